@@ -1,0 +1,34 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck js js-test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Serve sample_site/ at http://127.0.0.1:8000 (SQLite, in-memory channel layer, daphne).
+demo: $(STAMP)
+	cd sample_site && ../$(BIN)/python manage.py migrate --verbosity 0
+	cd sample_site && ../$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite: lint, types, then pytest on SQLite and again on PostgreSQL when it is reachable
+# (CI=true makes a missing PostgreSQL, Redis or Chromium a failure instead of a skip).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+	LIVE_VIEWS_TEST_DB=postgres $(BIN)/pytest -m "not browser" -q
+
+# Rebuild the bundled JS from static/ (needs node and npm) and run its unit tests.
+js:
+	cd static && npm ci --no-audit --no-fund && npm run build && npm test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache static/node_modules

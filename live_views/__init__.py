@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from live_views.events import live_event
+from live_views.views import (
+    LiveCreateView,
+    LiveDetailView,
+    LiveFormView,
+    LiveListView,
+    LiveTemplateView,
+    LiveUpdateView,
+    LiveViewMixin,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LiveCreateView",
+    "LiveDetailView",
+    "LiveFormView",
+    "LiveListView",
+    "LiveTemplateView",
+    "LiveUpdateView",
+    "LiveViewMixin",
+    "__version__",
+    "live_event",
+]

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.core import checks
+
+
+class LiveViewsConfig(AppConfig):
+    name = "live_views"
+    verbose_name = "Live views"
+
+    def ready(self) -> None:
+        from live_views import checks as live_checks
+
+        checks.register(live_checks.check_settings)
+        checks.register(live_checks.check_wiring)

@@ -1,0 +1,143 @@
+"""System checks: every mis-wiring a live page would otherwise show as a dead socket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error
+from django.utils.module_loading import import_string
+
+from live_views.conf import DEFAULTS
+
+_INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024}
+
+
+def check_settings(**kwargs: Any) -> list[CheckMessage]:
+    value = getattr(settings, "LIVE_VIEWS", {})
+    if not isinstance(value, dict):
+        return [
+            Error(
+                f"LIVE_VIEWS must be a dict, not {type(value).__name__}.",
+                hint='Use LIVE_VIEWS = {"MAX_FRAME_BYTES": 65536, ...} or remove the setting.',
+                id="live_views.E010",
+            )
+        ]
+    errors: list[CheckMessage] = []
+    for key in sorted(set(value) - set(DEFAULTS)):
+        errors.append(
+            Error(
+                f"Unknown LIVE_VIEWS key {key!r}.",
+                hint=f"Valid keys: {', '.join(sorted(DEFAULTS))}.",
+                id="live_views.E011",
+            )
+        )
+    for key, minimum in _INT_SETTINGS.items():
+        if key in value and (
+            isinstance(value[key], bool) or not isinstance(value[key], int) or value[key] < minimum
+        ):
+            errors.append(
+                Error(
+                    f"LIVE_VIEWS[{key!r}] must be an integer of at least {minimum}, "
+                    f"not {value[key]!r}.",
+                    id="live_views.E012",
+                )
+            )
+    origins = value.get("ALLOWED_ORIGINS", [])
+    if not isinstance(origins, list | tuple) or not all(
+        isinstance(o, str) and o.startswith(("http://", "https://")) for o in origins
+    ):
+        errors.append(
+            Error(
+                f"LIVE_VIEWS['ALLOWED_ORIGINS'] must be a list of origins, not {origins!r}.",
+                hint='e.g. ["https://app.example.com"] (scheme and host, no path).',
+                id="live_views.E013",
+            )
+        )
+    return errors
+
+
+def check_wiring(**kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    apps = settings.INSTALLED_APPS
+    if "daphne" not in apps and "channels" not in apps:
+        errors.append(
+            Error(
+                "Neither 'daphne' nor 'channels' is in INSTALLED_APPS.",
+                hint="Add 'daphne' at the top of INSTALLED_APPS so runserver serves websockets, "
+                "or 'channels' if you run another ASGI server.",
+                id="live_views.E001",
+            )
+        )
+    asgi_path = getattr(settings, "ASGI_APPLICATION", None)
+    if not asgi_path:
+        errors.append(
+            Error(
+                "ASGI_APPLICATION is not set.",
+                hint="Set ASGI_APPLICATION = 'yourproject.asgi.application' and route websockets "
+                "there to live_views.routing.websocket_urlpatterns (see the README).",
+                id="live_views.E002",
+            )
+        )
+    layers = getattr(settings, "CHANNEL_LAYERS", None)
+    if not layers or "default" not in layers:
+        errors.append(
+            Error(
+                "No default channel layer is configured.",
+                hint='Set CHANNEL_LAYERS = {"default": {"BACKEND": '
+                '"channels.layers.InMemoryChannelLayer"}} for one process, or '
+                "channels_redis.core.RedisChannelLayer in production.",
+                id="live_views.E003",
+            )
+        )
+    if asgi_path:
+        errors.extend(_check_route(asgi_path))
+    return errors
+
+
+def _check_route(asgi_path: str) -> list[CheckMessage]:
+    from live_views.consumer import LiveConsumer
+
+    try:
+        application = import_string(asgi_path)
+    except ImportError as exc:
+        return [
+            Error(
+                f"ASGI_APPLICATION {asgi_path!r} cannot be imported: {exc}.",
+                id="live_views.E004",
+            )
+        ]
+    if any(_is_live_consumer(app, LiveConsumer) for app in _walk(application)):
+        return []
+    return [
+        Error(
+            f"The live views websocket route is not mounted in {asgi_path!r}.",
+            hint="In asgi.py: ProtocolTypeRouter({'http': django_asgi_app, 'websocket': "
+            "URLRouter(live_views.routing.websocket_urlpatterns)}). If it is mounted through "
+            "a wrapper this check cannot see into, add 'live_views.E005' to "
+            "SILENCED_SYSTEM_CHECKS.",
+            id="live_views.E005",
+        )
+    ]
+
+
+def _is_live_consumer(app: Any, consumer: type) -> bool:
+    return getattr(app, "consumer_class", None) is consumer
+
+
+def _walk(app: Any, depth: int = 0) -> Iterator[Any]:
+    # ASGI apps nest through a few well-known attributes (routers, middleware, as_asgi()).
+    if depth > 12 or app is None:
+        return
+    yield app
+    for attr in ("application_mapping", "routes", "inner", "application", "app", "callback"):
+        child = getattr(app, attr, None)
+        if isinstance(child, dict):
+            for value in child.values():
+                yield from _walk(value, depth + 1)
+        elif isinstance(child, list | tuple):
+            for value in child:
+                yield from _walk(value, depth + 1)
+        elif child is not None and child is not app:
+            yield from _walk(child, depth + 1)

@@ -1,0 +1,219 @@
+"""One page's server side: mount its view, run its events, send only the blocks that changed.
+
+Everything here is synchronous and runs in a worker thread, one hop per message; the consumer
+owns the socket and calls in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.urls import Resolver404, resolve, set_script_prefix
+from django.utils.html import escape
+
+from live_views import protocol
+from live_views.arguments import ArgumentError
+from live_views.blocks import BlockCollector
+from live_views.events import EventSpec
+from live_views.protocol import Event, FrameError, Join
+from live_views.rendering import render_liveblocks
+from live_views.socket_request import build_request, session_and_user
+from live_views.tokens import TokenError, read_connect_token
+from live_views.views import LiveViewMixin, _Mount, _mounting
+
+logger = logging.getLogger("live_views")
+
+SWAP = "outerMorph"
+
+
+class Refused(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class LiveConnection:
+    """The live instance of one page and what its browser currently shows."""
+
+    def __init__(self, view: LiveViewMixin, request: HttpRequest) -> None:
+        self.view = view
+        self.request = request
+        self.sent: dict[str, str] = {}  # block id -> version the browser has
+        self.script_prefix = request.META.get("SCRIPT_NAME") or "/"
+
+    # -- mount ---------------------------------------------------------------------------------
+
+    @classmethod
+    def mount(cls, scope: Mapping[str, Any], token: str) -> LiveConnection:
+        """Check the token, then run the page's URL callable as a GET would, access checks and all."""
+        session, user = session_and_user(scope)
+        try:
+            target = read_connect_token(
+                token, session_key=getattr(session, "session_key", None), user_pk=getattr(user, "pk", None)
+            )
+        except TokenError as exc:
+            raise Refused(exc.close_code, str(exc)) from None
+        request = build_request(scope, target, session, user)
+        set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
+        view = _dispatch_mount(request, target.path)
+        return cls(view, request)
+
+    # -- messages --------------------------------------------------------------------------------
+
+    def join(self, join: Join) -> dict[str, Any]:
+        """The browser says which block versions it shows; answer with those that differ."""
+        if join.version and join.version != _version():
+            logger.warning(
+                "live_views: the page runs JS version %r, the server is %r; reload the page.",
+                join.version,
+                _version(),
+            )
+        self.sent = dict(join.blocks)
+        # Always answered, so the browser (and the test client) knows the page is live.
+        return {"joined": True, **self._render_frame(refresh=self.view._live_context is None)}
+
+    def lookup(self, event: Event) -> tuple[EventSpec, dict[str, Any]]:
+        """Find the handler and coerce its arguments, before any user code runs."""
+        spec = type(self.view).live_events.get(event.name)
+        if spec is None:
+            logger.warning(
+                "live_views: refused unknown event %r for %s", event.name[:64], _qualname(self.view)
+            )
+            raise FrameError(
+                "unknown_event", f"No live event named {event.name!r} on {type(self.view).__name__}."
+            )
+        try:
+            kwargs = spec.signature.bind(event.args, event.form)
+        except ArgumentError as exc:
+            raise FrameError("bad_arguments", f"Event {event.name!r}: {exc}.") from None
+        return spec, kwargs
+
+    def run_event(self, spec: EventSpec, kwargs: dict[str, Any], ref: int | None) -> dict[str, Any]:
+        """Call a sync handler, then render; all in the caller's one worker-thread hop."""
+        self._prepare_thread()
+        snapshot = dict(self.view.__dict__)
+        try:
+            result = getattr(self.view, spec.attribute)(**kwargs)
+        except Exception as exc:
+            self._restore(snapshot)
+            return self.handler_failed(spec, exc, ref)
+        return self.after_event(result, ref)
+
+    def after_event(self, result: Any, ref: int | None) -> dict[str, Any]:
+        self._prepare_thread()
+        if isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400:
+            return {"redirect": result["Location"], "ref": ref}
+        self._save_session()
+        frame = self._render_frame(refresh=True)
+        if ref is not None:
+            frame["ref"] = ref
+        return frame
+
+    def handler_failed(self, spec: EventSpec, exc: Exception, ref: int | None) -> dict[str, Any]:
+        logger.exception(
+            "live_views: %s.%s raised while handling event %r",
+            _qualname(self.view),
+            spec.attribute,
+            spec.name,
+        )
+        message = f"The server could not handle {spec.name!r}."
+        if settings.DEBUG:
+            message += f" {type(exc).__name__}: {escape(str(exc))}"
+        return protocol.error_frame("server_error", message, ref)
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def render_blocks(self, *, refresh: bool) -> BlockCollector:
+        view = self.view
+        if refresh or view._live_context is None:
+            response = view.refresh_live_context()
+            if view._live_context is None:
+                raise RuntimeError(
+                    f"{_qualname(view)}.get() returned {response!r} instead of rendering its "
+                    "template; a live view's get() must end in render_to_response()."
+                )
+        context = view._live_context
+        assert context is not None
+        collector = render_liveblocks(view.get_live_template(), context, self.request)
+        view._live_context = None  # the next render reads fresh data
+        return collector
+
+    def _render_frame(self, *, refresh: bool) -> dict[str, Any]:
+        collector = self.render_blocks(refresh=refresh)
+        content = changed_blocks_html(collector, self.sent)
+        self.sent = {ident: block.version for ident, block in collector.blocks.items()}
+        return {"content": content} if content else {}
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _prepare_thread(self) -> None:
+        # Worker threads are pooled: reverse() must see this page's script prefix.
+        set_script_prefix(self.script_prefix)
+
+    def _restore(self, snapshot: dict[str, Any]) -> None:
+        self.view.__dict__.clear()
+        self.view.__dict__.update(snapshot)
+
+    def _save_session(self) -> None:
+        session = getattr(self.request, "session", None)
+        if session is not None and session.modified:
+            session.save()
+
+
+def changed_blocks_html(collector: BlockCollector, sent: Mapping[str, str]) -> str:
+    """Out-of-band morphs for each changed block not already inside a changed parent."""
+    blocks = collector.blocks
+    changed = {ident for ident, block in blocks.items() if sent.get(ident) != block.version}
+    parts = []
+    for ident in blocks:
+        if ident not in changed:
+            continue
+        parent = blocks[ident].parent
+        while parent is not None and parent not in changed:
+            parent = blocks[parent].parent
+        if parent is None:
+            parts.append(collector.expand(ident, swap_oob=SWAP))
+    return "".join(parts)
+
+
+def _dispatch_mount(request: HttpRequest, path: str) -> LiveViewMixin:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        raise Refused(protocol.CLOSE_NOT_FOUND, f"no URL matches {path!r}") from None
+    view_class = getattr(match.func, "view_class", None)
+    if not (isinstance(view_class, type) and issubclass(view_class, LiveViewMixin)):
+        raise Refused(protocol.CLOSE_NOT_FOUND, f"{path!r} is not a live view")
+    mount = _Mount()
+    reset = _mounting.set(mount)
+    try:
+        response = match.func(request, *match.args, **match.kwargs)
+    except PermissionDenied:
+        raise Refused(protocol.CLOSE_FORBIDDEN, "permission denied") from None
+    except Http404:
+        raise Refused(protocol.CLOSE_NOT_FOUND, "not found") from None
+    finally:
+        _mounting.reset(reset)
+    view = mount.view
+    if 300 <= response.status_code < 400:
+        anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
+        code = protocol.CLOSE_LOGIN_REQUIRED if anonymous else protocol.CLOSE_FORBIDDEN
+        raise Refused(code, f"the view redirected to {response.get('Location')!r}")
+    if view is None or response.status_code != 200 or view._live_context is None:
+        raise Refused(protocol.CLOSE_FORBIDDEN, f"the view answered {response.status_code}")
+    return view
+
+
+def _qualname(view: object) -> str:
+    return f"{type(view).__module__}.{type(view).__qualname__}"
+
+
+def _version() -> str:
+    from live_views import __version__
+
+    return __version__

@@ -1,0 +1,115 @@
+"""Frames between the bundled JS and the consumer (see docs/protocol.md), validated strictly."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+# Close codes: outside hx-ws's reconnect list, so a refused page does not retry forever.
+CLOSE_BAD_REQUEST = 4400
+CLOSE_LOGIN_REQUIRED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOKEN_EXPIRED = 4410
+CLOSE_TOO_MANY = 4429
+CLOSE_TOO_BIG = 4413
+CLOSE_SERVER_ERROR = 1011  # hx-ws retries this one, with backoff
+
+MAX_EVENT_NAME = 64
+MAX_REF = 2**53
+MAX_VALUES = 500  # keys in one frame's args or form
+
+
+class FrameError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Join:
+    version: str
+    blocks: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    ref: int | None
+    args: dict[str, Any] = field(default_factory=dict)
+    form: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_flat_value(value: Any) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    return isinstance(value, list) and all(
+        item is None or isinstance(item, str | int | float | bool) for item in value
+    )
+
+
+def _values(raw: Any, what: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise FrameError("bad_frame", f"'{what}' must be an object, got {type(raw).__name__}")
+    if len(raw) > MAX_VALUES:
+        raise FrameError("bad_frame", f"'{what}' has more than {MAX_VALUES} values")
+    for key, value in raw.items():
+        if not _is_flat_value(value):
+            raise FrameError(
+                "bad_frame", f"'{what}.{key[:40]}' must be a string, number, boolean or a list of them"
+            )
+    return raw
+
+
+def parse_frame(text: str) -> Join | Event:
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise FrameError("bad_frame", "frame is nested too deeply") from None
+    except ValueError:
+        raise FrameError("bad_frame", "frame is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise FrameError("bad_frame", "frame must be a JSON object")
+    if "join" in data:
+        return _parse_join(data["join"])
+    return _parse_event(data)
+
+
+def _parse_join(raw: Any) -> Join:
+    if not isinstance(raw, dict):
+        raise FrameError("bad_frame", "'join' must be an object")
+    version = raw.get("version", "")
+    blocks = raw.get("blocks", {})
+    if not isinstance(version, str) or not isinstance(blocks, dict):
+        raise FrameError("bad_frame", "'join' needs a version string and a blocks object")
+    clean = {k: v for k, v in blocks.items() if isinstance(v, str) and len(v) <= 16}
+    return Join(version=version[:32], blocks=clean)
+
+
+def _parse_event(data: dict[str, Any]) -> Event:
+    name = data.get("event")
+    if not isinstance(name, str) or not name:
+        raise FrameError("bad_frame", "frame must name an 'event'")
+    if len(name) > MAX_EVENT_NAME:
+        raise FrameError("unknown_event", f"no live event named {name[:40]!r}…")
+    ref = data.get("ref")
+    if ref is not None and (isinstance(ref, bool) or not isinstance(ref, int) or not 0 <= ref < MAX_REF):
+        raise FrameError("bad_frame", "'ref' must be a non-negative integer")
+    return Event(
+        name=name, ref=ref, args=_values(data.get("args"), "args"), form=_values(data.get("form"), "form")
+    )
+
+
+def encode(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+def error_frame(code: str, message: str, ref: int | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if ref is not None:
+        frame["ref"] = ref
+    return frame

@@ -1,0 +1,163 @@
+"""Render only the liveblocks of a template.
+
+A template is *pruned* once: every node that cannot contain a liveblock and sets no context
+variable is dropped, so loops, conditions, ``{% with %}``, ``{% extends %}`` and ``{% include %}``
+still run, but only to reach the blocks. Rendering the pruned tree fills a ``BlockCollector``; the
+rest of the page is never rendered.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.http import HttpRequest
+from django.template import Context, Node, NodeList
+from django.template.base import Template, TextNode, VariableNode
+from django.template.context import make_context
+from django.template.defaulttags import (
+    CommentNode,
+    CsrfTokenNode,
+    FirstOfNode,
+    IfNode,
+    LoadNode,
+    NowNode,
+    URLNode,
+    VerbatimNode,
+    WidthRatioNode,
+)
+from django.template.library import InclusionNode, SimpleNode
+from django.template.loader_tags import (
+    BlockNode,
+    ExtendsNode,
+    IncludeNode,
+    construct_relative_path,
+)
+from django.templatetags.static import StaticNode
+
+from live_views.blocks import BlockCollector, LiveBlockNode, get_collector
+
+# Nodes that only write output; with no variable assigned (``as x``) they can go.
+_OUTPUT_ONLY = (
+    TextNode, VariableNode, CommentNode, CsrfTokenNode, LoadNode, VerbatimNode, InclusionNode
+)
+_ASSIGNING = {
+    URLNode: "asvar",
+    StaticNode: "varname",
+    SimpleNode: "target_var",
+    NowNode: "asvar",
+    WidthRatioNode: "asvar",
+    FirstOfNode: "asvar",
+}
+_PRUNED_ATTR = "_live_views_pruned"
+
+
+def _droppable(node: Node) -> bool:
+    if isinstance(node, _OUTPUT_ONLY) or getattr(node, "live_output_only", False):
+        return True
+    for node_type, attr in _ASSIGNING.items():
+        if isinstance(node, node_type):
+            return getattr(node, attr, None) is None
+    return False
+
+
+def prune_nodelist(nodelist: NodeList) -> NodeList:
+    pruned = NodeList()
+    for node in nodelist:
+        kept = prune_node(node)
+        if kept is not None:
+            pruned.append(kept)
+    return pruned
+
+
+def prune_node(node: Node) -> Node | None:
+    if isinstance(node, LiveBlockNode):
+        return node
+    if isinstance(node, ExtendsNode):
+        return _PrunedExtendsNode.from_node(node)
+    if isinstance(node, IncludeNode):
+        clone = copy.copy(node)
+        clone.__class__ = _PrunedIncludeNode
+        return clone
+    if isinstance(node, IfNode):
+        branches = [(cond, prune_nodelist(nodes)) for cond, nodes in node.conditions_nodelists]
+        if not any(nodes for _, nodes in branches):
+            return None
+        clone = copy.copy(node)
+        clone.conditions_nodelists = branches
+        return clone
+    if _droppable(node):
+        return None
+    names = [n for n in node.child_nodelists if isinstance(getattr(node, n, None), NodeList)]
+    if not names:
+        return node  # an unknown leaf may assign variables: keep it, its output is discarded
+    clone = copy.copy(node)
+    for name in names:
+        setattr(clone, name, prune_nodelist(getattr(node, name)))
+    if isinstance(node, BlockNode):
+        return clone  # an empty block still overrides its parent's block
+    if not any(getattr(clone, name) for name in names):
+        return None
+    return clone
+
+
+def pruned_template(template: Template) -> Template:
+    cached: Template | None = template.__dict__.get(_PRUNED_ATTR)
+    if cached is None:
+        cached = copy.copy(template)
+        cached.nodelist = prune_nodelist(template.nodelist)
+        template.__dict__[_PRUNED_ATTR] = cached
+    return cached
+
+
+class _PrunedExtendsNode(ExtendsNode):
+    @classmethod
+    def from_node(cls, node: ExtendsNode) -> _PrunedExtendsNode:
+        clone = copy.copy(node)
+        clone.__class__ = cls
+        clone.nodelist = prune_nodelist(node.nodelist)
+        clone.blocks = {n.name: n for n in clone.nodelist.get_nodes_by_type(BlockNode)}
+        assert isinstance(clone, cls)
+        return clone
+
+    def get_parent(self, context: Context) -> Template:
+        return pruned_template(super().get_parent(context))
+
+
+class _PrunedIncludeNode(IncludeNode):
+    # IncludeNode.render with one change: the included template renders pruned.
+    def render(self, context: Context) -> str:
+        template = self.template.resolve(context)
+        if not callable(getattr(template, "render", None)):
+            names = template or ()
+            if isinstance(names, str):
+                names = (construct_relative_path(self.origin.template_name, names),)
+            cache = context.render_context.dicts[0].setdefault(self, {})
+            template = cache.get(tuple(names))
+            if template is None:
+                template = context.template.engine.select_template(tuple(names))
+                cache[tuple(names)] = template
+        if hasattr(template, "template"):
+            template = template.template
+        template = pruned_template(template)
+        values = {name: var.resolve(context) for name, var in self.extra_context.items()}
+        if self.isolated_context:
+            return template.render(context.new(values))
+        with context.push(**values):
+            return template.render(context)
+
+
+def render_liveblocks(
+    template: Template, context: dict[str, Any], request: HttpRequest | None
+) -> BlockCollector:
+    """Render every liveblock of ``template`` (and of what it extends/includes), nothing else."""
+    ctx = make_context(context, request, autoescape=template.engine.autoescape)
+    pruned = pruned_template(template)
+    with ctx.render_context.push_state(pruned):
+        if ctx.template is None:
+            with ctx.bind_template(pruned):
+                ctx.template_name = template.name
+                pruned._render(ctx)
+        else:
+            pruned._render(ctx)
+        return get_collector(ctx)

@@ -1,0 +1,66 @@
+"""Build the Django request a live view sees on its socket, from the websocket's scope."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from http.cookies import SimpleCookie
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest, get_script_prefix
+from django.http import HttpRequest
+
+from live_views.tokens import ConnectTarget
+
+
+def session_and_user(scope: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The socket's session and user: from channels' AuthMiddlewareStack when the project's
+    asgi.py uses it, otherwise loaded the way Django's middleware would."""
+    session = scope.get("session")
+    if session is None:
+        engine = import_module(settings.SESSION_ENGINE)
+        session = engine.SessionStore(_cookie(scope, settings.SESSION_COOKIE_NAME))
+    user = scope.get("user")
+    if user is None and "django.contrib.auth" in settings.INSTALLED_APPS:
+        from django.contrib.auth import get_user
+
+        holder = HttpRequest()
+        holder.session = session
+        user = get_user(holder)  # type: ignore[arg-type]
+    return session, user
+
+
+def _cookie(scope: Mapping[str, Any], name: str) -> str | None:
+    for header, value in scope.get("headers", []):
+        if header == b"cookie":
+            morsel = SimpleCookie(value.decode("latin-1")).get(name)
+            if morsel is not None:
+                return morsel.value
+    return None
+
+
+def build_request(
+    scope: Mapping[str, Any], target: ConnectTarget, session: Any, user: Any
+) -> HttpRequest:
+    """A GET for the page's own path and query, with the socket's headers, session and user."""
+    script_name = get_script_prefix(dict(scope))
+    http_scope = {
+        "type": "http",
+        "asgi": scope.get("asgi", {}),
+        "http_version": scope.get("http_version", "1.1"),
+        "method": "GET",
+        "scheme": "https" if scope.get("scheme") == "wss" else "http",
+        "path": script_name.rstrip("/") + target.path,
+        "root_path": scope.get("root_path", ""),
+        "query_string": target.query_string.encode("latin-1", "replace"),
+        "headers": list(scope.get("headers", [])),
+        "client": scope.get("client"),
+        "server": scope.get("server"),
+    }
+    request = ASGIRequest(http_scope, io.BytesIO())
+    request.session = session
+    if user is not None:
+        request.user = user
+    return request

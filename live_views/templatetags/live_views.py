@@ -1,0 +1,87 @@
+"""``{% load live_views %}``: thin tag wrappers over the functions in ``live_views.markup``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.base import FilterExpression, Parser, Token
+from django.utils.safestring import SafeString
+
+from live_views.blocks import TAG_RE, LiveBlockNode
+from live_views.events import EVENT_NAME_RE
+from live_views.markup import connect_attributes, event_attributes, script_tags
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def live_scripts(context: template.Context) -> SafeString:
+    return script_tags(context)
+
+
+@register.simple_tag(takes_context=True)
+def live_connect(context: template.Context) -> SafeString:
+    return connect_attributes(context.get("view"))
+
+
+class LiveOnNode(template.Node):
+    live_output_only = True  # writes attributes, assigns nothing: pruned from block-only renders
+
+    def __init__(self, event: FilterExpression, args: dict[str, FilterExpression]) -> None:
+        self.event = event
+        self.args = args
+
+    def render(self, context: template.Context) -> str:
+        args = {name: value.resolve(context) for name, value in self.args.items()}
+        return event_attributes(str(self.event.resolve(context)), args)
+
+
+@register.tag("live_on")
+def do_live_on(parser: Parser, token: Token) -> LiveOnNode:
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(
+            '{% live_on %} needs an event name, e.g. {% live_on "increment" amount=1 %}.'
+        )
+    event = parser.compile_filter(bits[1])
+    literal = bits[1][1:-1] if bits[1][:1] in "\"'" and bits[1][-1:] == bits[1][:1] else None
+    if literal is not None and not EVENT_NAME_RE.fullmatch(literal):
+        raise template.TemplateSyntaxError(f"{{% live_on %}}: {literal!r} is not a valid event name.")
+    return LiveOnNode(event, _keyword_args(parser, bits[2:], "live_on"))
+
+
+@register.tag("liveblock")
+def do_liveblock(parser: Parser, token: Token) -> LiveBlockNode:
+    bits = token.split_contents()
+    usage = "{% liveblock NAME [key=EXPR] [tag=\"div\"] [class=\"...\"] %}"
+    if len(bits) < 2 or not EVENT_NAME_RE.fullmatch(bits[1]):
+        raise template.TemplateSyntaxError(f"{{% liveblock %}} needs a name: {usage}")
+    name = bits[1]
+    options = _keyword_args(parser, bits[2:], "liveblock")
+    unknown = sorted(set(options) - {"key", "tag", "class"})
+    if unknown:
+        raise template.TemplateSyntaxError(
+            f"{{% liveblock {name} %}}: unknown option {unknown[0]!r}; usage: {usage}"
+        )
+    tag = "div"
+    if "tag" in options:
+        tag_value = options["tag"].resolve({})
+        if not isinstance(tag_value, str) or not TAG_RE.fullmatch(tag_value):
+            raise template.TemplateSyntaxError(
+                f"{{% liveblock {name} %}}: tag must be a literal HTML tag name like \"tr\"."
+            )
+        tag = tag_value
+    nodelist = parser.parse(("endliveblock",))
+    parser.delete_first_token()
+    return LiveBlockNode(name, nodelist, options.get("key"), tag, options.get("class"))
+
+
+def _keyword_args(parser: Parser, bits: list[str], tag: str) -> dict[str, Any]:
+    args: dict[str, FilterExpression] = {}
+    for bit in bits:
+        name, sep, value = bit.partition("=")
+        if not sep or not name.isidentifier():
+            raise template.TemplateSyntaxError(f"{{% {tag} %}}: expected name=value, got {bit!r}.")
+        args[name] = parser.compile_filter(value)
+    return args

@@ -1,0 +1,317 @@
+"""Drive live views from tests the way a browser does, no browser needed.
+
+The page loads over HTTP through Django's test client; its socket opens through the project's
+real ASGI application (``ASGI_APPLICATION``) and the real consumer. Events go out as the bundled
+JS sends them, and ``page.html`` is the page with every block update applied.
+
+Tests whose views touch the database through the socket need
+``@pytest.mark.django_db(transaction=True)`` (or ``TransactionTestCase``): the socket's work runs
+in worker threads with their own database connections, as in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html as html_lib
+import itertools
+import json
+import re
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from channels.routing import get_default_application
+from channels.testing import WebsocketCommunicator
+from django.http import HttpResponse
+from django.test import AsyncClient, Client
+
+from live_views import __version__
+from live_views.blocks import block_id
+from live_views.testing.dom import apply_swaps, inner_html
+
+__all__ = ["AsyncLiveClient", "AsyncLivePage", "LiveClient", "LivePage", "LiveRefused"]
+
+T = TypeVar("T")
+_CONNECT_RE = re.compile(r'hx-ws:connect="([^"]+)"')
+_VERSION_RE = re.compile(r'id="(lv-[^"]+)" data-lv-v="([0-9a-f]+)"')
+DEFAULT_TIMEOUT = 10.0
+
+
+class LiveRefused(Exception):
+    """The server closed the page's socket; ``code`` is the close code (see docs/protocol.md)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(f"the live socket was closed with code {code}")
+        self.code = code
+
+
+def _cookie_header(cookies: Any) -> bytes:
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items()).encode()
+
+
+def _socket_url(page_html: str, path: str) -> str:
+    match = _CONNECT_RE.search(page_html)
+    if match is None:
+        raise AssertionError(f"{path} has no {{% live_connect %}}: it is not a live page")
+    return html_lib.unescape(match.group(1))
+
+
+class AsyncLivePage:
+    """One open live page. Every method is a coroutine; see ``LivePage`` for the sync twin."""
+
+    def __init__(self, communicator: WebsocketCommunicator, html: str, timeout: float) -> None:
+        self._communicator = communicator
+        self._refs = itertools.count(1)
+        self.timeout = timeout
+        self.html = html
+        self.frames: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.redirect_url: str | None = None
+        self.close_code: int | None = None
+
+    def block(self, name: str, key: object | None = None) -> str:
+        """The current inner HTML of ``{% liveblock name key=... %}``."""
+        return inner_html(self.html, block_id(name, key))
+
+    async def join(self) -> dict[str, Any]:
+        versions = dict(_VERSION_RE.findall(self.html))
+        await self.send_frame({"join": {"version": __version__, "blocks": versions}})
+        return await self._until(lambda frame: "joined" in frame or "error" in frame)
+
+    async def send(self, event: str, /, **args: Any) -> dict[str, Any]:
+        """Send ``event`` with ``args`` (as ``{% live_on %}`` would) and wait for its reply."""
+        return await self._event(event, args, {})
+
+    async def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
+        """Send ``event`` with ``form`` as a form's values (as a submit or change would)."""
+        return await self._event(event, {}, form)
+
+    async def _event(self, event: str, args: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
+        ref = next(self._refs)
+        await self.send_frame({"event": event, "args": args, "form": form, "ref": ref})
+        return await self._until(lambda frame: frame.get("ref") == ref)
+
+    async def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
+        """Send a raw frame (a dict is JSON-encoded): for tests of what a hostile client sends."""
+        if isinstance(frame, bytes):
+            await self._communicator.send_to(bytes_data=frame)
+        else:
+            text = frame if isinstance(frame, str) else json.dumps(frame)
+            await self._communicator.send_to(text_data=text)
+
+    async def receive(self, timeout: float | None = None) -> dict[str, Any] | None:
+        """The next frame from the server, applied to ``html``; None once the socket closed."""
+        if self.close_code is not None:
+            return None
+        output = await self._communicator.receive_output(timeout or self.timeout)
+        if output["type"] == "websocket.close":
+            self.close_code = output.get("code", 1000)
+            return None
+        frame: dict[str, Any] = json.loads(output["text"])
+        self._apply(frame)
+        return frame
+
+    async def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
+        """Wait for the next frame that changes blocks (a broadcast, say)."""
+        return await self._until(lambda frame: "content" in frame, timeout)
+
+    async def close(self) -> None:
+        if self.close_code is None:
+            self.close_code = 1000
+            await self._communicator.disconnect()
+        else:
+            await self._communicator.wait(self.timeout)
+
+    async def _until(self, done: Any, timeout: float | None = None) -> dict[str, Any]:
+        while True:
+            frame = await self.receive(timeout)
+            if frame is None:
+                raise LiveRefused(self.close_code or 1000)
+            if done(frame):
+                return frame
+
+    def _apply(self, frame: dict[str, Any]) -> None:
+        self.frames.append(frame)
+        if "content" in frame:
+            self.html = apply_swaps(self.html, frame["content"])
+        if "error" in frame:
+            self.errors.append(frame["error"])
+        if "redirect" in frame:
+            self.redirect_url = frame["redirect"]
+
+
+class AsyncLiveClient:
+    """Open live pages from async tests: ``page = await AsyncLiveClient().live("/counter/")``."""
+
+    def __init__(
+        self,
+        client: AsyncClient | None = None,
+        *,
+        application: Any = None,
+        origin: str = "http://testserver",
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.http = client or AsyncClient()
+        self.application = application
+        self.origin = origin
+        self.timeout = timeout
+
+    async def get(self, path: str, data: Any = None) -> HttpResponse:
+        response: HttpResponse = await self.http.get(path, data)
+        return response
+
+    async def live(self, path: str, data: Any = None, *, join: bool = True) -> AsyncLivePage:
+        response = await self.get(path, data)
+        if response.status_code != 200:
+            raise AssertionError(f"GET {path} answered {response.status_code}, not 200")
+        page_html = response.content.decode()
+        page = await self.open_socket(_socket_url(page_html, path), page_html)
+        if join:
+            await page.join()
+        return page
+
+    async def open_socket(
+        self, url: str, page_html: str = "", *, headers: list[tuple[bytes, bytes]] | None = None
+    ) -> AsyncLivePage:
+        """Open the socket at ``url`` (``headers`` replace the browser-like defaults)."""
+        if headers is None:
+            headers = [(b"host", b"testserver"), (b"origin", self.origin.encode())]
+            if self.http.cookies:
+                headers.append((b"cookie", _cookie_header(self.http.cookies)))
+        application = self.application or get_default_application()
+        communicator = WebsocketCommunicator(application, url, headers=headers)
+        connected, code = await communicator.connect(self.timeout)
+        if not connected:
+            raise LiveRefused(code or 1006)
+        return AsyncLivePage(communicator, page_html, self.timeout)
+
+
+class _Loop:
+    """An event loop on its own thread, so sync tests can keep sockets open between calls."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
+
+
+class LivePage:
+    """One open live page, for sync tests. Use it as a context manager, or call ``close()``."""
+
+    def __init__(self, page: AsyncLivePage, loop: _Loop) -> None:
+        self._page = page
+        self._loop = loop
+
+    @property
+    def html(self) -> str:
+        return self._page.html
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return self._page.errors
+
+    @property
+    def frames(self) -> list[dict[str, Any]]:
+        return self._page.frames
+
+    @property
+    def redirect_url(self) -> str | None:
+        return self._page.redirect_url
+
+    @property
+    def close_code(self) -> int | None:
+        return self._page.close_code
+
+    def block(self, name: str, key: object | None = None) -> str:
+        return self._page.block(name, key)
+
+    def send(self, event: str, /, **args: Any) -> dict[str, Any]:
+        return self._loop.run(self._page.send(event, **args))
+
+    def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
+        return self._loop.run(self._page.submit(event, **form))
+
+    def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
+        self._loop.run(self._page.send_frame(frame))
+
+    def receive(self, timeout: float | None = None) -> dict[str, Any] | None:
+        return self._loop.run(self._page.receive(timeout))
+
+    def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
+        return self._loop.run(self._page.wait_for_update(timeout))
+
+    def close(self) -> None:
+        self._loop.run(self._page.close())
+
+    def __enter__(self) -> LivePage:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class LiveClient:
+    """Open live pages from sync tests: ``with LiveClient().live("/counter/") as page: ...``.
+
+    Wraps a ``django.test.Client`` (``client.http``), so ``force_login`` and cookies work as usual.
+    """
+
+    def __init__(
+        self,
+        client: Client | None = None,
+        *,
+        application: Any = None,
+        origin: str = "http://testserver",
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.http = client or Client()
+        self.application = application
+        self.origin = origin
+        self.timeout = timeout
+        self._loop: _Loop | None = None
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        self.http.force_login(user, backend)
+
+    def get(self, path: str, data: Any = None) -> HttpResponse:
+        response: HttpResponse = self.http.get(path, data)
+        return response
+
+    def live(self, path: str, data: Any = None, *, join: bool = True) -> LivePage:
+        response = self.get(path, data)
+        if response.status_code != 200:
+            raise AssertionError(f"GET {path} answered {response.status_code}, not 200")
+        page_html = response.content.decode()
+        page = self.open_socket(_socket_url(page_html, path), page_html)
+        if join:
+            self._run(page._page.join())
+        return page
+
+    def open_socket(
+        self, url: str, page_html: str = "", *, headers: list[tuple[bytes, bytes]] | None = None
+    ) -> LivePage:
+        opener = AsyncLiveClient(
+            application=self.application, origin=self.origin, timeout=self.timeout
+        )
+        opener.http.cookies = self.http.cookies
+        page = self._run(opener.open_socket(url, page_html, headers=headers))
+        assert self._loop is not None
+        return LivePage(page, self._loop)
+
+    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        if self._loop is None:
+            self._loop = _Loop()
+        return self._loop.run(coroutine)
+
+    def close(self) -> None:
+        if self._loop is not None:
+            self._loop.stop()
+            self._loop = None

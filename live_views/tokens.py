@@ -1,0 +1,80 @@
+"""The signed connect token that ties a page's socket to its path, query and session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from live_views.conf import conf
+
+TOKEN_VERSION = 1
+_SALT = "live_views.connect"
+
+
+class TokenError(Exception):
+    """The token cannot mount a page; ``close_code`` says how the browser should react."""
+
+    close_code = 4400
+
+
+class TokenExpired(TokenError):
+    close_code = 4410  # the page reloads and gets a fresh token
+
+
+class TokenForeign(TokenError):
+    close_code = 4403
+
+
+@dataclass(frozen=True)
+class ConnectTarget:
+    path: str
+    query_string: str
+
+
+def session_binding(session_key: str | None, user_pk: Any) -> str:
+    value = f"{session_key or ''}|{'' if user_pk is None else user_pk}"
+    return salted_hmac("live_views.session", value).hexdigest()[:20]
+
+
+def _ensure_session_key(request: HttpRequest) -> str | None:
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    if session.session_key is None and session.modified:
+        # A session created by this very response has no key until the middleware saves it;
+        # save it now so the token can be bound to the key the browser will send back.
+        session.save()
+    key: str | None = session.session_key
+    return key
+
+
+def make_connect_token(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    payload = {
+        "v": TOKEN_VERSION,
+        "p": request.path_info,
+        "q": request.META.get("QUERY_STRING", ""),
+        "b": session_binding(_ensure_session_key(request), getattr(user, "pk", None)),
+    }
+    return signing.dumps(payload, salt=_SALT, compress=True)
+
+
+def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> ConnectTarget:
+    try:
+        payload = signing.loads(token, salt=_SALT, max_age=conf.TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        raise TokenExpired("connect token expired") from None
+    except (signing.BadSignature, ValueError):
+        raise TokenError("connect token is not valid") from None
+    if not isinstance(payload, dict) or payload.get("v") != TOKEN_VERSION:
+        raise TokenExpired("connect token from another version")
+    path, query, binding = payload.get("p"), payload.get("q"), payload.get("b")
+    if not (isinstance(path, str) and isinstance(query, str) and isinstance(binding, str)):
+        raise TokenError("connect token is not valid")
+    if not constant_time_compare(binding, session_binding(session_key, user_pk)):
+        raise TokenForeign("connect token belongs to another session")
+    return ConnectTarget(path=path, query_string=query)

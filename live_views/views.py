@@ -1,0 +1,113 @@
+"""``LiveViewMixin`` and the live versions of Django's generic views."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template import loader
+from django.template.backends.django import Template as DjangoBackendTemplate
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    FormView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
+
+from live_views.events import EventSpec, collect_events
+
+if TYPE_CHECKING:
+    from django.template.base import Template
+
+    _Base = TemplateView
+else:
+    _Base = object
+
+
+@dataclass
+class _Mount:
+    view: LiveViewMixin | None = None
+
+
+# Set while a socket mounts a page: the URL's own callable runs (decorators and all), and the
+# first live view it dispatches to becomes the page's instance.
+_mounting: ContextVar[_Mount | None] = ContextVar("live_views_mounting", default=None)
+
+
+class LiveViewMixin(_Base):
+    """Make a Django class-based view live. Mix in before the generic view."""
+
+    live_events: ClassVar[dict[str, EventSpec]] = {}
+    _live_context: dict[str, Any] | None = None
+    _live_socket = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.live_events = collect_events(cls)
+
+    @property
+    def live_connected(self) -> bool:
+        """True when this instance serves a socket rather than an HTTP request."""
+        return self._live_socket
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        mount = _mounting.get()
+        if mount is not None and mount.view is None:
+            mount.view = self
+            self._live_socket = True
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_to_response(
+        self, context: dict[str, Any], **response_kwargs: Any
+    ) -> HttpResponse:
+        if self._live_socket:
+            # On the socket the page is never rendered whole: keep the context for the blocks.
+            self._live_context = context
+            return HttpResponse(status=200)
+        return super().render_to_response(context, **response_kwargs)
+
+    def get_live_template(self) -> Template:
+        names = self.get_template_names()
+        template = loader.select_template(names, using=self.template_engine)
+        if not isinstance(template, DjangoBackendTemplate):
+            raise ImproperlyConfigured(
+                f"{type(self).__qualname__} renders {template!r}, but liveblocks need a template "
+                "of Django's own template engine (BACKEND django.template.backends.django."
+                "DjangoTemplates)."
+            )
+        inner: Template = template.template
+        return inner
+
+    def refresh_live_context(self) -> HttpResponseBase:
+        """Run the view's ``get()`` again, as for a page load, to rebuild its context."""
+        self._live_context = None
+        return self.get(self.request, *self.args, **self.kwargs)  # type: ignore[no-any-return]
+
+
+class LiveTemplateView(LiveViewMixin, TemplateView):
+    pass
+
+
+class LiveFormView(LiveViewMixin, FormView):  # type: ignore[type-arg]
+    pass
+
+
+class LiveListView(LiveViewMixin, ListView):  # type: ignore[type-arg]
+    pass
+
+
+class LiveDetailView(LiveViewMixin, DetailView):  # type: ignore[type-arg]
+    pass
+
+
+class LiveCreateView(LiveViewMixin, CreateView):  # type: ignore[type-arg]
+    pass
+
+
+class LiveUpdateView(LiveViewMixin, UpdateView):  # type: ignore[type-arg]
+    pass

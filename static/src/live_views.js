@@ -1,0 +1,74 @@
+// Glue between htmx 4's hx-ws extension and the live_views server (docs/protocol.md).
+// hx-ws owns the socket, reconnects and swaps `content`; this file only speaks our frames.
+import { closeKind, eventFrame, joinFrame, readFrame, reloadAllowed } from "./protocol.js";
+
+const RELOADED_AT = "live_views:reloaded_at";
+let ref = 0;
+
+// hx-ws fires connection, message and close events on the element with hx-ws:connect, which
+// {% live_connect %} marks with data-live-root. Other sockets on the page are not ours.
+function rootOf(evt) {
+  return evt.target.matches?.("[data-live-root]") ? evt.target : null;
+}
+
+function emit(root, name, detail) {
+  root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+}
+
+function reloadOnce() {
+  try {
+    if (!reloadAllowed(Number(sessionStorage.getItem(RELOADED_AT)), Date.now())) return;
+    sessionStorage.setItem(RELOADED_AT, String(Date.now()));
+  } catch {
+    return; // without storage a reload loop could not be told from a first reload
+  }
+  location.reload();
+}
+
+// Fires before hx-ws flushes the messages queued while the socket was closed: join goes first.
+document.addEventListener("htmx:ws:after:connection", (evt) => {
+  const root = rootOf(evt);
+  if (!root) return;
+  const blocks = {};
+  for (const block of root.querySelectorAll("[data-lv-v]")) blocks[block.id] = block.dataset.lvV;
+  evt.detail.connection.socket.send(joinFrame(blocks, root.dataset.liveVersion));
+  root.dataset.liveState = "connected";
+  emit(root, "live:connected");
+});
+
+document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
+  const dataset = evt.target.dataset;
+  if (dataset?.liveEvent === undefined) return;
+  const { message } = evt.detail;
+  try {
+    message.data = eventFrame(dataset, message.values, ++ref);
+  } catch (error) {
+    evt.preventDefault(); // never let hx-ws send its own frame format to our server
+    console.warn("live_views:", error);
+  }
+});
+
+// Fires after hx-ws has swapped the frame's `content`, if any.
+document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
+  const root = rootOf(evt);
+  if (!root) return;
+  const data = evt.detail.message.data;
+  const frame = readFrame(data);
+  if (frame.action === "redirect") location.assign(frame.url);
+  else if (frame.action === "reload") reloadOnce();
+  else if (frame.action === "update") emit(root, "live:update", { ref: frame.ref });
+  else if (frame.action === "error") {
+    console.warn("live_views:", frame.error.message, frame.error);
+    emit(root, "live:error", frame.error);
+  } else if (frame.action === "invalid") console.warn("live_views: ignored frame", data);
+});
+
+document.addEventListener("htmx:ws:close", (evt) => {
+  const root = rootOf(evt);
+  if (!root) return;
+  const { code } = evt.detail;
+  const kind = closeKind(code);
+  root.dataset.liveState = kind === "disconnected" ? kind : "refused";
+  emit(root, "live:disconnected", { code });
+  if (kind === "reload") reloadOnce();
+});

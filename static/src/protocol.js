@@ -1,0 +1,62 @@
+// The browser side of docs/protocol.md as plain functions: no DOM here, so node:test covers it.
+
+export const RELOAD_GUARD_MS = 10_000;
+
+// `blocks` maps each liveblock id to its data-lv-v hash.
+export function joinFrame(blocks, version) {
+  return JSON.stringify({ join: { version, blocks } });
+}
+
+// `dataset` is the sending element's dataset; `form` is the values hx-ws collected.
+export function eventFrame(dataset, form, ref) {
+  const args = dataset.liveArgs === undefined ? {} : JSON.parse(dataset.liveArgs);
+  if (!isObject(args)) {
+    throw new TypeError(`data-live-args must be a JSON object, got ${dataset.liveArgs}`);
+  }
+  return JSON.stringify({ event: dataset.liveEvent, args, form, ref });
+}
+
+// One action per frame: redirect, reload, error, update (content was swapped), ack, or invalid.
+export function readFrame(data) {
+  let frame;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return { action: "invalid" };
+  }
+  if (!isObject(frame)) return { action: "invalid" };
+  const { ref } = frame;
+  if ("redirect" in frame) {
+    // Same schemes as Django's HttpResponseRedirect allows for the web: never javascript: or data:.
+    return isWebUrl(frame.redirect) ? { action: "redirect", url: frame.redirect } : { action: "invalid" };
+  }
+  if (frame.reload === true) return { action: "reload" };
+  if (isObject(frame.error)) return { action: "error", error: frame.error, ref };
+  if (frame.content !== undefined) return { action: "update", ref };
+  return { action: "ack", ref };
+}
+
+// The server refuses with 4xxx; 4401 and 4410 are cured by a fresh page, the rest are not.
+export function closeKind(code) {
+  if (code === 4401 || code === 4410) return "reload";
+  if (code >= 4000 && code <= 4999) return "refused";
+  return "disconnected";
+}
+
+// Timestamps in ms; `lastReloadAt` is NaN or null when this tab never force-reloaded.
+// Math.abs: a clock set back must not block reloads until it catches up.
+export function reloadAllowed(lastReloadAt, now) {
+  return !(Math.abs(now - lastReloadAt) <= RELOAD_GUARD_MS);
+}
+
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isWebUrl(url) {
+  try {
+    return typeof url === "string" && /^https?:$/.test(new URL(url, "http://relative.invalid").protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require(available: bool, what: str) -> None:
+    """Fail in CI, skip locally (saying why), when a real component is missing."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI (CI=true) but was not found", pytrace=False)
+    pytest.skip(f"{what} not found; this test needs it (it fails instead of skipping in CI)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("LIVE_VIEWS_TEST_DB") == "postgres" and not port_open("127.0.0.1", 5432):
+        message = "PostgreSQL is not reachable on 127.0.0.1:5432"
+        if IN_CI:
+            raise pytest.UsageError(f"{message}; CI needs it for the PostgreSQL run")
+        pytest.exit(f"{message}: skipping the PostgreSQL run", returncode=0)

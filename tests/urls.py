@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from django.views.generic import TemplateView
+
+from tests.testapp import views
+
+urlpatterns = [
+    path("counter/", views.CounterView.as_view()),
+    path("private/", views.PrivateCounterView.as_view()),
+    path("decorated/", login_required(views.CounterView.as_view())),
+    path("guarded/", views.GuardedView.as_view()),
+    path("rows/", views.RowsView.as_view()),
+    path("nested/", views.NestedView.as_view()),
+    path("items/<int:start>/", views.ItemsView.as_view()),
+    path("async/", views.AsyncCounterView.as_view()),
+    path("typed/", views.TypedView.as_view()),
+    path("plain/", TemplateView.as_view(template_name="testapp/plain.html")),
+]
