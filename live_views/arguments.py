@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 MAX_INT = 2**63 - 1
 MAX_LIST_ITEMS = 1000
 MAX_NUMBER_CHARS = 100
-_INT_RE = re.compile(r"[+-]?\d{1,19}")
+_INT_RE = re.compile(r"[+-]?[0-9]{1,19}")
 
 Scalar = str | int | float | bool | None
 
@@ -71,6 +71,8 @@ def _coerce_int(value: Any) -> int:
 def _coerce_float(value: Any) -> float:
     if isinstance(value, bool):
         raise ArgumentError("expected a number, got bool")
+    if isinstance(value, int) and abs(value) > 2**1023:
+        raise ArgumentError("number out of range")
     if isinstance(value, int | float):
         result = float(value)
     elif isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS:
@@ -111,6 +113,9 @@ def _coerce_decimal(value: Any) -> Decimal:
         raise ArgumentError(f"expected a decimal number, got {value!r:.40}") from None
     if not result.is_finite():
         raise ArgumentError("expected a finite decimal number")
+    if abs(result.adjusted()) > MAX_NUMBER_CHARS:
+        # "1e400000000" is short to send and costly to compute with.
+        raise ArgumentError("decimal number out of range")
     return result
 
 

@@ -12,6 +12,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.template import Context, Node, NodeList, TemplateSyntaxError
 from django.template.base import FilterExpression
@@ -20,6 +21,10 @@ from django.utils.html import conditional_escape
 COLLECTOR_KEY = "live_views.blocks"
 _KEY_SAFE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 TAG_RE = re.compile(r"[a-z][a-z0-9-]{0,30}")
+# Elements that cannot hold a block's content.
+VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta source track wbr".split()  # noqa: SIM905
+)
 
 
 def block_id(name: str, key: object | None) -> str:
@@ -70,8 +75,8 @@ class BlockCollector:
 
 def get_collector(context: Context) -> BlockCollector:
     # dicts[0] is shared by the whole render, across {% include %} and {% extends %}.
-    root = context.render_context.dicts[0]
-    collector = root.get(COLLECTOR_KEY)
+    root: Any = context.render_context.dicts[0]
+    collector: BlockCollector | None = root.get(COLLECTOR_KEY)
     if collector is None:
         collector = root[COLLECTOR_KEY] = BlockCollector()
     return collector
@@ -102,7 +107,11 @@ class LiveBlockNode(Node):
         ident = block_id(self.name, key)
         collector = get_collector(context)
         if ident in collector.blocks:
-            hint = "" if self.key else f" Inside a loop give it a key: {{% liveblock {self.name} key=item.pk %}}."
+            hint = (
+                ""
+                if self.key
+                else f" Inside a loop give it a key: {{% liveblock {self.name} key=item.pk %}}."
+            )
             raise TemplateSyntaxError(
                 f"liveblock {self.name!r} rendered twice with the same id {ident!r}.{hint}"
             )
@@ -113,7 +122,9 @@ class LiveBlockNode(Node):
         finally:
             collector.stack.pop()
         # Placeholders carry a per-render nonce; hash without it so versions are stable.
-        version = version_of(skeleton.replace(collector.nonce, "") if "\x00" in skeleton else skeleton)
+        version = version_of(
+            skeleton.replace(collector.nonce, "") if "\x00" in skeleton else skeleton
+        )
         attrs = f' id="{ident}" data-lv-v="{version}"'
         if self.css_class is not None:
             attrs += f' class="{conditional_escape(self.css_class.resolve(context))}"'

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
 from django.utils.module_loading import import_string
@@ -45,9 +47,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 )
             )
     origins = value.get("ALLOWED_ORIGINS", [])
-    if not isinstance(origins, list | tuple) or not all(
-        isinstance(o, str) and o.startswith(("http://", "https://")) for o in origins
-    ):
+    if not isinstance(origins, list | tuple) or not all(_is_origin(o) for o in origins):
         errors.append(
             Error(
                 f"LIVE_VIEWS['ALLOWED_ORIGINS'] must be a list of origins, not {origins!r}.",
@@ -55,13 +55,55 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                 id="live_views.E013",
             )
         )
+    errors.extend(_check_broadcast_models(value.get("BROADCAST_MODELS", [])))
+    return errors
+
+
+def _is_origin(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.netloc)
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+    )
+
+
+def _check_broadcast_models(value: Any) -> list[CheckMessage]:
+    if value == "__all__":
+        return []
+    hint = 'Use "__all__" or a list of model labels such as ["shop.Order", "shop.Item"].'
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        return [
+            Error(
+                f"LIVE_VIEWS['BROADCAST_MODELS'] must be \"__all__\" or a list of model "
+                f"labels, not {value!r}.",
+                hint=hint,
+                id="live_views.E014",
+            )
+        ]
+    errors: list[CheckMessage] = []
+    for label in value:
+        try:
+            django_apps.get_model(label)
+        except (LookupError, ValueError):
+            errors.append(
+                Error(
+                    f"LIVE_VIEWS['BROADCAST_MODELS'] names {label!r}, which is not an installed "
+                    "model.",
+                    hint=hint,
+                    id="live_views.E015",
+                )
+            )
     return errors
 
 
 def check_wiring(**kwargs: Any) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
-    apps = settings.INSTALLED_APPS
-    if "daphne" not in apps and "channels" not in apps:
+    if not (django_apps.is_installed("daphne") or django_apps.is_installed("channels")):
         errors.append(
             Error(
                 "Neither 'daphne' nor 'channels' is in INSTALLED_APPS.",
@@ -105,6 +147,8 @@ def _check_route(asgi_path: str) -> list[CheckMessage]:
         return [
             Error(
                 f"ASGI_APPLICATION {asgi_path!r} cannot be imported: {exc}.",
+                hint="Set ASGI_APPLICATION to the dotted path of your ASGI application, e.g. "
+                "'mysite.asgi.application'.",
                 id="live_views.E004",
             )
         ]

@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FRAME_BYTES": 64 * 1024,
     # Extra origins (scheme://host[:port]) allowed to open the socket besides the page's own.
     "ALLOWED_ORIGINS": [],
+    # Models whose saves and deletes re-render subscribed pages: ["app.Model", ...] or "__all__".
+    "BROADCAST_MODELS": [],
 }
 
 
@@ -26,16 +28,21 @@ class Settings:
         return self._values.get(name, DEFAULTS[name])
 
     @property
-    def TOKEN_MAX_AGE(self) -> int:  # noqa: N802
+    def TOKEN_MAX_AGE(self) -> int:
         return int(self._get("TOKEN_MAX_AGE"))
 
     @property
-    def MAX_FRAME_BYTES(self) -> int:  # noqa: N802
+    def MAX_FRAME_BYTES(self) -> int:
         return int(self._get("MAX_FRAME_BYTES"))
 
     @property
-    def ALLOWED_ORIGINS(self) -> list[str]:  # noqa: N802
+    def ALLOWED_ORIGINS(self) -> list[str]:
         return list(self._get("ALLOWED_ORIGINS"))
+
+    @property
+    def BROADCAST_MODELS(self) -> str | list[str]:
+        value = self._get("BROADCAST_MODELS")
+        return value if isinstance(value, str) else list(value)
 
 
 conf = Settings()

@@ -24,6 +24,7 @@ from live_views.protocol import Event, FrameError, Join
 from live_views.rendering import render_liveblocks
 from live_views.socket_request import build_request, session_and_user
 from live_views.tokens import TokenError, read_connect_token
+from live_views.topics import group_name, topics_of
 from live_views.views import LiveViewMixin, _Mount, _mounting
 
 logger = logging.getLogger("live_views")
@@ -45,16 +46,19 @@ class LiveConnection:
         self.request = request
         self.sent: dict[str, str] = {}  # block id -> version the browser has
         self.script_prefix = request.META.get("SCRIPT_NAME") or "/"
+        self.topics = topics_of(view.get_live_subscriptions())
 
     # -- mount ---------------------------------------------------------------------------------
 
     @classmethod
     def mount(cls, scope: Mapping[str, Any], token: str) -> LiveConnection:
-        """Check the token, then run the page's URL callable as a GET would, access checks and all."""
+        """Check the token, then run the URL callable as a GET would, access checks and all."""
         session, user = session_and_user(scope)
         try:
             target = read_connect_token(
-                token, session_key=getattr(session, "session_key", None), user_pk=getattr(user, "pk", None)
+                token,
+                session_key=getattr(session, "session_key", None),
+                user_pk=getattr(user, "pk", None),
             )
         except TokenError as exc:
             raise Refused(exc.close_code, str(exc)) from None
@@ -81,38 +85,57 @@ class LiveConnection:
         """Find the handler and coerce its arguments, before any user code runs."""
         spec = type(self.view).live_events.get(event.name)
         if spec is None:
-            logger.warning(
-                "live_views: refused unknown event %r for %s", event.name[:64], _qualname(self.view)
-            )
             raise FrameError(
-                "unknown_event", f"No live event named {event.name!r} on {type(self.view).__name__}."
+                "unknown_event",
+                f"No live event named {event.name!r} on {type(self.view).__name__}.",
+                event.ref,
             )
         try:
             kwargs = spec.signature.bind(event.args, event.form)
         except ArgumentError as exc:
-            raise FrameError("bad_arguments", f"Event {event.name!r}: {exc}.") from None
+            raise FrameError("bad_arguments", f"Event {event.name!r}: {exc}.", event.ref) from None
         return spec, kwargs
 
     def run_event(self, spec: EventSpec, kwargs: dict[str, Any], ref: int | None) -> dict[str, Any]:
         """Call a sync handler, then render; all in the caller's one worker-thread hop."""
         self._prepare_thread()
-        snapshot = dict(self.view.__dict__)
+        snapshot = self.snapshot()
         try:
             result = getattr(self.view, spec.attribute)(**kwargs)
         except Exception as exc:
-            self._restore(snapshot)
+            self.restore(snapshot)
             return self.handler_failed(spec, exc, ref)
-        return self.after_event(result, ref)
+        return self.after_event(spec, result, ref, snapshot)
 
-    def after_event(self, result: Any, ref: int | None) -> dict[str, Any]:
+    def after_event(
+        self, spec: EventSpec, result: Any, ref: int | None, snapshot: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Render what the handler changed; if that fails, the handler's changes are undone too,
+        so one bad event cannot leave the page unable to render."""
         self._prepare_thread()
         if isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400:
             return {"redirect": result["Location"], "ref": ref}
+        try:
+            frame = self._render_frame(refresh=True)
+        except Exception as exc:
+            self.restore(snapshot)
+            return self.handler_failed(spec, exc, ref)
         self._save_session()
-        frame = self._render_frame(refresh=True)
         if ref is not None:
             frame["ref"] = ref
         return frame
+
+    def refresh(self) -> dict[str, Any]:
+        """A subscribed topic changed: re-read the view's data and send the blocks that differ.
+
+        Rendered with this page's own request, user and session, never the writer's.
+        """
+        self._prepare_thread()
+        try:
+            return self._render_frame(refresh=True)
+        except (Http404, PermissionDenied):
+            # What the page shows is gone or no longer allowed: a reload shows why.
+            return {"reload": True}
 
     def handler_failed(self, spec: EventSpec, exc: Exception, ref: int | None) -> dict[str, Any]:
         logger.exception(
@@ -149,13 +172,21 @@ class LiveConnection:
         self.sent = {ident: block.version for ident, block in collector.blocks.items()}
         return {"content": content} if content else {}
 
+    @property
+    def groups(self) -> list[str]:
+        return [group_name(topic) for topic in self.topics]
+
     # -- helpers ---------------------------------------------------------------------------------
 
     def _prepare_thread(self) -> None:
         # Worker threads are pooled: reverse() must see this page's script prefix.
         set_script_prefix(self.script_prefix)
 
-    def _restore(self, snapshot: dict[str, Any]) -> None:
+    def snapshot(self) -> dict[str, Any]:
+        # Shallow: attributes a handler reassigns come back; objects changed in place do not.
+        return dict(self.view.__dict__)
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
         self.view.__dict__.clear()
         self.view.__dict__.update(snapshot)
 

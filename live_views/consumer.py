@@ -3,6 +3,7 @@ lives in ``LiveConnection``, run in a worker thread one hop per message."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from urllib.parse import parse_qs
@@ -23,6 +24,13 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     page: LiveConnection | None = None
     joined = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One page is one actor: events and broadcast refreshes take turns, in arrival order.
+        self.turn = asyncio.Lock()
+        self.stale = False  # a broadcast arrived that no refresh has read yet
+        self.refreshing: asyncio.Task[None] | None = None
+
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
         # browser as 1006, which htmx would retry forever.
@@ -36,13 +44,49 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=protocol.CLOSE_BAD_REQUEST)
             return
         try:
-            self.page = await database_sync_to_async(LiveConnection.mount)(self.scope, token)
+            page = await database_sync_to_async(LiveConnection.mount)(self.scope, token)
         except Refused as exc:
             logger.info("live_views: refused a socket (%s): %s", exc.code, exc)
             await self.close(code=exc.code)
+            return
         except Exception:
             logger.exception("live_views: mounting a live view failed")
             await self.close(code=protocol.CLOSE_SERVER_ERROR)
+            return
+        if page.groups and self.channel_layer is not None:
+            for group in page.groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        self.page = page
+
+    async def disconnect(self, code: int) -> None:
+        page, self.page = self.page, None
+        if page is not None and page.groups and self.channel_layer is not None:
+            for group in page.groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        if self.refreshing is not None:
+            self.refreshing.cancel()
+
+    async def live_broadcast(self, message: dict[str, Any]) -> None:
+        """A subscribed topic changed. Bursts coalesce: however many messages arrive while a
+        refresh waits or runs, one more refresh follows, and it reads the latest data."""
+        self.stale = True
+        if self.page is not None and self.joined and self.refreshing is None:
+            self.refreshing = asyncio.create_task(self._refresh())
+
+    async def _refresh(self) -> None:
+        try:
+            while self.stale and self.page is not None:
+                async with self.turn:
+                    self.stale = False
+                    page = self.page
+                    try:
+                        frame = await database_sync_to_async(page.refresh)()
+                    except Exception:
+                        logger.exception("live_views: refreshing %s failed", _name(page))
+                        continue
+                    await self._send(frame)
+        finally:
+            self.refreshing = None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
@@ -52,37 +96,50 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self._send(protocol.error_frame("bad_frame", "Binary frames are not accepted."))
             return
         if len(text_data) > conf.MAX_FRAME_BYTES or len(text_data.encode()) > conf.MAX_FRAME_BYTES:
-            logger.warning("live_views: closed a socket that sent a %d-character frame", len(text_data))
+            logger.warning(
+                "live_views: closed a socket that sent a %d-character frame", len(text_data)
+            )
             await self.close(code=protocol.CLOSE_TOO_BIG)
             return
-        try:
-            frame = protocol.parse_frame(text_data)
-            if isinstance(frame, Join):
-                reply = await database_sync_to_async(page.join)(frame)
-                self.joined = True
-            else:
-                reply = await self._event(page, frame)
-        except FrameError as exc:
-            reply = protocol.error_frame(exc.code, exc.message, _ref_of(text_data))
-        except Exception:
-            logger.exception("live_views: rendering %s failed", type(page.view).__qualname__)
-            reply = protocol.error_frame(
-                "server_error", "The server could not update the page.", _ref_of(text_data)
-            )
-        if reply:
-            await self._send(reply)
+        async with self.turn:
+            try:
+                frame = protocol.parse_frame(text_data)
+                if isinstance(frame, Join):
+                    reply = await database_sync_to_async(page.join)(frame)
+                    self.joined = True
+                else:
+                    reply = await self._event(page, frame)
+            except FrameError as exc:
+                what = "unknown event" if exc.code == "unknown_event" else "a frame"
+                logger.warning("live_views: refused %s for %s: %s", what, _name(page), exc)
+                reply = protocol.error_frame(exc.code, exc.message, exc.ref)
+            except Exception:
+                logger.exception("live_views: rendering %s failed", _name(page))
+                reply = protocol.error_frame(
+                    "server_error", "The server could not update the page."
+                )
+            if reply:
+                await self._send(reply)
+        if self.stale and self.refreshing is None:
+            self.refreshing = asyncio.create_task(self._refresh())
 
     async def _event(self, page: LiveConnection, event: Event) -> dict[str, Any]:
         spec, kwargs = page.lookup(event)
         if not spec.is_async:
-            return await database_sync_to_async(page.run_event)(spec, kwargs, event.ref)
-        snapshot = dict(page.view.__dict__)
+            frame: dict[str, Any] = await database_sync_to_async(page.run_event)(
+                spec, kwargs, event.ref
+            )
+            return frame
+        snapshot = page.snapshot()
         try:
             result = await getattr(page.view, spec.attribute)(**kwargs)
         except Exception as exc:
-            page._restore(snapshot)
+            page.restore(snapshot)
             return page.handler_failed(spec, exc, event.ref)
-        return await database_sync_to_async(page.after_event)(result, event.ref)
+        reply: dict[str, Any] = await database_sync_to_async(page.after_event)(
+            spec, result, event.ref, snapshot
+        )
+        return reply
 
     async def _send(self, frame: dict[str, Any]) -> None:
         if not frame:
@@ -90,17 +147,12 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.send(text_data=protocol.encode(frame))
 
 
+def _name(page: LiveConnection) -> str:
+    return type(page.view).__qualname__
+
+
 def _origin(scope: dict[str, Any]) -> str | None:
     for key, value in scope.get("headers", []):
         if key == b"origin":
             return str(value.decode("latin-1"))[:200]
     return None
-
-
-def _ref_of(text: str) -> int | None:
-    # Echo the ref of a frame we refused, when it has a clean one, so the page can match it.
-    try:
-        event = protocol.parse_frame(text)
-    except (FrameError, RecursionError):
-        return None
-    return event.ref if isinstance(event, Event) else None

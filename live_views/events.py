@@ -36,7 +36,7 @@ def live_event(func: F | None = None, /, *, name: str | None = None) -> F | Call
     def mark(method: F) -> F:
         if not callable(method):
             raise TypeError(f"@live_event decorates methods, not {method!r}.")
-        event_name = name or method.__name__
+        event_name = method.__name__ if name is None else name
         if not EVENT_NAME_RE.fullmatch(event_name):
             raise TypeError(
                 f"Invalid live event name {event_name!r}: it must start with a letter and use "

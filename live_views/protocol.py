@@ -22,10 +22,11 @@ MAX_VALUES = 500  # keys in one frame's args or form
 
 
 class FrameError(ValueError):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, ref: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.ref = ref  # echoed in the error frame, so the page can match it to its event
 
 
 @dataclass(frozen=True)
@@ -42,25 +43,40 @@ class Event:
     form: dict[str, Any] = field(default_factory=dict)
 
 
+def _is_scalar(value: Any) -> bool:
+    if isinstance(value, str):
+        # JSON can spell lone surrogates ("\\ud800"): text that no template could encode.
+        return value.isascii() or _encodable(value)
+    return value is None or isinstance(value, int | float | bool)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _is_flat_value(value: Any) -> bool:
-    if value is None or isinstance(value, str | int | float | bool):
+    if _is_scalar(value):
         return True
-    return isinstance(value, list) and all(
-        item is None or isinstance(item, str | int | float | bool) for item in value
-    )
+    return isinstance(value, list) and all(_is_scalar(item) for item in value)
 
 
-def _values(raw: Any, what: str) -> dict[str, Any]:
+def _values(raw: Any, what: str, ref: int | None) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise FrameError("bad_frame", f"'{what}' must be an object, got {type(raw).__name__}")
+        raise FrameError("bad_frame", f"'{what}' must be an object, got {type(raw).__name__}", ref)
     if len(raw) > MAX_VALUES:
-        raise FrameError("bad_frame", f"'{what}' has more than {MAX_VALUES} values")
+        raise FrameError("bad_frame", f"'{what}' has more than {MAX_VALUES} values", ref)
     for key, value in raw.items():
-        if not _is_flat_value(value):
+        if not _is_scalar(key) or not _is_flat_value(value):
             raise FrameError(
-                "bad_frame", f"'{what}.{key[:40]}' must be a string, number, boolean or a list of them"
+                "bad_frame",
+                f"'{what}.{key[:40]!r}' must be a string, number, boolean or a list of them",
+                ref,
             )
     return raw
 
@@ -91,16 +107,22 @@ def _parse_join(raw: Any) -> Join:
 
 
 def _parse_event(data: dict[str, Any]) -> Event:
-    name = data.get("event")
-    if not isinstance(name, str) or not name:
-        raise FrameError("bad_frame", "frame must name an 'event'")
-    if len(name) > MAX_EVENT_NAME:
-        raise FrameError("unknown_event", f"no live event named {name[:40]!r}…")
+    # The ref first: every later refusal echoes it.
     ref = data.get("ref")
-    if ref is not None and (isinstance(ref, bool) or not isinstance(ref, int) or not 0 <= ref < MAX_REF):
+    if ref is not None and (
+        isinstance(ref, bool) or not isinstance(ref, int) or not 0 <= ref < MAX_REF
+    ):
         raise FrameError("bad_frame", "'ref' must be a non-negative integer")
+    name = data.get("event")
+    if not isinstance(name, str) or not name or not _is_scalar(name):
+        raise FrameError("bad_frame", "frame must name an 'event'", ref)
+    if len(name) > MAX_EVENT_NAME:
+        raise FrameError("unknown_event", f"No live event named {name[:40]!r}…", ref)
     return Event(
-        name=name, ref=ref, args=_values(data.get("args"), "args"), form=_values(data.get("form"), "form")
+        name=name,
+        ref=ref,
+        args=_values(data.get("args"), "args", ref),
+        form=_values(data.get("form"), "form", ref),
     )
 
 

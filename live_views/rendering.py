@@ -26,7 +26,7 @@ from django.template.defaulttags import (
     VerbatimNode,
     WidthRatioNode,
 )
-from django.template.library import InclusionNode, SimpleNode
+from django.template.library import InclusionNode, SimpleBlockNode, SimpleNode
 from django.template.loader_tags import (
     BlockNode,
     ExtendsNode,
@@ -34,12 +34,19 @@ from django.template.loader_tags import (
     construct_relative_path,
 )
 from django.templatetags.static import StaticNode
+from django.utils.safestring import SafeString
 
 from live_views.blocks import BlockCollector, LiveBlockNode, get_collector
 
 # Nodes that only write output; with no variable assigned (``as x``) they can go.
 _OUTPUT_ONLY = (
-    TextNode, VariableNode, CommentNode, CsrfTokenNode, LoadNode, VerbatimNode, InclusionNode
+    TextNode,
+    VariableNode,
+    CommentNode,
+    CsrfTokenNode,
+    LoadNode,
+    VerbatimNode,
+    InclusionNode,
 )
 _ASSIGNING = {
     URLNode: "asvar",
@@ -53,12 +60,21 @@ _PRUNED_ATTR = "_live_views_pruned"
 
 
 def _droppable(node: Node) -> bool:
+    if isinstance(node, VariableNode) and _is_block_super(node):
+        return False  # {{ block.super }} renders the parent's (pruned) block: its liveblocks
+    if isinstance(node, SimpleBlockNode):
+        return False  # a container: pruned like the others
     if isinstance(node, _OUTPUT_ONLY) or getattr(node, "live_output_only", False):
         return True
     for node_type, attr in _ASSIGNING.items():
         if isinstance(node, node_type):
             return getattr(node, attr, None) is None
     return False
+
+
+def _is_block_super(node: VariableNode) -> bool:
+    var = node.filter_expression.var
+    return getattr(var, "lookups", None) == ("block", "super")
 
 
 def prune_nodelist(nodelist: NodeList) -> NodeList:
@@ -76,16 +92,16 @@ def prune_node(node: Node) -> Node | None:
     if isinstance(node, ExtendsNode):
         return _PrunedExtendsNode.from_node(node)
     if isinstance(node, IncludeNode):
-        clone = copy.copy(node)
-        clone.__class__ = _PrunedIncludeNode
-        return clone
+        include = copy.copy(node)
+        include.__class__ = _PrunedIncludeNode
+        return include
     if isinstance(node, IfNode):
         branches = [(cond, prune_nodelist(nodes)) for cond, nodes in node.conditions_nodelists]
         if not any(nodes for _, nodes in branches):
             return None
-        clone = copy.copy(node)
-        clone.conditions_nodelists = branches
-        return clone
+        if_node = copy.copy(node)
+        if_node.conditions_nodelists = branches
+        return if_node
     if _droppable(node):
         return None
     names = [n for n in node.child_nodelists if isinstance(getattr(node, n, None), NodeList)]
@@ -94,9 +110,8 @@ def prune_node(node: Node) -> Node | None:
     clone = copy.copy(node)
     for name in names:
         setattr(clone, name, prune_nodelist(getattr(node, name)))
-    if isinstance(node, BlockNode):
-        return clone  # an empty block still overrides its parent's block
-    if not any(getattr(clone, name) for name in names):
+    # An empty {% block %} is kept all the same: it still overrides its parent's block.
+    if not isinstance(node, BlockNode) and not any(getattr(clone, name) for name in names):
         return None
     return clone
 
@@ -116,7 +131,8 @@ class _PrunedExtendsNode(ExtendsNode):
         clone = copy.copy(node)
         clone.__class__ = cls
         clone.nodelist = prune_nodelist(node.nodelist)
-        clone.blocks = {n.name: n for n in clone.nodelist.get_nodes_by_type(BlockNode)}
+        blocks: list[Any] = clone.nodelist.get_nodes_by_type(BlockNode)
+        clone.blocks = {n.name: n for n in blocks}
         assert isinstance(clone, cls)
         return clone
 
@@ -126,25 +142,27 @@ class _PrunedExtendsNode(ExtendsNode):
 
 class _PrunedIncludeNode(IncludeNode):
     # IncludeNode.render with one change: the included template renders pruned.
-    def render(self, context: Context) -> str:
-        template = self.template.resolve(context)
+    def render(self, context: Context) -> SafeString:
+        template: Any = self.template.resolve(context)
         if not callable(getattr(template, "render", None)):
-            names = template or ()
+            names: Any = template or ()
             if isinstance(names, str):
-                names = (construct_relative_path(self.origin.template_name, names),)
-            cache = context.render_context.dicts[0].setdefault(self, {})
+                names = (construct_relative_path(str(self.origin.template_name), names),)
+            shared: Any = context.render_context.dicts[0]
+            cache: dict[Any, Any] = shared.setdefault(self, {})
             template = cache.get(tuple(names))
             if template is None:
-                template = context.template.engine.select_template(tuple(names))
+                engine: Any = context.template.engine  # type: ignore[union-attr]
+                template = engine.select_template(list(names))
                 cache[tuple(names)] = template
         if hasattr(template, "template"):
             template = template.template
         template = pruned_template(template)
         values = {name: var.resolve(context) for name, var in self.extra_context.items()}
         if self.isolated_context:
-            return template.render(context.new(values))
+            return SafeString(template.render(context.new(values)))
         with context.push(**values):
-            return template.render(context)
+            return SafeString(template.render(context))
 
 
 def render_liveblocks(
@@ -152,7 +170,7 @@ def render_liveblocks(
 ) -> BlockCollector:
     """Render every liveblock of ``template`` (and of what it extends/includes), nothing else."""
     ctx = make_context(context, request, autoescape=template.engine.autoescape)
-    pruned = pruned_template(template)
+    pruned: Any = pruned_template(template)
     with ctx.render_context.push_state(pruned):
         if ctx.template is None:
             with ctx.bind_template(pruned):

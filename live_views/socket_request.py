@@ -28,7 +28,7 @@ def session_and_user(scope: Mapping[str, Any]) -> tuple[Any, Any]:
 
         holder = HttpRequest()
         holder.session = session
-        user = get_user(holder)  # type: ignore[arg-type]
+        user = get_user(holder)
     return session, user
 
 

@@ -29,6 +29,12 @@ class TokenForeign(TokenError):
     close_code = 4403
 
 
+class SessionEnded(TokenForeign):
+    """The page was rendered for a logged-in user; the socket has none (logged out, expired)."""
+
+    close_code = 4401  # the page reloads, and the view sends the visitor to log in
+
+
 @dataclass(frozen=True)
 class ConnectTarget:
     path: str
@@ -37,7 +43,7 @@ class ConnectTarget:
 
 def session_binding(session_key: str | None, user_pk: Any) -> str:
     value = f"{session_key or ''}|{'' if user_pk is None else user_pk}"
-    return salted_hmac("live_views.session", value).hexdigest()[:20]
+    return salted_hmac("live_views.session", value, algorithm="sha256").hexdigest()[:20]
 
 
 def _ensure_session_key(request: HttpRequest) -> str | None:
@@ -59,6 +65,7 @@ def make_connect_token(request: HttpRequest) -> str:
         "p": request.path_info,
         "q": request.META.get("QUERY_STRING", ""),
         "b": session_binding(_ensure_session_key(request), getattr(user, "pk", None)),
+        "a": bool(getattr(user, "is_authenticated", False)),
     }
     return signing.dumps(payload, salt=_SALT, compress=True)
 
@@ -76,5 +83,7 @@ def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> 
     if not (isinstance(path, str) and isinstance(query, str) and isinstance(binding, str)):
         raise TokenError("connect token is not valid")
     if not constant_time_compare(binding, session_binding(session_key, user_pk)):
+        if payload.get("a") is True and user_pk is None:
+            raise SessionEnded("the page's user is no longer logged in")
         raise TokenForeign("connect token belongs to another session")
     return ConnectTarget(path=path, query_string=query)

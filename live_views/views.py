@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template import loader
 from django.template.backends.django import Template as DjangoBackendTemplate
@@ -20,6 +22,7 @@ from django.views.generic import (
 )
 
 from live_views.events import EventSpec, collect_events
+from live_views.topics import Subscription
 
 if TYPE_CHECKING:
     from django.template.base import Template
@@ -43,6 +46,7 @@ class LiveViewMixin(_Base):
     """Make a Django class-based view live. Mix in before the generic view."""
 
     live_events: ClassVar[dict[str, EventSpec]] = {}
+    live_subscriptions: Sequence[Subscription] = ()
     _live_context: dict[str, Any] | None = None
     _live_socket = False
 
@@ -62,14 +66,32 @@ class LiveViewMixin(_Base):
             self._live_socket = True
         return super().dispatch(request, *args, **kwargs)
 
-    def render_to_response(
-        self, context: dict[str, Any], **response_kwargs: Any
-    ) -> HttpResponse:
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         if self._live_socket:
             # On the socket the page is never rendered whole: keep the context for the blocks.
             self._live_context = context
             return HttpResponse(status=200)
         return super().render_to_response(context, **response_kwargs)
+
+    def get_live_subscriptions(self) -> list[Subscription]:
+        """What this page re-renders on: ``live_subscriptions``, plus the view's own data.
+
+        A view with an ``object`` (detail, update) follows that row; one with an
+        ``object_list``, ``queryset`` or ``model`` follows the whole model.
+        """
+        subscriptions = list(self.live_subscriptions)
+        obj = getattr(self, "object", None)
+        if isinstance(obj, models.Model):
+            subscriptions.append(obj)
+            return subscriptions
+        for source in (getattr(self, "object_list", None), getattr(self, "queryset", None)):
+            if isinstance(source, models.QuerySet):
+                subscriptions.append(source.model)
+                return subscriptions
+        model = getattr(self, "model", None)
+        if isinstance(model, type) and issubclass(model, models.Model):
+            subscriptions.append(model)
+        return subscriptions
 
     def get_live_template(self) -> Template:
         names = self.get_template_names()
@@ -86,7 +108,7 @@ class LiveViewMixin(_Base):
     def refresh_live_context(self) -> HttpResponseBase:
         """Run the view's ``get()`` again, as for a page load, to rebuild its context."""
         self._live_context = None
-        return self.get(self.request, *self.args, **self.kwargs)  # type: ignore[no-any-return]
+        return self.get(self.request, *self.args, **self.kwargs)
 
 
 class LiveTemplateView(LiveViewMixin, TemplateView):

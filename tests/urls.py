@@ -16,5 +16,6 @@ urlpatterns = [
     path("items/<int:start>/", views.ItemsView.as_view()),
     path("async/", views.AsyncCounterView.as_view()),
     path("typed/", views.TypedView.as_view()),
+    path("echo/", views.EchoView.as_view()),
     path("plain/", TemplateView.as_view(template_name="testapp/plain.html")),
 ]

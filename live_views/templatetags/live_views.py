@@ -8,7 +8,7 @@ from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.utils.safestring import SafeString
 
-from live_views.blocks import TAG_RE, LiveBlockNode
+from live_views.blocks import TAG_RE, VOID_TAGS, LiveBlockNode
 from live_views.events import EVENT_NAME_RE
 from live_views.markup import connect_attributes, event_attributes, script_tags
 
@@ -47,14 +47,16 @@ def do_live_on(parser: Parser, token: Token) -> LiveOnNode:
     event = parser.compile_filter(bits[1])
     literal = bits[1][1:-1] if bits[1][:1] in "\"'" and bits[1][-1:] == bits[1][:1] else None
     if literal is not None and not EVENT_NAME_RE.fullmatch(literal):
-        raise template.TemplateSyntaxError(f"{{% live_on %}}: {literal!r} is not a valid event name.")
+        raise template.TemplateSyntaxError(
+            f"{{% live_on %}}: {literal!r} is not a valid event name."
+        )
     return LiveOnNode(event, _keyword_args(parser, bits[2:], "live_on"))
 
 
 @register.tag("liveblock")
 def do_liveblock(parser: Parser, token: Token) -> LiveBlockNode:
     bits = token.split_contents()
-    usage = "{% liveblock NAME [key=EXPR] [tag=\"div\"] [class=\"...\"] %}"
+    usage = '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] %}'
     if len(bits) < 2 or not EVENT_NAME_RE.fullmatch(bits[1]):
         raise template.TemplateSyntaxError(f"{{% liveblock %}} needs a name: {usage}")
     name = bits[1]
@@ -66,10 +68,17 @@ def do_liveblock(parser: Parser, token: Token) -> LiveBlockNode:
         )
     tag = "div"
     if "tag" in options:
-        tag_value = options["tag"].resolve({})
-        if not isinstance(tag_value, str) or not TAG_RE.fullmatch(tag_value):
+        expression = options["tag"]
+        literal = not expression.is_var and not expression.filters
+        tag_value = expression.resolve({}) if literal else None
+        if (
+            not isinstance(tag_value, str)
+            or not TAG_RE.fullmatch(tag_value)
+            or tag_value in VOID_TAGS
+        ):
             raise template.TemplateSyntaxError(
-                f"{{% liveblock {name} %}}: tag must be a literal HTML tag name like \"tr\"."
+                f"{{% liveblock {name} %}}: tag must be the literal name of an HTML element "
+                'that holds content, like "tr" or "li".'
             )
         tag = tag_value
     nodelist = parser.parse(("endliveblock",))

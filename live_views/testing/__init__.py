@@ -20,8 +20,11 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from asgiref.sync import SyncToAsync
 from channels.routing import get_default_application
 from channels.testing import WebsocketCommunicator
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse
 from django.test import AsyncClient, Client
 
@@ -29,7 +32,14 @@ from live_views import __version__
 from live_views.blocks import block_id
 from live_views.testing.dom import apply_swaps, inner_html
 
-__all__ = ["AsyncLiveClient", "AsyncLivePage", "LiveClient", "LivePage", "LiveRefused"]
+__all__ = [
+    "AsyncLiveClient",
+    "AsyncLivePage",
+    "LiveClient",
+    "LivePage",
+    "LiveRefused",
+    "close_socket_db_connections",
+]
 
 T = TypeVar("T")
 _CONNECT_RE = re.compile(r'hx-ws:connect="([^"]+)"')
@@ -86,7 +96,9 @@ class AsyncLivePage:
         """Send ``event`` with ``form`` as a form's values (as a submit or change would)."""
         return await self._event(event, {}, form)
 
-    async def _event(self, event: str, args: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
+    async def _event(
+        self, event: str, args: dict[str, Any], form: dict[str, Any]
+    ) -> dict[str, Any]:
         ref = next(self._refs)
         await self.send_frame({"event": event, "args": args, "form": form, "ref": ref})
         return await self._until(lambda frame: frame.get("ref") == ref)
@@ -120,6 +132,8 @@ class AsyncLivePage:
             self.close_code = 1000
             await self._communicator.disconnect()
         else:
+            # The server closed it: tell the consumer the socket is gone, as a server would.
+            await self._communicator.send_input({"type": "websocket.disconnect", "code": 1000})
             await self._communicator.wait(self.timeout)
 
     async def _until(self, done: Any, timeout: float | None = None) -> dict[str, Any]:
@@ -157,8 +171,8 @@ class AsyncLiveClient:
         self.timeout = timeout
 
     async def get(self, path: str, data: Any = None) -> HttpResponse:
-        response: HttpResponse = await self.http.get(path, data)
-        return response
+        response: Any = await self.http.get(path, data)
+        return response  # type: ignore[no-any-return]
 
     async def live(self, path: str, data: Any = None, *, join: bool = True) -> AsyncLivePage:
         response = await self.get(path, data)
@@ -167,7 +181,11 @@ class AsyncLiveClient:
         page_html = response.content.decode()
         page = await self.open_socket(_socket_url(page_html, path), page_html)
         if join:
-            await page.join()
+            try:
+                await page.join()
+            except LiveRefused:
+                await page.close()
+                raise
         return page
 
     async def open_socket(
@@ -282,8 +300,8 @@ class LiveClient:
         self.http.force_login(user, backend)
 
     def get(self, path: str, data: Any = None) -> HttpResponse:
-        response: HttpResponse = self.http.get(path, data)
-        return response
+        response: Any = self.http.get(path, data)
+        return response  # type: ignore[no-any-return]
 
     def live(self, path: str, data: Any = None, *, join: bool = True) -> LivePage:
         response = self.get(path, data)
@@ -292,7 +310,11 @@ class LiveClient:
         page_html = response.content.decode()
         page = self.open_socket(_socket_url(page_html, path), page_html)
         if join:
-            self._run(page._page.join())
+            try:
+                self._run(page._page.join())
+            except LiveRefused:
+                page.close()
+                raise
         return page
 
     def open_socket(
@@ -315,3 +337,21 @@ class LiveClient:
         if self._loop is not None:
             self._loop.stop()
             self._loop = None
+        close_socket_db_connections()
+
+
+def close_socket_db_connections() -> None:
+    """Close the database connections the socket's worker thread opened.
+
+    The socket's sync work runs in asgiref's shared worker thread. Django keeps SQLite's
+    in-memory test database open there even on close(), and pytest-django then refuses the next
+    test's first query in that thread. Called by ``LiveClient.close()``; call it after async
+    tests that used the database through a live page.
+    """
+
+    def close() -> None:
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                BaseDatabaseWrapper.close(connection)
+
+    SyncToAsync.single_thread_executor.submit(close).result()

@@ -44,13 +44,17 @@ class _IdSpans(HTMLParser):
         ident = dict(attrs).get("id")
         if tag in _VOID:
             if ident:
-                self.spans[ident] = Span(start, start + len(text), start + len(text), start + len(text))
+                self.spans[ident] = Span(
+                    start, start + len(text), start + len(text), start + len(text)
+                )
             return
         if not self._stack and ident:
             self.top_level.append(ident)
         self._stack.append((tag, ident, start, start + len(text)))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return  # "<br/>" is reported as a start tag and an end tag
         position = self._offset()
         end = self._html.index(">", position) + 1
         while self._stack:

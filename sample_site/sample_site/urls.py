@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-from django.urls import path
+from django.contrib.staticfiles.views import serve
+from django.urls import path, re_path
 from django.views.generic import TemplateView
 
 from demo import views
@@ -11,7 +11,10 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
     path("counter/", views.CounterView.as_view(), name="counter"),
     path("private/", views.PrivateCounterView.as_view(), name="private"),
+    path("todos/", views.TodoListView.as_view(), name="todos"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    *staticfiles_urlpatterns(),  # the bundled JS, also when DEBUG is off (demo only)
+    # The bundled JS, also with DEBUG off. A demo shortcut: production serves static files with
+    # collectstatic and a web server or WhiteNoise.
+    re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}),
 ]

@@ -48,6 +48,11 @@ document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
   }
 });
 
+// A form marked data-live-reset empties once its event is on the wire (e.g. "add a todo").
+document.addEventListener("htmx:ws:after:message:outgoing", (evt) => {
+  if (evt.target.matches?.("form[data-live-reset]")) evt.target.reset();
+});
+
 // Fires after hx-ws has swapped the frame's `content`, if any.
 document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   const root = rootOf(evt);

@@ -55,7 +55,9 @@ class RowsView(LiveTemplateView):
         self.renders = 0
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(rows=sorted(self.rows.items()), **kwargs)
+        return super().get_context_data(
+            rows=sorted(self.rows.items()), title=getattr(self, "title", ""), **kwargs
+        )
 
     @live_event
     def bump(self, row: int) -> None:
@@ -78,10 +80,15 @@ class ItemsView(LiveTemplateView):
     """URL kwargs reach the live instance."""
 
     template_name = "testapp/items.html"
+    extra = 0
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         start = self.kwargs["start"]
-        return super().get_context_data(items=range(start, start + 3), **kwargs)
+        return super().get_context_data(items=range(start, start + 3 + self.extra), **kwargs)
+
+    @live_event
+    def more(self) -> None:
+        self.extra += 1
 
 
 class AsyncCounterView(CounterView):
@@ -114,3 +121,38 @@ class TypedView(LiveTemplateView):
         self.seen = dict(
             n=n, x=x, flag=flag, price=price, day=day, when=when, ident=ident, tags=tags, note=note
         )
+
+
+class EchoView(LiveTemplateView):
+    """Shows client-supplied text (from the query string or an event) in text and attribute."""
+
+    template_name = "testapp/echo.html"
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.text = request.GET.get("text", "")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(text=self.text, **kwargs)
+
+    @live_event
+    def say(self, text: str) -> None:
+        self.text = text
+
+    @live_event
+    def shout(self) -> None:
+        self.text = self.text.upper()
+
+    @live_event
+    def pick(self, number: int | None) -> None:
+        self.text = repr(number)
+
+    @live_event
+    def fail(self, message: str) -> None:
+        self.text = "must be rolled back"
+        raise ValueError(message)
+
+    @live_event
+    async def fail_async(self, message: str) -> None:
+        self.text = "must be rolled back"
+        raise ValueError(message)

@@ -1,0 +1,62 @@
+"""Publish changes to every page subscribed to their topics, in any process, after commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+
+from live_views.topics import Subscription, group_name, instance_topic, model_topic, topics_of
+
+logger = logging.getLogger("live_views")
+
+MESSAGE = {"type": "live.broadcast"}
+
+
+def broadcast(*items: Subscription, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Re-render every page subscribed to these models, instances or topic strings.
+
+    Inside a transaction the message leaves when it commits (and never if it rolls back).
+    """
+    topics = topics_of(items)
+    if topics:
+        transaction.on_commit(lambda: publish(topics), using=using)
+
+
+async def abroadcast(*items: Subscription) -> None:
+    """``broadcast`` for async code; sends at once (async code has no open transaction)."""
+    await _send(topics_of(items))
+
+
+def publish(topics: Iterable[str]) -> None:
+    """Send now. A channel layer that is down is logged, never raised: the save stands."""
+    try:
+        async_to_sync(_send)(list(topics))
+    except Exception:
+        logger.warning("live_views: could not broadcast %s", list(topics), exc_info=True)
+
+
+async def _send(topics: list[str]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for topic in topics:
+        await layer.group_send(group_name(topic), MESSAGE)
+
+
+def model_change_topics(instance: models.Model) -> list[str]:
+    """The model, the row, and every row it points to by foreign key (a parent hears its
+    children change)."""
+    model = type(instance)._meta.concrete_model or type(instance)
+    topics = [model_topic(model), instance_topic(model, instance.pk)]
+    for field in model._meta.concrete_fields:
+        if field.many_to_one or field.one_to_one:
+            related_pk = getattr(instance, field.attname, None)
+            if related_pk is not None and field.related_model is not None:
+                related: Any = field.related_model
+                topics.append(instance_topic(related._meta.concrete_model, related_pk))
+    return topics

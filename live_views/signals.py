@@ -1,0 +1,66 @@
+"""Auto-broadcast: saves, deletes and m2m changes of the models in BROADCAST_MODELS."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from live_views.broadcast import model_change_topics, publish
+from live_views.conf import conf
+from live_views.topics import instance_topic, model_topic
+
+# Written on every request or by Django itself: broadcasting them would only cost.
+NEVER_BROADCAST = frozenset(
+    {"sessions.session", "contenttypes.contenttype", "admin.logentry", "migrations.migration"}
+)
+
+
+@lru_cache(maxsize=8)
+def _selected(setting: str | tuple[str, ...]) -> frozenset[str] | None:
+    """None means every model; otherwise the lower-cased labels."""
+    if setting == "__all__":
+        return None
+    return frozenset(label.lower() for label in setting)
+
+
+def broadcasts(model: type[models.Model]) -> bool:
+    setting = conf.BROADCAST_MODELS
+    if not setting:
+        return False
+    label = model._meta.label_lower
+    if label in NEVER_BROADCAST:
+        return False
+    selected = _selected(setting if isinstance(setting, str) else tuple(setting))
+    return selected is None or label in selected
+
+
+def _after_commit(topics: list[str], using: str) -> None:
+    transaction.on_commit(lambda: publish(topics), using=using)
+
+
+def on_save_or_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw") or not broadcasts(sender):
+        return  # raw: loaddata fixtures
+    _after_commit(model_change_topics(instance), kwargs.get("using") or "default")
+
+
+def on_m2m_changed(
+    sender: Any, instance: models.Model, action: str, model: type[models.Model], **kwargs: Any
+) -> None:
+    if not action.startswith("post_"):
+        return
+    owner = type(instance)
+    if not (broadcasts(owner) or broadcasts(model)):
+        return
+    topics = [model_topic(owner), instance_topic(owner, instance.pk), model_topic(model)]
+    topics += [instance_topic(model, pk) for pk in kwargs.get("pk_set") or ()]
+    _after_commit(topics, kwargs.get("using") or "default")
+
+
+def connect() -> None:
+    post_save.connect(on_save_or_delete, dispatch_uid="live_views.post_save")
+    post_delete.connect(on_save_or_delete, dispatch_uid="live_views.post_delete")
+    m2m_changed.connect(on_m2m_changed, dispatch_uid="live_views.m2m_changed")

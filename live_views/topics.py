@@ -1,0 +1,41 @@
+"""Topics name what a page listens to (a model, one row, or any string) and map to channel-layer
+groups. Group names are built here, on the server only: a browser never chooses what it hears."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+Subscription = str | type[models.Model] | models.Model
+
+
+def model_topic(model: type[models.Model]) -> str:
+    return str(model._meta.label_lower)
+
+
+def instance_topic(model: type[models.Model], pk: Any) -> str:
+    return f"{model._meta.label_lower}:{pk}"
+
+
+def topic_of(item: Subscription) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, type) and issubclass(item, models.Model):
+        return model_topic(item)
+    if isinstance(item, models.Model):
+        return instance_topic(type(item)._meta.concrete_model or type(item), item.pk)
+    raise TypeError(
+        f"Cannot subscribe to {item!r}: use a model class, a model instance or a topic string."
+    )
+
+
+def topics_of(items: Iterable[Subscription]) -> list[str]:
+    return sorted({topic_of(item) for item in items})
+
+
+def group_name(topic: str) -> str:
+    # Hashed: channel-layer group names allow few characters and at most 100 of them.
+    return "lv." + hashlib.blake2b(topic.encode(), digest_size=12).hexdigest()

@@ -1,0 +1,204 @@
+"""Serve sample_site through a real ASGI server (uvicorn) in a subprocess, for browser tests.
+
+    with LiveServer() as server:
+        page.goto(server.url("/counter/"))
+        ...
+        server.stop()   # the open page sees its socket close
+        server.start()  # same port, same database: the page can reconnect
+
+The server runs like production (DJANGO_DEBUG=0) on a free 127.0.0.1 port, against a temporary
+SQLite file migrated once by ``manage.py migrate``. Its stdout and stderr go to a log file that
+``server.log`` returns, so a failing test can print what the server said.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+SAMPLE_SITE = Path(__file__).resolve().parent.parent / "sample_site"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServerError(RuntimeError):
+    pass
+
+
+class LiveServer:
+    """A uvicorn subprocess serving sample_site; start()/stop() may be called repeatedly."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, *, startup_timeout: float = 20.0, stop_timeout: float = 5.0, env=None):
+        self.startup_timeout = startup_timeout
+        self.stop_timeout = stop_timeout
+        self.extra_env = dict(env or {})
+        self.port = free_port(self.host)
+        self.base_url = f"http://{self.host}:{self.port}"
+        self._tmpdir: Path | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_file = None
+
+    # -- paths and environment ---------------------------------------------------------------
+
+    @property
+    def tmpdir(self) -> Path:
+        if self._tmpdir is None:
+            self._tmpdir = Path(tempfile.mkdtemp(prefix="live-views-e2e-"))
+        return self._tmpdir
+
+    @property
+    def db_path(self) -> Path:
+        return self.tmpdir / "db.sqlite3"
+
+    @property
+    def log_path(self) -> Path:
+        return self.tmpdir / "server.log"
+
+    @property
+    def log(self) -> str:
+        """Everything the server (and the migrate run) wrote so far, stdout and stderr."""
+        if self._tmpdir is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(errors="replace")
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DEMO_DB=str(self.db_path),
+            DJANGO_SETTINGS_MODULE="sample_site.settings",
+            DJANGO_DEBUG="0",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(self.extra_env)
+        return env
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        self._write_log(f"--- manage.py migrate ({self.db_path})\n")
+        with self.log_path.open("ab") as log:
+            result = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+                cwd=SAMPLE_SITE,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=60,
+                check=False,
+            )
+        if result.returncode != 0:
+            raise LiveServerError(f"manage.py migrate failed:\n{self.log}")
+
+    def start(self) -> None:
+        """Start uvicorn (migrating the database first, once) and wait until it answers."""
+        if self.running:
+            return
+        if not self.db_path.exists():
+            self.migrate()
+        self._write_log(f"--- uvicorn start on {self.base_url}\n")
+        self._log_file = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "sample_site.asgi:application",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+                "--lifespan",
+                "off",
+            ],
+            cwd=SAMPLE_SITE,
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise LiveServerError(
+                    f"uvicorn exited with {self._process.returncode} before answering:\n{self.log}"
+                )
+            try:
+                with urllib.request.urlopen(self.url("/"), timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise LiveServerError(
+                    f"uvicorn did not answer on {self.base_url} within "
+                    f"{self.startup_timeout:.0f}s:\n{self.log}"
+                )
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """SIGTERM the server, SIGKILL it if it is still there after stop_timeout seconds."""
+        process, self._process = self._process, None
+        if process is not None:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=self.stop_timeout)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=self.stop_timeout)
+            self._write_log(f"--- uvicorn exited with {process.returncode}\n")
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+    def close(self) -> None:
+        """Stop the server and delete the temporary database and log."""
+        self.stop()
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    def __enter__(self) -> LiveServer:
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _write_log(self, text: str) -> None:
+        with self.log_path.open("a") as log:
+            log.write(text)

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core import checks
+from django.test import override_settings
+
+from live_views import checks as live_checks
+from live_views.checks import check_settings, check_wiring
+
+APPS_WITHOUT_SERVER = [app for app in settings.INSTALLED_APPS if app not in ("daphne", "channels")]
+
+
+def ids(messages: list[checks.CheckMessage]) -> list[str]:
+    return [message.id for message in messages]
+
+
+def all_ids() -> list[str]:
+    return ids(check_settings()) + ids(check_wiring())
+
+
+# One mis-configuration per id: (settings to override, the check that must report it).
+MISCONFIGURED: dict[str, dict[str, Any]] = {
+    "live_views.E001": {"INSTALLED_APPS": APPS_WITHOUT_SERVER},
+    "live_views.E002": {"ASGI_APPLICATION": None},
+    "live_views.E003": {"CHANNEL_LAYERS": {}},
+    "live_views.E004": {"ASGI_APPLICATION": "tests.no_such_module.application"},
+    "live_views.E005": {"ASGI_APPLICATION": "tests.asgi_without_route.application"},
+    "live_views.E010": {"LIVE_VIEWS": ["TOKEN_MAX_AGE", 60]},
+    "live_views.E011": {"LIVE_VIEWS": {"TOKEN_MAXAGE": 60}},
+    "live_views.E012": {"LIVE_VIEWS": {"TOKEN_MAX_AGE": "3600"}},
+    "live_views.E013": {"LIVE_VIEWS": {"ALLOWED_ORIGINS": "https://app.example.com"}},
+}
+
+
+def errors_for(check_id: str) -> list[checks.CheckMessage]:
+    with override_settings(**MISCONFIGURED[check_id]):
+        return [m for m in check_settings() + check_wiring() if m.id == check_id]
+
+
+# -- the test settings are clean ---------------------------------------------------------------
+
+
+def test_no_check_fires_on_the_test_settings():
+    assert check_settings() == []
+    assert check_wiring() == []
+
+
+def test_the_checks_are_registered_and_clean():
+    assert not [m for m in checks.run_checks() if (m.id or "").startswith("live_views.")]
+
+
+@override_settings(ASGI_APPLICATION=None)
+def test_the_checks_are_registered_with_django():
+    assert "live_views.E002" in ids(checks.run_checks())
+
+
+# -- each id fires on its mis-configuration ----------------------------------------------------
+
+
+@pytest.mark.parametrize("check_id", sorted(MISCONFIGURED))
+def test_each_check_fires_on_its_misconfiguration(check_id):
+    messages = errors_for(check_id)
+    assert len(messages) == 1
+    assert isinstance(messages[0], checks.Error)
+
+
+@pytest.mark.parametrize(
+    "check_id",
+    [
+        "live_views.E001",
+        "live_views.E002",
+        "live_views.E003",
+        "live_views.E005",
+        "live_views.E010",
+        "live_views.E011",
+        "live_views.E012",
+        "live_views.E013",
+    ],
+)
+def test_each_error_has_a_hint_or_says_what_the_value_must_be(check_id):
+    (error,) = errors_for(check_id)
+    assert error.hint or " must " in error.msg
+
+
+def test_an_unimportable_asgi_application_error_has_a_hint():
+    (error,) = errors_for("live_views.E004")
+    assert error.hint
+
+
+# -- E001: an ASGI server app ------------------------------------------------------------------
+
+
+def test_e001_names_daphne_and_channels():
+    (error,) = errors_for("live_views.E001")
+    assert "'daphne'" in error.msg
+    assert "'channels'" in error.msg
+
+
+@override_settings(INSTALLED_APPS=[*APPS_WITHOUT_SERVER, "channels"])
+def test_e001_is_satisfied_by_channels_alone():
+    assert "live_views.E001" not in ids(check_wiring())
+
+
+@override_settings(INSTALLED_APPS=[*APPS_WITHOUT_SERVER, "channels.apps.ChannelsConfig"])
+def test_e001_is_satisfied_by_an_app_config_path():
+    assert "live_views.E001" not in ids(check_wiring())
+
+
+# -- E002 to E005: the ASGI application --------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_e002_fires_alone_when_asgi_application_is_unset(value):
+    with override_settings(ASGI_APPLICATION=value):
+        assert ids(check_wiring()) == ["live_views.E002"]
+
+
+def test_e002_fires_when_asgi_application_is_absent(settings):
+    del settings.ASGI_APPLICATION
+    assert ids(check_wiring()) == ["live_views.E002"]
+
+
+@pytest.mark.parametrize("layers", [{}, None, {"other": {"BACKEND": "x"}}])
+def test_e003_fires_without_a_default_channel_layer(layers):
+    with override_settings(CHANNEL_LAYERS=layers):
+        assert ids(check_wiring()) == ["live_views.E003"]
+
+
+def test_e003_fires_when_channel_layers_is_absent(settings):
+    del settings.CHANNEL_LAYERS
+    assert ids(check_wiring()) == ["live_views.E003"]
+
+
+@pytest.mark.parametrize(
+    "path", ["tests.no_such_module.application", "tests.asgi_without_route.no_such_app", "x"]
+)
+def test_e004_fires_when_asgi_application_cannot_be_imported(path):
+    with override_settings(ASGI_APPLICATION=path):
+        messages = check_wiring()
+    assert ids(messages) == ["live_views.E004"]
+    assert repr(path) in messages[0].msg
+
+
+def test_e005_fires_when_the_route_is_not_mounted():
+    with override_settings(ASGI_APPLICATION="tests.asgi_without_route.application"):
+        (error,) = check_wiring()
+    assert error.id == "live_views.E005"
+    assert "websocket_urlpatterns" in error.hint
+    assert "SILENCED_SYSTEM_CHECKS" in error.hint
+
+
+@override_settings(ASGI_APPLICATION="tests.asgi_wrapped_route.application")
+def test_e005_finds_the_route_inside_middleware_and_nested_routers():
+    assert check_wiring() == []
+
+
+# -- E010 to E013: the LIVE_VIEWS setting ------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [[], "TOKEN_MAX_AGE=60", None, 60])
+def test_e010_fires_alone_when_live_views_is_not_a_dict(value):
+    with override_settings(LIVE_VIEWS=value):
+        messages = check_settings()
+    assert ids(messages) == ["live_views.E010"]
+    assert type(value).__name__ in messages[0].msg
+
+
+def test_no_live_views_setting_is_fine(settings):
+    if hasattr(settings, "LIVE_VIEWS"):
+        del settings.LIVE_VIEWS
+    assert check_settings() == []
+
+
+def test_e011_names_each_unknown_key_and_lists_the_valid_ones():
+    with override_settings(LIVE_VIEWS={"TOKEN_MAXAGE": 60, "ORIGINS": []}):
+        messages = check_settings()
+    assert ids(messages) == ["live_views.E011", "live_views.E011"]
+    assert "'ORIGINS'" in messages[0].msg
+    assert "'TOKEN_MAXAGE'" in messages[1].msg
+    for key in ("TOKEN_MAX_AGE", "MAX_FRAME_BYTES", "ALLOWED_ORIGINS"):
+        assert key in messages[0].hint
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"TOKEN_MAX_AGE": "3600"},
+        {"TOKEN_MAX_AGE": True},
+        {"TOKEN_MAX_AGE": 59},
+        {"TOKEN_MAX_AGE": 3600.0},
+        {"TOKEN_MAX_AGE": None},
+        {"MAX_FRAME_BYTES": 1023},
+        {"MAX_FRAME_BYTES": -1},
+    ],
+)
+def test_e012_fires_on_a_bad_integer_setting(value):
+    with override_settings(LIVE_VIEWS=value):
+        messages = check_settings()
+    assert ids(messages) == ["live_views.E012"]
+    key = next(iter(value))
+    assert repr(key) in messages[0].msg
+    assert repr(value[key]) in messages[0].msg
+
+
+@override_settings(LIVE_VIEWS={"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024})
+def test_e012_accepts_the_minimum_values():
+    assert check_settings() == []
+
+
+@pytest.mark.parametrize(
+    "origins", ["https://app.example.com", ["app.example.com"], [1], ["ftp://x.example.com"]]
+)
+def test_e013_fires_when_allowed_origins_are_not_origins(origins):
+    with override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": origins}):
+        assert ids(check_settings()) == ["live_views.E013"]
+
+
+@pytest.mark.parametrize(
+    "origins",
+    [[], ["https://app.example.com"], ("http://localhost:8000", "https://a.example.com")],
+)
+def test_e013_accepts_lists_of_origins(origins):
+    with override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": origins}):
+        assert check_settings() == []
+
+
+def test_e013_fires_on_an_origin_with_a_path():
+    with override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": ["https://app.example.com/app"]}):
+        assert ids(check_settings()) == ["live_views.E013"]
+
+
+# -- the ids themselves ------------------------------------------------------------------------
+
+
+def source_ids() -> list[str]:
+    tree = ast.parse(Path(live_checks.__file__).read_text())
+    return [
+        keyword.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "id" and isinstance(keyword.value, ast.Constant)
+    ]
+
+
+def test_every_check_id_is_unique():
+    found = source_ids()
+    assert len(found) >= len(MISCONFIGURED)
+    assert len(found) == len(set(found))
+
+
+def test_every_check_id_is_namespaced():
+    assert all(re.fullmatch(r"live_views\.[EW]\d{3}", check_id) for check_id in source_ids())

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import pytest
+
+from live_views.testing.dom import apply_swaps, inner_html
+
+PAGE = (
+    "<html><body>\n"
+    '<div id="lv-a" data-lv-v="00000001"><p>a</p></div>\n'
+    '<ul id="lv-b" data-lv-v="00000002"><li>b</li></ul>\n'
+    "<footer>static</footer>\n"
+    "</body></html>"
+)
+
+
+def test_apply_swaps_replaces_the_element_with_the_same_id():
+    page = apply_swaps(PAGE, '<div id="lv-a" data-lv-v="00000009"><p>new a</p></div>')
+    assert '<div id="lv-a" data-lv-v="00000009"><p>new a</p></div>' in page
+    assert "<p>a</p>" not in page
+    assert '<ul id="lv-b" data-lv-v="00000002"><li>b</li></ul>' in page
+    assert "<footer>static</footer>" in page
+
+
+def test_apply_swaps_strips_the_out_of_band_attribute():
+    page = apply_swaps(
+        PAGE, '<div id="lv-a" data-lv-v="00000009" hx-swap-oob="outerMorph"><p>x</p></div>'
+    )
+    assert "hx-swap-oob" not in page
+    assert '<div id="lv-a" data-lv-v="00000009"><p>x</p></div>' in page
+
+
+def test_apply_swaps_keeps_everything_outside_the_swapped_element():
+    page = apply_swaps(PAGE, '<div id="lv-a" data-lv-v="00000009">x</div>')
+    assert page == PAGE.replace(
+        '<div id="lv-a" data-lv-v="00000001"><p>a</p></div>',
+        '<div id="lv-a" data-lv-v="00000009">x</div>',
+    )
+
+
+def test_apply_swaps_applies_several_top_level_updates():
+    content = (
+        '<div id="lv-a" data-lv-v="00000009" hx-swap-oob="outerMorph">A</div>'
+        '<ul id="lv-b" data-lv-v="00000008" hx-swap-oob="outerMorph"><li>B</li></ul>'
+    )
+    page = apply_swaps(PAGE, content)
+    assert inner_html(page, "lv-a") == "A"
+    assert inner_html(page, "lv-b") == "<li>B</li>"
+    assert "hx-swap-oob" not in page
+
+
+def test_apply_swaps_handles_nested_elements_of_the_same_tag():
+    page = '<div id="outer"><div><div id="inner">old</div></div><div>tail</div></div><p>after</p>'
+    swapped = apply_swaps(page, '<div id="outer"><div>new</div></div>')
+    assert swapped == '<div id="outer"><div>new</div></div><p>after</p>'
+
+
+def test_apply_swaps_replaces_an_element_nested_in_another_of_the_same_tag():
+    page = '<div id="outer"><div><div id="inner">old</div></div><div>tail</div></div>'
+    swapped = apply_swaps(page, '<div id="inner">new</div>')
+    assert swapped == '<div id="outer"><div><div id="inner">new</div></div><div>tail</div></div>'
+
+
+def test_apply_swaps_replaces_a_parent_with_nested_blocks_whole():
+    page = '<tbody id="lv-t"><tr id="lv-r-1"><td>1</td></tr></tbody><p>after</p>'
+    content = (
+        '<tbody id="lv-t"><tr id="lv-r-1"><td>1</td></tr><tr id="lv-r-2"><td>2</td></tr></tbody>'
+    )
+    swapped = apply_swaps(page, content)
+    assert swapped == content + "<p>after</p>"
+    assert inner_html(swapped, "lv-r-2") == "<td>2</td>"
+
+
+def test_apply_swaps_handles_void_elements_inside_blocks():
+    page = '<form id="f"><input name="q" value="1"><br><img src="x.png"></form><p id="p">p</p>'
+    swapped = apply_swaps(page, '<form id="f"><input name="q" value="2"><hr></form>')
+    assert swapped == '<form id="f"><input name="q" value="2"><hr></form><p id="p">p</p>'
+
+
+def test_apply_swaps_handles_void_elements_with_ids():
+    page = '<div id="d"><input id="i" value="1"><span>s</span></div>'
+    assert inner_html(page, "d") == '<input id="i" value="1"><span>s</span>'
+    assert inner_html(page, "i") == ""
+
+
+def test_apply_swaps_handles_self_closing_void_elements():
+    page = '<div id="d"><br/><input name="q" /><p>old</p></div><p id="after">after</p>'
+    swapped = apply_swaps(page, '<div id="d"><p>new</p></div>')
+    assert swapped == '<div id="d"><p>new</p></div><p id="after">after</p>'
+
+
+def test_apply_swaps_keeps_attribute_values_containing_angle_brackets():
+    page = '<div id="d" title="a>b">old</div><p>after</p>'
+    swapped = apply_swaps(page, '<div id="d" title="c>d">new</div>')
+    assert swapped == '<div id="d" title="c>d">new</div><p>after</p>'
+
+
+def test_apply_swaps_across_lines():
+    page = '<main>\n  <div id="d">\n    old\n  </div>\n</main>\n'
+    swapped = apply_swaps(page, '<div id="d">\n  new\n</div>')
+    assert swapped == '<main>\n  <div id="d">\n  new\n</div>\n</main>\n'
+
+
+def test_apply_swaps_with_nothing_to_swap_returns_the_page():
+    assert apply_swaps(PAGE, "") == PAGE
+
+
+def test_apply_swaps_refuses_an_unknown_id():
+    with pytest.raises(AssertionError, match="'lv-missing'"):
+        apply_swaps(PAGE, '<div id="lv-missing">x</div>')
+
+
+def test_inner_html_returns_the_content_of_an_element():
+    assert inner_html(PAGE, "lv-b") == "<li>b</li>"
+
+
+def test_inner_html_of_an_empty_element_is_empty():
+    assert inner_html('<div id="e"></div>', "e") == ""
+
+
+def test_inner_html_keeps_entities_as_written():
+    assert inner_html('<p id="p">a &amp; b &lt;c&gt;</p>', "p") == "a &amp; b &lt;c&gt;"
+
+
+def test_inner_html_includes_nested_elements_of_the_same_tag():
+    page = '<div id="d"><div>one</div><div>two</div></div>'
+    assert inner_html(page, "d") == "<div>one</div><div>two</div>"
+
+
+def test_inner_html_refuses_an_unknown_id():
+    with pytest.raises(KeyError, match="'nope'"):
+        inner_html(PAGE, "nope")

@@ -1,0 +1,50 @@
+"""The committed JS bundle, static/package.json, its lock file and the docs agree."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import live_views
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE = ROOT / "live_views/static/live_views/live_views.min.js"
+
+
+def pinned_htmx() -> str:
+    package = json.loads((ROOT / "static/package.json").read_text())
+    return package["dependencies"]["htmx.org"]
+
+
+def test_htmx_is_pinned_exactly_and_locked():
+    version = pinned_htmx()
+    assert re.fullmatch(r"4\.\d+\.\d+", version), "pin an exact htmx 4 release"
+    lock = json.loads((ROOT / "static/package-lock.json").read_text())
+    assert lock["packages"]["node_modules/htmx.org"]["version"] == version
+
+
+def test_bundle_holds_the_pinned_htmx_its_ws_extension_and_the_glue():
+    bundle = BUNDLE.read_text()
+    version = pinned_htmx()
+    assert bundle.startswith(f"/*! django-live-views glue | htmx.org {version} + hx-ws */")
+    assert f'version="{version}"' in bundle
+    assert 'registerExtension("ws"' in bundle
+    assert "htmx:ws:after:connection" in bundle
+    assert "live:connected" in bundle
+    assert "sourceMappingURL" not in bundle
+
+
+def test_versions_file_matches_the_pin():
+    versions = json.loads(BUNDLE.with_name("VERSIONS.json").read_text())
+    assert versions["htmx.org"] == pinned_htmx()
+
+
+def test_readme_names_the_bundled_htmx():
+    assert f"htmx {pinned_htmx()}" in (ROOT / "README.md").read_text()
+
+
+def test_package_version_is_the_one_the_js_reports():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["version"] == live_views.__version__
