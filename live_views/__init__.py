@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from live_views.broadcast import abroadcast, broadcast
 from live_views.events import live_event
 from live_views.views import (
     LiveCreateView,
@@ -22,5 +23,7 @@ __all__ = [
     "LiveUpdateView",
     "LiveViewMixin",
     "__version__",
+    "abroadcast",
+    "broadcast",
     "live_event",
 ]

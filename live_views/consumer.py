@@ -30,6 +30,45 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.turn = asyncio.Lock()
         self.stale = False  # a broadcast arrived that no refresh has read yet
         self.refreshing: asyncio.Task[None] | None = None
+        self.layer_down = False
+
+    # -- channel layer ---------------------------------------------------------------------------
+    # channels' consumer assigns ``channel_receive`` and then awaits it forever; a layer that
+    # fails (Redis down) would end the consumer and with it the page's own events. Wrap it:
+    # wait and retry, then rejoin the groups a restarted Redis forgot and catch up once.
+
+    @property
+    def channel_receive(self) -> Any:
+        return self._receive_from_layer
+
+    @channel_receive.setter
+    def channel_receive(self, receive: Any) -> None:
+        self._layer_receive = receive
+
+    async def _receive_from_layer(self) -> dict[str, Any]:
+        delay = 0.5
+        while True:
+            try:
+                if self.layer_down:
+                    await self._join_groups()
+                    self.layer_down = False
+                    logger.info("live_views: the channel layer is back; catching up")
+                    self._schedule_refresh()
+                message: dict[str, Any] = await self._layer_receive()
+                return message
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not self.layer_down:
+                    logger.warning("live_views: channel layer unavailable (%s); retrying", exc)
+                self.layer_down = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    async def _join_groups(self) -> None:
+        if self.page is not None and self.channel_layer is not None:
+            for group in self.page.groups:
+                await self.channel_layer.group_add(group, self.channel_name)
 
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
@@ -53,22 +92,31 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             logger.exception("live_views: mounting a live view failed")
             await self.close(code=protocol.CLOSE_SERVER_ERROR)
             return
-        if page.groups and self.channel_layer is not None:
-            for group in page.groups:
-                await self.channel_layer.group_add(group, self.channel_name)
         self.page = page
+        try:
+            await self._join_groups()
+        except Exception as exc:
+            # The page still works for its own events; broadcasts resume with the layer.
+            logger.warning("live_views: could not subscribe a page (%s); will retry", exc)
+            self.layer_down = True
 
     async def disconnect(self, code: int) -> None:
         page, self.page = self.page, None
-        if page is not None and page.groups and self.channel_layer is not None:
-            for group in page.groups:
-                await self.channel_layer.group_discard(group, self.channel_name)
         if self.refreshing is not None:
             self.refreshing.cancel()
+        if page is not None and page.groups and self.channel_layer is not None:
+            try:
+                for group in page.groups:
+                    await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.debug("live_views: could not unsubscribe a closed page", exc_info=True)
 
     async def live_broadcast(self, message: dict[str, Any]) -> None:
         """A subscribed topic changed. Bursts coalesce: however many messages arrive while a
         refresh waits or runs, one more refresh follows, and it reads the latest data."""
+        self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
         self.stale = True
         if self.page is not None and self.joined and self.refreshing is None:
             self.refreshing = asyncio.create_task(self._refresh())

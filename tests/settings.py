@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "live_views",
     "tests.testapp",
+    "tests.todoapp",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +50,7 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+LIVE_VIEWS = {"BROADCAST_MODELS": ["todoapp.Board", "todoapp.Task", "todoapp.Tag"]}
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/login/"

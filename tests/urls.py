@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 from tests.testapp import views
@@ -18,4 +18,5 @@ urlpatterns = [
     path("typed/", views.TypedView.as_view()),
     path("echo/", views.EchoView.as_view()),
     path("plain/", TemplateView.as_view(template_name="testapp/plain.html")),
+    path("todo/", include("tests.todoapp.urls")),
 ]

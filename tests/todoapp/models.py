@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Board(models.Model):
+    name = models.CharField(max_length=100)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    board = models.ForeignKey(Board, related_name="tasks", on_delete=models.CASCADE)
+    title = models.CharField(max_length=200)
+    done = models.BooleanField(default=False)
+    tags = models.ManyToManyField("Tag", blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Note(models.Model):
+    """Not in BROADCAST_MODELS: its saves must not reach anyone."""
+
+    text = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.text
