@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 # Bounds that keep a single value cheap to handle, whatever a client sends.
@@ -174,6 +176,8 @@ def build_coercer(annotation: Any, *, where: str) -> Coercer:
         return _coerce_any_scalar
     if annotation in _SCALARS:
         return _SCALARS[annotation]
+    if isinstance(annotation, type) and issubclass(annotation, models.Model):
+        return _row_of(annotation)
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -185,9 +189,34 @@ def build_coercer(annotation: Any, *, where: str) -> Coercer:
         return _list_of(build_coercer(args[0], where=where))
     raise TypeError(
         f"{where}: unsupported type hint {annotation!r} for a live event argument. "
-        "Use str, int, float, bool, Decimal, date, datetime, time, UUID, list[...] or "
-        "Optional[...] of those."
+        "Use str, int, float, bool, Decimal, date, datetime, time, UUID, a model class, "
+        "list[...] or Optional[...] of those."
     )
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """A row the client named by primary key; looked up later in the view's own queryset."""
+
+    model: type[models.Model]
+    pk: Any
+
+
+def _row_of(model: type[models.Model]) -> Coercer:
+    pk_field = model._meta.pk
+    assert pk_field is not None
+
+    def coerce(value: Any) -> RowRef:
+        if isinstance(value, bool) or not isinstance(value, str | int) or len(str(value)) > 100:
+            raise ArgumentError(f"expected the primary key of a {model.__name__}")
+        try:
+            return RowRef(model, pk_field.to_python(value))
+        except ValidationError:
+            raise ArgumentError(
+                f"expected the primary key of a {model.__name__}, got {value!r:.40}"
+            ) from None
+
+    return coerce
 
 
 def _optional(inner: Coercer, *, accepts_blank: bool) -> Coercer:

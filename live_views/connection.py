@@ -22,6 +22,7 @@ from live_views.blocks import BlockCollector
 from live_views.events import EventSpec
 from live_views.protocol import Event, FrameError, Join
 from live_views.rendering import render_liveblocks
+from live_views.rows import has_rows, resolve_rows
 from live_views.socket_request import build_request, session_and_user
 from live_views.tokens import TokenError, read_connect_token
 from live_views.topics import group_name, topics_of
@@ -99,6 +100,12 @@ class LiveConnection:
     def run_event(self, spec: EventSpec, kwargs: dict[str, Any], ref: int | None) -> dict[str, Any]:
         """Call a sync handler, then render; all in the caller's one worker-thread hop."""
         self._prepare_thread()
+        try:
+            kwargs = self.resolve_rows(spec, kwargs)
+        except ArgumentError as exc:
+            return protocol.error_frame("bad_arguments", f"Event {spec.name!r}: {exc}.", ref)
+        except Exception as exc:
+            return self.handler_failed(spec, exc, ref)
         snapshot = self.snapshot()
         try:
             result = getattr(self.view, spec.attribute)(**kwargs)
@@ -106,6 +113,10 @@ class LiveConnection:
             self.restore(snapshot)
             return self.handler_failed(spec, exc, ref)
         return self.after_event(spec, result, ref, snapshot)
+
+    def resolve_rows(self, spec: EventSpec, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Look model-typed arguments up in the view's own queryset (needs the database)."""
+        return resolve_rows(self.view, kwargs) if has_rows(kwargs) else kwargs
 
     def after_event(
         self, spec: EventSpec, result: Any, ref: int | None, snapshot: dict[str, Any]

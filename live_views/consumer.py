@@ -12,10 +12,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live_views import protocol
+from live_views.arguments import ArgumentError
 from live_views.conf import conf
 from live_views.connection import LiveConnection, Refused
 from live_views.origins import origin_allowed
 from live_views.protocol import Event, FrameError, Join
+from live_views.rows import has_rows
 
 logger = logging.getLogger("live_views")
 
@@ -178,6 +180,15 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 spec, kwargs, event.ref
             )
             return frame
+        if has_rows(kwargs):
+            try:
+                kwargs = await database_sync_to_async(page.resolve_rows)(spec, kwargs)
+            except ArgumentError as exc:
+                return protocol.error_frame(
+                    "bad_arguments", f"Event {spec.name!r}: {exc}.", event.ref
+                )
+            except Exception as exc:
+                return page.handler_failed(spec, exc, event.ref)
         snapshot = page.snapshot()
         try:
             result = await getattr(page.view, spec.attribute)(**kwargs)

@@ -93,6 +93,12 @@ class LiveViewMixin(_Base):
             subscriptions.append(model)
         return subscriptions
 
+    def get_live_queryset(self, model: type[models.Model]) -> models.QuerySet[Any]:
+        """The rows a model-typed event argument may name: by default ``get_queryset()``."""
+        from live_views.rows import default_queryset
+
+        return default_queryset(self, model)
+
     def get_live_template(self) -> Template:
         names = self.get_template_names()
         template = loader.select_template(names, using=self.template_engine)
