@@ -730,6 +730,9 @@ PAYLOADS = [
     "' onfocus='alert(1)",
     "</p><img src=x onerror=alert(1)>",
     "{{ request }}{% now 'Y' %}",
+    '" hx-on:click="alert(1)',
+    "</template><script>alert(1)</script>",
+    '<div hx-swap-oob="outerHTML:body">owned</div>',
 ]
 
 
