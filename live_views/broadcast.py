@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -23,13 +24,31 @@ def broadcast(*items: Subscription, using: str = DEFAULT_DB_ALIAS) -> None:
     Inside a transaction the message leaves when it commits (and never if it rolls back).
     """
     topics = topics_of(items)
-    if topics:
+    if not topics:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
         transaction.on_commit(lambda: publish(topics), using=using)
+        return
+    # Called from async code (an async handler): no transaction to wait for; send from the loop.
+    task = loop.create_task(_send(topics))
+    _pending.add(task)
+    task.add_done_callback(_sent)
 
 
 async def abroadcast(*items: Subscription) -> None:
     """``broadcast`` for async code; sends at once (async code has no open transaction)."""
     await _send(topics_of(items))
+
+
+_pending: set[asyncio.Task[None]] = set()  # keeps fire-and-forget sends alive until done
+
+
+def _sent(task: asyncio.Task[None]) -> None:
+    _pending.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("live_views: could not broadcast", exc_info=task.exception())
 
 
 def publish(topics: Iterable[str]) -> None:

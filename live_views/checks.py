@@ -56,7 +56,37 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
             )
         )
     errors.extend(_check_broadcast_models(value.get("BROADCAST_MODELS", [])))
+    errors.extend(_check_limits(value))
     return errors
+
+
+def _check_limits(value: dict[str, Any]) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for key in ("EVENT_RATE", "EVENT_BURST"):
+        if key in value and not _is_limit(value[key]):
+            errors.append(
+                Error(
+                    f"LIVE_VIEWS[{key!r}] must be a positive integer or None, not {value[key]!r}.",
+                    hint="EVENT_RATE is events a second, EVENT_BURST how many may come at once "
+                    "(defaults 20 and 40); None turns the event limit off.",
+                    id="live_views.E016",
+                )
+            )
+    key = "MAX_CONNECTIONS_PER_SESSION"
+    if key in value and not _is_limit(value[key]):
+        errors.append(
+            Error(
+                f"LIVE_VIEWS[{key!r}] must be a positive integer or None, not {value[key]!r}.",
+                hint="The sockets one session or user may hold open in one process (default "
+                "20); None turns the cap off.",
+                id="live_views.E017",
+            )
+        )
+    return errors
+
+
+def _is_limit(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
 
 
 def _is_origin(value: Any) -> bool:

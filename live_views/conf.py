@@ -15,6 +15,11 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_ORIGINS": [],
     # Models whose saves and deletes re-render subscribed pages: ["app.Model", ...] or "__all__".
     "BROADCAST_MODELS": [],
+    # Events a socket may send: EVENT_BURST at once, refilled at EVENT_RATE a second (None: off).
+    "EVENT_RATE": 20,
+    "EVENT_BURST": 40,
+    # Sockets one session (a user's, when logged in) may hold open in one process (None: off).
+    "MAX_CONNECTIONS_PER_SESSION": 20,
 }
 
 
@@ -42,7 +47,28 @@ class Settings:
     @property
     def BROADCAST_MODELS(self) -> str | list[str]:
         value = self._get("BROADCAST_MODELS")
-        return value if isinstance(value, str) else list(value)
+        # A wrong value (live_views.E014) must never break saves: treat it as off.
+        if value == "__all__":
+            return "__all__"
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return list(value)
+        return []
+
+    @property
+    def EVENT_RATE(self) -> int | None:
+        return _optional_int(self._get("EVENT_RATE"))
+
+    @property
+    def EVENT_BURST(self) -> int | None:
+        return _optional_int(self._get("EVENT_BURST"))
+
+    @property
+    def MAX_CONNECTIONS_PER_SESSION(self) -> int | None:
+        return _optional_int(self._get("MAX_CONNECTIONS_PER_SESSION"))
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 conf = Settings()

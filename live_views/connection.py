@@ -7,6 +7,7 @@ owns the socket and calls in.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,9 +21,11 @@ from live_views import protocol
 from live_views.arguments import ArgumentError
 from live_views.blocks import BlockCollector
 from live_views.events import EventSpec
+from live_views.limits import ConnectionSlot, take_connection_slot
 from live_views.protocol import Event, FrameError, Join
 from live_views.rendering import render_liveblocks
 from live_views.rows import has_rows, resolve_rows
+from live_views.sessions import SessionWatch
 from live_views.socket_request import build_request, session_and_user
 from live_views.tokens import TokenError, read_connect_token
 from live_views.topics import group_name, topics_of
@@ -48,6 +51,9 @@ class LiveConnection:
         self.sent: dict[str, str] = {}  # block id -> version the browser has
         self.script_prefix = request.META.get("SCRIPT_NAME") or "/"
         self.topics = topics_of(view.get_live_subscriptions())
+        self.path = request.path_info
+        self.session_watch = SessionWatch(request)
+        self.slot: ConnectionSlot | None = None
 
     # -- mount ---------------------------------------------------------------------------------
 
@@ -63,10 +69,21 @@ class LiveConnection:
             )
         except TokenError as exc:
             raise Refused(exc.close_code, str(exc)) from None
-        request = build_request(scope, target, session, user)
-        set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
-        view = _dispatch_mount(request, target.path)
-        return cls(view, request)
+        slot = take_connection_slot(scope, session, user)
+        if slot is None:
+            raise Refused(protocol.CLOSE_TOO_MANY, "too many connections for one session")
+        try:
+            request = build_request(scope, target, session, user)
+            set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
+            view = _dispatch_mount(request, target.path)
+            page = cls(view, request)
+        except BaseException:
+            slot.release()
+            raise
+        page.path, page.slot = target.path, slot
+        # Released by the consumer on disconnect, or here if the page is dropped unseen.
+        weakref.finalize(page, slot.release)
+        return page
 
     # -- messages --------------------------------------------------------------------------------
 
@@ -143,10 +160,28 @@ class LiveConnection:
         """
         self._prepare_thread()
         try:
-            return self._render_frame(refresh=True)
+            self.recheck_access()
+            return self._render_frame(refresh=False)
         except (Http404, PermissionDenied):
             # What the page shows is gone or no longer allowed: a reload shows why.
             return {"reload": True}
+
+    def recheck_access(self) -> None:
+        """Read the user afresh and run the URL callable again, access checks and all, on this
+        page's own instance (which rebuilds its context). Refused when they now refuse."""
+        self.confirm_session()
+        self.view._live_context = None
+        try:
+            _dispatch_mount(self.request, self.path, page=self.view)
+        except Refused as exc:
+            if exc.code == protocol.CLOSE_NOT_FOUND:
+                raise Http404(str(exc)) from None
+            raise
+
+    def confirm_session(self) -> None:
+        """Read the session from its store; Refused (4401) once it has ended."""
+        if not self.session_watch.confirm(self.request):
+            raise Refused(protocol.CLOSE_LOGIN_REQUIRED, "the session ended")
 
     def handler_failed(self, spec: EventSpec, exc: Exception, ref: int | None) -> dict[str, Any]:
         logger.exception(
@@ -185,7 +220,7 @@ class LiveConnection:
 
     @property
     def groups(self) -> list[str]:
-        return [group_name(topic) for topic in self.topics]
+        return [group_name(topic) for topic in self.topics] + self.session_watch.groups
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -223,7 +258,9 @@ def changed_blocks_html(collector: BlockCollector, sent: Mapping[str, str]) -> s
     return "".join(parts)
 
 
-def _dispatch_mount(request: HttpRequest, path: str) -> LiveViewMixin:
+def _dispatch_mount(
+    request: HttpRequest, path: str, page: LiveViewMixin | None = None
+) -> LiveViewMixin:
     try:
         match = resolve(path)
     except Resolver404:
@@ -231,7 +268,7 @@ def _dispatch_mount(request: HttpRequest, path: str) -> LiveViewMixin:
     view_class = getattr(match.func, "view_class", None)
     if not (isinstance(view_class, type) and issubclass(view_class, LiveViewMixin)):
         raise Refused(protocol.CLOSE_NOT_FOUND, f"{path!r} is not a live view")
-    mount = _Mount()
+    mount = _Mount(page=page)
     reset = _mounting.set(mount)
     try:
         response = match.func(request, *match.args, **match.kwargs)

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -15,6 +16,7 @@ from live_views import protocol
 from live_views.arguments import ArgumentError
 from live_views.conf import conf
 from live_views.connection import LiveConnection, Refused
+from live_views.limits import EventBucket
 from live_views.origins import origin_allowed
 from live_views.protocol import Event, FrameError, Join
 from live_views.rows import has_rows
@@ -33,6 +35,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.stale = False  # a broadcast arrived that no refresh has read yet
         self.refreshing: asyncio.Task[None] | None = None
         self.layer_down = False
+        self.gone = False  # the socket disconnected
+        self.events = EventBucket()
+        self.closing = False  # closed by the server; frames that still arrive are ignored
 
     # -- channel layer ---------------------------------------------------------------------------
     # channels' consumer assigns ``channel_receive`` and then awaits it forever; a layer that
@@ -61,6 +66,11 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                task = asyncio.current_task()
+                if self.gone or (task is not None and task.cancelling()):
+                    # The socket is gone (some layers turn our cancellation into their own
+                    # error): stop, or the consumer would outlive its page and stall shutdown.
+                    raise asyncio.CancelledError from exc
                 if not self.layer_down:
                     logger.warning("live_views: channel layer unavailable (%s); retrying", exc)
                 self.layer_down = True
@@ -103,9 +113,12 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             self.layer_down = True
 
     async def disconnect(self, code: int) -> None:
+        self.gone = True
         page, self.page = self.page, None
         if self.refreshing is not None:
             self.refreshing.cancel()
+        if page is not None and page.slot is not None:
+            page.slot.release()
         if page is not None and page.groups and self.channel_layer is not None:
             try:
                 for group in page.groups:
@@ -113,10 +126,47 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             except Exception:
                 logger.debug("live_views: could not unsubscribe a closed page", exc_info=True)
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # channels' dispatch hops to a worker thread before every message to close stale
+        # database connections. Our every database trip already goes through
+        # database_sync_to_async, which does that; the extra hop would double each event's cost
+        # and make a burst of broadcasts queue one refresh each behind the busy thread.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']!r}")
+        await handler(message)
+
     async def live_broadcast(self, message: dict[str, Any]) -> None:
         """A subscribed topic changed. Bursts coalesce: however many messages arrive while a
         refresh waits or runs, one more refresh follows, and it reads the latest data."""
         self._schedule_refresh()
+
+    async def live_session_ended(self, message: dict[str, Any]) -> None:
+        """The page's session was logged out."""
+        await self._end(protocol.CLOSE_LOGIN_REQUIRED, "the session was logged out")
+
+    async def live_session_check(self, message: dict[str, Any]) -> None:
+        """The page's user changed password or was deactivated: does the session still hold?"""
+        page = self.page
+        if page is not None and not self.closing:
+            async with self.turn:
+                await self._confirm_session(page)
+
+    async def _confirm_session(self, page: LiveConnection) -> bool:
+        try:
+            await database_sync_to_async(page.confirm_session)()
+        except Refused as exc:
+            await self._end(exc.code, str(exc))
+            return False
+        except Exception:
+            logger.exception("live_views: could not read the session of %s", _name(page))
+        return True
+
+    async def _end(self, code: int, reason: str) -> None:
+        if not self.closing:
+            self.closing = True
+            logger.info("live_views: closed a socket (%s): %s", code, reason)
+            await self.close(code=code)
 
     def _schedule_refresh(self) -> None:
         self.stale = True
@@ -125,12 +175,15 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def _refresh(self) -> None:
         try:
-            while self.stale and self.page is not None:
+            while self.stale and self.page is not None and not self.closing:
                 async with self.turn:
                     self.stale = False
                     page = self.page
                     try:
                         frame = await database_sync_to_async(page.refresh)()
+                    except Refused as exc:
+                        await self._end(exc.code, str(exc))
+                        return
                     except Exception:
                         logger.exception("live_views: refreshing %s failed", _name(page))
                         continue
@@ -140,7 +193,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
-        if page is None:
+        if page is None or self.closing:
             return  # refused and closing
         if text_data is None:
             await self._send(protocol.error_frame("bad_frame", "Binary frames are not accepted."))
@@ -158,11 +211,20 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                     reply = await database_sync_to_async(page.join)(frame)
                     self.joined = True
                 else:
-                    reply = await self._event(page, frame)
+                    reply = await self._over_rate(frame.ref)
+                    if reply is None and (
+                        not page.session_watch.due() or await self._confirm_session(page)
+                    ):
+                        reply = await self._event(page, frame)
             except FrameError as exc:
-                what = "unknown event" if exc.code == "unknown_event" else "a frame"
-                logger.warning("live_views: refused %s for %s: %s", what, _name(page), exc)
-                reply = protocol.error_frame(exc.code, exc.message, exc.ref)
+                # Malformed frames count against the event rate too (each one is logged).
+                limited = await self._over_rate(exc.ref) if exc.code == "bad_frame" else None
+                if limited is not None:
+                    reply = limited
+                else:
+                    what = "unknown event" if exc.code == "unknown_event" else "a frame"
+                    logger.warning("live_views: refused %s for %s: %s", what, _name(page), exc)
+                    reply = protocol.error_frame(exc.code, exc.message, exc.ref)
             except Exception:
                 logger.exception("live_views: rendering %s failed", _name(page))
                 reply = protocol.error_frame(
@@ -172,6 +234,16 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 await self._send(reply)
         if self.stale and self.refreshing is None:
             self.refreshing = asyncio.create_task(self._refresh())
+
+    async def _over_rate(self, ref: int | None) -> dict[str, Any] | None:
+        """None when the frame may be handled; otherwise the refusal. A client that keeps
+        sending after being refused is disconnected."""
+        if self.events.allow():
+            return None
+        if self.events.flooding:
+            await self._end(protocol.CLOSE_TOO_MANY, "kept sending events over the rate limit")
+            return {}
+        return protocol.error_frame("rate_limited", "Too many events: this one was not run.", ref)
 
     async def _event(self, page: LiveConnection, event: Event) -> dict[str, Any]:
         spec, kwargs = page.lookup(event)
@@ -201,8 +273,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         return reply
 
     async def _send(self, frame: dict[str, Any]) -> None:
-        if not frame:
-            return
+        if not frame or self.closing:
+            return  # nothing to say, or the server already closed the socket
         await self.send(text_data=protocol.encode(frame))
 
 

@@ -55,7 +55,8 @@ def on_m2m_changed(
     owner = type(instance)
     if not (broadcasts(owner) or broadcasts(model)):
         return
-    topics = [model_topic(owner), instance_topic(owner, instance.pk), model_topic(model)]
+    # The changed row with its parents (a board hears its task's new tag), and the other side.
+    topics = [*model_change_topics(instance), model_topic(model)]
     topics += [instance_topic(model, pk) for pk in kwargs.get("pk_set") or ()]
     _after_commit(topics, kwargs.get("using") or "default")
 

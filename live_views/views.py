@@ -35,6 +35,8 @@ else:
 @dataclass
 class _Mount:
     view: LiveViewMixin | None = None
+    # A broadcast refresh runs the URL callable again to re-check access: the page's instance.
+    page: LiveViewMixin | None = None
 
 
 # Set while a socket mounts a page: the URL's own callable runs (decorators and all), and the
@@ -62,6 +64,11 @@ class LiveViewMixin(_Base):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         mount = _mounting.get()
         if mount is not None and mount.view is None:
+            if mount.page is not None and mount.page is not self:
+                # The checks above ran on this throwaway instance; the page's own instance
+                # runs the rest of dispatch() (later mixins, then get()).
+                mount.view = mount.page
+                return super(LiveViewMixin, mount.page).dispatch(request, *args, **kwargs)
             mount.view = self
             self._live_socket = True
         return super().dispatch(request, *args, **kwargs)

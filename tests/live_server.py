@@ -9,6 +9,12 @@
 The server runs like production (DJANGO_DEBUG=0) on a free 127.0.0.1 port, against a temporary
 SQLite file migrated once by ``manage.py migrate``. Its stdout and stderr go to a log file that
 ``server.log`` returns, so a failing test can print what the server said.
+
+Several servers can share one database (scale-out tests): pass the same ``db_path=`` to each. The
+first one to start migrates it; ``close()`` never deletes a database it was given.
+
+    with LiveServer(db_path=db, env=redis) as a, LiveServer(db_path=db, env=redis) as b:
+        ...
 """
 
 from __future__ import annotations
@@ -43,10 +49,18 @@ class LiveServer:
 
     host = "127.0.0.1"
 
-    def __init__(self, *, startup_timeout: float = 20.0, stop_timeout: float = 5.0, env=None):
+    def __init__(
+        self,
+        *,
+        startup_timeout: float = 20.0,
+        stop_timeout: float = 5.0,
+        env=None,
+        db_path: str | os.PathLike[str] | None = None,
+    ):
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
         self.extra_env = dict(env or {})
+        self._db_path = None if db_path is None else Path(db_path)
         self.port = free_port(self.host)
         self.base_url = f"http://{self.host}:{self.port}"
         self._tmpdir: Path | None = None
@@ -63,6 +77,9 @@ class LiveServer:
 
     @property
     def db_path(self) -> Path:
+        """The SQLite file: the one given to ``__init__``, else one in this server's tmpdir."""
+        if self._db_path is not None:
+            return self._db_path
         return self.tmpdir / "db.sqlite3"
 
     @property

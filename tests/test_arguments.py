@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import pytest
-from django.contrib.auth.models import User
 
 from live_views import LiveTemplateView, live_event
 from live_views.arguments import (
@@ -419,7 +418,7 @@ class Point:
         bytes,
         object,
         Point,
-        User,
+        list[dict],
     ],
 )
 def test_build_coercer_refuses_unsupported_hints(annotation):
@@ -549,3 +548,16 @@ def test_signature_refuses_positional_only_parameters():
 
     with pytest.raises(TypeError, match="positional-only"):
         Signature.of(positional, where="View.positional")
+
+
+def test_a_model_class_is_a_row_named_by_its_primary_key():
+    from django.contrib.auth.models import User
+
+    from live_views.arguments import RowRef
+
+    coerce = build_coercer(User, where="View.handler(user)")
+    assert coerce("7") == RowRef(User, 7)
+    with pytest.raises(ArgumentError, match="primary key of a User"):
+        coerce("seven")
+    with pytest.raises(ArgumentError, match="primary key of a User"):
+        coerce({"pk__gt": 0})

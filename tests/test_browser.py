@@ -11,6 +11,7 @@ import json
 import os
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
 
@@ -350,3 +351,225 @@ def test_server_serves_the_bundled_js(server):
     except urllib.error.HTTPError as error:
         status = error.code
     assert status == 200
+
+
+# -- shared todo list: two users' tabs on /todos/ ---------------------------------------------
+#
+# Every Todo save is broadcast (LIVE_VIEWS["BROADCAST_MODELS"]) and re-renders every open
+# /todos/ page. The database lives as long as the module's server, so each test makes its own
+# unique titles and finds rows by text, never by position or total count.
+
+TODO_ROWS = "li[id^='lv-todo-']"  # one per todo (not ul#lv-todos, nor li.empty)
+
+
+def unique_title(label):
+    return f"{label} {uuid.uuid4().hex[:8]}"
+
+
+def open_todos(page):
+    page.goto("/todos/")
+    page.wait_for_selector(CONNECTED)
+    return page
+
+
+def two_users_on_todos(new_context):
+    """Two tabs on /todos/, each in its own browser context (two users, two sessions)."""
+    first = open_todos(new_context().new_page())
+    second = open_todos(new_context().new_page())
+    return first, second
+
+
+def todo_row(page, title):
+    return page.locator(TODO_ROWS, has_text=title)
+
+
+def items_text(count):
+    return f"{count} item{'' if count == 1 else 's'}"
+
+
+def expect_rows_and_count(page, count):
+    """The list shows `count` todos and #lv-remaining says so."""
+    expect(page.locator(TODO_ROWS)).to_have_count(count)
+    expect(page.locator("#lv-remaining")).to_have_text(items_text(count))
+
+
+def add_todo(page, title):
+    """Type a title into #new-title and press Enter, as a user does."""
+    page.bring_to_front()
+    page.click("#new-title")
+    page.keyboard.type(title)
+    page.keyboard.press("Enter")
+
+
+def mark_document(page):
+    page.evaluate("window.__marker = 1")
+
+
+def assert_same_document(page, path="/todos/"):
+    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    assert page.url.endswith(path)
+
+
+def test_todo_added_in_one_tab_appears_in_the_other_without_a_reload(new_context, page_log):
+    first, second = two_users_on_todos(new_context)
+    before = first.locator(TODO_ROWS).count()
+    expect_rows_and_count(second, before)
+    mark_document(first)
+    mark_document(second)
+    documents_before = list(page_log.documents)
+    title = unique_title("buy milk")
+
+    add_todo(first, title)
+
+    expect(first.locator("#new-title")).to_have_value("")
+    expect(todo_row(first, title)).to_have_count(1)
+    expect(todo_row(second, title)).to_have_count(1)
+    expect(todo_row(second, title).locator(".title")).to_have_text(title)
+    # The same row (same pk) in both tabs, shown as not done.
+    row_id = todo_row(first, title).get_attribute("id")
+    expect(todo_row(second, title)).to_have_id(row_id)
+    expect(todo_row(second, title).locator("input[type=checkbox]")).not_to_be_checked()
+    expect(second.locator(TODO_ROWS).last).to_have_id(row_id)  # newest last
+    expect(second.locator("li.empty")).to_have_count(0)
+    expect_rows_and_count(first, before + 1)
+    expect_rows_and_count(second, before + 1)
+    assert_same_document(first)
+    assert_same_document(second)
+    assert page_log.documents == documents_before, "a document was requested"
+    assert_no_errors(page_log)
+
+
+def checkbox(page, title):
+    return todo_row(page, title).locator("input[type=checkbox]")
+
+
+def test_toggle_and_delete_are_seen_by_the_other_tab(new_context, page_log):
+    first, second = two_users_on_todos(new_context)
+    title = unique_title("walk the dog")
+    add_todo(first, title)
+    expect(todo_row(first, title)).to_have_count(1)
+    expect(todo_row(second, title)).to_have_count(1)
+    count = first.locator(TODO_ROWS).count()
+    mark_document(first)
+    mark_document(second)
+
+    # Tab 2 ticks it: tab 1 shows it done.
+    second.bring_to_front()
+    checkbox(second, title).check()
+    expect(checkbox(first, title)).to_be_checked()
+    expect(todo_row(first, title).locator(".title")).to_have_class("title done")
+    expect(todo_row(second, title).locator(".title")).to_have_class("title done")
+    # "N items" counts every todo, done or not: ticking does not change it.
+    expect_rows_and_count(first, count)
+    expect_rows_and_count(second, count)
+
+    # Tab 1 deletes it: the row leaves tab 2.
+    first.bring_to_front()
+    todo_row(first, title).locator(".delete").click()
+    expect(todo_row(second, title)).to_have_count(0)
+    expect(todo_row(first, title)).to_have_count(0)
+    expect_rows_and_count(first, count - 1)
+    expect_rows_and_count(second, count - 1)
+    assert_same_document(first)
+    assert_same_document(second)
+    assert_no_errors(page_log)
+
+
+def test_checkbox_ticked_in_a_tab_follows_an_untick_from_the_other_tab(new_context, page_log):
+    first, second = two_users_on_todos(new_context)
+    title = unique_title("water plants")
+    add_todo(first, title)
+    second.bring_to_front()
+    checkbox(second, title).check()
+    expect(checkbox(first, title)).to_be_checked()
+
+    first.bring_to_front()
+    checkbox(first, title).uncheck()
+    expect(todo_row(second, title).locator(".title")).to_have_class("title")  # re-rendered
+    expect(checkbox(second, title)).not_to_have_attribute("checked", "")
+    # The server says "not done" and so does the title, but the box the user ticked stays
+    # ticked: clicking it again would send toggle and mark the todo done while unticking it.
+    expect(checkbox(second, title)).not_to_be_checked(timeout=2000)
+    assert_no_errors(page_log)
+
+
+def test_half_typed_title_and_focus_survive_broadcasts_from_the_other_tab(new_context, page_log):
+    first, second = two_users_on_todos(new_context)
+    titles = [unique_title("from tab 1"), unique_title("also from tab 1")]
+    mine = unique_title("typed in tab 2")
+    half = mine[:7]  # "typed i"
+
+    second.bring_to_front()
+    second.click("#new-title")
+    second.keyboard.type(half)
+    second.evaluate(
+        """() => {
+            const input = document.getElementById("new-title");
+            input.setSelectionRange(3, 3);  // caret: typ|ed i
+            window.__inputBefore = input;
+        }"""
+    )
+
+    for title in titles:
+        add_todo(first, title)
+        expect(todo_row(second, title)).to_have_count(1)
+    expect(first.locator("#new-title")).to_have_value("")
+
+    second.bring_to_front()
+    state = second.evaluate(
+        """() => {
+            const input = document.getElementById("new-title");
+            return {
+                active: document.activeElement && document.activeElement.id,
+                value: input.value,
+                start: input.selectionStart,
+                end: input.selectionEnd,
+                sameElement: input === window.__inputBefore,
+            };
+        }"""
+    )
+    assert state == {
+        "active": "new-title",
+        "value": half,
+        "start": 3,
+        "end": 3,
+        "sameElement": True,
+    }
+
+    # The user carries on typing where they were and sends it: tab 1 gets it.
+    second.keyboard.press("End")
+    second.keyboard.type(mine[len(half) :])
+    expect(second.locator("#new-title")).to_have_value(mine)
+    second.keyboard.press("Enter")
+    expect(second.locator("#new-title")).to_have_value("")
+    expect(todo_row(first, mine)).to_have_count(1)
+    expect(todo_row(second, mine)).to_have_count(1)
+    assert_no_errors(page_log)
+
+
+def test_emptying_the_list_shows_nothing_to_do_in_the_other_tab(new_context, page_log):
+    first, second = two_users_on_todos(new_context)
+    # Start from at least one todo, whatever earlier tests left.
+    cleared = unique_title("to be cleared")
+    add_todo(first, cleared)
+    expect(todo_row(first, cleared)).to_have_count(1)
+    expect(todo_row(second, cleared)).to_have_count(1)
+
+    rows = first.locator(TODO_ROWS)
+    while rows.count():
+        row_id = rows.first.get_attribute("id")
+        rows.first.locator(".delete").click()
+        expect(first.locator(f"#{row_id}")).to_have_count(0)
+
+    expect(second.locator("li.empty")).to_have_text("Nothing to do.")
+    expect_rows_and_count(second, 0)
+    expect_rows_and_count(first, 0)
+
+    title = unique_title("fresh start")
+    add_todo(second, title)
+    expect(todo_row(first, title)).to_have_count(1)
+    expect(first.locator("li.empty")).to_have_count(0)
+    expect_rows_and_count(first, 1)
+    expect_rows_and_count(second, 1)
+    assert_no_errors(page_log)

@@ -35,6 +35,8 @@ MISCONFIGURED: dict[str, dict[str, Any]] = {
     "live_views.E011": {"LIVE_VIEWS": {"TOKEN_MAXAGE": 60}},
     "live_views.E012": {"LIVE_VIEWS": {"TOKEN_MAX_AGE": "3600"}},
     "live_views.E013": {"LIVE_VIEWS": {"ALLOWED_ORIGINS": "https://app.example.com"}},
+    "live_views.E016": {"LIVE_VIEWS": {"EVENT_RATE": 0}},
+    "live_views.E017": {"LIVE_VIEWS": {"MAX_CONNECTIONS_PER_SESSION": "20"}},
 }
 
 
@@ -81,6 +83,8 @@ def test_each_check_fires_on_its_misconfiguration(check_id):
         "live_views.E011",
         "live_views.E012",
         "live_views.E013",
+        "live_views.E016",
+        "live_views.E017",
     ],
 )
 def test_each_error_has_a_hint_or_says_what_the_value_must_be(check_id):

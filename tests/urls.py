@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from tests.testapp import views
+from tests.testapp import session_views, views
 
 urlpatterns = [
     path("counter/", views.CounterView.as_view()),
@@ -19,4 +20,7 @@ urlpatterns = [
     path("echo/", views.EchoView.as_view()),
     path("plain/", TemplateView.as_view(template_name="testapp/plain.html")),
     path("todo/", include("tests.todoapp.urls")),
+    path("report/", session_views.ReportView.as_view()),
+    path("password/", session_views.change_password),
+    path("logout/", LogoutView.as_view(next_page="/counter/")),
 ]

@@ -115,7 +115,14 @@ class AsyncLivePage:
         """The next frame from the server, applied to ``html``; None once the socket closed."""
         if self.close_code is not None:
             return None
-        output = await self._communicator.receive_output(timeout or self.timeout)
+        communicator = self._communicator
+        if communicator.future.done():
+            output = await communicator.receive_output(0)  # raises what the app raised
+        else:
+            # Not receive_output(timeout): it cancels the application when the wait times out.
+            output = await asyncio.wait_for(
+                communicator.output_queue.get(), timeout or self.timeout
+            )
         if output["type"] == "websocket.close":
             self.close_code = output.get("code", 1000)
             return None

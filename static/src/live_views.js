@@ -1,6 +1,6 @@
 // Glue between htmx 4's hx-ws extension and the live_views server (docs/protocol.md).
 // hx-ws owns the socket, reconnects and swaps `content`; this file only speaks our frames.
-import { closeKind, eventFrame, joinFrame, readFrame, reloadAllowed } from "./protocol.js";
+import { closeKind, eventFrame, joinFrame, readFrame, reloadAllowed, swappedIds } from "./protocol.js";
 
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
@@ -13,6 +13,19 @@ function rootOf(evt) {
 
 function emit(root, name, detail) {
   root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+}
+
+// htmx's morph copies the `checked` attribute but not the property, and once a user has clicked a
+// box the property alone decides what it shows. In swapped blocks the server's state wins (a
+// click has already been sent as an event; its reply re-renders the box again).
+function syncChoices(content) {
+  for (const id of swappedIds(content)) {
+    const block = document.getElementById(id);
+    if (!block) continue;
+    for (const input of block.querySelectorAll("input[type=checkbox],input[type=radio]")) {
+      input.checked = input.hasAttribute("checked");
+    }
+  }
 }
 
 function reloadOnce() {
@@ -61,7 +74,10 @@ document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   const frame = readFrame(data);
   if (frame.action === "redirect") location.assign(frame.url);
   else if (frame.action === "reload") reloadOnce();
-  else if (frame.action === "update") emit(root, "live:update", { ref: frame.ref });
+  else if (frame.action === "update") {
+    syncChoices(JSON.parse(data).content);
+    emit(root, "live:update", { ref: frame.ref });
+  }
   else if (frame.action === "error") {
     console.warn("live_views:", frame.error.message, frame.error);
     emit(root, "live:error", frame.error);

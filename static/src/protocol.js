@@ -60,3 +60,8 @@ function isWebUrl(url) {
     return false;
   }
 }
+
+// Ids of the blocks a server frame swaps (their wrappers carry hx-swap-oob).
+export function swappedIds(content) {
+  return [...String(content).matchAll(/ id="(lv-[^"]+)"[^>]*? hx-swap-oob=/g)].map((m) => m[1]);
+}

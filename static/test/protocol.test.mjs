@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { closeKind, eventFrame, joinFrame, readFrame, reloadAllowed } from "../src/protocol.js";
+import {
+  closeKind,
+  eventFrame,
+  joinFrame,
+  readFrame,
+  reloadAllowed,
+  swappedIds,
+} from "../src/protocol.js";
 
 describe("joinFrame", () => {
   test("carries the client version and every block's hash", () => {
@@ -133,4 +140,12 @@ describe("reloadAllowed", () => {
     assert.equal(reloadAllowed(now + 5_000, now), false);
     assert.equal(reloadAllowed(now + 60_000, now), true);
   });
+});
+
+test("swappedIds lists the blocks a frame swaps, not the blocks nested in them", () => {
+  const content =
+    '<ul id="lv-todos" data-lv-v="1" hx-swap-oob="outerMorph"><li id="lv-todo-1" data-lv-v="2">a</li></ul>' +
+    '<span id="lv-remaining" data-lv-v="3" hx-swap-oob="outerMorph">1</span>';
+  assert.deepEqual(swappedIds(content), ["lv-todos", "lv-remaining"]);
+  assert.deepEqual(swappedIds(""), []);
 });
