@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
-	LIVE_VIEWS_TEST_DB=postgres $(BIN)/pytest -m "not browser" -q
+	LIVE_VIEWS_TEST_DB=postgres $(BIN)/pytest -m "not browser and not redis" -q
 
 # Rebuild the bundled JS from static/ (needs node and npm) and run its unit tests.
 js:

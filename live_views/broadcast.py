@@ -51,12 +51,19 @@ def _sent(task: asyncio.Task[None]) -> None:
         logger.warning("live_views: could not broadcast", exc_info=task.exception())
 
 
+PUBLISH_TIMEOUT = 1.0  # seconds a save may wait for a slow or hung layer
+
+
 def publish(topics: Iterable[str]) -> None:
     """Send now. A channel layer that is down is logged, never raised: the save stands."""
     try:
-        async_to_sync(_send)(list(topics))
+        async_to_sync(_send_bounded)(list(topics))
     except Exception:
         logger.warning("live_views: could not broadcast %s", list(topics), exc_info=True)
+
+
+async def _send_bounded(topics: list[str]) -> None:
+    await asyncio.wait_for(_send(topics), PUBLISH_TIMEOUT)
 
 
 async def _send(topics: list[str]) -> None:
@@ -64,7 +71,12 @@ async def _send(topics: list[str]) -> None:
     if layer is None:
         return
     for topic in topics:
-        await layer.group_send(group_name(topic), MESSAGE)
+        try:
+            await layer.group_send(group_name(topic), MESSAGE)
+        except Exception:  # redis' ConnectionError is not the builtin one
+            # A pooled connection to a Redis that restarted fails once; a fresh one works.
+            # Sending twice is harmless: page refreshes coalesce.
+            await layer.group_send(group_name(topic), MESSAGE)
 
 
 def model_change_topics(instance: models.Model) -> list[str]:

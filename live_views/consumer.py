@@ -23,6 +23,8 @@ from live_views.rows import has_rows
 
 logger = logging.getLogger("live_views")
 
+JOIN_GROUPS_TIMEOUT = 1.0
+
 
 class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     page: LiveConnection | None = None
@@ -106,7 +108,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             return
         self.page = page
         try:
-            await self._join_groups()
+            # Bounded: a hung layer must not delay the page's join; the receive loop retries.
+            await asyncio.wait_for(self._join_groups(), JOIN_GROUPS_TIMEOUT)
         except Exception as exc:
             # The page still works for its own events; broadcasts resume with the layer.
             logger.warning("live_views: could not subscribe a page (%s); will retry", exc)

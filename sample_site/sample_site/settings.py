@@ -59,7 +59,17 @@ if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
+            # redis-py 8 times reads out after 5 s, exactly channels-redis's blocking wait: give
+            # reads more room, and fail fast when Redis is unreachable.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": os.environ["REDIS_URL"],
+                        "socket_timeout": 10,
+                        "socket_connect_timeout": 2,
+                    }
+                ]
+            },
         }
     }
 else:
