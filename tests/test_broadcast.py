@@ -172,6 +172,28 @@ async def test_a_task_added_on_one_page_appears_on_every_other_page(tabs):
         await until(page, lambda page=page: items(page, "tasks") == ["buy milk"], "buy milk")
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "<script>alert(1)</script>",
+        '" hx-on:click="alert(1)',
+        "</template><img src=x onerror=alert(1)>",
+        '<li hx-swap-oob="outerHTML:body">owned</li>',
+    ],
+)
+async def test_a_broadcast_renders_other_users_values_escaped(tabs, title):
+    board = await Board.objects.acreate(name="home")
+    writer = await tabs.open("/todo/writer/")
+    reader = await tabs.open("/todo/tasks/")
+
+    await writer.send("add", board=board.pk, title=title)
+
+    frame = await reader.wait_for_update()
+    assert title not in frame["content"]
+    assert "<script>" not in frame["content"]
+    assert items(reader, "tasks") == [title]  # shown as text, exactly what was typed
+
+
 async def test_a_deleted_task_disappears_from_every_other_page(tabs):
     board = await Board.objects.acreate(name="home")
     await Task.objects.acreate(board=board, title="keep me")
