@@ -29,7 +29,7 @@ def broadcast(*items: Subscription, using: str = DEFAULT_DB_ALIAS) -> None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        transaction.on_commit(lambda: publish(topics), using=using)
+        publish_after_commit(topics, using)
         return
     # Called from async code (an async handler): no transaction to wait for; send from the loop.
     task = loop.create_task(_send(topics))
@@ -54,29 +54,38 @@ def _sent(task: asyncio.Task[None]) -> None:
 PUBLISH_TIMEOUT = 1.0  # seconds a save may wait for a slow or hung layer
 
 
-def publish(topics: Iterable[str]) -> None:
+def publish_after_commit(
+    topics: list[str], using: str = DEFAULT_DB_ALIAS, message: dict[str, str] = MESSAGE
+) -> None:
+    """Publish when the transaction on ``using`` commits (at once outside one)."""
+    transaction.on_commit(lambda: publish(topics, message), using=using)
+
+
+def publish(topics: Iterable[str], message: dict[str, str] = MESSAGE) -> None:
     """Send now. A channel layer that is down is logged, never raised: the save stands."""
     try:
-        async_to_sync(_send_bounded)(list(topics))
+        async_to_sync(_send_bounded)(list(topics), message)
     except Exception:
-        logger.warning("live_views: could not broadcast %s", list(topics), exc_info=True)
+        logger.warning(
+            "live_views: could not broadcast %s to %s", message["type"], list(topics), exc_info=True
+        )
 
 
-async def _send_bounded(topics: list[str]) -> None:
-    await asyncio.wait_for(_send(topics), PUBLISH_TIMEOUT)
+async def _send_bounded(topics: list[str], message: dict[str, str]) -> None:
+    await asyncio.wait_for(_send(topics, message), PUBLISH_TIMEOUT)
 
 
-async def _send(topics: list[str]) -> None:
+async def _send(topics: list[str], message: dict[str, str] = MESSAGE) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     for topic in topics:
         try:
-            await layer.group_send(group_name(topic), MESSAGE)
+            await layer.group_send(group_name(topic), message)
         except Exception:  # redis' ConnectionError is not the builtin one
             # A pooled connection to a Redis that restarted fails once; a fresh one works.
-            # Sending twice is harmless: page refreshes coalesce.
-            await layer.group_send(group_name(topic), MESSAGE)
+            # Sending twice is harmless: refreshes coalesce, session messages are idempotent.
+            await layer.group_send(group_name(topic), message)
 
 
 def model_change_topics(instance: models.Model) -> list[str]:

@@ -8,22 +8,18 @@ refresh reads the user afresh before running the view's access checks again.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.signals import post_init, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 
+from live_views.broadcast import publish_after_commit
 from live_views.topics import group_name
-
-logger = logging.getLogger("live_views")
 
 SESSION_ENDED = "live.session_ended"
 SESSION_CHECK = "live.session_check"
@@ -138,21 +134,7 @@ def _credentials(instance: models.Model) -> tuple[Any, ...] | None:
 
 
 def _after_commit(topic: str, message_type: str, using: str) -> None:
-    transaction.on_commit(lambda: notify(topic, message_type), using=using)
-
-
-def notify(topic: str, message_type: str) -> None:
-    """Send now. A channel layer that is down is logged, never raised."""
-    try:
-        async_to_sync(_send)(topic, message_type)
-    except Exception:
-        logger.warning("live_views: could not send %s", message_type, exc_info=True)
-
-
-async def _send(topic: str, message_type: str) -> None:
-    layer = get_channel_layer()
-    if layer is not None:
-        await layer.group_send(group_name(topic), {"type": message_type})
+    publish_after_commit([topic], using, {"type": message_type})
 
 
 def _auth_installed() -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from live_views.broadcast import model_change_topics, publish
+from live_views.broadcast import model_change_topics, publish_after_commit
 from live_views.conf import conf
 from live_views.topics import instance_topic, model_topic
 
@@ -37,14 +37,10 @@ def broadcasts(model: type[models.Model]) -> bool:
     return selected is None or label in selected
 
 
-def _after_commit(topics: list[str], using: str) -> None:
-    transaction.on_commit(lambda: publish(topics), using=using)
-
-
 def on_save_or_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if kwargs.get("raw") or not broadcasts(sender):
         return  # raw: loaddata fixtures
-    _after_commit(model_change_topics(instance), kwargs.get("using") or "default")
+    publish_after_commit(model_change_topics(instance), kwargs.get("using") or "default")
 
 
 def on_m2m_changed(
@@ -58,7 +54,7 @@ def on_m2m_changed(
     # The changed row with its parents (a board hears its task's new tag), and the other side.
     topics = [*model_change_topics(instance), model_topic(model)]
     topics += [instance_topic(model, pk) for pk in kwargs.get("pk_set") or ()]
-    _after_commit(topics, kwargs.get("using") or "default")
+    publish_after_commit(topics, kwargs.get("using") or "default")
 
 
 def connect() -> None:
