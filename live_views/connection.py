@@ -45,13 +45,13 @@ class Refused(Exception):
 class LiveConnection:
     """The live instance of one page and what its browser currently shows."""
 
-    def __init__(self, view: LiveViewMixin, request: HttpRequest) -> None:
+    def __init__(self, view: LiveViewMixin, request: HttpRequest, path: str) -> None:
         self.view = view
         self.request = request
         self.sent: dict[str, str] = {}  # block id -> version the browser has
         self.script_prefix = request.META.get("SCRIPT_NAME") or "/"
         self.topics = topics_of(view.get_live_subscriptions())
-        self.path = request.path_info
+        self.path = path  # the token's path (path_info can lose its "/" under a script prefix)
         self.session_watch = SessionWatch(request)
         self.slot: ConnectionSlot | None = None
 
@@ -76,11 +76,11 @@ class LiveConnection:
             request = build_request(scope, target, session, user)
             set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
             view = _dispatch_mount(request, target.path)
-            page = cls(view, request)
+            page = cls(view, request, target.path)
         except BaseException:
             slot.release()
             raise
-        page.path, page.slot = target.path, slot
+        page.slot = slot
         # Released by the consumer on disconnect, or here if the page is dropped unseen.
         weakref.finalize(page, slot.release)
         return page
@@ -118,9 +118,9 @@ class LiveConnection:
         """Call a sync handler, then render; all in the caller's one worker-thread hop."""
         self._prepare_thread()
         try:
-            kwargs = self.resolve_rows(spec, kwargs)
-        except ArgumentError as exc:
-            return protocol.error_frame("bad_arguments", f"Event {spec.name!r}: {exc}.", ref)
+            kwargs = self.resolve_rows(spec, kwargs, ref)
+        except FrameError:
+            raise
         except Exception as exc:
             return self.handler_failed(spec, exc, ref)
         snapshot = self.snapshot()
@@ -131,9 +131,17 @@ class LiveConnection:
             return self.handler_failed(spec, exc, ref)
         return self.after_event(spec, result, ref, snapshot)
 
-    def resolve_rows(self, spec: EventSpec, kwargs: dict[str, Any]) -> dict[str, Any]:
-        """Look model-typed arguments up in the view's own queryset (needs the database)."""
-        return resolve_rows(self.view, kwargs) if has_rows(kwargs) else kwargs
+    def resolve_rows(
+        self, spec: EventSpec, kwargs: dict[str, Any], ref: int | None
+    ) -> dict[str, Any]:
+        """Look model-typed arguments up in the view's own queryset (needs the database); a
+        row it does not hold is a bad argument, refused like those lookup() refuses."""
+        if not has_rows(kwargs):
+            return kwargs
+        try:
+            return resolve_rows(self.view, kwargs)
+        except ArgumentError as exc:
+            raise FrameError("bad_arguments", f"Event {spec.name!r}: {exc}.", ref) from None
 
     def after_event(
         self, spec: EventSpec, result: Any, ref: int | None, snapshot: dict[str, Any]

@@ -13,7 +13,6 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live_views import protocol
-from live_views.arguments import ArgumentError
 from live_views.conf import conf
 from live_views.connection import LiveConnection, Refused
 from live_views.limits import EventBucket
@@ -235,8 +234,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 )
             if reply:
                 await self._send(reply)
-        if self.stale and self.refreshing is None:
-            self.refreshing = asyncio.create_task(self._refresh())
+        if self.stale:
+            self._schedule_refresh()  # broadcasts that arrived while this frame had the turn
 
     async def _over_rate(self, ref: int | None) -> dict[str, Any] | None:
         """None when the frame may be handled; otherwise the refusal. A client that keeps
@@ -257,11 +256,9 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             return frame
         if has_rows(kwargs):
             try:
-                kwargs = await database_sync_to_async(page.resolve_rows)(spec, kwargs)
-            except ArgumentError as exc:
-                return protocol.error_frame(
-                    "bad_arguments", f"Event {spec.name!r}: {exc}.", event.ref
-                )
+                kwargs = await database_sync_to_async(page.resolve_rows)(spec, kwargs, event.ref)
+            except FrameError:
+                raise
             except Exception as exc:
                 return page.handler_failed(spec, exc, event.ref)
         snapshot = page.snapshot()
