@@ -59,6 +59,14 @@ def _cookie_header(cookies: Any) -> bytes:
     return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items()).encode()
 
 
+def _live_page(response: HttpResponse, path: str) -> tuple[str, str]:
+    """The socket URL and the HTML of a page load that must have succeeded."""
+    if response.status_code != 200:
+        raise AssertionError(f"GET {path} answered {response.status_code}, not 200")
+    page_html = response.content.decode()
+    return _socket_url(page_html, path), page_html
+
+
 def _socket_url(page_html: str, path: str) -> str:
     match = _CONNECT_RE.search(page_html)
     if match is None:
@@ -87,6 +95,14 @@ class AsyncLivePage:
         versions = dict(_VERSION_RE.findall(self.html))
         await self.send_frame({"join": {"version": __version__, "blocks": versions}})
         return await self._until(lambda frame: "joined" in frame or "error" in frame)
+
+    async def join_or_close(self) -> None:
+        # A refused page is closed here: whoever gets LiveRefused never holds the page.
+        try:
+            await self.join()
+        except LiveRefused:
+            await self.close()
+            raise
 
     async def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         """Send ``event`` with ``args`` (as ``{% live_on %}`` would) and wait for its reply."""
@@ -182,17 +198,10 @@ class AsyncLiveClient:
         return response  # type: ignore[no-any-return]
 
     async def live(self, path: str, data: Any = None, *, join: bool = True) -> AsyncLivePage:
-        response = await self.get(path, data)
-        if response.status_code != 200:
-            raise AssertionError(f"GET {path} answered {response.status_code}, not 200")
-        page_html = response.content.decode()
-        page = await self.open_socket(_socket_url(page_html, path), page_html)
+        url, page_html = _live_page(await self.get(path, data), path)
+        page = await self.open_socket(url, page_html)
         if join:
-            try:
-                await page.join()
-            except LiveRefused:
-                await page.close()
-                raise
+            await page.join_or_close()
         return page
 
     async def open_socket(
@@ -311,17 +320,10 @@ class LiveClient:
         return response  # type: ignore[no-any-return]
 
     def live(self, path: str, data: Any = None, *, join: bool = True) -> LivePage:
-        response = self.get(path, data)
-        if response.status_code != 200:
-            raise AssertionError(f"GET {path} answered {response.status_code}, not 200")
-        page_html = response.content.decode()
-        page = self.open_socket(_socket_url(page_html, path), page_html)
+        url, page_html = _live_page(self.get(path, data), path)
+        page = self.open_socket(url, page_html)
         if join:
-            try:
-                self._run(page._page.join())
-            except LiveRefused:
-                page.close()
-                raise
+            self._run(page._page.join_or_close())
         return page
 
     def open_socket(
