@@ -56,11 +56,13 @@ class LiveServer:
         stop_timeout: float = 5.0,
         env=None,
         db_path: str | os.PathLike[str] | None = None,
+        server_args: list[str] | None = None,
     ):
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
         self.extra_env = dict(env or {})
         self._db_path = None if db_path is None else Path(db_path)
+        self.server_args = list(server_args or [])  # extra uvicorn options
         self.port = free_port(self.host)
         self.base_url = f"http://{self.host}:{self.port}"
         self._tmpdir: Path | None = None
@@ -96,6 +98,11 @@ class LiveServer:
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "the server is not running"
+        return self._process.pid
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path
@@ -148,6 +155,7 @@ class LiveServer:
                 str(self.port),
                 "--lifespan",
                 "off",
+                *self.server_args,
             ],
             cwd=SAMPLE_SITE,
             env=self.env(),
