@@ -2,21 +2,15 @@ from __future__ import annotations
 
 from live_views.broadcast import abroadcast, broadcast
 from live_views.events import live_event
-from live_views.views import (
-    LiveCreateView,
-    LiveDetailView,
-    LiveFormView,
-    LiveListView,
-    LiveTemplateView,
-    LiveUpdateView,
-    LiveViewMixin,
-)
+from live_views.forms import LiveCreateView, LiveFormMixin, LiveFormView, LiveUpdateView
+from live_views.views import LiveDetailView, LiveListView, LiveTemplateView, LiveViewMixin
 
 __version__ = "0.1.0"
 
 __all__ = [
     "LiveCreateView",
     "LiveDetailView",
+    "LiveFormMixin",
     "LiveFormView",
     "LiveListView",
     "LiveTemplateView",

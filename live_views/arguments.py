@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 # Bounds that keep a single value cheap to handle, whatever a client sends.
@@ -37,6 +38,8 @@ class Parameter:
     annotation: Any
     required: bool
     default: Any
+    # Annotated QueryDict: receives the event's whole form, as request.POST would hold it.
+    whole_form: bool = False
 
 
 Coercer = Callable[[Any], Any]
@@ -256,8 +259,11 @@ class Signature:
             if param.kind is param.POSITIONAL_ONLY:
                 raise TypeError(f"{where}: live event arguments cannot be positional-only.")
             annotation = hints.get(param.name, inspect.Parameter.empty)
-            coercers[param.name] = build_coercer(annotation, where=f"{where}({param.name})")
             required = param.default is inspect.Parameter.empty
+            if annotation is QueryDict:
+                params.append(Parameter(param.name, annotation, False, None, whole_form=True))
+                continue
+            coercers[param.name] = build_coercer(annotation, where=f"{where}({param.name})")
             params.append(Parameter(param.name, annotation, required, param.default))
         return cls(tuple(params), coercers)
 
@@ -271,10 +277,14 @@ class Signature:
         unknown = sorted(name for name in args if name not in known)
         if unknown:
             names = ", ".join(repr(n[:40]) for n in unknown[:5])
-            expected = ", ".join(p.name for p in self.parameters) or "no arguments"
+            expected = ", ".join(p.name for p in self.parameters if not p.whole_form)
+            expected = expected or "no arguments"
             raise ArgumentError(f"unknown argument {names}; expected {expected}")
         bound: dict[str, Any] = {}
         for param in self.parameters:
+            if param.whole_form:
+                bound[param.name] = form_querydict(form)
+                continue
             if param.name in args:
                 raw = args[param.name]
             elif param.name in form:
@@ -288,3 +298,20 @@ class Signature:
             except ArgumentError as exc:
                 raise ArgumentError(f"argument {param.name!r}: {exc}") from None
         return bound
+
+
+def form_querydict(form: Mapping[str, Any]) -> QueryDict:
+    """An immutable QueryDict of a frame's form values (already flat: see protocol.py)."""
+    data = QueryDict(mutable=True)
+    for key, value in form.items():
+        items = value if isinstance(value, list) else [value]
+        data.setlist(str(key), [_form_text(item) for item in items if item is not None])
+    data._mutable = False
+    return data
+
+
+def _form_text(value: Scalar) -> str:
+    # hx-vals can add JSON types to a form; a browser's own form only ever sends text.
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return str(value)

@@ -152,7 +152,8 @@ class LiveConnection:
         if isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400:
             return {"redirect": result["Location"], "ref": ref}
         try:
-            frame = self._render_frame(refresh=True)
+            # A handler that rendered (form_invalid() does) is shown as it rendered.
+            frame = self._render_frame(refresh=self.view._live_context is None)
         except Exception as exc:
             self.restore(snapshot)
             return self.handler_failed(spec, exc, ref)
@@ -216,9 +217,10 @@ class LiveConnection:
                 )
         context = view._live_context
         assert context is not None
-        collector = render_liveblocks(view.get_live_template(), context, self.request)
-        view._live_context = None  # the next render reads fresh data
-        return collector
+        try:
+            return render_liveblocks(view.get_live_template(), context, self.request)
+        finally:
+            view._live_context = None  # the next render reads fresh data
 
     def _render_frame(self, *, refresh: bool) -> dict[str, Any]:
         collector = self.render_blocks(refresh=refresh)

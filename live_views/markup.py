@@ -57,3 +57,8 @@ def event_attributes(event: str, args: dict[str, Any]) -> SafeString:
         encoded = json.dumps(args, cls=DjangoJSONEncoder, separators=(",", ":"))
         html += f' data-live-args="{escape(encoded)}"'
     return mark_safe(html)  # noqa: S308 - every piece above is escaped
+
+
+def form_attributes() -> SafeString:
+    """A ``<form>`` that submits over the socket (``submit`` event) and, with JS off, over HTTP."""
+    return mark_safe(f"{event_attributes('submit', {})} data-live-form")  # noqa: S308 - constant

@@ -13,12 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template import loader
 from django.template.backends.django import Template as DjangoBackendTemplate
 from django.views.generic import (
-    CreateView,
     DetailView,
-    FormView,
     ListView,
     TemplateView,
-    UpdateView,
 )
 
 from live_views.events import EventSpec, collect_events
@@ -128,21 +125,9 @@ class LiveTemplateView(LiveViewMixin, TemplateView):
     pass
 
 
-class LiveFormView(LiveViewMixin, FormView):  # type: ignore[type-arg]
-    pass
-
-
 class LiveListView(LiveViewMixin, ListView):  # type: ignore[type-arg]
     pass
 
 
 class LiveDetailView(LiveViewMixin, DetailView):  # type: ignore[type-arg]
-    pass
-
-
-class LiveCreateView(LiveViewMixin, CreateView):  # type: ignore[type-arg]
-    pass
-
-
-class LiveUpdateView(LiveViewMixin, UpdateView):  # type: ignore[type-arg]
     pass

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "live_views",
     "tests.testapp",
     "tests.todoapp",
+    "tests.formapp",
 ]
 
 MIDDLEWARE = [

@@ -99,3 +99,61 @@ def test_every_system_check_id_is_documented():
     assert ids
     for check_id in sorted(ids):
         assert f"`{check_id}`" in README, f"{check_id} is missing from the README's checks table"
+
+
+@pytest.fixture
+def readme_signup_site(tmp_path, transactional_db):
+    from django.http import HttpResponse
+
+    from live_views.testing import close_socket_db_connections
+
+    (tmp_path / "signup.html").write_text(EXAMPLES["signup/templates/signup.html"])
+    _module("readme_signup_forms", EXAMPLES["signup/forms.py"])
+    views = _module(
+        "readme_signup_views",
+        EXAMPLES["signup/views.py"].replace("from .forms", "from readme_signup_forms"),
+    )
+    urls = _module("readme_signup_urls", "")
+    urls.urlpatterns = [
+        path("signup/", views.SignupView.as_view()),
+        path("welcome/", lambda request: HttpResponse("Welcome"), name="welcome"),
+    ]
+    templates = [
+        {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(tmp_path)]}
+    ]
+    with override_settings(ROOT_URLCONF="readme_signup_urls", TEMPLATES=templates):
+        clear_url_caches()
+        yield
+    clear_url_caches()
+    close_socket_db_connections()
+    for name in ("readme_signup_forms", "readme_signup_views", "readme_signup_urls"):
+        sys.modules.pop(name, None)
+
+
+def test_readme_signup_validates_live_and_submits(readme_signup_site):
+    from django.contrib.auth.models import User
+
+    from live_views.testing import LiveClient
+
+    User.objects.create_user("taken", password="pw")
+    values = {"username": "Taken", "email": "", "password": "", "password2": ""}
+    client = LiveClient()
+    with client.live("/signup/") as page:
+        page.validate("username", **values)
+        assert "That username is taken." in page.block("field", "username")
+        assert "errorlist" not in page.block("field", "email")
+
+        good = {
+            "username": "newbie",
+            "email": "newbie@example.com",
+            "password": "long enough",
+            "password2": "long enough!",
+        }
+        page.validate("password", **good)
+        page.validate("password2", **good)
+        assert "The two passwords differ." in page.block("form_errors")
+
+        reply = page.submit("submit", **{**good, "password2": "long enough"})
+        assert reply["redirect"] == "/welcome/"
+    client.close()
+    assert User.objects.filter(username="newbie", email="newbie@example.com").exists()

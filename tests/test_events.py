@@ -214,15 +214,7 @@ def test_the_event_table_holds_only_decorated_methods():
 
 @pytest.mark.parametrize(
     "base",
-    [
-        LiveViewMixin,
-        LiveTemplateView,
-        LiveFormView,
-        LiveListView,
-        LiveDetailView,
-        LiveCreateView,
-        LiveUpdateView,
-    ],
+    [LiveViewMixin, LiveTemplateView, LiveListView, LiveDetailView],
 )
 def test_the_library_views_publish_no_events(base):
     assert base.live_events == {}
@@ -231,6 +223,14 @@ def test_the_library_views_publish_no_events(base):
         pass
 
     assert View.live_events == {}
+
+
+@pytest.mark.parametrize("base", [LiveFormView, LiveCreateView, LiveUpdateView])
+def test_the_form_views_publish_only_validate_and_submit(base):
+    class View(base):
+        pass
+
+    assert set(View.live_events) == {"validate", "submit"}
 
 
 @pytest.mark.parametrize(

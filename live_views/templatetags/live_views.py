@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 
 from live_views.blocks import TAG_RE, VOID_TAGS, LiveBlockNode
 from live_views.events import EVENT_NAME_RE
-from live_views.markup import connect_attributes, event_attributes, script_tags
+from live_views.markup import connect_attributes, event_attributes, form_attributes, script_tags
 
 register = template.Library()
 
@@ -23,6 +23,11 @@ def live_scripts(context: template.Context) -> SafeString:
 @register.simple_tag(takes_context=True)
 def live_connect(context: template.Context) -> SafeString:
     return connect_attributes(context.get("view"))
+
+
+@register.simple_tag
+def live_form() -> SafeString:
+    return form_attributes()
 
 
 class LiveOnNode(template.Node):

@@ -17,7 +17,7 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync
@@ -77,8 +77,15 @@ def _socket_url(page_html: str, path: str) -> str:
 class AsyncLivePage:
     """One open live page. Every method is a coroutine; see ``LivePage`` for the sync twin."""
 
-    def __init__(self, communicator: WebsocketCommunicator, html: str, timeout: float) -> None:
+    def __init__(
+        self,
+        communicator: WebsocketCommunicator,
+        html: str,
+        timeout: float,
+        reopen: Callable[[], Awaitable[WebsocketCommunicator]] | None = None,
+    ) -> None:
         self._communicator = communicator
+        self._reopen = reopen
         self._refs = itertools.count(1)
         self.timeout = timeout
         self.html = html
@@ -111,6 +118,10 @@ class AsyncLivePage:
     async def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
         """Send ``event`` with ``form`` as a form's values (as a submit or change would)."""
         return await self._event(event, {}, form)
+
+    async def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
+        """A live form's ``field`` was typed in or left, with ``form`` as its values."""
+        return await self._event("validate", {"field": field}, form)
 
     async def _event(
         self, event: str, args: dict[str, Any], form: dict[str, Any]
@@ -158,6 +169,17 @@ class AsyncLivePage:
             # The server closed it: tell the consumer the socket is gone, as a server would.
             await self._communicator.send_input({"type": "websocket.disconnect", "code": 1000})
             await self._communicator.wait(self.timeout)
+
+    async def reconnect(self, *, join: bool = True) -> None:
+        """Close the socket and open a new one for the same page load, as the browser does after
+        a dropped connection or a server restart; the join then re-syncs ``html``."""
+        if self._reopen is None:
+            raise RuntimeError("only a page opened by a live client can reconnect")
+        await self.close()
+        self._communicator = await self._reopen()
+        self.close_code = None
+        if join:
+            await self.join_or_close()
 
     async def _until(self, done: Any, timeout: float | None = None) -> dict[str, Any]:
         while True:
@@ -208,7 +230,16 @@ class AsyncLiveClient:
         self, url: str, page_html: str = "", *, headers: list[tuple[bytes, bytes]] | None = None
     ) -> AsyncLivePage:
         """Open the socket at ``url`` (``headers`` replace the browser-like defaults)."""
-        if headers is None:
+
+        async def connect() -> WebsocketCommunicator:
+            return await self._connect(url, headers)
+
+        return AsyncLivePage(await connect(), page_html, self.timeout, reopen=connect)
+
+    async def _connect(
+        self, url: str, headers: list[tuple[bytes, bytes]] | None
+    ) -> WebsocketCommunicator:
+        if headers is None:  # read on every (re)connect: the cookies may have changed
             headers = [(b"host", b"testserver"), (b"origin", self.origin.encode())]
             if self.http.cookies:
                 headers.append((b"cookie", _cookie_header(self.http.cookies)))
@@ -217,7 +248,7 @@ class AsyncLiveClient:
         connected, code = await communicator.connect(self.timeout)
         if not connected:
             raise LiveRefused(code or 1006)
-        return AsyncLivePage(communicator, page_html, self.timeout)
+        return communicator
 
 
 class _Loop:
@@ -273,6 +304,9 @@ class LivePage:
     def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
         return self._loop.run(self._page.submit(event, **form))
 
+    def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
+        return self._loop.run(self._page.validate(field, **form))
+
     def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
         self._loop.run(self._page.send_frame(frame))
 
@@ -281,6 +315,9 @@ class LivePage:
 
     def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
         return self._loop.run(self._page.wait_for_update(timeout))
+
+    def reconnect(self, *, join: bool = True) -> None:
+        self._loop.run(self._page.reconnect(join=join))
 
     def close(self) -> None:
         self._loop.run(self._page.close())

@@ -3,9 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.urls import reverse_lazy
 
-from demo.models import Todo
-from live_views import LiveListView, LiveTemplateView, live_event
+from demo.forms import SignupForm
+from demo.models import Contact, Todo
+from live_views import (
+    LiveCreateView,
+    LiveFormView,
+    LiveListView,
+    LiveTemplateView,
+    LiveUpdateView,
+    live_event,
+)
 
 
 class CounterView(LiveTemplateView):
@@ -55,3 +66,44 @@ class TodoListView(LiveListView):
         # delete() on the instance (not the queryset) so post_delete broadcasts it.
         for todo in Todo.objects.filter(pk=pk):
             todo.delete()
+
+
+class SignupView(LiveFormView):
+    """Errors appear while the user types (only for fields they have touched); the username is
+    checked against the database on each pause. Submitting needs no page load; with JS off the
+    same form posts over HTTP."""
+
+    template_name = "demo/signup.html"
+    form_class = SignupForm
+    success_url = reverse_lazy("signup_done")
+
+    def form_valid(self, form: SignupForm) -> HttpResponse:
+        data = form.cleaned_data
+        User.objects.create_user(data["username"], data["email"], data["password"])
+        return super().form_valid(form)
+
+
+class ContactListView(LiveListView):
+    """The CRUD's list: follows Contact saves and deletes (BROADCAST_MODELS) in every tab."""
+
+    model = Contact
+    template_name = "demo/contact_list.html"
+
+    @live_event
+    def delete(self, contact: Contact) -> None:
+        # A model-typed argument is looked up in this view's queryset: only listed rows.
+        contact.delete()
+
+
+class ContactCreateView(LiveCreateView):
+    model = Contact
+    fields = ["name", "email", "phone"]
+    template_name = "demo/contact_form.html"
+    success_url = reverse_lazy("contacts")
+
+
+class ContactUpdateView(LiveUpdateView):
+    model = Contact
+    fields = ["name", "email", "phone"]
+    template_name = "demo/contact_form.html"
+    success_url = reverse_lazy("contacts")

@@ -75,7 +75,7 @@ if os.environ.get("REDIS_URL"):
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-LIVE_VIEWS = {"BROADCAST_MODELS": ["demo.Todo"]}
+LIVE_VIEWS = {"BROADCAST_MODELS": ["demo.Todo", "demo.Contact"]}
 
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -12,6 +12,15 @@ urlpatterns = [
     path("counter/", views.CounterView.as_view(), name="counter"),
     path("private/", views.PrivateCounterView.as_view(), name="private"),
     path("todos/", views.TodoListView.as_view(), name="todos"),
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path(
+        "signup/done/",
+        TemplateView.as_view(template_name="demo/signup_done.html"),
+        name="signup_done",
+    ),
+    path("contacts/", views.ContactListView.as_view(), name="contacts"),
+    path("contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
+    path("contacts/<int:pk>/", views.ContactUpdateView.as_view(), name="contact_update"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The bundled JS, also with DEBUG off. A demo shortcut: production serves static files with

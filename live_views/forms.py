@@ -1,0 +1,236 @@
+"""Live forms: validate while the user types, show errors only where the user has been.
+
+A live form view keeps the values its browser last sent (``live_form_data``) and the names of
+the fields the user has touched (``live_touched``). Every render builds the form bound to those
+values, so a broadcast refresh shows the same form as the last validation did, and hides the
+errors of untouched fields. Submitting runs the view's own ``post()``, as Django would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS as NON_FIELD
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.views.generic import CreateView, FormView, UpdateView
+
+from live_views.events import live_event
+from live_views.views import LiveViewMixin
+
+if TYPE_CHECKING:
+    from django.views.generic.edit import FormMixin
+
+    _Base = FormMixin[Any]
+else:
+    _Base = object
+
+MAX_TOUCHED = 500  # field names remembered per page; a real form has far fewer
+MAX_FIELD_NAME = 200
+
+
+class LiveFormMixin(LiveViewMixin, _Base):
+    """Live validation and submit for ``FormView``, ``CreateView`` and ``UpdateView``."""
+
+    # The htmx trigger each field's widget validates on: typing pauses, or the user leaves it.
+    live_validate_trigger = "input changed delay:400ms, blur"
+    live_form_data: QueryDict | None = None
+    # Html names of the fields the user has touched; None once they submitted (show all).
+    live_touched: frozenset[str] | None = frozenset()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()
+        if self.live_form_data is not None:
+            kwargs["data"] = self.live_form_data
+            kwargs["files"] = None
+        return kwargs
+
+    def get_form(self, form_class: type[forms.BaseForm] | None = None) -> forms.BaseForm:
+        form: forms.BaseForm = super().get_form(form_class)
+        if self.live_validate_trigger:
+            add_validate_triggers(form, self.live_validate_trigger)
+        if self.live_form_data is not None and self.live_touched is not None:
+            show_touched_errors(form, self.live_touched)
+        return form
+
+    @live_event
+    def validate(self, data: QueryDict, field: str = "") -> None:
+        """The user paused typing in ``field`` or left it: re-validate what they typed."""
+        self.live_form_data = data
+        if (
+            field
+            and len(field) <= MAX_FIELD_NAME
+            and self.live_touched is not None
+            and len(self.live_touched) < MAX_TOUCHED
+        ):
+            self.live_touched = self.live_touched | {field}
+
+    @live_event
+    def submit(self, data: QueryDict) -> HttpResponseBase:
+        """Submit over the socket: ``post()`` runs exactly as for an HTTP POST."""
+        self.live_form_data = data
+        self.live_touched = None
+        post: Callable[..., HttpResponseBase] = self.post  # type: ignore[attr-defined]
+        request: HttpRequest = self.request
+        return post(request, *self.args, **self.kwargs)
+
+
+def add_validate_triggers(form: forms.BaseForm, trigger: str) -> None:
+    """Make each visible field's widget send ``validate`` (with the whole form) on ``trigger``.
+
+    Set on the server so ``{{ form }}`` and ``{{ field }}`` render live inputs unchanged; with
+    JS off the attributes are inert.
+    """
+    for name, field in form.fields.items():
+        widget = field.widget
+        if widget.is_hidden or isinstance(widget, forms.FileInput):
+            continue
+        widget.attrs.update(
+            {
+                "hx-ws:send": "",
+                "hx-trigger": trigger,
+                "data-live-event": "validate",
+                "data-live-args": f'{{"field":"{_json_text(form.add_prefix(name))}"}}',
+            }
+        )
+
+
+def _json_text(text: str) -> str:
+    # Field names are Python identifiers plus a prefix; escape what JSON needs anyway.
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+class _ReadRecorder(dict[str, Any]):
+    """``cleaned_data`` while ``clean()`` runs: notes which fields it looked at."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__(data)
+        self.reads: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.reads.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.reads.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.reads.add(key)
+        return super().__contains__(key)
+
+
+class _Phases:
+    """How many errors each field had before and after ``clean()``: what came from where."""
+
+    def __init__(self) -> None:
+        self.before_clean: dict[str, int] | None = None
+        self.after_clean: dict[str, int] = {}
+        self.clean_reads: set[str] | None = None
+
+
+def _error_counts(errors: ErrorDict | None) -> dict[str, int]:
+    return {name: len(items) for name, items in (errors or {}).items()}
+
+
+def _record_phases(form: forms.BaseForm) -> _Phases:
+    phases = _Phases()
+    clean_form: Callable[[], None] = form._clean_form  # type: ignore[attr-defined]
+
+    def recording_clean_form() -> None:
+        phases.before_clean = _error_counts(form._errors)  # type: ignore[attr-defined]
+        recorder = _ReadRecorder(form.cleaned_data)
+        form.cleaned_data = recorder
+        try:
+            clean_form()
+        finally:
+            phases.clean_reads = recorder.reads
+            phases.after_clean = _error_counts(form._errors)  # type: ignore[attr-defined]
+
+    # An instance attribute: this one form records, its class is untouched.
+    form._clean_form = recording_clean_form  # type: ignore[attr-defined]
+    return phases
+
+
+def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
+    """Validate ``form`` and keep on display only the errors the user has earned.
+
+    - a field's own errors, and model validation's, once the user touched that field;
+    - errors raised by ``clean()``, once the user touched every field ``clean()`` read (all
+      fields if it read none we could see), and the field they are attached to;
+    - other form-wide errors (e.g. ``unique_together``), once every field was touched.
+
+    ``form.is_valid()`` still answers for every error, shown or not.
+    """
+    touched = frozenset(touched)
+    cleaned = form._errors is not None  # type: ignore[attr-defined]
+    phases = _Phases() if cleaned else _record_phases(form)
+    errors = form.errors  # runs full_clean() once, recording as it goes
+    form.__dict__.pop("_clean_form", None)  # back to the class's method
+
+    def is_touched(name: str) -> bool:
+        html_name = form.add_prefix(name)
+        # A MultiWidget's inputs are named html_name_0, html_name_1, ...
+        return html_name in touched or any(t.startswith(html_name + "_") for t in touched)
+
+    every_field = all(is_touched(name) for name in form.fields)
+    # add_error() looks in cleaned_data too: only field names count as what clean() read.
+    reads = {name for name in phases.clean_reads or () if name in form.fields}
+    clean_deps_touched = all(is_touched(name) for name in reads) if reads else every_field
+    visible = ErrorDict(renderer=form.renderer)
+    for name, items in errors.items():
+        own_end = _phase_end(phases.before_clean, name, len(items))
+        clean_end = phases.after_clean.get(name, own_end)
+        field_ok = every_field if name == NON_FIELD else is_touched(name)
+        shown = [
+            error
+            for index, error in enumerate(items.as_data())
+            if _shown(index, own_end, clean_end, field_ok, clean_deps_touched, every_field, name)
+        ]
+        if shown:
+            visible[name] = ErrorList(
+                shown,
+                error_class="nonfield" if name == NON_FIELD else None,
+                renderer=form.renderer,
+            )
+    form._errors = visible  # type: ignore[attr-defined]
+    # Instance attribute: is_valid() keeps judging the whole form, not what is on display.
+    form.is_valid = lambda: form.is_bound and not errors  # type: ignore[method-assign]
+
+
+def _phase_end(counts: dict[str, int] | None, name: str, total: int) -> int:
+    # Without a recording (the form was cleaned before us) every error counts as the field's own.
+    return total if counts is None else counts.get(name, 0)
+
+
+def _shown(
+    index: int,
+    own_end: int,
+    clean_end: int,
+    field_ok: bool,
+    clean_deps_touched: bool,
+    every_field: bool,
+    name: str,
+) -> bool:
+    if index < own_end:
+        return field_ok  # the field's own validation
+    if index < clean_end:
+        return clean_deps_touched and (name == NON_FIELD or field_ok)  # from clean()
+    if name == NON_FIELD:
+        return every_field  # model-wide validation after clean(): unique_together, constraints
+    return field_ok  # model validation of one field (e.g. unique=True)
+
+
+class LiveFormView(LiveFormMixin, FormView):  # type: ignore[type-arg]
+    pass
+
+
+class LiveCreateView(LiveFormMixin, CreateView):  # type: ignore[type-arg]
+    pass
+
+
+class LiveUpdateView(LiveFormMixin, UpdateView):  # type: ignore[type-arg]
+    pass

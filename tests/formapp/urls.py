@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from tests.formapp import views
+
+app_name = "formapp"
+
+urlpatterns = [
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("prefixed/", views.PrefixedSignupView.as_view(), name="prefixed"),
+    path("event/", views.EventView.as_view(), name="event"),
+    path("welcome/", views.welcome, name="welcome"),
+    path("boards/", views.BoardListView.as_view(), name="boards"),
+    path("boards/new/", views.BoardCreateView.as_view(), name="board_create"),
+    path("boards/<int:pk>/", views.BoardUpdateView.as_view(), name="board_update"),
+]

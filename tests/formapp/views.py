@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+from live_views import LiveCreateView, LiveFormView, LiveListView, LiveUpdateView, live_event
+from tests.formapp.forms import EventForm, SignupForm
+from tests.todoapp.models import Board
+
+
+class SignupView(LiveFormView):
+    template_name = "formapp/signup.html"
+    form_class = SignupForm
+    success_url = reverse_lazy("formapp:welcome")
+
+    def form_valid(self, form: SignupForm) -> HttpResponse:
+        User.objects.create_user(
+            form.cleaned_data["username"],
+            form.cleaned_data["email"],
+            form.cleaned_data["password"],
+        )
+        return super().form_valid(form)
+
+
+class EventView(LiveFormView):
+    template_name = "formapp/signup.html"
+    form_class = EventForm
+    success_url = "/forms/welcome/"
+
+
+class PrefixedSignupView(SignupView):
+    prefix = "signup"
+
+
+def welcome(request: Any) -> HttpResponse:
+    return HttpResponse("Welcome aboard")
+
+
+class BoardListView(LiveListView):
+    model = Board
+    template_name = "formapp/board_list.html"
+
+    @live_event
+    def delete(self, board: Board) -> None:
+        board.delete()
+
+
+class BoardCreateView(LiveCreateView):
+    model = Board
+    fields = ["name"]
+    template_name = "formapp/board_form.html"
+    success_url = reverse_lazy("formapp:boards")
+
+
+class BoardUpdateView(LiveUpdateView):
+    model = Board
+    fields = ["name"]
+    template_name = "formapp/board_form.html"
+    success_url = reverse_lazy("formapp:boards")

@@ -1,0 +1,182 @@
+# ruff: noqa: F811 - the fixtures imported from test_browser are used as arguments
+"""Live forms in real Chromium against sample_site: errors while typing, submit, JS off."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.test_browser import (  # noqa: F401 - fixtures
+    CONNECTED,
+    assert_no_errors,
+    browser,
+    context,
+    new_context,
+    page,
+    page_log,
+    server,
+)
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+
+def field_errors(page, name):
+    return page.locator(f"#lv-field-{name} .errorlist")
+
+
+def open_signup(page):
+    page.goto("/signup/")
+    page.wait_for_selector(CONNECTED)
+
+
+def unique(prefix="user"):
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def test_an_invalid_value_shows_its_error_while_typing_and_clears_when_fixed(page, page_log):
+    open_signup(page)
+    documents_before = list(page_log.documents)
+
+    page.click("#id_email")
+    page.keyboard.type("not-an-address")
+    # No submit, no blur: the pause in typing is enough.
+    expect(field_errors(page, "email")).to_have_text("Enter a valid email address.")
+    expect(page.locator("#id_email")).to_be_focused()
+
+    page.keyboard.type("@example.com")
+    expect(field_errors(page, "email")).to_have_count(0)
+    assert page_log.documents == documents_before, "a page was loaded"
+    assert_no_errors(page_log)
+
+
+def test_only_fields_the_user_has_been_in_show_errors(page):
+    open_signup(page)
+
+    page.click("#id_username")
+    page.click("#id_email")  # leaves username empty: its "required" error earned
+    expect(field_errors(page, "username")).to_have_text("This field is required.")
+    expect(field_errors(page, "email")).to_have_count(0)
+    expect(field_errors(page, "password")).to_have_count(0)
+
+
+def test_a_taken_username_is_reported_live(page):
+    open_signup(page)
+
+    page.fill("#id_username", "demo")  # sample_site's demo user
+
+    expect(field_errors(page, "username")).to_have_text("That username is taken.")
+
+
+def test_mismatched_passwords_show_once_both_fields_were_touched(page):
+    open_signup(page)
+    page.fill("#id_password", "correct horse")
+    page.click("#id_password2")
+    page.keyboard.type("battery staple")
+    page.click("#id_username")
+
+    expect(page.locator("#lv-form_errors")).to_contain_text("The two passwords differ.")
+
+    page.fill("#id_password2", "correct horse")
+    expect(page.locator("#lv-form_errors")).not_to_contain_text("differ")
+
+
+def test_what_the_user_types_is_never_overwritten_by_a_reply(page):
+    open_signup(page)
+    field = page.locator("#id_username")
+    field.click()
+    page.keyboard.type("de")
+    page.wait_for_timeout(600)  # the validation of "de" is on its way
+    # Keep typing across the debounce: replies for older values arrive mid-word.
+    page.keyboard.type("mo_and_more", delay=120)
+    page.wait_for_timeout(800)
+
+    assert field.input_value() == "demo_and_more"
+    assert page.evaluate("document.activeElement.id") == "id_username"
+    assert page.evaluate("document.activeElement.selectionStart") == len("demo_and_more")
+
+
+def test_a_valid_submit_lands_on_the_success_page_with_history_intact(page, page_log):
+    open_signup(page)
+    name = unique()
+    page.fill("#id_username", name)
+    page.fill("#id_email", f"{name}@example.com")
+    page.fill("#id_password", "correct horse")
+    page.fill("#id_password2", "correct horse")
+
+    page.click("button[type=submit]")
+
+    expect(page).to_have_url("/signup/done/")
+    expect(page.locator("h1")).to_have_text("Account created")
+    page.go_back()
+    expect(page).to_have_url("/signup/")
+    assert_no_errors(page_log)
+
+
+def test_an_invalid_submit_shows_every_error_without_a_page_load(page, page_log):
+    open_signup(page)
+    documents_before = list(page_log.documents)
+
+    page.click("button[type=submit]")
+
+    for name in ("username", "email", "password", "password2"):
+        expect(field_errors(page, name)).to_have_text("This field is required.")
+    assert page.url.endswith("/signup/")
+    assert page_log.documents == documents_before
+
+
+def test_without_javascript_the_form_posts_over_http(new_context, page_log):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/signup/")
+    page.fill("#id_username", "demo")
+    page.click("button[type=submit]")
+
+    # Django's FormView, as usual: the page comes back with every error.
+    expect(field_errors(page, "username")).to_have_text("That username is taken.")
+    expect(field_errors(page, "email")).to_have_text("This field is required.")
+
+    name = unique("nojs")
+    page.fill("#id_username", name)
+    page.fill("#id_email", f"{name}@example.com")
+    page.fill("#id_password", "correct horse")
+    page.fill("#id_password2", "correct horse")
+    page.click("button[type=submit]")
+    expect(page).to_have_url("/signup/done/")
+
+
+def test_contacts_crud_from_the_generic_live_views(new_context, page_log):
+    context = new_context()
+    editor, watcher = context.new_page(), context.new_page()
+    watcher.goto("/contacts/")
+    watcher.wait_for_selector(CONNECTED)
+    name = unique("Ada")
+
+    editor.goto("/contacts/new/")
+    editor.wait_for_selector(CONNECTED)
+    editor.fill("#id_name", name)
+    editor.fill("#id_email", "not-an-address")
+    expect(field_errors(editor, "email")).to_have_text("Enter a valid email address.")
+    editor.fill("#id_email", f"{name}@example.com")
+    editor.click("button[type=submit]")
+    expect(editor).to_have_url("/contacts/")
+    row = watcher.locator("tr", has_text=name)
+    expect(row).to_have_count(1)  # the other tab saw the save
+
+    editor.locator("tr", has_text=name).get_by_text("edit").click()
+    editor.wait_for_selector(CONNECTED)
+    expect(editor.locator("#id_name")).to_have_value(name)
+    editor.fill("#id_phone", "555-0100")
+    editor.click("button[type=submit]")
+    expect(editor).to_have_url("/contacts/")
+    expect(row).to_contain_text("555-0100")
+
+    editor.wait_for_selector(CONNECTED)
+    editor.locator("tr", has_text=name).locator("button.delete").click()
+    expect(row).to_have_count(0)
+    expect(editor.locator("tr", has_text=name)).to_have_count(0)
+    assert_no_errors(page_log)

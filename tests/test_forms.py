@@ -1,0 +1,340 @@
+"""Live forms through the real ASGI app: validation as the user types, touched fields, submit."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+from django import forms
+from django.contrib.auth.models import User
+from django.test import Client
+
+from live_views.forms import show_touched_errors
+from live_views.testing import LiveClient, close_socket_db_connections
+from tests.formapp.forms import EventForm, SignupForm
+from tests.todoapp.models import Board
+
+BLOCK_ID_RE = re.compile(r'\sid="(lv-[^"]+)"')
+GOOD = {
+    "username": "carol",
+    "email": "carol@example.com",
+    "password": "correct horse",
+    "password2": "correct horse",
+}
+
+
+@pytest.fixture
+def db_for_sockets(transactional_db: None) -> Iterator[None]:
+    yield
+    close_socket_db_connections()
+
+
+@pytest.fixture
+def client(db_for_sockets: None) -> Iterator[LiveClient]:
+    live = LiveClient()
+    yield live
+    live.close()
+
+
+def text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def errors_in(page, field: str) -> str:
+    return text(page.block("field", field)) if "errorlist" in page.block("field", field) else ""
+
+
+def block_ids(content: str) -> list[str]:
+    return BLOCK_ID_RE.findall(content)
+
+
+# -- the page as first served ------------------------------------------------------------------
+
+
+def test_the_page_serves_an_unbound_form_whose_fields_validate_live(client):
+    response = client.get("/forms/signup/")
+    body = response.content.decode()
+
+    assert response.status_code == 200
+    assert "errorlist" not in body
+    form_tag = re.search(r"<form[^>]*>", body).group(0)
+    assert 'data-live-event="submit"' in form_tag
+    assert "hx-ws:send" in form_tag
+    username = re.search(r'<input[^>]*name="username"[^>]*>', body).group(0)
+    assert 'data-live-event="validate"' in username
+    assert 'data-live-args="{&quot;field&quot;:&quot;username&quot;}"' in username
+    assert 'hx-trigger="input changed delay:400ms, blur"' in username
+    # The CSRF token is a hidden input: it never validates.
+    csrf = re.search(r'<input[^>]*name="csrfmiddlewaretoken"[^>]*>', body).group(0)
+    assert "data-live-event" not in csrf
+
+
+# -- validation while typing ---------------------------------------------------------------------
+
+
+def test_a_touched_field_shows_its_error_and_untouched_fields_do_not(client):
+    page = client.live("/forms/signup/")
+
+    reply = page.validate("username", username="", email="", password="", password2="")
+
+    assert "This field is required." in errors_in(page, "username")
+    assert errors_in(page, "email") == ""
+    assert errors_in(page, "password") == ""
+    assert block_ids(reply["content"]) == ["lv-field-username"]
+
+
+def test_fixing_a_field_clears_its_error(client):
+    page = client.live("/forms/signup/")
+    page.validate("email", username="", email="not-an-address", password="", password2="")
+    assert "Enter a valid email address." in errors_in(page, "email")
+
+    page.validate("email", username="", email="dee@example.com", password="", password2="")
+
+    assert errors_in(page, "email") == ""
+    assert 'value="dee@example.com"' in page.block("field", "email")
+
+
+def test_touched_fields_accumulate(client):
+    page = client.live("/forms/signup/")
+    page.validate("username", username="", email="x", password="", password2="")
+    page.validate("email", username="", email="x", password="", password2="")
+
+    assert "required" in errors_in(page, "username")
+    assert "valid email" in errors_in(page, "email")
+    assert errors_in(page, "password") == ""
+
+
+def test_uniqueness_is_checked_against_the_database_while_typing(client):
+    User.objects.create_user("alice", password="pw")
+    page = client.live("/forms/signup/")
+
+    page.validate("username", **{**GOOD, "username": "Alice"})
+    assert "That username is taken." in errors_in(page, "username")
+
+    reply = page.validate("username", **{**GOOD, "username": "alicia"})
+    assert errors_in(page, "username") == ""
+    # Only the field whose error changed travels, not the whole form.
+    assert "lv-field-username" in block_ids(reply["content"])
+    assert "lv-field-email" not in block_ids(reply["content"])
+
+
+def test_a_validation_round_trip_sends_only_what_changed(client):
+    page = client.live("/forms/signup/")
+    page.validate("username", **{**GOOD, "username": ""})
+
+    # Typing on in a field whose error stays the same sends no markup at all.
+    reply = page.validate("username", **{**GOOD, "username": ""})
+    assert "content" not in reply
+
+
+def test_cross_field_errors_wait_for_every_field_clean_reads(client):
+    page = client.live("/forms/signup/")
+    mismatch = {**GOOD, "password2": "something else"}
+
+    page.validate("password", **mismatch)
+    assert "differ" not in text(page.block("form_errors"))
+
+    page.validate("password2", **mismatch)
+    assert "The two passwords differ." in text(page.block("form_errors"))
+
+    page.validate("password2", **GOOD)
+    assert "differ" not in text(page.block("form_errors"))
+
+
+def test_a_clean_error_on_a_field_waits_for_the_fields_it_compares(client):
+    page = client.live("/forms/event/")
+    backwards = {"title": "Launch", "starts": "2026-12-02", "ends": "2026-12-01"}
+
+    page.validate("ends", **backwards)
+    assert errors_in(page, "ends") == ""  # starts is untouched: the user is not done
+
+    page.validate("starts", **backwards)
+    assert "The event ends before it starts." in errors_in(page, "ends")
+
+
+def test_the_template_still_sees_whether_the_whole_form_is_valid(client):
+    page = client.live("/forms/signup/")
+
+    page.validate("username", **{**GOOD, "email": ""})
+    assert errors_in(page, "email") == ""  # untouched: hidden
+    assert "Not ready" in page.block("status")
+
+    page.validate("email", **GOOD)
+    assert "Ready to submit" in page.block("status")
+
+
+def test_a_prefixed_form_tracks_its_prefixed_names(client):
+    page = client.live("/forms/prefixed/")
+    assert 'name="signup-username"' in page.html
+
+    page.validate("signup-email", **{"signup-email": "nope", "signup-username": ""})
+
+    assert "valid email" in errors_in(page, "email")
+    assert errors_in(page, "username") == ""
+
+
+def test_a_broadcast_style_refresh_keeps_what_the_user_typed(client):
+    page = client.live("/forms/signup/")
+    page.validate("email", **{**GOOD, "email": "half@"})
+
+    # An event that re-renders from the view's state (another validate of another field)
+    # still shows the email the user typed, and its error.
+    page.validate("username", **{**GOOD, "email": "half@"})
+    assert 'value="half@"' in page.block("field", "email")
+    assert "valid email" in errors_in(page, "email")
+
+
+# -- submit --------------------------------------------------------------------------------------
+
+
+def test_a_valid_submit_runs_form_valid_and_redirects_to_the_success_url(client):
+    page = client.live("/forms/signup/")
+
+    reply = page.submit("submit", **GOOD)
+
+    assert reply["redirect"] == "/forms/welcome/"
+    assert User.objects.filter(username="carol", email="carol@example.com").exists()
+    assert User.objects.get(username="carol").check_password("correct horse")
+
+
+def test_an_invalid_submit_shows_every_error_touched_or_not(client):
+    User.objects.create_user("carol", password="pw")
+    page = client.live("/forms/signup/")
+
+    reply = page.submit("submit", **{**GOOD, "email": "", "password2": "other"})
+
+    assert "redirect" not in reply
+    assert "That username is taken." in errors_in(page, "username")
+    assert "This field is required." in errors_in(page, "email")
+    assert User.objects.count() == 1
+    # The submitted values stay in the fields.
+    assert 'value="carol"' in page.block("field", "username")
+
+
+def test_after_a_failed_submit_later_validation_keeps_showing_all_errors(client):
+    page = client.live("/forms/signup/")
+    page.submit("submit", username="", email="", password="", password2="")
+
+    page.validate("username", username="dora", email="", password="", password2="")
+
+    assert errors_in(page, "username") == ""
+    assert "required" in errors_in(page, "email")
+
+
+# -- the generic model views ---------------------------------------------------------------------
+
+
+def test_create_view_saves_through_the_orm_on_submit(client):
+    page = client.live("/forms/boards/new/")
+    page.validate("name", name="")
+    assert "required" in errors_in(page, "name")
+
+    reply = page.submit("submit", name="Roadmap")
+
+    assert reply["redirect"] == "/forms/boards/"
+    assert list(Board.objects.values_list("name", flat=True)) == ["Roadmap"]
+
+
+def test_update_view_edits_the_row_and_shows_its_current_values(client):
+    board = Board.objects.create(name="Old name")
+    page = client.live(f"/forms/boards/{board.pk}/")
+    assert 'value="Old name"' in page.block("field", "name")
+
+    reply = page.submit("submit", name="New name")
+
+    assert reply["redirect"] == "/forms/boards/"
+    board.refresh_from_db()
+    assert board.name == "New name"
+    assert Board.objects.count() == 1
+
+
+def test_list_view_deletes_a_row_and_shows_the_list_without_it(client):
+    keep = Board.objects.create(name="Keep")
+    drop = Board.objects.create(name="Drop")
+    page = client.live("/forms/boards/")
+
+    page.send("delete", board=drop.pk)
+
+    assert "Drop" not in page.block("boards")
+    assert "Keep" in page.block("boards")
+    assert list(Board.objects.all()) == [keep]
+
+
+# -- JS off: the same view is a plain FormView ---------------------------------------------------
+
+
+def test_without_js_the_form_posts_over_http_with_csrf_protection(db_for_sockets):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/forms/signup/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+
+    forged = browser.post("/forms/signup/", GOOD)
+    assert forged.status_code == 403
+    assert not User.objects.exists()
+
+    invalid = browser.post("/forms/signup/", {**GOOD, "email": "", "csrfmiddlewaretoken": token})
+    assert invalid.status_code == 200
+    assert "This field is required." in invalid.content.decode()
+
+    done = browser.post("/forms/signup/", {**GOOD, "csrfmiddlewaretoken": token})
+    assert done.status_code == 302
+    assert done["Location"] == "/forms/welcome/"
+    assert User.objects.filter(username="carol").exists()
+
+
+# -- what a hostile client cannot do ------------------------------------------------------------
+
+
+def test_the_form_values_cannot_be_passed_as_an_explicit_argument(client):
+    page = client.live("/forms/signup/")
+
+    page.send_frame({"event": "submit", "args": {"data": {"username": "x"}}, "ref": 9})
+    reply = page.receive(timeout=5)
+
+    assert reply["error"]["code"] in {"bad_frame", "bad_arguments"}
+    assert not User.objects.exists()
+
+
+def test_a_huge_field_name_is_not_remembered_as_touched(client):
+    page = client.live("/forms/signup/")
+
+    reply = page.validate("x" * 10_000, username="")
+
+    assert "error" not in reply
+    assert errors_in(page, "username") == ""
+
+
+# -- the error filter on its own ----------------------------------------------------------------
+
+
+def test_hidden_errors_do_not_make_an_invalid_form_valid():
+    form = EventForm(data={"title": "", "starts": "2026-12-02", "ends": "2026-12-01"})
+    show_touched_errors(form, {"title"})
+
+    assert list(form.errors) == ["title"]
+    assert form.is_valid() is False
+
+
+def test_a_form_with_no_reads_in_clean_shows_its_form_errors_once_every_field_is_touched():
+    class Opaque(forms.Form):
+        a = forms.CharField(required=False)
+        b = forms.CharField(required=False)
+
+        def clean(self):
+            raise forms.ValidationError("Nope.")
+
+    some = Opaque(data={"a": "1", "b": "2"})
+    show_touched_errors(some, {"a"})
+    assert some.non_field_errors() == []
+
+    every = Opaque(data={"a": "1", "b": "2"})
+    show_touched_errors(every, {"a", "b"})
+    assert every.non_field_errors() == ["Nope."]
+
+
+def test_the_live_attributes_belong_to_the_views_form_not_to_the_form_class(client):
+    client.get("/forms/signup/")
+
+    assert "data-live-event" not in str(SignupForm())
