@@ -14,5 +14,7 @@ class LiveViewsConfig(AppConfig):
 
         checks.register(live_checks.check_settings)
         checks.register(live_checks.check_wiring)
+        checks.register(live_checks.check_page_state)
+        checks.register(live_checks.check_messages)
         signals.connect()
         sessions.connect()

@@ -18,6 +18,8 @@ from django.template import Context, Node, NodeList, TemplateSyntaxError
 from django.template.base import FilterExpression
 from django.utils.html import conditional_escape
 
+from live_views.targets import LoopPath, loop_path
+
 COLLECTOR_KEY = "live_views.blocks"
 _KEY_SAFE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 TAG_RE = re.compile(r"[a-z][a-z0-9-]{0,30}")
@@ -57,6 +59,11 @@ class BlockCollector:
     blocks: dict[str, RenderedBlock] = field(default_factory=dict)
     stack: list[str] = field(default_factory=list)
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+    # A targeted render (see targets.py) renders only these blocks, found by their loop paths.
+    targets: frozenset[str] | None = None
+    paths: dict[str, LoopPath] = field(default_factory=dict)
+    # Blocks that hold a target: rendered only to reach it. Every other block is skipped.
+    on_the_way: frozenset[str] = frozenset()
 
     def placeholder(self, block_id: str) -> str:
         return f"\x00{self.nonce}{block_id}\x00"
@@ -106,6 +113,13 @@ class LiveBlockNode(Node):
         key = self.key.resolve(context) if self.key is not None else None
         ident = block_id(self.name, key)
         collector = get_collector(context)
+        if collector.targets is not None and not collector.stack:
+            if ident not in collector.targets:
+                if ident in collector.on_the_way:
+                    self.nodelist.render(context)  # only to reach a target; not sent
+                return ""
+        else:
+            collector.paths[ident] = loop_path(context)
         if ident in collector.blocks:
             hint = (
                 ""

@@ -8,10 +8,12 @@ from urllib.parse import urlsplit
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error
+from django.core.cache import caches
+from django.core.checks import CheckMessage, Error, Warning
+from django.urls import URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
-from live_views.conf import DEFAULTS
+from live_views.conf import DEFAULTS, conf
 
 _INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024}
 
@@ -57,6 +59,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
         )
     errors.extend(_check_broadcast_models(value.get("BROADCAST_MODELS", [])))
     errors.extend(_check_limits(value))
+    errors.extend(_check_state_cache(value))
     return errors
 
 
@@ -215,3 +218,145 @@ def _walk(app: Any, depth: int = 0) -> Iterator[Any]:
                 yield from _walk(value, depth + 1)
         elif child is not None and child is not app:
             yield from _walk(child, depth + 1)
+
+
+# -- page state (live_state) -------------------------------------------------------------------
+
+# Names setup() assigns: restoring them would replace the socket's own request.
+_NOT_STATE = frozenset({"request", "args", "kwargs"})
+_PER_PROCESS_CACHES = ("LocMemCache", "DummyCache")
+
+
+def _check_state_cache(value: dict[str, Any]) -> list[CheckMessage]:
+    alias = value.get("STATE_CACHE", DEFAULTS["STATE_CACHE"])
+    configured = getattr(settings, "CACHES", {})
+    if isinstance(alias, str) and alias in configured:
+        return []
+    return [
+        Error(
+            f"LIVE_VIEWS['STATE_CACHE'] must name a cache in CACHES, not {alias!r}.",
+            hint=f"Cache aliases in CACHES: {', '.join(sorted(configured)) or 'none'}.",
+            id="live_views.E020",
+        )
+    ]
+
+
+def check_page_state(**kwargs: Any) -> list[CheckMessage]:
+    """Each routed live view's ``live_state`` names plain attributes, kept in a shared cache."""
+    messages: list[CheckMessage] = []
+    stateful = []
+    for view_class in _routed_live_views():
+        names = view_class.live_state
+        messages.extend(_check_state_names(view_class, names))
+        if names:
+            stateful.append(view_class)
+    if stateful:
+        messages.extend(_check_state_backend(stateful))
+    return messages
+
+
+def _check_state_names(view_class: type, names: Any) -> list[CheckMessage]:
+    if isinstance(names, str) or not isinstance(names, list | tuple):
+        problems = [f"must be a list of attribute names, not {names!r}"]
+    else:
+        problems = [
+            f"names {name!r}, {problem}"
+            for name in names
+            if (problem := _not_state(view_class, name)) is not None
+        ]
+    return [
+        Error(
+            f"{view_class.__qualname__}.live_state {problem}.",
+            hint="live_state lists the instance attributes a page's events change, e.g. "
+            'live_state = ["count"]; methods, properties, live events and request/args/kwargs '
+            "are not state.",
+            obj=view_class,
+            id="live_views.E021",
+        )
+        for problem in problems
+    ]
+
+
+def _not_state(view_class: type, name: Any) -> str | None:
+    if not isinstance(name, str) or not name.isidentifier():
+        return "which is not an attribute name"
+    if name.startswith("_"):
+        return "which is private to the view (it starts with an underscore)"
+    if name in _NOT_STATE:
+        return "which setup() sets from each request"
+    if name in getattr(view_class, "live_events", {}):
+        return "which is a live event"
+    if hasattr(getattr(view_class, name, None), "__get__"):
+        return "which is a method or property, not a plain attribute"
+    return None
+
+
+def _check_state_backend(stateful: list[type]) -> list[CheckMessage]:
+    alias = conf.STATE_CACHE
+    try:
+        backend = type(caches[alias]).__name__
+    except Exception:
+        return []  # an unknown alias is live_views.E020
+    if backend not in _PER_PROCESS_CACHES:
+        return []
+    names = ", ".join(sorted(view.__qualname__ for view in stateful))
+    if backend == "DummyCache":
+        lost = "which keeps nothing: it is lost on every reconnect"
+    else:
+        lost = "which lives in one process: a server restart loses it and other workers miss it"
+    return [
+        Warning(
+            f"The page state of {names} is kept in the {backend} cache {alias!r}, {lost}.",
+            hint="Fine for development. In production point LIVE_VIEWS['STATE_CACHE'] at a "
+            "shared cache (Redis, Memcached, database or file based).",
+            id="live_views.W022",
+        )
+    ]
+
+
+def _routed_live_views() -> list[type[Any]]:
+    """Every live view class the URLconf routes to, once each."""
+    from live_views.views import LiveViewMixin
+
+    try:
+        patterns = list(get_resolver().url_patterns)
+    except Exception:
+        return []  # a broken URLconf is reported by Django's own URL checks
+    found: dict[type[Any], None] = {}
+    while patterns:
+        pattern = patterns.pop(0)
+        if isinstance(pattern, URLResolver):
+            patterns[:0] = pattern.url_patterns
+            continue
+        view_class = getattr(getattr(pattern, "callback", None), "view_class", None)
+        if isinstance(view_class, type) and issubclass(view_class, LiveViewMixin):
+            found.setdefault(view_class)
+    return list(found)
+
+
+# -- messages on the socket --------------------------------------------------------------------
+
+
+def check_messages(**kwargs: Any) -> list[CheckMessage]:
+    from live_views.messages import messages_enabled
+
+    if not messages_enabled():
+        return []
+    storage = getattr(settings, "MESSAGE_STORAGE", "")
+    try:
+        storage_class = import_string(storage)
+    except ImportError:
+        return []  # Django's own messages checks and first request report it
+    from django.contrib.messages.storage.session import SessionStorage
+
+    if isinstance(storage_class, type) and issubclass(storage_class, SessionStorage):
+        return []
+    return [
+        Warning(
+            f"MESSAGE_STORAGE is {storage!r}: a message added during a live event that no "
+            "liveblock shows (one before a redirect, say) is kept in the session, since a "
+            "socket cannot set a cookie, and this storage does not read it from there.",
+            hint="Set MESSAGE_STORAGE = 'django.contrib.messages.storage.session.SessionStorage'.",
+            id="live_views.W030",
+        )
+    ]

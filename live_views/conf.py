@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_BURST": 40,
     # Sockets one session (a user's, when logged in) may hold open in one process (None: off).
     "MAX_CONNECTIONS_PER_SESSION": 20,
+    # The CACHES alias that keeps each page's `live_state` between its connections.
+    "STATE_CACHE": "default",
 }
 
 
@@ -65,6 +67,10 @@ class Settings:
     @property
     def MAX_CONNECTIONS_PER_SESSION(self) -> int | None:
         return _optional_int(self._get("MAX_CONNECTIONS_PER_SESSION"))
+
+    @property
+    def STATE_CACHE(self) -> str:
+        return str(self._get("STATE_CACHE"))
 
 
 def _optional_int(value: Any) -> int | None:

@@ -17,9 +17,10 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve, set_script_prefix
 from django.utils.html import escape
 
-from live_views import protocol
+from live_views import messages, navigation, protocol
 from live_views.arguments import ArgumentError
 from live_views.blocks import BlockCollector
+from live_views.csp import adopt_nonce
 from live_views.events import EventSpec
 from live_views.limits import ConnectionSlot, take_connection_slot
 from live_views.protocol import Event, FrameError, Join
@@ -27,6 +28,8 @@ from live_views.rendering import render_liveblocks
 from live_views.rows import has_rows, resolve_rows
 from live_views.sessions import SessionWatch
 from live_views.socket_request import build_request, session_and_user
+from live_views.state import PageState
+from live_views.targets import LoopPath, blocks_on_the_way
 from live_views.tokens import TokenError, read_connect_token
 from live_views.topics import group_name, topics_of
 from live_views.views import LiveViewMixin, _Mount, _mounting
@@ -49,11 +52,16 @@ class LiveConnection:
         self.view = view
         self.request = request
         self.sent: dict[str, str] = {}  # block id -> version the browser has
+        # Where the last full render found each block: for targeted renders (targets.py).
+        self.paths: dict[str, LoopPath] = {}
+        self.parents: dict[str, str | None] = {}
         self.script_prefix = request.META.get("SCRIPT_NAME") or "/"
         self.topics = topics_of(view.get_live_subscriptions())
         self.path = path  # the token's path (path_info can lose its "/" under a script prefix)
         self.session_watch = SessionWatch(request)
         self.slot: ConnectionSlot | None = None
+        self.state: PageState | None = None
+        self.nonce_digest: str | None = None  # of the page's CSP nonce (live_views.csp)
 
     # -- mount ---------------------------------------------------------------------------------
 
@@ -75,8 +83,11 @@ class LiveConnection:
         try:
             request = build_request(scope, target, session, user)
             set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
-            view = _dispatch_mount(request, target.path)
+            state = PageState(target.page_id)
+            view = _dispatch_mount(request, target.path, state=state)
             page = cls(view, request, target.path)
+            page.state = state
+            page.nonce_digest = target.nonce_digest
         except BaseException:
             slot.release()
             raise
@@ -96,8 +107,21 @@ class LiveConnection:
                 _version(),
             )
         self.sent = dict(join.blocks)
+        adopt_nonce(self.request, join.nonce, self.nonce_digest)
+        if join.search is not None and join.search != navigation.current_query(self.request):
+            # A reconnect after live_patch(): render what the address bar shows.
+            reload = navigation.follow_browser(self, join.search)
+            if reload is not None:
+                return {"joined": True, **reload}
         # Always answered, so the browser (and the test client) knows the page is live.
         return {"joined": True, **self._render_frame(refresh=self.view._live_context is None)}
+
+    def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
+        """The browser went back or forward to another query of this page."""
+        self._prepare_thread()
+        frame = navigation.follow_browser(self, query) or self._render_frame(refresh=False)
+        self._save_session()
+        return {**frame, "ref": ref} if ref is not None else frame
 
     def lookup(self, event: Event) -> tuple[EventSpec, dict[str, Any]]:
         """Find the handler and coerce its arguments, before any user code runs."""
@@ -149,15 +173,26 @@ class LiveConnection:
         """Render what the handler changed; if that fails, the handler's changes are undone too,
         so one bad event cannot leave the page unable to render."""
         self._prepare_thread()
+        patch = navigation.take_patch(self.view, self.request)
         if isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400:
+            messages.finish_render(self.request)  # unshown messages wait for the next page
+            self._save_session()
             return {"redirect": result["Location"], "ref": ref}
+        query = navigation.current_query(self.request)
         try:
+            state = self._encode_state()
+            if patch is not None:
+                navigation.apply_patch(self, patch)
             # A handler that rendered (form_invalid() does) is shown as it rendered.
             frame = self._render_frame(refresh=self.view._live_context is None)
         except Exception as exc:
+            navigation.set_query(self.request, query)
             self.restore(snapshot)
             return self.handler_failed(spec, exc, ref)
         self._save_session()
+        self._save_state(state)
+        if patch is not None:
+            frame.update(patch.frame())
         if ref is not None:
             frame["ref"] = ref
         return frame
@@ -217,15 +252,37 @@ class LiveConnection:
                 )
         context = view._live_context
         assert context is not None
+        targets: frozenset[str] | None = view.__dict__.pop("_live_targets", None)
         try:
-            return render_liveblocks(view.get_live_template(), context, self.request)
+            template = view.get_live_template()
+            if targets is not None and targets <= self.paths.keys():
+                collector = render_liveblocks(
+                    template,
+                    context,
+                    self.request,
+                    targets=targets,
+                    paths=self.paths,
+                    on_the_way=blocks_on_the_way(targets, self.parents),
+                )
+                if targets <= collector.blocks.keys():
+                    return collector
+                # A named block is not where the last render saw it: render the page whole.
+            collector = render_liveblocks(template, context, self.request)
+            self.paths = collector.paths
+            self.parents = {ident: block.parent for ident, block in collector.blocks.items()}
+            return collector
         finally:
             view._live_context = None  # the next render reads fresh data
 
     def _render_frame(self, *, refresh: bool) -> dict[str, Any]:
         collector = self.render_blocks(refresh=refresh)
+        messages.finish_render(self.request)
         content = changed_blocks_html(collector, self.sent)
-        self.sent = {ident: block.version for ident, block in collector.blocks.items()}
+        versions = {ident: block.version for ident, block in collector.blocks.items()}
+        if collector.targets is None:
+            self.sent = versions
+        else:
+            self.sent.update(versions)  # the blocks not rendered are as the browser has them
         return {"content": content} if content else {}
 
     @property
@@ -245,6 +302,15 @@ class LiveConnection:
     def restore(self, snapshot: dict[str, Any]) -> None:
         self.view.__dict__.clear()
         self.view.__dict__.update(snapshot)
+        messages.discard_new(self.request)
+
+    def _encode_state(self) -> str | None:
+        # Before rendering: a live_state value JSON cannot hold fails the event, loudly.
+        return self.state.encode(self.view) if self.state is not None else None
+
+    def _save_state(self, encoded: str | None) -> None:
+        if self.state is not None:
+            self.state.save(encoded)
 
     def _save_session(self) -> None:
         session = getattr(self.request, "session", None)
@@ -269,7 +335,10 @@ def changed_blocks_html(collector: BlockCollector, sent: Mapping[str, str]) -> s
 
 
 def _dispatch_mount(
-    request: HttpRequest, path: str, page: LiveViewMixin | None = None
+    request: HttpRequest,
+    path: str,
+    page: LiveViewMixin | None = None,
+    state: PageState | None = None,
 ) -> LiveViewMixin:
     try:
         match = resolve(path)
@@ -278,7 +347,7 @@ def _dispatch_mount(
     view_class = getattr(match.func, "view_class", None)
     if not (isinstance(view_class, type) and issubclass(view_class, LiveViewMixin)):
         raise Refused(protocol.CLOSE_NOT_FOUND, f"{path!r} is not a live view")
-    mount = _Mount(page=page)
+    mount = _Mount(page=page, state=state)
     reset = _mounting.set(mount)
     try:
         response = match.func(request, *match.args, **match.kwargs)

@@ -17,7 +17,7 @@ from live_views.conf import conf
 from live_views.connection import LiveConnection, Refused
 from live_views.limits import EventBucket
 from live_views.origins import origin_allowed
-from live_views.protocol import Event, FrameError, Join
+from live_views.protocol import Event, FrameError, Join, Params
 from live_views.rows import has_rows
 
 logger = logging.getLogger("live_views")
@@ -207,12 +207,14 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=protocol.CLOSE_TOO_BIG)
             return
         async with self.turn:
+            ref = None  # echoed even in a server error, so the page's loading state ends
             try:
                 frame = protocol.parse_frame(text_data)
                 if isinstance(frame, Join):
                     reply = await database_sync_to_async(page.join)(frame)
                     self.joined = True
                 else:
+                    ref = frame.ref
                     reply = await self._over_rate(frame.ref)
                     if reply is None and (
                         not page.session_watch.due() or await self._confirm_session(page)
@@ -227,10 +229,14 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                     what = "unknown event" if exc.code == "unknown_event" else "a frame"
                     logger.warning("live_views: refused %s for %s: %s", what, _name(page), exc)
                     reply = protocol.error_frame(exc.code, exc.message, exc.ref)
+            except Refused as exc:
+                # Following the browser to another query found the session ended.
+                await self._end(exc.code, str(exc))
+                reply = {}
             except Exception:
                 logger.exception("live_views: rendering %s failed", _name(page))
                 reply = protocol.error_frame(
-                    "server_error", "The server could not update the page."
+                    "server_error", "The server could not update the page.", ref
                 )
             if reply:
                 await self._send(reply)
@@ -247,7 +253,12 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             return {}
         return protocol.error_frame("rate_limited", "Too many events: this one was not run.", ref)
 
-    async def _event(self, page: LiveConnection, event: Event) -> dict[str, Any]:
+    async def _event(self, page: LiveConnection, event: Event | Params) -> dict[str, Any]:
+        if isinstance(event, Params):
+            navigated: dict[str, Any] = await database_sync_to_async(page.navigate)(
+                event.query, event.ref
+            )
+            return navigated
         spec, kwargs = page.lookup(event)
         if not spec.is_async:
             frame: dict[str, Any] = await database_sync_to_async(page.run_event)(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
@@ -12,29 +13,31 @@ from django.urls import get_script_prefix
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from live_views.csp import page_nonce
 from live_views.routing import SOCKET_PATH
 from live_views.tokens import make_connect_token
 
 SCRIPT = "live_views/live_views.min.js"
+# Development tools (the latency simulator): loaded only with DEBUG on, never shipped to users.
+DEV_SCRIPT = "live_views/live_views.dev.min.js"
 
 
 def script_tags(context: Any) -> SafeString:
-    nonce = _csp_nonce(context)
+    nonce = page_nonce(context)
+    scripts = [SCRIPT, DEV_SCRIPT] if settings.DEBUG else [SCRIPT]
     if nonce:
-        return format_html('<script src="{}" defer nonce="{}"></script>', static(SCRIPT), nonce)
-    return format_html('<script src="{}" defer></script>', static(SCRIPT))
+        return SafeString(
+            "".join(
+                format_html('<script src="{}" defer nonce="{}"></script>', static(s), nonce)
+                for s in scripts
+            )
+        )
+    return SafeString(
+        "".join(format_html('<script src="{}" defer></script>', static(s)) for s in scripts)
+    )
 
 
-def _csp_nonce(context: Any) -> str | None:
-    # Django 6's csp context processor sets csp_nonce; django-csp sets request.csp_nonce.
-    nonce = context.get("csp_nonce")
-    if not nonce:
-        request = context.get("request")
-        nonce = getattr(request, "csp_nonce", None)
-    return str(nonce) if nonce else None
-
-
-def connect_attributes(view: Any) -> SafeString:
+def connect_attributes(view: Any, nonce: str | None = None) -> SafeString:
     from live_views import __version__
     from live_views.views import LiveViewMixin
 
@@ -43,11 +46,14 @@ def connect_attributes(view: Any) -> SafeString:
             "{% live_connect %} must be rendered by a live view: the template's `view` is "
             f"{type(view).__name__}, not a subclass of live_views.LiveViewMixin."
         )
-    url = f"{get_script_prefix()}{SOCKET_PATH}?t={make_connect_token(view.request)}"
+    nonce = nonce or page_nonce({"request": view.request})
+    url = f"{get_script_prefix()}{SOCKET_PATH}?t={make_connect_token(view.request, nonce=nonce)}"
+    # The nonce goes in the root's own nonce attribute, which browsers hide (live_views.csp).
     return format_html(
-        'hx-ws:connect="{}" data-live-root data-live-version="{}" data-live-state="connecting"',
+        'hx-ws:connect="{}" data-live-root data-live-version="{}" data-live-state="connecting"{}',
         url,
         __version__,
+        format_html(' nonce="{}"', nonce) if nonce else "",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,10 @@ CLOSE_SERVER_ERROR = 1011  # hx-ws retries this one, with backoff
 MAX_EVENT_NAME = 64
 MAX_REF = 2**53
 MAX_VALUES = 500  # keys in one frame's args or form
+MAX_QUERY = 4096  # characters of a page's query string (a "params" frame, a join's "search")
+MAX_NONCE = 128
+# What a browser's location.search holds: printable ASCII, percent-encoded, no fragment.
+_QUERY_RE = re.compile(r"[\x21-\x22\x24-\x7e]*")
 
 
 class FrameError(ValueError):
@@ -33,6 +38,18 @@ class FrameError(ValueError):
 class Join:
     version: str
     blocks: dict[str, str]
+    # The query the browser's address bar shows (it may differ from the token's after a
+    # live_patch and a reconnect), without its "?"; None when the join did not say.
+    search: str | None = None
+    nonce: str | None = None  # the page's CSP nonce, as the root element holds it
+
+
+@dataclass(frozen=True)
+class Params:
+    """The browser went back or forward to another query of the page (popstate)."""
+
+    query: str  # without its "?"
+    ref: int | None
 
 
 @dataclass(frozen=True)
@@ -81,7 +98,7 @@ def _values(raw: Any, what: str, ref: int | None) -> dict[str, Any]:
     return raw
 
 
-def parse_frame(text: str) -> Join | Event:
+def parse_frame(text: str) -> Join | Params | Event:
     try:
         data = json.loads(text)
     except RecursionError:
@@ -92,6 +109,8 @@ def parse_frame(text: str) -> Join | Event:
         raise FrameError("bad_frame", "frame must be a JSON object")
     if "join" in data:
         return _parse_join(data["join"])
+    if "params" in data:
+        return _parse_params(data)
     return _parse_event(data)
 
 
@@ -103,16 +122,54 @@ def _parse_join(raw: Any) -> Join:
     if not isinstance(version, str) or not isinstance(blocks, dict):
         raise FrameError("bad_frame", "'join' needs a version string and a blocks object")
     clean = {k: v for k, v in blocks.items() if isinstance(v, str) and len(v) <= 16}
-    return Join(version=version[:32], blocks=clean)
+    # Both optional and lenient: a join that cannot use them still joins, for the token's query
+    # and without a nonce.
+    search = raw.get("search")
+    nonce = raw.get("nonce")
+    return Join(
+        version=version[:32],
+        blocks=clean,
+        search=query_of(search) if isinstance(search, str) else None,
+        nonce=nonce if isinstance(nonce, str) and 0 < len(nonce) <= MAX_NONCE else None,
+    )
 
 
-def _parse_event(data: dict[str, Any]) -> Event:
-    # The ref first: every later refusal echoes it.
+def query_of(search: str) -> str | None:
+    """``search`` (``location.search``, with or without its "?") as a query string, or None
+    when no browser would send it."""
+    query = search.removeprefix("?")
+    if len(query) > MAX_QUERY or not _QUERY_RE.fullmatch(query):
+        return None
+    if query.count("&") >= MAX_VALUES:
+        return None
+    return query
+
+
+def _parse_params(data: dict[str, Any]) -> Params:
+    ref = _ref(data)
+    raw = data["params"]
+    query = query_of(raw) if isinstance(raw, str) else None
+    if query is None:
+        raise FrameError(
+            "bad_frame",
+            f"'params' must be a URL query string (printable ASCII, no '#') of at most "
+            f"{MAX_QUERY} characters and {MAX_VALUES} fields",
+            ref,
+        )
+    return Params(query=query, ref=ref)
+
+
+def _ref(data: dict[str, Any]) -> int | None:
     ref = data.get("ref")
     if ref is not None and (
         isinstance(ref, bool) or not isinstance(ref, int) or not 0 <= ref < MAX_REF
     ):
         raise FrameError("bad_frame", "'ref' must be a non-negative integer")
+    return ref
+
+
+def _parse_event(data: dict[str, Any]) -> Event:
+    ref = _ref(data)  # first: every later refusal echoes it
     name = data.get("event")
     if not isinstance(name, str) or not name or not _is_scalar(name):
         raise FrameError("bad_frame", "frame must name an 'event'", ref)

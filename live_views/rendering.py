@@ -19,6 +19,7 @@ from django.template.defaulttags import (
     CommentNode,
     CsrfTokenNode,
     FirstOfNode,
+    ForNode,
     IfNode,
     LoadNode,
     NowNode,
@@ -36,7 +37,8 @@ from django.template.loader_tags import (
 from django.templatetags.static import StaticNode
 from django.utils.safestring import SafeString
 
-from live_views.blocks import BlockCollector, LiveBlockNode, get_collector
+from live_views.blocks import COLLECTOR_KEY, BlockCollector, LiveBlockNode, get_collector
+from live_views.targets import LoopPath, TargetedForNode
 
 # Nodes that only write output; with no variable assigned (``as x``) they can go.
 _OUTPUT_ONLY = (
@@ -88,7 +90,7 @@ def prune_nodelist(nodelist: NodeList) -> NodeList:
 
 def prune_node(node: Node) -> Node | None:
     if isinstance(node, LiveBlockNode):
-        return node
+        return _with_targeted_loops(node)
     if isinstance(node, ExtendsNode):
         return _PrunedExtendsNode.from_node(node)
     if isinstance(node, IncludeNode):
@@ -113,7 +115,38 @@ def prune_node(node: Node) -> Node | None:
     # An empty {% block %} is kept all the same: it still overrides its parent's block.
     if not isinstance(node, BlockNode) and not any(getattr(clone, name) for name in names):
         return None
+    if type(node) is ForNode:
+        clone.__class__ = TargetedForNode
     return clone
+
+
+def _with_targeted_loops(node: Node) -> Node:
+    """``node`` whole (a block renders all its content), its ``{% for %}``s able to run only the
+    iterations a targeted render wants (targets.py)."""
+    if isinstance(node, IfNode):
+        if_node = copy.copy(node)
+        if_node.conditions_nodelists = [
+            (condition, _targeted_nodelist(nodes)) for condition, nodes in node.conditions_nodelists
+        ]
+        return if_node
+    names = [
+        n
+        for n in node.child_nodelists
+        if isinstance(getattr(node, n, None), NodeList)
+        and not isinstance(getattr(type(node), n, None), property)  # derived, not stored
+    ]
+    if not names:
+        return node
+    clone = copy.copy(node)
+    for name in names:
+        setattr(clone, name, _targeted_nodelist(getattr(node, name)))
+    if type(node) is ForNode:
+        clone.__class__ = TargetedForNode
+    return clone
+
+
+def _targeted_nodelist(nodelist: NodeList) -> NodeList:
+    return NodeList(_with_targeted_loops(node) for node in nodelist)
 
 
 def pruned_template(template: Template) -> Template:
@@ -166,10 +199,20 @@ class _PrunedIncludeNode(IncludeNode):
 
 
 def render_liveblocks(
-    template: Template, context: dict[str, Any], request: HttpRequest | None
+    template: Template,
+    context: dict[str, Any],
+    request: HttpRequest | None,
+    *,
+    targets: frozenset[str] | None = None,
+    paths: dict[str, LoopPath] | None = None,
+    on_the_way: frozenset[str] = frozenset(),
 ) -> BlockCollector:
-    """Render every liveblock of ``template`` (and of what it extends/includes), nothing else."""
+    """Render every liveblock of ``template`` (and of what it extends/includes), nothing else;
+    or, given ``targets`` and where the last full render found them, only those blocks."""
     ctx = make_context(context, request, autoescape=template.engine.autoescape)
+    collector = BlockCollector(targets=targets, paths=dict(paths or {}), on_the_way=on_the_way)
+    root: Any = ctx.render_context.dicts[0]
+    root[COLLECTOR_KEY] = collector
     pruned: Any = pruned_template(template)
     with ctx.render_context.push_state(pruned):
         if ctx.template is None:

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from typing import Any
+
+from django.conf import settings
+from django.urls import URLPattern
+from django.urls.resolvers import RoutePattern
 
 from live_views.consumer import LiveConsumer
 
 SOCKET_PATH = "live/ws/"
 
+
+class _SocketPattern(RoutePattern):
+    """``live/ws/``, also under ``FORCE_SCRIPT_NAME``.
+
+    Pages connect to ``<script prefix>live/ws/``. channels strips the ASGI ``root_path`` (an
+    ASGI server run with ``--root-path``) before routing, but not ``FORCE_SCRIPT_NAME``, so a
+    server that is not told the prefix would see it here.
+    """
+
+    def match(self, path: str) -> Any:
+        prefix = (getattr(settings, "FORCE_SCRIPT_NAME", None) or "").strip("/")
+        if prefix and path.startswith(f"{prefix}/"):
+            path = path[len(prefix) + 1 :]
+        return super().match(path)
+
+
 websocket_urlpatterns = [
-    path(SOCKET_PATH, LiveConsumer.as_asgi(), name="live_views_socket"),
+    URLPattern(
+        _SocketPattern(SOCKET_PATH, name="live_views_socket", is_endpoint=True),
+        LiveConsumer.as_asgi(),
+        name="live_views_socket",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest, get_script_prefix
 from django.http import HttpRequest
 
+from live_views.messages import install_storage as install_message_storage
 from live_views.tokens import ConnectTarget
 
 
@@ -63,4 +64,5 @@ def build_request(
     request.session = session
     if user is not None:
         request.user = user
+    install_message_storage(request)
     return request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,8 +11,10 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from live_views.conf import conf
+from live_views.csp import nonce_digest
 
-TOKEN_VERSION = 1
+# 2: the token carries the page id (``i``) that keys the page's saved state.
+TOKEN_VERSION = 2
 _SALT = "live_views.connect"
 
 
@@ -39,6 +42,9 @@ class SessionEnded(TokenForeign):
 class ConnectTarget:
     path: str
     query_string: str
+    page_id: str  # random per page load: a reconnect of the same page finds its saved state
+    # A keyed digest of the page's CSP nonce (live_views.csp); the nonce itself is not here.
+    nonce_digest: str | None = None
 
 
 def session_binding(session_key: str | None, user_pk: Any) -> str:
@@ -58,7 +64,7 @@ def _ensure_session_key(request: HttpRequest) -> str | None:
     return key
 
 
-def make_connect_token(request: HttpRequest) -> str:
+def make_connect_token(request: HttpRequest, *, nonce: str | None = None) -> str:
     user = getattr(request, "user", None)
     payload = {
         "v": TOKEN_VERSION,
@@ -66,7 +72,10 @@ def make_connect_token(request: HttpRequest) -> str:
         "q": request.META.get("QUERY_STRING", ""),
         "b": session_binding(_ensure_session_key(request), getattr(user, "pk", None)),
         "a": bool(getattr(user, "is_authenticated", False)),
+        "i": secrets.token_urlsafe(16),
     }
+    if nonce:
+        payload["n"] = nonce_digest(nonce)
     return signing.dumps(payload, salt=_SALT, compress=True)
 
 
@@ -80,10 +89,23 @@ def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> 
     if not isinstance(payload, dict) or payload.get("v") != TOKEN_VERSION:
         raise TokenExpired("connect token from another version")
     path, query, binding = payload.get("p"), payload.get("q"), payload.get("b")
-    if not (isinstance(path, str) and isinstance(query, str) and isinstance(binding, str)):
+    page_id = payload.get("i")
+    if not (
+        isinstance(path, str)
+        and isinstance(query, str)
+        and isinstance(binding, str)
+        and isinstance(page_id, str)
+        and page_id
+    ):
         raise TokenError("connect token is not valid")
     if not constant_time_compare(binding, session_binding(session_key, user_pk)):
         if payload.get("a") is True and user_pk is None:
             raise SessionEnded("the page's user is no longer logged in")
         raise TokenForeign("connect token belongs to another session")
-    return ConnectTarget(path=path, query_string=query)
+    digest = payload.get("n")
+    return ConnectTarget(
+        path=path,
+        query_string=query,
+        page_id=page_id,
+        nonce_digest=digest if isinstance(digest, str) else None,
+    )

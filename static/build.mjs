@@ -14,15 +14,26 @@ const esbuildVersion = versionOf("esbuild");
 const withoutSourceMap = (code) => code.replace(/^\/\/# sourceMappingURL=.*$\n?/gm, "").trimEnd();
 const vendored = (path) => withoutSourceMap(readFileSync(here(`node_modules/htmx.org/dist/${path}`), "utf8"));
 
-const glue = await esbuild.build({
-  entryPoints: [fileURLToPath(here("src/live_views.js"))],
-  bundle: true,
-  format: "iife",
-  minify: true,
-  target: "es2022", // htmx 4 itself needs private class fields
-  legalComments: "none",
-  write: false,
-});
+// The package version the bundle is built for: the client reports it and warns on a mismatch.
+const packageVersion = readFileSync(here("../live_views/__init__.py"), "utf8").match(
+  /^__version__ = "([^"]+)"$/m,
+)[1];
+
+const build = (entry) =>
+  esbuild.build({
+    entryPoints: [fileURLToPath(here(entry))],
+    bundle: true,
+    format: "iife",
+    minify: true,
+    target: "es2022", // htmx 4 itself needs private class fields
+    legalComments: "none",
+    define: { LIVE_VIEWS_VERSION: JSON.stringify(packageVersion) },
+    write: false,
+  });
+
+const glue = await build("src/live_views.js");
+// Development tools ({% live_scripts %} adds them when DEBUG is on): never shipped to users.
+const dev = await build("src/latency.js");
 
 const bundle = [
   `/*! django-live-views glue | htmx.org ${htmxVersion} + hx-ws */`,
@@ -33,8 +44,11 @@ const bundle = [
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL("live_views.min.js", outDir), bundle);
+const devBundle = withoutSourceMap(dev.outputFiles[0].text) + "\n";
+writeFileSync(new URL("live_views.dev.min.js", outDir), devBundle);
 const versions = { esbuild: esbuildVersion, "htmx.org": htmxVersion }; // keys sorted
 writeFileSync(new URL("VERSIONS.json", outDir), JSON.stringify(versions, null, 2) + "\n");
 
 const size = (text) => `${Buffer.byteLength(text)} B raw, ${gzipSync(text, { level: 9 }).length} B gzip`;
 console.log(`live_views.min.js: ${size(bundle)} (glue alone: ${size(glue.outputFiles[0].text)})`);
+console.log(`live_views.dev.min.js (DEBUG only): ${size(devBundle)}`);

@@ -23,6 +23,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,7 @@ class LiveServer:
         env=None,
         db_path: str | os.PathLike[str] | None = None,
         server_args: list[str] | None = None,
+        tls: bool = False,
     ):
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
@@ -64,7 +66,10 @@ class LiveServer:
         self._db_path = None if db_path is None else Path(db_path)
         self.server_args = list(server_args or [])  # extra uvicorn options
         self.port = free_port(self.host)
-        self.base_url = f"http://{self.host}:{self.port}"
+        # tls=True: HTTPS and wss:// with a self-signed certificate made by openssl at start;
+        # browsers must ignore certificate errors (Playwright: ignore_https_errors=True).
+        self.tls = tls
+        self.base_url = f"{'https' if tls else 'http'}://{self.host}:{self.port}"
         self._tmpdir: Path | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._log_file = None
@@ -111,6 +116,8 @@ class LiveServer:
         env = dict(os.environ)
         env.update(
             DEMO_DB=str(self.db_path),
+            # Page state's file cache, beside the database: servers that share one share both.
+            DEMO_CACHE_DIR=str(self.db_path.parent / "cache"),
             DJANGO_SETTINGS_MODULE="sample_site.settings",
             DJANGO_DEBUG="0",
             PYTHONUNBUFFERED="1",
@@ -155,6 +162,7 @@ class LiveServer:
                 str(self.port),
                 "--lifespan",
                 "off",
+                *self._tls_args(),
                 *self.server_args,
             ],
             cwd=SAMPLE_SITE,
@@ -178,7 +186,8 @@ class LiveServer:
                     f"uvicorn exited with {self._process.returncode} before answering:\n{self.log}"
                 )
             try:
-                with urllib.request.urlopen(self.url("/"), timeout=2) as response:
+                context = ssl.create_default_context(cafile=self.cert_path) if self.tls else None
+                with urllib.request.urlopen(self.url("/"), timeout=2, context=context) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, OSError):
@@ -189,6 +198,24 @@ class LiveServer:
                     f"{self.startup_timeout:.0f}s:\n{self.log}"
                 )
             time.sleep(0.05)
+
+    @property
+    def cert_path(self) -> Path:
+        """The self-signed certificate of a tls=True server (made at start)."""
+        return self.tmpdir / "cert.pem"
+
+    def _tls_args(self) -> list[str]:
+        if not self.tls:
+            return []
+        key, cert = self.tmpdir / "key.pem", self.cert_path
+        if not cert.exists():
+            subprocess.run(
+                ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                 "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={self.host}",
+                 "-addext", f"subjectAltName=IP:{self.host}"],
+                check=True, capture_output=True, timeout=60,
+            )  # fmt: skip
+        return ["--ssl-keyfile", str(key), "--ssl-certfile", str(cert)]
 
     def stop(self) -> None:
         """SIGTERM the server, SIGKILL it if it is still there after stop_timeout seconds."""

@@ -12,8 +12,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from live_views.forms import show_touched_errors
-from live_views.testing import LiveClient, close_socket_db_connections
+from live_views.testing import close_socket_db_connections
 from tests.formapp.forms import EventForm, SignupForm
+from tests.live_helpers import TrackingLiveClient
 from tests.todoapp.models import Board
 
 BLOCK_ID_RE = re.compile(r'\sid="(lv-[^"]+)"')
@@ -32,8 +33,8 @@ def db_for_sockets(transactional_db: None) -> Iterator[None]:
 
 
 @pytest.fixture
-def client(db_for_sockets: None) -> Iterator[LiveClient]:
-    live = LiveClient()
+def client(db_for_sockets: None) -> Iterator[TrackingLiveClient]:
+    live = TrackingLiveClient()  # closes every page it opened
     yield live
     live.close()
 

@@ -272,3 +272,19 @@ def test_a_page_served_under_force_script_name_connects_under_it(script_prefix):
     body = b"".join(WSGIHandler()(environ, lambda status, headers: statuses.append(status)))
     assert statuses == ["200 OK"]
     assert 'hx-ws:connect="/mounted/live/ws/?t=' in body.decode()
+
+
+def test_live_scripts_adds_the_development_tools_only_with_debug(rf):
+    from django.template import Context, Template
+    from django.test import override_settings
+
+    template = Template("{% load live_views %}{% live_scripts %}")
+    with override_settings(DEBUG=False):
+        production = template.render(Context({"request": rf.get("/")}))
+    with override_settings(DEBUG=True):
+        development = template.render(Context({"request": rf.get("/")}))
+
+    assert "live_views.dev.min.js" not in production
+    assert production.count("<script") == 1
+    assert "live_views.dev.min.js" in development
+    assert development.count(" defer") == 2

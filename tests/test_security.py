@@ -12,7 +12,7 @@ import pytest
 from django.core import signing
 
 from live_views.testing import LiveClient, LiveRefused
-from live_views.tokens import session_binding
+from live_views.tokens import TOKEN_VERSION, session_binding
 from tests.live_helpers import (
     BROWSER_HEADERS,
     SOCKET,
@@ -113,7 +113,8 @@ def test_bad_token_is_refused_4400(client, token):
 
 
 def test_token_with_wrong_field_types_is_refused_4400(client):
-    token = signing.dumps({"v": 1, "p": ["/counter/"], "q": "", "b": ""}, salt=TOKEN_SALT)
+    payload = {"v": TOKEN_VERSION, "p": ["/counter/"], "q": "", "b": "", "i": "page"}
+    token = signing.dumps(payload, salt=TOKEN_SALT)
     assert refusal_code(client, url(token)) == 4400
 
 
@@ -139,7 +140,8 @@ def test_view_access_check_runs_again_at_mount(client):
 
 @pytest.mark.parametrize("path", ["/plain/", "/nope/", "/items/abc/", "/live/ws/", ""])
 def test_token_for_a_path_that_is_no_live_view_is_refused_4404(client, path):
-    token = signing.dumps({"v": 1, "p": path, "q": "", "b": _anonymous_binding()}, salt=TOKEN_SALT)
+    payload = {"v": TOKEN_VERSION, "p": path, "q": "", "b": _anonymous_binding(), "i": "page"}
+    token = signing.dumps(payload, salt=TOKEN_SALT)
     assert refusal_code(client, url(token)) == 4404
 
 
@@ -166,7 +168,7 @@ def test_token_max_age_setting_is_honoured(client, settings):
     assert send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})["joined"] is True
 
 
-@pytest.mark.parametrize("version", [0, 2, "1", None])
+@pytest.mark.parametrize("version", [0, 1, TOKEN_VERSION + 1, "2", None])
 def test_token_from_another_version_is_refused_4410(client, version):
     payload = {"v": version, "p": "/counter/", "q": "", "b": _anonymous_binding()}
     assert refusal_code(client, url(signing.dumps(payload, salt=TOKEN_SALT))) == 4410

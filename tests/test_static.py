@@ -48,3 +48,14 @@ def test_readme_names_the_bundled_htmx():
 def test_package_version_is_the_one_the_js_reports():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["version"] == live_views.__version__
+
+
+def test_bundle_is_built_for_the_package_version():
+    # build.mjs bakes live_views.__version__ in; CI rebuilds, so a bump without a rebuild fails.
+    assert f'"{live_views.__version__}"' in BUNDLE.read_text()
+
+
+def test_the_latency_simulator_is_a_development_script_only():
+    dev = BUNDLE.with_name("live_views.dev.min.js").read_text()
+    assert "enableLatencySim" in dev
+    assert "enableLatencySim" not in BUNDLE.read_text()

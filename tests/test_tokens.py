@@ -64,9 +64,22 @@ def signed(payload, *, at=None):
 
 def test_a_token_reads_back_as_the_page_path_and_query():
     request = page_request(session_key=saved_session_key())
-    assert read(make_connect_token(request), request) == ConnectTarget(
-        path="/counter/", query_string="page=2"
-    )
+    target = read(make_connect_token(request), request)
+    assert target == ConnectTarget(path="/counter/", query_string="page=2", page_id=target.page_id)
+
+
+def test_each_page_load_gets_its_own_unguessable_page_id():
+    request = page_request(session_key=saved_session_key())
+    ids = {read(make_connect_token(request), request).page_id for _ in range(50)}
+    assert len(ids) == 50
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", page_id) for page_id in ids)  # 128 random bits
+
+
+def test_the_same_token_always_reads_back_as_the_same_page():
+    # A reconnect sends the page's one token again: it must find the same page id.
+    request = page_request(session_key=saved_session_key())
+    token = make_connect_token(request)
+    assert read(token, request).page_id == read(token, request).page_id
 
 
 def test_a_token_of_a_page_without_query_has_an_empty_query():
@@ -131,7 +144,7 @@ def test_a_token_older_than_the_max_age_is_expired():
 def test_the_max_age_comes_from_the_setting():
     request = page_request(session_key=saved_session_key())
     binding = session_binding(request.session.session_key, None)
-    payload = {"v": TOKEN_VERSION, "p": "/counter/", "q": "", "b": binding}
+    payload = {"v": TOKEN_VERSION, "p": "/counter/", "q": "", "b": binding, "i": "page"}
     assert read(signed(payload, at=time.time() - 50), request).path == "/counter/"
     with pytest.raises(TokenExpired):
         read(signed(payload, at=time.time() - 70), request)
@@ -182,7 +195,7 @@ def test_an_anonymous_token_is_foreign_to_a_logged_in_user():
         read_connect_token(token, session_key=key, user_pk=7)
 
 
-@pytest.mark.parametrize("version", [TOKEN_VERSION + 1, 0, "1", None])
+@pytest.mark.parametrize("version", [TOKEN_VERSION + 1, 1, 0, "2", None])
 def test_a_token_of_another_version_is_expired(version):
     payload = {"v": version, "p": "/", "q": "", "b": session_binding(None, None)}
     with pytest.raises(TokenExpired) as excinfo:
@@ -199,10 +212,13 @@ def test_a_token_without_a_version_is_expired():
 @pytest.mark.parametrize(
     "payload",
     [
-        {"v": TOKEN_VERSION, "q": "", "b": "x"},
-        {"v": TOKEN_VERSION, "p": 1, "q": "", "b": "x"},
-        {"v": TOKEN_VERSION, "p": "/", "q": None, "b": "x"},
-        {"v": TOKEN_VERSION, "p": "/", "q": ""},
+        {"v": TOKEN_VERSION, "q": "", "b": "x", "i": "page"},
+        {"v": TOKEN_VERSION, "p": 1, "q": "", "b": "x", "i": "page"},
+        {"v": TOKEN_VERSION, "p": "/", "q": None, "b": "x", "i": "page"},
+        {"v": TOKEN_VERSION, "p": "/", "q": "", "i": "page"},
+        {"v": TOKEN_VERSION, "p": "/", "q": "", "b": "x"},
+        {"v": TOKEN_VERSION, "p": "/", "q": "", "b": "x", "i": ""},
+        {"v": TOKEN_VERSION, "p": "/", "q": "", "b": "x", "i": 7},
     ],
 )
 def test_a_signed_token_with_missing_fields_is_invalid(payload):

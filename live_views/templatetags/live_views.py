@@ -9,6 +9,7 @@ from django.template.base import FilterExpression, Parser, Token
 from django.utils.safestring import SafeString
 
 from live_views.blocks import TAG_RE, VOID_TAGS, LiveBlockNode
+from live_views.csp import page_nonce
 from live_views.events import EVENT_NAME_RE
 from live_views.markup import connect_attributes, event_attributes, form_attributes, script_tags
 
@@ -22,7 +23,7 @@ def live_scripts(context: template.Context) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def live_connect(context: template.Context) -> SafeString:
-    return connect_attributes(context.get("view"))
+    return connect_attributes(context.get("view"), page_nonce(context))
 
 
 @register.simple_tag

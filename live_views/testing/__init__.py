@@ -27,6 +27,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse
 from django.test import AsyncClient, Client
+from django.utils.http import urlencode
 
 from live_views import __version__
 from live_views.blocks import block_id
@@ -44,6 +45,7 @@ __all__ = [
 T = TypeVar("T")
 _CONNECT_RE = re.compile(r'hx-ws:connect="([^"]+)"')
 _VERSION_RE = re.compile(r'id="(lv-[^"]+)" data-lv-v="([0-9a-f]+)"')
+_ROOT_NONCE_RE = re.compile(r'data-live-root[^>]*? nonce="([^"]*)"')
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -65,6 +67,17 @@ def _live_page(response: HttpResponse, path: str) -> tuple[str, str]:
         raise AssertionError(f"GET {path} answered {response.status_code}, not 200")
     page_html = response.content.decode()
     return _socket_url(page_html, path), page_html
+
+
+def _page_url(path: str, data: Any) -> str:
+    if not data:
+        return path
+    return f"{path.partition('?')[0]}?{urlencode(data, doseq=True)}"
+
+
+def _search(url: str) -> str:
+    query = url.partition("?")[2]
+    return f"?{query}" if query else ""
 
 
 def _socket_url(page_html: str, path: str) -> str:
@@ -93,14 +106,31 @@ class AsyncLivePage:
         self.errors: list[dict[str, Any]] = []
         self.redirect_url: str | None = None
         self.close_code: int | None = None
+        # The page's history entries, as the browser's address bar would show them: the page
+        # load, then every live_patch() (a replace overwrites the current entry).
+        self.history: list[str] = []
+        self._at = 0
+
+    @property
+    def url(self) -> str | None:
+        """The URL the browser would show now (``None`` for a socket opened by hand)."""
+        return self.history[self._at] if self.history else None
 
     def block(self, name: str, key: object | None = None) -> str:
         """The current inner HTML of ``{% liveblock name key=... %}``."""
         return inner_html(self.html, block_id(name, key))
 
     async def join(self) -> dict[str, Any]:
-        versions = dict(_VERSION_RE.findall(self.html))
-        await self.send_frame({"join": {"version": __version__, "blocks": versions}})
+        join: dict[str, Any] = {
+            "version": __version__,
+            "blocks": dict(_VERSION_RE.findall(self.html)),
+        }
+        if self.url is not None:  # as the bundled JS sends location.search
+            join["search"] = _search(self.url)
+        nonce = _ROOT_NONCE_RE.search(self.html)
+        if nonce is not None:
+            join["nonce"] = html_lib.unescape(nonce.group(1))
+        await self.send_frame({"join": join})
         return await self._until(lambda frame: "joined" in frame or "error" in frame)
 
     async def join_or_close(self) -> None:
@@ -122,6 +152,24 @@ class AsyncLivePage:
     async def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
         """A live form's ``field`` was typed in or left, with ``form`` as its values."""
         return await self._event("validate", {"field": field}, form)
+
+    async def back(self) -> dict[str, Any]:
+        """Go back one history entry (the browser's Back button) and wait for the reply."""
+        if self._at == 0:
+            raise AssertionError(f"no history entry before {self.url!r}")
+        return await self._traverse(-1)
+
+    async def forward(self) -> dict[str, Any]:
+        """Go forward one history entry and wait for the reply."""
+        if self._at + 1 >= len(self.history):
+            raise AssertionError(f"no history entry after {self.url!r}")
+        return await self._traverse(1)
+
+    async def _traverse(self, step: int) -> dict[str, Any]:
+        self._at += step
+        ref = next(self._refs)
+        await self.send_frame({"params": _search(self.history[self._at]), "ref": ref})
+        return await self._until(lambda frame: frame.get("ref") == ref or "reload" in frame)
 
     async def _event(
         self, event: str, args: dict[str, Any], form: dict[str, Any]
@@ -197,6 +245,14 @@ class AsyncLivePage:
             self.errors.append(frame["error"])
         if "redirect" in frame:
             self.redirect_url = frame["redirect"]
+        if isinstance(frame.get("patch"), dict) and self.history:
+            url = self.history[self._at].partition("?")[0] + frame["patch"]["search"]
+            if frame["patch"].get("replace"):
+                self.history[self._at] = url
+            else:
+                del self.history[self._at + 1 :]
+                self.history.append(url)
+                self._at += 1
 
 
 class AsyncLiveClient:
@@ -222,6 +278,7 @@ class AsyncLiveClient:
     async def live(self, path: str, data: Any = None, *, join: bool = True) -> AsyncLivePage:
         url, page_html = _live_page(await self.get(path, data), path)
         page = await self.open_socket(url, page_html)
+        page.history.append(_page_url(path, data))
         if join:
             await page.join_or_close()
         return page
@@ -295,8 +352,22 @@ class LivePage:
     def close_code(self) -> int | None:
         return self._page.close_code
 
+    @property
+    def url(self) -> str | None:
+        return self._page.url
+
+    @property
+    def history(self) -> list[str]:
+        return self._page.history
+
     def block(self, name: str, key: object | None = None) -> str:
         return self._page.block(name, key)
+
+    def back(self) -> dict[str, Any]:
+        return self._loop.run(self._page.back())
+
+    def forward(self) -> dict[str, Any]:
+        return self._loop.run(self._page.forward())
 
     def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         return self._loop.run(self._page.send(event, **args))
@@ -359,6 +430,7 @@ class LiveClient:
     def live(self, path: str, data: Any = None, *, join: bool = True) -> LivePage:
         url, page_html = _live_page(self.get(path, data), path)
         page = self.open_socket(url, page_html)
+        page._page.history.append(_page_url(path, data))
         if join:
             self._run(page._page.join_or_close())
         return page

@@ -22,6 +22,9 @@ from live_views import (
 class CounterView(LiveTemplateView):
     template_name = "demo/counter.html"
     count = 0
+    # Page state: the count survives a dropped connection and a server restart (kept in the
+    # cache, see CACHES in settings.py); a reload starts a new page at 0.
+    live_state = ["count"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(count=self.count, **kwargs)

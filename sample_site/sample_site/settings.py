@@ -42,6 +42,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "demo.showcase.demo_source",
             ]
         },
     }
@@ -77,8 +78,29 @@ else:
 
 LIVE_VIEWS = {"BROADCAST_MODELS": ["demo.Todo", "demo.Contact"]}
 
-STATIC_URL = "/static/"
+# Page state (the counter's `live_state`) lives in the cache: files survive a server restart.
+# In production use a cache every worker shares (Redis, Memcached, the database).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DEMO_CACHE_DIR", str(BASE_DIR / ".cache")),
+    }
+}
+
+# Relative URLs and URL names, so the site also works under a sub-path: DEMO_SCRIPT_NAME=/shop
+# serves it at /shop/ (behind a proxy that keeps the prefix; one that strips it passes
+# `--root-path /shop` to the ASGI server instead).
+FORCE_SCRIPT_NAME = os.environ.get("DEMO_SCRIPT_NAME") or None
+STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-LOGIN_URL = "/login/"
-LOGIN_REDIRECT_URL = "/private/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "private"
 USE_TZ = True
+
+# A live event's messages are kept in the session (a socket cannot set a cookie).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# DEMO_CSP=1: a strict script Content-Security-Policy (demo/csp.py). Django 6 users would set
+# SECURE_CSP and add django.middleware.csp.ContentSecurityPolicyMiddleware instead.
+if os.environ.get("DEMO_CSP") == "1":
+    MIDDLEWARE.append("demo.csp.NonceCSPMiddleware")

@@ -1,9 +1,26 @@
 // Glue between htmx 4's hx-ws extension and the live_views server (docs/protocol.md).
 // hx-ws owns the socket, reconnects and swaps `content`; this file only speaks our frames.
-import { closeKind, eventFrame, joinFrame, readFrame, reloadAllowed, swappedIds } from "./protocol.js";
+import {
+  closeKind,
+  eventFrame,
+  joinFrame,
+  paramsFrame,
+  readFrame,
+  reloadAllowed,
+  swappedIds,
+} from "./protocol.js";
+import { hideNonces } from "./csp.js";
+import { applyPatch, followHistory, joined } from "./navigation.js";
+import { eventStarted } from "./loading.js";
+import { clientVersion, versionMismatch } from "./version.js";
 
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
+let connection = null; // hx-ws's connection of the live root, for frames the page sends itself
+
+// Elements marked data-live-ignore keep what the browser has through every update (a widget's
+// own DOM, a third-party editor): htmx's morph skips them.
+htmx.config.morphSkip = [htmx.config.morphSkip, "[data-live-ignore]"].filter(Boolean).join(",");
 
 // hx-ws fires connection, message and close events on the element with hx-ws:connect, which
 // {% live_connect %} marks with data-live-root. Other sockets on the page are not ours.
@@ -15,15 +32,18 @@ function emit(root, name, detail) {
   root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
 }
 
-// htmx's morph copies the `checked` attribute but not the property, and once a user has clicked a
-// box the property alone decides what it shows. In swapped blocks the server's state wins (a
-// click has already been sent as an event; its reply re-renders the box again).
-function syncChoices(content) {
-  for (const id of swappedIds(content)) {
+// htmx's morph copies the `checked` and `selected` attributes but not the properties, and once a
+// user has clicked a box or picked an option the property alone decides what it shows. In
+// swapped blocks the server's state wins (the click has already been sent as an event, and its
+// reply re-renders the box; Back re-renders a filter form for the earlier query).
+function syncChoices(blockIds) {
+  for (const id of blockIds) {
     const block = document.getElementById(id);
     if (!block) continue;
-    for (const input of block.querySelectorAll("input[type=checkbox],input[type=radio]")) {
-      input.checked = input.hasAttribute("checked");
+    for (const input of block.querySelectorAll("input[type=checkbox],input[type=radio],option")) {
+      if (input.closest("[data-live-ignore]")) continue;
+      if (input.tagName === "OPTION") input.selected = input.hasAttribute("selected");
+      else input.checked = input.hasAttribute("checked");
     }
   }
 }
@@ -44,7 +64,12 @@ document.addEventListener("htmx:ws:after:connection", (evt) => {
   if (!root) return;
   const blocks = {};
   for (const block of root.querySelectorAll("[data-lv-v]")) blocks[block.id] = block.dataset.lvV;
-  evt.detail.connection.socket.send(joinFrame(blocks, root.dataset.liveVersion));
+  connection = evt.detail.connection;
+  const page = { search: location.search, nonce: root.nonce };
+  connection.socket.send(joinFrame(blocks, clientVersion, page));
+  const mismatch = versionMismatch(root.dataset.liveVersion);
+  if (mismatch) console.warn(mismatch);
+  joined();
   root.dataset.liveState = "connected";
   emit(root, "live:connected");
 });
@@ -55,6 +80,7 @@ document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
   const { message } = evt.detail;
   try {
     message.data = eventFrame(dataset, message.values, ++ref);
+    eventStarted(evt, ref);
   } catch (error) {
     evt.preventDefault(); // never let hx-ws send its own frame format to our server
     console.warn("live_views:", error);
@@ -66,6 +92,16 @@ document.addEventListener("htmx:ws:after:message:outgoing", (evt) => {
   if (evt.target.matches?.("form[data-live-reset]")) evt.target.reset();
 });
 
+followHistory((search) => {
+  const socket = connection?.socket;
+  if (socket?.readyState === WebSocket.OPEN) socket.send(paramsFrame(search, ++ref));
+});
+
+document.addEventListener("htmx:before:swap", (evt) => {
+  const root = rootOf(evt);
+  if (root) hideNonces(root, evt.detail.tasks ?? []);
+});
+
 // Fires after hx-ws has swapped the frame's `content`, if any.
 document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   const root = rootOf(evt);
@@ -75,9 +111,12 @@ document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   if (frame.action === "redirect") location.assign(frame.url);
   else if (frame.action === "reload") reloadOnce();
   else if (frame.action === "update") {
-    syncChoices(JSON.parse(data).content);
-    emit(root, "live:update", { ref: frame.ref });
+    const blocks = swappedIds(JSON.parse(data).content);
+    syncChoices(blocks);
+    if (frame.patch) applyPatch(frame.patch);
+    emit(root, "live:update", { ref: frame.ref, blocks });
   }
+  else if (frame.action === "ack" && frame.patch) applyPatch(frame.patch);
   else if (frame.action === "error") {
     console.warn("live_views:", frame.error.message, frame.error);
     emit(root, "live:error", frame.error);

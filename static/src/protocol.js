@@ -2,9 +2,18 @@
 
 export const RELOAD_GUARD_MS = 10_000;
 
-// `blocks` maps each liveblock id to its data-lv-v hash.
-export function joinFrame(blocks, version) {
-  return JSON.stringify({ join: { version, blocks } });
+// `blocks` maps each liveblock id to its data-lv-v hash. `search` is location.search (after a
+// live_patch it differs from the query the page was loaded with); `nonce` the root's CSP nonce.
+export function joinFrame(blocks, version, { search, nonce } = {}) {
+  const join = { version, blocks };
+  if (search) join.search = search;
+  if (nonce) join.nonce = nonce;
+  return JSON.stringify({ join });
+}
+
+// The browser went back or forward to `search` (location.search) of this page.
+export function paramsFrame(search, ref) {
+  return JSON.stringify({ params: search, ref });
 }
 
 // `dataset` is the sending element's dataset; `form` is the values hx-ws collected.
@@ -17,6 +26,7 @@ export function eventFrame(dataset, form, ref) {
 }
 
 // One action per frame: redirect, reload, error, update (content was swapped), ack, or invalid.
+// An update or ack may also carry `patch`: the query the address bar shows from now on.
 export function readFrame(data) {
   let frame;
   try {
@@ -32,8 +42,17 @@ export function readFrame(data) {
   }
   if (frame.reload === true) return { action: "reload" };
   if (isObject(frame.error)) return { action: "error", error: frame.error, ref };
-  if (frame.content !== undefined) return { action: "update", ref };
-  return { action: "ack", ref };
+  const read = { action: frame.content === undefined ? "ack" : "update", ref };
+  const patch = patchOf(frame.patch);
+  return patch ? { ...read, patch } : read;
+}
+
+// Only a query ("" or "?…") ever changes: the path is the page's own.
+function patchOf(patch) {
+  if (!isObject(patch) || typeof patch.search !== "string") return undefined;
+  if (patch.search !== "" && !patch.search.startsWith("?")) return undefined;
+  if (/[#\s]/.test(patch.search)) return undefined;
+  return { search: patch.search, replace: patch.replace === true };
 }
 
 // The server refuses with 4xxx; 4401 and 4410 are cured by a fresh page, the rest are not.

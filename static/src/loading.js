@@ -1,0 +1,114 @@
+// Loading feedback (README "JavaScript hooks and CSS"). While an element's event waits for its
+// reply, the element has class live-loading and aria-busy="true", and so the root has
+// live-loading; with data-live-disable the element (for a form: its submit buttons) is also
+// disabled, so a double click cannot send twice. An event that can no longer be answered is
+// reported as live:error, never silently forgotten.
+import { PendingEvents, replyRef, willReconnect } from "./pending.js";
+
+const LOADING = "live-loading";
+const DISABLED_HERE = "data-live-disabled"; // marks what we disabled, so only that is re-enabled
+const pending = new PendingEvents();
+const refs = new WeakMap(); // hx-ws's outgoing message -> our ref
+
+// Called by live_views.js once the event's frame (with its ref) is built.
+export function eventStarted(evt, ref) {
+  if (evt.defaultPrevented) return; // held back below
+  const element = evt.target;
+  pending.start(ref, element, element.dataset.liveEvent);
+  refs.set(evt.detail.message, ref);
+  showBusy(element);
+  syncRoots();
+}
+
+function showBusy(element) {
+  element.classList.add(LOADING);
+  element.setAttribute("aria-busy", "true");
+  if (!element.hasAttribute("data-live-disable")) return;
+  for (const control of controlsOf(element)) {
+    if (control.disabled) continue; // disabled by the page itself: not ours to re-enable
+    control.disabled = true;
+    control.setAttribute(DISABLED_HERE, "");
+  }
+}
+
+function clearBusy(element) {
+  if (pending.isBusy(element)) return; // another of its events still waits
+  element.classList.remove(LOADING);
+  element.removeAttribute("aria-busy");
+  for (const control of controlsOf(element)) {
+    // A morph that re-rendered the control dropped our mark: the server's markup stands.
+    if (!control.hasAttribute(DISABLED_HERE)) continue;
+    control.disabled = false;
+    control.removeAttribute(DISABLED_HERE);
+  }
+}
+
+function controlsOf(element) {
+  if (element instanceof HTMLFormElement) {
+    return [...element.elements].filter((control) => control.type === "submit" || control.type === "image");
+  }
+  return "disabled" in element ? [element] : [];
+}
+
+function syncRoots() {
+  const busy = pending.entries().map((entry) => entry.element);
+  for (const root of document.querySelectorAll("[data-live-root]")) {
+    root.classList.toggle(LOADING, busy.some((element) => root.contains(element)));
+  }
+}
+
+function report(entry, code, message) {
+  const root = entry.element.closest?.("[data-live-root]");
+  const error = { code, message, event: entry.name, ref: entry.ref };
+  console.warn("live_views:", message);
+  root?.dispatchEvent(new CustomEvent("live:error", { bubbles: true, detail: error }));
+}
+
+// data-live-disable: whatever triggers it (Enter in a form without a submit button, a click on
+// an element that has no `disabled`), an element sends nothing while its event waits.
+// Registered before live_views.js's own listener, which then leaves the event alone.
+document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
+  const element = evt.target;
+  if (element.hasAttribute?.("data-live-disable") && pending.isBusy(element)) evt.preventDefault();
+});
+
+document.addEventListener("htmx:ws:after:message:outgoing", (evt) => {
+  const ref = refs.get(evt.detail.message);
+  if (ref !== undefined) pending.sent(ref);
+});
+
+// After hx-ws swapped the frame's content: a morph may have reset a waiting element's classes.
+document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
+  if (!evt.target.matches?.("[data-live-root]")) return;
+  const entry = pending.settle(replyRef(evt.detail.message.data));
+  if (entry) clearBusy(entry.element);
+  for (const waiting of pending.entries()) showBusy(waiting.element);
+  syncRoots();
+});
+
+document.addEventListener("htmx:ws:close", (evt) => {
+  if (!evt.target.matches?.("[data-live-root]")) return;
+  const { connection, code } = evt.detail;
+  const { unanswered, unsent } = pending.closed(willReconnect(connection?.config, code));
+  for (const entry of unanswered) {
+    clearBusy(entry.element);
+    report(entry, "no_reply", `"${entry.name}" got no reply (connection lost): it may not have run`);
+  }
+  for (const entry of unsent) {
+    clearBusy(entry.element);
+    report(entry, "not_sent", `"${entry.name}" not sent: connection closed`);
+  }
+  syncRoots();
+});
+
+// hx-ws gave up on an event it was about to queue (its queue is full) or send (the connection
+// is gone for good).
+document.addEventListener("htmx:ws:error", (evt) => {
+  const { error } = evt.detail ?? {};
+  if (error !== "Outgoing messages queue is full" && error !== "Connection closed") return;
+  const entry = pending.dropLatest(evt.target);
+  if (!entry) return;
+  clearBusy(entry.element);
+  report(entry, "not_sent", `"${entry.name}" not sent: ${error === "Connection closed" ? "connection closed" : "too many events waiting"}`);
+  syncRoots();
+});

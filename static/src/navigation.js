@@ -1,0 +1,37 @@
+// The page's query in the address bar (docs/protocol.md, "patch" and "params"). The server's
+// live_patch() pushes or replaces it; Back and Forward between this page's entries ask the
+// server to render the query they land on, in the same document and on the same socket.
+
+const pagePath = location.pathname;
+let renderedSearch = location.search; // the query the server last rendered for
+
+// After the frame's content was swapped, as a real navigation would show the new URL then.
+export function applyPatch({ search, replace }) {
+  const url = pagePath + search;
+  if (replace) history.replaceState(history.state, "", url);
+  else history.pushState(null, "", url);
+  renderedSearch = location.search;
+}
+
+// `send(search)` sends a params frame when the socket is open; when it is not, the join of the
+// next connection carries location.search and re-syncs the page.
+export function followHistory(send) {
+  window.addEventListener("popstate", () => {
+    // Another page's entry (the browser loads it), or only the #fragment changed.
+    if (location.pathname !== pagePath || location.search === renderedSearch) return;
+    renderedSearch = location.search;
+    send(location.search);
+  });
+  // htmx marks the entries it swaps in and, on Back to one, re-fetches the whole page into
+  // <body>. Our entries are the live page's own: the socket restores them.
+  document.addEventListener("htmx:before:history:restore", (evt) => {
+    if (location.pathname === pagePath && document.querySelector("[data-live-root]")) {
+      evt.preventDefault();
+    }
+  });
+}
+
+// A new connection renders for the address bar's query (sent in its join).
+export function joined() {
+  renderedSearch = location.search;
+}

@@ -1,0 +1,309 @@
+# ruff: noqa: F811 - the fixtures imported from test_browser are used as arguments
+"""Navigation, messages and JavaScript hooks in real Chromium against sample_site's /market/.
+
+/market/ lists 30 kinds of produce, six a page (5 pages): 11 fruits, 11 vegetables, 8 herbs.
+Also: the page under a strict script CSP (DEMO_CSP=1), under a sub-path (FORCE_SCRIPT_NAME) and
+over TLS (wss://).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.live_server import LiveServer
+from tests.test_browser import (  # noqa: F401 - fixtures
+    CONNECTED,
+    TIMEOUT_MS,
+    PageLog,
+    assert_no_errors,
+    browser,
+    context,
+    new_context,
+    page,
+    page_log,
+    server,
+)
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+ROWS = "ul.produce li .name"
+PAGE_NUMBER = "#page-number"
+
+
+@pytest.fixture(scope="module")
+def csp_server():
+    with LiveServer(env={"DEMO_CSP": "1"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shop_server():
+    with LiveServer(env={"DEMO_SCRIPT_NAME": "/shop"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def tls_server():
+    with LiveServer(tls=True) as running:
+        yield running
+
+
+@pytest.fixture
+def open_on(browser):
+    """open_on(server, path) -> (page, log, sockets): a connected page in a fresh context on
+    that server; ``sockets`` collects the URL of every websocket the page opens."""
+    contexts, logs = [], []
+
+    def open_page(running, path, **options):
+        opened = browser.new_context(base_url=running.base_url, **options)
+        opened.set_default_timeout(TIMEOUT_MS)
+        contexts.append(opened)
+        log = PageLog(running)
+        logs.append(log)
+        page = log.watch(opened.new_page())
+        sockets = []
+        page.on("websocket", lambda socket: sockets.append(socket.url))
+        page.goto(path)
+        page.wait_for_selector(CONNECTED)
+        return page, log, sockets
+
+    yield open_page
+    for log in logs:
+        print(log.report())  # shown only when the test fails
+    for opened in contexts:
+        opened.close()
+
+
+def open_market(page, path="/market/"):
+    page.goto(path)
+    page.wait_for_selector(CONNECTED)
+    page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
+
+
+def assert_same_document(page):
+    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+
+
+def names(page):
+    return page.locator(ROWS).all_inner_texts()
+
+
+# -- the address bar --------------------------------------------------------------------------
+
+
+def test_pages_and_filters_go_in_the_address_bar_and_back_restores_them(page, page_log):
+    open_market(page)
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 1 of 5")
+    first_page = names(page)
+    requests, sockets = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+
+    page.click("#next")
+    expect(page).to_have_url(re.compile(r"/market/\?page=2$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    second_page = names(page)
+    assert second_page[0] == "blueberry"
+
+    page.select_option("#kind", "herb")
+    expect(page).to_have_url(re.compile(r"/market/\?kind=herb$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 1 of 2")
+    expect(page.locator(ROWS).first).to_have_text("basil")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/market/\?page=2$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    expect(page.locator("#kind")).to_have_value("")  # the filter form follows the URL too
+    assert names(page) == second_page
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/market/$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 1 of 5")
+    assert names(page) == first_page
+
+    page.go_forward()
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    expect(page).to_have_url(re.compile(r"/market/\?page=2$"))
+
+    assert_same_document(page)
+    # All of it over the page's one socket: not a request, not a new socket.
+    assert requests == []
+    assert sockets == []
+    assert_no_errors(page_log)
+
+
+def test_typing_a_search_filters_live_and_the_url_can_be_reloaded(page, page_log):
+    open_market(page)
+    page.click("#q")
+    page.keyboard.type("ch")
+    expect(page).to_have_url(re.compile(r"/market/\?q=ch$"))
+    expect(page.locator(ROWS)).to_have_text(["cherry", "chives", "peach", "spinach"])
+    expect(page.locator("#q")).to_be_focused()
+    expect(page.locator("#q")).to_have_value("ch")
+    assert_same_document(page)
+
+    page.reload()  # the address is a real one: the server renders the same over HTTP
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator(ROWS)).to_have_text(["cherry", "chives", "peach", "spinach"])
+    expect(page.locator("#q")).to_have_value("ch")
+    assert_no_errors(page_log)
+
+
+def test_after_a_reconnect_the_page_renders_what_the_address_bar_shows(page, page_log, server):
+    open_market(page)
+    page.click("#next")
+    page.click("#next")
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 3 of 5")
+
+    server.stop()
+    page.wait_for_selector('body[data-live-state="disconnected"]')
+    server.start()
+    page.wait_for_selector(CONNECTED)
+
+    # The page's token says /market/; the join says ?page=3: events go on from page 3.
+    page.click("#next")
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 4 of 5")
+    expect(page).to_have_url(re.compile(r"/market/\?page=4$"))
+    page.go_back()
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 3 of 5")
+    assert_same_document(page)
+
+
+def test_without_javascript_the_filters_and_pages_are_links_and_a_form(new_context, page_log):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/market/")
+    page.click("#next")
+    expect(page).to_have_url(re.compile(r"/market/\?page=2$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    page.select_option("#kind", "herb")
+    page.click("#filters button[type=submit]")
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 1 of 2")
+    assert_no_errors(page_log)
+
+
+# -- flash messages ----------------------------------------------------------------------------
+
+
+def test_a_flash_message_appears_after_an_event_and_not_again(page, page_log):
+    open_market(page)
+    expect(page.locator(".flash")).to_have_count(0)
+
+    page.locator("ul.produce li", has_text="apricot").locator(".buy").click()
+
+    expect(page.locator(".flash")).to_have_text("Added apricot to your basket.")
+    expect(page.locator(".flash")).to_have_attribute("role", "status")
+    assert_same_document(page)
+    page.click("#next")  # the next update shows what is new: no message
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    expect(page.locator(".flash")).to_have_count(0)
+    page.reload()
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator(".flash")).to_have_count(0)
+    assert_no_errors(page_log)
+
+
+# -- JavaScript hooks --------------------------------------------------------------------------
+
+
+def test_live_update_names_the_swapped_blocks_and_the_widget_redraws(page, page_log):
+    open_market(page)
+    expect(page.locator("#chart .bar")).to_have_text(["fruit 11", "vegetable 11", "herb 8"])
+    page.evaluate(
+        """() => {
+            window.__updates = [];
+            const record = (evt) => window.__updates.push(evt.detail);
+            document.body.addEventListener("live:update", record);
+        }"""
+    )
+    page.select_option("#kind", "herb")
+    expect(page.locator("#chart .bar")).to_have_text(["fruit 0", "vegetable 0", "herb 8"])
+    [update] = page.evaluate("window.__updates")
+    assert {"lv-produce", "lv-pages", "lv-stats"} <= set(update["blocks"])
+    assert isinstance(update["ref"], int)
+    assert_no_errors(page_log)
+
+
+def test_data_live_ignore_keeps_an_element_as_the_browser_has_it(page, page_log):
+    open_market(page)
+    expect(page.locator("#chart .bar")).to_have_count(3)
+    page.evaluate(
+        """() => {
+            window.drawChart = () => {};  // the widget stops redrawing: only the morph acts now
+            const chart = document.getElementById("chart");
+            chart.dataset.mine = "kept";
+            window.__firstBar = chart.firstElementChild;
+        }"""
+    )
+    page.select_option("#kind", "herb")
+    expect(page.locator("#counts")).to_have_text("8 items")
+    # The server renders #chart empty and without data-mine; the morph left it alone.
+    expect(page.locator("#chart .bar")).to_have_text(["fruit 11", "vegetable 11", "herb 8"])
+    expect(page.locator("#chart")).to_have_attribute("data-mine", "kept")
+    assert page.evaluate("document.getElementById('chart').firstElementChild === window.__firstBar")
+    assert_no_errors(page_log)
+
+
+# -- scripts under a Content-Security-Policy ----------------------------------------------------
+
+
+def test_a_script_in_an_inserted_block_runs_with_the_nonce_and_not_without(open_on, csp_server):
+    page, log, _ = open_on(csp_server, "/market/")
+    assert page.evaluate("document.body.nonce"), "the root carries the page's nonce"
+    assert page.get_attribute("body", "nonce") == "", "the browser hides the nonce attribute"
+
+    page.click("#check-csp")
+
+    expect(page.locator("#csp-nonced")).to_have_text("ran")
+    page.wait_for_timeout(300)  # time enough for the other script, if it were allowed
+    expect(page.locator("#csp-plain")).to_have_text("blocked")
+    refused = [e for e in log.errors if "Content Security Policy" in e]
+    assert len(refused) == 1, log.errors
+    assert refused == log.errors, "nothing else went wrong"
+
+
+def test_a_script_in_a_block_runs_again_only_when_it_changed(open_on, csp_server):
+    page, log, _ = open_on(csp_server, "/market/")
+    expect(page).to_have_title("Market (30)")
+    page.select_option("#kind", "fruit")
+    expect(page).to_have_title("Market (11)")  # the block's script changed: it ran
+
+    page.evaluate("document.title = 'set by the test'")
+    page.select_option("#kind", "vegetable")  # 11 again: the stats block changes, its script not
+    expect(page.locator("#chart .bar")).to_have_text(["fruit 0", "vegetable 11", "herb 0"])
+    page.wait_for_timeout(300)
+    expect(page).to_have_title("set by the test")
+    assert log.errors == []
+
+
+# -- deployment: a sub-path and TLS ---------------------------------------------------------------
+
+
+def test_under_a_sub_path_the_page_connects_and_navigates(open_on, shop_server):
+    page, log, sockets = open_on(shop_server, "/shop/market/")
+    assert [url.split("?")[0] for url in sockets] == [
+        f"ws://127.0.0.1:{shop_server.port}/shop/live/ws/"
+    ]
+    assert page.get_attribute("body", "hx-ws:connect").startswith("/shop/live/ws/?t=")
+    page.click("#next")
+    expect(page).to_have_url(re.compile(r"/shop/market/\?page=2$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    page.go_back()
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 1 of 5")
+    expect(page.locator("nav a").first).to_have_attribute("href", "/shop/")
+    assert log.errors == []
+
+
+def test_over_tls_the_socket_is_wss_and_works(open_on, tls_server):
+    page, log, sockets = open_on(tls_server, "/market/", ignore_https_errors=True)
+    assert page.url.startswith("https://")
+    assert [url.split("?")[0] for url in sockets] == [f"wss://127.0.0.1:{tls_server.port}/live/ws/"]
+    page.click("#next")
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    assert log.errors == []

@@ -1,0 +1,263 @@
+"""live_patch() and the browser's Back/Forward, through the real ASGI application.
+
+CatalogView (tests/testapp/navigation_views.py) lists fruits filtered by ?q=, four a page by
+Django's own ?page= pagination; its dispatch() refuses ?secret=1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.http import QueryDict
+from django.test import RequestFactory, override_settings
+
+from live_views.navigation import query_string
+from live_views.protocol import MAX_QUERY
+from tests.live_helpers import TrackingLiveClient, send_raw
+from tests.testapp.navigation_views import CatalogView
+
+_ITEM_RE = re.compile(r"<li>(\w+)</li>")
+
+
+@pytest.fixture
+def client() -> Iterator[TrackingLiveClient]:
+    live_client = TrackingLiveClient()
+    yield live_client
+    live_client.close()
+
+
+def shown(page) -> tuple[list[str], str, str]:
+    """The fruits, the pagination line and the query the page's list block shows."""
+    block = page.block("list")
+    page_line = re.search(r'<p id="page">(.*?)</p>', block).group(1)
+    query = re.search(r'<p id="query">(.*?)</p>', block).group(1)
+    return _ITEM_RE.findall(block), page_line, query
+
+
+# -- live_patch ---------------------------------------------------------------------------------
+
+
+def test_live_patch_pushes_the_new_query_and_renders_it(client):
+    page = client.live("/catalog/")
+    assert shown(page) == (["apple", "apricot", "banana", "blackberry"], "page 1 of 5", "")
+
+    reply = page.send("goto", page=2)
+
+    assert reply["patch"] == {"search": "?page=2", "replace": False}
+    assert shown(page) == (["blueberry", "cherry", "date", "fig"], "page 2 of 5", "page=2")
+    assert page.history == ["/catalog/", "/catalog/?page=2"]
+    assert page.url == "/catalog/?page=2"
+
+
+def test_a_filter_and_its_pages_travel_together(client):
+    page = client.live("/catalog/")
+    page.send("search", q="an")
+    assert shown(page) == (["banana", "mango", "orange"], "page 1 of 1", "q=an")
+    page.send("search", q="e")
+    page.send("goto", page=2)
+    assert page.url == "/catalog/?q=e&page=2"
+    assert shown(page)[1:] == ("page 2 of 3", "q=e&amp;page=2")
+    page.send("search", q="")  # None values are left out: back to the whole list
+    assert page.url == "/catalog/"
+
+
+def test_replace_rewrites_the_current_entry(client):
+    page = client.live("/catalog/")
+    page.send("goto", page=2)
+    reply = page.send("goto", page=3, replace=True)
+    assert reply["patch"] == {"search": "?page=3", "replace": True}
+    assert page.history == ["/catalog/", "/catalog/?page=3"]
+
+
+def test_a_patch_runs_get_once(client):
+    page = client.live("/catalog/")
+    before = CatalogView.gets
+    page.send("goto", page=2)
+    assert CatalogView.gets == before + 1
+
+
+def test_a_patch_to_a_query_the_view_refuses_fails_the_event(client, caplog):
+    page = client.live("/catalog/?page=2")
+    reply = page.send("patch_to", query="secret=1&page=1")
+    assert reply["error"]["code"] == "server_error"
+    assert "patch" not in reply
+    assert page.url == "/catalog/?page=2"
+    # The page still answers, for the query it had.
+    page.send("save")
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+
+
+def test_a_patch_to_another_path_is_refused_with_a_clear_error(client, caplog):
+    page = client.live("/catalog/")
+    reply = page.send("patch_to", query="/admin/?page=2")
+    assert reply["error"]["code"] == "server_error"
+    assert "live_patch() changes the page's query only" in caplog.text
+    assert "return redirect(url)" in caplog.text
+    assert page.url == "/catalog/"
+
+
+def test_a_handler_that_fails_after_live_patch_patches_nothing(client):
+    page = client.live("/catalog/")
+    reply = page.send("patch_then_fail")
+    assert reply["error"]["code"] == "server_error"
+    assert page.history == ["/catalog/"]
+    page.send("save")
+    assert shown(page)[1:] == ("page 1 of 5", "")
+
+
+def test_a_patch_to_a_page_that_does_not_exist_fails_the_event(client):
+    page = client.live("/catalog/")
+    reply = page.send("goto", page=99)  # ListView answers 404
+    assert reply["error"]["code"] == "server_error"
+    assert page.url == "/catalog/"
+    assert shown(page)[1] == "page 1 of 5"
+
+
+def test_live_patch_over_http_says_what_to_do_instead():
+    view = CatalogView()
+    view.setup(RequestFactory().get("/catalog/"))
+    with pytest.raises(RuntimeError, match=r"return\s+redirect\(url\) instead"):
+        view.live_patch({"page": 2})
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "a b", "page": 2}, "q=a+b&page=2"),
+        ({"q": None, "page": 1}, "page=1"),
+        ({"tag": ["x", "y"]}, "tag=x&tag=y"),
+        (QueryDict("tag=x&tag=y&q=1"), "tag=x&tag=y&q=1"),
+        ("?q=a b&page=2", "q=a+b&page=2"),
+        ("q=%3Cscript%3E", "q=%3Cscript%3E"),
+        ("", ""),
+        ({}, ""),
+    ],
+)
+def test_query_string_normalizes(query, expected):
+    assert query_string(query) == expected
+
+
+@pytest.mark.parametrize("bad", ["/other/?q=1", "https://evil.example/?q=1", "q=1#top"])
+def test_query_string_refuses_anything_but_a_query(bad):
+    with pytest.raises(ValueError, match="query only"):
+        query_string(bad)
+
+
+# -- back and forward ------------------------------------------------------------------------------
+
+
+def test_back_and_forward_render_the_earlier_queries(client):
+    page = client.live("/catalog/")
+    page.send("goto", page=2)
+    page.send("goto", page=3)
+
+    reply = page.back()
+    assert "patch" not in reply  # the browser already shows the URL
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+    page.back()
+    assert shown(page)[1:] == ("page 1 of 5", "")
+    page.forward()
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+    # Events run for the query the browser shows now.
+    page.send("goto", page=4)
+    assert page.history == ["/catalog/", "/catalog/?page=2", "/catalog/?page=4"]
+
+
+def test_going_back_to_a_query_the_view_refuses_reloads_and_keeps_the_old_one(client):
+    page = client.live("/catalog/?page=2")
+    before = page.html
+    reply = send_raw(page, {"params": "?secret=1", "ref": 5})
+    assert reply == {"reload": True, "ref": 5}
+    assert page.html == before
+    page.send("save")
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+
+
+def test_going_back_to_a_page_that_no_longer_exists_reloads(client):
+    page = client.live("/catalog/")
+    assert send_raw(page, {"params": "?page=99", "ref": 1}) == {"reload": True, "ref": 1}
+    assert page.send("goto", page=2)["patch"] == {"search": "?page=2", "replace": False}
+
+
+def test_the_same_query_again_changes_nothing(client):
+    page = client.live("/catalog/?page=2")
+    assert send_raw(page, {"params": "?page=2", "ref": 9}) == {"ref": 9}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        None,
+        3,
+        ["?page=2"],
+        {"page": "2"},
+        "?page=2#top",
+        "?q=caf\u00e9",
+        "?q=a b",
+        "?" + "a" * (MAX_QUERY + 1),
+        "&".join(["a=1"] * 600),
+    ],
+)
+def test_a_bad_params_frame_is_refused_and_changes_nothing(client, params):
+    page = client.live("/catalog/?page=2")
+    before = page.html
+    reply = send_raw(page, {"params": params, "ref": 3})
+    assert reply["error"]["code"] == "bad_frame"
+    assert reply["ref"] == 3
+    assert page.html == before
+    page.send("save")
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+
+
+def test_params_frames_count_against_the_event_rate(client):
+    with override_settings(LIVE_VIEWS={"EVENT_RATE": 1, "EVENT_BURST": 2}):
+        page = client.live("/catalog/")
+        codes = [
+            send_raw(page, {"params": f"?page={n}", "ref": n}).get("error", {}).get("code")
+            for n in (2, 3, 4)
+        ]
+    assert codes == [None, None, "rate_limited"]
+    assert shown(page)[1] == "page 3 of 5"
+
+
+# -- reconnecting ---------------------------------------------------------------------------------
+
+
+def test_a_reconnect_renders_the_query_the_address_bar_shows(client):
+    page = client.live("/catalog/")
+    page.send("search", q="e")
+    page.send("goto", page=2)
+    page.reconnect()  # the token still says "/catalog/"; the join says "?q=e&page=2"
+    assert shown(page)[1:] == ("page 2 of 3", "q=e&amp;page=2")
+    page.send("goto", page=3)
+    assert page.url == "/catalog/?q=e&page=3"
+
+
+def test_a_join_whose_query_the_view_refuses_reloads(client):
+    page = client.live("/catalog/?page=2", join=False)
+    page.send_frame({"join": {"version": "0.1.0", "blocks": {}, "search": "?secret=1"}})
+    assert page.receive() == {"joined": True, "reload": True}
+
+
+def test_a_join_with_an_unusable_query_renders_the_token_query(client):
+    page = client.live("/catalog/?page=2", join=False)
+    page.send_frame({"join": {"blocks": {}, "search": "?" + "x" * (MAX_QUERY + 5)}})
+    frame = page.receive()
+    assert frame["joined"] is True
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+
+
+def test_a_patch_to_the_query_shown_adds_no_history_entry(client):
+    page = client.live("/catalog/?page=2")
+    reply = page.send("goto", page=2)
+    assert "patch" not in reply
+    assert page.history == ["/catalog/?page=2"]
+
+
+def test_an_async_handler_patches_too(client):
+    page = client.live("/catalog/")
+    reply = page.send("goto_later", page=3)
+    assert reply["patch"] == {"search": "?page=3", "replace": False}
+    assert shown(page)[1:] == ("page 3 of 5", "page=3")
