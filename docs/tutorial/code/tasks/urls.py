@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("counter/", views.CounterView.as_view(), name="counter"),
+    path("tasks/new/", views.TaskCreateView.as_view(), name="task-new"),
+    path("tasks/", views.TaskListView.as_view(), name="task-list"),
+]
