@@ -1,7 +1,8 @@
 """Adapter for django-live-views (this repository), protocol of docs/protocol.md.
 
 Page: <body hx-ws:connect="/live/ws/?t=TOKEN" data-live-version="0.1.0" ...> and liveblocks
-  <div id="lv-counter" data-lv-v="HASH">...</div>, <td id="lv-row-7" data-lv-v="HASH" class="value">7</td>.
+  <div id="lv-counter" data-lv-v="HASH">...</div>,
+  <td id="lv-row-7" data-lv-v="HASH" class="value">7</td>.
 Socket: the hx-ws:connect URL of the page, with the page's cookies and Origin. On open, what the
   bundled glue sends before anything else (static/src/live_views.js):
   {"join": {"version": V, "blocks": {"lv-counter": HASH, ...}}} -> {"joined": true}
