@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live_views import protocol
+from live_views.batch import run_refresh
 from live_views.conf import conf
 from live_views.connection import LiveConnection, Refused
 from live_views.limits import EventBucket
@@ -182,7 +183,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                     self.stale = False
                     page = self.page
                     try:
-                        frame = await database_sync_to_async(page.refresh)()
+                        frame = await run_refresh(page.refresh)
                     except Refused as exc:
                         await self._end(exc.code, str(exc))
                         return
