@@ -5,6 +5,8 @@ import socket
 
 import pytest
 
+from live_views.testing import close_socket_db_connections
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -31,3 +33,11 @@ def pytest_configure(config: pytest.Config) -> None:
         if IN_CI:
             raise pytest.UsageError(f"{message}; CI needs it for the PostgreSQL run")
         pytest.exit(f"{message}: skipping the PostgreSQL run", returncode=0)
+
+
+@pytest.fixture
+def live_db(transactional_db: None):
+    """Database access for live pages, whose sync work runs in asgiref's worker thread; that
+    thread's connections are closed afterwards (see close_socket_db_connections)."""
+    yield
+    close_socket_db_connections()

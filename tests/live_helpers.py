@@ -7,12 +7,9 @@ import time
 from typing import Any
 from unittest import mock
 
-from asgiref.sync import SyncToAsync
-from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import RequestFactory
 
-from live_views.testing import LiveClient, LivePage
+from live_views.testing import LiveClient, LivePage, close_socket_db_connections
 from live_views.tokens import make_connect_token
 
 SOCKET = "/live/ws/"
@@ -98,14 +95,5 @@ def refusal_code(
     return page.close_code
 
 
-def release_socket_thread_connections() -> None:
-    # The socket's database work runs in asgiref's single worker thread. SQLite's in-memory
-    # test database ignores close() there, so the connection outlives the test, and every later
-    # test without database access then fails in channels' close_old_connections() (pytest-django
-    # blocks the access). Close it for real.
-    def close() -> None:
-        for connection in connections.all(initialized_only=True):
-            if connection.connection is not None:
-                BaseDatabaseWrapper.close(connection)
-
-    SyncToAsync.single_thread_executor.submit(close).result()
+# The name these tests grew up with, for the public helper of live_views.testing.
+release_socket_thread_connections = close_socket_db_connections

@@ -32,7 +32,6 @@ from live_views.testing import (
     AsyncLiveClient,
     AsyncLivePage,
     LiveClient,
-    close_socket_db_connections,
 )
 from live_views.topics import group_name, topic_of, topics_of
 from tests.todoapp import views as todo_views
@@ -48,13 +47,6 @@ TAG_RE = re.compile(r"<[^>]+>")
 
 
 # -- fixtures and helpers -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def live_db(transactional_db: None) -> Iterator[None]:
-    """Database access for sockets; releases the worker thread's connection afterwards."""
-    yield
-    close_socket_db_connections()
 
 
 class Tabs:

@@ -19,7 +19,6 @@ from tests.live_helpers import (
     count,
     mint_token,
     refusal_code,
-    release_socket_thread_connections,
     send_raw,
     token_of,
 )
@@ -425,13 +424,6 @@ def test_a_value_that_does_not_coerce_names_the_argument(client):
 
 
 # -- logged-in pages ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def live_db(transactional_db):
-    """Database access for sockets (sessions, logged-in users) from worker threads."""
-    yield
-    release_socket_thread_connections()
 
 
 @pytest.fixture

@@ -6,7 +6,10 @@ import re
 import sys
 import textwrap
 import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -37,21 +40,46 @@ def _module(name: str, source: str) -> types.ModuleType:
     return module
 
 
+@contextmanager
+def readme_site(
+    tmp_path: Path,
+    *,
+    templates: Mapping[str, str],
+    modules: Mapping[str, str],
+    routes: Callable[[dict[str, types.ModuleType]], list[Any]],
+    context_processors: Sequence[str] = (),
+) -> Iterator[dict[str, types.ModuleType]]:
+    """Serve README examples as a site: ``templates`` (file name -> source) from ``tmp_path``,
+    ``modules`` (module name -> source, loaded in order) and the URLconf ``routes`` makes."""
+    for name, source in templates.items():
+        (tmp_path / name).write_text(source)
+    loaded = {name: _module(name, source) for name, source in modules.items()}
+    urls = _module("readme_urls", "")
+    urls.urlpatterns = routes(loaded)
+    backend = {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [str(tmp_path)],
+        "OPTIONS": {"context_processors": list(context_processors)},
+    }
+    try:
+        with override_settings(ROOT_URLCONF="readme_urls", TEMPLATES=[backend]):
+            clear_url_caches()
+            yield loaded
+    finally:
+        clear_url_caches()
+        for name in [*loaded, "readme_urls"]:
+            sys.modules.pop(name, None)
+
+
 @pytest.fixture
 def readme_counter_site(tmp_path):
-    (tmp_path / "counter.html").write_text(EXAMPLES["counter/templates/counter.html"])
-    views = _module("readme_counter_views", EXAMPLES["counter/views.py"])
-    urls = _module("readme_counter_urls", "")
-    urls.urlpatterns = [path("counter/", views.CounterView.as_view())]
-    templates = [
-        {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(tmp_path)]}
-    ]
-    with override_settings(ROOT_URLCONF="readme_counter_urls", TEMPLATES=templates):
-        clear_url_caches()
+    with readme_site(
+        tmp_path,
+        templates={"counter.html": EXAMPLES["counter/templates/counter.html"]},
+        modules={"readme_counter_views": EXAMPLES["counter/views.py"]},
+        routes=lambda m: [path("counter/", m["readme_counter_views"].CounterView.as_view())],
+    ):
         yield
-    clear_url_caches()
-    for name in ("readme_counter_views", "readme_counter_urls"):
-        sys.modules.pop(name, None)
 
 
 def test_readme_counter_and_its_test_run(readme_counter_site):
@@ -102,32 +130,24 @@ def test_every_system_check_id_is_documented():
 
 
 @pytest.fixture
-def readme_signup_site(tmp_path, transactional_db):
+def readme_signup_site(tmp_path, live_db):
     from django.http import HttpResponse
 
-    from live_views.testing import close_socket_db_connections
-
-    (tmp_path / "signup.html").write_text(EXAMPLES["signup/templates/signup.html"])
-    _module("readme_signup_forms", EXAMPLES["signup/forms.py"])
-    views = _module(
-        "readme_signup_views",
-        EXAMPLES["signup/views.py"].replace("from .forms", "from readme_signup_forms"),
-    )
-    urls = _module("readme_signup_urls", "")
-    urls.urlpatterns = [
-        path("signup/", views.SignupView.as_view()),
-        path("welcome/", lambda request: HttpResponse("Welcome"), name="welcome"),
-    ]
-    templates = [
-        {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(tmp_path)]}
-    ]
-    with override_settings(ROOT_URLCONF="readme_signup_urls", TEMPLATES=templates):
-        clear_url_caches()
+    with readme_site(
+        tmp_path,
+        templates={"signup.html": EXAMPLES["signup/templates/signup.html"]},
+        modules={
+            "readme_signup_forms": EXAMPLES["signup/forms.py"],
+            "readme_signup_views": EXAMPLES["signup/views.py"].replace(
+                "from .forms", "from readme_signup_forms"
+            ),
+        },
+        routes=lambda m: [
+            path("signup/", m["readme_signup_views"].SignupView.as_view()),
+            path("welcome/", lambda request: HttpResponse("Welcome"), name="welcome"),
+        ],
+    ):
         yield
-    clear_url_caches()
-    close_socket_db_connections()
-    for name in ("readme_signup_forms", "readme_signup_views", "readme_signup_urls"):
-        sys.modules.pop(name, None)
 
 
 def test_readme_signup_validates_live_and_submits(readme_signup_site):

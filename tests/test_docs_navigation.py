@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
 import pytest
 from django.test import override_settings
-from django.urls import clear_url_caches, path
+from django.urls import path
 
 from live_views.checks import check_messages
 from live_views.testing import LiveClient
-from tests.test_docs import EXAMPLES, _module
+from tests.test_docs import EXAMPLES, readme_site
 from tests.todoapp.models import Board, Task
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,29 +21,18 @@ _TITLE_RE = re.compile(r"<li>([^<]+?) <button")
 
 @pytest.fixture
 def readme_tasks_site(tmp_path) -> Iterator[None]:
-    (tmp_path / "tasks.html").write_text(EXAMPLES["tasks/templates/tasks.html"])
     source = EXAMPLES["tasks/views.py"].replace("from todo.models", "from tests.todoapp.models")
-    views = _module("readme_tasks_views", source)
-    urls = _module("readme_tasks_urls", "")
-    urls.urlpatterns = [path("tasks/", views.TaskListView.as_view())]
-    templates = [
-        {
-            "BACKEND": "django.template.backends.django.DjangoTemplates",
-            "DIRS": [str(tmp_path)],
-            "OPTIONS": {
-                "context_processors": [
-                    "django.template.context_processors.request",
-                    "django.contrib.messages.context_processors.messages",
-                ]
-            },
-        }
-    ]
-    with override_settings(ROOT_URLCONF="readme_tasks_urls", TEMPLATES=templates):
-        clear_url_caches()
+    with readme_site(
+        tmp_path,
+        templates={"tasks.html": EXAMPLES["tasks/templates/tasks.html"]},
+        modules={"readme_tasks_views": source},
+        routes=lambda m: [path("tasks/", m["readme_tasks_views"].TaskListView.as_view())],
+        context_processors=[
+            "django.template.context_processors.request",
+            "django.contrib.messages.context_processors.messages",
+        ],
+    ):
         yield
-    clear_url_caches()
-    for name in ("readme_tasks_views", "readme_tasks_urls"):
-        sys.modules.pop(name, None)
 
 
 def titles(page) -> list[str]:

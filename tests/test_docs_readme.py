@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,14 +13,14 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from django.test import override_settings
-from django.urls import clear_url_caches, path
+from django.urls import path
 from django.utils.module_loading import import_string
 
 from live_views import LiveTemplateView, live_event
 from live_views.checks import check_settings
-from live_views.testing import AsyncLiveClient, LiveClient, close_socket_db_connections
+from live_views.testing import AsyncLiveClient, LiveClient
 from tests.conftest import port_open, require
-from tests.test_docs import EXAMPLES, README, _module
+from tests.test_docs import EXAMPLES, README, readme_site
 from tests.todoapp.models import Board, Task
 
 TESTS = Path(__file__).resolve().parent
@@ -70,17 +69,9 @@ def readme_rows_site(tmp_path: Path) -> Iterator[None]:
         + EXAMPLES["rows-table"]
         + "</body></html>"
     )
-    (tmp_path / "rows.html").write_text(page)
-    urls = _module("readme_rows_urls", "")
-    urls.urlpatterns = [path("rows/", RowsTableView.as_view())]
-    templates = [
-        {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(tmp_path)]}
-    ]
-    with override_settings(ROOT_URLCONF="readme_rows_urls", TEMPLATES=templates):
-        clear_url_caches()
+    routes = [path("rows/", RowsTableView.as_view())]
+    with readme_site(tmp_path, templates={"rows.html": page}, modules={}, routes=lambda _: routes):
         yield
-    clear_url_caches()
-    sys.modules.pop("readme_rows_urls", None)
 
 
 def test_readme_rows_table_sends_one_row_for_a_changed_row(readme_rows_site):
@@ -111,12 +102,6 @@ def test_readme_broadcast_models_setting_passes_the_checks():
     installed = {"BROADCAST_MODELS": ["todoapp.Task", "todoapp.Board"]}
     with override_settings(LIVE_VIEWS=installed):
         assert check_settings() == []
-
-
-@pytest.fixture
-def live_db(transactional_db: None) -> Iterator[None]:
-    yield
-    close_socket_db_connections()
 
 
 async def test_readme_broadcast_by_hand_reaches_pages(live_db):

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from django.template import Context, Template
-from django.test import override_settings
-from django.urls import clear_url_caches, path
+from django.urls import path
 
 from live_views.testing import LiveClient
-from tests.test_docs import EXAMPLES, _module
+from tests.test_docs import EXAMPLES, readme_site
 
 
 @pytest.fixture
 def readme_state_site(tmp_path):
-    (tmp_path / "counter.html").write_text(EXAMPLES["counter/templates/counter.html"])
-    views = _module("readme_state_views", EXAMPLES["page-state/views.py"])
-    urls = _module("readme_state_urls", "")
-    urls.urlpatterns = [path("counter/", views.CounterView.as_view())]
-    templates = [
-        {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(tmp_path)]}
-    ]
-    with override_settings(ROOT_URLCONF="readme_state_urls", TEMPLATES=templates):
-        clear_url_caches()
+    with readme_site(
+        tmp_path,
+        templates={"counter.html": EXAMPLES["counter/templates/counter.html"]},
+        modules={"readme_state_views": EXAMPLES["page-state/views.py"]},
+        routes=lambda m: [path("counter/", m["readme_state_views"].CounterView.as_view())],
+    ):
         yield
-    clear_url_caches()
-    for name in ("readme_state_views", "readme_state_urls"):
-        sys.modules.pop(name, None)
 
 
 def test_readme_page_state_counter_keeps_its_count_across_a_reconnect(readme_state_site):

@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
-from django.test import override_settings
-from django.urls import clear_url_caches, path
+from django.urls import path
 
 from live_views.testing import LiveClient
-from tests.test_docs import EXAMPLES, _module
+from tests.test_docs import EXAMPLES, readme_site
 
 BLOCK_ID_RE = re.compile(r'\sid="(lv-[^"]+)"')
 
 
 @pytest.fixture
 def readme_scores_site(tmp_path):
-    (tmp_path / "scores.html").write_text(EXAMPLES["live-target/templates/scores.html"])
-    views = _module("readme_scores_views", EXAMPLES["live-target/views.py"])
-    urls = _module("readme_scores_urls", "")
-    urls.urlpatterns = [path("scores/", views.ScoresView.as_view())]
-    templates = [
-        {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(tmp_path)]}
-    ]
-    with override_settings(ROOT_URLCONF="readme_scores_urls", TEMPLATES=templates):
-        clear_url_caches()
+    with readme_site(
+        tmp_path,
+        templates={"scores.html": EXAMPLES["live-target/templates/scores.html"]},
+        modules={"readme_scores_views": EXAMPLES["live-target/views.py"]},
+        routes=lambda m: [path("scores/", m["readme_scores_views"].ScoresView.as_view())],
+    ):
         yield
-    clear_url_caches()
-    for name in ("readme_scores_views", "readme_scores_urls"):
-        sys.modules.pop(name, None)
 
 
 def test_readme_scores_send_one_cell_of_two_thousand_rows(readme_scores_site):

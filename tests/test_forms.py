@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from live_views.forms import show_touched_errors
-from live_views.testing import close_socket_db_connections
 from tests.formapp.forms import EventForm, SignupForm
 from tests.live_helpers import TrackingLiveClient
 from tests.todoapp.models import Board
@@ -27,13 +26,7 @@ GOOD = {
 
 
 @pytest.fixture
-def db_for_sockets(transactional_db: None) -> Iterator[None]:
-    yield
-    close_socket_db_connections()
-
-
-@pytest.fixture
-def client(db_for_sockets: None) -> Iterator[TrackingLiveClient]:
+def client(live_db: None) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()  # closes every page it opened
     yield live
     live.close()
@@ -266,7 +259,7 @@ def test_list_view_deletes_a_row_and_shows_the_list_without_it(client):
 # -- JS off: the same view is a plain FormView ---------------------------------------------------
 
 
-def test_without_js_the_form_posts_over_http_with_csrf_protection(db_for_sockets):
+def test_without_js_the_form_posts_over_http_with_csrf_protection(live_db):
     browser = Client(enforce_csrf_checks=True)
     page = browser.get("/forms/signup/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]

@@ -21,7 +21,6 @@ from tests.live_helpers import (
     count,
     mint_token,
     refusal_code,
-    release_socket_thread_connections,
     send_raw,
 )
 
@@ -58,12 +57,6 @@ def clients() -> Iterator[Any]:
     yield make
     for client in made:
         client.close()
-
-
-@pytest.fixture
-def live_db(transactional_db):
-    yield
-    release_socket_thread_connections()
 
 
 def from_address(address: str) -> Any:

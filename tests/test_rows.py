@@ -6,20 +6,14 @@ import logging
 
 import pytest
 
-from live_views.testing import LiveClient, close_socket_db_connections
+from live_views.testing import LiveClient
 from tests.todoapp.models import Board, Task
 
 pytestmark = [pytest.mark.urls("tests.todoapp.row_views")]
 
 
 @pytest.fixture
-def db_for_sockets(transactional_db):
-    yield
-    close_socket_db_connections()
-
-
-@pytest.fixture
-def tasks(db_for_sockets, django_user_model):
+def tasks(live_db, django_user_model):
     alice = django_user_model.objects.create_user("alice", password="pw")
     bob = django_user_model.objects.create_user("bob", password="pw")
     public = Board.objects.create(name="public")

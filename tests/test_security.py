@@ -22,7 +22,6 @@ from tests.live_helpers import (
     days_ago,
     mint_token,
     refusal_code,
-    release_socket_thread_connections,
     send_raw,
     token_of,
 )
@@ -44,12 +43,6 @@ def counter(client):
     page.send("increment", amount=2)
     assert count(page) == 2
     return page
-
-
-@pytest.fixture
-def live_db(transactional_db):
-    yield
-    release_socket_thread_connections()
 
 
 def url(token: str) -> str:

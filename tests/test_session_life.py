@@ -22,15 +22,8 @@ from tests.live_helpers import (
     TrackingLiveClient,
     assert_count_continues,
     count,
-    release_socket_thread_connections,
 )
 from tests.testapp import session_views
-
-
-@pytest.fixture
-def live_db(transactional_db):
-    yield
-    release_socket_thread_connections()
 
 
 @pytest.fixture
