@@ -4,7 +4,7 @@ A message added during an event is shown by the render that follows, when a live
 ``messages``; one that no liveblock shows (a handler that redirects, say) is kept for the next
 page load, as ``MessageMiddleware`` would keep it. A socket cannot set a cookie, so the socket
 always keeps messages in the session, whatever ``MESSAGE_STORAGE`` says (check
-``live_views.W001``).
+``live_views.W030``).
 """
 
 from __future__ import annotations

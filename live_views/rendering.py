@@ -88,6 +88,17 @@ def prune_nodelist(nodelist: NodeList) -> NodeList:
     return pruned
 
 
+def _stored_nodelists(node: Node) -> list[str]:
+    """The names of ``node``'s child nodelists that a copy can replace (IfNode's ``nodelist``
+    is a property derived from its conditions)."""
+    return [
+        name
+        for name in node.child_nodelists
+        if isinstance(getattr(node, name, None), NodeList)
+        and not isinstance(getattr(type(node), name, None), property)
+    ]
+
+
 def prune_node(node: Node) -> Node | None:
     if isinstance(node, LiveBlockNode):
         return _with_targeted_loops(node)
@@ -106,7 +117,7 @@ def prune_node(node: Node) -> Node | None:
         return if_node
     if _droppable(node):
         return None
-    names = [n for n in node.child_nodelists if isinstance(getattr(node, n, None), NodeList)]
+    names = _stored_nodelists(node)
     if not names:
         return node  # an unknown leaf may assign variables: keep it, its output is discarded
     clone = copy.copy(node)
@@ -129,12 +140,7 @@ def _with_targeted_loops(node: Node) -> Node:
             (condition, _targeted_nodelist(nodes)) for condition, nodes in node.conditions_nodelists
         ]
         return if_node
-    names = [
-        n
-        for n in node.child_nodelists
-        if isinstance(getattr(node, n, None), NodeList)
-        and not isinstance(getattr(type(node), n, None), property)  # derived, not stored
-    ]
+    names = _stored_nodelists(node)
     if not names:
         return node
     clone = copy.copy(node)
