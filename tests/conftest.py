@@ -41,3 +41,15 @@ def live_db(transactional_db: None):
     thread's connections are closed afterwards (see close_socket_db_connections)."""
     yield
     close_socket_db_connections()
+
+
+# The browser tests' fixtures (browser, server, page_log, new_context, context, page), for every
+# module that drives Chromium. Imported last: they use require() above.
+from tests.browser_fixtures import (  # noqa: E402, F401
+    browser,
+    context,
+    new_context,
+    page,
+    page_log,
+    server,
+)

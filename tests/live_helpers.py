@@ -9,7 +9,7 @@ from unittest import mock
 
 from django.test import RequestFactory
 
-from live_views.testing import LiveClient, LivePage, close_socket_db_connections
+from live_views.testing import LiveClient, LivePage
 from live_views.tokens import make_connect_token
 
 SOCKET = "/live/ws/"
@@ -93,7 +93,3 @@ def refusal_code(
     frame = page.receive(timeout=5)
     assert frame is None, f"the socket stayed open and sent {frame!r}"
     return page.close_code
-
-
-# The name these tests grew up with, for the public helper of live_views.testing.
-release_socket_thread_connections = close_socket_db_connections

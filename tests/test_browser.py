@@ -1,37 +1,27 @@
 """End-to-end: real Chromium (Debian's, via Playwright) against sample_site served by uvicorn.
 
-Each test asserts what a user sees. One browser and one server per module, a fresh browser
-context (cookies, storage) per test. On failure, the test's console messages, page errors and
-the server's log for that test are printed.
+Each test asserts what a user sees. The fixtures are in tests/browser_fixtures.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 import uuid
 
 import pytest
 
-from tests.conftest import require
-from tests.live_server import LiveServer
+from tests.browser_fixtures import CONNECTED, REFUSED
 
 try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # the fixture below skips (fails in CI) saying why
-    expect = sync_playwright = None
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (fails in CI) saying why
+    expect = None
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BUNDLED_JS = "/static/live_views/live_views.min.js"
-TIMEOUT_MS = 10_000
-
-CONNECTED = 'body[data-live-state="connected"]'
-REFUSED = 'body[data-live-state="refused"]'
 
 # Runs before any page script: records every close code the glue reports, so a test can
 # assert on the 4xxx code the server chose (Playwright does not expose websocket close codes).
@@ -39,104 +29,6 @@ RECORD_CLOSE_CODES = """
 window.__closeCodes = [];
 document.addEventListener("live:disconnected", (evt) => window.__closeCodes.push(evt.detail.code));
 """
-
-
-# -- fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(sync_playwright is not None, "Playwright for Python (the `playwright` package)")
-    require(os.path.exists(CHROMIUM), f"Debian chromium at {CHROMIUM}")
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with LiveServer() as server:
-        yield server
-
-
-class PageLog:
-    """What the browser and the server said during one test."""
-
-    def __init__(self, server):
-        self.server = server
-        self.log_start = len(server.log)
-        self.console = []  # every console message, "type: text"
-        self.errors = []  # console errors and uncaught page errors
-        self.documents = []  # URLs of every document (page load) request
-
-    def watch(self, page):
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        page.on("request", self._request)
-        return page
-
-    def _console(self, message):
-        line = f"{message.type}: {message.text}"
-        self.console.append(line)
-        if message.type == "error":
-            self.errors.append(f"console.{line}")
-
-    def _request(self, request):
-        if request.resource_type == "document":
-            self.documents.append(request.url)
-
-    def server_log(self):
-        return self.server.log[self.log_start :]
-
-    def report(self):
-        return "\n".join(
-            [
-                "--- browser console",
-                *self.console,
-                "--- page errors and console errors",
-                *self.errors,
-                "--- document requests",
-                *self.documents,
-                "--- server log during this test",
-                self.server_log(),
-            ]
-        )
-
-
-@pytest.fixture
-def page_log(server):
-    log = PageLog(server)
-    yield log
-    print(log.report())  # pytest shows it only when the test fails
-
-
-@pytest.fixture
-def new_context(browser, server, page_log):
-    """Factory for fresh browser contexts (closed after the test), e.g. with JS disabled."""
-    contexts = []
-
-    def make(**options):
-        context = browser.new_context(base_url=server.base_url, **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.on("page", page_log.watch)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def context(new_context):
-    return new_context()
-
-
-@pytest.fixture
-def page(context):
-    return context.new_page()
 
 
 # -- helpers -----------------------------------------------------------------------------------

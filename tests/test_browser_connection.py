@@ -2,8 +2,8 @@
 back with its state; loading feedback while an event is in flight; the latency simulator.
 
 The demo counter declares ``live_state = ["count"]`` and sample_site keeps page state in a file
-cache, so the count survives the uvicorn process itself. Fixtures come from test_browser.py; this
-module has its own server, which its tests stop and start.
+cache, so the count survives the uvicorn process itself. Fixtures come from browser_fixtures.py;
+this module has its own server, which its tests stop and start.
 """
 
 from __future__ import annotations
@@ -14,26 +14,19 @@ import time
 
 import pytest
 
-from tests import test_browser
+from tests.browser_fixtures import CONNECTED
 from tests.live_server import LiveServer
 from tests.tcp_proxy import TcpProxy
-from tests.test_browser import CONNECTED, open_counter
-
-# The browser fixtures of test_browser.py, with a server of this module's own.
-browser = test_browser.browser
+from tests.test_browser import open_counter
 
 
+# The browser fixtures of tests/browser_fixtures.py, with a server of this module's own.
 @pytest.fixture(scope="module")
 def server():
     # DEBUG on: {% live_scripts %} then also loads the development tools (latency simulator).
     with LiveServer(env={"DJANGO_DEBUG": "1"}) as live_server:
         yield live_server
 
-
-page_log = test_browser.page_log
-new_context = test_browser.new_context
-context = test_browser.context
-page = test_browser.page
 
 try:
     from playwright.sync_api import expect

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_browser are used as arguments
 """Live forms in real Chromium against sample_site: errors while typing, submit, JS off."""
 
 from __future__ import annotations
@@ -7,16 +6,8 @@ import uuid
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401 - fixtures
-    CONNECTED,
-    assert_no_errors,
-    browser,
-    context,
-    new_context,
-    page,
-    page_log,
-    server,
-)
+from tests.browser_fixtures import CONNECTED
+from tests.test_browser import assert_no_errors
 
 try:
     from playwright.sync_api import expect

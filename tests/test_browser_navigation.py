@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_browser are used as arguments
 """Navigation, messages and JavaScript hooks in real Chromium against sample_site's /market/.
 
 /market/ lists 30 kinds of produce, six a page (5 pages): 11 fruits, 11 vegetables, 8 herbs.
@@ -12,19 +11,9 @@ import re
 
 import pytest
 
+from tests.browser_fixtures import CONNECTED, TIMEOUT_MS, PageLog
 from tests.live_server import LiveServer
-from tests.test_browser import (  # noqa: F401 - fixtures
-    CONNECTED,
-    TIMEOUT_MS,
-    PageLog,
-    assert_no_errors,
-    browser,
-    context,
-    new_context,
-    page,
-    page_log,
-    server,
-)
+from tests.test_browser import assert_no_errors
 
 try:
     from playwright.sync_api import expect

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_browser are used as arguments
 """In Chromium: a page whose JS was built for another version than the server's says so."""
 
 from __future__ import annotations
@@ -6,15 +5,7 @@ from __future__ import annotations
 import pytest
 
 import live_views
-from tests.test_browser import (  # noqa: F401 - fixtures
-    CONNECTED,
-    browser,
-    context,
-    new_context,
-    page,
-    page_log,
-    server,
-)
+from tests.browser_fixtures import CONNECTED
 
 pytestmark = pytest.mark.browser
 

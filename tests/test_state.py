@@ -15,12 +15,12 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from live_views.state import PageState, PageStateError
+from live_views.testing import close_socket_db_connections
 from tests.live_helpers import (
     SOCKET,
     TrackingLiveClient,
     count,
     refusal_code,
-    release_socket_thread_connections,
     send_raw,
     token_of,
 )
@@ -130,7 +130,7 @@ def users(transactional_db, django_user_model):
         django_user_model.objects.create_user("alice", password="pw"),
         django_user_model.objects.create_user("bob", password="pw"),
     )
-    release_socket_thread_connections()
+    close_socket_db_connections()
 
 
 def test_another_sessions_token_cannot_load_the_state(users):
