@@ -31,6 +31,7 @@ from live_views.socket_request import build_request, session_and_user
 from live_views.state import PageState
 from live_views.targets import LoopPath, blocks_on_the_way
 from live_views.tokens import TokenError, read_connect_token
+from live_views.unknown_events import unknown_event_message
 from live_views.topics import group_name, topics_of
 from live_views.views import LiveViewMixin, _Mount, _mounting
 
@@ -127,11 +128,8 @@ class LiveConnection:
         """Find the handler and coerce its arguments, before any user code runs."""
         spec = type(self.view).live_events.get(event.name)
         if spec is None:
-            raise FrameError(
-                "unknown_event",
-                f"No live event named {event.name!r} on {type(self.view).__name__}.",
-                event.ref,
-            )
+            message = unknown_event_message(type(self.view), event.name)
+            raise FrameError("unknown_event", message, event.ref)
         try:
             kwargs = spec.signature.bind(event.args, event.form)
         except ArgumentError as exc:

@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync
 from channels.routing import get_default_application
-from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse
@@ -31,6 +30,7 @@ from django.utils.http import urlencode
 
 from live_views import __version__
 from live_views.blocks import block_id
+from live_views.testing.communicator import WebsocketCommunicator
 from live_views.testing.dom import apply_swaps, inner_html
 
 __all__ = [
