@@ -31,8 +31,8 @@ from live_views.socket_request import build_request, session_and_user
 from live_views.state import PageState
 from live_views.targets import LoopPath, blocks_on_the_way
 from live_views.tokens import TokenError, read_connect_token
-from live_views.unknown_events import unknown_event_message
 from live_views.topics import group_name, topics_of
+from live_views.unknown_events import unknown_event_message
 from live_views.views import LiveViewMixin, _Mount, _mounting
 
 logger = logging.getLogger("live_views")

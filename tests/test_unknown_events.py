@@ -47,5 +47,5 @@ def test_the_page_receives_the_suggestion_and_nothing_runs():
         assert misspelled["code"] == "unknown_event"
         assert "Did you mean 'increment'?" in misspelled["message"]
         assert "No live event named 'not_an_event'" in undecorated["message"]
-        assert "<p id=\"count\">0</p>" in page.block("counter")
+        assert '<p id="count">0</p>' in page.block("counter")
     client.close()

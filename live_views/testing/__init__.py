@@ -216,7 +216,7 @@ class AsyncLivePage:
         else:
             # The server closed it: tell the consumer the socket is gone, as a server would.
             await self._communicator.send_input({"type": "websocket.disconnect", "code": 1000})
-            await self._communicator.wait(self.timeout)
+            await self._communicator.wait(self.timeout)  # type: ignore[no-untyped-call]
 
     async def reconnect(self, *, join: bool = True) -> None:
         """Close the socket and open a new one for the same page load, as the browser does after

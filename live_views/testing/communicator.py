@@ -17,7 +17,7 @@ def _keep_connections() -> None:
     pass
 
 
-class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
+class WebsocketCommunicator(ApplicationCommunicator):
     """One socket to an ASGI application, as channels' ``WebsocketCommunicator`` opens it."""
 
     def __init__(self, application: Any, path: str, headers: list[tuple[bytes, bytes]]) -> None:
@@ -29,17 +29,17 @@ class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
             "headers": headers,
             "subprotocols": [],
         }
-        super().__init__(application, scope)
+        super().__init__(application, scope)  # type: ignore[no-untyped-call]
 
     # As channels' own communicator: a test's database connection (and the transaction a
     # TestCase wraps it in) must survive the consumer's close_old_connections().
     async def send_input(self, message: dict[str, Any]) -> None:
         with mock.patch("channels.db.close_old_connections", _keep_connections):
-            await super().send_input(message)
+            await super().send_input(message)  # type: ignore[no-untyped-call]
 
     async def receive_output(self, timeout: float = 1) -> dict[str, Any]:
         with mock.patch("channels.db.close_old_connections", _keep_connections):
-            output: dict[str, Any] = await super().receive_output(timeout)
+            output: dict[str, Any] = await super().receive_output(timeout)  # type: ignore[no-untyped-call]
         return output
 
     async def connect(self, timeout: float = 1) -> tuple[bool, int | None]:
@@ -58,4 +58,4 @@ class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
 
     async def disconnect(self, code: int = 1000, timeout: float = 1) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
-        await self.wait(timeout)
+        await self.wait(timeout)  # type: ignore[no-untyped-call]
