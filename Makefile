@@ -17,17 +17,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev,docs]"
 	touch $(STAMP) $(DEMO_STAMP)
 
-# The demo needs the package and daphne, nothing else (no browser, linters or docs tools).
+# The demo needs the package and uvicorn, nothing else (no browser, linters or docs tools).
 $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[demo]"
 	touch $(DEMO_STAMP)
 
-# Serve sample_site/ at http://127.0.0.1:$(PORT) (SQLite, in-memory channel layer, daphne).
-# --noreload: one server process, which Ctrl-C or a `kill` of make stops (runserver's
-# autoreloader would leave its child serving the port).
+# Serve sample_site/ at http://127.0.0.1:$(PORT) (SQLite, in-memory channel layer, uvicorn).
+# One server process (no autoreloader, whose child would outlive it), which Ctrl-C or a `kill`
+# of make stops. The site serves its own static files (sample_site/urls.py).
 demo: $(DEMO_STAMP)
 	cd sample_site && ../$(BIN)/python manage.py migrate --verbosity 0
-	cd sample_site && exec ../$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+	@echo "Serving the demo at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	cd sample_site && exec ../$(BIN)/python -m uvicorn sample_site.asgi:application \
+		--host 127.0.0.1 --port $(PORT) --log-level warning
 
 # The whole suite: lint, types, then pytest on SQLite and again on PostgreSQL when it is reachable
 # (CI=true makes a missing PostgreSQL, Redis or Chromium a failure instead of a skip).

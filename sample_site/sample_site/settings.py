@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -24,7 +25,9 @@ ROOT_URLCONF = "sample_site.urls"
 ASGI_APPLICATION = "sample_site.asgi.application"
 
 INSTALLED_APPS = [
-    "daphne",  # first, so runserver serves websockets too
+    # `make demo` serves with uvicorn; with daphne installed (make test installs it), it comes
+    # first so that `manage.py runserver` serves websockets too.
+    *(["daphne"] if importlib.util.find_spec("daphne") else ["channels"]),
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

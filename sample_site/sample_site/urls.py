@@ -24,7 +24,7 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.ContactUpdateView.as_view(), name="contact_update"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # The bundled JS, also with DEBUG off. A demo shortcut: production serves static files with
-    # collectstatic and a web server or WhiteNoise.
+    # Static files, also under uvicorn and with DEBUG off. A demo shortcut: a real project uses
+    # ServeStatic/WhiteNoise or collectstatic behind its proxy (README: static files under ASGI).
     re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}),
 ]
