@@ -3,10 +3,14 @@ from __future__ import annotations
 import os
 
 from channels.routing import ProtocolTypeRouter, URLRouter
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sample_site.settings")
 django_asgi_app = get_asgi_application()  # before importing anything that touches models
+# The demo serves its own static files under uvicorn (what runserver does), asynchronously. A demo
+# shortcut: a real project uses ServeStatic/WhiteNoise or its proxy (README: static files).
+django_asgi_app = ASGIStaticFilesHandler(django_asgi_app)
 
 from live_views.routing import websocket_urlpatterns  # noqa: E402
 
