@@ -20,9 +20,9 @@ _LIVE_MARKS = ('data-lv-v="', "data-live-event=")
 _ROOT_MARK = "data-live-root"
 _SCRIPT_MARK = "live_views/live_views.min."
 STATIC_FILES_FIX = (
-    "an ASGI server (uvicorn, daphne, gunicorn) serves no static files by itself: serve them "
+    "An ASGI server (uvicorn, daphne, gunicorn) serves no static files by itself: serve them "
     "with ServeStatic or WhiteNoise, or run collectstatic and let your proxy serve STATIC_ROOT "
-    "(README: Static files)"
+    "(README: Static files under an ASGI server)"
 )
 
 
