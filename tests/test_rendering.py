@@ -11,9 +11,9 @@ from django.test import RequestFactory
 from django.urls import path
 from django.views.generic import View
 
-from live_views.blocks import BlockCollector, block_id, version_of
-from live_views.connection import changed_blocks_html
-from live_views.rendering import render_liveblocks
+from live_views.render.collector import BlockCollector, block_id, version_of
+from live_views.render.diff import changed_blocks_html
+from live_views.render.pruning import render_liveblocks
 from live_views.testing.dom import apply_swaps, inner_html
 
 # A tag library and URLs of this module, for the tests that need them.
