@@ -3,19 +3,31 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.demo-installed
+PORT ?= 8000
 
-.PHONY: demo test docs screenshots lint typecheck js js-test bench clean
+.PHONY: demo demo-css test dist docs screenshots lint typecheck js js-test bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+# Everything for development: tests, linters, docs, build tools (and so the demo's needs too).
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev,docs]"
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
 
-# Serve sample_site/ at http://127.0.0.1:8000 (SQLite, in-memory channel layer, daphne).
-demo: $(STAMP)
+# The demo needs the package and daphne, nothing else (no browser, linters or docs tools).
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[demo]"
+	touch $(DEMO_STAMP)
+
+# Serve sample_site/ at http://127.0.0.1:$(PORT) (SQLite, in-memory channel layer, daphne).
+# --noreload: one server process, which Ctrl-C or a `kill` of make stops (runserver's
+# autoreloader would leave its child serving the port).
+demo: $(DEMO_STAMP)
 	cd sample_site && ../$(BIN)/python manage.py migrate --verbosity 0
-	cd sample_site && ../$(BIN)/python manage.py runserver 127.0.0.1:8000
+	cd sample_site && exec ../$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # The whole suite: lint, types, then pytest on SQLite and again on PostgreSQL when it is reachable
 # (CI=true makes a missing PostgreSQL, Redis or Chromium a failure instead of a skip).
@@ -28,6 +40,12 @@ test: $(STAMP)
 	$(BIN)/pytest
 	LIVE_VIEWS_TEST_DB=postgres $(BIN)/pytest -m "not browser and not redis" -q
 
+# The release: an sdist and a wheel in dist/, checked by twine (CI runs it).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist . >/dev/null
+	$(BIN)/twine check --strict dist/*
+
 # The documentation site, warnings as errors (-E: re-read every page, so no warning hides in a
 # cache). Open docs/_build/html/index.html.
 docs: $(STAMP)
@@ -36,6 +54,11 @@ docs: $(STAMP)
 # Rebuild the bundled JS from static/ (needs node and npm) and run its unit tests.
 js:
 	cd static && npm ci --no-audit --no-fund && npm run build && npm test
+
+# The sample site's stylesheet framework (Pico CSS, pinned in sample_site/frontend/), copied into
+# sample_site/demo/static/demo/. The library's own bundle never includes it.
+demo-css:
+	cd sample_site/frontend && npm ci --no-audit --no-fund && npm run build
 
 # Our library beside its Django peers, one run (bench/README.md): bench/RESULTS.md and a chart.
 # QUICK=1 for a smoke run; PEERS=all for every peer server, not only each peer's fastest.
@@ -47,4 +70,4 @@ screenshots: $(STAMP)
 	$(BIN)/python sample_site/screenshots.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache static/node_modules
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache static/node_modules

@@ -6,11 +6,14 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template import loader
 from django.template.backends.django import Template as DjangoBackendTemplate
+from django.template.response import TemplateResponse
 from django.views.generic import (
     DetailView,
     ListView,
@@ -54,6 +57,13 @@ class LiveViewMixin(_Base):
         return self.live_runtime.connected
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not apps.is_installed("live_views"):
+            # Without it the template tags, the JS and the system checks are all missing, and
+            # the first symptom would be a template error far from the cause.
+            raise ImproperlyConfigured(
+                f"{type(self).__qualname__} is a live view, but 'live_views' is not in "
+                "INSTALLED_APPS: add it there (and run manage.py check)."
+            )
         mount = mounting.get()
         if mount is not None and mount.view is None:
             if mount.page is not None and mount.page is not self:
@@ -72,7 +82,13 @@ class LiveViewMixin(_Base):
             # On the socket the page is never rendered whole: keep the context for the blocks.
             self.live_runtime.context = context
             return HttpResponse(status=200)
-        return super().render_to_response(context, **response_kwargs)
+        response = super().render_to_response(context, **response_kwargs)
+        if settings.DEBUG and isinstance(response, TemplateResponse):
+            from live_views.render.debug_hints import report_missing_tags
+
+            name, request = type(self).__qualname__, self.request
+            response.add_post_render_callback(lambda r: report_missing_tags(r, name, request))
+        return response
 
     def get_live_subscriptions(self) -> list[Subscription]:
         """What this page re-renders on: ``live_subscriptions``, plus the view's own data.

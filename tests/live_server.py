@@ -120,6 +120,7 @@ class LiveServer:
             DEMO_CACHE_DIR=str(self.db_path.parent / "cache"),
             DJANGO_SETTINGS_MODULE="sample_site.settings",
             DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY="tests-live-server-only",
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)

@@ -6,6 +6,7 @@ Each test asserts what a user sees. The fixtures are in tests/browser_fixtures.p
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 import uuid
@@ -275,14 +276,15 @@ def todo_row(page, title):
     return page.locator(TODO_ROWS, has_text=title)
 
 
-def items_text(count):
-    return f"{count} item{'' if count == 1 else 's'}"
+def items_text(count, left=None):
+    remaining = r"\d+" if left is None else str(left)
+    return re.compile(rf"^{remaining} of {count} items? left to do$")
 
 
-def expect_rows_and_count(page, count):
-    """The list shows `count` todos and #lv-remaining says so."""
+def expect_rows_and_count(page, count, left=None):
+    """The list shows `count` todos and #lv-remaining says so (and that `left` are not done)."""
     expect(page.locator(TODO_ROWS)).to_have_count(count)
-    expect(page.locator("#lv-remaining")).to_have_text(items_text(count))
+    expect(page.locator("#lv-remaining")).to_have_text(items_text(count, left))
 
 
 def add_todo(page, title):
@@ -352,9 +354,10 @@ def test_toggle_and_delete_are_seen_by_the_other_tab(new_context, page_log):
     expect(checkbox(first, title)).to_be_checked()
     expect(todo_row(first, title).locator(".title")).to_have_class("title done")
     expect(todo_row(second, title).locator(".title")).to_have_class("title done")
-    # "N items" counts every todo, done or not: ticking does not change it.
-    expect_rows_and_count(first, count)
-    expect_rows_and_count(second, count)
+    # "L of N items left to do": ticking changes what is left, in both tabs.
+    left = first.locator(f"{TODO_ROWS} input[type=checkbox]:not(:checked)").count()
+    expect_rows_and_count(first, count, left)
+    expect_rows_and_count(second, count, left)
 
     # Tab 1 deletes it: the row leaves tab 2.
     first.bring_to_front()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from live_views import checks as live_checks
@@ -255,3 +256,13 @@ def test_every_check_id_is_unique():
 
 def test_every_check_id_is_namespaced():
     assert all(re.fullmatch(r"live_views\.[EW]\d{3}", check_id) for check_id in source_ids())
+
+
+def test_a_live_view_without_live_views_installed_names_the_fix(client):
+    apps_without = [app for app in settings.INSTALLED_APPS if app != "live_views"]
+    fix = "'live_views' is not in INSTALLED_APPS"
+    with (
+        override_settings(INSTALLED_APPS=apps_without),
+        pytest.raises(ImproperlyConfigured, match=fix),
+    ):
+        client.get("/counter/")

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import html
+import http.cookiejar
+import json
+import os
 import re
+import subprocess
+import sys
+import urllib.parse
 import urllib.request
 
 import pytest
 
-from tests.live_server import LiveServer
+from tests.live_server import SAMPLE_SITE, LiveServer
 
 LINK_RE = re.compile(r'<li><a href="(/[^"]*)">([^<]+)</a>: (.*?)</li>', re.DOTALL)
 
@@ -59,3 +65,64 @@ def test_the_source_is_not_sent_again_by_live_updates(server):
     # Everything outside liveblocks is rendered once, by the page load.
     block = re.search(r'<div id="lv-counter".*?</div>', body, re.DOTALL).group(0)
     assert "class CounterView" not in block
+
+
+def test_logging_out_goes_home(server):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(server.url("/login/"), timeout=10) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
+    login = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "username": "demo", "password": "demo"}
+    )
+    with opener.open(server.url("/login/"), login.encode(), timeout=10) as response:
+        body = response.read().decode()
+    assert "Log out demo" in body
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    logout = urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode()
+    with opener.open(server.url("/logout/"), logout, timeout=10) as response:
+        assert response.status == 200
+        assert response.geturl() == server.url("/")
+        assert "Log in" in response.read().decode()
+
+
+def test_the_todo_count_says_how_many_are_left(tmp_path):
+    script = (
+        "from django.test import Client\n"
+        "from demo.models import Todo\n"
+        "Todo.objects.create(title='a', done=True)\n"
+        "Todo.objects.create(title='b')\n"
+        "Todo.objects.create(title='c')\n"
+        "print(Client(HTTP_HOST='127.0.0.1').get('/todos/').content.decode())\n"
+    )
+    env = {**os.environ, "DEMO_DB": str(tmp_path / "db.sqlite3")}
+    env.pop("DJANGO_SETTINGS_MODULE")
+    for args in (["migrate", "-v", "0"], ["shell", "-c", script]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=SAMPLE_SITE, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    block = re.search(r'<span id="lv-remaining"[^>]*>(.*?)</span>', result.stdout).group(1)
+    assert block == "2 of 3 items left to do"
+
+
+def test_without_debug_the_site_refuses_the_public_secret_key():
+    env = {**os.environ, "DJANGO_DEBUG": "0"}
+    env.pop("DJANGO_SECRET_KEY", None)
+    env.pop("DJANGO_SETTINGS_MODULE")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=SAMPLE_SITE, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_vendored_stylesheet_is_the_pinned_pico():
+    pinned = json.loads((SAMPLE_SITE / "frontend" / "package.json").read_text())
+    version = pinned["dependencies"]["@picocss/pico"]
+    css = (SAMPLE_SITE / "demo" / "static" / "demo" / "pico.min.css").read_text()
+    assert f"Pico CSS ✨ v{version} " in css[:200]
+    lock = json.loads((SAMPLE_SITE / "frontend" / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/@picocss/pico"]["version"] == version

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,10 @@ from live_views.templatetags.live_views import register
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "docs" / "tutorial"
 CODE = TUTORIAL / "code"
+# Files as they are at an earlier step (steps/<page>/...), where they differ from the final code.
+STEPS = TUTORIAL / "steps"
 PAGES = sorted(TUTORIAL.glob("*.md"))
+READING_ORDER = ["index", "counter", "form", "shared-list"]
 FENCE_RE = re.compile(r"^(`{3,})(\S*)(.*?)^\1\s*$", re.M | re.S)
 OPTION_RE = re.compile(r"^:(\S+):\s*(.*)$", re.M)
 # Fences that are not code a reader copies into the project: shell sessions, and directives.
@@ -121,7 +125,9 @@ def test_every_code_block_of_the_tutorial_comes_from_the_tested_project(page):
 def test_every_included_file_and_python_object_exists():
     for page, path, options in includes():
         assert path.is_file(), f"{page.name} includes {path}, which does not exist"
-        assert CODE in path.parents, f"{page.name} includes {path}, outside the tested project"
+        assert CODE in path.parents or STEPS in path.parents, (
+            f"{page.name} includes {path}, outside the tested project"
+        )
         name = options.get("pyobject")
         if name:
             pattern = rf"^\s*(class|def) {re.escape(name)}\b"
@@ -143,3 +149,68 @@ def test_the_tutorial_shows_every_file_of_its_project():
         and "__pycache__" not in path.parts
     }
     assert project - shown == set(), "files of the tutorial's project that no page shows"
+
+
+# -- the tutorial followed in order, from a fresh project -----------------------------------------
+
+
+def project_path(included: Path) -> Path:
+    """Where an included file goes in the reader's project."""
+    if CODE in included.parents:
+        return included.relative_to(CODE)
+    return Path(*included.relative_to(STEPS).parts[1:])  # steps/<page>/<path in the project>
+
+
+def reader_actions(page: Path) -> list[tuple[str, str | Path]]:
+    """What a reader does on a page, in order: ("write", included file) or ("run", command)."""
+    actions: list[tuple[str, str | Path]] = []
+    for lang, body in fences(page):
+        if lang == "{literalinclude}":
+            target = body.partition("\n")[0].strip()
+            actions.append(("write", (TUTORIAL / target).resolve()))
+        elif lang == "console":
+            actions += [("run", line[2:]) for line in body.splitlines() if line.startswith("$ ")]
+    return actions
+
+
+def as_run_here(command: str) -> list[str] | None:
+    """The command with this interpreter; None for what this suite's environment already did
+    (the virtualenv, the installs) and for the server the reader opens in a browser."""
+    words = shlex.split(command)
+    if words[0] in {"source", "pip"} or words[:3] == ["python", "-m", "venv"]:
+        return None
+    if words[:2] == ["python", "manage.py"] and words[2] == "runserver":
+        return None
+    if words[0] == "python":
+        return [sys.executable, *words[1:]]
+    if words[0] == "django-admin":
+        return [sys.executable, "-m", "django", *words[1:]]
+    if words[0] == "pytest":
+        return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:asyncio",
+                "-W", "error", "-q", *words[1:]]  # fmt: skip
+    assert words[0] in {"rm", "mkdir", "touch"}, f"the tutorial runs {command!r}: teach this test"
+    return words
+
+
+def test_the_tutorial_works_at_every_step_when_followed_in_order(tmp_path):
+    environ = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    assert [page.stem for page in PAGES] == sorted(READING_ORDER)
+    for stem in READING_ORDER:
+        for action, what in reader_actions(TUTORIAL / f"{stem}.md"):
+            if action == "write":
+                target = tmp_path / project_path(Path(what))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(Path(what).read_text())
+                continue
+            argv = as_run_here(str(what))
+            if argv is None:
+                continue
+            result = subprocess.run(
+                argv, cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=300
+            )
+            output = result.stdout + result.stderr
+            assert result.returncode == 0, f"{stem}.md: `{what}` failed:\n{output}"
+            if argv[-1] == "check":
+                assert "no issues" in result.stdout, f"{stem}.md: `{what}`:\n{output}"
+            if "pytest" in argv:
+                assert re.search(r"^\d+ passed in ", result.stdout, re.M), output

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from live_views.connect.csp import page_nonce
 from live_views.connect.tokens import make_connect_token
 from live_views.connect.wire import SOCKET_PATH
+from live_views.render.debug_hints import script_load_check
 from live_views.version import __version__
 
 SCRIPT = "live_views/live_views.min.js"
@@ -26,15 +27,17 @@ DEV_SCRIPT = "live_views/live_views.dev.min.js"
 def script_tags(context: Any) -> SafeString:
     nonce = page_nonce(context)
     scripts = [SCRIPT, DEV_SCRIPT] if settings.DEBUG else [SCRIPT]
+    check = script_load_check(static(SCRIPT), nonce) if settings.DEBUG else ""
     if nonce:
         return SafeString(
             "".join(
                 format_html('<script src="{}" defer nonce="{}"></script>', static(s), nonce)
                 for s in scripts
             )
+            + check
         )
     return SafeString(
-        "".join(format_html('<script src="{}" defer></script>', static(s)) for s in scripts)
+        "".join(format_html('<script src="{}" defer></script>', static(s)) for s in scripts) + check
     )
 
 

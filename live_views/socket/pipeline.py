@@ -24,6 +24,7 @@ from live_views.rows import has_rows, resolve_rows
 from live_views.socket import messages, navigation, protocol
 from live_views.socket.page import LivePage, qualname
 from live_views.socket.protocol import Event, FrameError
+from live_views.socket.unknown_events import unknown_event_message
 
 logger = logging.getLogger("live_views")
 
@@ -55,11 +56,8 @@ class EventRun:
         view_class = type(page.view)
         spec = view_class.live_events.get(event.name)
         if spec is None:
-            raise FrameError(
-                "unknown_event",
-                f"No live event named {event.name!r} on {view_class.__name__}.",
-                event.ref,
-            )
+            message = unknown_event_message(view_class, event.name)
+            raise FrameError("unknown_event", message, event.ref)
         self.spec: EventSpec = spec
         try:
             self.kwargs = spec.signature.bind(event.args, event.form)

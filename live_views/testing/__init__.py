@@ -22,13 +22,13 @@ from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync
 from channels.routing import get_default_application
-from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
 
+from live_views.testing.communicator import WebsocketCommunicator
 from live_views.testing.screen import PageScreen, ScreenMirror
 from live_views.version import __version__
 
@@ -189,7 +189,7 @@ class AsyncLivePage(PageScreen):
         else:
             # The server closed it: tell the consumer the socket is gone, as a server would.
             await self._communicator.send_input({"type": "websocket.disconnect", "code": 1000})
-            await self._communicator.wait(self.timeout)
+            await self._communicator.wait(self.timeout)  # type: ignore[no-untyped-call]
 
     async def reconnect(self, *, join: bool = True) -> None:
         """Close the socket and open a new one for the same page load, as the browser does after

@@ -51,6 +51,10 @@ class TodoListView(LiveListView):
     model = Todo
     template_name = "demo/todos.html"
 
+    def get_context_data(self, **kwargs):
+        remaining = sum(not todo.done for todo in self.object_list)
+        return super().get_context_data(remaining=remaining, **kwargs)
+
     @live_event
     def add(self, title: str) -> None:
         title = title.strip()

@@ -25,7 +25,7 @@ class CounterView(LiveTemplateView):
 class TaskCreateView(LiveCreateView):
     model = Task
     form_class = TaskForm
-    success_url = reverse_lazy("task-list")
+    success_url = reverse_lazy("task-new")  # an empty form, for the next task
 
 
 class TaskListView(LiveListView):

@@ -40,3 +40,10 @@ def test_a_task_deleted_in_one_tab_leaves_the_other(live_client):
         other_tab.wait_for_update()
         assert "Call mum" not in other_tab.block("tasks")
         assert "1 open task" in other_tab.block("summary")
+
+
+def test_a_task_added_with_the_form_appears_in_the_list(live_client):
+    with live_client.live("/tasks/") as tasks, live_client.live("/tasks/new/") as form:
+        form.submit("submit", title="Water the plants", due="")
+        tasks.wait_for_update()
+        assert "Water the plants" in tasks.block("tasks")

@@ -1,0 +1,23 @@
+"""What to tell a developer whose page sent an event its view does not publish."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+
+from django.conf import settings
+
+
+def unknown_event_message(view_class: type, name: str) -> str:
+    """The refusal of event ``name``: the closest live event, and with ``DEBUG`` on, the missing
+    ``@live_event`` when the view has a method of that name."""
+    message = f"No live event named {name!r} on {view_class.__name__}."
+    events: dict[str, object] = getattr(view_class, "live_events", {})
+    # The method hint names view internals: only for the developer, never a production visitor.
+    method = getattr(view_class, name, None) if settings.DEBUG else None
+    if not name.startswith("_") and inspect.isfunction(method):
+        return f"{message} {view_class.__name__}.{name}() exists: decorate it with @live_event."
+    close = difflib.get_close_matches(name, list(events), n=1, cutoff=0.6)
+    if close:
+        return f"{message} Did you mean {close[0]!r}?"
+    return message

@@ -1,0 +1,103 @@
+"""With DEBUG on, a page that cannot go live says why: in the server log and the browser console."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import path
+
+from live_views import LiveTemplateView
+from live_views.render.debug_hints import missing_tags
+
+PAGES = {
+    "complete.html": (
+        "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
+        "{% liveblock a %}1{% endliveblock %}</body></html>"
+    ),
+    "no_connect.html": (
+        "{% load live_views %}<html><head>{% live_scripts %}</head><body>"
+        "{% liveblock a %}1{% endliveblock %}</body></html>"
+    ),
+    "no_scripts.html": (
+        "{% load live_views %}<html><head></head><body {% live_connect %}>"
+        '<button {% live_on "go" %}>go</button></body></html>'
+    ),
+    "not_live.html": "<html><body>plain</body></html>",
+}
+urlpatterns = [
+    path(f"{name.removesuffix('.html')}/", LiveTemplateView.as_view(template_name=name))
+    for name in PAGES
+]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {
+            "loaders": [("django.template.loaders.locmem.Loader", PAGES)],
+            "context_processors": ["django.template.context_processors.request"],
+        },
+    }
+]
+
+
+@pytest.fixture
+def pages():
+    with override_settings(ROOT_URLCONF=__name__, TEMPLATES=TEMPLATES, DEBUG=True):
+        yield
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page", "missing"),
+    [("no_connect", "{% live_connect %}"), ("no_scripts", "{% live_scripts %}")],
+)
+def test_a_page_missing_a_tag_says_so_in_the_log_and_the_console(
+    client, pages, caplog, page, missing
+):
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        html = client.get(f"/{page}/").content.decode()
+    assert f"/{page}/" in caplog.text
+    assert f"no {missing}" in caplog.text
+    console = html[html.rindex("<script>") :]
+    assert console.startswith("<script>console.error(")
+    assert missing in console
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["complete", "not_live"])
+def test_a_complete_or_plain_page_says_nothing(client, pages, caplog, page):
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        html = client.get(f"/{page}/").content.decode()
+    assert caplog.text == ""
+    assert "console.error" not in html.replace("if(!window.htmx)console.error", "")
+
+
+@pytest.mark.django_db
+def test_without_debug_nothing_is_added(client, pages, caplog):
+    with override_settings(DEBUG=False), caplog.at_level(logging.WARNING, logger="live_views"):
+        html = client.get("/no_connect/").content.decode()
+    assert caplog.text == ""
+    assert "console.error" not in html
+
+
+def test_missing_tags_needs_a_live_mark():
+    assert missing_tags("<body>nothing live</body>") == []
+    assert len(missing_tags('<div id="lv-a" data-lv-v="1">')) == 2
+
+
+def render_scripts(**context) -> str:
+    return Template("{% load live_views %}{% live_scripts %}").render(Context(context))
+
+
+def test_with_debug_live_scripts_checks_that_the_script_loaded():
+    with override_settings(DEBUG=True):
+        html = render_scripts(csp_nonce="n0nce")
+    assert '<script nonce="n0nce">addEventListener("DOMContentLoaded"' in html
+    assert "live_views.min.js did not load" in html
+    assert "ServeStatic or WhiteNoise" in html
+
+
+def test_without_debug_live_scripts_is_only_the_script():
+    assert "DOMContentLoaded" not in render_scripts()
