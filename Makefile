@@ -37,6 +37,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory docs
 	$(BIN)/pytest
 	LIVE_VIEWS_TEST_DB=postgres $(BIN)/pytest -m "not browser and not redis" -q

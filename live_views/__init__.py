@@ -3,9 +3,8 @@ from __future__ import annotations
 from live_views.broadcast import abroadcast, broadcast
 from live_views.events import live_event
 from live_views.forms import LiveCreateView, LiveFormMixin, LiveFormView, LiveUpdateView
+from live_views.version import __version__
 from live_views.views import LiveDetailView, LiveListView, LiveTemplateView, LiveViewMixin
-
-__version__ = "0.1.0"
 
 __all__ = [
     "LiveCreateView",

@@ -10,7 +10,7 @@ class LiveViewsConfig(AppConfig):
 
     def ready(self) -> None:
         from live_views import checks as live_checks
-        from live_views import sessions, signals
+        from live_views.pubsub import sessions, signals
 
         checks.register(live_checks.check_settings)
         checks.register(live_checks.check_wiring)

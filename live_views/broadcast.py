@@ -1,21 +1,16 @@
-"""Publish changes to every page subscribed to their topics, in any process, after commit."""
+"""``broadcast()``: re-render every page subscribed to some models, rows or topics."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
-from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS
 
-from live_views.topics import Subscription, group_name, instance_topic, model_topic, topics_of
+from live_views.pubsub.publish import publish_after_commit, send
+from live_views.pubsub.topics import Subscription, topics_of
 
 logger = logging.getLogger("live_views")
-
-MESSAGE = {"type": "live.broadcast"}
 
 
 def broadcast(*items: Subscription, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -32,14 +27,14 @@ def broadcast(*items: Subscription, using: str = DEFAULT_DB_ALIAS) -> None:
         publish_after_commit(topics, using)
         return
     # Called from async code (an async handler): no transaction to wait for; send from the loop.
-    task = loop.create_task(_send(topics))
+    task = loop.create_task(send(topics))
     _pending.add(task)
     task.add_done_callback(_sent)
 
 
 async def abroadcast(*items: Subscription) -> None:
     """``broadcast`` for async code; sends at once (async code has no open transaction)."""
-    await _send(topics_of(items))
+    await send(topics_of(items))
 
 
 _pending: set[asyncio.Task[None]] = set()  # keeps fire-and-forget sends alive until done
@@ -49,54 +44,3 @@ def _sent(task: asyncio.Task[None]) -> None:
     _pending.discard(task)
     if not task.cancelled() and task.exception() is not None:
         logger.warning("live_views: could not broadcast", exc_info=task.exception())
-
-
-PUBLISH_TIMEOUT = 1.0  # seconds a save may wait for a slow or hung layer
-
-
-def publish_after_commit(
-    topics: list[str], using: str = DEFAULT_DB_ALIAS, message: dict[str, str] = MESSAGE
-) -> None:
-    """Publish when the transaction on ``using`` commits (at once outside one)."""
-    transaction.on_commit(lambda: publish(topics, message), using=using)
-
-
-def publish(topics: Iterable[str], message: dict[str, str] = MESSAGE) -> None:
-    """Send now. A channel layer that is down is logged, never raised: the save stands."""
-    try:
-        async_to_sync(_send_bounded)(list(topics), message)
-    except Exception:
-        logger.warning(
-            "live_views: could not broadcast %s to %s", message["type"], list(topics), exc_info=True
-        )
-
-
-async def _send_bounded(topics: list[str], message: dict[str, str]) -> None:
-    await asyncio.wait_for(_send(topics, message), PUBLISH_TIMEOUT)
-
-
-async def _send(topics: list[str], message: dict[str, str] = MESSAGE) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    for topic in topics:
-        try:
-            await layer.group_send(group_name(topic), message)
-        except Exception:  # redis' ConnectionError is not the builtin one
-            # A pooled connection to a Redis that restarted fails once; a fresh one works.
-            # Sending twice is harmless: refreshes coalesce, session messages are idempotent.
-            await layer.group_send(group_name(topic), message)
-
-
-def model_change_topics(instance: models.Model) -> list[str]:
-    """The model, the row, and every row it points to by foreign key (a parent hears its
-    children change)."""
-    model = type(instance)._meta.concrete_model or type(instance)
-    topics = [model_topic(model), instance_topic(model, instance.pk)]
-    for field in model._meta.concrete_fields:
-        if field.many_to_one or field.one_to_one:
-            related_pk = getattr(instance, field.attname, None)
-            if related_pk is not None and field.related_model is not None:
-                related: Any = field.related_model
-                topics.append(instance_topic(related._meta.concrete_model, related_pk))
-    return topics

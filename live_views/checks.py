@@ -172,7 +172,7 @@ def check_wiring(**kwargs: Any) -> list[CheckMessage]:
 
 
 def _check_route(asgi_path: str) -> list[CheckMessage]:
-    from live_views.consumer import LiveConsumer
+    from live_views.socket.consumer import LiveConsumer
 
     try:
         application = import_string(asgi_path)
@@ -338,7 +338,7 @@ def _routed_live_views() -> list[type[Any]]:
 
 
 def check_messages(**kwargs: Any) -> list[CheckMessage]:
-    from live_views.messages import messages_enabled
+    from live_views.socket.messages import messages_enabled
 
     if not messages_enabled():
         return []

@@ -8,9 +8,8 @@ from django.conf import settings
 from django.urls import URLPattern
 from django.urls.resolvers import RoutePattern
 
-from live_views.consumer import LiveConsumer
-
-SOCKET_PATH = "live/ws/"
+from live_views.connect.wire import SOCKET_PATH
+from live_views.socket.consumer import LiveConsumer
 
 
 class _SocketPattern(RoutePattern):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import apps
@@ -22,8 +21,10 @@ from django.views.generic import (
 )
 
 from live_views.events import EventSpec, collect_events
-from live_views.state import PageState
-from live_views.topics import Subscription
+from live_views.pubsub.topics import Subscription
+from live_views.render.collector import block_id
+from live_views.rows import default_queryset
+from live_views.runtime import LiveRuntime, Patch, mounting, query_string
 
 if TYPE_CHECKING:
     from django.template.base import Template
@@ -33,20 +34,6 @@ else:
     _Base = object
 
 
-@dataclass
-class _Mount:
-    view: LiveViewMixin | None = None
-    # A broadcast refresh runs the URL callable again to re-check access: the page's instance.
-    page: LiveViewMixin | None = None
-    # Where the mounting page's live_state is kept between its sockets.
-    state: PageState | None = None
-
-
-# Set while a socket mounts a page: the URL's own callable runs (decorators and all), and the
-# first live view it dispatches to becomes the page's instance.
-_mounting: ContextVar[_Mount | None] = ContextVar("live_views_mounting", default=None)
-
-
 class LiveViewMixin(_Base):
     """Make a Django class-based view live. Mix in before the generic view."""
 
@@ -54,17 +41,20 @@ class LiveViewMixin(_Base):
     live_subscriptions: Sequence[Subscription] = ()
     # Attribute names that are page state: kept server-side across reconnects and restarts.
     live_state: Sequence[str] = ()
-    _live_context: dict[str, Any] | None = None
-    _live_socket = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.live_events = collect_events(cls)
 
+    @cached_property
+    def live_runtime(self) -> LiveRuntime:
+        """The library's state for this instance (live_views.runtime)."""
+        return LiveRuntime()
+
     @property
     def live_connected(self) -> bool:
         """True when this instance serves a socket rather than an HTTP request."""
-        return self._live_socket
+        return self.live_runtime.connected
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not apps.is_installed("live_views"):
@@ -74,7 +64,7 @@ class LiveViewMixin(_Base):
                 f"{type(self).__qualname__} is a live view, but 'live_views' is not in "
                 "INSTALLED_APPS: add it there (and run manage.py check)."
             )
-        mount = _mounting.get()
+        mount = mounting.get()
         if mount is not None and mount.view is None:
             if mount.page is not None and mount.page is not self:
                 # The checks above ran on this throwaway instance; the page's own instance
@@ -82,19 +72,19 @@ class LiveViewMixin(_Base):
                 mount.view = mount.page
                 return super(LiveViewMixin, mount.page).dispatch(request, *args, **kwargs)
             mount.view = self
-            self._live_socket = True
+            self.live_runtime.connected = True
             if mount.state is not None:
                 mount.state.restore(self)  # after setup() and the access checks, before get()
         return super().dispatch(request, *args, **kwargs)
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
-        if self._live_socket:
+        if self.live_runtime.connected:
             # On the socket the page is never rendered whole: keep the context for the blocks.
-            self._live_context = context
+            self.live_runtime.context = context
             return HttpResponse(status=200)
         response = super().render_to_response(context, **response_kwargs)
         if settings.DEBUG and isinstance(response, TemplateResponse):
-            from live_views.debug_hints import report_missing_tags
+            from live_views.render.debug_hints import report_missing_tags
 
             name, request = type(self).__qualname__, self.request
             response.add_post_render_callback(lambda r: report_missing_tags(r, name, request))
@@ -126,24 +116,25 @@ class LiveViewMixin(_Base):
         access checks, as for a GET of the new URL), and the browser's address bar shows it
         without a page load; Back comes back to the query before. ``replace=True`` replaces
         the current history entry instead of adding one."""
-        from live_views.navigation import request_patch
-
-        request_patch(self, query, replace=replace)
+        if not self.live_connected:
+            raise RuntimeError(
+                f"{type(self).__qualname__}.live_patch() was called while serving an HTTP "
+                "request; it changes the URL of a live page from an event handler. Over HTTP, "
+                "return redirect(url) instead."
+            )
+        # A second call in one handler wins; a handler that raises patches nothing.
+        self.live_runtime.patch = Patch(query_string(query), replace)
 
     def live_target(self, name: str, key: object | None = None) -> None:
         """Say that this event changed only the liveblock ``name`` (with ``key``); call once
         per block. The render after the event then runs only the loop iterations that lead to
         the named blocks, so a one-row change costs the same in a list of 10 or 10,000 rows.
         Anything else the event changed is not shown until a later full render."""
-        from live_views.blocks import block_id
-
-        targets = self.__dict__.get("_live_targets", frozenset())
-        self.__dict__["_live_targets"] = targets | {block_id(name, key)}
+        runtime = self.live_runtime
+        runtime.targets = (runtime.targets or frozenset()) | {block_id(name, key)}
 
     def get_live_queryset(self, model: type[models.Model]) -> models.QuerySet[Any]:
         """The rows a model-typed event argument may name: by default ``get_queryset()``."""
-        from live_views.rows import default_queryset
-
         return default_queryset(self, model)
 
     def get_live_template(self) -> Template:
@@ -160,7 +151,7 @@ class LiveViewMixin(_Base):
 
     def refresh_live_context(self) -> HttpResponseBase:
         """Run the view's ``get()`` again, as for a page load, to rebuild its context."""
-        self._live_context = None
+        self.live_runtime.context = None
         return self.get(self.request, *self.args, **self.kwargs)
 
 

@@ -15,7 +15,7 @@ const withoutSourceMap = (code) => code.replace(/^\/\/# sourceMappingURL=.*$\n?/
 const vendored = (path) => withoutSourceMap(readFileSync(here(`node_modules/htmx.org/dist/${path}`), "utf8"));
 
 // The package version the bundle is built for: the client reports it and warns on a mismatch.
-const packageVersion = readFileSync(here("../live_views/__init__.py"), "utf8").match(
+const packageVersion = readFileSync(here("../live_views/version.py"), "utf8").match(
   /^__version__ = "([^"]+)"$/m,
 )[1];
 

@@ -9,8 +9,8 @@ from unittest import mock
 
 from django.test import RequestFactory
 
+from live_views.connect.tokens import make_connect_token
 from live_views.testing import LiveClient, LivePage
-from live_views.tokens import make_connect_token
 
 SOCKET = "/live/ws/"
 BROWSER_HEADERS = [(b"host", b"testserver"), (b"origin", b"http://testserver")]

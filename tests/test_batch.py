@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from live_views.batch import Batcher
+from live_views.socket.batch import Batcher
 
 
 async def test_refreshes_queued_together_run_in_one_hop_in_order():

@@ -28,12 +28,12 @@ from django.db import transaction
 from django.test import AsyncClient, RequestFactory, override_settings
 
 from live_views import LiveListView, __version__, abroadcast, broadcast
+from live_views.pubsub.topics import group_name, topic_of, topics_of
 from live_views.testing import (
     AsyncLiveClient,
     AsyncLivePage,
     LiveClient,
 )
-from live_views.topics import group_name, topic_of, topics_of
 from tests.todoapp import views as todo_views
 from tests.todoapp.broadcast_views import MixedSubscriptionsView
 from tests.todoapp.models import Board, Note, Tag, Task
@@ -377,8 +377,8 @@ async def test_broadcast_from_an_async_event_reaches_pages(tabs, news):
 
 @pytest.fixture
 def published(transactional_db: None) -> Iterator[mock.Mock]:
-    # Signals and broadcast() both publish through live_views.broadcast.publish.
-    with mock.patch("live_views.broadcast.publish") as automatic:
+    # Signals and broadcast() both publish through live_views.pubsub.publish.publish.
+    with mock.patch("live_views.pubsub.publish.publish") as automatic:
         yield automatic
 
 

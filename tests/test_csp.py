@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import RequestFactory, override_settings
 
-from live_views.csp import page_nonce
+from live_views.connect.csp import page_nonce
 from tests.live_helpers import TrackingLiveClient, token_of
 
 CSP_MIDDLEWARE = [*settings.MIDDLEWARE, "tests.testapp.navigation_views.NonceMiddleware"]

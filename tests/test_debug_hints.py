@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import path
 
 from live_views import LiveTemplateView
-from live_views.debug_hints import missing_tags
+from live_views.render.debug_hints import missing_tags
 
 PAGES = {
     "complete.html": (

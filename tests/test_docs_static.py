@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import AsyncClient, override_settings
 
-from live_views.markup import SCRIPT
+from live_views.render.markup import SCRIPT
 from tests.test_docs import EXAMPLES
 
 SCRIPT_URL = f"/static/{SCRIPT}"

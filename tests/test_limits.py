@@ -11,8 +11,8 @@ from unittest import mock
 import pytest
 from channels.routing import get_default_application
 
-from live_views import connection, limits
 from live_views.checks import check_settings
+from live_views.socket import limits, mount
 from live_views.testing import LiveRefused
 from tests.live_helpers import (
     SOCKET,
@@ -225,9 +225,7 @@ def test_sockets_over_the_cap_are_closed_4429_before_mounting(clients, settings)
     first, second = client.live("/counter/"), client.live("/counter/")
 
     with (
-        mock.patch.object(
-            connection, "_dispatch_mount", wraps=connection._dispatch_mount
-        ) as dispatch,
+        mock.patch.object(mount, "dispatch_mount", wraps=mount.dispatch_mount) as dispatch,
         pytest.raises(LiveRefused) as refused,
     ):
         client.live("/counter/")
@@ -256,7 +254,7 @@ def test_refused_and_failed_mounts_take_no_place(clients, settings):
     client = clients(application=from_address("203.0.113.7"))
     for _ in range(3):
         assert refusal_code(client, f"{SOCKET}?t={mint_token('/guarded/', 'key=shut')}") == 4403
-    with mock.patch.object(connection, "_dispatch_mount", side_effect=RuntimeError("boom")):
+    with mock.patch.object(mount, "dispatch_mount", side_effect=RuntimeError("boom")):
         for _ in range(3):
             with pytest.raises(LiveRefused) as refused:
                 client.live("/counter/")

@@ -20,9 +20,9 @@ from django.urls import get_script_prefix, set_script_prefix
 from django.views.generic import TemplateView
 
 from live_views import LiveTemplateView, __version__
-from live_views.markup import connect_attributes, event_attributes, script_tags
-from live_views.rendering import render_liveblocks
-from live_views.tokens import read_connect_token
+from live_views.connect.tokens import read_connect_token
+from live_views.render.markup import connect_attributes, event_attributes, script_tags
+from live_views.render.pruning import render_liveblocks
 
 SCRIPT_URL = "/static/live_views/live_views.min.js"
 

@@ -13,8 +13,8 @@ import pytest
 from django.http import QueryDict
 from django.test import RequestFactory, override_settings
 
-from live_views.navigation import query_string
-from live_views.protocol import MAX_QUERY
+from live_views.runtime import query_string
+from live_views.socket.protocol import MAX_QUERY
 from tests.live_helpers import TrackingLiveClient, send_raw
 from tests.testapp.navigation_views import CatalogView
 

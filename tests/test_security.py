@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from django.core import signing
 
+from live_views.connect.tokens import TOKEN_VERSION, session_binding
 from live_views.testing import LiveClient, LiveRefused
-from live_views.tokens import TOKEN_VERSION, session_binding
 from tests.live_helpers import (
     BROWSER_HEADERS,
     SOCKET,

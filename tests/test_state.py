@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from live_views.state import PageState, PageStateError
+from live_views.socket.state import PageState, PageStateError
 from live_views.testing import close_socket_db_connections
 from tests.live_helpers import (
     SOCKET,
@@ -303,7 +303,7 @@ def test_only_declared_names_are_restored_and_only_onto_the_same_view():
     other = restored(CounterView)
     assert "count" not in other.__dict__
     caches["default"].set(
-        "live_views.state:the-page",
+        "live_views.socket.state:the-page",
         json.dumps(
             {
                 "view": "tests.testapp.state_views.StatefulCounterView",

@@ -12,7 +12,7 @@ from django.core import signing
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from live_views.tokens import (
+from live_views.connect.tokens import (
     TOKEN_VERSION,
     ConnectTarget,
     SessionEnded,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from live_views.socket.unknown_events import unknown_event_message
 from live_views.testing import LiveClient
-from live_views.unknown_events import unknown_event_message
 from tests.testapp.views import CounterView
 
 

@@ -1,4 +1,4 @@
-"""``{% load live_views %}``: thin tag wrappers over the functions in ``live_views.markup``."""
+"""``{% load live_views %}``: thin tags over the functions of ``live_views.render.markup``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.utils.safestring import SafeString
 
-from live_views.blocks import TAG_RE, VOID_TAGS, LiveBlockNode
-from live_views.csp import page_nonce
+from live_views.connect.csp import page_nonce
 from live_views.events import EVENT_NAME_RE
-from live_views.markup import connect_attributes, event_attributes, form_attributes, script_tags
+from live_views.render.blocks import TAG_RE, VOID_TAGS, LiveBlockNode
+from live_views.render.markup import (
+    connect_attributes,
+    event_attributes,
+    form_attributes,
+    script_tags,
+)
 
 register = template.Library()
 

@@ -28,10 +28,9 @@ from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
 
-from live_views import __version__
-from live_views.blocks import block_id
 from live_views.testing.communicator import WebsocketCommunicator
-from live_views.testing.dom import apply_swaps, inner_html
+from live_views.testing.screen import PageScreen, ScreenMirror
+from live_views.version import __version__
 
 __all__ = [
     "AsyncLiveClient",
@@ -87,7 +86,7 @@ def _socket_url(page_html: str, path: str) -> str:
     return html_lib.unescape(match.group(1))
 
 
-class AsyncLivePage:
+class AsyncLivePage(PageScreen):
     """One open live page. Every method is a coroutine; see ``LivePage`` for the sync twin."""
 
     def __init__(
@@ -97,28 +96,11 @@ class AsyncLivePage:
         timeout: float,
         reopen: Callable[[], Awaitable[WebsocketCommunicator]] | None = None,
     ) -> None:
+        super().__init__(html)
         self._communicator = communicator
         self._reopen = reopen
         self._refs = itertools.count(1)
         self.timeout = timeout
-        self.html = html
-        self.frames: list[dict[str, Any]] = []
-        self.errors: list[dict[str, Any]] = []
-        self.redirect_url: str | None = None
-        self.close_code: int | None = None
-        # The page's history entries, as the browser's address bar would show them: the page
-        # load, then every live_patch() (a replace overwrites the current entry).
-        self.history: list[str] = []
-        self._at = 0
-
-    @property
-    def url(self) -> str | None:
-        """The URL the browser would show now (``None`` for a socket opened by hand)."""
-        return self.history[self._at] if self.history else None
-
-    def block(self, name: str, key: object | None = None) -> str:
-        """The current inner HTML of ``{% liveblock name key=... %}``."""
-        return inner_html(self.html, block_id(name, key))
 
     async def join(self) -> dict[str, Any]:
         join: dict[str, Any] = {
@@ -143,40 +125,31 @@ class AsyncLivePage:
 
     async def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         """Send ``event`` with ``args`` (as ``{% live_on %}`` would) and wait for its reply."""
-        return await self._event(event, args, {})
+        return await self._ask({"event": event, "args": args, "form": {}})
 
     async def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
         """Send ``event`` with ``form`` as a form's values (as a submit or change would)."""
-        return await self._event(event, {}, form)
+        return await self._ask({"event": event, "args": {}, "form": form})
 
     async def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
         """A live form's ``field`` was typed in or left, with ``form`` as its values."""
-        return await self._event("validate", {"field": field}, form)
+        return await self._ask({"event": "validate", "args": {"field": field}, "form": form})
 
     async def back(self) -> dict[str, Any]:
         """Go back one history entry (the browser's Back button) and wait for the reply."""
-        if self._at == 0:
-            raise AssertionError(f"no history entry before {self.url!r}")
-        return await self._traverse(-1)
+        return await self._ask({"params": _search(self.step_history(-1))}, until_reload=True)
 
     async def forward(self) -> dict[str, Any]:
         """Go forward one history entry and wait for the reply."""
-        if self._at + 1 >= len(self.history):
-            raise AssertionError(f"no history entry after {self.url!r}")
-        return await self._traverse(1)
+        return await self._ask({"params": _search(self.step_history(1))}, until_reload=True)
 
-    async def _traverse(self, step: int) -> dict[str, Any]:
-        self._at += step
-        ref = next(self._refs)
-        await self.send_frame({"params": _search(self.history[self._at]), "ref": ref})
-        return await self._until(lambda frame: frame.get("ref") == ref or "reload" in frame)
-
-    async def _event(
-        self, event: str, args: dict[str, Any], form: dict[str, Any]
-    ) -> dict[str, Any]:
-        ref = next(self._refs)
-        await self.send_frame({"event": event, "args": args, "form": form, "ref": ref})
-        return await self._until(lambda frame: frame.get("ref") == ref)
+    async def _ask(self, frame: dict[str, Any], *, until_reload: bool = False) -> dict[str, Any]:
+        """Send ``frame`` with a fresh ref and wait for its reply (or a reload)."""
+        ref = frame["ref"] = next(self._refs)
+        await self.send_frame(frame)
+        return await self._until(
+            lambda reply: reply.get("ref") == ref or (until_reload and "reload" in reply)
+        )
 
     async def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
         """Send a raw frame (a dict is JSON-encoded): for tests of what a hostile client sends."""
@@ -202,7 +175,7 @@ class AsyncLivePage:
             self.close_code = output.get("code", 1000)
             return None
         frame: dict[str, Any] = json.loads(output["text"])
-        self._apply(frame)
+        self.apply(frame)
         return frame
 
     async def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
@@ -236,23 +209,6 @@ class AsyncLivePage:
                 raise LiveRefused(self.close_code or 1000)
             if done(frame):
                 return frame
-
-    def _apply(self, frame: dict[str, Any]) -> None:
-        self.frames.append(frame)
-        if "content" in frame:
-            self.html = apply_swaps(self.html, frame["content"])
-        if "error" in frame:
-            self.errors.append(frame["error"])
-        if "redirect" in frame:
-            self.redirect_url = frame["redirect"]
-        if isinstance(frame.get("patch"), dict) and self.history:
-            url = self.history[self._at].partition("?")[0] + frame["patch"]["search"]
-            if frame["patch"].get("replace"):
-                self.history[self._at] = url
-            else:
-                del self.history[self._at + 1 :]
-                self.history.append(url)
-                self._at += 1
 
 
 class AsyncLiveClient:
@@ -325,43 +281,14 @@ class _Loop:
         self.loop.close()
 
 
-class LivePage:
+class LivePage(ScreenMirror):
     """One open live page, for sync tests. Use it as a context manager, or call ``close()``."""
+
+    _page: AsyncLivePage
 
     def __init__(self, page: AsyncLivePage, loop: _Loop) -> None:
         self._page = page
         self._loop = loop
-
-    @property
-    def html(self) -> str:
-        return self._page.html
-
-    @property
-    def errors(self) -> list[dict[str, Any]]:
-        return self._page.errors
-
-    @property
-    def frames(self) -> list[dict[str, Any]]:
-        return self._page.frames
-
-    @property
-    def redirect_url(self) -> str | None:
-        return self._page.redirect_url
-
-    @property
-    def close_code(self) -> int | None:
-        return self._page.close_code
-
-    @property
-    def url(self) -> str | None:
-        return self._page.url
-
-    @property
-    def history(self) -> list[str]:
-        return self._page.history
-
-    def block(self, name: str, key: object | None = None) -> str:
-        return self._page.block(name, key)
 
     def back(self) -> dict[str, Any]:
         return self._loop.run(self._page.back())

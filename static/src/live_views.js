@@ -1,6 +1,7 @@
 // Glue between htmx 4's hx-ws extension and the live_views server (docs/protocol.md).
 // hx-ws owns the socket, reconnects and swaps `content`; this file only speaks our frames.
 import {
+  FRAME,
   closeKind,
   eventFrame,
   joinFrame,
@@ -111,7 +112,7 @@ document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   if (frame.action === "redirect") location.assign(frame.url);
   else if (frame.action === "reload") reloadOnce();
   else if (frame.action === "update") {
-    const blocks = swappedIds(JSON.parse(data).content);
+    const blocks = swappedIds(JSON.parse(data)[FRAME.CONTENT]);
     syncChoices(blocks);
     if (frame.patch) applyPatch(frame.patch);
     emit(root, "live:update", { ref: frame.ref, blocks });

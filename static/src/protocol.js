@@ -2,18 +2,44 @@
 
 export const RELOAD_GUARD_MS = 10_000;
 
+// The protocol's names and numbers. live_views/connect/wire.py is the source; a Python test
+// (tests/test_wire.py) fails when these disagree with it.
+export const CLOSE = Object.freeze({
+  BAD_REQUEST: 4400,
+  LOGIN_REQUIRED: 4401,
+  FORBIDDEN: 4403,
+  NOT_FOUND: 4404,
+  TOKEN_EXPIRED: 4410,
+  TOO_BIG: 4413,
+  TOO_MANY: 4429,
+  SERVER_ERROR: 1011,
+});
+
+export const FRAME = Object.freeze({
+  JOIN: "join",
+  PARAMS: "params",
+  EVENT: "event",
+  REF: "ref",
+  JOINED: "joined",
+  CONTENT: "content",
+  REDIRECT: "redirect",
+  RELOAD: "reload",
+  PATCH: "patch",
+  ERROR: "error",
+});
+
 // `blocks` maps each liveblock id to its data-lv-v hash. `search` is location.search (after a
 // live_patch it differs from the query the page was loaded with); `nonce` the root's CSP nonce.
 export function joinFrame(blocks, version, { search, nonce } = {}) {
   const join = { version, blocks };
   if (search) join.search = search;
   if (nonce) join.nonce = nonce;
-  return JSON.stringify({ join });
+  return JSON.stringify({ [FRAME.JOIN]: join });
 }
 
 // The browser went back or forward to `search` (location.search) of this page.
 export function paramsFrame(search, ref) {
-  return JSON.stringify({ params: search, ref });
+  return JSON.stringify({ [FRAME.PARAMS]: search, [FRAME.REF]: ref });
 }
 
 // `dataset` is the sending element's dataset; `form` is the values hx-ws collected.
@@ -22,7 +48,7 @@ export function eventFrame(dataset, form, ref) {
   if (!isObject(args)) {
     throw new TypeError(`data-live-args must be a JSON object, got ${dataset.liveArgs}`);
   }
-  return JSON.stringify({ event: dataset.liveEvent, args, form, ref });
+  return JSON.stringify({ [FRAME.EVENT]: dataset.liveEvent, args, form, [FRAME.REF]: ref });
 }
 
 // One action per frame: redirect, reload, error, update (content was swapped), ack, or invalid.
@@ -35,15 +61,16 @@ export function readFrame(data) {
     return { action: "invalid" };
   }
   if (!isObject(frame)) return { action: "invalid" };
-  const { ref } = frame;
-  if ("redirect" in frame) {
+  const ref = frame[FRAME.REF];
+  if (FRAME.REDIRECT in frame) {
     // Same schemes as Django's HttpResponseRedirect allows for the web: never javascript: or data:.
-    return isWebUrl(frame.redirect) ? { action: "redirect", url: frame.redirect } : { action: "invalid" };
+    const url = frame[FRAME.REDIRECT];
+    return isWebUrl(url) ? { action: "redirect", url } : { action: "invalid" };
   }
-  if (frame.reload === true) return { action: "reload" };
-  if (isObject(frame.error)) return { action: "error", error: frame.error, ref };
-  const read = { action: frame.content === undefined ? "ack" : "update", ref };
-  const patch = patchOf(frame.patch);
+  if (frame[FRAME.RELOAD] === true) return { action: "reload" };
+  if (isObject(frame[FRAME.ERROR])) return { action: "error", error: frame[FRAME.ERROR], ref };
+  const read = { action: frame[FRAME.CONTENT] === undefined ? "ack" : "update", ref };
+  const patch = patchOf(frame[FRAME.PATCH]);
   return patch ? { ...read, patch } : read;
 }
 
@@ -57,7 +84,7 @@ function patchOf(patch) {
 
 // The server refuses with 4xxx; 4401 and 4410 are cured by a fresh page, the rest are not.
 export function closeKind(code) {
-  if (code === 4401 || code === 4410) return "reload";
+  if (code === CLOSE.LOGIN_REQUIRED || code === CLOSE.TOKEN_EXPIRED) return "reload";
   if (code >= 4000 && code <= 4999) return "refused";
   return "disconnected";
 }

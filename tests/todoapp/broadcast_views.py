@@ -26,7 +26,7 @@ from live_views import (
     broadcast,
     live_event,
 )
-from live_views.topics import Subscription
+from live_views.pubsub.topics import Subscription
 from tests.todoapp import views
 from tests.todoapp.models import Board, Note, Tag, Task
 

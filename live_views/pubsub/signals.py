@@ -8,9 +8,9 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from live_views.broadcast import model_change_topics, publish_after_commit
 from live_views.conf import conf
-from live_views.topics import instance_topic, model_topic
+from live_views.pubsub.publish import model_change_topics, publish_after_commit
+from live_views.pubsub.topics import instance_topic, model_topic
 
 # Written on every request or by Django itself: broadcasting them would only cost.
 NEVER_BROADCAST = frozenset(

@@ -19,18 +19,7 @@ from django.template import Context
 from django.template.defaulttags import ForNode
 from django.utils.safestring import SafeString, mark_safe
 
-LoopPath = tuple[int, ...]
-
-
-def loop_path(context: Context) -> LoopPath:
-    """The iteration index of every ``{% for %}`` around the current node, outermost first."""
-    path: list[int] = []
-    loop = context.get("forloop")
-    while loop:
-        path.append(loop["counter0"])
-        loop = loop.get("parentloop")
-    path.reverse()
-    return tuple(path)
+from live_views.render.collector import LoopPath, get_collector, loop_path
 
 
 def blocks_on_the_way(targets: Iterable[str], parents: dict[str, str | None]) -> frozenset[str]:
@@ -64,8 +53,6 @@ class TargetedForNode(ForNode):
     """A pruned ``{% for %}``: runs every iteration, or in a targeted render only the wanted."""
 
     def render(self, context: Context) -> SafeString:
-        from live_views.blocks import get_collector
-
         collector = get_collector(context)
         if collector.targets is None or collector.stack:
             return SafeString(super().render(context))

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from live_views import broadcast
-from live_views.broadcast import publish
+from live_views.pubsub.publish import publish
 from live_views.testing import LivePage
 from tests.live_helpers import (
     TrackingLiveClient,
@@ -160,8 +160,8 @@ def test_a_deactivated_user_is_disconnected(clients, users):
 def test_saving_a_user_without_new_credentials_disconnects_no_one(clients, users):
     alice, _ = users
     page = clients(alice).live("/private/")
-    # Session messages leave through the one publish path (live_views.broadcast.publish).
-    with mock.patch("live_views.broadcast.publish", wraps=publish) as notify:
+    # Session messages leave through the one publish path (live_views.pubsub.publish.publish).
+    with mock.patch("live_views.pubsub.publish.publish", wraps=publish) as notify:
         alice.first_name = "Alice"
         alice.save()
         clients(alice)  # another login: Django saves last_login
@@ -174,8 +174,8 @@ def test_saving_a_user_without_new_credentials_disconnects_no_one(clients, users
 def test_a_rolled_back_password_change_disconnects_no_one(clients, users):
     alice, _ = users
     page = clients(alice).live("/private/")
-    # Session messages leave through the one publish path (live_views.broadcast.publish).
-    with mock.patch("live_views.broadcast.publish", wraps=publish) as notify:
+    # Session messages leave through the one publish path (live_views.pubsub.publish.publish).
+    with mock.patch("live_views.pubsub.publish.publish", wraps=publish) as notify:
         change_password_then_fail(alice)
     assert notify.call_count == 0
     assert_count_continues(page, 0)

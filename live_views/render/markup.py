@@ -13,10 +13,11 @@ from django.urls import get_script_prefix
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from live_views.csp import page_nonce
-from live_views.debug_hints import script_load_check
-from live_views.routing import SOCKET_PATH
-from live_views.tokens import make_connect_token
+from live_views.connect.csp import page_nonce
+from live_views.connect.tokens import make_connect_token
+from live_views.connect.wire import SOCKET_PATH
+from live_views.render.debug_hints import script_load_check
+from live_views.version import __version__
 
 SCRIPT = "live_views/live_views.min.js"
 # Development tools (the latency simulator): loaded only with DEBUG on, never shipped to users.
@@ -41,17 +42,15 @@ def script_tags(context: Any) -> SafeString:
 
 
 def connect_attributes(view: Any, nonce: str | None = None) -> SafeString:
-    from live_views import __version__
-    from live_views.views import LiveViewMixin
-
-    if not isinstance(view, LiveViewMixin):
+    # Duck-typed: render/ does not import the views (every live view has a live_runtime).
+    if getattr(type(view), "live_runtime", None) is None:
         raise ImproperlyConfigured(
             "{% live_connect %} must be rendered by a live view: the template's `view` is "
             f"{type(view).__name__}, not a subclass of live_views.LiveViewMixin."
         )
     nonce = nonce or page_nonce({"request": view.request})
     url = f"{get_script_prefix()}{SOCKET_PATH}?t={make_connect_token(view.request, nonce=nonce)}"
-    # The nonce goes in the root's own nonce attribute, which browsers hide (live_views.csp).
+    # The nonce goes in the root's own nonce attribute, which browsers hide (connect/csp.py).
     return format_html(
         'hx-ws:connect="{}" data-live-root data-live-version="{}" data-live-state="connecting"{}',
         url,

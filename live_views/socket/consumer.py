@@ -1,5 +1,6 @@
-"""The one websocket consumer every live page connects to. It owns the socket; the page's logic
-lives in ``LiveConnection``, run in a worker thread one hop per message."""
+"""The one websocket consumer every live page connects to. It owns the socket and the page's turn;
+the page's logic lives in ``LivePage`` and the event pipeline, run in a worker thread one hop per
+message."""
 
 from __future__ import annotations
 
@@ -12,22 +13,27 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from live_views import protocol
-from live_views.batch import run_refresh
 from live_views.conf import conf
-from live_views.connection import LiveConnection, Refused
-from live_views.limits import EventBucket
-from live_views.origins import origin_allowed
-from live_views.protocol import Event, FrameError, Join, Params
-from live_views.rows import has_rows
+from live_views.connect import wire
+from live_views.socket import protocol
+from live_views.socket.limits import EventBucket
+from live_views.socket.mount import Refused
+from live_views.socket.origins import origin_allowed
+from live_views.socket.page import LivePage
+from live_views.socket.pipeline import run_event
+from live_views.socket.protocol import Event, FrameError, Join, Params
+from live_views.socket.refresh import CoalescedRefreshMixin
+from live_views.socket.subscription import JOIN_GROUPS_TIMEOUT, LayerSubscriptionMixin
 
 logger = logging.getLogger("live_views")
 
-JOIN_GROUPS_TIMEOUT = 1.0
 
-
-class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
-    page: LiveConnection | None = None
+class LiveConsumer(
+    LayerSubscriptionMixin,
+    CoalescedRefreshMixin,
+    AsyncWebsocketConsumer,  # type: ignore[misc]
+):
+    page: LivePage | None = None
     joined = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -41,75 +47,32 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.events = EventBucket()
         self.closing = False  # closed by the server; frames that still arrive are ignored
 
-    # -- channel layer ---------------------------------------------------------------------------
-    # channels' consumer assigns ``channel_receive`` and then awaits it forever; a layer that
-    # fails (Redis down) would end the consumer and with it the page's own events. Wrap it:
-    # wait and retry, then rejoin the groups a restarted Redis forgot and catch up once.
-
-    @property
-    def channel_receive(self) -> Any:
-        return self._receive_from_layer
-
-    @channel_receive.setter
-    def channel_receive(self, receive: Any) -> None:
-        self._layer_receive = receive
-
-    async def _receive_from_layer(self) -> dict[str, Any]:
-        delay = 0.5
-        while True:
-            try:
-                if self.layer_down:
-                    await self._join_groups()
-                    self.layer_down = False
-                    logger.info("live_views: the channel layer is back; catching up")
-                    self._schedule_refresh()
-                message: dict[str, Any] = await self._layer_receive()
-                return message
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                task = asyncio.current_task()
-                if self.gone or (task is not None and task.cancelling()):
-                    # The socket is gone (some layers turn our cancellation into their own
-                    # error): stop, or the consumer would outlive its page and stall shutdown.
-                    raise asyncio.CancelledError from exc
-                if not self.layer_down:
-                    logger.warning("live_views: channel layer unavailable (%s); retrying", exc)
-                self.layer_down = True
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-
-    async def _join_groups(self) -> None:
-        if self.page is not None and self.channel_layer is not None:
-            for group in self.page.groups:
-                await self.channel_layer.group_add(group, self.channel_name)
-
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
         # browser as 1006, which htmx would retry forever.
         await self.accept()
         if not origin_allowed(self.scope):
             logger.warning("live_views: refused a socket from origin %r", _origin(self.scope))
-            await self.close(code=protocol.CLOSE_FORBIDDEN)
+            await self.close(code=wire.CLOSE_FORBIDDEN)
             return
         token = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("t", [""])[0]
         if not token:
-            await self.close(code=protocol.CLOSE_BAD_REQUEST)
+            await self.close(code=wire.CLOSE_BAD_REQUEST)
             return
         try:
-            page = await database_sync_to_async(LiveConnection.mount)(self.scope, token)
+            page = await database_sync_to_async(LivePage.open)(self.scope, token)
         except Refused as exc:
             logger.info("live_views: refused a socket (%s): %s", exc.code, exc)
             await self.close(code=exc.code)
             return
         except Exception:
             logger.exception("live_views: mounting a live view failed")
-            await self.close(code=protocol.CLOSE_SERVER_ERROR)
+            await self.close(code=wire.CLOSE_SERVER_ERROR)
             return
         self.page = page
         try:
             # Bounded: a hung layer must not delay the page's join; the receive loop retries.
-            await asyncio.wait_for(self._join_groups(), JOIN_GROUPS_TIMEOUT)
+            await asyncio.wait_for(self.join_groups(), JOIN_GROUPS_TIMEOUT)
         except Exception as exc:
             # The page still works for its own events; broadcasts resume with the layer.
             logger.warning("live_views: could not subscribe a page (%s); will retry", exc)
@@ -122,12 +85,8 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             self.refreshing.cancel()
         if page is not None and page.slot is not None:
             page.slot.release()
-        if page is not None and page.groups and self.channel_layer is not None:
-            try:
-                for group in page.groups:
-                    await self.channel_layer.group_discard(group, self.channel_name)
-            except Exception:
-                logger.debug("live_views: could not unsubscribe a closed page", exc_info=True)
+        if page is not None:
+            await self.leave_groups(page.groups)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # channels' dispatch hops to a worker thread before every message to close stale
@@ -142,11 +101,11 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def live_broadcast(self, message: dict[str, Any]) -> None:
         """A subscribed topic changed. Bursts coalesce: however many messages arrive while a
         refresh waits or runs, one more refresh follows, and it reads the latest data."""
-        self._schedule_refresh()
+        self.schedule_refresh()
 
     async def live_session_ended(self, message: dict[str, Any]) -> None:
         """The page's session was logged out."""
-        await self._end(protocol.CLOSE_LOGIN_REQUIRED, "the session was logged out")
+        await self._end(wire.CLOSE_LOGIN_REQUIRED, "the session was logged out")
 
     async def live_session_check(self, message: dict[str, Any]) -> None:
         """The page's user changed password or was deactivated: does the session still hold?"""
@@ -155,7 +114,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             async with self.turn:
                 await self._confirm_session(page)
 
-    async def _confirm_session(self, page: LiveConnection) -> bool:
+    async def _confirm_session(self, page: LivePage) -> bool:
         try:
             await database_sync_to_async(page.confirm_session)()
         except Refused as exc:
@@ -171,29 +130,6 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             logger.info("live_views: closed a socket (%s): %s", code, reason)
             await self.close(code=code)
 
-    def _schedule_refresh(self) -> None:
-        self.stale = True
-        if self.page is not None and self.joined and self.refreshing is None:
-            self.refreshing = asyncio.create_task(self._refresh())
-
-    async def _refresh(self) -> None:
-        try:
-            while self.stale and self.page is not None and not self.closing:
-                async with self.turn:
-                    self.stale = False
-                    page = self.page
-                    try:
-                        frame = await run_refresh(page.refresh)
-                    except Refused as exc:
-                        await self._end(exc.code, str(exc))
-                        return
-                    except Exception:
-                        logger.exception("live_views: refreshing %s failed", _name(page))
-                        continue
-                    await self._send(frame)
-        finally:
-            self.refreshing = None
-
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
         if page is None or self.closing:
@@ -205,7 +141,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             logger.warning(
                 "live_views: closed a socket that sent a %d-character frame", len(text_data)
             )
-            await self.close(code=protocol.CLOSE_TOO_BIG)
+            await self.close(code=wire.CLOSE_TOO_BIG)
             return
         async with self.turn:
             ref = None  # echoed even in a server error, so the page's loading state ends
@@ -242,7 +178,7 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             if reply:
                 await self._send(reply)
         if self.stale:
-            self._schedule_refresh()  # broadcasts that arrived while this frame had the turn
+            self.schedule_refresh()  # broadcasts that arrived while this frame had the turn
 
     async def _over_rate(self, ref: int | None) -> dict[str, Any] | None:
         """None when the frame may be handled; otherwise the refusal. A client that keeps
@@ -250,39 +186,17 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if self.events.allow():
             return None
         if self.events.flooding:
-            await self._end(protocol.CLOSE_TOO_MANY, "kept sending events over the rate limit")
+            await self._end(wire.CLOSE_TOO_MANY, "kept sending events over the rate limit")
             return {}
         return protocol.error_frame("rate_limited", "Too many events: this one was not run.", ref)
 
-    async def _event(self, page: LiveConnection, event: Event | Params) -> dict[str, Any]:
+    async def _event(self, page: LivePage, event: Event | Params) -> dict[str, Any]:
         if isinstance(event, Params):
             navigated: dict[str, Any] = await database_sync_to_async(page.navigate)(
                 event.query, event.ref
             )
             return navigated
-        spec, kwargs = page.lookup(event)
-        if not spec.is_async:
-            frame: dict[str, Any] = await database_sync_to_async(page.run_event)(
-                spec, kwargs, event.ref
-            )
-            return frame
-        if has_rows(kwargs):
-            try:
-                kwargs = await database_sync_to_async(page.resolve_rows)(spec, kwargs, event.ref)
-            except FrameError:
-                raise
-            except Exception as exc:
-                return page.handler_failed(spec, exc, event.ref)
-        snapshot = page.snapshot()
-        try:
-            result = await getattr(page.view, spec.attribute)(**kwargs)
-        except Exception as exc:
-            page.restore(snapshot)
-            return page.handler_failed(spec, exc, event.ref)
-        reply: dict[str, Any] = await database_sync_to_async(page.after_event)(
-            spec, result, event.ref, snapshot
-        )
-        return reply
+        return await run_event(page, event, _hop)
 
     async def _send(self, frame: dict[str, Any]) -> None:
         if not frame or self.closing:
@@ -290,7 +204,11 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.send(text_data=protocol.encode(frame))
 
 
-def _name(page: LiveConnection) -> str:
+async def _hop(work: Any) -> Any:
+    return await database_sync_to_async(work)()
+
+
+def _name(page: LivePage) -> str:
     return type(page.view).__qualname__
 
 

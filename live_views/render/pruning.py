@@ -37,8 +37,9 @@ from django.template.loader_tags import (
 from django.templatetags.static import StaticNode
 from django.utils.safestring import SafeString
 
-from live_views.blocks import COLLECTOR_KEY, BlockCollector, LiveBlockNode, get_collector
-from live_views.targets import LoopPath, TargetedForNode
+from live_views.render.blocks import LiveBlockNode
+from live_views.render.collector import COLLECTOR_KEY, BlockCollector, LoopPath, get_collector
+from live_views.render.targets import TargetedForNode
 
 # Nodes that only write output; with no variable assigned (``as x``) they can go.
 _OUTPUT_ONLY = (

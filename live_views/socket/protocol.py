@@ -7,15 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# Close codes: outside hx-ws's reconnect list, so a refused page does not retry forever.
-CLOSE_BAD_REQUEST = 4400
-CLOSE_LOGIN_REQUIRED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_TOKEN_EXPIRED = 4410
-CLOSE_TOO_MANY = 4429
-CLOSE_TOO_BIG = 4413
-CLOSE_SERVER_ERROR = 1011  # hx-ws retries this one, with backoff
+from live_views.connect import wire
 
 MAX_EVENT_NAME = 64
 MAX_REF = 2**53
@@ -107,9 +99,9 @@ def parse_frame(text: str) -> Join | Params | Event:
         raise FrameError("bad_frame", "frame is not valid JSON") from None
     if not isinstance(data, dict):
         raise FrameError("bad_frame", "frame must be a JSON object")
-    if "join" in data:
-        return _parse_join(data["join"])
-    if "params" in data:
+    if wire.JOIN in data:
+        return _parse_join(data[wire.JOIN])
+    if wire.PARAMS in data:
         return _parse_params(data)
     return _parse_event(data)
 
@@ -147,7 +139,7 @@ def query_of(search: str) -> str | None:
 
 def _parse_params(data: dict[str, Any]) -> Params:
     ref = _ref(data)
-    raw = data["params"]
+    raw = data[wire.PARAMS]
     query = query_of(raw) if isinstance(raw, str) else None
     if query is None:
         raise FrameError(
@@ -160,7 +152,7 @@ def _parse_params(data: dict[str, Any]) -> Params:
 
 
 def _ref(data: dict[str, Any]) -> int | None:
-    ref = data.get("ref")
+    ref = data.get(wire.REF)
     if ref is not None and (
         isinstance(ref, bool) or not isinstance(ref, int) or not 0 <= ref < MAX_REF
     ):
@@ -170,7 +162,7 @@ def _ref(data: dict[str, Any]) -> int | None:
 
 def _parse_event(data: dict[str, Any]) -> Event:
     ref = _ref(data)  # first: every later refusal echoes it
-    name = data.get("event")
+    name = data.get(wire.EVENT)
     if not isinstance(name, str) or not name or not _is_scalar(name):
         raise FrameError("bad_frame", "frame must name an 'event'", ref)
     if len(name) > MAX_EVENT_NAME:
@@ -188,7 +180,7 @@ def encode(frame: dict[str, Any]) -> str:
 
 
 def error_frame(code: str, message: str, ref: int | None = None) -> dict[str, Any]:
-    frame: dict[str, Any] = {"error": {"code": code, "message": message}}
+    frame: dict[str, Any] = {wire.ERROR: {"code": code, "message": message}}
     if ref is not None:
-        frame["ref"] = ref
+        frame[wire.REF] = ref
     return frame

@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from live_views.conf import conf
-from live_views.csp import nonce_digest
+from live_views.connect import wire
+from live_views.connect.csp import nonce_digest
 
 # 2: the token carries the page id (``i``) that keys the page's saved state.
 TOKEN_VERSION = 2
@@ -21,21 +22,23 @@ _SALT = "live_views.connect"
 class TokenError(Exception):
     """The token cannot mount a page; ``close_code`` says how the browser should react."""
 
-    close_code = 4400
+    close_code = wire.CLOSE_BAD_REQUEST
 
 
 class TokenExpired(TokenError):
-    close_code = 4410  # the page reloads and gets a fresh token
+    close_code = wire.CLOSE_TOKEN_EXPIRED  # the page reloads and gets a fresh token
 
 
 class TokenForeign(TokenError):
-    close_code = 4403
+    close_code = wire.CLOSE_FORBIDDEN
 
 
 class SessionEnded(TokenForeign):
     """The page was rendered for a logged-in user; the socket has none (logged out, expired)."""
 
-    close_code = 4401  # the page reloads, and the view sends the visitor to log in
+    close_code = (
+        wire.CLOSE_LOGIN_REQUIRED
+    )  # the page reloads, and the view sends the visitor to log in
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class ConnectTarget:
     path: str
     query_string: str
     page_id: str  # random per page load: a reconnect of the same page finds its saved state
-    # A keyed digest of the page's CSP nonce (live_views.csp); the nonce itself is not here.
+    # A keyed digest of the page's CSP nonce (live_views.connect.csp); the nonce itself is not here.
     nonce_digest: str | None = None
 
 

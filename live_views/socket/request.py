@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest, get_script_prefix
 from django.http import HttpRequest
 
-from live_views.messages import install_storage as install_message_storage
-from live_views.tokens import ConnectTarget
+from live_views.connect.tokens import ConnectTarget
+from live_views.socket.messages import install_storage as install_message_storage
 
 
 def session_and_user(scope: Mapping[str, Any]) -> tuple[Any, Any]:

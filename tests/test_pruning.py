@@ -11,10 +11,9 @@ from django.test import RequestFactory
 from django.urls import path
 from django.views.generic import View
 
-from live_views.blocks import BlockCollector, block_id, version_of
-from live_views.connection import changed_blocks_html
-from live_views.rendering import render_liveblocks
-from live_views.testing.dom import apply_swaps, inner_html
+from live_views.render.collector import BlockCollector, block_id, version_of
+from live_views.render.pruning import render_liveblocks
+from live_views.testing.dom import inner_html
 
 # A tag library and URLs of this module, for the tests that need them.
 register = template.Library()
@@ -638,103 +637,3 @@ def test_an_unsafe_key_renders_a_hashed_id_in_both_renders():
     assert "<b>" not in page
     assert list(collector.blocks) == [block_id("row", '"><b>')]
     assert_same_blocks(page, collector)
-
-
-# -- changed_blocks_html -----------------------------------------------------------------------
-
-TABLE = from_string(
-    '{% load live_views %}<table>{% liveblock table tag="tbody" %}{% for row in rows %}'
-    '{% liveblock row key=row.pk tag="tr" %}<td>{{ row.name }}</td>{% endliveblock %}'
-    "{% endfor %}{% endliveblock %}</table>{% liveblock total %}{{ total }}{% endliveblock %}"
-)
-
-
-def table_state(rows: list[dict[str, Any]], total: int = 0) -> tuple[str, BlockCollector]:
-    return render_both(TABLE, {"rows": rows, "total": total})
-
-
-def versions(collector: BlockCollector) -> dict[str, str]:
-    return {ident: block.version for ident, block in collector.blocks.items()}
-
-
-def swapped_ids(content: str) -> list[str]:
-    return re.findall(r'id="(lv-[^"]+)" data-lv-v="[0-9a-f]{8}" hx-swap-oob="outerMorph"', content)
-
-
-def test_nothing_changed_sends_nothing():
-    _, before = table_state(ROWS)
-    _, after = table_state(ROWS)
-    assert changed_blocks_html(after, versions(before)) == ""
-
-
-def test_one_changed_row_sends_only_that_row():
-    _, before = table_state(ROWS)
-    _, after = table_state([ROWS[0], {"pk": 2, "name": "TWO"}, ROWS[2]])
-    content = changed_blocks_html(after, versions(before))
-    assert content == after.expand("lv-row-2", swap_oob="outerMorph")
-    assert swapped_ids(content) == ["lv-row-2"]
-    assert "<td>TWO</td>" in content
-
-
-def test_the_swap_attribute_is_an_out_of_band_morph_on_the_open_tag():
-    _, before = table_state(ROWS)
-    _, after = table_state(ROWS, total=1)
-    content = changed_blocks_html(after, versions(before))
-    version = after.blocks["lv-total"].version
-    assert content == f'<div id="lv-total" data-lv-v="{version}" hx-swap-oob="outerMorph">1</div>'
-
-
-def test_two_unrelated_changes_send_two_blocks():
-    _, before = table_state(ROWS)
-    _, after = table_state([{"pk": 1, "name": "ONE"}, *ROWS[1:]], total=5)
-    assert sorted(swapped_ids(changed_blocks_html(after, versions(before)))) == [
-        "lv-row-1",
-        "lv-total",
-    ]
-
-
-def test_an_added_row_sends_the_parent_whole_with_its_children_expanded():
-    _, before = table_state(ROWS[:2])
-    _, after = table_state(ROWS)
-    content = changed_blocks_html(after, versions(before))
-    assert swapped_ids(content) == ["lv-table"]
-    assert content.count("hx-swap-oob") == 1
-    assert "\x00" not in content
-    for row in ROWS:
-        assert f"<td>{row['name']}</td>" in content
-
-
-def test_a_changed_parent_and_child_send_only_the_parent():
-    _, before = table_state(ROWS[:2])
-    _, after = table_state([{"pk": 1, "name": "ONE"}, *ROWS[1:]])
-    content = changed_blocks_html(after, versions(before))
-    assert swapped_ids(content) == ["lv-table"]
-    assert "<td>ONE</td>" in content
-
-
-def test_a_first_join_without_versions_sends_every_top_level_block():
-    _, after = table_state(ROWS)
-    content = changed_blocks_html(after, {})
-    assert sorted(swapped_ids(content)) == ["lv-table", "lv-total"]
-    assert "\x00" not in content
-
-
-def test_versions_of_blocks_no_longer_rendered_are_ignored():
-    _, before = table_state(ROWS)
-    _, after = table_state(ROWS)
-    assert changed_blocks_html(after, {**versions(before), "lv-gone": "12345678"}) == ""
-
-
-@pytest.mark.parametrize(
-    ("old_rows", "new_rows", "total"),
-    [
-        (ROWS, [ROWS[0], {"pk": 2, "name": "TWO"}, ROWS[2]], 0),
-        (ROWS[:2], ROWS, 3),
-        (ROWS, ROWS[1:], 0),
-        (ROWS, list(reversed(ROWS)), 0),
-    ],
-)
-def test_applying_the_changed_blocks_turns_the_old_page_into_the_new_one(old_rows, new_rows, total):
-    old_page, before = table_state(old_rows)
-    new_page, after = table_state(new_rows, total)
-    assert apply_swaps(old_page, changed_blocks_html(after, versions(before))) == new_page

@@ -35,7 +35,7 @@ class PageState:
     """One page's saved ``live_state``: a cache entry keyed by the page id."""
 
     def __init__(self, page_id: str) -> None:
-        self.key = f"live_views.state:{page_id}"
+        self.key = f"live_views.socket.state:{page_id}"
         self.saved: str | None = None  # what the cache holds, as far as this page knows
 
     def restore(self, view: object) -> None:

@@ -62,7 +62,7 @@ def missing_tags(html: str) -> list[str]:
 
 def report_missing_tags(response: Any, view_name: str, request: HttpRequest) -> None:
     """Log what the rendered page lacks and append a console error saying the same."""
-    from live_views.csp import page_nonce
+    from live_views.connect.csp import page_nonce
 
     charset = getattr(response, "charset", None) or "utf-8"
     html = response.content.decode(charset, errors="replace")

@@ -1,0 +1,62 @@
+"""The protocol's names and numbers, defined once: close codes, frame kinds, channel-layer message
+types and the socket's path. static/src/protocol.js holds the browser's copy; a test compares them
+(tests/test_wire.py). No imports: the template tags and the publishers read this module too."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# The one websocket route, under the script prefix.
+SOCKET_PATH: Final = "live/ws/"
+
+# Close codes: outside hx-ws's reconnect list, so a refused page does not retry forever.
+CLOSE_BAD_REQUEST: Final = 4400
+CLOSE_LOGIN_REQUIRED: Final = 4401
+CLOSE_FORBIDDEN: Final = 4403
+CLOSE_NOT_FOUND: Final = 4404
+CLOSE_TOKEN_EXPIRED: Final = 4410
+CLOSE_TOO_BIG: Final = 4413
+CLOSE_TOO_MANY: Final = 4429
+CLOSE_SERVER_ERROR: Final = 1011  # hx-ws retries this one, with backoff
+
+CLOSE_CODES: Final = {
+    "BAD_REQUEST": CLOSE_BAD_REQUEST,
+    "LOGIN_REQUIRED": CLOSE_LOGIN_REQUIRED,
+    "FORBIDDEN": CLOSE_FORBIDDEN,
+    "NOT_FOUND": CLOSE_NOT_FOUND,
+    "TOKEN_EXPIRED": CLOSE_TOKEN_EXPIRED,
+    "TOO_BIG": CLOSE_TOO_BIG,
+    "TOO_MANY": CLOSE_TOO_MANY,
+    "SERVER_ERROR": CLOSE_SERVER_ERROR,
+}
+
+# The keys that say what a frame is. Browser → server: a join, a params (back/forward) or an
+# event. Server → browser: content, redirect, reload, patch or error, with the event's ref.
+JOIN: Final = "join"
+PARAMS: Final = "params"
+EVENT: Final = "event"
+REF: Final = "ref"
+JOINED: Final = "joined"
+CONTENT: Final = "content"
+REDIRECT: Final = "redirect"
+RELOAD: Final = "reload"
+PATCH: Final = "patch"
+ERROR: Final = "error"
+
+FRAME_KEYS: Final = {
+    "JOIN": JOIN,
+    "PARAMS": PARAMS,
+    "EVENT": EVENT,
+    "REF": REF,
+    "JOINED": JOINED,
+    "CONTENT": CONTENT,
+    "REDIRECT": REDIRECT,
+    "RELOAD": RELOAD,
+    "PATCH": PATCH,
+    "ERROR": ERROR,
+}
+
+# Channel-layer message types a page's consumer answers (LiveConsumer.live_broadcast, …).
+BROADCAST: Final = "live.broadcast"
+SESSION_ENDED: Final = "live.session_ended"
+SESSION_CHECK: Final = "live.session_check"

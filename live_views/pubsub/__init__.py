@@ -1,0 +1,1 @@
+"""Topics, publishing on the channel layer, and the model signals that publish."""

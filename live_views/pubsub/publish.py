@@ -1,0 +1,70 @@
+"""Publishing on the channel layer: after commit, bounded, never failing the save."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+
+from live_views.connect import wire
+from live_views.pubsub.topics import group_name, instance_topic, model_topic
+
+logger = logging.getLogger("live_views")
+
+MESSAGE = {"type": wire.BROADCAST}
+
+
+PUBLISH_TIMEOUT = 1.0  # seconds a save may wait for a slow or hung layer
+
+
+def publish_after_commit(
+    topics: list[str], using: str = DEFAULT_DB_ALIAS, message: dict[str, str] = MESSAGE
+) -> None:
+    """Publish when the transaction on ``using`` commits (at once outside one)."""
+    transaction.on_commit(lambda: publish(topics, message), using=using)
+
+
+def publish(topics: Iterable[str], message: dict[str, str] = MESSAGE) -> None:
+    """Send now. A channel layer that is down is logged, never raised: the save stands."""
+    try:
+        async_to_sync(_send_bounded)(list(topics), message)
+    except Exception:
+        logger.warning(
+            "live_views: could not broadcast %s to %s", message["type"], list(topics), exc_info=True
+        )
+
+
+async def _send_bounded(topics: list[str], message: dict[str, str]) -> None:
+    await asyncio.wait_for(send(topics, message), PUBLISH_TIMEOUT)
+
+
+async def send(topics: list[str], message: dict[str, str] = MESSAGE) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for topic in topics:
+        try:
+            await layer.group_send(group_name(topic), message)
+        except Exception:  # redis' ConnectionError is not the builtin one
+            # A pooled connection to a Redis that restarted fails once; a fresh one works.
+            # Sending twice is harmless: refreshes coalesce, session messages are idempotent.
+            await layer.group_send(group_name(topic), message)
+
+
+def model_change_topics(instance: models.Model) -> list[str]:
+    """The model, the row, and every row it points to by foreign key (a parent hears its
+    children change)."""
+    model = type(instance)._meta.concrete_model or type(instance)
+    topics = [model_topic(model), instance_topic(model, instance.pk)]
+    for field in model._meta.concrete_fields:
+        if field.many_to_one or field.one_to_one:
+            related_pk = getattr(instance, field.attname, None)
+            if related_pk is not None and field.related_model is not None:
+                related: Any = field.related_model
+                topics.append(instance_topic(related._meta.concrete_model, related_pk))
+    return topics

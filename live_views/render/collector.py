@@ -1,0 +1,92 @@
+"""What one render of a page's liveblocks collects: each block's own markup (its skeleton), its
+version, its parent, and where it sits in the page's ``{% for %}`` loops (its loop path).
+
+Shared by the ``{% liveblock %}`` node (blocks.py), which fills it, and the targeted loops
+(targets.py), which read it to run only the iterations a targeted render wants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template import Context
+
+COLLECTOR_KEY = "live_views.render.blocks"
+_KEY_SAFE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+LoopPath = tuple[int, ...]
+
+
+def loop_path(context: Context) -> LoopPath:
+    """The iteration index of every ``{% for %}`` around the current node, outermost first."""
+    path: list[int] = []
+    loop = context.get("forloop")
+    while loop:
+        path.append(loop["counter0"])
+        loop = loop.get("parentloop")
+    path.reverse()
+    return tuple(path)
+
+
+def block_id(name: str, key: object | None) -> str:
+    if key is None:
+        return f"lv-{name}"
+    text = str(key)
+    if not _KEY_SAFE_RE.fullmatch(text):
+        text = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+    return f"lv-{name}-{text}"
+
+
+def version_of(skeleton: str) -> str:
+    return hashlib.blake2b(skeleton.encode(), digest_size=4).hexdigest()
+
+
+@dataclass
+class RenderedBlock:
+    id: str
+    open_tag: str
+    skeleton: str
+    close_tag: str
+    version: str
+    parent: str | None
+
+
+@dataclass
+class BlockCollector:
+    """Every block of one render, by id, in document order."""
+
+    blocks: dict[str, RenderedBlock] = field(default_factory=dict)
+    stack: list[str] = field(default_factory=list)
+    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+    # A targeted render (see targets.py) renders only these blocks, found by their loop paths.
+    targets: frozenset[str] | None = None
+    paths: dict[str, LoopPath] = field(default_factory=dict)
+    # Blocks that hold a target: rendered only to reach it. Every other block is skipped.
+    on_the_way: frozenset[str] = frozenset()
+
+    def placeholder(self, block_id: str) -> str:
+        return f"\x00{self.nonce}{block_id}\x00"
+
+    def expand(self, block_id: str, *, swap_oob: str | None = None) -> str:
+        block = self.blocks[block_id]
+        open_tag = block.open_tag
+        if swap_oob:
+            open_tag = f'{open_tag[:-1]} hx-swap-oob="{swap_oob}">'
+        inner = block.skeleton
+        if "\x00" in inner:
+            pattern = re.compile(f"\x00{self.nonce}([^\x00]+)\x00")
+            inner = pattern.sub(lambda m: self.expand(m.group(1)), inner)
+        return f"{open_tag}{inner}{block.close_tag}"
+
+
+def get_collector(context: Context) -> BlockCollector:
+    # dicts[0] is shared by the whole render, across {% include %} and {% extends %}.
+    root: Any = context.render_context.dicts[0]
+    collector: BlockCollector | None = root.get(COLLECTOR_KEY)
+    if collector is None:
+        collector = root[COLLECTOR_KEY] = BlockCollector()
+    return collector

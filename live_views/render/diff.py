@@ -1,0 +1,84 @@
+"""What the browser shows of a page's liveblocks, and what to send it next.
+
+The diff keeps the version of every block the browser has, and where the last full render found
+each block (its loop path and its parent), so that a render named by ``live_target()`` can run
+only the loop iterations that lead to those blocks. It knows nothing of sockets: it takes a
+template and a context, and gives back the out-of-band morphs of the blocks that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.base import Template
+
+from live_views.render.collector import BlockCollector, LoopPath
+from live_views.render.pruning import render_liveblocks
+from live_views.render.targets import blocks_on_the_way
+
+SWAP = "outerMorph"
+
+
+class BlockDiff:
+    def __init__(self) -> None:
+        self.shown: dict[str, str] = {}  # block id -> the version the browser has
+        self.paths: dict[str, LoopPath] = {}
+        self.parents: dict[str, str | None] = {}
+
+    def browser_shows(self, versions: Mapping[str, str]) -> None:
+        """A (re)joining browser says which versions it has."""
+        self.shown = dict(versions)
+
+    def render(
+        self,
+        template: Template,
+        context: dict[str, Any],
+        request: HttpRequest | None,
+        targets: frozenset[str] | None = None,
+    ) -> BlockCollector:
+        """Render the page's liveblocks: only ``targets`` when the last full render saw where
+        they are, otherwise every block (and remember where each one is)."""
+        if targets is not None and targets <= self.paths.keys():
+            collector = render_liveblocks(
+                template,
+                context,
+                request,
+                targets=targets,
+                paths=self.paths,
+                on_the_way=blocks_on_the_way(targets, self.parents),
+            )
+            if targets <= collector.blocks.keys():
+                return collector
+            # A named block is not where the last render saw it: render the page whole.
+        collector = render_liveblocks(template, context, request)
+        self.paths = collector.paths
+        self.parents = {ident: block.parent for ident, block in collector.blocks.items()}
+        return collector
+
+    def take_changes(self, collector: BlockCollector) -> str:
+        """The morphs for what changed since the browser's versions, which become the new ones."""
+        html = changed_blocks_html(collector, self.shown)
+        versions = {ident: block.version for ident, block in collector.blocks.items()}
+        if collector.targets is None:
+            self.shown = versions
+        else:
+            self.shown.update(versions)  # the blocks not rendered are as the browser has them
+        return html
+
+
+def changed_blocks_html(collector: BlockCollector, shown: Mapping[str, str]) -> str:
+    """Out-of-band morphs for each changed block not already inside a changed parent."""
+    blocks = collector.blocks
+    changed = {ident for ident, block in blocks.items() if shown.get(ident) != block.version}
+    parts = []
+    for ident in blocks:
+        if ident not in changed:
+            continue
+        parent = blocks[ident].parent
+        while parent is not None and parent not in changed:
+            parent = blocks[parent].parent
+        if parent is None:
+            parts.append(collector.expand(ident, swap_oob=SWAP))
+    return "".join(parts)

@@ -1,0 +1,78 @@
+"""The library's own state on a live view instance, kept on one explicit object.
+
+A view holds one ``LiveRuntime`` (``view.live_runtime``): whether it serves a socket, the context
+its last ``get()`` built, the blocks a handler named with ``live_target()`` and the query it asked
+for with ``live_patch()``. Nothing of ours is kept in loose attributes of the user's view.
+
+``mounting`` says, while a socket mounts a page, which instance becomes the page: the URL's own
+callable runs (decorators and all), and the first live view it dispatches to is the page's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.http import QueryDict
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A handler's ``live_patch()``: the query to show, and how the browser records it."""
+
+    query: str
+    replace: bool
+
+
+@dataclass
+class LiveRuntime:
+    connected: bool = False  # serves a socket, not an HTTP request
+    context: dict[str, Any] | None = None  # from the last get(), until the next render reads it
+    targets: frozenset[str] | None = None  # live_target() since the last render
+    patch: Patch | None = None  # live_patch() since the handler started
+
+    def forget_event(self) -> None:
+        """A handler failed: what it asked for is dropped with it."""
+        self.targets = None
+        self.patch = None
+
+
+class StateStore(Protocol):
+    def restore(self, view: Any) -> None: ...
+
+
+@dataclass
+class Mount:
+    view: Any = None
+    # A broadcast refresh runs the URL callable again to re-check access: the page's instance.
+    page: Any = None
+    # Where the mounting page's live_state is kept between its sockets.
+    state: StateStore | None = None
+
+
+mounting: ContextVar[Mount | None] = ContextVar("live_views_mounting", default=None)
+
+
+def query_string(query: Mapping[str, Any] | str) -> str:
+    """``query`` as a normalized query string (no "?"): a mapping is urlencoded (lists become
+    repeated keys, ``None`` values are left out), a string is re-encoded."""
+    if isinstance(query, str):
+        if query.startswith("/") or "://" in query or "#" in query:
+            raise ValueError(
+                f"live_patch() changes the page's query only, not {query!r}. To go to another "
+                "page, return redirect(url) from the handler."
+            )
+        return QueryDict(query.removeprefix("?")).urlencode()
+    if isinstance(query, QueryDict):
+        return query.urlencode()
+    if not isinstance(query, Mapping):
+        raise TypeError(
+            f"live_patch() takes a mapping or a query string, not {type(query).__name__}."
+        )
+    encoded = QueryDict(mutable=True)
+    for key, value in query.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        encoded.setlist(str(key), [str(v) for v in values if v is not None])
+    return encoded.urlencode()

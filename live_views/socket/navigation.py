@@ -1,0 +1,85 @@
+"""Navigation inside a live page: the query part of its URL, changed by the server
+(``live_patch``) or by the browser (back/forward, a reconnect), re-renders the same instance.
+
+Only the query may change: the path is the one the connect token was signed for. Every new query
+is run through the URL's view callable again, access checks and all, exactly as a GET of the new
+URL would be; the browser may send any query a user could type in the address bar.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, QueryDict
+
+from live_views.connect import wire
+from live_views.runtime import Patch
+from live_views.socket.mount import Refused, dispatch_mount
+from live_views.views import LiveViewMixin
+
+
+class NavigablePage(Protocol):
+    request: HttpRequest
+    view: LiveViewMixin
+    path: str
+
+    def confirm_session(self) -> None: ...
+
+
+def patch_frame(patch: Patch) -> dict[str, Any]:
+    search = f"?{patch.query}" if patch.query else ""
+    return {wire.PATCH: {"search": search, "replace": patch.replace}}
+
+
+def take_patch(view: LiveViewMixin, request: HttpRequest) -> Patch | None:
+    """The handler's patch, if it changes the query: patching to the query the page already
+    shows adds no history entry (Back would seem to do nothing)."""
+    runtime = view.live_runtime
+    patch, runtime.patch = runtime.patch, None
+    if patch is not None and patch.query == current_query(request):
+        return None
+    return patch
+
+
+def current_query(request: HttpRequest) -> str:
+    return str(request.META.get("QUERY_STRING", ""))
+
+
+def set_query(request: HttpRequest, query: str) -> None:
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
+
+
+def apply_patch(page: NavigablePage, patch: Patch) -> None:
+    """Show the patched query: the view's access checks and ``get()`` run again for it. On a
+    refusal the request keeps its query and the refusal propagates (the event fails)."""
+    _run_for_query(page, patch.query, confirm_session=False)
+
+
+def follow_browser(page: NavigablePage, query: str) -> dict[str, Any] | None:
+    """The browser shows ``query`` (back/forward, or a reconnect after a patch). None when the
+    page may render it; a reload frame when the view refuses it, so the browser loads that URL
+    over HTTP and shows what Django would (a login page, a 403, a 404)."""
+    try:
+        _run_for_query(page, query, confirm_session=True)
+    except PermissionDenied:
+        return {wire.RELOAD: True}
+    return None
+
+
+def _run_for_query(page: NavigablePage, query: str, *, confirm_session: bool) -> None:
+    request = page.request
+    previous = current_query(request)
+    set_query(request, query)
+    try:
+        if confirm_session:
+            page.confirm_session()
+        dispatch_mount(request, page.path, page=page.view)
+    except BaseException as exc:
+        set_query(request, previous)
+        page.view.live_runtime.context = None  # rebuilt for the previous query at the next render
+        if isinstance(exc, Refused) and exc.code != wire.CLOSE_LOGIN_REQUIRED:
+            # A view that refuses this query (a 403, a 404, a redirect) leaves the page as it was.
+            raise PermissionDenied(str(exc)) from None
+        raise  # the session ended (4401: the socket closes), or the view failed

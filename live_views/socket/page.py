@@ -1,0 +1,174 @@
+"""``LivePage``: one page's server side for as long as its socket is open.
+
+It holds the live view instance, the page's request, what the browser shows (``BlockDiff``) and
+the page's saved state, and answers the socket's messages: join, back/forward, broadcast refresh.
+Events go through ``socket/pipeline.py``. Everything here is synchronous and runs in a worker
+thread, one hop per message; the consumer owns the socket and calls in.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.urls import set_script_prefix
+
+from live_views.connect import wire
+from live_views.connect.csp import adopt_nonce
+from live_views.pubsub.topics import group_name, topics_of
+from live_views.render.collector import BlockCollector
+from live_views.render.diff import BlockDiff
+from live_views.socket import messages, navigation
+from live_views.socket.limits import ConnectionSlot
+from live_views.socket.mount import Refused, dispatch_mount, mount
+from live_views.socket.protocol import Join
+from live_views.socket.sessions import SessionWatch
+from live_views.socket.state import PageState
+from live_views.version import __version__
+from live_views.views import LiveViewMixin
+
+logger = logging.getLogger("live_views")
+
+
+class LivePage:
+    """The live instance of one page and what its browser currently shows."""
+
+    def __init__(
+        self,
+        view: LiveViewMixin,
+        request: HttpRequest,
+        path: str,
+        *,
+        state: PageState | None = None,
+        nonce_digest: str | None = None,
+    ) -> None:
+        self.view = view
+        self.request = request
+        self.diff = BlockDiff()
+        self.script_prefix = request.META.get("SCRIPT_NAME") or "/"
+        self.topics = topics_of(view.get_live_subscriptions())
+        self.path = path  # the token's path (path_info can lose its "/" under a script prefix)
+        self.session_watch = SessionWatch(request)
+        self.slot: ConnectionSlot | None = None
+        self.state = state
+        self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
+
+    @classmethod
+    def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:
+        """The page a socket's token names, mounted; Refused with a close code otherwise."""
+        mounted = mount(scope, token)
+        page = cls(
+            mounted.view,
+            mounted.request,
+            mounted.target.path,
+            state=mounted.state,
+            nonce_digest=mounted.target.nonce_digest,
+        )
+        page.slot = mounted.slot
+        # Released by the consumer on disconnect, or here if the page is dropped unseen.
+        weakref.finalize(page, mounted.slot.release)
+        return page
+
+    # -- messages --------------------------------------------------------------------------------
+
+    def join(self, join: Join) -> dict[str, Any]:
+        """The browser says which block versions it shows; answer with those that differ."""
+        if join.version and join.version != __version__:
+            logger.warning(
+                "live_views: the page runs JS version %r, the server is %r; reload the page.",
+                join.version,
+                __version__,
+            )
+        self.diff.browser_shows(join.blocks)
+        adopt_nonce(self.request, join.nonce, self.nonce_digest)
+        if join.search is not None and join.search != navigation.current_query(self.request):
+            # A reconnect after live_patch(): render what the address bar shows.
+            reload = navigation.follow_browser(self, join.search)
+            if reload is not None:
+                return {wire.JOINED: True, **reload}
+        # Always answered, so the browser (and the test client) knows the page is live.
+        fresh = self.view.live_runtime.context is None
+        return {wire.JOINED: True, **self.render_frame(refresh=fresh)}
+
+    def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
+        """The browser went back or forward to another query of this page."""
+        self.prepare_thread()
+        frame = navigation.follow_browser(self, query) or self.render_frame(refresh=False)
+        self.save_session()
+        return {**frame, wire.REF: ref} if ref is not None else frame
+
+    def refresh(self) -> dict[str, Any]:
+        """A subscribed topic changed: re-read the view's data and send the blocks that differ.
+
+        Rendered with this page's own request, user and session, never the writer's.
+        """
+        self.prepare_thread()
+        try:
+            self.recheck_access()
+            return self.render_frame(refresh=False)
+        except (Http404, PermissionDenied):
+            # What the page shows is gone or no longer allowed: a reload shows why.
+            return {wire.RELOAD: True}
+
+    def recheck_access(self) -> None:
+        """Read the user afresh and run the URL callable again, access checks and all, on this
+        page's own instance (which rebuilds its context). Refused when they now refuse."""
+        self.confirm_session()
+        try:
+            dispatch_mount(self.request, self.path, page=self.view)
+        except Refused as exc:
+            if exc.code == wire.CLOSE_NOT_FOUND:
+                raise Http404(str(exc)) from None
+            raise
+
+    def confirm_session(self) -> None:
+        """Read the session from its store; Refused (4401) once it has ended."""
+        if not self.session_watch.confirm(self.request):
+            raise Refused(wire.CLOSE_LOGIN_REQUIRED, "the session ended")
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def render_blocks(self, *, refresh: bool) -> BlockCollector:
+        view = self.view
+        runtime = view.live_runtime
+        if refresh or runtime.context is None:
+            response = view.refresh_live_context()
+            if runtime.context is None:
+                raise RuntimeError(
+                    f"{qualname(view)}.get() returned {response!r} instead of rendering its "
+                    "template; a live view's get() must end in render_to_response()."
+                )
+        context = runtime.context
+        assert context is not None
+        targets, runtime.targets = runtime.targets, None
+        try:
+            return self.diff.render(view.get_live_template(), context, self.request, targets)
+        finally:
+            runtime.context = None  # the next render reads fresh data
+
+    def render_frame(self, *, refresh: bool) -> dict[str, Any]:
+        collector = self.render_blocks(refresh=refresh)
+        messages.finish_render(self.request)
+        content = self.diff.take_changes(collector)
+        return {wire.CONTENT: content} if content else {}
+
+    @property
+    def groups(self) -> list[str]:
+        return [group_name(topic) for topic in self.topics] + self.session_watch.groups
+
+    def prepare_thread(self) -> None:
+        # Worker threads are pooled: reverse() must see this page's script prefix.
+        set_script_prefix(self.script_prefix)
+
+    def save_session(self) -> None:
+        session = getattr(self.request, "session", None)
+        if session is not None and session.modified:
+            session.save()
+
+
+def qualname(view: object) -> str:
+    return f"{type(view).__module__}.{type(view).__qualname__}"

@@ -1,0 +1,163 @@
+"""One event through one page: find the handler, coerce its arguments, look rows up, call it,
+render what it changed. Sync and async handlers go through the same steps and differ only at the
+call: a sync event takes one worker-thread hop for all of it; an async handler is awaited on the
+event loop, with a hop before it only when its rows need the database and one after it to render.
+
+A handler that raises, or whose render fails, leaves the view as it found it (see ``Snapshot``)
+and becomes an error frame in one place, ``EventRun.failed``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.http import HttpResponseBase
+from django.utils.html import escape
+
+from live_views.arguments import ArgumentError
+from live_views.connect import wire
+from live_views.events import EventSpec
+from live_views.rows import has_rows, resolve_rows
+from live_views.socket import messages, navigation, protocol
+from live_views.socket.page import LivePage, qualname
+from live_views.socket.protocol import Event, FrameError
+from live_views.socket.unknown_events import unknown_event_message
+
+logger = logging.getLogger("live_views")
+
+T = TypeVar("T")
+Hop = Callable[[Callable[[], T]], Awaitable[T]]
+
+
+class Snapshot:
+    """The view's attributes before a handler ran. Shallow: attributes a handler reassigns come
+    back; objects it changed in place do not."""
+
+    def __init__(self, page: LivePage) -> None:
+        self.page = page
+        self.attributes = dict(page.view.__dict__)
+
+    def restore(self) -> None:
+        view = self.page.view
+        view.__dict__.clear()
+        view.__dict__.update(self.attributes)
+        view.live_runtime.forget_event()
+        messages.discard_new(self.page.request)
+
+
+class EventRun:
+    def __init__(self, page: LivePage, event: Event) -> None:
+        """Find the handler and coerce its arguments, before any user code runs."""
+        self.page = page
+        self.ref = event.ref
+        view_class = type(page.view)
+        spec = view_class.live_events.get(event.name)
+        if spec is None:
+            message = unknown_event_message(view_class, event.name)
+            raise FrameError("unknown_event", message, event.ref)
+        self.spec: EventSpec = spec
+        try:
+            self.kwargs = spec.signature.bind(event.args, event.form)
+        except ArgumentError as exc:
+            raise FrameError("bad_arguments", f"Event {event.name!r}: {exc}.", event.ref) from None
+        self.needs_database = has_rows(self.kwargs)
+        self.snapshot: Snapshot | None = None
+
+    def prepare(self) -> None:
+        """Look model-typed arguments up in the view's own queryset (a row it does not hold is
+        a bad argument, refused before the handler runs), then take the snapshot."""
+        self.page.prepare_thread()
+        if self.needs_database:
+            try:
+                self.kwargs = resolve_rows(self.page.view, self.kwargs)
+            except ArgumentError as exc:
+                raise FrameError(
+                    "bad_arguments", f"Event {self.spec.name!r}: {exc}.", self.ref
+                ) from None
+        self.snapshot = Snapshot(self.page)
+
+    @property
+    def handler(self) -> Callable[..., Any]:
+        handler: Callable[..., Any] = getattr(self.page.view, self.spec.attribute)
+        return handler
+
+    def run_sync(self) -> dict[str, Any]:
+        """The whole event of a sync handler, in the caller's one worker-thread hop."""
+        try:
+            self.prepare()
+            result = self.handler(**self.kwargs)
+        except FrameError:
+            raise
+        except Exception as exc:
+            return self.failed(exc)
+        return self.finish(result)
+
+    def finish(self, result: Any) -> dict[str, Any]:
+        """Render what the handler changed; if that fails, the handler's changes are undone
+        too, so one bad event cannot leave the page unable to render."""
+        page = self.page
+        page.prepare_thread()
+        patch = navigation.take_patch(page.view, page.request)
+        if isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400:
+            messages.finish_render(page.request)  # unshown messages wait for the next page
+            page.save_session()
+            return {wire.REDIRECT: result["Location"], wire.REF: self.ref}
+        query = navigation.current_query(page.request)
+        try:
+            # Before rendering: a live_state value JSON cannot hold fails the event, loudly.
+            state = page.state.encode(page.view) if page.state is not None else None
+            if patch is not None:
+                navigation.apply_patch(page, patch)
+            # A handler that rendered (form_invalid() does) is shown as it rendered.
+            frame = page.render_frame(refresh=page.view.live_runtime.context is None)
+        except Exception as exc:
+            navigation.set_query(page.request, query)
+            return self.failed(exc)
+        page.save_session()
+        if page.state is not None:
+            page.state.save(state)
+        if patch is not None:
+            frame.update(navigation.patch_frame(patch))
+        if self.ref is not None:
+            frame[wire.REF] = self.ref
+        return frame
+
+    def failed(self, exc: Exception) -> dict[str, Any]:
+        """Undo what the handler changed, log it, and tell the page without leaking internals
+        (the exception's text only with DEBUG on)."""
+        if self.snapshot is not None:
+            self.snapshot.restore()
+        logger.error(
+            "live_views: %s.%s raised while handling event %r",
+            qualname(self.page.view),
+            self.spec.attribute,
+            self.spec.name,
+            exc_info=exc,
+        )
+        message = f"The server could not handle {self.spec.name!r}."
+        if settings.DEBUG:
+            message += f" {type(exc).__name__}: {escape(str(exc))}"
+        return protocol.error_frame("server_error", message, self.ref)
+
+
+async def run_event(page: LivePage, event: Event, hop: Hop[Any]) -> dict[str, Any]:
+    """Run ``event`` on ``page``; ``hop`` runs sync work in a worker thread."""
+    run = EventRun(page, event)
+    if not run.spec.is_async:
+        reply: dict[str, Any] = await hop(run.run_sync)
+        return reply
+    try:
+        if run.needs_database:
+            await hop(run.prepare)
+        else:
+            run.prepare()
+        result = await run.handler(**run.kwargs)
+    except FrameError:
+        raise
+    except Exception as exc:
+        return run.failed(exc)
+    finished: dict[str, Any] = await hop(lambda: run.finish(result))
+    return finished

@@ -1,0 +1,93 @@
+"""What a browser would show of one live page: its HTML, the errors it was sent, where it was
+redirected and its history entries, updated by each frame the server sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from live_views.render.collector import block_id
+from live_views.testing.dom import apply_swaps, inner_html
+
+
+class PageScreen:
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.frames: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.redirect_url: str | None = None
+        self.close_code: int | None = None
+        # The page's history entries, as the browser's address bar would show them: the page
+        # load, then every live_patch() (a replace overwrites the current entry).
+        self.history: list[str] = []
+        self.at = 0
+
+    @property
+    def url(self) -> str | None:
+        """The URL the browser would show now (``None`` for a socket opened by hand)."""
+        return self.history[self.at] if self.history else None
+
+    def block(self, name: str, key: object | None = None) -> str:
+        """The current inner HTML of ``{% liveblock name key=... %}``."""
+        return inner_html(self.html, block_id(name, key))
+
+    def step_history(self, step: int) -> str:
+        """Move ``step`` entries back (-1) or forward (1); the URL the browser then shows."""
+        if not 0 <= self.at + step < len(self.history):
+            where = "before" if step < 0 else "after"
+            raise AssertionError(f"no history entry {where} {self.url!r}")
+        self.at += step
+        return self.history[self.at]
+
+    def apply(self, frame: dict[str, Any]) -> None:
+        self.frames.append(frame)
+        if "content" in frame:
+            self.html = apply_swaps(self.html, frame["content"])
+        if "error" in frame:
+            self.errors.append(frame["error"])
+        if "redirect" in frame:
+            self.redirect_url = frame["redirect"]
+        if isinstance(frame.get("patch"), dict) and self.history:
+            url = self.history[self.at].partition("?")[0] + frame["patch"]["search"]
+            if frame["patch"].get("replace"):
+                self.history[self.at] = url
+            else:
+                del self.history[self.at + 1 :]
+                self.history.append(url)
+                self.at += 1
+
+
+class ScreenMirror:
+    """The sync page shows what its async page shows."""
+
+    _page: PageScreen
+
+    @property
+    def html(self) -> str:
+        return self._page.html
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return self._page.errors
+
+    @property
+    def frames(self) -> list[dict[str, Any]]:
+        return self._page.frames
+
+    @property
+    def redirect_url(self) -> str | None:
+        return self._page.redirect_url
+
+    @property
+    def close_code(self) -> int | None:
+        return self._page.close_code
+
+    @property
+    def url(self) -> str | None:
+        return self._page.url
+
+    @property
+    def history(self) -> list[str]:
+        return self._page.history
+
+    def block(self, name: str, key: object | None = None) -> str:
+        return self._page.block(name, key)
