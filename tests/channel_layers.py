@@ -21,11 +21,23 @@ class RecordingLayer(InMemoryChannelLayer):
 
 
 class FlakyLayer(RecordingLayer):
-    """group_send and receive fail while ``failures`` says so (a Redis that restarts)."""
+    """A layer that is down (a Redis restarting): while ``send_failures`` lasts, each group_send
+    fails; while ``failures`` lasts, each receive and group_add fails. Each failure uses one."""
 
     send_failures: ClassVar[int] = 0
-    receive_failures: ClassVar[int] = 0
-    receives_failed: ClassVar[int] = 0
+    failures: ClassVar[int] = 0
+    failed: ClassVar[list[str]] = []  # the operations that failed, in order
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.send_failures = cls.failures = 0
+        cls.failed = []
+
+    @classmethod
+    def _fail(cls, operation: str) -> None:
+        cls.failures -= 1
+        cls.failed.append(operation)
+        raise ConnectionError("the layer is down")
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         if type(self).send_failures > 0:
@@ -33,12 +45,15 @@ class FlakyLayer(RecordingLayer):
             raise ConnectionError("the layer is down")
         await super().group_send(group, message)
 
+    async def group_add(self, group: str, channel: str) -> None:
+        if type(self).failures > 0:
+            self._fail("group_add")
+        await super().group_add(group, channel)
+
     async def receive(self, channel: str) -> dict[str, Any]:
-        if type(self).receive_failures > 0:
-            type(self).receive_failures -= 1
-            type(self).receives_failed += 1
+        if type(self).failures > 0:
             await asyncio.sleep(0)
-            raise ConnectionError("the layer is down")
+            self._fail("receive")
         message: dict[str, Any] = await super().receive(channel)
         return message
 

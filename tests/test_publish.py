@@ -23,11 +23,11 @@ BROADCAST = {"type": "live.broadcast"}
 @pytest.fixture
 def recorded() -> Iterator[list[tuple[str, dict[str, str]]]]:
     RecordingLayer.sent = []
-    FlakyLayer.send_failures = 0
+    FlakyLayer.reset()
     with override_settings(CHANNEL_LAYERS=layer_settings(FlakyLayer)):
         yield RecordingLayer.sent
     RecordingLayer.sent = []
-    FlakyLayer.send_failures = 0
+    FlakyLayer.reset()
 
 
 def test_publish_sends_one_message_to_each_topics_group(recorded):
