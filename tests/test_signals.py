@@ -148,3 +148,53 @@ def test_an_m2m_change_of_models_not_listed_publishes_nothing(heard):
     with override_settings(LIVE_VIEWS={"BROADCAST_MODELS": ["todoapp.board"]}):
         task.tags.add(tag)
     assert heard.groups() == []
+
+
+M2M_REVERSE_BUG = (
+    "BUG: an m2m change made from the reverse side (tag.task_set.add(task)) publishes the tag "
+    "with its parents but the task without its own: the task's board, which hears the same "
+    "change made from the task's side, is not told"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=M2M_REVERSE_BUG)
+def test_the_same_m2m_change_reaches_the_tasks_board_from_either_side(heard):
+    board = Board.objects.create(name="home")
+    task = Task.objects.create(board=board, title="t")
+    tag = Tag.objects.create(name="red")
+    heard.clear()
+
+    tag.task_set.add(task)
+
+    assert group_name(f"todoapp.board:{board.pk}") in heard.groups()
+
+
+M2M_CLEAR_BUG = (
+    "BUG: clear() sends m2m_changed with pk_set None: the rows it unlinked are not published, "
+    "so a page following one of them (a tag's detail page) is not told it lost the task"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=M2M_CLEAR_BUG)
+def test_clearing_an_m2m_reaches_the_rows_it_unlinked(heard):
+    board = Board.objects.create(name="home")
+    task = Task.objects.create(board=board, title="t")
+    tag = Tag.objects.create(name="red")
+    task.tags.add(tag)
+    heard.clear()
+
+    task.tags.clear()
+
+    assert group_name(f"todoapp.tag:{tag.pk}") in heard.groups()
+
+
+def test_removing_a_tag_reaches_the_tag_it_unlinked(heard):
+    board = Board.objects.create(name="home")
+    task = Task.objects.create(board=board, title="t")
+    tag = Tag.objects.create(name="red")
+    task.tags.add(tag)
+    heard.clear()
+
+    task.tags.remove(tag)
+
+    assert group_name(f"todoapp.tag:{tag.pk}") in heard.groups()
