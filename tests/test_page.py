@@ -236,6 +236,18 @@ def test_prepare_thread_restores_the_pages_script_prefix(opened):
     assert get_script_prefix() == "/app/"
 
 
+@pytest.mark.django_db
+def test_save_session_stores_a_session_the_page_changed(opened):
+    page = open_page(opened, "/counter/")
+    page.save_session()
+    assert page.request.session.session_key is None  # unchanged: nothing written
+    page.request.session["seen"] = 1
+    page.save_session()
+    key = page.request.session.session_key
+    assert key is not None
+    assert SessionStore(key).load() == {"seen": 1}
+
+
 def test_qualname_names_the_views_class_with_its_module(opened):
     page = open_page(opened, "/counter/")
     assert qualname(page.view) == "tests.testapp.views.CounterView"

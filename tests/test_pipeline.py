@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.test import override_settings
@@ -57,6 +58,11 @@ class PipelineView(CounterView):
     async def fail_async(self) -> None:
         self.change_everything()
         raise RuntimeError("<b>boom</b>")
+
+    @live_event
+    def announce_then_fail(self) -> None:
+        messages.success(self.request, "saved!")  # announces what is about to fail
+        raise RuntimeError("not saved after all")
 
     @live_event
     def bump(self, amount: int = 1) -> None:
@@ -182,6 +188,11 @@ def test_a_render_that_fails_undoes_the_handler_too(page):
     assert page.view.count == 0
     assert "broken_render" not in vars(page.view)
     assert '<p id="count">1</p>' in run(page, "bump")["content"]  # the page still renders
+
+
+def test_messages_a_failing_handler_added_are_dropped_with_it(page):
+    assert run(page, "announce_then_fail")["error"]["code"] == "server_error"
+    assert list(messages.get_messages(page.request)) == []
 
 
 # -- refused before the handler runs ------------------------------------------------------------
