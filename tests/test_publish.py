@@ -8,12 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.test import override_settings
+from django.test.utils import isolate_apps
 
 from live_views.pubsub import publish as publish_module
 from live_views.pubsub.publish import model_change_topics, publish, publish_after_commit
-from live_views.pubsub.topics import group_name
+from live_views.pubsub.topics import group_name, topic_of
 from tests.channel_layers import FlakyLayer, HungLayer, RecordingLayer, layer_settings
 from tests.todoapp.models import Board, Note, Task
 
@@ -109,3 +110,36 @@ def test_an_empty_foreign_key_points_nowhere():
 
 def test_a_model_without_foreign_keys_has_two_topics():
     assert model_change_topics(Note(pk=9)) == ["todoapp.note", "todoapp.note:9"]
+
+
+FK_TO_FIELD_BUG = (
+    "BUG: a foreign key with to_field= stores the parent's to_field value, not its pk; "
+    "model_change_topics uses it as the parent row's key, so the parent's page (which follows "
+    "'app.model:<pk>') never hears its children change"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=FK_TO_FIELD_BUG)
+@isolate_apps("tests.todoapp")
+def test_a_parent_named_by_another_field_than_its_key_still_hears_its_children():
+    class Shelf(models.Model):
+        code = models.CharField(max_length=10, unique=True)
+
+        class Meta:
+            app_label = "todoapp"
+
+        def __str__(self) -> str:
+            return self.code
+
+    class Book(models.Model):
+        shelf = models.ForeignKey(Shelf, to_field="code", on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = "todoapp"
+
+        def __str__(self) -> str:
+            return f"book {self.pk}"
+
+    shelf = Shelf(pk=7, code="A1")
+    book = Book(pk=3, shelf=shelf)
+    assert model_change_topics(book) == ["todoapp.book", "todoapp.book:3", topic_of(shelf)]
