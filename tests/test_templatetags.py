@@ -4,10 +4,13 @@ write is render/markup.py's (tests/test_markup.py) and render/blocks.py's (tests
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Engine, TemplateSyntaxError
+from django.test import RequestFactory
 
 from live_views.render.blocks import LiveBlockNode
 from live_views.templatetags.live_views import LiveOnNode, register
+from tests.testapp.views import CounterView
 
 ENGINE = Engine(libraries={"live_views": "live_views.templatetags.live_views"})
 
@@ -130,3 +133,26 @@ def test_live_form_marks_a_form_that_submits_over_the_socket():
 def test_live_form_takes_no_arguments():
     with pytest.raises(TemplateSyntaxError, match="live_form"):
         compile_template('{% live_form "x" %}')
+
+
+# -- {% live_scripts %} and {% live_connect %} --------------------------------------------------
+
+
+def test_live_scripts_writes_the_bundle_with_the_pages_nonce():
+    page = compile_template("{% live_scripts %}").render(Context({"csp_nonce": "n0nce"}))
+    assert (
+        page == '<script src="/static/live_views/live_views.min.js" defer nonce="n0nce"></script>'
+    )
+
+
+def test_live_connect_needs_the_templates_view_to_be_live():
+    with pytest.raises(ImproperlyConfigured, match="must be rendered by a live view"):
+        compile_template("<body {% live_connect %}>").render(Context({"view": object()}))
+
+
+def test_live_connect_writes_the_root_of_a_live_page():
+    view = CounterView()
+    view.setup(RequestFactory().get("/counter/"))
+    page = compile_template("<body {% live_connect %}>").render(Context({"view": view}))
+    assert page.startswith('<body hx-ws:connect="/live/ws/?t=')
+    assert 'data-live-root data-live-version="' in page
