@@ -3,6 +3,7 @@
 // `this.pushEvent(name, args)` and `this.handleEvent(name, callback)`, as Phoenix's phx-hook.
 // Hooks mount once the page has joined its socket; the lifecycle follows what the page shows.
 const hooked = new Map(); // element -> hook instance
+const handlersOf = new WeakMap(); // hook -> its handleEvent callbacks
 const replies = new Map(); // ref -> {resolve, reject}: pushEvent promises waiting for the server
 let sendEvent = () => {
   throw new Error("live_views: not connected");
@@ -22,7 +23,7 @@ function call(hook, name, ...args) {
   try {
     hook[name]?.(...args);
   } catch (error) {
-    console.error(`live_views: hook ${hook.el?.dataset.liveHook}.${name}() failed`, error);
+    console.error("live_views: hook", name, error);
   }
 }
 
@@ -45,7 +46,7 @@ function create(el, definition) {
       handlers.delete(callback);
     },
   });
-  Object.defineProperty(hook, "handlers", { value: handlers });
+  handlersOf.set(hook, handlers); // not on the hook: its own properties are the page's
   return hook;
 }
 
@@ -67,7 +68,7 @@ export function syncHooks(swapped = []) {
     }
     const definition = definitions()[el.dataset.liveHook];
     if (!definition) {
-      console.warn(`live_views: no liveViews.hooks.${el.dataset.liveHook} for`, el);
+      console.warn("live_views: no hook", el.dataset.liveHook);
       continue;
     }
     const hook = create(el, definition);
@@ -97,12 +98,12 @@ export function destroyAll() {
 // A server push: to every handleEvent for `name`.
 export function deliver(name, payload) {
   for (const hook of [...hooked.values()]) {
-    for (const [callback, handled] of hook.handlers) {
+    for (const [callback, handled] of handlersOf.get(hook)) {
       if (handled !== name) continue;
       try {
         callback.call(hook, payload);
       } catch (error) {
-        console.error(`live_views: handleEvent("${name}") failed`, error);
+        console.error("live_views: handleEvent", name, error);
       }
     }
   }

@@ -28,7 +28,7 @@ let everJoined = false; // hooks get reconnected() from the second join on
 // Events sent by scripts (hooks, polling) go straight on the open socket; the ref is returned.
 function sendEvent(name, args = {}) {
   const socket = connection?.socket;
-  if (socket?.readyState !== WebSocket.OPEN) throw new Error(`live_views: "${name}" not sent: not connected`);
+  if (socket?.readyState !== WebSocket.OPEN) throw new Error(`live_views: not connected`);
   const sent = ++ref;
   socket.send(scriptEventFrame(name, args, sent));
   return sent;

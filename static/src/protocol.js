@@ -60,8 +60,8 @@ export function eventFrame(dataset, form, ref) {
 
 // An event a script sends (a hook's pushEvent, a live_every tick): `args` as for data-live-args.
 export function scriptEventFrame(name, args, ref) {
-  if (typeof name !== "string" || !name) throw new TypeError(`pushEvent: the event name must be a string, got ${name}`);
-  if (!isObject(args)) throw new TypeError(`pushEvent("${name}", args): args must be an object, got ${JSON.stringify(args)}`);
+  if (typeof name !== "string" || !name) throw new TypeError(`pushEvent: bad event name ${name}`);
+  if (!isObject(args)) throw new TypeError(`pushEvent("${name}"): args must be an object`);
   return JSON.stringify({ [FRAME.EVENT]: name, args, form: {}, [FRAME.REF]: ref });
 }
 
