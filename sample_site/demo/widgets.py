@@ -55,6 +55,8 @@ class ChartView(LiveTemplateView):
 
     template_name = "demo/chart.html"
     live_every = {"tick": 1}
+    # A hidden tab's socket closes (htmx's pauseOnBackground): the series survives it.
+    live_state = ["step", "points"]
 
     def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)

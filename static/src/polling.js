@@ -1,6 +1,7 @@
 // live_every: events the page sends by itself every N ms, only while the tab is visible.
-// Timers stop in a background tab and when the socket closes; back in view, an overdue tick
-// is sent at once.
+// Timers stop in a background tab and when the socket closes (hx-ws also closes the socket of a
+// hidden tab, and opens it again when the tab is shown); back in view and joined, an overdue
+// tick is sent at once.
 import { dueOnReturn } from "./effects.js";
 
 let plan = [];
@@ -34,7 +35,7 @@ function startTimers() {
 export function startPolling(newPlan, send) {
   plan = newPlan;
   sendTick = send;
-  for (const [name] of plan) lastSent.set(name, Date.now());
+  for (const [name] of plan) if (!lastSent.has(name)) lastSent.set(name, Date.now());
   startTimers();
 }
 

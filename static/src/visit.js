@@ -14,9 +14,12 @@ export function visitable(url, root = rootOf()) {
   return url.origin === location.origin && Boolean(root) && !root.nonce;
 }
 
+let visits = 0; // a later click wins over a fetch still under way
+
 export async function visit(href, { push = true } = {}) {
   const url = new URL(href, location.href);
   if (!visitable(url)) return location.assign(url);
+  const visitNumber = ++visits;
   let response, doc;
   try {
     response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
@@ -25,6 +28,7 @@ export async function visit(href, { push = true } = {}) {
   } catch {
     return location.assign(url); // the browser shows what the server answers
   }
+  if (visitNumber !== visits) return;
   const final = new URL(response.url || url);
   if (final.origin !== location.origin || !doc.querySelector("body[data-live-root], [data-live-root]")) {
     return location.assign(final); // not a live page: an ordinary load
@@ -40,11 +44,14 @@ function swapDocument(doc) {
   destroyAll();
   document.title = doc.title;
   const body = document.body;
+  const loaded = new Set([...document.scripts].map((script) => script.src).filter(Boolean));
   for (const { name } of [...body.attributes]) body.removeAttribute(name);
   for (const { name, value } of doc.body.attributes) body.setAttribute(name, value);
   body.replaceChildren(...doc.body.childNodes);
-  // Scripts parsed elsewhere do not run when inserted: run the new page's, as a load would.
+  // Scripts parsed elsewhere do not run when inserted: run the new page's, as a load would,
+  // but not a file this document already ran ({% live_scripts %} in <body>, a shared library).
   for (const old of body.querySelectorAll("script")) {
+    if (old.src && loaded.has(old.src)) continue;
     const script = document.createElement("script");
     for (const { name, value } of old.attributes) script.setAttribute(name, value);
     script.textContent = old.textContent;
