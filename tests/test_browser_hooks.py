@@ -92,6 +92,27 @@ def test_push_event_rejects_with_the_servers_error(page, page_log):
     assert error == ["unknown_event", "No live event named 'no_such_event' on HooksView."]
 
 
+def test_a_hook_that_throws_is_logged_and_the_page_goes_on(page, page_log):
+    open_page(page)
+    result = page.evaluate(
+        """async () => {
+          liveViews.hooks.Broken = { mounted() { throw new Error("boom"); } };
+          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
+          for (const name of ["Broken", "Probe"]) {
+            const element = document.createElement("span");
+            element.dataset.liveHook = name;
+            document.getElementById("hook-log").after(element);
+          }
+          document.getElementById("hook-push").click();
+          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
+          return await window.probe.pushEvent("toggle");  // a handler that returns None
+        }"""
+    )
+    assert result is None
+    expect(page.locator("#widget")).to_have_count(0)  # the toggle ran
+    assert any("boom" in line for line in page_log.console)
+
+
 def test_hooks_hear_disconnected_and_reconnected(page, page_log, server):
     open_page(page)
     expect(page.locator(LOG)).to_have_count(2)
