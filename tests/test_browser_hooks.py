@@ -269,7 +269,7 @@ def test_polling_ticks_while_visible_and_pauses_in_a_background_tab(page, page_l
     page.wait_for_selector('body[data-live-state="disconnected"]')
     set_visibility(page, "visible")
     page.wait_for_selector(CONNECTED)
-    expect(page.locator("#step")).to_have_text(str(int(paused_at) + 1), timeout=900)
+    expect(page.locator("#step")).not_to_have_text(paused_at, timeout=900)  # before 1 s
     assert_no_errors(page_log)
 
 
