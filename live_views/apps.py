@@ -16,5 +16,6 @@ class LiveViewsConfig(AppConfig):
         checks.register(live_checks.check_wiring)
         checks.register(live_checks.check_page_state)
         checks.register(live_checks.check_messages)
+        checks.register(live_checks.check_live_every)
         signals.connect()
         sessions.connect()

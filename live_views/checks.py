@@ -14,8 +14,9 @@ from django.urls import URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
 from live_views.conf import DEFAULTS, conf
+from live_views.polling import MIN_SECONDS, problems
 
-_INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024}
+_INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024, "MAX_PUSH_BYTES": 1024}
 
 
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
@@ -359,4 +360,22 @@ def check_messages(**kwargs: Any) -> list[CheckMessage]:
             hint="Set MESSAGE_STORAGE = 'django.contrib.messages.storage.session.SessionStorage'.",
             id="live_views.W030",
         )
+    ]
+
+
+# -- polling -----------------------------------------------------------------------------------
+
+
+def check_live_every(**kwargs: Any) -> list[CheckMessage]:
+    """Each routed live view's ``live_every`` names its own live events, with sane intervals."""
+    return [
+        Error(
+            message,
+            hint=f"live_every maps live event names to seconds (at least {MIN_SECONDS}), e.g. "
+            'live_every = {"tick": 5}.',
+            obj=view_class,
+            id=f"live_views.{check_id}",
+        )
+        for view_class in _routed_live_views()
+        for check_id, message in problems(view_class)
     ]

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_BURST": 40,
     # Sockets one session (a user's, when logged in) may hold open in one process (None: off).
     "MAX_CONNECTIONS_PER_SESSION": 20,
+    # Largest payload, as JSON, of one live_push_event() or an event's reply, in bytes.
+    "MAX_PUSH_BYTES": 256 * 1024,
     # The CACHES alias that keeps each page's `live_state` between its connections.
     "STATE_CACHE": "default",
 }
@@ -67,6 +69,10 @@ class Settings:
     @property
     def MAX_CONNECTIONS_PER_SESSION(self) -> int | None:
         return _optional_int(self._get("MAX_CONNECTIONS_PER_SESSION"))
+
+    @property
+    def MAX_PUSH_BYTES(self) -> int:
+        return int(self._get("MAX_PUSH_BYTES"))
 
     @property
     def STATE_CACHE(self) -> str:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.http import QueryDict
+
+from live_views.connect.effects import BrowserEffects
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,13 @@ class LiveRuntime:
     context: dict[str, Any] | None = None  # from the last get(), until the next render reads it
     targets: frozenset[str] | None = None  # live_target() since the last render
     patch: Patch | None = None  # live_patch() since the handler started
+    effects: BrowserEffects = field(default_factory=BrowserEffects)  # for the next frame
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""
         self.targets = None
         self.patch = None
+        self.effects.clear()
 
 
 class StateStore(Protocol):

@@ -20,6 +20,7 @@ from django.views.generic import (
     TemplateView,
 )
 
+from live_views.commands import LiveCommandsMixin
 from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
 from live_views.render.collector import block_id
@@ -34,7 +35,7 @@ else:
     _Base = object
 
 
-class LiveViewMixin(_Base):
+class LiveViewMixin(LiveCommandsMixin, _Base):
     """Make a Django class-based view live. Mix in before the generic view."""
 
     live_events: ClassVar[dict[str, EventSpec]] = {}

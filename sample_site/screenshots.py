@@ -65,8 +65,22 @@ def market(page: Page) -> None:
     page.wait_for_selector(CONNECTED)
 
 
+def hooks(page: Page) -> None:
+    page.goto("/hooks/")
+    page.wait_for_selector(CONNECTED)
+    page.click("#hook-push")
+    page.wait_for_selector("text=widget heard clicked 2")
+
+
+def chart(page: Page) -> None:
+    page.goto("/chart/")
+    page.wait_for_selector(CONNECTED)
+    page.wait_for_selector("#chart[data-points='8']")
+
+
 DEMOS = {"home": lambda page: page.goto("/"), "counter": counter, "signup": signup}
 DEMOS |= {"todos": todos, "contacts": contacts, "market": market}
+DEMOS |= {"hooks": hooks, "chart": chart}
 
 
 def main() -> None:
@@ -78,7 +92,10 @@ def main() -> None:
         context = browser.new_context(
             base_url=server.base_url, viewport={"width": 1400, "height": 900}
         )
+        # `screenshots.py hooks chart` takes only those.
         for name, drive in DEMOS.items():
+            if sys.argv[1:] and name not in sys.argv[1:]:
+                continue
             page = context.new_page()
             drive(page)
             page.screenshot(path=OUT / f"{name}.png")

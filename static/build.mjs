@@ -47,8 +47,16 @@ writeFileSync(new URL("live_views.min.js", outDir), bundle);
 const devBundle = withoutSourceMap(dev.outputFiles[0].text) + "\n";
 writeFileSync(new URL("live_views.dev.min.js", outDir), devBundle);
 const versions = { esbuild: esbuildVersion, "htmx.org": htmxVersion }; // keys sorted
+
+// The sample site's chart demo: uPlot, bundled on its own (never into live_views.min.js).
+const demoDir = here("../sample_site/demo/static/demo/");
+const chart = await build("demo/chart.js");
+mkdirSync(demoDir, { recursive: true });
+writeFileSync(new URL("chart.min.js", demoDir), withoutSourceMap(chart.outputFiles[0].text) + "\n");
+writeFileSync(new URL("uPlot.min.css", demoDir), readFileSync(here("node_modules/uplot/dist/uPlot.min.css")));
 writeFileSync(new URL("VERSIONS.json", outDir), JSON.stringify(versions, null, 2) + "\n");
 
 const size = (text) => `${Buffer.byteLength(text)} B raw, ${gzipSync(text, { level: 9 }).length} B gzip`;
 console.log(`live_views.min.js: ${size(bundle)} (glue alone: ${size(glue.outputFiles[0].text)})`);
 console.log(`live_views.dev.min.js (DEBUG only): ${size(devBundle)}`);
+console.log(`sample_site demo chart.min.js (uPlot ${versionOf("uplot")}): ${size(chart.outputFiles[0].text)}`);

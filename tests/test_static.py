@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import tomllib
@@ -59,3 +60,16 @@ def test_the_latency_simulator_is_a_development_script_only():
     dev = BUNDLE.with_name("live_views.dev.min.js").read_text()
     assert "enableLatencySim" in dev
     assert "enableLatencySim" not in BUNDLE.read_text()
+
+
+def test_the_bundle_stays_under_20_kib_gzipped():
+    # The issue-18 budget: htmx, hx-ws and the glue together (build.mjs prints the figure).
+    assert len(gzip.compress(BUNDLE.read_bytes(), compresslevel=9)) < 20 * 1024
+
+
+def test_the_demo_chart_library_is_bundled_for_the_sample_site_only():
+    chart = ROOT / "sample_site/demo/static/demo/chart.min.js"
+    assert "u-over" in chart.read_text()  # uPlot's own markup
+    assert "u-over" not in BUNDLE.read_text()
+    package = json.loads((ROOT / "static/package.json").read_text())
+    assert "uplot" in package["devDependencies"]

@@ -42,6 +42,16 @@ REDIRECT: Final = "redirect"
 RELOAD: Final = "reload"
 PATCH: Final = "patch"
 ERROR: Final = "error"
+# Server → browser, applied after the frame's content is swapped (live_views/connect/effects.py):
+# events for the page's JS, focus, title, scroll, another live page; an event's reply (what its
+# handler returned); and in the join reply, the events the page polls for (live_every).
+PUSH: Final = "push"
+FOCUS: Final = "focus"
+TITLE: Final = "title"
+SCROLL: Final = "scroll"
+NAVIGATE: Final = "navigate"
+REPLY: Final = "reply"
+EVERY: Final = "every"
 
 FRAME_KEYS: Final = {
     "JOIN": JOIN,
@@ -54,6 +64,13 @@ FRAME_KEYS: Final = {
     "RELOAD": RELOAD,
     "PATCH": PATCH,
     "ERROR": ERROR,
+    "PUSH": PUSH,
+    "FOCUS": FOCUS,
+    "TITLE": TITLE,
+    "SCROLL": SCROLL,
+    "NAVIGATE": NAVIGATE,
+    "REPLY": REPLY,
+    "EVERY": EVERY,
 }
 
 # Channel-layer message types a page's consumer answers (LiveConsumer.live_broadcast, …).

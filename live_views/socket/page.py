@@ -19,6 +19,7 @@ from django.urls import set_script_prefix
 
 from live_views.connect import wire
 from live_views.connect.csp import adopt_nonce
+from live_views.polling import every_frame
 from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
@@ -92,7 +93,7 @@ class LivePage:
                 return {wire.JOINED: True, **reload}
         # Always answered, so the browser (and the test client) knows the page is live.
         fresh = self.view.live_runtime.context is None
-        return {wire.JOINED: True, **self.render_frame(refresh=fresh)}
+        return {wire.JOINED: True, **every_frame(self.view), **self.render_frame(refresh=fresh)}
 
     def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
         """The browser went back or forward to another query of this page."""
@@ -154,7 +155,8 @@ class LivePage:
         collector = self.render_blocks(refresh=refresh)
         messages.finish_render(self.request)
         content = self.diff.take_changes(collector)
-        return {wire.CONTENT: content} if content else {}
+        frame = {wire.CONTENT: content} if content else {}
+        return {**frame, **self.view.live_runtime.effects.take()}
 
     @property
     def groups(self) -> list[str]:

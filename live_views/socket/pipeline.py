@@ -21,7 +21,7 @@ from live_views.arguments import ArgumentError
 from live_views.connect import wire
 from live_views.events import EventSpec
 from live_views.rows import has_rows, resolve_rows
-from live_views.socket import messages, navigation, protocol
+from live_views.socket import messages, navigation, protocol, replies
 from live_views.socket.page import LivePage, qualname
 from live_views.socket.protocol import Event, FrameError
 from live_views.socket.unknown_events import unknown_event_message
@@ -109,6 +109,7 @@ class EventRun:
         try:
             # Before rendering: a live_state value JSON cannot hold fails the event, loudly.
             state = page.state.encode(page.view) if page.state is not None else None
+            reply = replies.reply_of(self.spec.name, result)
             if patch is not None:
                 navigation.apply_patch(page, patch)
             # A handler that rendered (form_invalid() does) is shown as it rendered.
@@ -121,6 +122,7 @@ class EventRun:
             page.state.save(state)
         if patch is not None:
             frame.update(navigation.patch_frame(patch))
+        frame.update(reply)
         if self.ref is not None:
             frame[wire.REF] = self.ref
         return frame

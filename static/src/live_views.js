@@ -8,9 +8,14 @@ import {
   paramsFrame,
   readFrame,
   reloadAllowed,
+  scriptEventFrame,
   swappedIds,
 } from "./protocol.js";
 import { hideNonces } from "./csp.js";
+import { applyEffects, pollingPlan, readEffects } from "./effects.js";
+import * as hooks from "./hooks.js";
+import { startPolling, stopPolling } from "./polling.js";
+import { visit } from "./visit.js";
 import { applyPatch, followHistory, joined } from "./navigation.js";
 import { eventStarted } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
@@ -18,6 +23,19 @@ import { clientVersion, versionMismatch } from "./version.js";
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
 let connection = null; // hx-ws's connection of the live root, for frames the page sends itself
+let everJoined = false; // hooks get reconnected() from the second join on
+
+// Events sent by scripts (hooks, polling) go straight on the open socket; the ref is returned.
+function sendEvent(name, args = {}) {
+  const socket = connection?.socket;
+  if (socket?.readyState !== WebSocket.OPEN) throw new Error(`live_views: not connected`);
+  const sent = ++ref;
+  socket.send(scriptEventFrame(name, args, sent));
+  return sent;
+}
+hooks.setSender(sendEvent);
+window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: (url) => visit(url) });
+window.liveViews.hooks ??= {};
 
 // Elements marked data-live-ignore keep what the browser has through every update (a widget's
 // own DOM, a third-party editor): htmx's morph skips them.
@@ -124,9 +142,33 @@ document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   } else if (frame.action === "invalid") console.warn("live_views: ignored frame", data);
 });
 
+// After the update above: hooks follow the swapped blocks, pushEvent() promises settle, and
+// what the server asked for besides HTML (push events, title, focus, scroll, navigate) applies.
+document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
+  const root = rootOf(evt);
+  if (!root) return;
+  let frame;
+  try {
+    frame = JSON.parse(evt.detail.message.data);
+  } catch {
+    return;
+  }
+  if (!frame || typeof frame !== "object") return;
+  if (frame[FRAME.JOINED] === true) {
+    if (everJoined) hooks.reconnected();
+    everJoined = true;
+    startPolling(pollingPlan(frame), (name) => sendEvent(name));
+  }
+  hooks.syncHooks(frame[FRAME.CONTENT] ? swappedIds(frame[FRAME.CONTENT]) : []);
+  if (Number.isInteger(frame[FRAME.REF])) hooks.settleReply(frame[FRAME.REF], frame[FRAME.ERROR], frame[FRAME.REPLY]);
+  applyEffects(root, readEffects(frame), { deliver: hooks.deliver, navigate: visit });
+});
+
 document.addEventListener("htmx:ws:close", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
+  hooks.connectionLost();
+  stopPolling();
   const { code } = evt.detail;
   const kind = closeKind(code);
   root.dataset.liveState = kind === "disconnected" ? kind : "refused";

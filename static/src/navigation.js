@@ -2,7 +2,7 @@
 // live_patch() pushes or replaces it; Back and Forward between this page's entries ask the
 // server to render the query they land on, in the same document and on the same socket.
 
-const pagePath = location.pathname;
+let pagePath = location.pathname; // the live page shown (visit.js moves to another)
 let renderedSearch = location.search; // the query the server last rendered for
 
 // After the frame's content was swapped, as a real navigation would show the new URL then.
@@ -23,12 +23,22 @@ export function followHistory(send) {
     send(location.search);
   });
   // htmx marks the entries it swaps in and, on Back to one, re-fetches the whole page into
-  // <body>. Our entries are the live page's own: the socket restores them.
+  // <body>. Our entries are the live pages' own: the socket (or visit.js) restores them.
   document.addEventListener("htmx:before:history:restore", (evt) => {
-    if (location.pathname === pagePath && document.querySelector("[data-live-root]")) {
+    if (document.querySelector("[data-live-root]")) {
       evt.preventDefault();
     }
   });
+}
+
+// visit.js swapped in the live page the address bar now shows.
+export function pageMoved() {
+  pagePath = location.pathname;
+  renderedSearch = location.search;
+}
+
+export function pagePathNow() {
+  return pagePath;
 }
 
 // A new connection renders for the address bar's query (sent in its join).

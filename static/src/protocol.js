@@ -26,6 +26,13 @@ export const FRAME = Object.freeze({
   RELOAD: "reload",
   PATCH: "patch",
   ERROR: "error",
+  PUSH: "push",
+  FOCUS: "focus",
+  TITLE: "title",
+  SCROLL: "scroll",
+  NAVIGATE: "navigate",
+  REPLY: "reply",
+  EVERY: "every",
 });
 
 // `blocks` maps each liveblock id to its data-lv-v hash. `search` is location.search (after a
@@ -49,6 +56,13 @@ export function eventFrame(dataset, form, ref) {
     throw new TypeError(`data-live-args must be a JSON object, got ${dataset.liveArgs}`);
   }
   return JSON.stringify({ [FRAME.EVENT]: dataset.liveEvent, args, form, [FRAME.REF]: ref });
+}
+
+// An event a script sends (a hook's pushEvent, a live_every tick): `args` as for data-live-args.
+export function scriptEventFrame(name, args, ref) {
+  if (typeof name !== "string" || !name) throw new TypeError(`pushEvent: bad event name ${name}`);
+  if (!isObject(args)) throw new TypeError(`pushEvent("${name}"): args must be an object`);
+  return JSON.stringify({ [FRAME.EVENT]: name, args, form: {}, [FRAME.REF]: ref });
 }
 
 // One action per frame: redirect, reload, error, update (content was swapped), ack, or invalid.

@@ -1,0 +1,123 @@
+"""What a view asks the browser to do once its update is swapped in: events for the page's JS
+(``live_push_event``), focus, the document's title, scrolling, going to another live page.
+
+A view collects them on ``view.live_runtime.effects`` while a handler, a mount or a refresh runs;
+the next frame the page sends carries them (``BrowserEffects.take``), and a handler that fails
+drops them with the rest of its changes. Payloads are checked when they are pushed, so a value
+JSON cannot hold, or one over ``MAX_PUSH_BYTES``, fails in the handler that pushed it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from live_views.conf import conf
+from live_views.connect import wire
+
+MAX_PUSH_NAME = 64
+MAX_SELECTOR = 500
+MAX_TITLE = 1000
+MAX_PUSHES = 100  # in one frame
+_PUSH_NAME_RE = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+@dataclass
+class BrowserEffects:
+    pushes: list[list[Any]] = field(default_factory=list)  # [name, payload], in push order
+    focus: str | None = None
+    title: str | None = None
+    scroll: str | None = None
+    navigate: str | None = None
+
+    def push(self, name: str, payload: Any) -> None:
+        if not isinstance(name, str) or not _PUSH_NAME_RE.fullmatch(name):
+            raise ValueError(
+                f"live_push_event() takes an event name of letters, digits and _.:- (such as "
+                f'"chart:data"), not {name!r}.'
+            )
+        if len(name) > MAX_PUSH_NAME:
+            raise ValueError(
+                f"live_push_event({name[:40]!r}…): names are {MAX_PUSH_NAME} long at most."
+            )
+        if len(self.pushes) >= MAX_PUSHES:
+            raise ValueError(
+                f"live_push_event({name!r}): {MAX_PUSHES} events are already waiting for this "
+                "update; send one event with a list instead."
+            )
+        # A copy: the frame says what the payload was when pushed, not when it is sent.
+        self.pushes.append(
+            [name, json.loads(encoded_payload(f"live_push_event({name!r})", payload))]
+        )
+
+    def take(self) -> dict[str, Any]:
+        """The frame keys for what was asked since the last take, and forget it."""
+        frame: dict[str, Any] = {}
+        if self.pushes:
+            frame[wire.PUSH] = self.pushes
+        for key, value in (
+            (wire.TITLE, self.title),
+            (wire.FOCUS, self.focus),
+            (wire.SCROLL, self.scroll),
+            (wire.NAVIGATE, self.navigate),
+        ):
+            if value is not None:
+                frame[key] = value
+        self.clear()
+        return frame
+
+    def clear(self) -> None:
+        self.pushes = []
+        self.focus = self.title = self.scroll = self.navigate = None
+
+
+def encoded_payload(what: str, payload: Any) -> str:
+    """``payload`` as JSON, or a clear error naming the limit when it is too big."""
+    try:
+        encoded = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{what}: the payload must be JSON (dicts, lists, str, int, float, bool, None): {exc}."
+        ) from None
+    size = len(encoded.encode())
+    limit = conf.MAX_PUSH_BYTES
+    if size > limit:
+        raise ValueError(
+            f"{what}: the payload is {size:,} bytes as JSON, over LIVE_VIEWS['MAX_PUSH_BYTES'] "
+            f"({limit:,}). Send less (a page of data, or only what changed), or raise the setting."
+        )
+    return encoded
+
+
+def selector(what: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_SELECTOR:
+        raise ValueError(
+            f'{what} takes a CSS selector (such as "#email") of at most {MAX_SELECTOR} '
+            f"characters, not {value!r}."
+        )
+    return value
+
+
+def title(value: Any) -> str:
+    text = str(value)  # lazy translations too
+    if len(text) > MAX_TITLE:
+        raise ValueError(f"live_title() takes at most {MAX_TITLE} characters, got {len(text)}.")
+    return text
+
+
+def page_url(value: Any) -> str:
+    """A path on this site (``reverse()`` gives one): never another origin or a script URL."""
+    if (
+        not isinstance(value, str)
+        or not value.startswith("/")
+        or value.startswith("//")
+        or "\\" in value
+        or any(ord(c) < 0x21 for c in value)
+    ):
+        raise ValueError(
+            f'live_navigate() takes a path on this site such as "/orders/" (reverse() gives '
+            f"one), not {value!r}. To leave the site, return redirect(url) from the handler."
+        )
+    return value

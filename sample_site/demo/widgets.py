@@ -1,0 +1,86 @@
+"""JavaScript on live pages: hooks, events both ways, focus/title/scroll, polling, a chart, and
+moving between live pages without a page load."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.urls import reverse
+
+from live_views import LiveTemplateView, live_event
+
+
+class HooksView(LiveTemplateView):
+    """data-live-hook elements, inside and outside a liveblock, talk to this view."""
+
+    template_name = "demo/hooks.html"
+    clicks = 0
+    show_widget = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(clicks=self.clicks, show_widget=self.show_widget, **kwargs)
+
+    @live_event
+    def click(self, by: int = 1) -> dict[str, int]:
+        # From a hook's pushEvent(): the dict returned is its promise's value; the push reaches
+        # every handleEvent("clicked", …) and the root's live:push listeners.
+        self.clicks += by
+        self.live_push_event("clicked", {"clicks": self.clicks})
+        return {"clicks": self.clicks}
+
+    @live_event
+    def toggle(self) -> None:
+        self.show_widget = not self.show_widget
+
+    @live_event
+    def focus_name(self) -> None:
+        self.live_focus("#name")
+
+    @live_event
+    def retitle(self) -> None:
+        self.live_title(f"Hooks ({self.clicks} clicks)")
+
+    @live_event
+    def scroll_down(self) -> None:
+        self.live_scroll_into_view("#end")
+
+    @live_event
+    def go_counter(self) -> None:
+        self.live_navigate(reverse("counter"))
+
+
+class ChartView(LiveTemplateView):
+    """A uPlot chart fed by live_push_event, one point a second while the tab is visible."""
+
+    template_name = "demo/chart.html"
+    live_every = {"tick": 1}
+    # A hidden tab's socket closes (htmx's pauseOnBackground): the series survives it.
+    live_state = ["step", "points"]
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.step = 0
+        self.points: list[list[float]] = []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(step=self.step, **kwargs)
+
+    @live_event
+    def series(self) -> dict[str, Any]:
+        """The chart's hook asks for what is there so far when it mounts (its reply)."""
+        return {"points": self.points}
+
+    @live_event
+    def tick(self) -> None:
+        self.step += 1
+        point = [float(self.step), round(50 + 40 * math.sin(self.step / 5), 2)]
+        self.points = [*self.points, point][-60:]
+        self.live_push_event("chart:point", point)
+
+    @live_event
+    def reset(self) -> None:
+        self.step = 0
+        self.points = []
+        self.live_push_event("chart:reset")
+        self.live_title("Chart (reset)")

@@ -1,0 +1,119 @@
+// Hooks (README "JavaScript hooks, events both ways"): an element with data-live-hook="Chart"
+// gets the callbacks of liveViews.hooks.Chart, defined by the page's own script, with `this.el`,
+// `this.pushEvent(name, args)` and `this.handleEvent(name, callback)`, as Phoenix's phx-hook.
+// Hooks mount once the page has joined its socket; the lifecycle follows what the page shows.
+const hooked = new Map(); // element -> hook instance
+const handlersOf = new WeakMap(); // hook -> its handleEvent callbacks
+const replies = new Map(); // ref -> {resolve, reject}: pushEvent promises waiting for the server
+let sendEvent = () => {
+  throw new Error("live_views: not connected");
+};
+
+// live_views.js gives the function that sends an event frame and returns its ref.
+export function setSender(send) {
+  sendEvent = send;
+}
+
+function definitions() {
+  return window.liveViews?.hooks ?? {};
+}
+
+// A page script's exception must not stop the glue (or the other hooks).
+function call(hook, name, ...args) {
+  try {
+    hook[name]?.(...args);
+  } catch (error) {
+    console.error("live_views: hook", name, error);
+  }
+}
+
+function pushEvent(name, args = {}) {
+  return new Promise((resolve, reject) => {
+    replies.set(sendEvent(name, args), { resolve, reject });
+  });
+}
+
+function create(el, definition) {
+  const handlers = new Map(); // callback -> event name
+  const hook = Object.assign(Object.create(definition), {
+    el,
+    pushEvent,
+    handleEvent(name, callback) {
+      handlers.set(callback, name);
+      return callback;
+    },
+    removeHandleEvent(callback) {
+      handlers.delete(callback);
+    },
+  });
+  handlersOf.set(hook, handlers); // not on the hook: its own properties are the page's
+  return hook;
+}
+
+// After a frame's content was swapped (`swapped`: ids of the swapped blocks): hooks whose
+// element left the page are destroyed, new ones mounted, those inside a swapped block updated.
+export function syncHooks(swapped = []) {
+  for (const [el, hook] of hooked) {
+    if (!el.isConnected) {
+      hooked.delete(el);
+      call(hook, "destroyed");
+    }
+  }
+  const blocks = swapped.map((id) => document.getElementById(id)).filter(Boolean);
+  for (const el of document.querySelectorAll("[data-live-hook]")) {
+    const existing = hooked.get(el);
+    if (existing) {
+      if (blocks.some((block) => block.contains(el))) call(existing, "updated");
+      continue;
+    }
+    const definition = definitions()[el.dataset.liveHook];
+    if (!definition) {
+      console.warn("live_views: no hook", el.dataset.liveHook);
+      continue;
+    }
+    const hook = create(el, definition);
+    hooked.set(el, hook);
+    call(hook, "mounted");
+  }
+}
+
+// The page's socket closed (`gone`: for good, e.g. a live navigation away) or joined again.
+export function connectionLost() {
+  for (const { reject } of replies.values()) reject(new Error("live_views: connection lost"));
+  replies.clear();
+  for (const hook of hooked.values()) call(hook, "disconnected");
+}
+
+export function reconnected() {
+  for (const hook of hooked.values()) call(hook, "reconnected");
+}
+
+export function destroyAll() {
+  for (const [el, hook] of hooked) {
+    hooked.delete(el);
+    call(hook, "destroyed");
+  }
+}
+
+// A server push: to every handleEvent for `name`.
+export function deliver(name, payload) {
+  for (const hook of [...hooked.values()]) {
+    for (const [callback, handled] of handlersOf.get(hook)) {
+      if (handled !== name) continue;
+      try {
+        callback.call(hook, payload);
+      } catch (error) {
+        console.error("live_views: handleEvent", name, error);
+      }
+    }
+  }
+}
+
+// A frame answering one of the hooks' pushEvent() calls settles its promise.
+export function settleReply(ref, error, reply) {
+  const waiting = replies.get(ref);
+  if (!waiting) return;
+  replies.delete(ref);
+  if (error) waiting.reject(Object.assign(new Error(error.message), error));
+  else waiting.resolve(reply ?? null);
+}

@@ -1,0 +1,50 @@
+// live_every: events the page sends by itself every N ms, only while the tab is visible.
+// Timers stop in a background tab and when the socket closes (hx-ws also closes the socket of a
+// hidden tab, and opens it again when the tab is shown); back in view and joined, an overdue
+// tick is sent at once.
+import { dueOnReturn } from "./effects.js";
+
+let plan = [];
+let timers = [];
+let sendTick = () => {};
+const lastSent = new Map();
+
+function tick(name) {
+  lastSent.set(name, Date.now());
+  try {
+    sendTick(name);
+  } catch {
+    // not connected: the next join restarts polling
+  }
+}
+
+function stopTimers() {
+  for (const timer of timers) clearInterval(timer);
+  timers = [];
+}
+
+function startTimers() {
+  stopTimers();
+  if (document.visibilityState !== "visible") return;
+  for (const [name, ms] of plan) {
+    if (dueOnReturn(lastSent.get(name) ?? Date.now(), ms, Date.now())) tick(name);
+    timers.push(setInterval(() => tick(name), ms));
+  }
+}
+
+export function startPolling(newPlan, send) {
+  plan = newPlan;
+  sendTick = send;
+  for (const [name] of plan) if (!lastSent.has(name)) lastSent.set(name, Date.now());
+  startTimers();
+}
+
+export function stopPolling() {
+  plan = [];
+  stopTimers();
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") startTimers();
+  else stopTimers();
+});

@@ -1,0 +1,77 @@
+// Navigation between live pages (README "Navigation between live pages"): live_navigate() or a
+// link with data-live-navigate fetches the page over HTTP (its view's access checks run as for
+// any GET), adds a history entry, swaps in its title and <body>, and hx-ws opens the new page's
+// own socket (its token names its view). A page that is not live, an error, another origin or
+// a page under a nonce CSP loads the ordinary way.
+import { destroyAll } from "./hooks.js";
+import { pageMoved, pagePathNow } from "./navigation.js";
+
+const rootOf = () => document.querySelector("[data-live-root]");
+
+// Whether `url` may be visited in place: same origin, a live page now, no CSP nonce (the new
+// page's scripts and blocks carry its own nonce, which this document's CSP does not allow).
+export function visitable(url, root = rootOf()) {
+  return url.origin === location.origin && Boolean(root) && !root.nonce;
+}
+
+let visits = 0; // a later click wins over a fetch still under way
+
+export async function visit(href, { push = true } = {}) {
+  const url = new URL(href, location.href);
+  if (!visitable(url)) return location.assign(url);
+  const visitNumber = ++visits;
+  let response, doc;
+  try {
+    response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+    if (!response.ok || !response.headers.get("content-type")?.includes("text/html")) throw response;
+    doc = new DOMParser().parseFromString(await response.text(), "text/html");
+  } catch {
+    return location.assign(url); // the browser shows what the server answers
+  }
+  if (visitNumber !== visits) return;
+  const final = new URL(response.url || url);
+  if (final.origin !== location.origin || !doc.querySelector("body[data-live-root], [data-live-root]")) {
+    return location.assign(final); // not a live page: an ordinary load
+  }
+  if (push) history.pushState({ live: true }, "", final);
+  else if (final.href !== location.href) history.replaceState({ live: true }, "", final);
+  pageMoved();
+  swapDocument(doc);
+  window.scrollTo(0, 0);
+}
+
+function swapDocument(doc) {
+  destroyAll();
+  document.title = doc.title;
+  const body = document.body;
+  const loaded = new Set([...document.scripts].map((script) => script.src).filter(Boolean));
+  for (const { name } of [...body.attributes]) body.removeAttribute(name);
+  for (const { name, value } of doc.body.attributes) body.setAttribute(name, value);
+  body.replaceChildren(...doc.body.childNodes);
+  // Scripts parsed elsewhere do not run when inserted: run the new page's, as a load would,
+  // but not a file this document already ran ({% live_scripts %} in <body>, a shared library).
+  for (const old of body.querySelectorAll("script")) {
+    if (old.src && loaded.has(old.src)) continue;
+    const script = document.createElement("script");
+    for (const { name, value } of old.attributes) script.setAttribute(name, value);
+    script.textContent = old.textContent;
+    old.replaceWith(script);
+  }
+  // Re-wires the body: hx-ws closes the old page's socket and opens the new page's.
+  htmx.process(body, true);
+}
+
+// A plain left click on <a data-live-navigate href="…">.
+document.addEventListener("click", (evt) => {
+  const link = evt.target.closest?.("a[data-live-navigate][href]");
+  if (!link || evt.defaultPrevented || evt.button !== 0) return;
+  if (evt.metaKey || evt.ctrlKey || evt.shiftKey || evt.altKey || link.target || link.hasAttribute("download")) return;
+  evt.preventDefault();
+  visit(link.href);
+});
+
+// Back and Forward between live pages of this document.
+window.addEventListener("popstate", () => {
+  if (location.pathname === pagePathNow() || !rootOf()) return; // navigation.js follows the query
+  visit(location.href, { push: false });
+});

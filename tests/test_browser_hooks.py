@@ -1,0 +1,284 @@
+"""Hooks, events both ways, focus/title/scroll, polling and navigation between live pages, in
+real Chromium against sample_site's /hooks/ and /chart/ (demo/widgets.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser_fixtures import CONNECTED
+from tests.live_server import LiveServer
+from tests.test_browser import assert_no_errors
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+LOG = "#hook-log li"
+
+
+@pytest.fixture(scope="module")
+def csp_server():
+    with LiveServer(env={"DEMO_CSP": "1"}) as running:
+        yield running
+
+
+def open_page(page, path="/hooks/"):
+    page.goto(path)
+    page.wait_for_selector(CONNECTED)
+    page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
+
+
+def assert_same_document(page):
+    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+
+
+def hook_log(page):
+    return page.locator(LOG).all_inner_texts()
+
+
+# -- 1. hooks ---------------------------------------------------------------------------------
+
+
+def test_hooks_mount_update_and_are_destroyed_with_their_element(page, page_log):
+    open_page(page)
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget"])
+
+    page.click("#hook-push")  # re-renders the widget's block: its hook is updated
+    expect(page.locator(LOG).nth(2)).to_have_text("updated widget")
+
+    page.click("#toggle")  # the block no longer has the element
+    expect(page.locator(LOG).last).to_have_text("destroyed widget")
+    page.click("#toggle")
+    expect(page.locator(LOG).last).to_have_text("mounted widget")
+    assert "updated outside" not in hook_log(page)  # not in a swapped block
+    assert_same_document(page)
+    assert_no_errors(page_log)
+
+
+def test_push_event_resolves_with_the_reply_and_the_server_push_reaches_every_listener(
+    page, page_log
+):
+    open_page(page)
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 2")  # the handler's returned dict
+    expect(page.locator("#pushed")).to_have_text("pushed: 2")  # live:push on the root
+    # live_push_event("clicked", …): every handleEvent("clicked") hears it.
+    expect(page.locator(LOG, has_text="heard clicked 2")).to_have_count(2)
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 4")
+    assert_no_errors(page_log)
+
+
+def test_push_event_rejects_with_the_servers_error(page, page_log):
+    open_page(page)
+    # A hook added by script mounts with the next frame the page gets.
+    error = page.evaluate(
+        """async () => {
+          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
+          const probe = document.createElement("span");
+          probe.dataset.liveHook = "Probe";
+          document.getElementById("hook-log").after(probe);
+          document.getElementById("hook-push").click();
+          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
+          try { await window.probe.pushEvent("no_such_event"); return "resolved"; }
+          catch (e) { return [e.code, e.message]; }
+        }"""
+    )
+    assert error == ["unknown_event", "No live event named 'no_such_event' on HooksView."]
+
+
+def test_a_hook_that_throws_is_logged_and_the_page_goes_on(page, page_log):
+    open_page(page)
+    result = page.evaluate(
+        """async () => {
+          liveViews.hooks.Broken = { mounted() { throw new Error("boom"); } };
+          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
+          for (const name of ["Broken", "Probe"]) {
+            const element = document.createElement("span");
+            element.dataset.liveHook = name;
+            document.getElementById("hook-log").after(element);
+          }
+          document.getElementById("hook-push").click();
+          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
+          return await window.probe.pushEvent("toggle");  // a handler that returns None
+        }"""
+    )
+    assert result is None
+    expect(page.locator("#widget")).to_have_count(0)  # the toggle ran
+    assert any("boom" in line for line in page_log.console)
+
+
+def test_hooks_hear_disconnected_and_reconnected(page, page_log, server):
+    open_page(page)
+    expect(page.locator(LOG)).to_have_count(2)
+    server.stop()
+    page.wait_for_selector('body[data-live-state="disconnected"]')
+    expect(page.locator(LOG, has_text="disconnected")).to_have_count(2)
+    server.start()
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator(LOG, has_text="reconnected")).to_have_count(2)
+    assert_same_document(page)
+
+
+def test_hooks_work_under_a_strict_csp(browser, csp_server):
+    context = browser.new_context(base_url=csp_server.base_url)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        open_page(page)
+        expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget"])
+        page.click("#hook-push")
+        expect(page.locator("#reply")).to_have_text("reply: 2")
+        expect(page.locator(LOG, has_text="heard clicked 2")).to_have_count(2)
+        page.click("#retitle")
+        expect(page).to_have_title("Hooks (2 clicks)")
+        open_page(page, "/chart/")  # the demo's chart bundle and hook carry the nonce too
+        expect(page.locator("#chart .uplot")).to_have_count(1)
+        expect(page.locator("#chart")).to_have_attribute("data-points", re.compile(r"^[1-9]"))
+        assert errors == []
+    finally:
+        context.close()
+
+
+# -- 3. focus, title, scroll ------------------------------------------------------------------
+
+
+def test_focus_title_and_scroll_apply_after_the_update(page, page_log):
+    open_page(page)
+    expect(page).to_have_title("Hooks")
+    page.click("#focus")
+    expect(page.locator("#name")).to_be_focused()
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    page.click("#retitle")
+    expect(page).to_have_title("Hooks (2 clicks)")
+    assert page.evaluate("window.scrollY") == 0
+    page.click("#scroll")
+    expect(page.locator("#end")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0
+    assert_same_document(page)
+    assert_no_errors(page_log)
+
+
+# -- 4. navigation between live pages -----------------------------------------------------------
+
+
+def test_a_live_link_swaps_in_the_next_live_page_and_back_returns(page, page_log):
+    open_page(page)
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    page.click("#to-counter")
+    expect(page).to_have_url(re.compile(r"/counter/$"))
+    expect(page.locator("h1")).to_have_text("Counter")
+    expect(page).to_have_title("django-live-views demo")
+    page.wait_for_selector(CONNECTED)
+    page.click("#plus-two")  # the counter's own view answers, on the new page's socket
+    expect(page.locator("#count")).to_have_text("2")
+    assert len(sockets) == 1
+    assert "/live/ws/" in sockets[0].url
+    expect(page.locator(LOG)).to_have_count(0)  # the hooks page's elements are gone
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/hooks/$"))
+    expect(page).to_have_title("Hooks")
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget"])
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+
+    page.go_forward()
+    expect(page.locator("h1")).to_have_text("Counter")
+    page.wait_for_selector(CONNECTED)
+    assert_same_document(page)
+    assert page_log.documents == [page_log.server.base_url + "/hooks/"]
+    assert_no_errors(page_log)
+
+
+def test_live_navigate_from_a_handler(page, page_log):
+    open_page(page)
+    page.click("#navigate")
+    expect(page).to_have_url(re.compile(r"/counter/$"))
+    page.wait_for_selector(CONNECTED)
+    page.click("#plus-one")
+    expect(page.locator("#count")).to_have_text("1")
+    assert_same_document(page)
+    assert_no_errors(page_log)
+
+
+def test_a_link_to_a_page_that_is_not_live_loads_it(page, page_log):
+    open_page(page)
+    page.click("#to-home")
+    expect(page.locator("h1")).to_have_text("django-live-views demos")
+    assert page.evaluate("window.__marker") is None  # an ordinary page load
+
+
+def test_the_next_pages_access_checks_run(page, page_log):
+    open_page(page)
+    page.click("#to-private")  # LoginRequiredMixin redirects to the login page, not live
+    expect(page).to_have_url(re.compile(r"/login/\?next=/private/$"))
+    assert page.evaluate("window.__marker") is None
+
+
+def test_under_a_csp_nonce_navigation_is_an_ordinary_load(browser, csp_server):
+    context = browser.new_context(base_url=csp_server.base_url)
+    try:
+        page = context.new_page()
+        open_page(page)
+        page.click("#to-counter")
+        expect(page).to_have_url(re.compile(r"/counter/$"))
+        page.wait_for_selector(CONNECTED)
+        assert page.evaluate("window.__marker") is None
+        page.click("#plus-two")
+        expect(page.locator("#count")).to_have_text("2")
+    finally:
+        context.close()
+
+
+# -- 5. polling, and 6. the chart demo ----------------------------------------------------------
+
+
+def set_visibility(page, state):
+    page.evaluate(
+        """(state) => {
+          const hidden = state === "hidden";
+          Object.defineProperty(document, "visibilityState", { value: state, configurable: true });
+          Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        state,
+    )
+
+
+def test_polling_ticks_while_visible_and_pauses_in_a_background_tab(page, page_log):
+    open_page(page, "/chart/")
+    expect(page.locator("#step")).not_to_have_text("0")  # one a second
+    expect(page.locator("#chart")).not_to_have_attribute("data-points", "0")
+    set_visibility(page, "hidden")
+    page.wait_for_timeout(300)  # a tick already on the wire may still land
+    paused_at = page.locator("#step").inner_text()
+    page.wait_for_timeout(2500)
+    assert page.locator("#step").inner_text() == paused_at
+    # htmx closes a hidden tab's socket, and opens it again when the tab is shown; the tick
+    # that is overdue goes out as soon as the page has joined again.
+    page.wait_for_selector('body[data-live-state="disconnected"]')
+    set_visibility(page, "visible")
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("#step")).not_to_have_text(paused_at, timeout=900)  # before 1 s
+    assert_no_errors(page_log)
+
+
+def test_the_chart_is_drawn_by_uplot_from_pushed_points(page, page_log):
+    open_page(page, "/chart/")
+    expect(page.locator("#chart .uplot")).to_have_count(1)
+    page.wait_for_function("Number(document.getElementById('chart').dataset.points) >= 2")
+    page.click("#reset")
+    expect(page).to_have_title("Chart (reset)")
+    expect(page.locator("#chart .uplot")).to_have_count(1)  # data-live-ignore kept the chart
+    assert page.evaluate("typeof uPlot") == "function"
+    assert_no_errors(page_log)

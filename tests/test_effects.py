@@ -1,0 +1,83 @@
+"""BrowserEffects (live_views/connect/effects.py): what a view asks the browser for, checked
+when asked and sent once."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from live_views.connect import effects, wire
+from live_views.connect.effects import BrowserEffects
+
+
+def test_take_returns_the_frame_keys_and_forgets_them():
+    asked = BrowserEffects()
+    asked.push("a", 1)
+    asked.push("b", {"x": [1, 2]})
+    asked.title, asked.focus, asked.scroll, asked.navigate = "T", "#f", "#s", "/next/"
+    assert asked.take() == {
+        wire.PUSH: [["a", 1], ["b", {"x": [1, 2]}]],
+        wire.TITLE: "T",
+        wire.FOCUS: "#f",
+        wire.SCROLL: "#s",
+        wire.NAVIGATE: "/next/",
+    }
+    assert asked.take() == {}
+
+
+def test_a_payload_is_copied_when_pushed():
+    payload = {"points": [1]}
+    asked = BrowserEffects()
+    asked.push("chart:data", payload)
+    payload["points"].append(2)
+    assert asked.take()[wire.PUSH] == [["chart:data", {"points": [1]}]]
+
+
+@override_settings(LIVE_VIEWS={"MAX_PUSH_BYTES": 1024})
+def test_the_size_limit_is_named_with_the_size():
+    with pytest.raises(ValueError, match="MAX_PUSH_BYTES") as raised:
+        BrowserEffects().push("big", "x" * 2000)
+    assert str(raised.value) == (
+        "live_push_event('big'): the payload is 2,002 bytes as JSON, over "
+        "LIVE_VIEWS['MAX_PUSH_BYTES'] (1,024). Send less (a page of data, or only what "
+        "changed), or raise the setting."
+    )
+
+
+@pytest.mark.parametrize("payload", [{1, 2}, float("nan"), object(), b"bytes"])
+def test_a_payload_json_cannot_hold_is_refused(payload):
+    with pytest.raises(TypeError, match="must be JSON"):
+        BrowserEffects().push("x", payload)
+
+
+@pytest.mark.parametrize("name", ["", "a b", "<x>", 3, None, "x" * 65])
+def test_bad_names_are_refused(name):
+    with pytest.raises(ValueError, match="live_push_event"):
+        BrowserEffects().push(name, None)
+
+
+def test_pushes_in_one_frame_are_bounded():
+    asked = BrowserEffects()
+    for n in range(effects.MAX_PUSHES):
+        asked.push("n", n)
+    with pytest.raises(ValueError, match="send one event with a list"):
+        asked.push("n", 0)
+
+
+@pytest.mark.parametrize("url", ["/", "/a/?b=1#c", "/café/"])
+def test_paths_on_the_site_may_be_navigated_to(url):
+    assert effects.page_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url", ["", "a/", "//x.example/", "/\\x.example", "http://x.example/", "/a b", "javascript:x"]
+)
+def test_other_urls_are_refused(url):
+    with pytest.raises(ValueError, match="path on this site"):
+        effects.page_url(url)
+
+
+def test_titles_are_text_and_bounded():
+    assert effects.title(42) == "42"
+    with pytest.raises(ValueError, match="at most"):
+        effects.title("x" * (effects.MAX_TITLE + 1))
