@@ -1,0 +1,92 @@
+"""live_views/socket/origins.py: only the page's own origin (or an allowed one) opens a socket."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from live_views.socket.origins import origin_allowed
+
+
+def scope(origin: str | None = None, host: str | None = "testserver", **extra: str) -> dict:
+    headers = []
+    if host is not None:
+        headers.append((b"host", host.encode()))
+    if origin is not None:
+        headers.append((b"origin", origin.encode()))
+    headers += [(name.replace("_", "-").encode(), value.encode()) for name, value in extra.items()]
+    return {"type": "websocket", "headers": headers}
+
+
+@pytest.mark.parametrize("origin", ["http://testserver", "https://testserver", "HTTP://TestServer"])
+def test_the_pages_own_origin_is_allowed(origin):
+    assert origin_allowed(scope(origin))
+
+
+def test_the_port_is_part_of_the_origin():
+    assert origin_allowed(scope("http://testserver:8000", host="testserver:8000"))
+    assert not origin_allowed(scope("http://testserver:8001", host="testserver:8000"))
+    assert not origin_allowed(scope("http://testserver", host="testserver:8000"))
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        None,
+        "",
+        "null",
+        "http://evil.example",
+        "http://testserver.evil.example",
+        "file://testserver",
+        "chrome-extension://testserver",
+        "testserver",
+        "http://",
+    ],
+)
+def test_a_missing_foreign_or_odd_origin_is_refused(origin):
+    assert not origin_allowed(scope(origin))
+
+
+def test_a_host_outside_allowed_hosts_is_refused_even_when_origin_matches():
+    assert not origin_allowed(scope("http://evil.example", host="evil.example"))
+
+
+def test_no_host_header_means_no_match():
+    assert not origin_allowed(scope("http://testserver", host=None))
+
+
+@override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": ["https://app.example/", "HTTP://Other:81"]})
+def test_allowed_origins_are_compared_normalized():
+    assert origin_allowed(scope("https://app.example"))
+    assert origin_allowed(scope("http://other:81"))
+    assert not origin_allowed(scope("http://app.example"))
+    assert not origin_allowed(scope("http://other:82"))
+
+
+@override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": ["https://app.example"]})
+def test_allowed_origins_still_need_an_http_scheme():
+    assert not origin_allowed(scope("ws://app.example"))
+
+
+@override_settings(USE_X_FORWARDED_HOST=True)
+def test_behind_a_proxy_the_forwarded_host_is_the_pages_host():
+    forwarded = {"x_forwarded_host": "testserver, internal:8000"}
+    assert origin_allowed(scope("http://testserver", host="internal:8000", **forwarded))
+    assert not origin_allowed(scope("http://internal:8000", host="internal:8000", **forwarded))
+
+
+def test_the_forwarded_host_is_ignored_unless_trusted():
+    forwarded = {"x_forwarded_host": "testserver"}
+    assert not origin_allowed(scope("http://testserver", host="internal:8000", **forwarded))
+
+
+@override_settings(DEBUG=True, ALLOWED_HOSTS=[])
+def test_with_debug_and_no_allowed_hosts_localhost_works_as_in_django():
+    assert origin_allowed(scope("http://localhost:8000", host="localhost:8000"))
+    assert origin_allowed(scope("http://127.0.0.1:8000", host="127.0.0.1:8000"))
+    assert not origin_allowed(scope("http://example.com", host="example.com"))
+
+
+@override_settings(DEBUG=False, ALLOWED_HOSTS=[])
+def test_without_debug_no_allowed_hosts_allows_nothing():
+    assert not origin_allowed(scope("http://localhost", host="localhost"))
