@@ -140,9 +140,9 @@ class TopicHub:
         self.joined_at = asyncio.get_running_loop().time()
 
     def _catch_up(self) -> None:
-        for followers in list(self.members.values()):
-            for subscriber in list(followers):
-                subscriber.schedule_refresh()
+        pages = {subscriber for followers in self.members.values() for subscriber in followers}
+        for subscriber in pages:
+            subscriber.schedule_refresh()  # once per page, however many of its topics
 
 
 _running: set[asyncio.Task[None]] = set()
