@@ -23,6 +23,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--root", default=str(Path(__file__).resolve().parent.parent))
 parser.add_argument("--pages", type=int, default=200)
 parser.add_argument("--events", type=int, default=1000)
+parser.add_argument("--fan-out-path", default="/todo/tasks/", help="/shared/board/: a shared view")
 options = parser.parse_args()
 
 sys.path.insert(0, options.root)
@@ -32,6 +33,8 @@ import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 DB = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+if Path(options.root, "tests", "shared_urls.py").exists():
+    settings.ROOT_URLCONF = "tests.shared_urls"
 settings.DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DB)}
 settings.LIVE_VIEWS = {
     **settings.LIVE_VIEWS,
@@ -67,7 +70,7 @@ async def event_cost(client: AsyncLiveClient, path: str, event: str, **args: obj
 
 async def fan_out(client: AsyncLiveClient) -> str:
     board = await Board.objects.acreate(name="bench")
-    pages = [await client.live("/todo/tasks/") for _ in range(options.pages)]
+    pages = [await client.live(options.fan_out_path) for _ in range(options.pages)]
     runs = []
     for n in range(5):
         start, cpu_start = time.perf_counter(), time.process_time()
@@ -87,7 +90,7 @@ async def main() -> None:
     client = AsyncLiveClient()
     print(f"sync counter event   {await event_cost(client, '/counter/', 'increment')}")
     print(f"async counter event  {await event_cost(client, '/async/', 'add_async', amount=1)}")
-    print(f"fan-out, {options.pages} pages  {await fan_out(client)}")
+    print(f"fan-out to {options.fan_out_path}, {options.pages} pages  {await fan_out(client)}")
 
 
 call_command("migrate", verbosity=0)

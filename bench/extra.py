@@ -220,8 +220,33 @@ class RedisServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def redis_calls(port: int, command: str) -> int:
+    """How often the private redis-server ran ``command`` (Lua scripts' calls included)."""
+    info = subprocess.run(
+        ["redis-cli", "-p", str(port), "INFO", "commandstats"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for line in info.splitlines():
+        if line.startswith(f"cmdstat_{command}:"):
+            return int(line.split("calls=")[1].split(",")[0])
+    return 0
+
+
 async def measure_fanout_multi(
-    client, cls, bases, opts, probes, redis_probe, clients, reps, warmup, gap=0.2, settle=0.1
+    client,
+    cls,
+    bases,
+    opts,
+    probes,
+    redis_probe,
+    clients,
+    reps,
+    warmup,
+    gap=0.2,
+    settle=0.1,
+    redis_port=None,
 ):
     """client.measure_fanout, with the pages spread over several servers (page i on server
     i mod len(bases)) and the trigger sent to the first one; CPU is summed over the servers."""
@@ -246,6 +271,7 @@ async def measure_fanout_multi(
 
         try:
             last, first, median, srv, per_server, red, trig_ms = [], [], [], [], [], [], []
+            messages = []  # channel-layer messages per broadcast: channels-redis ZADDs each one
             for rep in range(warmup + reps):
                 await asyncio.sleep(gap)
                 v0 = sessions[0].value
@@ -255,6 +281,7 @@ async def measure_fanout_multi(
                 await asyncio.sleep(0)
                 c0 = [p.cpu() for p in probes]
                 r0 = redis_probe.cpu()
+                m0 = redis_calls(redis_port, "zadd") if redis_port else 0
                 t0 = time.perf_counter()
                 await trig.fire()
                 t_trig = time.perf_counter()
@@ -262,6 +289,7 @@ async def measure_fanout_multi(
                 await asyncio.sleep(settle)
                 c1 = [p.cpu() for p in probes]
                 r1 = redis_probe.cpu()
+                m1 = redis_calls(redis_port, "zadd") if redis_port else 0
                 if rep < warmup:
                     continue
                 arr = sorted(a - t0 for a in arrivals)
@@ -271,6 +299,7 @@ async def measure_fanout_multi(
                 srv.append(sum(c1) - sum(c0))
                 per_server.append([b - a for a, b in zip(c0, c1, strict=True)])
                 red.append(r1 - r0)
+                messages.append(m1 - m0)
                 trig_ms.append(t_trig - t0)
         finally:
             await trig.close()
@@ -293,6 +322,7 @@ async def measure_fanout_multi(
                 round(sum(c[i] for c in per_server) * 1000 / reps, 3) for i in range(len(bases))
             ],
             redis_cpu_ms_per_fanout=round(sum(red) * 1000 / reps, 3),
+            layer_messages_per_fanout=round(sum(messages) / reps, 1) if redis_port else None,
             connect_all_s=round(connect_s, 2),
             final_value=sessions[0].value,
         )
@@ -324,6 +354,7 @@ def phase_redis_fanout(ctx, target, sizes):
                         clients=n,
                         reps=sizes["reps"],
                         warmup=sizes["warmup"],
+                        redis_port=redis.port,
                     )
                 )
         out["layer"] = (

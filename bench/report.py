@@ -404,9 +404,9 @@ def write_report(args, names, runs, extra, run_info, machine, shared_md):
             w(
                 "| N | to last p50 (min–max) ms | to first p50 ms | to median p50 ms "
                 "| server CPU ms / fan-out (each) | server CPU µs / page | redis CPU ms / fan-out "
-                "| 1 process: to last p50 ms, µs / page |"
+                "| layer messages / fan-out | 1 process: to last p50 ms, µs / page |"
             )
-            w("|---|---|---|---|---|---|---|---|")
+            w("|---|---|---|---|---|---|---|---|---|")
             for nn, f in rf.items():
                 if not isinstance(f, dict):
                     continue
@@ -423,6 +423,7 @@ def write_report(args, names, runs, extra, run_info, machine, shared_md):
                     f"({' + '.join(fmt(v, 1) for v in f['server_cpu_ms_per_fanout_each'])}) "
                     f"| {fmt(f['server_cpu_us_per_client'], 0)} "
                     f"| {fmt(f['redis_cpu_ms_per_fanout'], 1)} "
+                    f"| {fmt(f.get('layer_messages_per_fanout'), 0)} "
                     f"| {one} |"
                 )
             w("")

@@ -54,6 +54,9 @@ class Mount:
     page: Any = None
     # Where the mounting page's live_state is kept between its sockets.
     state: StateStore | None = None
+    # Only the access checks: the view's own dispatch() stops before get() (a shared render
+    # checks each user once, then shows them the one render).
+    check_only: bool = False
 
 
 mounting: ContextVar[Mount | None] = ContextVar("live_views_mounting", default=None)

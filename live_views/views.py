@@ -42,6 +42,9 @@ class LiveViewMixin(LiveCommandsMixin, _Base):
     live_subscriptions: Sequence[Subscription] = ()
     # Attribute names that are page state: kept server-side across reconnects and restarts.
     live_state: Sequence[str] = ()
+    # True when the page does not depend on who looks at it: broadcast refreshes then render it
+    # once per URL and state, as an anonymous visitor would see it, for every page that shows it.
+    live_shared_render: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -67,6 +70,10 @@ class LiveViewMixin(LiveCommandsMixin, _Base):
             )
         mount = mounting.get()
         if mount is not None and mount.view is None:
+            if mount.check_only:
+                # Every check before this mixin passed: that is all a check-only mount asks.
+                mount.view = self
+                return HttpResponse(status=200)
             if mount.page is not None and mount.page is not self:
                 # The checks above ran on this throwaway instance; the page's own instance
                 # runs the rest of dispatch() (later mixins, then get()).

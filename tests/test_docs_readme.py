@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.urls import path
 from django.utils.module_loading import import_string
 
-from live_views import LiveTemplateView, live_event
+from live_views import LiveListView, LiveTemplateView, live_event
 from live_views.checks import check_settings
 from live_views.testing import AsyncLiveClient, LiveClient
 from tests.conftest import port_open, require
@@ -121,6 +121,16 @@ async def test_readme_broadcast_by_hand_reaches_pages(live_db):
         assert "buy milk (done)" in page.block("tasks")
     finally:
         await page.close()
+
+
+def test_readme_shared_render_example_declares_a_shared_list_view():
+    # The README's Score, played by the test app's Task.
+    namespace: dict[str, Any] = {"Score": Task}
+    exec(EXAMPLES["shared-render"], namespace)  # noqa: S102 - our README
+    scoreboard = namespace["Scoreboard"]
+    assert issubclass(scoreboard, LiveListView)
+    assert scoreboard.live_shared_render is True
+    assert scoreboard().get_live_subscriptions() == [Task]  # it follows its model's saves
 
 
 async def test_readme_redis_layer_carries_messages():

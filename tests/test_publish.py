@@ -21,6 +21,13 @@ from tests.todoapp.models import Board, Note, Task
 BROADCAST = {"type": "live.broadcast"}
 
 
+def to(topic: str, message: dict[str, str] = BROADCAST) -> tuple[str, dict[str, str]]:
+    """The message as sent to ``topic``'s group: it names the group (each process's hub routes
+    it to that group's pages, socket/hub.py)."""
+    group = group_name(topic)
+    return (group, {**message, "group": group})
+
+
 @pytest.fixture
 def recorded() -> Iterator[list[tuple[str, dict[str, str]]]]:
     RecordingLayer.sent = []
@@ -33,18 +40,18 @@ def recorded() -> Iterator[list[tuple[str, dict[str, str]]]]:
 
 def test_publish_sends_one_message_to_each_topics_group(recorded):
     publish(["todoapp.task", "news"])
-    assert recorded == [(group_name("todoapp.task"), BROADCAST), (group_name("news"), BROADCAST)]
+    assert recorded == [to("todoapp.task"), to("news")]
 
 
 def test_publish_sends_the_message_it_is_given(recorded):
     publish(iter(["live_views.user:1"]), {"type": "live.session_check"})
-    assert recorded == [(group_name("live_views.user:1"), {"type": "live.session_check"})]
+    assert recorded == [to("live_views.user:1", {"type": "live.session_check"})]
 
 
 def test_a_layer_that_fails_once_is_tried_again(recorded):
     FlakyLayer.send_failures = 1
     publish(["news"])
-    assert recorded == [(group_name("news"), BROADCAST)]
+    assert recorded == [to("news")]
 
 
 def test_a_layer_that_is_down_is_logged_and_the_caller_carries_on(recorded, caplog):
@@ -77,14 +84,14 @@ def test_without_a_channel_layer_publishing_does_nothing(caplog):
 
 def test_outside_a_transaction_publish_after_commit_sends_at_once(recorded, transactional_db):
     publish_after_commit(["news"])
-    assert recorded == [(group_name("news"), BROADCAST)]
+    assert recorded == [to("news")]
 
 
 def test_inside_a_transaction_nothing_is_sent_before_the_commit(recorded, transactional_db):
     with transaction.atomic():
         publish_after_commit(["news"], message={"type": "live.session_ended"})
         assert recorded == []
-    assert recorded == [(group_name("news"), {"type": "live.session_ended"})]
+    assert recorded == [to("news", {"type": "live.session_ended"})]
 
 
 def test_a_rolled_back_transaction_sends_nothing(recorded, transactional_db):

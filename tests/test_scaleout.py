@@ -478,6 +478,44 @@ async def test_one_add_fans_out_to_every_page_on_the_other_process(servers):
         )
 
 
+class LayerMessages:
+    """Messages channels-redis delivers to a channel while open (MONITOR: one ZADD to the
+    channel's key each; the ZADDs to a "$inflight" key are the receiver's own bookkeeping)."""
+
+    def __init__(self, redis_server: Any, log: Path) -> None:
+        self.log = log
+        self.output = log.open("w")
+        self.monitor = subprocess.Popen(
+            ["redis-cli", "-p", str(redis_server.port), "MONITOR"], stdout=self.output
+        )
+
+    def close(self) -> int:
+        self.monitor.terminate()
+        self.monitor.wait(timeout=10)
+        self.output.close()
+        lines = self.log.read_text().splitlines()
+        return sum('"ZADD"' in line and '$inflight"' not in line.split()[4] for line in lines)
+
+
+async def test_a_broadcast_is_one_layer_message_per_process_however_many_pages(
+    servers, redis_server, tmp_path
+):
+    a_server, b_server = servers
+    specs = [(f"A{i}", a_server) for i in range(8)] + [(f"B{i}", b_server) for i in range(8)]
+    async with open_pages(*specs) as pages:
+        title = unique("counted")
+        messages = LayerMessages(redis_server, tmp_path / "monitor.log")
+        await asyncio.sleep(0.2)  # MONITOR is on
+        await save_in_another_process(a_server, title)
+        await asyncio.gather(
+            *(p.wait_for(lambda p=p: title in p.todos(), FRAME_TIMEOUT, title) for p in pages)
+        )
+        await asyncio.sleep(0.2)
+        # The save publishes its model's and its row's topics; the sixteen pages follow the
+        # model's. One message to each of the two processes, not one to each page.
+        assert messages.close() == 2
+
+
 # -- faults: a hung Redis (SIGSTOP) --------------------------------------------------------
 
 

@@ -1,7 +1,6 @@
-"""live_views/socket/subscription.py: a page's subscription to its topics on the channel layer
-outlives a failing layer: its receive loop waits and retries, then rejoins its groups and catches
-up with one refresh. Driven directly on the mixin with channels' in-memory layer, then once
-through the real consumer."""
+"""live_views/socket/subscription.py: a page follows its topics through its process's hub, and its
+own channel's receive loop outlives a failing layer (it waits and retries; rejoining the groups
+and catching up is the hub's, tested here through the mixin and once through the real consumer)."""
 
 from __future__ import annotations
 
@@ -12,10 +11,12 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from channels.layers import get_channel_layer
 from django.test import override_settings
 
 from live_views import abroadcast
 from live_views.pubsub.topics import group_name
+from live_views.socket.hub import hub
 from live_views.socket.subscription import LayerSubscriptionMixin
 from live_views.testing import AsyncLiveClient
 from tests.channel_layers import FlakyLayer, RecordingLayer, layer_settings
@@ -48,7 +49,10 @@ class Host(LayerSubscriptionMixin):
 def layer() -> Iterator[FlakyLayer]:
     FlakyLayer.reset()
     RecordingLayer.sent = []
-    yield FlakyLayer()
+    # The project's layer: the hub (socket/hub.py) uses the configured one.
+    with override_settings(CHANNEL_LAYERS=layer_settings(FlakyLayer)):
+        configured: Any = get_channel_layer()
+        yield configured
     FlakyLayer.reset()
 
 
@@ -60,9 +64,7 @@ async def test_channel_receive_is_the_retrying_wrapper_around_the_layers(layer):
     assert host.refreshes == 0
 
 
-async def test_a_failing_layer_is_retried_then_groups_are_rejoined_and_the_page_catches_up(
-    layer, caplog
-):
+async def test_a_failing_receive_is_retried_quietly(layer, caplog):
     host = Host(layer)
     FlakyLayer.failures = 1
     await layer.send(CHANNEL, {"type": "live.broadcast"})
@@ -75,23 +77,37 @@ async def test_a_failing_layer_is_retried_then_groups_are_rejoined_and_the_page_
     assert FlakyLayer.failed == ["receive"]
     assert time.monotonic() - started >= 0.5  # waited before trying again
     assert host.layer_down is False
-    assert host.refreshes == 1  # one catch-up refresh for what the outage may have hidden
-    assert {group for group in GROUPS if CHANNEL in layer.groups.get(group, {})} == set(GROUPS)
-    assert "channel layer unavailable (the layer is down); retrying" in caplog.text
-    assert "the channel layer is back; catching up" in caplog.text
+    # The page's topics are the hub's to rejoin and catch up: every page would log it otherwise.
+    assert host.refreshes == 0
+    assert caplog.text == ""
 
 
-async def test_a_long_outage_is_logged_once(layer, caplog, monkeypatch):
-    host = Host(layer)
-    FlakyLayer.failures = 3  # the read, then two tries to rejoin the groups
-    await layer.send(CHANNEL, {"type": "live.broadcast"})
-    real_sleep = asyncio.sleep
-    monkeypatch.setattr(asyncio, "sleep", lambda delay: real_sleep(0))  # skip the backoff
-    with caplog.at_level("WARNING", logger="live_views"):
-        await asyncio.wait_for(host.channel_receive(), 5)
-    assert FlakyLayer.failed == ["receive", "group_add", "group_add"]
-    assert caplog.text.count("channel layer unavailable") == 1
-    assert host.refreshes == 1
+def hub_members(layer: FlakyLayer) -> set[str]:
+    return {group for group in GROUPS if layer.groups.get(group)}
+
+
+async def test_the_hub_retries_rejoins_and_every_page_catches_up_once(layer, caplog):
+    first, second = Host(layer), Host(layer)
+    await first.join_groups()
+    await second.join_groups()
+    topics = hub()
+    assert topics is not None
+    assert topics.layer is layer
+    topics.reader.cancel()  # restart its reader on a failing layer: the read, then a rejoin fail
+    FlakyLayer.failures = 2
+    with caplog.at_level("INFO", logger="live_views"):
+        topics.reader = asyncio.create_task(topics._read())
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while "the channel layer is back" not in caplog.text and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+
+    assert FlakyLayer.failed == ["receive", "group_add"]
+    assert hub_members(layer) == set(GROUPS)
+    assert (first.refreshes, second.refreshes) == (1, 1)
+    assert caplog.text.count("channel layer unavailable") == 1  # a long outage is logged once
+    await first.leave_groups(GROUPS)
+    await second.leave_groups(GROUPS)
 
 
 async def test_a_page_whose_socket_is_gone_stops_instead_of_retrying(layer):
@@ -103,12 +119,17 @@ async def test_a_page_whose_socket_is_gone_stops_instead_of_retrying(layer):
     assert host.layer_down is False
 
 
-async def test_join_and_leave_groups(layer):
-    host = Host(layer)
-    await host.join_groups()
-    assert all(CHANNEL in layer.groups[group] for group in GROUPS)
-    await host.leave_groups(GROUPS)
-    assert not any(CHANNEL in layer.groups.get(group, {}) for group in GROUPS)
+async def test_join_and_leave_groups_through_the_hub(layer):
+    first, second = Host(layer), Host(layer)
+    await first.join_groups()
+    await second.join_groups()
+    # The process follows each group once, with the hub's channel, however many pages.
+    assert all(len(layer.groups[group]) == 1 for group in GROUPS)
+    assert CHANNEL not in layer.groups[GROUPS[0]]
+    await first.leave_groups(GROUPS)
+    assert all(len(layer.groups[group]) == 1 for group in GROUPS)  # the second still follows
+    await second.leave_groups(GROUPS)
+    assert hub_members(layer) == set()
 
 
 async def test_a_page_not_mounted_joins_nothing(layer):
@@ -120,6 +141,7 @@ async def test_a_page_not_mounted_joins_nothing(layer):
 
 async def test_leaving_groups_on_a_broken_layer_is_not_an_error(layer, caplog):
     host = Host(layer)
+    await host.join_groups()
 
     async def broken(group: str, channel: str) -> None:
         raise ConnectionError("gone")
@@ -127,7 +149,7 @@ async def test_leaving_groups_on_a_broken_layer_is_not_an_error(layer, caplog):
     layer.group_discard = broken  # type: ignore[method-assign]
     with caplog.at_level("DEBUG", logger="live_views"):
         await host.leave_groups(GROUPS)
-    assert "could not unsubscribe a closed page" in caplog.text
+    assert "could not leave" in caplog.text
 
 
 # -- through the consumer -----------------------------------------------------------------------
@@ -145,7 +167,7 @@ async def news_page(layer: FlakyLayer) -> AsyncIterator[Any]:
 
 
 async def test_a_page_keeps_hearing_broadcasts_after_the_layer_failed(news_page, caplog):
-    FlakyLayer.failures = 2  # the consumer's next read from the layer, and a rejoin, fail
+    FlakyLayer.failures = 2  # the next reads from the layer, and a rejoin, fail
     todo_views.NEWS["headline"] = "first"
     with caplog.at_level("INFO", logger="live_views"):
         await abroadcast("news")

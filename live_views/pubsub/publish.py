@@ -48,12 +48,16 @@ async def send(topics: list[str], message: dict[str, str] = MESSAGE) -> None:
     if layer is None:
         return
     for topic in topics:
+        group = group_name(topic)
+        # The group travels with the message: each process's hub follows a topic once and
+        # hands the message to its own pages of that group (socket/hub.py).
+        addressed = {**message, "group": group}
         try:
-            await layer.group_send(group_name(topic), message)
+            await layer.group_send(group, addressed)
         except Exception:  # redis' ConnectionError is not the builtin one
             # A pooled connection to a Redis that restarted fails once; a fresh one works.
             # Sending twice is harmless: refreshes coalesce, session messages are idempotent.
-            await layer.group_send(group_name(topic), message)
+            await layer.group_send(group, addressed)
 
 
 def model_change_topics(instance: models.Model) -> list[str]:

@@ -18,6 +18,8 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
+from live_views.socket.shared import sharing
+
 Work = Callable[[], dict[str, Any]]
 
 
@@ -51,11 +53,13 @@ class Batcher:
 
 def _run_all(works: list[Work]) -> list[tuple[Any, BaseException | None]]:
     outcomes: list[tuple[Any, BaseException | None]] = []
-    for work in works:
-        try:
-            outcomes.append((work(), None))
-        except Exception as exc:  # one page's failure is that page's alone
-            outcomes.append((None, exc))
+    # Views with live_shared_render render once per batch for all their pages (shared.py).
+    with sharing():
+        for work in works:
+            try:
+                outcomes.append((work(), None))
+            except Exception as exc:  # one page's failure is that page's alone
+                outcomes.append((None, exc))
     return outcomes
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.urls import Resolver404, resolve, set_script_prefix
+from django.urls import Resolver404, ResolverMatch, resolve, set_script_prefix
 
 from live_views.connect import wire
 from live_views.connect.tokens import ConnectTarget, TokenError, read_connect_token
@@ -60,6 +60,24 @@ def mount(scope: Mapping[str, Any], token: str) -> Mounted:
     return Mounted(view, request, target, state, slot)
 
 
+def resolve_live_view(path: str) -> ResolverMatch:
+    """The URL match of ``path``, whose view is a live view; Refused (4404) otherwise."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        raise Refused(wire.CLOSE_NOT_FOUND, f"no URL matches {path!r}") from None
+    view_class = getattr(match.func, "view_class", None)
+    if not (isinstance(view_class, type) and issubclass(view_class, LiveViewMixin)):
+        raise Refused(wire.CLOSE_NOT_FOUND, f"{path!r} is not a live view")
+    return match
+
+
+def check_access(request: HttpRequest, path: str) -> None:
+    """Run the URL callable of ``path`` for ``request`` up to the view's ``get()``: its
+    decorators and access checks only. Refused as a mount would be."""
+    _run(request, resolve_live_view(path), Mount(check_only=True))
+
+
 def dispatch_mount(
     request: HttpRequest,
     path: str,
@@ -68,16 +86,17 @@ def dispatch_mount(
 ) -> LiveViewMixin:
     """Run the URL callable of ``path`` for ``request``; the live view it dispatches to (or
     ``page``, re-checked) is returned with the context its ``get()`` built."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        raise Refused(wire.CLOSE_NOT_FOUND, f"no URL matches {path!r}") from None
-    view_class = getattr(match.func, "view_class", None)
-    if not (isinstance(view_class, type) and issubclass(view_class, LiveViewMixin)):
-        raise Refused(wire.CLOSE_NOT_FOUND, f"{path!r} is not a live view")
+    match = resolve_live_view(path)
     if page is not None:
         page.live_runtime.context = None
     mount = Mount(page=page, state=state)
+    view = _run(request, match, mount)
+    if view.live_runtime.context is None:
+        raise Refused(wire.CLOSE_FORBIDDEN, "the view did not render")
+    return view
+
+
+def _run(request: HttpRequest, match: ResolverMatch, mount: Mount) -> LiveViewMixin:
     reset = mounting.set(mount)
     try:
         response = match.func(request, *match.args, **match.kwargs)
@@ -92,6 +111,6 @@ def dispatch_mount(
         anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
         code = wire.CLOSE_LOGIN_REQUIRED if anonymous else wire.CLOSE_FORBIDDEN
         raise Refused(code, f"the view redirected to {response.get('Location')!r}")
-    if view is None or response.status_code != 200 or view.live_runtime.context is None:
+    if view is None or response.status_code != 200:
         raise Refused(wire.CLOSE_FORBIDDEN, f"the view answered {response.status_code}")
     return view

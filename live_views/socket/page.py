@@ -23,7 +23,7 @@ from live_views.polling import every_frame
 from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
-from live_views.socket import messages, navigation
+from live_views.socket import messages, navigation, shared
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
 from live_views.socket.protocol import Join
@@ -108,6 +108,9 @@ class LivePage:
         Rendered with this page's own request, user and session, never the writer's.
         """
         self.prepare_thread()
+        renders = shared.current()
+        if renders is not None and shared.is_shared(self.view):
+            return renders.refresh(self)
         try:
             self.recheck_access()
             return self.render_frame(refresh=False)

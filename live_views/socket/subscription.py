@@ -1,8 +1,9 @@
-"""The page's subscription to its topics on the channel layer, kept through a failing layer.
+"""The page's subscription to its topics, through its process's hub (socket/hub.py), and the
+consumer's own channel kept through a failing layer.
 
 channels' consumer assigns ``channel_receive`` and then awaits it forever; a layer that fails
 (Redis down) would end the consumer and with it the page's own events. This wraps it: wait and
-retry, then rejoin the groups a restarted Redis forgot and catch up once.
+retry. Rejoining the topics and catching up after an outage is the hub's work.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
+
+from live_views.socket.hub import hub
 
 logger = logging.getLogger("live_views")
 
@@ -43,10 +46,8 @@ class LayerSubscriptionMixin:
         while True:
             try:
                 if self.layer_down:
-                    await self.join_groups()
+                    # The hub rejoins and catches up; the page's own events never stopped.
                     self.layer_down = False
-                    logger.info("live_views: the channel layer is back; catching up")
-                    self.schedule_refresh()
                 message: dict[str, Any] = await self._layer_receive()
                 return message
             except asyncio.CancelledError:
@@ -57,22 +58,16 @@ class LayerSubscriptionMixin:
                     # The socket is gone (some layers turn our cancellation into their own
                     # error): stop, or the consumer would outlive its page and stall shutdown.
                     raise asyncio.CancelledError from exc
-                if not self.layer_down:
-                    logger.warning("live_views: channel layer unavailable (%s); retrying", exc)
                 self.layer_down = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
     async def join_groups(self) -> None:
-        if self.page is not None and self.channel_layer is not None:
-            for group in self.page.groups:
-                await self.channel_layer.group_add(group, self.channel_name)
+        topics = hub()
+        if self.page is not None and topics is not None:
+            await topics.subscribe(self, self.page.groups)  # type: ignore[arg-type]
 
     async def leave_groups(self, groups: list[str]) -> None:
-        if not groups or self.channel_layer is None:
-            return
-        try:
-            for group in groups:
-                await self.channel_layer.group_discard(group, self.channel_name)
-        except Exception:
-            logger.debug("live_views: could not unsubscribe a closed page", exc_info=True)
+        topics = hub()
+        if groups and topics is not None:
+            await topics.unsubscribe(self, groups)  # type: ignore[arg-type]

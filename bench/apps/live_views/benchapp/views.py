@@ -54,6 +54,8 @@ class SharedView(LiveTemplateView):
 
     template_name = "benchapp/shared.html"
     live_subscriptions = ["shared"]
+    # The same page for everyone: a broadcast renders it once per process (README "render once").
+    live_shared_render = True
 
     def get_context_data(self, **kwargs):
         value = SharedCounter.objects.values_list("value", flat=True).get(pk=1)

@@ -1,0 +1,162 @@
+"""One subscription per process: the hub joins each topic's group once on the channel layer and
+hands every message to the pages of this process that follow that topic.
+
+Before it, every page was a member of its topics' groups, so one broadcast to a topic that a
+thousand pages show cost a thousand channel-layer messages (a thousand Redis writes and reads).
+Now it costs one per process, as Phoenix.PubSub does per node; the hub fans out in memory.
+
+A message names its group (``publish.send`` adds it), and only messages of a group this process
+follows, of a type a page answers, reach the pages. The hub also keeps the process subscribed
+through a failing layer: it retries, then joins its groups again (a restarted Redis forgot them)
+and asks every page to catch up once. Groups expire on the layer (``group_expiry``, a day by
+default), so the hub joins them again every ``REJOIN_EVERY`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from channels.layers import get_channel_layer
+
+from live_views.connect import wire
+
+logger = logging.getLogger("live_views")
+
+# The layer messages a page answers, and the consumer method that answers each.
+HANDLERS = {
+    wire.BROADCAST: "live_broadcast",
+    wire.SESSION_ENDED: "live_session_ended",
+    wire.SESSION_CHECK: "live_session_check",
+}
+REJOIN_EVERY = 3600.0
+RETRY_MAX = 10.0
+
+
+class Subscriber(Protocol):
+    async def live_broadcast(self, message: dict[str, Any]) -> None: ...
+    async def live_session_ended(self, message: dict[str, Any]) -> None: ...
+    async def live_session_check(self, message: dict[str, Any]) -> None: ...
+    def schedule_refresh(self) -> None: ...
+
+
+class TopicHub:
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self.members: dict[str, set[Subscriber]] = {}
+        self.channel: str | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.joined_at = 0.0
+
+    async def subscribe(self, subscriber: Subscriber, groups: Iterable[str]) -> None:
+        """Follow ``groups`` for ``subscriber``; the first follower of a group joins it."""
+        new = []
+        for group in groups:
+            followers = self.members.setdefault(group, set())
+            if not followers:
+                new.append(group)
+            followers.add(subscriber)
+        if self.channel is None:
+            self.channel = await self.layer.new_channel("live_views_hub")
+            self.joined_at = asyncio.get_running_loop().time()
+        if self.reader is None or self.reader.done():
+            self.reader = asyncio.create_task(self._read(), name="live_views hub")
+        for group in new:
+            await self.layer.group_add(group, self.channel)
+
+    async def unsubscribe(self, subscriber: Subscriber, groups: Iterable[str]) -> None:
+        """Stop following; the last follower of a group leaves it."""
+        for group in groups:
+            followers = self.members.get(group)
+            if followers is None:
+                continue
+            followers.discard(subscriber)
+            if not followers:
+                del self.members[group]
+                try:
+                    await self.layer.group_discard(group, self.channel)
+                except Exception:
+                    logger.debug("live_views: could not leave %s", group, exc_info=True)
+        if not self.members and self.reader is not None:
+            # Nobody left to hear: stop reading (a page that subscribes again starts it anew).
+            self.reader.cancel()
+            self.reader = None
+
+    def followers(self, group: str) -> int:
+        return len(self.members.get(group, ()))
+
+    async def _read(self) -> None:
+        delay = 0.5
+        down = False
+        while self.members:
+            try:
+                if down or self._due_for_rejoin():
+                    await self._rejoin()
+                    if down:
+                        logger.info("live_views: the channel layer is back; catching up")
+                        self._catch_up()
+                    down, delay = False, 0.5
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not down:
+                    logger.warning("live_views: channel layer unavailable (%s); retrying", exc)
+                down = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
+                continue
+            await self._deliver(message)
+
+    async def _deliver(self, message: Any) -> None:
+        if not isinstance(message, dict):
+            return
+        handler = HANDLERS.get(message.get("type"))  # type: ignore[arg-type]
+        followers = self.members.get(message.get("group"))  # type: ignore[arg-type]
+        if handler is None or not followers:
+            return
+        for subscriber in list(followers):
+            try:
+                if handler == "live_broadcast":
+                    # Only schedules a refresh: cheap enough to call for every page in turn.
+                    await subscriber.live_broadcast(message)
+                else:
+                    # Session messages take the page's turn: never hold up the other pages.
+                    task = asyncio.create_task(getattr(subscriber, handler)(message))
+                    _running.add(task)
+                    task.add_done_callback(_running.discard)
+            except Exception:
+                logger.exception("live_views: delivering %s failed", message.get("type"))
+
+    def _due_for_rejoin(self) -> bool:
+        return asyncio.get_running_loop().time() - self.joined_at >= REJOIN_EVERY
+
+    async def _rejoin(self) -> None:
+        for group in list(self.members):
+            await self.layer.group_add(group, self.channel)
+        self.joined_at = asyncio.get_running_loop().time()
+
+    def _catch_up(self) -> None:
+        pages = {subscriber for followers in self.members.values() for subscriber in followers}
+        for subscriber in pages:
+            subscriber.schedule_refresh()  # once per page, however many of its topics
+
+
+_running: set[asyncio.Task[None]] = set()
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, TopicHub] = weakref.WeakKeyDictionary()
+
+
+def hub() -> TopicHub | None:
+    """This event loop's hub (each process serves its pages from one loop), or None without a
+    channel layer."""
+    layer = get_channel_layer()
+    if layer is None:
+        return None
+    loop = asyncio.get_running_loop()
+    found = _hubs.get(loop)
+    if found is None or found.layer is not layer:  # a new layer (settings changed in tests)
+        found = _hubs[loop] = TopicHub(layer)
+    return found

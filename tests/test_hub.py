@@ -1,0 +1,125 @@
+"""socket/hub.py: a process follows each topic once on the channel layer and fans a broadcast out
+to its own pages in memory (one layer message per process, not per page)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from channels.layers import get_channel_layer
+
+from live_views import abroadcast
+from live_views.pubsub.topics import group_name, topic_of
+from live_views.testing import AsyncLiveClient, AsyncLivePage
+from tests.todoapp.models import Board, Task
+
+
+@pytest.fixture
+async def pages(live_db: None) -> AsyncIterator[list[AsyncLivePage]]:
+    opened: list[AsyncLivePage] = []
+    yield opened
+    for page in opened:
+        await page.close()
+
+
+async def open_task_lists(pages: list[AsyncLivePage], count: int) -> None:
+    client = AsyncLiveClient(timeout=10)
+    for _ in range(count):
+        pages.append(await client.live("/todo/tasks/"))
+
+
+def members(topic: str) -> set[str]:
+    layer: Any = get_channel_layer()
+    return set(layer.groups.get(group_name(topic), {}))
+
+
+class CountingSends:
+    """Every message the layer delivers to a channel, by channel."""
+
+    def __init__(self) -> None:
+        self.layer: Any = get_channel_layer()
+        self.original = self.layer.send
+        self.delivered: list[str] = []
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        self.delivered.append(channel)
+        await self.original(channel, message)
+
+    def __enter__(self) -> CountingSends:
+        self.layer.send = self.send
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.layer.send = self.original
+
+
+async def test_many_pages_of_one_topic_are_one_member_of_its_group(pages):
+    await open_task_lists(pages, 20)
+    assert len(members(topic_of(Task))) == 1  # the hub's channel, not twenty pages'
+
+
+async def test_one_broadcast_is_one_layer_message_and_reaches_every_page(pages):
+    await open_task_lists(pages, 20)
+    board = await Board.objects.acreate(name="home")
+    await Task.objects.acreate(board=board, title="first")
+    for page in pages:
+        await page.wait_for_update()
+
+    with CountingSends() as sends:
+        await abroadcast(Task)  # nothing changed: the pages re-render and send nothing
+        await Task.objects.acreate(board=board, title="second")
+        for page in pages:
+            await page.wait_for_update()
+
+    # abroadcast: one topic; the save: the model, the row and its board (three topics, of
+    # which only the model's has followers here). One delivery each, however many pages.
+    hub_channel = next(iter(members(topic_of(Task))))
+    assert sends.delivered.count(hub_channel) == 2
+    assert len(sends.delivered) == 2
+    for page in pages:
+        assert "second" in page.block("tasks")
+
+
+async def test_the_last_page_to_leave_leaves_the_group(pages):
+    await open_task_lists(pages, 3)
+    for page in pages[:2]:
+        await page.close()
+    assert len(members(topic_of(Task))) == 1
+    await pages[2].close()
+    await asyncio.sleep(0)
+    assert members(topic_of(Task)) == set()
+
+
+async def test_a_page_that_left_hears_nothing_and_the_others_still_do(pages):
+    await open_task_lists(pages, 2)
+    gone, staying = pages
+    await gone.close()
+    board = await Board.objects.acreate(name="home")
+    await Task.objects.acreate(board=board, title="after")
+    await staying.wait_for_update()
+    assert "after" in staying.block("tasks")
+    assert "after" not in gone.block("tasks")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "live.broadcast"},  # names no group
+        {"type": "live.broadcast", "group": "live_views.other"},  # a group no page follows
+        {"type": "live.unknown", "group": None},  # a type no page answers
+        {"type": "websocket.disconnect", "code": 1000, "group": None},
+    ],
+)
+async def test_messages_that_are_not_for_a_followed_group_reach_no_page(pages, message):
+    await open_task_lists(pages, 2)
+    hub_channel = next(iter(members(topic_of(Task))))
+    if message.get("group", "") is None:
+        message["group"] = group_name(topic_of(Task))
+    layer: Any = get_channel_layer()
+    await layer.send(hub_channel, message)
+    for page in pages:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(page.receive(), 0.3)
+        assert page.close_code is None

@@ -1,0 +1,126 @@
+"""socket/shared.py: a view with ``live_shared_render = True`` renders a broadcast refresh once for
+every page that shows the same URL and state, as an anonymous visitor sees it; each page's access
+checks still run with its own user, once per user."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+
+from live_views.testing import AsyncLiveClient, AsyncLivePage
+from tests.todoapp import shared_views
+from tests.todoapp.models import Board, Task
+
+pytestmark = pytest.mark.urls("tests.shared_urls")
+
+
+@pytest.fixture
+async def opened(live_db: None) -> AsyncIterator[list[AsyncLivePage]]:
+    shared_views.GETS.clear()
+    shared_views.CHECKS.clear()
+    shared_views.DENIED.clear()
+    pages: list[AsyncLivePage] = []
+    yield pages
+    for page in pages:
+        await page.close()
+
+
+async def open_pages(
+    pages: list[AsyncLivePage], path: str, count: int, user: Any = None
+) -> list[AsyncLivePage]:
+    """``count`` pages, each in its own browser (its own session)."""
+    new = []
+    for _ in range(count):
+        client = AsyncLiveClient(timeout=10)
+        if user is not None:
+            await client.http.aforce_login(user)
+        new.append(await client.live(path))
+    pages.extend(new)
+    return new
+
+
+async def add_task(title: str) -> None:
+    board = await Board.objects.aget_or_create(name="home")
+    await Task.objects.acreate(board=board[0], title=title)
+
+
+async def make_user(name: str) -> Any:
+    return await sync_to_async(get_user_model().objects.create_user)(name, password="pw")
+
+
+async def test_a_broadcast_renders_a_shared_page_once_for_all_its_viewers(opened):
+    pages = await open_pages(opened, "/shared/board/", 12)
+    shared_views.GETS.clear()
+
+    await add_task("shared news")
+    for page in pages:
+        await page.wait_for_update()
+
+    assert len(shared_views.GETS) == 1  # one get() for twelve pages
+    for page in pages:
+        assert "<li>shared news</li>" in page.block("tasks")
+
+
+async def test_a_page_that_is_not_shared_renders_once_per_page(opened):
+    pages = await open_pages(opened, "/shared/per-user/", 5)
+    shared_views.GETS.clear()
+
+    await add_task("own news")
+    for page in pages:
+        await page.wait_for_update()
+
+    assert len(shared_views.GETS) == 5
+
+
+async def test_the_shared_render_is_what_an_anonymous_visitor_sees(opened):
+    alice = await make_user("alice")
+    (page,) = await open_pages(opened, "/shared/board/", 1, user=alice)
+    assert page.block("viewer") == "alice"  # the page load and the mount are hers
+
+    await add_task("for everyone")
+    await page.wait_for_update()
+
+    # The refresh was rendered for nobody in particular: no user's data can leak through it.
+    assert page.block("viewer") == "anonymous"
+    assert shared_views.GETS[-1] == "anonymous"
+
+
+async def test_pages_with_other_state_render_apart(opened):
+    first, second = await open_pages(opened, "/shared/board/", 2)
+    await add_task("one")
+    await add_task("two")
+    for page in (first, second):
+        while "two" not in page.block("tasks"):
+            await page.wait_for_update()
+    await second.send("show", limit=1)
+    shared_views.GETS.clear()
+
+    await add_task("three")
+    await first.wait_for_update()
+
+    assert len(shared_views.GETS) == 2  # limit=100 and limit=1 are two renders
+    assert "<li>three</li>" in first.block("tasks")
+    assert "three" not in second.block("tasks")  # its own state: only the first task
+
+
+async def test_access_is_checked_once_per_user_and_a_refused_user_reloads(opened):
+    alice, bob = await make_user("alice"), await make_user("bob")
+    alices = await open_pages(opened, "/shared/guarded/", 3, user=alice)
+    (bobs,) = await open_pages(opened, "/shared/guarded/", 1, user=bob)
+    shared_views.CHECKS.clear()
+    shared_views.DENIED.add("bob")
+
+    await add_task("secret plan")
+    for page in alices:
+        await page.wait_for_update()
+    frame = await bobs.receive(timeout=10)
+
+    assert sorted(shared_views.CHECKS) == ["alice", "bob"]  # once each, not once per page
+    assert frame == {"reload": True}  # bob lost access: his page reloads to show why
+    assert "secret plan" not in bobs.block("tasks")
+    for page in alices:
+        assert "<li>secret plan</li>" in page.block("tasks")

@@ -1,0 +1,57 @@
+"""Views for tests/test_shared.py: pages that declare live_shared_render, and one that does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.urls import include, path
+
+from live_views import LiveListView, live_event
+from tests.todoapp.models import Task
+
+GETS: list[str] = []  # one entry per get_context_data() of these views: who it rendered for
+DENIED: set[str] = set()  # usernames the guarded view refuses
+CHECKS: list[str] = []  # one entry per access check: whose
+
+
+class Scoreboard(LiveListView):
+    """Every task, the same for everyone, with who the render was for."""
+
+    model = Task
+    template_name = "todoapp/shared_scoreboard.html"
+    live_shared_render = True
+    live_state = ["limit"]
+    limit = 100
+
+    def get_queryset(self) -> Any:
+        return Task.objects.order_by("pk")[: self.limit]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        viewer = self.request.user.get_username() or "anonymous"
+        GETS.append(viewer)
+        return super().get_context_data(viewer=viewer, **kwargs)
+
+    @live_event
+    def show(self, limit: int) -> None:
+        self.limit = limit
+
+
+class PerUserScoreboard(Scoreboard):
+    live_shared_render = False
+
+
+class GuardedScoreboard(UserPassesTestMixin, Scoreboard):
+    def test_func(self) -> bool:
+        name = self.request.user.get_username()
+        CHECKS.append(name)
+        return name not in DENIED
+
+
+urlpatterns = [
+    path("board/", Scoreboard.as_view()),
+    path("per-user/", PerUserScoreboard.as_view()),
+    path("guarded/", GuardedScoreboard.as_view()),
+]
+
+root = [path("", include("tests.urls")), path("shared/", include(urlpatterns))]
