@@ -7,8 +7,10 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from channels.routing import get_default_application
 from django.core import signing
 
 from live_views.connect.tokens import TOKEN_VERSION, session_binding
@@ -290,6 +292,75 @@ def test_forged_host_matching_a_foreign_origin_is_refused_4403(client):
 def test_origin_check_comes_before_the_token(client):
     headers = [(b"host", b"testserver"), (b"origin", b"https://evil.example")]
     assert refusal_code(client, url("garbage"), headers=headers) == 4403
+
+
+def over(scheme: str) -> Any:
+    """The project's ASGI application, as served to the browser over ``scheme`` (ws or wss)."""
+    application = get_default_application()
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        return await application({**scope, "scheme": scheme}, receive, send)
+
+    return app
+
+
+def origin_code(origin: str, scheme: str = "ws", host: str = "testserver", **headers: str) -> int:
+    """0 when a socket from ``origin`` joins the page, else the code it was closed with."""
+    client = TrackingLiveClient(application=over(scheme))
+    try:
+        page_html = client.get("/counter/").content.decode()
+        sent = [(b"host", host.encode()), (b"origin", origin.encode())]
+        sent += [(name.encode(), value.encode()) for name, value in headers.items()]
+        page = client.open_socket(url(token_of(page_html)), page_html, headers=sent)
+        reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})
+        if reply is None:
+            return page.close_code or -1
+        assert reply["joined"] is True
+        assert_count_continues(page, 0)
+        return 0
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("origin", "scheme", "host"),
+    [
+        ("https://testserver", "ws", "testserver"),  # an https origin for an http page
+        ("https://testserver:80", "ws", "testserver"),
+        ("http://testserver", "wss", "testserver"),  # an http origin for an https page
+        ("http://testserver:443", "wss", "testserver:443"),
+        ("https://testserver:8443", "wss", "testserver:8000"),
+    ],
+)
+def test_an_origin_with_another_scheme_or_port_is_refused_4403(origin, scheme, host):
+    assert origin_code(origin, scheme, host) == 4403
+
+
+@pytest.mark.parametrize(
+    ("origin", "scheme", "host"),
+    [
+        ("http://testserver", "ws", "testserver"),
+        ("http://testserver", "ws", "testserver:80"),  # the default port, said or not
+        ("https://testserver", "wss", "testserver"),
+        ("https://testserver", "wss", "testserver:443"),
+        ("https://testserver:8443", "wss", "testserver:8443"),
+    ],
+)
+def test_the_pages_own_scheme_host_and_port_are_admitted(origin, scheme, host):
+    assert origin_code(origin, scheme, host) == 0
+
+
+def test_the_scheme_behind_a_tls_proxy_comes_from_secure_proxy_ssl_header(settings):
+    forwarded = {"x-forwarded-proto": "https"}
+    # Without the setting, the header is anyone's to send: the socket's own scheme counts.
+    assert origin_code("https://testserver", "ws", **forwarded) == 4403
+    assert origin_code("http://testserver", "ws", **forwarded) == 0
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert origin_code("https://testserver", "ws", **forwarded) == 0
+    assert origin_code("http://testserver", "ws", **forwarded) == 4403
+    assert origin_code("https://testserver", "ws", **{"x-forwarded-proto": "http"}) == 4403
+    assert origin_code("http://testserver", "ws") == 0  # no header: the socket's own scheme
 
 
 def test_allowed_origins_setting_admits_only_the_listed_origins(settings):
