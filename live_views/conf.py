@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_BURST": 40,
     # Sockets one session (a user's, when logged in) may hold open in one process (None: off).
     "MAX_CONNECTIONS_PER_SESSION": 20,
+    # Seconds a socket may stay open without sending its join; then it is closed (None: off).
+    "JOIN_TIMEOUT": 10,
     # The CACHES alias that keeps each page's `live_state` between its connections.
     "STATE_CACHE": "default",
 }
@@ -67,6 +69,11 @@ class Settings:
     @property
     def MAX_CONNECTIONS_PER_SESSION(self) -> int | None:
         return _optional_int(self._get("MAX_CONNECTIONS_PER_SESSION"))
+
+    @property
+    def JOIN_TIMEOUT(self) -> float | None:
+        value = self._get("JOIN_TIMEOUT")
+        return None if value is None else float(value)
 
     @property
     def STATE_CACHE(self) -> str:

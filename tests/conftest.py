@@ -5,6 +5,7 @@ import socket
 
 import pytest
 
+from live_views.socket.budgets import forget_owners
 from live_views.testing import close_socket_db_connections
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -33,6 +34,13 @@ def pytest_configure(config: pytest.Config) -> None:
         if IN_CI:
             raise pytest.UsageError(f"{message}; CI needs it for the PostgreSQL run")
         pytest.exit(f"{message}: skipping the PostgreSQL run", returncode=0)
+
+
+@pytest.fixture(autouse=True)
+def _full_owner_budgets() -> None:
+    # Owners' budgets are per process; one test's flood from an address must not spend the next
+    # test's budget for the same address.
+    forget_owners()
 
 
 @pytest.fixture
