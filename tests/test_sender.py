@@ -83,3 +83,24 @@ async def test_in_a_worker_thread_the_send_runs_on_the_servers_loop():
     await asyncio.wait_for(sent.wait(), 5)
     assert ran_on == [asyncio.get_running_loop()]
     assert sender.loop is None  # no background loop was needed
+
+
+def test_a_script_that_saves_and_exits_sends_its_broadcasts_first(tmp_path):
+    # A management command or script has no server loop: the message leaves from the sender's
+    # own loop, and the process waits for it at exit (within the bound).
+    import subprocess
+    import sys
+
+    marker = tmp_path / "sent"
+    script = f"""
+import asyncio
+from live_views.pubsub.sender import sender
+
+async def slow_send():
+    await asyncio.sleep(0.3)
+    open({str(marker)!r}, "w").write("sent")
+
+sender.submit(slow_send, "a test message")
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=30)
+    assert marker.read_text() == "sent"

@@ -13,9 +13,11 @@ layer is back (socket/subscription.py) as before.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,6 +26,7 @@ from asgiref.sync import SyncToAsync
 logger = logging.getLogger("live_views")
 
 MAX_PENDING = 1000
+FLUSH_TIMEOUT = 2.0  # seconds a process that exits waits for its last broadcasts
 
 Send = Callable[[], Awaitable[None]]
 
@@ -78,11 +81,23 @@ class BackgroundSender:
                 threading.Thread(
                     target=self.loop.run_forever, name="live_views-publish", daemon=True
                 ).start()
+                # A script or management command that saves and exits: its broadcasts leave
+                # first (each within its bound), as they did when the save waited for them.
+                atexit.register(self.flush, FLUSH_TIMEOUT)
             return self.loop
 
     def idle(self) -> bool:
         with self.lock:
             return self.pending == 0
+
+    def flush(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the sends under way; True when none is left."""
+        deadline = time.monotonic() + timeout
+        while not self.idle():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
 
 def _server_loop() -> asyncio.AbstractEventLoop | None:
