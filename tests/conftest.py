@@ -61,3 +61,6 @@ from tests.browser_fixtures import (  # noqa: E402, F401
     page_log,
     server,
 )
+
+# The flood-control fixtures (clock, cpu, clients), for test_limits.py and test_budgets.py.
+from tests.limit_fixtures import clients, clock, cpu  # noqa: E402, F401

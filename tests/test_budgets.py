@@ -8,23 +8,16 @@ from typing import Any
 import pytest
 
 from live_views.socket import budgets, limits
+from tests.limit_fixtures import ThreadClock, from_address
 from tests.live_helpers import assert_count_continues, count, send_raw
-from tests.test_limits import (  # noqa: F401  (fixtures)
-    Clock,
-    ThreadClock,
-    assert_rate_limited,
-    clients,
-    clock,
-    cpu,
-    from_address,
-)
+from tests.test_limits import assert_rate_limited
 
 
 class CostlyWork:
     """The fake thread clock moves ``seconds`` on each hop: every join and event costs that."""
 
-    def __init__(self, cpu: ThreadClock, seconds: float) -> None:
-        self.cpu = cpu
+    def __init__(self, thread_clock: ThreadClock, seconds: float) -> None:
+        self.cpu = thread_clock
         self.seconds = seconds
         self.reads = 0
 
@@ -53,7 +46,7 @@ def test_an_event_pays_for_the_server_time_it_used(clients, clock, costly, setti
     assert_rate_limited(cheap.send("increment"))
 
     # 50 ms of server time is five tokens' worth (SERVER_TIME_PER_EVENT = 10 ms).
-    assert limits.SERVER_TIME_PER_EVENT == pytest.approx(0.010)
+    assert pytest.approx(0.010) == limits.SERVER_TIME_PER_EVENT
     costly(0.050)
     heavy = clients().live("/counter/")  # mounting and joining: 4 + 5 tokens
     for expected in (1, 2, 3):  # 19 spent after two; the third runs on the last 3, into debt
