@@ -84,16 +84,19 @@ def test_an_owners_sockets_share_one_budget(clients, clock, settings):
 
 
 def test_server_time_is_charged_to_the_owner_too(clients, clock, costly, settings):
-    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 10}
+    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 10}  # the owner's: 20
     visitor = clients(application=from_address("203.0.113.7"))
-    costly(0.050)
-    pages = [visitor.live("/counter/") for _ in range(4)]  # 4 joins x 5 = the owner's 20
-    for page in pages[:2]:
-        assert page.html
-    assert_rate_limited(pages[2].send("increment"))
-    assert_rate_limited(pages[3].send("increment"))
+    costly(0.050)  # every mount and join: five tokens
+    first = visitor.live("/counter/")
+    visitor.live("/counter/")  # two mounts and two joins: the owner's 20
+    third = visitor.live("/counter/", join=False)  # its mount puts the owner in debt
+    assert_rate_limited(send_raw(third, {"join": {"version": "0.1.0", "blocks": {}}}))
+    assert_rate_limited(first.send("increment"))  # its own budget has tokens left; the owner not
     neighbour = clients(application=from_address("198.51.100.2")).live("/counter/")
     assert "error" not in neighbour.send("increment")
+    clock.advance(2)  # the owner refills at twice the rate: out of debt, two tokens
+    assert "error" not in first.send("increment")
+    assert count(first) == 1
 
 
 def test_a_broadcast_refresh_is_charged_but_never_into_debt():

@@ -17,6 +17,7 @@ from live_views.connect import wire
 from live_views.socket import protocol
 from live_views.socket.admission import FrameAdmissionMixin
 from live_views.socket.budgets import SocketBudget, owner_budget
+from live_views.socket.fairness import run_fairly
 from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
@@ -65,8 +66,11 @@ class LiveConsumer(
         if not token:
             await self.close(code=wire.CLOSE_BAD_REQUEST)
             return
+        spent: list[float] = []
         try:
-            page, owner = await self._hop(lambda: _open(self.scope, token))
+            page, owner = await run_fairly(
+                lambda: _open(self.scope, token), self.budget.usages, spent.append
+            )
         except Refused as exc:
             logger.info("live_views: refused a socket (%s): %s", exc.code, exc)
             await self.close(code=exc.code)
@@ -77,6 +81,7 @@ class LiveConsumer(
             return
         self.page = page
         self.budget.owner = owner_budget(owner)
+        self.budget.charge(sum(spent))  # the mount, to the socket and (now known) its owner
         # A socket that never joins would hold its place under the connection cap for ever.
         self.start_join_deadline(conf.JOIN_TIMEOUT)
         try:
