@@ -113,3 +113,27 @@ def test_owners_are_kept_per_process_and_found_again():
     assert budgets.owner_budget("address:203.0.113.7") is one
     assert budgets.owner_budget("address:198.51.100.2") is not one
     assert budgets.owner_budget(None) is None
+
+
+def test_five_sockets_pipelining_heavy_events_are_refused_then_closed(clients, clock, costly):
+    # Issue 14's flood, with the default limits: five sockets without a session pipeline heavy
+    # events (50 ms of server time each). It used to run them all and send no rate_limited.
+    costly(0.050)
+    flooder = clients(application=from_address("203.0.113.7"))
+    sockets = [flooder.live("/counter/") for _ in range(5)]
+    for page in sockets:
+        for ref in range(1, 151):
+            page.send_frame({"event": "increment", "args": {}, "ref": ref})
+    codes: dict[str, int] = {}
+    for page in sockets:
+        while (reply := page.receive(timeout=10)) is not None:
+            code = reply.get("error", {}).get("code", "ok")
+            codes[code] = codes.get(code, 0) + 1
+        assert page.close_code == 4429
+    # The address's budget (80 tokens at the defaults) paid for the mounts, the joins and a
+    # handful of events; everything else was refused, and each socket closed.
+    assert codes["ok"] < 20, codes
+    assert codes["rate_limited"] == 5 * 40, codes
+
+    honest = clients(application=from_address("198.51.100.2")).live("/counter/")
+    assert_count_continues(honest, 0)
