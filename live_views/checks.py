@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,7 +87,29 @@ def _check_limits(value: dict[str, Any]) -> list[CheckMessage]:
                 id="live_views.E017",
             )
         )
+    key = "JOIN_TIMEOUT"
+    if key in value and not _is_seconds(value[key]):
+        errors.append(
+            Error(
+                f"LIVE_VIEWS[{key!r}] must be a positive number of seconds or None, "
+                f"not {value[key]!r}.",
+                hint="How long a socket may stay open before its page joins (default 10); "
+                "None turns the timeout off.",
+                id="live_views.E018",
+            )
+        )
     return errors
+
+
+def _is_seconds(value: Any) -> bool:
+    if value is None:
+        return True
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
 
 
 def _is_limit(value: Any) -> bool:

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONNECTIONS_PER_SESSION": 20,
     # Largest payload, as JSON, of one live_push_event() or an event's reply, in bytes.
     "MAX_PUSH_BYTES": 256 * 1024,
+    # Seconds a socket may stay open without sending its join; then it is closed (None: off).
+    "JOIN_TIMEOUT": 10,
     # The CACHES alias that keeps each page's `live_state` between its connections.
     "STATE_CACHE": "default",
 }
@@ -73,6 +75,11 @@ class Settings:
     @property
     def MAX_PUSH_BYTES(self) -> int:
         return int(self._get("MAX_PUSH_BYTES"))
+
+    @property
+    def JOIN_TIMEOUT(self) -> float | None:
+        value = self._get("JOIN_TIMEOUT")
+        return None if value is None else float(value)
 
     @property
     def STATE_CACHE(self) -> str:

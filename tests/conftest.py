@@ -5,6 +5,7 @@ import socket
 
 import pytest
 
+from live_views.socket.budgets import forget_owners
 from live_views.testing import close_socket_db_connections
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -35,6 +36,13 @@ def pytest_configure(config: pytest.Config) -> None:
         pytest.exit(f"{message}: skipping the PostgreSQL run", returncode=0)
 
 
+@pytest.fixture(autouse=True)
+def _full_owner_budgets() -> None:
+    # Owners' budgets are per process; one test's flood from an address must not spend the next
+    # test's budget for the same address.
+    forget_owners()
+
+
 @pytest.fixture
 def live_db(transactional_db: None):
     """Database access for live pages, whose sync work runs in asgiref's worker thread; that
@@ -53,3 +61,6 @@ from tests.browser_fixtures import (  # noqa: E402, F401
     page_log,
     server,
 )
+
+# The flood-control fixtures (clock, cpu, clients), for test_limits.py and test_budgets.py.
+from tests.limit_fixtures import clients, clock, cpu  # noqa: E402, F401

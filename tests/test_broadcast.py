@@ -614,6 +614,11 @@ async def test_broadcasts_that_arrive_while_the_worker_thread_is_busy_coalesce(t
 
 async def test_no_client_frame_can_subscribe_a_page(tabs, news):
     page = await tabs.open("/todo/tasks/")
+    # A socket joins once: the hostile join is the first join of a socket of its own.
+    unjoined = await AsyncLiveClient(timeout=WAIT).live("/todo/tasks/", join=False)
+    tabs.pages.append(unjoined)
+    await unjoined.send_frame({"event": "noop", "ref": 1})  # answered once it has subscribed
+    assert (await unjoined.receive() or {}).get("error", {}).get("code") == "unknown_event"
     members = group_members()
     hostile: list[dict[str, Any]] = [
         {"event": "live.broadcast", "args": {"topic": "news"}, "ref": 1},
@@ -630,13 +635,14 @@ async def test_no_client_frame_can_subscribe_a_page(tabs, news):
         assert reply["error"]["code"] in ("unknown_event", "bad_frame"), (frame, reply)
 
     join = {"version": __version__, "blocks": {}, "topics": ["news"], "groups": ["lv.x"]}
-    await page.send_frame({"join": join})
-    assert (await page.receive() or {}).get("joined") is True
+    await unjoined.send_frame({"join": join})
+    assert (await unjoined.receive() or {}).get("joined") is True
 
     assert group_members() == members
     news["headline"] = "for news pages only"
     await abroadcast("news")
     await assert_quiet(page)
+    await assert_quiet(unjoined)
     await abroadcast(Task)  # its own topic still works
     await page.wait_for_update()
 

@@ -67,3 +67,37 @@ async def test_oversized_frames_close_the_socket_and_memory_stays_bounded(server
     assert "error" not in reply
     assert "after the flood" in bystander.todos()
     await bystander.close()
+
+
+async def send_binary(page: Page) -> None:
+    assert page.ws is not None
+    await page.ws.send(b"x" * (10 * 1024 * 1024))
+    await asyncio.wait_for(page.ws.recv(), 10)  # the server's answer is its close
+
+
+@pytest.fixture(scope="module")
+def default_limit_server():
+    with LiveServer() as live:  # uvicorn's own limit: 16 MiB
+        live.start()
+        yield live
+
+
+async def test_binary_frames_under_uvicorns_own_limit_close_the_socket(default_limit_server):
+    # Under uvicorn's default limit, 10 MiB binary frames reached the consumer, got a bad_frame
+    # reply and the socket stayed open for more. Now the first one closes it, with 4413.
+    server = default_limit_server
+    bystander = Page(server, "bystander")
+    await bystander.open()
+    before = rss(server.pid)
+    closes = []
+    for index in range(5):
+        attacker = Page(server, f"binary-{index}")
+        await attacker.open()
+        with pytest.raises(ConnectionClosed) as closed:
+            await send_binary(attacker)
+        closes.append(closed.value.rcvd.code if closed.value.rcvd else None)
+    print(f"server RSS grew by {(rss(server.pid) - before) / 2**20:.1f} MiB after 5 binary frames")
+    assert closes == [4413] * 5
+    reply = await bystander.send("add", title="after the binary frames")
+    assert "error" not in reply
+    await bystander.close()

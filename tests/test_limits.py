@@ -4,69 +4,25 @@ other users never notice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
 from typing import Any
 from unittest import mock
 
 import pytest
-from channels.routing import get_default_application
 
 from live_views.checks import check_settings
-from live_views.socket import limits, mount
+from live_views.socket import limits, mount, refusal_log
 from live_views.testing import LiveRefused
+from tests.limit_fixtures import from_address
 from tests.live_helpers import (
     SOCKET,
-    TrackingLiveClient,
     assert_count_continues,
     count,
     mint_token,
     refusal_code,
     send_raw,
 )
-
-
-class Clock:
-    """The clock the event buckets read, moved by hand: no test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(limits, "clock", fake)
-    return fake
-
-
-@pytest.fixture
-def clients() -> Iterator[Any]:
-    made: list[TrackingLiveClient] = []
-
-    def make(**kwargs: Any) -> TrackingLiveClient:
-        client = TrackingLiveClient(**kwargs)
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
-
-
-def from_address(address: str) -> Any:
-    """The project's ASGI application, with every socket coming from ``address``."""
-    application = get_default_application()
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> Any:
-        return await application({**scope, "client": (address, 50123)}, receive, send)
-
-    return app
 
 
 def assert_rate_limited(reply: dict[str, Any] | None, ref: int | None = None) -> None:
@@ -85,7 +41,7 @@ def increment(page, ref: int) -> dict[str, Any] | None:
 
 
 def test_an_event_over_the_burst_is_refused_and_changes_nothing(clients, clock, settings):
-    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 3}
+    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 4}  # the join takes one
     page = clients().live("/counter/")
     for _ in range(3):
         page.send("increment")
@@ -101,7 +57,7 @@ def test_an_event_over_the_burst_is_refused_and_changes_nothing(clients, clock, 
 
 
 def test_other_pages_keep_their_own_budget(clients, clock, settings):
-    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 3}
+    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 4}  # the join takes one
     client = clients()
     flooded, calm = client.live("/counter/"), client.live("/counter/")
     stranger = clients().live("/counter/")
@@ -117,7 +73,7 @@ def test_other_pages_keep_their_own_budget(clients, clock, settings):
 
 
 def test_the_budget_refills_at_the_rate(clients, clock, settings):
-    settings.LIVE_VIEWS = {"EVENT_RATE": 2, "EVENT_BURST": 3}
+    settings.LIVE_VIEWS = {"EVENT_RATE": 2, "EVENT_BURST": 4}  # the join takes one
     page = clients().live("/counter/")
     for _ in range(3):
         page.send("increment")
@@ -128,56 +84,102 @@ def test_the_budget_refills_at_the_rate(clients, clock, settings):
     assert_rate_limited(page.send("increment"))
 
     clock.advance(60)  # refills up to the burst, no further
-    for expected in (5, 6, 7):
+    for expected in (5, 6, 7, 8):
         assert "error" not in page.send("increment")
         assert count(page) == expected
     assert_rate_limited(page.send("increment"))
 
 
 def test_the_default_limit_allows_a_burst_of_forty(clients, clock):
-    page = clients().live("/counter/")
-    for ref in range(1, 41):
+    page = clients().live("/counter/")  # its join is the first of the forty frames
+    for ref in range(1, 40):
         assert "error" not in increment(page, ref)
-    assert count(page) == 40
-    assert_rate_limited(increment(page, 41), ref=41)
+    assert count(page) == 39
+    assert_rate_limited(increment(page, 40), ref=40)
     clock.advance(0.06)  # a little over one event at 20 a second
-    assert_count_continues(page, 40)
+    assert_count_continues(page, 39)
 
 
-def test_join_frames_do_not_count(clients, clock, settings):
-    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 2}
-    page = clients().live("/counter/")  # joined once already
-    for _ in range(5):
-        reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})
-        assert reply is not None
-        assert reply["joined"] is True
+def test_a_second_join_is_refused_and_pays_like_any_frame(clients, clock, settings):
+    # Each join renders the whole page: 2,000 joins on one socket used to get 2,000 renders.
+    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 3}
+    page = clients().live("/counter/")  # joined once: one token
+    join = {"join": {"version": "0.1.0", "blocks": {}}}
+    reply = send_raw(page, join)
+    assert reply["error"]["code"] == "bad_frame"
+    assert "joined already" in reply["error"]["message"]
+    assert "content" not in reply
     page.send("increment")
-    page.send("increment")
-    assert count(page) == 2
+    assert count(page) == 1
+    assert_rate_limited(send_raw(page, join))
     assert_rate_limited(page.send("increment"))
+    assert count(page) == 1
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"join": {"version": "0.1.0", "blocks": {}}},
+        "not json",
+        {"event": "y" * 100, "ref": 1},  # a name too long to be any event
+        {"event": "not_an_event", "ref": 1},
+        {"params": "a=1", "ref": 1},
+        {"event": "increment", "args": {"amount": "x"}, "ref": 1},
+    ],
+    ids=["join", "malformed", "long-name", "unknown-event", "params", "bad-arguments"],
+)
+def test_every_kind_of_frame_pays_and_a_flood_of_it_is_closed_4429(
+    clients, clock, settings, frame, caplog
+):
+    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 3}
+    page = clients().live("/counter/")  # the join takes one token
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        replies = [send_raw(page, frame) for _ in range(2)]
+        assert all(reply is not None and "rate_limited" not in str(reply) for reply in replies)
+        for _ in range(3):  # refused, and told so
+            assert_rate_limited(send_raw(page, frame))
+        assert send_raw(page, frame) is None  # one refusal too many: closed
+    assert page.close_code == 4429
+    assert count(page) == 0
+
+
+def test_refused_frames_write_a_bounded_number_of_log_lines(clients, clock, settings, caplog):
+    settings.LIVE_VIEWS = {"EVENT_RATE": None}
+    page = clients().live("/counter/")
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        for ref in range(200):
+            reply = send_raw(page, {"event": "y" * 100, "ref": ref})
+            assert reply["error"]["code"] == "unknown_event"
+        lines = [r for r in caplog.records if "refused" in r.getMessage()]
+        assert len(lines) == refusal_log.BURST
+        clock.advance(refusal_log.EVERY)
+        send_raw(page, "not json")
+    last = [r for r in caplog.records if "refused" in r.getMessage()][-1].getMessage()
+    assert f"({200 - refusal_log.BURST} more refused frames of this socket were not logged)" in last
+    assert_count_continues(page, 0)
 
 
 def test_a_client_that_keeps_flooding_is_closed_4429(clients, clock, settings):
     settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 3}
     client = clients()
     page, other_tab = client.live("/counter/"), client.live("/counter/")
-    for ref in (1, 2, 3):
+    for ref in (1, 2):  # the join took the third token
         increment(page, ref)
-    for ref in (4, 5, 6):  # refused, and told so
+    for ref in (3, 4, 5):  # refused, and told so
         assert_rate_limited(increment(page, ref), ref=ref)
     html = page.html
 
-    assert increment(page, 7) is None  # one refusal too many: closed
+    assert increment(page, 6) is None  # one refusal too many: closed
 
     assert page.close_code == 4429
     assert page.html == html
-    assert count(page) == 3
+    assert count(page) == 2
     assert_count_continues(other_tab, 0)
 
 
 def test_a_client_a_little_over_the_rate_is_throttled_not_closed(clients, clock, settings):
     # Twice the rate: every other event runs; the refusals drain as fast as they come.
-    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 2}
+    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 3}  # the join takes one
     page = clients().live("/counter/")
     page.send("increment")
     page.send("increment")
@@ -190,12 +192,13 @@ def test_a_client_a_little_over_the_rate_is_throttled_not_closed(clients, clock,
 
 
 def test_malformed_frames_count_against_the_rate(clients, clock, settings):
-    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 2}
+    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 3}  # the join takes one
     page = clients().live("/counter/")
     for _ in range(2):
         assert send_raw(page, "not json")["error"]["code"] == "bad_frame"
     assert_rate_limited(send_raw(page, "not json"))
     assert_rate_limited(page.send("increment"))
+    assert_rate_limited(send_raw(page, "not json"))
     assert send_raw(page, "not json") is None  # past the burst of refusals: closed
     assert page.close_code == 4429
 
@@ -209,7 +212,7 @@ def test_an_event_rate_of_none_turns_the_limit_off(clients, clock, settings):
 
 
 def test_async_handlers_are_limited_too(clients, clock, settings):
-    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 1}
+    settings.LIVE_VIEWS = {"EVENT_RATE": 1, "EVENT_BURST": 2}  # the join takes one
     page = clients().live("/async/")
     page.send("add_async", amount=2)
     assert_rate_limited(page.send("add_async", amount=2))
@@ -264,7 +267,7 @@ def test_refused_and_failed_mounts_take_no_place(clients, settings):
 
 
 def test_a_socket_the_server_closed_frees_its_place(clients, clock, settings):
-    settings.LIVE_VIEWS = {"MAX_CONNECTIONS_PER_SESSION": 1, "EVENT_RATE": 1, "EVENT_BURST": 1}
+    settings.LIVE_VIEWS = {"MAX_CONNECTIONS_PER_SESSION": 1, "EVENT_RATE": 1, "EVENT_BURST": 2}
     client = clients(application=from_address("203.0.113.7"))
     page = client.live("/counter/")
     for ref in range(1, 10):
@@ -346,6 +349,52 @@ def test_the_default_cap_is_twenty(clients):
     assert_count_continues(client.live("/counter/"), 0)
 
 
+# -- sockets that never join -----------------------------------------------------------------------
+
+
+def test_a_socket_that_never_joins_is_closed_and_frees_its_place(clients, settings):
+    # Pages join as soon as their socket opens; one that does not within JOIN_TIMEOUT is closed
+    # (it used to stay open for ever, holding its place under the connection cap).
+    settings.LIVE_VIEWS = {"MAX_CONNECTIONS_PER_SESSION": 1, "JOIN_TIMEOUT": 0.3}
+    client = clients(application=from_address("203.0.113.7"))
+    idle = client.live("/counter/", join=False)
+
+    # Until then it counts against the cap like any socket.
+    with pytest.raises(LiveRefused) as refused:
+        client.live("/counter/")
+    assert refused.value.code == 4429
+
+    assert idle.receive(timeout=5) is None
+    assert idle.close_code == 4400
+    assert limits.open_connections("address:203.0.113.7") == 0
+    assert_count_continues(client.live("/counter/"), 0)
+
+
+def test_a_joined_socket_outlives_the_join_timeout(clients, settings):
+    settings.LIVE_VIEWS = {"JOIN_TIMEOUT": 0.2}
+    page = clients().live("/counter/")
+    time.sleep(0.4)
+    assert_count_continues(page, 0)
+    assert page.close_code is None
+
+
+def test_a_join_timeout_of_none_turns_it_off(clients, settings):
+    settings.LIVE_VIEWS = {"JOIN_TIMEOUT": None}
+    page = clients().live("/counter/", join=False)
+    with pytest.raises(TimeoutError):
+        page.receive(timeout=0.4)  # neither a frame nor a close
+    assert page.close_code is None
+    reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})
+    assert reply["joined"] is True
+
+
+def test_the_default_join_timeout_is_ten_seconds(settings):
+    settings.LIVE_VIEWS = {}
+    from live_views.conf import conf
+
+    assert conf.JOIN_TIMEOUT == 10
+
+
 # -- settings checks -------------------------------------------------------------------------------
 
 
@@ -366,6 +415,21 @@ def test_e017_fires_on_a_bad_connection_cap(settings, value):
     assert error.id == "live_views.E017"
     assert repr(value) in error.msg
     assert "None" in error.hint
+
+
+@pytest.mark.parametrize("value", [0, -1, "10", True, float("nan"), float("inf"), [10]], ids=repr)
+def test_e018_fires_on_a_bad_join_timeout(settings, value):
+    settings.LIVE_VIEWS = {"JOIN_TIMEOUT": value}
+    (error,) = check_settings()
+    assert error.id == "live_views.E018"
+    assert repr(value) in error.msg
+    assert "None" in error.hint
+
+
+@pytest.mark.parametrize("value", [0.5, 10, 60, None])
+def test_a_join_timeout_in_seconds_or_none_is_accepted(settings, value):
+    settings.LIVE_VIEWS = {"JOIN_TIMEOUT": value}
+    assert check_settings() == []
 
 
 @pytest.mark.parametrize("value", [1, 500, None])

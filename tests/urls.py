@@ -5,7 +5,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from tests.testapp import effects_views, navigation_views, session_views, views
+from tests.testapp import effects_views, navigation_views, session_views, views, work_views
 
 urlpatterns = [
     path("counter/", views.CounterView.as_view()),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("async/", views.AsyncCounterView.as_view()),
     path("typed/", views.TypedView.as_view()),
     path("echo/", views.EchoView.as_view()),
+    path("work/", work_views.WorkView.as_view()),
     path("catalog/", navigation_views.CatalogView.as_view()),
     path("effects/", effects_views.EffectsView.as_view()),
     path("effects/poll/", effects_views.PollingView.as_view()),

@@ -1,4 +1,4 @@
-"""Publishing on the channel layer: after commit, bounded, never failing the save."""
+"""Publishing on the channel layer: after commit, bounded, never failing or delaying the save."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from live_views.connect import wire
+from live_views.pubsub.sender import sender
 from live_views.pubsub.topics import group_name, instance_topic, model_topic
 
 logger = logging.getLogger("live_views")
@@ -19,7 +19,7 @@ logger = logging.getLogger("live_views")
 MESSAGE = {"type": wire.BROADCAST}
 
 
-PUBLISH_TIMEOUT = 1.0  # seconds a save may wait for a slow or hung layer
+PUBLISH_TIMEOUT = 1.0  # seconds a message may wait for a slow or hung layer (the save does not)
 
 
 def publish_after_commit(
@@ -30,13 +30,10 @@ def publish_after_commit(
 
 
 def publish(topics: Iterable[str], message: dict[str, str] = MESSAGE) -> None:
-    """Send now. A channel layer that is down is logged, never raised: the save stands."""
-    try:
-        async_to_sync(_send_bounded)(list(topics), message)
-    except Exception:
-        logger.warning(
-            "live_views: could not broadcast %s to %s", message["type"], list(topics), exc_info=True
-        )
+    """Hand the message to a background sender and return at once (pubsub/sender.py). A layer
+    that is down or too slow is logged, never raised, never waited for: the save stands."""
+    topics = list(topics)
+    sender.submit(lambda: _send_bounded(topics, message), f"{message['type']} to {topics}")
 
 
 async def _send_bounded(topics: list[str], message: dict[str, str]) -> None:

@@ -7,60 +7,99 @@ now queue their refresh here; one runner takes every queued page into a single h
 them one after the other, as the single sync thread did anyway. While a batch runs, the next
 one gathers, so a fan-out to a thousand pages costs a handful of hops, and an idle process
 still refreshes a lone page at once.
+
+A batch waits for its turn at the worker thread like any event (``socket/fairness.py``), and
+holds it for about one event's time (``SLICE``): the pages that used the least server time
+lately go first, the rest wait for the next turn, so a burst of heavy refreshes never keeps an
+event of another page waiting for longer than one of them. Each page's refresh time is charged
+to that page's budget.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
 from collections.abc import Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
-
+from live_views.socket import fairness
+from live_views.socket.fairness import Usage, run_fairly
 from live_views.socket.shared import sharing
 
 Work = Callable[[], dict[str, Any]]
+Charge = Callable[[float], None]
+
+# Thread time one turn at the worker thread may spend on refreshes before it lets others in.
+SLICE = 0.020
+
+
+class Job:
+    def __init__(self, work: Work, usage: Usage | None, charge: Charge | None) -> None:
+        self.work = work
+        self.usage = usage
+        self.charge = charge
+        self.future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.outcome: tuple[Any, BaseException | None] | None = None
+        self.seconds = 0.0
 
 
 class Batcher:
     def __init__(self) -> None:
-        self.queue: list[tuple[Work, asyncio.Future[dict[str, Any]]]] = []
+        self.queue: list[Job] = []
         self.runner: asyncio.Task[None] | None = None
 
-    async def run(self, work: Work) -> dict[str, Any]:
-        """Run ``work`` (sync) in a worker thread, together with whatever else is queued."""
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self.queue.append((work, future))
+    async def run(
+        self, work: Work, usage: Usage | None = None, charge: Charge | None = None
+    ) -> dict[str, Any]:
+        """Run ``work`` (sync) in a worker thread, together with whatever else is queued.
+        ``usage`` is the page's recent server time (least goes first); ``charge`` is told the
+        thread time its refresh used (and counts it)."""
+        job = Job(work, usage, charge)
+        self.queue.append(job)
         if self.runner is None or self.runner.done():
             self.runner = asyncio.create_task(self._drain())
-        return await future
+        return await job.future
 
     async def _drain(self) -> None:
         while self.queue:
-            batch, self.queue = self.queue, []
-            # Frames are handed back when the whole batch is rendered: waking each page as it is
+            now = fairness.clock()
+            batch = sorted(self.queue, key=lambda job: job.usage.at_time(now) if job.usage else 0.0)
+            # The batch waits for the worker thread with its least-used page's place.
+            place = Usage()
+            place.seconds = batch[0].usage.at_time(now) if batch[0].usage else 0.0
+            await run_fairly(functools.partial(_run_slice, batch), [place])
+            done = [job for job in batch if job.outcome is not None]
+            self.queue = [job for job in self.queue if job.outcome is None]
+            # Frames are handed back when the whole slice is rendered: waking each page as it is
             # done measured slower (one wake-up and GIL hand-off per page) for the last page.
-            outcomes = await database_sync_to_async(_run_all)([work for work, _ in batch])
-            for (_, future), (result, error) in zip(batch, outcomes, strict=True):
-                if future.cancelled():
+            for job in done:
+                assert job.outcome is not None
+                if job.charge is not None:
+                    job.charge(job.seconds)
+                if job.future.cancelled():
                     continue  # the page closed while it waited
+                result, error = job.outcome
                 if error is not None:
-                    future.set_exception(error)
+                    job.future.set_exception(error)
                 else:
-                    future.set_result(result)
+                    job.future.set_result(result)
 
 
-def _run_all(works: list[Work]) -> list[tuple[Any, BaseException | None]]:
-    outcomes: list[tuple[Any, BaseException | None]] = []
-    # Views with live_shared_render render once per batch for all their pages (shared.py).
+def _run_slice(jobs: list[Job]) -> None:
+    """Run ``jobs`` in order until ``SLICE`` of thread time is spent (always at least one)."""
+    started = fairness.thread_clock()
+    # Views with live_shared_render render once per slice for all their pages (shared.py).
     with sharing():
-        for work in works:
+        for job in jobs:
+            before = fairness.thread_clock()
+            if before - started >= SLICE:
+                return
             try:
-                outcomes.append((work(), None))
+                job.outcome = (job.work(), None)
             except Exception as exc:  # one page's failure is that page's alone
-                outcomes.append((None, exc))
-    return outcomes
+                job.outcome = (None, exc)
+            job.seconds = fairness.thread_clock() - before
 
 
 _batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
@@ -68,10 +107,12 @@ _batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
 )
 
 
-async def run_refresh(work: Work) -> dict[str, Any]:
+async def run_refresh(
+    work: Work, usage: Usage | None = None, charge: Charge | None = None
+) -> dict[str, Any]:
     """Queue one page's refresh with the others of this event loop (each loop has its own)."""
     loop = asyncio.get_running_loop()
     batcher = _batchers.get(loop)
     if batcher is None:
         batcher = _batchers[loop] = Batcher()
-    return await batcher.run(work)
+    return await batcher.run(work, usage, charge)

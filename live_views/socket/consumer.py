@@ -10,25 +10,29 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live_views.conf import conf
 from live_views.connect import wire
 from live_views.socket import protocol
-from live_views.socket.limits import EventBucket
+from live_views.socket.admission import FrameAdmissionMixin
+from live_views.socket.budgets import SocketBudget, owner_budget
+from live_views.socket.fairness import run_fairly
+from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
 from live_views.socket.page import LivePage
 from live_views.socket.pipeline import run_event
 from live_views.socket.protocol import Event, FrameError, Join, Params
 from live_views.socket.refresh import CoalescedRefreshMixin
+from live_views.socket.refusal_log import RefusalLog
 from live_views.socket.subscription import JOIN_GROUPS_TIMEOUT, LayerSubscriptionMixin
 
 logger = logging.getLogger("live_views")
 
 
 class LiveConsumer(
+    FrameAdmissionMixin,
     LayerSubscriptionMixin,
     CoalescedRefreshMixin,
     AsyncWebsocketConsumer,  # type: ignore[misc]
@@ -44,8 +48,11 @@ class LiveConsumer(
         self.refreshing: asyncio.Task[None] | None = None
         self.layer_down = False
         self.gone = False  # the socket disconnected
-        self.events = EventBucket()
+        # Every frame pays, and so does the server time its work used (socket/budgets.py).
+        self.budget = SocketBudget()
+        self.refusals = RefusalLog()
         self.closing = False  # closed by the server; frames that still arrive are ignored
+        self.join_deadline: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
@@ -59,8 +66,11 @@ class LiveConsumer(
         if not token:
             await self.close(code=wire.CLOSE_BAD_REQUEST)
             return
+        spent: list[float] = []
         try:
-            page = await database_sync_to_async(LivePage.open)(self.scope, token)
+            page, owner = await run_fairly(
+                lambda: _open(self.scope, token), self.budget.usages, spent.append
+            )
         except Refused as exc:
             logger.info("live_views: refused a socket (%s): %s", exc.code, exc)
             await self.close(code=exc.code)
@@ -70,6 +80,10 @@ class LiveConsumer(
             await self.close(code=wire.CLOSE_SERVER_ERROR)
             return
         self.page = page
+        self.budget.owner = owner_budget(owner)
+        self.budget.charge(sum(spent))  # the mount, to the socket and (now known) its owner
+        # A socket that never joins would hold its place under the connection cap for ever.
+        self.start_join_deadline(conf.JOIN_TIMEOUT)
         try:
             # Bounded: a hung layer must not delay the page's join; the receive loop retries.
             await asyncio.wait_for(self.join_groups(), JOIN_GROUPS_TIMEOUT)
@@ -81,6 +95,7 @@ class LiveConsumer(
     async def disconnect(self, code: int) -> None:
         self.gone = True
         page, self.page = self.page, None
+        self.stop_join_deadline()
         if self.refreshing is not None:
             self.refreshing.cancel()
         if page is not None and page.slot is not None:
@@ -116,7 +131,7 @@ class LiveConsumer(
 
     async def _confirm_session(self, page: LivePage) -> bool:
         try:
-            await database_sync_to_async(page.confirm_session)()
+            await self._hop(page.confirm_session)
         except Refused as exc:
             await self._end(exc.code, str(exc))
             return False
@@ -128,6 +143,9 @@ class LiveConsumer(
         if not self.closing:
             self.closing = True
             logger.info("live_views: closed a socket (%s): %s", code, reason)
+            if self.page is not None and self.page.slot is not None:
+                # Free its place now: a client that never acknowledges the close would keep it.
+                self.page.slot.release()
             await self.close(code=code)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -135,68 +153,76 @@ class LiveConsumer(
         if page is None or self.closing:
             return  # refused and closing
         if text_data is None:
-            await self._send(protocol.error_frame("bad_frame", "Binary frames are not accepted."))
+            # The protocol is JSON text: a binary frame is no browser of ours, and its bytes
+            # are already in memory, so end it rather than answer.
+            size = len(bytes_data or b"")
+            code = wire.CLOSE_TOO_BIG if size > conf.MAX_FRAME_BYTES else wire.CLOSE_BAD_REQUEST
+            await self._end(code, f"sent a binary frame of {size} bytes")
             return
         if len(text_data) > conf.MAX_FRAME_BYTES or len(text_data.encode()) > conf.MAX_FRAME_BYTES:
             logger.warning(
                 "live_views: closed a socket that sent a %d-character frame", len(text_data)
             )
-            await self.close(code=wire.CLOSE_TOO_BIG)
+            await self._end(wire.CLOSE_TOO_BIG, "sent a frame over MAX_FRAME_BYTES")
             return
         async with self.turn:
-            ref = None  # echoed even in a server error, so the page's loading state ends
+            frame: Join | Params | Event | FrameError
             try:
                 frame = protocol.parse_frame(text_data)
-                if isinstance(frame, Join):
-                    reply = await database_sync_to_async(page.join)(frame)
-                    self.joined = True
-                else:
-                    ref = frame.ref
-                    reply = await self._over_rate(frame.ref)
-                    if reply is None and (
-                        not page.session_watch.due() or await self._confirm_session(page)
-                    ):
-                        reply = await self._event(page, frame)
             except FrameError as exc:
-                # Malformed frames count against the event rate too (each one is logged).
-                limited = await self._over_rate(exc.ref) if exc.code == "bad_frame" else None
-                if limited is not None:
-                    reply = limited
-                else:
-                    what = "unknown event" if exc.code == "unknown_event" else "a frame"
-                    logger.warning("live_views: refused %s for %s: %s", what, _name(page), exc)
-                    reply = protocol.error_frame(exc.code, exc.message, exc.ref)
-            except Refused as exc:
-                # Following the browser to another query found the session ended.
-                await self._end(exc.code, str(exc))
-                reply = {}
-            except Exception:
-                logger.exception("live_views: rendering %s failed", _name(page))
-                reply = protocol.error_frame(
-                    "server_error", "The server could not update the page.", ref
-                )
+                frame = exc
+            ref = None if isinstance(frame, Join) else frame.ref
+            # Every frame pays, whatever it is: joins, malformed frames, unknown events.
+            reply = await self._over_rate(ref)
+            if reply is None:
+                reply = await self._answer(page, frame)
             if reply:
                 await self._send(reply)
         if self.stale:
             self.schedule_refresh()  # broadcasts that arrived while this frame had the turn
 
-    async def _over_rate(self, ref: int | None) -> dict[str, Any] | None:
-        """None when the frame may be handled; otherwise the refusal. A client that keeps
-        sending after being refused is disconnected."""
-        if self.events.allow():
+    async def _answer(
+        self, page: LivePage, frame: Join | Params | Event | FrameError
+    ) -> dict[str, Any] | None:
+        ref = None if isinstance(frame, Join) else frame.ref  # echoed even in a server error
+        try:
+            if isinstance(frame, FrameError):
+                raise frame
+            if isinstance(frame, Join):
+                return await self._join(page, frame)
+            if page.session_watch.due() and not await self._confirm_session(page):
+                return None
+            return await self._event(page, frame)
+        except FrameError as exc:
+            what = "unknown event" if exc.code == "unknown_event" else "a frame"
+            self.refusals.warning("live_views: refused %s for %s: %s", what, _name(page), exc)
+            return protocol.error_frame(exc.code, exc.message, exc.ref)
+        except Refused as exc:
+            # Following the browser to another query found the session ended.
+            await self._end(exc.code, str(exc))
             return None
-        if self.events.flooding:
-            await self._end(wire.CLOSE_TOO_MANY, "kept sending events over the rate limit")
-            return {}
-        return protocol.error_frame("rate_limited", "Too many events: this one was not run.", ref)
+        except Exception:
+            logger.exception("live_views: rendering %s failed", _name(page))
+            return protocol.error_frame(
+                "server_error", "The server could not update the page.", ref
+            )
+
+    async def _join(self, page: LivePage, join: Join) -> dict[str, Any]:
+        if self.joined:
+            # Each join renders the whole page: one per connection is all a page needs.
+            raise FrameError("bad_frame", "this socket has joined already; send 'join' once")
+        reply: dict[str, Any] = await self._hop(lambda: page.join(join))
+        self.joined = True
+        self.stop_join_deadline()
+        return reply
 
     async def _event(self, page: LivePage, event: Event | Params) -> dict[str, Any]:
         if isinstance(event, Params):
-            navigated: dict[str, Any] = await database_sync_to_async(page.navigate)(
-                event.query, event.ref
+            navigated: dict[str, Any] = await self._hop(
+                lambda: page.navigate(event.query, event.ref)
             )
             return navigated
-        return await run_event(page, event, _hop)
+        return await run_event(page, event, self._hop)
 
     async def _send(self, frame: dict[str, Any]) -> None:
         if not frame or self.closing:
@@ -204,8 +230,13 @@ class LiveConsumer(
         await self.send(text_data=protocol.encode(frame))
 
 
-async def _hop(work: Any) -> Any:
-    return await database_sync_to_async(work)()
+def _open(scope: dict[str, Any], token: str) -> tuple[LivePage, str | None]:
+    """The mounted page and whom it counts against (read in the thread: the user is lazy)."""
+    page = LivePage.open(scope, token)
+    request = page.request
+    return page, connection_owner(
+        scope, getattr(request, "session", None), getattr(request, "user", None)
+    )
 
 
 def _name(page: LivePage) -> str:

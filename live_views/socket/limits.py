@@ -14,38 +14,72 @@ from live_views.conf import conf
 # The clock the buckets read; a module attribute so tests can move time without sleeping.
 clock = time.monotonic
 
+# One token of the event budget pays for this much server time (CPU time of the worker thread);
+# a frame whose work used more pays the rest after it ran. At the default EVENT_RATE of 20, a
+# socket may keep a fifth of a core busy.
+SERVER_TIME_PER_EVENT = 0.010
+
 
 class EventBucket:
-    """``EVENT_BURST`` events at once, refilled at ``EVENT_RATE`` a second.
+    """``EVENT_BURST`` events at once, refilled at ``EVENT_RATE`` a second (times ``scale``).
 
-    Refused events fill a second bucket that drains at the same rate: a client that keeps
-    sending faster than twice the rate overflows it by ``EVENT_BURST`` and is ``flooding``.
+    Every frame takes one token; server time beyond ``SERVER_TIME_PER_EVENT`` that its work
+    used is charged afterwards (``charge``), so the budget counts what frames cost, not only
+    how many came. Refused frames fill a second bucket that drains at the same rate: a client
+    that keeps sending faster than twice the rate overflows it by ``EVENT_BURST`` and is
+    ``flooding``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scale: float = 1.0) -> None:
+        self.scale = scale
         self.tokens: float | None = None  # full until first used
         self.refused = 0.0
         self.at = clock()
 
     def allow(self) -> bool:
-        rate, burst = conf.EVENT_RATE, conf.EVENT_BURST
-        if rate is None or burst is None:
+        if self.ready():
+            self.spend(1.0)
             return True
+        self.refuse()
+        return False
+
+    def ready(self) -> bool:
+        """Refill for the time that passed; True when a frame may be handled now."""
+        per_second, at_once = conf.EVENT_RATE, conf.EVENT_BURST
+        if per_second is None or at_once is None:
+            return True
+        rate, burst = per_second * self.scale, at_once * self.scale
         now = clock()
         elapsed, self.at = max(0.0, now - self.at), now
         tokens = burst if self.tokens is None else self.tokens
         self.tokens = min(float(burst), tokens + elapsed * rate)
         self.refused = max(0.0, self.refused - elapsed * rate)
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
+        return self.tokens >= 1
+
+    def spend(self, tokens: float, *, floor: float | None = None) -> None:
+        """Take ``tokens``; the bucket may go into debt (below ``floor``, when given, it does
+        not), and frames wait until the rate has paid it back."""
+        if self.tokens is None:
+            burst = conf.EVENT_BURST
+            if burst is None:
+                return
+            self.tokens = burst * self.scale
+        left = self.tokens - tokens
+        self.tokens = left if floor is None else max(min(floor, self.tokens), left)
+
+    def refuse(self) -> None:
         self.refused += 1
-        return False
+
+    def charge(self, seconds: float, *, into_debt: bool = True) -> None:
+        """Charge the server time a frame's work used, beyond the token it already paid."""
+        extra = seconds / SERVER_TIME_PER_EVENT - 1
+        if extra > 0:
+            self.spend(extra, floor=None if into_debt else 0.0)
 
     @property
     def flooding(self) -> bool:
         burst = conf.EVENT_BURST
-        return burst is not None and self.refused > burst
+        return burst is not None and self.refused > burst * self.scale
 
 
 class ConnectionSlot:

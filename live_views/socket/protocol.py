@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,20 @@ class Event:
     form: dict[str, Any] = field(default_factory=dict)
 
 
+class _NonFinite:
+    """What NaN, Infinity, -Infinity and 1e400 parse to: json.loads accepts them by default,
+    JSON itself has no such numbers. Never a scalar, so every place a value is checked refuses
+    it as a bad frame (with the frame's ref, which a failed parse could not echo)."""
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal[:20]
+
+
+def _finite_float(text: str) -> float | _NonFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NonFinite(text)
+
+
 def _is_scalar(value: Any) -> bool:
     if isinstance(value, str):
         # JSON can spell lone surrogates ("\\ud800"): text that no template could encode.
@@ -81,6 +96,14 @@ def _values(raw: Any, what: str, ref: int | None) -> dict[str, Any]:
     if len(raw) > MAX_VALUES:
         raise FrameError("bad_frame", f"'{what}' has more than {MAX_VALUES} values", ref)
     for key, value in raw.items():
+        if isinstance(value, _NonFinite) or (
+            isinstance(value, list) and any(isinstance(item, _NonFinite) for item in value)
+        ):
+            raise FrameError(
+                "bad_frame",
+                f"'{what}.{key[:40]!r}' is not a finite number: JSON has no NaN or Infinity",
+                ref,
+            )
         if not _is_scalar(key) or not _is_flat_value(value):
             raise FrameError(
                 "bad_frame",
@@ -92,7 +115,7 @@ def _values(raw: Any, what: str, ref: int | None) -> dict[str, Any]:
 
 def parse_frame(text: str) -> Join | Params | Event:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_NonFinite, parse_float=_finite_float)
     except RecursionError:
         raise FrameError("bad_frame", "frame is nested too deeply") from None
     except ValueError:

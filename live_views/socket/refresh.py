@@ -11,6 +11,7 @@ from live_views.socket.batch import run_refresh
 from live_views.socket.mount import Refused
 
 if TYPE_CHECKING:
+    from live_views.socket.budgets import SocketBudget
     from live_views.socket.page import LivePage
 
 logger = logging.getLogger("live_views")
@@ -23,6 +24,7 @@ class CoalescedRefreshMixin:
     closing = False
     stale = False  # a broadcast arrived that no refresh has read yet
     refreshing: asyncio.Task[None] | None = None
+    budget: SocketBudget
 
     if TYPE_CHECKING:
 
@@ -42,7 +44,11 @@ class CoalescedRefreshMixin:
                     self.stale = False
                     page = self.page
                     try:
-                        frame = await run_refresh(page.refresh)
+                        # Charged to the page, never into debt: its own events pay for the
+                        # time other pages' saves cost it only once its budget is spent.
+                        frame = await run_refresh(
+                            page.refresh, self.budget.own.usage, self._charge_refresh
+                        )
                     except Refused as exc:
                         await self._end(exc.code, str(exc))
                         return
@@ -54,3 +60,6 @@ class CoalescedRefreshMixin:
                     await self._send(frame)
         finally:
             self.refreshing = None
+
+    def _charge_refresh(self, seconds: float) -> None:
+        self.budget.charge(seconds, into_debt=False)

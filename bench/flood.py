@@ -1,0 +1,264 @@
+"""Flood benchmark (issue 14): can five heavy sockets starve an honest page?
+
+A benchmark, not a test: it prints figures and stops by itself (about 30-60 s). It starts the
+sample site under uvicorn on 127.0.0.1 (DEBUG off, a private SQLite file with a 1,000-row todo
+list, default LIVE_VIEWS limits), then:
+
+- five attacker sockets without a session, from 127.0.0.2, each send EVENTS valid ``toggle``
+  events on the todo list back to back (pipelined, without waiting for replies). Each toggle is
+  a save that re-renders the 1,000-row list of every open todo page;
+- one honest page (the counter, from 127.0.0.1) sends one event at a time and measures each
+  round trip, first on the idle server, then for as long as the flood lasts.
+
+    .venv/bin/python bench/flood.py                      # this checkout
+    .venv/bin/python bench/flood.py --source /tmp/base   # another checkout (e.g. `git archive`)
+
+The goal (issue 14, item 4): the honest page's p50 under 50 ms and p95 under 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import html
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+HERE = Path(__file__).resolve().parent
+CONNECT_URL = re.compile(r'hx-ws:connect="([^"]+)"')
+PROTOCOL_VERSION = re.compile(r'data-live-version="([^"]+)"')
+BLOCK_VERSION = re.compile(r'id="(lv-[^"]+)" data-lv-v="([0-9a-f]+)"')
+HONEST_ADDRESS, ATTACKER_ADDRESS = "127.0.0.1", "127.0.0.2"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Server:
+    def __init__(self, source: Path, rows: int) -> None:
+        self.source = source
+        self.site = source / "sample_site"
+        self.tmp = tempfile.TemporaryDirectory(prefix="flood-")
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "DEMO_DB": f"{self.tmp.name}/db.sqlite3",
+            "DEMO_CACHE_DIR": f"{self.tmp.name}/cache",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "sample_site.settings",
+            "PYTHONPATH": os.pathsep.join([str(source), str(self.site)]),
+        }
+        self.env.pop("REDIS_URL", None)
+        self.rows = rows
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        run = {"cwd": self.site, "env": self.env, "check": True}
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], **run)  # type: ignore[call-overload]
+        fill = (
+            "import django; django.setup(); from demo.models import Todo; "
+            f"Todo.objects.bulk_create(Todo(title=f'todo {{n}}') for n in range({self.rows}))"
+        )
+        subprocess.run([sys.executable, "-c", fill], **run)  # type: ignore[call-overload]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "sample_site.asgi:application", "--host",
+             "127.0.0.1", "--port", str(self.port), "--ws-max-size", "65536",
+             "--log-level", "warning", "--no-access-log"],
+            cwd=self.site, env=self.env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _, _ = get(self.port, "/counter/", HONEST_ADDRESS)
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.tmp.cleanup()
+
+
+def get(port: int, path: str, address: str) -> tuple[int, str, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(address, 0))
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read().decode()
+        cookies = "; ".join(
+            value.split(";", 1)[0] for key, value in response.getheaders() if key == "Set-Cookie"
+        )
+        return response.status, body, cookies
+    finally:
+        conn.close()
+
+
+class Page:
+    def __init__(self, port: int, path: str, address: str) -> None:
+        self.port, self.path, self.address = port, path, address
+        self.ws: Any = None
+        self.doc = ""
+
+    async def open(self) -> None:
+        _, self.doc, cookie = await asyncio.to_thread(get, self.port, self.path, self.address)
+        url = CONNECT_URL.search(self.doc)
+        version = PROTOCOL_VERSION.search(self.doc)
+        if url is None or version is None:
+            raise SystemExit(f"{self.path} is not a live page")
+        headers = {"Origin": f"http://127.0.0.1:{self.port}"}
+        if cookie:
+            headers["Cookie"] = cookie
+        self.ws = await connect(
+            f"ws://127.0.0.1:{self.port}{html.unescape(url.group(1))}",
+            additional_headers=headers,
+            proxy=None,
+            local_addr=(self.address, 0),
+            max_size=2**24,
+            max_queue=None,
+            close_timeout=1,
+            ping_interval=None,  # a starved client must not close its own socket (1011)
+        )
+        blocks = dict(BLOCK_VERSION.findall(self.doc))
+        await self.ws.send(json.dumps({"join": {"version": version.group(1), "blocks": blocks}}))
+        while "joined" not in json.loads(await self.ws.recv()):
+            pass
+
+    def pks(self) -> list[int]:
+        return [int(pk) for pk in re.findall(r'"pk":\s*(\d+)', html.unescape(self.doc))]
+
+
+async def attack(page: Page, events: int, outcome: dict[str, int]) -> None:
+    pks = page.pks()
+    assert pks, "no rows on the todo page"
+    refs = set(range(1, events + 1))
+
+    def count(what: str) -> None:
+        outcome[what] = outcome.get(what, 0) + 1
+
+    async def read() -> None:
+        while refs:
+            frame = json.loads(await page.ws.recv())
+            ref = frame.get("ref")
+            if ref in refs:
+                refs.discard(ref)
+                count(frame.get("error", {}).get("code", "ok"))
+
+    # Read while sending: a client that stops reading stops answering the server's pings.
+    reader = asyncio.create_task(read())
+    try:
+        for ref in range(1, events + 1):
+            frame = {"event": "toggle", "args": {"pk": random.choice(pks)}, "ref": ref}
+            await page.ws.send(json.dumps(frame))
+        await asyncio.wait_for(reader, 120)
+    except ConnectionClosed:
+        count(f"closed {page.ws.close_code}")
+    except TimeoutError:
+        count("no reply in 120 s")
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+            await reader
+    if page.ws.close_code is not None and f"closed {page.ws.close_code}" not in outcome:
+        count(f"closed {page.ws.close_code}")
+
+
+async def round_trips(page: Page, until: asyncio.Future[Any] | None, count: int) -> list[float]:
+    took: list[float] = []
+    ref = 10_000 * (1 + random.randrange(100))
+    while (until is None and len(took) < count) or (until is not None and not until.done()):
+        ref += 1
+        started = time.perf_counter()
+        await page.ws.send(json.dumps({"event": "increment", "args": {}, "ref": ref}))
+        while json.loads(await page.ws.recv()).get("ref") != ref:
+            pass
+        took.append((time.perf_counter() - started) * 1000)
+        await asyncio.sleep(0.02)
+    return took
+
+
+async def measure(port: int, sockets: int, events: int) -> dict[str, Any]:
+    honest = Page(port, "/counter/", HONEST_ADDRESS)
+    await honest.open()
+    idle = await round_trips(honest, None, 50)
+    attackers = [Page(port, "/todos/", ATTACKER_ADDRESS) for _ in range(sockets)]
+    await asyncio.gather(*(page.open() for page in attackers))
+    outcome: dict[str, int] = {}
+    started = time.monotonic()
+    flood = asyncio.gather(*(attack(page, events, outcome) for page in attackers))
+    under = await round_trips(honest, flood, 0)
+    await flood
+    return {"idle": idle, "under": under, "outcome": outcome, "seconds": time.monotonic() - started}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--source", type=Path, default=HERE.parent, help="checkout to serve")
+    parser.add_argument("--sockets", type=int, default=5)
+    parser.add_argument("--events", type=int, default=150, help="events each attacker sends")
+    parser.add_argument("--rows", type=int, default=1000)
+    args = parser.parse_args()
+    with Server(args.source.resolve(), args.rows) as server:
+        assert server.process is not None
+        before = cpu_seconds(server.process.pid)
+        figures = asyncio.run(measure(server.port, args.sockets, args.events))
+        cpu = cpu_seconds(server.process.pid) - before
+    idle, under = figures["idle"], figures["under"]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"source: {args.source.resolve()}  (load average after the run: {load})")
+    print(
+        f"flood: {args.sockets} sockets x {args.events} pipelined toggles on {args.rows} rows, "
+        f"lasted {figures['seconds']:.1f} s, server CPU {cpu:.1f} s"
+    )
+    print(f"attackers' replies: {dict(sorted(figures['outcome'].items()))}")
+    print(
+        f"honest page idle:        p50 {statistics.median(idle):7.1f} ms  "
+        f"p95 {percentile(idle, 0.95):7.1f} ms  (n={len(idle)})"
+    )
+    if under:
+        print(
+            f"honest page under flood: p50 {statistics.median(under):7.1f} ms  "
+            f"p95 {percentile(under, 0.95):7.1f} ms  max {max(under):7.1f} ms  (n={len(under)})"
+        )
+    goal = bool(under) and statistics.median(under) < 50 and percentile(under, 0.95) < 200
+    print(f"goal (p50 < 50 ms, p95 < 200 ms): {'met' if goal else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

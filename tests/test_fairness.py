@@ -1,0 +1,133 @@
+"""Turns at the worker thread: a page that asks little never waits behind the queue of a page
+that asks a lot, for longer than the one job already running."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from live_views.socket.fairness import FairQueue, Usage
+from tests.live_helpers import TrackingLiveClient, count
+from tests.testapp import work_views
+
+
+def used(seconds: float) -> Usage:
+    usage = Usage()
+    usage.add(seconds, usage.at)
+    return usage
+
+
+async def test_the_least_used_waiter_goes_first_and_equals_keep_their_order():
+    queue = FairQueue()
+    release = threading.Event()
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+    order: list[str] = []
+
+    def hold() -> None:
+        loop.call_soon_threadsafe(started.set)
+        release.wait(5)
+
+    def job(name: str):
+        return lambda: order.append(name)
+
+    running = asyncio.create_task(queue.run(hold, [used(0)]))
+    await started.wait()
+    heavy = [asyncio.create_task(queue.run(job(f"heavy{n}"), [used(0.5)])) for n in range(3)]
+    await asyncio.sleep(0.01)
+    light = [asyncio.create_task(queue.run(job(f"light{n}"), [used(0.001)])) for n in range(2)]
+    await asyncio.sleep(0.01)
+    release.set()
+    await asyncio.gather(running, *heavy, *light)
+
+    assert order == ["light0", "light1", "heavy0", "heavy1", "heavy2"]
+
+
+async def test_the_time_a_job_used_is_charged_even_when_it_raised():
+    queue = FairQueue()
+    charged: list[float] = []
+
+    def fail() -> None:
+        until = time.thread_time() + 0.02
+        while time.thread_time() < until:
+            pass
+        raise RuntimeError("the handler failed")
+
+    with pytest.raises(RuntimeError):
+        await queue.run(fail, [], charged.append)
+    assert charged
+    assert charged[0] >= 0.02
+    assert await queue.run(lambda: 42, []) == 42  # the turn was passed on
+
+
+async def test_a_cancelled_waiter_does_not_stall_the_queue():
+    queue = FairQueue()
+    release = threading.Event()
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+
+    def hold() -> None:
+        loop.call_soon_threadsafe(started.set)
+        release.wait(5)
+
+    running = asyncio.create_task(queue.run(hold, []))
+    await started.wait()
+    gone = asyncio.create_task(queue.run(lambda: "gone", []))
+    after = asyncio.create_task(queue.run(lambda: "after", []))
+    await asyncio.sleep(0.01)
+    gone.cancel()
+    release.set()
+    assert await asyncio.wait_for(after, 5) == "after"
+    await running
+    assert not queue.busy
+
+
+# -- through the real consumer ----------------------------------------------------------------
+
+
+@pytest.fixture
+def client(settings) -> Iterator[TrackingLiveClient]:
+    settings.LIVE_VIEWS = {"EVENT_RATE": None}  # the order of turns, not the budget
+    work_views.ran.clear()
+    work_views.released.clear()
+    live_client = TrackingLiveClient()
+    yield live_client
+    work_views.released.set()
+    live_client.close()
+
+
+def wait_until(condition: Any, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(client):
+    # Three pages that have used a lot of server time lately, each with an event queued; then an
+    # event of a page that has not. The worker thread is shared by every page of the process:
+    # first come, first served, the light event would wait for all three heavy ones.
+    heavy = [client.live("/work/") for _ in range(3)]
+    light, holder = client.live("/work/"), client.live("/work/")
+    for n, page in enumerate(heavy):
+        page.send("burn", ms=40, label=f"warm{n}")
+    holder.send_frame({"event": "hold", "ref": 1})
+    wait_until(lambda: "hold" in work_views.ran)
+    for n, page in enumerate(heavy):
+        page.send_frame({"event": "burn", "args": {"ms": 5, "label": f"heavy{n}"}, "ref": 2})
+    time.sleep(0.2)  # the heavy events wait for the held thread
+    light.send_frame({"event": "tick", "args": {"label": "light"}, "ref": 2})
+    time.sleep(0.1)
+
+    work_views.released.set()
+    for page in [holder, *heavy, light]:
+        assert "error" not in page.receive(timeout=5)
+    after_hold = work_views.ran[work_views.ran.index("hold") + 1 :]
+    assert after_hold[0] == "light", after_hold
+    assert sorted(after_hold[1:]) == ["heavy0", "heavy1", "heavy2"]
+    assert count(light) == 1
