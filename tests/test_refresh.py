@@ -17,6 +17,7 @@ from django.urls import include, path
 from live_views import __version__
 from live_views.socket.page import LivePage
 from live_views.socket.protocol import Join
+from live_views.socket.budgets import SocketBudget
 from live_views.socket.refresh import CoalescedRefreshMixin
 from tests.live_helpers import mint_token
 from tests.testapp.views import CounterView
@@ -54,6 +55,7 @@ class Host(CoalescedRefreshMixin):
     def __init__(self, page: LivePage) -> None:
         self.page = page
         self.turn = asyncio.Lock()
+        self.budget = SocketBudget()  # refreshes are charged to the socket (socket/budgets.py)
         self.joined = True
         self.sent: list[dict[str, Any]] = []
         self.ended: list[tuple[int, str]] = []
