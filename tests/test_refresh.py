@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 from live_views import __version__
+from live_views.socket.budgets import SocketBudget
 from live_views.socket.page import LivePage
 from live_views.socket.protocol import Join
-from live_views.socket.budgets import SocketBudget
 from live_views.socket.refresh import CoalescedRefreshMixin
 from tests.live_helpers import mint_token
 from tests.testapp.views import CounterView
