@@ -67,3 +67,25 @@ class HungLayer(InMemoryChannelLayer):
 
 def layer_settings(layer: type[InMemoryChannelLayer]) -> dict[str, Any]:
     return {"default": {"BACKEND": f"{layer.__module__}.{layer.__qualname__}"}}
+
+
+def send_inline(monkeypatch: Any) -> None:
+    """Publishing hands each send to a background loop (pubsub/sender.py, tested in
+    test_sender.py); for the tests of what is published, run each send in place instead."""
+    import logging
+
+    from asgiref.sync import async_to_sync
+
+    from live_views.pubsub import publish as publish_module
+
+    async def run(send: Any) -> None:
+        await send()
+
+    def submit(send: Any, what: str) -> bool:
+        try:
+            async_to_sync(run)(send)
+        except Exception:
+            logging.getLogger("live_views").warning("live_views: could not broadcast %s", what)
+        return True
+
+    monkeypatch.setattr(publish_module.sender, "submit", submit)

@@ -13,7 +13,7 @@ from django.test.utils import isolate_apps
 
 from live_views.pubsub.signals import broadcasts
 from live_views.pubsub.topics import group_name
-from tests.channel_layers import RecordingLayer, layer_settings
+from tests.channel_layers import RecordingLayer, layer_settings, send_inline
 from tests.todoapp.models import Board, Note, Tag, Task
 
 
@@ -28,7 +28,8 @@ class Heard:
 
 
 @pytest.fixture
-def heard(transactional_db: None) -> Iterator[Heard]:
+def heard(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Heard]:
+    send_inline(monkeypatch)
     # Outside a transaction: each save commits, and publishes, at once.
     RecordingLayer.sent = []
     with override_settings(CHANNEL_LAYERS=layer_settings(RecordingLayer)):
