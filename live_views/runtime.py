@@ -32,6 +32,7 @@ class LiveRuntime:
     context: dict[str, Any] | None = None  # from the last get(), until the next render reads it
     targets: frozenset[str] | None = None  # live_target() since the last render
     patch: Patch | None = None  # live_patch() since the handler started
+    page_id: str | None = None  # from the page's connect token: keys its pending uploads
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""
@@ -50,6 +51,7 @@ class Mount:
     page: Any = None
     # Where the mounting page's live_state is kept between its sockets.
     state: StateStore | None = None
+    page_id: str | None = None
 
 
 mounting: ContextVar[Mount | None] = ContextVar("live_views_mounting", default=None)
