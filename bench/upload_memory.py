@@ -74,9 +74,20 @@ def main() -> None:
         [python, "sample_site/manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
     )
     server = subprocess.Popen(
-        [python, "-m", "uvicorn", "sample_site.asgi:application", "--port", str(port),
-         "--host", "127.0.0.1", "--log-level", "warning"],
-        cwd=ROOT / "sample_site", env=env,
+        [
+            python,
+            "-m",
+            "uvicorn",
+            "sample_site.asgi:application",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT / "sample_site",
+        env=env,
     )
     try:
         wait_for(port, time.time() + 30)
@@ -135,17 +146,21 @@ def run(port: int, pid: int, size: int) -> None:
     sampler.join()
     assert status == 200, body
     peak = max(samples)
-    print(f"upload of {size / 1e6:.0f} MB: HTTP {status} in {elapsed:.1f} s "
-          f"({size / 1e6 / elapsed:.0f} MB/s)")
-    print(f"server RSS: baseline {baseline / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB, "
-          f"growth {(peak - baseline) / 1024:.1f} MiB over {len(samples)} samples")
+    print(
+        f"upload of {size / 1e6:.0f} MB: HTTP {status} in {elapsed:.1f} s "
+        f"({size / 1e6 / elapsed:.0f} MB/s)"
+    )
+    print(
+        f"server RSS: baseline {baseline / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB, "
+        f"growth {(peak - baseline) / 1024:.1f} MiB over {len(samples)} samples"
+    )
 
 
 def send(port: int, headers: dict[str, str], size: int) -> tuple[int, bytes]:
     boundary = "liveviewsbench"
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-        f"filename=\"big.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n'
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)

@@ -12,29 +12,35 @@ from django.db import models
 from live_views.uploads.widgets import upload_url
 from live_views.views import LiveViewMixin
 
-_MINIMUMS = {"MAX_UPLOAD_BYTES": (1, "live_views.E040"), "UPLOAD_MAX_AGE": (60, "live_views.E041")}
+_HINT = (
+    "MAX_UPLOAD_BYTES is the largest file a live form takes (default 10485760, 10 MiB); "
+    "UPLOAD_MAX_AGE the seconds an unsubmitted upload is kept (default 3600)."
+)
 
 
 def check_upload_settings(**kwargs: Any) -> list[CheckMessage]:
     value = getattr(settings, "LIVE_VIEWS", {})
     if not isinstance(value, dict):
         return []  # live_views.E010
-    errors: list[CheckMessage] = []
-    for key, (minimum, check_id) in _MINIMUMS.items():
-        if key in value and (
-            isinstance(value[key], bool) or not isinstance(value[key], int) or value[key] < minimum
-        ):
-            errors.append(
-                Error(
-                    f"LIVE_VIEWS[{key!r}] must be an integer of at least {minimum}, "
-                    f"not {value[key]!r}.",
-                    hint="MAX_UPLOAD_BYTES is the largest file a live form takes (default "
-                    "10485760, 10 MiB); UPLOAD_MAX_AGE the seconds an unsubmitted upload is "
-                    "kept (default 3600).",
-                    id=check_id,
-                )
-            )
-    return errors
+    return [
+        *_at_least(value, "MAX_UPLOAD_BYTES", 1, id="live_views.E040"),
+        *_at_least(value, "UPLOAD_MAX_AGE", 60, id="live_views.E041"),
+    ]
+
+
+def _at_least(value: dict[str, Any], key: str, minimum: int, *, id: str) -> list[CheckMessage]:
+    if key not in value:
+        return []
+    setting = value[key]
+    if not isinstance(setting, bool) and isinstance(setting, int) and setting >= minimum:
+        return []
+    return [
+        Error(
+            f"LIVE_VIEWS[{key!r}] must be an integer of at least {minimum}, not {setting!r}.",
+            hint=_HINT,
+            id=id,
+        )
+    ]
 
 
 def check_upload_route(**kwargs: Any) -> list[CheckMessage]:
