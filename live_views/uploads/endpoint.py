@@ -80,12 +80,13 @@ def _receive(request: HttpRequest) -> HttpResponse:
         raise UploadRefused(400, f"{headers.field!r} takes one file.")
     if headers.append and uploads.count(rule.html_name) >= MAX_FILES_PER_FIELD:
         raise UploadRefused(413, f"At most {MAX_FILES_PER_FIELD} files per field.")
+    if headers.step == "check":
+        _check_csrf(request)  # no body to read: checked before anything is recorded
     errors = check_before_sending(rule, headers.name, headers.size, limit)
     if errors:
         uploads.reject(rule.html_name, errors)
         return JsonResponse({"errors": errors}, status=422)
     if headers.step == "check":
-        _check_csrf(request)
         return JsonResponse({"ok": True})
     return _store(request, rule, uploads, headers, limit)
 
