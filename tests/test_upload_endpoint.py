@@ -3,6 +3,7 @@ leaves nothing on disk from a refused, oversized or interrupted upload."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -289,3 +290,73 @@ def test_names_are_percent_decoded(client, media):
 
     assert response.status_code == 422
     assert "exe" in response.json()["errors"][0]
+
+
+async def _asgi_upload(page_html: str, cookies, chunks: list[bytes], total: int, *, close: bool):
+    """POST to the upload route through the project's real ASGI application, body in
+    ``chunks``; ``close`` ends with the client going away instead of the last chunk."""
+    from asgiref.testing import ApplicationCommunicator
+
+    from tests.asgi import application
+
+    csrf = cookies[django_settings.CSRF_COOKIE_NAME].value
+    headers = upload_headers(page_html, "file", "a.txt", 10, "send", False, csrf)
+    cookie = "; ".join(f"{k}={m.value}" for k, m in cookies.items())
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": URL,
+        "raw_path": URL.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"multipart/form-data; boundary=B"),
+            (b"content-length", str(total).encode()),
+            (b"cookie", cookie.encode()),
+            *[(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        ],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+    }
+    communicator = ApplicationCommunicator(application, scope)
+    for chunk in chunks:
+        await communicator.send_input({"type": "http.request", "body": chunk, "more_body": True})
+    if close:
+        await asyncio.sleep(0.5)  # let the server take in what was sent
+        await communicator.send_input({"type": "http.disconnect"})
+        await communicator.wait(5)
+        return None
+    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+    start = await communicator.receive_output(5)
+    await communicator.receive_output(5)
+    await communicator.wait(5)
+    return start["status"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_that_goes_away_mid_upload_leaves_no_file_on_an_asgi_server(media):
+    http = Client()
+    page_html = loaded(http)
+    head = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+    )
+    # Django's ASGI handler spools the body to an unnamed temporary file (O_TMPFILE on Linux)
+    # and closes it when the client goes away, before any view runs.
+    status = asyncio.run(
+        _asgi_upload(page_html, http.cookies, [head, b"x" * 3_000_000], 10_000_000, close=True)
+    )
+
+    assert status is None
+    assert leftovers(media) == []
+
+    # The same request, finished: stored. Only the client's leaving stopped the first one.
+    tail = b"\r\n--B--\r\n"
+    body = [head, b"x" * 3_000_000, tail]
+    total = sum(map(len, body))
+    assert asyncio.run(_asgi_upload(page_html, http.cookies, body, total, close=False)) == 200
+    assert len([p for p in leftovers(media) if p.endswith(".data")]) == 1
