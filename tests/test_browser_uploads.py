@@ -122,3 +122,16 @@ def test_without_javascript_the_files_post_over_http(new_context):
 
     expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
     expect(page.locator("#sent")).to_contain_text("plain")
+
+
+def test_emptying_the_input_clears_its_refusal(page):
+    open_attachments(page)
+    page.set_input_files(INPUT, [file("tool.exe", b"MZ")])
+    errors = page.locator("#lv-field-attachments .errorlist")
+    expect(errors).to_contain_text("is not allowed")
+
+    page.set_input_files(INPUT, [])
+
+    # Required and now empty: the refusal gives way to the field's own error.
+    expect(errors).to_have_text("This field is required.")
+    expect(page.locator(INPUT)).not_to_have_attribute("data-live-upload-state", "refused")

@@ -236,3 +236,21 @@ def test_closing_the_page_deletes_its_pending_uploads(client, media):
 
     assert leftovers(media) == []
     assert not any(uploads_root().iterdir())
+
+
+def test_emptying_the_input_forgets_the_fields_files_and_refusal(client, media):
+    from live_views.testing.uploads import upload_headers
+
+    page = client.live("/uploads/profile/")
+    page.upload("avatar", "fake.png", b"not an image")
+    page.validate("avatar", name="Ada")
+    assert "image" in field_errors(page, "avatar")
+
+    headers = upload_headers(page.html, "avatar", "", 0, "clear", False, None)
+    cleared = client.http.post("/live/upload/", headers=headers)
+    page.validate("avatar", name="Ada")
+
+    assert cleared.status_code == 200
+    assert field_errors(page, "avatar") == ""
+    assert "redirect" in page.submit("submit", name="Ada")
+    assert Profile.objects.get().avatar.name == ""

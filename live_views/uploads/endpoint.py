@@ -37,7 +37,7 @@ TOKEN_HEADER = "X-Live-Token"  # noqa: S105 - a header name
 FIELD_HEADER = "X-Live-Upload-Field"
 NAME_HEADER = "X-Live-Upload-Name"  # percent-encoded UTF-8 (encodeURIComponent)
 SIZE_HEADER = "X-Live-Upload-Size"
-STEP_HEADER = "X-Live-Upload-Step"  # "check" or "send"
+STEP_HEADER = "X-Live-Upload-Step"  # "check", "send", or "clear" (the input was emptied)
 APPEND_HEADER = "X-Live-Upload-Append"  # "1": a further file of one multiple selection
 FILE_PART = "file"  # the multipart part that holds the file
 MAX_NAME = 1024
@@ -80,8 +80,11 @@ def _receive(request: HttpRequest) -> HttpResponse:
         raise UploadRefused(400, f"{headers.field!r} takes one file.")
     if headers.append and uploads.count(rule.html_name) >= MAX_FILES_PER_FIELD:
         raise UploadRefused(413, f"At most {MAX_FILES_PER_FIELD} files per field.")
-    if headers.step == "check":
+    if headers.step in ("check", "clear"):
         _check_csrf(request)  # no body to read: checked before anything is recorded
+    if headers.step == "clear":
+        uploads.discard_field(rule.html_name)  # the user emptied the input
+        return JsonResponse({"ok": True})
     errors = check_before_sending(rule, headers.name, headers.size, limit)
     if errors:
         uploads.reject(rule.html_name, errors)
@@ -185,8 +188,11 @@ class _Headers:
             raise UploadRefused(403, f"An upload needs the page's token ({TOKEN_HEADER}).")
         if not self.field or len(self.field) > MAX_FIELD:
             raise UploadRefused(400, f"An upload names its field ({FIELD_HEADER}).")
-        if self.step not in ("check", "send"):
-            raise UploadRefused(400, f"{STEP_HEADER} must be 'check' or 'send'.")
+        if self.step not in ("check", "send", "clear"):
+            raise UploadRefused(400, f"{STEP_HEADER} must be 'check', 'send' or 'clear'.")
+        if self.step == "clear":
+            self.name, self.size = "", 0
+            return
         try:
             self.name = unquote(raw_name, errors="strict")
             self.size = int(get(SIZE_HEADER) or "")

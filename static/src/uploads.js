@@ -61,6 +61,15 @@ async function uploadFiles(root, input, signal) {
   const csrf = csrfOf(input);
   const files = [...input.files];
   let answer = { ok: true };
+  if (!files.length) {
+    // The user emptied the input: the server forgets the field's files (and any refusal).
+    const headers = uploadHeaders({ token, field, file: { name: "", size: 0 }, step: "clear", csrf });
+    await check(url, headers, signal).catch(() => null);
+    input.removeAttribute(STATE);
+    input.style.removeProperty(PROGRESS);
+    emit(input, "live:uploaded", { field, ok: true, errors: [] });
+    return;
+  }
   show(input, "uploading", 0);
   for (const [index, file] of files.entries()) {
     const base = { token, field, file, append: index > 0, csrf };
@@ -88,7 +97,7 @@ document.addEventListener("change", (evt) => {
   const input = evt.target;
   if (!input.matches?.(INPUT)) return;
   const root = input.closest("[data-live-root]");
-  if (!root || !input.files?.length) return;
+  if (!root) return;
   running.get(input)?.abort();
   const controller = new AbortController();
   const done = uploadFiles(root, input, controller.signal).finally(() => {

@@ -17,10 +17,12 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
+        single = super().clean  # not super() in the comprehension: its own scope
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            single(None, initial)  # "This field is required." when it is
+            return []
+        return [single(item, initial) for item in files]
 
 
 class ContactForm(forms.Form):
