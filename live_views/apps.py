@@ -11,11 +11,14 @@ class LiveViewsConfig(AppConfig):
     def ready(self) -> None:
         from live_views import checks as live_checks
         from live_views.pubsub import sessions, signals
+        from live_views.uploads import checks as upload_checks
 
         checks.register(live_checks.check_settings)
         checks.register(live_checks.check_wiring)
         checks.register(live_checks.check_page_state)
         checks.register(live_checks.check_messages)
         checks.register(live_checks.check_live_every)
+        checks.register(upload_checks.check_upload_settings)
+        checks.register(upload_checks.check_upload_route, checks.Tags.urls)
         signals.connect()
         sessions.connect()

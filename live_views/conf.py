@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "JOIN_TIMEOUT": 10,
     # The CACHES alias that keeps each page's `live_state` between its connections.
     "STATE_CACHE": "default",
+    # Largest file a live form accepts, in bytes (live_views/uploads/; docs/security.md).
+    "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+    # Seconds an upload waits for its form's submit before it is deleted as abandoned.
+    "UPLOAD_MAX_AGE": 60 * 60,
 }
 
 
@@ -84,6 +88,14 @@ class Settings:
     @property
     def STATE_CACHE(self) -> str:
         return str(self._get("STATE_CACHE"))
+
+    @property
+    def MAX_UPLOAD_BYTES(self) -> int:
+        return int(self._get("MAX_UPLOAD_BYTES"))
+
+    @property
+    def UPLOAD_MAX_AGE(self) -> int:
+        return int(self._get("UPLOAD_MAX_AGE"))
 
 
 def _optional_int(value: Any) -> int | None:

@@ -19,6 +19,9 @@ from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.views.generic import CreateView, FormView, UpdateView
 
 from live_views.events import live_event
+from live_views.uploads import submitted
+from live_views.uploads.store import PageUploads
+from live_views.uploads.widgets import upload_attrs, upload_url
 from live_views.views import LiveViewMixin
 
 if TYPE_CHECKING:
@@ -45,8 +48,17 @@ class LiveFormMixin(LiveViewMixin, _Base):
         kwargs: dict[str, Any] = super().get_form_kwargs()
         if self.live_form_data is not None:
             kwargs["data"] = self.live_form_data
-            kwargs["files"] = None
+            # During a submit, request.FILES holds the page's uploads (submit_with_uploads).
+            uploads = self.live_uploads
+            files = self.request.FILES or (uploads.files() if uploads is not None else None)
+            kwargs["files"] = files or None
         return kwargs
+
+    @property
+    def live_uploads(self) -> PageUploads | None:
+        """The files this page has uploaded for its form and not yet submitted."""
+        page_id = self.live_runtime.page_id
+        return PageUploads(page_id) if page_id is not None else None
 
     def get_form(self, form_class: type[forms.BaseForm] | None = None) -> forms.BaseForm:
         form: forms.BaseForm = super().get_form(form_class)
@@ -54,6 +66,9 @@ class LiveFormMixin(LiveViewMixin, _Base):
             add_validate_triggers(form, self.live_validate_trigger)
         if self.live_form_data is not None and self.live_touched is not None:
             show_touched_errors(form, self.live_touched)
+        uploads = self.live_uploads
+        if self.live_form_data is not None and uploads is not None:
+            submitted.add_rejections(form, uploads.rejections())
         return form
 
     @live_event
@@ -75,7 +90,9 @@ class LiveFormMixin(LiveViewMixin, _Base):
         self.live_touched = None
         post: Callable[..., HttpResponseBase] = self.post  # type: ignore[attr-defined]
         request: HttpRequest = self.request
-        return post(request, *self.args, **self.kwargs)
+        return submitted.submit_with_uploads(
+            request, self.live_uploads, lambda: post(request, *self.args, **self.kwargs)
+        )
 
 
 def add_validate_triggers(form: forms.BaseForm, trigger: str) -> None:
@@ -84,8 +101,12 @@ def add_validate_triggers(form: forms.BaseForm, trigger: str) -> None:
     Set on the server so ``{{ form }}`` and ``{{ field }}`` render live inputs unchanged; with
     JS off the attributes are inert.
     """
+    url = upload_url() if form.is_multipart() else None
     for name, field in form.fields.items():
         widget = field.widget
+        if isinstance(widget, forms.FileInput) and url is not None and not field.disabled:
+            widget.attrs.update(upload_attrs(form.add_prefix(name), url))
+            continue
         if widget.is_hidden or isinstance(widget, forms.FileInput):
             continue
         widget.attrs.update(

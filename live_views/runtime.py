@@ -35,6 +35,7 @@ class LiveRuntime:
     targets: frozenset[str] | None = None  # live_target() since the last render
     patch: Patch | None = None  # live_patch() since the handler started
     effects: BrowserEffects = field(default_factory=BrowserEffects)  # for the next frame
+    page_id: str | None = None  # from the page's connect token: keys its pending uploads
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""
@@ -57,6 +58,7 @@ class Mount:
     # Only the access checks: the view's own dispatch() stops before get() (a shared render
     # checks each user once, then shows them the one render).
     check_only: bool = False
+    page_id: str | None = None
 
 
 mounting: ContextVar[Mount | None] = ContextVar("live_views_mounting", default=None)

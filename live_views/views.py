@@ -81,6 +81,7 @@ class LiveViewMixin(LiveCommandsMixin, _Base):
                 return super(LiveViewMixin, mount.page).dispatch(request, *args, **kwargs)
             mount.view = self
             self.live_runtime.connected = True
+            self.live_runtime.page_id = mount.page_id
             if mount.state is not None:
                 mount.state.restore(self)  # after setup() and the access checks, before get()
         return super().dispatch(request, *args, **kwargs)

@@ -118,6 +118,7 @@ class LiveServer:
             DEMO_DB=str(self.db_path),
             # Page state's file cache, beside the database: servers that share one share both.
             DEMO_CACHE_DIR=str(self.db_path.parent / "cache"),
+            DEMO_MEDIA_ROOT=str(self.db_path.parent / "media"),
             DJANGO_SETTINGS_MODULE="sample_site.settings",
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY="tests-live-server-only",

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "tests.testapp",
     "tests.todoapp",
     "tests.formapp",
+    "tests.uploadapp",
 ]
 
 MIDDLEWARE = [

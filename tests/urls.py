@@ -26,6 +26,8 @@ urlpatterns = [
     path("plain/", TemplateView.as_view(template_name="testapp/plain.html")),
     path("todo/", include("tests.todoapp.urls")),
     path("forms/", include("tests.formapp.urls")),
+    path("uploads/", include("tests.uploadapp.urls")),
+    path("", include("live_views.urls")),
     path("report/", session_views.ReportView.as_view()),
     path("password/", session_views.change_password),
     path("logout/", LogoutView.as_view(next_page="/counter/")),

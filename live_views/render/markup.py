@@ -67,6 +67,11 @@ def event_attributes(event: str, args: dict[str, Any]) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every piece above is escaped
 
 
-def form_attributes() -> SafeString:
-    """A ``<form>`` that submits over the socket (``submit`` event) and, with JS off, over HTTP."""
-    return mark_safe(f"{event_attributes('submit', {})} data-live-form")  # noqa: S308 - constant
+def form_attributes(form: Any = None) -> SafeString:
+    """A ``<form>`` that submits over the socket (``submit`` event) and, with JS off, over HTTP:
+    as ``multipart/form-data`` when ``form`` has file fields, so the files go too."""
+    html = f"{event_attributes('submit', {})} data-live-form"
+    is_multipart = getattr(form, "is_multipart", None)
+    if callable(is_multipart) and is_multipart():
+        html += ' enctype="multipart/form-data"'
+    return mark_safe(html)  # noqa: S308 - constants

@@ -27,6 +27,7 @@ from live_views.socket.protocol import Event, FrameError, Join, Params
 from live_views.socket.refresh import CoalescedRefreshMixin
 from live_views.socket.refusal_log import RefusalLog
 from live_views.socket.subscription import JOIN_GROUPS_TIMEOUT, LayerSubscriptionMixin
+from live_views.uploads.store import discard_page_uploads
 
 logger = logging.getLogger("live_views")
 
@@ -102,6 +103,7 @@ class LiveConsumer(
             page.slot.release()
         if page is not None:
             await self.leave_groups(page.groups)
+            await discard_page_uploads(page.view.live_runtime.page_id)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # channels' dispatch hops to a worker thread before every message to close stale

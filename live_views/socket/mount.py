@@ -53,7 +53,7 @@ def mount(scope: Mapping[str, Any], token: str) -> Mounted:
         request = build_request(scope, target, session, user)
         set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
         state = PageState(target.page_id)
-        view = dispatch_mount(request, target.path, state=state)
+        view = dispatch_mount(request, target.path, state=state, page_id=target.page_id)
     except BaseException:
         slot.release()
         raise
@@ -83,13 +83,14 @@ def dispatch_mount(
     path: str,
     page: LiveViewMixin | None = None,
     state: PageState | None = None,
+    page_id: str | None = None,
 ) -> LiveViewMixin:
     """Run the URL callable of ``path`` for ``request``; the live view it dispatches to (or
     ``page``, re-checked) is returned with the context its ``get()`` built."""
     match = resolve_live_view(path)
     if page is not None:
         page.live_runtime.context = None
-    mount = Mount(page=page, state=state)
+    mount = Mount(page=page, state=state, page_id=page_id)
     view = _run(request, match, mount)
     if view.live_runtime.context is None:
         raise Refused(wire.CLOSE_FORBIDDEN, "the view did not render")

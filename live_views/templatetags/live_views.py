@@ -31,9 +31,9 @@ def live_connect(context: template.Context) -> SafeString:
     return connect_attributes(context.get("view"), page_nonce(context))
 
 
-@register.simple_tag
-def live_form() -> SafeString:
-    return form_attributes()
+@register.simple_tag(takes_context=True)
+def live_form(context: template.Context, form: Any = None) -> SafeString:
+    return form_attributes(form if form is not None else context.get("form"))
 
 
 class LiveOnNode(template.Node):

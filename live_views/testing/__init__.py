@@ -28,6 +28,7 @@ from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
 
+from live_views.testing import uploads
 from live_views.testing.communicator import WebsocketCommunicator
 from live_views.testing.screen import PageScreen, ScreenMirror
 from live_views.version import __version__
@@ -86,7 +87,7 @@ def _socket_url(page_html: str, path: str) -> str:
     return html_lib.unescape(match.group(1))
 
 
-class AsyncLivePage(PageScreen):
+class AsyncLivePage(uploads.AsyncUploading, PageScreen):
     """One open live page. Every method is a coroutine; see ``LivePage`` for the sync twin."""
 
     def __init__(
@@ -101,6 +102,7 @@ class AsyncLivePage(PageScreen):
         self._reopen = reopen
         self._refs = itertools.count(1)
         self.timeout = timeout
+        self.http: Any = None  # the AsyncClient that loaded the page: uploads use it
 
     async def join(self) -> dict[str, Any]:
         join: dict[str, Any] = {
@@ -234,6 +236,7 @@ class AsyncLiveClient:
     async def live(self, path: str, data: Any = None, *, join: bool = True) -> AsyncLivePage:
         url, page_html = _live_page(await self.get(path, data), path)
         page = await self.open_socket(url, page_html)
+        page.http = self.http
         page.history.append(_page_url(path, data))
         if join:
             await page.join_or_close()
@@ -281,14 +284,15 @@ class _Loop:
         self.loop.close()
 
 
-class LivePage(ScreenMirror):
+class LivePage(uploads.Uploading, ScreenMirror):
     """One open live page, for sync tests. Use it as a context manager, or call ``close()``."""
 
     _page: AsyncLivePage
 
-    def __init__(self, page: AsyncLivePage, loop: _Loop) -> None:
+    def __init__(self, page: AsyncLivePage, loop: _Loop, http: Client | None = None) -> None:
         self._page = page
         self._loop = loop
+        self.http = http  # the client that loaded the page: uploads use it
 
     def back(self) -> dict[str, Any]:
         return self._loop.run(self._page.back())
@@ -371,7 +375,7 @@ class LiveClient:
         opener.http.cookies = self.http.cookies
         page = self._run(opener.open_socket(url, page_html, headers=headers))
         assert self._loop is not None
-        return LivePage(page, self._loop)
+        return LivePage(page, self._loop, self.http)
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         if self._loop is None:

@@ -105,6 +105,8 @@ CACHES = {
 # `--root-path /shop` to the ASGI server instead).
 FORCE_SCRIPT_NAME = os.environ.get("DEMO_SCRIPT_NAME") or None
 STATIC_URL = "static/"
+# Where the attachments demo saves what it receives (never served).
+MEDIA_ROOT = os.environ.get("DEMO_MEDIA_ROOT", str(BASE_DIR / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "private"

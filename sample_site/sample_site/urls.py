@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from demo import market, views, widgets
+from demo import attachments, market, views, widgets
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
@@ -24,6 +24,10 @@ urlpatterns = [
     path("contacts/", views.ContactListView.as_view(), name="contacts"),
     path("contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
     path("contacts/<int:pk>/", views.ContactUpdateView.as_view(), name="contact_update"),
+    path("attachments/", attachments.AttachmentsView.as_view(), name="attachments"),
+    path("attachments/sent/", attachments.SentView.as_view(), name="attachments_sent"),
+    # The route live forms upload files to (live_views/uploads/).
+    path("", include("live_views.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Static files, also under uvicorn and with DEBUG off. A demo shortcut: a real project uses

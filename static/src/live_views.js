@@ -19,6 +19,7 @@ import { visit } from "./visit.js";
 import { applyPatch, followHistory, joined } from "./navigation.js";
 import { eventStarted } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
+import "./uploads.js";
 
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;

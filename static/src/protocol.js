@@ -1,4 +1,5 @@
 // The browser side of docs/protocol.md as plain functions: no DOM here, so node:test covers it.
+import { withoutFiles } from "./upload_protocol.js";
 
 export const RELOAD_GUARD_MS = 10_000;
 
@@ -55,7 +56,9 @@ export function eventFrame(dataset, form, ref) {
   if (!isObject(args)) {
     throw new TypeError(`data-live-args must be a JSON object, got ${dataset.liveArgs}`);
   }
-  return JSON.stringify({ [FRAME.EVENT]: dataset.liveEvent, args, form, [FRAME.REF]: ref });
+  // File inputs' values are File objects: they went by HTTP (upload_protocol.js), never here.
+  const values = withoutFiles(form);
+  return JSON.stringify({ [FRAME.EVENT]: dataset.liveEvent, args, form: values, [FRAME.REF]: ref });
 }
 
 // An event a script sends (a hook's pushEvent, a live_every tick): `args` as for data-live-args.

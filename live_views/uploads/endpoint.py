@@ -1,0 +1,202 @@
+"""The upload route: one file for one file field of one page, by HTTP POST.
+
+The bundled JS sends each chosen file twice over: first its name and size alone (``check``),
+which the field's rules can refuse before a byte is sent, then the file (``send``) as
+``multipart/form-data``. Both carry the page's signed connect token (bound to the session, the
+user and the page's path) and Django's CSRF token in headers. Answers are JSON:
+``{"ok": true}`` or ``{"errors": [...]}`` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import unquote
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from live_views.conf import conf
+from live_views.connect.tokens import TokenError, read_connect_token
+from live_views.uploads.handler import CappedUploadHandler
+from live_views.uploads.page_form import PageRefused, page_form
+from live_views.uploads.rules import (
+    FileFieldRule,
+    check_before_sending,
+    check_received,
+    file_field_rule,
+)
+from live_views.uploads.store import MAX_FILES_PER_FIELD, PageUploads, sweep
+
+logger = logging.getLogger("live_views")
+
+# Namespaced request headers (Django's request.headers spelling).
+TOKEN_HEADER = "X-Live-Token"  # noqa: S105 - a header name
+FIELD_HEADER = "X-Live-Upload-Field"
+NAME_HEADER = "X-Live-Upload-Name"  # percent-encoded UTF-8 (encodeURIComponent)
+SIZE_HEADER = "X-Live-Upload-Size"
+STEP_HEADER = "X-Live-Upload-Step"  # "check", "send", or "clear" (the input was emptied)
+APPEND_HEADER = "X-Live-Upload-Append"  # "1": a further file of one multiple selection
+FILE_PART = "file"  # the multipart part that holds the file
+MAX_NAME = 1024
+MAX_FIELD = 200
+# Multipart boundaries and part headers around the file: small, but not nothing.
+MULTIPART_OVERHEAD = 16 * 1024
+
+
+class UploadRefused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@csrf_exempt  # checked below, once our upload handler is installed (Django's documented way)
+@require_POST
+def receive_upload(request: HttpRequest) -> HttpResponse:
+    sweep()
+    try:
+        return _receive(request)
+    except UploadRefused as exc:
+        logger.info("live_views: refused an upload (%s): %s", exc.status, exc.message)
+        return JsonResponse({"errors": [exc.message]}, status=exc.status)
+
+
+def _receive(request: HttpRequest) -> HttpResponse:
+    headers = _Headers(request)
+    target = _target(request, headers.token)
+    try:
+        form = page_form(request, target)
+    except PageRefused as exc:
+        raise UploadRefused(exc.status, f"The page cannot take uploads: {exc}.") from None
+    rule = file_field_rule(form, headers.field)
+    if rule is None:
+        raise UploadRefused(400, f"{headers.field!r} is not a file field of this page's form.")
+    uploads = PageUploads(target.page_id)
+    limit = conf.MAX_UPLOAD_BYTES
+    if headers.append and not rule.multiple:
+        raise UploadRefused(400, f"{headers.field!r} takes one file.")
+    if headers.append and uploads.count(rule.html_name) >= MAX_FILES_PER_FIELD:
+        raise UploadRefused(413, f"At most {MAX_FILES_PER_FIELD} files per field.")
+    if headers.step in ("check", "clear"):
+        _check_csrf(request)  # no body to read: checked before anything is recorded
+    if headers.step == "clear":
+        uploads.discard_field(rule.html_name)  # the user emptied the input
+        return JsonResponse({"ok": True})
+    errors = check_before_sending(rule, headers.name, headers.size, limit)
+    if errors:
+        uploads.reject(rule.html_name, errors)
+        return JsonResponse({"errors": errors}, status=422)
+    if headers.step == "check":
+        return JsonResponse({"ok": True})
+    return _store(request, rule, uploads, headers, limit)
+
+
+def _store(
+    request: HttpRequest, rule: FileFieldRule, uploads: PageUploads, headers: _Headers, limit: int
+) -> HttpResponse:
+    length = _content_length(request)
+    if length > limit + MULTIPART_OVERHEAD:
+        message = f"The request is {length} bytes; files may be at most {limit}."
+        uploads.reject(rule.html_name, [message])
+        raise UploadRefused(413, message)
+    handler = CappedUploadHandler(limit, request)
+    try:
+        request.upload_handlers = [handler]
+    except AttributeError:
+        raise UploadRefused(500, "The request body was read before the upload route.") from None
+    try:
+        _check_csrf(request)  # reads the body through the handler
+        uploaded = request.FILES.get(FILE_PART)
+    except UploadRefused:
+        handler.discard()
+        raise
+    except Exception:
+        handler.discard()  # an aborted or malformed body: nothing of it stays
+        logger.info("live_views: an upload was interrupted", exc_info=True)
+        raise UploadRefused(400, "The upload was interrupted.") from None
+    try:
+        if handler.too_big:
+            message = f"{headers.name} is larger than {limit} bytes."
+            uploads.reject(rule.html_name, [message])
+            raise UploadRefused(413, message)
+        if uploaded is None:
+            raise UploadRefused(400, f"The request has no {FILE_PART!r} part.")
+        errors = check_received(rule, uploaded)
+        if errors:
+            uploads.reject(rule.html_name, errors)
+            return JsonResponse({"errors": errors}, status=422)
+        uploads.add(rule.html_name, uploaded, replace=not headers.append)
+    finally:
+        for files in request.FILES.lists():
+            for file in files[1]:
+                image = getattr(file, "image", None)  # ImageField's check opened it
+                if image is not None:
+                    image.close()
+                file.close()  # a file not kept is deleted here (Django's temporary files)
+    return JsonResponse({"ok": True, "name": uploaded.name, "size": uploaded.size})
+
+
+def _check_csrf(request: HttpRequest) -> None:
+    middleware = CsrfViewMiddleware(_no_response)
+    middleware.process_request(request)
+    if middleware.process_view(request, _no_response, (), {}) is not None:
+        raise UploadRefused(403, "CSRF verification failed: reload the page.")
+
+
+def _no_response(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(status=204)
+
+
+def _target(request: HttpRequest, token: str) -> Any:
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    try:
+        return read_connect_token(
+            token,
+            session_key=getattr(session, "session_key", None),
+            user_pk=getattr(user, "pk", None),
+        )
+    except TokenError as exc:
+        message = f"The page's token was refused ({exc}): reload the page."
+        raise UploadRefused(403, message) from None
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        raise UploadRefused(411, "An upload needs a Content-Length.") from None
+    if length < 0:
+        raise UploadRefused(400, "Content-Length must not be negative.")
+    return length
+
+
+class _Headers:
+    """The upload's namespaced headers, validated."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        get = request.headers.get
+        self.token = get(TOKEN_HEADER) or ""
+        self.field = get(FIELD_HEADER) or ""
+        self.step = get(STEP_HEADER) or ""
+        self.append = get(APPEND_HEADER) == "1"
+        raw_name = get(NAME_HEADER) or ""
+        if not self.token:
+            raise UploadRefused(403, f"An upload needs the page's token ({TOKEN_HEADER}).")
+        if not self.field or len(self.field) > MAX_FIELD:
+            raise UploadRefused(400, f"An upload names its field ({FIELD_HEADER}).")
+        if self.step not in ("check", "send", "clear"):
+            raise UploadRefused(400, f"{STEP_HEADER} must be 'check', 'send' or 'clear'.")
+        if self.step == "clear":
+            self.name, self.size = "", 0
+            return
+        try:
+            self.name = unquote(raw_name, errors="strict")
+            self.size = int(get(SIZE_HEADER) or "")
+        except (UnicodeDecodeError, ValueError):
+            raise UploadRefused(400, f"{NAME_HEADER} and {SIZE_HEADER} are required.") from None
+        if not self.name or len(self.name) > MAX_NAME or self.size < 0:
+            raise UploadRefused(400, f"{NAME_HEADER} and {SIZE_HEADER} are required.")

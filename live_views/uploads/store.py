@@ -1,0 +1,247 @@
+"""Pending uploads: files a page has sent and its form has not submitted yet, kept on disk.
+
+One directory per page (named by a keyed hash of the page id its signed token carries), one per
+field inside it, one data file and one JSON record per upload. Disk, not memory or the cache:
+files can be large, and every process of one machine sees the same directory (FILE_UPLOAD_TEMP_DIR),
+so the upload's HTTP worker and the page's socket worker need not be the same process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import time
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.move import file_move_safe
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.crypto import salted_hmac
+from django.utils.datastructures import MultiValueDict
+
+from live_views.conf import conf
+
+MAX_FILES_PER_FIELD = 20  # a multiple file input's selection; more is refused
+_DATA = ".data"
+_RECORD = ".json"
+_REJECTED = "rejected.json"
+
+
+def uploads_root() -> Path:
+    base = settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
+    return Path(base) / "live_views_uploads"
+
+
+def _digest(namespace: str, value: str) -> str:
+    return salted_hmac(f"live_views.uploads.{namespace}", value, algorithm="sha256").hexdigest()
+
+
+class StoredUpload(UploadedFile):  # type: ignore[type-arg]
+    """A pending upload as Django's ``UploadedFile``: opened only when read, and with
+    ``temporary_file_path()``, so ``FileSystemStorage`` moves it into place instead of copying
+    and ``ImageField`` checks it from its path."""
+
+    def __init__(self, path: Path, record: dict[str, Any]) -> None:
+        self.path = path
+        self._handle: IO[bytes] | None = None
+        super().__init__(
+            None,
+            name=str(record["name"]),
+            content_type=record.get("content_type"),
+            size=int(record["size"]),
+            charset=record.get("charset"),
+        )
+
+    # Django's File keeps its stream in ``file``; ours is opened on first use. A validation
+    # render never closes its files: the handle is closed when this file goes, if not before.
+    @property
+    def file(self) -> IO[bytes]:
+        if self._handle is None or self._handle.closed:
+            self._handle = self.path.open("rb")
+            weakref.finalize(self, self._handle.close)
+        return self._handle
+
+    @file.setter
+    def file(self, value: IO[bytes] | None) -> None:
+        self._handle = value
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None or self._handle.closed
+
+    def open(self, mode: str | None = None, *args: Any, **kwargs: Any) -> StoredUpload:
+        self.file.seek(0)
+        return self
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self.closed and offset == 0 and whence == 0:
+            return 0  # ImageField's rewind: a file not yet opened is at its start already
+        return self.file.seek(offset, whence)
+
+    def close(self) -> None:
+        image = self.image
+        if image is not None:
+            image.close()
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def temporary_file_path(self) -> str:
+        return str(self.path)
+
+    # forms.ImageField opens the file with Pillow from its path and keeps the image here, open.
+    # A validation render never closes its files: the image is closed when this file goes.
+    @property
+    def image(self) -> Any:
+        return self.__dict__.get("_image")
+
+    @image.setter
+    def image(self, value: Any) -> None:
+        self.__dict__["_image"] = value
+        close = getattr(value, "close", None)
+        if close is not None:
+            weakref.finalize(self, close)
+
+
+class PageUploads:
+    """The pending uploads of one page (by the page id of its connect token)."""
+
+    def __init__(self, page_id: str) -> None:
+        self.directory = uploads_root() / _digest("page", page_id)[:40]
+
+    def _field_dir(self, field: str) -> Path:
+        return self.directory / _digest("field", field)[:24]
+
+    def _entries(self, field_dir: Path) -> list[Path]:
+        try:
+            return sorted(field_dir.glob(f"*{_RECORD}"))
+        except OSError:
+            return []
+
+    def count(self, field: str) -> int:
+        return len([p for p in self._entries(self._field_dir(field)) if p.name != _REJECTED])
+
+    def add(self, field: str, uploaded: UploadedFile[Any], *, replace: bool) -> None:
+        """Keep ``uploaded`` (a file Django streamed to disk) for ``field``: moved, not copied."""
+        if replace:
+            self.discard_field(field)
+        field_dir = self._field_dir(field)
+        field_dir.mkdir(parents=True, exist_ok=True)
+        self._forget_rejection(field_dir)
+        stem = f"{time.time_ns():020d}-{secrets.token_hex(4)}"  # sorts in arrival order
+        data = field_dir / f"{stem}{_DATA}"
+        path = getattr(uploaded, "temporary_file_path", None)
+        if path is not None:
+            file_move_safe(path(), str(data), allow_overwrite=False)
+        else:
+            with data.open("wb") as out:
+                for chunk in uploaded.chunks():
+                    out.write(chunk)
+        record = {
+            "field": field,
+            "name": uploaded.name,
+            "content_type": uploaded.content_type,
+            "charset": uploaded.charset,
+            "size": uploaded.size,
+        }
+        _write_json(field_dir / f"{stem}{_RECORD}", record)
+
+    def reject(self, field: str, messages: list[str]) -> None:
+        """``field``'s last file was refused: its earlier files go, the messages are kept for
+        the form to show."""
+        self.discard_field(field)
+        field_dir = self._field_dir(field)
+        field_dir.mkdir(parents=True, exist_ok=True)
+        _write_json(field_dir / _REJECTED, {"field": field, "messages": messages})
+
+    def _forget_rejection(self, field_dir: Path) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (field_dir / _REJECTED).unlink()
+
+    def files(self) -> MultiValueDict[str, UploadedFile[Any]]:
+        """Every pending upload, by field name, in arrival order: what ``request.FILES`` holds."""
+        files: MultiValueDict[str, UploadedFile[Any]] = MultiValueDict()
+        for field, path, record in self._records():
+            data = path.with_name(path.name.removesuffix(_RECORD) + _DATA)
+            if data.exists():
+                files.appendlist(field, StoredUpload(data, record))
+        return files
+
+    def rejections(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        try:
+            rejected = list(self.directory.glob(f"*/{_REJECTED}"))
+        except OSError:
+            return found
+        for path in rejected:
+            record = _read_json(path)
+            if record is not None and isinstance(record.get("messages"), list):
+                found[str(record["field"])] = [str(m) for m in record["messages"]]
+        return found
+
+    def _records(self) -> Iterator[tuple[str, Path, dict[str, Any]]]:
+        try:
+            field_dirs = sorted(p for p in self.directory.iterdir() if p.is_dir())
+        except OSError:
+            return
+        for field_dir in field_dirs:
+            for path in self._entries(field_dir):
+                if path.name == _REJECTED:
+                    continue
+                record = _read_json(path)
+                if record is not None:
+                    yield str(record["field"]), path, record
+
+    def discard_field(self, field: str) -> None:
+        shutil.rmtree(self._field_dir(field), ignore_errors=True)
+
+    def discard(self) -> None:
+        """The page closed, or its form was submitted: nothing of it stays on disk."""
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+async def discard_page_uploads(page_id: str | None) -> None:
+    """The page's socket closed: its pending uploads go (off the event loop: disk work)."""
+    if page_id is not None:
+        await asyncio.to_thread(PageUploads(page_id).discard)
+
+
+def sweep(now: float | None = None) -> int:
+    """Delete pages whose uploads are older than ``UPLOAD_MAX_AGE``; how many were deleted."""
+    root = uploads_root()
+    deadline = (time.time() if now is None else now) - conf.UPLOAD_MAX_AGE
+    swept = 0
+    try:
+        pages = list(os.scandir(root))
+    except OSError:
+        return 0
+    for entry in pages:
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and entry.stat().st_mtime < deadline:
+                shutil.rmtree(entry.path, ignore_errors=True)
+                swept += 1
+    return swept
+
+
+def _write_json(path: Path, value: dict[str, Any]) -> None:
+    # Written aside and renamed: a reader never sees half a record.
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    temporary.write_text(json.dumps(value), encoding="utf-8")
+    os.replace(temporary, path)
+    os.utime(path.parent.parent)  # the page directory's age is its last upload's
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) and "field" in value else None

@@ -1,0 +1,56 @@
+"""A live form's submit with the page's pending uploads, and their errors on the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.datastructures import MultiValueDict
+
+from live_views.uploads.store import PageUploads
+
+
+def add_rejections(form: forms.BaseForm, rejections: dict[str, list[str]]) -> None:
+    """Show why a field's chosen file was refused, in place of its other errors; the form is
+    then invalid whatever else it holds."""
+    if not rejections:
+        return
+    names = {form.add_prefix(name): name for name in form.fields}
+    refused = False
+    for html_name, messages in rejections.items():
+        name = names.get(html_name)
+        if name is None:
+            continue
+        form.errors.pop(name, None)
+        form.add_error(name, messages)
+        refused = True
+    if refused:
+        # An instance attribute, as show_touched_errors() sets one: this form only.
+        form.is_valid = lambda: False  # type: ignore[method-assign]
+
+
+def submit_with_uploads(
+    request: HttpRequest,
+    uploads: PageUploads | None,
+    post: Callable[[], HttpResponseBase],
+) -> HttpResponseBase:
+    """Run ``post()`` with the page's pending uploads as ``request.FILES``, as an HTTP POST
+    would have them. A submit that redirects (the form was valid) uses them up; otherwise they
+    wait for the next submit."""
+    files = uploads.files() if uploads is not None else MultiValueDict()
+    # Django's request has no public setter for FILES; the socket's request is a GET's, whose
+    # FILES is empty, and it gets that back below.
+    request._files = files  # type: ignore[attr-defined]
+    try:
+        response = post()
+    finally:
+        request._files = MultiValueDict()  # type: ignore[attr-defined]
+        for _, items in files.lists():
+            for item in items:
+                close = getattr(item, "close", None)
+                if close is not None:
+                    close()
+    if uploads is not None and 300 <= response.status_code < 400:
+        uploads.discard()
+    return response

@@ -1,0 +1,72 @@
+// The browser side of live uploads (docs/howto/uploads.md) as plain functions: no DOM here, so
+// node:test covers it. Files never go over the socket: each goes by HTTP POST to the upload route
+// (live_views/uploads/endpoint.py), which answers JSON.
+
+// Header names: live_views/uploads/endpoint.py is the source.
+export const UPLOAD_HEADERS = Object.freeze({
+  TOKEN: "X-Live-Token",
+  FIELD: "X-Live-Upload-Field",
+  NAME: "X-Live-Upload-Name",
+  SIZE: "X-Live-Upload-Size",
+  STEP: "X-Live-Upload-Step",
+  APPEND: "X-Live-Upload-Append",
+});
+
+// The page's signed connect token, from the root's hx-ws:connect URL ("/live/ws/?t=…").
+export function tokenOf(connectUrl) {
+  try {
+    return new URL(connectUrl, "http://relative.invalid").searchParams.get("t") ?? "";
+  } catch {
+    return "";
+  }
+}
+
+// `step` is "check" (name and size only: the server may refuse before a byte is sent) or "send".
+export function uploadHeaders({ token, field, file, step, append, csrf }) {
+  const headers = {
+    [UPLOAD_HEADERS.TOKEN]: token,
+    [UPLOAD_HEADERS.FIELD]: field,
+    [UPLOAD_HEADERS.NAME]: encodeURIComponent(file.name),
+    [UPLOAD_HEADERS.SIZE]: String(file.size),
+    [UPLOAD_HEADERS.STEP]: step,
+  };
+  if (append) headers[UPLOAD_HEADERS.APPEND] = "1";
+  if (csrf) headers["X-CSRFToken"] = csrf;
+  return headers;
+}
+
+// The detail of a live:upload-progress event. XHR counts the multipart envelope too: scale it to
+// the file's own bytes, so `loaded` reaches `total` exactly when the file is sent.
+export function progressDetail(field, file, loaded, sent) {
+  const total = file.size;
+  const share = sent > 0 ? Math.min(1, loaded / sent) : 0;
+  return { field, name: file.name, loaded: Math.round(share * total), total };
+}
+
+// What the upload route answered: { ok: true } or { ok: false, errors: [...] }.
+export function readAnswer(status, text) {
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  if (status === 200 && body?.ok === true) return { ok: true };
+  const errors = Array.isArray(body?.errors) ? body.errors.map(String) : [];
+  return { ok: false, errors: errors.length ? errors : [`The upload failed (HTTP ${status}).`] };
+}
+
+// A form's values without its files: those went by HTTP, and a frame holds only text.
+export function withoutFiles(values) {
+  const isFile = (value) => typeof Blob !== "undefined" && value instanceof Blob;
+  const kept = {};
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (Array.isArray(value)) {
+      const texts = value.filter((item) => !isFile(item));
+      if (texts.length) kept[key] = texts;
+    } else if (!isFile(value)) {
+      kept[key] = value;
+    }
+  }
+  return kept;
+}

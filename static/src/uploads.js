@@ -1,0 +1,122 @@
+// Live file uploads (docs/howto/uploads.md). A file input of a live form (the server marks it
+// data-live-upload="<route>") uploads each chosen file as soon as it is chosen: a check of its
+// name and size, then the file by XHR, with progress. Then the input fires live:uploaded, its
+// hx-trigger, and sends `validate`, so the field's errors show live. A submit waits for them.
+import { progressDetail, readAnswer, tokenOf, uploadHeaders } from "./upload_protocol.js";
+
+const INPUT = "input[type=file][data-live-upload]";
+const STATE = "data-live-upload-state"; // uploading | done | refused | failed
+const PROGRESS = "--live-upload-progress"; // 0 … 1, on the input
+// The default look while a file goes up: the input fills from the left. A page styles its own
+// with [data-live-upload-state] and var(--live-upload-progress), or listens to the events.
+const DEFAULT_LOOK =
+  "linear-gradient(to right, rgba(37, 99, 235, 0.25) calc(var(--live-upload-progress, 0) * 100%), transparent 0)";
+
+const running = new Map(); // input -> { abort(), done: Promise }
+
+function emit(target, name, detail) {
+  target.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+}
+
+function csrfOf(input) {
+  const field = input.form?.querySelector("input[name=csrfmiddlewaretoken]");
+  if (field?.value) return field.value;
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
+}
+
+function show(input, state, share) {
+  input.setAttribute(STATE, state);
+  input.style.setProperty(PROGRESS, String(share));
+  if (!input.hasAttribute("data-live-upload-plain")) input.style.backgroundImage = DEFAULT_LOOK;
+}
+
+function check(url, headers, signal) {
+  return fetch(url, { method: "POST", headers, credentials: "same-origin", signal }).then(
+    async (response) => readAnswer(response.status, await response.text()),
+  );
+}
+
+function send(url, headers, file, onProgress, signal) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.withCredentials = true;
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.addEventListener("progress", (e) => onProgress(e.loaded, e.total));
+    xhr.addEventListener("load", () => resolve(readAnswer(xhr.status, xhr.responseText)));
+    xhr.addEventListener("error", () => resolve(readAnswer(0, "")));
+    xhr.addEventListener("abort", () => resolve({ ok: false, aborted: true, errors: [] }));
+    signal.addEventListener("abort", () => xhr.abort());
+    const body = new FormData();
+    body.append("file", file);
+    xhr.send(body);
+  });
+}
+
+async function uploadFiles(root, input, signal) {
+  const url = input.getAttribute("data-live-upload");
+  const field = input.name;
+  const token = tokenOf(root.getAttribute("hx-ws:connect"));
+  const csrf = csrfOf(input);
+  const files = [...input.files];
+  let answer = { ok: true };
+  if (!files.length) {
+    // The user emptied the input: the server forgets the field's files (and any refusal).
+    const headers = uploadHeaders({ token, field, file: { name: "", size: 0 }, step: "clear", csrf });
+    await check(url, headers, signal).catch(() => null);
+    input.removeAttribute(STATE);
+    input.style.removeProperty(PROGRESS);
+    emit(input, "live:uploaded", { field, ok: true, errors: [] });
+    return;
+  }
+  show(input, "uploading", 0);
+  for (const [index, file] of files.entries()) {
+    const base = { token, field, file, append: index > 0, csrf };
+    try {
+      answer = await check(url, uploadHeaders({ ...base, step: "check" }), signal);
+    } catch {
+      answer = signal.aborted ? { ok: false, aborted: true } : readAnswer(0, "");
+    }
+    if (!answer.ok) break;
+    answer = await send(url, uploadHeaders({ ...base, step: "send" }), file, (loaded, sent) => {
+      const detail = progressDetail(field, file, loaded, sent);
+      show(input, "uploading", (index + detail.loaded / Math.max(1, detail.total)) / files.length);
+      emit(input, "live:upload-progress", detail);
+    }, signal);
+    if (!answer.ok) break;
+  }
+  if (answer.aborted) return; // a newer choice replaced this one
+  if (!answer.ok) console.warn("live_views: upload refused:", ...answer.errors);
+  show(input, answer.ok ? "done" : answer.errors.length ? "refused" : "failed", answer.ok ? 1 : 0);
+  // The server has recorded why a file was refused: validate shows it as the field's error.
+  emit(input, "live:uploaded", { field, ok: answer.ok, errors: answer.errors ?? [] });
+}
+
+document.addEventListener("change", (evt) => {
+  const input = evt.target;
+  if (!input.matches?.(INPUT)) return;
+  const root = input.closest("[data-live-root]");
+  if (!root) return;
+  running.get(input)?.abort();
+  const controller = new AbortController();
+  const done = uploadFiles(root, input, controller.signal).finally(() => {
+    if (running.get(input)?.done === done) running.delete(input);
+  });
+  running.set(input, { abort: () => controller.abort(), done });
+});
+
+// A live form's submit waits for its files: it goes on the socket once they are all up.
+document.addEventListener(
+  "submit",
+  (evt) => {
+    const form = evt.target;
+    const waiting = [...running].filter(([input]) => input.form === form).map(([, r]) => r.done);
+    if (!waiting.length || !form.matches?.("[data-live-form]")) return;
+    evt.preventDefault();
+    evt.stopImmediatePropagation();
+    const submitter = evt.submitter;
+    Promise.allSettled(waiting).then(() => form.requestSubmit(submitter ?? undefined));
+  },
+  true,
+);

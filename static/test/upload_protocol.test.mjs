@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { eventFrame } from "../src/protocol.js";
+import {
+  progressDetail,
+  readAnswer,
+  tokenOf,
+  uploadHeaders,
+  withoutFiles,
+} from "../src/upload_protocol.js";
+
+describe("tokenOf", () => {
+  test("reads the connect token from the socket URL", () => {
+    assert.equal(tokenOf("/app/live/ws/?t=abc%3A123"), "abc:123");
+  });
+
+  test("a URL without one gives an empty token", () => {
+    assert.equal(tokenOf("/live/ws/"), "");
+    assert.equal(tokenOf(null), "");
+  });
+});
+
+describe("uploadHeaders", () => {
+  test("names the field, percent-encodes the file name and sends the size", () => {
+    const file = { name: "naïve résumé.pdf", size: 1234 };
+    const headers = uploadHeaders({ token: "T", field: "cv", file, step: "check", csrf: "C" });
+    assert.deepEqual(headers, {
+      "X-Live-Token": "T",
+      "X-Live-Upload-Field": "cv",
+      "X-Live-Upload-Name": "na%C3%AFve%20r%C3%A9sum%C3%A9.pdf",
+      "X-Live-Upload-Size": "1234",
+      "X-Live-Upload-Step": "check",
+      "X-CSRFToken": "C",
+    });
+  });
+
+  test("a further file of a multiple selection appends", () => {
+    const file = { name: "b.txt", size: 1 };
+    const headers = uploadHeaders({ token: "T", field: "f", file, step: "send", append: true });
+    assert.equal(headers["X-Live-Upload-Append"], "1");
+    assert.equal("X-CSRFToken" in headers, false);
+  });
+});
+
+describe("progressDetail", () => {
+  test("scales the request's bytes to the file's", () => {
+    const file = { name: "a.bin", size: 1000 };
+    assert.deepEqual(progressDetail("f", file, 550, 1100), {
+      field: "f",
+      name: "a.bin",
+      loaded: 500,
+      total: 1000,
+    });
+    assert.equal(progressDetail("f", file, 1100, 1100).loaded, 1000);
+    assert.equal(progressDetail("f", file, 5, 0).loaded, 0);
+  });
+});
+
+describe("readAnswer", () => {
+  test("ok only for a 200 that says so", () => {
+    assert.deepEqual(readAnswer(200, '{"ok": true, "name": "a"}'), { ok: true });
+    assert.deepEqual(readAnswer(422, '{"errors": ["too big"]}'), { ok: false, errors: ["too big"] });
+  });
+
+  test("a proxy's HTML error page still reads as a failure with a message", () => {
+    const answer = readAnswer(502, "<html>Bad gateway</html>");
+    assert.equal(answer.ok, false);
+    assert.match(answer.errors[0], /HTTP 502/);
+  });
+});
+
+describe("withoutFiles", () => {
+  test("drops File values, keeps text, and frames carry no files", () => {
+    const file = new File(["x"], "x.txt");
+    const empty = new File([], "");
+    const values = { title: "T", file, many: [file, empty], tags: ["a", file, "b"] };
+    assert.deepEqual(withoutFiles(values), { title: "T", tags: ["a", "b"] });
+    const frame = JSON.parse(eventFrame({ liveEvent: "submit" }, values, 1));
+    assert.deepEqual(frame.form, { title: "T", tags: ["a", "b"] });
+  });
+});

@@ -1,0 +1,137 @@
+"""Live file uploads in real Chromium against sample_site's attachments page (Playwright's
+set_input_files): upload on choice with progress, refusals shown live, submit, JS off."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser_fixtures import CONNECTED
+from tests.test_browser import assert_no_errors
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+INPUT = "#id_attachments"
+
+
+def file(name, content, mime="text/plain"):
+    return {"name": name, "mimeType": mime, "buffer": content}
+
+
+def open_attachments(page):
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+
+
+def upload_posts(page):
+    """Every request to the upload route, as (step, name)."""
+    seen = []
+
+    def record(request):
+        if request.url.endswith("/live/upload/"):
+            headers = request.headers
+            seen.append((headers.get("x-live-upload-step"), headers.get("x-live-upload-name")))
+
+    page.on("request", record)
+    return seen
+
+
+def test_chosen_files_upload_with_progress_and_reach_form_valid(page, page_log):
+    open_attachments(page)
+    posts = upload_posts(page)
+    page.evaluate(
+        """() => { window.progress = [];
+        document.addEventListener('live:upload-progress',
+                                  (e) => window.progress.push(e.detail)); }"""
+    )
+
+    page.set_input_files(INPUT, [file("notes.txt", b"n" * 300_000), file("b.txt", b"bee")])
+
+    pending = page.locator("#lv-pending li")
+    expect(pending).to_have_count(2)
+    expect(pending.first).to_contain_text("notes.txt")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    last = page.evaluate("window.progress.filter(d => d.name === 'notes.txt').at(-1)")
+    assert last == {
+        "field": "attachments",
+        "name": "notes.txt",
+        "loaded": 300_000,
+        "total": 300_000,
+    }
+    progress = page.eval_on_selector(
+        INPUT, "el => el.style.getPropertyValue('--live-upload-progress')"
+    )
+    assert progress == "1"
+    assert posts == [
+        ("check", "notes.txt"),
+        ("send", "notes.txt"),
+        ("check", "b.txt"),
+        ("send", "b.txt"),
+    ]
+
+    page.fill("#id_subject", "Quarterly report")
+    page.click("button[type=submit]")
+
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent li")).to_have_count(2)
+    expect(page.locator("#sent")).to_contain_text("notes")
+    assert_no_errors(page_log)
+
+
+def test_a_refused_type_is_a_live_error_and_its_bytes_are_never_sent(page):
+    open_attachments(page)
+    posts = upload_posts(page)
+
+    page.set_input_files(INPUT, [file("tool.exe", b"MZ" * 1000, "application/octet-stream")])
+
+    errors = page.locator("#lv-field-attachments .errorlist")
+    expect(errors).to_contain_text("“exe” is not allowed")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "refused")
+    assert posts == [("check", "tool.exe")]
+
+    page.set_input_files(INPUT, [file("ok.txt", b"fine")])
+    expect(errors).to_have_count(0)
+    expect(page.locator("#lv-pending li")).to_have_count(1)
+
+
+def test_a_submit_right_after_choosing_waits_for_the_upload(page):
+    open_attachments(page)
+    page.fill("#id_subject", "Fast")
+
+    page.set_input_files(INPUT, [file("big.txt", b"x" * 3_000_000)])
+    page.click("button[type=submit]")
+
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent")).to_contain_text("big")
+
+
+def test_without_javascript_the_files_post_over_http(new_context):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/attachments/")
+    assert page.get_attribute("form", "enctype") == "multipart/form-data"
+
+    page.fill("#id_subject", "No JS")
+    page.set_input_files(INPUT, [file("plain.txt", b"plain")])
+    page.click("button[type=submit]")
+
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent")).to_contain_text("plain")
+
+
+def test_emptying_the_input_clears_its_refusal(page):
+    open_attachments(page)
+    page.set_input_files(INPUT, [file("tool.exe", b"MZ")])
+    errors = page.locator("#lv-field-attachments .errorlist")
+    expect(errors).to_contain_text("is not allowed")
+
+    page.set_input_files(INPUT, [])
+
+    # Required and now empty: the refusal gives way to the field's own error.
+    expect(errors).to_have_text("This field is required.")
+    expect(page.locator(INPUT)).not_to_have_attribute("data-live-upload-state", "refused")

@@ -1,0 +1,48 @@
+"""System checks of live uploads (live_views/uploads/checks.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from live_views.uploads.checks import check_upload_route, check_upload_settings
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "check_id"),
+    [
+        ("MAX_UPLOAD_BYTES", 0, "live_views.E040"),
+        ("MAX_UPLOAD_BYTES", "10MB", "live_views.E040"),
+        ("MAX_UPLOAD_BYTES", True, "live_views.E040"),
+        ("UPLOAD_MAX_AGE", 5, "live_views.E041"),
+    ],
+)
+def test_a_bad_upload_setting_is_an_error_naming_it(key, value, check_id):
+    with override_settings(LIVE_VIEWS={key: value}):
+        errors = check_upload_settings()
+
+    assert [e.id for e in errors] == [check_id]
+    assert key in errors[0].msg
+    assert repr(value) in errors[0].msg
+
+
+def test_good_upload_settings_pass():
+    with override_settings(LIVE_VIEWS={"MAX_UPLOAD_BYTES": 200 * 2**20, "UPLOAD_MAX_AGE": 600}):
+        assert check_upload_settings() == []
+
+
+def test_the_upload_route_is_there_in_the_test_project():
+    assert check_upload_route() == []
+
+
+@override_settings(ROOT_URLCONF="tests.uploadapp.no_route_urls")
+def test_file_fields_without_the_upload_route_warn_for_each_view():
+    warnings = check_upload_route()
+
+    assert {w.id for w in warnings} == {"live_views.W042"}
+    names = sorted(w.obj.__name__ for w in warnings)
+    assert "ContactView" in names
+    assert "DocumentCreateView" in names
+    assert "ProfileCreateView" in names
+    assert "SignupView" not in names
+    assert 'include("live_views.urls")' in warnings[0].hint

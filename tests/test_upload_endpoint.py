@@ -1,0 +1,362 @@
+"""The upload route refuses what a browser of another page, session or site could send, and
+leaves nothing on disk from a refused, oversized or interrupted upload."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import time
+from collections.abc import Iterator
+from importlib import import_module
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, RequestFactory
+
+from live_views.testing.uploads import page_token, upload_headers
+from live_views.uploads.endpoint import receive_upload
+from live_views.uploads.store import PageUploads, sweep, uploads_root
+from tests.live_helpers import TrackingLiveClient
+from tests.uploadapp.models import Document
+
+URL = "/live/upload/"
+
+
+@pytest.fixture
+def media(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    (tmp_path / "tmp").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+    live = TrackingLiveClient()
+    yield live
+    live.close()
+
+
+def leftovers(media: Path) -> list[str]:
+    return sorted(str(p.relative_to(media)) for p in (media / "tmp").rglob("*") if p.is_file())
+
+
+def post(http: Client, page_html: str, field: str, name: str, content: bytes, **kw):
+    headers = upload_headers(page_html, field, name, len(content), "send", False, None)
+    headers.update(kw.pop("headers", {}))
+    return http.post(URL, {"file": SimpleUploadedFile(name, content)} | kw, headers=headers)
+
+
+def loaded(http: Client, path: str = "/uploads/document/") -> str:
+    response = http.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# -- who may upload -----------------------------------------------------------------------------
+
+
+def test_an_upload_without_the_pages_token_is_refused(client, media):
+    page_html = loaded(client.http)
+    headers = upload_headers(page_html, "file", "a.txt", 1, "send", False, None)
+    del headers["X-Live-Token"]
+
+    response = client.http.post(URL, {"file": io.BytesIO(b"a")}, headers=headers)
+
+    assert response.status_code == 403
+    assert leftovers(media) == []
+
+
+def test_a_tampered_token_is_refused(client, media):
+    page_html = loaded(client.http)
+    token = page_token(page_html)
+
+    response = post(
+        client.http,
+        page_html,
+        "file",
+        "a.txt",
+        b"a",
+        headers={"X-Live-Token": token[:-2] + ("AA" if not token.endswith("AA") else "BB")},
+    )
+
+    assert response.status_code == 403
+    assert "token" in response.json()["errors"][0]
+
+
+def test_another_sessions_upload_with_a_stolen_token_is_refused(client, media):
+    client.http.force_login(User.objects.create_user("victim"))
+    victim = loaded(client.http)  # the victim's page; its token is bound to their session
+    attacker = Client()
+    attacker.force_login(User.objects.create_user("attacker"))
+    loaded(attacker)
+
+    response = post(attacker, victim, "file", "a.txt", b"a")
+
+    assert response.status_code == 403
+    assert leftovers(media) == []
+
+
+def test_only_the_forms_own_file_fields_take_files(client, media):
+    page_html = loaded(client.http)
+
+    not_a_file = post(client.http, page_html, "title", "a.txt", b"a")
+    unknown = post(client.http, page_html, "avatar", "a.txt", b"a")
+
+    assert not_a_file.status_code == 400
+    assert "not a file field" in not_a_file.json()["errors"][0]
+    assert unknown.status_code == 400
+    assert leftovers(media) == []
+
+
+def test_a_page_without_a_form_takes_no_files(client, media):
+    page_html = loaded(client.http, "/counter/")
+
+    response = post(client.http, page_html, "file", "a.txt", b"a")
+
+    assert response.status_code == 400
+    assert "has no form" in response.json()["errors"][0]
+
+
+def test_the_csrf_check_applies(live_db, media):
+    http = Client(enforce_csrf_checks=True)
+    page_html = loaded(http)
+
+    refused = post(http, page_html, "file", "a.txt", b"a")
+    csrf = http.cookies[django_settings.CSRF_COOKIE_NAME].value
+    allowed = post(http, page_html, "file", "a.txt", b"a", headers={"X-CSRFToken": csrf})
+
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["errors"][0]
+    assert allowed.status_code == 200, allowed.content
+
+
+def test_a_get_is_not_an_upload(client):
+    assert client.http.get(URL).status_code == 405
+
+
+def test_one_page_cannot_submit_another_pages_uploads(client, media):
+    first = client.live("/uploads/document/")
+    second = client.live("/uploads/document/")  # same session, another page load
+
+    assert first.upload("file", "mine.txt", b"mine")["status"] == 200
+    reply = second.submit("submit", title="Other")
+
+    assert "redirect" not in reply
+    assert Document.objects.count() == 0
+    assert "required" in second.block("field", "file")
+
+
+def test_file_names_are_sanitized_before_they_are_stored(client, media):
+    page = client.live("/uploads/document/")
+
+    assert page.upload("file", "../../../etc/notes.txt", b"x")["status"] == 200
+    assert "redirect" in page.submit("submit", title="T")
+
+    name = Document.objects.get().file.name
+    assert name.startswith("documents/notes")
+    assert ".." not in name
+    assert (media / "media" / name).exists()
+
+
+# -- sizes --------------------------------------------------------------------------------------
+
+
+def test_a_body_larger_than_the_limit_is_refused_from_its_content_length_unread(
+    client, media, settings
+):
+    settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
+    page_html = loaded(client.http)
+    request = _raw_request(client.http, page_html, length=10_000_000, stream=_Unreadable())
+
+    response = receive_upload(request)
+
+    assert response.status_code == 413
+    assert leftovers(media) == [] or all("rejected" in p for p in leftovers(media))
+
+
+def test_a_file_larger_than_it_claimed_is_cut_off_while_streaming(client, media, settings):
+    settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
+    page_html = loaded(client.http)
+    headers = upload_headers(page_html, "file", "a.txt", 10, "send", False, None)
+
+    response = client.http.post(URL, {"file": io.BytesIO(b"x" * 5000)}, headers=headers)
+
+    assert response.status_code == 413
+    assert not any(p.endswith((".data", ".upload")) for p in leftovers(media))
+
+
+def test_an_interrupted_upload_leaves_no_file(client, media):
+    page_html = loaded(client.http)
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + b"x" * 200_000
+    )
+    request = _raw_request(
+        client.http, page_html, length=len(body) + 1000, stream=_Breaks(body), boundary="B"
+    )
+
+    response = receive_upload(request)
+
+    assert response.status_code == 400
+    assert "interrupted" in json.loads(response.content)["errors"][0]
+    assert leftovers(media) == []
+
+
+def test_a_single_file_field_takes_no_second_file(client, media):
+    page = client.live("/uploads/document/")
+
+    answer = page.upload("file", "b.txt", b"b", append=True)
+
+    assert answer["status"] == 400
+
+
+# -- cleanup ------------------------------------------------------------------------------------
+
+
+def test_uploads_older_than_upload_max_age_are_swept(media, settings, db):
+    settings.LIVE_VIEWS = {"UPLOAD_MAX_AGE": 60}
+    old, fresh = PageUploads("old-page"), PageUploads("fresh-page")
+    for uploads in (old, fresh):
+        uploads.reject("file", ["x"])  # any record creates the page's directory
+    past = time.time() - 120
+    os.utime(old.directory, (past, past))
+
+    assert sweep() == 1
+
+    assert not old.directory.exists()
+    assert fresh.directory.exists()
+    assert sorted(p.name for p in uploads_root().iterdir()) == [fresh.directory.name]
+
+
+# -- raw requests -------------------------------------------------------------------------------
+
+
+class _Unreadable(io.RawIOBase):
+    def read(self, size: int = -1) -> bytes:
+        raise AssertionError("the body was read")
+
+    readinto = None  # type: ignore[assignment]
+
+
+class _Breaks(io.RawIOBase):
+    """A body that stops mid-file: the client went away."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = io.BytesIO(body)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.body.read(size)
+        if not chunk:
+            raise OSError("connection reset by peer")
+        return chunk
+
+
+def _raw_request(http: Client, page_html: str, *, length: int, stream, boundary: str = "B"):
+    headers = upload_headers(page_html, "file", "a.txt", 10, "send", False, None)
+    meta = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    request = RequestFactory().post(
+        URL, content_type=f"multipart/form-data; boundary={boundary}", **meta
+    )
+    request.META["CONTENT_LENGTH"] = str(length)
+    request.META["wsgi.input"] = stream
+    from django.core.handlers.wsgi import LimitedStream
+
+    request._stream = LimitedStream(stream, length)
+    request._read_started = False
+    engine = import_module(django_settings.SESSION_ENGINE)
+    cookie = http.cookies.get(django_settings.SESSION_COOKIE_NAME)
+    request.session = engine.SessionStore(cookie.value if cookie else None)
+    request.user = AnonymousUser()
+    request._dont_enforce_csrf_checks = True
+    return request
+
+
+def test_names_are_percent_decoded(client, media):
+    page_html = loaded(client.http)
+    headers = upload_headers(page_html, "file", "naïve.exe", 1, "check", False, None)
+    assert headers["X-Live-Upload-Name"] == quote("naïve.exe", safe="")
+
+    response = client.http.post(URL, headers=headers)
+
+    assert response.status_code == 422
+    assert "exe" in response.json()["errors"][0]
+
+
+async def _asgi_upload(page_html: str, cookies, chunks: list[bytes], total: int, *, close: bool):
+    """POST to the upload route through the project's real ASGI application, body in
+    ``chunks``; ``close`` ends with the client going away instead of the last chunk."""
+    from asgiref.testing import ApplicationCommunicator
+
+    from tests.asgi import application
+
+    csrf = cookies[django_settings.CSRF_COOKIE_NAME].value
+    headers = upload_headers(page_html, "file", "a.txt", 10, "send", False, csrf)
+    cookie = "; ".join(f"{k}={m.value}" for k, m in cookies.items())
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": URL,
+        "raw_path": URL.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"multipart/form-data; boundary=B"),
+            (b"content-length", str(total).encode()),
+            (b"cookie", cookie.encode()),
+            *[(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        ],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+    }
+    communicator = ApplicationCommunicator(application, scope)
+    for chunk in chunks:
+        await communicator.send_input({"type": "http.request", "body": chunk, "more_body": True})
+    if close:
+        await asyncio.sleep(0.5)  # let the server take in what was sent
+        await communicator.send_input({"type": "http.disconnect"})
+        await communicator.wait(5)
+        return None
+    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+    start = await communicator.receive_output(5)
+    await communicator.receive_output(5)
+    await communicator.wait(5)
+    return start["status"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_that_goes_away_mid_upload_leaves_no_file_on_an_asgi_server(media):
+    http = Client()
+    page_html = loaded(http)
+    head = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+    )
+    # Django's ASGI handler spools the body to an unnamed temporary file (O_TMPFILE on Linux)
+    # and closes it when the client goes away, before any view runs.
+    status = asyncio.run(
+        _asgi_upload(page_html, http.cookies, [head, b"x" * 3_000_000], 10_000_000, close=True)
+    )
+
+    assert status is None
+    assert leftovers(media) == []
+
+    # The same request, finished: stored. Only the client's leaving stopped the first one.
+    tail = b"\r\n--B--\r\n"
+    body = [head, b"x" * 3_000_000, tail]
+    total = sum(map(len, body))
+    assert asyncio.run(_asgi_upload(page_html, http.cookies, body, total, close=False)) == 200
+    assert len([p for p in leftovers(media) if p.endswith(".data")]) == 1

@@ -1,0 +1,256 @@
+"""Live forms with file fields, through the real ASGI app and the upload route (live_views.testing):
+files upload by HTTP, the form validates live, and the view's own post() saves them."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from live_views.uploads.store import uploads_root
+from tests.live_helpers import TrackingLiveClient
+from tests.uploadapp import views
+from tests.uploadapp.models import Document, Profile
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    (tmp_path / "tmp").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+    live = TrackingLiveClient()
+    yield live
+    live.close()
+
+
+def leftovers(media: Path) -> list[str]:
+    """Files still under FILE_UPLOAD_TEMP_DIR (pending uploads included)."""
+    return sorted(str(p.relative_to(media)) for p in (media / "tmp").rglob("*") if p.is_file())
+
+
+def field_errors(page, name: str) -> str:
+    return (
+        re.sub(r"<[^>]+>", " ", page.block("field", name))
+        if "errorlist" in page.block("field", name)
+        else ""
+    )
+
+
+# -- the markup ------------------------------------------------------------------------------
+
+
+def test_a_form_with_file_fields_posts_multipart_and_its_file_inputs_upload_live(client):
+    body = client.get("/uploads/profile/").content.decode()
+
+    form_tag = re.search(r"<form[^>]*>", body).group(0)
+    assert 'enctype="multipart/form-data"' in form_tag
+    avatar = re.search(r'<input[^>]*type="file"[^>]*>', body).group(0)
+    assert 'data-live-upload="/live/upload/"' in avatar
+    assert 'hx-trigger="live:uploaded"' in avatar
+    assert "data-live-ignore" in avatar
+
+
+def test_a_form_without_file_fields_keeps_the_default_enctype(client):
+    body = client.get("/forms/signup/").content.decode()
+
+    assert "multipart/form-data" not in re.search(r"<form[^>]*>", body).group(0)
+
+
+# -- 1. a live create view stores the file through the model's storage --------------------------
+
+
+def test_an_image_uploaded_live_is_saved_by_the_views_own_post(client, media):
+    page = client.live("/uploads/profile/")
+    image = png()
+
+    answer = page.upload("avatar", "me.png", image, content_type="image/png")
+    assert answer == {"status": 200, "ok": True, "name": "me.png", "size": len(image)}
+    page.validate("avatar", name="Ada")
+    assert field_errors(page, "avatar") == ""
+    reply = page.submit("submit", name="Ada")
+
+    assert reply["redirect"] == "/uploads/done/"
+    profile = Profile.objects.get()
+    assert profile.avatar.name.startswith("avatars/me")
+    assert Path(profile.avatar.path).read_bytes() == image
+    assert leftovers(media) == []  # moved into MEDIA_ROOT, the pending record gone
+
+
+def test_a_live_update_view_replaces_the_file(client, media):
+    profile = Profile.objects.create(name="Ada")
+    page = client.live(f"/uploads/profile/{profile.pk}/")
+
+    assert page.upload("avatar", "new.png", png(3, 3))["status"] == 200
+    reply = page.submit("submit", name="Ada")
+
+    assert "redirect" in reply, reply
+    profile.refresh_from_db()
+    assert profile.avatar.name.startswith("avatars/new")
+
+
+def test_choosing_again_replaces_the_earlier_file(client, media):
+    page = client.live("/uploads/profile/")
+
+    page.upload("avatar", "first.png", png())
+    page.upload("avatar", "second.png", png())
+    page.submit("submit", name="Ada")
+
+    assert Profile.objects.get().avatar.name.startswith("avatars/second")
+
+
+def test_several_files_of_a_multiple_input_reach_form_valid_and_request_files(client, media):
+    views.RECEIVED.clear()
+    page = client.live("/uploads/contact/")
+
+    assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
+    assert page.upload("attachments", "b.txt", b"beta", append=True)["status"] == 200
+    reply = page.submit("submit", subject="Hello")
+
+    assert reply["redirect"] == "/uploads/done/"
+    assert views.RECEIVED == [
+        {
+            "subject": "Hello",
+            "files": {"a.txt": b"alpha", "b.txt": b"beta"},
+            "request_files": ["a.txt", "b.txt"],
+        }
+    ]
+    assert leftovers(media) == []
+
+
+def test_an_invalid_submit_keeps_the_uploads_for_the_next_submit(client):
+    page = client.live("/uploads/profile/")
+    page.upload("avatar", "me.png", png())
+
+    first = page.submit("submit", name="")
+    assert "redirect" not in first
+    assert "required" in field_errors(page, "name")
+    second = page.submit("submit", name="Ada")
+
+    assert "redirect" in second
+    assert Profile.objects.get().avatar.name.startswith("avatars/me")
+
+
+# -- 3. limits and validators: live field errors, nothing saved ---------------------------------
+
+
+def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(client, settings, media):
+    settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
+    page = client.live("/uploads/document/")
+
+    answer = page.upload("file", "big.txt", b"x" * 1001)
+
+    assert answer["status"] == 422
+    assert "at most 1000" in answer["errors"][0]
+    page.validate("file", title="Report")
+    assert "at most 1000" in field_errors(page, "file")
+    assert "Not ready" in page.block("status")
+    page.submit("submit", title="Report")
+    assert Document.objects.count() == 0
+
+
+def test_a_wrong_extension_is_a_live_field_error_and_nothing_is_saved(client, media):
+    page = client.live("/uploads/document/")
+
+    answer = page.upload("file", "evil.exe", b"MZ")
+
+    assert answer["status"] == 422
+    assert "extension" in answer["errors"][0]
+    page.validate("file", title="Report")
+    assert "File extension “exe” is not allowed" in html.unescape(field_errors(page, "file"))
+    reply = page.submit("submit", title="Report")
+    assert "redirect" not in reply
+    assert Document.objects.count() == 0
+    assert not any(p.endswith((".data", ".upload.exe")) for p in leftovers(media))
+
+
+def test_a_file_that_is_not_an_image_is_refused_by_the_image_field(client, media):
+    page = client.live("/uploads/profile/")
+
+    answer = page.upload("avatar", "fake.png", b"not an image at all")
+
+    assert answer["status"] == 422
+    assert "image" in answer["errors"][0]
+    page.validate("avatar", name="Ada")
+    assert "image" in field_errors(page, "avatar")
+    assert not any(p.endswith(".data") for p in leftovers(media))
+
+
+def test_a_good_file_after_a_refused_one_clears_the_error(client):
+    page = client.live("/uploads/document/")
+    page.upload("file", "evil.exe", b"MZ")
+    page.validate("file", title="Report")
+    assert field_errors(page, "file")
+
+    page.upload("file", "notes.txt", b"hello")
+    page.validate("file", title="Report")
+
+    assert field_errors(page, "file") == ""
+    assert "redirect" in page.submit("submit", title="Report")
+    document = Document.objects.get()
+    assert document.file.read() == b"hello"
+    document.file.close()
+
+
+# -- 5. JS off: the same form posts multipart over HTTP --------------------------------------------
+
+
+def test_with_js_off_the_form_posts_its_file_over_http(client, media):
+    http = Client()
+    http.get("/uploads/document/")
+    response = http.post(
+        "/uploads/document/",
+        {"title": "Plain", "file": SimpleUploadedFile("plain.txt", b"plain text")},
+    )
+    assert response.status_code == 302, response.content
+    document = Document.objects.get()
+    assert document.file.read() == b"plain text"
+    document.file.close()
+
+
+def test_closing_the_page_deletes_its_pending_uploads(client, media):
+    page = client.live("/uploads/document/")
+    page.upload("file", "notes.txt", b"hello")
+    assert any(p.endswith(".data") for p in leftovers(media))
+
+    page.close()
+    client.pages.remove(page)
+
+    assert leftovers(media) == []
+    assert not any(uploads_root().iterdir())
+
+
+def test_emptying_the_input_forgets_the_fields_files_and_refusal(client, media):
+    from live_views.testing.uploads import upload_headers
+
+    page = client.live("/uploads/profile/")
+    page.upload("avatar", "fake.png", b"not an image")
+    page.validate("avatar", name="Ada")
+    assert "image" in field_errors(page, "avatar")
+
+    headers = upload_headers(page.html, "avatar", "", 0, "clear", False, None)
+    cleared = client.http.post("/live/upload/", headers=headers)
+    page.validate("avatar", name="Ada")
+
+    assert cleared.status_code == 200
+    assert field_errors(page, "avatar") == ""
+    assert "redirect" in page.submit("submit", name="Ada")
+    assert Profile.objects.get().avatar.name == ""
