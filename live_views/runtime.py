@@ -1,8 +1,9 @@
 """The library's own state on a live view instance, kept on one explicit object.
 
 A view holds one ``LiveRuntime`` (``view.live_runtime``): whether it serves a socket, the context
-its last ``get()`` built, the blocks a handler named with ``live_target()`` and the query it asked
-for with ``live_patch()``. Nothing of ours is kept in loose attributes of the user's view.
+its last ``get()`` built, the blocks a handler named with ``live_target()``, the query it asked
+for with ``live_patch()`` and its streams (live_views.streams). Nothing of ours is kept in loose
+attributes of the user's view.
 
 ``mounting`` says, while a socket mounts a page, which instance becomes the page: the URL's own
 callable runs (decorators and all), and the first live view it dispatches to is the page's.
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.http import QueryDict
+
+from live_views.streams import PageStreams
 
 
 @dataclass(frozen=True)
@@ -32,11 +35,13 @@ class LiveRuntime:
     context: dict[str, Any] | None = None  # from the last get(), until the next render reads it
     targets: frozenset[str] | None = None  # live_target() since the last render
     patch: Patch | None = None  # live_patch() since the handler started
+    streams: PageStreams = field(default_factory=PageStreams)  # live_views.streams
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""
         self.targets = None
         self.patch = None
+        self.streams.forget_pending()
 
 
 class StateStore(Protocol):

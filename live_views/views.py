@@ -22,6 +22,7 @@ from live_views.pubsub.topics import Subscription
 from live_views.render.collector import block_id
 from live_views.rows import default_queryset
 from live_views.runtime import LiveRuntime, Patch, mounting, query_string
+from live_views.streams import LiveStreamsMixin
 
 if TYPE_CHECKING:
     from django.template.base import Template
@@ -31,7 +32,7 @@ else:
     _Base = object
 
 
-class LiveViewMixin(_Base):
+class LiveViewMixin(LiveStreamsMixin, _Base):
     """Make a Django class-based view live. Mix in before the generic view."""
 
     live_events: ClassVar[dict[str, EventSpec]] = {}

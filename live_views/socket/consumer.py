@@ -16,6 +16,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from live_views.conf import conf
 from live_views.connect import wire
 from live_views.socket import protocol
+from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.limits import EventBucket
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
@@ -46,6 +47,7 @@ class LiveConsumer(
         self.gone = False  # the socket disconnected
         self.events = EventBucket()
         self.closing = False  # closed by the server; frames that still arrive are ignored
+        self.changed_rows = ChangedRows()
 
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
@@ -101,6 +103,7 @@ class LiveConsumer(
     async def live_broadcast(self, message: dict[str, Any]) -> None:
         """A subscribed topic changed. Bursts coalesce: however many messages arrive while a
         refresh waits or runs, one more refresh follows, and it reads the latest data."""
+        self.changed_rows.add(message)
         self.schedule_refresh()
 
     async def live_session_ended(self, message: dict[str, Any]) -> None:

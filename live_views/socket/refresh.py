@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from live_views.socket.batch import run_refresh
+from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.mount import Refused
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ class CoalescedRefreshMixin:
     closing = False
     stale = False  # a broadcast arrived that no refresh has read yet
     refreshing: asyncio.Task[None] | None = None
+    changed_rows: ChangedRows  # named by the broadcasts since the last refresh (streams)
 
     if TYPE_CHECKING:
 
@@ -41,8 +44,9 @@ class CoalescedRefreshMixin:
                 async with self.turn:
                     self.stale = False
                     page = self.page
+                    rows, self.changed_rows = self.changed_rows, ChangedRows()
                     try:
-                        frame = await run_refresh(page.refresh)
+                        frame = await run_refresh(partial(page.refresh, rows or None))
                     except Refused as exc:
                         await self._end(exc.code, str(exc))
                         return

@@ -14,6 +14,7 @@ import { hideNonces } from "./csp.js";
 import { applyPatch, followHistory, joined } from "./navigation.js";
 import { eventStarted } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
+import { STREAM, applyLimits, prepareStreamTasks } from "./streams.js";
 
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
@@ -22,6 +23,8 @@ let connection = null; // hx-ws's connection of the live root, for frames the pa
 // Elements marked data-live-ignore keep what the browser has through every update (a widget's
 // own DOM, a third-party editor): htmx's morph skips them.
 htmx.config.morphSkip = [htmx.config.morphSkip, "[data-live-ignore]"].filter(Boolean).join(",");
+// A stream's items live in the browser only: a morph of the block around it keeps them.
+htmx.config.morphSkipChildren = [htmx.config.morphSkipChildren, STREAM].filter(Boolean).join(",");
 
 // hx-ws fires connection, message and close events on the element with hx-ws:connect, which
 // {% live_connect %} marks with data-live-root. Other sockets on the page are not ours.
@@ -100,7 +103,9 @@ followHistory((search) => {
 
 document.addEventListener("htmx:before:swap", (evt) => {
   const root = rootOf(evt);
-  if (root) hideNonces(root, evt.detail.tasks ?? []);
+  if (!root) return;
+  hideNonces(root, evt.detail.tasks ?? []);
+  prepareStreamTasks(evt.detail.tasks ?? []);
 });
 
 // Fires after hx-ws has swapped the frame's `content`, if any.
@@ -114,6 +119,7 @@ document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   else if (frame.action === "update") {
     const blocks = swappedIds(JSON.parse(data)[FRAME.CONTENT]);
     syncChoices(blocks);
+    applyLimits(root);
     if (frame.patch) applyPatch(frame.patch);
     emit(root, "live:update", { ref: frame.ref, blocks });
   }
