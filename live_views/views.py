@@ -17,6 +17,7 @@ from django.views.generic import (
     TemplateView,
 )
 
+from live_views.background import LiveAsyncMixin
 from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
 from live_views.render.collector import block_id
@@ -32,7 +33,7 @@ else:
     _Base = object
 
 
-class LiveViewMixin(LiveStreamsMixin, _Base):
+class LiveViewMixin(LiveStreamsMixin, LiveAsyncMixin, _Base):
     """Make a Django class-based view live. Mix in before the generic view."""
 
     live_events: ClassVar[dict[str, EventSpec]] = {}

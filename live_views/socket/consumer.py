@@ -17,6 +17,7 @@ from live_views.conf import conf
 from live_views.connect import wire
 from live_views.socket import protocol
 from live_views.socket.changed_rows import ChangedRows
+from live_views.socket.jobs import JobRunner
 from live_views.socket.limits import EventBucket
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
@@ -48,6 +49,7 @@ class LiveConsumer(
         self.events = EventBucket()
         self.closing = False  # closed by the server; frames that still arrive are ignored
         self.changed_rows = ChangedRows()
+        self.jobs = JobRunner(self)  # the page's live_async() work
 
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
@@ -85,6 +87,7 @@ class LiveConsumer(
         page, self.page = self.page, None
         if self.refreshing is not None:
             self.refreshing.cancel()
+        self.jobs.cancel_all()
         if page is not None and page.slot is not None:
             page.slot.release()
         if page is not None:
@@ -180,6 +183,7 @@ class LiveConsumer(
                 )
             if reply:
                 await self._send(reply)
+            self.jobs.start_pending(page)
         if self.stale:
             self.schedule_refresh()  # broadcasts that arrived while this frame had the turn
 

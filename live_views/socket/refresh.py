@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from live_views.socket.batch import run_refresh
 from live_views.socket.changed_rows import ChangedRows
+from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class CoalescedRefreshMixin:
     stale = False  # a broadcast arrived that no refresh has read yet
     refreshing: asyncio.Task[None] | None = None
     changed_rows: ChangedRows  # named by the broadcasts since the last refresh (streams)
+    jobs: JobRunner
 
     if TYPE_CHECKING:
 
@@ -56,5 +58,6 @@ class CoalescedRefreshMixin:
                         )
                         continue
                     await self._send(frame)
+                    self.jobs.start_pending(page)
         finally:
             self.refreshing = None
