@@ -142,6 +142,14 @@ def test_a_reconnect_after_changes_sends_the_stream_whole(client):
         assert [key for key, _ in shown(page)] == [1, 2, 3]
 
 
+def test_a_reconnect_after_changes_and_a_re_rendered_block_sends_the_stream_whole(client):
+    with open_messages(client) as page:
+        page.send("add", id=4, text="four")
+        page.send("rename", title="Renamed")  # the morph around the stream keeps its version
+        page.reconnect()
+        assert [key for key, _ in shown(page)] == [1, 2, 3]
+
+
 def test_an_undeclared_stream_is_a_clear_error():
     from django.template import Context, Template, TemplateSyntaxError
 

@@ -132,13 +132,21 @@ def _stream_containers(html: str) -> list[str]:
 
 
 def _keep_stream_items(page: str, new_outer: str) -> str:
-    """A morph leaves a stream container's children as the page has them."""
+    """A morph leaves a stream container's children, and its version, as the page has them."""
     for ident in _stream_containers(new_outer):
         current = _IdSpans(page).spans.get(ident)
         incoming = _IdSpans(new_outer).spans[ident]
         if current is not None:
             items = page[current.inner_start : current.inner_end]
             new_outer = new_outer[: incoming.inner_start] + items + new_outer[incoming.inner_end :]
+            version = re.search(f'id="{re.escape(ident)}" data-lv-v="([^"]*)"', page)
+            if version is not None:
+                kept = version.group(1)
+                new_outer = re.sub(
+                    f'(id="{re.escape(ident)}" data-lv-v=")[^"]*"',
+                    lambda m, kept=kept: f'{m.group(1)}{kept}"',
+                    new_outer,
+                )
     return new_outer
 
 

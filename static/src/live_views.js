@@ -14,7 +14,7 @@ import { hideNonces } from "./csp.js";
 import { applyPatch, followHistory, joined } from "./navigation.js";
 import { eventStarted } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
-import { STREAM, applyLimits, prepareStreamTasks } from "./streams.js";
+import { STREAM, afterStreamSwaps, prepareStreamTasks, streamExtension } from "./streams.js";
 
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
@@ -25,6 +25,7 @@ let connection = null; // hx-ws's connection of the live root, for frames the pa
 htmx.config.morphSkip = [htmx.config.morphSkip, "[data-live-ignore]"].filter(Boolean).join(",");
 // A stream's items live in the browser only: a morph of the block around it keeps them.
 htmx.config.morphSkipChildren = [htmx.config.morphSkipChildren, STREAM].filter(Boolean).join(",");
+htmx.registerExtension("live-streams", streamExtension);
 
 // hx-ws fires connection, message and close events on the element with hx-ws:connect, which
 // {% live_connect %} marks with data-live-root. Other sockets on the page are not ours.
@@ -119,7 +120,7 @@ document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   else if (frame.action === "update") {
     const blocks = swappedIds(JSON.parse(data)[FRAME.CONTENT]);
     syncChoices(blocks);
-    applyLimits(root);
+    afterStreamSwaps(root);
     if (frame.patch) applyPatch(frame.patch);
     emit(root, "live:update", { ref: frame.ref, blocks });
   }
