@@ -141,12 +141,10 @@ def _keep_stream_items(page: str, new_outer: str) -> str:
             new_outer = new_outer[: incoming.inner_start] + items + new_outer[incoming.inner_end :]
             version = re.search(f'id="{re.escape(ident)}" data-lv-v="([^"]*)"', page)
             if version is not None:
-                kept = version.group(1)
-                new_outer = re.sub(
-                    f'(id="{re.escape(ident)}" data-lv-v=")[^"]*"',
-                    lambda m, kept=kept: f'{m.group(1)}{kept}"',
-                    new_outer,
-                )
+                prefix = f'id="{ident}" data-lv-v="'
+                start = new_outer.index(prefix) + len(prefix)
+                end = new_outer.index('"', start)
+                new_outer = new_outer[:start] + version.group(1) + new_outer[end:]
     return new_outer
 
 
