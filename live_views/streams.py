@@ -119,7 +119,12 @@ class PageStreams:
         self, name: str, items: Iterable[Any], key: KeySpec, at: int, limit: int | None
     ) -> Stream:
         stream = self.streams.get(name)
-        source = items.all() if isinstance(items, models.QuerySet) else None
+        source = None
+        if isinstance(items, models.QuerySet):
+            # A broadcast row is looked up by the stream's filters, not its page: a slice
+            # (the first 50 of an infinite scroll) would refuse the lookup.
+            source = items.all()
+            source.query.clear_limits()
         if stream is None:
             stream = self.streams[name] = Stream(name, fill=_unevaluated(items))
         # Declared again (get() runs before every render): the browser keeps what it shows.

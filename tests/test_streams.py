@@ -263,3 +263,47 @@ async def settle(page: AsyncLivePage) -> None:
             await asyncio.wait_for(page.receive(), 0.3)
         except TimeoutError:
             return
+
+
+# -- the pieces on their own ----------------------------------------------------------------------
+
+
+def test_a_sliced_queryset_is_kept_unsliced_for_broadcast_lookups(db):
+    from live_views.streams import PageStreams
+
+    streams = PageStreams()
+    stream = streams.declare("tasks", Task.objects.order_by("pk")[:50], "pk", -1, None)
+    assert stream.source is not None
+    assert not stream.source.query.is_sliced
+    assert stream.fill is not None
+
+
+def test_declaring_again_keeps_what_the_browser_shows():
+    from live_views.streams import PageStreams
+
+    streams = PageStreams()
+    stream = streams.declare("s", [1, 2], lambda item: item, -1, None)
+    assert stream.take()[0] == [1, 2]
+    streams.declare("s", [3, 4], lambda item: item, 0, -10)
+    assert stream.take() == (None, [], False)
+    assert (stream.at, stream.limit) == (0, -10)
+    assert not streams.pending
+
+
+def test_changed_rows_merge_and_overflow():
+    from live_views.socket.changed_rows import ChangedRows
+    from live_views.streams import PageStreams
+
+    rows = ChangedRows()
+    rows.add({"type": "live.broadcast"})  # an explicit broadcast() names no row
+    rows.add({"row": ["todoapp.task", "1", "x"]})  # malformed: ignored
+    assert not rows
+    rows.add({"row": ["todoapp.task", "1", "c"]})
+    rows.add({"row": ["todoapp.task", "1", "u"]})
+    rows.add({"row": ["todoapp.task", "2", "u"]})
+    rows.add({"row": ["todoapp.task", "2", "d"]})
+    assert rows.rows == [("todoapp.task", "1", "c"), ("todoapp.task", "2", "d")]
+    for pk in range(PageStreams.MAX_ROWS + 1):
+        rows.add({"row": ["todoapp.task", str(pk), "u"]})
+    assert rows.overflow
+    assert rows.rows == []
