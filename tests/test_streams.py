@@ -307,3 +307,16 @@ def test_changed_rows_merge_and_overflow():
         rows.add({"row": ["todoapp.task", str(pk), "u"]})
     assert rows.overflow
     assert rows.rows == []
+
+
+def test_the_view_keeps_no_items_once_the_page_is_rendered(rf):
+    from tests.todoapp.stream_views import MessagesView
+
+    request = rf.get("/messages/", {"n": "1000"})
+    view = MessagesView.as_view()
+    response = view(request)
+    response.render()
+    assert response.content.count(b'<li id="lv-s-messages-') == 1000
+    instance = response.context_data["view"]
+    stream = instance.live_runtime.streams.get("messages")
+    assert (stream.fill, stream.ops) == (None, [])
