@@ -20,6 +20,7 @@ from django.utils.html import conditional_escape
 
 from live_views.render.blocks import LiveBlockNode
 from live_views.render.collector import RenderedBlock, block_id, get_collector, version_of
+from live_views.streams import Delete, Operation, Stream
 
 # A reset is sent whatever the browser's version: each one gets a version of its own.
 _resets = itertools.count(1)
@@ -84,17 +85,17 @@ class LiveStreamNode(LiveBlockNode):
             return collector.placeholder(ident)
         return collector.expand(ident)
 
-    def render_items(self, context: Context, stream: Any, items: Iterable[Any]) -> str:
+    def render_items(self, context: Context, stream: Stream, items: Iterable[Any]) -> str:
         return "".join(self.render_item(context, stream, item) for item in items)
 
-    def render_item(self, context: Context, stream: Any, item: Any, extra: str = "") -> str:
+    def render_item(self, context: Context, stream: Stream, item: Any, extra: str = "") -> str:
         with context.push({self.var: item}):
             inner = self.nodelist.render(context)
         ident = item_id(self.name, stream.key_of(item))
         return f'<{self.item_tag} id="{ident}"{extra}>{inner}</{self.item_tag}>'
 
-    def render_operation(self, context: Context, stream: Any, op: Any) -> str:
-        if not hasattr(op, "item"):  # a Delete
+    def render_operation(self, context: Context, stream: Stream, op: Operation) -> str:
+        if isinstance(op, Delete):
             return f'<template hx-swap-oob="delete:#{item_id(self.name, op.key)}"></template>'
         if op.only_update:
             # Morphed where the browser shows it; a row it does not show (beyond the page's
@@ -110,12 +111,12 @@ class LiveStreamNode(LiveBlockNode):
         return f'<template hx-swap-oob="{where}">{html}</template>'
 
 
-def page_stream(context: Context, name: str) -> Any:
+def page_stream(context: Context, name: str) -> Stream:
     # Duck-typed: render/ does not import the views (every live view has a live_runtime).
     view = context.get("view")
     streams = getattr(getattr(view, "live_runtime", None), "streams", None)
     stream = streams.get(name) if streams is not None else None
-    if stream is None:
+    if not isinstance(stream, Stream):
         raise TemplateSyntaxError(
             f"{{% live_stream {name} %}}: the view has no stream {name!r}; declare it with "
             f"self.live_stream({name!r}, items) in get_context_data() (the template's `view` "
