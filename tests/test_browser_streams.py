@@ -4,6 +4,9 @@ stream's items, the limit the glue applies, the intersect trigger, the progress 
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import pytest
 
 from tests.browser_fixtures import CONNECTED
@@ -113,3 +116,40 @@ def test_after_a_reconnect_the_stream_is_what_the_server_renders(page, page_log,
     numbers = page.locator(f"{LINES} code").all_inner_texts()
     assert numbers == [f"#{n}" for n in range(50)]
     assert page.evaluate("window.__marker") == 1
+
+
+# -- broadcasts: the todo feed (/todos/feed/) streams the shared todo list ---------------------
+
+
+def test_a_todo_saved_in_another_tab_arrives_in_the_feed_as_that_one_row(new_context, page_log):
+    feed = new_context().new_page()
+    frames = []
+    feed.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(frame)))
+    feed.goto("/todos/feed/")
+    feed.wait_for_selector(CONNECTED)
+    feed.evaluate("window.__marker = 1")
+    todos = new_context().new_page()
+    todos.goto("/todos/")
+    todos.wait_for_selector(CONNECTED)
+    title = f"stream me {uuid.uuid4().hex[:8]}"
+
+    todos.click("#new-title")
+    todos.keyboard.type(title)
+    todos.keyboard.press("Enter")
+
+    row = feed.locator("ul.feed > li", has_text=title)
+    expect(row).to_have_count(1)
+    expect(feed.locator("ul.feed > li").first).to_have_text(re.compile(re.escape(title)))
+    # Ticked in the other tab: morphed in place here.
+    feed.evaluate(f"window.__row = document.getElementById('{row.get_attribute('id')}')")
+    todos.locator("li", has_text=title).locator("input[type=checkbox]").check()
+    expect(row.locator(".title.done")).to_have_count(1)
+    assert feed.evaluate(f"document.getElementById('{row.get_attribute('id')}') === window.__row")
+    # Deleted there: gone here.
+    todos.locator("li", has_text=title).locator("button.delete").click()
+    expect(row).to_have_count(0)
+    # Each broadcast brought one row (or one removal), never the feed.
+    assert len(frames) >= 3
+    assert all(frame.count("<li") <= 1 for frame in frames)
+    assert feed.evaluate("window.__marker") == 1
+    assert_no_errors(page_log)

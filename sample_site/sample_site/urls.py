@@ -5,13 +5,14 @@ from django.contrib.staticfiles.views import serve
 from django.urls import path, re_path
 from django.views.generic import TemplateView
 
-from demo import log, market, views
+from demo import feed, log, market, views
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
     path("counter/", views.CounterView.as_view(), name="counter"),
     path("private/", views.PrivateCounterView.as_view(), name="private"),
     path("todos/", views.TodoListView.as_view(), name="todos"),
+    path("todos/feed/", feed.TodoFeedView.as_view(), name="todo_feed"),
     path("market/", market.MarketView.as_view(), name="market"),
     path("log/", log.LogView.as_view(), name="log"),
     path("signup/", views.SignupView.as_view(), name="signup"),
