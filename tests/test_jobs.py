@@ -59,6 +59,15 @@ def test_an_error_is_shown_without_internals_and_logged(client, caplog):
     assert "the report service is down" in caplog.text
 
 
+def test_a_result_that_fails_to_render_is_logged_and_the_page_goes_on(client, caplog):
+    with caplog.at_level(logging.ERROR, logger="live_views"), client.live("/report/") as page:
+        page.send("start_unprintable")
+        until(page, "The server could not show &#x27;report&#x27;.")
+        assert "after background work failed" in caplog.text
+        page.send("ping")
+        assert "pings: 1" in page.block("pings")
+
+
 def test_async_work_runs_on_the_loop(client):
     with client.live("/report/") as page:
         page.send("start_async", count=4)

@@ -19,7 +19,6 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
-from django.utils.html import escape
 
 from live_views.background import Job, LiveAsyncCancelled, current_job
 
@@ -82,7 +81,7 @@ class JobRunner:
             )
             message = f"The server could not finish {job.name!r}."
             if settings.DEBUG:
-                message += f" {type(exc).__name__}: {escape(str(exc))}"
+                message += f" {type(exc).__name__}: {exc}"  # templates escape it
             await self.show(page, job, error=message)
         else:
             await self.show(page, job, value=value)
@@ -102,9 +101,25 @@ class JobRunner:
             if getattr(page.view, job.name, None) is not job.shown:
                 return  # the view dropped this work's result
             job.shown.loading, job.shown.result, job.shown.error = False, value, error
-            frame = await database_sync_to_async(rerender)(page)
-            await consumer._send(frame)
+            if not await self.send_render(page):
+                # A result the page cannot render would fail every later render too: show an
+                # error in its place instead.
+                job.shown.result, job.shown.error = None, f"The server could not show {job.name!r}."
+                await self.send_render(page)
         self.start_pending(page)  # a render's get() may start more
+
+    async def send_render(self, page: LivePage) -> bool:
+        """Render what the work changed and send it; False (logged) when the render failed."""
+        try:
+            frame = await database_sync_to_async(rerender)(page)
+        except Exception:
+            logger.exception(
+                "live_views: rendering %s after background work failed",
+                type(page.view).__qualname__,
+            )
+            return False
+        await self.consumer._send(frame)
+        return True
 
     def wake(self, loop: asyncio.AbstractEventLoop, job: Job) -> None:
         # Called from the work's thread (or the loop, for async work).
@@ -129,8 +144,7 @@ class JobRunner:
                             job.shown.progress = job.progress
                             changed = True
                     if changed and page is not None:
-                        frame = await database_sync_to_async(rerender)(page)
-                        await consumer._send(frame)
+                        await self.send_render(page)
         finally:
             self.showing = None
 

@@ -43,6 +43,15 @@ async def async_total(count: int) -> int:
     return count * 2
 
 
+class Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("this result cannot be rendered")
+
+
+async def unprintable() -> Unprintable:
+    return Unprintable()
+
+
 class ReportView(LiveTemplateView):
     template_name = "todoapp/report.html"
     report: AsyncResult | None = None
@@ -64,6 +73,10 @@ class ReportView(LiveTemplateView):
     @live_event
     def start_async(self, count: int) -> None:
         self.live_async("report", async_total, count)
+
+    @live_event
+    def start_unprintable(self) -> None:
+        self.live_async("report", unprintable)
 
     @live_event
     def ping(self) -> None:
