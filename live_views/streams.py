@@ -48,6 +48,7 @@ class Stream:
     limit: int | None = None
     # A lazy queryset (never evaluated here) that a broadcast re-reads its changed rows from.
     source: models.QuerySet[Any] | None = None
+    declared: models.QuerySet[Any] | None = None  # as given (sliced, say): what a reset shows
     fill: Iterable[Any] | None = None  # the stream's whole content, at its next render
     reset: bool = False  # the fill replaces what the browser shows, whatever its version
     ops: list[Operation] = field(default_factory=list)
@@ -119,18 +120,15 @@ class PageStreams:
         self, name: str, items: Iterable[Any], key: KeySpec, at: int, limit: int | None
     ) -> Stream:
         stream = self.streams.get(name)
-        source = None
-        if isinstance(items, models.QuerySet):
-            # A broadcast row is looked up by the stream's filters, not its page: a slice
-            # (the first 50 of an infinite scroll) would refuse the lookup.
-            source = items.all()
-            source.query.clear_limits()
         if stream is None:
             stream = self.streams[name] = Stream(name, fill=_unevaluated(items))
         # Declared again (get() runs before every render): the browser keeps what it shows.
         stream.key, stream.at, stream.limit = key, at, limit
-        if source is not None:
-            stream.source = source
+        if isinstance(items, models.QuerySet):
+            # A broadcast row is looked up by the stream's filters, not its page: a slice
+            # (the first 50 of an infinite scroll) would refuse the lookup.
+            stream.source, stream.declared = items.all(), items.all()
+            stream.source.query.clear_limits()
         return stream
 
     def forget_pending(self) -> None:
@@ -150,8 +148,8 @@ class PageStreams:
             if source is None:
                 continue
             changed = by_label.get(source.model._meta.label_lower)
-            if overflow:
-                stream.fill, stream.reset, stream.ops = source.all(), True, []
+            if overflow and stream.declared is not None:
+                stream.fill, stream.reset, stream.ops = stream.declared.all(), True, []
             elif changed:
                 apply_rows(stream, source, changed)
 

@@ -122,3 +122,10 @@ def test_over_http_the_result_is_only_loading():
 def test_a_bad_name_is_refused(name):
     with pytest.raises(ValueError, match="live_async"):
         LiveTemplateView().live_async(name, sum, [])
+
+
+def test_with_debug_on_the_error_names_the_exception(client, settings):
+    settings.DEBUG = True
+    with client.live("/report/") as page:
+        page.send("start_failing")
+        until(page, "ValueError: the report service is down")

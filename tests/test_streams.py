@@ -320,3 +320,16 @@ def test_the_view_keeps_no_items_once_the_page_is_rendered(rf):
     instance = response.context_data["view"]
     stream = instance.live_runtime.streams.get("messages")
     assert (stream.fill, stream.ops) == (None, [])
+
+
+def test_a_burst_of_too_many_rows_resets_the_stream_to_its_declared_slice(db):
+    from live_views.streams import PageStreams
+
+    streams = PageStreams()
+    stream = streams.declare("tasks", Task.objects.order_by("pk")[:50], "pk", -1, None)
+    stream.take()
+    streams.rows_changed([], overflow=True)
+    fill, ops, reset = stream.take()
+    assert reset
+    assert ops == []
+    assert fill.query.is_sliced  # the first 50 again, not the whole table
