@@ -485,6 +485,11 @@ def write_report(args, names, runs, extra, run_info, machine, shared_md):
             for k, v in errs.items():
                 w(f"- {k}: `{v}`")
             w("")
+    # Figures of the small in-process benches (bench/streams.py, …), run by hand and kept in
+    # results/extra-*.md: shown here so one file has every figure.
+    for extra_md in sorted((BENCH / "results").glob("extra-*.md")):
+        w(extra_md.read_text().rstrip())
+        w("")
     w("---")
     w("")
     w("# Appendix: the shared harness's report of this run")

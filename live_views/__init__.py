@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from live_views.background import AsyncResult, LiveAsyncCancelled, report_progress
 from live_views.broadcast import abroadcast, broadcast
 from live_views.events import live_event
 from live_views.forms import LiveCreateView, LiveFormMixin, LiveFormView, LiveUpdateView
@@ -7,6 +8,8 @@ from live_views.version import __version__
 from live_views.views import LiveDetailView, LiveListView, LiveTemplateView, LiveViewMixin
 
 __all__ = [
+    "AsyncResult",
+    "LiveAsyncCancelled",
     "LiveCreateView",
     "LiveDetailView",
     "LiveFormMixin",
@@ -19,4 +22,5 @@ __all__ = [
     "abroadcast",
     "broadcast",
     "live_event",
+    "report_progress",
 ]

@@ -1,8 +1,9 @@
 """The library's own state on a live view instance, kept on one explicit object.
 
 A view holds one ``LiveRuntime`` (``view.live_runtime``): whether it serves a socket, the context
-its last ``get()`` built, the blocks a handler named with ``live_target()`` and the query it asked
-for with ``live_patch()``. Nothing of ours is kept in loose attributes of the user's view.
+its last ``get()`` built, the blocks a handler named with ``live_target()``, the query it asked
+for with ``live_patch()``, its streams (live_views.streams) and the background work its handlers
+started (live_views.background). Nothing of ours is kept in loose attributes of the user's view.
 
 ``mounting`` says, while a socket mounts a page, which instance becomes the page: the URL's own
 callable runs (decorators and all), and the first live view it dispatches to is the page's.
@@ -17,7 +18,9 @@ from typing import Any, Protocol
 
 from django.http import QueryDict
 
+from live_views.background import PageJobs
 from live_views.connect.effects import BrowserEffects
+from live_views.streams import PageStreams
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,16 @@ class LiveRuntime:
     patch: Patch | None = None  # live_patch() since the handler started
     effects: BrowserEffects = field(default_factory=BrowserEffects)  # for the next frame
     page_id: str | None = None  # from the page's connect token: keys its pending uploads
+    streams: PageStreams = field(default_factory=PageStreams)  # live_views.streams
+    jobs: PageJobs = field(default_factory=PageJobs)  # live_async() work not started yet
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""
         self.targets = None
         self.patch = None
         self.effects.clear()
+        self.streams.forget_pending()
+        self.jobs.forget_pending()
 
 
 class StateStore(Protocol):

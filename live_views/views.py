@@ -20,12 +20,14 @@ from django.views.generic import (
     TemplateView,
 )
 
+from live_views.background import LiveAsyncMixin
 from live_views.commands import LiveCommandsMixin
 from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
 from live_views.render.collector import block_id
 from live_views.rows import default_queryset
 from live_views.runtime import LiveRuntime, Patch, mounting, query_string
+from live_views.streams import LiveStreamsMixin
 
 if TYPE_CHECKING:
     from django.template.base import Template
@@ -35,7 +37,7 @@ else:
     _Base = object
 
 
-class LiveViewMixin(LiveCommandsMixin, _Base):
+class LiveViewMixin(LiveCommandsMixin, LiveStreamsMixin, LiveAsyncMixin, _Base):
     """Make a Django class-based view live. Mix in before the generic view."""
 
     live_events: ClassVar[dict[str, EventSpec]] = {}

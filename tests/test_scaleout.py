@@ -466,6 +466,27 @@ async def test_toggle_and_delete_on_one_process_update_the_other(servers):
         await a.wait_for(lambda: title not in a.todos(), FRAME_TIMEOUT, "deleted on A")
 
 
+async def test_a_todo_added_on_one_process_arrives_in_a_stream_on_the_other(servers):
+    a_server, b_server = servers
+    feed = Page(b_server, "feed")
+    async with open_pages(("A", a_server)) as (a,):
+        await feed.open("/todos/feed/")
+        try:
+            title = unique("streamed")
+            await a.send("add", title=title)
+            await feed.wait_for(
+                lambda: any(title in f.get("content", "") for f in feed.frames),
+                FRAME_TIMEOUT,
+                f"{title} in the feed",
+            )
+            [frame] = [f for f in feed.frames if title in f.get("content", "")]
+            # Just that row, into the stream's container: not the list.
+            assert frame["content"].startswith('<template hx-swap-oob="afterbegin:#lv-s-todos">')
+            assert frame["content"].count("<li") == 1
+        finally:
+            await feed.close()
+
+
 async def test_one_add_fans_out_to_every_page_on_the_other_process(servers):
     a_server, b_server = servers
     # 15 pages: under the per-address socket cap (MAX_CONNECTIONS_PER_SESSION, 20 by default).

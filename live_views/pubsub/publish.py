@@ -16,31 +16,31 @@ from live_views.pubsub.topics import group_name, instance_topic, model_topic
 
 logger = logging.getLogger("live_views")
 
-MESSAGE = {"type": wire.BROADCAST}
+MESSAGE: dict[str, Any] = {"type": wire.BROADCAST}
 
 
 PUBLISH_TIMEOUT = 1.0  # seconds a message may wait for a slow or hung layer (the save does not)
 
 
 def publish_after_commit(
-    topics: list[str], using: str = DEFAULT_DB_ALIAS, message: dict[str, str] = MESSAGE
+    topics: list[str], using: str = DEFAULT_DB_ALIAS, message: dict[str, Any] = MESSAGE
 ) -> None:
     """Publish when the transaction on ``using`` commits (at once outside one)."""
     transaction.on_commit(lambda: publish(topics, message), using=using)
 
 
-def publish(topics: Iterable[str], message: dict[str, str] = MESSAGE) -> None:
+def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     """Hand the message to a background sender and return at once (pubsub/sender.py). A layer
     that is down or too slow is logged, never raised, never waited for: the save stands."""
     topics = list(topics)
     sender.submit(lambda: _send_bounded(topics, message), f"{message['type']} to {topics}")
 
 
-async def _send_bounded(topics: list[str], message: dict[str, str]) -> None:
+async def _send_bounded(topics: list[str], message: dict[str, Any]) -> None:
     await asyncio.wait_for(send(topics, message), PUBLISH_TIMEOUT)
 
 
-async def send(topics: list[str], message: dict[str, str] = MESSAGE) -> None:
+async def send(topics: list[str], message: dict[str, Any] = MESSAGE) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
@@ -55,6 +55,13 @@ async def send(topics: list[str], message: dict[str, str] = MESSAGE) -> None:
             # A pooled connection to a Redis that restarted fails once; a fresh one works.
             # Sending twice is harmless: refreshes coalesce, session messages are idempotent.
             await layer.group_send(group, addressed)
+
+
+def row_message(instance: models.Model, action: str) -> dict[str, Any]:
+    """A broadcast that names its row, so pages that stream the model send just that row:
+    ``action`` is "c" (created), "u" (updated) or "d" (deleted)."""
+    model = type(instance)._meta.concrete_model or type(instance)
+    return {**MESSAGE, "row": [model._meta.label_lower, str(instance.pk), action]}
 
 
 def model_change_topics(instance: models.Model) -> list[str]:

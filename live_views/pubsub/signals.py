@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from live_views.conf import conf
-from live_views.pubsub.publish import model_change_topics, publish_after_commit
+from live_views.pubsub.publish import model_change_topics, publish_after_commit, row_message
 from live_views.pubsub.topics import instance_topic, model_topic
 
 # Written on every request or by Django itself: broadcasting them would only cost.
@@ -40,7 +40,9 @@ def broadcasts(model: type[models.Model]) -> bool:
 def on_save_or_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if kwargs.get("raw") or not broadcasts(sender):
         return  # raw: loaddata fixtures
-    publish_after_commit(model_change_topics(instance), kwargs.get("using") or "default")
+    action = "d" if kwargs.get("signal") is post_delete else "c" if kwargs.get("created") else "u"
+    using = kwargs.get("using") or "default"
+    publish_after_commit(model_change_topics(instance), using, row_message(instance, action))
 
 
 def on_m2m_changed(

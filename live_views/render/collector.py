@@ -53,6 +53,7 @@ class RenderedBlock:
     close_tag: str
     version: str
     parent: str | None
+    swap: str | None = None  # how it is sent when it changed, if not morphed (a stream: whole)
 
 
 @dataclass
@@ -67,6 +68,8 @@ class BlockCollector:
     paths: dict[str, LoopPath] = field(default_factory=dict)
     # Blocks that hold a target: rendered only to reach it. Every other block is skipped.
     on_the_way: frozenset[str] = frozenset()
+    # Out-of-band swaps of single stream items (render/stream.py), sent after the blocks.
+    stream_swaps: list[str] = field(default_factory=list)
 
     def placeholder(self, block_id: str) -> str:
         return f"\x00{self.nonce}{block_id}\x00"

@@ -76,9 +76,13 @@ def changed_blocks_html(collector: BlockCollector, shown: Mapping[str, str]) -> 
     for ident in blocks:
         if ident not in changed:
             continue
+        if blocks[ident].swap is not None:
+            # A stream's container is replaced whole: a morph of it would keep its items.
+            parts.append(collector.expand(ident, swap_oob=blocks[ident].swap))
+            continue
         parent = blocks[ident].parent
         while parent is not None and parent not in changed:
             parent = blocks[parent].parent
         if parent is None:
             parts.append(collector.expand(ident, swap_oob=SWAP))
-    return "".join(parts)
+    return "".join(parts) + "".join(collector.stream_swaps)

@@ -17,7 +17,9 @@ from live_views.connect import wire
 from live_views.socket import protocol
 from live_views.socket.admission import FrameAdmissionMixin
 from live_views.socket.budgets import SocketBudget, owner_budget
+from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.fairness import run_fairly
+from live_views.socket.jobs import JobRunner
 from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
@@ -54,6 +56,8 @@ class LiveConsumer(
         self.refusals = RefusalLog()
         self.closing = False  # closed by the server; frames that still arrive are ignored
         self.join_deadline: asyncio.Task[None] | None = None
+        self.changed_rows = ChangedRows()
+        self.jobs = JobRunner(self)  # the page's live_async() work
 
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
@@ -99,6 +103,7 @@ class LiveConsumer(
         self.stop_join_deadline()
         if self.refreshing is not None:
             self.refreshing.cancel()
+        self.jobs.cancel_all()
         if page is not None and page.slot is not None:
             page.slot.release()
         if page is not None:
@@ -118,6 +123,7 @@ class LiveConsumer(
     async def live_broadcast(self, message: dict[str, Any]) -> None:
         """A subscribed topic changed. Bursts coalesce: however many messages arrive while a
         refresh waits or runs, one more refresh follows, and it reads the latest data."""
+        self.changed_rows.add(message)
         self.schedule_refresh()
 
     async def live_session_ended(self, message: dict[str, Any]) -> None:
@@ -180,6 +186,7 @@ class LiveConsumer(
                 reply = await self._answer(page, frame)
             if reply:
                 await self._send(reply)
+            self.jobs.start_pending(page)
         if self.stale:
             self.schedule_refresh()  # broadcasts that arrived while this frame had the turn
 

@@ -24,6 +24,7 @@ from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
 from live_views.socket import messages, navigation, shared
+from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
 from live_views.socket.protocol import Join
@@ -102,17 +103,25 @@ class LivePage:
         self.save_session()
         return {**frame, wire.REF: ref} if ref is not None else frame
 
-    def refresh(self) -> dict[str, Any]:
-        """A subscribed topic changed: re-read the view's data and send the blocks that differ.
+    def refresh(self, rows: ChangedRows | None = None) -> dict[str, Any]:
+        """A subscribed topic changed: re-read the view's data and send the blocks that differ,
+        and the changed ``rows`` of the page's streams.
 
         Rendered with this page's own request, user and session, never the writer's.
         """
         self.prepare_thread()
         renders = shared.current()
-        if renders is not None and shared.is_shared(self.view):
+        # A page with streams renders the changed rows for itself (live_views.streams).
+        if (
+            renders is not None
+            and shared.is_shared(self.view)
+            and not self.view.live_runtime.streams.streams
+        ):
             return renders.refresh(self)
         try:
             self.recheck_access()
+            if rows is not None:
+                self.view.live_runtime.streams.rows_changed(rows.rows, overflow=rows.overflow)
             return self.render_frame(refresh=False)
         except (Http404, PermissionDenied):
             # What the page shows is gone or no longer allowed: a reload shows why.
@@ -149,6 +158,8 @@ class LivePage:
         context = runtime.context
         assert context is not None
         targets, runtime.targets = runtime.targets, None
+        if runtime.streams.pending:
+            targets = None  # a stream's container may sit in any block: render them all
         try:
             return self.diff.render(view.get_live_template(), context, self.request, targets)
         finally:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from live_views.socket.batch import run_refresh
+from live_views.socket.changed_rows import ChangedRows
+from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
 
 if TYPE_CHECKING:
@@ -25,6 +28,8 @@ class CoalescedRefreshMixin:
     stale = False  # a broadcast arrived that no refresh has read yet
     refreshing: asyncio.Task[None] | None = None
     budget: SocketBudget
+    changed_rows: ChangedRows  # named by the broadcasts since the last refresh (streams)
+    jobs: JobRunner
 
     if TYPE_CHECKING:
 
@@ -43,11 +48,14 @@ class CoalescedRefreshMixin:
                 async with self.turn:
                     self.stale = False
                     page = self.page
+                    rows, self.changed_rows = self.changed_rows, ChangedRows()
                     try:
                         # Charged to the page, never into debt: its own events pay for the
                         # time other pages' saves cost it only once its budget is spent.
                         frame = await run_refresh(
-                            page.refresh, self.budget.own.usage, self._charge_refresh
+                            partial(page.refresh, rows or None),
+                            self.budget.own.usage,
+                            self._charge_refresh,
                         )
                     except Refused as exc:
                         await self._end(exc.code, str(exc))
@@ -58,6 +66,7 @@ class CoalescedRefreshMixin:
                         )
                         continue
                     await self._send(frame)
+                    self.jobs.start_pending(page)
         finally:
             self.refreshing = None
 

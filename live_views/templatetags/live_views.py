@@ -17,6 +17,7 @@ from live_views.render.markup import (
     form_attributes,
     script_tags,
 )
+from live_views.render.stream import LiveStreamNode
 
 register = template.Library()
 
@@ -95,6 +96,51 @@ def do_liveblock(parser: Parser, token: Token) -> LiveBlockNode:
     nodelist = parser.parse(("endliveblock",))
     parser.delete_first_token()
     return LiveBlockNode(name, nodelist, options.get("key"), tag, options.get("class"))
+
+
+@register.tag("live_stream")
+def do_live_stream(parser: Parser, token: Token) -> LiveStreamNode:
+    bits = token.split_contents()
+    usage = '{% live_stream NAME as ITEM [tag="div"] [item_tag="div"] [class="..."] %}'
+    if len(bits) < 4 or not EVENT_NAME_RE.fullmatch(bits[1]) or bits[2] != "as":
+        raise template.TemplateSyntaxError(
+            f"{{% live_stream %}} needs a name and a variable: {usage}"
+        )
+    name, var = bits[1], bits[3]
+    if not var.isidentifier():
+        raise template.TemplateSyntaxError(f"{{% live_stream {name} %}}: {var!r} is not a name.")
+    options = _keyword_args(parser, bits[4:], "live_stream")
+    unknown = sorted(set(options) - {"tag", "item_tag", "class"})
+    if unknown:
+        raise template.TemplateSyntaxError(
+            f"{{% live_stream {name} %}}: unknown option {unknown[0]!r}; usage: {usage}"
+        )
+    tags = {
+        option: _literal_tag(options, option, f"live_stream {name}") or "div"
+        for option in ("tag", "item_tag")
+    }
+    nodelist = parser.parse(("endlive_stream",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(LiveBlockNode):
+        raise template.TemplateSyntaxError(
+            f"{{% live_stream {name} %}}: an item cannot hold a {{% liveblock %}}; "
+            "update an item with self.live_stream_insert()."
+        )
+    return LiveStreamNode(name, var, nodelist, tags["tag"], tags["item_tag"], options.get("class"))
+
+
+def _literal_tag(options: dict[str, Any], option: str, where: str) -> str | None:
+    if option not in options:
+        return None
+    expression = options[option]
+    literal = not expression.is_var and not expression.filters
+    value = expression.resolve({}) if literal else None
+    if not isinstance(value, str) or not TAG_RE.fullmatch(value) or value in VOID_TAGS:
+        raise template.TemplateSyntaxError(
+            f"{{% {where} %}}: {option} must be the literal name of an HTML element "
+            'that holds content, like "tr" or "li".'
+        )
+    return value
 
 
 def _keyword_args(parser: Parser, bits: list[str], tag: str) -> dict[str, Any]:

@@ -31,6 +31,8 @@ class _IdSpans(HTMLParser):
         self._stack: list[tuple[str, str | None, int, int]] = []
         self.spans: dict[str, Span] = {}
         self.top_level: list[str] = []
+        self.top_elements: list[tuple[str, dict[str, str | None], int]] = []  # tag, attrs, start
+        self.ends: dict[int, Span] = {}  # every element's span, by its start
         self.feed(html)
         self.close()
 
@@ -48,8 +50,10 @@ class _IdSpans(HTMLParser):
                     start, start + len(text), start + len(text), start + len(text)
                 )
             return
-        if not self._stack and ident:
-            self.top_level.append(ident)
+        if not self._stack:
+            if ident:
+                self.top_level.append(ident)
+            self.top_elements.append((tag, dict(attrs), start))
         self._stack.append((tag, ident, start, start + len(text)))
 
     def handle_endtag(self, tag: str) -> None:
@@ -59,23 +63,111 @@ class _IdSpans(HTMLParser):
         end = self._html.index(">", position) + 1
         while self._stack:
             open_tag, ident, start, inner_start = self._stack.pop()
+            self.ends[start] = Span(start, inner_start, position, end)
             if ident:
-                self.spans[ident] = Span(start, inner_start, position, end)
+                self.spans[ident] = self.ends[start]
             if open_tag == tag:
                 break
 
 
 def apply_swaps(page: str, content: str) -> str:
-    """Replace each top-level element of ``content`` into ``page`` by id (outer HTML)."""
+    """Apply ``content``'s out-of-band swaps to ``page`` in order, as htmx does: an element with
+    an id replaces the page's element with that id (a morph keeps the children of a stream's
+    container); a ``<template hx-swap-oob="STYLE:#ID">`` inserts a stream item (or updates it
+    where the page has its id) or deletes one. Stream limits are applied after."""
     updates = _IdSpans(content)
-    for ident in updates.top_level:
-        span = updates.spans[ident]
+    for tag, attrs, start in updates.top_elements:
+        span = updates.ends[start]
+        oob = attrs.get("hx-swap-oob") or ""
+        if tag == "template" and ":" in oob:
+            page = _stream_swap(page, oob, content[span.inner_start : span.inner_end])
+            continue
+        ident = attrs.get("id")
+        if not ident:
+            continue
         new_outer = _OOB_ATTR_RE.sub("", content[span.start : span.inner_start], count=1)
         new_outer += content[span.inner_start : span.end]
         target = _IdSpans(page).spans.get(ident)
         if target is None:
+            if ident.startswith("lv-s-"):
+                continue  # a stream item the page does not show: htmx finds no target either
             raise AssertionError(f"the server sent block {ident!r}, which the page does not have")
+        if oob != "outerHTML":
+            new_outer = _keep_stream_items(page, new_outer)
         page = page[: target.start] + new_outer + page[target.end :]
+    return _apply_limits(page) if "data-live-limit" in page else page
+
+
+def _stream_swap(page: str, oob: str, item: str) -> str:
+    """One stream operation; the container's version is then unknown (the browser's glue does
+    the same), so a reconnect is sent the stream whole unless it is as first rendered."""
+    style, _, selector = oob.partition(":")
+    ident = selector.removeprefix("#")
+    for container in _stream_containers(page):
+        if ident == container or ident.startswith(f"{container}-"):
+            page = re.sub(f'(id="{re.escape(container)}" data-lv-v=")[^"]*"', r'\1"', page)
+    spans = _IdSpans(page).spans
+    target = spans.get(selector.removeprefix("#"))
+    if style != "delete":
+        item_id = _IdSpans(item).top_level[0]
+        existing = spans.get(item_id)
+        if existing is not None:  # insert of an item the page shows: updated in place
+            return page[: existing.start] + item + page[existing.end :]
+    if target is None:
+        return page
+    at = {
+        "delete": (target.start, target.end),
+        "beforeend": (target.inner_end, target.inner_end),
+        "afterbegin": (target.inner_start, target.inner_start),
+        "afterend": (target.end, target.end),
+        "beforebegin": (target.start, target.start),
+    }.get(style)
+    if at is None:
+        raise AssertionError(f"unexpected stream swap {oob!r}")
+    return page[: at[0]] + ("" if style == "delete" else item) + page[at[1] :]
+
+
+def _stream_containers(html: str) -> list[str]:
+    return re.findall(r'<[a-z][^>]*?\sid="(lv-s-[^"]+)"[^>]*?\sdata-live-stream[\s>]', html)
+
+
+def _keep_stream_items(page: str, new_outer: str) -> str:
+    """A morph leaves a stream container's children, and its version, as the page has them."""
+    for ident in _stream_containers(new_outer):
+        current = _IdSpans(page).spans.get(ident)
+        incoming = _IdSpans(new_outer).spans[ident]
+        if current is not None:
+            items = page[current.inner_start : current.inner_end]
+            new_outer = new_outer[: incoming.inner_start] + items + new_outer[incoming.inner_end :]
+            version = re.search(f'id="{re.escape(ident)}" data-lv-v="([^"]*)"', page)
+            if version is not None:
+                prefix = f'id="{ident}" data-lv-v="'
+                start = new_outer.index(prefix) + len(prefix)
+                end = new_outer.index('"', start)
+                new_outer = new_outer[:start] + version.group(1) + new_outer[end:]
+    return new_outer
+
+
+def _stream_items(page: str, container: Span) -> list[Span]:
+    parsed = _IdSpans(page)
+    children: list[Span] = []
+    for span in sorted(parsed.ends.values(), key=lambda span: span.start):
+        inside = container.inner_start <= span.start and span.end <= container.inner_end
+        if inside and (not children or span.start >= children[-1].end):
+            children.append(span)
+    return children
+
+
+def _apply_limits(page: str) -> str:
+    for ident, limit in re.findall(r'id="(lv-s-[^"]+)"[^>]*?data-live-limit="(-?\d+)"', page):
+        container = _IdSpans(page).spans[ident]
+        items = _stream_items(page, container)
+        bound = abs(int(limit))
+        if len(items) <= bound:
+            continue
+        drop = items[bound:] if int(limit) > 0 else items[: len(items) - bound]
+        for span in reversed(drop):
+            page = page[: span.start] + page[span.end :]
     return page
 
 

@@ -5,16 +5,18 @@ from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from demo import attachments, market, views, widgets
+from demo import attachments, feed, log, market, views, widgets
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
     path("counter/", views.CounterView.as_view(), name="counter"),
     path("private/", views.PrivateCounterView.as_view(), name="private"),
     path("todos/", views.TodoListView.as_view(), name="todos"),
+    path("todos/feed/", feed.TodoFeedView.as_view(), name="todo_feed"),
     path("market/", market.MarketView.as_view(), name="market"),
     path("hooks/", widgets.HooksView.as_view(), name="hooks"),
     path("chart/", widgets.ChartView.as_view(), name="chart"),
+    path("log/", log.LogView.as_view(), name="log"),
     path("signup/", views.SignupView.as_view(), name="signup"),
     path(
         "signup/done/",

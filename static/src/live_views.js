@@ -20,6 +20,7 @@ import { applyPatch, followHistory, joined } from "./navigation.js";
 import { eventStarted } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
 import "./uploads.js";
+import { STREAM, afterStreamSwaps, prepareStreamTasks, streamExtension } from "./streams.js";
 
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
@@ -41,6 +42,9 @@ window.liveViews.hooks ??= {};
 // Elements marked data-live-ignore keep what the browser has through every update (a widget's
 // own DOM, a third-party editor): htmx's morph skips them.
 htmx.config.morphSkip = [htmx.config.morphSkip, "[data-live-ignore]"].filter(Boolean).join(",");
+// A stream's items live in the browser only: a morph of the block around it keeps them.
+htmx.config.morphSkipChildren = [htmx.config.morphSkipChildren, STREAM].filter(Boolean).join(",");
+htmx.registerExtension("live-streams", streamExtension);
 
 // hx-ws fires connection, message and close events on the element with hx-ws:connect, which
 // {% live_connect %} marks with data-live-root. Other sockets on the page are not ours.
@@ -119,7 +123,9 @@ followHistory((search) => {
 
 document.addEventListener("htmx:before:swap", (evt) => {
   const root = rootOf(evt);
-  if (root) hideNonces(root, evt.detail.tasks ?? []);
+  if (!root) return;
+  hideNonces(root, evt.detail.tasks ?? []);
+  prepareStreamTasks(evt.detail.tasks ?? []);
 });
 
 // Fires after hx-ws has swapped the frame's `content`, if any.
@@ -133,6 +139,7 @@ document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
   else if (frame.action === "update") {
     const blocks = swappedIds(JSON.parse(data)[FRAME.CONTENT]);
     syncChoices(blocks);
+    afterStreamSwaps(root);
     if (frame.patch) applyPatch(frame.patch);
     emit(root, "live:update", { ref: frame.ref, blocks });
   }

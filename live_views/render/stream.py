@@ -1,0 +1,125 @@
+"""``{% live_stream NAME as ITEM %}…{% endlive_stream %}``: the container of a view's stream
+(live_views/streams.py) and its items, each in its own element keyed by the item's key.
+
+The container is a block of its own (its ``data-lv-v`` is a hash of the content it was first
+sent with), so a reconnecting browser that still shows that content is sent nothing, and one
+that does not gets the container whole. After that first render the container renders empty and
+each queued operation becomes one out-of-band swap: bytes and time independent of the stream's
+length. The browser's morph never touches a container's children (``data-live-stream``), so a
+re-rendered block around it keeps the items the browser has.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+from django.template import Context, NodeList, TemplateSyntaxError
+from django.utils.html import conditional_escape
+
+from live_views.render.blocks import LiveBlockNode
+from live_views.render.collector import RenderedBlock, block_id, get_collector, version_of
+from live_views.streams import Delete, Operation, Stream
+
+# A reset is sent whatever the browser's version: each one gets a version of its own.
+_resets = itertools.count(1)
+
+
+def stream_id(name: str) -> str:
+    return block_id(f"s-{name}", None)
+
+
+def item_id(name: str, key: object) -> str:
+    return block_id(f"s-{name}", key)
+
+
+class LiveStreamNode(LiveBlockNode):
+    """A ``LiveBlockNode`` so that template pruning keeps it whole, like a liveblock."""
+
+    def __init__(
+        self,
+        name: str,
+        var: str,
+        nodelist: NodeList,
+        tag: str,
+        item_tag: str,
+        css_class: Any,
+    ) -> None:
+        super().__init__(name, nodelist, None, tag, css_class)
+        self.var = var
+        self.item_tag = item_tag
+
+    def __repr__(self) -> str:
+        return f"<LiveStreamNode {self.name!r}>"
+
+    def render(self, context: Context) -> str:
+        stream = page_stream(context, self.name)
+        collector = get_collector(context)
+        ident = stream_id(self.name)
+        fill, ops, reset = stream.take()
+        body = ""
+        if fill is not None:
+            body = self.render_items(context, stream, fill)
+            stream.version = version_of(f"{body}\x00{next(_resets)}" if reset else body)
+        for op in ops:
+            collector.stream_swaps.append(self.render_operation(context, stream, op))
+        if ident in collector.blocks:
+            raise TemplateSyntaxError(f"stream {self.name!r} is rendered twice on the page.")
+        attrs = f' id="{ident}" data-lv-v="{stream.version}" data-live-stream'
+        if stream.limit:
+            attrs += f' data-live-limit="{int(stream.limit)}"'
+        if self.css_class is not None:
+            attrs += f' class="{conditional_escape(self.css_class.resolve(context))}"'
+        parent = collector.stack[-1] if collector.stack else None
+        collector.blocks[ident] = RenderedBlock(
+            id=ident,
+            open_tag=f"<{self.tag}{attrs}>",
+            skeleton=body,
+            close_tag=f"</{self.tag}>",
+            version=stream.version,
+            parent=parent,
+            swap="outerHTML",
+        )
+        if parent is not None:
+            return collector.placeholder(ident)
+        return collector.expand(ident)
+
+    def render_items(self, context: Context, stream: Stream, items: Iterable[Any]) -> str:
+        return "".join(self.render_item(context, stream, item) for item in items)
+
+    def render_item(self, context: Context, stream: Stream, item: Any, extra: str = "") -> str:
+        with context.push({self.var: item}):
+            inner = self.nodelist.render(context)
+        ident = item_id(self.name, stream.key_of(item))
+        return f'<{self.item_tag} id="{ident}"{extra}>{inner}</{self.item_tag}>'
+
+    def render_operation(self, context: Context, stream: Stream, op: Operation) -> str:
+        if isinstance(op, Delete):
+            return f'<template hx-swap-oob="delete:#{item_id(self.name, op.key)}"></template>'
+        if op.only_update:
+            # Morphed where the browser shows it; a row it does not show (beyond the page's
+            # limit, say) stays away.
+            return self.render_item(context, stream, op.item, ' hx-swap-oob="outerMorph"')
+        html = self.render_item(context, stream, op.item)
+        if op.after is not None:
+            where = f"afterend:#{item_id(self.name, op.after)}"
+        elif op.at == 0:
+            where = f"afterbegin:#{stream_id(self.name)}"
+        else:
+            where = f"beforeend:#{stream_id(self.name)}"
+        return f'<template hx-swap-oob="{where}">{html}</template>'
+
+
+def page_stream(context: Context, name: str) -> Stream:
+    # Duck-typed: render/ does not import the views (every live view has a live_runtime).
+    view = context.get("view")
+    streams = getattr(getattr(view, "live_runtime", None), "streams", None)
+    stream = streams.get(name) if streams is not None else None
+    if not isinstance(stream, Stream):
+        raise TemplateSyntaxError(
+            f"{{% live_stream {name} %}}: the view has no stream {name!r}; declare it with "
+            f"self.live_stream({name!r}, items) in get_context_data() (the template's `view` "
+            "must be a live view)."
+        )
+    return stream

@@ -1,0 +1,165 @@
+"""Runs a page's ``live_async()`` work (live_views/background.py) for its consumer.
+
+The work runs outside the page's turn, so the page keeps answering events meanwhile: a sync
+function in a thread of its own (not the one sync thread every page's events share), an async
+one on the event loop. What it produces reaches the view only in the page's turn: progress and
+the outcome are applied under ``consumer.turn``, then the page renders and sends, like an event.
+Progress reports are coalesced: however many arrive while one is applied, one more follows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import close_old_connections
+
+from live_views.background import Job, LiveAsyncCancelled, current_job
+
+if TYPE_CHECKING:
+    from live_views.socket.page import LivePage
+
+logger = logging.getLogger("live_views")
+
+
+class JobRunner:
+    def __init__(self, consumer: Any) -> None:
+        # The LiveConsumer: its page, turn, closing flag and _send().
+        self.consumer = consumer
+        self.tasks: dict[str, tuple[Job, asyncio.Task[None]]] = {}
+        self.progressed: set[str] = set()  # jobs with a progress report not yet shown
+        self.showing: asyncio.Task[None] | None = None
+
+    def start_pending(self, page: LivePage) -> None:
+        """Start the work the page's last handler (or mount) asked for."""
+        jobs = page.view.live_runtime.jobs
+        if not jobs.pending:
+            return
+        loop = asyncio.get_running_loop()
+        for job in jobs.take():
+            self.cancel(job.name)
+            job.on_progress = partial(self.wake, loop)
+            task = asyncio.create_task(self.run(page, job))
+            self.tasks[job.name] = (job, task)
+
+    def cancel(self, name: str) -> None:
+        running = self.tasks.pop(name, None)
+        if running is not None:
+            job, task = running
+            job.cancelled.set()
+            task.cancel()
+
+    def cancel_all(self) -> None:
+        for name in list(self.tasks):
+            self.cancel(name)
+        if self.showing is not None:
+            self.showing.cancel()
+
+    async def run(self, page: LivePage, job: Job) -> None:
+        token = current_job.set(job)  # copied into the work's thread by sync_to_async
+        try:
+            if inspect.iscoroutinefunction(job.func):
+                value = await job.func(*job.args, **job.kwargs)
+            else:
+                value = await sync_to_async(call_in_thread, thread_sensitive=False)(job)
+        except asyncio.CancelledError:
+            raise
+        except LiveAsyncCancelled:
+            return
+        except Exception as exc:
+            logger.error(
+                "live_views: background work %r of %s raised",
+                job.name,
+                type(page.view).__qualname__,
+                exc_info=exc,
+            )
+            message = f"The server could not finish {job.name!r}."
+            if settings.DEBUG:
+                message += f" {type(exc).__name__}: {exc}"  # templates escape it
+            await self.show(page, job, error=message)
+        else:
+            await self.show(page, job, value=value)
+        finally:
+            current_job.reset(token)
+            if self.tasks.get(job.name, (None,))[0] is job:
+                del self.tasks[job.name]
+
+    async def show(
+        self, page: LivePage, job: Job, *, value: Any = None, error: str | None = None
+    ) -> None:
+        """The outcome, in the page's turn; then render and send."""
+        consumer = self.consumer
+        async with consumer.turn:
+            if consumer.page is not page or consumer.closing or job.cancelled.is_set():
+                return
+            if getattr(page.view, job.name, None) is not job.shown:
+                return  # the view dropped this work's result
+            job.shown.loading, job.shown.result, job.shown.error = False, value, error
+            if not await self.send_render(page):
+                # A result the page cannot render would fail every later render too: show an
+                # error in its place instead.
+                job.shown.result, job.shown.error = None, f"The server could not show {job.name!r}."
+                await self.send_render(page)
+        self.start_pending(page)  # a render's get() may start more
+
+    async def send_render(self, page: LivePage) -> bool:
+        """Render what the work changed and send it; False (logged) when the render failed."""
+        try:
+            frame = await database_sync_to_async(rerender)(page)
+        except Exception:
+            logger.exception(
+                "live_views: rendering %s after background work failed",
+                type(page.view).__qualname__,
+            )
+            return False
+        await self.consumer._send(frame)
+        return True
+
+    def wake(self, loop: asyncio.AbstractEventLoop, job: Job) -> None:
+        # Called from the work's thread (or the loop, for async work).
+        loop.call_soon_threadsafe(self.progress_reported, job)
+
+    def progress_reported(self, job: Job) -> None:
+        self.progressed.add(job.name)
+        if self.showing is None:
+            self.showing = asyncio.create_task(self.show_progress())
+
+    async def show_progress(self) -> None:
+        consumer = self.consumer
+        try:
+            while self.progressed and consumer.page is not None and not consumer.closing:
+                async with consumer.turn:
+                    page = consumer.page
+                    names, self.progressed = self.progressed, set()
+                    changed = False
+                    for name in names:
+                        job = self.tasks.get(name, (None,))[0]
+                        if job is not None and job.shown.loading and page is not None:
+                            job.shown.progress = job.progress
+                            changed = True
+                    if changed and page is not None:
+                        await self.send_render(page)
+        finally:
+            self.showing = None
+
+
+def call_in_thread(job: Job) -> Any:
+    # A thread of the executor's pool: its database connection is checked like a request's.
+    close_old_connections()
+    try:
+        return job.func(*job.args, **job.kwargs)
+    finally:
+        close_old_connections()
+
+
+def rerender(page: LivePage) -> dict[str, Any]:
+    page.prepare_thread()
+    frame = page.render_frame(refresh=True)
+    page.save_session()
+    return frame

@@ -1,0 +1,236 @@
+"""Streams: long or growing lists (a chat, a feed, a log, a table of 100,000 rows) that the page
+does not keep.
+
+A view declares a stream with ``live_stream(name, items)`` and ``{% live_stream %}`` renders it.
+The items are rendered once, into the page, and then forgotten: the server keeps the stream's
+name, its settings and a lazy queryset to re-read changed rows from, never the items. Later
+``live_stream_insert()`` / ``live_stream_delete()`` calls queue one operation each, which the next
+render sends as one out-of-band swap per item, whatever the stream's length; the browser applies
+``limit``. ``PageStreams`` lives on ``view.live_runtime.streams``; render/stream.py renders it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+from uuid import UUID
+
+from django.db import models
+
+KeySpec = str | Callable[[Any], object]
+# A broadcast row: (model label, primary key as text, "c"reated / "u"pdated / "d"eleted).
+Row = tuple[str, str, str]
+ROW_ACTIONS = ("c", "u", "d")
+
+
+@dataclass(frozen=True)
+class Insert:
+    item: Any
+    at: int  # 0: at the start, -1: at the end
+    after: object | None = None  # the key of the item to follow, instead of ``at``
+    only_update: bool = False  # a changed row: morph it where the browser shows it, else nothing
+
+
+@dataclass(frozen=True)
+class Delete:
+    key: object
+
+
+Operation = Insert | Delete
+
+
+@dataclass
+class Stream:
+    name: str
+    key: KeySpec = "pk"
+    at: int = -1
+    limit: int | None = None
+    # A lazy queryset (never evaluated here) that a broadcast re-reads its changed rows from.
+    source: models.QuerySet[Any] | None = None
+    declared: models.QuerySet[Any] | None = None  # as given (sliced, say): what a reset shows
+    fill: Iterable[Any] | None = None  # the stream's whole content, at its next render
+    reset: bool = False  # the fill replaces what the browser shows, whatever its version
+    ops: list[Operation] = field(default_factory=list)
+    version: str = ""  # of the last fill the browser was sent
+
+    def key_of(self, item: Any) -> object:
+        if callable(self.key):
+            return self.key(item)
+        if isinstance(item, dict):
+            return item[self.key]
+        return getattr(item, self.key)
+
+    def take(self) -> tuple[Iterable[Any] | None, list[Operation], bool]:
+        """What the next render sends; the stream keeps none of it."""
+        taken = (self.fill, self.ops, self.reset)
+        self.fill, self.ops, self.reset = None, [], False
+        return taken
+
+    def queue(self, op: Operation) -> None:
+        if self.fill is None:
+            self.ops.append(op)
+            return
+        # Not rendered yet: the operation edits the content the first render writes.
+        items = list(self.fill)
+        keys = [self.key_of(item) for item in items]
+        key = op.key if isinstance(op, Delete) else self.key_of(op.item)
+        if key in keys:
+            index = keys.index(key)
+            if isinstance(op, Delete):
+                del items[index]
+            else:
+                items[index] = op.item
+        elif isinstance(op, Insert) and not op.only_update:
+            if op.after is not None and op.after in keys:
+                items.insert(keys.index(op.after) + 1, op.item)
+            elif op.at == 0:
+                items.insert(0, op.item)
+            else:
+                items.append(op.item)
+        self.fill = items
+
+
+class PageStreams:
+    """A page's streams by name, and the operations not yet sent."""
+
+    # Rows changed in one broadcast burst beyond which a stream is re-read whole.
+    MAX_ROWS = 500
+
+    def __init__(self) -> None:
+        self.streams: dict[str, Stream] = {}
+
+    def get(self, name: str) -> Stream | None:
+        return self.streams.get(name)
+
+    def named(self, name: str) -> Stream:
+        stream = self.streams.get(name)
+        if stream is None:
+            raise KeyError(
+                f"No stream named {name!r} on this page; declare it first with "
+                f"self.live_stream({name!r}, items)."
+            )
+        return stream
+
+    @property
+    def pending(self) -> bool:
+        return any(s.fill is not None or s.ops for s in self.streams.values())
+
+    def declare(
+        self, name: str, items: Iterable[Any], key: KeySpec, at: int, limit: int | None
+    ) -> Stream:
+        stream = self.streams.get(name)
+        if stream is None:
+            stream = self.streams[name] = Stream(name, fill=_unevaluated(items))
+        # Declared again (get() runs before every render): the browser keeps what it shows.
+        stream.key, stream.at, stream.limit = key, at, limit
+        if isinstance(items, models.QuerySet):
+            # A broadcast row is looked up by the stream's filters, not its page: a slice
+            # (the first 50 of an infinite scroll) would refuse the lookup.
+            stream.source, stream.declared = items.all(), items.all()
+            stream.source.query.clear_limits()
+        return stream
+
+    def forget_pending(self) -> None:
+        """A handler failed: its operations are dropped with it."""
+        for stream in self.streams.values():
+            stream.ops = []
+
+    def rows_changed(self, rows: Iterable[Row], *, overflow: bool = False) -> None:
+        """Saved or deleted rows (from broadcasts): each stream whose queryset holds rows of
+        that model inserts, updates or deletes just those rows, re-read through the page's own
+        queryset (so with its own filters and user)."""
+        by_label: dict[str, list[tuple[str, str]]] = {}
+        for label, pk, action in rows:
+            by_label.setdefault(label, []).append((pk, action))
+        for stream in self.streams.values():
+            source = stream.source
+            if source is None:
+                continue
+            changed = by_label.get(source.model._meta.label_lower)
+            if overflow and stream.declared is not None:
+                stream.fill, stream.reset, stream.ops = stream.declared.all(), True, []
+            elif changed:
+                apply_rows(stream, source, changed)
+
+
+def apply_rows(
+    stream: Stream, source: models.QuerySet[Any], changed: list[tuple[str, str]]
+) -> None:
+    found = {str(row.pk): row for row in source.filter(pk__in=[pk for pk, _ in changed])}
+    for pk, action in changed:
+        row = found.get(pk)
+        if row is not None:
+            stream.queue(Insert(row, stream.at, only_update=action != "c"))
+        elif action != "c" and stream.key in ("pk", "id"):
+            # Deleted, or no longer in this page's queryset: gone from the page.
+            stream.queue(Delete(_pk_value(source, pk)))
+
+
+def _pk_value(source: models.QuerySet[Any], pk: str) -> object:
+    try:
+        return source.model._meta.pk.to_python(pk)
+    except Exception:
+        return pk
+
+
+def _unevaluated(items: Iterable[Any]) -> Iterable[Any]:
+    # A queryset the view also shows (or evaluated) would hold its rows: render from a clone.
+    return items.all() if isinstance(items, models.QuerySet) else items
+
+
+class _Runtime(Protocol):
+    streams: PageStreams
+
+
+class LiveStreamsMixin:
+    """The stream methods of a live view (mixed into ``LiveViewMixin``)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def live_runtime(self) -> _Runtime: ...
+
+    def live_stream(
+        self,
+        name: str,
+        items: Iterable[Any],
+        *,
+        key: KeySpec = "pk",
+        at: int = -1,
+        limit: int | None = None,
+    ) -> None:
+        """Declare the stream ``name``, rendered by ``{% live_stream name %}``. The first call
+        on a page gives its content; later calls (``get()`` runs before every render) keep what
+        the browser shows. ``key`` names each item's key attribute (or is a function of the
+        item); ``at`` is where inserts go (0 start, -1 end); ``limit=N`` keeps the first N items
+        in the browser, ``limit=-N`` the last N."""
+        _check_position(at)
+        self.live_runtime.streams.declare(name, items, key, at, limit)
+
+    def live_stream_insert(
+        self, name: str, item: Any, *, at: int | None = None, after: object | None = None
+    ) -> None:
+        """Insert ``item`` (or update it in place where the browser shows an item with its
+        key), at the start (``at=0``), the end (``at=-1``) or after the item whose key is
+        ``after``. Only this item is sent."""
+        stream = self.live_runtime.streams.named(name)
+        if at is not None:
+            _check_position(at)
+        stream.queue(Insert(item, stream.at if at is None else at, after))
+
+    def live_stream_delete(self, name: str, item: Any) -> None:
+        """Remove ``item`` (an item, or its key) from the browser."""
+        stream = self.live_runtime.streams.named(name)
+        key = item if isinstance(item, str | int | UUID) else stream.key_of(item)
+        stream.queue(Delete(key))
+
+    def live_stream_reset(self, name: str, items: Iterable[Any]) -> None:
+        """Replace the whole stream with ``items`` (a new search, say)."""
+        stream = self.live_runtime.streams.named(name)
+        stream.fill, stream.reset, stream.ops = _unevaluated(items), True, []
+
+
+def _check_position(at: int) -> None:
+    if at not in (0, -1):
+        raise ValueError(f"at={at!r}: a stream inserts at the start (0) or the end (-1).")

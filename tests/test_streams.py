@@ -1,0 +1,335 @@
+"""Streams (live_views/streams.py, render/stream.py) through live_views.testing: the page's HTML
+as a browser would show it after each frame, and the frames' bytes."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+
+from live_views.testing import AsyncLiveClient, AsyncLivePage, LiveClient, LivePage
+from tests.todoapp.models import Board, Task
+
+pytestmark = pytest.mark.urls("tests.todoapp.stream_views")
+
+ITEM_RE = re.compile(r'<li id="lv-s-messages-(\d+)"><span>([^<]*)</span></li>')
+
+
+def shown(page: LivePage) -> list[tuple[int, str]]:
+    """The messages the page shows, in order."""
+    return [(int(key), text) for key, text in ITEM_RE.findall(page.html)]
+
+
+@pytest.fixture
+def client():
+    client = LiveClient()
+    yield client
+    client.close()
+
+
+def open_messages(client: LiveClient, query: str = "") -> LivePage:
+    return client.live(f"/messages/{query}")
+
+
+def test_the_page_load_renders_the_items_keyed_in_their_container(client):
+    html = client.get("/messages/").content.decode()
+    assert '<ul id="lv-s-messages" data-lv-v="' in html
+    assert 'data-live-stream><li id="lv-s-messages-1"><span>message 1</span></li>' in html
+
+
+def test_joining_sends_nothing_when_the_browser_shows_the_stream(client):
+    with open_messages(client) as page:
+        assert [f for f in page.frames if "content" in f] == []
+        assert shown(page) == [(1, "message 1"), (2, "message 2"), (3, "message 3")]
+
+
+def test_an_insert_sends_only_that_item_at_the_end(client):
+    with open_messages(client) as page:
+        reply = page.send("add", id=9, text="hello")
+        assert reply["content"] == (
+            '<template hx-swap-oob="beforeend:#lv-s-messages">'
+            '<li id="lv-s-messages-9"><span>hello</span></li></template>'
+        )
+        assert shown(page)[-1] == (9, "hello")
+        assert len(shown(page)) == 4
+
+
+def test_an_insert_at_the_start_and_after_an_item(client):
+    with open_messages(client) as page:
+        page.send("add", id=0, text="first", at=0)
+        page.send("add_after", id=5, text="after two", after=2)
+        assert [key for key, _ in shown(page)] == [0, 1, 2, 5, 3]
+
+
+def test_the_bytes_of_an_insert_do_not_grow_with_the_stream(client):
+    sizes = []
+    for count in (10, 1000):
+        with open_messages(client, f"?n={count}") as page:
+            sizes.append(len(page.send("add", id=count + 1, text="x" * 10)["content"]))
+            assert len(shown(page)) == count + 1
+    # The same item, keyed 11 and 1001: two digits apart.
+    assert sizes[1] - sizes[0] == 2
+
+
+def test_a_delete_removes_only_that_item(client):
+    with open_messages(client) as page:
+        reply = page.send("remove", id=2)
+        assert reply["content"] == '<template hx-swap-oob="delete:#lv-s-messages-2"></template>'
+        assert [key for key, _ in shown(page)] == [1, 3]
+
+
+def test_inserting_a_shown_key_updates_it_in_place(client):
+    with open_messages(client) as page:
+        page.send("add", id=2, text="edited", at=0)
+        assert shown(page) == [(1, "message 1"), (2, "edited"), (3, "message 3")]
+
+
+def test_a_reset_replaces_the_whole_stream(client):
+    with open_messages(client) as page:
+        page.send("start_over", count=2)
+        assert shown(page) == [(0, "new 0"), (1, "new 1")]
+        page.send("add", id=7, text="then more")
+        assert [key for key, _ in shown(page)] == [0, 1, 7]
+
+
+def test_a_negative_limit_keeps_the_last_items_in_the_browser(client):
+    with open_messages(client, "?n=3&limit=-3") as page:
+        assert 'data-live-limit="-3"' in page.html
+        page.send("add", id=4, text="four")
+        page.send("add", id=5, text="five")
+        assert [key for key, _ in shown(page)] == [3, 4, 5]
+
+
+def test_a_positive_limit_keeps_the_first_items(client):
+    with open_messages(client, "?n=3&limit=3") as page:
+        page.send("add", id=0, text="zero", at=0)
+        assert [key for key, _ in shown(page)] == [0, 1, 2]
+
+
+def test_a_re_rendered_block_around_the_stream_keeps_its_items(client):
+    with open_messages(client) as page:
+        page.send("add", id=4, text="four")
+        reply = page.send("rename", title="Renamed")
+        assert "<h1>Renamed</h1>" in page.html
+        # The block is morphed with an empty container: the browser keeps its items.
+        assert "lv-s-messages-1" not in reply["content"]
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 4]
+
+
+def test_a_failed_handler_sends_none_of_its_inserts(client):
+    with open_messages(client) as page:
+        reply = page.send("add_then_fail", id=8)
+        assert "error" in reply
+        assert page.send("add", id=9, text="next")["content"].count("<li") == 1
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 9]
+
+
+def test_a_reconnect_sends_nothing_while_the_stream_is_as_loaded(client):
+    with open_messages(client) as page:
+        page.reconnect()
+        assert [f for f in page.frames if "content" in f] == []
+
+
+def test_a_reconnect_after_changes_sends_the_stream_whole(client):
+    with open_messages(client) as page:
+        page.send("add", id=4, text="four")
+        page.reconnect()
+        # The remounted view's stream is what get() gives: three messages, sent whole.
+        assert 'hx-swap-oob="outerHTML"' in page.frames[-1]["content"]
+        assert [key for key, _ in shown(page)] == [1, 2, 3]
+
+
+def test_a_reconnect_after_changes_and_a_re_rendered_block_sends_the_stream_whole(client):
+    with open_messages(client) as page:
+        page.send("add", id=4, text="four")
+        page.send("rename", title="Renamed")  # the morph around the stream keeps its version
+        page.reconnect()
+        assert [key for key, _ in shown(page)] == [1, 2, 3]
+
+
+def test_an_undeclared_stream_is_a_clear_error():
+    from django.template import Context, Template, TemplateSyntaxError
+
+    template = Template("{% load live_views %}{% live_stream nope as x %}{% endlive_stream %}")
+    with pytest.raises(TemplateSyntaxError, match=r"declare it with self.live_stream\('nope'"):
+        template.render(Context({}))
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{% live_stream %}{% endlive_stream %}", "needs a name and a variable"),
+        ("{% live_stream s x %}{% endlive_stream %}", "needs a name and a variable"),
+        ("{% live_stream s as x y=1 %}{% endlive_stream %}", "unknown option 'y'"),
+        ('{% live_stream s as x tag="br" %}{% endlive_stream %}', "tag must be the literal"),
+        ("{% live_stream s as x tag=name %}{% endlive_stream %}", "tag must be the literal"),
+        (
+            "{% live_stream s as x %}{% liveblock b %}{% endliveblock %}{% endlive_stream %}",
+            "cannot hold a {% liveblock %}",
+        ),
+    ],
+)
+def test_bad_tag_arguments_are_template_errors(source, message):
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match=re.escape(message)):
+        Template("{% load live_views %}" + source)
+
+
+# -- broadcasts: a saved row inserts, updates or deletes just that row on every page ------------
+
+TASK_RE = re.compile(r'<li id="lv-s-tasks-(\d+)">([^<]*)</li>')
+
+
+def tasks_shown(page: AsyncLivePage) -> list[tuple[int, str]]:
+    return [(int(key), text) for key, text in TASK_RE.findall(page.html)]
+
+
+async def open_tasks(user: str | None, path: str = "/tasks/") -> AsyncLivePage:
+    client = AsyncLiveClient(timeout=5)
+    if user is not None:
+        account = await sync_to_async(get_user_model().objects.create_user)(user, password="pw")
+        await client.http.aforce_login(account)
+    return await client.live(path)
+
+
+async def next_content(page: AsyncLivePage) -> str:
+    frame = await asyncio.wait_for(page.wait_for_update(), 5)
+    return str(frame["content"])
+
+
+@pytest.fixture
+async def board(live_db: None) -> Board:
+    board = await Board.objects.acreate(name="b")
+    for number in (1, 2):
+        await Task.objects.acreate(board=board, title=f"task {number}")
+    return board
+
+
+async def test_a_saved_row_is_inserted_on_every_page_with_its_own_user(board):
+    ann, bob = await open_tasks("ann"), await open_tasks("bob")
+    try:
+        await ann.send("add", board=board.pk, title="new")
+        for page, name in ((ann, "ann"), (bob, "bob")):
+            content = await next_content(page)
+            assert content.count("<li") == 1, content
+            assert tasks_shown(page)[-1][1] == f"new (seen by {name})"
+            assert len(tasks_shown(page)) == 3
+    finally:
+        await ann.close()
+        await bob.close()
+
+
+async def test_an_updated_row_is_morphed_and_a_row_that_leaves_the_queryset_removed(board):
+    writer, reader = await open_tasks(None), await open_tasks("reader")
+    try:
+        first = (await Task.objects.order_by("pk").afirst()).pk  # type: ignore[union-attr]
+        await writer.send("rename", task=first, title="renamed")
+        content = await next_content(reader)
+        assert content.startswith(f'<li id="lv-s-tasks-{first}" hx-swap-oob="outerMorph">')
+        assert tasks_shown(reader)[0] == (first, "renamed (seen by reader)")
+        await writer.send("finish", task=first)  # done: no longer in the page's queryset
+        assert await next_content(reader) == (
+            f'<template hx-swap-oob="delete:#lv-s-tasks-{first}"></template>'
+        )
+        assert [key for key, _ in tasks_shown(reader)] == [first + 1]
+    finally:
+        await writer.close()
+        await reader.close()
+
+
+async def test_a_deleted_row_is_removed_and_a_row_of_another_filter_never_shown(board):
+    other = await Board.objects.acreate(name="other")
+    reader = await open_tasks(None, f"/tasks/?board={board.pk}")
+    writer = await open_tasks(None)
+    try:
+        await writer.send("add", board=other.pk, title="elsewhere")
+        await writer.send("remove", task=(await Task.objects.order_by("pk").afirst()).pk)
+        await asyncio.wait_for(reader.wait_for_update(), 5)
+        await settle(reader)
+        assert [title for _, title in tasks_shown(reader)] == ["task 2 (seen by anonymous)"]
+        assert "elsewhere" not in "".join(f.get("content", "") for f in reader.frames)
+    finally:
+        await writer.close()
+        await reader.close()
+
+
+async def settle(page: AsyncLivePage) -> None:
+    while True:
+        try:
+            await asyncio.wait_for(page.receive(), 0.3)
+        except TimeoutError:
+            return
+
+
+# -- the pieces on their own ----------------------------------------------------------------------
+
+
+def test_a_sliced_queryset_is_kept_unsliced_for_broadcast_lookups(db):
+    from live_views.streams import PageStreams
+
+    streams = PageStreams()
+    stream = streams.declare("tasks", Task.objects.order_by("pk")[:50], "pk", -1, None)
+    assert stream.source is not None
+    assert not stream.source.query.is_sliced
+    assert stream.fill is not None
+
+
+def test_declaring_again_keeps_what_the_browser_shows():
+    from live_views.streams import PageStreams
+
+    streams = PageStreams()
+    stream = streams.declare("s", [1, 2], lambda item: item, -1, None)
+    assert stream.take()[0] == [1, 2]
+    streams.declare("s", [3, 4], lambda item: item, 0, -10)
+    assert stream.take() == (None, [], False)
+    assert (stream.at, stream.limit) == (0, -10)
+    assert not streams.pending
+
+
+def test_changed_rows_merge_and_overflow():
+    from live_views.socket.changed_rows import ChangedRows
+    from live_views.streams import PageStreams
+
+    rows = ChangedRows()
+    rows.add({"type": "live.broadcast"})  # an explicit broadcast() names no row
+    rows.add({"row": ["todoapp.task", "1", "x"]})  # malformed: ignored
+    assert not rows
+    rows.add({"row": ["todoapp.task", "1", "c"]})
+    rows.add({"row": ["todoapp.task", "1", "u"]})
+    rows.add({"row": ["todoapp.task", "2", "u"]})
+    rows.add({"row": ["todoapp.task", "2", "d"]})
+    assert rows.rows == [("todoapp.task", "1", "c"), ("todoapp.task", "2", "d")]
+    for pk in range(PageStreams.MAX_ROWS + 1):
+        rows.add({"row": ["todoapp.task", str(pk), "u"]})
+    assert rows.overflow
+    assert rows.rows == []
+
+
+def test_the_view_keeps_no_items_once_the_page_is_rendered(rf):
+    from tests.todoapp.stream_views import MessagesView
+
+    request = rf.get("/messages/", {"n": "1000"})
+    view = MessagesView.as_view()
+    response = view(request)
+    response.render()
+    assert response.content.count(b'<li id="lv-s-messages-') == 1000
+    instance = response.context_data["view"]
+    stream = instance.live_runtime.streams.get("messages")
+    assert (stream.fill, stream.ops) == (None, [])
+
+
+def test_a_burst_of_too_many_rows_resets_the_stream_to_its_declared_slice(db):
+    from live_views.streams import PageStreams
+
+    streams = PageStreams()
+    stream = streams.declare("tasks", Task.objects.order_by("pk")[:50], "pk", -1, None)
+    stream.take()
+    streams.rows_changed([], overflow=True)
+    fill, ops, reset = stream.take()
+    assert reset
+    assert ops == []
+    assert fill.query.is_sliced  # the first 50 again, not the whole table

@@ -1,0 +1,103 @@
+"""Views and URLs for tests/test_streams.py and the streams' browser tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+
+from live_views import LiveTemplateView, live_event
+from tests.todoapp.models import Task
+
+
+class Message:
+    """An item that is not a model row: keyed by ``id``."""
+
+    def __init__(self, id: int, text: str) -> None:
+        self.id = id
+        self.text = text
+
+
+class MessagesView(LiveTemplateView):
+    """A stream of plain objects; ``?n=`` items to start with, ``?limit=`` kept in the browser."""
+
+    template_name = "todoapp/stream_messages.html"
+    title = "Messages"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        count = int(self.request.GET.get("n", "3"))
+        limit = self.request.GET.get("limit")
+        self.live_stream(
+            "messages",
+            (Message(i, f"message {i}") for i in range(1, count + 1)),
+            key="id",
+            limit=int(limit) if limit else None,
+        )
+        return super().get_context_data(title=self.title, **kwargs)
+
+    @live_event
+    def add(self, id: int, text: str, at: int = -1) -> None:
+        self.live_stream_insert("messages", Message(id, text), at=at)
+
+    @live_event
+    def add_after(self, id: int, text: str, after: int) -> None:
+        self.live_stream_insert("messages", Message(id, text), after=after)
+
+    @live_event
+    def remove(self, id: int) -> None:
+        self.live_stream_delete("messages", id)
+
+    @live_event
+    def start_over(self, count: int) -> None:
+        self.live_stream_reset("messages", [Message(i, f"new {i}") for i in range(count)])
+
+    @live_event
+    def rename(self, title: str) -> None:
+        self.title = title  # re-renders the block around the stream
+
+    @live_event
+    def add_then_fail(self, id: int) -> None:
+        self.live_stream_insert("messages", Message(id, "never shown"))
+        raise RuntimeError("the handler failed after its insert")
+
+
+class TaskStreamView(LiveTemplateView):
+    """The tasks of the boards the user may see, as a stream that broadcasts keep current."""
+
+    template_name = "todoapp/stream_tasks.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        tasks = Task.objects.filter(done=False).order_by("pk")
+        if self.request.GET.get("board"):
+            tasks = tasks.filter(board_id=self.request.GET["board"])
+        self.live_stream("tasks", tasks)
+        return super().get_context_data(**kwargs)
+
+    def get_live_subscriptions(self) -> list[Any]:
+        return [Task]
+
+    @live_event
+    def add(self, board: int, title: str) -> None:
+        Task.objects.create(board_id=board, title=title)
+
+    @live_event
+    def rename(self, task: int, title: str) -> None:
+        row = Task.objects.get(pk=task)
+        row.title = title
+        row.save()
+
+    @live_event
+    def finish(self, task: int) -> None:
+        row = Task.objects.get(pk=task)
+        row.done = True
+        row.save()
+
+    @live_event
+    def remove(self, task: int) -> None:
+        Task.objects.filter(pk=task).first().delete()  # type: ignore[union-attr]
+
+
+urlpatterns = [
+    path("messages/", MessagesView.as_view()),
+    path("tasks/", TaskStreamView.as_view()),
+]
