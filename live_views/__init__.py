@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from live_views.broadcast import abroadcast, broadcast
+from live_views.components import LiveComponent
 from live_views.events import live_event
 from live_views.forms import LiveCreateView, LiveFormMixin, LiveFormView, LiveUpdateView
 from live_views.version import __version__
 from live_views.views import LiveDetailView, LiveListView, LiveTemplateView, LiveViewMixin
 
 __all__ = [
+    "LiveComponent",
     "LiveCreateView",
     "LiveDetailView",
     "LiveFormMixin",

@@ -32,6 +32,8 @@ class LiveRuntime:
     context: dict[str, Any] | None = None  # from the last get(), until the next render reads it
     targets: frozenset[str] | None = None  # live_target() since the last render
     patch: Patch | None = None  # live_patch() since the handler started
+    # The page's live components (live_views.components.host.ComponentHost), once it has any.
+    components: Any = None
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""

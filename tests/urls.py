@@ -5,7 +5,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from tests.testapp import navigation_views, session_views, views
+from tests.testapp import component_views, navigation_views, session_views, views
 
 urlpatterns = [
     path("counter/", views.CounterView.as_view()),
@@ -24,6 +24,8 @@ urlpatterns = [
     path("todo/", include("tests.todoapp.urls")),
     path("forms/", include("tests.formapp.urls")),
     path("report/", session_views.ReportView.as_view()),
+    path("steppers/", component_views.SteppersView.as_view()),
+    path("plain-steppers/", component_views.PlainSteppersView.as_view()),
     path("password/", session_views.change_password),
     path("logout/", LogoutView.as_view(next_page="/counter/")),
 ]

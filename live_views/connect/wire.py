@@ -42,6 +42,8 @@ REDIRECT: Final = "redirect"
 RELOAD: Final = "reload"
 PATCH: Final = "patch"
 ERROR: Final = "error"
+# An event frame's address of the live component it is for (absent: the page's view).
+COMPONENT: Final = "component"
 
 FRAME_KEYS: Final = {
     "JOIN": JOIN,
@@ -54,6 +56,7 @@ FRAME_KEYS: Final = {
     "RELOAD": RELOAD,
     "PATCH": PATCH,
     "ERROR": ERROR,
+    "COMPONENT": COMPONENT,
 }
 
 # Channel-layer message types a page's consumer answers (LiveConsumer.live_broadcast, …).

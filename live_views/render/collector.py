@@ -32,13 +32,24 @@ def loop_path(context: Context) -> LoopPath:
     return tuple(path)
 
 
-def block_id(name: str, key: object | None) -> str:
+def block_id(name: str, key: object | None, scope: str = "") -> str:
+    """A block's DOM id; ``scope`` is a component's (see ``component_scope``), "" on the page."""
     if key is None:
-        return f"lv-{name}"
+        return f"lv-{scope}{name}"
     text = str(key)
     if not _KEY_SAFE_RE.fullmatch(text):
         text = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
-    return f"lv-{name}-{text}"
+    return f"lv-{scope}{name}-{text}"
+
+
+def component_block_id(address: str) -> str:
+    """The DOM id of a component's root element."""
+    return f"lv-c{address}"
+
+
+def component_scope(address: str) -> str:
+    """The prefix of the ids of a component's own liveblocks: ``lv-c<address>-<name>``."""
+    return f"c{address}-"
 
 
 def version_of(skeleton: str) -> str:
@@ -67,6 +78,8 @@ class BlockCollector:
     paths: dict[str, LoopPath] = field(default_factory=dict)
     # Blocks that hold a target: rendered only to reach it. Every other block is skipped.
     on_the_way: frozenset[str] = frozenset()
+    # While a component's template renders, its liveblocks' ids carry its scope.
+    scope: str = ""
 
     def placeholder(self, block_id: str) -> str:
         return f"\x00{self.nonce}{block_id}\x00"

@@ -22,7 +22,7 @@ from live_views.connect.csp import adopt_nonce
 from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
-from live_views.socket import messages, navigation
+from live_views.socket import components, messages, navigation
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
 from live_views.socket.protocol import Join
@@ -145,10 +145,13 @@ class LivePage:
         context = runtime.context
         assert context is not None
         targets, runtime.targets = runtime.targets, None
+        collector = None
         try:
-            return self.diff.render(view.get_live_template(), context, self.request, targets)
+            collector = self.diff.render(view.get_live_template(), context, self.request, targets)
+            return collector
         finally:
             runtime.context = None  # the next render reads fresh data
+            components.end_render(view, collector)
 
     def render_frame(self, *, refresh: bool) -> dict[str, Any]:
         collector = self.render_blocks(refresh=refresh)

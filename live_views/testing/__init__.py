@@ -29,12 +29,15 @@ from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
 
+from live_views.testing.components import AsyncComponent, Component, PageComponents
 from live_views.testing.screen import PageScreen, ScreenMirror
 from live_views.version import __version__
 
 __all__ = [
+    "AsyncComponent",
     "AsyncLiveClient",
     "AsyncLivePage",
+    "Component",
     "LiveClient",
     "LivePage",
     "LiveRefused",
@@ -86,7 +89,7 @@ def _socket_url(page_html: str, path: str) -> str:
     return html_lib.unescape(match.group(1))
 
 
-class AsyncLivePage(PageScreen):
+class AsyncLivePage(PageComponents, PageScreen):
     """One open live page. Every method is a coroutine; see ``LivePage`` for the sync twin."""
 
     def __init__(
@@ -125,25 +128,25 @@ class AsyncLivePage(PageScreen):
 
     async def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         """Send ``event`` with ``args`` (as ``{% live_on %}`` would) and wait for its reply."""
-        return await self._ask({"event": event, "args": args, "form": {}})
+        return await self.ask({"event": event, "args": args, "form": {}})
 
     async def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
         """Send ``event`` with ``form`` as a form's values (as a submit or change would)."""
-        return await self._ask({"event": event, "args": {}, "form": form})
+        return await self.ask({"event": event, "args": {}, "form": form})
 
     async def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
         """A live form's ``field`` was typed in or left, with ``form`` as its values."""
-        return await self._ask({"event": "validate", "args": {"field": field}, "form": form})
+        return await self.ask({"event": "validate", "args": {"field": field}, "form": form})
 
     async def back(self) -> dict[str, Any]:
         """Go back one history entry (the browser's Back button) and wait for the reply."""
-        return await self._ask({"params": _search(self.step_history(-1))}, until_reload=True)
+        return await self.ask({"params": _search(self.step_history(-1))}, until_reload=True)
 
     async def forward(self) -> dict[str, Any]:
         """Go forward one history entry and wait for the reply."""
-        return await self._ask({"params": _search(self.step_history(1))}, until_reload=True)
+        return await self.ask({"params": _search(self.step_history(1))}, until_reload=True)
 
-    async def _ask(self, frame: dict[str, Any], *, until_reload: bool = False) -> dict[str, Any]:
+    async def ask(self, frame: dict[str, Any], *, until_reload: bool = False) -> dict[str, Any]:
         """Send ``frame`` with a fresh ref and wait for its reply (or a reload)."""
         ref = frame["ref"] = next(self._refs)
         await self.send_frame(frame)
@@ -298,6 +301,14 @@ class LivePage(ScreenMirror):
 
     def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         return self._loop.run(self._page.send(event, **args))
+
+    def component(self, ident: str) -> Component:
+        """The live component placed with ``id=ident`` on this page."""
+        return Component(self, self._page.component(ident))
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine of this page's async twin on its loop."""
+        return self._loop.run(coroutine)
 
     def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
         return self._loop.run(self._page.submit(event, **form))

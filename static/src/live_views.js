@@ -80,7 +80,8 @@ document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
   if (dataset?.liveEvent === undefined) return;
   const { message } = evt.detail;
   try {
-    message.data = eventFrame(dataset, message.values, ++ref);
+    const component = evt.target.closest("[data-live-component]")?.dataset.liveComponent;
+    message.data = eventFrame(dataset, message.values, ++ref, component);
     eventStarted(evt, ref);
   } catch (error) {
     evt.preventDefault(); // never let hx-ws send its own frame format to our server

@@ -26,6 +26,7 @@ export const FRAME = Object.freeze({
   RELOAD: "reload",
   PATCH: "patch",
   ERROR: "error",
+  COMPONENT: "component",
 });
 
 // `blocks` maps each liveblock id to its data-lv-v hash. `search` is location.search (after a
@@ -42,13 +43,16 @@ export function paramsFrame(search, ref) {
   return JSON.stringify({ [FRAME.PARAMS]: search, [FRAME.REF]: ref });
 }
 
-// `dataset` is the sending element's dataset; `form` is the values hx-ws collected.
-export function eventFrame(dataset, form, ref) {
+// `dataset` is the sending element's dataset; `form` is the values hx-ws collected;
+// `component` the address of the live component the element is in (undefined: the page).
+export function eventFrame(dataset, form, ref, component) {
   const args = dataset.liveArgs === undefined ? {} : JSON.parse(dataset.liveArgs);
   if (!isObject(args)) {
     throw new TypeError(`data-live-args must be a JSON object, got ${dataset.liveArgs}`);
   }
-  return JSON.stringify({ [FRAME.EVENT]: dataset.liveEvent, args, form, [FRAME.REF]: ref });
+  const frame = { [FRAME.EVENT]: dataset.liveEvent, args, form, [FRAME.REF]: ref };
+  if (component) frame[FRAME.COMPONENT] = component;
+  return JSON.stringify(frame);
 }
 
 // One action per frame: redirect, reload, error, update (content was swapped), ack, or invalid.

@@ -1,0 +1,7 @@
+"""Live components: reusable parts of a page with their own state, template and events."""
+
+from __future__ import annotations
+
+from live_views.components.base import LiveComponent
+
+__all__ = ["LiveComponent"]

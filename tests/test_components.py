@@ -1,0 +1,210 @@
+"""Live components on live pages, end to end through the real ASGI application."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.live_helpers import TrackingLiveClient
+from tests.testapp import components
+
+SWAPPED_RE = re.compile(r'\sid="(lv-[^"]+)"[^>]*? hx-swap-oob=')
+STEPPER = "tests.testapp.components.Stepper"
+
+
+@pytest.fixture
+def client() -> Iterator[TrackingLiveClient]:
+    live_client = TrackingLiveClient()
+    yield live_client
+    live_client.close()
+
+
+def swapped(reply) -> list[str]:
+    """The ids of the blocks a frame morphs (not the blocks inside them)."""
+    return SWAPPED_RE.findall(reply.get("content", ""))
+
+
+def value(component) -> str:
+    match = re.search(r'<span class="value">(-?\d+)</span>', component.html)
+    assert match is not None, component.html
+    return match.group(1)
+
+
+def total(page) -> str:
+    return re.sub(r"<[^>]+>", "", page.block("total"))
+
+
+def test_two_instances_keep_separate_state(client):
+    page = client.live("/steppers/")
+    a, b = page.component("a"), page.component("b")
+    assert (value(a), value(b)) == ("5", "0")
+
+    a.send("inc", by=2)
+    a.send("inc")
+    b.send("inc")
+
+    assert (value(a), value(b)) == ("8", "1")
+    assert page.errors == []
+
+
+def test_an_event_re_renders_that_component_and_the_page_blocks_it_changed(client):
+    page = client.live("/steppers/")
+    a = page.component("a")
+    components.renders.clear()
+
+    reply = a.send("inc", by=3)
+
+    # Only a's blocks and the page's total (changed through self.parent) travel.
+    assert swapped(reply) == ["lv-total", f"lv-c{a.address}"]
+    assert total(page) == "3"
+    # b's template did not even render.
+    assert components.renders == ["a"]
+
+
+def test_a_component_block_alone_travels_when_only_it_changed(client):
+    page = client.live("/steppers/")
+    b = page.component("b")
+    reply = b.send("inc", by=0)
+    assert "content" not in reply  # nothing changed, nothing sent
+    assert b.block("shown") == "<b>0</b>"
+
+
+def test_a_page_event_re_renders_every_component(client):
+    page = client.live("/steppers/")
+    components.renders.clear()
+    reply = page.send("bump")
+    assert swapped(reply) == ["lv-total"]
+    assert sorted(components.renders) == ["a", "b"]
+    assert total(page) == "100"
+
+
+def test_components_survive_page_events_with_their_state(client):
+    page = client.live("/steppers/")
+    page.component("a").send("inc", by=10)
+    page.send("bump")
+    assert value(page.component("a")) == "15"
+    assert total(page) == "110"
+
+
+def test_a_component_dropped_by_a_re_render_is_gone_and_a_new_one_mounts(client):
+    page = client.live("/steppers/")
+    b = page.component("b")
+    b.send("inc", by=4)
+    address = b.address
+
+    page.send("set_ids", ids=["c"])
+    assert f'data-live-component="{address}"' not in page.html
+    c = page.component("c")
+    assert value(c) == "0"
+
+    # b's address is no longer on this page: refused, and nothing else changes.
+    reply = page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 99})
+    reply = page.receive()
+    assert reply["error"]["code"] == "unknown_component"
+
+    # Shown again, it mounts afresh.
+    page.send("set_ids", ids=["b", "c"])
+    assert value(page.component("b")) == "0"
+
+
+def test_nested_components(client):
+    page = client.live("/steppers/")
+    page.send("box", show=True)
+    inner = page.component("inner")
+    assert value(inner) == "7"
+    inner.send("inc")
+    assert value(inner) == "8"
+    # The box closes: its inner stepper is dropped; opened again, mounted afresh.
+    page.component("box").send("toggle")
+    assert 'data-live-id="inner"' not in page.html
+    page.component("box").send("toggle")
+    assert value(page.component("inner")) == "7"
+
+
+def test_a_nested_event_re_renders_the_nested_component(client):
+    page = client.live("/steppers/")
+    page.send("box", show=True)
+    components.renders.clear()
+    page.component("inner").send("inc", by=2)
+    assert components.renders == ["inner"]
+    assert value(page.component("inner")) == "9"
+
+
+def test_a_failing_handler_is_rolled_back(client, caplog):
+    page = client.live("/steppers/")
+    a = page.component("a")
+    reply = a.send("explode")
+    assert reply["error"]["code"] == "server_error"
+    assert "secret" not in reply["error"]["message"]
+    assert value(a) == "5"
+    a.send("inc")
+    assert value(a) == "6"
+
+
+# -- security ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        STEPPER,  # a class path is never imported
+        "os.system",
+        "0000000000000000",  # well-formed, but not on this page
+        "../../etc",
+        12,
+        ["a"],
+        {"path": STEPPER},
+    ],
+)
+def test_a_component_address_the_page_does_not_hold_is_refused(client, address):
+    page = client.live("/steppers/")
+    page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 7})
+    reply = page.receive()
+    assert reply["error"]["code"] == "unknown_component"
+    assert reply["ref"] == 7
+    assert value(page.component("a")) == "5"
+
+
+def test_the_address_of_another_page_is_refused(client):
+    other = client.live("/steppers/")
+    other.send("set_ids", ids=["x"])
+    address = other.component("x").address
+    page = client.live("/steppers/")
+    page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 3})
+    assert page.receive()["error"]["code"] == "unknown_component"
+
+
+@pytest.mark.parametrize("event", ["not_an_event", "mount", "check_access", "__init__", "bump"])
+def test_only_the_components_own_live_events_are_callable(client, event):
+    page = client.live("/steppers/")
+    a = page.component("a")
+    reply = a.send(event)
+    assert reply["error"]["code"] == "unknown_event"
+    assert value(a) == "5"
+    assert total(page) == "0"  # "bump" is the page's event, not the component's
+
+
+def test_bad_arguments_are_refused(client):
+    page = client.live("/steppers/")
+    reply = page.component("a").send("inc", by="many")
+    assert reply["error"]["code"] == "bad_arguments"
+    reply = page.component("a").send("inc", value=1)
+    assert reply["error"]["code"] == "bad_arguments"
+
+
+def test_the_page_event_does_not_reach_a_component_event(client):
+    page = client.live("/steppers/")
+    reply = page.send("inc")
+    assert reply["error"]["code"] == "unknown_event"
+
+
+# -- JS off -----------------------------------------------------------------------------------
+
+
+def test_the_component_renders_as_part_of_the_page_over_http(client):
+    html = client.get("/steppers/").content.decode()
+    assert '<span class="value">5</span>' in html
+    assert '<span class="value">0</span>' in html
+    assert STEPPER not in html  # the class path never reaches the browser

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from live_views import LiveComponent, live_event
+
+renders: list[str] = []  # the ids of the Steppers whose template rendered, in order
+
+
+class Stepper(LiveComponent):
+    template_name = "testapp/stepper.html"
+    value = 0
+
+    def mount(self, start: int = 0) -> None:
+        self.value = start
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        renders.append(self.component_id)
+        return super().get_context_data(value=self.value, **kwargs)
+
+    @live_event
+    def inc(self, by: int = 1) -> None:
+        self.value += by
+        if self.parent is not None:
+            self.parent.total += by
+
+    @live_event
+    def explode(self) -> None:
+        self.value = 999
+        raise RuntimeError("secret internal detail")
+
+    def not_an_event(self) -> None:
+        self.value = -1
+
+
+class Box(LiveComponent):
+    """Holds a Stepper: nested components."""
+
+    template_name = "testapp/box.html"
+    opened = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(opened=self.opened, **kwargs)
+
+    @live_event
+    def toggle(self) -> None:
+        self.opened = not self.opened
+
+
+class Secret(LiveComponent):
+    template_name = "testapp/stepper.html"
+
+    def check_access(self, request: Any) -> None:
+        if not request.user.is_staff:
+            raise PermissionDenied
