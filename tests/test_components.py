@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
 import pytest
 
+from live_views.testing import LiveRefused
 from tests.live_helpers import TrackingLiveClient
 from tests.testapp import components
 
@@ -208,3 +210,40 @@ def test_the_component_renders_as_part_of_the_page_over_http(client):
     assert '<span class="value">5</span>' in html
     assert '<span class="value">0</span>' in html
     assert STEPPER not in html  # the class path never reaches the browser
+
+
+# -- access -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_components_check_access_refuses_the_page_over_http_and_on_the_socket(client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("visitor", password="x")
+    client.force_login(user)
+    assert client.get("/secret/").status_code == 403
+
+    # A page that let the component in over HTTP, opened on a socket after the user lost it.
+    User.objects.filter(pk=user.pk).update(is_staff=True)
+    url, page_html = _socket_of(client.get("/secret/"))
+    User.objects.filter(pk=user.pk).update(is_staff=False)
+    page = client.open_socket(url, page_html)
+    with pytest.raises(LiveRefused) as refused:
+        page._loop.run(page._page.join_or_close())
+    assert refused.value.code == 4403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_component_lets_in_whom_its_check_access_allows(client):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("staff", password="x", is_staff=True))
+    page = client.live("/secret/")
+    assert page.errors == []
+    assert '<span class="value">' in page.component("s").html
+
+
+def _socket_of(response):
+    match = re.search(r'hx-ws:connect="([^"]+)"', response.content.decode())
+    assert match is not None
+    return html.unescape(match.group(1)), response.content.decode()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("report/", session_views.ReportView.as_view()),
     path("steppers/", component_views.SteppersView.as_view()),
     path("plain-steppers/", component_views.PlainSteppersView.as_view()),
+    path("secret/", component_views.SecretView.as_view()),
     path("password/", session_views.change_password),
     path("logout/", LogoutView.as_view(next_page="/counter/")),
 ]

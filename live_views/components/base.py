@@ -19,7 +19,7 @@ from django.template.backends.django import Template as DjangoBackendTemplate
 from live_views.arguments import ArgumentError, build_coercer
 from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
-from live_views.rows import default_queryset
+from live_views.rows import default_queryset, has_rows
 from live_views.runtime import LiveRuntime
 
 if TYPE_CHECKING:
@@ -109,12 +109,14 @@ def mount_arguments(cls: type[LiveComponent], args: Mapping[str, Any]) -> dict[s
         if hint is Any or _is_instance(value, hint):
             bound[name] = value
             continue
-        if isinstance(hint, type) and issubclass(hint, models.Model):
-            raise TypeError(f"{where}: argument {name!r} must be a {hint.__name__}, not {value!r}.")
         try:
-            bound[name] = build_coercer(hint, where=where)(value)
+            coerced = build_coercer(hint, where=where)(value)
         except (ArgumentError, TypeError) as exc:
             raise TypeError(f"{where}: argument {name!r}: {exc}.") from None
+        if has_rows({name: coerced}):
+            # A row comes from the template as the row itself, never as a key to look up.
+            raise TypeError(f"{where}: argument {name!r} must be {hint}, not {value!r}.")
+        bound[name] = coerced
     return bound
 
 

@@ -92,7 +92,11 @@ class LivePage:
                 return {wire.JOINED: True, **reload}
         # Always answered, so the browser (and the test client) knows the page is live.
         fresh = self.view.live_runtime.context is None
-        return {wire.JOINED: True, **self.render_frame(refresh=fresh)}
+        try:
+            return {wire.JOINED: True, **self.render_frame(refresh=fresh)}
+        except PermissionDenied:
+            # A live component's check_access() refused this user as it mounted.
+            raise Refused(wire.CLOSE_FORBIDDEN, "a live component refused the user") from None
 
     def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
         """The browser went back or forward to another query of this page."""

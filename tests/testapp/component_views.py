@@ -35,3 +35,7 @@ class PlainSteppersView(TemplateView):
     """Not live: its components are live on their own."""
 
     template_name = "testapp/plain_steppers.html"
+
+
+class SecretView(LiveTemplateView):
+    template_name = "testapp/secret.html"
