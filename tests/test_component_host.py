@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context, RequestContext, Template, TemplateSyntaxError
+from django.test import RequestFactory
 
 from live_views.components.host import (
     HOST_KEY,
@@ -21,13 +22,17 @@ STEPPER = "tests.testapp.components.Stepper"
 
 
 def render(source: str, **context: object) -> str:
-    return Template("{% load live_views %}" + source).render(Context(context))
+    request = RequestFactory().get("/page/")
+    return Template("{% load live_views %}" + source).render(RequestContext(request, context))
 
 
 def test_a_component_renders_in_its_root_with_scoped_blocks():
     html = render(f'{{% live_component "{STEPPER}" id="a" start=4 %}}')
     address = component_address(STEPPER, "a")
-    assert html.startswith(f'<div id="lv-c{address}" data-lv-v="')
+    # On a page that is not live, a root of its own connects it, for this page's path.
+    assert html.startswith('<div hx-ws:connect="/live/ws/?t=')
+    assert "data-live-root data-live-standalone" in html
+    assert f'<div id="lv-c{address}" data-lv-v="' in html
     assert f'data-live-component="{address}" data-live-id="a">' in html
     assert f'<div id="lv-c{address}-shown"' in html
     assert "<b>4</b>" in html
@@ -108,7 +113,8 @@ def test_components_a_full_render_no_longer_shows_are_dropped():
 
 def _render_with(host: ComponentHost, template: Template, **context: object) -> BlockCollector:
     # As a live page renders: the host is the page's, kept between renders.
-    return render_liveblocks(_hosted(template, host, HOST_KEY), dict(context), None)
+    request = RequestFactory().get("/page/")
+    return render_liveblocks(_hosted(template, host, HOST_KEY), dict(context), request)
 
 
 def _hosted(template: Template, host: ComponentHost, key: str) -> Template:
@@ -121,3 +127,10 @@ def _hosted(template: Template, host: ComponentHost, key: str) -> Template:
 
     template._render = _render
     return template
+
+
+def test_without_a_request_a_component_on_a_page_that_is_not_live_is_an_error():
+    with pytest.raises(ImproperlyConfigured, match="needs the request in its context"):
+        Template(f'{{% load live_views %}}{{% live_component "{STEPPER}" id="a" %}}').render(
+            Context({})
+        )

@@ -247,3 +247,82 @@ def _socket_of(response):
     match = re.search(r'hx-ws:connect="([^"]+)"', response.content.decode())
     assert match is not None
     return html.unescape(match.group(1)), response.content.decode()
+
+
+# -- on a page that is not live ---------------------------------------------------------------
+
+
+def test_on_a_plain_page_each_component_connects_on_its_own(client):
+    html_page = client.get("/plain-steppers/").content.decode()
+    assert "data-live-root data-live-standalone" in html_page
+    assert html_page.count("hx-ws:connect=") == 2
+
+    a = client.live("/plain-steppers/", component="a")
+    b = client.live("/plain-steppers/", component="b")
+    assert a.errors == []
+    assert b.errors == []
+    assert a.frames == [{"joined": True}]  # the socket's render is the page's: nothing to send
+
+    components.renders.clear()
+    a.component("a").send("inc", by=2)
+    b.component("b").send("inc")
+    assert value(a.component("a")) == "7"
+    assert value(b.component("b")) == "1"
+    assert components.renders == ["a", "b"]
+
+
+def test_on_a_plain_page_self_parent_is_none(client):
+    page = client.live("/plain-steppers/", component="a")
+    reply = page.component("a").send("inc")  # would fail on self.parent.total otherwise
+    assert "error" not in reply
+
+
+def test_a_plain_pages_socket_serves_its_component_only(client):
+    page = client.live("/plain-steppers/", component="a")
+    reply = page.send("inc")  # no component address: the stand-in page has no events
+    assert reply["error"]["code"] == "unknown_event"
+    other = client.live("/plain-steppers/", component="b")
+    address = other.component("b").address
+    page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 5})
+    assert page.receive()["error"]["code"] == "unknown_component"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plain_pages_component_socket_runs_the_pages_access_checks(client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("member", password="x")
+    client.force_login(user)
+    url = _socket_of_component(client.get("/private-steppers/"), "a")
+    client.http.logout()
+    client.force_login(User.objects.create_user("other", password="x"))
+    assert _closed_with(client, url) == 4403  # the token is bound to the first user's session
+
+    # A fresh load by a user the page's login_required lets in works; a logout ends it.
+    page = client.live("/private-steppers/", component="a")
+    assert page.component("a").send("inc")["ref"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plain_pages_component_is_refused_when_the_page_now_refuses(client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("staffer", password="x", is_staff=True)
+    client.force_login(user)
+    url = _socket_of_component(client.get("/plain-secret/"), "s")
+    User.objects.filter(pk=user.pk).update(is_staff=False)
+    assert _closed_with(client, url) == 4403  # check_access() refuses as the page renders
+
+
+def _socket_of_component(response, ident):
+    from live_views.testing.components import standalone_socket_url
+
+    return standalone_socket_url(response.content.decode(), ident)
+
+
+def _closed_with(client, url):
+    """The close code of a socket opened with the client's cookies, refused as it connects."""
+    page = client.open_socket(url)
+    frame = page.receive(timeout=5)
+    assert frame is None, frame
+    return page.close_code

@@ -27,6 +27,11 @@ urlpatterns = [
     path("steppers/", component_views.SteppersView.as_view()),
     path("plain-steppers/", component_views.PlainSteppersView.as_view()),
     path("secret/", component_views.SecretView.as_view()),
+    path("private-steppers/", login_required(component_views.PlainSteppersView.as_view())),
+    path(
+        "plain-secret/",
+        TemplateView.as_view(template_name="testapp/plain_secret.html"),
+    ),
     path("password/", session_views.change_password),
     path("logout/", LogoutView.as_view(next_page="/counter/")),
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -28,6 +29,7 @@ from django.utils.html import escape
 from django.utils.module_loading import import_string
 
 from live_views.components.base import LiveComponent, mount_arguments
+from live_views.connect.csp import page_nonce
 from live_views.render.blocks import render_block
 from live_views.render.collector import (
     COLLECTOR_KEY,
@@ -37,9 +39,12 @@ from live_views.render.collector import (
     component_scope,
     get_collector,
 )
+from live_views.render.markup import root_attributes
 from live_views.views import LiveViewMixin
 
 HOST_KEY = "live_views.components.host"
+# While a component's socket mounts it: the host that mounts (see socket/component_mount.py).
+serving: ContextVar[ComponentHost | None] = ContextVar("live_views_serving", default=None)
 Key = tuple[str, str]  # (class path, id)
 
 
@@ -73,8 +78,11 @@ class LastRender:
 
 
 class ComponentHost:
-    def __init__(self, parent: LiveViewMixin | None) -> None:
+    def __init__(self, parent: LiveViewMixin | None, *, only: str | None = None) -> None:
         self.parent = parent
+        # On a component's own socket (a page that is not live): the address it serves. Other
+        # components of that page are neither mounted nor rendered there.
+        self.only = only
         self.mounted: dict[Key, LiveComponent] = {}
         self.addresses: dict[str, Key] = {}
         self.last: dict[Key, LastRender] = {}
@@ -103,6 +111,8 @@ class ComponentHost:
         if collector is not self.collector:
             self.collector, self.seen = collector, set()
         key = (path, ident)
+        if self.only is not None and not self.rendering and self.address(key) != self.only:
+            return ""
         if key in self.seen:
             raise TemplateSyntaxError(
                 f"{{% live_component {path!r} id={ident!r} %}} is on the page twice: give each "
@@ -112,11 +122,23 @@ class ComponentHost:
         if self.rendering:
             self.last[self.rendering[-1]].children.add(key)
         component = self.mounted.get(key)
+        request = getattr(context, "request", None)
         if component is None:
-            component = self.mount(key, args, getattr(context, "request", None))
+            component = self.mount(key, args, request)
         elif self.reusable(key, collector):
             return self.reuse(key, collector)
-        return self.render_component(key, component, context, collector)
+        html = self.render_component(key, component, context, collector)
+        if self.parent is None and self.only is None and not self.rendering:
+            # A page that is not live: the component connects a socket of its own.
+            if request is None:
+                raise ImproperlyConfigured(
+                    f"{{% live_component {path!r} %}} on a page that is not live needs the "
+                    "request in its context: render the page with a RequestContext (render(), "
+                    "TemplateResponse) and keep django.template.context_processors.request."
+                )
+            attrs = root_attributes(request, page_nonce(context), self.address(key))
+            html = f"<div {attrs}>{html}</div>"
+        return html
 
     def mount(
         self, key: Key, args: Mapping[str, Any], request: HttpRequest | None
@@ -220,9 +242,9 @@ class ComponentHost:
 
 def host_of(context: Context) -> ComponentHost:
     """The components of the page ``context`` renders: a live view's own, kept between its
-    renders, or one for this render only."""
+    renders; the one a component's socket is mounting; or one for this render only."""
     root: Any = context.render_context.dicts[0]
-    host: ComponentHost | None = root.get(HOST_KEY)
+    host: ComponentHost | None = root.get(HOST_KEY) or serving.get()
     if host is None:
         view = context.get("view")
         if isinstance(view, LiveViewMixin):

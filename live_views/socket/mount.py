@@ -3,7 +3,7 @@ and run the URL's own callable as a GET would, access checks and all."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,8 +35,12 @@ class Mounted:
     slot: ConnectionSlot
 
 
-def mount(scope: Mapping[str, Any], token: str) -> Mounted:
-    """The page a socket asks for, or Refused with the close code that says why not."""
+OpenView = Callable[[HttpRequest, ConnectTarget, PageState], LiveViewMixin]
+
+
+def mount(scope: Mapping[str, Any], token: str, open_view: OpenView | None = None) -> Mounted:
+    """The page a socket asks for, or Refused with the close code that says why not.
+    ``open_view`` runs the page's view (by default: ``dispatch_mount``)."""
     session, user = session_and_user(scope)
     try:
         target = read_connect_token(
@@ -53,7 +57,10 @@ def mount(scope: Mapping[str, Any], token: str) -> Mounted:
         request = build_request(scope, target, session, user)
         set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
         state = PageState(target.page_id)
-        view = dispatch_mount(request, target.path, state=state)
+        if open_view is None:
+            view = dispatch_mount(request, target.path, state=state)
+        else:
+            view = open_view(request, target, state)
     except BaseException:
         slot.release()
         raise

@@ -22,7 +22,7 @@ from live_views.connect.csp import adopt_nonce
 from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
-from live_views.socket import components, messages, navigation
+from live_views.socket import component_mount, components, messages, navigation
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
 from live_views.socket.protocol import Join
@@ -60,7 +60,7 @@ class LivePage:
     @classmethod
     def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:
         """The page a socket's token names, mounted; Refused with a close code otherwise."""
-        mounted = mount(scope, token)
+        mounted = mount(scope, token, component_mount.open_view)
         page = cls(
             mounted.view,
             mounted.request,
@@ -123,7 +123,10 @@ class LivePage:
         page's own instance (which rebuilds its context). Refused when they now refuse."""
         self.confirm_session()
         try:
-            dispatch_mount(self.request, self.path, page=self.view)
+            if isinstance(self.view, component_mount.ComponentSocketView):
+                component_mount.recheck_component(self.view, self.path)
+            else:
+                dispatch_mount(self.request, self.path, page=self.view)
         except Refused as exc:
             if exc.code == wire.CLOSE_NOT_FOUND:
                 raise Http404(str(exc)) from None

@@ -29,7 +29,12 @@ from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
 
-from live_views.testing.components import AsyncComponent, Component, PageComponents
+from live_views.testing.components import (
+    AsyncComponent,
+    Component,
+    PageComponents,
+    standalone_socket_url,
+)
 from live_views.testing.screen import PageScreen, ScreenMirror
 from live_views.version import __version__
 
@@ -63,11 +68,13 @@ def _cookie_header(cookies: Any) -> bytes:
     return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items()).encode()
 
 
-def _live_page(response: HttpResponse, path: str) -> tuple[str, str]:
+def _live_page(response: HttpResponse, path: str, component: str | None) -> tuple[str, str]:
     """The socket URL and the HTML of a page load that must have succeeded."""
     if response.status_code != 200:
         raise AssertionError(f"GET {path} answered {response.status_code}, not 200")
     page_html = response.content.decode()
+    if component is not None:
+        return standalone_socket_url(page_html, component), page_html
     return _socket_url(page_html, path), page_html
 
 
@@ -234,8 +241,12 @@ class AsyncLiveClient:
         response: Any = await self.http.get(path, data)
         return response  # type: ignore[no-any-return]
 
-    async def live(self, path: str, data: Any = None, *, join: bool = True) -> AsyncLivePage:
-        url, page_html = _live_page(await self.get(path, data), path)
+    async def live(
+        self, path: str, data: Any = None, *, join: bool = True, component: str | None = None
+    ) -> AsyncLivePage:
+        """Load ``path`` and open its socket; on a page that is not live, the socket of its
+        live ``component`` (the id given to ``{% live_component %}``)."""
+        url, page_html = _live_page(await self.get(path, data), path, component)
         page = await self.open_socket(url, page_html)
         page.history.append(_page_url(path, data))
         if join:
@@ -365,8 +376,12 @@ class LiveClient:
         response: Any = self.http.get(path, data)
         return response  # type: ignore[no-any-return]
 
-    def live(self, path: str, data: Any = None, *, join: bool = True) -> LivePage:
-        url, page_html = _live_page(self.get(path, data), path)
+    def live(
+        self, path: str, data: Any = None, *, join: bool = True, component: str | None = None
+    ) -> LivePage:
+        """Load ``path`` and open its socket; on a page that is not live, the socket of its
+        live ``component`` (the id given to ``{% live_component %}``)."""
+        url, page_html = _live_page(self.get(path, data), path, component)
         page = self.open_socket(url, page_html)
         page._page.history.append(_page_url(path, data))
         if join:

@@ -31,6 +31,21 @@ def component_address(page_html: str, ident: str) -> str:
     return found.pop()
 
 
+_STANDALONE_RE = re.compile(
+    r'hx-ws:connect="([^"]+)" data-live-root data-live-standalone[^>]*>'
+    r'<div id="lv-c[0-9a-f]+" data-lv-v="[0-9a-f]+" data-live-component="[0-9a-f]+" '
+    r'data-live-id="([^"]*)"'
+)
+
+
+def standalone_socket_url(page_html: str, ident: str) -> str:
+    """The socket URL of the live component ``ident`` on a page that is not live."""
+    for url, found in _STANDALONE_RE.findall(page_html):
+        if html_lib.unescape(found) == ident:
+            return html_lib.unescape(url)
+    raise AssertionError(f"no live component with id {ident!r} connects on its own here")
+
+
 class PageComponents:
     """``page.component(id)`` for an open page."""
 
