@@ -5,7 +5,7 @@ from django.contrib.staticfiles.views import serve
 from django.urls import path, re_path
 from django.views.generic import TemplateView
 
-from demo import market, views
+from demo import likes, market, views
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("private/", views.PrivateCounterView.as_view(), name="private"),
     path("todos/", views.TodoListView.as_view(), name="todos"),
     path("market/", market.MarketView.as_view(), name="market"),
+    path("likes/", likes.LikesView.as_view(), name="likes"),
     path("signup/", views.SignupView.as_view(), name="signup"),
     path(
         "signup/done/",
