@@ -326,3 +326,20 @@ def _closed_with(client, url):
     frame = page.receive(timeout=5)
     assert frame is None, frame
     return page.close_code
+
+
+# -- live_state -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "standalone"), [("/kept/", None), ("/plain-kept/", "k")])
+def test_a_components_live_state_is_kept_across_a_reconnect(client, path, standalone):
+    page = client.live(path, component=standalone)
+    page.component("k").send("inc", by=4)
+    page.reconnect()
+    assert value(page.component("k")) == "5"
+    page.component("k").send("inc")
+    assert value(page.component("k")) == "6"
+    assert page.errors == []
+
+    fresh = client.live(path, component=standalone)  # a new page load starts over
+    assert value(fresh.component("k")) == "1"

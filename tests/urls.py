@@ -27,6 +27,8 @@ urlpatterns = [
     path("steppers/", component_views.SteppersView.as_view()),
     path("plain-steppers/", component_views.PlainSteppersView.as_view()),
     path("secret/", component_views.SecretView.as_view()),
+    path("kept/", component_views.KeptView.as_view()),
+    path("plain-kept/", TemplateView.as_view(template_name="testapp/plain_kept.html")),
     path("private-steppers/", login_required(component_views.PlainSteppersView.as_view())),
     path(
         "plain-secret/",

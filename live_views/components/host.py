@@ -14,7 +14,7 @@ component only; the others hand their blocks to the page's render as they were.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
@@ -40,6 +40,7 @@ from live_views.render.collector import (
     get_collector,
 )
 from live_views.render.markup import root_attributes
+from live_views.runtime import StateStore
 from live_views.views import LiveViewMixin
 
 HOST_KEY = "live_views.components.host"
@@ -92,6 +93,10 @@ class ComponentHost:
         self.seen: set[Key] = set()
         self.rendering: list[Key] = []
         self.address_of: dict[Key, str] = {}
+        # On a socket: where each component's live_state is kept (by its address), and the
+        # stores of the components that have any.
+        self.state_of: Callable[[str], StateStore] | None = None
+        self.states: dict[Key, StateStore] = {}
 
     def find(self, address: str) -> tuple[Key, LiveComponent] | None:
         """The component the browser calls ``address``, if this page holds it."""
@@ -150,6 +155,10 @@ class ComponentHost:
         if request is not None:
             component.check_access(request)
         component.mount(**mount_arguments(cls, args))
+        if self.state_of is not None and component.live_state:
+            # After mount(): what the component last had on this page wins over the tag's.
+            store = self.states[key] = self.state_of(self.address(key))
+            store.restore(component)
         self.mounted[key] = component
         self.addresses[self.address(key)] = key
         return component
@@ -237,6 +246,7 @@ class ComponentHost:
         for key in [k for k in self.mounted if k not in seen]:
             del self.mounted[key]
             self.last.pop(key, None)
+            self.states.pop(key, None)
             self.addresses.pop(self.address(key), None)
 
 

@@ -64,14 +64,16 @@ def open_view(request: HttpRequest, target: ConnectTarget, state: PageState) -> 
     """The live view a socket serves: the page's, or the stand-in for a component's."""
     if target.component is None:
         return dispatch_mount(request, target.path, state=state)
-    host = mount_component(request, target.path, target.component)
+    host = mount_component(request, target.path, target.component, target.page_id)
     found = host.find(target.component)
     assert found is not None
     found[1].live_runtime.connected = True
     return ComponentSocketView(request, host, found[0])
 
 
-def mount_component(request: HttpRequest, path: str, address: str) -> ComponentHost:
+def mount_component(
+    request: HttpRequest, path: str, address: str, page_id: str | None = None
+) -> ComponentHost:
     """Run the URL callable of ``path``; the host that mounted the component at ``address``
     as the page rendered. Refused when the page refuses, or no longer shows the component."""
     try:
@@ -79,6 +81,8 @@ def mount_component(request: HttpRequest, path: str, address: str) -> ComponentH
     except Resolver404:
         raise Refused(wire.CLOSE_NOT_FOUND, f"no URL matches {path!r}") from None
     host = ComponentHost(None, only=address)
+    if page_id is not None:
+        host.state_of = lambda address: PageState(f"{page_id}.{address}")
     reset = serving.set(host)
     try:
         response = match.func(request, *match.args, **match.kwargs)

@@ -3,12 +3,14 @@ server gave it, never by anything that names code), and say which to re-render a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from live_views.components import LiveComponent
 from live_views.components.host import ComponentHost, Key
 from live_views.render.collector import BlockCollector
 from live_views.socket.protocol import FrameError
+from live_views.socket.state import PageState
 
 
 def host_of(view: Any) -> ComponentHost | None:
@@ -32,6 +34,26 @@ def rerender_only(view: Any, key: Key) -> None:
     host = host_of(view)
     if host is not None:
         host.rerender = frozenset({key})
+
+
+def keep_state(view: Any, page_id: str) -> None:
+    """Components with ``live_state`` keep it as the page keeps its own: in the state cache,
+    under the page id of its token and the component's address."""
+    host = host_of(view)
+    if host is None:
+        host = view.live_runtime.components = ComponentHost(view)
+    host.state_of = lambda address: PageState(f"{page_id}.{address}")
+
+
+def state_saver(view: Any, key: Key, component: LiveComponent) -> Callable[[], None] | None:
+    """After a component's event: its ``live_state``, encoded now (a value JSON cannot hold
+    fails the event), and what saves it once the reply is rendered."""
+    host = host_of(view)
+    store = host.states.get(key) if host is not None else None
+    if not isinstance(store, PageState):
+        return None
+    encoded = store.encode(component)
+    return lambda: store.save(encoded)
 
 
 def end_render(view: Any, collector: BlockCollector | None) -> None:

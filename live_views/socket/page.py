@@ -69,6 +69,7 @@ class LivePage:
             nonce_digest=mounted.target.nonce_digest,
         )
         page.slot = mounted.slot
+        components.keep_state(page.view, mounted.target.page_id)
         # Released by the consumer on disconnect, or here if the page is dropped unseen.
         weakref.finalize(page, mounted.slot.release)
         return page

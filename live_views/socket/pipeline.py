@@ -24,7 +24,7 @@ from live_views.connect import wire
 from live_views.events import EventSpec
 from live_views.rows import has_rows, resolve_rows
 from live_views.socket import messages, navigation, protocol
-from live_views.socket.components import event_component, rerender_only
+from live_views.socket.components import event_component, rerender_only, state_saver
 from live_views.socket.page import LivePage, qualname
 from live_views.socket.protocol import Event, FrameError
 
@@ -121,6 +121,9 @@ class EventRun:
         try:
             # Before rendering: a live_state value JSON cannot hold fails the event, loudly.
             state = page.state.encode(page.view) if page.state is not None else None
+            save_component = (
+                None if self.component is None else state_saver(page.view, *self.component)
+            )
             if patch is not None:
                 navigation.apply_patch(page, patch)
             elif self.component is not None:
@@ -133,6 +136,8 @@ class EventRun:
         page.save_session()
         if page.state is not None:
             page.state.save(state)
+        if save_component is not None:
+            save_component()
         if patch is not None:
             frame.update(navigation.patch_frame(patch))
         if self.ref is not None:

@@ -39,3 +39,8 @@ class PlainSteppersView(TemplateView):
 
 class SecretView(LiveTemplateView):
     template_name = "testapp/secret.html"
+
+
+class KeptView(LiveTemplateView):
+    template_name = "testapp/kept.html"
+    total = 0  # the stepper adds to it through self.parent

@@ -55,3 +55,9 @@ class Secret(LiveComponent):
     def check_access(self, request: Any) -> None:
         if not request.user.is_staff:
             raise PermissionDenied
+
+
+class KeptStepper(Stepper):
+    """A Stepper whose value outlives the page's socket."""
+
+    live_state = ("value",)
