@@ -343,3 +343,22 @@ def test_a_components_live_state_is_kept_across_a_reconnect(client, path, standa
 
     fresh = client.live(path, component=standalone)  # a new page load starts over
     assert value(fresh.component("k")) == "1"
+
+
+# -- live_subscriptions -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("path", "standalone"), [("/news/", None), ("/plain-news/", "news")])
+def test_a_components_subscriptions_re_render_it_on_a_broadcast(client, path, standalone):
+    from live_views import broadcast
+
+    page = client.live(path, component=standalone)
+    assert "nothing yet" in page.component("news").html
+    components.HEADLINES.append("components are live")
+    try:
+        broadcast("news")
+        page.wait_for_update()
+        assert "components are live" in page.component("news").html
+    finally:
+        del components.HEADLINES[1:]

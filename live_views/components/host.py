@@ -97,6 +97,8 @@ class ComponentHost:
         # stores of the components that have any.
         self.state_of: Callable[[str], StateStore] | None = None
         self.states: dict[Key, StateStore] = {}
+        # Mounted since the socket last looked (for their live_subscriptions).
+        self.new_components: list[LiveComponent] = []
 
     def find(self, address: str) -> tuple[Key, LiveComponent] | None:
         """The component the browser calls ``address``, if this page holds it."""
@@ -160,6 +162,7 @@ class ComponentHost:
             store = self.states[key] = self.state_of(self.address(key))
             store.restore(component)
         self.mounted[key] = component
+        self.new_components.append(component)
         self.addresses[self.address(key)] = key
         return component
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from live_views.components import LiveComponent
 from live_views.components.host import ComponentHost, Key
+from live_views.pubsub.topics import topics_of
 from live_views.render.collector import BlockCollector
 from live_views.socket.protocol import FrameError
 from live_views.socket.state import PageState
@@ -54,6 +55,15 @@ def state_saver(view: Any, key: Key, component: LiveComponent) -> Callable[[], N
         return None
     encoded = store.encode(component)
     return lambda: store.save(encoded)
+
+
+def new_topics(view: Any) -> set[str]:
+    """The topics of the components mounted since the last call (their live_subscriptions)."""
+    host = host_of(view)
+    if host is None or not host.new_components:
+        return set()
+    fresh, host.new_components = host.new_components, []
+    return {topic for component in fresh for topic in topics_of(component.get_live_subscriptions())}
 
 
 def end_render(view: Any, collector: BlockCollector | None) -> None:

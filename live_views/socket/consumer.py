@@ -175,6 +175,9 @@ class LiveConsumer(
                 reply = protocol.error_frame(
                     "server_error", "The server could not update the page.", ref
                 )
+            if page.topics_grew:  # before the reply: once the page shows it, it follows it
+                page.topics_grew = False
+                await self.join_new_groups()
             if reply:
                 await self._send(reply)
         if self.stale:

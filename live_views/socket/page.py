@@ -56,6 +56,7 @@ class LivePage:
         self.slot: ConnectionSlot | None = None
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
+        self.topics_grew = False  # a render added topics the socket has not joined yet
 
     @classmethod
     def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:
@@ -160,6 +161,10 @@ class LivePage:
         finally:
             runtime.context = None  # the next render reads fresh data
             components.end_render(view, collector)
+            added = components.new_topics(view).difference(self.topics)
+            if added:  # components this render mounted follow their own subscriptions
+                self.topics = [*self.topics, *sorted(added)]
+                self.topics_grew = True
 
     def render_frame(self, *, refresh: bool) -> dict[str, Any]:
         collector = self.render_blocks(refresh=refresh)

@@ -68,6 +68,14 @@ class LayerSubscriptionMixin:
             for group in self.page.groups:
                 await self.channel_layer.group_add(group, self.channel_name)
 
+    async def join_new_groups(self) -> None:
+        """The page follows more topics (a live component it mounted): join their groups."""
+        try:
+            await asyncio.wait_for(self.join_groups(), JOIN_GROUPS_TIMEOUT)
+        except Exception as exc:
+            logger.warning("live_views: could not subscribe a page (%s); will retry", exc)
+            self.layer_down = True
+
     async def leave_groups(self, groups: list[str]) -> None:
         if not groups or self.channel_layer is None:
             return

@@ -44,3 +44,9 @@ class SecretView(LiveTemplateView):
 class KeptView(LiveTemplateView):
     template_name = "testapp/kept.html"
     total = 0  # the stepper adds to it through self.parent
+
+
+class NewsView(LiveTemplateView):
+    """Follows nothing itself: its Headline component follows "news"."""
+
+    template_name = "testapp/news.html"

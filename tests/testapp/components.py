@@ -61,3 +61,16 @@ class KeptStepper(Stepper):
     """A Stepper whose value outlives the page's socket."""
 
     live_state = ("value",)
+
+
+HEADLINES = ["nothing yet"]
+
+
+class Headline(LiveComponent):
+    """Follows the "news" topic: a broadcast("news") re-renders it."""
+
+    template_name = "testapp/headline.html"
+    live_subscriptions = ("news",)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(headline=HEADLINES[-1], **kwargs)
