@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from live_views.broadcast import abroadcast, broadcast
-from live_views.components import LiveComponent
+from live_views.components import LiveComponent, LiveFormComponent
 from live_views.events import live_event
 from live_views.forms import LiveCreateView, LiveFormMixin, LiveFormView, LiveUpdateView
 from live_views.version import __version__
@@ -11,6 +11,7 @@ __all__ = [
     "LiveComponent",
     "LiveCreateView",
     "LiveDetailView",
+    "LiveFormComponent",
     "LiveFormMixin",
     "LiveFormView",
     "LiveListView",

@@ -362,3 +362,27 @@ def test_a_components_subscriptions_re_render_it_on_a_broadcast(client, path, st
         assert "components are live" in page.component("news").html
     finally:
         del components.HEADLINES[1:]
+
+
+# -- forms ------------------------------------------------------------------------------------
+
+
+def test_a_form_component_validates_what_the_user_typed_and_submits(client):
+    page = client.live("/steppers/")
+    note = page.component("note")
+    assert 'data-live-event="validate"' in note.html
+
+    note.validate("title", title="ab", body="")
+    assert "Ensure this value has at least 3 characters" in note.block("title")
+    note.validate("title", title="abc", body="")
+    assert "errorlist" not in note.block("title")
+
+    components.NOTES.clear()
+    note.submit("submit", title="", body="x")
+    assert "This field is required" in note.block("title")  # a submit shows every error
+    assert components.NOTES == []
+    note.submit("submit", title="A note", body="")
+    assert components.NOTES == ["A note"]
+    assert note.block("notes") == "1 saved"
+    assert 'value="A note"' not in note.block("title")  # reset_form() emptied it
+    assert page.errors == []

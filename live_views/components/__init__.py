@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from live_views.components.base import LiveComponent
+from live_views.components.forms import LiveFormComponent
 
-__all__ = ["LiveComponent"]
+__all__ = ["LiveComponent", "LiveFormComponent"]

@@ -29,6 +29,7 @@ from django.utils.html import escape
 from django.utils.module_loading import import_string
 
 from live_views.components.base import LiveComponent, mount_arguments
+from live_views.components.csrf import page_csrf_token
 from live_views.connect.csp import page_nonce
 from live_views.render.blocks import render_block
 from live_views.render.collector import (
@@ -99,6 +100,7 @@ class ComponentHost:
         self.states: dict[Key, StateStore] = {}
         # Mounted since the socket last looked (for their live_subscriptions).
         self.new_components: list[LiveComponent] = []
+        self.csrf_token: str | None = None  # one per page (live_views/components/csrf.py)
 
     def find(self, address: str) -> tuple[Key, LiveComponent] | None:
         """The component the browser calls ``address``, if this page holds it."""
@@ -235,6 +237,10 @@ class ComponentHost:
         ctx = make_context(
             component.get_context_data(), request, autoescape=template.engine.autoescape
         )
+        if request is not None:
+            if self.csrf_token is None:
+                self.csrf_token = page_csrf_token(request)
+            ctx["csrf_token"] = self.csrf_token
         root: Any = ctx.render_context.dicts[0]
         root[COLLECTOR_KEY] = collector
         root[HOST_KEY] = self

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 
-from live_views import LiveComponent, live_event
+from live_views import LiveComponent, LiveFormComponent, live_event
 
 renders: list[str] = []  # the ids of the Steppers whose template rendered, in order
 
@@ -74,3 +75,25 @@ class Headline(LiveComponent):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(headline=HEADLINES[-1], **kwargs)
+
+
+NOTES: list[str] = []
+
+
+class NoteForm(forms.Form):
+    title = forms.CharField(min_length=3)
+    body = forms.CharField(required=False)
+
+
+class NoteComponent(LiveFormComponent):
+    """A form in a component: validates as the user types, submits over the socket."""
+
+    template_name = "testapp/note_form.html"
+    form_class = NoteForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(notes=NOTES, **kwargs)
+
+    def form_valid(self, form: Any) -> None:
+        NOTES.append(form.cleaned_data["title"])
+        self.reset_form()
