@@ -386,3 +386,27 @@ def test_a_form_component_validates_what_the_user_typed_and_submits(client):
     assert note.block("notes") == "1 saved"
     assert 'value="A note"' not in note.block("title")  # reset_form() emptied it
     assert page.errors == []
+
+
+# -- model-typed arguments --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_model_typed_arguments_are_looked_up_in_the_components_own_queryset(client):
+    from tests.todoapp.models import Board, Task
+
+    mine, other = Board.objects.create(name="mine"), Board.objects.create(name="other")
+    task = Task.objects.create(board=mine, title="write docs")
+    foreign = Task.objects.create(board=other, title="not yours")
+
+    page = client.live(f"/board/{mine.pk}/")
+    tasks = page.component("tasks")
+    assert "write docs" in tasks.html
+    assert tasks.send("finish", task=task.pk).get("error") is None
+    assert "write docs (done)" in tasks.html
+
+    reply = tasks.send("finish", task=foreign.pk)
+    assert reply["error"]["code"] == "bad_arguments"
+    assert "no Task with that key here" in reply["error"]["message"]
+    foreign.refresh_from_db()
+    assert foreign.done is False

@@ -5,6 +5,7 @@ from typing import Any
 from django.views.generic import TemplateView
 
 from live_views import LiveTemplateView, live_event
+from tests.todoapp.models import Board
 
 
 class SteppersView(LiveTemplateView):
@@ -50,3 +51,10 @@ class NewsView(LiveTemplateView):
     """Follows nothing itself: its Headline component follows "news"."""
 
     template_name = "testapp/news.html"
+
+
+class BoardView(LiveTemplateView):
+    template_name = "testapp/board.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(board=Board.objects.get(pk=self.kwargs["pk"]), **kwargs)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 
 from live_views import LiveComponent, LiveFormComponent, live_event
+from tests.todoapp.models import Board, Task
 
 renders: list[str] = []  # the ids of the Steppers whose template rendered, in order
 
@@ -97,3 +98,23 @@ class NoteComponent(LiveFormComponent):
     def form_valid(self, form: Any) -> None:
         NOTES.append(form.cleaned_data["title"])
         self.reset_form()
+
+
+class BoardTasks(LiveComponent):
+    """The tasks of one board; its events may name only that board's tasks."""
+
+    template_name = "testapp/board_tasks.html"
+
+    def mount(self, board: Board) -> None:
+        self.board = board
+
+    def get_queryset(self) -> Any:
+        return Task.objects.filter(board=self.board)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(tasks=list(self.get_queryset()), **kwargs)
+
+    @live_event
+    def finish(self, task: Task) -> None:
+        task.done = True
+        task.save()
