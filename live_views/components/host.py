@@ -13,7 +13,6 @@ component only; the others hand their blocks to the page's render as they were.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -115,7 +114,10 @@ class ComponentHost:
             address = self.address_of[key] = component_address(*key)
         return address
 
-    def render(self, context: Context, path: str, ident: str, args: Mapping[str, Any]) -> str:
+    def render(
+        self, context: Context, path: str, ident: str, args: Callable[[], Mapping[str, Any]]
+    ) -> str:
+        """Render the component (mounting it with ``args()`` the first time)."""
         collector = get_collector(context)
         if collector is not self.collector:
             self.collector, self.seen = collector, set()
@@ -133,7 +135,7 @@ class ComponentHost:
         component = self.mounted.get(key)
         request = getattr(context, "request", None)
         if component is None:
-            component = self.mount(key, args, request)
+            component = self.mount(key, args(), request)
         elif self.reusable(key, collector):
             return self.reuse(key, collector)
         html = self.render_component(key, component, context, collector)
@@ -171,6 +173,8 @@ class ComponentHost:
     def reusable(self, key: Key, collector: BlockCollector) -> bool:
         if self.rerender is None or collector.targets is not None or key not in self.last:
             return False
+        if not self.last[key].children:
+            return key not in self.rerender
         return not any(k in self.rerender for k in self.family(key))
 
     def family(self, key: Key) -> list[Key]:
@@ -188,16 +192,14 @@ class ComponentHost:
         root = component_block_id(self.address(key))
         parent = collector.stack[-1] if collector.stack else None
         old, new = f"\x00{last.nonce}", f"\x00{collector.nonce}"
-        blocks = []
+        # The last render's blocks are handed over as they are (that render is over): only
+        # the placeholders of nested blocks carry the new render's nonce.
         for block in last.blocks:
-            block = dataclasses.replace(
-                block,
-                skeleton=block.skeleton.replace(old, new),
-                parent=parent if block.id == root else block.parent,
-            )
+            if "\x00" in block.skeleton:
+                block.skeleton = block.skeleton.replace(old, new)
             collector.blocks[block.id] = block
-            blocks.append(block)
-        self.last[key] = LastRender(blocks, collector.nonce, last.children)
+        collector.blocks[root].parent = parent
+        last.nonce = collector.nonce
         self.seen.update(self.family(key))
         return collector.placeholder(root) if parent is not None else collector.expand(root)
 
@@ -277,6 +279,9 @@ def host_of(context: Context) -> ComponentHost:
     return host
 
 
-def render_component(context: Context, path: str, ident: str, args: Mapping[str, Any]) -> str:
-    """``{% live_component path id=ident **args %}``."""
+def render_component(
+    context: Context, path: str, ident: str, args: Callable[[], Mapping[str, Any]]
+) -> str:
+    """``{% live_component path id=ident **args %}``; ``args()`` resolves the arguments, only
+    when the component mounts."""
     return host_of(context).render(context, path, ident, args)

@@ -79,7 +79,9 @@ class LiveComponentNode(template.Node):
         return f"<LiveComponentNode {self.path!r}>"
 
     def render(self, context: template.Context) -> str:
-        args = {name: value.resolve(context) for name, value in self.args.items()}
+        def args() -> dict[str, Any]:
+            return {name: value.resolve(context) for name, value in self.args.items()}
+
         return render_component(context, self.path, str(self.ident.resolve(context)), args)
 
 
