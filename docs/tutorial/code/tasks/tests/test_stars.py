@@ -25,4 +25,3 @@ def test_a_star_sends_its_button_and_the_summary_only(live_client):
         assert f'id="lv-c{star.address}"' in frame["content"]
         assert 'id="lv-summary"' in frame["content"]
         assert f'id="lv-task-{milk.pk}"' not in frame["content"]  # not the row around it
-
