@@ -201,7 +201,9 @@ class ComponentHost:
         collector.blocks[root].parent = parent
         last.nonce = collector.nonce
         self.seen.update(self.family(key))
-        return collector.placeholder(root) if parent is not None else collector.expand(root)
+        if parent is not None:
+            return collector.placeholder(root)
+        return collector.expand(root) if collector.keep_output else ""
 
     def render_component(
         self, key: Key, component: LiveComponent, context: Context, collector: BlockCollector

@@ -111,4 +111,4 @@ def render_block(
     )
     if parent is not None:
         return collector.placeholder(ident)
-    return collector.expand(ident)
+    return collector.expand(ident) if collector.keep_output else ""

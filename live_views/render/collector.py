@@ -80,6 +80,9 @@ class BlockCollector:
     on_the_way: frozenset[str] = frozenset()
     # While a component's template renders, its liveblocks' ids carry its scope.
     scope: str = ""
+    # False when only the blocks are wanted (render_liveblocks): a top-level block then skips
+    # writing itself out whole, which would cost as much as the page's blocks.
+    keep_output: bool = True
 
     def placeholder(self, block_id: str) -> str:
         return f"\x00{self.nonce}{block_id}\x00"

@@ -217,7 +217,9 @@ def render_liveblocks(
     """Render every liveblock of ``template`` (and of what it extends/includes), nothing else;
     or, given ``targets`` and where the last full render found them, only those blocks."""
     ctx = make_context(context, request, autoescape=template.engine.autoescape)
-    collector = BlockCollector(targets=targets, paths=dict(paths or {}), on_the_way=on_the_way)
+    collector = BlockCollector(
+        targets=targets, paths=dict(paths or {}), on_the_way=on_the_way, keep_output=False
+    )
     root: Any = ctx.render_context.dicts[0]
     root[COLLECTOR_KEY] = collector
     pruned: Any = pruned_template(template)
