@@ -21,7 +21,7 @@ from live_views.components.host import ComponentHost, Key, serving
 from live_views.connect import wire
 from live_views.connect.tokens import ConnectTarget
 from live_views.pubsub.topics import Subscription
-from live_views.socket.mount import Refused, dispatch_mount
+from live_views.socket.mount import Refused
 from live_views.socket.state import PageState
 from live_views.views import LiveViewMixin
 
@@ -60,10 +60,9 @@ def component_template(path: str) -> Template:
     return Template(f'{{% load live_views %}}{{% live_component "{path}" id=component_id %}}')
 
 
-def open_view(request: HttpRequest, target: ConnectTarget, state: PageState) -> LiveViewMixin:
-    """The live view a socket serves: the page's, or the stand-in for a component's."""
-    if target.component is None:
-        return dispatch_mount(request, target.path, state=state)
+def open_component(request: HttpRequest, target: ConnectTarget, state: PageState) -> LiveViewMixin:
+    """The live view a component's own socket serves: the stand-in for its page."""
+    assert target.component is not None
     host = mount_component(request, target.path, target.component, target.page_id)
     found = host.find(target.component)
     assert found is not None

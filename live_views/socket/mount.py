@@ -38,9 +38,10 @@ class Mounted:
 OpenView = Callable[[HttpRequest, ConnectTarget, PageState], LiveViewMixin]
 
 
-def mount(scope: Mapping[str, Any], token: str, open_view: OpenView | None = None) -> Mounted:
+def mount(scope: Mapping[str, Any], token: str, open_component: OpenView | None = None) -> Mounted:
     """The page a socket asks for, or Refused with the close code that says why not.
-    ``open_view`` runs the page's view (by default: ``dispatch_mount``)."""
+    ``open_component`` mounts a token that names a live component of a page that is not live
+    (live_views/socket/component_mount.py); without it such a token is refused."""
     session, user = session_and_user(scope)
     try:
         target = read_connect_token(
@@ -57,10 +58,12 @@ def mount(scope: Mapping[str, Any], token: str, open_view: OpenView | None = Non
         request = build_request(scope, target, session, user)
         set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
         state = PageState(target.page_id)
-        if open_view is None:
+        if target.component is None:
             view = dispatch_mount(request, target.path, state=state)
+        elif open_component is not None:
+            view = open_component(request, target, state)
         else:
-            view = open_view(request, target, state)
+            raise Refused(wire.CLOSE_BAD_REQUEST, "this socket does not serve components")
     except BaseException:
         slot.release()
         raise

@@ -61,7 +61,7 @@ class LivePage:
     @classmethod
     def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:
         """The page a socket's token names, mounted; Refused with a close code otherwise."""
-        mounted = mount(scope, token, component_mount.open_view)
+        mounted = mount(scope, token, component_mount.open_component)
         page = cls(
             mounted.view,
             mounted.request,
