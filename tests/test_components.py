@@ -410,3 +410,35 @@ def test_model_typed_arguments_are_looked_up_in_the_components_own_queryset(clie
     assert "no Task with that key here" in reply["error"]["message"]
     foreign.refresh_from_db()
     assert foreign.done is False
+
+
+# -- live_target ------------------------------------------------------------------------------
+
+
+def test_live_target_renders_only_the_named_block_of_the_component(client):
+    page = client.live("/row-list/")
+    rows = page.component("rows")
+    components.label_reads.clear()
+
+    reply = rows.send("rename", id=7, name="seven")
+
+    assert components.label_reads == [7]  # one iteration of the component's loop ran
+    assert swapped(reply) == [f"lv-c{rows.address}-row-7"]
+    assert rows.block("row", 7) == "seven"
+    assert rows.block("row", 8) == "row 8"
+
+    components.label_reads.clear()
+    reply = rows.send("rename_untargeted", id=8, name="eight")
+    assert len(components.label_reads) == 50  # without live_target: the whole component
+    assert swapped(reply) == [f"lv-c{rows.address}-row-8"]
+    assert rows.block("row", 7) == "seven"  # the targeted change was kept
+
+
+def test_live_target_after_a_page_event_still_finds_its_block(client):
+    page = client.live("/row-list/")
+    rows = page.component("rows")
+    rows.send("rename", id=1, name="one")
+    page.reconnect()  # a new socket: the component mounts afresh and renders whole first
+    reply = page.component("rows").send("rename", id=2, name="two")
+    assert swapped(reply) == [f"lv-c{rows.address}-row-2"]
+    assert page.component("rows").block("row", 1) == "row 1"

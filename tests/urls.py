@@ -28,6 +28,7 @@ urlpatterns = [
     path("plain-steppers/", component_views.PlainSteppersView.as_view()),
     path("secret/", component_views.SecretView.as_view()),
     path("kept/", component_views.KeptView.as_view()),
+    path("row-list/", component_views.RowListView.as_view()),
     path("board/<int:pk>/", component_views.BoardView.as_view()),
     path("news/", component_views.NewsView.as_view()),
     path("plain-news/", TemplateView.as_view(template_name="testapp/plain_news.html")),

@@ -19,6 +19,7 @@ from django.template.backends.django import Template as DjangoBackendTemplate
 from live_views.arguments import ArgumentError, build_coercer
 from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
+from live_views.render.collector import block_id
 from live_views.rows import default_queryset, has_rows
 from live_views.runtime import LiveRuntime
 
@@ -89,6 +90,14 @@ class LiveComponent:
 
     def get_live_subscriptions(self) -> list[Subscription]:
         return list(self.live_subscriptions)
+
+    def live_target(self, name: str, key: object | None = None) -> None:
+        """Say that this event changed only the component's liveblock ``name`` (with ``key``);
+        call once per block. The component's next render then runs only the loop iterations
+        of its template that lead to the named blocks, as ``LiveViewMixin.live_target`` does
+        for a page."""
+        runtime = self.live_runtime
+        runtime.targets = (runtime.targets or frozenset()) | {block_id(name, key)}
 
 
 def mount_arguments(cls: type[LiveComponent], args: Mapping[str, Any]) -> dict[str, Any]:

@@ -34,12 +34,15 @@ from live_views.render.blocks import render_block
 from live_views.render.collector import (
     COLLECTOR_KEY,
     BlockCollector,
+    LoopPath,
     RenderedBlock,
     component_block_id,
     component_scope,
     get_collector,
 )
 from live_views.render.markup import root_attributes
+from live_views.render.pruning import render_liveblocks
+from live_views.render.targets import blocks_on_the_way
 from live_views.runtime import StateStore
 from live_views.views import LiveViewMixin
 
@@ -76,6 +79,8 @@ class LastRender:
     blocks: list[RenderedBlock]
     nonce: str
     children: set[Key] = field(default_factory=set)
+    # Where each of its blocks sits in the loops of its own template (for live_target).
+    paths: dict[str, LoopPath] = field(default_factory=dict)
 
 
 class ComponentHost:
@@ -136,7 +141,7 @@ class ComponentHost:
         request = getattr(context, "request", None)
         if component is None:
             component = self.mount(key, args(), request)
-        elif self.reusable(key, collector):
+        elif self.reusable(key, collector) or self.render_targets(key, component, collector):
             return self.reuse(key, collector)
         html = self.render_component(key, component, context, collector)
         if self.parent is None and self.only is None and not self.rendering:
@@ -205,6 +210,41 @@ class ComponentHost:
             return collector.placeholder(root)
         return collector.expand(root) if collector.keep_output else ""
 
+    def render_targets(self, key: Key, component: LiveComponent, collector: BlockCollector) -> bool:
+        """After an event that named its blocks with ``live_target()``: render only those into
+        the component's last blocks. False when that is not possible (a full render follows)."""
+        named, component.live_runtime.targets = component.live_runtime.targets, None
+        last = self.last.get(key)
+        if not named or last is None or collector.targets is not None:
+            return False
+        scope = component_scope(self.address(key))
+        targets = frozenset(f"lv-{scope}{ident[3:]}" for ident in named)
+        if not targets <= last.paths.keys():
+            return False
+        template = component.get_live_template()
+        parents = {block.id: block.parent for block in last.blocks}
+        rendered = render_liveblocks(
+            template,
+            component.get_context_data(),
+            component.request,
+            targets=targets,
+            paths=last.paths,
+            on_the_way=blocks_on_the_way(targets, parents),
+            scope=scope,
+            shared={HOST_KEY: self},
+        )
+        if not targets <= rendered.blocks.keys():
+            return False  # a named block is not where it was: render the component whole
+        for index, block in enumerate(last.blocks):
+            fresh = rendered.blocks.get(block.id)
+            if fresh is not None:
+                fresh.parent = block.parent
+                fresh.skeleton = fresh.skeleton.replace(
+                    f"\x00{rendered.nonce}", f"\x00{last.nonce}"
+                )
+                last.blocks[index] = fresh
+        return True
+
     def render_component(
         self, key: Key, component: LiveComponent, context: Context, collector: BlockCollector
     ) -> str:
@@ -228,7 +268,10 @@ class ComponentHost:
             attrs=(f' data-live-component="{address}" data-live-id="{escape(key[1])}"'),
             duplicate=f"component {key!r} rendered twice.",
         )
-        self.last[key].blocks = list(collector.blocks.values())[before:]
+        blocks = self.last[key].blocks = list(collector.blocks.values())[before:]
+        self.last[key].paths = {
+            b.id: collector.paths[b.id] for b in blocks if b.id in collector.paths
+        }
         if component_block_id(address) not in collector.blocks:
             del self.last[key]  # a targeted render skipped it
         return html

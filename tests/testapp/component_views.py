@@ -58,3 +58,7 @@ class BoardView(LiveTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(board=Board.objects.get(pk=self.kwargs["pk"]), **kwargs)
+
+
+class RowListView(LiveTemplateView):
+    template_name = "testapp/row_list_page.html"

@@ -118,3 +118,38 @@ class BoardTasks(LiveComponent):
     def finish(self, task: Task) -> None:
         task.done = True
         task.save()
+
+
+label_reads: list[int] = []  # the rows whose label a render read
+
+
+class Row:
+    def __init__(self, id: int, name: str) -> None:
+        self.id = id
+        self.name = name
+
+    @property
+    def label(self) -> str:
+        label_reads.append(self.id)
+        return self.name
+
+
+class RowList(LiveComponent):
+    """Keyed blocks in a loop; an event that names its row renders that row only."""
+
+    template_name = "testapp/row_list.html"
+
+    def mount(self, count: int = 3) -> None:
+        self.rows = [Row(i, f"row {i}") for i in range(count)]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(rows=self.rows, **kwargs)
+
+    @live_event
+    def rename(self, id: int, name: str) -> None:
+        self.rows[id].name = name
+        self.live_target("row", id)
+
+    @live_event
+    def rename_untargeted(self, id: int, name: str) -> None:
+        self.rows[id].name = name
