@@ -69,3 +69,13 @@ def test_the_default_mount_takes_no_arguments():
 
 def test_only_live_events_are_in_the_event_table():
     assert set(Typed.live_events) == {"go"}
+
+
+def test_root_tag_names_an_element_that_holds_content():
+    class Row(LiveComponent):
+        root_tag = "tr"
+
+    assert Row.root_tag == "tr"
+    for bad in ("input", "div onclick", "", "TR"):
+        with pytest.raises(TypeError, match="root_tag must name an HTML element"):
+            type("Bad", (LiveComponent,), {"root_tag": bad})

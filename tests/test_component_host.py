@@ -134,3 +134,20 @@ def test_without_a_request_a_component_on_a_page_that_is_not_live_is_an_error():
         Template(f'{{% load live_views %}}{{% live_component "{STEPPER}" id="a" %}}').render(
             Context({})
         )
+
+
+def test_a_component_renders_in_its_root_tag():
+    class Cell(Stepper):
+        root_tag = "td"
+
+    from tests.testapp import components as module
+
+    module.Cell = Cell
+    try:
+        html = render('<table><tr>{% live_component "tests.testapp.components.Cell" id="c" %}')
+    finally:
+        del module.Cell
+        component_class.cache_clear()
+    address = component_address("tests.testapp.components.Cell", "c")
+    assert f'<td id="lv-c{address}" data-lv-v="' in html
+    assert "</td>" in html

@@ -19,6 +19,7 @@ from django.template.backends.django import Template as DjangoBackendTemplate
 from live_views.arguments import ArgumentError, build_coercer
 from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
+from live_views.render.blocks import TAG_RE, VOID_TAGS
 from live_views.render.collector import block_id
 from live_views.rows import default_queryset, has_rows
 from live_views.runtime import LiveRuntime
@@ -31,6 +32,8 @@ class LiveComponent:
     """Subclass it, give it a ``template_name``, ``mount()`` and ``@live_event`` methods."""
 
     template_name: str | None = None
+    # The element the component renders in ("tr" for a table row, "li", "span", …).
+    root_tag = "div"
     live_events: ClassVar[dict[str, EventSpec]] = {}
     # Attribute names kept server-side across reconnects, as a page's live_state.
     live_state: Sequence[str] = ()
@@ -39,6 +42,11 @@ class LiveComponent:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.live_events = collect_events(cls)
+        if not TAG_RE.fullmatch(cls.root_tag) or cls.root_tag in VOID_TAGS:
+            raise TypeError(
+                f"{cls.__qualname__}.root_tag must name an HTML element that holds content, "
+                f'like "div", "tr" or "li", not {cls.root_tag!r}.'
+            )
 
     def __init__(self, component_id: str, parent: Any, request: HttpRequest | None) -> None:
         self.component_id = component_id

@@ -265,6 +265,7 @@ class ComponentHost:
             context,
             component_block_id(address),
             inner,
+            tag=component.root_tag,
             attrs=(f' data-live-component="{address}" data-live-id="{escape(key[1])}"'),
             duplicate=f"component {key!r} rendered twice.",
         )
