@@ -442,3 +442,14 @@ def test_live_target_after_a_page_event_still_finds_its_block(client):
     reply = page.component("rows").send("rename", id=2, name="two")
     assert swapped(reply) == [f"lv-c{rows.address}-row-2"]
     assert page.component("rows").block("row", 1) == "row 1"
+
+
+def test_an_async_handler_of_a_component_runs_the_same_way(client):
+    page = client.live("/steppers/")
+    a = page.component("a")
+    components.renders.clear()
+    reply = a.send("inc_async", by=2)
+    assert swapped(reply) == ["lv-total", f"lv-c{a.address}"]
+    assert value(a) == "7"
+    assert total(page) == "2"
+    assert components.renders == ["a"]

@@ -29,6 +29,12 @@ class Stepper(LiveComponent):
             self.parent.total += by
 
     @live_event
+    async def inc_async(self, by: int = 1) -> None:
+        self.value += by
+        if self.parent is not None:
+            self.parent.total += by
+
+    @live_event
     def explode(self) -> None:
         self.value = 999
         raise RuntimeError("secret internal detail")
