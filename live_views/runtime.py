@@ -41,6 +41,8 @@ class LiveRuntime:
     page_id: str | None = None  # from the page's connect token: keys its pending uploads
     streams: PageStreams = field(default_factory=PageStreams)  # live_views.streams
     jobs: PageJobs = field(default_factory=PageJobs)  # live_async() work not started yet
+    # The page's live components (live_views.components.host.ComponentHost), once it has any.
+    components: Any = None
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""

@@ -65,6 +65,7 @@ def memory_db_settings(tmp_path):
         pytest.param("test_counter.py", id="counter"),
         pytest.param("test_task_form.py", id="form", marks=forms_pending),
         pytest.param("test_task_list.py", id="shared-list"),
+        pytest.param("test_stars.py", id="components"),
     ],
 )
 def test_the_tutorial_tests_pass(module):
@@ -109,7 +110,13 @@ def includes() -> list[tuple[Path, Path, dict[str, str]]]:
 
 
 def test_the_tutorial_has_pages_and_includes():
-    assert {page.stem for page in PAGES} == {"index", "counter", "form", "shared-list"}
+    assert {page.stem for page in PAGES} == {
+        "index",
+        "counter",
+        "form",
+        "shared-list",
+        "components",
+    }
     assert len(includes()) > 10
 
 

@@ -5,7 +5,14 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from tests.testapp import effects_views, navigation_views, session_views, views, work_views
+from tests.testapp import (
+    component_views,
+    effects_views,
+    navigation_views,
+    session_views,
+    views,
+    work_views,
+)
 
 urlpatterns = [
     path("counter/", views.CounterView.as_view()),
@@ -29,6 +36,20 @@ urlpatterns = [
     path("uploads/", include("tests.uploadapp.urls")),
     path("", include("live_views.urls")),
     path("report/", session_views.ReportView.as_view()),
+    path("steppers/", component_views.SteppersView.as_view()),
+    path("plain-steppers/", component_views.PlainSteppersView.as_view()),
+    path("secret/", component_views.SecretView.as_view()),
+    path("kept/", component_views.KeptView.as_view()),
+    path("row-list/", component_views.RowListView.as_view()),
+    path("board/<int:pk>/", component_views.BoardView.as_view()),
+    path("news/", component_views.NewsView.as_view()),
+    path("plain-news/", TemplateView.as_view(template_name="testapp/plain_news.html")),
+    path("plain-kept/", TemplateView.as_view(template_name="testapp/plain_kept.html")),
+    path("private-steppers/", login_required(component_views.PlainSteppersView.as_view())),
+    path(
+        "plain-secret/",
+        TemplateView.as_view(template_name="testapp/plain_secret.html"),
+    ),
     path("password/", session_views.change_password),
     path("logout/", LogoutView.as_view(next_page="/counter/")),
 ]

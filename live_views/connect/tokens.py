@@ -48,6 +48,8 @@ class ConnectTarget:
     page_id: str  # random per page load: a reconnect of the same page finds its saved state
     # A keyed digest of the page's CSP nonce (live_views.connect.csp); the nonce itself is not here.
     nonce_digest: str | None = None
+    # The address of the live component this socket serves, on a page that is not live.
+    component: str | None = None
 
 
 def session_binding(session_key: str | None, user_pk: Any) -> str:
@@ -67,7 +69,9 @@ def _ensure_session_key(request: HttpRequest) -> str | None:
     return key
 
 
-def make_connect_token(request: HttpRequest, *, nonce: str | None = None) -> str:
+def make_connect_token(
+    request: HttpRequest, *, nonce: str | None = None, component: str | None = None
+) -> str:
     user = getattr(request, "user", None)
     payload = {
         "v": TOKEN_VERSION,
@@ -79,6 +83,8 @@ def make_connect_token(request: HttpRequest, *, nonce: str | None = None) -> str
     }
     if nonce:
         payload["n"] = nonce_digest(nonce)
+    if component:
+        payload["c"] = component
     return signing.dumps(payload, salt=_SALT, compress=True)
 
 
@@ -106,9 +112,11 @@ def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> 
             raise SessionEnded("the page's user is no longer logged in")
         raise TokenForeign("connect token belongs to another session")
     digest = payload.get("n")
+    component = payload.get("c")
     return ConnectTarget(
         path=path,
         query_string=query,
         page_id=page_id,
         nonce_digest=digest if isinstance(digest, str) else None,
+        component=component if isinstance(component, str) else None,
     )

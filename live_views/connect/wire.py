@@ -52,6 +52,8 @@ SCROLL: Final = "scroll"
 NAVIGATE: Final = "navigate"
 REPLY: Final = "reply"
 EVERY: Final = "every"
+# An event frame's address of the live component it is for (absent: the page's view).
+COMPONENT: Final = "component"
 
 FRAME_KEYS: Final = {
     "JOIN": JOIN,
@@ -71,6 +73,7 @@ FRAME_KEYS: Final = {
     "NAVIGATE": NAVIGATE,
     "REPLY": REPLY,
     "EVERY": EVERY,
+    "COMPONENT": COMPONENT,
 }
 
 # Channel-layer message types a page's consumer answers (LiveConsumer.live_broadcast, …).

@@ -9,6 +9,7 @@ it is written into the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.template import Context, Node, NodeList, TemplateSyntaxError
 from django.template.base import FilterExpression
@@ -51,45 +52,63 @@ class LiveBlockNode(Node):
 
     def render(self, context: Context) -> str:
         key = self.key.resolve(context) if self.key is not None else None
-        ident = block_id(self.name, key)
         collector = get_collector(context)
-        if collector.targets is not None and not collector.stack:
-            if ident not in collector.targets:
-                if ident in collector.on_the_way:
-                    self.nodelist.render(context)  # only to reach a target; not sent
-                return ""
-        else:
-            collector.paths[ident] = loop_path(context)
-        if ident in collector.blocks:
-            hint = (
-                ""
-                if self.key
-                else f" Inside a loop give it a key: {{% liveblock {self.name} key=item.pk %}}."
-            )
-            raise TemplateSyntaxError(
-                f"liveblock {self.name!r} rendered twice with the same id {ident!r}.{hint}"
-            )
-        parent = collector.stack[-1] if collector.stack else None
-        collector.stack.append(ident)
-        try:
-            skeleton = self.nodelist.render(context)
-        finally:
-            collector.stack.pop()
-        # Placeholders carry a per-render nonce; hash without it so versions are stable.
-        version = version_of(
-            skeleton.replace(collector.nonce, "") if "\x00" in skeleton else skeleton
+        ident = block_id(self.name, key, collector.scope)
+        css_class = self.css_class.resolve(context) if self.css_class is not None else None
+        attrs = f' class="{conditional_escape(css_class)}"' if css_class is not None else ""
+        hint = (
+            ""
+            if self.key
+            else f" Inside a loop give it a key: {{% liveblock {self.name} key=item.pk %}}."
         )
-        attrs = f' id="{ident}" data-lv-v="{version}"'
-        if self.css_class is not None:
-            attrs += f' class="{conditional_escape(self.css_class.resolve(context))}"'
-        collector.blocks[ident] = RenderedBlock(
-            id=ident,
-            open_tag=f"<{self.tag}{attrs}>",
-            skeleton=skeleton,
-            close_tag=f"</{self.tag}>",
-            version=version,
-            parent=parent,
+        return render_block(
+            context,
+            ident,
+            lambda: self.nodelist.render(context),
+            tag=self.tag,
+            attrs=attrs,
+            duplicate=f"liveblock {self.name!r} rendered twice with the same id {ident!r}.{hint}",
         )
-        if parent is not None:
-            return collector.placeholder(ident)
-        return collector.expand(ident)
+
+
+def render_block(
+    context: Context,
+    ident: str,
+    render_inner: Callable[[], str],
+    *,
+    tag: str = "div",
+    attrs: str = "",
+    duplicate: str = "",
+) -> str:
+    """Render one block (a ``{% liveblock %}`` or a component's root): record its skeleton and
+    version, and return its markup, or a placeholder when it sits inside another block.
+    ``attrs`` is trusted markup (escaped by the caller)."""
+    collector = get_collector(context)
+    if collector.targets is not None and not collector.stack:
+        if ident not in collector.targets:
+            if ident in collector.on_the_way:
+                render_inner()  # only to reach a target; not sent
+            return ""
+    else:
+        collector.paths[ident] = loop_path(context)
+    if ident in collector.blocks:
+        raise TemplateSyntaxError(duplicate or f"block {ident!r} rendered twice.")
+    parent = collector.stack[-1] if collector.stack else None
+    collector.stack.append(ident)
+    try:
+        skeleton = render_inner()
+    finally:
+        collector.stack.pop()
+    # Placeholders carry a per-render nonce; hash without it so versions are stable.
+    version = version_of(skeleton.replace(collector.nonce, "") if "\x00" in skeleton else skeleton)
+    collector.blocks[ident] = RenderedBlock(
+        id=ident,
+        open_tag=f'<{tag} id="{ident}" data-lv-v="{version}"{attrs}>',
+        skeleton=skeleton,
+        close_tag=f"</{tag}>",
+        version=version,
+        parent=parent,
+    )
+    if parent is not None:
+        return collector.placeholder(ident)
+    return collector.expand(ident) if collector.keep_output else ""

@@ -32,13 +32,24 @@ def loop_path(context: Context) -> LoopPath:
     return tuple(path)
 
 
-def block_id(name: str, key: object | None) -> str:
+def block_id(name: str, key: object | None, scope: str = "") -> str:
+    """A block's DOM id; ``scope`` is a component's (see ``component_scope``), "" on the page."""
     if key is None:
-        return f"lv-{name}"
+        return f"lv-{scope}{name}"
     text = str(key)
     if not _KEY_SAFE_RE.fullmatch(text):
         text = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
-    return f"lv-{name}-{text}"
+    return f"lv-{scope}{name}-{text}"
+
+
+def component_block_id(address: str) -> str:
+    """The DOM id of a component's root element."""
+    return f"lv-c{address}"
+
+
+def component_scope(address: str) -> str:
+    """The prefix of the ids of a component's own liveblocks: ``lv-c<address>-<name>``."""
+    return f"c{address}-"
 
 
 def version_of(skeleton: str) -> str:
@@ -70,6 +81,11 @@ class BlockCollector:
     on_the_way: frozenset[str] = frozenset()
     # Out-of-band swaps of single stream items (render/stream.py), sent after the blocks.
     stream_swaps: list[str] = field(default_factory=list)
+    # While a component's template renders, its liveblocks' ids carry its scope.
+    scope: str = ""
+    # False when only the blocks are wanted (render_liveblocks): a top-level block then skips
+    # writing itself out whole, which would cost as much as the page's blocks.
+    keep_output: bool = True
 
     def placeholder(self, block_id: str) -> str:
         return f"\x00{self.nonce}{block_id}\x00"

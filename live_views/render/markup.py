@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix
 from django.utils.html import escape, format_html
@@ -48,12 +49,21 @@ def connect_attributes(view: Any, nonce: str | None = None) -> SafeString:
             "{% live_connect %} must be rendered by a live view: the template's `view` is "
             f"{type(view).__name__}, not a subclass of live_views.LiveViewMixin."
         )
-    nonce = nonce or page_nonce({"request": view.request})
-    url = f"{get_script_prefix()}{SOCKET_PATH}?t={make_connect_token(view.request, nonce=nonce)}"
+    return root_attributes(view.request, nonce or page_nonce({"request": view.request}))
+
+
+def root_attributes(
+    request: HttpRequest, nonce: str | None, component: str | None = None
+) -> SafeString:
+    """The attributes of a live root: the page's, or a live component's on a page that is not
+    live (``component`` is its address; its socket serves that component only)."""
+    token = make_connect_token(request, nonce=nonce, component=component)
+    url = f"{get_script_prefix()}{SOCKET_PATH}?t={token}"
     # The nonce goes in the root's own nonce attribute, which browsers hide (connect/csp.py).
     return format_html(
-        'hx-ws:connect="{}" data-live-root data-live-version="{}" data-live-state="connecting"{}',
+        'hx-ws:connect="{}" data-live-root{} data-live-version="{}" data-live-state="connecting"{}',
         url,
+        " data-live-standalone" if component else "",
         __version__,
         format_html(' nonce="{}"', nonce) if nonce else "",
     )

@@ -9,6 +9,7 @@ rest of the page is never rendered.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
@@ -213,12 +214,23 @@ def render_liveblocks(
     targets: frozenset[str] | None = None,
     paths: dict[str, LoopPath] | None = None,
     on_the_way: frozenset[str] = frozenset(),
+    scope: str = "",
+    shared: Mapping[str, Any] | None = None,
 ) -> BlockCollector:
     """Render every liveblock of ``template`` (and of what it extends/includes), nothing else;
-    or, given ``targets`` and where the last full render found them, only those blocks."""
+    or, given ``targets`` and where the last full render found them, only those blocks.
+    ``scope`` prefixes the block ids (a component's); ``shared`` joins the render's root
+    (what ``{% live_component %}`` looks for there)."""
     ctx = make_context(context, request, autoescape=template.engine.autoescape)
-    collector = BlockCollector(targets=targets, paths=dict(paths or {}), on_the_way=on_the_way)
+    collector = BlockCollector(
+        targets=targets,
+        paths=dict(paths or {}),
+        on_the_way=on_the_way,
+        keep_output=False,
+        scope=scope,
+    )
     root: Any = ctx.render_context.dicts[0]
+    root.update(shared or {})
     root[COLLECTOR_KEY] = collector
     pruned: Any = pruned_template(template)
     with ctx.render_context.push_state(pruned):

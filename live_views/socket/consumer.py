@@ -184,6 +184,9 @@ class LiveConsumer(
             reply = await self._over_rate(ref)
             if reply is None:
                 reply = await self._answer(page, frame)
+            if page.topics_grew:  # before the reply: once the page shows it, it follows it
+                page.topics_grew = False
+                await self.join_new_groups()
             if reply:
                 await self._send(reply)
             self.jobs.start_pending(page)

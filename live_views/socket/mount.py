@@ -3,7 +3,7 @@ and run the URL's own callable as a GET would, access checks and all."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,8 +35,13 @@ class Mounted:
     slot: ConnectionSlot
 
 
-def mount(scope: Mapping[str, Any], token: str) -> Mounted:
-    """The page a socket asks for, or Refused with the close code that says why not."""
+OpenView = Callable[[HttpRequest, ConnectTarget, PageState], LiveViewMixin]
+
+
+def mount(scope: Mapping[str, Any], token: str, open_component: OpenView | None = None) -> Mounted:
+    """The page a socket asks for, or Refused with the close code that says why not.
+    ``open_component`` mounts a token that names a live component of a page that is not live
+    (live_views/socket/component_mount.py); without it such a token is refused."""
     session, user = session_and_user(scope)
     try:
         target = read_connect_token(
@@ -53,7 +58,12 @@ def mount(scope: Mapping[str, Any], token: str) -> Mounted:
         request = build_request(scope, target, session, user)
         set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
         state = PageState(target.page_id)
-        view = dispatch_mount(request, target.path, state=state, page_id=target.page_id)
+        if target.component is None:
+            view = dispatch_mount(request, target.path, state=state, page_id=target.page_id)
+        elif open_component is not None:
+            view = open_component(request, target, state)
+        else:
+            raise Refused(wire.CLOSE_BAD_REQUEST, "this socket does not serve components")
     except BaseException:
         slot.release()
         raise

@@ -23,7 +23,7 @@ from live_views.polling import every_frame
 from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
-from live_views.socket import messages, navigation, shared
+from live_views.socket import component_mount, components, messages, navigation, shared
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
@@ -58,11 +58,12 @@ class LivePage:
         self.slot: ConnectionSlot | None = None
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
+        self.topics_grew = False  # a render added topics the socket has not joined yet
 
     @classmethod
     def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:
         """The page a socket's token names, mounted; Refused with a close code otherwise."""
-        mounted = mount(scope, token)
+        mounted = mount(scope, token, component_mount.open_component)
         page = cls(
             mounted.view,
             mounted.request,
@@ -71,6 +72,7 @@ class LivePage:
             nonce_digest=mounted.target.nonce_digest,
         )
         page.slot = mounted.slot
+        components.keep_state(page.view, mounted.target.page_id)
         # Released by the consumer on disconnect, or here if the page is dropped unseen.
         weakref.finalize(page, mounted.slot.release)
         return page
@@ -94,7 +96,11 @@ class LivePage:
                 return {wire.JOINED: True, **reload}
         # Always answered, so the browser (and the test client) knows the page is live.
         fresh = self.view.live_runtime.context is None
-        return {wire.JOINED: True, **every_frame(self.view), **self.render_frame(refresh=fresh)}
+        try:
+            return {wire.JOINED: True, **every_frame(self.view), **self.render_frame(refresh=fresh)}
+        except PermissionDenied:
+            # A live component's check_access() refused this user as it mounted.
+            raise Refused(wire.CLOSE_FORBIDDEN, "a live component refused the user") from None
 
     def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
         """The browser went back or forward to another query of this page."""
@@ -132,7 +138,10 @@ class LivePage:
         page's own instance (which rebuilds its context). Refused when they now refuse."""
         self.confirm_session()
         try:
-            dispatch_mount(self.request, self.path, page=self.view)
+            if isinstance(self.view, component_mount.ComponentSocketView):
+                component_mount.recheck_component(self.view, self.path)
+            else:
+                dispatch_mount(self.request, self.path, page=self.view)
         except Refused as exc:
             if exc.code == wire.CLOSE_NOT_FOUND:
                 raise Http404(str(exc)) from None
@@ -160,10 +169,17 @@ class LivePage:
         targets, runtime.targets = runtime.targets, None
         if runtime.streams.pending:
             targets = None  # a stream's container may sit in any block: render them all
+        collector = None
         try:
-            return self.diff.render(view.get_live_template(), context, self.request, targets)
+            collector = self.diff.render(view.get_live_template(), context, self.request, targets)
+            return collector
         finally:
             runtime.context = None  # the next render reads fresh data
+            components.end_render(view, collector)
+            added = components.new_topics(view).difference(self.topics)
+            if added:  # components this render mounted follow their own subscriptions
+                self.topics = [*self.topics, *sorted(added)]
+                self.topics_grew = True
 
     def render_frame(self, *, refresh: bool) -> dict[str, Any]:
         collector = self.render_blocks(refresh=refresh)

@@ -18,10 +18,13 @@ from django.http import HttpResponseBase
 from django.utils.html import escape
 
 from live_views.arguments import ArgumentError
+from live_views.components import LiveComponent
+from live_views.components.host import Key
 from live_views.connect import wire
 from live_views.events import EventSpec
 from live_views.rows import has_rows, resolve_rows
 from live_views.socket import messages, navigation, protocol, replies
+from live_views.socket.components import event_component, rerender_only, state_saver
 from live_views.socket.page import LivePage, qualname
 from live_views.socket.protocol import Event, FrameError
 from live_views.socket.unknown_events import unknown_event_message
@@ -33,18 +36,19 @@ Hop = Callable[[Callable[[], T]], Awaitable[T]]
 
 
 class Snapshot:
-    """The view's attributes before a handler ran. Shallow: attributes a handler reassigns come
-    back; objects it changed in place do not."""
+    """The view's (and the component's) attributes before a handler ran. Shallow: attributes a
+    handler reassigns come back; objects it changed in place do not."""
 
-    def __init__(self, page: LivePage) -> None:
+    def __init__(self, page: LivePage, component: Any = None) -> None:
         self.page = page
-        self.attributes = dict(page.view.__dict__)
+        self.objects = [page.view] if component is None else [page.view, component]
+        self.attributes = [dict(obj.__dict__) for obj in self.objects]
 
     def restore(self) -> None:
-        view = self.page.view
-        view.__dict__.clear()
-        view.__dict__.update(self.attributes)
-        view.live_runtime.forget_event()
+        for obj, attributes in zip(self.objects, self.attributes, strict=True):
+            obj.__dict__.clear()
+            obj.__dict__.update(attributes)
+            obj.live_runtime.forget_event()
         messages.discard_new(self.page.request)
 
 
@@ -53,7 +57,13 @@ class EventRun:
         """Find the handler and coerce its arguments, before any user code runs."""
         self.page = page
         self.ref = event.ref
-        view_class = type(page.view)
+        # The object whose handler runs: the page's view, or one of its live components.
+        self.component: tuple[Key, LiveComponent] | None = None
+        self.target: Any = page.view
+        if event.component is not None:
+            self.component = event_component(page.view, event.component, event.ref)
+            self.target = self.component[1]
+        view_class = type(self.target)
         spec = view_class.live_events.get(event.name)
         if spec is None:
             message = unknown_event_message(view_class, event.name)
@@ -72,16 +82,16 @@ class EventRun:
         self.page.prepare_thread()
         if self.needs_database:
             try:
-                self.kwargs = resolve_rows(self.page.view, self.kwargs)
+                self.kwargs = resolve_rows(self.target, self.kwargs)
             except ArgumentError as exc:
                 raise FrameError(
                     "bad_arguments", f"Event {self.spec.name!r}: {exc}.", self.ref
                 ) from None
-        self.snapshot = Snapshot(self.page)
+        self.snapshot = Snapshot(self.page, None if self.component is None else self.target)
 
     @property
     def handler(self) -> Callable[..., Any]:
-        handler: Callable[..., Any] = getattr(self.page.view, self.spec.attribute)
+        handler: Callable[..., Any] = getattr(self.target, self.spec.attribute)
         return handler
 
     def run_sync(self) -> dict[str, Any]:
@@ -110,8 +120,13 @@ class EventRun:
             # Before rendering: a live_state value JSON cannot hold fails the event, loudly.
             state = page.state.encode(page.view) if page.state is not None else None
             reply = replies.reply_of(self.spec.name, result)
+            save_component = (
+                None if self.component is None else state_saver(page.view, *self.component)
+            )
             if patch is not None:
                 navigation.apply_patch(page, patch)
+            elif self.component is not None:
+                rerender_only(page.view, self.component[0])
             # A handler that rendered (form_invalid() does) is shown as it rendered.
             frame = page.render_frame(refresh=page.view.live_runtime.context is None)
         except Exception as exc:
@@ -120,6 +135,8 @@ class EventRun:
         page.save_session()
         if page.state is not None:
             page.state.save(state)
+        if save_component is not None:
+            save_component()
         if patch is not None:
             frame.update(navigation.patch_frame(patch))
         frame.update(reply)
@@ -134,7 +151,7 @@ class EventRun:
             self.snapshot.restore()
         logger.error(
             "live_views: %s.%s raised while handling event %r",
-            qualname(self.page.view),
+            qualname(self.target),
             self.spec.attribute,
             self.spec.name,
             exc_info=exc,

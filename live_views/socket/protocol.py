@@ -16,6 +16,7 @@ MAX_VALUES = 500  # keys in one frame's args or form
 MAX_QUERY = 4096  # characters of a page's query string (a "params" frame, a join's "search")
 MAX_NONCE = 128
 # What a browser's location.search holds: printable ASCII, percent-encoded, no fragment.
+_ADDRESS_RE = re.compile(r"[0-9a-f]{16}")
 _QUERY_RE = re.compile(r"[\x21-\x22\x24-\x7e]*")
 
 
@@ -51,6 +52,8 @@ class Event:
     ref: int | None
     args: dict[str, Any] = field(default_factory=dict)
     form: dict[str, Any] = field(default_factory=dict)
+    # The address of the live component the event is for; None: the page's view.
+    component: str | None = None
 
 
 class _NonFinite:
@@ -195,7 +198,18 @@ def _parse_event(data: dict[str, Any]) -> Event:
         ref=ref,
         args=_values(data.get("args"), "args", ref),
         form=_values(data.get("form"), "form", ref),
+        component=_component(data.get(wire.COMPONENT), ref),
     )
+
+
+def _component(raw: Any, ref: int | None) -> str | None:
+    # An address is a short hex digest the server made; anything else (a class path, say) is
+    # refused here, before anything looks it up.
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not _ADDRESS_RE.fullmatch(raw):
+        raise FrameError("unknown_component", "No such component on this page.", ref)
+    return raw
 
 
 def encode(frame: dict[str, Any]) -> str:

@@ -67,6 +67,14 @@ class LayerSubscriptionMixin:
         if self.page is not None and topics is not None:
             await topics.subscribe(self, self.page.groups)  # type: ignore[arg-type]
 
+    async def join_new_groups(self) -> None:
+        """The page follows more topics (a live component it mounted): join their groups."""
+        try:
+            await asyncio.wait_for(self.join_groups(), JOIN_GROUPS_TIMEOUT)
+        except Exception as exc:
+            logger.warning("live_views: could not subscribe a page (%s); will retry", exc)
+            self.layer_down = True
+
     async def leave_groups(self, groups: list[str]) -> None:
         topics = hub()
         if groups and topics is not None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.utils.safestring import SafeString
 
+from live_views.components.host import render_component
 from live_views.connect.csp import page_nonce
 from live_views.events import EVENT_NAME_RE
 from live_views.render.blocks import TAG_RE, VOID_TAGS, LiveBlockNode
@@ -20,6 +22,7 @@ from live_views.render.markup import (
 from live_views.render.stream import LiveStreamNode
 
 register = template.Library()
+_DOTTED_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
 @register.simple_tag(takes_context=True)
@@ -63,6 +66,43 @@ def do_live_on(parser: Parser, token: Token) -> LiveOnNode:
             f"{{% live_on %}}: {literal!r} is not a valid event name."
         )
     return LiveOnNode(event, _keyword_args(parser, bits[2:], "live_on"))
+
+
+class LiveComponentNode(template.Node):
+    def __init__(
+        self, path: str, ident: FilterExpression, args: dict[str, FilterExpression]
+    ) -> None:
+        self.path = path
+        self.ident = ident
+        self.args = args
+
+    def __repr__(self) -> str:
+        return f"<LiveComponentNode {self.path!r}>"
+
+    def render(self, context: template.Context) -> str:
+        def args() -> dict[str, Any]:
+            return {name: value.resolve(context) for name, value in self.args.items()}
+
+        return render_component(context, self.path, str(self.ident.resolve(context)), args)
+
+
+@register.tag("live_component")
+def do_live_component(parser: Parser, token: Token) -> LiveComponentNode:
+    bits = token.split_contents()
+    usage = '{% live_component "app.components.Class" id="..." [arg=value ...] %}'
+    path = bits[1][1:-1] if len(bits) > 1 and bits[1][:1] in "\"'" else ""
+    if not path or bits[1][-1:] != bits[1][:1] or not _DOTTED_RE.fullmatch(path):
+        raise template.TemplateSyntaxError(
+            f"{{% live_component %}} needs the dotted path of a LiveComponent class as a "
+            f"quoted string: {usage}"
+        )
+    args = _keyword_args(parser, bits[2:], "live_component")
+    ident = args.pop("id", None)
+    if ident is None:
+        raise template.TemplateSyntaxError(
+            f"{{% live_component {path!r} %}} needs an id, unique for that class on a page: {usage}"
+        )
+    return LiveComponentNode(path, ident, args)
 
 
 @register.tag("liveblock")

@@ -30,12 +30,20 @@ from django.utils.http import urlencode
 
 from live_views.testing import uploads
 from live_views.testing.communicator import WebsocketCommunicator
+from live_views.testing.components import (
+    AsyncComponent,
+    Component,
+    PageComponents,
+    standalone_socket_url,
+)
 from live_views.testing.screen import PageScreen, ScreenMirror
 from live_views.version import __version__
 
 __all__ = [
+    "AsyncComponent",
     "AsyncLiveClient",
     "AsyncLivePage",
+    "Component",
     "LiveClient",
     "LivePage",
     "LiveRefused",
@@ -61,11 +69,13 @@ def _cookie_header(cookies: Any) -> bytes:
     return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items()).encode()
 
 
-def _live_page(response: HttpResponse, path: str) -> tuple[str, str]:
+def _live_page(response: HttpResponse, path: str, component: str | None) -> tuple[str, str]:
     """The socket URL and the HTML of a page load that must have succeeded."""
     if response.status_code != 200:
         raise AssertionError(f"GET {path} answered {response.status_code}, not 200")
     page_html = response.content.decode()
+    if component is not None:
+        return standalone_socket_url(page_html, component), page_html
     return _socket_url(page_html, path), page_html
 
 
@@ -87,7 +97,7 @@ def _socket_url(page_html: str, path: str) -> str:
     return html_lib.unescape(match.group(1))
 
 
-class AsyncLivePage(uploads.AsyncUploading, PageScreen):
+class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
     """One open live page. Every method is a coroutine; see ``LivePage`` for the sync twin."""
 
     def __init__(
@@ -127,25 +137,25 @@ class AsyncLivePage(uploads.AsyncUploading, PageScreen):
 
     async def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         """Send ``event`` with ``args`` (as ``{% live_on %}`` would) and wait for its reply."""
-        return await self._ask({"event": event, "args": args, "form": {}})
+        return await self.ask({"event": event, "args": args, "form": {}})
 
     async def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
         """Send ``event`` with ``form`` as a form's values (as a submit or change would)."""
-        return await self._ask({"event": event, "args": {}, "form": form})
+        return await self.ask({"event": event, "args": {}, "form": form})
 
     async def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
         """A live form's ``field`` was typed in or left, with ``form`` as its values."""
-        return await self._ask({"event": "validate", "args": {"field": field}, "form": form})
+        return await self.ask({"event": "validate", "args": {"field": field}, "form": form})
 
     async def back(self) -> dict[str, Any]:
         """Go back one history entry (the browser's Back button) and wait for the reply."""
-        return await self._ask({"params": _search(self.step_history(-1))}, until_reload=True)
+        return await self.ask({"params": _search(self.step_history(-1))}, until_reload=True)
 
     async def forward(self) -> dict[str, Any]:
         """Go forward one history entry and wait for the reply."""
-        return await self._ask({"params": _search(self.step_history(1))}, until_reload=True)
+        return await self.ask({"params": _search(self.step_history(1))}, until_reload=True)
 
-    async def _ask(self, frame: dict[str, Any], *, until_reload: bool = False) -> dict[str, Any]:
+    async def ask(self, frame: dict[str, Any], *, until_reload: bool = False) -> dict[str, Any]:
         """Send ``frame`` with a fresh ref and wait for its reply (or a reload)."""
         ref = frame["ref"] = next(self._refs)
         await self.send_frame(frame)
@@ -233,8 +243,12 @@ class AsyncLiveClient:
         response: Any = await self.http.get(path, data)
         return response  # type: ignore[no-any-return]
 
-    async def live(self, path: str, data: Any = None, *, join: bool = True) -> AsyncLivePage:
-        url, page_html = _live_page(await self.get(path, data), path)
+    async def live(
+        self, path: str, data: Any = None, *, join: bool = True, component: str | None = None
+    ) -> AsyncLivePage:
+        """Load ``path`` and open its socket; on a page that is not live, the socket of its
+        live ``component`` (the id given to ``{% live_component %}``)."""
+        url, page_html = _live_page(await self.get(path, data), path, component)
         page = await self.open_socket(url, page_html)
         page.http = self.http
         page.history.append(_page_url(path, data))
@@ -303,6 +317,14 @@ class LivePage(uploads.Uploading, ScreenMirror):
     def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         return self._loop.run(self._page.send(event, **args))
 
+    def component(self, ident: str) -> Component:
+        """The live component placed with ``id=ident`` on this page."""
+        return Component(self, self._page.component(ident))
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine of this page's async twin on its loop."""
+        return self._loop.run(coroutine)
+
     def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
         return self._loop.run(self._page.submit(event, **form))
 
@@ -358,8 +380,12 @@ class LiveClient:
         response: Any = self.http.get(path, data)
         return response  # type: ignore[no-any-return]
 
-    def live(self, path: str, data: Any = None, *, join: bool = True) -> LivePage:
-        url, page_html = _live_page(self.get(path, data), path)
+    def live(
+        self, path: str, data: Any = None, *, join: bool = True, component: str | None = None
+    ) -> LivePage:
+        """Load ``path`` and open its socket; on a page that is not live, the socket of its
+        live ``component`` (the id given to ``{% live_component %}``)."""
+        url, page_html = _live_page(self.get(path, data), path, component)
         page = self.open_socket(url, page_html)
         page._page.history.append(_page_url(path, data))
         if join:

@@ -5,7 +5,7 @@ from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from demo import attachments, feed, log, market, views, widgets
+from demo import attachments, feed, likes, log, market, views, widgets
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("hooks/", widgets.HooksView.as_view(), name="hooks"),
     path("chart/", widgets.ChartView.as_view(), name="chart"),
     path("log/", log.LogView.as_view(), name="log"),
+    path("likes/", likes.LikesView.as_view(), name="likes"),
     path("signup/", views.SignupView.as_view(), name="signup"),
     path(
         "signup/done/",

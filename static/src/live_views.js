@@ -88,9 +88,12 @@ document.addEventListener("htmx:ws:after:connection", (evt) => {
   if (!root) return;
   const blocks = {};
   for (const block of root.querySelectorAll("[data-lv-v]")) blocks[block.id] = block.dataset.lvV;
-  connection = evt.detail.connection;
+  const { socket } = evt.detail.connection;
+  // A live component on a page that is not live has a socket of its own; back and forward
+  // belong to the page's socket only.
+  if (!root.hasAttribute("data-live-standalone")) connection = evt.detail.connection;
   const page = { search: location.search, nonce: root.nonce };
-  connection.socket.send(joinFrame(blocks, clientVersion, page));
+  socket.send(joinFrame(blocks, clientVersion, page));
   const mismatch = versionMismatch(root.dataset.liveVersion);
   if (mismatch) console.warn(mismatch);
   joined();
@@ -103,7 +106,8 @@ document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
   if (dataset?.liveEvent === undefined) return;
   const { message } = evt.detail;
   try {
-    message.data = eventFrame(dataset, message.values, ++ref);
+    const component = evt.target.closest("[data-live-component]")?.dataset.liveComponent;
+    message.data = eventFrame(dataset, message.values, ++ref, component);
     eventStarted(evt, ref);
   } catch (error) {
     evt.preventDefault(); // never let hx-ws send its own frame format to our server

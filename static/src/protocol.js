@@ -34,6 +34,7 @@ export const FRAME = Object.freeze({
   NAVIGATE: "navigate",
   REPLY: "reply",
   EVERY: "every",
+  COMPONENT: "component",
 });
 
 // `blocks` maps each liveblock id to its data-lv-v hash. `search` is location.search (after a
@@ -50,15 +51,17 @@ export function paramsFrame(search, ref) {
   return JSON.stringify({ [FRAME.PARAMS]: search, [FRAME.REF]: ref });
 }
 
-// `dataset` is the sending element's dataset; `form` is the values hx-ws collected.
-export function eventFrame(dataset, form, ref) {
+// `dataset` is the sending element's dataset; `form` is the values hx-ws collected;
+// `component` the address of the live component the element is in (undefined: the page).
+export function eventFrame(dataset, form, ref, component) {
   const args = dataset.liveArgs === undefined ? {} : JSON.parse(dataset.liveArgs);
   if (!isObject(args)) {
     throw new TypeError(`data-live-args must be a JSON object, got ${dataset.liveArgs}`);
   }
   // File inputs' values are File objects: they went by HTTP (upload_protocol.js), never here.
-  const values = withoutFiles(form);
-  return JSON.stringify({ [FRAME.EVENT]: dataset.liveEvent, args, form: values, [FRAME.REF]: ref });
+  const frame = { [FRAME.EVENT]: dataset.liveEvent, args, form: withoutFiles(form), [FRAME.REF]: ref };
+  if (component) frame[FRAME.COMPONENT] = component;
+  return JSON.stringify(frame);
 }
 
 // An event a script sends (a hook's pushEvent, a live_every tick): `args` as for data-live-args.

@@ -43,6 +43,13 @@ describe("eventFrame", () => {
     });
   });
 
+  test("names the live component the element is in, under its own key", () => {
+    const frame = JSON.parse(eventFrame({ liveEvent: "inc" }, { component: "a field" }, 3, "0123456789abcdef"));
+    assert.equal(frame.component, "0123456789abcdef");
+    assert.deepEqual(frame.form, { component: "a field" });
+    assert.equal("component" in JSON.parse(eventFrame({ liveEvent: "inc" }, {}, 4)), false);
+  });
+
   test("refuses args that are not a JSON object", () => {
     for (const liveArgs of ["[1, 2]", "null", "3", '"x"']) {
       assert.throws(() => eventFrame({ liveEvent: "go", liveArgs }, {}, 1), {

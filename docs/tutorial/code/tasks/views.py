@@ -30,10 +30,11 @@ class TaskCreateView(LiveCreateView):
 
 class TaskListView(LiveListView):
     model = Task
+    starred = 0  # how many star buttons of this page are on (step 4)
 
     def get_context_data(self, **kwargs):
         open_tasks = sum(1 for task in self.object_list if not task.done)
-        return super().get_context_data(open_tasks=open_tasks, **kwargs)
+        return super().get_context_data(open_tasks=open_tasks, starred=self.starred, **kwargs)
 
     @live_event
     def toggle(self, task: Task):

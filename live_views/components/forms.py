@@ -1,0 +1,82 @@
+"""``LiveFormComponent``: a live component holding a Django form, validated while the user types
+and submitted over the socket, as ``LiveFormView`` does for a page (live_views/forms.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponseBase, QueryDict
+
+from live_views.components.base import LiveComponent
+from live_views.events import live_event
+from live_views.forms import MAX_FIELD_NAME, MAX_TOUCHED, add_validate_triggers, show_touched_errors
+
+
+class LiveFormComponent(LiveComponent):
+    """Give it a ``form_class``, put ``<form {% live_form %}>`` in its template, and override
+    ``form_valid()``. Its context has ``form``."""
+
+    form_class: type[forms.BaseForm] | None = None
+    initial: dict[str, Any] = {}
+    prefix: str | None = None
+    live_validate_trigger = "input changed delay:400ms, blur"
+    live_form_data: QueryDict | None = None
+    # Html names of the fields the user has touched; None once they submitted (show all).
+    live_touched: frozenset[str] | None = frozenset()
+
+    def get_initial(self) -> dict[str, Any]:
+        return dict(self.initial)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"initial": self.get_initial(), "prefix": self.prefix}
+        if self.live_form_data is not None:
+            kwargs["data"] = self.live_form_data
+        return kwargs
+
+    def get_form(self) -> forms.BaseForm:
+        if self.form_class is None:
+            raise ImproperlyConfigured(f"{type(self).__qualname__} needs a form_class.")
+        form = self.form_class(**self.get_form_kwargs())
+        if self.live_validate_trigger:
+            add_validate_triggers(form, self.live_validate_trigger)
+        if self.live_form_data is not None and self.live_touched is not None:
+            show_touched_errors(form, self.live_touched)
+        return form
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("form", self.get_form())
+        return super().get_context_data(**kwargs)
+
+    def reset_form(self) -> None:
+        """Show the form empty again (after a successful submit, say)."""
+        self.live_form_data = None
+        self.live_touched = frozenset()
+
+    def form_valid(self, form: forms.BaseForm) -> HttpResponseBase | None:
+        """The submitted form is valid: save it. Return a redirect to leave the page."""
+        return None
+
+    def form_invalid(self, form: forms.BaseForm) -> HttpResponseBase | None:
+        """The submitted form has errors: they show, all of them."""
+        return None
+
+    @live_event
+    def validate(self, data: QueryDict, field: str = "") -> None:
+        """The user paused typing in ``field`` or left it: re-validate what they typed."""
+        self.live_form_data = data
+        if (
+            field
+            and len(field) <= MAX_FIELD_NAME
+            and self.live_touched is not None
+            and len(self.live_touched) < MAX_TOUCHED
+        ):
+            self.live_touched = self.live_touched | {field}
+
+    @live_event
+    def submit(self, data: QueryDict) -> HttpResponseBase | None:
+        self.live_form_data = data
+        self.live_touched = None
+        form = self.get_form()
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)

@@ -1,0 +1,333 @@
+"""The components of one page: mounted once, kept by (class path, id), rendered into the page's
+render, and found again by the opaque address the browser sends with their events.
+
+A live page keeps its ``ComponentHost`` on its view's runtime for as long as its socket is open;
+any other render (a page over HTTP) gets a fresh one. The class path comes only from the
+template (the ``{% live_component %}`` tag); the browser only ever sees an address, a keyed hash
+of (class path, id) that the host maps back to a component it mounted. An address it does not
+hold names nothing.
+
+Each component's last render is kept. A render after one component's event re-renders that
+component only; the others hand their blocks to the page's render as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.template import Context, TemplateSyntaxError
+from django.template.context import make_context
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.module_loading import import_string
+
+from live_views.components.base import LiveComponent, mount_arguments
+from live_views.components.csrf import page_csrf_token
+from live_views.connect.csp import page_nonce
+from live_views.render.blocks import render_block
+from live_views.render.collector import (
+    COLLECTOR_KEY,
+    BlockCollector,
+    LoopPath,
+    RenderedBlock,
+    component_block_id,
+    component_scope,
+    get_collector,
+)
+from live_views.render.markup import root_attributes
+from live_views.render.pruning import render_liveblocks
+from live_views.render.targets import blocks_on_the_way
+from live_views.runtime import StateStore
+from live_views.views import LiveViewMixin
+
+HOST_KEY = "live_views.components.host"
+# While a component's socket mounts it: the host that mounts (see socket/component_mount.py).
+serving: ContextVar[ComponentHost | None] = ContextVar("live_views_serving", default=None)
+Key = tuple[str, str]  # (class path, id)
+
+
+@cache
+def component_class(path: str) -> type[LiveComponent]:
+    """The class a template names. Only ever called with a path from a template."""
+    try:
+        cls = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"{{% live_component {path!r} %}}: {exc}") from None
+    if not (isinstance(cls, type) and issubclass(cls, LiveComponent)):
+        raise ImproperlyConfigured(
+            f"{{% live_component {path!r} %}} names {cls!r}, not a subclass of "
+            "live_views.LiveComponent."
+        )
+    return cls
+
+
+def component_address(path: str, ident: str) -> str:
+    """What the browser calls a component: keyed with SECRET_KEY, so it cannot be made up."""
+    return salted_hmac("live_views.components", f"{path}\x00{ident}").hexdigest()[:16]
+
+
+@dataclass
+class LastRender:
+    """A component's blocks from its last render, and the components nested in it."""
+
+    blocks: list[RenderedBlock]
+    nonce: str
+    children: set[Key] = field(default_factory=set)
+    # Where each of its blocks sits in the loops of its own template (for live_target).
+    paths: dict[str, LoopPath] = field(default_factory=dict)
+
+
+class ComponentHost:
+    def __init__(self, parent: LiveViewMixin | None, *, only: str | None = None) -> None:
+        self.parent = parent
+        # On a component's own socket (a page that is not live): the address it serves. Other
+        # components of that page are neither mounted nor rendered there.
+        self.only = only
+        self.mounted: dict[Key, LiveComponent] = {}
+        self.addresses: dict[str, Key] = {}
+        self.last: dict[Key, LastRender] = {}
+        # The components the next render re-renders; None: all of them.
+        self.rerender: frozenset[Key] | None = None
+        self.collector: BlockCollector | None = None  # of the render under way
+        self.seen: set[Key] = set()
+        self.rendering: list[Key] = []
+        self.address_of: dict[Key, str] = {}
+        # On a socket: where each component's live_state is kept (by its address), and the
+        # stores of the components that have any.
+        self.state_of: Callable[[str], StateStore] | None = None
+        self.states: dict[Key, StateStore] = {}
+        # Mounted since the socket last looked (for their live_subscriptions).
+        self.new_components: list[LiveComponent] = []
+        self.csrf_token: str | None = None  # one per page (live_views/components/csrf.py)
+
+    def find(self, address: str) -> tuple[Key, LiveComponent] | None:
+        """The component the browser calls ``address``, if this page holds it."""
+        key = self.addresses.get(address)
+        if key is None or key not in self.mounted:
+            return None
+        return key, self.mounted[key]
+
+    def address(self, key: Key) -> str:
+        address = self.address_of.get(key)
+        if address is None:
+            address = self.address_of[key] = component_address(*key)
+        return address
+
+    def render(
+        self, context: Context, path: str, ident: str, args: Callable[[], Mapping[str, Any]]
+    ) -> str:
+        """Render the component (mounting it with ``args()`` the first time)."""
+        collector = get_collector(context)
+        if collector is not self.collector:
+            self.collector, self.seen = collector, set()
+        key = (path, ident)
+        if self.only is not None and not self.rendering and self.address(key) != self.only:
+            return ""
+        if key in self.seen:
+            raise TemplateSyntaxError(
+                f"{{% live_component {path!r} id={ident!r} %}} is on the page twice: give each "
+                "instance of a component its own id."
+            )
+        self.seen.add(key)
+        if self.rendering:
+            self.last[self.rendering[-1]].children.add(key)
+        component = self.mounted.get(key)
+        request = getattr(context, "request", None)
+        if component is None:
+            component = self.mount(key, args(), request)
+        elif self.reusable(key, collector) or self.render_targets(key, component, collector):
+            return self.reuse(key, collector)
+        html = self.render_component(key, component, context, collector)
+        if self.parent is None and self.only is None and not self.rendering:
+            # A page that is not live: the component connects a socket of its own.
+            if request is None:
+                raise ImproperlyConfigured(
+                    f"{{% live_component {path!r} %}} on a page that is not live needs the "
+                    "request in its context: render the page with a RequestContext (render(), "
+                    "TemplateResponse) and keep django.template.context_processors.request."
+                )
+            attrs = root_attributes(request, page_nonce(context), self.address(key))
+            html = f"<div {attrs}>{html}</div>"
+        return html
+
+    def mount(
+        self, key: Key, args: Mapping[str, Any], request: HttpRequest | None
+    ) -> LiveComponent:
+        cls = component_class(key[0])
+        component = cls(key[1], self.parent, request)
+        if self.parent is not None:
+            component.live_runtime.connected = self.parent.live_runtime.connected
+        if request is not None:
+            component.check_access(request)
+        component.mount(**mount_arguments(cls, args))
+        if self.state_of is not None and component.live_state:
+            # After mount(): what the component last had on this page wins over the tag's.
+            store = self.states[key] = self.state_of(self.address(key))
+            store.restore(component)
+        self.mounted[key] = component
+        self.new_components.append(component)
+        self.addresses[self.address(key)] = key
+        return component
+
+    def reusable(self, key: Key, collector: BlockCollector) -> bool:
+        if self.rerender is None or collector.targets is not None or key not in self.last:
+            return False
+        if not self.last[key].children:
+            return key not in self.rerender
+        return not any(k in self.rerender for k in self.family(key))
+
+    def family(self, key: Key) -> list[Key]:
+        """``key`` and every component nested in it, as its last render found them."""
+        found = [key]
+        for k in found:
+            last = self.last.get(k)
+            if last is not None:
+                found.extend(c for c in last.children if c not in found)
+        return found
+
+    def reuse(self, key: Key, collector: BlockCollector) -> str:
+        """The component's blocks as it last rendered them, without running its template."""
+        last = self.last[key]
+        root = component_block_id(self.address(key))
+        parent = collector.stack[-1] if collector.stack else None
+        old, new = f"\x00{last.nonce}", f"\x00{collector.nonce}"
+        # The last render's blocks are handed over as they are (that render is over): only
+        # the placeholders of nested blocks carry the new render's nonce.
+        for block in last.blocks:
+            if "\x00" in block.skeleton:
+                block.skeleton = block.skeleton.replace(old, new)
+            collector.blocks[block.id] = block
+        collector.blocks[root].parent = parent
+        last.nonce = collector.nonce
+        self.seen.update(self.family(key))
+        if parent is not None:
+            return collector.placeholder(root)
+        return collector.expand(root) if collector.keep_output else ""
+
+    def render_targets(self, key: Key, component: LiveComponent, collector: BlockCollector) -> bool:
+        """After an event that named its blocks with ``live_target()``: render only those into
+        the component's last blocks. False when that is not possible (a full render follows)."""
+        named, component.live_runtime.targets = component.live_runtime.targets, None
+        last = self.last.get(key)
+        if not named or last is None or collector.targets is not None:
+            return False
+        scope = component_scope(self.address(key))
+        targets = frozenset(f"lv-{scope}{ident[3:]}" for ident in named)
+        if not targets <= last.paths.keys():
+            return False
+        template = component.get_live_template()
+        parents = {block.id: block.parent for block in last.blocks}
+        rendered = render_liveblocks(
+            template,
+            component.get_context_data(),
+            component.request,
+            targets=targets,
+            paths=last.paths,
+            on_the_way=blocks_on_the_way(targets, parents),
+            scope=scope,
+            shared={HOST_KEY: self},
+        )
+        if not targets <= rendered.blocks.keys():
+            return False  # a named block is not where it was: render the component whole
+        for index, block in enumerate(last.blocks):
+            fresh = rendered.blocks.get(block.id)
+            if fresh is not None:
+                fresh.parent = block.parent
+                fresh.skeleton = fresh.skeleton.replace(
+                    f"\x00{rendered.nonce}", f"\x00{last.nonce}"
+                )
+                last.blocks[index] = fresh
+        return True
+
+    def render_component(
+        self, key: Key, component: LiveComponent, context: Context, collector: BlockCollector
+    ) -> str:
+        address = self.address(key)
+        before = len(collector.blocks)
+        self.last[key] = LastRender([], collector.nonce)
+
+        def inner() -> str:
+            scope, collector.scope = collector.scope, component_scope(address)
+            self.rendering.append(key)
+            try:
+                return self.render_template(component, context, collector)
+            finally:
+                collector.scope = scope
+                self.rendering.pop()
+
+        html = render_block(
+            context,
+            component_block_id(address),
+            inner,
+            tag=component.root_tag,
+            attrs=(f' data-live-component="{address}" data-live-id="{escape(key[1])}"'),
+            duplicate=f"component {key!r} rendered twice.",
+        )
+        blocks = self.last[key].blocks = list(collector.blocks.values())[before:]
+        self.last[key].paths = {
+            b.id: collector.paths[b.id] for b in blocks if b.id in collector.paths
+        }
+        if component_block_id(address) not in collector.blocks:
+            del self.last[key]  # a targeted render skipped it
+        return html
+
+    def render_template(
+        self, component: LiveComponent, context: Context, collector: BlockCollector
+    ) -> str:
+        template = component.get_live_template()
+        request = getattr(context, "request", None)
+        ctx = make_context(
+            component.get_context_data(), request, autoescape=template.engine.autoescape
+        )
+        if request is not None:
+            if self.csrf_token is None:
+                self.csrf_token = page_csrf_token(request)
+            ctx["csrf_token"] = self.csrf_token
+        root: Any = ctx.render_context.dicts[0]
+        root[COLLECTOR_KEY] = collector
+        root[HOST_KEY] = self
+        return str(template.render(ctx))
+
+    def end_render(self, collector: BlockCollector | None) -> None:
+        """After a render of the whole page: drop the components it no longer showed."""
+        self.rerender = None
+        if collector is None or collector.targets is not None:
+            return
+        seen = self.seen if collector is self.collector else set()
+        for key in [k for k in self.mounted if k not in seen]:
+            del self.mounted[key]
+            self.last.pop(key, None)
+            self.states.pop(key, None)
+            self.addresses.pop(self.address(key), None)
+
+
+def host_of(context: Context) -> ComponentHost:
+    """The components of the page ``context`` renders: a live view's own, kept between its
+    renders; the one a component's socket is mounting; or one for this render only."""
+    root: Any = context.render_context.dicts[0]
+    host: ComponentHost | None = root.get(HOST_KEY) or serving.get()
+    if host is None:
+        view = context.get("view")
+        if isinstance(view, LiveViewMixin):
+            runtime = view.live_runtime
+            if not isinstance(runtime.components, ComponentHost):
+                runtime.components = ComponentHost(view)
+            host = runtime.components
+        else:
+            host = ComponentHost(None)
+        root[HOST_KEY] = host
+    return host
+
+
+def render_component(
+    context: Context, path: str, ident: str, args: Callable[[], Mapping[str, Any]]
+) -> str:
+    """``{% live_component path id=ident **args %}``; ``args()`` resolves the arguments, only
+    when the component mounts."""
+    return host_of(context).render(context, path, ident, args)

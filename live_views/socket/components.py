@@ -1,0 +1,73 @@
+"""The page's live components on its socket: find the one an event is for (by the address the
+server gave it, never by anything that names code), and say which to re-render after it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from live_views.components import LiveComponent
+from live_views.components.host import ComponentHost, Key
+from live_views.pubsub.topics import topics_of
+from live_views.render.collector import BlockCollector
+from live_views.socket.protocol import FrameError
+from live_views.socket.state import PageState
+
+
+def host_of(view: Any) -> ComponentHost | None:
+    host = view.live_runtime.components
+    return host if isinstance(host, ComponentHost) else None
+
+
+def event_component(view: Any, address: str, ref: int | None) -> tuple[Key, LiveComponent]:
+    """The component of this page that ``address`` names; an unknown_component error otherwise
+    (a tampered address, or one of another page, or of a component no longer shown)."""
+    host = host_of(view)
+    found = host.find(address) if host is not None else None
+    if found is None:
+        raise FrameError("unknown_component", "No such component on this page.", ref)
+    return found
+
+
+def rerender_only(view: Any, key: Key) -> None:
+    """The next render re-renders this component (and the components in it) only; the others
+    are shown as they last rendered."""
+    host = host_of(view)
+    if host is not None:
+        host.rerender = frozenset({key})
+
+
+def keep_state(view: Any, page_id: str) -> None:
+    """Components with ``live_state`` keep it as the page keeps its own: in the state cache,
+    under the page id of its token and the component's address."""
+    host = host_of(view)
+    if host is None:
+        host = view.live_runtime.components = ComponentHost(view)
+    host.state_of = lambda address: PageState(f"{page_id}.{address}")
+
+
+def state_saver(view: Any, key: Key, component: LiveComponent) -> Callable[[], None] | None:
+    """After a component's event: its ``live_state``, encoded now (a value JSON cannot hold
+    fails the event), and what saves it once the reply is rendered."""
+    host = host_of(view)
+    store = host.states.get(key) if host is not None else None
+    if not isinstance(store, PageState):
+        return None
+    encoded = store.encode(component)
+    return lambda: store.save(encoded)
+
+
+def new_topics(view: Any) -> set[str]:
+    """The topics of the components mounted since the last call (their live_subscriptions)."""
+    host = host_of(view)
+    if host is None or not host.new_components:
+        return set()
+    fresh, host.new_components = host.new_components, []
+    return {topic for component in fresh for topic in topics_of(component.get_live_subscriptions())}
+
+
+def end_render(view: Any, collector: BlockCollector | None) -> None:
+    """A render of the page finished (or failed): forget components it no longer showed."""
+    host = host_of(view)
+    if host is not None:
+        host.end_render(collector)

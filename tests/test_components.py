@@ -1,0 +1,455 @@
+"""Live components on live pages, end to end through the real ASGI application."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from live_views.testing import LiveRefused
+from tests.live_helpers import TrackingLiveClient
+from tests.testapp import components
+
+SWAPPED_RE = re.compile(r'\sid="(lv-[^"]+)"[^>]*? hx-swap-oob=')
+STEPPER = "tests.testapp.components.Stepper"
+
+
+@pytest.fixture
+def client() -> Iterator[TrackingLiveClient]:
+    live_client = TrackingLiveClient()
+    yield live_client
+    live_client.close()
+
+
+def swapped(reply) -> list[str]:
+    """The ids of the blocks a frame morphs (not the blocks inside them)."""
+    return SWAPPED_RE.findall(reply.get("content", ""))
+
+
+def value(component) -> str:
+    match = re.search(r'<span class="value">(-?\d+)</span>', component.html)
+    assert match is not None, component.html
+    return match.group(1)
+
+
+def total(page) -> str:
+    return re.sub(r"<[^>]+>", "", page.block("total"))
+
+
+def test_two_instances_keep_separate_state(client):
+    page = client.live("/steppers/")
+    a, b = page.component("a"), page.component("b")
+    assert (value(a), value(b)) == ("5", "0")
+
+    a.send("inc", by=2)
+    a.send("inc")
+    b.send("inc")
+
+    assert (value(a), value(b)) == ("8", "1")
+    assert page.errors == []
+
+
+def test_an_event_re_renders_that_component_and_the_page_blocks_it_changed(client):
+    page = client.live("/steppers/")
+    a = page.component("a")
+    components.renders.clear()
+
+    reply = a.send("inc", by=3)
+
+    # Only a's blocks and the page's total (changed through self.parent) travel.
+    assert swapped(reply) == ["lv-total", f"lv-c{a.address}"]
+    assert total(page) == "3"
+    # b's template did not even render.
+    assert components.renders == ["a"]
+
+
+def test_a_component_block_alone_travels_when_only_it_changed(client):
+    page = client.live("/steppers/")
+    b = page.component("b")
+    reply = b.send("inc", by=0)
+    assert "content" not in reply  # nothing changed, nothing sent
+    assert b.block("shown") == "<b>0</b>"
+
+
+def test_a_page_event_re_renders_every_component(client):
+    page = client.live("/steppers/")
+    components.renders.clear()
+    reply = page.send("bump")
+    assert swapped(reply) == ["lv-total"]
+    assert sorted(components.renders) == ["a", "b"]
+    assert total(page) == "100"
+
+
+def test_components_survive_page_events_with_their_state(client):
+    page = client.live("/steppers/")
+    page.component("a").send("inc", by=10)
+    page.send("bump")
+    assert value(page.component("a")) == "15"
+    assert total(page) == "110"
+
+
+def test_a_component_dropped_by_a_re_render_is_gone_and_a_new_one_mounts(client):
+    page = client.live("/steppers/")
+    b = page.component("b")
+    b.send("inc", by=4)
+    address = b.address
+
+    page.send("set_ids", ids=["c"])
+    assert f'data-live-component="{address}"' not in page.html
+    c = page.component("c")
+    assert value(c) == "0"
+
+    # b's address is no longer on this page: refused, and nothing else changes.
+    reply = page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 99})
+    reply = page.receive()
+    assert reply["error"]["code"] == "unknown_component"
+
+    # Shown again, it mounts afresh.
+    page.send("set_ids", ids=["b", "c"])
+    assert value(page.component("b")) == "0"
+
+
+def test_nested_components(client):
+    page = client.live("/steppers/")
+    page.send("box", show=True)
+    inner = page.component("inner")
+    assert value(inner) == "7"
+    inner.send("inc")
+    assert value(inner) == "8"
+    # The box closes: its inner stepper is dropped; opened again, mounted afresh.
+    page.component("box").send("toggle")
+    assert 'data-live-id="inner"' not in page.html
+    page.component("box").send("toggle")
+    assert value(page.component("inner")) == "7"
+
+
+def test_a_nested_event_re_renders_the_nested_component(client):
+    page = client.live("/steppers/")
+    page.send("box", show=True)
+    components.renders.clear()
+    page.component("inner").send("inc", by=2)
+    assert components.renders == ["inner"]
+    assert value(page.component("inner")) == "9"
+
+
+def test_a_failing_handler_is_rolled_back(client, caplog):
+    page = client.live("/steppers/")
+    a = page.component("a")
+    reply = a.send("explode")
+    assert reply["error"]["code"] == "server_error"
+    assert "secret" not in reply["error"]["message"]
+    assert value(a) == "5"
+    a.send("inc")
+    assert value(a) == "6"
+
+
+# -- security ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        STEPPER,  # a class path is never imported
+        "os.system",
+        "0000000000000000",  # well-formed, but not on this page
+        "../../etc",
+        12,
+        ["a"],
+        {"path": STEPPER},
+    ],
+)
+def test_a_component_address_the_page_does_not_hold_is_refused(client, address):
+    page = client.live("/steppers/")
+    page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 7})
+    reply = page.receive()
+    assert reply["error"]["code"] == "unknown_component"
+    assert reply["ref"] == 7
+    assert value(page.component("a")) == "5"
+
+
+def test_the_address_of_another_page_is_refused(client):
+    other = client.live("/steppers/")
+    other.send("set_ids", ids=["x"])
+    address = other.component("x").address
+    page = client.live("/steppers/")
+    page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 3})
+    assert page.receive()["error"]["code"] == "unknown_component"
+
+
+@pytest.mark.parametrize("event", ["not_an_event", "mount", "check_access", "__init__", "bump"])
+def test_only_the_components_own_live_events_are_callable(client, event):
+    page = client.live("/steppers/")
+    a = page.component("a")
+    reply = a.send(event)
+    assert reply["error"]["code"] == "unknown_event"
+    assert value(a) == "5"
+    assert total(page) == "0"  # "bump" is the page's event, not the component's
+
+
+def test_bad_arguments_are_refused(client):
+    page = client.live("/steppers/")
+    reply = page.component("a").send("inc", by="many")
+    assert reply["error"]["code"] == "bad_arguments"
+    reply = page.component("a").send("inc", value=1)
+    assert reply["error"]["code"] == "bad_arguments"
+
+
+def test_the_page_event_does_not_reach_a_component_event(client):
+    page = client.live("/steppers/")
+    reply = page.send("inc")
+    assert reply["error"]["code"] == "unknown_event"
+
+
+# -- JS off -----------------------------------------------------------------------------------
+
+
+def test_the_component_renders_as_part_of_the_page_over_http(client):
+    html = client.get("/steppers/").content.decode()
+    assert '<span class="value">5</span>' in html
+    assert '<span class="value">0</span>' in html
+    assert STEPPER not in html  # the class path never reaches the browser
+
+
+# -- access -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_components_check_access_refuses_the_page_over_http_and_on_the_socket(client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("visitor", password="x")
+    client.force_login(user)
+    assert client.get("/secret/").status_code == 403
+
+    # A page that let the component in over HTTP, opened on a socket after the user lost it.
+    User.objects.filter(pk=user.pk).update(is_staff=True)
+    url, page_html = _socket_of(client.get("/secret/"))
+    User.objects.filter(pk=user.pk).update(is_staff=False)
+    page = client.open_socket(url, page_html)
+    with pytest.raises(LiveRefused) as refused:
+        page._loop.run(page._page.join_or_close())
+    assert refused.value.code == 4403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_component_lets_in_whom_its_check_access_allows(client):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("staff", password="x", is_staff=True))
+    page = client.live("/secret/")
+    assert page.errors == []
+    assert '<span class="value">' in page.component("s").html
+
+
+def _socket_of(response):
+    match = re.search(r'hx-ws:connect="([^"]+)"', response.content.decode())
+    assert match is not None
+    return html.unescape(match.group(1)), response.content.decode()
+
+
+# -- on a page that is not live ---------------------------------------------------------------
+
+
+def test_on_a_plain_page_each_component_connects_on_its_own(client):
+    html_page = client.get("/plain-steppers/").content.decode()
+    assert "data-live-root data-live-standalone" in html_page
+    assert html_page.count("hx-ws:connect=") == 2
+
+    a = client.live("/plain-steppers/", component="a")
+    b = client.live("/plain-steppers/", component="b")
+    assert a.errors == []
+    assert b.errors == []
+    assert a.frames == [{"joined": True}]  # the socket's render is the page's: nothing to send
+
+    components.renders.clear()
+    a.component("a").send("inc", by=2)
+    b.component("b").send("inc")
+    assert value(a.component("a")) == "7"
+    assert value(b.component("b")) == "1"
+    assert components.renders == ["a", "b"]
+
+
+def test_on_a_plain_page_self_parent_is_none(client):
+    page = client.live("/plain-steppers/", component="a")
+    reply = page.component("a").send("inc")  # would fail on self.parent.total otherwise
+    assert "error" not in reply
+
+
+def test_a_plain_pages_socket_serves_its_component_only(client):
+    page = client.live("/plain-steppers/", component="a")
+    reply = page.send("inc")  # no component address: the stand-in page has no events
+    assert reply["error"]["code"] == "unknown_event"
+    other = client.live("/plain-steppers/", component="b")
+    address = other.component("b").address
+    page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 5})
+    assert page.receive()["error"]["code"] == "unknown_component"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plain_pages_component_socket_runs_the_pages_access_checks(client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("member", password="x")
+    client.force_login(user)
+    url = _socket_of_component(client.get("/private-steppers/"), "a")
+    client.http.logout()
+    client.force_login(User.objects.create_user("other", password="x"))
+    assert _closed_with(client, url) == 4403  # the token is bound to the first user's session
+
+    # A fresh load by a user the page's login_required lets in works; a logout ends it.
+    page = client.live("/private-steppers/", component="a")
+    assert page.component("a").send("inc")["ref"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plain_pages_component_is_refused_when_the_page_now_refuses(client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("staffer", password="x", is_staff=True)
+    client.force_login(user)
+    url = _socket_of_component(client.get("/plain-secret/"), "s")
+    User.objects.filter(pk=user.pk).update(is_staff=False)
+    assert _closed_with(client, url) == 4403  # check_access() refuses as the page renders
+
+
+def _socket_of_component(response, ident):
+    from live_views.testing.components import standalone_socket_url
+
+    return standalone_socket_url(response.content.decode(), ident)
+
+
+def _closed_with(client, url):
+    """The close code of a socket opened with the client's cookies, refused as it connects."""
+    page = client.open_socket(url)
+    frame = page.receive(timeout=5)
+    assert frame is None, frame
+    return page.close_code
+
+
+# -- live_state -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "standalone"), [("/kept/", None), ("/plain-kept/", "k")])
+def test_a_components_live_state_is_kept_across_a_reconnect(client, path, standalone):
+    page = client.live(path, component=standalone)
+    page.component("k").send("inc", by=4)
+    page.reconnect()
+    assert value(page.component("k")) == "5"
+    page.component("k").send("inc")
+    assert value(page.component("k")) == "6"
+    assert page.errors == []
+
+    fresh = client.live(path, component=standalone)  # a new page load starts over
+    assert value(fresh.component("k")) == "1"
+
+
+# -- live_subscriptions -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("path", "standalone"), [("/news/", None), ("/plain-news/", "news")])
+def test_a_components_subscriptions_re_render_it_on_a_broadcast(client, path, standalone):
+    from live_views import broadcast
+
+    page = client.live(path, component=standalone)
+    assert "nothing yet" in page.component("news").html
+    components.HEADLINES.append("components are live")
+    try:
+        broadcast("news")
+        page.wait_for_update()
+        assert "components are live" in page.component("news").html
+    finally:
+        del components.HEADLINES[1:]
+
+
+# -- forms ------------------------------------------------------------------------------------
+
+
+def test_a_form_component_validates_what_the_user_typed_and_submits(client):
+    page = client.live("/steppers/")
+    note = page.component("note")
+    assert 'data-live-event="validate"' in note.html
+
+    note.validate("title", title="ab", body="")
+    assert "Ensure this value has at least 3 characters" in note.block("title")
+    note.validate("title", title="abc", body="")
+    assert "errorlist" not in note.block("title")
+
+    components.NOTES.clear()
+    note.submit("submit", title="", body="x")
+    assert "This field is required" in note.block("title")  # a submit shows every error
+    assert components.NOTES == []
+    note.submit("submit", title="A note", body="")
+    assert components.NOTES == ["A note"]
+    assert note.block("notes") == "1 saved"
+    assert 'value="A note"' not in note.block("title")  # reset_form() emptied it
+    assert page.errors == []
+
+
+# -- model-typed arguments --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_model_typed_arguments_are_looked_up_in_the_components_own_queryset(client):
+    from tests.todoapp.models import Board, Task
+
+    mine, other = Board.objects.create(name="mine"), Board.objects.create(name="other")
+    task = Task.objects.create(board=mine, title="write docs")
+    foreign = Task.objects.create(board=other, title="not yours")
+
+    page = client.live(f"/board/{mine.pk}/")
+    tasks = page.component("tasks")
+    assert "write docs" in tasks.html
+    assert tasks.send("finish", task=task.pk).get("error") is None
+    assert "write docs (done)" in tasks.html
+
+    reply = tasks.send("finish", task=foreign.pk)
+    assert reply["error"]["code"] == "bad_arguments"
+    assert "no Task with that key here" in reply["error"]["message"]
+    foreign.refresh_from_db()
+    assert foreign.done is False
+
+
+# -- live_target ------------------------------------------------------------------------------
+
+
+def test_live_target_renders_only_the_named_block_of_the_component(client):
+    page = client.live("/row-list/")
+    rows = page.component("rows")
+    components.label_reads.clear()
+
+    reply = rows.send("rename", id=7, name="seven")
+
+    assert components.label_reads == [7]  # one iteration of the component's loop ran
+    assert swapped(reply) == [f"lv-c{rows.address}-row-7"]
+    assert rows.block("row", 7) == "seven"
+    assert rows.block("row", 8) == "row 8"
+
+    components.label_reads.clear()
+    reply = rows.send("rename_untargeted", id=8, name="eight")
+    assert len(components.label_reads) == 50  # without live_target: the whole component
+    assert swapped(reply) == [f"lv-c{rows.address}-row-8"]
+    assert rows.block("row", 7) == "seven"  # the targeted change was kept
+
+
+def test_live_target_after_a_page_event_still_finds_its_block(client):
+    page = client.live("/row-list/")
+    rows = page.component("rows")
+    rows.send("rename", id=1, name="one")
+    page.reconnect()  # a new socket: the component mounts afresh and renders whole first
+    reply = page.component("rows").send("rename", id=2, name="two")
+    assert swapped(reply) == [f"lv-c{rows.address}-row-2"]
+    assert page.component("rows").block("row", 1) == "row 1"
+
+
+def test_an_async_handler_of_a_component_runs_the_same_way(client):
+    page = client.live("/steppers/")
+    a = page.component("a")
+    components.renders.clear()
+    reply = a.send("inc_async", by=2)
+    assert swapped(reply) == ["lv-total", f"lv-c{a.address}"]
+    assert value(a) == "7"
+    assert total(page) == "2"
+    assert components.renders == ["a"]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.views.generic import TemplateView
+
+from live_views import LiveTemplateView, live_event
+from tests.todoapp.models import Board
+
+
+class SteppersView(LiveTemplateView):
+    template_name = "testapp/steppers.html"
+    total = 0
+    ids: list[str] = ["b"]  # replaced, never mutated
+    show_box = False
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            total=self.total, ids=self.ids, show_box=self.show_box, **kwargs
+        )
+
+    @live_event
+    def bump(self) -> None:
+        self.total += 100
+
+    @live_event
+    def set_ids(self, ids: list[str]) -> None:
+        self.ids = ids
+
+    @live_event
+    def box(self, show: bool) -> None:
+        self.show_box = show
+
+
+class PlainSteppersView(TemplateView):
+    """Not live: its components are live on their own."""
+
+    template_name = "testapp/plain_steppers.html"
+
+
+class SecretView(LiveTemplateView):
+    template_name = "testapp/secret.html"
+
+
+class KeptView(LiveTemplateView):
+    template_name = "testapp/kept.html"
+    total = 0  # the stepper adds to it through self.parent
+
+
+class NewsView(LiveTemplateView):
+    """Follows nothing itself: its Headline component follows "news"."""
+
+    template_name = "testapp/news.html"
+
+
+class BoardView(LiveTemplateView):
+    template_name = "testapp/board.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(board=Board.objects.get(pk=self.kwargs["pk"]), **kwargs)
+
+
+class RowListView(LiveTemplateView):
+    template_name = "testapp/row_list_page.html"

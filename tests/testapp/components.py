@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+
+from live_views import LiveComponent, LiveFormComponent, live_event
+from tests.todoapp.models import Board, Task
+
+renders: list[str] = []  # the ids of the Steppers whose template rendered, in order
+
+
+class Stepper(LiveComponent):
+    template_name = "testapp/stepper.html"
+    value = 0
+
+    def mount(self, start: int = 0) -> None:
+        self.value = start
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        renders.append(self.component_id)
+        return super().get_context_data(value=self.value, **kwargs)
+
+    @live_event
+    def inc(self, by: int = 1) -> None:
+        self.value += by
+        if self.parent is not None:
+            self.parent.total += by
+
+    @live_event
+    async def inc_async(self, by: int = 1) -> None:
+        self.value += by
+        if self.parent is not None:
+            self.parent.total += by
+
+    @live_event
+    def explode(self) -> None:
+        self.value = 999
+        raise RuntimeError("secret internal detail")
+
+    def not_an_event(self) -> None:
+        self.value = -1
+
+
+class Box(LiveComponent):
+    """Holds a Stepper: nested components."""
+
+    template_name = "testapp/box.html"
+    opened = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(opened=self.opened, **kwargs)
+
+    @live_event
+    def toggle(self) -> None:
+        self.opened = not self.opened
+
+
+class Secret(LiveComponent):
+    template_name = "testapp/stepper.html"
+
+    def check_access(self, request: Any) -> None:
+        if not request.user.is_staff:
+            raise PermissionDenied
+
+
+class KeptStepper(Stepper):
+    """A Stepper whose value outlives the page's socket."""
+
+    live_state = ("value",)
+
+
+HEADLINES = ["nothing yet"]
+
+
+class Headline(LiveComponent):
+    """Follows the "news" topic: a broadcast("news") re-renders it."""
+
+    template_name = "testapp/headline.html"
+    live_subscriptions = ("news",)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(headline=HEADLINES[-1], **kwargs)
+
+
+NOTES: list[str] = []
+
+
+class NoteForm(forms.Form):
+    title = forms.CharField(min_length=3)
+    body = forms.CharField(required=False)
+
+
+class NoteComponent(LiveFormComponent):
+    """A form in a component: validates as the user types, submits over the socket."""
+
+    template_name = "testapp/note_form.html"
+    form_class = NoteForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(notes=NOTES, **kwargs)
+
+    def form_valid(self, form: Any) -> None:
+        NOTES.append(form.cleaned_data["title"])
+        self.reset_form()
+
+
+class BoardTasks(LiveComponent):
+    """The tasks of one board; its events may name only that board's tasks."""
+
+    template_name = "testapp/board_tasks.html"
+
+    def mount(self, board: Board) -> None:
+        self.board = board
+
+    def get_queryset(self) -> Any:
+        return Task.objects.filter(board=self.board)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(tasks=list(self.get_queryset()), **kwargs)
+
+    @live_event
+    def finish(self, task: Task) -> None:
+        task.done = True
+        task.save()
+
+
+label_reads: list[int] = []  # the rows whose label a render read
+
+
+class Row:
+    def __init__(self, id: int, name: str) -> None:
+        self.id = id
+        self.name = name
+
+    @property
+    def label(self) -> str:
+        label_reads.append(self.id)
+        return self.name
+
+
+class RowList(LiveComponent):
+    """Keyed blocks in a loop; an event that names its row renders that row only."""
+
+    template_name = "testapp/row_list.html"
+
+    def mount(self, count: int = 3) -> None:
+        self.rows = [Row(i, f"row {i}") for i in range(count)]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(rows=self.rows, **kwargs)
+
+    @live_event
+    def rename(self, id: int, name: str) -> None:
+        self.rows[id].name = name
+        self.live_target("row", id)
+
+    @live_event
+    def rename_untargeted(self, id: int, name: str) -> None:
+        self.rows[id].name = name
