@@ -16,6 +16,8 @@ from django.urls import include, path
 
 from live_views import __version__
 from live_views.socket.budgets import SocketBudget
+from live_views.socket.changed_rows import ChangedRows
+from live_views.socket.jobs import JobRunner
 from live_views.socket.page import LivePage
 from live_views.socket.protocol import Join
 from live_views.socket.refresh import CoalescedRefreshMixin
@@ -56,6 +58,8 @@ class Host(CoalescedRefreshMixin):
         self.page = page
         self.turn = asyncio.Lock()
         self.budget = SocketBudget()  # refreshes are charged to the socket (socket/budgets.py)
+        self.changed_rows = ChangedRows()  # rows the broadcasts named, for the page's streams
+        self.jobs = JobRunner(self)  # the page's live_async() work
         self.joined = True
         self.sent: list[dict[str, Any]] = []
         self.ended: list[tuple[int, str]] = []

@@ -130,9 +130,11 @@ def test_live_form_marks_a_form_that_submits_over_the_socket():
     assert page == '<form hx-ws:send data-live-event="submit" data-live-form>'
 
 
-def test_live_form_takes_no_arguments():
+def test_live_form_takes_at_most_the_form():
+    compile_template("{% live_form %}")
+    compile_template("{% live_form form %}")  # whose file fields make it multipart
     with pytest.raises(TemplateSyntaxError, match="live_form"):
-        compile_template('{% live_form "x" %}')
+        compile_template('{% live_form form "x" %}')
 
 
 # -- {% live_scripts %} and {% live_connect %} --------------------------------------------------

@@ -22,7 +22,7 @@ CODE = TUTORIAL / "code"
 # Files as they are at an earlier step (steps/<page>/...), where they differ from the final code.
 STEPS = TUTORIAL / "steps"
 PAGES = sorted(TUTORIAL.glob("*.md"))
-READING_ORDER = ["index", "counter", "form", "shared-list"]
+READING_ORDER = ["index", "counter", "form", "shared-list", "components"]
 FENCE_RE = re.compile(r"^(`{3,})(\S*)(.*?)^\1\s*$", re.M | re.S)
 OPTION_RE = re.compile(r"^:(\S+):\s*(.*)$", re.M)
 # Fences that are not code a reader copies into the project: shell sessions, and directives.
