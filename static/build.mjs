@@ -32,11 +32,17 @@ const build = (entry) =>
   });
 
 const glue = await build("src/live_views.js");
+// Live uploads: loaded by the glue only on pages that show a live form's file input.
+const uploads = await build("src/uploads.js");
+// Navigation between live pages: loaded on the first visit.
+const navigate = await build("src/visit.js");
+// live_every's ticks: loaded for a page whose join asks for them.
+const polling = await build("src/polling.js");
 // Development tools ({% live_scripts %} adds them when DEBUG is on): never shipped to users.
 const dev = await build("src/latency.js");
 
+// No banner: VERSIONS.json beside the bundle names what it holds (every byte here is every page's).
 const bundle = [
-  `/*! django-live-views glue | htmx.org ${htmxVersion} + hx-ws */`,
   vendored("htmx.min.js"),
   vendored("ext/hx-ws.min.js"),
   withoutSourceMap(glue.outputFiles[0].text),
@@ -45,6 +51,12 @@ const bundle = [
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL("live_views.min.js", outDir), bundle);
 const devBundle = withoutSourceMap(dev.outputFiles[0].text) + "\n";
+const uploadsBundle = withoutSourceMap(uploads.outputFiles[0].text) + "\n";
+writeFileSync(new URL("live_views.uploads.min.js", outDir), uploadsBundle);
+const navigateBundle = withoutSourceMap(navigate.outputFiles[0].text) + "\n";
+writeFileSync(new URL("live_views.navigate.min.js", outDir), navigateBundle);
+const pollingBundle = withoutSourceMap(polling.outputFiles[0].text) + "\n";
+writeFileSync(new URL("live_views.polling.min.js", outDir), pollingBundle);
 writeFileSync(new URL("live_views.dev.min.js", outDir), devBundle);
 const versions = { esbuild: esbuildVersion, "htmx.org": htmxVersion }; // keys sorted
 
@@ -58,5 +70,8 @@ writeFileSync(new URL("VERSIONS.json", outDir), JSON.stringify(versions, null, 2
 
 const size = (text) => `${Buffer.byteLength(text)} B raw, ${gzipSync(text, { level: 9 }).length} B gzip`;
 console.log(`live_views.min.js: ${size(bundle)} (glue alone: ${size(glue.outputFiles[0].text)})`);
+console.log(`live_views.uploads.min.js (pages with a live file input): ${size(uploadsBundle)}`);
+console.log(`live_views.navigate.min.js (on the first live navigation): ${size(navigateBundle)}`);
+console.log(`live_views.polling.min.js (pages with live_every): ${size(pollingBundle)}`);
 console.log(`live_views.dev.min.js (DEBUG only): ${size(devBundle)}`);
 console.log(`sample_site demo chart.min.js (uPlot ${versionOf("uplot")}): ${size(chart.outputFiles[0].text)}`);

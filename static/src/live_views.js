@@ -12,14 +12,14 @@ import {
   swappedIds,
 } from "./protocol.js";
 import { hideNonces } from "./csp.js";
+import { loadUploadsIfShown } from "./lazy_uploads.js";
 import { applyEffects, pollingPlan, readEffects } from "./effects.js";
 import * as hooks from "./hooks.js";
-import { startPolling, stopPolling } from "./polling.js";
-import { visit } from "./visit.js";
+import { startPolling, stopPolling } from "./polling_loader.js";
+import { loadNavigationIfLinked, visit } from "./visit_loader.js";
 import { applyPatch, followHistory, joined } from "./navigation.js";
 import { eventStarted } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
-import "./uploads.js";
 import { STREAM, afterStreamSwaps, prepareStreamTasks, streamExtension } from "./streams.js";
 
 const RELOADED_AT = "live_views:reloaded_at";
@@ -187,3 +187,12 @@ document.addEventListener("htmx:ws:close", (evt) => {
   emit(root, "live:disconnected", { code });
   if (kind === "reload") reloadOnce();
 });
+
+// Parts only some pages use load when a page shows them (lazy_script.js).
+function loadWhatThePageUses() {
+  loadUploadsIfShown();
+  loadNavigationIfLinked();
+}
+loadWhatThePageUses();
+// After a live navigation the body is another page's; an update may show new parts.
+for (const name of ["live:connected", "live:update"]) document.addEventListener(name, loadWhatThePageUses);

@@ -57,7 +57,10 @@ function syncRoots() {
   }
 }
 
-function report(entry, code, message) {
+// Clears the element's busy state, then says what happened to its event (`what` follows its name).
+function report(entry, code, what) {
+  clearBusy(entry.element);
+  const message = `"${entry.name}" ${what}`;
   const root = entry.element.closest?.("[data-live-root]");
   const error = { code, message, event: entry.name, ref: entry.ref };
   console.warn("live_views:", message);
@@ -90,14 +93,8 @@ document.addEventListener("htmx:ws:close", (evt) => {
   if (!evt.target.matches?.("[data-live-root]")) return;
   const { connection, code } = evt.detail;
   const { unanswered, unsent } = pending.closed(willReconnect(connection?.config, code));
-  for (const entry of unanswered) {
-    clearBusy(entry.element);
-    report(entry, "no_reply", `"${entry.name}" got no reply (connection lost): it may not have run`);
-  }
-  for (const entry of unsent) {
-    clearBusy(entry.element);
-    report(entry, "not_sent", `"${entry.name}" not sent: connection closed`);
-  }
+  for (const entry of unanswered) report(entry, "no_reply", "got no reply (connection lost): it may not have run");
+  for (const entry of unsent) report(entry, "not_sent", "not sent: connection closed");
   syncRoots();
 });
 
@@ -108,7 +105,6 @@ document.addEventListener("htmx:ws:error", (evt) => {
   if (error !== "Outgoing messages queue is full" && error !== "Connection closed") return;
   const entry = pending.dropLatest(evt.target);
   if (!entry) return;
-  clearBusy(entry.element);
-  report(entry, "not_sent", `"${entry.name}" not sent: ${error === "Connection closed" ? "connection closed" : "too many events waiting"}`);
+  report(entry, "not_sent", `not sent: ${error === "Connection closed" ? "connection closed" : "too many events waiting"}`);
   syncRoots();
 });

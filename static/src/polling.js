@@ -1,4 +1,6 @@
 // live_every: events the page sends by itself every N ms, only while the tab is visible.
+// Shipped as live_views.polling.min.js, loaded for a page whose join asks for ticks
+// (polling_loader.js).
 // Timers stop in a background tab and when the socket closes (hx-ws also closes the socket of a
 // hidden tab, and opens it again when the tab is shown); back in view and joined, an overdue
 // tick is sent at once.
@@ -32,14 +34,14 @@ function startTimers() {
   }
 }
 
-export function startPolling(newPlan, send) {
+function startPolling(newPlan, send) {
   plan = newPlan;
   sendTick = send;
   for (const [name] of plan) if (!lastSent.has(name)) lastSent.set(name, Date.now());
   startTimers();
 }
 
-export function stopPolling() {
+function stopPolling() {
   plan = [];
   stopTimers();
 }
@@ -48,3 +50,5 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") startTimers();
   else stopTimers();
 });
+
+window.liveViewsPolling = { startPolling, stopPolling };

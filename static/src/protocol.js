@@ -1,5 +1,4 @@
 // The browser side of docs/protocol.md as plain functions: no DOM here, so node:test covers it.
-import { withoutFiles } from "./upload_protocol.js";
 
 export const RELOAD_GUARD_MS = 10_000;
 
@@ -130,4 +129,19 @@ function isWebUrl(url) {
 // Ids of the blocks a server frame swaps (their wrappers carry hx-swap-oob).
 export function swappedIds(content) {
   return [...String(content).matchAll(/ id="(lv-[^"]+)"[^>]*? hx-swap-oob=/g)].map((m) => m[1]);
+}
+
+// A form's values without its files: those went by HTTP, and a frame holds only text.
+export function withoutFiles(values) {
+  const isFile = (value) => typeof Blob !== "undefined" && value instanceof Blob;
+  const kept = {};
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (Array.isArray(value)) {
+      const texts = value.filter((item) => !isFile(item));
+      if (texts.length) kept[key] = texts;
+    } else if (!isFile(value)) {
+      kept[key] = value;
+    }
+  }
+  return kept;
 }

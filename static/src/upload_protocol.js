@@ -56,17 +56,5 @@ export function readAnswer(status, text) {
   return { ok: false, errors: errors.length ? errors : [`The upload failed (HTTP ${status}).`] };
 }
 
-// A form's values without its files: those went by HTTP, and a frame holds only text.
-export function withoutFiles(values) {
-  const isFile = (value) => typeof Blob !== "undefined" && value instanceof Blob;
-  const kept = {};
-  for (const [key, value] of Object.entries(values ?? {})) {
-    if (Array.isArray(value)) {
-      const texts = value.filter((item) => !isFile(item));
-      if (texts.length) kept[key] = texts;
-    } else if (!isFile(value)) {
-      kept[key] = value;
-    }
-  }
-  return kept;
-}
+// withoutFiles lives with the frames it cleans (protocol.js); re-exported for the tests.
+export { withoutFiles } from "./protocol.js";

@@ -3,8 +3,9 @@
 // any GET), adds a history entry, swaps in its title and <body>, and hx-ws opens the new page's
 // own socket (its token names its view). A page that is not live, an error, another origin or
 // a page under a nonce CSP loads the ordinary way.
-import { destroyAll } from "./hooks.js";
-import { pageMoved, pagePathNow } from "./navigation.js";
+// Shipped as live_views.navigate.min.js, loaded by the glue (visit_loader.js) for a page with
+// live links or a first live_navigate(); it uses the glue's own hooks and history, which the
+// glue hands over in window.liveViewsGlue: this script shares no module state with it.
 
 const rootOf = () => document.querySelector("[data-live-root]");
 
@@ -16,7 +17,9 @@ export function visitable(url, root = rootOf()) {
 
 let visits = 0; // a later click wins over a fetch still under way
 
-export async function visit(href, { push = true } = {}) {
+const glue = () => window.liveViewsGlue;
+
+async function visit(href, { push = true } = {}) {
   const url = new URL(href, location.href);
   if (!visitable(url)) return location.assign(url);
   const visitNumber = ++visits;
@@ -35,13 +38,13 @@ export async function visit(href, { push = true } = {}) {
   }
   if (push) history.pushState({ live: true }, "", final);
   else if (final.href !== location.href) history.replaceState({ live: true }, "", final);
-  pageMoved();
+  glue().pageMoved();
   swapDocument(doc);
   window.scrollTo(0, 0);
 }
 
 function swapDocument(doc) {
-  destroyAll();
+  glue().destroyAll();
   document.title = doc.title;
   const body = document.body;
   const loaded = new Set([...document.scripts].map((script) => script.src).filter(Boolean));
@@ -61,6 +64,8 @@ function swapDocument(doc) {
   htmx.process(body, true);
 }
 
+window.liveViewsNavigate = { visit };
+
 // A plain left click on <a data-live-navigate href="…">.
 document.addEventListener("click", (evt) => {
   const link = evt.target.closest?.("a[data-live-navigate][href]");
@@ -70,8 +75,8 @@ document.addEventListener("click", (evt) => {
   visit(link.href);
 });
 
-// Back and Forward between live pages of this document.
+// Back and Forward between live pages of this document (which loaded this script to get there).
 window.addEventListener("popstate", () => {
-  if (location.pathname === pagePathNow() || !rootOf()) return; // navigation.js follows the query
+  if (location.pathname === glue().pagePathNow() || !rootOf()) return; // navigation.js follows the query
   visit(location.href, { push: false });
 });

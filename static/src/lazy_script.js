@@ -1,0 +1,23 @@
+// Parts of the glue that only some pages use ship as scripts of their own, beside this one, and
+// load on first use: pages that never use them never download them.
+// Deferred scripts run with document.currentScript set: ours tells where the others are.
+const here = document.currentScript?.src;
+const loading = new Map();
+
+export function loadScript(name) {
+  if (!loading.has(name)) {
+    loading.set(
+      name,
+      new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = new URL(name, here);
+        // Under a CSP the page's nonce lets it run (the live root keeps it, hidden from the DOM).
+        script.nonce = document.querySelector("[data-live-root]")?.nonce ?? "";
+        script.onload = resolve;
+        script.onerror = reject; // the caller falls back (an ordinary load) or warns
+        document.head.append(script);
+      }),
+    );
+  }
+  return loading.get(name);
+}

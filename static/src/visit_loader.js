@@ -1,0 +1,17 @@
+// Navigation between live pages (README "Navigation between live pages"): visit.js ships as
+// live_views.navigate.min.js, loaded for a page that shows a live link, or on the first
+// live_navigate(). It uses this glue's hooks and history, handed over here.
+import { destroyAll } from "./hooks.js";
+import { loadScript } from "./lazy_script.js";
+import { pageMoved, pagePathNow } from "./navigation.js";
+
+window.liveViewsGlue = { destroyAll, pageMoved, pagePathNow };
+const load = () => loadScript("live_views.navigate.min.js");
+
+export function visit(href) {
+  return load().then(() => window.liveViewsNavigate.visit(href), () => location.assign(href));
+}
+
+export function loadNavigationIfLinked() {
+  if (document.querySelector("a[data-live-navigate]")) load().catch(console.warn);
+}
