@@ -33,7 +33,8 @@ async function visit(href, { push = true } = {}) {
   }
   if (visitNumber !== visits) return;
   const final = new URL(response.url || url);
-  if (final.origin !== location.origin || !doc.querySelector("body[data-live-root], [data-live-root]")) {
+  // A page is live when its own root is; a live component of an ordinary page has one too.
+  if (final.origin !== location.origin || !doc.querySelector("[data-live-root]:not([data-live-standalone])")) {
     return location.assign(final); // not a live page: an ordinary load
   }
   if (push) history.pushState({ live: true }, "", final);
