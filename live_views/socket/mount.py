@@ -1,5 +1,6 @@
 """Mounting a page on a socket: check the token, take a connection slot, build the page's request
-and run the URL's own callable as a GET would, access checks and all."""
+and run the URL's own callable as a GET would, inside the project's middleware, access checks and
+all."""
 
 from __future__ import annotations
 
@@ -9,21 +10,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.urls import Resolver404, resolve, set_script_prefix
+from django.urls import Resolver404, get_resolver
 
 from live_views.connect import wire
 from live_views.connect.tokens import ConnectTarget, TokenError, read_connect_token
 from live_views.runtime import Mount, mounting
 from live_views.socket.limits import ConnectionSlot, take_connection_slot
+from live_views.socket.processing import RequestProcessing
+from live_views.socket.refusal import Refused, refused_by
 from live_views.socket.request import build_request, session_and_user
 from live_views.socket.state import PageState
 from live_views.views import LiveViewMixin
 
-
-class Refused(Exception):
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
+__all__ = ["Mounted", "Refused", "dispatch_mount", "mount"]
 
 
 @dataclass
@@ -33,6 +32,7 @@ class Mounted:
     target: ConnectTarget
     state: PageState
     slot: ConnectionSlot
+    processing: RequestProcessing
 
 
 def mount(scope: Mapping[str, Any], token: str) -> Mounted:
@@ -51,13 +51,13 @@ def mount(scope: Mapping[str, Any], token: str) -> Mounted:
         raise Refused(wire.CLOSE_TOO_MANY, "too many connections for one session")
     try:
         request = build_request(scope, target, session, user)
-        set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
+        processing = RequestProcessing(request, target.path)
         state = PageState(target.page_id)
-        view = dispatch_mount(request, target.path, state=state)
+        view = processing.run(lambda: dispatch_mount(request, target.path, state=state))
     except BaseException:
         slot.release()
         raise
-    return Mounted(view, request, target, state, slot)
+    return Mounted(view, request, target, state, slot, processing)
 
 
 def dispatch_mount(
@@ -67,9 +67,10 @@ def dispatch_mount(
     state: PageState | None = None,
 ) -> LiveViewMixin:
     """Run the URL callable of ``path`` for ``request``; the live view it dispatches to (or
-    ``page``, re-checked) is returned with the context its ``get()`` built."""
+    ``page``, re-checked) is returned with the context its ``get()`` built. Called inside the
+    page's request processing (``RequestProcessing.run``): the middleware has run."""
     try:
-        match = resolve(path)
+        match = get_resolver(getattr(request, "urlconf", None)).resolve(path)
     except Resolver404:
         raise Refused(wire.CLOSE_NOT_FOUND, f"no URL matches {path!r}") from None
     view_class = getattr(match.func, "view_class", None)
@@ -89,9 +90,7 @@ def dispatch_mount(
         mounting.reset(reset)
     view: LiveViewMixin | None = mount.view
     if 300 <= response.status_code < 400:
-        anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
-        code = wire.CLOSE_LOGIN_REQUIRED if anonymous else wire.CLOSE_FORBIDDEN
-        raise Refused(code, f"the view redirected to {response.get('Location')!r}")
+        raise refused_by(response, request, "the view")
     if view is None or response.status_code != 200 or view.live_runtime.context is None:
         raise Refused(wire.CLOSE_FORBIDDEN, f"the view answered {response.status_code}")
     return view

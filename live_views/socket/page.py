@@ -23,8 +23,10 @@ from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
 from live_views.socket import messages, navigation
+from live_views.socket.csrf import PageCsrfToken
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
+from live_views.socket.processing import RequestProcessing
 from live_views.socket.protocol import Join
 from live_views.socket.sessions import SessionWatch
 from live_views.socket.state import PageState
@@ -45,6 +47,7 @@ class LivePage:
         *,
         state: PageState | None = None,
         nonce_digest: str | None = None,
+        processing: RequestProcessing | None = None,
     ) -> None:
         self.view = view
         self.request = request
@@ -56,6 +59,12 @@ class LivePage:
         self.slot: ConnectionSlot | None = None
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
+        # The project's middleware around every message (live_views.socket.processing).
+        self.processing = processing or RequestProcessing(request, path)
+        self.processing.remember_activation = any(
+            spec.is_async for spec in type(view).live_events.values()
+        )
+        self.csrf = PageCsrfToken()
 
     @classmethod
     def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:
@@ -67,6 +76,7 @@ class LivePage:
             mounted.target.path,
             state=mounted.state,
             nonce_digest=mounted.target.nonce_digest,
+            processing=mounted.processing,
         )
         page.slot = mounted.slot
         # Released by the consumer on disconnect, or here if the page is dropped unseen.
@@ -77,6 +87,9 @@ class LivePage:
 
     def join(self, join: Join) -> dict[str, Any]:
         """The browser says which block versions it shows; answer with those that differ."""
+        return self.processing.run(lambda: self._join(join))
+
+    def _join(self, join: Join) -> dict[str, Any]:
         if join.version and join.version != __version__:
             logger.warning(
                 "live_views: the page runs JS version %r, the server is %r; reload the page.",
@@ -96,7 +109,9 @@ class LivePage:
 
     def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
         """The browser went back or forward to another query of this page."""
-        self.prepare_thread()
+        return self.processing.run(lambda: self._navigate(query, ref))
+
+    def _navigate(self, query: str, ref: int | None) -> dict[str, Any]:
         frame = navigation.follow_browser(self, query) or self.render_frame(refresh=False)
         self.save_session()
         return {**frame, wire.REF: ref} if ref is not None else frame
@@ -106,7 +121,9 @@ class LivePage:
 
         Rendered with this page's own request, user and session, never the writer's.
         """
-        self.prepare_thread()
+        return self.processing.run(self._refresh)
+
+    def _refresh(self) -> dict[str, Any]:
         try:
             self.recheck_access()
             return self.render_frame(refresh=False)
@@ -144,6 +161,8 @@ class LivePage:
                 )
         context = runtime.context
         assert context is not None
+        if "csrf_token" not in context:
+            context["csrf_token"] = self.csrf.context_value(self.request)
         targets, runtime.targets = runtime.targets, None
         try:
             return self.diff.render(view.get_live_template(), context, self.request, targets)
