@@ -60,9 +60,7 @@ def test_a_page_in_french_by_cookie_stays_french_after_events_and_broadcasts(
     assert_no_errors(page_log)
 
 
-def test_the_browsers_accept_language_chooses_the_language_on_the_socket_too(
-    new_context, page_log
-):
+def test_the_browsers_accept_language_chooses_the_language_on_the_socket_too(new_context, page_log):
     page = open_world(new_context(locale="fr-FR").new_page())
     click_and_count(page, 1)
     expect(page.locator("#language")).to_have_text("fr")

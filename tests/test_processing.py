@@ -283,3 +283,19 @@ def test_process_exception_sees_what_escapes_a_unit_and_the_library_still_handle
         RequestProcessing(rf_request, "/world/").run(work)
     assert raised.value is boom  # its response ("handled") is not used
     assert ExceptionLogMiddleware.seen == [boom]
+
+
+@override_settings(MIDDLEWARE=[*BASE, "django.contrib.auth.middleware.LoginRequiredMiddleware"])
+def test_process_view_hooks_run_with_the_pages_callable_and_user(client, django_user_model):
+    # Django's LoginRequiredMiddleware decides in process_view, from the view callable and
+    # request.user: a logged-in page works, and the user it reads is the page's.
+    client.force_login(django_user_model.objects.create_user("ann", password="pw"))
+    page = client.live("/world/")
+    page.send("increment")
+    assert shown(page, "count") == "1"
+    page.close()
+    anonymous = LiveClient()
+    try:
+        assert anonymous.get("/world/").status_code == 302  # over HTTP: to the login page
+    finally:
+        anonymous.close()

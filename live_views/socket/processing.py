@@ -206,7 +206,3 @@ class RequestProcessing:
             return
         with translation.override(self.language), timezone.override(self.timezone):
             yield
-
-
-def inside_unit() -> bool:
-    return _unit.get() is not None
