@@ -12,9 +12,9 @@ from live_views import LiveTemplateView, live_event
 from live_views.testing import LiveClient
 from tests.test_docs import EXAMPLES, readme_site
 
-TEMPLATE = """{% load live_views %}<html><body {% live_connect %}>
-{% liveblock shop %}<p id="tenant">{{ request.tenant }}</p><p id="count">{{ view.count }}</p>{% endliveblock %}
-</body></html>"""
+TEMPLATE = """{% load live_views %}<html><body {% live_connect %}>{% liveblock shop %}
+<p id="tenant">{{ request.tenant }}</p><p id="count">{{ view.count }}</p>
+{% endliveblock %}</body></html>"""
 
 
 class ShopView(LiveTemplateView):
