@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import HttpRequest
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
+from live_views.socket.csrf import PageCsrfToken
 from live_views.testing import LiveClient
 
 pytestmark = pytest.mark.urls("tests.testapp.request_views")
@@ -72,3 +75,16 @@ def test_the_token_follows_a_new_secret(client, django_user_model):
     response = client.http.post("/world/", {"csrfmiddlewaretoken": token(page)})
     assert response.status_code == 200
     page.close()
+
+
+def test_one_page_renders_one_masked_token_until_its_secret_changes():
+    request = HttpRequest()
+    request.META["CSRF_COOKIE"] = "a" * 32
+    tokens = PageCsrfToken()
+    first = tokens.value(request)
+    assert tokens.value(request) == first
+    assert _unmask_cipher_token(first) == "a" * 32
+    assert "CSRF_COOKIE_NEEDS_UPDATE" not in request.META  # a socket sets no cookie
+    request.META["CSRF_COOKIE"] = "b" * 32  # rotated (a login)
+    assert _unmask_cipher_token(tokens.value(request)) == "b" * 32
+    assert str(tokens.context_value(request)) == tokens.value(request)
