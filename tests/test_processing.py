@@ -43,7 +43,8 @@ BASE = [
     "tests.testapp.middleware.TimezoneMiddleware",
     "tests.testapp.middleware.TenantMiddleware",
 ]
-# Middleware that only makes sense for HTTP responses: they run, and the socket still works.
+# Middleware that only makes sense for HTTP responses: Django's are left out of the socket's
+# chain (NOT_ON_THE_SOCKET), the project's own runs; the socket works either way.
 HTTP_ONLY = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
