@@ -260,6 +260,7 @@ def test_a_middleware_that_refuses_the_mount_refuses_the_socket(client, gate):
     page = client.open_socket(url, html)
     assert join(page) is None
     assert page.close_code == wire.CLOSE_FORBIDDEN
+    page.close()
 
 
 def test_a_refusal_from_middleware_inside_a_unit_is_raised_as_refused(rf_request, gate):

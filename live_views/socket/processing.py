@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, TypeVar
 
@@ -65,7 +65,6 @@ class Unit:
     result: Any = None
     error: Exception | None = None
     activated: tuple[str | None, tzinfo | None] = (None, None)
-    middleware_owned: dict[str, Any] = field(default_factory=dict)
 
 
 _unit: ContextVar[Unit | None] = ContextVar("live_views_unit", default=None)
@@ -139,12 +138,12 @@ class SocketHandler:
         unit = _unit.get()
         assert unit is not None
         request_vars = vars(request)
-        unit.middleware_owned = {name: request_vars.pop(name, _ABSENT) for name in PAGE_OWNED}
+        installed = {name: request_vars.pop(name, _ABSENT) for name in PAGE_OWNED}
         request_vars.update(unit.page_owned)  # a CSP nonce: the page's, or none at all
         try:
             return self._run_unit(request, unit)
         finally:
-            for name, theirs in unit.middleware_owned.items():
+            for name, theirs in installed.items():
                 value = request_vars.get(name, _ABSENT)
                 if value is _ABSENT:
                     unit.page_owned.pop(name, None)
