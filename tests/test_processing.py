@@ -26,6 +26,7 @@ from live_views.testing import LiveClient, LiveRefused
 from tests.testapp.middleware import (
     ExceptionLogMiddleware,
     GateMiddleware,
+    SessionSeenMiddleware,
     TenantMiddleware,
 )
 from tests.testapp.request_views import NEWS
@@ -301,3 +302,14 @@ def test_process_view_hooks_run_with_the_pages_callable_and_user(client, django_
         assert anonymous.get("/world/").status_code == 302  # over HTTP: to the login page
     finally:
         anonymous.close()
+
+
+@override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.SessionSeenMiddleware"])
+def test_djangos_session_middleware_is_left_out_and_middleware_sees_the_pages_session(
+    rf_request,
+):
+    # SessionMiddleware would only install a fresh copy of the session the page holds.
+    SessionSeenMiddleware.seen.clear()
+    RequestProcessing(rf_request, "/world/").run(lambda: None)
+    assert SessionSeenMiddleware.seen == [rf_request.session]
+    assert SessionSeenMiddleware.seen[0] is rf_request.session

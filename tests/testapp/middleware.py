@@ -83,3 +83,16 @@ class ResponseHeaderMiddleware:
         response = self.get_response(request)
         response["X-Length"] = str(len(response.content))
         return response
+
+
+class SessionSeenMiddleware:
+    """Records the session object each request carried when this middleware ran."""
+
+    seen: list[object] = []
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        self.seen.append(getattr(request, "session", None))
+        return self.get_response(request)
