@@ -130,6 +130,22 @@ def test_accept_language_chooses_the_language_on_the_socket_too(client):
     page.close()
 
 
+@override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.SessionLanguageMiddleware"])
+def test_a_language_kept_in_the_session_stays_after_events_and_broadcasts(client):
+    session = client.http.session
+    session["language"] = "fr"
+    session.save()
+    page = client.live("/world/")
+    assert shown(page, "language") == "fr Oui mars"
+    page.send("increment")
+    assert shown(page, "language") == "fr Oui mars"
+    NEWS["count"] += 1
+    broadcast("world")
+    page.wait_for_update()
+    assert shown(page, "language") == "fr Oui mars"
+    page.close()
+
+
 def test_an_i18n_patterns_url_connects_and_renders_in_its_language(client):
     page = client.live("/fr/intl/world/")  # refused with 4404 before the middleware ran
     page.send("increment")

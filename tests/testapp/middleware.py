@@ -8,7 +8,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
-from django.utils import timezone
+from django.utils import timezone, translation
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -95,4 +95,19 @@ class SessionSeenMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         self.seen.append(getattr(request, "session", None))
+        return self.get_response(request)
+
+
+class SessionLanguageMiddleware:
+    """The language kept in the session (Django 4+ no longer reads it there itself): after
+    LocaleMiddleware, it wins over the cookie and Accept-Language."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.session.get("language")
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)
