@@ -256,5 +256,5 @@ class RequestProcessing:
         if self.language is None:
             yield
             return
-        with translation.override(self.language), timezone.override(self.timezone):
+        with translation.override(self.language, deactivate=True), timezone.override(self.timezone):
             yield
