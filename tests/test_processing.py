@@ -13,7 +13,7 @@ import re
 
 import pytest
 from django.contrib.sessions.backends.signed_cookies import SessionStore
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from live_views import __version__, broadcast
@@ -128,6 +128,17 @@ def test_accept_language_chooses_the_language_on_the_socket_too(client):
     page.send("increment")
     assert shown(page, "language") == "fr Oui mars"
     page.close()
+
+
+def test_the_test_clients_default_headers_go_on_its_sockets_too(live_db):
+    client = LiveClient(Client(headers={"accept-language": "fr"}))
+    try:
+        page = client.live("/world/")
+        page.send("increment")
+        assert shown(page, "language") == "fr Oui mars"
+        page.close()
+    finally:
+        client.close()
 
 
 @override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.SessionLanguageMiddleware"])
