@@ -1,5 +1,6 @@
 """Mounting a page on a socket: check the token, take a connection slot, build the page's request
-and run the URL's own callable as a GET would, access checks and all."""
+and run the URL's own callable as a GET would, inside the project's middleware, access checks and
+all."""
 
 from __future__ import annotations
 
@@ -9,21 +10,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.urls import Resolver404, ResolverMatch, resolve, set_script_prefix
+from django.urls import Resolver404, ResolverMatch, get_resolver
 
 from live_views.connect import wire
 from live_views.connect.tokens import ConnectTarget, TokenError, read_connect_token
 from live_views.runtime import Mount, mounting
 from live_views.socket.limits import ConnectionSlot, take_connection_slot
+from live_views.socket.processing import RequestProcessing
+from live_views.socket.refusal import Refused, refused_by
 from live_views.socket.request import build_request, session_and_user
 from live_views.socket.state import PageState
 from live_views.views import LiveViewMixin
 
-
-class Refused(Exception):
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
+__all__ = ["Mounted", "Refused", "check_access", "dispatch_mount", "mount", "resolve_live_view"]
 
 
 @dataclass
@@ -33,6 +32,7 @@ class Mounted:
     target: ConnectTarget
     state: PageState
     slot: ConnectionSlot
+    processing: RequestProcessing
 
 
 OpenView = Callable[[HttpRequest, ConnectTarget, PageState], LiveViewMixin]
@@ -40,8 +40,9 @@ OpenView = Callable[[HttpRequest, ConnectTarget, PageState], LiveViewMixin]
 
 def mount(scope: Mapping[str, Any], token: str, open_component: OpenView | None = None) -> Mounted:
     """The page a socket asks for, or Refused with the close code that says why not.
+
     ``open_component`` mounts a token that names a live component of a page that is not live
-    (live_views/socket/component_mount.py); without it such a token is refused."""
+    (socket/component_mount.py)."""
     session, user = session_and_user(scope)
     try:
         target = read_connect_token(
@@ -56,24 +57,29 @@ def mount(scope: Mapping[str, Any], token: str, open_component: OpenView | None 
         raise Refused(wire.CLOSE_TOO_MANY, "too many connections for one session")
     try:
         request = build_request(scope, target, session, user)
-        set_script_prefix(request.META.get("SCRIPT_NAME") or "/")
+        processing = RequestProcessing(request, target.path)
         state = PageState(target.page_id)
         if target.component is None:
-            view = dispatch_mount(request, target.path, state=state, page_id=target.page_id)
+            page_id = target.page_id
+            view = processing.run(
+                lambda: dispatch_mount(request, target.path, state=state, page_id=page_id)
+            )
         elif open_component is not None:
-            view = open_component(request, target, state)
+            opener = open_component
+            view = processing.run(lambda: opener(request, target, state))
         else:
             raise Refused(wire.CLOSE_BAD_REQUEST, "this socket does not serve components")
     except BaseException:
         slot.release()
         raise
-    return Mounted(view, request, target, state, slot)
+    return Mounted(view, request, target, state, slot, processing)
 
 
-def resolve_live_view(path: str) -> ResolverMatch:
-    """The URL match of ``path``, whose view is a live view; Refused (4404) otherwise."""
+def resolve_live_view(path: str, request: HttpRequest | None = None) -> ResolverMatch:
+    """The URL match of ``path`` (in the URLconf a middleware chose for ``request``), whose view
+    is a live view; Refused (4404) otherwise."""
     try:
-        match = resolve(path)
+        match = get_resolver(getattr(request, "urlconf", None)).resolve(path)
     except Resolver404:
         raise Refused(wire.CLOSE_NOT_FOUND, f"no URL matches {path!r}") from None
     view_class = getattr(match.func, "view_class", None)
@@ -85,7 +91,7 @@ def resolve_live_view(path: str) -> ResolverMatch:
 def check_access(request: HttpRequest, path: str) -> None:
     """Run the URL callable of ``path`` for ``request`` up to the view's ``get()``: its
     decorators and access checks only. Refused as a mount would be."""
-    _run(request, resolve_live_view(path), Mount(check_only=True))
+    _run(request, resolve_live_view(path, request), Mount(check_only=True))
 
 
 def dispatch_mount(
@@ -96,12 +102,12 @@ def dispatch_mount(
     page_id: str | None = None,
 ) -> LiveViewMixin:
     """Run the URL callable of ``path`` for ``request``; the live view it dispatches to (or
-    ``page``, re-checked) is returned with the context its ``get()`` built."""
-    match = resolve_live_view(path)
+    ``page``, re-checked) is returned with the context its ``get()`` built. Called inside the
+    page's request processing (``RequestProcessing.run``): the middleware has run."""
+    match = resolve_live_view(path, request)
     if page is not None:
         page.live_runtime.context = None
-    mount = Mount(page=page, state=state, page_id=page_id)
-    view = _run(request, match, mount)
+    view = _run(request, match, Mount(page=page, state=state, page_id=page_id))
     if view.live_runtime.context is None:
         raise Refused(wire.CLOSE_FORBIDDEN, "the view did not render")
     return view
@@ -119,9 +125,7 @@ def _run(request: HttpRequest, match: ResolverMatch, mount: Mount) -> LiveViewMi
         mounting.reset(reset)
     view: LiveViewMixin | None = mount.view
     if 300 <= response.status_code < 400:
-        anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
-        code = wire.CLOSE_LOGIN_REQUIRED if anonymous else wire.CLOSE_FORBIDDEN
-        raise Refused(code, f"the view redirected to {response.get('Location')!r}")
+        raise refused_by(response, request, "the view")
     if view is None or response.status_code != 200:
         raise Refused(wire.CLOSE_FORBIDDEN, f"the view answered {response.status_code}")
     return view

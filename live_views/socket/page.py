@@ -25,8 +25,10 @@ from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
 from live_views.socket import component_mount, components, messages, navigation, shared
 from live_views.socket.changed_rows import ChangedRows
+from live_views.socket.csrf import PageCsrfToken
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
+from live_views.socket.processing import RequestProcessing
 from live_views.socket.protocol import Join
 from live_views.socket.sessions import SessionWatch
 from live_views.socket.state import PageState
@@ -47,6 +49,7 @@ class LivePage:
         *,
         state: PageState | None = None,
         nonce_digest: str | None = None,
+        processing: RequestProcessing | None = None,
     ) -> None:
         self.view = view
         self.request = request
@@ -59,6 +62,12 @@ class LivePage:
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
         self.topics_grew = False  # a render added topics the socket has not joined yet
+        # The project's middleware around every message (live_views.socket.processing).
+        self.processing = processing or RequestProcessing(request, path)
+        self.processing.remember_activation = any(
+            spec.is_async for spec in type(view).live_events.values()
+        )
+        self.csrf = PageCsrfToken()
 
     @classmethod
     def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:
@@ -70,6 +79,7 @@ class LivePage:
             mounted.target.path,
             state=mounted.state,
             nonce_digest=mounted.target.nonce_digest,
+            processing=mounted.processing,
         )
         page.slot = mounted.slot
         components.keep_state(page.view, mounted.target.page_id)
@@ -81,6 +91,9 @@ class LivePage:
 
     def join(self, join: Join) -> dict[str, Any]:
         """The browser says which block versions it shows; answer with those that differ."""
+        return self.processing.run(lambda: self._join(join))
+
+    def _join(self, join: Join) -> dict[str, Any]:
         if join.version and join.version != __version__:
             logger.warning(
                 "live_views: the page runs JS version %r, the server is %r; reload the page.",
@@ -104,7 +117,9 @@ class LivePage:
 
     def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
         """The browser went back or forward to another query of this page."""
-        self.prepare_thread()
+        return self.processing.run(lambda: self._navigate(query, ref))
+
+    def _navigate(self, query: str, ref: int | None) -> dict[str, Any]:
         frame = navigation.follow_browser(self, query) or self.render_frame(refresh=False)
         self.save_session()
         return {**frame, wire.REF: ref} if ref is not None else frame
@@ -113,16 +128,16 @@ class LivePage:
         """A subscribed topic changed: re-read the view's data and send the blocks that differ,
         and the changed ``rows`` of the page's streams.
 
-        Rendered with this page's own request, user and session, never the writer's.
+        Rendered with this page's own request, user and session, never the writer's, under
+        the page's own request processing (its middleware).
         """
-        self.prepare_thread()
+        return self.processing.run(lambda: self._refresh(rows))
+
+    def _refresh(self, rows: ChangedRows | None) -> dict[str, Any]:
         renders = shared.current()
         # A page with streams renders the changed rows for itself (live_views.streams).
-        if (
-            renders is not None
-            and shared.is_shared(self.view)
-            and not self.view.live_runtime.streams.streams
-        ):
+        streams = self.view.live_runtime.streams.streams
+        if renders is not None and shared.is_shared(self.view) and not streams:
             return renders.refresh(self)
         try:
             self.recheck_access()
@@ -166,6 +181,8 @@ class LivePage:
                 )
         context = runtime.context
         assert context is not None
+        if "csrf_token" not in context:
+            context["csrf_token"] = self.csrf.context_value(self.request)
         targets, runtime.targets = runtime.targets, None
         if runtime.streams.pending:
             targets = None  # a stream's container may sit in any block: render them all

@@ -79,7 +79,6 @@ class EventRun:
     def prepare(self) -> None:
         """Look model-typed arguments up in the view's own queryset (a row it does not hold is
         a bad argument, refused before the handler runs), then take the snapshot."""
-        self.page.prepare_thread()
         if self.needs_database:
             try:
                 self.kwargs = resolve_rows(self.target, self.kwargs)
@@ -95,7 +94,11 @@ class EventRun:
         return handler
 
     def run_sync(self) -> dict[str, Any]:
-        """The whole event of a sync handler, in the caller's one worker-thread hop."""
+        """The whole event of a sync handler, in the caller's one worker-thread hop, inside the
+        page's middleware."""
+        return self.page.processing.run(self._run_sync)
+
+    def _run_sync(self) -> dict[str, Any]:
         try:
             self.prepare()
             result = self.handler(**self.kwargs)
@@ -109,7 +112,6 @@ class EventRun:
         """Render what the handler changed; if that fails, the handler's changes are undone
         too, so one bad event cannot leave the page unable to render."""
         page = self.page
-        page.prepare_thread()
         patch = navigation.take_patch(page.view, page.request)
         if isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400:
             messages.finish_render(page.request)  # unshown messages wait for the next page
@@ -168,15 +170,19 @@ async def run_event(page: LivePage, event: Event, hop: Hop[Any]) -> dict[str, An
     if not run.spec.is_async:
         reply: dict[str, Any] = await hop(run.run_sync)
         return reply
+    processing = page.processing
     try:
         if run.needs_database:
-            await hop(run.prepare)
+            await hop(lambda: processing.run(run.prepare))
         else:
+            page.prepare_thread()  # reverse() in the handler, on the event loop
             run.prepare()
-        result = await run.handler(**run.kwargs)
+        # On the event loop, between two units: under what the middleware last activated.
+        with processing.activated():
+            result = await run.handler(**run.kwargs)
     except FrameError:
         raise
     except Exception as exc:
         return run.failed(exc)
-    finished: dict[str, Any] = await hop(lambda: run.finish(result))
+    finished: dict[str, Any] = await hop(lambda: processing.run(lambda: run.finish(result)))
     return finished

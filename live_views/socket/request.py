@@ -61,6 +61,9 @@ def build_request(
         "server": scope.get("server"),
     }
     request = ASGIRequest(http_scope, io.BytesIO())
+    # What a middleware checks to tell the socket apart from HTTP (README: "What runs on the
+    # socket"): the response it sees is thrown away, no cookie or header reaches the browser.
+    request.live_socket = True  # type: ignore[attr-defined]
     request.session = session
     if user is not None:
         request.user = user

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils import translation
 
 from live_views.connect import wire
 from live_views.render.collector import BlockCollector
@@ -47,7 +48,7 @@ class LivePage(Protocol):
 # Headers that carry who the visitor is: an anonymous render sends none of them to the view.
 _PRIVATE_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION")
 
-RenderKey = tuple[type, str, str, str]
+RenderKey = tuple[type, str, str, str, str]
 AccessKey = tuple[str, str, Any]
 
 
@@ -115,7 +116,8 @@ class SharedRenders:
         view = page.view
         query = page.request.META.get("QUERY_STRING", "")
         state = json.dumps({name: getattr(view, name, None) for name in state_names(view)})
-        key = (type(view), page.path, query, state)
+        # The language the page's middleware chose (LocaleMiddleware) renders apart too.
+        key = (type(view), page.path, query, state, translation.get_language() or "")
         collector = self.renders.get(key)
         if collector is None:
             collector = self.renders[key] = render_anonymously(page)
@@ -139,7 +141,7 @@ def anonymous_request(request: HttpRequest) -> HttpRequest:
 def render_anonymously(page: LivePage) -> BlockCollector:
     """The page's liveblocks as an anonymous visitor would see them, with the page's state."""
     request = anonymous_request(page.request)
-    match = resolve_live_view(page.path)
+    match = resolve_live_view(page.path, page.request)
     view_class: Any = type(page.view)
     view = view_class(**getattr(match.func, "view_initkwargs", {}))
     view.setup(request, *match.args, **match.kwargs)

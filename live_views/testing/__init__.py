@@ -17,7 +17,7 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync
@@ -67,6 +67,19 @@ class LiveRefused(Exception):
 
 def _cookie_header(cookies: Any) -> bytes:
     return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items()).encode()
+
+
+_SOCKET_OWN_HEADERS = {"HTTP_HOST", "HTTP_ORIGIN", "HTTP_COOKIE"}
+
+
+def _default_headers(defaults: Mapping[str, object]) -> list[tuple[bytes, bytes]]:
+    """The HTTP client's default headers (``Client(headers=…)``), which a browser would send on
+    its socket too: ``Accept-Language`` chooses the page's language there as well."""
+    return [
+        (key[5:].lower().replace("_", "-").encode(), str(value).encode("latin-1"))
+        for key, value in defaults.items()
+        if key.startswith("HTTP_") and key not in _SOCKET_OWN_HEADERS
+    ]
 
 
 def _live_page(response: HttpResponse, path: str, component: str | None) -> tuple[str, str]:
@@ -273,6 +286,7 @@ class AsyncLiveClient:
             headers = [(b"host", b"testserver"), (b"origin", self.origin.encode())]
             if self.http.cookies:
                 headers.append((b"cookie", _cookie_header(self.http.cookies)))
+            headers += _default_headers(self.http.defaults)
         application = self.application or get_default_application()
         communicator = WebsocketCommunicator(application, url, headers=headers)
         connected, code = await communicator.connect(self.timeout)
@@ -399,6 +413,9 @@ class LiveClient:
             application=self.application, origin=self.origin, timeout=self.timeout
         )
         opener.http.cookies = self.http.cookies
+        # Client(headers={"accept-language": …}); django-stubs types the async client's own
+        # defaults as an ASGI scope, the sync client's as a dict of headers.
+        opener.http.defaults = self.http.defaults  # type: ignore[assignment]
         page = self._run(opener.open_socket(url, page_html, headers=headers))
         assert self._loop is not None
         return LivePage(page, self._loop, self.http)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from demo import attachments, feed, likes, log, market, views, widgets
+from demo import attachments, feed, likes, log, market, views, widgets, world
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
@@ -31,9 +32,13 @@ urlpatterns = [
     path("attachments/sent/", attachments.SentView.as_view(), name="attachments_sent"),
     # The route live forms upload files to (live_views/uploads/).
     path("", include("live_views.urls")),
+    # The languages demo: in the browser's language (or a django_language cookie) here, and at
+    # /en/world/ and /fr/world/ in the language its URL names.
+    path("world/", world.WorldView.as_view(), name="world-any"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Static files, also under uvicorn and with DEBUG off. A demo shortcut: a real project uses
     # ServeStatic/WhiteNoise or collectstatic behind its proxy (README: static files under ASGI).
     re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}),
+    *i18n_patterns(path("world/", world.WorldView.as_view(), name="world")),
 ]

@@ -1,0 +1,35 @@
+"""``{% csrf_token %}`` in a liveblock, on the socket.
+
+Django masks the CSRF secret with a fresh random mask on every render (so that compression
+cannot leak it, BREACH), which would make a block holding a form differ on every render and be
+sent again each time. A page's socket renders one masked token for as long as it is open:
+valid for the browser's CSRF cookie (``CsrfViewMiddleware`` read it from the socket's cookies),
+masked afresh for every page load and every reconnect, as one HTTP response's token is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils.functional import lazy
+
+
+class PageCsrfToken:
+    def __init__(self) -> None:
+        self.secret: str | None = None
+        self.token: str | None = None
+
+    def value(self, request: HttpRequest) -> str:
+        secret = request.META.get("CSRF_COOKIE")
+        if self.token is None or secret != self.secret:  # first use, or rotated (a login)
+            self.token = get_token(request)
+            self.secret = request.META.get("CSRF_COOKIE")
+            # A socket cannot set the cookie: nothing for CsrfViewMiddleware to do afterwards.
+            request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+        return self.token
+
+    def context_value(self, request: HttpRequest) -> Any:
+        """For the render context: computed only if a block renders ``{% csrf_token %}``."""
+        return lazy(self.value, str)(request)

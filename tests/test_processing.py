@@ -1,0 +1,342 @@
+"""The socket is the page's own Django request: the project's MIDDLEWARE runs around its mount,
+every event and every broadcast refresh (live_views/socket/processing.py).
+
+Driven through live_views.testing (the real ASGI app and consumer). The page (tests/testapp/
+request_views.py) shows the active language, time zone, ``request.tenant`` and what its
+handlers saw; its URLconf has it at /world/ and under i18n_patterns at /en/… and /fr/….
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.test import Client, override_settings
+from django.utils import timezone, translation
+
+from live_views import __version__, broadcast
+from live_views.connect import wire
+from live_views.connect.tokens import ConnectTarget
+from live_views.socket.processing import RequestProcessing
+from live_views.socket.refusal import Refused
+from live_views.socket.request import build_request
+from live_views.testing import LiveClient, LiveRefused
+from tests.testapp.middleware import (
+    ExceptionLogMiddleware,
+    GateMiddleware,
+    SessionSeenMiddleware,
+    TenantMiddleware,
+)
+from tests.testapp.request_views import NEWS
+
+pytestmark = pytest.mark.urls("tests.testapp.request_views")
+
+BASE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "tests.testapp.middleware.TimezoneMiddleware",
+    "tests.testapp.middleware.TenantMiddleware",
+]
+# Middleware that only makes sense for HTTP responses: Django's are left out of the socket's
+# chain (NOT_ON_THE_SOCKET), the project's own runs; the socket works either way.
+HTTP_ONLY = [
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tests.testapp.middleware.ResponseHeaderMiddleware",
+]
+
+
+@pytest.fixture(autouse=True)
+def project_middleware():
+    with override_settings(MIDDLEWARE=BASE, LANGUAGE_CODE="en", TIME_ZONE="America/Chicago"):
+        yield
+
+
+@pytest.fixture
+def client(live_db):
+    client = LiveClient()
+    yield client
+    client.close()
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def shown(page, ident: str) -> str:
+    match = re.search(rf'<p id="{ident}">(.*?)</p>', page.block("world"), re.S)
+    assert match is not None, page.block("world")
+    return text(match.group(1))
+
+
+# -- 1. language: cookie, Accept-Language, i18n_patterns ----------------------------------------
+
+
+def test_a_page_chosen_in_french_by_cookie_stays_french_after_join_events_and_broadcasts(client):
+    client.http.cookies["django_language"] = "fr"
+    page = client.live("/world/")
+    assert shown(page, "language") == "fr Oui mars"  # over HTTP, then the join re-rendered
+    page.send("increment")
+    assert shown(page, "count") == "1"
+    assert shown(page, "language") == "fr Oui mars"
+    assert shown(page, "handler").startswith("fr ")
+    NEWS["count"] += 1
+    broadcast("world")
+    page.wait_for_update()  # the broadcast refresh renders in French too
+    assert shown(page, "language") == "fr Oui mars"
+    page.close()
+
+
+def test_an_async_handler_runs_under_the_language_the_middleware_activated(client):
+    client.http.cookies["django_language"] = "fr"
+    client.http.cookies["tz"] = "Asia/Tokyo"
+    page = client.live("/world/")
+    page.send("increment_later")
+    assert shown(page, "handler") == "fr Asia/Tokyo"
+    assert shown(page, "count") == "1"
+    page.close()
+
+
+def open_page(client, path, *extra_headers):
+    """Load ``path`` and open its socket with the browser's headers plus ``extra_headers``;
+    the socket is not joined yet."""
+    html = client.get(path).content.decode()
+    url = html_lib.unescape(re.search(r'hx-ws:connect="([^"]+)"', html).group(1))
+    cookies = "; ".join(f"{name}={m.value}" for name, m in client.http.cookies.items())
+    headers = [(b"host", b"testserver"), (b"origin", b"http://testserver")]
+    headers += [(b"cookie", cookies.encode()), *extra_headers]
+    return client.open_socket(url, html, headers=headers)
+
+
+def join(page):
+    page.send_frame({"join": {"version": __version__, "blocks": {}}})
+    return page.receive()
+
+
+def test_accept_language_chooses_the_language_on_the_socket_too(client):
+    page = open_page(client, "/world/", (b"accept-language", b"fr-FR,fr;q=0.9"))
+    join(page)
+    assert shown(page, "language") == "fr Oui mars"
+    page.send("increment")
+    assert shown(page, "language") == "fr Oui mars"
+    page.close()
+
+
+def test_the_test_clients_default_headers_go_on_its_sockets_too(live_db):
+    client = LiveClient(Client(headers={"accept-language": "fr"}))
+    try:
+        page = client.live("/world/")
+        page.send("increment")
+        assert shown(page, "language") == "fr Oui mars"
+        page.close()
+    finally:
+        client.close()
+
+
+@override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.SessionLanguageMiddleware"])
+def test_a_language_kept_in_the_session_stays_after_events_and_broadcasts(client):
+    session = client.http.session
+    session["language"] = "fr"
+    session.save()
+    page = client.live("/world/")
+    assert shown(page, "language") == "fr Oui mars"
+    page.send("increment")
+    assert shown(page, "language") == "fr Oui mars"
+    NEWS["count"] += 1
+    broadcast("world")
+    page.wait_for_update()
+    assert shown(page, "language") == "fr Oui mars"
+    page.close()
+
+
+def test_an_i18n_patterns_url_connects_and_renders_in_its_language(client):
+    page = client.live("/fr/intl/world/")  # refused with 4404 before the middleware ran
+    page.send("increment")
+    assert shown(page, "language") == "fr Oui mars"
+    assert shown(page, "url-name") == "intl-world"
+    english = client.live("/en/intl/world/")
+    english.send("increment")
+    assert shown(english, "language") == "en Yes March"
+    english.close()
+    page.close()
+
+
+def test_live_patch_keeps_the_language_prefix(client):
+    page = client.live("/fr/intl/world/")
+    reply = page.send("show_page", page=2)
+    assert reply[wire.PATCH]["search"] == "?page=2"  # only the query changes
+    assert page.url == "/fr/intl/world/?page=2"
+    assert shown(page, "page") == "2"
+    assert shown(page, "language") == "fr Oui mars"
+    page.back()
+    assert shown(page, "page") == ""
+    page.reconnect()  # a reconnect after the patch renders what the address bar shows
+    assert shown(page, "language") == "fr Oui mars"
+    page.close()
+
+
+# -- 2. time zone and custom middleware ---------------------------------------------------------
+
+
+def test_a_time_zone_middleware_and_a_tenant_middleware_apply_on_the_socket(client):
+    client.http.cookies["tz"] = "Asia/Tokyo"
+    client.http.cookies["tenant"] = "acme"
+    page = client.live("/world/")
+    calls = TenantMiddleware.socket_calls
+    page.send("increment")
+    assert TenantMiddleware.socket_calls == calls + 1  # it can tell the socket apart
+    assert shown(page, "time") == "Asia/Tokyo 21:00"
+    assert shown(page, "tenant") == "acme"
+    assert shown(page, "handler") == "en Asia/Tokyo"
+    page.close()
+
+
+def test_what_one_page_activates_never_reaches_another_pages_render(client):
+    client.http.cookies["tz"] = "Asia/Tokyo"
+    client.http.cookies["django_language"] = "fr"
+    other = LiveClient()
+    try:
+        plain = other.live("/world/")  # no cookies: the project's defaults
+        tokyo_page = client.live("/world/")
+        NEWS["count"] += 1
+        broadcast("world")  # both refresh, in one worker-thread hop
+        tokyo_page.wait_for_update()
+        plain.wait_for_update()
+        assert shown(tokyo_page, "time") == "Asia/Tokyo 21:00"
+        assert shown(plain, "time") == "America/Chicago 06:00"
+        assert shown(plain, "language") == "en Yes March"
+        plain.close()
+        tokyo_page.close()
+    finally:
+        other.close()
+
+
+def test_after_a_unit_of_work_nothing_it_activated_stays_active(rf_request):
+    processing = RequestProcessing(rf_request, "/world/")
+
+    def work():
+        return translation.get_language(), timezone.get_current_timezone_name()
+
+    assert processing.run(work) == ("fr", "Asia/Tokyo")
+    assert translation.get_language() == "en"
+    assert timezone.get_current_timezone_name() == "America/Chicago"
+
+
+@pytest.fixture
+def rf_request(db):
+    scope = {
+        "type": "websocket",
+        "path": "/live/ws/",
+        "headers": [(b"host", b"testserver"), (b"cookie", b"django_language=fr; tz=Asia/Tokyo")],
+        "query_string": b"",
+    }
+    return build_request(scope, ConnectTarget("/world/", "", "page"), SessionStore(), None)
+
+
+def test_the_view_sees_the_sockets_session_whatever_the_middleware_installs(rf_request):
+    session = rf_request.session
+    seen = RequestProcessing(rf_request, "/world/").run(lambda: rf_request.session)
+    assert seen is session
+    assert rf_request.session is session
+    assert rf_request.live_socket is True
+
+
+@override_settings(MIDDLEWARE=HTTP_ONLY + BASE)
+def test_middleware_made_for_http_responses_does_not_break_the_socket(client):
+    client.http.cookies["django_language"] = "fr"
+    page = client.live("/world/")
+    page.send("increment")
+    page.send("increment")
+    assert shown(page, "count") == "2"
+    assert shown(page, "language") == "fr Oui mars"
+    page.close()
+
+
+# -- 3. middleware that answers instead of the view ---------------------------------------------
+
+
+@pytest.fixture
+def gate():
+    GateMiddleware.closed = None
+    with override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.GateMiddleware"]):
+        yield GateMiddleware
+    GateMiddleware.closed = None
+
+
+@pytest.mark.parametrize(("answer", "code"), [("403", 4403), ("login", 4401)])
+def test_a_middleware_that_refuses_an_event_closes_the_socket(client, gate, answer, code):
+    page = client.live("/world/")
+    gate.closed = answer
+    with pytest.raises(LiveRefused) as refused:
+        page.send("increment")
+    assert refused.value.code == code
+    page.close()
+
+
+def test_a_middleware_that_refuses_the_mount_refuses_the_socket(client, gate):
+    html = client.get("/world/").content.decode()
+    gate.closed = "403"
+    url = html_lib.unescape(re.search(r'hx-ws:connect="([^"]+)"', html).group(1))
+    page = client.open_socket(url, html)
+    assert join(page) is None
+    assert page.close_code == wire.CLOSE_FORBIDDEN
+    page.close()
+
+
+def test_a_refusal_from_middleware_inside_a_unit_is_raised_as_refused(rf_request, gate):
+    gate.closed = "403"
+    with pytest.raises(Refused) as refused:
+        RequestProcessing(rf_request, "/world/").run(lambda: "never")
+    assert refused.value.code == wire.CLOSE_FORBIDDEN
+
+
+# -- 4. exceptions -----------------------------------------------------------------------------
+
+
+@override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.ExceptionLogMiddleware"])
+def test_process_exception_sees_what_escapes_a_unit_and_the_library_still_handles_it(rf_request):
+    ExceptionLogMiddleware.seen.clear()
+    boom = RuntimeError("a render failed")
+
+    def work():
+        raise boom
+
+    with pytest.raises(RuntimeError) as raised:
+        RequestProcessing(rf_request, "/world/").run(work)
+    assert raised.value is boom  # its response ("handled") is not used
+    assert ExceptionLogMiddleware.seen == [boom]
+
+
+@override_settings(MIDDLEWARE=[*BASE, "django.contrib.auth.middleware.LoginRequiredMiddleware"])
+def test_process_view_hooks_run_with_the_pages_callable_and_user(client, django_user_model):
+    # Django's LoginRequiredMiddleware decides in process_view, from the view callable and
+    # request.user: a logged-in page works, and the user it reads is the page's.
+    client.force_login(django_user_model.objects.create_user("ann", password="pw"))
+    page = client.live("/world/")
+    page.send("increment")
+    assert shown(page, "count") == "1"
+    page.close()
+    anonymous = LiveClient()
+    try:
+        assert anonymous.get("/world/").status_code == 302  # over HTTP: to the login page
+    finally:
+        anonymous.close()
+
+
+@override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.SessionSeenMiddleware"])
+def test_djangos_session_middleware_is_left_out_and_middleware_sees_the_pages_session(
+    rf_request,
+):
+    # SessionMiddleware would only install a fresh copy of the session the page holds.
+    SessionSeenMiddleware.seen.clear()
+    RequestProcessing(rf_request, "/world/").run(lambda: None)
+    assert SessionSeenMiddleware.seen == [rf_request.session]
+    assert SessionSeenMiddleware.seen[0] is rf_request.session

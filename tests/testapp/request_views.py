@@ -1,0 +1,61 @@
+"""A page that shows what the request processing gave it (language, time zone, tenant, a CSRF
+token) and its URLconf: plain paths and the same page under i18n_patterns (/en/…, /fr/…)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf.urls.i18n import i18n_patterns
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.utils import timezone, translation
+
+from live_views import LiveTemplateView, live_event
+
+# 2026-03-01 12:00 UTC: 21:00 in Tokyo, still 06:00 in Chicago, 13:00 in Paris.
+NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+NEWS = {"count": 0}  # shared data: a test changes it, then broadcast("world")
+
+
+class WorldView(LiveTemplateView):
+    template_name = "testapp/world.html"
+    live_subscriptions = ["world"]
+    count = 0
+    handler_saw = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            count=self.count, noon=NOON_UTC, news=NEWS["count"], **kwargs
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponse("posted")
+
+    @live_event
+    def increment(self) -> None:
+        self.count += 1
+        self.handler_saw = _activated()
+
+    @live_event
+    async def increment_later(self) -> None:
+        self.count += 1
+        self.handler_saw = _activated()
+
+    @live_event
+    def explode(self) -> None:
+        raise RuntimeError("the handler failed")
+
+    @live_event
+    def show_page(self, page: int) -> None:
+        self.live_patch({"page": page})
+
+
+def _activated() -> str:
+    return f"{translation.get_language()} {timezone.get_current_timezone_name()}"
+
+
+urlpatterns = [
+    path("world/", WorldView.as_view(), name="world"),
+    *i18n_patterns(path("intl/world/", WorldView.as_view(), name="intl-world")),
+]
