@@ -115,7 +115,7 @@ def test_sends_left_on_a_stopped_loop_stop_counting_against_the_bound(monkeypatc
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    monkeypatch.setattr(sender_module, "_server_loop", lambda: loop)
+    monkeypatch.setattr(sender_module, "server_loop", lambda: loop)
 
     async def hung() -> None:
         await asyncio.sleep(60)
@@ -131,7 +131,7 @@ def test_sends_left_on_a_stopped_loop_stop_counting_against_the_bound(monkeypatc
     loop.call_soon_threadsafe(loop.stop)
     thread.join(5)
 
-    monkeypatch.setattr(sender_module, "_server_loop", lambda: None)
+    monkeypatch.setattr(sender_module, "server_loop", lambda: None)
     sent = threading.Event()
 
     async def quick() -> None:

@@ -57,7 +57,7 @@ class BackgroundSender:
                 MAX_PENDING,
             )
             return False
-        loop = _server_loop() or self._own_loop()
+        loop = server_loop() or self._own_loop()
         with self.lock:
             self.starting.append(loop)
         try:
@@ -121,7 +121,7 @@ def _running(loop: asyncio.AbstractEventLoop) -> bool:
     return loop.is_running() and not loop.is_closed()
 
 
-def _server_loop() -> asyncio.AbstractEventLoop | None:
+def server_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop whose worker thread this is (asgiref's SyncToAsync records it; its own
     AsyncToSync reads it the same way), or None outside one."""
     if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
