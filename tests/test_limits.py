@@ -23,6 +23,7 @@ from tests.live_helpers import (
     refusal_code,
     send_raw,
 )
+from tests.testapp import work_views
 
 
 def assert_rate_limited(reply: dict[str, Any] | None, ref: int | None = None) -> None:
@@ -368,6 +369,31 @@ def test_a_socket_that_never_joins_is_closed_and_frees_its_place(clients, settin
     assert idle.close_code == 4400
     assert limits.open_connections("address:203.0.113.7") == 0
     assert_count_continues(client.live("/counter/"), 0)
+
+
+def test_a_join_that_came_in_time_is_answered_however_long_it_waits(clients, settings):
+    # The join arrives within JOIN_TIMEOUT but waits for a busy worker thread past it.
+    settings.LIVE_VIEWS = {"JOIN_TIMEOUT": 0.5, "EVENT_RATE": None}
+    work_views.ran.clear()
+    work_views.released.clear()
+    client = clients()
+    late = client.live("/work/", join=False)
+    busy = client.live("/work/")
+    try:
+        busy.send_frame({"event": "hold", "ref": 1})
+        deadline = time.monotonic() + 5
+        while "hold" not in work_views.ran:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        late.send_frame({"join": {"version": "0.1.0", "blocks": {}}})
+        time.sleep(1.0)  # past the timeout, the thread still held
+    finally:
+        work_views.released.set()
+    reply = late.receive(timeout=5)
+    assert reply is not None
+    assert reply["joined"] is True
+    assert late.close_code is None
+    busy.receive(timeout=5)
 
 
 def test_a_joined_socket_outlives_the_join_timeout(clients, settings):

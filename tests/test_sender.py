@@ -104,3 +104,42 @@ sender.submit(slow_send, "a test message")
 """
     subprocess.run([sys.executable, "-c", script], check=True, timeout=30)
     assert marker.read_text() == "sent"
+
+
+def test_sends_left_on_a_stopped_loop_stop_counting_against_the_bound(monkeypatch):
+    # A loop that stops with sends under way (a test client's, a server shutting down) never
+    # finishes them: they must not fill the bound for good, or every later save's broadcast
+    # would be dropped.
+    monkeypatch.setattr(sender_module, "MAX_PENDING", 2)
+    sender = BackgroundSender()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    monkeypatch.setattr(sender_module, "server_loop", lambda: loop)
+
+    async def hung() -> None:
+        await asyncio.sleep(60)
+
+    assert sender.submit(hung, "first")
+    assert sender.submit(hung, "second")
+    assert not sender.submit(hung, "third")
+    deadline = time.monotonic() + 5
+    while len(sender.tasks) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    left = set(sender.tasks)  # kept, so they are not garbage-collected while pending
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+
+    monkeypatch.setattr(sender_module, "server_loop", lambda: None)
+    sent = threading.Event()
+
+    async def quick() -> None:
+        sent.set()
+
+    assert sender.submit(quick, "after the loop stopped")
+    assert sent.wait(5)
+    for task in left:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+    loop.close()

@@ -7,11 +7,12 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from channels.layers import get_channel_layer
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from live_views.connect import wire
-from live_views.pubsub.sender import sender
+from live_views.pubsub.sender import sender, server_loop
 from live_views.pubsub.topics import group_name, instance_topic, model_topic
 
 logger = logging.getLogger("live_views")
@@ -33,7 +34,17 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     """Hand the message to a background sender and return at once (pubsub/sender.py). A layer
     that is down or too slow is logged, never raised, never waited for: the save stands."""
     topics = list(topics)
-    sender.submit(lambda: _send_bounded(topics, message), f"{message['type']} to {topics}")
+    what = f"{message['type']} to {topics}"
+    if server_loop() is None and isinstance(get_channel_layer(), InMemoryChannelLayer):
+        # Outside the server's worker thread (a test, a script) the in-memory layer can only
+        # be sent to from here: its queues wake their own loops, not a loop of the sender's.
+        # It never hangs, so waiting for it costs nothing.
+        try:
+            async_to_sync(_send_bounded)(topics, message)
+        except Exception:
+            logger.warning("live_views: could not broadcast %s", what, exc_info=True)
+        return
+    sender.submit(lambda: _send_bounded(topics, message), what)
 
 
 async def _send_bounded(topics: list[str], message: dict[str, Any]) -> None:

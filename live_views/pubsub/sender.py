@@ -34,45 +34,59 @@ Send = Callable[[], Awaitable[None]]
 class BackgroundSender:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.pending = 0
+        # The loops that were handed a send whose task is not created yet.
+        self.starting: list[asyncio.AbstractEventLoop] = []
         self.loop: asyncio.AbstractEventLoop | None = None
         self.tasks: set[asyncio.Task[None]] = set()  # a running task needs a reference
 
+    @property
+    def pending(self) -> int:
+        """Sends under way. A task whose loop stopped will never finish (a test client's loop,
+        a server shutting down): it no longer counts, or the bound would fill up for good."""
+        with self.lock:
+            self.tasks = {task for task in self.tasks if _alive(task)}
+            self.starting = [loop for loop in self.starting if _running(loop)]
+            return len(self.starting) + len(self.tasks)
+
     def submit(self, send: Send, what: str) -> bool:
         """Start ``send`` on an event loop and return at once; False when it was dropped."""
+        if self.pending >= MAX_PENDING:
+            logger.warning(
+                "live_views: dropped %s: %d broadcasts already wait for the channel layer",
+                what,
+                MAX_PENDING,
+            )
+            return False
+        loop = server_loop() or self._own_loop()
         with self.lock:
-            if self.pending >= MAX_PENDING:
-                logger.warning(
-                    "live_views: dropped %s: %d broadcasts already wait for the channel layer",
-                    what,
-                    MAX_PENDING,
-                )
-                return False
-            self.pending += 1
+            self.starting.append(loop)
         try:
-            (_server_loop() or self._own_loop()).call_soon_threadsafe(self._start, send, what)
+            loop.call_soon_threadsafe(self._start, send, what)
         except RuntimeError:  # the server's loop closed under us
-            self._done()
+            with self.lock:
+                self.starting.remove(loop)
             logger.warning("live_views: could not broadcast %s: no event loop", what)
             return False
         return True
 
     def _start(self, send: Send, what: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._send(send, what))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(self._send(send, what))
+        with self.lock:
+            if loop in self.starting:
+                self.starting.remove(loop)
+            self.tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        with self.lock:
+            self.tasks.discard(task)
 
     async def _send(self, send: Send, what: str) -> None:
         try:
             await send()
         except Exception:
             logger.warning("live_views: could not broadcast %s", what, exc_info=True)
-        finally:
-            self._done()
-
-    def _done(self) -> None:
-        with self.lock:
-            self.pending -= 1
 
     def _own_loop(self) -> asyncio.AbstractEventLoop:
         with self.lock:
@@ -87,8 +101,7 @@ class BackgroundSender:
             return self.loop
 
     def idle(self) -> bool:
-        with self.lock:
-            return self.pending == 0
+        return self.pending == 0
 
     def flush(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds for the sends under way; True when none is left."""
@@ -100,7 +113,15 @@ class BackgroundSender:
         return True
 
 
-def _server_loop() -> asyncio.AbstractEventLoop | None:
+def _alive(task: asyncio.Task[None]) -> bool:
+    return not task.done() and _running(task.get_loop())
+
+
+def _running(loop: asyncio.AbstractEventLoop) -> bool:
+    return loop.is_running() and not loop.is_closed()
+
+
+def server_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop whose worker thread this is (asgiref's SyncToAsync records it; its own
     AsyncToSync reads it the same way), or None outside one."""
     if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():

@@ -223,9 +223,10 @@ class LiveConsumer(
         if self.joined:
             # Each join renders the whole page: one per connection is all a page needs.
             raise FrameError("bad_frame", "this socket has joined already; send 'join' once")
+        # The join came in time, however long it then waits for the worker thread.
+        self.stop_join_deadline()
         reply: dict[str, Any] = await self._hop(lambda: page.join(join))
         self.joined = True
-        self.stop_join_deadline()
         return reply
 
     async def _event(self, page: LivePage, event: Event | Params) -> dict[str, Any]:
