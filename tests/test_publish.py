@@ -63,15 +63,18 @@ def test_a_layer_that_is_down_is_logged_and_the_caller_carries_on(recorded, capl
     assert "could not broadcast live.broadcast to ['news']" in caplog.text
 
 
-def test_a_hung_layer_never_holds_the_caller_and_the_send_gives_up(monkeypatch, caplog):
+def test_a_hung_in_memory_layer_holds_the_caller_for_the_timeout_only(monkeypatch, caplog):
+    # Outside the server's worker thread the in-memory layer is sent to in place (its queues
+    # wake only their own loops), bounded by PUBLISH_TIMEOUT; a real layer is handed to the
+    # background sender (test_sender.py, test_scaleout.py's paused Redis).
     monkeypatch.setattr(publish_module, "PUBLISH_TIMEOUT", 0.2)
     with override_settings(CHANNEL_LAYERS=layer_settings(HungLayer)):
         start = time.monotonic()
         with caplog.at_level("WARNING", logger="live_views"):
             publish(["news"])
-            elapsed = time.monotonic() - start
-            assert publish_module.sender.flush(5)  # given up after PUBLISH_TIMEOUT
-    assert elapsed < 0.1
+            assert publish_module.sender.flush(5)
+        elapsed = time.monotonic() - start
+    assert elapsed < 2
     assert "could not broadcast" in caplog.text
 
 
