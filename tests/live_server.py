@@ -123,6 +123,10 @@ class LiveServer:
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY="tests-live-server-only",
             PYTHONUNBUFFERED="1",
+            # This checkout's live_views, whatever an editable install elsewhere points to.
+            PYTHONPATH=os.pathsep.join(
+                filter(None, [str(SAMPLE_SITE.parent), env.get("PYTHONPATH")])
+            ),
         )
         env.update(self.extra_env)
         return env

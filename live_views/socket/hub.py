@@ -60,7 +60,9 @@ class TopicHub:
                 new.append(group)
             followers.add(subscriber)
         if self.channel is None:
-            self.channel = await self.layer.new_channel("live_views_hub")
+            # The default prefix: channels-redis reads all of a process's channels through one
+            # receive loop on that prefix; a channel of another prefix would never be read.
+            self.channel = await self.layer.new_channel()
             self.joined_at = asyncio.get_running_loop().time()
         if self.reader is None or self.reader.done():
             self.reader = asyncio.create_task(self._read(), name="live_views hub")
