@@ -73,6 +73,7 @@ class Server:
             "DEMO_DB": f"{self.tmp.name}/db.sqlite3",
             "DEMO_CACHE_DIR": f"{self.tmp.name}/cache",
             "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "bench-flood-only",  # the sample site refuses to start without one
             "DJANGO_SETTINGS_MODULE": "sample_site.settings",
             "PYTHONPATH": os.pathsep.join([str(source), str(self.site)]),
         }
