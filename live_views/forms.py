@@ -74,14 +74,7 @@ class LiveFormMixin(LiveViewMixin, _Base):
     @live_event
     def validate(self, data: QueryDict, field: str = "") -> None:
         """The user paused typing in ``field`` or left it: re-validate what they typed."""
-        self.live_form_data = data
-        if (
-            field
-            and len(field) <= MAX_FIELD_NAME
-            and self.live_touched is not None
-            and len(self.live_touched) < MAX_TOUCHED
-        ):
-            self.live_touched = self.live_touched | {field}
+        record_validation(self, data, field)
 
     @live_event
     def submit(self, data: QueryDict) -> HttpResponseBase:
@@ -254,3 +247,17 @@ class LiveCreateView(LiveFormMixin, CreateView):  # type: ignore[type-arg]
 
 class LiveUpdateView(LiveFormMixin, UpdateView):  # type: ignore[type-arg]
     pass
+
+
+def record_validation(holder: Any, data: QueryDict, field: str) -> None:
+    """A ``validate`` event: keep what the user typed; ``field`` counts as touched from now on
+    (a bounded set of bounded names: the browser chooses them)."""
+    holder.live_form_data = data
+    touched = holder.live_touched
+    if (
+        field
+        and len(field) <= MAX_FIELD_NAME
+        and touched is not None
+        and len(touched) < MAX_TOUCHED
+    ):
+        holder.live_touched = touched | {field}

@@ -11,7 +11,7 @@ from django.http import HttpResponseBase, QueryDict
 
 from live_views.components.base import LiveComponent
 from live_views.events import live_event
-from live_views.forms import MAX_FIELD_NAME, MAX_TOUCHED, add_validate_triggers, show_touched_errors
+from live_views.forms import add_validate_triggers, record_validation, show_touched_errors
 
 
 class LiveFormComponent(LiveComponent):
@@ -65,14 +65,7 @@ class LiveFormComponent(LiveComponent):
     @live_event
     def validate(self, data: QueryDict, field: str = "") -> None:
         """The user paused typing in ``field`` or left it: re-validate what they typed."""
-        self.live_form_data = data
-        if (
-            field
-            and len(field) <= MAX_FIELD_NAME
-            and self.live_touched is not None
-            and len(self.live_touched) < MAX_TOUCHED
-        ):
-            self.live_touched = self.live_touched | {field}
+        record_validation(self, data, field)
 
     @live_event
     def submit(self, data: QueryDict) -> HttpResponseBase | None:

@@ -22,6 +22,7 @@ from live_views.connect import wire
 from live_views.connect.tokens import ConnectTarget
 from live_views.pubsub.topics import Subscription
 from live_views.socket.mount import Refused
+from live_views.socket.refusal import refused_by
 from live_views.socket.state import PageState
 from live_views.views import LiveViewMixin
 
@@ -95,9 +96,7 @@ def mount_component(
     finally:
         serving.reset(reset)
     if 300 <= response.status_code < 400:
-        anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
-        code = wire.CLOSE_LOGIN_REQUIRED if anonymous else wire.CLOSE_FORBIDDEN
-        raise Refused(code, f"the page redirected to {response.get('Location')!r}")
+        raise refused_by(response, request, "the page")
     if response.status_code != 200:
         raise Refused(wire.CLOSE_FORBIDDEN, f"the page answered {response.status_code}")
     if host.find(address) is None:
