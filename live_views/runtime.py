@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from django.http import QueryDict
@@ -94,3 +95,17 @@ def query_string(query: Mapping[str, Any] | str) -> str:
         values = value if isinstance(value, list | tuple) else [value]
         encoded.setlist(str(key), [str(v) for v in values if v is not None])
     return encoded.urlencode()
+
+
+class HoldsLiveRuntime:
+    """What a live view and a live component both hold: their ``LiveRuntime``."""
+
+    @cached_property
+    def live_runtime(self) -> LiveRuntime:
+        """The library's state for this instance (live_views.runtime)."""
+        return LiveRuntime()
+
+    @property
+    def live_connected(self) -> bool:
+        """True when this instance serves a socket rather than an HTTP request."""
+        return self.live_runtime.connected

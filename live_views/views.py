@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import apps
@@ -26,7 +25,7 @@ from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
 from live_views.render.collector import block_id
 from live_views.rows import default_queryset
-from live_views.runtime import LiveRuntime, Patch, mounting, query_string
+from live_views.runtime import HoldsLiveRuntime, Patch, mounting, query_string
 from live_views.streams import LiveStreamsMixin
 
 if TYPE_CHECKING:
@@ -37,7 +36,7 @@ else:
     _Base = object
 
 
-class LiveViewMixin(LiveCommandsMixin, LiveStreamsMixin, LiveAsyncMixin, _Base):
+class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveAsyncMixin, _Base):
     """Make a Django class-based view live. Mix in before the generic view."""
 
     live_events: ClassVar[dict[str, EventSpec]] = {}
@@ -51,16 +50,6 @@ class LiveViewMixin(LiveCommandsMixin, LiveStreamsMixin, LiveAsyncMixin, _Base):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.live_events = collect_events(cls)
-
-    @cached_property
-    def live_runtime(self) -> LiveRuntime:
-        """The library's state for this instance (live_views.runtime)."""
-        return LiveRuntime()
-
-    @property
-    def live_connected(self) -> bool:
-        """True when this instance serves a socket rather than an HTTP request."""
-        return self.live_runtime.connected
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not apps.is_installed("live_views"):

@@ -7,7 +7,6 @@ import inspect
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,13 +21,13 @@ from live_views.pubsub.topics import Subscription
 from live_views.render.blocks import TAG_RE, VOID_TAGS
 from live_views.render.collector import block_id
 from live_views.rows import default_queryset, has_rows
-from live_views.runtime import LiveRuntime
+from live_views.runtime import HoldsLiveRuntime
 
 if TYPE_CHECKING:
     from django.template.base import Template
 
 
-class LiveComponent:
+class LiveComponent(HoldsLiveRuntime):
     """Subclass it, give it a ``template_name``, ``mount()`` and ``@live_event`` methods."""
 
     template_name: str | None = None
@@ -53,16 +52,6 @@ class LiveComponent:
         # The page's view instance; None on a page that is not live.
         self.parent = parent
         self.request = request
-
-    @cached_property
-    def live_runtime(self) -> LiveRuntime:
-        """The library's state for this component (live_views.runtime)."""
-        return LiveRuntime()
-
-    @property
-    def live_connected(self) -> bool:
-        """True when this instance serves a socket rather than an HTTP request."""
-        return self.live_runtime.connected
 
     def check_access(self, request: HttpRequest) -> None:
         """Raise ``PermissionDenied`` to refuse this component to ``request``'s user. Runs
