@@ -29,6 +29,18 @@ class Stepper(LiveComponent):
             self.parent.total += by
 
     @live_event
+    def inc_own(self, by: int = 1) -> None:
+        """Leaves the page alone: only this component renders."""
+        self.value += by
+
+    @live_event
+    def inc_targeted(self, by: int = 1) -> None:
+        """Names the one page block it changes: only that block and this component render."""
+        self.value += by
+        self.parent.total += by
+        self.parent.live_target("total")
+
+    @live_event
     async def inc_async(self, by: int = 1) -> None:
         self.value += by
         if self.parent is not None:
