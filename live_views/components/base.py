@@ -54,8 +54,9 @@ class LiveComponent(HoldsLiveRuntime):
 
     @property
     def parent(self) -> Any:
-        """The page's view instance; None on a page that is not live. A handler that uses it
-        makes the page render its liveblocks after the event (see ``parent_used``)."""
+        """The page's live view instance, or ``None`` on a page that is not live. After an
+        event whose handler used it, the page's liveblocks render too (to show what it changed
+        there); after any other event of the component, only the component renders."""
         self.live_runtime.parent_used = True
         return self._parent
 
