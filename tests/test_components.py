@@ -140,6 +140,15 @@ def test_a_handler_that_changes_the_parent_re_renders_no_other_component(client,
     assert total(page) == "3"
 
 
+def test_a_page_changed_through_a_kept_reference_is_rendered_too(client):
+    # The handler never reads self.parent, but the view's attributes changed: the page's
+    # liveblocks render as when it had.
+    page = many_steppers(client, 3)
+    reply = page.component("a").send("inc_through_reference", by=2)
+    assert swapped(reply) == ["lv-total", f"lv-c{page.component('a').address}"]
+    assert total(page) == "2"
+
+
 def test_a_component_block_alone_travels_when_only_it_changed(client):
     page = client.live("/steppers/")
     b = page.component("b")
