@@ -1,11 +1,21 @@
-"""What one live component's event costs on a page of 1 and of 100 components: round trip and
-reply size (the Stepper page of tests/testapp: each component a small template with a liveblock;
-the event also changes a page liveblock through self.parent). For contrast, a page event, which
-re-renders every component.
+"""What one live component's event costs on a page of 1 and of 100 components: server CPU,
+function calls, round trip and reply size (the Stepper page of tests/testapp: each component a
+small template with a liveblock; stepper "a" sits beside the page's blocks, the others in a
+``{% for %}`` inside the page's "list" liveblock). Three kinds of component event:
+
+* ``inc_own``: the handler leaves the page alone: only the component renders;
+* ``inc_targeted``: it changes the page's total through ``self.parent`` and names that block
+  with ``self.parent.live_target("total")``: that block and the component render;
+* ``inc``: it changes the page's total through ``self.parent``, unnamed: every page liveblock
+  renders, the other components hand over their last render.
+
+For contrast, a page event, which re-renders every component.
 
     .venv/bin/python bench/components.py
 
-In-process (live_views.testing drives the real ASGI app, no network).
+In-process (live_views.testing drives the real ASGI app, no network). Calls are counted
+(Python and C calls in the worker thread that runs the event) in a separate pass, so that the
+CPU time is not the profiler's: unlike time, the count does not move with the machine's load.
 """
 
 from __future__ import annotations
@@ -32,10 +42,23 @@ from live_views.testing import LiveClient  # noqa: E402
 
 WARMUP, RUNS = 30, 200
 cpu: list[float] = []  # worker-thread CPU ms of each event: handler, page get(), render, diff
+calls = [0]
+counting = False
 _run_sync = EventRun.run_sync
 
 
+def count(frame: object, event: str, arg: object) -> None:
+    if event in ("call", "c_call"):
+        calls[0] += 1
+
+
 def timed_run_sync(self):
+    if counting:
+        sys.setprofile(count)
+        try:
+            return _run_sync(self)
+        finally:
+            sys.setprofile(None)
     start = time.thread_time()
     try:
         return _run_sync(self)
@@ -46,8 +69,9 @@ def timed_run_sync(self):
 EventRun.run_sync = timed_run_sync
 
 
-def measure(send) -> tuple[float, float, float]:
-    """p50 server CPU ms, p50 round trip ms, p50 reply bytes."""
+def measure(send) -> tuple[float, float, float, float]:
+    """p50 server CPU ms, calls per event, p50 round trip ms, p50 reply bytes."""
+    global counting
     times: list[float] = []
     sizes: list[int] = []
     cpu.clear()
@@ -57,36 +81,48 @@ def measure(send) -> tuple[float, float, float]:
         times.append((time.perf_counter() - start) * 1000)
         assert "error" not in reply, reply
         sizes.append(len(json.dumps(reply, separators=(",", ":"))))
+    counting, calls[0] = True, 0
+    try:
+        for _ in range(RUNS):
+            send()
+    finally:
+        counting = False
     return (
         statistics.median(cpu[WARMUP:]),
+        calls[0] / RUNS,
         statistics.median(times[WARMUP:]),
         statistics.median(sizes[WARMUP:]),
     )
 
 
+EVENTS = ("inc_own", "inc_targeted", "inc")
+
+
 def main() -> None:
     client = LiveClient()
-    rows = []
-    for count in (1, 100):
-        page = client.live("/steppers/")
-        # The page holds stepper "a", the ids' steppers and one form component.
-        page.send("set_ids", ids=[f"s{i}" for i in range(count - 1)])
-        a = page.component("a")
-        p50, p90, size = measure(lambda a=a: a.send("inc"))
-        page_p50, page_p90, page_size = measure(lambda page=page: page.send("bump"))
-        rows.append((count, p50, p90, size, page_p50, page_p90, page_size))
-        page.close()
-    client.close()
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min)")
     print(
-        "| steppers on the page | component event: server CPU ms, round trip ms, reply B "
-        "| page event: server CPU ms, round trip ms, reply B |"
+        "| event | steppers on the page | server CPU ms | calls per event | round trip ms "
+        "| reply B |"
     )
-    print("|---|---|---|")
-    for count, cpu_ms, trip, size, page_cpu, page_trip, page_size in rows:
-        print(
-            f"| {count} | {cpu_ms:.2f}, {trip:.2f}, {size:.0f} "
-            f"| {page_cpu:.2f}, {page_trip:.2f}, {page_size:.0f} |"
-        )
+    print("|---|---|---|---|---|---|")
+    for name in (*EVENTS, "page event bump"):
+        for count in (1, 100):
+            page = client.live("/steppers/")
+            # The page holds stepper "a", the ids' steppers and one form component.
+            page.send("set_ids", ids=[f"s{i}" for i in range(count - 1)])
+            a = page.component("a")
+            if name in EVENTS:
+                send = lambda a=a, name=name: a.send(name)  # noqa: E731
+            else:
+                send = lambda page=page: page.send("bump")  # noqa: E731
+            cpu_ms, per_event, trip, size = measure(send)
+            print(
+                f"| {name} | {count} | {cpu_ms:.2f} | {per_event:.0f} | {trip:.2f} | {size:.0f} |"
+            )
+            page.close()
+    client.close()
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min)")
 
 
 if __name__ == "__main__":

@@ -44,6 +44,9 @@ class LiveRuntime:
     jobs: PageJobs = field(default_factory=PageJobs)  # live_async() work not started yet
     # The page's live components (live_views.components.host.ComponentHost), once it has any.
     components: Any = None
+    # A component's: its handler read ``self.parent``, so the page may have changed and its
+    # liveblocks render after the event; otherwise only the component does.
+    parent_used: bool = False
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from live_views.components.host import ComponentHost
 from live_views.testing import LiveRefused
 from tests.live_helpers import TrackingLiveClient
 from tests.testapp import components
@@ -63,6 +64,89 @@ def test_an_event_re_renders_that_component_and_the_page_blocks_it_changed(clien
     assert total(page) == "3"
     # b's template did not even render.
     assert components.renders == ["a"]
+
+
+@pytest.fixture
+def rendered_tags(monkeypatch) -> list[str]:
+    """The ids of the components a render showed: rendered afresh or handed over as they
+    last rendered."""
+    seen: list[str] = []
+    render, reuse = ComponentHost.render_component, ComponentHost.reuse
+
+    def rendering(self, key, component, context, collector):
+        seen.append(key[1])
+        return render(self, key, component, context, collector)
+
+    def reusing(self, key, context, collector):
+        seen.append(key[1])
+        return reuse(self, key, context, collector)
+
+    monkeypatch.setattr(ComponentHost, "render_component", rendering)
+    monkeypatch.setattr(ComponentHost, "reuse", reusing)
+    return seen
+
+
+def many_steppers(client, count: int):
+    page = client.live("/steppers/")
+    page.send("set_ids", ids=[f"s{i}" for i in range(count)])
+    return page
+
+
+def test_an_event_that_leaves_the_page_alone_renders_that_component_only(client, rendered_tags):
+    page = many_steppers(client, 50)
+    a, s7 = page.component("a"), page.component("s7")
+    components.renders.clear()
+    rendered_tags.clear()
+
+    reply = a.send("inc_own", by=2)
+    s7.send("inc_own")
+
+    # The other 50 components are not rendered again, nor even handed over (the tags in the
+    # page's "list" liveblock do not run; those beside a's skip at once).
+    assert rendered_tags == ["a", "s7"]
+    assert components.renders == ["a", "s7"]
+    assert swapped(reply) == [f"lv-c{a.address}"]
+    assert (value(a), value(s7), total(page)) == ("7", "1", "0")
+    # A page event afterwards still shows every component as it is.
+    page.send("bump")
+    assert (value(page.component("a")), value(page.component("s7"))) == ("7", "1")
+
+
+def test_a_page_block_the_handler_names_on_the_parent_travels_alone(client, rendered_tags):
+    page = many_steppers(client, 50)
+    s3 = page.component("s3")
+    rendered_tags.clear()
+
+    reply = s3.send("inc_targeted", by=4)
+
+    assert rendered_tags == ["s3"]
+    assert swapped(reply) == ["lv-total", f"lv-c{s3.address}"]
+    assert (total(page), value(s3)) == ("4", "4")
+
+
+def test_a_handler_that_changes_the_parent_re_renders_no_other_component(client, rendered_tags):
+    page = many_steppers(client, 50)
+    a = page.component("a")
+    components.renders.clear()
+    rendered_tags.clear()
+
+    reply = a.send("inc", by=3)
+
+    # The page's liveblocks render (total changed); the other components hand over their last
+    # render without running their templates.
+    assert components.renders == ["a"]
+    assert len(rendered_tags) == 52  # a, s0..s49, note
+    assert swapped(reply) == ["lv-total", f"lv-c{a.address}"]
+    assert total(page) == "3"
+
+
+def test_a_page_changed_through_a_kept_reference_is_rendered_too(client):
+    # The handler never reads self.parent, but the view's attributes changed: the page's
+    # liveblocks render as when it had.
+    page = many_steppers(client, 3)
+    reply = page.component("a").send("inc_through_reference", by=2)
+    assert swapped(reply) == ["lv-total", f"lv-c{page.component('a').address}"]
+    assert total(page) == "2"
 
 
 def test_a_component_block_alone_travels_when_only_it_changed(client):

@@ -188,3 +188,29 @@ def test_a_rejoin_with_old_versions_is_sent_what_it_misses():
     diff.browser_shows(old)  # the browser reconnects showing the page before that update
     content = diff.take_changes(diff.render(TABLE.template, {"rows": ROWS, "total": 4}, None))
     assert swapped_ids(content) == ["lv-total"]
+
+
+ROW_AFTER_BLOCK = from_string(
+    "{% load live_views %}{% liveblock total %}{{ total }}{% endliveblock %}"
+    '<table><tbody>{% liveblock row tag="tr" %}<td>{{ total }}</td>{% endliveblock %}'
+    '{% liveblock cell tag="td" %}{{ total }}{% endliveblock %}</tbody></table>'
+)
+
+
+def test_a_row_sent_after_another_block_travels_in_a_template():
+    # A parser would drop a <tr> that follows a <div> in one piece of HTML: the row comes in
+    # a <template> that htmx swaps into its place, stripped. Alone, a row is sent as it is.
+    page, before = render_both(ROW_AFTER_BLOCK, {"total": 1})
+    _, after = render_both(ROW_AFTER_BLOCK, {"total": 2})
+    content = changed_blocks_html(after, versions(before))
+
+    row, cell = after.expand("lv-row"), after.expand("lv-cell")
+    assert content == (
+        after.expand("lv-total", swap_oob="outerMorph")
+        + f'<template id="lv-row" hx-swap-oob="outerMorph strip:true">{row}</template>'
+        + f'<template id="lv-cell" hx-swap-oob="outerMorph strip:true">{cell}</template>'
+    )
+    assert inner_html(apply_swaps(page, content), "lv-row") == "<td>2</td>"
+
+    only_row = {**versions(after), "lv-row": "old"}
+    assert changed_blocks_html(after, only_row) == after.expand("lv-row", swap_oob="outerMorph")

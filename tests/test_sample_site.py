@@ -107,6 +107,84 @@ def test_the_todo_count_says_how_many_are_left(tmp_path):
     assert block == "2 of 3 items left to do"
 
 
+CONTACT_ROWS_SCRIPT = """
+import re
+from django.conf import settings
+from demo.models import Contact
+from live_views.components.host import ComponentHost
+from live_views.testing import LiveClient
+
+settings.ALLOWED_HOSTS.append("testserver")  # LiveClient's host
+shown = []  # the rows a render showed: rendered afresh ("+"), or handed over as they were
+render, reuse = ComponentHost.render_component, ComponentHost.reuse
+
+def rendering(self, key, *args):
+    shown.append("+" + key[1])
+    return render(self, key, *args)
+
+def reusing(self, key, *args):
+    shown.append(key[1])
+    return reuse(self, key, *args)
+
+ComponentHost.render_component, ComponentHost.reuse = rendering, reusing
+
+def text(markup):
+    return re.sub(r"\\s+", " ", re.sub(r"<[^>]+>", "", markup)).strip()
+
+grace = Contact.objects.get(email="grace@example.com")
+ada = Contact.objects.get(email="ada@example.com")
+page = LiveClient().live("/contacts/rows/")
+row, other = page.component(str(grace.pk)), page.component(str(ada.pk))
+assert text(page.block("summary")) == "3 contacts, 0 saved from this page.", page.block("summary")
+assert "555-0102" in row.html and "<form" not in row.html
+
+shown.clear()
+row.send("edit")
+assert shown == [f"+{grace.pk}"], shown  # the other rows are neither rendered nor handed over
+assert 'value="Grace Hopper"' in row.html and "<form" not in other.html
+
+prefix = f"contact-{grace.pk}-"
+fields = {prefix + "name": "Grace B. Hopper", prefix + "email": "ada@example.com",
+          prefix + "phone": "555-0199"}
+row.validate(prefix + "email", **fields)
+assert "Contact with this Email already exists." in row.block("field", "email"), row.html
+fields[prefix + "email"] = "grace@example.com"
+shown.clear()
+row.submit("submit", **fields)
+assert "<form" not in row.html and "Grace B. Hopper" in row.html and "555-0199" in row.html
+# The save counted on the page through self.parent: the page's blocks rendered, the other
+# rows handed over as they were, their templates not run.
+assert text(page.block("summary")) == "3 contacts, 1 saved from this page."
+others = Contact.objects.exclude(pk=grace.pk).values_list("pk", flat=True)
+assert sorted(shown) == sorted([f"+{grace.pk}", *(str(pk) for pk in others)]), shown
+grace.refresh_from_db()
+assert (grace.name, grace.phone) == ("Grace B. Hopper", "555-0199")
+
+row.send("edit")
+row.validate(prefix + "phone", **{**fields, prefix + "phone": "x" * 40})
+assert "at most 30 characters" in row.block("field", "phone"), row.html
+row.validate(prefix + "phone", **{**fields, prefix + "phone": "changed my mind"})
+row.send("cancel")
+assert "<form" not in row.html and "555-0199" in row.html
+assert page.errors == []
+print("contact rows: ok")
+"""
+
+
+def test_the_contact_rows_demo_edits_one_row_in_place(tmp_path):
+    """Through live_views.testing against the sample site's own settings and database."""
+    env = {**os.environ, "DEMO_DB": str(tmp_path / "db.sqlite3")}
+    env["DEMO_CACHE_DIR"] = str(tmp_path / "cache")
+    env.pop("DJANGO_SETTINGS_MODULE")
+    for args in (["migrate", "-v", "0"], ["shell", "-c", CONTACT_ROWS_SCRIPT]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=SAMPLE_SITE, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    assert "contact rows: ok" in result.stdout
+
+
 def test_without_debug_the_site_refuses_the_public_secret_key():
     env = {**os.environ, "DJANGO_DEBUG": "0"}
     env.pop("DJANGO_SECRET_KEY", None)

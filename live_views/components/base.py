@@ -49,9 +49,16 @@ class LiveComponent(HoldsLiveRuntime):
 
     def __init__(self, component_id: str, parent: Any, request: HttpRequest | None) -> None:
         self.component_id = component_id
-        # The page's view instance; None on a page that is not live.
-        self.parent = parent
+        self._parent = parent
         self.request = request
+
+    @property
+    def parent(self) -> Any:
+        """The page's live view instance, or ``None`` on a page that is not live. After an
+        event whose handler used it, the page's liveblocks render too (to show what it changed
+        there); after any other event of the component, only the component renders."""
+        self.live_runtime.parent_used = True
+        return self._parent
 
     def check_access(self, request: HttpRequest) -> None:
         """Raise ``PermissionDenied`` to refuse this component to ``request``'s user. Runs

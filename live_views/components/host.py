@@ -39,6 +39,7 @@ from live_views.render.collector import (
     component_block_id,
     component_scope,
     get_collector,
+    loop_path,
 )
 from live_views.render.markup import root_attributes
 from live_views.render.pruning import render_liveblocks
@@ -81,6 +82,8 @@ class LastRender:
     children: set[Key] = field(default_factory=set)
     # Where each of its blocks sits in the loops of its own template (for live_target).
     paths: dict[str, LoopPath] = field(default_factory=dict)
+    # The component whose template holds it; None for one in the page's own template.
+    within: Key | None = None
 
 
 class ComponentHost:
@@ -94,6 +97,8 @@ class ComponentHost:
         self.last: dict[Key, LastRender] = {}
         # The components the next render re-renders; None: all of them.
         self.rerender: frozenset[Key] | None = None
+        # The components a targeted render of one component's root may drop: its family.
+        self.dropping: list[Key] = []
         self.collector: BlockCollector | None = None  # of the render under way
         self.seen: set[Key] = set()
         self.rendering: list[Key] = []
@@ -119,6 +124,14 @@ class ComponentHost:
             address = self.address_of[key] = component_address(*key)
         return address
 
+    def target_root(self, key: Key) -> str:
+        """The block a targeted render re-renders for ``key``: the root of the outermost
+        component around it (the page's loop paths lead to that one)."""
+        while (last := self.last.get(key)) is not None and last.within is not None:
+            key = last.within
+        self.dropping = self.family(key)
+        return component_block_id(self.address(key))
+
     def render(
         self, context: Context, path: str, ident: str, args: Callable[[], Mapping[str, Any]]
     ) -> str:
@@ -135,6 +148,12 @@ class ComponentHost:
                 "instance of a component its own id."
             )
         self.seen.add(key)
+        if collector.targets is not None and not collector.stack:
+            # A targeted render: a component neither named nor holding what is named is not
+            # rendered, and keeps its last render (a page of 100 costs what a page of 1 does).
+            root = component_block_id(self.address(key))
+            if root not in collector.targets and root not in collector.on_the_way:
+                return ""
         if self.rendering:
             self.last[self.rendering[-1]].children.add(key)
         component = self.mounted.get(key)
@@ -142,7 +161,7 @@ class ComponentHost:
         if component is None:
             component = self.mount(key, args(), request)
         elif self.reusable(key, collector) or self.render_targets(key, component, collector):
-            return self.reuse(key, collector)
+            return self.reuse(key, context, collector)
         html = self.render_component(key, component, context, collector)
         if self.parent is None and self.only is None and not self.rendering:
             # A page that is not live: the component connects a socket of its own.
@@ -176,7 +195,7 @@ class ComponentHost:
         return component
 
     def reusable(self, key: Key, collector: BlockCollector) -> bool:
-        if self.rerender is None or collector.targets is not None or key not in self.last:
+        if self.rerender is None or key not in self.last:
             return False
         if not self.last[key].children:
             return key not in self.rerender
@@ -191,10 +210,12 @@ class ComponentHost:
                 found.extend(c for c in last.children if c not in found)
         return found
 
-    def reuse(self, key: Key, collector: BlockCollector) -> str:
+    def reuse(self, key: Key, context: Context, collector: BlockCollector) -> str:
         """The component's blocks as it last rendered them, without running its template."""
         last = self.last[key]
         root = component_block_id(self.address(key))
+        # Where the root sits in the page's loops, for a later targeted render of it.
+        collector.paths[root] = loop_path(context)
         parent = collector.stack[-1] if collector.stack else None
         old, new = f"\x00{last.nonce}", f"\x00{collector.nonce}"
         # The last render's blocks are handed over as they are (that render is over): only
@@ -205,7 +226,8 @@ class ComponentHost:
             collector.blocks[block.id] = block
         collector.blocks[root].parent = parent
         last.nonce = collector.nonce
-        self.seen.update(self.family(key))
+        if last.children:  # (the component itself is already seen)
+            self.seen.update(self.family(key))
         if parent is not None:
             return collector.placeholder(root)
         return collector.expand(root) if collector.keep_output else ""
@@ -215,7 +237,7 @@ class ComponentHost:
         the component's last blocks. False when that is not possible (a full render follows)."""
         named, component.live_runtime.targets = component.live_runtime.targets, None
         last = self.last.get(key)
-        if not named or last is None or collector.targets is not None:
+        if not named or last is None:
             return False
         scope = component_scope(self.address(key))
         targets = frozenset(f"lv-{scope}{ident[3:]}" for ident in named)
@@ -250,7 +272,8 @@ class ComponentHost:
     ) -> str:
         address = self.address(key)
         before = len(collector.blocks)
-        self.last[key] = LastRender([], collector.nonce)
+        within = self.rendering[-1] if self.rendering else None
+        self.last[key] = LastRender([], collector.nonce, within=within)
 
         def inner() -> str:
             scope, collector.scope = collector.scope, component_scope(address)
@@ -297,10 +320,17 @@ class ComponentHost:
     def end_render(self, collector: BlockCollector | None) -> None:
         """After a render of the whole page: drop the components it no longer showed."""
         self.rerender = None
-        if collector is None or collector.targets is not None:
+        dropping, self.dropping = self.dropping, []
+        if collector is None:
             return
         seen = self.seen if collector is self.collector else set()
-        for key in [k for k in self.mounted if k not in seen]:
+        if collector.targets is not None:
+            # A targeted render saw only what it re-rendered: of that, drop what it no longer
+            # showed (a nested component an {% if %} removed).
+            dropping = [k for k in dropping if k in self.mounted and k not in seen]
+        else:
+            dropping = [k for k in self.mounted if k not in seen]
+        for key in dropping:
             del self.mounted[key]
             self.last.pop(key, None)
             self.states.pop(key, None)

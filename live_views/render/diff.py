@@ -14,11 +14,16 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.base import Template
 
-from live_views.render.collector import BlockCollector, LoopPath
+from live_views.render.collector import BlockCollector, LoopPath, RenderedBlock
 from live_views.render.pruning import render_liveblocks
 from live_views.render.targets import blocks_on_the_way
 
 SWAP = "outerMorph"
+# A frame's content is parsed as one piece, and a parser drops the <tr> and <td> tags of a row
+# that follows a <div> (a component row sent after a page block, say), keeping only their text.
+# A part of a table after such a block travels in a <template> (whose content parses as the row
+# it is), which htmx swaps into the block's place, stripped. (A <div> after a row parses fine.)
+TABLE_PARTS = frozenset({"tr", "td", "th", "thead", "tbody", "tfoot", "caption"})
 
 
 class BlockDiff:
@@ -72,17 +77,36 @@ def changed_blocks_html(collector: BlockCollector, shown: Mapping[str, str]) -> 
     """Out-of-band morphs for each changed block not already inside a changed parent."""
     blocks = collector.blocks
     changed = {ident for ident, block in blocks.items() if shown.get(ident) != block.version}
-    parts = []
+    sent: list[tuple[str, str]] = []
     for ident in blocks:
         if ident not in changed:
             continue
-        if blocks[ident].swap is not None:
+        block = blocks[ident]
+        if block.swap is not None:
             # A stream's container is replaced whole: a morph of it would keep its items.
-            parts.append(collector.expand(ident, swap_oob=blocks[ident].swap))
+            sent.append((ident, block.swap))
             continue
-        parent = blocks[ident].parent
+        parent = block.parent
         while parent is not None and parent not in changed:
             parent = blocks[parent].parent
         if parent is None:
-            parts.append(collector.expand(ident, swap_oob=SWAP))
+            sent.append((ident, SWAP))
+    parts: list[str] = []
+    in_body = False  # a block that is no part of a table was sent before
+    for ident, swap in sent:
+        part = table_part(blocks[ident])
+        parts.append(oob_block(collector, ident, swap, wrap=part and in_body))
+        in_body = in_body or not part
     return "".join(parts) + "".join(collector.stream_swaps)
+
+
+def table_part(block: RenderedBlock) -> bool:
+    return block.open_tag[1:].partition(" ")[0] in TABLE_PARTS
+
+
+def oob_block(collector: BlockCollector, ident: str, swap: str, *, wrap: bool) -> str:
+    """The block ``ident`` as an out-of-band swap of the page's block with its id."""
+    if wrap:
+        html = collector.expand(ident)
+        return f'<template id="{ident}" hx-swap-oob="{swap} strip:true">{html}</template>'
+    return collector.expand(ident, swap_oob=swap)

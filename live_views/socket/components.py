@@ -29,12 +29,20 @@ def event_component(view: Any, address: str, ref: int | None) -> tuple[Key, Live
     return found
 
 
-def rerender_only(view: Any, key: Key) -> None:
+def rerender_only(view: Any, key: Key, *, page_changed: bool) -> None:
     """The next render re-renders this component (and the components in it) only; the others
-    are shown as they last rendered."""
+    are shown as they last rendered. Unless the page changed (its handler used
+    ``self.parent``), the render does not walk the page's liveblocks either: it is a targeted
+    render of the component's root (or of the page blocks the handler named with the parent's
+    ``live_target()`` and the root), whose cost does not grow with the other components."""
     host = host_of(view)
-    if host is not None:
-        host.rerender = frozenset({key})
+    if host is None:
+        return
+    host.rerender = frozenset({key})
+    runtime = view.live_runtime
+    if page_changed and runtime.targets is None:
+        return  # every page liveblock renders; the other components hand over their last render
+    runtime.targets = (runtime.targets or frozenset()) | {host.target_root(key)}
 
 
 def keep_state(view: Any, page_id: str) -> None:

@@ -44,6 +44,14 @@ class Snapshot:
         self.objects = [page.view] if component is None else [page.view, component]
         self.attributes = [dict(obj.__dict__) for obj in self.objects]
 
+    def view_changed(self) -> bool:
+        """Whether an attribute of the view was set, added or deleted since (by identity)."""
+        before, now = self.attributes[0], self.page.view.__dict__
+        if len(before) != len(now):
+            return True
+        missing = object()
+        return any(now.get(name, missing) is not value for name, value in before.items())
+
     def restore(self) -> None:
         for obj, attributes in zip(self.objects, self.attributes, strict=True):
             obj.__dict__.clear()
@@ -87,6 +95,8 @@ class EventRun:
                     "bad_arguments", f"Event {self.spec.name!r}: {exc}.", self.ref
                 ) from None
         self.snapshot = Snapshot(self.page, None if self.component is None else self.target)
+        if self.component is not None:
+            self.target.live_runtime.parent_used = False
 
     @property
     def handler(self) -> Callable[..., Any]:
@@ -128,7 +138,7 @@ class EventRun:
             if patch is not None:
                 navigation.apply_patch(page, patch)
             elif self.component is not None:
-                rerender_only(page.view, self.component[0])
+                rerender_only(page.view, self.component[0], page_changed=self.page_changed())
             # A handler that rendered (form_invalid() does) is shown as it rendered.
             frame = page.render_frame(refresh=page.view.live_runtime.context is None)
         except Exception as exc:
@@ -145,6 +155,13 @@ class EventRun:
         if self.ref is not None:
             frame[wire.REF] = self.ref
         return frame
+
+    def page_changed(self) -> bool:
+        """Whether a component's handler may have changed its page: it used ``self.parent``,
+        or the view's attributes are not the ones it had (a reference kept from elsewhere)."""
+        if self.snapshot is None or self.target.live_runtime.parent_used:
+            return True
+        return self.snapshot.view_changed()
 
     def failed(self, exc: Exception) -> dict[str, Any]:
         """Undo what the handler changed, log it, and tell the page without leaking internals

@@ -79,23 +79,28 @@ def apply_swaps(page: str, content: str) -> str:
     for tag, attrs, start in updates.top_elements:
         span = updates.ends[start]
         oob = attrs.get("hx-swap-oob") or ""
-        if tag == "template" and ":" in oob:
-            page = _stream_swap(page, oob, content[span.inner_start : span.inner_end])
-            continue
-        ident = attrs.get("id")
-        if not ident:
-            continue
-        new_outer = _OOB_ATTR_RE.sub("", content[span.start : span.inner_start], count=1)
-        new_outer += content[span.inner_start : span.end]
-        target = _IdSpans(page).spans.get(ident)
-        if target is None:
-            if ident.startswith("lv-s-"):
-                continue  # a stream item the page does not show: htmx finds no target either
-            raise AssertionError(f"the server sent block {ident!r}, which the page does not have")
-        if oob != "outerHTML":
-            new_outer = _keep_stream_items(page, new_outer)
-        page = page[: target.start] + new_outer + page[target.end :]
+        inner = content[span.inner_start : span.inner_end]
+        if tag == "template" and oob.endswith(" strip:true"):
+            # A part of a table, in a template (render/diff.py): its content is the block.
+            page = _replace_block(page, attrs.get("id") or "", inner.strip(), oob.split()[0])
+        elif tag == "template" and ":" in oob:
+            page = _stream_swap(page, oob, inner)
+        elif attrs.get("id"):
+            new_outer = _OOB_ATTR_RE.sub("", content[span.start : span.inner_start], count=1)
+            new_outer += content[span.inner_start : span.end]
+            page = _replace_block(page, attrs["id"] or "", new_outer, oob)
     return _apply_limits(page) if "data-live-limit" in page else page
+
+
+def _replace_block(page: str, ident: str, new_outer: str, oob: str) -> str:
+    target = _IdSpans(page).spans.get(ident)
+    if target is None:
+        if ident.startswith("lv-s-"):
+            return page  # a stream item the page does not show: htmx finds no target either
+        raise AssertionError(f"the server sent block {ident!r}, which the page does not have")
+    if oob != "outerHTML":
+        new_outer = _keep_stream_items(page, new_outer)
+    return page[: target.start] + new_outer + page[target.end :]
 
 
 def _stream_swap(page: str, oob: str, item: str) -> str:

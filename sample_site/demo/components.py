@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-from live_views import LiveComponent, live_event
+from django import forms
+
+from demo.forms import ContactForm
+from demo.models import Contact
+from live_views import LiveComponent, LiveFormComponent, live_event
 
 
 class LikeButton(LiveComponent):
@@ -27,3 +32,44 @@ class LikeButton(LiveComponent):
         self.likes += 1 if self.liked else -1
         if self.parent is not None:
             self.parent.liked += 1 if self.liked else -1
+
+
+class ContactRow(LiveFormComponent):
+    """One row of the contacts table. Edit turns the row into its contact's form, validated as
+    you type; Save writes it and Cancel puts the row back. Each of these re-renders this row
+    only: not the other rows, nor the page (its handler leaves ``self.parent`` alone), except
+    that a save also counts on the page, through ``self.parent``."""
+
+    template_name = "demo/contact_row.html"
+    root_tag = "tr"
+    form_class = ContactForm
+    editing = False
+
+    def mount(self, contact: Contact) -> None:
+        self.contact = contact
+        self.prefix = f"contact-{contact.pk}"  # two rows in edit mode: distinct field ids
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # A copy: a model form writes what it validates into its instance, and the row shows
+        # the contact as saved until Save.
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.contact)}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(contact=self.contact, editing=self.editing, **kwargs)
+
+    @live_event
+    def edit(self) -> None:
+        self.editing = True
+
+    @live_event
+    def cancel(self) -> None:
+        self.editing = False
+        self.reset_form()
+
+    def form_valid(self, form: forms.BaseForm) -> None:
+        assert isinstance(form, ContactForm)
+        self.contact = form.save()
+        self.editing = False
+        self.reset_form()
+        if self.parent is not None:
+            self.parent.saved += 1

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from demo.models import Contact
+
 
 class SignupForm(forms.Form):
     username = forms.CharField(max_length=30, help_text="Letters, digits and _ only.")
@@ -28,3 +30,11 @@ class SignupForm(forms.Form):
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
             raise ValidationError("The two passwords differ.")
         return data
+
+
+class ContactForm(forms.ModelForm):
+    """One contact's fields, as the contact rows demo edits them in place."""
+
+    class Meta:
+        model = Contact
+        fields = ["name", "email", "phone"]

@@ -6,7 +6,7 @@ from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from demo import attachments, feed, likes, log, market, views, widgets, world
+from demo import attachments, contact_rows, feed, likes, log, market, views, widgets, world
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("contacts/", views.ContactListView.as_view(), name="contacts"),
     path("contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
     path("contacts/<int:pk>/", views.ContactUpdateView.as_view(), name="contact_update"),
+    path("contacts/rows/", contact_rows.ContactRowsView.as_view(), name="contact_rows"),
     path("attachments/", attachments.AttachmentsView.as_view(), name="attachments"),
     path("attachments/sent/", attachments.SentView.as_view(), name="attachments_sent"),
     # The route live forms upload files to (live_views/uploads/).

@@ -17,6 +17,7 @@ class Stepper(LiveComponent):
 
     def mount(self, start: int = 0) -> None:
         self.value = start
+        self.page = self.parent  # for inc_through_reference
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         renders.append(self.component_id)
@@ -27,6 +28,25 @@ class Stepper(LiveComponent):
         self.value += by
         if self.parent is not None:
             self.parent.total += by
+
+    @live_event
+    def inc_own(self, by: int = 1) -> None:
+        """Leaves the page alone: only this component renders."""
+        self.value += by
+
+    @live_event
+    def inc_through_reference(self, by: int = 1) -> None:
+        """Changes the page through a reference kept from mount(), not through self.parent."""
+        self.value += by
+        if self.page is not None:
+            self.page.total += by
+
+    @live_event
+    def inc_targeted(self, by: int = 1) -> None:
+        """Names the one page block it changes: only that block and this component render."""
+        self.value += by
+        self.parent.total += by
+        self.parent.live_target("total")
 
     @live_event
     async def inc_async(self, by: int = 1) -> None:
