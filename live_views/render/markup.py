@@ -61,6 +61,10 @@ def root_attributes(
     live (``component`` is its address; its socket serves that component only)."""
     token = make_connect_token(request, nonce=nonce, component=component)
     url = f"{get_script_prefix()}{SOCKET_PATH}?t={token}"
+    if conf.TRANSPORT == "http" and not component:
+        # A socket URL with a fragment makes the browser's WebSocket constructor throw: hx-ws
+        # keeps its connection (the HTTP transport stands in for its socket) and never dials.
+        url += "#http"
     # The nonce goes in the root's own nonce attribute, which browsers hide (connect/csp.py).
     return format_html(
         'hx-ws:connect="{}" data-live-root{} data-live-version="{}" data-live-state="connecting"{}'

@@ -1,0 +1,187 @@
+// The HTTP transport (docs/http-transport.md), loaded by http_loader.js when the page's socket
+// cannot open or the project runs on HTTP only.
+//
+// It stands in for the socket under hx-ws: the live root's hx-ws connection gets a socket-shaped
+// object whose send() posts the frame as an htmx request, and the glue is told the connection
+// opened, so it sends its join (over HTTP) and everything it sends afterwards (events, hooks'
+// pushEvent, live_every ticks, back/forward) goes the same way, exactly as it would on the
+// socket. Replies and pushes are applied by the glue's own socket-message listeners.
+import { FRAME, closeKind } from "./protocol.js";
+
+const root = document.querySelector("[data-live-root][data-live-http]:not([data-live-standalone])");
+const forced = root?.dataset.liveTransport === "http";
+const connection = () => root?._htmx?.ws?.connection;
+const OPEN = 1;
+const CLOSED = 3;
+const FRAME_RE = /<script id="live-frame" type="application\/json">([^<]*)<\/script>\s*$/;
+let stand = null; // the stand-in socket while the page is on HTTP
+let queue = Promise.resolve(); // one frame at a time, in order: the page is one actor
+let inFlight = 0;
+let retry = 2000; // ms before trying the socket again (doubles to a minute)
+let streamAbort = null;
+
+function token() {
+  return new URL(root.getAttribute("hx-ws:connect"), location.href).searchParams.get("t");
+}
+
+function announce(name, detail) {
+  root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+}
+
+// A frame as if the socket had delivered it: hx-ws swaps `content` first, then tells the glue.
+async function deliver(frame, swapped) {
+  if (!swapped && typeof frame[FRAME.CONTENT] === "string") {
+    let swap = root.getAttribute("hx-swap") || htmx.config.defaultSwap;
+    await htmx.swap({ sourceElement: root, target: root, swap: `${swap} swapEmpty:false`, text: frame[FRAME.CONTENT], transition: false });
+  }
+  announce("htmx:ws:after:message:incoming", { message: { data: JSON.stringify(frame) } });
+}
+
+// One frame as an htmx request (Django's CSRF check applies: X-CSRFToken); its reply's blocks
+// are swapped out of band by htmx, and the rest of its frame is delivered as a socket message.
+function post(data) {
+  inFlight++;
+  queue = queue.then(async () => {
+    let body = null;
+    let failed = false;
+    const capture = async (url, request) => {
+      try {
+        const response = await fetch(url, request);
+        body = await response.clone().text();
+        failed = response.status >= 500 && !FRAME_RE.test(body);
+        return response;
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    };
+    try {
+      await htmx.ajax("POST", root.dataset.liveHttp, {
+        source: root,
+        target: root,
+        swap: "none",
+        values: { token: token(), frame: data },
+        headers: { "X-CSRFToken": root.dataset.liveCsrf },
+        fetch: capture,
+      });
+    } catch (error) {
+      failed = true;
+    }
+    inFlight--;
+    if (body !== null) {
+      const found = body.match(FRAME_RE);
+      const frame = found ? JSON.parse(found[1]) : {};
+      const blocks = found ? body.slice(0, found.index) : body;
+      if (blocks || found) deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
+    }
+    if (failed) lost();
+  });
+}
+
+// The server did not answer (restarting, unreachable): try the socket again, later.
+function lost() {
+  if (!stand) return;
+  console.warn("live_views: the server did not answer over HTTP; retrying");
+  scheduleSocketTry();
+}
+
+// The page's pushes: server-sent events under ASGI, long-polls under WSGI (the server decides).
+async function readPushes() {
+  streamAbort?.abort();
+  const abort = (streamAbort = new AbortController());
+  const url = `${root.dataset.liveHttp}push/?token=${encodeURIComponent(token())}`;
+  let pause = 500;
+  while (stand && !abort.signal.aborted) {
+    try {
+      const response = await fetch(url, { headers: { "HX-Request": "true" }, signal: abort.signal });
+      if (response.status === 401 || response.status === 410) return location.reload();
+      if (!response.ok) throw new Error(`push stream answered ${response.status}`);
+      if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+        await readEvents(response.body);
+      } else {
+        const { frames } = await response.json();
+        for (const frame of frames) await deliver(frame, false);
+      }
+      pause = 500;
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, 10_000);
+    }
+  }
+}
+
+async function readEvents(stream) {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const event = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = event.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n");
+      if (data) await deliver(JSON.parse(data), false);
+    }
+  }
+}
+
+// Put the page on HTTP: the stand-in socket, the join (sent by the glue), what hx-ws queued
+// while no socket was open, and the push stream.
+function takeOver() {
+  const conn = connection();
+  if (!conn || stand || conn.socket?.readyState === OPEN) return;
+  if (root.dataset.liveState === "refused") return; // the server said no: HTTP would too
+  clearTimeout(conn.timer); // hx-ws's own reconnect: ours is scheduleSocketTry()
+  conn.socket?.readyState === 0 && conn.socket.close();
+  // hx-ws closes it when the tab is hidden, and opens a real socket when the tab shows again.
+  stand = { readyState: OPEN, send: post, close: dropStand };
+  conn.socket = stand;
+  root.dataset.liveTransport = "http";
+  announce("htmx:ws:after:connection", { connection: conn }); // the glue joins, over HTTP
+  while (conn.queue.length) post(conn.queue.shift().message.data);
+  readPushes();
+  if (!forced) scheduleSocketTry();
+}
+
+// Back to the socket when it opens again. Only between frames, so no frame is sent on both
+// (and the socket's join finds the state the last HTTP event saved). hx-ws opens a new socket
+// (its page-visibility handler does that for a closed one); frames sent meanwhile wait in its
+// queue and go on the socket once it joined, or on HTTP again if it fails.
+let socketTry = null;
+function dropStand() {
+  if (stand) stand.readyState = CLOSED;
+  stand = null;
+  streamAbort?.abort();
+}
+
+function scheduleSocketTry() {
+  clearTimeout(socketTry);
+  socketTry = setTimeout(async () => {
+    while (inFlight) await queue;
+    const conn = connection();
+    if (!stand || !conn || conn.socket !== stand) return;
+    dropStand();
+    conn.visibilityHandler ? conn.visibilityHandler() : takeOver();
+  }, retry);
+  retry = Math.min(retry * 2, 60_000);
+}
+
+document.addEventListener("htmx:ws:after:connection", (evt) => {
+  if (evt.target !== root || evt.detail.connection.socket === stand) return;
+  // A real socket opened: the page is on it again.
+  root.dataset.liveTransport = "websocket";
+  retry = 2000;
+});
+
+document.addEventListener("htmx:ws:close", (evt) => {
+  if (evt.target !== root || stand || closeKind(evt.detail.code) !== "disconnected") return;
+  setTimeout(takeOver); // after hx-ws scheduled its reconnect, which takeOver() cancels
+});
+
+if (root) {
+  if (connection()) takeOver();
+  else document.addEventListener("htmx:ws:before:connection", () => setTimeout(takeOver), { once: true });
+}

@@ -1,0 +1,8 @@
+// The HTTP transport (http.js) ships as live_views.http.min.js: a page loads it when it starts
+// on HTTP (LIVE_VIEWS["TRANSPORT"] = "http"), when its socket closes without being refused, or
+// when it is still connecting 2.5 s after it started (a proxy that holds the handshake).
+import { loadScript } from "./lazy_script.js";
+
+export const useHttp = (s) => document.querySelector(s) && loadScript("live_views.http.min.js");
+useHttp("[data-live-transport=http]");
+setTimeout(useHttp, 2500, "[data-live-state=connecting]");
