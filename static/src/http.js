@@ -131,9 +131,15 @@ async function readEvents(stream) {
 // Put the page on HTTP: the stand-in socket, the join (sent by the glue), what hx-ws queued
 // while no socket was open, and the push stream.
 function takeOver() {
-  const conn = connection();
-  if (!conn || stand || conn.socket?.readyState === OPEN) return;
+  let conn = connection();
+  if (!root || stand || conn?.socket?.readyState === OPEN) return;
   if (root.dataset.liveState === "refused") return; // the server said no: HTTP would too
+  if (!conn) {
+    // hx-ws gave its connection up (a close it does not retry): the page gets one of its own,
+    // whose frames this script sends (see the outgoing listener below).
+    conn = { socket: null, queue: [], sending: Promise.resolve(), own: true };
+    root._htmx.ws.connection = conn;
+  }
   clearTimeout(conn.timer); // hx-ws's own reconnect: ours is scheduleSocketTry()
   conn.socket?.readyState === 0 && conn.socket.close();
   // hx-ws closes it when the tab is hidden, and opens a real socket when the tab shows again.
@@ -164,7 +170,13 @@ function scheduleSocketTry() {
     const conn = connection();
     if (!stand || !conn || conn.socket !== stand) return;
     dropStand();
-    conn.visibilityHandler ? conn.visibilityHandler() : takeOver();
+    if (conn.own) {
+      // Let hx-ws connect the root again, as it did when the page loaded.
+      delete root._htmx.ws.connection;
+      root._htmx.ws.initialized = false;
+      htmx.process(root);
+    } else if (conn.visibilityHandler) conn.visibilityHandler();
+    else takeOver();
   }, retry);
   retry = Math.min(retry * 2, 60_000);
 }
@@ -176,12 +188,23 @@ document.addEventListener("htmx:ws:after:connection", (evt) => {
   retry = 2000;
 });
 
+// Elements' frames on a connection hx-ws does not know: the glue has written the frame.
+document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
+  const { connection: conn, message } = evt.detail;
+  if (!conn?.own || evt.defaultPrevented) return;
+  evt.preventDefault();
+  if (conn.socket !== stand) return conn.queue.push({ message }); // until takeOver() runs
+  post(message.data);
+  evt.target.dispatchEvent(new CustomEvent("htmx:ws:after:message:outgoing", { bubbles: true, detail: { message } }));
+});
+
 document.addEventListener("htmx:ws:close", (evt) => {
   if (evt.target !== root || stand || closeKind(evt.detail.code) !== "disconnected") return;
   setTimeout(takeOver); // after hx-ws scheduled its reconnect, which takeOver() cancels
 });
 
 if (root) {
-  if (connection()) takeOver();
+  // hx-ws has a connection, or had one and gave it up; else it has not started yet.
+  if (connection() || root.dataset.liveState !== "connecting") takeOver();
   else document.addEventListener("htmx:ws:before:connection", () => setTimeout(takeOver), { once: true });
 }
