@@ -284,3 +284,14 @@ class WsgiServer(LiveServer):
             "2",
             *self.server_args,
         ]
+
+
+class RunserverServer(LiveServer):
+    """sample_site under Django's own ``runserver``, without daphne (WSGI, threaded)."""
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), "DEMO_WSGI": "1"}
+
+    def command(self) -> list[str]:
+        address = f"{self.host}:{self.port}"
+        return [sys.executable, "manage.py", "runserver", "--noreload", address]

@@ -1,6 +1,6 @@
 """The HTTP transport in real Chromium (docs/http-transport.md): a page whose socket cannot open
-(an ASGI server with no websocket route, uvicorn) and a WSGI server (gunicorn, no websockets
-at all, LIVE_VIEWS["TRANSPORT"] = "http") keeps working: events, live forms, broadcasts."""
+(an ASGI server with no websocket route, uvicorn) and WSGI servers (gunicorn, and
+``manage.py runserver`` without daphne: no websockets at all, LIVE_VIEWS["TRANSPORT"] = "http") keeps working: events, live forms, broadcasts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import CONNECTED
-from tests.live_server import LiveServer, WsgiServer
+from tests.live_server import LiveServer, RunserverServer, WsgiServer
 from tests.test_browser import add_todo, todo_row, unique_title
 from tests.test_browser_forms import field_errors
 
@@ -17,10 +17,12 @@ pytestmark = pytest.mark.browser
 ON_HTTP = 'body[data-live-transport="http"]'
 
 
-@pytest.fixture(scope="module", params=["asgi-without-socket", "wsgi"])
+@pytest.fixture(scope="module", params=["asgi-without-socket", "gunicorn", "runserver"])
 def server(request):
-    if request.param == "wsgi":
+    if request.param == "gunicorn":
         made = WsgiServer(env={"DEMO_TRANSPORT": "http"})
+    elif request.param == "runserver":
+        made = RunserverServer(env={"DEMO_TRANSPORT": "http"})
     else:
         made = LiveServer(env={"DEMO_NO_WEBSOCKET": "1"})
     with made as running:

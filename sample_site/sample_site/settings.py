@@ -27,7 +27,12 @@ ASGI_APPLICATION = "sample_site.asgi.application"
 INSTALLED_APPS = [
     # `make demo` serves with uvicorn; with daphne installed (make test installs it), it comes
     # first so that `manage.py runserver` serves websockets too.
-    *(["daphne"] if importlib.util.find_spec("daphne") else ["channels"]),
+    # DEMO_WSGI=1 leaves daphne out: runserver is then Django's own WSGI server (no sockets).
+    *(
+        ["daphne"]
+        if importlib.util.find_spec("daphne") and os.environ.get("DEMO_WSGI") != "1"
+        else ["channels"]
+    ),
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
