@@ -1,6 +1,7 @@
 """The HTTP transport in real Chromium (docs/http-transport.md): a page whose socket cannot open
-(an ASGI server with no websocket route, uvicorn) and WSGI servers (gunicorn, and
-``manage.py runserver`` without daphne: no websockets at all, LIVE_VIEWS["TRANSPORT"] = "http") keeps working: events, live forms, broadcasts."""
+(an ASGI server with no websocket route, uvicorn) and WSGI servers (gunicorn, and ``manage.py
+runserver`` without daphne: no websockets at all, LIVE_VIEWS["TRANSPORT"] = "http") keep
+working: events, live forms, broadcasts."""
 
 from __future__ import annotations
 
