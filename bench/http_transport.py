@@ -84,7 +84,8 @@ class Server:
                     return
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"server did not start: {self.process.stderr.read()[:2000]}")
+                    error = self.process.stderr.read()[:2000]
+                    raise SystemExit(f"server did not start: {error}") from None
                 time.sleep(0.1)
 
     def cpu(self) -> float:
