@@ -37,7 +37,7 @@ function sendEvent(name, args = {}) {
   return sent;
 }
 hooks.setSender(sendEvent);
-window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: (url) => visit(url) });
+window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: visit });
 window.liveViews.hooks ??= {};
 
 // Elements marked data-live-ignore keep what the browser has through every update (a widget's
@@ -187,7 +187,7 @@ document.addEventListener("htmx:ws:close", (evt) => {
   root.dataset.liveState = kind === "disconnected" ? kind : "refused";
   emit(root, "live:disconnected", { code });
   if (kind === "reload") reloadOnce();
-  useHttp("[data-live-root]");
+  everJoined || useHttp("[data-live-root]");
 });
 
 // Parts only some pages use load when a page shows them (lazy_script.js).
