@@ -97,3 +97,14 @@ def test_another_users_browser_cannot_read_a_pages_pushes(browser):
     stranger = Client()
     stranger.login(username="bob", password="pw")
     assert stranger.get(PUSH, {"token": page.token}).status_code == 403
+
+
+def test_a_page_may_hold_two_push_streams_and_no_more(browser):
+    page = Page(browser, "/counter/")
+    page.join()
+    pool = ThreadPoolExecutor(2)
+    waiting = [pool.submit(poll, page) for _ in range(2)]
+    time.sleep(0.3)
+    third = page.http.get(PUSH, {"token": page.token})
+    assert third.status_code == 429
+    assert [w.result(6) for w in waiting] == [[], []]

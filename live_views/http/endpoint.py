@@ -37,6 +37,9 @@ from live_views.socket.protocol import FrameError, Join
 logger = logging.getLogger("live_views")
 
 LONG_POLL = 20.0  # seconds a WSGI long-poll waits for a push
+# A page has one push stream; a second covers a reconnect that overlaps the stream it replaces.
+# More would only hold the server's threads (WSGI) or connections.
+MAX_STREAMS = 2
 KEEPALIVE = 15.0  # seconds between server-sent events comments (proxies drop silent streams)
 
 
@@ -104,6 +107,8 @@ def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         return refusal_response(exc.close_code, str(exc))
     except Refused as exc:
         return refusal_response(exc.code, str(exc))
+    if page.streams >= MAX_STREAMS:
+        return refusal_response(wire.CLOSE_TOO_MANY, "too many push streams for one page")
     if isinstance(request, ASGIRequest):
         response = StreamingHttpResponse(_events(page), content_type="text/event-stream")
         response["X-Accel-Buffering"] = "no"  # nginx would hold the stream back otherwise

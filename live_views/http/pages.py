@@ -24,6 +24,7 @@ from live_views.connect.tokens import ConnectTarget, read_connect_token
 from live_views.http.outbox import Outbox
 from live_views.http.pushes import PushSubscriber, hosting_loop
 from live_views.http.scope import scope_of
+from live_views.pubsub.sender import sender
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.fairness import thread_clock
@@ -129,7 +130,10 @@ class HttpPage:
         with _lock:
             if _pages.get(self.page_id) is self:
                 del _pages[self.page_id]
+            last = not _pages
         self.subscriber.leave()
+        if last:
+            sender.hosts_pages = False  # the in-memory layer is sent to directly again
         if self.page.slot is not None:
             self.page.slot.release()
         try:
