@@ -61,10 +61,6 @@ def root_attributes(
     live (``component`` is its address; its socket serves that component only)."""
     token = make_connect_token(request, nonce=nonce, component=component)
     url = f"{get_script_prefix()}{SOCKET_PATH}?t={token}"
-    if conf.TRANSPORT == "http" and not component:
-        # A socket URL with a fragment makes the browser's WebSocket constructor throw: hx-ws
-        # keeps its connection (the HTTP transport stands in for its socket) and never dials.
-        url += "#http"
     # The nonce goes in the root's own nonce attribute, which browsers hide (connect/csp.py).
     return format_html(
         'hx-ws:connect="{}" data-live-root{} data-live-version="{}" data-live-state="connecting"{}'
@@ -84,11 +80,15 @@ def http_attributes(request: HttpRequest) -> SafeString:
         route = reverse("live_views:http")
     except NoReverseMatch:
         return SafeString("")  # live_views.urls is not included: the page has the socket only
+    transport = conf.TRANSPORT
     return format_html(
-        ' data-live-transport="{}" data-live-http="{}" data-live-csrf="{}"',
-        conf.TRANSPORT,
+        ' data-live-transport="{}" data-live-http="{}" data-live-csrf="{}"{}',
+        transport,
         route,
         get_token(request),
+        # hx-ws opens the socket on its root's trigger ("load" by default): on HTTP only, the
+        # root's trigger is an event nobody sends, and the HTTP transport stands in for it.
+        SafeString(' hx-trigger="live:socket"') if transport == "http" else "",
     )
 
 

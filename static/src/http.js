@@ -203,8 +203,14 @@ document.addEventListener("htmx:ws:close", (evt) => {
   setTimeout(takeOver); // after hx-ws scheduled its reconnect, which takeOver() cancels
 });
 
-if (root) {
-  // hx-ws has a connection, or had one and gave it up; else it has not started yet.
-  if (connection() || root.dataset.liveState !== "connecting") takeOver();
+// On TRANSPORT = "http" hx-ws never dials (the root's hx-trigger names an event nobody sends).
+// Otherwise: hx-ws has a connection, or had one and gave it up; else it has not started yet.
+function start() {
+  if (forced || connection() || root.dataset.liveState !== "connecting") takeOver();
   else document.addEventListener("htmx:ws:before:connection", () => setTimeout(takeOver), { once: true });
+}
+if (root) {
+  // After htmx has processed the page (it runs on DOMContentLoaded, before this listener).
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => setTimeout(start));
+  else start();
 }
