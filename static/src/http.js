@@ -7,13 +7,13 @@
 // pushEvent, live_every ticks, back/forward) goes the same way, exactly as it would on the
 // socket. Replies and pushes are applied by the glue's own socket-message listeners.
 import { FRAME, closeKind } from "./protocol.js";
+import { readEvents, splitReply } from "./http_protocol.js";
 
 const root = document.querySelector("[data-live-root][data-live-http]:not([data-live-standalone])");
 const forced = root?.dataset.liveTransport === "http";
 const connection = () => root?._htmx?.ws?.connection;
 const OPEN = 1;
 const CLOSED = 3;
-const FRAME_RE = /<script id="live-frame" type="application\/json">([^<]*)<\/script>\s*$/;
 let stand = null; // the stand-in socket while the page is on HTTP
 let queue = Promise.resolve(); // one frame at a time, in order: the page is one actor
 let inFlight = 0;
@@ -48,7 +48,7 @@ function post(data) {
       try {
         const response = await fetch(url, request);
         body = await response.clone().text();
-        failed = response.status >= 500 && !FRAME_RE.test(body);
+        failed = response.status >= 500 && !body.includes('id="live-frame"');
         return response;
       } catch (error) {
         failed = true;
@@ -68,11 +68,9 @@ function post(data) {
       failed = true;
     }
     inFlight--;
-    if (body !== null) {
-      const found = body.match(FRAME_RE);
-      const frame = found ? JSON.parse(found[1]) : {};
-      const blocks = found ? body.slice(0, found.index) : body;
-      if (blocks || found) deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
+    if (body) {
+      const { blocks, frame } = splitReply(body);
+      deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
     }
     if (failed) lost();
   });
@@ -97,7 +95,7 @@ async function readPushes() {
       if (response.status === 401 || response.status === 410) return location.reload();
       if (!response.ok) throw new Error(`push stream answered ${response.status}`);
       if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-        await readEvents(response.body);
+        await readStream(response.body);
       } else {
         const { frames } = await response.json();
         for (const frame of frames) await deliver(frame, false);
@@ -111,20 +109,15 @@ async function readPushes() {
   }
 }
 
-async function readEvents(stream) {
+async function readStream(stream) {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const event = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = event.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n");
-      if (data) await deliver(JSON.parse(data), false);
-    }
+    const { data, rest } = readEvents(buffer + value);
+    buffer = rest;
+    for (const event of data) await deliver(JSON.parse(event), false);
   }
 }
 
