@@ -198,3 +198,18 @@ def test_the_views_access_checks_run_for_an_http_page(browser, live_db):
     response = page.join()
     assert response.status_code in (401, 403)
     assert open_pages() == 0
+
+
+def test_an_idle_page_is_dropped_and_mounted_again_when_it_comes_back(browser, monkeypatch):
+    from live_views.http import pages
+    from live_views.socket.limits import open_connections
+
+    page = Page(browser, "/counter/")
+    page.join()
+    assert open_pages() == 1
+    monkeypatch.setattr(pages, "IDLE_AFTER", 0.0)
+    monkeypatch.setattr(pages, "SWEEP_EVERY", 0.0)
+    Page(browser, "/counter/").join()  # another page's request sweeps the idle one
+    assert open_pages() == 1
+    assert open_connections("address:127.0.0.1") == 1  # its place under the cap is free
+    assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))

@@ -195,8 +195,16 @@ def check_token(request: HttpRequest, token: str) -> ConnectTarget:
 MAX_TOKEN = 4096
 
 
+SWEEP_EVERY = 10.0  # seconds: a request looks for idle pages at most this often
+_swept = [0.0]
+
+
 def _sweep() -> None:
+    now = time.monotonic()
     with _lock:
+        if now - _swept[0] < SWEEP_EVERY:
+            return
+        _swept[0] = now
         idle = [page for page in _pages.values() if page.idle]
     for page in idle:
         page.close()
