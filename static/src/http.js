@@ -12,7 +12,9 @@ import { readEvents, splitReply } from "./http_protocol.js";
 const root = document.querySelector("[data-live-root][data-live-http]:not([data-live-standalone])");
 const forced = root?.dataset.liveTransport === "http";
 const connection = () => root?._htmx?.ws?.connection;
+const CONNECTING = 0;
 const OPEN = 1;
+const HANDSHAKE_GRACE = 5000;
 const CLOSED = 3;
 let stand = null; // the stand-in socket while the page is on HTTP
 let queue = Promise.resolve(); // one frame at a time, in order: the page is one actor
@@ -123,10 +125,14 @@ async function readStream(stream) {
 
 // Put the page on HTTP: the stand-in socket, the join (sent by the glue), what hx-ws queued
 // while no socket was open, and the push stream.
-function takeOver() {
+function takeOver(waited = false) {
   let conn = connection();
   if (!root || stand || conn?.socket?.readyState === OPEN) return;
   if (root.dataset.liveState === "refused") return; // the server said no: HTTP would too
+  if (conn?.socket?.readyState === CONNECTING && !waited) {
+    // A slow server, or a proxy that holds the handshake: the socket gets 5 s more.
+    return setTimeout(takeOver, HANDSHAKE_GRACE, true);
+  }
   if (!conn) {
     // hx-ws gave its connection up (a close it does not retry): the page gets one of its own,
     // whose frames this script sends (see the outgoing listener below).
@@ -134,7 +140,7 @@ function takeOver() {
     root._htmx.ws.connection = conn;
   }
   clearTimeout(conn.timer); // hx-ws's own reconnect: ours is scheduleSocketTry()
-  conn.socket?.readyState === 0 && conn.socket.close();
+  if (conn.socket?.readyState === CONNECTING) conn.socket.close();
   // hx-ws closes it when the tab is hidden, and opens a real socket when the tab shows again.
   stand = { readyState: OPEN, send: post, close: dropStand };
   conn.socket = stand;
