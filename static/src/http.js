@@ -45,12 +45,14 @@ function post(data) {
   inFlight++;
   queue = queue.then(async () => {
     let body = null;
+    let status = 0;
     let failed = false;
     const capture = async (url, request) => {
       try {
         const response = await fetch(url, request);
         body = await response.clone().text();
-        failed = response.status >= 500 && !body.includes('id="live-frame"');
+        status = response.status;
+        failed = status >= 500 && !body.includes('id="live-frame"');
         return response;
       } catch (error) {
         failed = true;
@@ -70,9 +72,15 @@ function post(data) {
       failed = true;
     }
     inFlight--;
-    if (body) {
+    if (body !== null) {
       const { blocks, frame } = splitReply(body);
-      deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
+      if (status < 400 || Object.keys(frame).length) {
+        deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
+      } else if (!failed) {
+        // Not our route's answer (Django's CSRF failure page, a proxy's error): said as ours are.
+        const message = `The server refused the frame (HTTP ${status}).`;
+        deliver({ [FRAME.ERROR]: { code: `http_${status}`, message } }, true);
+      }
     }
     if (failed) lost();
   });
