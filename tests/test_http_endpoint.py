@@ -213,3 +213,39 @@ def test_an_idle_page_is_dropped_and_mounted_again_when_it_comes_back(browser, m
     assert open_pages() == 1
     assert open_connections("address:127.0.0.1") == 1  # its place under the cap is free
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
+
+
+# -- what a frame carries besides blocks, over HTTP ----------------------------------------------
+
+
+def test_push_events_title_and_a_reply_ride_the_replys_frame(browser):
+    page = Page(browser, "/effects/")
+    page.join()
+    frame = frame_of(page.event("add", amount=2))
+    assert ["chart:data", [1, 2.5, None, "x"]] in frame["push"]
+    assert frame["reply"] == {"count": 2}
+    frame = frame_of(page.event("retitle", title="New <title>"))
+    assert frame["title"] == "New <title>"
+    assert frame["focus"] == "#name"
+
+
+def test_live_patch_rides_the_frame_and_back_forward_is_a_frame_too(browser):
+    page = Page(browser, "/catalog/")
+    page.join()
+    reply = page.event("search", q="an")
+    assert frame_of(reply)["patch"] == {"search": "?q=an", "replace": False}
+    back = page.send({"params": "", "ref": 99})
+    assert back.status_code == 200
+    assert frame_of(back)["ref"] == 99
+
+
+def test_a_redirect_is_htmxs_own_redirect_and_messages_wait_for_the_next_page(browser):
+    User.objects.create_user("ann", password="pw")
+    browser.login(username="ann", password="pw")  # messages live in the session
+    page = Page(browser, "/catalog/")
+    page.join()
+    shown_live = page.event("save", text="Saved live")
+    assert "Saved live" in shown(shown_live)  # a message the page's liveblock shows at once
+    response = page.event("save_and_leave")
+    assert response["HX-Redirect"] == "/plain/"
+    assert "Saved, now elsewhere" in browser.get("/quiet/").content.decode()
