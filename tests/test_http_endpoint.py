@@ -77,7 +77,9 @@ def test_the_root_tells_the_js_its_transport_route_and_csrf_token(browser):
 
 def test_the_setting_starts_the_page_on_http(browser, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "TRANSPORT": "http"}
-    assert 'data-live-transport="http"' in Page(browser, "/counter/").html
+    html = Page(browser, "/counter/").html
+    assert 'data-live-transport="http"' in html
+    assert 'hx-trigger="live:socket"' in html  # hx-ws never dials
 
 
 def test_an_event_answers_with_the_changed_blocks_as_out_of_band_swaps(browser):
