@@ -11,6 +11,8 @@ Targets (server on CPU 0, this client on CPU 1, as bench/run.py does):
   live_views http     uvicorn (ASGI), frames as htmx POSTs to live/http/
   live_views http     gunicorn gthread (WSGI), the same
   django-unicorn      gunicorn gthread, its AJAX POST per event (the shared peer harness's app)
+and, to tell Django's cost per request from ours, a request every server refuses early (a push
+request with a bad token: the middleware, the session, the refusal) under uvicorn and gunicorn.
 
     python3 bench/http_transport.py              # 100 warm-up + 1000 events per target
     python3 bench/http_transport.py --n 200      # quicker
@@ -320,6 +322,36 @@ def measure(name, command, cwd, env, tab_class, warmup: int, n: int) -> dict:
     }
 
 
+def request_floor(n: int) -> None:
+    """Django's own cost of a request under each server: a push request whose token is refused
+    (the middleware, the session, the refusal; no page), CPU per request."""
+    ours = {"BENCH_URLCONF": "proj.urls_http", "PYTHONPATH": str(REPO)}
+    servers = {
+        "uvicorn (ASGI)": [VENV / "python", "-m", "uvicorn", *UVICORN],
+        "gunicorn gthread (WSGI)": [VENV / "python", "-m", "gunicorn", *GUNICORN, "proj.wsgi"],
+    }
+    for name, command in servers.items():
+        server = Server([str(part) for part in command], OURS, ours)
+        try:
+            tab = Tab(server.port)
+
+            def refused(tab: Tab = tab) -> None:
+                tab.conn.request("GET", "/live/http/push/?token=x")
+                response = tab.conn.getresponse()
+                response.read()
+                assert response.status == 400, response.status
+
+            for _ in range(100):
+                refused()
+            before = server.cpu()
+            for _ in range(n):
+                refused()
+            cpu = (server.cpu() - before) / n * 1000
+        finally:
+            server.stop()
+        print(f"{'a refused request, ' + name:44} {'':8} {'':8} {cpu:20.3f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="events measured per target")
@@ -338,6 +370,7 @@ def main() -> None:
             f"{row['server_cpu_ms_per_event']:20.3f}",
             flush=True,
         )
+    request_floor(args.n)
     load = os.getloadavg()
     print(f"load average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
