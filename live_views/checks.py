@@ -14,7 +14,7 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.urls import URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
-from live_views.conf import DEFAULTS, conf
+from live_views.conf import DEFAULTS, TRANSPORTS, conf
 from live_views.polling import MIN_SECONDS, problems
 
 _INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024, "MAX_PUSH_BYTES": 1024}
@@ -85,6 +85,17 @@ def _check_limits(value: dict[str, Any]) -> list[CheckMessage]:
                 hint="The sockets one session or user may hold open in one process (default "
                 "20); None turns the cap off.",
                 id="live_views.E017",
+            )
+        )
+    key = "TRANSPORT"
+    if key in value and value[key] not in TRANSPORTS:
+        errors.append(
+            Error(
+                f"LIVE_VIEWS[{key!r}] must be one of: {', '.join(map(repr, TRANSPORTS))}, "
+                f"not {value[key]!r}.",
+                hint='"websocket" (the default) falls back to HTTP where the socket cannot '
+                'open; "http" never opens one (a WSGI server).',
+                id="live_views.E019",
             )
         )
     key = "JOIN_TIMEOUT"
@@ -160,7 +171,9 @@ def _check_broadcast_models(value: Any) -> list[CheckMessage]:
 
 def check_wiring(**kwargs: Any) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
-    if not (django_apps.is_installed("daphne") or django_apps.is_installed("channels")):
+    # A project on the HTTP transport (a WSGI server) needs no ASGI application nor socket route.
+    sockets = conf.TRANSPORT != "http"
+    if sockets and not (django_apps.is_installed("daphne") or django_apps.is_installed("channels")):
         errors.append(
             Error(
                 "Neither 'daphne' nor 'channels' is in INSTALLED_APPS.",
@@ -170,7 +183,7 @@ def check_wiring(**kwargs: Any) -> list[CheckMessage]:
             )
         )
     asgi_path = getattr(settings, "ASGI_APPLICATION", None)
-    if not asgi_path:
+    if sockets and not asgi_path:
         errors.append(
             Error(
                 "ASGI_APPLICATION is not set.",
@@ -190,7 +203,7 @@ def check_wiring(**kwargs: Any) -> list[CheckMessage]:
                 id="live_views.E003",
             )
         )
-    if asgi_path:
+    if sockets and asgi_path:
         errors.extend(_check_route(asgi_path))
     return errors
 

@@ -30,7 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
     # Seconds an upload waits for its form's submit before it is deleted as abandoned.
     "UPLOAD_MAX_AGE": 60 * 60,
+    # How pages talk to the server: "websocket" (falling back to HTTP when the socket cannot
+    # open) or "http" (never try the socket: a WSGI server, a host that blocks websockets).
+    "TRANSPORT": "websocket",
 }
+
+TRANSPORTS = ("websocket", "http")
 
 
 class Settings:
@@ -96,6 +101,12 @@ class Settings:
     @property
     def UPLOAD_MAX_AGE(self) -> int:
         return int(self._get("UPLOAD_MAX_AGE"))
+
+    @property
+    def TRANSPORT(self) -> str:
+        value = self._get("TRANSPORT")
+        # A wrong value (live_views.E019) falls back to the default, which still works over HTTP.
+        return value if value in TRANSPORTS else "websocket"
 
 
 def _optional_int(value: Any) -> int | None:

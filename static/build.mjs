@@ -38,6 +38,8 @@ const uploads = await build("src/uploads.js");
 const navigate = await build("src/visit.js");
 // live_every's ticks: loaded for a page whose join asks for them.
 const polling = await build("src/polling.js");
+// The HTTP transport: loaded for a page whose socket cannot open, or a project on HTTP only.
+const http = await build("src/http.js");
 // Development tools ({% live_scripts %} adds them when DEBUG is on): never shipped to users.
 const dev = await build("src/latency.js");
 
@@ -58,6 +60,8 @@ writeFileSync(new URL("live_views.navigate.min.js", outDir), navigateBundle);
 const pollingBundle = withoutSourceMap(polling.outputFiles[0].text) + "\n";
 writeFileSync(new URL("live_views.polling.min.js", outDir), pollingBundle);
 writeFileSync(new URL("live_views.dev.min.js", outDir), devBundle);
+const httpBundle = withoutSourceMap(http.outputFiles[0].text) + "\n";
+writeFileSync(new URL("live_views.http.min.js", outDir), httpBundle);
 const versions = { esbuild: esbuildVersion, "htmx.org": htmxVersion }; // keys sorted
 
 // The sample site's chart demo: uPlot, bundled on its own (never into live_views.min.js).
@@ -73,5 +77,6 @@ console.log(`live_views.min.js: ${size(bundle)} (glue alone: ${size(glue.outputF
 console.log(`live_views.uploads.min.js (pages with a live file input): ${size(uploadsBundle)}`);
 console.log(`live_views.navigate.min.js (on the first live navigation): ${size(navigateBundle)}`);
 console.log(`live_views.polling.min.js (pages with live_every): ${size(pollingBundle)}`);
+console.log(`live_views.http.min.js (pages on the HTTP transport): ${size(httpBundle)}`);
 console.log(`live_views.dev.min.js (DEBUG only): ${size(devBundle)}`);
 console.log(`sample_site demo chart.min.js (uPlot ${versionOf("uplot")}): ${size(chart.outputFiles[0].text)}`);

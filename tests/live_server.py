@@ -157,20 +157,7 @@ class LiveServer:
         self._write_log(f"--- uvicorn start on {self.base_url}\n")
         self._log_file = self.log_path.open("ab")
         self._process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "sample_site.asgi:application",
-                "--host",
-                self.host,
-                "--port",
-                str(self.port),
-                "--lifespan",
-                "off",
-                *self._tls_args(),
-                *self.server_args,
-            ],
+            self.command(),
             cwd=SAMPLE_SITE,
             env=self.env(),
             stdin=subprocess.DEVNULL,
@@ -182,6 +169,22 @@ class LiveServer:
         except BaseException:
             self.stop()
             raise
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "sample_site.asgi:application",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--lifespan",
+            "off",
+            *self._tls_args(),
+            *self.server_args,
+        ]
 
     def _wait_until_up(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
@@ -260,3 +263,35 @@ class LiveServer:
     def _write_log(self, text: str) -> None:
         with self.log_path.open("a") as log:
             log.write(text)
+
+
+class WsgiServer(LiveServer):
+    """sample_site under gunicorn (WSGI: no websockets), threads for its long-polls."""
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sample_site.wsgi:application",
+            "--bind",
+            f"{self.host}:{self.port}",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "8",
+            "--graceful-timeout",
+            "2",
+            *self.server_args,
+        ]
+
+
+class RunserverServer(LiveServer):
+    """sample_site under Django's own ``runserver``, without daphne (WSGI, threaded)."""
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), "DEMO_WSGI": "1"}
+
+    def command(self) -> list[str]:
+        address = f"{self.host}:{self.port}"
+        return [sys.executable, "manage.py", "runserver", "--noreload", address]

@@ -37,6 +37,7 @@ MISCONFIGURED: dict[str, dict[str, Any]] = {
     "live_views.E013": {"LIVE_VIEWS": {"ALLOWED_ORIGINS": "https://app.example.com"}},
     "live_views.E016": {"LIVE_VIEWS": {"EVENT_RATE": 0}},
     "live_views.E017": {"LIVE_VIEWS": {"MAX_CONNECTIONS_PER_SESSION": "20"}},
+    "live_views.E019": {"LIVE_VIEWS": {"TRANSPORT": "long-poll"}},
 }
 
 
@@ -85,6 +86,7 @@ def test_each_check_fires_on_its_misconfiguration(check_id):
         "live_views.E013",
         "live_views.E016",
         "live_views.E017",
+        "live_views.E019",
     ],
 )
 def test_each_error_has_a_hint_or_says_what_the_value_must_be(check_id):
@@ -266,3 +268,20 @@ def test_a_live_view_without_live_views_installed_names_the_fix(client):
         pytest.raises(ImproperlyConfigured, match=fix),
     ):
         client.get("/counter/")
+
+
+# -- E019: the transport -------------------------------------------------------------------------
+
+
+def test_the_transport_error_names_the_bad_value_and_the_choices():
+    (error,) = errors_for("live_views.E019")
+    assert "'long-poll'" in error.msg
+    assert "'websocket', 'http'" in error.msg
+
+
+@override_settings(
+    LIVE_VIEWS={"TRANSPORT": "http"}, ASGI_APPLICATION=None, INSTALLED_APPS=APPS_WITHOUT_SERVER
+)
+def test_a_project_on_the_http_transport_needs_no_asgi_application():
+    # A WSGI project: no daphne/channels app, no ASGI_APPLICATION, no socket route to check.
+    assert check_wiring() == []

@@ -244,7 +244,8 @@ def test_live_connect_writes_the_root_attributes():
     markup = render("{% live_connect %}", {"view": live_view(request)})
     assert re.fullmatch(
         r'hx-ws:connect="/live/ws/\?t=[A-Za-z0-9_.:-]+" data-live-root '
-        rf'data-live-version="{re.escape(__version__)}" data-live-state="connecting"',
+        rf'data-live-version="{re.escape(__version__)}" data-live-state="connecting" '
+        r'data-live-transport="websocket" data-live-http="/live/http/" data-live-csrf="\w+"',
         markup,
     )
 

@@ -35,7 +35,8 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     that is down or too slow is logged, never raised, never waited for: the save stands."""
     topics = list(topics)
     what = f"{message['type']} to {topics}"
-    if server_loop() is None and isinstance(get_channel_layer(), InMemoryChannelLayer):
+    in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
+    if server_loop() is None and in_memory and not sender.hosts_pages:
         # Outside the server's worker thread (a test, a script) the in-memory layer can only
         # be sent to from here: its queues wake their own loops, not a loop of the sender's.
         # It never hangs, so waiting for it costs nothing.

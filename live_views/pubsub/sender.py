@@ -38,6 +38,9 @@ class BackgroundSender:
         self.starting: list[asyncio.AbstractEventLoop] = []
         self.loop: asyncio.AbstractEventLoop | None = None
         self.tasks: set[asyncio.Task[None]] = set()  # a running task needs a reference
+        # HTTP-transport pages of a WSGI server follow their topics on this module's loop
+        # (live_views/http/pushes.py): the in-memory layer must then be sent to from it too.
+        self.hosts_pages = False
 
     @property
     def pending(self) -> int:
@@ -87,6 +90,10 @@ class BackgroundSender:
             await send()
         except Exception:
             logger.warning("live_views: could not broadcast %s", what, exc_info=True)
+
+    def background_loop(self) -> asyncio.AbstractEventLoop:
+        """This module's own event loop, running in a daemon thread (started on first use)."""
+        return self._own_loop()
 
     def _own_loop(self) -> asyncio.AbstractEventLoop:
         with self.lock:

@@ -9,11 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.urls import get_script_prefix
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from live_views.conf import conf
 from live_views.connect.csp import page_nonce
 from live_views.connect.tokens import make_connect_token
 from live_views.connect.wire import SOCKET_PATH
@@ -61,11 +63,32 @@ def root_attributes(
     url = f"{get_script_prefix()}{SOCKET_PATH}?t={token}"
     # The nonce goes in the root's own nonce attribute, which browsers hide (connect/csp.py).
     return format_html(
-        'hx-ws:connect="{}" data-live-root{} data-live-version="{}" data-live-state="connecting"{}',
+        'hx-ws:connect="{}" data-live-root{} data-live-version="{}" data-live-state="connecting"{}'
+        "{}",
         url,
         " data-live-standalone" if component else "",
         __version__,
         format_html(' nonce="{}"', nonce) if nonce else "",
+        "" if component else http_attributes(request),
+    )
+
+
+def http_attributes(request: HttpRequest) -> SafeString:
+    """What the HTTP transport needs (docs/http-transport.md): the transport the page starts
+    on, the route its frames go to, and a CSRF token for them (Django's own check applies)."""
+    try:
+        route = reverse("live_views:http")
+    except NoReverseMatch:
+        return SafeString("")  # live_views.urls is not included: the page has the socket only
+    transport = conf.TRANSPORT
+    return format_html(
+        ' data-live-transport="{}" data-live-http="{}" data-live-csrf="{}"{}',
+        transport,
+        route,
+        get_token(request),
+        # hx-ws opens the socket on its root's trigger ("load" by default): on HTTP only, the
+        # root's trigger is an event nobody sends, and the HTTP transport stands in for it.
+        SafeString(' hx-trigger="live:socket"') if transport == "http" else "",
     )
 
 

@@ -14,6 +14,9 @@ django_asgi_app = ASGIStaticFilesHandler(django_asgi_app)
 
 from live_views.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {"http": django_asgi_app, "websocket": URLRouter(websocket_urlpatterns)}
-)
+routes = {"http": django_asgi_app, "websocket": URLRouter(websocket_urlpatterns)}
+if os.environ.get("DEMO_NO_WEBSOCKET") == "1":
+    # A server whose sockets never open (as behind a proxy that blocks them): pages fall back
+    # to the HTTP transport.
+    del routes["websocket"]
+application = ProtocolTypeRouter(routes)

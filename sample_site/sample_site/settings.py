@@ -27,7 +27,12 @@ ASGI_APPLICATION = "sample_site.asgi.application"
 INSTALLED_APPS = [
     # `make demo` serves with uvicorn; with daphne installed (make test installs it), it comes
     # first so that `manage.py runserver` serves websockets too.
-    *(["daphne"] if importlib.util.find_spec("daphne") else ["channels"]),
+    # DEMO_WSGI=1 leaves daphne out: runserver is then Django's own WSGI server (no sockets).
+    *(
+        ["daphne"]
+        if importlib.util.find_spec("daphne") and os.environ.get("DEMO_WSGI") != "1"
+        else ["channels"]
+    ),
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the HTTP transport's requests (when a page's socket cannot open).
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 TEMPLATES = [
@@ -90,7 +97,11 @@ if os.environ.get("REDIS_URL"):
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-LIVE_VIEWS = {"BROADCAST_MODELS": ["demo.Todo", "demo.Contact"]}
+LIVE_VIEWS = {
+    "BROADCAST_MODELS": ["demo.Todo", "demo.Contact"],
+    # DEMO_TRANSPORT=http: pages never open a socket (what a WSGI server needs; see wsgi.py).
+    "TRANSPORT": os.environ.get("DEMO_TRANSPORT", "websocket"),
+}
 
 # Page state (the counter's `live_state`) lives in the cache: files survive a server restart.
 # In production use a cache every worker shares (Redis, Memcached, the database).
@@ -123,3 +134,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # SECURE_CSP and add django.middleware.csp.ContentSecurityPolicyMiddleware instead.
 if os.environ.get("DEMO_CSP") == "1":
     MIDDLEWARE.append("demo.csp.NonceCSPMiddleware")
+
+# DEMO_NO_WEBSOCKET=1 (asgi.py): the route is left out on purpose, to show the HTTP fallback.
+if os.environ.get("DEMO_NO_WEBSOCKET") == "1":
+    SILENCED_SYSTEM_CHECKS = ["live_views.E005"]

@@ -16,6 +16,7 @@ import { loadUploadsIfShown } from "./lazy_uploads.js";
 import { applyEffects, pollingPlan, readEffects } from "./effects.js";
 import * as hooks from "./hooks.js";
 import { startPolling, stopPolling } from "./polling_loader.js";
+import { useHttp } from "./http_loader.js";
 import { loadNavigationIfLinked, visit } from "./visit_loader.js";
 import { applyPatch, followHistory, joined } from "./navigation.js";
 import { eventStarted } from "./loading.js";
@@ -36,7 +37,7 @@ function sendEvent(name, args = {}) {
   return sent;
 }
 hooks.setSender(sendEvent);
-window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: (url) => visit(url) });
+window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: visit });
 window.liveViews.hooks ??= {};
 
 // Elements marked data-live-ignore keep what the browser has through every update (a widget's
@@ -186,6 +187,7 @@ document.addEventListener("htmx:ws:close", (evt) => {
   root.dataset.liveState = kind === "disconnected" ? kind : "refused";
   emit(root, "live:disconnected", { code });
   if (kind === "reload") reloadOnce();
+  everJoined || useHttp("[data-live-root]");
 });
 
 // Parts only some pages use load when a page shows them (lazy_script.js).

@@ -10,9 +10,10 @@
 const rootOf = () => document.querySelector("[data-live-root]");
 
 // Whether `url` may be visited in place: same origin, a live page now, no CSP nonce (the new
-// page's scripts and blocks carry its own nonce, which this document's CSP does not allow).
+// page's scripts and blocks carry its own nonce, which this document's CSP does not allow), not
+// on the HTTP transport (http.js serves the page it loaded with: the next one loads as usual).
 export function visitable(url, root = rootOf()) {
-  return url.origin === location.origin && Boolean(root) && !root.nonce;
+  return url.origin === location.origin && Boolean(root) && !root.nonce && root.dataset?.liveTransport !== "http";
 }
 
 let visits = 0; // a later click wins over a fetch still under way

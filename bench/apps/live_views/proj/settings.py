@@ -33,7 +33,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "proj.urls"
+# bench/http_transport.py serves the HTTP transport's routes too (proj/urls_http.py).
+ROOT_URLCONF = os.environ.get("BENCH_URLCONF", "proj.urls")
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

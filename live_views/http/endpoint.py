@@ -1,0 +1,139 @@
+"""The HTTP transport's two routes (``live_views/urls.py``).
+
+``POST live/http/`` takes the page's signed token and one frame exactly as the socket carries
+it (join, back/forward, event), as an htmx request through the project's own middleware, CSRF
+included, and answers with the frame the socket would send (``http/reply.py``).
+
+``GET live/http/push/`` is the page's push stream: server-sent events under ASGI (an async
+streaming response, no thread held), one long-poll under WSGI (a thread waits up to
+``LONG_POLL`` seconds; the browser asks again at once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from live_views.conf import conf
+from live_views.connect import wire
+from live_views.connect.tokens import TokenError
+from live_views.http.pages import MAX_TOKEN, HttpPage, page_for
+from live_views.http.reply import frame_response, no_store, refusal_response
+from live_views.http.scope import scope_of
+from live_views.socket import protocol
+from live_views.socket.mount import Refused
+from live_views.socket.origins import origin_allowed
+from live_views.socket.protocol import FrameError, Join
+
+logger = logging.getLogger("live_views")
+
+LONG_POLL = 20.0  # seconds a WSGI long-poll waits for a push
+# A page has one push stream; a second covers a reconnect that overlaps the stream it replaces.
+# More would only hold the server's threads (WSGI) or connections.
+MAX_STREAMS = 2
+KEEPALIVE = 15.0  # seconds between server-sent events comments (proxies drop silent streams)
+
+
+def htmx_of(request: HttpRequest) -> HtmxDetails:
+    # HtmxMiddleware sets it; without the middleware, read the same headers the same way.
+    details = getattr(request, "htmx", None)
+    return details if isinstance(details, HtmxDetails) else HtmxDetails(request)
+
+
+@require_POST
+def receive_frame(request: HttpRequest) -> HttpResponse:
+    if not htmx_of(request):
+        return refusal_response(wire.CLOSE_BAD_REQUEST, "not an htmx request of a live page")
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > conf.MAX_FRAME_BYTES + MAX_TOKEN:
+        # Refused before the body is read.
+        return refusal_response(wire.CLOSE_TOO_BIG, "the frame is over MAX_FRAME_BYTES")
+    token = request.POST.get("token", "")
+    text = request.POST.get("frame", "")
+    if len(text.encode()) > conf.MAX_FRAME_BYTES:
+        return refusal_response(wire.CLOSE_TOO_BIG, "the frame is over MAX_FRAME_BYTES")
+    try:
+        page = page_for(request, token)
+    except TokenError as exc:
+        return refusal_response(exc.close_code, str(exc))
+    except Refused as exc:
+        logger.info("live_views: refused an HTTP page (%s): %s", exc.code, exc)
+        return refusal_response(exc.code, str(exc))
+    try:
+        frame = protocol.parse_frame(text)
+    except FrameError as exc:
+        return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)
+    ref = None if isinstance(frame, Join) else frame.ref
+    if not page.budget.allow():
+        # As on the socket: every frame pays; this one waits until the rate has refilled.
+        message = "Too many events: this one was not handled."
+        return frame_response(protocol.error_frame("rate_limited", message, ref), 429)
+    return _answer(page, frame, ref)
+
+
+def _answer(page: HttpPage, frame: Any, ref: int | None) -> HttpResponse:
+    try:
+        return frame_response(page.answer(frame))
+    except FrameError as exc:
+        logger.warning("live_views: refused a frame over HTTP: %s", exc)
+        return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)
+    except Refused as exc:
+        page.close()
+        return refusal_response(exc.code, str(exc), ref)
+    except Exception:
+        logger.exception("live_views: rendering %s failed", type(page.page.view).__qualname__)
+        message = "The server could not update the page."
+        return frame_response(protocol.error_frame("server_error", message, ref), 500)
+
+
+@require_GET
+def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    scope = scope_of(request)
+    cross_site = request.META.get("HTTP_SEC_FETCH_SITE") == "cross-site"
+    if cross_site or (request.META.get("HTTP_ORIGIN") and not origin_allowed(scope)):
+        return refusal_response(wire.CLOSE_FORBIDDEN, "the push stream is for the page's origin")
+    try:
+        page = page_for(request, request.GET.get("token", ""))
+    except TokenError as exc:
+        return refusal_response(exc.close_code, str(exc))
+    except Refused as exc:
+        return refusal_response(exc.code, str(exc))
+    if page.streams >= MAX_STREAMS:
+        return refusal_response(wire.CLOSE_TOO_MANY, "too many push streams for one page")
+    if isinstance(request, ASGIRequest):
+        response = StreamingHttpResponse(_events(page), content_type="text/event-stream")
+        response["X-Accel-Buffering"] = "no"  # nginx would hold the stream back otherwise
+        return no_store(response)  # type: ignore[arg-type]
+    page.streams += 1
+    try:
+        frames = page.outbox.wait(LONG_POLL)
+    finally:
+        page.streams -= 1
+        page.seen = time.monotonic()
+    return no_store(JsonResponse({"frames": frames}))
+
+
+async def _events(page: HttpPage) -> AsyncIterator[str]:
+    page.streams += 1
+    try:
+        yield ": live\n\n"  # the browser knows the stream is open
+        while not page.closed:
+            frames = await page.outbox.next_frames(KEEPALIVE)
+            if not frames:
+                yield ": keepalive\n\n"
+            for frame in frames:
+                yield f"data: {json.dumps(frame, separators=(',', ':'))}\n\n"
+    except asyncio.CancelledError:
+        raise
+    finally:
+        page.streams -= 1
+        page.seen = time.monotonic()

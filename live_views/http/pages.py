@@ -1,0 +1,226 @@
+"""HTTP-transport pages: the ``LivePage`` a socket would hold, held instead in a process-wide
+registry keyed by the page id of the page's signed token.
+
+A page's plain attributes persist from one request to the next within one process, as they do
+for as long as a socket is open. When this process does not hold the page (another worker
+answered the page before, the server restarted, the page idled out) it is mounted again from
+the token and its saved ``live_state``: exactly what a socket's reconnect does. Every request
+checks the token against its own session and user before the registry is read, so a page id
+cannot be borrowed by another browser.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from asgiref.sync import async_to_sync, sync_to_async
+from django.http import HttpRequest
+
+from live_views.connect import wire
+from live_views.connect.tokens import ConnectTarget, read_connect_token
+from live_views.http.outbox import Outbox
+from live_views.http.pushes import PushSubscriber, hosting_loop
+from live_views.http.scope import scope_of
+from live_views.pubsub.sender import sender
+from live_views.socket.budgets import SocketBudget, owner_budget
+from live_views.socket.changed_rows import ChangedRows
+from live_views.socket.fairness import thread_clock
+from live_views.socket.limits import connection_owner
+from live_views.socket.mount import Refused
+from live_views.socket.page import LivePage
+from live_views.socket.pipeline import EventRun, run_event
+from live_views.socket.protocol import Event, Join, Params
+from live_views.uploads.store import discard_page_uploads
+
+logger = logging.getLogger("live_views")
+
+# Seconds a page is kept with neither a request nor an open push stream: a long-poll comes back
+# every LONG_POLL seconds, so only a page whose tab is gone (or that went back to its socket)
+# stays idle this long.
+IDLE_AFTER = 90.0
+
+
+class HttpPage:
+    """One page over HTTP: its ``LivePage``, its turn (one request or refresh at a time), its
+    budget and the frames waiting for its push stream."""
+
+    def __init__(self, page: LivePage, page_id: str, owner: str | None) -> None:
+        self.page = page
+        self.page_id = page_id
+        self.turn = threading.Lock()
+        self.budget = SocketBudget()
+        self.budget.owner = owner_budget(owner)
+        self.outbox = Outbox()
+        self.seen = time.monotonic()
+        self.streams = 0  # push streams open now
+        self.closed = False
+        self.joined = False  # the first frame of a page mounted here was its join
+        self.subscriber = PushSubscriber(self, hosting_loop())
+
+    def answer(self, frame: Join | Params | Event) -> dict[str, Any]:
+        """The reply frame to a join, a back/forward or an event, as the socket would send it."""
+        with self.turn:
+            started = thread_clock()
+            try:
+                return self._answer(frame)
+            finally:
+                self.budget.charge(thread_clock() - started)
+                if self.page.topics_grew:
+                    self.page.topics_grew = False
+                    self.subscriber.follow(self.page.groups)
+
+    def _answer(self, frame: Join | Params | Event) -> dict[str, Any]:
+        page = self.page
+        if isinstance(frame, Join):
+            self.joined = True
+            return page.join(frame)
+        if not self.joined:
+            # Mounted again for this frame (another worker held the page): the browser's blocks
+            # may show what that worker rendered, so it is sent the whole page's blocks first, as
+            # a reconnecting socket's join would, followed by what the frame changes.
+            self.joined = True
+            rejoined = page.join(Join(version="", blocks={}))
+            reply = self._answer(frame)
+            content = str(rejoined.get(wire.CONTENT, "")) + str(reply.get(wire.CONTENT, ""))
+            return {**reply, wire.CONTENT: content} if content else reply
+        if page.session_watch.due():
+            page.confirm_session()  # Refused once the session ended
+        if isinstance(frame, Params):
+            return page.navigate(frame.query, frame.ref)
+        run = EventRun(page, frame)  # an unknown event or a bad argument: FrameError, here
+        if not run.spec.is_async:
+            return run.run_sync()
+        answered: dict[str, Any] = async_to_sync(run_event)(page, frame, _hop)
+        return answered
+
+    def refresh(self, rows: ChangedRows | None) -> None:
+        """A followed topic changed (in a worker thread): render and queue what differs."""
+        with self.turn:
+            if self.closed:
+                return
+            started = thread_clock()
+            try:
+                frame = self.page.refresh(rows)
+            except Refused:
+                frame = {wire.RELOAD: True}
+                self.close()
+            finally:
+                # Charged to the page, never into debt, as a socket's refresh is.
+                self.budget.charge(thread_clock() - started, into_debt=False)
+            self.outbox.put(frame)
+
+    def session_ended(self) -> None:
+        self.outbox.put({wire.RELOAD: True})  # the page reloads; its view asks to log in
+        self.close()
+
+    def check_session(self) -> None:
+        with self.turn:
+            try:
+                self.page.confirm_session()
+            except Refused:
+                self.session_ended()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        with _lock:
+            if _pages.get(self.page_id) is self:
+                del _pages[self.page_id]
+            last = not _pages
+        self.subscriber.leave()
+        if last:
+            sender.hosts_pages = False  # the in-memory layer is sent to directly again
+        if self.page.slot is not None:
+            self.page.slot.release()
+        try:
+            async_to_sync(discard_page_uploads)(self.page.view.live_runtime.page_id)
+        except Exception:
+            logger.warning("live_views: could not discard an HTTP page's uploads", exc_info=True)
+
+    @property
+    def idle(self) -> bool:
+        return self.streams == 0 and time.monotonic() - self.seen > IDLE_AFTER
+
+
+async def _hop(work: Any) -> Any:
+    # The request's own thread: asgiref runs thread-sensitive work there while it waits.
+    return await sync_to_async(work)()
+
+
+_lock = threading.Lock()
+_pages: dict[str, HttpPage] = {}
+
+
+def page_for(request: HttpRequest, token: str) -> HttpPage:
+    """The page ``token`` names, for this request's session and user; mounted when this
+    process does not hold it. TokenError or Refused (with the socket's close code) otherwise."""
+    target = check_token(request, token)
+    _sweep()
+    with _lock:
+        found = _pages.get(target.page_id)
+    if found is not None and not found.closed:
+        found.seen = time.monotonic()
+        return found
+    scope = scope_of(request)
+    page = LivePage.open(scope, token)  # the token again, the slot, the middleware, the view
+    owner = connection_owner(
+        scope, getattr(request, "session", None), getattr(request, "user", None)
+    )
+    opened = HttpPage(page, target.page_id, owner)
+    with _lock:
+        found = _pages.setdefault(target.page_id, opened)
+    if found is not opened:  # two first requests of one page raced: keep the first
+        opened.close()
+        return found
+    opened.subscriber.follow(page.groups)
+    return opened
+
+
+def check_token(request: HttpRequest, token: str) -> ConnectTarget:
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if not token or len(token) > MAX_TOKEN:
+        raise Refused(wire.CLOSE_BAD_REQUEST, "no connect token")
+    return read_connect_token(
+        token,
+        session_key=getattr(session, "session_key", None),
+        user_pk=getattr(user, "pk", None),
+    )
+
+
+MAX_TOKEN = 4096
+
+
+SWEEP_EVERY = 10.0  # seconds: a request looks for idle pages at most this often
+_swept = [0.0]
+
+
+def _sweep() -> None:
+    now = time.monotonic()
+    with _lock:
+        if now - _swept[0] < SWEEP_EVERY:
+            return
+        _swept[0] = now
+        idle = [page for page in _pages.values() if page.idle]
+    for page in idle:
+        page.close()
+
+
+def open_pages() -> int:
+    with _lock:
+        return len(_pages)
+
+
+def close_all() -> None:
+    """Drop every HTTP page of this process (tests start from none)."""
+    with _lock:
+        pages = list(_pages.values())
+    for page in pages:
+        page.close()
+
+
+__all__ = ["HttpPage", "check_token", "close_all", "open_pages", "page_for"]

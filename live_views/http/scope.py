@@ -1,0 +1,40 @@
+"""The websocket scope an HTTP request stands for, so a page mounts over HTTP through exactly the
+socket's machinery (socket/mount.py: token, connection slot, request, middleware, view)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def scope_of(request: HttpRequest) -> dict[str, Any]:
+    """The scope a socket from this browser would have: its headers, address, session and user
+    (the project's middleware already loaded them for this request)."""
+    headers: list[tuple[bytes, bytes]] = []
+    for key, value in request.META.items():
+        if key.startswith("HTTP_"):
+            name = key[5:].lower().replace("_", "-")
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            continue  # the frame's body, not the page's
+        else:
+            continue
+        headers.append((name.encode("latin-1"), str(value).encode("latin-1", "replace")))
+    port = request.META.get("SERVER_PORT") or ("443" if request.is_secure() else "80")
+    scope: dict[str, Any] = {
+        "type": "websocket",
+        "scheme": "wss" if request.is_secure() else "ws",
+        "path": request.path,
+        "root_path": request.META.get("SCRIPT_NAME", ""),
+        "query_string": b"",
+        "headers": headers,
+        "client": (request.META.get("REMOTE_ADDR") or "", 0),
+        "server": (request.get_host().split(":")[0], int(port) if str(port).isdigit() else 80),
+    }
+    session = getattr(request, "session", None)
+    if session is not None:
+        scope["session"] = session
+    user = getattr(request, "user", None)
+    if user is not None:
+        scope["user"] = user
+    return scope

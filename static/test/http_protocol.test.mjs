@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { readEvents, splitReply } from "../src/http_protocol.js";
+
+test("a reply splits into its blocks and the rest of its frame", () => {
+  const blocks = '<div id="lv-counter" hx-swap-oob="outerMorph">2</div>';
+  const frame = '<script id="live-frame" type="application/json">{"ref": 3}</script>';
+  assert.deepEqual(splitReply(blocks + frame), { blocks, frame: { ref: 3 } });
+});
+
+test("a reply without a frame is all blocks, and a bad frame is none", () => {
+  assert.deepEqual(splitReply("<div>x</div>"), { blocks: "<div>x</div>", frame: {} });
+  const bad = '<script id="live-frame" type="application/json">{nope</script>';
+  assert.deepEqual(splitReply(bad), { blocks: "", frame: {} });
+});
+
+test("a frame script inside a block is not the reply's frame", () => {
+  const body = '<div><script id="live-frame" type="application/json">{}</script></div>';
+  assert.deepEqual(splitReply(body).frame, {});
+});
+
+test("server-sent events: whole events only, comments skipped, the rest kept", () => {
+  const { data, rest } = readEvents(': live\n\ndata: {"a":1}\n\n: keepalive\n\ndata: {"b"');
+  assert.deepEqual(data, ['{"a":1}']);
+  assert.equal(rest, 'data: {"b"');
+  assert.deepEqual(readEvents(rest + ":2}\n\n"), { data: ['{"b":2}'], rest: "" });
+});

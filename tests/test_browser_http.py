@@ -1,0 +1,70 @@
+"""The HTTP transport in real Chromium (docs/http-transport.md): a page whose socket cannot open
+(an ASGI server with no websocket route, uvicorn) and WSGI servers (gunicorn, and ``manage.py
+runserver`` without daphne: no websockets at all, LIVE_VIEWS["TRANSPORT"] = "http") keep
+working: events, live forms, broadcasts."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_fixtures import CONNECTED
+from tests.live_server import LiveServer, RunserverServer, WsgiServer
+from tests.test_browser import add_todo, todo_row, unique_title
+from tests.test_browser_forms import field_errors
+
+pytestmark = pytest.mark.browser
+
+ON_HTTP = 'body[data-live-transport="http"]'
+
+
+@pytest.fixture(scope="module", params=["asgi-without-socket", "gunicorn", "runserver"])
+def server(request):
+    if request.param == "gunicorn":
+        made = WsgiServer(env={"DEMO_TRANSPORT": "http"})
+    elif request.param == "runserver":
+        made = RunserverServer(env={"DEMO_TRANSPORT": "http"})
+    else:
+        made = LiveServer(env={"DEMO_NO_WEBSOCKET": "1"})
+    with made as running:
+        yield running
+
+
+def on_http(page, path):
+    page.goto(path)
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+
+
+def test_a_counter_counts_over_http(page, page_log, server):
+    on_http(page, "/counter/")
+    expect(page.locator("#count")).to_have_text("0")
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("4")
+    errors = page_log.errors
+    if isinstance(server, WsgiServer | RunserverServer):
+        assert not any("WebSocket" in line for line in page_log.console), "a socket was tried"
+    else:
+        # The refused socket is the browser's own console error; nothing else may fail.
+        errors = [e for e in errors if "WebSocket" not in e and "htmx:ws:error" not in e]
+    assert errors == [], "\n".join(errors)
+
+
+def test_a_live_form_validates_over_http(page):
+    on_http(page, "/signup/")
+    page.click("#id_email")
+    page.keyboard.type("not-an-email")
+    page.click("#id_username")
+    expect(field_errors(page, "email")).to_have_text("Enter a valid email address.")
+
+
+def test_a_broadcast_reaches_a_page_on_http(new_context):
+    watcher, writer = new_context().new_page(), new_context().new_page()
+    on_http(watcher, "/todos/")
+    on_http(writer, "/todos/")
+    title = unique_title("over http")
+    add_todo(writer, title)
+    expect(todo_row(writer, title)).to_have_count(1)
+    expect(todo_row(watcher, title)).to_have_count(1, timeout=2_000)
