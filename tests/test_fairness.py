@@ -4,12 +4,14 @@ that asks a lot, for longer than the one job already running."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync, sync_to_async
 
 from live_views.socket.fairness import FairQueue, Usage
 from tests.live_helpers import TrackingLiveClient, count
@@ -131,3 +133,39 @@ def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(client
     assert after_hold[0] == "light", after_hold
     assert sorted(after_hold[1:]) == ["heavy0", "heavy1", "heavy2"]
     assert count(light) == 1
+
+
+# -- the worker thread at the boundaries of a job ----------------------------------------------
+
+
+async def test_async_to_sync_in_a_job_runs_on_the_callers_event_loop():
+    # A sync handler's broadcast() sends through async_to_sync: on the page's own loop, where
+    # the channel layer lives, and sync code that coroutine calls comes back to the same thread.
+    loop = asyncio.get_running_loop()
+
+    async def where() -> tuple[bool, int]:
+        inner = await sync_to_async(threading.get_ident, thread_sensitive=True)()
+        return asyncio.get_running_loop() is loop, inner
+
+    def job() -> tuple[bool, int, int]:
+        on_loop, inner = async_to_sync(where)()
+        return on_loop, inner, threading.get_ident()
+
+    on_loop, inner, outer = await FairQueue().run(job, [])
+    assert on_loop
+    assert inner == outer
+
+
+async def test_a_job_sees_its_callers_context_and_its_changes_stay_its_own():
+    seen: contextvars.ContextVar[str] = contextvars.ContextVar("seen", default="none")
+    queue = FairQueue()
+    seen.set("page one")
+
+    def change() -> str:
+        before = seen.get()
+        seen.set("changed in the thread")
+        return before
+
+    assert await queue.run(change, []) == "page one"
+    assert seen.get() == "page one"
+    assert await queue.run(seen.get, []) == "page one"

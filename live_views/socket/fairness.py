@@ -1,8 +1,8 @@
 """Fair turns at the worker thread.
 
-Every page of a process shares one worker thread for its sync work (``database_sync_to_async``
-is thread-sensitive), and that thread serves whoever asked first. Five sockets that each keep
-one heavy event queued there made every other page's event wait behind all five. Here the
+Every page of a process shares one worker thread for its sync work (``socket/worker.py``), and a
+thread serves whoever asked first: five sockets that each keep one heavy event queued there made
+every other page's event wait behind all five. Here the
 sync work of the socket consumers waits in front of the thread instead, one job at a time, and
 when several wait, the job whose socket (and owner: user, session or address) used the least
 server time lately goes next. A page that asks little waits at most for the job already
@@ -12,13 +12,20 @@ running.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
+import functools
 import itertools
+import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
+from django.db import close_old_connections
+
+from live_views.socket.worker import worker
 
 T = TypeVar("T")
 
@@ -48,25 +55,40 @@ class Usage:
         self.at = now
 
 
-class _Waiter:
-    __slots__ = ("future", "order", "usages")
+class _Job:
+    __slots__ = ("context", "future", "loop", "order", "usages", "work")
 
-    def __init__(self, place: Sequence[Usage], order: int, future: asyncio.Future[None]) -> None:
+    def __init__(
+        self,
+        work: Callable[[], Any],
+        place: Sequence[Usage],
+        order: int,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        self.work = work
         self.usages = place
         self.order = order
-        self.future = future
+        self.loop = loop
+        self.future: asyncio.Future[tuple[bool, Any, float]] = loop.create_future()
+        self.context = contextvars.copy_context()
 
     def key(self, now: float) -> tuple[float, int]:
         return sum(usage.at_time(now) for usage in self.usages), self.order
 
 
 class FairQueue:
-    """One sync job at a time from this event loop into the worker thread, least used first."""
+    """One sync job at a time from this event loop into the worker thread, least used first.
+
+    The worker thread passes the turn itself: when a job ends it takes the least-used waiting
+    job and runs it at once, so a busy process never waits for its event loop between two jobs.
+    ``waiting`` and ``busy`` are shared by the two threads, under ``lock``.
+    """
 
     def __init__(self) -> None:
         self.busy = False
-        self.waiting: list[_Waiter] = []
+        self.waiting: list[_Job] = []
         self.order = itertools.count()
+        self.lock = threading.Lock()
 
     async def run(
         self,
@@ -77,11 +99,20 @@ class FairQueue:
         """``work``'s result, run in the worker thread when its turn comes: when several wait,
         the one whose ``place`` (the sum of those usages) is least goes first. ``charge`` is
         told the CPU time the work used in the thread, even when it raised."""
-        await self._take_turn(place)
+        job = _Job(work, place, next(self.order), asyncio.get_running_loop())
+        with self.lock:
+            start, self.busy = not self.busy, True
+            if not start:
+                self.waiting.append(job)
+        if start:
+            worker().submit(functools.partial(self._serve, job))
         try:
-            ok, value, seconds = await database_sync_to_async(_timed)(work)
-        finally:
-            self._pass_turn()
+            ok, value, seconds = await job.future
+        except asyncio.CancelledError:
+            with self.lock:
+                if job in self.waiting:
+                    self.waiting.remove(job)  # it will not run; one already running finishes
+            raise
         if charge is not None:
             charge(seconds)
         if not ok:
@@ -89,40 +120,53 @@ class FairQueue:
         result: T = value
         return result
 
-    async def _take_turn(self, place: Sequence[Usage]) -> None:
-        if not self.busy:
-            self.busy = True
-            return
-        waiter = _Waiter(place, next(self.order), asyncio.get_running_loop().create_future())
-        self.waiting.append(waiter)
-        try:
-            await waiter.future
-        except asyncio.CancelledError:
-            if waiter in self.waiting:
-                self.waiting.remove(waiter)
-            elif waiter.future.done() and not waiter.future.cancelled():
-                self._pass_turn()  # handed the turn just as it was cancelled: pass it on
-            raise
+    def _serve(self, job: _Job) -> None:
+        """In the worker thread: run ``job``, then the waiting ones, least used first."""
+        while True:
+            outcome = job.context.run(_run, job)
+            with self.lock:
+                chosen = self._next()
+            # After the turn is passed: a caller that sees its result sees the queue settled.
+            _deliver(job, outcome)
+            if chosen is None:
+                return
+            job = chosen
 
-    def _pass_turn(self) -> None:
-        # A waiter cancelled a moment ago is still listed, with its future cancelled: skip it.
-        self.waiting = [waiter for waiter in self.waiting if not waiter.future.done()]
+    def _next(self) -> _Job | None:
+        # A waiter cancelled a moment ago may still be listed, with its future cancelled.
+        self.waiting = [job for job in self.waiting if not job.future.done()]
         if not self.waiting:
             self.busy = False
-            return
+            return None
         now = clock()
-        chosen = min(self.waiting, key=lambda waiter: waiter.key(now))
+        chosen = min(self.waiting, key=lambda job: job.key(now))
         self.waiting.remove(chosen)
-        chosen.future.set_result(None)  # busy stays True: the turn goes to the chosen job
+        return chosen
 
 
-def _timed(work: Callable[[], Any]) -> tuple[bool, Any, float]:
+def _run(job: _Job) -> tuple[bool, Any, float]:
+    SyncToAsync.threadlocal.main_event_loop = job.loop  # for async_to_sync() in the work
+    close_old_connections()  # as database_sync_to_async (and a request) does, before and after
     started = thread_clock()
     try:
-        value = work()
-    except Exception as exc:
+        value = job.work()
+    except BaseException as exc:  # the caller's to raise; the thread serves on
         return False, exc, thread_clock() - started
+    finally:
+        close_old_connections()
     return True, value, thread_clock() - started
+
+
+def _deliver(job: _Job, outcome: tuple[bool, Any, float]) -> None:
+    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits for this result
+        job.loop.call_soon_threadsafe(_resolve, job.future, outcome)
+
+
+def _resolve(
+    future: asyncio.Future[tuple[bool, Any, float]], outcome: tuple[bool, Any, float]
+) -> None:
+    if not future.done():  # not cancelled meanwhile
+        future.set_result(outcome)
 
 
 _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FairQueue] = (
