@@ -45,7 +45,7 @@ def _full_owner_budgets() -> None:
 
 @pytest.fixture
 def live_db(transactional_db: None):
-    """Database access for live pages, whose sync work runs in the library's worker thread; that
+    """Database access for live pages, whose sync work runs in asgiref's worker thread; that
     thread's connections are closed afterwards (see close_socket_db_connections)."""
     yield
     close_socket_db_connections()

@@ -169,3 +169,26 @@ async def test_a_job_sees_its_callers_context_and_its_changes_stay_its_own():
     assert await queue.run(change, []) == "page one"
     assert seen.get() == "page one"
     assert await queue.run(seen.get, []) == "page one"
+
+
+async def test_the_orms_async_calls_wait_for_the_pages_work_and_run_in_its_thread():
+    # Model.objects.acreate() in an async handler (or a test) goes through sync_to_async: it
+    # must never run beside a page's handler or render (SQLite's shared test database refuses
+    # that), so both use the one thread-sensitive thread, one at a time.
+    queue = FairQueue()
+    release = threading.Event()
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+
+    def hold() -> int:
+        loop.call_soon_threadsafe(started.set)
+        release.wait(5)
+        return threading.get_ident()
+
+    running = asyncio.create_task(queue.run(hold, []))
+    await started.wait()
+    orm_call = asyncio.create_task(sync_to_async(threading.get_ident)())
+    await asyncio.sleep(0.05)
+    assert not orm_call.done()
+    release.set()
+    assert await orm_call == await running

@@ -1,12 +1,22 @@
 """Fair turns at the worker thread.
 
-Every page of a process shares one worker thread for its sync work (``socket/worker.py``), and a
-thread serves whoever asked first: five sockets that each keep one heavy event queued there made
-every other page's event wait behind all five. Here the
-sync work of the socket consumers waits in front of the thread instead, one job at a time, and
-when several wait, the job whose socket (and owner: user, session or address) used the least
-server time lately goes next. A page that asks little waits at most for the job already
-running.
+Every page of a process shares one worker thread for its sync work: asgiref's thread-sensitive
+thread, where the ORM's async methods (``acreate()``…) and ``sync_to_async()`` calls of the
+same event loop also run, so none of them runs beside a page's handler or render. That thread
+serves whoever asked first: five sockets that each keep one heavy event queued there made every
+other page's event wait behind all five. Here the sync work of the socket consumers waits in
+front of the thread instead, one job at a time, and when several wait, the job whose socket (and
+owner: user, session or address) used the least server time lately goes next. A page that asks
+little waits at most for the job already running.
+
+A job goes to the thread directly, not through ``database_sync_to_async``: a new ``SyncToAsync``
+per call, a shielded future and the caller's context copied into the thread and back cost about
+as much as a counter's whole event. What that hop kept is kept: a job runs in a copy of the
+caller's context; Django's database connections are checked before and after it
+(``close_old_connections``, as on a request), so ``CONN_MAX_AGE`` and a broken connection behave
+the same; and ``async_to_sync`` inside it (``broadcast()`` in a handler, an async-only
+middleware) runs its coroutine on the caller's event loop, and sync code that coroutine calls
+with ``thread_sensitive=True`` comes back to this thread.
 """
 
 from __future__ import annotations
@@ -14,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import functools
 import itertools
 import threading
 import time
@@ -24,8 +33,6 @@ from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync
 from django.db import close_old_connections
-
-from live_views.socket.worker import worker
 
 T = TypeVar("T")
 
@@ -105,7 +112,9 @@ class FairQueue:
             if not start:
                 self.waiting.append(job)
         if start:
-            worker().submit(functools.partial(self._serve, job))
+            # asgiref's thread-sensitive thread: the ORM's async methods and sync_to_async()
+            # work of the same event loop take turns with the pages' work there, as before.
+            SyncToAsync.single_thread_executor.submit(self._serve, job)
         try:
             ok, value, seconds = await job.future
         except asyncio.CancelledError:

@@ -28,7 +28,6 @@ from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
 
-from live_views.socket.worker import run_blocking
 from live_views.testing import uploads
 from live_views.testing.communicator import WebsocketCommunicator
 from live_views.testing.components import (
@@ -434,18 +433,17 @@ class LiveClient:
 
 
 def close_socket_db_connections() -> None:
-    """Close the database connections the socket's worker threads opened.
+    """Close the database connections the socket's worker thread opened.
 
-    The socket's sync work runs in the library's worker thread (and a handler's own
-    ``sync_to_async`` work in asgiref's shared one). Django keeps SQLite's in-memory test
-    database open there even on close(), and pytest-django then refuses the next test's first
-    query in that thread. Called by ``LiveClient.close()``; call it after async tests that used
-    the database through a live page.
+    The socket's sync work runs in asgiref's shared worker thread. Django keeps SQLite's
+    in-memory test database open there even on close(), and pytest-django then refuses the next
+    test's first query in that thread. Called by ``LiveClient.close()``; call it after async
+    tests that used the database through a live page.
     """
+
     def close() -> None:
         for connection in connections.all(initialized_only=True):
             if connection.connection is not None:
                 BaseDatabaseWrapper.close(connection)
 
-    run_blocking(close)
     SyncToAsync.single_thread_executor.submit(close).result()
