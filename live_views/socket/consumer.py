@@ -181,7 +181,11 @@ class LiveConsumer(
             code = wire.CLOSE_TOO_BIG if size > conf.MAX_FRAME_BYTES else wire.CLOSE_BAD_REQUEST
             await self._end(code, f"sent a binary frame of {size} bytes")
             return
-        if len(text_data) > conf.MAX_FRAME_BYTES or len(text_data.encode()) > conf.MAX_FRAME_BYTES:
+        limit = conf.MAX_FRAME_BYTES
+        # A character is at most 4 bytes of UTF-8: only a frame that could be over is encoded.
+        if len(text_data) * 4 > limit and (
+            len(text_data) > limit or len(text_data.encode()) > limit
+        ):
             logger.warning(
                 "live_views: closed a socket that sent a %d-character frame", len(text_data)
             )
