@@ -192,3 +192,18 @@ async def test_the_orms_async_calls_wait_for_the_pages_work_and_run_in_its_threa
     assert not orm_call.done()
     release.set()
     assert await orm_call == await running
+
+
+async def test_results_come_back_without_an_eventfd_too(monkeypatch):
+    # Not Linux (or a loop that cannot watch a descriptor): call_soon_threadsafe hands them back.
+    monkeypatch.delattr("os.eventfd", raising=False)
+    queue = FairQueue()
+    assert await queue.run(lambda: 42, []) == 42
+    assert queue.handoff is not None
+    assert queue.handoff.fd is None
+
+    def fail() -> None:
+        raise RuntimeError("the handler failed")
+
+    with pytest.raises(RuntimeError):
+        await queue.run(fail, [])

@@ -22,7 +22,6 @@ with ``thread_sensitive=True`` comes back to this thread.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import itertools
 import threading
@@ -33,6 +32,8 @@ from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync
 from django.db import close_old_connections
+
+from live_views.socket.handoff import Handoff
 
 T = TypeVar("T")
 
@@ -63,19 +64,20 @@ class Usage:
 
 
 class _Job:
-    __slots__ = ("context", "future", "loop", "order", "usages", "work")
+    __slots__ = ("context", "future", "handoff", "loop", "order", "usages", "work")
 
     def __init__(
         self,
         work: Callable[[], Any],
         place: Sequence[Usage],
         order: int,
-        loop: asyncio.AbstractEventLoop,
+        handoff: Handoff,
     ) -> None:
         self.work = work
         self.usages = place
         self.order = order
-        self.loop = loop
+        self.handoff = handoff
+        self.loop = loop = handoff.loop
         self.future: asyncio.Future[tuple[bool, Any, float]] = loop.create_future()
         self.context = contextvars.copy_context()
 
@@ -96,6 +98,7 @@ class FairQueue:
         self.waiting: list[_Job] = []
         self.order = itertools.count()
         self.lock = threading.Lock()
+        self.handoff: Handoff | None = None  # made on first use, on the loop that uses it
 
     async def run(
         self,
@@ -106,7 +109,10 @@ class FairQueue:
         """``work``'s result, run in the worker thread when its turn comes: when several wait,
         the one whose ``place`` (the sum of those usages) is least goes first. ``charge`` is
         told the CPU time the work used in the thread, even when it raised."""
-        job = _Job(work, place, next(self.order), asyncio.get_running_loop())
+        handoff = self.handoff
+        if handoff is None:
+            handoff = self.handoff = Handoff(asyncio.get_running_loop())
+        job = _Job(work, place, next(self.order), handoff)
         with self.lock:
             start, self.busy = not self.busy, True
             if not start:
@@ -136,7 +142,7 @@ class FairQueue:
             with self.lock:
                 chosen = self._next()
             # After the turn is passed: a caller that sees its result sees the queue settled.
-            _deliver(job, outcome)
+            job.handoff.put(job.future, outcome)
             if chosen is None:
                 return
             job = chosen
@@ -164,18 +170,6 @@ def _run(job: _Job) -> tuple[bool, Any, float]:
     finally:
         close_old_connections()
     return True, value, thread_clock() - started
-
-
-def _deliver(job: _Job, outcome: tuple[bool, Any, float]) -> None:
-    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits for this result
-        job.loop.call_soon_threadsafe(_resolve, job.future, outcome)
-
-
-def _resolve(
-    future: asyncio.Future[tuple[bool, Any, float]], outcome: tuple[bool, Any, float]
-) -> None:
-    if not future.done():  # not cancelled meanwhile
-        future.set_result(outcome)
 
 
 _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FairQueue] = (
