@@ -4,14 +4,16 @@ that asks a lot, for longer than the one job already running."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 
 from live_views.socket.fairness import FairQueue, Usage
 from tests.live_helpers import TrackingLiveClient, count
@@ -207,3 +209,25 @@ async def test_results_come_back_without_an_eventfd_too(monkeypatch):
 
     with pytest.raises(RuntimeError):
         await queue.run(fail, [])
+
+
+def test_a_job_in_a_fresh_worker_thread_still_sends_on_the_callers_loop():
+    # The first job of a process may be the thread's first work at all: no hop of asgiref's own
+    # has recorded the loop there yet.
+    def job() -> bool:
+        return async_to_sync(where_am_i)() is loop
+
+    async def where_am_i() -> asyncio.AbstractEventLoop:
+        return asyncio.get_running_loop()
+
+    async def main() -> bool:
+        return await FairQueue().run(job, [])
+
+    loop = asyncio.new_event_loop()
+    fresh = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        with mock.patch.object(SyncToAsync, "single_thread_executor", fresh):
+            assert loop.run_until_complete(main())
+    finally:
+        loop.close()
+        fresh.shutdown()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import itertools
+import os
 import threading
 import time
 import weakref
@@ -160,7 +161,11 @@ class FairQueue:
 
 
 def _run(job: _Job) -> tuple[bool, Any, float]:
-    SyncToAsync.threadlocal.main_event_loop = job.loop  # for async_to_sync() in the work
+    # What asgiref's own hop records in the thread: async_to_sync() in the work (broadcast() in a
+    # sync handler) runs its coroutine on this loop, not on a new one in a new thread.
+    local = SyncToAsync.threadlocal
+    local.main_event_loop = job.loop
+    local.main_event_loop_pid = os.getpid()
     close_old_connections()  # as database_sync_to_async (and a request) does, before and after
     started = thread_clock()
     try:
