@@ -231,3 +231,19 @@ def test_a_job_in_a_fresh_worker_thread_still_sends_on_the_callers_loop():
     finally:
         loop.close()
         fresh.shutdown()
+
+
+async def test_a_failing_connection_check_fails_the_job_and_passes_the_turn(monkeypatch):
+    checks = iter([RuntimeError("the database went away")])
+
+    def check() -> None:
+        error = next(checks, None)
+        if error is not None:
+            raise error
+
+    monkeypatch.setattr("live_views.socket.fairness.close_old_connections", check)
+    queue = FairQueue()
+    with pytest.raises(RuntimeError, match="went away"):
+        await queue.run(lambda: "never", [])
+    assert await queue.run(lambda: "next", []) == "next"
+    assert not queue.busy

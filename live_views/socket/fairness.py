@@ -166,14 +166,15 @@ def _run(job: _Job) -> tuple[bool, Any, float]:
     local = SyncToAsync.threadlocal
     local.main_event_loop = job.loop
     local.main_event_loop_pid = os.getpid()
-    close_old_connections()  # as database_sync_to_async (and a request) does, before and after
     started = thread_clock()
     try:
-        value = job.work()
-    except BaseException as exc:  # the caller's to raise; the thread serves on
+        close_old_connections()  # as database_sync_to_async (and a request) does, before and after
+        try:
+            value = job.work()
+        finally:
+            close_old_connections()
+    except BaseException as exc:  # the caller's to raise: the thread must pass the turn on
         return False, exc, thread_clock() - started
-    finally:
-        close_old_connections()
     return True, value, thread_clock() - started
 
 
