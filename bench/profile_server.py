@@ -167,9 +167,11 @@ def profile(name, loader, seconds, gil):
 
 
 def short(path: str) -> str:
-    for marker in ("site-packages/", "/work/main/", "lib/python3.11/"):
+    for marker in ("site-packages/", "lib/python3.11/"):
         if marker in path:
             return path.split(marker, 1)[1]
+    if "/live_views/" in path:  # this checkout, or another one on PYTHONPATH (a before/after)
+        return "live_views/" + path.rsplit("/live_views/", 1)[1]
     return path
 
 
@@ -208,6 +210,12 @@ def main():
         action="store_true",
         help="sample only the thread holding the GIL (Python CPU; misses C code that releases "
         "it, such as SQLite) -> results/profile-gil.md",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the summary's file (default results/profile.md, or profile-gil.md with --gil)",
     )
     args = ap.parse_args()
     if run_bench.pinning_ok():
@@ -258,7 +266,7 @@ def main():
             lines.append(f"| {100 * n / total:.1f}% | `{func}` |")
         lines.append("")
         print(f"profiled {name}: {events} {unit}, {total} samples", flush=True)
-    out = BENCH / "results" / ("profile-gil.md" if args.gil else "profile.md")
+    out = args.out or BENCH / "results" / ("profile-gil.md" if args.gil else "profile.md")
     out.write_text("\n".join(lines) + "\n")
     print(f"wrote {out}")
 

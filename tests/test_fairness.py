@@ -4,12 +4,16 @@ that asks a lot, for longer than the one job already running."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
+from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 
 from live_views.socket.fairness import FairQueue, Usage
 from tests.live_helpers import TrackingLiveClient, count
@@ -131,3 +135,115 @@ def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(client
     assert after_hold[0] == "light", after_hold
     assert sorted(after_hold[1:]) == ["heavy0", "heavy1", "heavy2"]
     assert count(light) == 1
+
+
+# -- the worker thread at the boundaries of a job ----------------------------------------------
+
+
+async def test_async_to_sync_in_a_job_runs_on_the_callers_event_loop():
+    # A sync handler's broadcast() sends through async_to_sync: on the page's own loop, where
+    # the channel layer lives, and sync code that coroutine calls comes back to the same thread.
+    loop = asyncio.get_running_loop()
+
+    async def where() -> tuple[bool, int]:
+        inner = await sync_to_async(threading.get_ident, thread_sensitive=True)()
+        return asyncio.get_running_loop() is loop, inner
+
+    def job() -> tuple[bool, int, int]:
+        on_loop, inner = async_to_sync(where)()
+        return on_loop, inner, threading.get_ident()
+
+    on_loop, inner, outer = await FairQueue().run(job, [])
+    assert on_loop
+    assert inner == outer
+
+
+async def test_a_job_sees_its_callers_context_and_its_changes_stay_its_own():
+    seen: contextvars.ContextVar[str] = contextvars.ContextVar("seen", default="none")
+    queue = FairQueue()
+    seen.set("page one")
+
+    def change() -> str:
+        before = seen.get()
+        seen.set("changed in the thread")
+        return before
+
+    assert await queue.run(change, []) == "page one"
+    assert seen.get() == "page one"
+    assert await queue.run(seen.get, []) == "page one"
+
+
+async def test_the_orms_async_calls_wait_for_the_pages_work_and_run_in_its_thread():
+    # Model.objects.acreate() in an async handler (or a test) goes through sync_to_async: it
+    # must never run beside a page's handler or render (SQLite's shared test database refuses
+    # that), so both use the one thread-sensitive thread, one at a time.
+    queue = FairQueue()
+    release = threading.Event()
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+
+    def hold() -> int:
+        loop.call_soon_threadsafe(started.set)
+        release.wait(5)
+        return threading.get_ident()
+
+    running = asyncio.create_task(queue.run(hold, []))
+    await started.wait()
+    orm_call = asyncio.create_task(sync_to_async(threading.get_ident)())
+    await asyncio.sleep(0.05)
+    assert not orm_call.done()
+    release.set()
+    assert await orm_call == await running
+
+
+async def test_results_come_back_without_an_eventfd_too(monkeypatch):
+    # Not Linux (or a loop that cannot watch a descriptor): call_soon_threadsafe hands them back.
+    monkeypatch.delattr("os.eventfd", raising=False)
+    queue = FairQueue()
+    assert await queue.run(lambda: 42, []) == 42
+    assert queue.handoff is not None
+    assert queue.handoff.fd is None
+
+    def fail() -> None:
+        raise RuntimeError("the handler failed")
+
+    with pytest.raises(RuntimeError):
+        await queue.run(fail, [])
+
+
+def test_a_job_in_a_fresh_worker_thread_still_sends_on_the_callers_loop():
+    # The first job of a process may be the thread's first work at all: no hop of asgiref's own
+    # has recorded the loop there yet.
+    def job() -> bool:
+        return async_to_sync(where_am_i)() is loop
+
+    async def where_am_i() -> asyncio.AbstractEventLoop:
+        return asyncio.get_running_loop()
+
+    async def main() -> bool:
+        return await FairQueue().run(job, [])
+
+    loop = asyncio.new_event_loop()
+    fresh = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        with mock.patch.object(SyncToAsync, "single_thread_executor", fresh):
+            assert loop.run_until_complete(main())
+    finally:
+        loop.close()
+        fresh.shutdown()
+
+
+async def test_a_failing_connection_check_fails_the_job_and_passes_the_turn(monkeypatch):
+    checks = iter([RuntimeError("the database went away")])
+
+    def check() -> None:
+        error = next(checks, None)
+        if error is not None:
+            raise error
+
+    monkeypatch.setattr("live_views.socket.fairness.close_old_connections", check)
+    queue = FairQueue()
+    with pytest.raises(RuntimeError, match="went away"):
+        await queue.run(lambda: "never", [])
+    assert await queue.run(lambda: "next", []) == "next"
+    assert not queue.busy

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live_views.conf import conf
@@ -50,7 +51,6 @@ class LiveConsumer(
         self.stale = False  # a broadcast arrived that no refresh has read yet
         self.refreshing: asyncio.Task[None] | None = None
         self.layer_down = False
-        self.gone = False  # the socket disconnected
         # Every frame pays, and so does the server time its work used (socket/budgets.py).
         self.budget = SocketBudget()
         self.refusals = RefusalLog()
@@ -90,7 +90,7 @@ class LiveConsumer(
         # A socket that never joins would hold its place under the connection cap for ever.
         self.start_join_deadline(conf.JOIN_TIMEOUT)
         try:
-            # Bounded: a hung layer must not delay the page's join; the receive loop retries.
+            # Bounded: a hung layer must not delay the page's join; the hub retries.
             await asyncio.wait_for(self.join_groups(), JOIN_GROUPS_TIMEOUT)
         except Exception as exc:
             # The page still works for its own events; broadcasts resume with the layer.
@@ -98,7 +98,6 @@ class LiveConsumer(
             self.layer_down = True
 
     async def disconnect(self, code: int) -> None:
-        self.gone = True
         page, self.page = self.page, None
         self.stop_join_deadline()
         if self.refreshing is not None:
@@ -110,11 +109,26 @@ class LiveConsumer(
             await self.leave_groups(page.groups)
             await discard_page_uploads(page.view.live_runtime.page_id)
 
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        # channels' loop, less what a page does not use: a channel of its own on the layer (the
+        # page hears its topics through the process's hub, socket/hub.py), and with it a second
+        # receive to wait on beside the socket's, one new task and one asyncio.wait() per frame.
+        self.scope = scope
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
+
     async def dispatch(self, message: dict[str, Any]) -> None:
         # channels' dispatch hops to a worker thread before every message to close stale
-        # database connections. Our every database trip already goes through
-        # database_sync_to_async, which does that; the extra hop would double each event's cost
-        # and make a burst of broadcasts queue one refresh each behind the busy thread.
+        # database connections. Our every database trip already goes through the worker
+        # thread, which does that (socket/fairness.py); the extra hop would double each event's
+        # cost and make a burst of broadcasts queue one refresh each behind the busy thread.
+        if message["type"] == "websocket.receive":  # nearly every message: straight to it
+            await self.receive(message.get("text"), message.get("bytes"))
+            return
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']!r}")
@@ -167,7 +181,11 @@ class LiveConsumer(
             code = wire.CLOSE_TOO_BIG if size > conf.MAX_FRAME_BYTES else wire.CLOSE_BAD_REQUEST
             await self._end(code, f"sent a binary frame of {size} bytes")
             return
-        if len(text_data) > conf.MAX_FRAME_BYTES or len(text_data.encode()) > conf.MAX_FRAME_BYTES:
+        limit = conf.MAX_FRAME_BYTES
+        # A character is at most 4 bytes of UTF-8: only a frame that could be over is encoded.
+        if len(text_data) * 4 > limit and (
+            len(text_data) > limit or len(text_data.encode()) > limit
+        ):
             logger.warning(
                 "live_views: closed a socket that sent a %d-character frame", len(text_data)
             )
@@ -240,7 +258,7 @@ class LiveConsumer(
     async def _send(self, frame: dict[str, Any]) -> None:
         if not frame or self.closing:
             return  # nothing to say, or the server already closed the socket
-        await self.send(text_data=protocol.encode(frame))
+        await self.base_send({"type": "websocket.send", "text": protocol.encode(frame)})
 
 
 def _open(scope: dict[str, Any], token: str) -> tuple[LivePage, str | None]:

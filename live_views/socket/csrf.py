@@ -32,4 +32,12 @@ class PageCsrfToken:
 
     def context_value(self, request: HttpRequest) -> Any:
         """For the render context: computed only if a block renders ``{% csrf_token %}``."""
-        return lazy(self.value, str)(request)
+        return _lazy_value(self, request)
+
+
+def _value(token: PageCsrfToken, request: HttpRequest) -> str:
+    return token.value(request)
+
+
+# lazy() builds a class each time it is called: once per process, not once per render.
+_lazy_value = lazy(_value, str)

@@ -1,24 +1,40 @@
 """Fair turns at the worker thread.
 
-Every page of a process shares one worker thread for its sync work (``database_sync_to_async``
-is thread-sensitive), and that thread serves whoever asked first. Five sockets that each keep
-one heavy event queued there made every other page's event wait behind all five. Here the
-sync work of the socket consumers waits in front of the thread instead, one job at a time, and
-when several wait, the job whose socket (and owner: user, session or address) used the least
-server time lately goes next. A page that asks little waits at most for the job already
-running.
+Every page of a process shares one worker thread for its sync work: asgiref's thread-sensitive
+thread, where the ORM's async methods (``acreate()``…) and ``sync_to_async()`` calls of the
+same event loop also run, so none of them runs beside a page's handler or render. That thread
+serves whoever asked first: five sockets that each keep one heavy event queued there made every
+other page's event wait behind all five. Here the sync work of the socket consumers waits in
+front of the thread instead, one job at a time, and when several wait, the job whose socket (and
+owner: user, session or address) used the least server time lately goes next. A page that asks
+little waits at most for the job already running.
+
+A job goes to the thread directly, not through ``database_sync_to_async``: a new ``SyncToAsync``
+per call, a shielded future and the caller's context copied into the thread and back cost about
+as much as a counter's whole event. What that hop kept is kept: a job runs in a copy of the
+caller's context; Django's database connections are checked before and after it
+(``close_old_connections``, as on a request), so ``CONN_MAX_AGE`` and a broken connection behave
+the same; and ``async_to_sync`` inside it (``broadcast()`` in a handler, an async-only
+middleware) runs its coroutine on the caller's event loop, and sync code that coroutine calls
+with ``thread_sensitive=True`` comes back to this thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
+import os
+import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
+from django.db import close_old_connections
+
+from live_views.socket.handoff import Handoff
 
 T = TypeVar("T")
 
@@ -48,25 +64,42 @@ class Usage:
         self.at = now
 
 
-class _Waiter:
-    __slots__ = ("future", "order", "usages")
+class _Job:
+    __slots__ = ("context", "future", "handoff", "loop", "order", "usages", "work")
 
-    def __init__(self, place: Sequence[Usage], order: int, future: asyncio.Future[None]) -> None:
+    def __init__(
+        self,
+        work: Callable[[], Any],
+        place: Sequence[Usage],
+        order: int,
+        handoff: Handoff,
+    ) -> None:
+        self.work = work
         self.usages = place
         self.order = order
-        self.future = future
+        self.handoff = handoff
+        self.loop = loop = handoff.loop
+        self.future: asyncio.Future[tuple[bool, Any, float]] = loop.create_future()
+        self.context = contextvars.copy_context()
 
     def key(self, now: float) -> tuple[float, int]:
         return sum(usage.at_time(now) for usage in self.usages), self.order
 
 
 class FairQueue:
-    """One sync job at a time from this event loop into the worker thread, least used first."""
+    """One sync job at a time from this event loop into the worker thread, least used first.
+
+    The worker thread passes the turn itself: when a job ends it takes the least-used waiting
+    job and runs it at once, so a busy process never waits for its event loop between two jobs.
+    ``waiting`` and ``busy`` are shared by the two threads, under ``lock``.
+    """
 
     def __init__(self) -> None:
         self.busy = False
-        self.waiting: list[_Waiter] = []
+        self.waiting: list[_Job] = []
         self.order = itertools.count()
+        self.lock = threading.Lock()
+        self.handoff: Handoff | None = None  # made on first use, on the loop that uses it
 
     async def run(
         self,
@@ -77,11 +110,25 @@ class FairQueue:
         """``work``'s result, run in the worker thread when its turn comes: when several wait,
         the one whose ``place`` (the sum of those usages) is least goes first. ``charge`` is
         told the CPU time the work used in the thread, even when it raised."""
-        await self._take_turn(place)
+        handoff = self.handoff
+        if handoff is None:
+            handoff = self.handoff = Handoff(asyncio.get_running_loop())
+        job = _Job(work, place, next(self.order), handoff)
+        with self.lock:
+            start, self.busy = not self.busy, True
+            if not start:
+                self.waiting.append(job)
+        if start:
+            # asgiref's thread-sensitive thread: the ORM's async methods and sync_to_async()
+            # work of the same event loop take turns with the pages' work there, as before.
+            SyncToAsync.single_thread_executor.submit(self._serve, job)
         try:
-            ok, value, seconds = await database_sync_to_async(_timed)(work)
-        finally:
-            self._pass_turn()
+            ok, value, seconds = await job.future
+        except asyncio.CancelledError:
+            with self.lock:
+                if job in self.waiting:
+                    self.waiting.remove(job)  # it will not run; one already running finishes
+            raise
         if charge is not None:
             charge(seconds)
         if not ok:
@@ -89,38 +136,44 @@ class FairQueue:
         result: T = value
         return result
 
-    async def _take_turn(self, place: Sequence[Usage]) -> None:
-        if not self.busy:
-            self.busy = True
-            return
-        waiter = _Waiter(place, next(self.order), asyncio.get_running_loop().create_future())
-        self.waiting.append(waiter)
-        try:
-            await waiter.future
-        except asyncio.CancelledError:
-            if waiter in self.waiting:
-                self.waiting.remove(waiter)
-            elif waiter.future.done() and not waiter.future.cancelled():
-                self._pass_turn()  # handed the turn just as it was cancelled: pass it on
-            raise
+    def _serve(self, job: _Job) -> None:
+        """In the worker thread: run ``job``, then the waiting ones, least used first."""
+        while True:
+            outcome = job.context.run(_run, job)
+            with self.lock:
+                chosen = self._next()
+            # After the turn is passed: a caller that sees its result sees the queue settled.
+            job.handoff.put(job.future, outcome)
+            if chosen is None:
+                return
+            job = chosen
 
-    def _pass_turn(self) -> None:
-        # A waiter cancelled a moment ago is still listed, with its future cancelled: skip it.
-        self.waiting = [waiter for waiter in self.waiting if not waiter.future.done()]
+    def _next(self) -> _Job | None:
+        # A waiter cancelled a moment ago may still be listed, with its future cancelled.
+        self.waiting = [job for job in self.waiting if not job.future.done()]
         if not self.waiting:
             self.busy = False
-            return
+            return None
         now = clock()
-        chosen = min(self.waiting, key=lambda waiter: waiter.key(now))
+        chosen = min(self.waiting, key=lambda job: job.key(now))
         self.waiting.remove(chosen)
-        chosen.future.set_result(None)  # busy stays True: the turn goes to the chosen job
+        return chosen
 
 
-def _timed(work: Callable[[], Any]) -> tuple[bool, Any, float]:
+def _run(job: _Job) -> tuple[bool, Any, float]:
+    # What asgiref's own hop records in the thread: async_to_sync() in the work (broadcast() in a
+    # sync handler) runs its coroutine on this loop, not on a new one in a new thread.
+    local = SyncToAsync.threadlocal
+    local.main_event_loop = job.loop
+    local.main_event_loop_pid = os.getpid()
     started = thread_clock()
     try:
-        value = work()
-    except Exception as exc:
+        close_old_connections()  # as database_sync_to_async (and a request) does, before and after
+        try:
+            value = job.work()
+        finally:
+            close_old_connections()
+    except BaseException as exc:  # the caller's to raise: the thread must pass the turn on
         return False, exc, thread_clock() - started
     return True, value, thread_clock() - started
 

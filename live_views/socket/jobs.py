@@ -16,11 +16,11 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 
 from live_views.background import Job, LiveAsyncCancelled, current_job
+from live_views.socket.fairness import run_fairly
 
 if TYPE_CHECKING:
     from live_views.socket.page import LivePage
@@ -111,7 +111,12 @@ class JobRunner:
     async def send_render(self, page: LivePage) -> bool:
         """Render what the work changed and send it; False (logged) when the render failed."""
         try:
-            frame = await database_sync_to_async(rerender)(page)
+            # In the page's fair turn at the worker thread; charged like a broadcast refresh
+            # (never into debt): the server started this render, not the browser.
+            consumer = self.consumer
+            frame = await run_fairly(
+                partial(rerender, page), consumer.budget.usages, consumer._charge_refresh
+            )
         except Exception:
             logger.exception(
                 "live_views: rendering %s after background work failed",

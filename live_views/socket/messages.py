@@ -42,9 +42,18 @@ def finish_render(request: HttpRequest) -> None:
     """After a render: forget the messages it showed, keep the others in the session (what
     ``MessageMiddleware.process_response`` does), and start afresh for the next event."""
     storage = getattr(request, "_messages", None)
-    if isinstance(storage, SocketMessageStorage):
+    if isinstance(storage, SocketMessageStorage) and not _untouched(storage):
         storage.update(HttpResponse())  # the session is the store: no response is written
         install_storage(request)
+
+
+def _untouched(storage: SocketMessageStorage) -> bool:
+    # Nothing added, read or set (a level) since it was installed: nothing to keep, and the
+    # same storage serves the next event as a fresh one would (most renders show no messages).
+    return not (storage.used or storage.added_new) and vars(storage).keys() <= _FRESH_STATE
+
+
+_FRESH_STATE = {"request", "_queued_messages", "used", "added_new"}
 
 
 def discard_new(request: HttpRequest) -> None:

@@ -116,9 +116,15 @@ def _values(raw: Any, what: str, ref: int | None) -> dict[str, Any]:
     return raw
 
 
+# Built once: json.loads()/dumps() with options other than the defaults build a new decoder or
+# encoder on every call.
+_DECODER = json.JSONDecoder(parse_constant=_NonFinite, parse_float=_finite_float)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def parse_frame(text: str) -> Join | Params | Event:
     try:
-        data = json.loads(text, parse_constant=_NonFinite, parse_float=_finite_float)
+        data = _DECODER.decode(text)
     except RecursionError:
         raise FrameError("bad_frame", "frame is nested too deeply") from None
     except ValueError:
@@ -213,7 +219,7 @@ def _component(raw: Any, ref: int | None) -> str | None:
 
 
 def encode(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(frame)
 
 
 def error_frame(code: str, message: str, ref: int | None = None) -> dict[str, Any]:

@@ -1,16 +1,13 @@
-"""The page's subscription to its topics, through its process's hub (socket/hub.py), and the
-consumer's own channel kept through a failing layer.
-
-channels' consumer assigns ``channel_receive`` and then awaits it forever; a layer that fails
-(Redis down) would end the consumer and with it the page's own events. This wraps it: wait and
-retry. Rejoining the topics and catching up after an outage is the hub's work.
+"""The page's subscription to its topics, through its process's hub (socket/hub.py). The page has
+no channel of its own on the layer: the hub's reader is the process's only one, and it waits
+through a failing layer, rejoins the topics and has the pages catch up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from live_views.socket.hub import hub
 
@@ -24,43 +21,11 @@ if TYPE_CHECKING:
 
 class LayerSubscriptionMixin:
     page: LivePage | None
-    channel_layer: Any
-    channel_name: str
     layer_down = False
-    gone = False  # the socket disconnected
 
     if TYPE_CHECKING:
 
         def schedule_refresh(self) -> None: ...
-
-    @property
-    def channel_receive(self) -> Any:
-        return self._receive_from_layer
-
-    @channel_receive.setter
-    def channel_receive(self, receive: Any) -> None:
-        self._layer_receive = receive
-
-    async def _receive_from_layer(self) -> dict[str, Any]:
-        delay = 0.5
-        while True:
-            try:
-                if self.layer_down:
-                    # The hub rejoins and catches up; the page's own events never stopped.
-                    self.layer_down = False
-                message: dict[str, Any] = await self._layer_receive()
-                return message
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                task = asyncio.current_task()
-                if self.gone or (task is not None and task.cancelling()):
-                    # The socket is gone (some layers turn our cancellation into their own
-                    # error): stop, or the consumer would outlive its page and stall shutdown.
-                    raise asyncio.CancelledError from exc
-                self.layer_down = True
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
 
     async def join_groups(self) -> None:
         topics = hub()
