@@ -1,12 +1,10 @@
-"""live_views/socket/subscription.py: a page follows its topics through its process's hub, and its
-own channel's receive loop outlives a failing layer (it waits and retries; rejoining the groups
-and catching up is the hub's, tested here through the mixin and once through the real consumer)."""
+"""live_views/socket/subscription.py: a page follows its topics through its process's hub and takes
+no channel of its own; through a failing layer the hub retries, rejoins the groups and every page
+catches up (tested here through the mixin and through the real consumer)."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -22,7 +20,6 @@ from live_views.testing import AsyncLiveClient
 from tests.channel_layers import FlakyLayer, RecordingLayer, layer_settings
 from tests.todoapp import views as todo_views
 
-CHANNEL = "page.channel!1"
 GROUPS = [group_name("news"), group_name("todoapp.task")]
 
 
@@ -31,15 +28,11 @@ class FakePage:
 
 
 class Host(LayerSubscriptionMixin):
-    """What the consumer gives the mixin: a layer, a channel name, a page to refresh."""
+    """What the consumer gives the mixin: a page to refresh."""
 
     def __init__(self, layer: Any) -> None:
         self.page: Any = FakePage()
-        self.channel_layer = layer
-        self.channel_name = CHANNEL
         self.refreshes = 0
-        # As channels' consumer does at start-up: the layer's receive for this channel.
-        self.channel_receive = functools.partial(layer.receive, CHANNEL)
 
     def schedule_refresh(self) -> None:
         self.refreshes += 1
@@ -54,32 +47,6 @@ def layer() -> Iterator[FlakyLayer]:
         configured: Any = get_channel_layer()
         yield configured
     FlakyLayer.reset()
-
-
-async def test_channel_receive_is_the_retrying_wrapper_around_the_layers(layer):
-    host = Host(layer)
-    assert host.channel_receive == host._receive_from_layer
-    await layer.send(CHANNEL, {"type": "live.broadcast"})
-    assert await host.channel_receive() == {"type": "live.broadcast"}
-    assert host.refreshes == 0
-
-
-async def test_a_failing_receive_is_retried_quietly(layer, caplog):
-    host = Host(layer)
-    FlakyLayer.failures = 1
-    await layer.send(CHANNEL, {"type": "live.broadcast"})
-
-    started = time.monotonic()
-    with caplog.at_level("INFO", logger="live_views"):
-        message = await asyncio.wait_for(host.channel_receive(), 5)
-
-    assert message == {"type": "live.broadcast"}
-    assert FlakyLayer.failed == ["receive"]
-    assert time.monotonic() - started >= 0.5  # waited before trying again
-    assert host.layer_down is False
-    # The page's topics are the hub's to rejoin and catch up: every page would log it otherwise.
-    assert host.refreshes == 0
-    assert caplog.text == ""
 
 
 def hub_members(layer: FlakyLayer) -> set[str]:
@@ -110,22 +77,12 @@ async def test_the_hub_retries_rejoins_and_every_page_catches_up_once(layer, cap
     await second.leave_groups(GROUPS)
 
 
-async def test_a_page_whose_socket_is_gone_stops_instead_of_retrying(layer):
-    host = Host(layer)
-    host.gone = True
-    FlakyLayer.failures = 1
-    with pytest.raises(asyncio.CancelledError):
-        await asyncio.wait_for(host.channel_receive(), 5)
-    assert host.layer_down is False
-
-
 async def test_join_and_leave_groups_through_the_hub(layer):
     first, second = Host(layer), Host(layer)
     await first.join_groups()
     await second.join_groups()
     # The process follows each group once, with the hub's channel, however many pages.
     assert all(len(layer.groups[group]) == 1 for group in GROUPS)
-    assert CHANNEL not in layer.groups[GROUPS[0]]
     await first.leave_groups(GROUPS)
     assert all(len(layer.groups[group]) == 1 for group in GROUPS)  # the second still follows
     await second.leave_groups(GROUPS)
@@ -185,3 +142,17 @@ async def test_a_page_keeps_hearing_broadcasts_after_the_layer_failed(news_page,
     assert FlakyLayer.failed == ["receive", "group_add"]
     assert "after the outage" in news_page.block("news")
     assert "channel layer unavailable" in caplog.text
+
+
+async def test_a_page_takes_no_channel_of_its_own(news_page):
+    # Its messages come through the hub; a channel per page would be a queue on the layer and a
+    # task reading it for as long as the socket is open.
+    layer: Any = get_channel_layer()
+    topics = hub()
+    assert topics is not None
+    assert set(layer.channels) <= {topics.channel}
+    todo_views.NEWS["headline"] = "heard through the hub"
+    await abroadcast("news")
+    await asyncio.wait_for(news_page.wait_for_update(), 5)
+    assert "heard through the hub" in news_page.block("news")
+    assert set(layer.channels) == {topics.channel}

@@ -1,16 +1,24 @@
 """The page's subscription to its topics, through its process's hub (socket/hub.py), and the
-consumer's own channel kept through a failing layer.
+consumer's receive loop, which takes no channel of its own.
 
-channels' consumer assigns ``channel_receive`` and then awaits it forever; a layer that fails
-(Redis down) would end the consumer and with it the page's own events. This wraps it: wait and
-retry. Rejoining the topics and catching up after an outage is the hub's work.
+Every message a page hears reaches it through the hub: the hub is the process's one member of
+each topic's group, and nothing is ever sent to one page's channel. So a page opens none.
+channels' consumer would: a channel name, the layer's queue for it and a task reading it for as
+long as the socket is open, and a fresh task for each frame read from the socket beside it
+(``await_many_dispatch``), several KB per idle page (docs/benchmarks.md, idle memory). Here the
+consumer reads its socket in its own task, one frame at a time, as channels does without a
+layer. Keeping the process subscribed through a failing layer is the hub's work.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+
+from channels.exceptions import StopConsumer
 
 from live_views.socket.hub import hub
 
@@ -21,46 +29,36 @@ JOIN_GROUPS_TIMEOUT = 1.0
 if TYPE_CHECKING:
     from live_views.socket.page import LivePage
 
+Message = dict[str, Any]
+
 
 class LayerSubscriptionMixin:
     page: LivePage | None
-    channel_layer: Any
-    channel_name: str
     layer_down = False
     gone = False  # the socket disconnected
 
     if TYPE_CHECKING:
+        scope: dict[str, Any]
+        base_send: Callable[[Message], Awaitable[None]]
+        channel_layer: Any
 
         def schedule_refresh(self) -> None: ...
+        async def dispatch(self, message: Message) -> None: ...
 
-    @property
-    def channel_receive(self) -> Any:
-        return self._receive_from_layer
-
-    @channel_receive.setter
-    def channel_receive(self, receive: Any) -> None:
-        self._layer_receive = receive
-
-    async def _receive_from_layer(self) -> dict[str, Any]:
-        delay = 0.5
-        while True:
-            try:
-                if self.layer_down:
-                    # The hub rejoins and catches up; the page's own events never stopped.
-                    self.layer_down = False
-                message: dict[str, Any] = await self._layer_receive()
-                return message
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                task = asyncio.current_task()
-                if self.gone or (task is not None and task.cancelling()):
-                    # The socket is gone (some layers turn our cancellation into their own
-                    # error): stop, or the consumer would outlive its page and stall shutdown.
-                    raise asyncio.CancelledError from exc
-                self.layer_down = True
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+    async def __call__(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        """channels' ``AsyncConsumer.__call__`` without a channel layer: read a frame, handle it,
+        read the next, until the consumer stops (the socket closed)."""
+        self.scope = scope
+        self.channel_layer = None  # the page's messages come through the hub
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            while True:
+                await self.dispatch(await receive())
 
     async def join_groups(self) -> None:
         topics = hub()
