@@ -461,7 +461,9 @@ class Context:
 
         class _Server:
             def __enter__(self):
-                ctx.port += 1
+                # A free port, not BASE_PORT + n: another run on this machine may hold those,
+                # and its server would answer the readiness check for ours.
+                ctx.port = free_port()
                 log = ctx.work / "logs" / f"{target['name']}-extra.log"
                 log.parent.mkdir(exist_ok=True)
                 saved = {k: os.environ.get(k) for k in env or {}}
