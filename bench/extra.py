@@ -9,6 +9,9 @@ For every target whose targets.json entry lists them in "extras":
                 without permessage-deflate (client.measure_memory, unchanged)
   redis_fanout  broadcast fan-out on two server processes sharing a private redis-server through
                 channels-redis, half the pages on each; N = 100 and 1,000
+  memory_floor  the floor under that memory: a bare ASGI app (apps/floor/, no Django, no channels)
+                holding as many sockets on the same uvicorn with the same options, beside ours,
+                at 1,000 and 10,000 pages, with and without permessage-deflate: ours = floor + X
   browser       Chromium (Playwright, bench/browser.py in the tools venv): time from a frame's
                 arrival to the morphed page, on the 1,000- and 100-row lists
   bundle        size of the shipped JS, raw and gzip -9
@@ -45,12 +48,14 @@ FULL = {
     "memory10k": {"n": 10000},
     "redis_fanout": {"clients": [100, 1000], "reps": 20, "warmup": 3},
     "browser": {"warmup": 5, "n": 40},
+    "memory_floor": {"n": [1000, 10000]},
 }
 QUICK = {
     "list1000": {"warmup": 5, "n": 30, "k": 10},
     "memory10k": {"n": 500},
     "redis_fanout": {"clients": [20, 100], "reps": 5, "warmup": 1},
     "browser": {"warmup": 2, "n": 5},
+    "memory_floor": {"n": [100, 500]},
 }
 
 
@@ -161,6 +166,39 @@ def phase_memory10k(ctx, target, sizes):
             )
             res["client_offers_deflate"] = compression is not None
             out[label] = res
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# memory_floor: what a held websocket costs with no framework at all, and what we add to it
+# --------------------------------------------------------------------------------------------
+
+
+def phase_memory_floor(ctx, target, sizes):
+    """client.measure_memory on apps/floor (same venv, server and options as ``target``) and on
+    ``target``, one fresh server each, back to back per size and compression."""
+    client = ctx.client
+    cls = client.load_adapter(target["adapter"])
+    floor = {**target, "name": "floor-uvicorn", "app": "apps/floor"}
+    out = {}
+    for n in sizes["n"]:
+        for label, compression in (("nodeflate", None), ("deflate", "deflate")):
+            row = {}
+            for who, tgt in (("floor", floor), ("ours", target)):
+                with ctx.server(tgt) as (base, pid):
+                    row[who] = asyncio.run(
+                        client.measure_memory(
+                            cls,
+                            base,
+                            client.Options(ws_compression=compression),
+                            client.ServerProbe(pid),
+                            n=n,
+                        )
+                    )
+            row["x_kb_per_page"] = round(
+                row["ours"]["kb_per_conn"] - row["floor"]["kb_per_conn"], 1
+            )
+            out[f"{label}_{n}"] = row
     return out
 
 
@@ -405,6 +443,7 @@ PHASES = {
     "list1000": phase_list1000,
     "memory10k": phase_memory10k,
     "redis_fanout": phase_redis_fanout,
+    "memory_floor": phase_memory_floor,
     "browser": phase_browser,
     "bundle": phase_bundle,
 }
@@ -422,7 +461,9 @@ class Context:
 
         class _Server:
             def __enter__(self):
-                ctx.port += 1
+                # A free port, not BASE_PORT + n: another run on this machine may hold those,
+                # and its server would answer the readiness check for ours.
+                ctx.port = free_port()
                 log = ctx.work / "logs" / f"{target['name']}-extra.log"
                 log.parent.mkdir(exist_ok=True)
                 saved = {k: os.environ.get(k) for k in env or {}}

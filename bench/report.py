@@ -179,6 +179,14 @@ def targets_table(ours, peers, runs, extra):
         kb is not None and kb <= 15 and (kb10 is None or kb10 <= 15),
         f": {max(kb or 0, kb10 or 0) / 15:.2f}× the goal" if kb else "",
     )
+    xs = [g(x, "memory_floor", f"nodeflate_{n}", "x_kb_per_page") for n in (1000, 10000)]
+    abs_row(
+        "idle KB per page above the floor (bare ASGI app), no compression (1,000 / 10,000)",
+        "≤ 4 KB",
+        " / ".join(fmt(v, 1) for v in xs) if any(v is not None for v in xs) else None,
+        all(v is not None and v <= 4 for v in xs),
+        f": {max(v or 0 for v in xs) / 4:.1f}× the goal" if any(xs) else "",
+    )
     m10 = g(x, "memory10k", "nodeflate")
     if m10:
         held = m10["open_at_end"]
@@ -389,6 +397,8 @@ def write_report(args, names, runs, extra, run_info, machine, shared_md):
                     f"{fmt(m['kb_per_conn_second_half'], 1)} | {fmt(m['connect_all_s'], 1)} |"
                 )
             w("")
+        for line in memory_floor_lines(x.get("memory_floor"), o):
+            w(line)
         rf = x.get("redis_fanout")
         if rf:
             w(f"## Fan-out on two processes through Redis ({o})")
@@ -497,6 +507,35 @@ def write_report(args, names, runs, extra, run_info, machine, shared_md):
     # Demote the shared report's headings one level, under the appendix.
     w(re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", shared_md, flags=re.M))
     args.out.write_text("\n".join(L) + "\n")
+
+
+def memory_floor_lines(mf, o):
+    """extra.py's memory_floor: ours as the floor (a bare ASGI app) plus X per page."""
+    if not mf:
+        return []
+    lines = [
+        f"## Idle memory against its floor ({o})",
+        "",
+        "The floor: `apps/floor/`, a bare ASGI app (no Django, no channels) that accepts and "
+        "holds websockets, on the same uvicorn with the same options and venv as ours, measured "
+        "by the same `client.measure_memory` (page load, socket, join) on a fresh server each, "
+        "back to back with ours. X = ours − floor: what Django, channels and live_views add to "
+        "an idle joined page.",
+        "",
+        "| pages | permessage-deflate | floor KB / page | ours KB / page | X KB / page "
+        "| RSS before, floor / ours MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, row in mf.items():
+        n = key.rsplit("_", 1)[1]
+        floor, ours = row["floor"], row["ours"]
+        lines.append(
+            f"| {int(n):,} | {deflate_of(ours)} | {fmt(floor['kb_per_conn'], 1)} "
+            f"| {fmt(ours['kb_per_conn'], 1)} | **{fmt(row['x_kb_per_page'], 1)}** "
+            f"| {fmt(floor['rss_before_mb'], 1)} / {fmt(ours['rss_before_mb'], 1)} |"
+        )
+    lines.append("")
+    return lines
 
 
 def short(v):

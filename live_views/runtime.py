@@ -11,7 +11,7 @@ callable runs (decorators and all), and the first live view it dispatches to is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -47,6 +47,9 @@ class LiveRuntime:
     # A component's: its handler read ``self.parent``, so the page may have changed and its
     # liveblocks render after the event; otherwise only the component does.
     parent_used: bool = False
+    # On a socket: where its components' live_state is kept, by address (given to the host
+    # when the first component renders: most pages never have one).
+    component_states: Callable[[str], StateStore] | None = None
 
     def forget_event(self) -> None:
         """A handler failed: what it asked for is dropped with it."""

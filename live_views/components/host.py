@@ -105,7 +105,9 @@ class ComponentHost:
         self.address_of: dict[Key, str] = {}
         # On a socket: where each component's live_state is kept (by its address), and the
         # stores of the components that have any.
-        self.state_of: Callable[[str], StateStore] | None = None
+        self.state_of: Callable[[str], StateStore] | None = (
+            parent.live_runtime.component_states if parent is not None else None
+        )
         self.states: dict[Key, StateStore] = {}
         # Mounted since the socket last looked (for their live_subscriptions).
         self.new_components: list[LiveComponent] = []

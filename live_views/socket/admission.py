@@ -23,7 +23,7 @@ T = TypeVar("T")
 class FrameAdmissionMixin:
     budget: SocketBudget
     joined = False
-    join_deadline: asyncio.Task[None] | None = None
+    join_deadline: asyncio.TimerHandle | None = None
 
     if TYPE_CHECKING:
 
@@ -46,13 +46,23 @@ class FrameAdmissionMixin:
 
     def start_join_deadline(self, timeout: float | None) -> None:
         if timeout is not None:
-            self.join_deadline = asyncio.create_task(self._close_unless_joined(timeout))
+            # A timer, not a task asleep until then: every page would keep the task (and, once
+            # cancelled, its frames and exception) for as long as its socket is open.
+            loop = asyncio.get_running_loop()
+            self.join_deadline = loop.call_later(timeout, self._join_deadline_passed, timeout)
 
     def stop_join_deadline(self) -> None:
         if self.join_deadline is not None:
             self.join_deadline.cancel()
+            self.join_deadline = None
 
-    async def _close_unless_joined(self, timeout: float) -> None:
-        await asyncio.sleep(timeout)
+    def _join_deadline_passed(self, timeout: float) -> None:
+        self.join_deadline = None
         if not self.joined:
-            await self._end(wire.CLOSE_BAD_REQUEST, f"did not join within {timeout:g} s")
+            reason = f"did not join within {timeout:g} s"
+            task = asyncio.ensure_future(self._end(wire.CLOSE_BAD_REQUEST, reason))
+            _closing.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(_closing.discard)
+
+
+_closing: set[asyncio.Future[None]] = set()

@@ -22,6 +22,9 @@ _MAX_OWNERS_BEFORE_SWEEP = 10_000
 
 
 class Budget:
+    # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = ("bucket", "usage")
+
     def __init__(self, scale: float = 1.0) -> None:
         self.bucket = EventBucket(scale)
         self.usage = Usage()
@@ -29,6 +32,9 @@ class Budget:
 
 class SocketBudget:
     """One socket's budget and, once its owner is known, the owner's."""
+
+    # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = ("own", "owner")
 
     def __init__(self) -> None:
         self.own = Budget()

@@ -13,6 +13,9 @@ from live_views.streams import ROW_ACTIONS, PageStreams, Row
 
 
 class ChangedRows:
+    # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = ("actions", "overflow")
+
     def __init__(self) -> None:
         self.actions: dict[tuple[str, str], str] = {}
         self.overflow = False

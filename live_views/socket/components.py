@@ -47,11 +47,16 @@ def rerender_only(view: Any, key: Key, *, page_changed: bool) -> None:
 
 def keep_state(view: Any, page_id: str) -> None:
     """Components with ``live_state`` keep it as the page keeps its own: in the state cache,
-    under the page id of its token and the component's address."""
+    under the page id of its token and the component's address. The page's component host is
+    made when its first component renders, not here: most pages never have one."""
+
+    def state_of(address: str) -> PageState:
+        return PageState(f"{page_id}.{address}")
+
+    view.live_runtime.component_states = state_of
     host = host_of(view)
-    if host is None:
-        host = view.live_runtime.components = ComponentHost(view)
-    host.state_of = lambda address: PageState(f"{page_id}.{address}")
+    if host is not None:
+        host.state_of = state_of
 
 
 def state_saver(view: Any, key: Key, component: LiveComponent) -> Callable[[], None] | None:

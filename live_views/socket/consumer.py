@@ -55,7 +55,7 @@ class LiveConsumer(
         self.budget = SocketBudget()
         self.refusals = RefusalLog()
         self.closing = False  # closed by the server; frames that still arrive are ignored
-        self.join_deadline: asyncio.Task[None] | None = None
+        self.join_deadline: asyncio.TimerHandle | None = None
         self.changed_rows = ChangedRows()
         self.jobs = JobRunner(self)  # the page's live_async() work
 

@@ -29,6 +29,9 @@ logger = logging.getLogger("live_views")
 
 
 class JobRunner:
+    # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = ("consumer", "progressed", "showing", "tasks")
+
     def __init__(self, consumer: Any) -> None:
         # The LiveConsumer: its page, turn, closing flag and _send().
         self.consumer = consumer

@@ -30,6 +30,9 @@ class EventBucket:
     ``flooding``.
     """
 
+    # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = ("at", "refused", "scale", "tokens")
+
     def __init__(self, scale: float = 1.0) -> None:
         self.scale = scale
         self.tokens: float | None = None  # full until first used
@@ -84,6 +87,9 @@ class EventBucket:
 
 class ConnectionSlot:
     """One open socket counted against its owner; ``release()`` is safe to call twice."""
+
+    # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = ("__weakref__", "key")
 
     def __init__(self, key: str | None) -> None:
         self.key = key

@@ -15,6 +15,9 @@ EVERY = 10.0
 
 
 class RefusalLog:
+    # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = ("allowance", "at", "left_out")
+
     def __init__(self) -> None:
         self.allowance = float(BURST)
         self.at = limits.clock()
