@@ -153,7 +153,11 @@ class LivePage:
     def recheck_access(self) -> None:
         """Read the user afresh and run the URL callable again, access checks and all, on this
         page's own instance (which rebuilds its context). Refused when they now refuse."""
-        self.confirm_session()
+        renders = shared.current()
+        if renders is not None:
+            renders.confirm_session(self)  # a broadcast: once per session, not per page
+        else:
+            self.confirm_session()
         try:
             if isinstance(self.view, component_mount.ComponentSocketView):
                 component_mount.recheck_component(self.view, self.path)

@@ -83,7 +83,7 @@ class SharedRenders:
 
     def refresh(self, page: LivePage) -> dict[str, Any]:
         """The page's refresh frame, from the batch's one render of its key."""
-        self._confirm_session(page)
+        self.confirm_session(page)
         visitor = visitor_key(page)
         outcome = self.visitors.get(visitor)
         if outcome is None:
@@ -96,15 +96,15 @@ class SharedRenders:
             return {wire.RELOAD: True}
         if isinstance(outcome, BaseException):
             raise outcome
-        key = render_key(page, outcome)
-        if key not in self.renders:
-            # Under the page's middleware, as a render of its own would be.
-            self.renders[key] = page.processing.run(lambda: render_anonymously(page))
+        activated = outcome
+        key = render_key(page, activated)
+        if key not in self.renders:  # another state: under the page's middleware again
+            key = page.processing.run(lambda: self._render(page, activated))
         return self._changes(page, key)
 
     def _check_access(self, page: LivePage) -> Outcome:
-        """In the page's request processing: its access checks, and the language and time
-        zone the middleware chose for it."""
+        """In the page's request processing: its access checks, the language and time zone
+        the middleware chose for it, and its render if the batch has none of its key yet."""
         try:
             check_access(page.request, page.path)
         except Refused as exc:
@@ -113,7 +113,15 @@ class SharedRenders:
             if exc.code == wire.CLOSE_LOGIN_REQUIRED:
                 raise  # the session ended: the socket closes (4401)
             return PermissionDenied(str(exc))
-        return (translation.get_language() or "", timezone.get_current_timezone_name())
+        activated = (translation.get_language() or "", timezone.get_current_timezone_name())
+        self._render(page, activated)  # in the same run of the middleware
+        return activated
+
+    def _render(self, page: LivePage, activated: tuple[str, str]) -> RenderKey:
+        key = render_key(page, activated)
+        if key not in self.renders:
+            self.renders[key] = render_anonymously(page)
+        return key
 
     def _changes(self, page: LivePage, key: RenderKey) -> dict[str, Any]:
         shown = tuple(page.diff.shown.items())
@@ -125,7 +133,9 @@ class SharedRenders:
             page.diff.shown = dict(changes.versions)
         return changes.frame
 
-    def _confirm_session(self, page: LivePage) -> None:
+    def confirm_session(self, page: LivePage) -> None:
+        """The page's session read from its store: once per session and batch, for every
+        page of the batch (a view rendered per user too)."""
         key = page.session_watch.session_key
         if key is None:
             page.confirm_session()
