@@ -25,7 +25,7 @@ from typing import Any
 
 from live_views.socket import fairness
 from live_views.socket.fairness import Usage, run_fairly
-from live_views.socket.shared import sharing
+from live_views.socket.shared import SharedRenders, sharing
 
 Work = Callable[[], dict[str, Any]]
 Charge = Callable[[float], None]
@@ -44,10 +44,22 @@ class Job:
         self.seconds = 0.0
 
 
+# Counts the refreshes asked for in this process. The renders of a shared view (shared.py) made
+# in one slice serve the next slices of the same burst only while no refresh was asked for since:
+# a page asked to refresh after a slice rendered must get a render that reads its newer data.
+_asked = 0
+
+
+def refresh_asked() -> None:
+    global _asked
+    _asked += 1
+
+
 class Batcher:
     def __init__(self) -> None:
         self.queue: list[Job] = []
         self.runner: asyncio.Task[None] | None = None
+        self.renders: tuple[int, SharedRenders] | None = None
 
     async def run(
         self, work: Work, usage: Usage | None = None, charge: Charge | None = None
@@ -62,13 +74,21 @@ class Batcher:
         return await job.future
 
     async def _drain(self) -> None:
+        try:
+            await self._run_queue()
+        finally:
+            self.renders = None  # a burst's renders end with it
+
+    async def _run_queue(self) -> None:
         while self.queue:
             now = fairness.clock()
             batch = sorted(self.queue, key=lambda job: job.usage.at_time(now) if job.usage else 0.0)
             # The batch waits for the worker thread with its least-used page's place.
             place = Usage()
             place.seconds = batch[0].usage.at_time(now) if batch[0].usage else 0.0
-            await run_fairly(functools.partial(_run_slice, batch), [place])
+            if self.renders is None or self.renders[0] != _asked:
+                self.renders = (_asked, SharedRenders())
+            await run_fairly(functools.partial(_run_slice, batch, self.renders[1]), [place])
             done = [job for job in batch if job.outcome is not None]
             self.queue = [job for job in self.queue if job.outcome is None]
             # Frames are handed back when the whole slice is rendered: waking each page as it is
@@ -86,11 +106,11 @@ class Batcher:
                     job.future.set_result(result)
 
 
-def _run_slice(jobs: list[Job]) -> None:
+def _run_slice(jobs: list[Job], renders: SharedRenders) -> None:
     """Run ``jobs`` in order until ``SLICE`` of thread time is spent (always at least one)."""
     started = fairness.thread_clock()
-    # Views with live_shared_render render once per slice for all their pages (shared.py).
-    with sharing():
+    # Views with live_shared_render render once per burst for all their pages (shared.py).
+    with sharing(renders):
         for job in jobs:
             before = fairness.thread_clock()
             if before - started >= SLICE:

@@ -8,7 +8,7 @@ import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from live_views.socket.batch import run_refresh
+from live_views.socket.batch import refresh_asked, run_refresh
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
@@ -39,6 +39,7 @@ class CoalescedRefreshMixin:
 
     def schedule_refresh(self) -> None:
         self.stale = True
+        refresh_asked()
         if self.page is not None and self.joined and self.refreshing is None:
             self.refreshing = asyncio.create_task(self._refresh())
 

@@ -234,9 +234,9 @@ def current() -> SharedRenders | None:
 
 
 @contextmanager
-def sharing() -> Iterator[SharedRenders]:
+def sharing(renders: SharedRenders | None = None) -> Iterator[SharedRenders]:
     """While a batch of refreshes runs: shared views render once per key."""
-    renders = SharedRenders()
+    renders = renders if renders is not None else SharedRenders()
     reset = _current.set(renders)
     try:
         yield renders
