@@ -60,6 +60,9 @@ class Batcher:
         self.queue: list[Job] = []
         self.runner: asyncio.Task[None] | None = None
         self.renders: tuple[int, SharedRenders] | None = None
+        # Sorted once per burst: a waiting page is charged nothing, and time decays every
+        # page's usage alike, so the order holds until a page joins the queue.
+        self.unsorted = False
 
     async def run(
         self, work: Work, usage: Usage | None = None, charge: Charge | None = None
@@ -69,6 +72,7 @@ class Batcher:
         thread time its refresh used (and counts it)."""
         job = Job(work, usage, charge)
         self.queue.append(job)
+        self.unsorted = True
         if self.runner is None or self.runner.done():
             self.runner = asyncio.create_task(self._drain())
         return await job.future
@@ -82,15 +86,19 @@ class Batcher:
     async def _run_queue(self) -> None:
         while self.queue:
             now = fairness.clock()
-            batch = sorted(self.queue, key=lambda job: job.usage.at_time(now) if job.usage else 0.0)
+            if self.unsorted:
+                self.queue.sort(key=lambda job: job.usage.at_time(now) if job.usage else 0.0)
+                self.unsorted = False
+            batch = self.queue[:]  # pages may join self.queue while the thread runs the slice
             # The batch waits for the worker thread with its least-used page's place.
             place = Usage()
             place.seconds = batch[0].usage.at_time(now) if batch[0].usage else 0.0
             if self.renders is None or self.renders[0] != _asked:
                 self.renders = (_asked, SharedRenders())
-            await run_fairly(functools.partial(_run_slice, batch, self.renders[1]), [place])
-            done = [job for job in batch if job.outcome is not None]
-            self.queue = [job for job in self.queue if job.outcome is None]
+            ran = await run_fairly(functools.partial(_run_slice, batch, self.renders[1]), [place])
+            done, joined = batch[:ran], self.queue[len(batch) :]
+            self.queue = batch[ran:] + joined
+            self.unsorted = bool(joined)
             # Frames are handed back when the whole slice is rendered: waking each page as it is
             # done measured slower (one wake-up and GIL hand-off per page) for the last page.
             for job in done:
@@ -106,20 +114,22 @@ class Batcher:
                     job.future.set_result(result)
 
 
-def _run_slice(jobs: list[Job], renders: SharedRenders) -> None:
-    """Run ``jobs`` in order until ``SLICE`` of thread time is spent (always at least one)."""
+def _run_slice(jobs: list[Job], renders: SharedRenders) -> int:
+    """Run ``jobs`` in order until ``SLICE`` of thread time is spent (always at least one);
+    how many ran."""
     started = fairness.thread_clock()
     # Views with live_shared_render render once per burst for all their pages (shared.py).
     with sharing(renders):
         for index, job in enumerate(jobs):
             before = fairness.thread_clock()
             if index and before - started >= SLICE:
-                return
+                return index
             try:
                 job.outcome = (job.work(), None)
             except Exception as exc:  # one page's failure is that page's alone
                 job.outcome = (None, exc)
             job.seconds = fairness.thread_clock() - before
+    return len(jobs)
 
 
 _batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
