@@ -19,27 +19,37 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from live_views.socket import fairness
 from live_views.socket.fairness import Usage, run_fairly
 from live_views.socket.shared import SharedRenders, sharing
 
+logger = logging.getLogger("live_views")
+
 Work = Callable[[], dict[str, Any]]
 Charge = Callable[[float], None]
+# Told a queued refresh's frame (or its error) by the runner, which awaits it: no task per page.
+Then = Callable[[dict[str, Any] | None, BaseException | None], Awaitable[None]]
 
 # Thread time one turn at the worker thread may spend on refreshes before it lets others in.
 SLICE = 0.020
 
 
 class Job:
-    def __init__(self, work: Work, usage: Usage | None, charge: Charge | None) -> None:
+    def __init__(
+        self, work: Work, usage: Usage | None, charge: Charge | None, then: Then | None = None
+    ) -> None:
         self.work = work
         self.usage = usage
         self.charge = charge
-        self.future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.then = then
+        self.future: asyncio.Future[dict[str, Any]] | None = (
+            None if then is not None else asyncio.get_running_loop().create_future()
+        )
         self.outcome: tuple[Any, BaseException | None] | None = None
         self.seconds = 0.0
 
@@ -70,12 +80,16 @@ class Batcher:
         """Run ``work`` (sync) in a worker thread, together with whatever else is queued.
         ``usage`` is the page's recent server time (least goes first); ``charge`` is told the
         thread time its refresh used (and counts it)."""
-        job = Job(work, usage, charge)
+        job = self.queue_job(Job(work, usage, charge))
+        assert job.future is not None
+        return await job.future
+
+    def queue_job(self, job: Job) -> Job:
         self.queue.append(job)
         self.unsorted = True
         if self.runner is None or self.runner.done():
             self.runner = asyncio.create_task(self._drain())
-        return await job.future
+        return job
 
     async def _drain(self) -> None:
         try:
@@ -105,9 +119,16 @@ class Batcher:
                 assert job.outcome is not None
                 if job.charge is not None:
                     job.charge(job.seconds)
+                result, error = job.outcome
+                if job.then is not None:
+                    try:
+                        await job.then(result, error)
+                    except Exception:  # one page's failure is that page's alone
+                        logger.exception("live_views: sending a refresh failed")
+                    continue
+                assert job.future is not None
                 if job.future.cancelled():
                     continue  # the page closed while it waited
-                result, error = job.outcome
                 if error is not None:
                     job.future.set_exception(error)
                 else:
@@ -137,12 +158,22 @@ _batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
 )
 
 
-async def run_refresh(
-    work: Work, usage: Usage | None = None, charge: Charge | None = None
-) -> dict[str, Any]:
-    """Queue one page's refresh with the others of this event loop (each loop has its own)."""
+def _batcher() -> Batcher:
     loop = asyncio.get_running_loop()
     batcher = _batchers.get(loop)
     if batcher is None:
         batcher = _batchers[loop] = Batcher()
-    return await batcher.run(work, usage, charge)
+    return batcher
+
+
+async def run_refresh(
+    work: Work, usage: Usage | None = None, charge: Charge | None = None
+) -> dict[str, Any]:
+    """Queue one page's refresh with the others of this event loop (each loop has its own)."""
+    return await _batcher().run(work, usage, charge)
+
+
+def queue_refresh(work: Work, usage: Usage | None, charge: Charge | None, then: Then) -> None:
+    """Queue one page's refresh; the runner awaits ``then`` with its frame or its error (a
+    broadcast to many idle pages: no task and no future per page)."""
+    _batcher().queue_job(Job(work, usage, charge, then))
