@@ -245,10 +245,17 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 2)
 
 
-async def _post_value(http: Any, path: str) -> int:
-    r = await http.post(path)
-    r.raise_for_status()
-    return int(r.json().get("value", 0))
+async def _post_value(http: Any, path: str, tries: int = 1) -> int:
+    for attempt in range(tries):
+        try:
+            r = await http.post(path)
+            r.raise_for_status()
+            return int(r.json().get("value", 0))
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            await asyncio.sleep(1.0)  # an untimed save (setup): a dropped connection is retried
+    raise AssertionError("unreachable")
 
 
 async def measure_under_load(client: Any, cls: Any, base: str, probe: Any, sizes: dict) -> dict:
@@ -292,14 +299,14 @@ async def measure_under_load(client: Any, cls: Any, base: str, probe: Any, sizes
     try:
         # 2. Single fan-outs to every page.
         await asyncio.sleep(1.0)
-        value = await _post_value(http, "/shared/bump-counted/")  # the pages catch up
+        value = await _post_value(http, "/shared/bump-counted/", tries=5)  # pages catch up
         await tracker.until_all_show(value, 60)
         last, cpu_page, client_cpu = [], [], []
         for rep in range(sizes["warmup_fanouts"] + sizes["fanouts"]):
             await asyncio.sleep(sizes.get("gap", 0.5))
             c0, cc0 = probe.cpu(), client.client_cpu()
             a = time.perf_counter()
-            value = await _post_value(http, "/shared/bump-counted/")
+            value = await _post_value(http, "/shared/bump-counted/", tries=3)
             reached = await tracker.until_all_show(value, 60)
             await asyncio.sleep(0.1)
             c1, cc1 = probe.cpu(), client.client_cpu()
