@@ -76,7 +76,10 @@ class CoalescedRefreshMixin:
                     exc_info=error,
                 )
             elif frame is not None:
-                await self._send(frame)
+                try:
+                    await self._send(frame)
+                except OSError:  # the browser left while its refresh waited (uvicorn's
+                    return  # ClientDisconnected): its disconnect follows
                 self.jobs.start_pending(page)
         finally:
             self.refresh_queued = False
