@@ -33,6 +33,9 @@ settings.LIVE_VIEWS = {
     "EVENT_BURST": UNLIMITED,
     "MAX_CONNECTIONS_PER_SESSION": UNLIMITED,
 }
+ROOT = Path(sys.path[0])
+if (ROOT / "tests" / "shared_urls.py").exists():
+    settings.ROOT_URLCONF = "tests.shared_urls"  # tests.urls plus the live_shared_render views
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -41,12 +44,16 @@ from live_views.testing import AsyncLiveClient  # noqa: E402
 from tests.todoapp.models import Board, Task  # noqa: E402
 
 calls = 0
+worker_calls = 0  # in the worker threads only: the sync work, none of the test client's
+MAIN = threading.get_ident()
 
 
 def count(frame: Any, event: str, arg: Any) -> None:
-    global calls
+    global calls, worker_calls
     if event in ("call", "c_call"):
         calls += 1
+        if threading.get_ident() != MAIN:
+            worker_calls += 1
 
 
 async def per_event(client: AsyncLiveClient, path: str, event: str, **args: int) -> float:
@@ -61,18 +68,20 @@ async def per_event(client: AsyncLiveClient, path: str, event: str, **args: int)
     return (calls - start) / runs
 
 
-async def per_refreshed_page(client: AsyncLiveClient, pages: int = 50, saves: int = 3) -> float:
+async def per_refreshed_page(
+    client: AsyncLiveClient, path: str = "/todo/tasks/", pages: int = 50, saves: int = 3
+) -> tuple[float, float]:
     board = await Board.objects.acreate(name="calls")
-    open_pages = [await client.live("/todo/tasks/") for _ in range(pages)]
+    open_pages = [await client.live(path) for _ in range(pages)]
     await Task.objects.acreate(title="warm", board=board)
     for page in open_pages:
         await page.wait_for_update(timeout=30)
-    start = calls
+    start, worker_start = calls, worker_calls
     for n in range(saves):
         await Task.objects.acreate(title=f"task {n}", board=board)
         for page in open_pages:
             await page.wait_for_update(timeout=30)
-    return (calls - start) / (pages * saves)
+    return (calls - start) / (pages * saves), (worker_calls - worker_start) / (pages * saves)
 
 
 async def main() -> None:
@@ -81,7 +90,11 @@ async def main() -> None:
     print(
         f"calls per async event     {await per_event(client, '/async/', 'add_async', amount=1):.1f}"
     )
-    print(f"calls per refreshed page  {await per_refreshed_page(client):.1f}")
+    every, worker = await per_refreshed_page(client)
+    print(f"calls per refreshed page  {every:.1f} (worker thread {worker:.1f})")
+    if settings.ROOT_URLCONF == "tests.shared_urls":
+        every, worker = await per_refreshed_page(client, "/shared/board/", pages=200)
+        print(f"  shared view, 200 pages  {every:.1f} (worker thread {worker:.1f})")
 
 
 call_command("migrate", verbosity=0)

@@ -12,6 +12,10 @@ For every target whose targets.json entry lists them in "extras":
   memory_floor  the floor under that memory: a bare ASGI app (apps/floor/, no Django, no channels)
                 holding as many sockets on the same uvicorn with the same options, beside ours,
                 at 1,000 and 10,000 pages, with and without permessage-deflate: ours = floor + X
+  fanout_per_user  the shared harness's fan-out (client.measure_fanout, unchanged) on
+                /shared-per-user/: the same page without live_shared_render, rendered per page
+  under_load    10,000 pages of /shared/ on one process: single fan-outs to all of them, then
+                100 saves/s for 15 s while 50 more pages send events (bench/under_load.py)
   browser       Chromium (Playwright, bench/browser.py in the tools venv): time from a frame's
                 arrival to the morphed page, on the 1,000- and 100-row lists
   bundle        size of the shipped JS, raw and gzip -9
@@ -38,6 +42,8 @@ import time
 import traceback
 from pathlib import Path
 
+import under_load
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 BASE_PORT = 8300
@@ -49,6 +55,17 @@ FULL = {
     "redis_fanout": {"clients": [100, 1000], "reps": 20, "warmup": 3},
     "browser": {"warmup": 5, "n": 40},
     "memory_floor": {"n": [1000, 10000]},
+    "fanout_per_user": {"clients": [1000], "reps": 20, "warmup": 3},
+    "under_load": {
+        "pages": 10000,
+        "fanouts": 10,
+        "warmup_fanouts": 2,
+        "rate": 100,
+        "seconds": 15,
+        "warmup": 3,
+        "active": 50,
+        "event_every": 0.5,
+    },
 }
 QUICK = {
     "list1000": {"warmup": 5, "n": 30, "k": 10},
@@ -56,6 +73,17 @@ QUICK = {
     "redis_fanout": {"clients": [20, 100], "reps": 5, "warmup": 1},
     "browser": {"warmup": 2, "n": 5},
     "memory_floor": {"n": [100, 500]},
+    "fanout_per_user": {"clients": [100], "reps": 5, "warmup": 1},
+    "under_load": {
+        "pages": 300,
+        "fanouts": 3,
+        "warmup_fanouts": 1,
+        "rate": 100,
+        "seconds": 4,
+        "warmup": 1,
+        "active": 10,
+        "event_every": 0.5,
+    },
 }
 
 
@@ -405,6 +433,34 @@ def phase_redis_fanout(ctx, target, sizes):
 
 
 # --------------------------------------------------------------------------------------------
+# fanout_per_user: the fan-out of a view that renders per page and per user
+# --------------------------------------------------------------------------------------------
+
+
+def phase_fanout_per_user(ctx, target, sizes):
+    client = ctx.client
+
+    class PerUser(client.load_adapter(target["adapter"])):
+        shared_path = "/shared-per-user/"
+
+    out = {}
+    with ctx.server(target) as (base, pid):
+        for n in sizes["clients"]:
+            out[str(n)] = asyncio.run(
+                client.measure_fanout(
+                    PerUser,
+                    base,
+                    client.Options(),
+                    client.ServerProbe(pid),
+                    clients=n,
+                    reps=sizes["reps"],
+                    warmup=sizes["warmup"],
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
 # browser and bundle
 # --------------------------------------------------------------------------------------------
 
@@ -446,6 +502,8 @@ PHASES = {
     "memory_floor": phase_memory_floor,
     "browser": phase_browser,
     "bundle": phase_bundle,
+    "fanout_per_user": phase_fanout_per_user,
+    "under_load": under_load.phase_under_load,
 }
 
 

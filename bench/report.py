@@ -231,6 +231,176 @@ def targets_table(ours, peers, runs, extra):
     return rows
 
 
+def issue21_table(ours, peers, runs, extra):
+    """Issue 21's goals, one row each: goal, our figure, best peer, ratio, verdict."""
+    r = runs[ours]
+    x = extra.get(ours, {}).get("results", {})
+    rows = []
+
+    def ratio(label, v, fn, higher, goal, limit, nd=2):
+        b, who = best(peers, runs, fn, higher)
+        if v is None or b is None:
+            rows.append((label, goal, fmt(v, nd), "—", "—", "not measured"))
+            return
+        q = v / b
+        met = q >= limit if higher else q <= limit
+        need = f"{limit / q:.2f}× more" if higher else f"{q / limit:.2f}× less"
+        verdict = "**met**" if met else f"missed: needs {need}"
+        rows.append((label, goal, fmt(v, nd), f"{fmt(b, nd)} ({who})", f"{q:.2f}×", verdict))
+
+    def absolute(label, goal, shown, ok, missing="not measured"):
+        if shown is None:
+            rows.append((label, goal, "—", "—", "—", missing))
+        else:
+            rows.append((label, goal, shown, "—", "—", "**met**" if ok else "missed"))
+
+    ratio("counter round trip p50 (ms)", lat_p50(r), lat_p50, False, "≤ 0.8×", 0.8)
+    ratio("events/s, 50 clients", throughput(r), throughput, True, "≥ 1.5×", 1.5, 0)
+    ratio("server CPU per event (ms)", cpu_event(r), cpu_event, False, "≤ 0.6×", 0.6, 3)
+
+    def peer_fan(rr):
+        return fan(rr, 1000, "last_ms")
+
+    ratio(
+        "fan-out, 1 save → last of 1,000 pages, shared view (ms)",
+        peer_fan(r),
+        peer_fan,
+        False,
+        "≤ 0.15×",
+        0.15,
+        1,
+    )
+    per_user = g(x, "fanout_per_user", "1000", "last_ms", "p50_ms")
+    ratio("fan-out to 1,000 pages, per-user view (ms)", per_user, peer_fan, False, "≤ 0.5×", 0.5, 1)
+    us = fan(r, 1000, "server_cpu_us_per_client")
+    absolute(
+        "fan-out server CPU per page, shared view, 1,000 pages (ms)",
+        "≤ 0.05 ms",
+        fmt(us / 1000, 3) if us is not None else None,
+        us is not None and us <= 50,
+    )
+    ten = g(x, "under_load", "single_fanout")
+    absolute(
+        f"fan-out to {fmt(g(x, 'under_load', 'pages'))} pages on one process, last page p50 "
+        "(ms; server CPU ms per page)",
+        "< 1,000 ms",
+        f"{fmt(ten['last_page']['p50_ms'], 0)} ({fmt(ten['server_cpu_ms_per_page'], 3)})"
+        if ten
+        else None,
+        ten is not None
+        and g(x, "under_load", "pages") >= 10000
+        and ten["last_page"]["p50_ms"] < 1000,
+    )
+    msgs = g(x, "redis_fanout", "1000", "layer_messages_per_fanout")
+    last2 = g(x, "redis_fanout", "1000", "last_ms", "p50_ms")
+    absolute(
+        "Redis messages per broadcast, two processes, 1,000 pages (to last page p50 ms)",
+        "2",
+        f"{fmt(msgs, 0)} ({fmt(last2, 1)})" if msgs is not None else None,
+        msgs is not None and msgs <= 2,
+    )
+    # memory_floor: bench/extra.py phase of branch issue-21-mem (a bare ASGI app holding the
+    # same sockets): results["memory_floor"]["nodeflate_<N>"] = {"floor": …, "ours": …,
+    # "x_kb_per_page": X}; the largest N is shown.
+    floors = {
+        int(k.split("_")[1]): v
+        for k, v in (g(x, "memory_floor") or {}).items()
+        if k.startswith("nodeflate_")
+    }
+    if floors:
+        n = max(floors)
+        row = floors[n]
+        deflate = g(x, "memory_floor", f"deflate_{n}", "x_kb_per_page")
+        absolute(
+            f"idle memory per page, {n:,} pages, no compression: floor + X (KB; with deflate X)",
+            "X ≤ 4 KB",
+            f"{fmt(row['floor']['kb_per_conn'], 1)} + {fmt(row['x_kb_per_page'], 1)}"
+            f" ({fmt(deflate, 1)})",
+            row["x_kb_per_page"] <= 4,
+        )
+    else:
+        absolute(
+            "idle memory per page: floor + X (KB)",
+            "X ≤ 4 KB",
+            None,
+            False,
+            "not measured (the memory_floor phase)",
+        )
+    morph = g(x, "browser", "pages", "1000", "recv_to_layout_ms")
+    absolute(
+        "1,000-row morph, received → laid out p90 (ms)",
+        "< 16 ms",
+        fmt(morph["p90_ms"], 1) if morph else None,
+        morph is not None and morph["p90_ms"] < 16,
+    )
+    sus = g(x, "under_load", "sustained")
+    if sus:
+        rows.append(
+            (
+                f"under load: {fmt(g(x, 'under_load', 'pages'))} pages, "
+                f"{fmt(sus['saves_per_s'], 0)} saves/s: update to last page p50 / p99; "
+                f"{sus['active_pages']} active pages' events p99 (ms)",
+                "reported",
+                f"{fmt(sus['update_to_last_page']['p50_ms'], 0)} / "
+                f"{fmt(sus['update_to_last_page']['p99_ms'], 0)}; "
+                f"{fmt(sus['event_round_trip']['p99_ms'], 1)}",
+                "—",
+                "—",
+                "reported" if sus["all_pages_caught_up"] else "missed: pages fell behind",
+            )
+        )
+    else:
+        absolute("under load (10,000 pages, 100 saves/s)", "reported", None, False)
+    return rows
+
+
+def under_load_section(u):
+    """The under_load phase (bench/under_load.py) as markdown lines."""
+    s, one = u["sustained"], u["single_fanout"]
+    lines = [
+        f"## Under load: {u['pages']:,} pages on one process",
+        "",
+        f"bench/under_load.py: {u['pages']:,} pages of /shared/ (a `live_shared_render` view) "
+        f"loaded over HTTP ({fmt(u['load_all_s'], 0)} s) and joined over lean sockets "
+        f"({fmt(u['join_all_s'], 0)} s; negotiated: `{u['ws_extensions'] or 'none'}`). Then "
+        f"{one['reps']} single saves, one at a time: the last page had each after "
+        f"{fmt(one['last_page']['p50_ms'], 0)} ms p50 ({fmt(one['last_page']['max_ms'], 0)} "
+        f"max), the server spent {fmt(one['server_cpu_ms_per_page'], 3)} ms of CPU per page. "
+        f"Then {s['rate_per_s']} saves/s for {s['seconds']} s (after {s['warmup_s']} s of "
+        f"warm-up) while {s['active_pages']} more pages on /counter/ sent one event each every "
+        f"{s['event_every_s']} s. A page that is behind is sent one refresh with the newest "
+        "data, not one per save: the time to the last page is until every page shows that "
+        "save's value or a later one.",
+        "",
+        "| figure | p50 | p90 | p99 | max | n |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, key in (
+        ("save → last page shows it (ms)", "update_to_last_page"),
+        (f"save → a page shows it, {s['sampled_pages']} sampled pages (ms)", "update_to_a_page"),
+        ("save request round trip, from when it was due (ms)", "save_request"),
+        ("active page's event round trip (ms)", "event_round_trip"),
+    ):
+        v = s[key]
+        lines.append(
+            f"| {label} | {fmt(v['p50_ms'], 1)} | {fmt(v['p90_ms'], 1)} | {fmt(v['p99_ms'], 1)} "
+            f"| {fmt(v['max_ms'], 1)} | {fmt(v['n'])} |"
+        )
+    lines += [
+        "",
+        f"Saves answered in the window: {fmt(s['saves_per_s'], 1)}/s; events: "
+        f"{fmt(s['events_per_s'], 1)}/s; frames per page per second: "
+        f"{fmt(s['frames_per_page_per_s'], 2)}; server CPU {fmt(s['server_cpu_share'], 2)} of a "
+        f"core, client {fmt(s['client_cpu_share'], 2)}; every page caught up at the end: "
+        f"{'yes' if s['all_pages_caught_up'] else '**no**'}; pages lost: {u['lost_pages']}; "
+        f"errors: {s['error_count']}. Load average (1/5/15 min) before "
+        f"{'/'.join(fmt(v) for v in u['loadavg_before'])}, after "
+        f"{'/'.join(fmt(v) for v in u['loadavg_after'])}.",
+        "",
+    ]
+    return lines
+
+
 def write_report(args, names, runs, extra, run_info, machine, shared_md):
     ours = [n for n in names if n in OURS]
     peers = [n for n in names if n not in OURS]
@@ -265,6 +435,20 @@ def write_report(args, names, runs, extra, run_info, machine, shared_md):
     w("")
     w(f"![benchmark chart]({os.path.relpath(args.chart, args.out.parent)})")
     w("")
+    for o in ours:
+        w(f"## Goals of issue 21: {o}")
+        w("")
+        w(
+            "Ratios to the best peer of this run; the fan-out peers are measured with the shared "
+            "harness's /shared/ page (our /shared/ view declares `live_shared_render`, "
+            "/shared-per-user/ is the same view without it)."
+        )
+        w("")
+        w("| what | goal | ours | best peer (target) | ratio | verdict |")
+        w("|---|---|---|---|---|---|")
+        for row in issue21_table(o, peers, runs, extra):
+            w("| " + " | ".join(row) + " |")
+        w("")
     for o in ours:
         w(f"## Targets of issue 7: {o}")
         w("")
@@ -399,6 +583,28 @@ def write_report(args, names, runs, extra, run_info, machine, shared_md):
             w("")
         for line in memory_floor_lines(x.get("memory_floor"), o):
             w(line)
+        ul = x.get("under_load")
+        if ul:
+            L.extend(under_load_section(ul))
+        fpu = g(x, "fanout_per_user")
+        if fpu:
+            w(f"## Fan-out of a per-user view ({o})")
+            w("")
+            w(
+                "`client.measure_fanout` of the shared harness on /shared-per-user/: the /shared/ "
+                "view without `live_shared_render`, so each page re-runs its view and renders "
+                "for its own user."
+            )
+            w("")
+            w("| N | to last p50 / p90 ms | to first p50 ms | server CPU µs / page |")
+            w("|---|---|---|---|")
+            for nn, f in fpu.items():
+                w(
+                    f"| {int(nn):,} | {fmt(f['last_ms']['p50_ms'], 1)} / "
+                    f"{fmt(f['last_ms']['p90_ms'], 1)} | {fmt(f['first_ms']['p50_ms'], 1)} "
+                    f"| {fmt(f['server_cpu_us_per_client'], 0)} |"
+                )
+            w("")
         rf = x.get("redis_fanout")
         if rf:
             w(f"## Fan-out on two processes through Redis ({o})")

@@ -21,6 +21,7 @@ from live_views.socket.jobs import JobRunner
 from live_views.socket.page import LivePage
 from live_views.socket.protocol import Join
 from live_views.socket.refresh import CoalescedRefreshMixin
+from live_views.socket.turn import Turn
 from tests.live_helpers import mint_token
 from tests.testapp.views import CounterView
 
@@ -56,7 +57,7 @@ class Host(CoalescedRefreshMixin):
 
     def __init__(self, page: LivePage) -> None:
         self.page = page
-        self.turn = asyncio.Lock()
+        self.turn = Turn()
         self.budget = SocketBudget()  # refreshes are charged to the socket (socket/budgets.py)
         self.changed_rows = ChangedRows()  # rows the broadcasts named, for the page's streams
         self.jobs = JobRunner(self)  # the page's live_async() work
@@ -73,9 +74,15 @@ class Host(CoalescedRefreshMixin):
             self.sent.append(frame)
 
     async def settled(self) -> None:
-        task = self.refreshing
-        if task is not None:
-            await asyncio.wait_for(task, WAIT)
+        async def idle() -> None:
+            # A refresh runs in a task of its own, or queued (an idle page) with none.
+            while self.refreshing is not None or self.refresh_queued:
+                if self.refreshing is not None:
+                    await self.refreshing
+                else:
+                    await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(idle(), WAIT)
 
 
 @pytest.fixture

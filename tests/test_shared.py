@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 
+from live_views.socket import batch
 from live_views.testing import AsyncLiveClient, AsyncLivePage
 from tests.todoapp import shared_views
 from tests.todoapp.models import Board, Task
@@ -124,3 +127,37 @@ async def test_access_is_checked_once_per_user_and_a_refused_user_reloads(opened
     assert "secret plan" not in bobs.block("tasks")
     for page in alices:
         assert "<li>secret plan</li>" in page.block("tasks")
+
+
+async def test_a_shared_refresh_runs_the_middleware_once_per_visitor_not_per_page(opened):
+    middleware = [*settings.MIDDLEWARE, "tests.todoapp.shared_views.CountingMiddleware"]
+    with override_settings(MIDDLEWARE=middleware):
+        client = AsyncLiveClient(timeout=10)
+        pages = [await client.live("/shared/board/") for _ in range(4)]  # one browser, 4 tabs
+        opened.extend(pages)
+        shared_views.MIDDLEWARE_RUNS.clear()
+
+        await add_task("one visitor")
+        frames = [await page.wait_for_update() for page in pages]
+
+        assert shared_views.MIDDLEWARE_RUNS == ["/shared/board/"]  # once, for four pages
+        for page in pages:
+            assert "<li>one visitor</li>" in page.block("tasks")
+        assert all(frame == frames[0] for frame in frames)  # one frame, sent to each
+
+
+async def test_a_burst_split_over_many_turns_at_the_thread_still_renders_once(opened, monkeypatch):
+    monkeypatch.setattr(batch, "SLICE", 1e-9)  # every turn at the worker thread refreshes one page
+    pages = await open_pages(opened, "/shared/board/", 6)
+    shared_views.GETS.clear()
+
+    await add_task("one render")
+    for page in pages:
+        await page.wait_for_update()
+
+    assert len(shared_views.GETS) == 1
+    await add_task("then another")  # a refresh asked for after that render: a new one
+    for page in pages:
+        await page.wait_for_update()
+        assert "<li>then another</li>" in page.block("tasks")
+    assert len(shared_views.GETS) == 2

@@ -39,13 +39,14 @@ class Session(WsSession):
     )
     list_path = "/list/"  # bench/extra.py measures /list1000/ with a subclass
     list_rows = 100
+    shared_path = "/shared/"  # bench/extra.py's fanout_per_user: /shared-per-user/
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.ref = 0
 
     async def get_page(self) -> str:
-        path = self.list_path if self.page == "list" else f"/{self.page}/"
+        path = {"list": self.list_path, "shared": self.shared_path}.get(self.page, f"/{self.page}/")
         r = await self.http.get(path)
         if r.status_code != 200:
             raise ProtocolError(f"GET {path} -> {r.status_code}")

@@ -19,35 +19,60 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from live_views.socket import fairness
 from live_views.socket.fairness import Usage, run_fairly
-from live_views.socket.shared import sharing
+from live_views.socket.shared import SharedRenders, sharing
+
+logger = logging.getLogger("live_views")
 
 Work = Callable[[], dict[str, Any]]
 Charge = Callable[[float], None]
+# Told a queued refresh's frame (or its error) by the runner, which awaits it: no task per page.
+Then = Callable[[dict[str, Any] | None, BaseException | None], Awaitable[None]]
 
 # Thread time one turn at the worker thread may spend on refreshes before it lets others in.
 SLICE = 0.020
 
 
 class Job:
-    def __init__(self, work: Work, usage: Usage | None, charge: Charge | None) -> None:
+    def __init__(
+        self, work: Work, usage: Usage | None, charge: Charge | None, then: Then | None = None
+    ) -> None:
         self.work = work
         self.usage = usage
         self.charge = charge
-        self.future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.then = then
+        self.future: asyncio.Future[dict[str, Any]] | None = (
+            None if then is not None else asyncio.get_running_loop().create_future()
+        )
         self.outcome: tuple[Any, BaseException | None] | None = None
         self.seconds = 0.0
+
+
+# Counts the refreshes asked for in this process. The renders of a shared view (shared.py) made
+# in one slice serve the next slices of the same burst only while no refresh was asked for since:
+# a page asked to refresh after a slice rendered must get a render that reads its newer data.
+_asked = 0
+
+
+def refresh_asked() -> None:
+    global _asked
+    _asked += 1
 
 
 class Batcher:
     def __init__(self) -> None:
         self.queue: list[Job] = []
         self.runner: asyncio.Task[None] | None = None
+        self.renders: tuple[int, SharedRenders] | None = None
+        # Sorted once per burst: a waiting page is charged nothing, and time decays every
+        # page's usage alike, so the order holds until a page joins the queue.
+        self.unsorted = False
 
     async def run(
         self, work: Work, usage: Usage | None = None, charge: Charge | None = None
@@ -55,51 +80,77 @@ class Batcher:
         """Run ``work`` (sync) in a worker thread, together with whatever else is queued.
         ``usage`` is the page's recent server time (least goes first); ``charge`` is told the
         thread time its refresh used (and counts it)."""
-        job = Job(work, usage, charge)
-        self.queue.append(job)
-        if self.runner is None or self.runner.done():
-            self.runner = asyncio.create_task(self._drain())
+        job = self.queue_job(Job(work, usage, charge))
+        assert job.future is not None
         return await job.future
 
+    def queue_job(self, job: Job) -> Job:
+        self.queue.append(job)
+        self.unsorted = True
+        if self.runner is None or self.runner.done():
+            self.runner = asyncio.create_task(self._drain())
+        return job
+
     async def _drain(self) -> None:
+        try:
+            await self._run_queue()
+        finally:
+            self.renders = None  # a burst's renders end with it
+
+    async def _run_queue(self) -> None:
         while self.queue:
             now = fairness.clock()
-            batch = sorted(self.queue, key=lambda job: job.usage.at_time(now) if job.usage else 0.0)
+            if self.unsorted:
+                self.queue.sort(key=lambda job: job.usage.at_time(now) if job.usage else 0.0)
+                self.unsorted = False
+            batch = self.queue[:]  # pages may join self.queue while the thread runs the slice
             # The batch waits for the worker thread with its least-used page's place.
             place = Usage()
             place.seconds = batch[0].usage.at_time(now) if batch[0].usage else 0.0
-            await run_fairly(functools.partial(_run_slice, batch), [place])
-            done = [job for job in batch if job.outcome is not None]
-            self.queue = [job for job in self.queue if job.outcome is None]
+            if self.renders is None or self.renders[0] != _asked:
+                self.renders = (_asked, SharedRenders())
+            ran = await run_fairly(functools.partial(_run_slice, batch, self.renders[1]), [place])
+            done, joined = batch[:ran], self.queue[len(batch) :]
+            self.queue = batch[ran:] + joined
+            self.unsorted = bool(joined)
             # Frames are handed back when the whole slice is rendered: waking each page as it is
             # done measured slower (one wake-up and GIL hand-off per page) for the last page.
             for job in done:
                 assert job.outcome is not None
                 if job.charge is not None:
                     job.charge(job.seconds)
+                result, error = job.outcome
+                if job.then is not None:
+                    try:
+                        await job.then(result, error)
+                    except Exception:  # one page's failure is that page's alone
+                        logger.exception("live_views: sending a refresh failed")
+                    continue
+                assert job.future is not None
                 if job.future.cancelled():
                     continue  # the page closed while it waited
-                result, error = job.outcome
                 if error is not None:
                     job.future.set_exception(error)
                 else:
                     job.future.set_result(result)
 
 
-def _run_slice(jobs: list[Job]) -> None:
-    """Run ``jobs`` in order until ``SLICE`` of thread time is spent (always at least one)."""
+def _run_slice(jobs: list[Job], renders: SharedRenders) -> int:
+    """Run ``jobs`` in order until ``SLICE`` of thread time is spent (always at least one);
+    how many ran."""
     started = fairness.thread_clock()
-    # Views with live_shared_render render once per slice for all their pages (shared.py).
-    with sharing():
-        for job in jobs:
+    # Views with live_shared_render render once per burst for all their pages (shared.py).
+    with sharing(renders):
+        for index, job in enumerate(jobs):
             before = fairness.thread_clock()
-            if before - started >= SLICE:
-                return
+            if index and before - started >= SLICE:
+                return index
             try:
                 job.outcome = (job.work(), None)
             except Exception as exc:  # one page's failure is that page's alone
                 job.outcome = (None, exc)
             job.seconds = fairness.thread_clock() - before
+    return len(jobs)
 
 
 _batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
@@ -107,12 +158,22 @@ _batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
 )
 
 
-async def run_refresh(
-    work: Work, usage: Usage | None = None, charge: Charge | None = None
-) -> dict[str, Any]:
-    """Queue one page's refresh with the others of this event loop (each loop has its own)."""
+def _batcher() -> Batcher:
     loop = asyncio.get_running_loop()
     batcher = _batchers.get(loop)
     if batcher is None:
         batcher = _batchers[loop] = Batcher()
-    return await batcher.run(work, usage, charge)
+    return batcher
+
+
+async def run_refresh(
+    work: Work, usage: Usage | None = None, charge: Charge | None = None
+) -> dict[str, Any]:
+    """Queue one page's refresh with the others of this event loop (each loop has its own)."""
+    return await _batcher().run(work, usage, charge)
+
+
+def queue_refresh(work: Work, usage: Usage | None, charge: Charge | None, then: Then) -> None:
+    """Queue one page's refresh; the runner awaits ``then`` with its frame or its error (a
+    broadcast to many idle pages: no task and no future per page)."""
+    _batcher().queue_job(Job(work, usage, charge, then))

@@ -30,6 +30,7 @@ from live_views.socket.protocol import Event, FrameError, Join, Params
 from live_views.socket.refresh import CoalescedRefreshMixin
 from live_views.socket.refusal_log import RefusalLog
 from live_views.socket.subscription import JOIN_GROUPS_TIMEOUT, LayerSubscriptionMixin
+from live_views.socket.turn import Turn
 from live_views.uploads.store import discard_page_uploads
 
 logger = logging.getLogger("live_views")
@@ -47,7 +48,7 @@ class LiveConsumer(
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # One page is one actor: events and broadcast refreshes take turns, in arrival order.
-        self.turn = asyncio.Lock()
+        self.turn = Turn()
         self.stale = False  # a broadcast arrived that no refresh has read yet
         self.refreshing: asyncio.Task[None] | None = None
         self.layer_down = False

@@ -50,6 +50,7 @@ class TopicHub:
         self.channel: str | None = None
         self.reader: asyncio.Task[None] | None = None
         self.joined_at = 0.0
+        self.pending: dict[str, list[dict[str, Any]]] = {}  # broadcasts waiting for delivery
 
     async def subscribe(self, subscriber: Subscriber, groups: Iterable[str]) -> None:
         """Follow ``groups`` for ``subscriber``; the first follower of a group joins it."""
@@ -117,21 +118,37 @@ class TopicHub:
         if not isinstance(message, dict):
             return
         handler = HANDLERS.get(message.get("type"))  # type: ignore[arg-type]
-        followers = self.members.get(message.get("group"))  # type: ignore[arg-type]
-        if handler is None or not followers:
+        group = message.get("group")
+        followers = self.members.get(group)  # type: ignore[arg-type]
+        if handler is None or not followers or not isinstance(group, str):
+            return
+        if handler == "live_broadcast":
+            # Broadcasts that arrive while a delivery of their group waits to run join it: at
+            # 100 saves a second to 10,000 pages, a page is told once per delivery, not once
+            # per save (each page refreshes once for all of them anyway).
+            waiting = self.pending.get(group)
+            if waiting is not None:
+                waiting.append(message)
+                return
+            self.pending[group] = [message]
+            _start(self._fan_out(group))
             return
         for subscriber in list(followers):
+            # Session messages take the page's turn: never hold up the other pages.
+            _start(getattr(subscriber, handler)(message))
+
+    async def _fan_out(self, group: str) -> None:
+        messages = self.pending.pop(group, [])
+        # A message that names no row says only "refresh": one of those is enough.
+        plain = [m for m in messages if m.get("row") is None][:1]
+        batch = plain + [m for m in messages if m.get("row") is not None]
+        for subscriber in list(self.members.get(group, ())):
             try:
-                if handler == "live_broadcast":
+                for message in batch:
                     # Only schedules a refresh: cheap enough to call for every page in turn.
                     await subscriber.live_broadcast(message)
-                else:
-                    # Session messages take the page's turn: never hold up the other pages.
-                    task = asyncio.create_task(getattr(subscriber, handler)(message))
-                    _running.add(task)
-                    task.add_done_callback(_running.discard)
             except Exception:
-                logger.exception("live_views: delivering %s failed", message.get("type"))
+                logger.exception("live_views: delivering %s failed", wire.BROADCAST)
 
     def _due_for_rejoin(self) -> bool:
         return asyncio.get_running_loop().time() - self.joined_at >= REJOIN_EVERY
@@ -148,6 +165,14 @@ class TopicHub:
 
 
 _running: set[asyncio.Task[None]] = set()
+
+
+def _start(work: Any) -> None:
+    task = asyncio.create_task(work)
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+
+
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, TopicHub] = weakref.WeakKeyDictionary()
 
 

@@ -68,6 +68,7 @@ class LivePage:
             spec.is_async for spec in type(view).live_events.values()
         )
         self.csrf = PageCsrfToken()
+        self.visitor_headers: tuple[tuple[str, str], ...] | None = None  # shared.visitor_key()
 
     @classmethod
     def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:
@@ -131,14 +132,15 @@ class LivePage:
         Rendered with this page's own request, user and session, never the writer's, under
         the page's own request processing (its middleware).
         """
-        return self.processing.run(lambda: self._refresh(rows))
-
-    def _refresh(self, rows: ChangedRows | None) -> dict[str, Any]:
         renders = shared.current()
         # A page with streams renders the changed rows for itself (live_views.streams).
         streams = self.view.live_runtime.streams.streams
         if renders is not None and shared.is_shared(self.view) and not streams:
+            # Runs the request processing once per visitor and batch, not per page.
             return renders.refresh(self)
+        return self.processing.run(lambda: self._refresh(rows))
+
+    def _refresh(self, rows: ChangedRows | None) -> dict[str, Any]:
         try:
             self.recheck_access()
             if rows is not None:
@@ -151,7 +153,11 @@ class LivePage:
     def recheck_access(self) -> None:
         """Read the user afresh and run the URL callable again, access checks and all, on this
         page's own instance (which rebuilds its context). Refused when they now refuse."""
-        self.confirm_session()
+        renders = shared.current()
+        if renders is not None:
+            renders.confirm_session(self)  # a broadcast: once per session, not per page
+        else:
+            self.confirm_session()
         try:
             if isinstance(self.view, component_mount.ComponentSocketView):
                 component_mount.recheck_component(self.view, self.path)

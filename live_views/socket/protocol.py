@@ -218,7 +218,22 @@ def _component(raw: Any, ref: int | None) -> str | None:
     return raw
 
 
+class EncodedFrame(dict[str, Any]):
+    """A frame sent as it is to many pages (a shared refresh, ``socket/shared.py``): encoded
+    once. Never changed after it is made."""
+
+    text: str
+
+
+def encoded(frame: dict[str, Any]) -> EncodedFrame:
+    result = EncodedFrame(frame)
+    result.text = encode(frame)
+    return result
+
+
 def encode(frame: dict[str, Any]) -> str:
+    if type(frame) is EncodedFrame:
+        return frame.text
     return _ENCODER.encode(frame)
 
 

@@ -8,10 +8,11 @@ import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from live_views.socket.batch import run_refresh
+from live_views.socket.batch import queue_refresh, refresh_asked, run_refresh
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
+from live_views.socket.turn import Turn
 
 if TYPE_CHECKING:
     from live_views.socket.budgets import SocketBudget
@@ -22,8 +23,9 @@ logger = logging.getLogger("live_views")
 
 class CoalescedRefreshMixin:
     page: LivePage | None
-    turn: asyncio.Lock
+    turn: Turn
     joined = False
+    refresh_queued = False  # queued without a task (an idle page): see schedule_refresh
     closing = False
     stale = False  # a broadcast arrived that no refresh has read yet
     refreshing: asyncio.Task[None] | None = None
@@ -39,8 +41,51 @@ class CoalescedRefreshMixin:
 
     def schedule_refresh(self) -> None:
         self.stale = True
-        if self.page is not None and self.joined and self.refreshing is None:
+        refresh_asked()
+        page = self.page
+        if page is None or not self.joined or self.refreshing is not None or self.refresh_queued:
+            return
+        if not self.closing and self.turn.try_take():
+            # An idle page (the common case of a broadcast to many): its refresh is queued at
+            # once and sent by the batch's runner, no task of its own.
+            self.refresh_queued = True
+            self.stale = False
+            rows, self.changed_rows = self.changed_rows, ChangedRows()
+            queue_refresh(
+                partial(page.refresh, rows or None),
+                self.budget.own.usage,
+                self._charge_refresh,
+                partial(self._refreshed, page),
+            )
+        else:
             self.refreshing = asyncio.create_task(self._refresh())
+
+    async def _refreshed(
+        self, page: LivePage, frame: dict[str, Any] | None, error: BaseException | None
+    ) -> None:
+        """A queued refresh is rendered (or failed): send it, in the turn it holds."""
+        try:
+            if self.page is not page or self.closing:
+                return  # the page closed while its refresh waited
+            if isinstance(error, Refused):
+                await self._end(error.code, str(error))
+            elif error is not None:
+                logger.error(
+                    "live_views: refreshing %s failed",
+                    type(page.view).__qualname__,
+                    exc_info=error,
+                )
+            elif frame is not None:
+                try:
+                    await self._send(frame)
+                except OSError:  # the browser left while its refresh waited (uvicorn's
+                    return  # ClientDisconnected): its disconnect follows
+                self.jobs.start_pending(page)
+        finally:
+            self.refresh_queued = False
+            self.turn.release()
+            if self.stale:
+                self.schedule_refresh()  # broadcasts that arrived meanwhile
 
     async def _refresh(self) -> None:
         try:

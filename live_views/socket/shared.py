@@ -18,16 +18,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from live_views.connect import wire
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
 from live_views.render.pruning import render_liveblocks
 from live_views.socket.mount import Refused, check_access, resolve_live_view
+from live_views.socket.processing import RequestProcessing
+from live_views.socket.protocol import encoded
 from live_views.socket.sessions import SessionWatch
 from live_views.socket.state import state_names
 from live_views.views import LiveViewMixin
@@ -41,15 +44,21 @@ class LivePage(Protocol):
     path: str
     diff: BlockDiff
     session_watch: SessionWatch
+    processing: RequestProcessing
+    visitor_headers: tuple[tuple[str, str], ...] | None
 
     def confirm_session(self) -> None: ...
 
 
 # Headers that carry who the visitor is: an anonymous render sends none of them to the view.
 _PRIVATE_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION")
+# Differ from one socket to the next of the same browser, and mean nothing to a middleware.
+_PER_SOCKET_HEADERS = frozenset({"HTTP_COOKIE", "HTTP_SEC_WEBSOCKET_KEY"})
 
-RenderKey = tuple[type, str, str, str, str]
-AccessKey = tuple[str, str, Any]
+RenderKey = tuple[type, str, str, str, str, str]
+VisitorKey = tuple[str, str, Any, tuple[tuple[str, str], ...]]
+# What a visitor's pages meet: the language and time zone its middleware activated, or a refusal.
+Outcome = tuple[str, str] | BaseException
 
 
 def is_shared(view: object) -> bool:
@@ -57,25 +66,76 @@ def is_shared(view: object) -> bool:
 
 
 class SharedRenders:
-    """What one batch of refreshes has already rendered, checked and confirmed."""
+    """What one batch of refreshes has already rendered, checked and confirmed.
+
+    The first page of a visitor (its URL and query, its user, or its session when signed out,
+    and the headers and cookies a middleware could read) runs the page's middleware, its
+    session read and its access checks; the visitor's other pages in the batch take that
+    outcome as it is: a page costs a dictionary look-up, and its frame is built and encoded once
+    for all the pages that showed the same versions before.
+    """
 
     def __init__(self) -> None:
         self.renders: dict[RenderKey, BlockCollector] = {}
-        self.access: dict[AccessKey, Exception | None] = {}
+        self.visitors: dict[VisitorKey, Outcome] = {}
         self.sessions: dict[str, Exception | None] = {}
+        self.frames: dict[tuple[RenderKey, tuple[tuple[str, str], ...]], Changes] = {}
 
     def refresh(self, page: LivePage) -> dict[str, Any]:
         """The page's refresh frame, from the batch's one render of its key."""
-        try:
-            self._confirm_session(page)
-            self._check_access(page)
-        except (Http404, PermissionDenied):
+        self.confirm_session(page)
+        visitor = visitor_key(page)
+        outcome = self.visitors.get(visitor)
+        if outcome is None:
+            try:
+                outcome = page.processing.run(lambda: self._check_access(page))
+            except Exception as exc:  # a middleware refused this visitor: so all its pages
+                outcome = exc
+            self.visitors[visitor] = outcome
+        if isinstance(outcome, Http404 | PermissionDenied):
             return {wire.RELOAD: True}
-        collector = self._render(page)
-        content = page.diff.take_changes(collector)
-        return {wire.CONTENT: content} if content else {}
+        if isinstance(outcome, BaseException):
+            raise outcome
+        activated = outcome
+        key = render_key(page, activated)
+        if key not in self.renders:  # another state: under the page's middleware again
+            key = page.processing.run(lambda: self._render(page, activated))
+        return self._changes(page, key)
 
-    def _confirm_session(self, page: LivePage) -> None:
+    def _check_access(self, page: LivePage) -> Outcome:
+        """In the page's request processing: its access checks, the language and time zone
+        the middleware chose for it, and its render if the batch has none of its key yet."""
+        try:
+            check_access(page.request, page.path)
+        except Refused as exc:
+            if exc.code == wire.CLOSE_NOT_FOUND:
+                return Http404(str(exc))
+            if exc.code == wire.CLOSE_LOGIN_REQUIRED:
+                raise  # the session ended: the socket closes (4401)
+            return PermissionDenied(str(exc))
+        activated = (translation.get_language() or "", timezone.get_current_timezone_name())
+        self._render(page, activated)  # in the same run of the middleware
+        return activated
+
+    def _render(self, page: LivePage, activated: tuple[str, str]) -> RenderKey:
+        key = render_key(page, activated)
+        if key not in self.renders:
+            self.renders[key] = render_anonymously(page)
+        return key
+
+    def _changes(self, page: LivePage, key: RenderKey) -> dict[str, Any]:
+        shown = tuple(page.diff.shown.items())
+        changes = self.frames.get((key, shown))
+        if changes is None:
+            changes = Changes(page.diff, self.renders[key])
+            self.frames[(key, shown)] = changes
+        else:
+            page.diff.shown = dict(changes.versions)
+        return changes.frame
+
+    def confirm_session(self, page: LivePage) -> None:
+        """The page's session read from its store: once per session and batch, for every
+        page of the batch (a view rendered per user too)."""
         key = page.session_watch.session_key
         if key is None:
             page.confirm_session()
@@ -91,37 +151,47 @@ class SharedRenders:
             raise failure
         # Read once per session and batch: the other pages of that session rely on that read.
 
-    def _check_access(self, page: LivePage) -> None:
-        request = page.request
-        user: Any = getattr(request, "user", None)
-        signed_in = getattr(user, "is_authenticated", False)
-        who = user.pk if signed_in else page.session_watch.session_key
-        key = (page.path, request.META.get("QUERY_STRING", ""), who)
-        if key not in self.access:
-            try:
-                check_access(request, page.path)
-                self.access[key] = None
-            except Refused as exc:
-                if exc.code == wire.CLOSE_NOT_FOUND:
-                    self.access[key] = Http404(str(exc))
-                elif exc.code == wire.CLOSE_LOGIN_REQUIRED:
-                    self.access[key] = exc  # the session ended: the socket closes (4401)
-                else:
-                    self.access[key] = PermissionDenied(str(exc))
-        failure = self.access[key]
-        if failure is not None:
-            raise failure
 
-    def _render(self, page: LivePage) -> BlockCollector:
-        view = page.view
-        query = page.request.META.get("QUERY_STRING", "")
-        state = json.dumps({name: getattr(view, name, None) for name in state_names(view)})
-        # The language the page's middleware chose (LocaleMiddleware) renders apart too.
-        key = (type(view), page.path, query, state, translation.get_language() or "")
-        collector = self.renders.get(key)
-        if collector is None:
-            collector = self.renders[key] = render_anonymously(page)
-        return collector
+class Changes:
+    """The frame for pages that showed the same versions of one render, built and encoded once."""
+
+    def __init__(self, diff: BlockDiff, collector: BlockCollector) -> None:
+        content = diff.take_changes(collector)
+        self.versions = dict(diff.shown)
+        self.frame: dict[str, Any] = encoded({wire.CONTENT: content} if content else {})
+
+
+def visitor_key(page: LivePage) -> VisitorKey:
+    """Whom a middleware or an access check could tell apart: the URL and query, the user (or
+    the session, signed out), and the headers and cookies the page's socket came with, but
+    for those that differ per socket or carry the session (read apart, once per session)."""
+    request = page.request
+    if page.visitor_headers is None:
+        # The page's request is the socket's for its whole life: worked out once per page.
+        private = {settings.SESSION_COOKIE_NAME}
+        headers = [(k, str(v)) for k, v in request.META.items() if k.startswith("HTTP_")]
+        cookies = [(f"cookie:{k}", v) for k, v in request.COOKIES.items() if k not in private]
+        page.visitor_headers = tuple(
+            sorted(
+                [
+                    *(item for item in headers if item[0] not in _PER_SOCKET_HEADERS),
+                    *cookies,
+                    ("REMOTE_ADDR", str(request.META.get("REMOTE_ADDR", ""))),
+                ]
+            )
+        )
+    user: Any = getattr(request, "user", None)
+    signed_in = getattr(user, "is_authenticated", False)
+    who = ("user", user.pk) if signed_in else ("session", page.session_watch.session_key)
+    return (page.path, request.META.get("QUERY_STRING", ""), who, page.visitor_headers)
+
+
+def render_key(page: LivePage, activated: tuple[str, str]) -> RenderKey:
+    view = page.view
+    query = page.request.META.get("QUERY_STRING", "")
+    state = json.dumps({name: getattr(view, name, None) for name in state_names(view)})
+    # The language and time zone the page's middleware chose render apart too.
+    return (type(view), page.path, query, state, *activated)
 
 
 def anonymous_request(request: HttpRequest) -> HttpRequest:
@@ -164,9 +234,9 @@ def current() -> SharedRenders | None:
 
 
 @contextmanager
-def sharing() -> Iterator[SharedRenders]:
+def sharing(renders: SharedRenders | None = None) -> Iterator[SharedRenders]:
     """While a batch of refreshes runs: shared views render once per key."""
-    renders = SharedRenders()
+    renders = renders if renders is not None else SharedRenders()
     reset = _current.set(renders)
     try:
         yield renders

@@ -13,6 +13,18 @@ from tests.todoapp.models import Task
 GETS: list[str] = []  # one entry per get_context_data() of these views: who it rendered for
 DENIED: set[str] = set()  # usernames the guarded view refuses
 CHECKS: list[str] = []  # one entry per access check: whose
+MIDDLEWARE_RUNS: list[str] = []  # one entry per run of CountingMiddleware: the path
+
+
+class CountingMiddleware:
+    """A project middleware: counts how often a socket's unit of work runs inside it."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        MIDDLEWARE_RUNS.append(request.path)
+        return self.get_response(request)
 
 
 class Scoreboard(LiveListView):

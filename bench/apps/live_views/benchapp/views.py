@@ -62,6 +62,13 @@ class SharedView(LiveTemplateView):
         return super().get_context_data(value=value, **kwargs)
 
 
+class PerUserSharedView(SharedView):
+    """The same page, rendered per page and per user on a broadcast (no live_shared_render):
+    what a view whose page depends on who looks costs (bench/extra.py fanout_per_user)."""
+
+    live_shared_render = False
+
+
 @csrf_exempt
 @require_POST
 def bump_shared(request: HttpRequest) -> JsonResponse:
@@ -69,3 +76,14 @@ def bump_shared(request: HttpRequest) -> JsonResponse:
     SharedCounter.objects.filter(pk=1).update(value=F("value") + 1)
     broadcast("shared")
     return JsonResponse({"ok": True})
+
+
+@csrf_exempt
+@require_POST
+def bump_shared_counted(request: HttpRequest) -> JsonResponse:
+    """bump_shared, answering the value it set (bench/under_load.py times each broadcast from
+    the request that caused it). Requests run one at a time in Django's sync thread."""
+    SharedCounter.objects.filter(pk=1).update(value=F("value") + 1)
+    value = SharedCounter.objects.values_list("value", flat=True).get(pk=1)
+    broadcast("shared")
+    return JsonResponse({"value": value})
