@@ -68,3 +68,11 @@ def test_a_broadcast_reaches_a_page_on_http(new_context):
     add_todo(writer, title)
     expect(todo_row(writer, title)).to_have_count(1)
     expect(todo_row(watcher, title)).to_have_count(1, timeout=2_000)
+
+
+def test_background_work_reports_to_a_page_on_http(page):
+    # live_async() on the demo's log page: progress, then the counts, by the push route.
+    on_http(page, "/log/")
+    page.locator("#summarize").click()
+    expect(page.locator("#summary-progress")).to_be_visible()
+    expect(page.locator("#summary")).to_contain_text("ERROR: 10000", timeout=10_000)

@@ -108,7 +108,7 @@ async function readPushes() {
         await readStream(response.body);
       } else {
         const { frames } = await response.json();
-        for (const frame of frames) await deliver(frame, false);
+        for (const frame of frames) await pushed(frame);
       }
       pause = 500;
     } catch (error) {
@@ -127,8 +127,15 @@ async function readStream(stream) {
     if (done) return;
     const { data, rest } = readEvents(buffer + value);
     buffer = rest;
-    for (const event of data) await deliver(JSON.parse(event), false);
+    for (const event of data) await pushed(JSON.parse(event));
   }
+}
+
+// A push waits for the replies to frames already sent: the server rendered it after them (the
+// outcome of live_async() work an event started is often ready before that event's reply
+// arrives), so applied before them it would be overwritten by an older render.
+function pushed(frame) {
+  return (queue = queue.then(() => deliver(frame, false)).catch(console.warn));
 }
 
 // Put the page on HTTP: the stand-in socket, the join (sent by the glue), what hx-ws queued
