@@ -76,3 +76,14 @@ def test_background_work_reports_to_a_page_on_http(page):
     page.locator("#summarize").click()
     expect(page.locator("#summary-progress")).to_be_visible()
     expect(page.locator("#summary")).to_contain_text("ERROR: 10000", timeout=10_000)
+
+
+def test_a_component_on_an_ordinary_page_is_live_over_http(page):
+    # The home page is a plain TemplateView; its like button is a live component on its own.
+    page.goto("/")
+    root = page.locator("#home-like [data-live-root]")
+    expect(root).to_have_attribute("data-live-transport", "http")
+    expect(root).to_have_attribute("data-live-state", "connected")
+    page.locator("#home-like button.like").click()
+    expect(page.locator("#home-like button.like")).to_have_text("♥ Liked")
+    expect(page.locator("#home-like .likes")).to_have_text("101")
