@@ -27,6 +27,7 @@ from live_views.http.outbox import Outbox
 from live_views.http.pushes import PushSubscriber, hosting_loop
 from live_views.http.scope import scope_of
 from live_views.pubsub.sender import sender
+from live_views.socket import handover
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.fairness import thread_clock
@@ -61,6 +62,7 @@ class HttpPage:
         self.streams = 0  # push streams open now
         self.closed = False
         self.joined = False  # the first frame of a page mounted here was its join
+        page.over_http = True
         self.subscriber = PushSubscriber(self, hosting_loop())
         self.jobs = HttpJobs(self, self.subscriber.loop)  # its live_async() work
 
@@ -170,11 +172,14 @@ class HttpPage:
             except Refused:
                 self.session_ended()
 
-    def close(self) -> None:
+    def close(self, *, keep_uploads: bool = False) -> None:
+        """Drop the page: its slot, topics, work and push streams; and its pending uploads,
+        unless the page lives on (``keep_uploads``: it went back to its socket)."""
         if self.closed:
             return
         self.closed = True
         self.jobs.cancel_all()
+        self.outbox.close()  # a waiting long-poll answers now, not after LONG_POLL
         with _lock:
             if _pages.get(self.page_id) is self:
                 del _pages[self.page_id]
@@ -184,6 +189,8 @@ class HttpPage:
             sender.hosts_pages = False  # the in-memory layer is sent to directly again
         if self.page.slot is not None:
             self.page.slot.release()
+        if keep_uploads:
+            return
         try:
             async_to_sync(discard_page_uploads)(self.page.view.live_runtime.page_id)
         except Exception:
@@ -258,6 +265,18 @@ def _sweep() -> None:
         page.close()
 
 
+def release(page_id: str) -> None:
+    """The page left the HTTP transport (its socket joined, or the browser said so): let go of
+    its HTTP page in this process, if any, at once rather than when it idles out."""
+    with _lock:
+        found = _pages.get(page_id)
+    if found is not None:
+        found.close(keep_uploads=True)  # the socket's page takes its pending uploads on
+
+
+handover.on_socket_join(release)
+
+
 def open_pages() -> int:
     with _lock:
         return len(_pages)
@@ -271,4 +290,4 @@ def close_all() -> None:
         page.close()
 
 
-__all__ = ["HttpPage", "check_token", "close_all", "open_pages", "page_for"]
+__all__ = ["HttpPage", "check_token", "close_all", "open_pages", "page_for", "release"]

@@ -26,6 +26,7 @@ function transport(root) {
   let inFlight = 0;
   let retry = 2000; // ms before trying the socket again (doubles to a minute)
   let streamAbort = null;
+  let wasOnHttp = false; // the server holds an HTTP page for this root
 
   function token() {
     return new URL(root.getAttribute("hx-ws:connect"), location.href).searchParams.get("t");
@@ -163,6 +164,7 @@ function transport(root) {
     if (conn.socket?.readyState === CONNECTING) conn.socket.close();
     // hx-ws closes it when the tab is hidden, and opens a real socket when the tab shows again.
     stand = { readyState: OPEN, send: post, close: dropStand };
+    wasOnHttp = true;
     conn.socket = stand;
     root.dataset.liveTransport = "http";
     announce("htmx:ws:after:connection", { connection: conn }); // the glue joins, over HTTP
@@ -205,7 +207,17 @@ function transport(root) {
     // A real socket opened: the page is on it again.
     root.dataset.liveTransport = "websocket";
     retry = 2000;
+    if (wasOnHttp) leave();
   });
+
+  // The server may let go of the page's HTTP side now, not when it idles out (the socket's join
+  // does that too, where the socket and the HTTP page share a process).
+  function leave() {
+    wasOnHttp = false;
+    const headers = { "HX-Request": "true", "X-CSRFToken": root.dataset.liveCsrf };
+    const body = new URLSearchParams({ token: token() });
+    fetch(`${root.dataset.liveHttp}leave/`, { method: "POST", headers, body }).catch(() => {});
+  }
 
   // Elements' frames on a connection hx-ws does not know: the glue has written the frame.
   document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
