@@ -104,8 +104,9 @@ class LiveAsyncMixin:
         """Run ``func(*args, **kwargs)`` in the background (a sync function in a worker
         thread, an async one on the event loop) and show it as ``self.<name>``, an
         ``AsyncResult``: ``loading`` until it ends, then ``result`` or ``error``. Starting
-        work under a name that still runs cancels the earlier one. Over HTTP (no socket) the
-        work does not run: the page shows it loading, and the socket's mount starts it."""
+        work under a name that still runs cancels the earlier one. In the page's own GET
+        (before it is live) the work does not run: the page shows it loading, and the live
+        page's mount starts it (socket/jobs.py on a socket, http/jobs.py on the HTTP transport)."""
         if not name.isidentifier() or name.startswith("_"):
             raise ValueError(f"live_async({name!r}): the name must be a public attribute name.")
         if callable(getattr(type(self), name, None)):

@@ -5,6 +5,9 @@ working: events, live forms, broadcasts."""
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -68,3 +71,42 @@ def test_a_broadcast_reaches_a_page_on_http(new_context):
     add_todo(writer, title)
     expect(todo_row(writer, title)).to_have_count(1)
     expect(todo_row(watcher, title)).to_have_count(1, timeout=2_000)
+
+
+def test_background_work_reports_to_a_page_on_http(page):
+    # live_async() on the demo's log page: progress, then the counts, by the push route.
+    on_http(page, "/log/")
+    page.locator("#summarize").click()
+    expect(page.locator("#summary-progress")).to_be_visible()
+    expect(page.locator("#summary")).to_contain_text("ERROR: 10000", timeout=10_000)
+
+
+def test_work_that_ends_before_its_events_reply_is_not_overwritten_by_it(page):
+    # The reply to "summarize" (it shows the work loading) is held back until the work's outcome
+    # has been pushed: the browser applies that push after the older reply, not before it.
+    def held(route):
+        if "summarize" in (route.request.post_data or ""):
+            response = route.fetch()
+            time.sleep(4)  # the work takes about 1 s; this (sync) test waits too
+            route.fulfill(response=response)
+        else:
+            route.continue_()
+
+    on_http(page, "/log/")
+    # A pattern, not a predicate: the push route must not wait on this (blocked) handler.
+    page.route(re.compile(r"/live/http/$"), held)
+    page.locator("#summarize").click()
+    expect(page.locator("#summary")).to_contain_text("ERROR: 10000", timeout=10_000)
+    page.wait_for_timeout(500)
+    expect(page.locator("#summary")).to_contain_text("ERROR: 10000")
+
+
+def test_a_component_on_an_ordinary_page_is_live_over_http(page):
+    # The home page is a plain TemplateView; its like button is a live component on its own.
+    page.goto("/")
+    root = page.locator("#home-like [data-live-root]")
+    expect(root).to_have_attribute("data-live-transport", "http")
+    expect(root).to_have_attribute("data-live-state", "connected")
+    page.locator("#home-like button.like").click()
+    expect(page.locator("#home-like button.like")).to_have_text("♥ Liked")
+    expect(page.locator("#home-like .likes")).to_have_text("101")

@@ -1,5 +1,6 @@
 """A page whose socket is blocked, then let through (Playwright routes the page's websocket):
-it works over HTTP meanwhile, goes back to the socket with its state, and runs no event twice."""
+it works over HTTP meanwhile, goes back to the socket with its state, runs no event twice, and
+tells the server it left HTTP."""
 
 from __future__ import annotations
 
@@ -41,8 +42,11 @@ def test_blocked_socket_then_back_to_the_socket_without_losing_or_repeating(page
     page.click("#plus-one")
     expect(page.locator("#count")).to_have_text("3")
 
-    gate.open = True  # the next try of the socket gets through
-    page.wait_for_selector('body[data-live-transport="websocket"]', timeout=20_000)
+    leaving = page.expect_response(lambda r: r.url.endswith("/live/http/leave/"), timeout=20_000)
+    with leaving as left:
+        gate.open = True  # the next try of the socket gets through
+        page.wait_for_selector('body[data-live-transport="websocket"]', timeout=20_000)
+    assert left.value.status == 204  # the server let go of the page's HTTP side
     page.wait_for_selector(CONNECTED)
     # live_state came back from the cache on the socket's join; no event ran twice.
     expect(page.locator("#count")).to_have_text("3")

@@ -34,6 +34,7 @@ urlpatterns = [
     path("todo/", include("tests.todoapp.urls")),
     path("forms/", include("tests.formapp.urls")),
     path("uploads/", include("tests.uploadapp.urls")),
+    path("jobs/", include("tests.todoapp.async_views")),
     path("", include("live_views.urls")),
     path("report/", session_views.ReportView.as_view()),
     path("steppers/", component_views.SteppersView.as_view()),

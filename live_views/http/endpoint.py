@@ -4,6 +4,9 @@
 it (join, back/forward, event), as an htmx request through the project's own middleware, CSRF
 included, and answers with the frame the socket would send (``http/reply.py``).
 
+``POST live/http/leave/`` says the page went back to its socket: its HTTP page is released now
+rather than when it idles out (the socket's join does the same in its own process).
+
 ``GET live/http/push/`` is the page's push stream: server-sent events under ASGI (an async
 streaming response, no thread held), one long-poll under WSGI (a thread waits up to
 ``LONG_POLL`` seconds; the browser asks again at once).
@@ -26,7 +29,7 @@ from django_htmx.middleware import HtmxDetails
 from live_views.conf import conf
 from live_views.connect import wire
 from live_views.connect.tokens import TokenError
-from live_views.http.pages import MAX_TOKEN, HttpPage, page_for
+from live_views.http.pages import MAX_TOKEN, HttpPage, check_token, page_for, release
 from live_views.http.reply import frame_response, no_store, refusal_response
 from live_views.http.scope import scope_of
 from live_views.socket import protocol
@@ -78,6 +81,20 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
         message = "Too many events: this one was not handled."
         return frame_response(protocol.error_frame("rate_limited", message, ref), 429)
     return _answer(page, frame, ref)
+
+
+@require_POST
+def leave_http(request: HttpRequest) -> HttpResponse:
+    if not htmx_of(request):
+        return refusal_response(wire.CLOSE_BAD_REQUEST, "not an htmx request of a live page")
+    try:
+        target = check_token(request, request.POST.get("token", ""))
+    except TokenError as exc:
+        return refusal_response(exc.close_code, str(exc))
+    except Refused as exc:
+        return refusal_response(exc.code, str(exc))
+    release(target.page_id)
+    return no_store(HttpResponse(status=204))
 
 
 def _answer(page: HttpPage, frame: Any, ref: int | None) -> HttpResponse:

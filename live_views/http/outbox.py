@@ -17,6 +17,7 @@ class Outbox:
         self.frames: list[dict[str, Any]] = []
         self.ready = threading.Condition()
         self.async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self.closed = False  # the page was dropped: its readers stop waiting
 
     def put(self, frame: dict[str, Any]) -> None:
         if not frame:
@@ -26,6 +27,14 @@ class Outbox:
             if len(self.frames) > MAX_WAITING:
                 # The browser missed updates it cannot rebuild: a fresh page shows the truth.
                 self.frames = [{"reload": True}]
+        self.wake()
+
+    def close(self) -> None:
+        self.closed = True
+        self.wake()
+
+    def wake(self) -> None:
+        with self.ready:
             self.ready.notify_all()
             waiters = list(self.async_waiters)
         for loop, event in waiters:
@@ -42,7 +51,7 @@ class Outbox:
     def wait(self, timeout: float) -> list[dict[str, Any]]:
         """Block (a WSGI thread, long-polling) until frames wait or ``timeout`` passes."""
         with self.ready:
-            self.ready.wait_for(lambda: bool(self.frames), timeout)
+            self.ready.wait_for(lambda: bool(self.frames) or self.closed, timeout)
             frames, self.frames = self.frames, []
             return frames
 
@@ -52,7 +61,7 @@ class Outbox:
         waiter = (asyncio.get_running_loop(), event)
         self.async_waiters.add(waiter)
         try:
-            if not self.frames:
+            if not self.frames and not self.closed:
                 try:
                     await asyncio.wait_for(event.wait(), timeout)
                 except TimeoutError:

@@ -19,15 +19,19 @@ from typing import Any
 from asgiref.sync import async_to_sync, sync_to_async
 from django.http import HttpRequest
 
+from live_views.background import Job, PageJobs
 from live_views.connect import wire
 from live_views.connect.tokens import ConnectTarget, read_connect_token
+from live_views.http.jobs import HttpJobs
 from live_views.http.outbox import Outbox
 from live_views.http.pushes import PushSubscriber, hosting_loop
 from live_views.http.scope import scope_of
 from live_views.pubsub.sender import sender
+from live_views.socket import handover
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.fairness import thread_clock
+from live_views.socket.jobs import rerender
 from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
 from live_views.socket.page import LivePage
@@ -58,7 +62,9 @@ class HttpPage:
         self.streams = 0  # push streams open now
         self.closed = False
         self.joined = False  # the first frame of a page mounted here was its join
+        page.over_http = True
         self.subscriber = PushSubscriber(self, hosting_loop())
+        self.jobs = HttpJobs(self, self.subscriber.loop)  # its live_async() work
 
     def answer(self, frame: Join | Params | Event) -> dict[str, Any]:
         """The reply frame to a join, a back/forward or an event, as the socket would send it."""
@@ -71,6 +77,7 @@ class HttpPage:
                 if self.page.topics_grew:
                     self.page.topics_grew = False
                     self.subscriber.follow(self.page.groups)
+                self.jobs.start_pending()
 
     def _answer(self, frame: Join | Params | Event) -> dict[str, Any]:
         page = self.page
@@ -111,6 +118,48 @@ class HttpPage:
                 # Charged to the page, never into debt, as a socket's refresh is.
                 self.budget.charge(thread_clock() - started, into_debt=False)
             self.outbox.put(frame)
+            self.jobs.start_pending()  # a render's get() may start work
+
+    @property
+    def pending_work(self) -> PageJobs:
+        return self.page.view.live_runtime.jobs
+
+    def show_work(self, job: Job, value: Any, error: str | None) -> None:
+        """Background work ended (in a worker thread): show its outcome, as the socket does."""
+        with self.turn:
+            if self.closed or not self._showing(job):
+                return
+            job.shown.loading, job.shown.result, job.shown.error = False, value, error
+            if not self._push_render(job.name):
+                # A result the page cannot render would fail every later render too.
+                job.shown.result, job.shown.error = None, f"The server could not show {job.name!r}."
+                self._push_render(job.name)
+            self.jobs.start_pending()
+
+    def show_progress(self, jobs: list[Job]) -> None:
+        with self.turn:
+            if self.closed:
+                return
+            shown = [job for job in jobs if self._showing(job) and job.shown.loading]
+            for job in shown:
+                job.shown.progress = job.progress
+            if shown:
+                self._push_render(shown[0].name)
+
+    def _showing(self, job: Job) -> bool:
+        # Not cancelled (replaced by newer work), and the view still shows this work's result.
+        shown = getattr(self.page.view, job.name, None) is job.shown
+        return shown and not job.cancelled.is_set()
+
+    def _push_render(self, name: str) -> bool:
+        try:
+            self.outbox.put(rerender(self.page))
+        except Exception:
+            logger.exception(
+                "live_views: rendering an HTTP page after background work %r failed", name
+            )
+            return False
+        return True
 
     def session_ended(self) -> None:
         self.outbox.put({wire.RELOAD: True})  # the page reloads; its view asks to log in
@@ -123,10 +172,14 @@ class HttpPage:
             except Refused:
                 self.session_ended()
 
-    def close(self) -> None:
+    def close(self, *, keep_uploads: bool = False) -> None:
+        """Drop the page: its slot, topics, work and push streams; and its pending uploads,
+        unless the page lives on (``keep_uploads``: it went back to its socket)."""
         if self.closed:
             return
         self.closed = True
+        self.jobs.cancel_all()
+        self.outbox.close()  # a waiting long-poll answers now, not after LONG_POLL
         with _lock:
             if _pages.get(self.page_id) is self:
                 del _pages[self.page_id]
@@ -136,6 +189,8 @@ class HttpPage:
             sender.hosts_pages = False  # the in-memory layer is sent to directly again
         if self.page.slot is not None:
             self.page.slot.release()
+        if keep_uploads:
+            return
         try:
             async_to_sync(discard_page_uploads)(self.page.view.live_runtime.page_id)
         except Exception:
@@ -210,6 +265,18 @@ def _sweep() -> None:
         page.close()
 
 
+def release(page_id: str) -> None:
+    """The page left the HTTP transport (its socket joined, or the browser said so): let go of
+    its HTTP page in this process, if any, at once rather than when it idles out."""
+    with _lock:
+        found = _pages.get(page_id)
+    if found is not None:
+        found.close(keep_uploads=True)  # the socket's page takes its pending uploads on
+
+
+handover.on_socket_join(release)
+
+
 def open_pages() -> int:
     with _lock:
         return len(_pages)
@@ -223,4 +290,4 @@ def close_all() -> None:
         page.close()
 
 
-__all__ = ["HttpPage", "check_token", "close_all", "open_pages", "page_for"]
+__all__ = ["HttpPage", "check_token", "close_all", "open_pages", "page_for", "release"]

@@ -71,7 +71,7 @@ def root_attributes(
         " data-live-standalone" if component else "",
         __version__,
         format_html(' nonce="{}"', nonce) if nonce else "",
-        "" if component else http_attributes(request),
+        http_attributes(request),
     )
 
 

@@ -23,7 +23,7 @@ from live_views.polling import every_frame
 from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
-from live_views.socket import component_mount, components, messages, navigation, shared
+from live_views.socket import component_mount, components, handover, messages, navigation, shared
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.csrf import PageCsrfToken
 from live_views.socket.limits import ConnectionSlot
@@ -59,6 +59,8 @@ class LivePage:
         self.path = path  # the token's path (path_info can lose its "/" under a script prefix)
         self.session_watch = SessionWatch(request)
         self.slot: ConnectionSlot | None = None
+        self.page_id: str | None = None  # the token's
+        self.over_http = False  # served by the HTTP transport (live_views/http/), not a socket
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
         self.topics_grew = False  # a render added topics the socket has not joined yet
@@ -83,6 +85,7 @@ class LivePage:
             processing=mounted.processing,
         )
         page.slot = mounted.slot
+        page.page_id = mounted.target.page_id
         components.keep_state(page.view, mounted.target.page_id)
         # Released by the consumer on disconnect, or here if the page is dropped unseen.
         weakref.finalize(page, mounted.slot.release)
@@ -92,7 +95,10 @@ class LivePage:
 
     def join(self, join: Join) -> dict[str, Any]:
         """The browser says which block versions it shows; answer with those that differ."""
-        return self.processing.run(lambda: self._join(join))
+        frame: dict[str, Any] = self.processing.run(lambda: self._join(join))
+        if not self.over_http and self.page_id is not None:
+            handover.socket_joined(self.page_id)  # back from HTTP: that page is let go
+        return frame
 
     def _join(self, join: Join) -> dict[str, Any]:
         if join.version and join.version != __version__:

@@ -1,0 +1,103 @@
+"""A page that goes back from the HTTP transport to its socket: its HTTP page (its connection
+slot, its topics, a render on every broadcast) is released when the socket joins for the same
+page id in the same process, or when the browser says so on ``live/http/leave/``."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from live_views.http import endpoint
+from live_views.http.pages import close_all, open_pages
+from live_views.testing import LiveClient
+from tests.test_http_endpoint import HTMX, Page, shown
+
+LEAVE = "/live/http/leave/"
+
+
+@pytest.fixture(autouse=True)
+def no_pages() -> Iterator[None]:
+    close_all()
+    yield
+    close_all()
+
+
+@pytest.fixture
+def live(live_db: None) -> Iterator[LiveClient]:
+    client = LiveClient(Client(enforce_csrf_checks=True), timeout=5)
+    yield client
+    client.close()
+
+
+def socket_of(page: Page) -> str:
+    return html_lib.unescape(re.search(r'hx-ws:connect="([^"]+)"', page.html)[1])
+
+
+def leave(page: Page, **headers):
+    sent = {**HTMX, "X-CSRFToken": page.csrf, **headers}
+    return page.http.post(LEAVE, {"token": page.token}, headers=sent)
+
+
+def test_the_sockets_join_releases_the_pages_http_side(live, settings):
+    settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_CONNECTIONS_PER_SESSION": 2}
+    live.force_login(User.objects.create_user("ann"))  # both transports count against ann
+    page = Page(live.http, "/counter/")
+    page.join()
+    assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
+    assert open_pages() == 1
+    socket = live.open_socket(socket_of(page), page.html)
+    socket.send_frame({"join": {"version": "", "blocks": {}}})
+    assert socket.receive()["joined"] is True
+    assert open_pages() == 0
+    # Its connection slot is free again: the session's second place is there for another page.
+    assert Page(live.http, "/counter/").join().status_code == 200
+    assert Page(live.http, "/counter/").join().status_code == 429
+    socket.close()
+
+
+def test_a_socket_of_another_page_releases_nothing(live):
+    page = Page(live.http, "/counter/")
+    page.join()
+    other = live.live("/counter/")
+    assert open_pages() == 1
+    other.close()
+
+
+def test_the_browser_saying_it_left_releases_the_http_side(live):
+    page = Page(live.http, "/counter/")
+    page.join()
+    response = leave(page)
+    assert response.status_code == 204
+    assert open_pages() == 0
+    # The page can still come back to HTTP: it is mounted again from its token.
+    assert page.join().status_code == 200
+    assert open_pages() == 1
+
+
+def test_a_waiting_long_poll_answers_at_once_when_its_page_is_released(live, monkeypatch):
+    monkeypatch.setattr(endpoint, "LONG_POLL", 10.0)
+    page = Page(live.http, "/counter/")
+    page.join()
+    started = time.monotonic()
+    polling = ThreadPoolExecutor(1).submit(page.http.get, "/live/http/push/", {"token": page.token})
+    time.sleep(0.3)
+    leave(page)
+    assert polling.result(5).json() == {"frames": []}
+    assert time.monotonic() - started < 2.0
+
+
+def test_leaving_is_refused_without_csrf_or_for_another_token(live):
+    page = Page(live.http, "/counter/")
+    page.join()
+    assert leave(page, **{"X-CSRFToken": "x"}).status_code == 403
+    sent = {**HTMX, "X-CSRFToken": page.csrf}
+    assert page.http.post(LEAVE, {"token": page.token + "x"}, headers=sent).status_code == 400
+    assert page.http.post(LEAVE, {"token": page.token}).status_code == 403  # no CSRF token
+    assert open_pages() == 1

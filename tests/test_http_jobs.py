@@ -1,0 +1,97 @@
+"""``live_async()`` work of a page on the HTTP transport (live_views/http/jobs.py): the event's
+reply shows it loading, and its progress and outcome come on the page's push route, as a
+broadcast refresh does (a long-poll here: the test client is a WSGI request)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from live_views.http import endpoint
+from live_views.http.pages import close_all
+from tests.test_http_endpoint import Page, shown
+from tests.todoapp import async_views
+
+PUSH = "/live/http/push/"
+
+
+@pytest.fixture(autouse=True)
+def no_pages(monkeypatch) -> Iterator[None]:
+    monkeypatch.setattr(endpoint, "LONG_POLL", 5.0)
+    async_views.RELEASE.clear()
+    async_views.CANCELLED.clear()
+    close_all()
+    yield
+    async_views.RELEASE.set()
+    close_all()
+
+
+@pytest.fixture
+def browser(live_db: None) -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+def pushes_until(page: Page, text: str, within: float = 5.0) -> str:
+    """What the push route delivered until a frame showed ``text``."""
+    deadline = time.monotonic() + within
+    seen = ""
+    while time.monotonic() < deadline:
+        response = page.http.get(PUSH, {"token": page.token})
+        assert response.status_code == 200, response.content
+        seen += "".join(frame.get("content", "") for frame in response.json()["frames"])
+        if text in seen:
+            return seen
+    raise AssertionError(f"no push showed {text!r}; pushed: {seen!r}")
+
+
+def test_the_outcome_of_work_an_event_started_comes_on_the_push_route(browser):
+    page = Page(browser, "/jobs/report/")
+    page.join()
+    reply = page.event("start_async", count=4)
+    assert reply.status_code == 200
+    assert "Loading" in shown(reply)
+    started = time.monotonic()
+    pushes_until(page, "Total: 8")
+    assert time.monotonic() - started < 2.0
+
+
+def test_progress_then_the_result_and_the_page_answers_events_meanwhile(browser):
+    page = Page(browser, "/jobs/report/")
+    page.join()
+    page.event("start", count=3)
+    assert 'value="0.33"' in pushes_until(page, 'value="0.33"')
+    # The work waits for RELEASE; the page's other events are answered meanwhile.
+    assert "pings: 1" in shown(page.event("ping"))
+    async_views.RELEASE.set()
+    pushes_until(page, "Total: 6")
+
+
+def test_work_started_on_mount_runs_once_the_page_joins_over_http(browser):
+    page = Page(browser, "/jobs/report/?on_mount=1")
+    assert "No report yet." in page.html  # the page's own GET starts nothing
+    page.join()
+    pushes_until(page, "Total: 42")
+
+
+def test_an_error_is_pushed_without_internals_and_logged(browser, caplog):
+    page = Page(browser, "/jobs/report/")
+    page.join()
+    with caplog.at_level(logging.ERROR, logger="live_views"):
+        page.event("start_failing")
+        pushed = pushes_until(page, "could not finish")
+    assert "service is down" not in pushed
+    assert "the report service is down" in caplog.text
+
+
+def test_the_work_is_cancelled_when_the_page_is_dropped(browser):
+    page = Page(browser, "/jobs/report/")
+    page.join()
+    page.event("start", count=3)
+    pushes_until(page, 'value="0.33"')
+    close_all()  # the page idled out, or went back to its socket
+    async_views.RELEASE.set()  # the work's next progress report finds its page gone
+    assert async_views.CANCELLED.wait(5)
