@@ -168,7 +168,9 @@ def visitor_key(page: LivePage) -> VisitorKey:
     request = page.request
     if page.visitor_headers is None:
         # The page's request is the socket's for its whole life: worked out once per page.
-        private = {settings.SESSION_COOKIE_NAME}
+        # The CSRF cookie is per browser (each test client, or a browser before its first
+        # page, gets its own) and decides no access or language: it must not split a user.
+        private = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
         headers = [(k, str(v)) for k, v in request.META.items() if k.startswith("HTTP_")]
         cookies = [(f"cookie:{k}", v) for k, v in request.COOKIES.items() if k not in private]
         page.visitor_headers = tuple(
