@@ -17,6 +17,9 @@ from django.template import Context
 
 COLLECTOR_KEY = "live_views.render.blocks"
 _KEY_SAFE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+# A nested block's placeholder: NUL, the render's nonce (secrets.token_hex(4)), the block id,
+# NUL. One pattern for every render: a pattern with the nonce in it was compiled on each one.
+_PLACEHOLDER_RE = re.compile("\x00([0-9a-f]{8})([^\x00]+)\x00")
 
 LoopPath = tuple[int, ...]
 
@@ -97,9 +100,14 @@ class BlockCollector:
             open_tag = f'{open_tag[:-1]} hx-swap-oob="{swap_oob}">'
         inner = block.skeleton
         if "\x00" in inner:
-            pattern = re.compile(f"\x00{self.nonce}([^\x00]+)\x00")
-            inner = pattern.sub(lambda m: self.expand(m.group(1)), inner)
+            inner = _PLACEHOLDER_RE.sub(self._expand_placeholder, inner)
         return f"{open_tag}{inner}{block.close_tag}"
+
+
+    def _expand_placeholder(self, match: re.Match[str]) -> str:
+        if match.group(1) != self.nonce:  # another render's placeholder: not ours to fill
+            return match.group(0)
+        return self.expand(match.group(2))
 
 
 def get_collector(context: Context) -> BlockCollector:
