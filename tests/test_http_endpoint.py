@@ -7,10 +7,13 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connections
 from django.test import Client
 
 from live_views.http.pages import close_all, open_pages
@@ -251,3 +254,18 @@ def test_a_redirect_is_htmxs_own_redirect_and_messages_wait_for_the_next_page(br
     response = page.event("save_and_leave")
     assert response["HX-Redirect"] == "/plain/"
     assert "Saved, now elsewhere" in browser.get("/quiet/").content.decode()
+
+
+def in_thread(pool: ThreadPoolExecutor, request: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Send ``request`` from another thread, as a browser's second connection would. Django's
+    test client keeps that thread's database connection open (it unhooks close_old_connections
+    from request_finished), so the thread closes it: PostgreSQL will not drop the test database
+    while a connection to it is open."""
+
+    def run() -> Any:
+        try:
+            return request(*args)
+        finally:
+            connections.close_all()
+
+    return pool.submit(run)

@@ -17,7 +17,7 @@ from django.test import Client
 from live_views.http import endpoint
 from live_views.http.pages import close_all, open_pages
 from live_views.testing import LiveClient
-from tests.test_http_endpoint import HTMX, Page, shown
+from tests.test_http_endpoint import HTMX, Page, in_thread, shown
 
 LEAVE = "/live/http/leave/"
 
@@ -86,7 +86,9 @@ def test_a_waiting_long_poll_answers_at_once_when_its_page_is_released(live, mon
     page = Page(live.http, "/counter/")
     page.join()
     started = time.monotonic()
-    polling = ThreadPoolExecutor(1).submit(page.http.get, "/live/http/push/", {"token": page.token})
+    polling = in_thread(
+        ThreadPoolExecutor(1), page.http.get, "/live/http/push/", {"token": page.token}
+    )
     time.sleep(0.3)
     leave(page)
     assert polling.result(5).json() == {"frames": []}

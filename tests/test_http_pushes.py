@@ -14,7 +14,7 @@ from django.test import Client
 
 from live_views.http import endpoint
 from live_views.http.pages import close_all
-from tests.test_http_endpoint import Page
+from tests.test_http_endpoint import Page, in_thread
 from tests.todoapp.models import Board, Task
 
 PUSH = "/live/http/push/"
@@ -62,7 +62,7 @@ def test_logging_out_tells_the_page_to_reload(browser):
     browser.login(username="ann", password="pw")
     page = Page(browser, "/private/")
     page.join()
-    waiting = ThreadPoolExecutor(1).submit(poll, page)
+    waiting = in_thread(ThreadPoolExecutor(1), poll, page)
     time.sleep(0.3)  # the long-poll waits
     other_tab = Client()
     other_tab.cookies = browser.cookies
@@ -103,7 +103,7 @@ def test_a_page_may_hold_two_push_streams_and_no_more(browser):
     page = Page(browser, "/counter/")
     page.join()
     pool = ThreadPoolExecutor(2)
-    waiting = [pool.submit(poll, page) for _ in range(2)]
+    waiting = [in_thread(pool, poll, page) for _ in range(2)]
     time.sleep(0.3)
     third = page.http.get(PUSH, {"token": page.token})
     assert third.status_code == 429

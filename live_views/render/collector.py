@@ -103,7 +103,6 @@ class BlockCollector:
             inner = _PLACEHOLDER_RE.sub(self._expand_placeholder, inner)
         return f"{open_tag}{inner}{block.close_tag}"
 
-
     def _expand_placeholder(self, match: re.Match[str]) -> str:
         if match.group(1) != self.nonce:  # another render's placeholder: not ours to fill
             return match.group(0)
