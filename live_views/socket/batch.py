@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from live_views.socket import fairness
 from live_views.socket.fairness import Usage, run_fairly
+from live_views.socket.per_loop import per_loop
 from live_views.socket.shared import SharedRenders, sharing
 
 logger = logging.getLogger("live_views")
@@ -153,17 +153,7 @@ def _run_slice(jobs: list[Job], renders: SharedRenders) -> int:
     return len(jobs)
 
 
-_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _batcher() -> Batcher:
-    loop = asyncio.get_running_loop()
-    batcher = _batchers.get(loop)
-    if batcher is None:
-        batcher = _batchers[loop] = Batcher()
-    return batcher
+_batcher = per_loop(Batcher)
 
 
 async def run_refresh(

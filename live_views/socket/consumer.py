@@ -29,7 +29,7 @@ from live_views.socket.pipeline import run_event
 from live_views.socket.protocol import Event, FrameError, Join, Params
 from live_views.socket.refresh import CoalescedRefreshMixin
 from live_views.socket.refusal_log import RefusalLog
-from live_views.socket.subscription import JOIN_GROUPS_TIMEOUT, LayerSubscriptionMixin
+from live_views.socket.subscription import LayerSubscriptionMixin
 from live_views.socket.turn import Turn
 from live_views.uploads.store import discard_page_uploads
 
@@ -51,7 +51,6 @@ class LiveConsumer(
         self.turn = Turn()
         self.stale = False  # a broadcast arrived that no refresh has read yet
         self.refreshing: asyncio.Task[None] | None = None
-        self.layer_down = False
         # Every frame pays, and so does the server time its work used (socket/budgets.py).
         self.budget = SocketBudget()
         self.refusals = RefusalLog()
@@ -90,13 +89,7 @@ class LiveConsumer(
         self.budget.charge(sum(spent))  # the mount, to the socket and (now known) its owner
         # A socket that never joins would hold its place under the connection cap for ever.
         self.start_join_deadline(conf.JOIN_TIMEOUT)
-        try:
-            # Bounded: a hung layer must not delay the page's join; the hub retries.
-            await asyncio.wait_for(self.join_groups(), JOIN_GROUPS_TIMEOUT)
-        except Exception as exc:
-            # The page still works for its own events; broadcasts resume with the layer.
-            logger.warning("live_views: could not subscribe a page (%s); will retry", exc)
-            self.layer_down = True
+        await self.join_groups_in_time()
 
     async def disconnect(self, code: int) -> None:
         page, self.page = self.page, None
@@ -205,7 +198,7 @@ class LiveConsumer(
                 reply = await self._answer(page, frame)
             if page.topics_grew:  # before the reply: once the page shows it, it follows it
                 page.topics_grew = False
-                await self.join_new_groups()
+                await self.join_groups_in_time()
             if reply:
                 await self._send(reply)
             self.jobs.start_pending(page)

@@ -27,7 +27,6 @@ import itertools
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -35,6 +34,7 @@ from asgiref.sync import SyncToAsync
 from django.db import close_old_connections
 
 from live_views.socket.handoff import Handoff
+from live_views.socket.per_loop import per_loop
 
 T = TypeVar("T")
 
@@ -178,18 +178,7 @@ def _run(job: _Job) -> tuple[bool, Any, float]:
     return True, value, thread_clock() - started
 
 
-_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FairQueue] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def fair_queue() -> FairQueue:
-    """This event loop's queue (each loop has its own worker-thread hop)."""
-    loop = asyncio.get_running_loop()
-    queue = _queues.get(loop)
-    if queue is None:
-        queue = _queues[loop] = FairQueue()
-    return queue
+fair_queue = per_loop(FairQueue)  # this event loop's queue (each loop has its own thread hop)
 
 
 async def run_fairly(

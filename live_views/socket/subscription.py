@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 class LayerSubscriptionMixin:
     page: LivePage | None
-    layer_down = False
 
     if TYPE_CHECKING:
 
@@ -32,13 +31,16 @@ class LayerSubscriptionMixin:
         if self.page is not None and topics is not None:
             await topics.subscribe(self, self.page.groups)  # type: ignore[arg-type]
 
-    async def join_new_groups(self) -> None:
-        """The page follows more topics (a live component it mounted): join their groups."""
+    async def join_groups_in_time(self) -> None:
+        """Join the page's groups (on connect, and when a live component it mounted adds topics).
+
+        Bounded: a hung layer must not delay the page. The page still works for its own events;
+        broadcasts resume with the layer (the hub retries).
+        """
         try:
             await asyncio.wait_for(self.join_groups(), JOIN_GROUPS_TIMEOUT)
         except Exception as exc:
             logger.warning("live_views: could not subscribe a page (%s); will retry", exc)
-            self.layer_down = True
 
     async def leave_groups(self, groups: list[str]) -> None:
         topics = hub()
