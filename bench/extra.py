@@ -43,6 +43,7 @@ import traceback
 from pathlib import Path
 
 import under_load
+from ports import free_port
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -93,12 +94,6 @@ def setup_harness(work: Path):
     import run_bench
 
     return client, run_bench
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --------------------------------------------------------------------------------------------

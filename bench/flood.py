@@ -27,7 +27,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ports import free_port
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -44,12 +44,6 @@ CONNECT_URL = re.compile(r'hx-ws:connect="([^"]+)"')
 PROTOCOL_VERSION = re.compile(r'data-live-version="([^"]+)"')
 BLOCK_VERSION = re.compile(r'id="(lv-[^"]+)" data-lv-v="([0-9a-f]+)"')
 HONEST_ADDRESS, ATTACKER_ADDRESS = "127.0.0.1", "127.0.0.2"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def cpu_seconds(pid: int) -> float:

@@ -39,6 +39,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from ports import free_port
 from websockets.sync.client import connect as ws_connect
 
 BENCH = Path(__file__).resolve().parent
@@ -56,12 +57,6 @@ BLOCK_RE = re.compile(r'id="(lv-[^"]+)" data-lv-v="([0-9a-f]+)"')
 COUNT_RE = re.compile(r'<span class="value">(-?\d+)</span>')
 UNICORN_ROOT_RE = re.compile(r"<div[^>]*unicorn:id=[^>]*>")
 ATTR_RE = re.compile(r"""(unicorn:[a-z]+)=(?:"([^"]*)"|'([^']*)')""")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # -- the server: started, its CPU time read, stopped -------------------------------------------

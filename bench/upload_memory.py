@@ -25,14 +25,10 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
+from ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_kib(pid: int) -> int:

@@ -162,7 +162,7 @@ class ComponentHost:
         request = getattr(context, "request", None)
         if component is None:
             component = self.mount(key, args(), request)
-        elif self.reusable(key, collector) or self.render_targets(key, component, collector):
+        elif self.reusable(key) or self.render_targets(key, component, collector):
             return self.reuse(key, context, collector)
         html = self.render_component(key, component, context, collector)
         if self.parent is None and self.only is None and not self.rendering:
@@ -196,7 +196,7 @@ class ComponentHost:
         self.addresses[self.address(key)] = key
         return component
 
-    def reusable(self, key: Key, collector: BlockCollector) -> bool:
+    def reusable(self, key: Key) -> bool:
         if self.rerender is None or key not in self.last:
             return False
         if not self.last[key].children:

@@ -69,6 +69,23 @@ def csrf_cookie(cookies: Any) -> str | None:
     return morsel.value if morsel is not None else None
 
 
+def upload_steps(
+    page: Any, field: str, name: str, content: bytes, content_type: str, append: bool
+) -> tuple[str, dict[str, str], dict[str, str], dict[str, Any]]:
+    """For both ``upload()``s: the route's URL, the ``check`` request's headers, then the
+    ``send`` request's headers and file part."""
+    if page.http is None:
+        raise RuntimeError("only a page opened by a live client can upload")
+    page_html = page.html
+    url = upload_url(page_html, field)
+    csrf = csrf_cookie(page.http.cookies)
+    size = len(content)
+    check = upload_headers(page_html, field, name, size, "check", append, csrf)
+    send = upload_headers(page_html, field, name, size, "send", append, csrf)
+    part = file_part(name, content, content_type)
+    return url, check, send, part
+
+
 class AsyncUploading:
     """``upload()`` for ``AsyncLivePage``."""
 
@@ -88,17 +105,10 @@ class AsyncUploading:
         the bundled JS does; the route's JSON answer, with its ``status``. ``append`` adds a
         further file to a multiple input's selection. Then ``validate(field, ...)`` shows the
         field as the page would."""
-        if self.http is None:
-            raise RuntimeError("only a page opened by a live client can upload")
-        url = upload_url(self.html, field)
-        csrf = csrf_cookie(self.http.cookies)
-        size = len(content)
-        check = upload_headers(self.html, field, name, size, "check", append, csrf)
+        url, check, send, part = upload_steps(self, field, name, content, content_type, append)
         checked = answer(await self.http.post(url, headers=check))
         if checked["status"] != 200:
             return checked
-        send = upload_headers(self.html, field, name, size, "send", append, csrf)
-        part = file_part(name, content, content_type)
         return answer(await self.http.post(url, part, headers=send))
 
 
@@ -118,16 +128,8 @@ class Uploading:
         append: bool = False,
     ) -> dict[str, Any]:
         """See ``AsyncLivePage.upload``."""
-        if self.http is None:
-            raise RuntimeError("only a page opened by a live client can upload")
-        page_html = self.html
-        url = upload_url(page_html, field)
-        csrf = csrf_cookie(self.http.cookies)
-        size = len(content)
-        check = upload_headers(page_html, field, name, size, "check", append, csrf)
+        url, check, send, part = upload_steps(self, field, name, content, content_type, append)
         checked = answer(self.http.post(url, headers=check))
         if checked["status"] != 200:
             return checked
-        send = upload_headers(page_html, field, name, size, "send", append, csrf)
-        part = file_part(name, content, content_type)
         return answer(self.http.post(url, part, headers=send))
