@@ -35,14 +35,43 @@ MAX_TOUCHED = 500  # field names remembered per page; a real form has far fewer
 MAX_FIELD_NAME = 200
 
 
-class LiveFormMixin(LiveViewMixin, _Base):
-    """Live validation and submit for ``FormView``, ``CreateView`` and ``UpdateView``."""
+class LiveFormState:
+    """What a live form keeps between renders, for a page (``LiveFormMixin``) and for a
+    component (``LiveFormComponent``) alike: the values its browser last sent, the fields the
+    user has touched, and the ``validate`` event that records both."""
 
     # The htmx trigger each field's widget validates on: typing pauses, or the user leaves it.
     live_validate_trigger = "input changed delay:400ms, blur"
     live_form_data: QueryDict | None = None
     # Html names of the fields the user has touched; None once they submitted (show all).
     live_touched: frozenset[str] | None = frozenset()
+
+    def _make_live(self, form: forms.BaseForm) -> None:
+        """Give ``form``'s widgets their validate triggers, and hide the errors of the fields
+        the user has not touched yet."""
+        if self.live_validate_trigger:
+            add_validate_triggers(form, self.live_validate_trigger)
+        if self.live_form_data is not None and self.live_touched is not None:
+            show_touched_errors(form, self.live_touched)
+
+    @live_event
+    def validate(self, data: QueryDict, field: str = "") -> None:
+        """The user paused typing in ``field`` or left it: re-validate what they typed.
+        ``field`` counts as touched from now on (a bounded set of bounded names: the browser
+        chooses them)."""
+        self.live_form_data = data
+        touched = self.live_touched
+        if (
+            field
+            and len(field) <= MAX_FIELD_NAME
+            and touched is not None
+            and len(touched) < MAX_TOUCHED
+        ):
+            self.live_touched = touched | {field}
+
+
+class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
+    """Live validation and submit for ``FormView``, ``CreateView`` and ``UpdateView``."""
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = super().get_form_kwargs()
@@ -62,19 +91,11 @@ class LiveFormMixin(LiveViewMixin, _Base):
 
     def get_form(self, form_class: type[forms.BaseForm] | None = None) -> forms.BaseForm:
         form: forms.BaseForm = super().get_form(form_class)
-        if self.live_validate_trigger:
-            add_validate_triggers(form, self.live_validate_trigger)
-        if self.live_form_data is not None and self.live_touched is not None:
-            show_touched_errors(form, self.live_touched)
+        self._make_live(form)
         uploads = self.live_uploads
         if self.live_form_data is not None and uploads is not None:
             submitted.add_rejections(form, uploads.rejections())
         return form
-
-    @live_event
-    def validate(self, data: QueryDict, field: str = "") -> None:
-        """The user paused typing in ``field`` or left it: re-validate what they typed."""
-        record_validation(self, data, field)
 
     @live_event
     def submit(self, data: QueryDict) -> HttpResponseBase:
@@ -247,17 +268,3 @@ class LiveCreateView(LiveFormMixin, CreateView):  # type: ignore[type-arg]
 
 class LiveUpdateView(LiveFormMixin, UpdateView):  # type: ignore[type-arg]
     pass
-
-
-def record_validation(holder: Any, data: QueryDict, field: str) -> None:
-    """A ``validate`` event: keep what the user typed; ``field`` counts as touched from now on
-    (a bounded set of bounded names: the browser chooses them)."""
-    holder.live_form_data = data
-    touched = holder.live_touched
-    if (
-        field
-        and len(field) <= MAX_FIELD_NAME
-        and touched is not None
-        and len(touched) < MAX_TOUCHED
-    ):
-        holder.live_touched = touched | {field}

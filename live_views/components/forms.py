@@ -11,20 +11,16 @@ from django.http import HttpResponseBase, QueryDict
 
 from live_views.components.base import LiveComponent
 from live_views.events import live_event
-from live_views.forms import add_validate_triggers, record_validation, show_touched_errors
+from live_views.forms import LiveFormState
 
 
-class LiveFormComponent(LiveComponent):
+class LiveFormComponent(LiveFormState, LiveComponent):
     """Give it a ``form_class``, put ``<form {% live_form %}>`` in its template, and override
     ``form_valid()``. Its context has ``form``."""
 
     form_class: type[forms.BaseForm] | None = None
     initial: dict[str, Any] = {}
     prefix: str | None = None
-    live_validate_trigger = "input changed delay:400ms, blur"
-    live_form_data: QueryDict | None = None
-    # Html names of the fields the user has touched; None once they submitted (show all).
-    live_touched: frozenset[str] | None = frozenset()
 
     def get_initial(self) -> dict[str, Any]:
         return dict(self.initial)
@@ -39,10 +35,7 @@ class LiveFormComponent(LiveComponent):
         if self.form_class is None:
             raise ImproperlyConfigured(f"{type(self).__qualname__} needs a form_class.")
         form = self.form_class(**self.get_form_kwargs())
-        if self.live_validate_trigger:
-            add_validate_triggers(form, self.live_validate_trigger)
-        if self.live_form_data is not None and self.live_touched is not None:
-            show_touched_errors(form, self.live_touched)
+        self._make_live(form)
         return form
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -61,11 +54,6 @@ class LiveFormComponent(LiveComponent):
     def form_invalid(self, form: forms.BaseForm) -> HttpResponseBase | None:
         """The submitted form has errors: they show, all of them."""
         return None
-
-    @live_event
-    def validate(self, data: QueryDict, field: str = "") -> None:
-        """The user paused typing in ``field`` or left it: re-validate what they typed."""
-        record_validation(self, data, field)
 
     @live_event
     def submit(self, data: QueryDict) -> HttpResponseBase | None:
