@@ -62,5 +62,8 @@ from tests.browser_fixtures import (  # noqa: E402, F401
     server,
 )
 
+# The HTTP transport's fixtures (no_http_pages, http_browser), for tests/test_http_*.py.
+from tests.http_fixtures import http_browser, no_http_pages  # noqa: E402, F401
+
 # The flood-control fixtures (clock, cpu, clients), for test_limits.py and test_budgets.py.
 from tests.limit_fixtures import clients, clock, cpu  # noqa: E402, F401

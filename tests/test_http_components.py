@@ -7,12 +7,11 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 
-from live_views.http.pages import close_all, open_pages
+from live_views.http.pages import open_pages
 from tests.test_http_endpoint import HTMX, URL, frame_of, shown
 
 ROOT = re.compile(
@@ -20,16 +19,7 @@ ROOT = re.compile(
 )
 
 
-@pytest.fixture(autouse=True)
-def no_pages() -> Iterator[None]:
-    close_all()
-    yield
-    close_all()
-
-
-@pytest.fixture
-def browser(live_db: None) -> Client:
-    return Client(enforce_csrf_checks=True)
+pytestmark = pytest.mark.usefixtures("no_http_pages")
 
 
 class Component:
@@ -61,8 +51,8 @@ def components(http: Client, path: str) -> list[Component]:
     ]
 
 
-def test_each_component_of_a_plain_page_is_live_over_http_on_its_own(browser):
-    a, b = components(browser, "/plain-steppers/")
+def test_each_component_of_a_plain_page_is_live_over_http_on_its_own(http_browser):
+    a, b = components(http_browser, "/plain-steppers/")
     assert 'data-live-transport="websocket" data-live-http="/live/http/"' in a.root
     for component in (a, b):
         joined = component.send({"join": {"version": "", "blocks": {}}})
@@ -76,15 +66,15 @@ def test_each_component_of_a_plain_page_is_live_over_http_on_its_own(browser):
     assert open_pages() == 2
 
 
-def test_a_components_token_serves_that_component_only(browser):
-    a, b = components(browser, "/plain-steppers/")
+def test_a_components_token_serves_that_component_only(http_browser):
+    a, b = components(http_browser, "/plain-steppers/")
     a.send({"join": {"version": "", "blocks": {}}})
     a.address = b.address  # b's address through a's token
     assert frame_of(a.event("inc"))["error"]["code"] == "unknown_component"
 
 
-def test_on_http_only_the_component_roots_never_dial_a_socket(browser, settings):
+def test_on_http_only_the_component_roots_never_dial_a_socket(http_browser, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "TRANSPORT": "http"}
-    for component in components(browser, "/plain-steppers/"):
+    for component in components(http_browser, "/plain-steppers/"):
         assert 'data-live-transport="http"' in component.root
         assert 'hx-trigger="live:socket"' in component.root

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -23,16 +23,7 @@ URL = "/live/http/"
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture(autouse=True)
-def no_pages() -> Iterator[None]:
-    close_all()
-    yield
-    close_all()
-
-
-@pytest.fixture
-def browser(live_db: None) -> Client:
-    return Client(enforce_csrf_checks=True)
+pytestmark = pytest.mark.usefixtures("no_http_pages")
 
 
 class Page:
@@ -71,22 +62,22 @@ def frame_of(response) -> dict:
     return json.loads(found[1]) if found else {}
 
 
-def test_the_root_tells_the_js_its_transport_route_and_csrf_token(browser):
-    page = Page(browser, "/counter/")
+def test_the_root_tells_the_js_its_transport_route_and_csrf_token(http_browser):
+    page = Page(http_browser, "/counter/")
     assert 'data-live-transport="websocket"' in page.html
     assert 'data-live-http="/live/http/"' in page.html
     assert page.csrf
 
 
-def test_the_setting_starts_the_page_on_http(browser, settings):
+def test_the_setting_starts_the_page_on_http(http_browser, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "TRANSPORT": "http"}
-    html = Page(browser, "/counter/").html
+    html = Page(http_browser, "/counter/").html
     assert 'data-live-transport="http"' in html
     assert 'hx-trigger="live:socket"' in html  # hx-ws never dials
 
 
-def test_an_event_answers_with_the_changed_blocks_as_out_of_band_swaps(browser):
-    page = Page(browser, "/counter/")
+def test_an_event_answers_with_the_changed_blocks_as_out_of_band_swaps(http_browser):
+    page = Page(http_browser, "/counter/")
     joined = page.join()
     assert joined.status_code == 200
     assert joined["HX-Reswap"] == "none"
@@ -101,23 +92,23 @@ def test_an_event_answers_with_the_changed_blocks_as_out_of_band_swaps(browser):
     assert open_pages() == 1
 
 
-def test_a_page_this_process_does_not_hold_is_mounted_again_from_its_token(browser):
-    page = Page(browser, "/counter/")
+def test_a_page_this_process_does_not_hold_is_mounted_again_from_its_token(http_browser):
+    page = Page(http_browser, "/counter/")
     page.join()
     page.event("increment", amount=2)
     close_all()  # another worker, a restart: the plain attribute is gone, as on a reconnect
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
 
 
-def test_a_frame_without_the_csrf_token_is_refused_by_django(browser):
-    page = Page(browser, "/counter/")
+def test_a_frame_without_the_csrf_token_is_refused_by_django(http_browser):
+    page = Page(http_browser, "/counter/")
     response = page.send({"join": {"version": "", "blocks": {}}}, headers={"X-CSRFToken": "x"})
     assert response.status_code == 403
     assert open_pages() == 0
 
 
-def test_a_cross_origin_frame_is_refused(browser):
-    page = Page(browser, "/counter/")
+def test_a_cross_origin_frame_is_refused(http_browser):
+    page = Page(http_browser, "/counter/")
     response = page.send(
         {"join": {"version": "", "blocks": {}}}, headers={"Origin": "https://evil.example"}
     )
@@ -125,17 +116,17 @@ def test_a_cross_origin_frame_is_refused(browser):
     assert open_pages() == 0
 
 
-def test_a_tampered_token_is_refused(browser):
-    page = Page(browser, "/counter/")
+def test_a_tampered_token_is_refused(http_browser):
+    page = Page(http_browser, "/counter/")
     response = page.send({"join": {"version": "", "blocks": {}}}, token=page.token[:-2] + "xx")
     assert response.status_code == 400
     assert "connect token is not valid" in frame_of(response)["error"]["message"]
     assert open_pages() == 0
 
 
-def test_another_users_token_is_refused(browser, live_db):
+def test_another_users_token_is_refused(http_browser, live_db):
     User.objects.create_user("ann", password="pw")
-    page = Page(browser, "/counter/")
+    page = Page(http_browser, "/counter/")
     other = Client(enforce_csrf_checks=True)
     other.login(username="ann", password="pw")
     stranger = Page(other, "/counter/")
@@ -145,8 +136,8 @@ def test_another_users_token_is_refused(browser, live_db):
     assert open_pages() == 0
 
 
-def test_an_unknown_event_and_a_method_that_is_not_an_event_change_nothing(browser):
-    page = Page(browser, "/counter/")
+def test_an_unknown_event_and_a_method_that_is_not_an_event_change_nothing(http_browser):
+    page = Page(http_browser, "/counter/")
     page.join()
     for name in ("launch", "not_an_event", "__init__"):
         response = page.event(name)
@@ -155,30 +146,30 @@ def test_an_unknown_event_and_a_method_that_is_not_an_event_change_nothing(brows
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
 
 
-def test_a_bad_argument_is_refused_before_the_handler_runs(browser):
-    page = Page(browser, "/counter/")
+def test_a_bad_argument_is_refused_before_the_handler_runs(http_browser):
+    page = Page(http_browser, "/counter/")
     page.join()
     response = page.event("increment", amount="lots")
     assert response.status_code == 400
     assert frame_of(response)["error"]["code"] == "bad_arguments"
 
 
-def test_an_oversized_body_is_refused_before_it_is_read(browser, settings):
+def test_an_oversized_body_is_refused_before_it_is_read(http_browser, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_FRAME_BYTES": 1024}
-    page = Page(browser, "/counter/")
+    page = Page(http_browser, "/counter/")
     response = page.event("increment", padding="x" * 6000)
     assert response.status_code == 413
     assert open_pages() == 0
 
 
-def test_a_request_that_is_not_htmx_is_refused(browser):
-    page = Page(browser, "/counter/")
+def test_a_request_that_is_not_htmx_is_refused(http_browser):
+    page = Page(http_browser, "/counter/")
     response = page.send({"join": {"version": "", "blocks": {}}}, headers={"HX-Request": ""})
     assert response.status_code == 400
 
 
-def test_a_failing_handler_is_rolled_back_and_reported_without_internals(browser):
-    page = Page(browser, "/counter/")
+def test_a_failing_handler_is_rolled_back_and_reported_without_internals(http_browser):
+    page = Page(http_browser, "/counter/")
     page.join()
     page.event("increment", amount=2)
     error = frame_of(page.event("explode"))["error"]
@@ -187,34 +178,34 @@ def test_a_failing_handler_is_rolled_back_and_reported_without_internals(browser
     assert '<p id="count">4</p>' in shown(page.event("increment", amount=2))
 
 
-def test_events_over_the_rate_are_refused(browser, settings):
+def test_events_over_the_rate_are_refused(http_browser, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "EVENT_RATE": 1, "EVENT_BURST": 3}
-    page = Page(browser, "/counter/")
+    page = Page(http_browser, "/counter/")
     statuses = [page.event("increment").status_code for _ in range(6)]
     assert statuses[:3] == [200, 200, 200]
     assert 429 in statuses[3:]
 
 
-def test_the_views_access_checks_run_for_an_http_page(browser, live_db):
+def test_the_views_access_checks_run_for_an_http_page(http_browser, live_db):
     User.objects.create_user("ann", password="pw")
-    browser.login(username="ann", password="pw")
-    page = Page(browser, "/private/")
-    browser.logout()  # the session ended: the page reloads, and the view asks to log in
+    http_browser.login(username="ann", password="pw")
+    page = Page(http_browser, "/private/")
+    http_browser.logout()  # the session ended: the page reloads, and the view asks to log in
     response = page.join()
     assert response.status_code in (401, 403)
     assert open_pages() == 0
 
 
-def test_an_idle_page_is_dropped_and_mounted_again_when_it_comes_back(browser, monkeypatch):
+def test_an_idle_page_is_dropped_and_mounted_again_when_it_comes_back(http_browser, monkeypatch):
     from live_views.http import pages
     from live_views.socket.limits import open_connections
 
-    page = Page(browser, "/counter/")
+    page = Page(http_browser, "/counter/")
     page.join()
     assert open_pages() == 1
     monkeypatch.setattr(pages, "IDLE_AFTER", 0.0)
     monkeypatch.setattr(pages, "SWEEP_EVERY", 0.0)
-    Page(browser, "/counter/").join()  # another page's request sweeps the idle one
+    Page(http_browser, "/counter/").join()  # another page's request sweeps the idle one
     assert open_pages() == 1
     assert open_connections("address:127.0.0.1") == 1  # its place under the cap is free
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
@@ -223,8 +214,8 @@ def test_an_idle_page_is_dropped_and_mounted_again_when_it_comes_back(browser, m
 # -- what a frame carries besides blocks, over HTTP ----------------------------------------------
 
 
-def test_push_events_title_and_a_reply_ride_the_replys_frame(browser):
-    page = Page(browser, "/effects/")
+def test_push_events_title_and_a_reply_ride_the_replys_frame(http_browser):
+    page = Page(http_browser, "/effects/")
     page.join()
     frame = frame_of(page.event("add", amount=2))
     assert ["chart:data", [1, 2.5, None, "x"]] in frame["push"]
@@ -234,8 +225,8 @@ def test_push_events_title_and_a_reply_ride_the_replys_frame(browser):
     assert frame["focus"] == "#name"
 
 
-def test_live_patch_rides_the_frame_and_back_forward_is_a_frame_too(browser):
-    page = Page(browser, "/catalog/")
+def test_live_patch_rides_the_frame_and_back_forward_is_a_frame_too(http_browser):
+    page = Page(http_browser, "/catalog/")
     page.join()
     reply = page.event("search", q="an")
     assert frame_of(reply)["patch"] == {"search": "?q=an", "replace": False}
@@ -244,16 +235,16 @@ def test_live_patch_rides_the_frame_and_back_forward_is_a_frame_too(browser):
     assert frame_of(back)["ref"] == 99
 
 
-def test_a_redirect_is_htmxs_own_redirect_and_messages_wait_for_the_next_page(browser):
+def test_a_redirect_is_htmxs_own_redirect_and_messages_wait_for_the_next_page(http_browser):
     User.objects.create_user("ann", password="pw")
-    browser.login(username="ann", password="pw")  # messages live in the session
-    page = Page(browser, "/catalog/")
+    http_browser.login(username="ann", password="pw")  # messages live in the session
+    page = Page(http_browser, "/catalog/")
     page.join()
     shown_live = page.event("save", text="Saved live")
     assert "Saved live" in shown(shown_live)  # a message the page's liveblock shows at once
     response = page.event("save_and_leave")
     assert response["HX-Redirect"] == "/plain/"
-    assert "Saved, now elsewhere" in browser.get("/quiet/").content.decode()
+    assert "Saved, now elsewhere" in http_browser.get("/quiet/").content.decode()
 
 
 def in_thread(pool: ThreadPoolExecutor, request: Callable[..., Any], *args: Any) -> Future[Any]:

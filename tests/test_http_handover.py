@@ -15,18 +15,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from live_views.http import endpoint
-from live_views.http.pages import close_all, open_pages
+from live_views.http.pages import open_pages
 from live_views.testing import LiveClient
 from tests.test_http_endpoint import HTMX, Page, in_thread, shown
 
 LEAVE = "/live/http/leave/"
 
 
-@pytest.fixture(autouse=True)
-def no_pages() -> Iterator[None]:
-    close_all()
-    yield
-    close_all()
+pytestmark = pytest.mark.usefixtures("no_http_pages")
 
 
 @pytest.fixture

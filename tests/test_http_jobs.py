@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from django.test import Client
 
 from live_views.http import endpoint
 from live_views.http.pages import close_all
@@ -30,11 +29,6 @@ def no_pages(monkeypatch) -> Iterator[None]:
     close_all()
 
 
-@pytest.fixture
-def browser(live_db: None) -> Client:
-    return Client(enforce_csrf_checks=True)
-
-
 def pushes_until(page: Page, text: str, within: float = 5.0) -> str:
     """What the push route delivered until a frame showed ``text``."""
     deadline = time.monotonic() + within
@@ -48,8 +42,8 @@ def pushes_until(page: Page, text: str, within: float = 5.0) -> str:
     raise AssertionError(f"no push showed {text!r}; pushed: {seen!r}")
 
 
-def test_the_outcome_of_work_an_event_started_comes_on_the_push_route(browser):
-    page = Page(browser, "/jobs/report/")
+def test_the_outcome_of_work_an_event_started_comes_on_the_push_route(http_browser):
+    page = Page(http_browser, "/jobs/report/")
     page.join()
     reply = page.event("start_async", count=4)
     assert reply.status_code == 200
@@ -59,8 +53,8 @@ def test_the_outcome_of_work_an_event_started_comes_on_the_push_route(browser):
     assert time.monotonic() - started < 2.0
 
 
-def test_progress_then_the_result_and_the_page_answers_events_meanwhile(browser):
-    page = Page(browser, "/jobs/report/")
+def test_progress_then_the_result_and_the_page_answers_events_meanwhile(http_browser):
+    page = Page(http_browser, "/jobs/report/")
     page.join()
     page.event("start", count=3)
     assert 'value="0.33"' in pushes_until(page, 'value="0.33"')
@@ -70,15 +64,15 @@ def test_progress_then_the_result_and_the_page_answers_events_meanwhile(browser)
     pushes_until(page, "Total: 6")
 
 
-def test_work_started_on_mount_runs_once_the_page_joins_over_http(browser):
-    page = Page(browser, "/jobs/report/?on_mount=1")
+def test_work_started_on_mount_runs_once_the_page_joins_over_http(http_browser):
+    page = Page(http_browser, "/jobs/report/?on_mount=1")
     assert "No report yet." in page.html  # the page's own GET starts nothing
     page.join()
     pushes_until(page, "Total: 42")
 
 
-def test_an_error_is_pushed_without_internals_and_logged(browser, caplog):
-    page = Page(browser, "/jobs/report/")
+def test_an_error_is_pushed_without_internals_and_logged(http_browser, caplog):
+    page = Page(http_browser, "/jobs/report/")
     page.join()
     with caplog.at_level(logging.ERROR, logger="live_views"):
         page.event("start_failing")
@@ -87,8 +81,8 @@ def test_an_error_is_pushed_without_internals_and_logged(browser, caplog):
     assert "the report service is down" in caplog.text
 
 
-def test_the_work_is_cancelled_when_the_page_is_dropped(browser):
-    page = Page(browser, "/jobs/report/")
+def test_the_work_is_cancelled_when_the_page_is_dropped(http_browser):
+    page = Page(http_browser, "/jobs/report/")
     page.join()
     page.event("start", count=3)
     pushes_until(page, 'value="0.33"')

@@ -5,7 +5,6 @@ client is a WSGI request: the hub runs on the background loop), and who may read
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -13,24 +12,18 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from live_views.http import endpoint
-from live_views.http.pages import close_all
 from tests.test_http_endpoint import Page, in_thread
 from tests.todoapp.models import Board, Task
 
 PUSH = "/live/http/push/"
 
 
+pytestmark = pytest.mark.usefixtures("no_http_pages")
+
+
 @pytest.fixture(autouse=True)
-def no_pages(monkeypatch) -> Iterator[None]:
+def short_polls(monkeypatch) -> None:
     monkeypatch.setattr(endpoint, "LONG_POLL", 5.0)
-    close_all()
-    yield
-    close_all()
-
-
-@pytest.fixture
-def browser(live_db: None) -> Client:
-    return Client(enforce_csrf_checks=True)
 
 
 def poll(page: Page, **headers) -> list[dict]:
@@ -39,9 +32,9 @@ def poll(page: Page, **headers) -> list[dict]:
     return response.json()["frames"]
 
 
-def test_a_saved_row_reaches_a_page_on_http_by_long_poll(browser):
+def test_a_saved_row_reaches_a_page_on_http_by_long_poll(http_browser):
     board = Board.objects.create(name="b")
-    page = Page(browser, "/todo/tasks/")
+    page = Page(http_browser, "/todo/tasks/")
     assert page.join().status_code == 200
     started = time.monotonic()
     Task.objects.create(board=board, title="pushed over http")
@@ -50,57 +43,57 @@ def test_a_saved_row_reaches_a_page_on_http_by_long_poll(browser):
     assert any("pushed over http" in frame.get("content", "") for frame in frames)
 
 
-def test_a_long_poll_with_nothing_to_say_answers_empty_after_its_wait(browser, monkeypatch):
+def test_a_long_poll_with_nothing_to_say_answers_empty_after_its_wait(http_browser, monkeypatch):
     monkeypatch.setattr(endpoint, "LONG_POLL", 0.2)
-    page = Page(browser, "/counter/")
+    page = Page(http_browser, "/counter/")
     page.join()
     assert poll(page) == []
 
 
-def test_logging_out_tells_the_page_to_reload(browser):
+def test_logging_out_tells_the_page_to_reload(http_browser):
     User.objects.create_user("ann", password="pw")
-    browser.login(username="ann", password="pw")
-    page = Page(browser, "/private/")
+    http_browser.login(username="ann", password="pw")
+    page = Page(http_browser, "/private/")
     page.join()
     waiting = in_thread(ThreadPoolExecutor(1), poll, page)
     time.sleep(0.3)  # the long-poll waits
     other_tab = Client()
-    other_tab.cookies = browser.cookies
+    other_tab.cookies = http_browser.cookies
     other_tab.post("/logout/")
     assert waiting.result(5) == [{"reload": True}]
     # The next request is refused by the token check itself, and told to reload.
-    refused = browser.get(PUSH, {"token": page.token})
+    refused = http_browser.get(PUSH, {"token": page.token})
     assert refused.status_code == 401
     assert refused["HX-Refresh"] == "true"
 
 
-def test_the_push_route_refuses_another_site(browser):
-    page = Page(browser, "/counter/")
+def test_the_push_route_refuses_another_site(http_browser):
+    page = Page(http_browser, "/counter/")
     foreign = page.http.get(PUSH, {"token": page.token}, headers={"Origin": "https://evil.example"})
     assert foreign.status_code == 403
     cross = page.http.get(PUSH, {"token": page.token}, headers={"Sec-Fetch-Site": "cross-site"})
     assert cross.status_code == 403
 
 
-def test_the_push_route_refuses_a_tampered_or_missing_token(browser):
-    page = Page(browser, "/counter/")
+def test_the_push_route_refuses_a_tampered_or_missing_token(http_browser):
+    page = Page(http_browser, "/counter/")
     assert page.http.get(PUSH, {"token": page.token + "x"}).status_code == 400
     assert page.http.get(PUSH).status_code == 400
 
 
-def test_another_users_browser_cannot_read_a_pages_pushes(browser):
+def test_another_users_browser_cannot_read_a_pages_pushes(http_browser):
     User.objects.create_user("ann", password="pw")
     User.objects.create_user("bob", password="pw")
-    browser.login(username="ann", password="pw")
-    page = Page(browser, "/counter/")
+    http_browser.login(username="ann", password="pw")
+    page = Page(http_browser, "/counter/")
     page.join()
     stranger = Client()
     stranger.login(username="bob", password="pw")
     assert stranger.get(PUSH, {"token": page.token}).status_code == 403
 
 
-def test_a_page_may_hold_two_push_streams_and_no_more(browser):
-    page = Page(browser, "/counter/")
+def test_a_page_may_hold_two_push_streams_and_no_more(http_browser):
+    page = Page(http_browser, "/counter/")
     page.join()
     pool = ThreadPoolExecutor(2)
     waiting = [in_thread(pool, poll, page) for _ in range(2)]

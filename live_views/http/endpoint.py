@@ -14,10 +14,8 @@ streaming response, no thread held), one long-poll under WSGI (a thread waits up
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -130,18 +128,13 @@ def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         response = StreamingHttpResponse(_events(page), content_type="text/event-stream")
         response["X-Accel-Buffering"] = "no"  # nginx would hold the stream back otherwise
         return no_store(response)  # type: ignore[arg-type]
-    page.streams += 1
-    try:
+    with page.streaming():
         frames = page.outbox.wait(LONG_POLL)
-    finally:
-        page.streams -= 1
-        page.seen = time.monotonic()
     return no_store(JsonResponse({"frames": frames}))
 
 
 async def _events(page: HttpPage) -> AsyncIterator[str]:
-    page.streams += 1
-    try:
+    with page.streaming():
         yield ": live\n\n"  # the browser knows the stream is open
         while not page.closed:
             frames = await page.outbox.next_frames(KEEPALIVE)
@@ -149,8 +142,3 @@ async def _events(page: HttpPage) -> AsyncIterator[str]:
                 yield ": keepalive\n\n"
             for frame in frames:
                 yield f"data: {json.dumps(frame, separators=(',', ':'))}\n\n"
-    except asyncio.CancelledError:
-        raise
-    finally:
-        page.streams -= 1
-        page.seen = time.monotonic()

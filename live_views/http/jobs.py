@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import inspect
 import logging
 import threading
 from typing import Any, Protocol
 
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from django.conf import settings
 
 from live_views.background import Job, LiveAsyncCancelled, PageJobs, current_job
-from live_views.socket.jobs import call_in_thread
+from live_views.socket.jobs import work_outcome
 
 logger = logging.getLogger("live_views")
 
@@ -82,24 +79,11 @@ class HttpJobs:
     async def run(self, job: Job) -> None:
         token = current_job.set(job)  # copied into the work's thread by sync_to_async
         try:
-            if inspect.iscoroutinefunction(job.func):
-                value = await job.func(*job.args, **job.kwargs)
-            else:
-                value = await sync_to_async(call_in_thread, thread_sensitive=False)(job)
-        except asyncio.CancelledError:
-            raise
+            value, error = await work_outcome(job, "an HTTP page")
         except LiveAsyncCancelled:
             return
-        except Exception as exc:
-            logger.error(
-                "live_views: background work %r of an HTTP page raised", job.name, exc_info=exc
-            )
-            message = f"The server could not finish {job.name!r}."
-            if settings.DEBUG:
-                message += f" {type(exc).__name__}: {exc}"  # templates escape it
-            await self.show(job, None, message)
         else:
-            await self.show(job, value, None)
+            await self.show(job, value, error)
         finally:
             current_job.reset(token)
             with self.lock:

@@ -11,9 +11,11 @@ cannot be borrowed by another browser.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -195,6 +197,16 @@ class HttpPage:
             async_to_sync(discard_page_uploads)(self.page.view.live_runtime.page_id)
         except Exception:
             logger.warning("live_views: could not discard an HTTP page's uploads", exc_info=True)
+
+    @contextlib.contextmanager
+    def streaming(self) -> Iterator[None]:
+        """A push stream (or long-poll) is open: the page is not idle until IDLE_AFTER after it."""
+        self.streams += 1
+        try:
+            yield
+        finally:
+            self.streams -= 1
+            self.seen = time.monotonic()
 
     @property
     def idle(self) -> bool:

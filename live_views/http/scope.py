@@ -13,12 +13,9 @@ def scope_of(request: HttpRequest) -> dict[str, Any]:
     (the project's middleware already loaded them for this request)."""
     headers: list[tuple[bytes, bytes]] = []
     for key, value in request.META.items():
-        if key.startswith("HTTP_"):
-            name = key[5:].lower().replace("_", "-")
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            continue  # the frame's body, not the page's
-        else:
-            continue
+        if not key.startswith("HTTP_"):
+            continue  # the server's own keys, and the frame body's CONTENT_TYPE/CONTENT_LENGTH
+        name = key[5:].lower().replace("_", "-")
         headers.append((name.encode("latin-1"), str(value).encode("latin-1", "replace")))
     port = request.META.get("SERVER_PORT") or ("443" if request.is_secure() else "80")
     scope: dict[str, Any] = {

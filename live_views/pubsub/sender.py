@@ -60,7 +60,7 @@ class BackgroundSender:
                 MAX_PENDING,
             )
             return False
-        loop = server_loop() or self._own_loop()
+        loop = server_loop() or self.background_loop()
         with self.lock:
             self.starting.append(loop)
         try:
@@ -93,9 +93,6 @@ class BackgroundSender:
 
     def background_loop(self) -> asyncio.AbstractEventLoop:
         """This module's own event loop, running in a daemon thread (started on first use)."""
-        return self._own_loop()
-
-    def _own_loop(self) -> asyncio.AbstractEventLoop:
         with self.lock:
             if self.loop is None or self.loop.is_closed():
                 self.loop = asyncio.new_event_loop()

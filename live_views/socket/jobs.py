@@ -67,27 +67,11 @@ class JobRunner:
     async def run(self, page: LivePage, job: Job) -> None:
         token = current_job.set(job)  # copied into the work's thread by sync_to_async
         try:
-            if inspect.iscoroutinefunction(job.func):
-                value = await job.func(*job.args, **job.kwargs)
-            else:
-                value = await sync_to_async(call_in_thread, thread_sensitive=False)(job)
-        except asyncio.CancelledError:
-            raise
+            value, error = await work_outcome(job, type(page.view).__qualname__)
         except LiveAsyncCancelled:
             return
-        except Exception as exc:
-            logger.error(
-                "live_views: background work %r of %s raised",
-                job.name,
-                type(page.view).__qualname__,
-                exc_info=exc,
-            )
-            message = f"The server could not finish {job.name!r}."
-            if settings.DEBUG:
-                message += f" {type(exc).__name__}: {exc}"  # templates escape it
-            await self.show(page, job, error=message)
         else:
-            await self.show(page, job, value=value)
+            await self.show(page, job, value=value, error=error)
         finally:
             current_job.reset(token)
             if self.tasks.get(job.name, (None,))[0] is job:
@@ -155,6 +139,24 @@ class JobRunner:
                         await self.send_render(page)
         finally:
             self.showing = None
+
+
+async def work_outcome(job: Job, owner: str) -> tuple[Any, str | None]:
+    """The work's value and no error, or no value and the error its page shows (logged, with
+    ``owner`` naming the page); cancellation and ``LiveAsyncCancelled`` go on to the caller.
+    Both transports' runners (and ``http/jobs.py``) share it."""
+    try:
+        if inspect.iscoroutinefunction(job.func):
+            return await job.func(*job.args, **job.kwargs), None
+        return await sync_to_async(call_in_thread, thread_sensitive=False)(job), None
+    except (asyncio.CancelledError, LiveAsyncCancelled):
+        raise
+    except Exception as exc:
+        logger.error("live_views: background work %r of %s raised", job.name, owner, exc_info=exc)
+        message = f"The server could not finish {job.name!r}."
+        if settings.DEBUG:
+            message += f" {type(exc).__name__}: {exc}"  # templates escape it
+        return None, message
 
 
 def call_in_thread(job: Job) -> Any:
