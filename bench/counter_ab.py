@@ -30,6 +30,11 @@ import run_bench  # noqa: E402
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
 ap.add_argument("--source", type=Path, help="serve this checkout's live_views instead")
 ap.add_argument("--peer", default="live_views-uvicorn", help="a target of bench/.work/targets.json")
+ap.add_argument(
+    "--floor",
+    action="store_true",
+    help="the bare ASGI app of apps/floor/ (no Django), on our venv and server: the floor",
+)
 ap.add_argument("--events", type=int, default=3000, help="sequential events (latency phase)")
 ap.add_argument("--seconds", type=float, default=5.0, help="throughput phase, 50 clients")
 args = ap.parse_args()
@@ -37,6 +42,8 @@ args = ap.parse_args()
 target = next(
     t for t in json.loads((WORK / "targets.json").read_text())["targets"] if t["name"] == args.peer
 )
+if args.floor:
+    target = {**target, "name": "floor-uvicorn", "app": "apps/floor"}
 if args.source is not None:
     os.environ["PYTHONPATH"] = str(args.source.resolve())
 if run_bench.pinning_ok():
@@ -61,7 +68,7 @@ try:
 finally:
     server.stop()
 latency, throughput = out["latency"], out["throughput"]
-label = str(args.source) if args.source else args.peer
+label = str(args.source) if args.source else target["name"]
 print(
     f"{label}: round trip p50 {latency['p50_ms']:.3f} ms, server CPU "
     f"{latency['server_cpu_ms_per_event']:.3f} ms/event | 50 clients: "

@@ -57,6 +57,10 @@ FULL = {
     "browser": {"warmup": 5, "n": 40},
     "memory_floor": {"n": [1000, 10000]},
     "fanout_per_user": {"clients": [1000], "reps": 20, "warmup": 3},
+    "event_floor": {
+        "latency": {"warmup": 200, "n": 2000},
+        "throughput": {"clients": 50, "duration": 10.0},
+    },
     "under_load": {
         "pages": 10000,
         "fanouts": 10,
@@ -84,6 +88,10 @@ QUICK = {
         "warmup": 1,
         "active": 10,
         "event_every": 0.5,
+    },
+    "event_floor": {
+        "latency": {"warmup": 20, "n": 200},
+        "throughput": {"clients": 10, "duration": 2.0},
     },
 }
 
@@ -437,6 +445,19 @@ def phase_redis_fanout(ctx, target, sizes):
 # --------------------------------------------------------------------------------------------
 
 
+def phase_event_floor(ctx, target, sizes):
+    """The counter's round trip and 50-client throughput on apps/floor, the bare ASGI app (no
+    Django, no channels) on the same venv, server and options as ``target``: what the server,
+    the websocket library and this client cost per event before any library's work."""
+    floor = {**target, "name": "floor-uvicorn", "app": "apps/floor"}
+    with ctx.server(floor) as (base, pid):
+        return asyncio.run(
+            ctx.client.run_phases(
+                target["adapter"], base, pid, ["latency", "throughput"], ctx.client.Options(), sizes
+            )
+        )
+
+
 def phase_fanout_per_user(ctx, target, sizes):
     client = ctx.client
 
@@ -503,6 +524,7 @@ PHASES = {
     "browser": phase_browser,
     "bundle": phase_bundle,
     "fanout_per_user": phase_fanout_per_user,
+    "event_floor": phase_event_floor,
     "under_load": under_load.phase_under_load,
 }
 

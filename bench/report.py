@@ -257,6 +257,20 @@ def issue21_table(ours, peers, runs, extra):
     ratio("counter round trip p50 (ms)", lat_p50(r), lat_p50, False, "≤ 0.8×", 0.8)
     ratio("events/s, 50 clients", throughput(r), throughput, True, "≥ 1.5×", 1.5, 0)
     ratio("server CPU per event (ms)", cpu_event(r), cpu_event, False, "≤ 0.6×", 0.6, 3)
+    floor = {"results": x["event_floor"]} if x.get("event_floor") else None
+    if floor:
+        # What the server costs before any library's work: the goals above against it.
+        rows.append(
+            (
+                "the floor: a bare ASGI app answering the counter on the same server (round trip "
+                "p50 ms / events/s / server CPU ms per event)",
+                "context",
+                f"{fmt(lat_p50(floor))} / {fmt(throughput(floor), 0)} / {fmt(cpu_event(floor), 3)}",
+                "—",
+                "—",
+                "reported",
+            )
+        )
 
     def peer_fan(rr):
         return fan(rr, 1000, "last_ms")
