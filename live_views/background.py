@@ -65,6 +65,8 @@ class PageJobs:
     """Work a page's handlers asked for, not yet started (the socket starts it after the
     event's frame is sent)."""
 
+    __slots__ = ("pending",)  # one per open page (docs/benchmarks.md, memory)
+
     def __init__(self) -> None:
         self.pending: list[Job] = []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -27,10 +28,26 @@ class _SocketPattern(RoutePattern):
         return super().match(path)
 
 
+def socket_app() -> Any:
+    """``LiveConsumer.as_asgi()``, less a copy of the scope per open socket: channels'
+    ``URLRouter`` hands each socket a scope of its own, which channels' app would keep for as
+    long as the socket is open. Ours leaves it to the consumer, which keeps it until the socket
+    has connected (docs/benchmarks.md, memory)."""
+    channels_app = LiveConsumer.as_asgi()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        consumer = LiveConsumer()
+        consumer.scope, scope = scope, None
+        await consumer(consumer.scope, receive, send)
+
+    functools.update_wrapper(app, channels_app)  # its consumer_class, name and doc
+    return app
+
+
 websocket_urlpatterns = [
     URLPattern(
         _SocketPattern(SOCKET_PATH, name="live_views_socket", is_endpoint=True),
-        LiveConsumer.as_asgi(),
+        socket_app(),
         name="live_views_socket",
     ),
 ]

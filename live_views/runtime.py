@@ -32,7 +32,9 @@ class Patch:
     replace: bool
 
 
-@dataclass
+# One per live view instance, so one per open page: slots keep an idle page small
+# (docs/benchmarks.md, memory).
+@dataclass(slots=True)
 class LiveRuntime:
     connected: bool = False  # serves a socket, not an HTTP request
     context: dict[str, Any] | None = None  # from the last get(), until the next render reads it

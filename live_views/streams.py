@@ -96,6 +96,7 @@ class PageStreams:
 
     # Rows changed in one broadcast burst beyond which a stream is re-read whole.
     MAX_ROWS = 500
+    __slots__ = ("streams",)  # one per open page (docs/benchmarks.md, memory)
 
     def __init__(self) -> None:
         self.streams: dict[str, Stream] = {}

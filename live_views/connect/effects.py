@@ -24,7 +24,7 @@ MAX_PUSHES = 100  # in one frame
 _PUSH_NAME_RE = re.compile(r"[A-Za-z0-9_.:-]+")
 
 
-@dataclass
+@dataclass(slots=True)  # one per open page (docs/benchmarks.md, memory)
 class BrowserEffects:
     pushes: list[list[Any]] = field(default_factory=list)  # [name, payload], in push order
     focus: str | None = None

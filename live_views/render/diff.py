@@ -27,6 +27,8 @@ TABLE_PARTS = frozenset({"tr", "td", "th", "thead", "tbody", "tfoot", "caption"}
 
 
 class BlockDiff:
+    __slots__ = ("parents", "paths", "shown")  # one per open page (docs/benchmarks.md, memory)
+
     def __init__(self) -> None:
         self.shown: dict[str, str] = {}  # block id -> the version the browser has
         self.paths: dict[str, LoopPath] = {}

@@ -45,14 +45,25 @@ def rerender_only(view: Any, key: Key, *, page_changed: bool) -> None:
     runtime.targets = (runtime.targets or frozenset()) | {host.target_root(key)}
 
 
+class ComponentStates:
+    """Where a page's components keep their ``live_state``, by address. An object of one
+    slot rather than a closure: every socket's page has one (docs/benchmarks.md, memory)."""
+
+    __slots__ = ("page_id",)
+
+    def __init__(self, page_id: str) -> None:
+        self.page_id = page_id
+
+    def __call__(self, address: str) -> PageState:
+        return PageState(f"{self.page_id}.{address}")
+
+
 def keep_state(view: Any, page_id: str) -> None:
     """Components with ``live_state`` keep it as the page keeps its own: in the state cache,
     under the page id of its token and the component's address. The page's component host is
     made when its first component renders, not here: most pages never have one."""
 
-    def state_of(address: str) -> PageState:
-        return PageState(f"{page_id}.{address}")
-
+    state_of = ComponentStates(page_id)
     view.live_runtime.component_states = state_of
     host = host_of(view)
     if host is not None:

@@ -4,7 +4,6 @@ message."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 from urllib.parse import parse_qs
@@ -35,6 +34,9 @@ from live_views.uploads.store import discard_page_uploads
 
 logger = logging.getLogger("live_views")
 
+# A connected consumer's scope (see LiveConsumer.__call__()); nothing writes to it.
+_CONNECTED: dict[str, Any] = {"type": "websocket"}
+
 
 class LiveConsumer(
     FrameAdmissionMixin,
@@ -44,19 +46,20 @@ class LiveConsumer(
 ):
     page: LivePage | None = None
     joined = False
+    groups = ()  # the page's topics go through the hub (socket/hub.py), not channels' groups
+    refusals: RefusalLog | None = None  # made at the first refused frame
+    # Rows the broadcasts since the last refresh named (streams), once one names a row.
+    changed_rows: ChangedRows | None = None
 
+    # A page keeps its consumer for as long as its socket is open: what an idle page does not
+    # use is made when first needed, and what has a default here is not set per instance
+    # (docs/benchmarks.md, memory).
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # One page is one actor: events and broadcast refreshes take turns, in arrival order.
         self.turn = Turn()
-        self.stale = False  # a broadcast arrived that no refresh has read yet
-        self.refreshing: asyncio.Task[None] | None = None
         # Every frame pays, and so does the server time its work used (socket/budgets.py).
         self.budget = SocketBudget()
-        self.refusals = RefusalLog()
-        self.closing = False  # closed by the server; frames that still arrive are ignored
-        self.join_deadline: asyncio.TimerHandle | None = None
-        self.changed_rows = ChangedRows()
         self.jobs = JobRunner(self)  # the page's live_async() work
 
     async def connect(self) -> None:
@@ -104,12 +107,16 @@ class LiveConsumer(
             await discard_page_uploads(page.view.live_runtime.page_id)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.scope = scope
+        del scope  # the consumer's alone (live_views.routing.socket_app())
         # channels' loop, less what a page does not use: a channel of its own on the layer (the
         # page hears its topics through the process's hub, socket/hub.py), and with it a second
         # receive to wait on beside the socket's, one new task and one asyncio.wait() per frame.
-        self.scope = scope
         self.base_send = send
         try:
+            await self.dispatch(await receive())  # websocket.connect
+            # All the page needs of the scope is read at connect: let the socket's copy go.
+            self.scope = _CONNECTED
             while True:
                 await self.dispatch(await receive())
         except StopConsumer:
@@ -131,7 +138,10 @@ class LiveConsumer(
     async def live_broadcast(self, message: dict[str, Any]) -> None:
         """A subscribed topic changed. Bursts coalesce: however many messages arrive while a
         refresh waits or runs, one more refresh follows, and it reads the latest data."""
-        self.changed_rows.add(message)
+        if "row" in message:
+            if self.changed_rows is None:
+                self.changed_rows = ChangedRows()
+            self.changed_rows.add(message)
         self.schedule_refresh()
 
     async def live_session_ended(self, message: dict[str, Any]) -> None:
@@ -219,6 +229,8 @@ class LiveConsumer(
             return await self._event(page, frame)
         except FrameError as exc:
             what = "unknown event" if exc.code == "unknown_event" else "a frame"
+            if self.refusals is None:
+                self.refusals = RefusalLog()
             self.refusals.warning("live_views: refused %s for %s: %s", what, _name(page), exc)
             return protocol.error_frame(exc.code, exc.message, exc.ref)
         except Refused as exc:

@@ -17,6 +17,8 @@ from django.utils.functional import lazy
 
 
 class PageCsrfToken:
+    __slots__ = ("secret", "token")  # one per open page (docs/benchmarks.md, memory)
+
     def __init__(self) -> None:
         self.secret: str | None = None
         self.token: str | None = None

@@ -35,8 +35,9 @@ class JobRunner:
     def __init__(self, consumer: Any) -> None:
         # The LiveConsumer: its page, turn, closing flag and _send().
         self.consumer = consumer
-        self.tasks: dict[str, tuple[Job, asyncio.Task[None]]] = {}
-        self.progressed: set[str] = set()  # jobs with a progress report not yet shown
+        # Made when the first work starts, or reports progress: most pages never start any.
+        self.tasks: dict[str, tuple[Job, asyncio.Task[None]]] | None = None
+        self.progressed: set[str] | None = None  # jobs with a progress report not yet shown
         self.showing: asyncio.Task[None] | None = None
 
     def start_pending(self, page: LivePage) -> None:
@@ -45,6 +46,8 @@ class JobRunner:
         if not jobs.pending:
             return
         loop = asyncio.get_running_loop()
+        if self.tasks is None:
+            self.tasks = {}
         for job in jobs.take():
             self.cancel(job.name)
             job.on_progress = partial(self.wake, loop)
@@ -52,6 +55,8 @@ class JobRunner:
             self.tasks[job.name] = (job, task)
 
     def cancel(self, name: str) -> None:
+        if self.tasks is None:
+            return
         running = self.tasks.pop(name, None)
         if running is not None:
             job, task = running
@@ -59,7 +64,7 @@ class JobRunner:
             task.cancel()
 
     def cancel_all(self) -> None:
-        for name in list(self.tasks):
+        for name in list(self.tasks or ()):
             self.cancel(name)
         if self.showing is not None:
             self.showing.cancel()
@@ -74,8 +79,9 @@ class JobRunner:
             await self.show(page, job, value=value, error=error)
         finally:
             current_job.reset(token)
-            if self.tasks.get(job.name, (None,))[0] is job:
-                del self.tasks[job.name]
+            tasks = self.tasks
+            if tasks is not None and tasks.get(job.name, (None,))[0] is job:
+                del tasks[job.name]
 
     async def show(
         self, page: LivePage, job: Job, *, value: Any = None, error: str | None = None
@@ -118,6 +124,8 @@ class JobRunner:
         loop.call_soon_threadsafe(self.progress_reported, job)
 
     def progress_reported(self, job: Job) -> None:
+        if self.progressed is None:
+            self.progressed = set()
         self.progressed.add(job.name)
         if self.showing is None:
             self.showing = asyncio.create_task(self.show_progress())
@@ -128,10 +136,10 @@ class JobRunner:
             while self.progressed and consumer.page is not None and not consumer.closing:
                 async with consumer.turn:
                     page = consumer.page
-                    names, self.progressed = self.progressed, set()
+                    names, self.progressed = self.progressed or set(), None
                     changed = False
                     for name in names:
-                        job = self.tasks.get(name, (None,))[0]
+                        job = (self.tasks or {}).get(name, (None,))[0]
                         if job is not None and job.shown.loading and page is not None:
                             job.shown.progress = job.progress
                             changed = True

@@ -102,6 +102,11 @@ class ConnectionSlot:
                     del _open[self.key]
                 self.key = None
 
+    def __del__(self) -> None:
+        # The consumer releases its page's slot on disconnect; this, a page dropped unseen (its
+        # socket went while it mounted). Rather than a weakref.finalize: nothing more per page.
+        self.release()
+
 
 # Per process: a user with sockets on several workers has up to the cap on each.
 _lock = threading.Lock()

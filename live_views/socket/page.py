@@ -9,7 +9,6 @@ thread, one hop per message; the consumer owns the socket and calls in.
 from __future__ import annotations
 
 import logging
-import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +39,27 @@ logger = logging.getLogger("live_views")
 
 class LivePage:
     """The live instance of one page and what its browser currently shows."""
+
+    # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = (
+        "__weakref__",
+        "csrf",
+        "diff",
+        "nonce_digest",
+        "over_http",
+        "page_id",
+        "path",
+        "processing",
+        "request",
+        "script_prefix",
+        "session_watch",
+        "slot",
+        "state",
+        "topics",
+        "topics_grew",
+        "view",
+        "visitor_headers",
+    )
 
     def __init__(
         self,
@@ -87,8 +107,6 @@ class LivePage:
         page.slot = mounted.slot
         page.page_id = mounted.target.page_id
         components.keep_state(page.view, mounted.target.page_id)
-        # Released by the consumer on disconnect, or here if the page is dropped unseen.
-        weakref.finalize(page, mounted.slot.release)
         return page
 
     # -- messages --------------------------------------------------------------------------------

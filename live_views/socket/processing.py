@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -39,7 +40,14 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotFound
-from django.urls import Resolver404, ResolverMatch, get_resolver, set_script_prefix, set_urlconf
+from django.urls import (
+    Resolver404,
+    ResolverMatch,
+    URLResolver,
+    get_resolver,
+    set_script_prefix,
+    set_urlconf,
+)
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -184,6 +192,17 @@ class SocketHandler:
         return HttpResponse()
 
 
+# Once per URLconf, language and path for the whole process, not once per page: the pages of
+# one URL share the match (i18n_patterns resolve by the language LocaleMiddleware activated,
+# and put in request.LANGUAGE_CODE). An idle page keeps none of its own (docs/benchmarks.md,
+# memory). Keyed by the resolver, not the URLconf's name: clear_url_caches() makes new ones.
+@lru_cache(maxsize=1024)
+def _resolve(
+    resolver: URLResolver, language: str | None, active: str | None, path: str
+) -> ResolverMatch:
+    return resolver.resolve(path)
+
+
 _handler: SocketHandler | None = None
 
 
@@ -204,6 +223,9 @@ def _rebuild_chain(*, setting: str, **kwargs: Any) -> None:
 class RequestProcessing:
     """One page's request processing: ``run(work)`` runs ``work`` inside the middleware."""
 
+    # One per open page: slots keep an idle page small (docs/benchmarks.md, memory).
+    __slots__ = ("language", "path", "remember_activation", "request", "script_prefix", "timezone")
+
     def __init__(self, request: HttpRequest, path: str) -> None:
         self.request = request
         self.path = path  # the token's path (path_info can lose its "/" under a script prefix)
@@ -213,16 +235,10 @@ class RequestProcessing:
         self.remember_activation = False
         self.language: str | None = None
         self.timezone: tzinfo | None = None
-        self.matches: dict[tuple[Any, str | None], ResolverMatch] = {}
 
     def resolve(self, urlconf: Any) -> ResolverMatch:
-        # Once per URLconf and language: i18n_patterns resolve by the language LocaleMiddleware
-        # activated (and put in request.LANGUAGE_CODE).
-        key = (urlconf, getattr(self.request, "LANGUAGE_CODE", None))
-        match = self.matches.get(key)
-        if match is None:
-            match = self.matches[key] = get_resolver(urlconf).resolve(self.path)
-        return match
+        language = getattr(self.request, "LANGUAGE_CODE", None)
+        return _resolve(get_resolver(urlconf), language, translation.get_language(), self.path)
 
     def run(self, work: Callable[[], T]) -> T:
         if _unit.get() is not None:

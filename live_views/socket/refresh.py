@@ -9,13 +9,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from live_views.socket.batch import queue_refresh, refresh_asked, run_refresh
-from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
 from live_views.socket.turn import Turn
 
 if TYPE_CHECKING:
     from live_views.socket.budgets import SocketBudget
+    from live_views.socket.changed_rows import ChangedRows
     from live_views.socket.page import LivePage
 
 logger = logging.getLogger("live_views")
@@ -30,7 +30,7 @@ class CoalescedRefreshMixin:
     stale = False  # a broadcast arrived that no refresh has read yet
     refreshing: asyncio.Task[None] | None = None
     budget: SocketBudget
-    changed_rows: ChangedRows  # named by the broadcasts since the last refresh (streams)
+    changed_rows: ChangedRows | None  # named by the broadcasts since the last refresh (streams)
     jobs: JobRunner
 
     if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class CoalescedRefreshMixin:
             # once and sent by the batch's runner, no task of its own.
             self.refresh_queued = True
             self.stale = False
-            rows, self.changed_rows = self.changed_rows, ChangedRows()
+            rows, self.changed_rows = self.changed_rows, None
             queue_refresh(
                 partial(page.refresh, rows or None),
                 self.budget.own.usage,
@@ -93,7 +93,7 @@ class CoalescedRefreshMixin:
                 async with self.turn:
                     self.stale = False
                     page = self.page
-                    rows, self.changed_rows = self.changed_rows, ChangedRows()
+                    rows, self.changed_rows = self.changed_rows, None
                     try:
                         # Charged to the page, never into debt: its own events pay for the
                         # time other pages' saves cost it only once its budget is spent.

@@ -33,6 +33,34 @@ def session_and_user(scope: Mapping[str, Any]) -> tuple[Any, Any]:
     return session, user
 
 
+# The strings of a page's META that other pages repeat (header names, user agent, host, origin,
+# languages, the cookie of a visitor's other tabs, the path and query), one copy each for the
+# process instead of one per page: a page keeps its request for as long as its socket is open
+# (docs/benchmarks.md, memory). Bounded: when full it starts again, the pages keep theirs.
+_SHARED_MAX = 4096
+_shared: dict[str, str] = {}
+# Unique to each socket: never worth a place among the shared strings.
+_UNIQUE = frozenset({"HTTP_SEC_WEBSOCKET_KEY"})
+
+
+def share(value: str) -> str:
+    """The process's copy of ``value`` (``value`` itself the first time)."""
+    shared = _shared.get(value)
+    if shared is None:
+        if len(_shared) >= _SHARED_MAX:
+            _shared.clear()
+        shared = _shared[value] = value
+    return shared
+
+
+def _share_meta(request: HttpRequest) -> None:
+    request.META = {
+        share(key): share(value) if isinstance(value, str) and key not in _UNIQUE else value
+        for key, value in request.META.items()
+    }
+    request.method = request.META["REQUEST_METHOD"]
+
+
 def _cookie(scope: Mapping[str, Any], name: str) -> str | None:
     for header, value in scope.get("headers", []):
         if header == b"cookie":
@@ -46,21 +74,22 @@ def build_request(
     scope: Mapping[str, Any], target: ConnectTarget, session: Any, user: Any
 ) -> HttpRequest:
     """A GET for the page's own path and query, with the socket's headers, session and user."""
-    script_name = get_script_prefix(dict(scope))
+    script_name = get_script_prefix(scope)
     http_scope = {
         "type": "http",
         "asgi": scope.get("asgi", {}),
         "http_version": scope.get("http_version", "1.1"),
         "method": "GET",
         "scheme": "https" if scope.get("scheme") == "wss" else "http",
-        "path": script_name.rstrip("/") + target.path,
+        "path": share(script_name.rstrip("/") + target.path),
         "root_path": scope.get("root_path", ""),
         "query_string": target.query_string.encode("latin-1", "replace"),
-        "headers": list(scope.get("headers", [])),
+        "headers": scope.get("headers", []),  # the socket's, read only: not a copy per page
         "client": scope.get("client"),
         "server": scope.get("server"),
     }
     request = ASGIRequest(http_scope, io.BytesIO())
+    _share_meta(request)
     # What a middleware checks to tell the socket apart from HTTP (README: "What runs on the
     # socket"): the response it sees is thrown away, no cookie or header reaches the browser.
     request.live_socket = True  # type: ignore[attr-defined]

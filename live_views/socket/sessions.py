@@ -27,6 +27,8 @@ RECHECK_AFTER = 60
 class SessionWatch:
     """Whose session a page was opened in, and until when that is known to hold."""
 
+    __slots__ = ("groups", "recheck_at", "session_key", "user_pk")  # one per open page
+
     def __init__(self, request: HttpRequest) -> None:
         session = getattr(request, "session", None)
         self.session_key: str | None = getattr(session, "session_key", None) or None

@@ -34,6 +34,8 @@ def state_names(view: object) -> tuple[str, ...]:
 class PageState:
     """One page's saved ``live_state``: a cache entry keyed by the page id."""
 
+    __slots__ = ("key", "saved")  # one per open page (docs/benchmarks.md, memory)
+
     def __init__(self, page_id: str) -> None:
         self.key = f"live_views.socket.state:{page_id}"
         self.saved: str | None = None  # what the cache holds, as far as this page knows

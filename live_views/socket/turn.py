@@ -14,9 +14,13 @@ from types import TracebackType
 
 
 class Turn:
+    # One per open socket: slots, and no deque until a second comer waits (a deque is ~600
+    # bytes, more than the rest of an idle page's turn; docs/benchmarks.md, memory).
+    __slots__ = ("held", "waiters")
+
     def __init__(self) -> None:
         self.held = False
-        self.waiters: deque[asyncio.Future[None]] = deque()
+        self.waiters: deque[asyncio.Future[None]] | None = None
 
     def locked(self) -> bool:
         return self.held
@@ -32,22 +36,27 @@ class Turn:
         if self.try_take():
             return
         waiter = asyncio.get_running_loop().create_future()
-        self.waiters.append(waiter)
+        if self.waiters is None:
+            self.waiters = deque()
+        waiters = self.waiters
+        waiters.append(waiter)
         try:
             await waiter  # release() hands the turn over: ``held`` stays True
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
                 self.release()  # handed the turn, then cancelled: pass it on
-            elif waiter in self.waiters:
-                self.waiters.remove(waiter)
+            elif waiter in waiters:
+                waiters.remove(waiter)
             raise
 
     def release(self) -> None:
-        while self.waiters:
-            waiter = self.waiters.popleft()
+        waiters = self.waiters
+        while waiters:
+            waiter = waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 return
+        self.waiters = None  # nobody waits: the page goes back to holding no deque
         self.held = False
 
     async def __aenter__(self) -> None:
