@@ -95,6 +95,10 @@ class ConnectionSlot:
         self.key = key
 
     def release(self) -> None:
+        if self.key is None:
+            # Released already (nearly always so by __del__): no lock, which the garbage
+            # collector may call this under, in a thread that holds it.
+            return
         with _lock:
             if self.key is not None:
                 _open[self.key] -= 1
