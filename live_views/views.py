@@ -69,6 +69,10 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
                 # The checks above ran on this throwaway instance; the page's own instance
                 # runs the rest of dispatch() (later mixins, then get()).
                 mount.view = mount.page
+                # Dropped now: the bound ``self.get`` that setup() keeps as ``head`` would hold
+                # it in a reference cycle until the garbage collector runs (one per page and
+                # broadcast).
+                vars(self).pop("head", None)
                 return super(LiveViewMixin, mount.page).dispatch(request, *args, **kwargs)
             mount.view = self
             self.live_runtime.connected = True

@@ -181,6 +181,19 @@ def test_a_targeted_render_keeps_the_versions_of_blocks_it_did_not_render():
     ]
 
 
+def test_a_targeted_render_leaves_a_shared_record_of_versions_alone():
+    # A shared render's pages share one dict of what their browsers show (socket/shared.py).
+    diff, _ = joined_diff(ROWS)
+    other, _ = joined_diff(ROWS)
+    shared = other.share_shown(diff.share_shown())
+    before = dict(shared)
+    context = {"rows": [{"pk": 1, "name": "ONE"}, *ROWS[1:]], "total": 0}
+    diff.take_changes(diff.render(TABLE.template, context, None, targets=frozenset({"lv-row-1"})))
+    assert diff.shown["lv-row-1"] != before["lv-row-1"]
+    assert other.shown is shared
+    assert shared == before  # the other browser still shows that
+
+
 def test_a_rejoin_with_old_versions_is_sent_what_it_misses():
     diff, _ = joined_diff(ROWS)
     old = diff.shown

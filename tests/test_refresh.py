@@ -123,6 +123,22 @@ async def test_one_broadcast_is_one_refresh_with_the_new_data(host):
     assert host.stale is False
 
 
+async def test_an_idle_page_queues_the_same_refresh_each_time_and_keeps_no_frame(host):
+    # A fan-out to many idle pages makes no object per page: each socket's queued refresh is
+    # queued again on the next broadcast, holding nothing of the last one.
+    queued = []
+    for count in (1, 2):
+        SOURCE["count"] = count
+        host.schedule_refresh()
+        queued.append(host.queued)
+        await host.settled()
+    assert [shown(frame) for frame in host.sent] == ["1", "2"]
+    first, second = queued
+    assert first is not None
+    assert second is first
+    assert (first.page, first.rows, first.result, first.error) == (None, None, None, None)
+
+
 async def test_a_burst_while_the_page_is_busy_is_one_refresh(host):
     async with host.turn:  # an event of the page's own has the turn
         for count in range(1, 21):

@@ -27,16 +27,19 @@ TABLE_PARTS = frozenset({"tr", "td", "th", "thead", "tbody", "tfoot", "caption"}
 
 
 class BlockDiff:
-    __slots__ = ("parents", "paths", "shown")  # one per open page (docs/benchmarks.md, memory)
+    # One per open page (docs/benchmarks.md, memory).
+    __slots__ = ("parents", "paths", "shown", "shown_shared")
 
     def __init__(self) -> None:
         self.shown: dict[str, str] = {}  # block id -> the version the browser has
+        self.shown_shared = False  # ``shown`` is other pages' too (share_shown()): copy to change
         self.paths: dict[str, LoopPath] = {}
         self.parents: dict[str, str | None] = {}
 
     def browser_shows(self, versions: Mapping[str, str]) -> None:
         """A (re)joining browser says which versions it has."""
         self.shown = dict(versions)
+        self.shown_shared = False
 
     def render(
         self,
@@ -70,9 +73,21 @@ class BlockDiff:
         versions = {ident: block.version for ident, block in collector.blocks.items()}
         if collector.targets is None:
             self.shown = versions
-        else:
-            self.shown.update(versions)  # the blocks not rendered are as the browser has them
+        else:  # the blocks not rendered are as the browser has them
+            if self.shown_shared:
+                self.shown = dict(self.shown)
+            self.shown.update(versions)
+        self.shown_shared = False
         return html
+
+    def share_shown(self, shown: dict[str, str] | None = None) -> dict[str, str]:
+        """The browser has ``shown`` (by default what it has now), and so do other pages'
+        browsers, which share that dict: one per frame of a shared render (socket/shared.py),
+        not one per page."""
+        if shown is not None:
+            self.shown = shown
+        self.shown_shared = True
+        return self.shown
 
 
 def changed_blocks_html(collector: BlockCollector, shown: Mapping[str, str]) -> str:

@@ -233,11 +233,16 @@ def render_liveblocks(
     root.update(shared or {})
     root[COLLECTOR_KEY] = collector
     pruned: Any = pruned_template(template)
-    with ctx.render_context.push_state(pruned):
-        if ctx.template is None:
-            with ctx.bind_template(pruned):
-                ctx.template_name = template.name
+    try:
+        with ctx.render_context.push_state(pruned):
+            if ctx.template is None:
+                with ctx.bind_template(pruned):
+                    ctx.template_name = template.name
+                    pruned._render(ctx)
+            else:
                 pruned._render(ctx)
-        else:
-            pruned._render(ctx)
-        return get_collector(ctx)
+            return get_collector(ctx)
+    finally:
+        # Django's contexts are reference cycles, left to the garbage collector: the blocks
+        # (one collector per page and broadcast) are freed as soon as the caller is done.
+        root.pop(COLLECTOR_KEY, None)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from live_views.socket import fairness
@@ -32,26 +32,61 @@ logger = logging.getLogger("live_views")
 
 Work = Callable[[], dict[str, Any]]
 Charge = Callable[[float], None]
-# Told a queued refresh's frame (or its error) by the runner, which awaits it: no task per page.
-Then = Callable[[dict[str, Any] | None, BaseException | None], Awaitable[None]]
 
 # Thread time one turn at the worker thread may spend on refreshes before it lets others in.
 SLICE = 0.020
 
 
 class Job:
-    def __init__(
-        self, work: Work, usage: Usage | None, charge: Charge | None, then: Then | None = None
-    ) -> None:
-        self.work = work
+    """One page's refresh in the queue: ``run()`` is its sync work, ``charge()`` is told the
+    thread time it used, and ``finish()`` is awaited with its frame (or its error) once its
+    slice is rendered. ``usage`` is the page's recent server time (least goes first)."""
+
+    # A fan-out queues one per page: slots, and no other object per page (socket/refresh.py
+    # keeps one per socket and queues it again on every broadcast).
+    __slots__ = ("error", "result", "seconds", "usage")
+
+    def __init__(self, usage: Usage | None) -> None:
         self.usage = usage
-        self.charge = charge
-        self.then = then
-        self.future: asyncio.Future[dict[str, Any]] | None = (
-            None if then is not None else asyncio.get_running_loop().create_future()
-        )
-        self.outcome: tuple[Any, BaseException | None] | None = None
+        self.result: dict[str, Any] | None = None
+        self.error: BaseException | None = None
         self.seconds = 0.0
+
+    def run(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def charge(self, seconds: float) -> None:
+        pass
+
+    async def finish(self, result: dict[str, Any] | None, error: BaseException | None) -> None:
+        raise NotImplementedError
+
+
+class _AwaitedJob(Job):
+    """A refresh whose caller awaits its frame (``Batcher.run``)."""
+
+    __slots__ = ("charge_to", "future", "work")
+
+    def __init__(self, work: Work, usage: Usage | None, charge: Charge | None) -> None:
+        super().__init__(usage)
+        self.work = work
+        self.charge_to = charge
+        self.future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+
+    def run(self) -> dict[str, Any]:
+        return self.work()
+
+    def charge(self, seconds: float) -> None:
+        if self.charge_to is not None:
+            self.charge_to(seconds)
+
+    async def finish(self, result: dict[str, Any] | None, error: BaseException | None) -> None:
+        if self.future.cancelled():
+            return  # the page closed while it waited
+        if error is not None:
+            self.future.set_exception(error)
+        else:
+            self.future.set_result(result)  # type: ignore[arg-type]
 
 
 # Counts the refreshes asked for in this process. The renders of a shared view (shared.py) made
@@ -80,16 +115,15 @@ class Batcher:
         """Run ``work`` (sync) in a worker thread, together with whatever else is queued.
         ``usage`` is the page's recent server time (least goes first); ``charge`` is told the
         thread time its refresh used (and counts it)."""
-        job = self.queue_job(Job(work, usage, charge))
-        assert job.future is not None
+        job = _AwaitedJob(work, usage, charge)
+        self.queue_job(job)
         return await job.future
 
-    def queue_job(self, job: Job) -> Job:
+    def queue_job(self, job: Job) -> None:
         self.queue.append(job)
         self.unsorted = True
         if self.runner is None or self.runner.done():
             self.runner = asyncio.create_task(self._drain())
-        return job
 
     async def _drain(self) -> None:
         try:
@@ -116,23 +150,13 @@ class Batcher:
             # Frames are handed back when the whole slice is rendered: waking each page as it is
             # done measured slower (one wake-up and GIL hand-off per page) for the last page.
             for job in done:
-                assert job.outcome is not None
-                if job.charge is not None:
-                    job.charge(job.seconds)
-                result, error = job.outcome
-                if job.then is not None:
-                    try:
-                        await job.then(result, error)
-                    except Exception:  # one page's failure is that page's alone
-                        logger.exception("live_views: sending a refresh failed")
-                    continue
-                assert job.future is not None
-                if job.future.cancelled():
-                    continue  # the page closed while it waited
-                if error is not None:
-                    job.future.set_exception(error)
-                else:
-                    job.future.set_result(result)
+                job.charge(job.seconds)
+                result, error = job.result, job.error
+                job.result = job.error = None  # a socket's job is kept: not its last frame
+                try:
+                    await job.finish(result, error)
+                except Exception:  # one page's failure is that page's alone
+                    logger.exception("live_views: sending a refresh failed")
 
 
 def _run_slice(jobs: list[Job], renders: SharedRenders) -> int:
@@ -146,9 +170,9 @@ def _run_slice(jobs: list[Job], renders: SharedRenders) -> int:
             if index and before - started >= SLICE:
                 return index
             try:
-                job.outcome = (job.work(), None)
+                job.result = job.run()
             except Exception as exc:  # one page's failure is that page's alone
-                job.outcome = (None, exc)
+                job.error = exc
             job.seconds = fairness.thread_clock() - before
     return len(jobs)
 
@@ -163,7 +187,7 @@ async def run_refresh(
     return await _batcher().run(work, usage, charge)
 
 
-def queue_refresh(work: Work, usage: Usage | None, charge: Charge | None, then: Then) -> None:
-    """Queue one page's refresh; the runner awaits ``then`` with its frame or its error (a
-    broadcast to many idle pages: no task and no future per page)."""
-    _batcher().queue_job(Job(work, usage, charge, then))
+def queue_refresh(job: Job) -> None:
+    """Queue one page's refresh; the runner awaits its ``finish()`` with its frame or its error
+    (a broadcast to many idle pages: no task and no future per page)."""
+    _batcher().queue_job(job)

@@ -82,6 +82,11 @@ def resolve_live_view(path: str, request: HttpRequest | None = None) -> Resolver
         match = get_resolver(getattr(request, "urlconf", None)).resolve(path)
     except Resolver404:
         raise Refused(wire.CLOSE_NOT_FOUND, f"no URL matches {path!r}") from None
+    return live_view_match(match, path)
+
+
+def live_view_match(match: ResolverMatch, path: str) -> ResolverMatch:
+    """``match`` (of ``path``) if its view is a live view; Refused (4404) otherwise."""
     view_class = getattr(match.func, "view_class", None)
     if not (isinstance(view_class, type) and issubclass(view_class, LiveViewMixin)):
         raise Refused(wire.CLOSE_NOT_FOUND, f"{path!r} is not a live view")
@@ -100,11 +105,13 @@ def dispatch_mount(
     page: LiveViewMixin | None = None,
     state: PageState | None = None,
     page_id: str | None = None,
+    match: ResolverMatch | None = None,
 ) -> LiveViewMixin:
     """Run the URL callable of ``path`` for ``request``; the live view it dispatches to (or
     ``page``, re-checked) is returned with the context its ``get()`` built. Called inside the
-    page's request processing (``RequestProcessing.run``): the middleware has run."""
-    match = resolve_live_view(path, request)
+    page's request processing (``RequestProcessing.run``): the middleware has run. ``match``
+    is ``path``'s, when the caller has resolved it already."""
+    match = resolve_live_view(path, request) if match is None else live_view_match(match, path)
     if page is not None:
         page.live_runtime.context = None
     view = _run(request, match, Mount(page=page, state=state, page_id=page_id))

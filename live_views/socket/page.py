@@ -186,7 +186,10 @@ class LivePage:
             if isinstance(self.view, component_mount.ComponentSocketView):
                 component_mount.recheck_component(self.view, self.path)
             else:
-                dispatch_mount(self.request, self.path, page=self.view)
+                # The URL as the page's processing resolved it for this unit (once per page,
+                # URLconf and language): a refresh resolves no URL of its own.
+                match = self.processing.resolve(getattr(self.request, "urlconf", None))
+                dispatch_mount(self.request, self.path, page=self.view, match=match)
         except Refused as exc:
             if exc.code == wire.CLOSE_NOT_FOUND:
                 raise Http404(str(exc)) from None

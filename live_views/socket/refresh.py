@@ -8,7 +8,7 @@ import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from live_views.socket.batch import queue_refresh, refresh_asked, run_refresh
+from live_views.socket.batch import Job, queue_refresh, refresh_asked, run_refresh
 from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
 from live_views.socket.turn import Turn
@@ -32,6 +32,7 @@ class CoalescedRefreshMixin:
     budget: SocketBudget
     changed_rows: ChangedRows | None  # named by the broadcasts since the last refresh (streams)
     jobs: JobRunner
+    queued: QueuedRefresh | None = None  # made on the first broadcast, queued on each
 
     if TYPE_CHECKING:
 
@@ -50,13 +51,13 @@ class CoalescedRefreshMixin:
             # once and sent by the batch's runner, no task of its own.
             self.refresh_queued = True
             self.stale = False
+            job = self.queued
+            if job is None:
+                job = self.queued = QueuedRefresh(self)
+            job.page, job.usage = page, self.budget.own.usage
             rows, self.changed_rows = self.changed_rows, None
-            queue_refresh(
-                partial(page.refresh, rows or None),
-                self.budget.own.usage,
-                self._charge_refresh,
-                partial(self._refreshed, page),
-            )
+            job.rows = rows or None
+            queue_refresh(job)
         else:
             self.refreshing = asyncio.create_task(self._refresh())
 
@@ -117,3 +118,29 @@ class CoalescedRefreshMixin:
 
     def _charge_refresh(self, seconds: float) -> None:
         self.budget.charge(seconds, into_debt=False)
+
+
+class QueuedRefresh(Job):
+    """An idle page's refresh in the batch's queue. One per socket, queued again on each
+    broadcast: a fan-out to many pages makes no object per page (each would outlive the
+    batch's garbage collections and add to the next full one)."""
+
+    __slots__ = ("owner", "page", "rows")
+
+    def __init__(self, owner: CoalescedRefreshMixin) -> None:
+        super().__init__(owner.budget.own.usage)
+        self.owner = owner
+        self.page: LivePage | None = None
+        self.rows: ChangedRows | None = None
+
+    def run(self) -> dict[str, Any]:
+        assert self.page is not None
+        return self.page.refresh(self.rows)
+
+    def charge(self, seconds: float) -> None:
+        self.owner.budget.charge(seconds, into_debt=False)
+
+    async def finish(self, result: dict[str, Any] | None, error: BaseException | None) -> None:
+        page, self.page, self.rows = self.page, None, None
+        assert page is not None
+        await self.owner._refreshed(page, result, error)

@@ -80,6 +80,7 @@ class SharedRenders:
         self.visitors: dict[VisitorKey, Outcome] = {}
         self.sessions: dict[str, Exception | None] = {}
         self.frames: dict[tuple[RenderKey, tuple[tuple[str, str], ...]], Changes] = {}
+        self.by_shown: dict[tuple[RenderKey, int], tuple[dict[str, str], Changes]] = {}
 
     def refresh(self, page: LivePage) -> dict[str, Any]:
         """The page's refresh frame, from the batch's one render of its key."""
@@ -124,13 +125,22 @@ class SharedRenders:
         return key
 
     def _changes(self, page: LivePage, key: RenderKey) -> dict[str, Any]:
-        shown = tuple(page.diff.shown.items())
-        changes = self.frames.get((key, shown))
-        if changes is None:
-            changes = Changes(page.diff, self.renders[key])
-            self.frames[(key, shown)] = changes
+        diff = page.diff
+        # Pages sent the same frame before share the dict of what they show: one look-up by
+        # that dict (kept here, so its id is not reused) serves them all.
+        known = self.by_shown.get((key, id(diff.shown)))
+        if known is not None and known[0] is diff.shown:
+            changes = known[1]
         else:
-            page.diff.shown = dict(changes.versions)
+            before = diff.shown
+            shown = tuple(before.items())
+            found = self.frames.get((key, shown))
+            if found is None:
+                found = self.frames[(key, shown)] = Changes(diff, self.renders[key])
+            changes = found
+            self.by_shown[(key, id(before))] = (before, changes)
+        if diff.shown is not changes.versions:
+            diff.share_shown(changes.versions)
         return changes.frame
 
     def confirm_session(self, page: LivePage) -> None:
@@ -157,7 +167,7 @@ class Changes:
 
     def __init__(self, diff: BlockDiff, collector: BlockCollector) -> None:
         content = diff.take_changes(collector)
-        self.versions = dict(diff.shown)
+        self.versions = diff.share_shown()  # the pages sent this frame share it
         self.frame: dict[str, Any] = encoded({wire.CONTENT: content} if content else {})
 
 
@@ -191,7 +201,8 @@ def visitor_key(page: LivePage) -> VisitorKey:
 def render_key(page: LivePage, activated: tuple[str, str]) -> RenderKey:
     view = page.view
     query = page.request.META.get("QUERY_STRING", "")
-    state = json.dumps({name: getattr(view, name, None) for name in state_names(view)})
+    names = state_names(view)
+    state = json.dumps({name: getattr(view, name, None) for name in names}) if names else "{}"
     # The language and time zone the page's middleware chose render apart too.
     return (type(view), page.path, query, state, *activated)
 
