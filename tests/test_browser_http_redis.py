@@ -3,29 +3,20 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import CONNECTED
-from tests.conftest import require
 from tests.live_server import WsgiServer
 from tests.test_browser import add_todo, todo_row, unique_title
-from tests.test_scaleout import PrivateRedis
+from tests.test_scaleout import private_redis
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
 
 
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory):
-    require(shutil.which("redis-server") is not None, "Debian's redis-server binary")
-    redis = PrivateRedis(tmp_path_factory.mktemp("redis"))
-    try:
-        redis.start()
-        yield redis
-    finally:
-        redis.stop()
+    yield from private_redis(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

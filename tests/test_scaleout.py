@@ -31,7 +31,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -178,16 +178,21 @@ class PrivateRedis:
 # -- fixtures ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
+def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRedis]:
+    """A module fixture's private redis-server, started, and stopped after the module."""
     require(shutil.which("redis-server") is not None, "Debian's redis-server binary")
-    require(connect is not None, "the websockets package (installed with uvicorn[standard])")
     redis = PrivateRedis(tmp_path_factory.mktemp("redis"))
     try:
         redis.start()
         yield redis
     finally:
         redis.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    require(connect is not None, "the websockets package (installed with uvicorn[standard])")
+    yield from private_redis(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
