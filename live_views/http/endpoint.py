@@ -65,10 +65,10 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
     try:
         page = page_for(request, token)
     except TokenError as exc:
-        return refusal_response(exc.close_code, str(exc))
+        return _refused(exc)
     except Refused as exc:
         logger.info("live_views: refused an HTTP page (%s): %s", exc.code, exc)
-        return refusal_response(exc.code, str(exc))
+        return _refused(exc)
     try:
         frame = protocol.parse_frame(text)
     except FrameError as exc:
@@ -87,12 +87,16 @@ def leave_http(request: HttpRequest) -> HttpResponse:
         return refusal_response(wire.CLOSE_BAD_REQUEST, "not an htmx request of a live page")
     try:
         target = check_token(request, request.POST.get("token", ""))
-    except TokenError as exc:
-        return refusal_response(exc.close_code, str(exc))
-    except Refused as exc:
-        return refusal_response(exc.code, str(exc))
+    except (TokenError, Refused) as exc:
+        return _refused(exc)
     release(target.page_id)
     return no_store(HttpResponse(status=204))
+
+
+def _refused(exc: TokenError | Refused) -> HttpResponse:
+    """What a socket with this token (or page) would close with, as an HTTP answer."""
+    code = exc.close_code if isinstance(exc, TokenError) else exc.code
+    return refusal_response(code, str(exc))
 
 
 def _answer(page: HttpPage, frame: Any, ref: int | None) -> HttpResponse:
@@ -118,10 +122,8 @@ def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         return refusal_response(wire.CLOSE_FORBIDDEN, "the push stream is for the page's origin")
     try:
         page = page_for(request, request.GET.get("token", ""))
-    except TokenError as exc:
-        return refusal_response(exc.close_code, str(exc))
-    except Refused as exc:
-        return refusal_response(exc.code, str(exc))
+    except (TokenError, Refused) as exc:
+        return _refused(exc)
     if page.streams >= MAX_STREAMS:
         return refusal_response(wire.CLOSE_TOO_MANY, "too many push streams for one page")
     if isinstance(request, ASGIRequest):
