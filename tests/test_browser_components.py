@@ -26,16 +26,20 @@ def likes(page, post):
     return page.locator(f"#post-{post} .likes")
 
 
+def record_swaps(page):
+    """From now on, window.__swapped lists the blocks each update morphed."""
+    page.evaluate(
+        "window.__swapped = []; document.addEventListener('live:update', "
+        "(e) => window.__swapped.push(...e.detail.blocks))"
+    )
+
+
 def test_each_like_button_keeps_its_own_state_and_updates_the_page(page, page_log):
     page.goto("/likes/")
     page.wait_for_selector(CONNECTED)
     page.evaluate("window.__marker = 1")
     documents = list(page_log.documents)
-    # Record which blocks each update morphed.
-    page.evaluate(
-        "window.__swapped = []; document.addEventListener('live:update', "
-        "(e) => window.__swapped.push(...e.detail.blocks))"
-    )
+    record_swaps(page)
     htmx_id = page.locator("#post-htmx [data-live-component]").get_attribute("id")
 
     button(page, "htmx").click()
@@ -85,10 +89,7 @@ def test_a_contact_row_is_edited_in_place_and_only_it_re_renders(page, page_log)
     page.wait_for_selector(CONNECTED)
     page.evaluate("window.__marker = 1")
     documents = list(page_log.documents)
-    page.evaluate(
-        "window.__swapped = []; document.addEventListener('live:update', "
-        "(e) => window.__swapped.push(...e.detail.blocks))"
-    )
+    record_swaps(page)
     tr = page.locator("tr[data-live-id]", has_text="grace@example.com")
     pk = tr.get_attribute("data-live-id")
     row = page.locator(f'tr[data-live-id="{pk}"]')
