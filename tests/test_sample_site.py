@@ -86,6 +86,21 @@ def test_logging_out_goes_home(server):
         assert "Log in" in response.read().decode()
 
 
+def run_in_sample_site(tmp_path, script):
+    """``script``'s output, run by the sample site's ``manage.py shell`` on a fresh database (and
+    cache) in ``tmp_path``, with the site's own settings."""
+    env = {**os.environ, "DEMO_DB": str(tmp_path / "db.sqlite3")}
+    env["DEMO_CACHE_DIR"] = str(tmp_path / "cache")
+    env.pop("DJANGO_SETTINGS_MODULE")
+    for args in (["migrate", "-v", "0"], ["shell", "-c", script]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=SAMPLE_SITE, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_the_todo_count_says_how_many_are_left(tmp_path):
     script = (
         "from django.test import Client\n"
@@ -95,15 +110,8 @@ def test_the_todo_count_says_how_many_are_left(tmp_path):
         "Todo.objects.create(title='c')\n"
         "print(Client(HTTP_HOST='127.0.0.1').get('/todos/').content.decode())\n"
     )
-    env = {**os.environ, "DEMO_DB": str(tmp_path / "db.sqlite3")}
-    env.pop("DJANGO_SETTINGS_MODULE")
-    for args in (["migrate", "-v", "0"], ["shell", "-c", script]):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=SAMPLE_SITE, env=env, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-    block = re.search(r'<span id="lv-remaining"[^>]*>(.*?)</span>', result.stdout).group(1)
+    output = run_in_sample_site(tmp_path, script)
+    block = re.search(r'<span id="lv-remaining"[^>]*>(.*?)</span>', output).group(1)
     assert block == "2 of 3 items left to do"
 
 
@@ -173,16 +181,7 @@ print("contact rows: ok")
 
 def test_the_contact_rows_demo_edits_one_row_in_place(tmp_path):
     """Through live_views.testing against the sample site's own settings and database."""
-    env = {**os.environ, "DEMO_DB": str(tmp_path / "db.sqlite3")}
-    env["DEMO_CACHE_DIR"] = str(tmp_path / "cache")
-    env.pop("DJANGO_SETTINGS_MODULE")
-    for args in (["migrate", "-v", "0"], ["shell", "-c", CONTACT_ROWS_SCRIPT]):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=SAMPLE_SITE, env=env, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-    assert "contact rows: ok" in result.stdout
+    assert "contact rows: ok" in run_in_sample_site(tmp_path, CONTACT_ROWS_SCRIPT)
 
 
 def test_without_debug_the_site_refuses_the_public_secret_key():
