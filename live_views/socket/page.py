@@ -186,9 +186,9 @@ class LivePage:
             if isinstance(self.view, component_mount.ComponentSocketView):
                 component_mount.recheck_component(self.view, self.path)
             else:
-                # The URL as the page's processing resolved it for this unit (once per page,
-                # URLconf and language): a refresh resolves no URL of its own.
-                match = self.processing.resolve(getattr(self.request, "urlconf", None))
+                # The URL as the page's processing resolved it for this unit (it set
+                # request.resolver_match before the unit ran): no second look-up.
+                match = self.request.resolver_match
                 dispatch_mount(self.request, self.path, page=self.view, match=match)
         except Refused as exc:
             if exc.code == wire.CLOSE_NOT_FOUND:
