@@ -6,7 +6,10 @@ For each click on a row's "+1" button the page records, with performance.now():
   swap    our `live:update` event: hx-ws has parsed the frame and htmx has morphed the block
   layout  right after forcing style and layout (document.body.offsetHeight) in that handler
   paint   the next requestAnimationFrame callback after the swap
-and prints JSON: per page, percentiles of recv->swap, recv->layout, click->swap (the round trip).
+then, on the same page, Chromium alone: the same change made by hand (the value cell's text node
+set, as the morph does) and layout forced, with no frame, socket or library involved: the floor
+under recv->layout, which is the table's own layout cost.
+Prints JSON: per page, percentiles of recv->swap, recv->layout, click->swap (the round trip).
 Also checks that the frames the bundled JS sends have exactly the shape the adapter sends.
 Run by bench/extra.py (tools venv) against a running server; the JS bundle is served from the
 package's file through Playwright (the bench apps, like the peers', serve no static files).
@@ -51,10 +54,25 @@ CLICK = """async (row) => {
 }"""
 
 
+# Each sample starts in a task after a frame, as a socket message does, not inside a busy loop.
+FLOOR = """async ({rows, n}) => {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const cell = document.querySelector(`#lv-row-${(i * 137) % rows}`);
+    const start = performance.now();
+    cell.firstChild.data = String(Number(cell.textContent) + 1);
+    void document.body.offsetHeight;
+    out.push(performance.now() - start);
+  }
+  return out;
+}"""
+
+
 def pct(values, p):
     s = sorted(values)
     k = max(0, min(len(s) - 1, round(p / 100.0 * len(s) + 0.5) - 1))
-    return round(s[k], 3)
+    return round(float(s[k]), 3)
 
 
 def summary(values):
@@ -89,12 +107,14 @@ def measure(page, url, rows, warmup, n, sent):
     rows_in_dom = page.evaluate("document.querySelectorAll('td[data-lv-v]').length")
     if rows_in_dom != rows:
         raise SystemExit(f"{url}: {rows_in_dom} rows in the DOM, expected {rows}")
+    floor = page.evaluate(FLOOR, {"rows": rows, "n": warmup + n})[warmup:]
     return {
         "rows": rows,
         "recv_to_swap_ms": summary(recv_swap),
         "recv_to_layout_ms": summary(recv_layout),
         "recv_to_next_frame_ms": summary(recv_paint),
         "click_to_swap_ms": summary(click_swap),
+        "floor_layout_ms": summary(floor),
     }
 
 
