@@ -82,12 +82,16 @@ def build_request(
         "method": "GET",
         "scheme": "https" if scope.get("scheme") == "wss" else "http",
         "path": share(script_name.rstrip("/") + target.path),
-        "root_path": scope.get("root_path", ""),
         "query_string": target.query_string.encode("latin-1", "replace"),
         "headers": scope.get("headers", []),  # the socket's, read only: not a copy per page
         "client": scope.get("client"),
         "server": scope.get("server"),
     }
+    root_path = scope.get("root_path", "")
+    if root_path:
+        # Optional in ASGI (default ""): without it, the scope's ten keys fit a dict half the
+        # size, which the page keeps for as long as its socket is open.
+        http_scope["root_path"] = root_path
     request = ASGIRequest(http_scope, io.BytesIO())
     _share_meta(request)
     # What a middleware checks to tell the socket apart from HTTP (README: "What runs on the
