@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Coroutine
 from typing import Any
 
+from asgiref.sync import markcoroutinefunction
 from django.conf import settings
 from django.urls import URLPattern
 from django.urls.resolvers import RoutePattern
@@ -35,13 +37,16 @@ def socket_app() -> Any:
     has connected (docs/benchmarks.md, memory)."""
     channels_app = LiveConsumer.as_asgi()
 
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        consumer = LiveConsumer()
-        consumer.scope, scope = scope, None
-        await consumer(consumer.scope, receive, send)
+    # Not ``async def``: it hands back the consumer's own coroutine instead of awaiting it in
+    # one more, which would stay suspended beside it (with its frame) for as long as the socket
+    # is open. Marked as a coroutine function, as ASGI servers and channels' test communicator
+    # ask of an application.
+    def app(scope: Any, receive: Any, send: Any) -> Coroutine[Any, Any, None]:
+        call: Coroutine[Any, Any, None] = LiveConsumer()(scope, receive, send)
+        return call
 
     functools.update_wrapper(app, channels_app)  # its consumer_class, name and doc
-    return app
+    return markcoroutinefunction(app)
 
 
 websocket_urlpatterns = [

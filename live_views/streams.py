@@ -11,8 +11,9 @@ render sends as one out-of-band swap per item, whatever the stream's length; the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
@@ -91,6 +92,10 @@ class Stream:
         self.fill = items
 
 
+# The streams of every page that has none: one empty mapping for the process, not a dict per page.
+_NO_STREAMS: Mapping[str, Stream] = MappingProxyType({})
+
+
 class PageStreams:
     """A page's streams by name, and the operations not yet sent."""
 
@@ -99,7 +104,8 @@ class PageStreams:
     __slots__ = ("streams",)  # one per open page (docs/benchmarks.md, memory)
 
     def __init__(self) -> None:
-        self.streams: dict[str, Stream] = {}
+        # A dict of its own once the page declares a stream (most pages never do).
+        self.streams: Mapping[str, Stream] = _NO_STREAMS
 
     def get(self, name: str) -> Stream | None:
         return self.streams.get(name)
@@ -122,7 +128,9 @@ class PageStreams:
     ) -> Stream:
         stream = self.streams.get(name)
         if stream is None:
-            stream = self.streams[name] = Stream(name, fill=_unevaluated(items))
+            streams = self.streams if isinstance(self.streams, dict) else {}
+            stream = streams[name] = Stream(name, fill=_unevaluated(items))
+            self.streams = streams
         # Declared again (get() runs before every render): the browser keeps what it shows.
         stream.key, stream.at, stream.limit = key, at, limit
         if isinstance(items, models.QuerySet):

@@ -75,6 +75,9 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
                 vars(self).pop("head", None)
                 return super(LiveViewMixin, mount.page).dispatch(request, *args, **kwargs)
             mount.view = self
+            # A live page is only ever dispatched as a GET: the bound ``self.get`` that setup()
+            # keeps as ``head`` would be a reference cycle held for as long as the page is open.
+            vars(self).pop("head", None)
             self.live_runtime.connected = True
             self.live_runtime.page_id = mount.page_id
             if mount.state is not None:

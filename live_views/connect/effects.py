@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from live_views.conf import conf
@@ -26,7 +26,8 @@ _PUSH_NAME_RE = re.compile(r"[A-Za-z0-9_.:-]+")
 
 @dataclass(slots=True)  # one per open page (docs/benchmarks.md, memory)
 class BrowserEffects:
-    pushes: list[list[Any]] = field(default_factory=list)  # [name, payload], in push order
+    # [name, payload], in push order; made at the first push (most pages never push).
+    pushes: list[list[Any]] | None = None
     focus: str | None = None
     title: str | None = None
     scroll: str | None = None
@@ -42,7 +43,9 @@ class BrowserEffects:
             raise ValueError(
                 f"live_push_event({name[:40]!r}…): names are {MAX_PUSH_NAME} long at most."
             )
-        if len(self.pushes) >= MAX_PUSHES:
+        if self.pushes is None:
+            self.pushes = []
+        elif len(self.pushes) >= MAX_PUSHES:
             raise ValueError(
                 f"live_push_event({name!r}): {MAX_PUSHES} events are already waiting for this "
                 "update; send one event with a list instead."
@@ -69,7 +72,7 @@ class BrowserEffects:
         return frame
 
     def clear(self) -> None:
-        self.pushes = []
+        self.pushes = None
         self.focus = self.title = self.scroll = self.navigate = None
 
 

@@ -5,7 +5,7 @@ all."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,7 +18,7 @@ from live_views.runtime import Mount, mounting
 from live_views.socket.limits import ConnectionSlot, take_connection_slot
 from live_views.socket.processing import RequestProcessing
 from live_views.socket.refusal import Refused, refused_by
-from live_views.socket.request import build_request, session_and_user
+from live_views.socket.request import build_request, session_and_user, share
 from live_views.socket.state import PageState
 from live_views.views import LiveViewMixin
 
@@ -52,6 +52,8 @@ def mount(scope: Mapping[str, Any], token: str, open_component: OpenView | None 
         )
     except TokenError as exc:
         raise Refused(exc.close_code, str(exc)) from None
+    # The page keeps its path for as long as it is open: the process's copy, not the token's.
+    target = replace(target, path=share(target.path))
     slot = take_connection_slot(scope, session, user)
     if slot is None:
         raise Refused(wire.CLOSE_TOO_MANY, "too many connections for one session")

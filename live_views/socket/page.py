@@ -240,7 +240,7 @@ class LivePage:
 
     @property
     def groups(self) -> list[str]:
-        return [group_name(topic) for topic in self.topics] + self.session_watch.groups
+        return [*(group_name(topic) for topic in self.topics), *self.session_watch.groups]
 
     def prepare_thread(self) -> None:
         # Worker threads are pooled: reverse() must see this page's script prefix.

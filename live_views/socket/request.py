@@ -61,6 +61,24 @@ def _share_meta(request: HttpRequest) -> None:
     request.method = request.META["REQUEST_METHOD"]
 
 
+class _NoBody(io.BytesIO):
+    """The body of every page's socket request (a GET's: empty), one for the process instead of
+    a ``BytesIO`` per page: nothing writes to it, and closing it, as ``request.close()`` does,
+    leaves it readable for the other pages."""
+
+    def writable(self) -> bool:
+        return False
+
+    def write(self, data: Any) -> int:
+        raise io.UnsupportedOperation("the body of a page's socket request is not writable")
+
+    def close(self) -> None:
+        pass  # shared by every page
+
+
+_NO_BODY = _NoBody()
+
+
 def _cookie(scope: Mapping[str, Any], name: str) -> str | None:
     for header, value in scope.get("headers", []):
         if header == b"cookie":
@@ -82,13 +100,17 @@ def build_request(
         "method": "GET",
         "scheme": "https" if scope.get("scheme") == "wss" else "http",
         "path": share(script_name.rstrip("/") + target.path),
-        "root_path": scope.get("root_path", ""),
         "query_string": target.query_string.encode("latin-1", "replace"),
         "headers": scope.get("headers", []),  # the socket's, read only: not a copy per page
         "client": scope.get("client"),
         "server": scope.get("server"),
     }
-    request = ASGIRequest(http_scope, io.BytesIO())
+    root_path = scope.get("root_path", "")
+    if root_path:
+        # Optional in ASGI (default ""): without it, the scope's ten keys fit a dict half the
+        # size, which the page keeps for as long as its socket is open.
+        http_scope["root_path"] = root_path
+    request = ASGIRequest(http_scope, _NO_BODY)
     _share_meta(request)
     # What a middleware checks to tell the socket apart from HTTP (README: "What runs on the
     # socket"): the response it sees is thrown away, no cookie or header reaches the browser.

@@ -34,16 +34,19 @@ class SessionWatch:
         self.session_key: str | None = getattr(session, "session_key", None) or None
         user: Any = getattr(request, "user", None)
         self.user_pk: Any = user.pk if getattr(user, "is_authenticated", False) else None
-        self.groups: list[str] = []
+        groups = []
         if self.session_key:
-            self.groups.append(group_name(session_topic(self.session_key)))
+            groups.append(group_name(session_topic(self.session_key)))
         if self.user_pk is not None:
-            self.groups.append(group_name(user_topic(self.user_pk)))
-        self.recheck_at = self._next_check(session)
+            groups.append(group_name(user_topic(self.user_pk)))
+        # A tuple: without a session, the empty one every such page shares.
+        self.groups: tuple[str, ...] = tuple(groups)
+        # Without a session there is nothing to check again (due() is False).
+        self.recheck_at: datetime | None = self._next_check(session) if self.session_key else None
 
     def due(self) -> bool:
         """No I/O: whether the session must be read again before the page's next event."""
-        return self.session_key is not None and timezone.now() >= self.recheck_at
+        return self.recheck_at is not None and timezone.now() >= self.recheck_at
 
     def confirm(self, request: HttpRequest) -> bool:
         """Read the session from its store (worker thread). False once it has ended or

@@ -34,11 +34,15 @@ def state_names(view: object) -> tuple[str, ...]:
 class PageState:
     """One page's saved ``live_state``: a cache entry keyed by the page id."""
 
-    __slots__ = ("key", "saved")  # one per open page (docs/benchmarks.md, memory)
+    __slots__ = ("page_id", "saved")  # one per open page (docs/benchmarks.md, memory)
 
     def __init__(self, page_id: str) -> None:
-        self.key = f"live_views.socket.state:{page_id}"
+        self.page_id = page_id  # the page's own string: the key is made when the cache is used
         self.saved: str | None = None  # what the cache holds, as far as this page knows
+
+    @property
+    def key(self) -> str:
+        return f"live_views.socket.state:{self.page_id}"
 
     def restore(self, view: object) -> None:
         """Set the saved attributes on a freshly mounted instance."""
