@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any
 
-from live_views.socket.batch import Batcher
+from live_views.socket import pacing
+from live_views.socket.batch import Batcher, Job
 
 
 async def test_refreshes_queued_together_run_in_one_hop_in_order():
@@ -67,3 +69,35 @@ async def test_a_refresh_queued_while_a_batch_runs_runs_in_the_next_batch():
     release.set()
     assert await first == {"page": "slow"}
     assert await asyncio.wait_for(second, 5) == {"page": "next"}
+
+
+async def test_other_work_on_the_loop_runs_while_a_slices_frames_are_sent(monkeypatch):
+    # A turn after every page here (EVERY = 0), so the test does not depend on the machine's
+    # speed; in a server the loop gets a turn every few milliseconds of sending.
+    monkeypatch.setattr(pacing, "EVERY", 0.0)
+    batcher = Batcher()
+    loop = asyncio.get_running_loop()
+    order: list[str] = []
+
+    class Page(Job):
+        __slots__ = ("n",)
+
+        def __init__(self, n: int) -> None:
+            super().__init__(None)
+            self.n = n
+
+        def run(self) -> dict[str, int]:
+            return {"page": self.n}
+
+        async def finish(self, result: Any, error: BaseException | None) -> None:
+            order.append(f"page {self.n}")
+            if self.n == 0:  # a socket's frame arrives while the slice is being sent
+                loop.call_soon(order.append, "another socket's frame")
+
+    for n in range(20):
+        batcher.queue_job(Page(n))
+    assert batcher.runner is not None
+    await batcher.runner
+
+    assert order.index("another socket's frame") < order.index("page 19")
+    assert [step for step in order if step.startswith("page")] == [f"page {n}" for n in range(20)]

@@ -12,6 +12,8 @@ from channels.layers import get_channel_layer
 
 from live_views import abroadcast
 from live_views.pubsub.topics import group_name, topic_of
+from live_views.socket import pacing
+from live_views.socket.hub import TopicHub
 from live_views.testing import AsyncLiveClient, AsyncLivePage
 from tests.todoapp.models import Board, Task
 
@@ -125,3 +127,36 @@ async def test_messages_that_are_not_for_a_followed_group_reach_no_page(pages, m
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(page.receive(), 0.3)
         assert page.close_code is None
+
+
+async def test_other_work_on_the_loop_runs_while_a_broadcast_reaches_many_pages(monkeypatch):
+    # A turn after every page (EVERY = 0), so the test does not depend on the machine's speed.
+    monkeypatch.setattr(pacing, "EVERY", 0.0)
+    loop = asyncio.get_running_loop()
+    order: list[str] = []
+    told = asyncio.Event()
+
+    class Page:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        async def live_broadcast(self, message: dict[str, Any]) -> None:
+            order.append("page")
+            if len(order) == 1:  # a socket's frame arrives while the pages are told
+                loop.call_soon(order.append, "another socket's frame")
+            if order.count("page") == 20:
+                told.set()
+
+    hub = TopicHub(get_channel_layer())
+    subscribers: list[Any] = [Page(n) for n in range(20)]
+    for page in subscribers:
+        await hub.subscribe(page, [group_name("paced")])
+    try:
+        await abroadcast("paced")
+        await asyncio.wait_for(told.wait(), 5)
+    finally:
+        for page in subscribers:
+            await hub.unsubscribe(page, [group_name("paced")])
+
+    assert order.index("another socket's frame") < len(order) - 1
+    assert order.count("page") == 20

@@ -25,6 +25,7 @@ from typing import Any
 
 from live_views.socket import fairness
 from live_views.socket.fairness import Usage, run_fairly
+from live_views.socket.pacing import Pacer
 from live_views.socket.per_loop import per_loop
 from live_views.socket.shared import SharedRenders, sharing
 
@@ -149,7 +150,9 @@ class Batcher:
             self.unsorted = bool(joined)
             # Frames are handed back when the whole slice is rendered: waking each page as it is
             # done measured slower (one wake-up and GIL hand-off per page) for the last page.
+            pacer = Pacer()
             for job in done:
+                await pacer.turn()
                 job.charge(job.seconds)
                 result, error = job.result, job.error
                 job.result = job.error = None  # a socket's job is kept: not its last frame

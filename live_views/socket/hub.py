@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from channels.layers import get_channel_layer
 
 from live_views.connect import wire
+from live_views.socket.pacing import Pacer
 
 logger = logging.getLogger("live_views")
 
@@ -142,7 +143,9 @@ class TopicHub:
         # A message that names no row says only "refresh": one of those is enough.
         plain = [m for m in messages if m.get("row") is None][:1]
         batch = plain + [m for m in messages if m.get("row") is not None]
+        pacer = Pacer()
         for subscriber in list(self.members.get(group, ())):
+            await pacer.turn()
             try:
                 for message in batch:
                     # Only schedules a refresh: cheap enough to call for every page in turn.

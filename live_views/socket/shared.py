@@ -55,6 +55,12 @@ _PRIVATE_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATI
 # Differ from one socket to the next of the same browser, and mean nothing to a middleware.
 _PER_SOCKET_HEADERS = frozenset({"HTTP_COOKIE", "HTTP_SEC_WEBSOCKET_KEY"})
 
+# A browser's pages, and most browsers of one kind, come with equal headers: one tuple of them
+# for the process, not one per page (a page keeps it while its socket is open), and equal
+# visitors' keys then compare by identity. Bounded: when full it starts again, pages keep theirs.
+_HEADERS_MAX = 4096
+_headers: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+
 RenderKey = tuple[type, str, str, str, str, str]
 VisitorKey = tuple[str, str, Any, tuple[tuple[str, str], ...]]
 # What a visitor's pages meet: the language and time zone its middleware activated, or a refusal.
@@ -183,19 +189,30 @@ def visitor_key(page: LivePage) -> VisitorKey:
         private = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
         headers = [(k, str(v)) for k, v in request.META.items() if k.startswith("HTTP_")]
         cookies = [(f"cookie:{k}", v) for k, v in request.COOKIES.items() if k not in private]
-        page.visitor_headers = tuple(
-            sorted(
-                [
-                    *(item for item in headers if item[0] not in _PER_SOCKET_HEADERS),
-                    *cookies,
-                    ("REMOTE_ADDR", str(request.META.get("REMOTE_ADDR", ""))),
-                ]
+        page.visitor_headers = _shared_headers(
+            tuple(
+                sorted(
+                    [
+                        *(item for item in headers if item[0] not in _PER_SOCKET_HEADERS),
+                        *cookies,
+                        ("REMOTE_ADDR", str(request.META.get("REMOTE_ADDR", ""))),
+                    ]
+                )
             )
         )
     user: Any = getattr(request, "user", None)
     signed_in = getattr(user, "is_authenticated", False)
     who = ("user", user.pk) if signed_in else ("session", page.session_watch.session_key)
     return (page.path, request.META.get("QUERY_STRING", ""), who, page.visitor_headers)
+
+
+def _shared_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    found = _headers.get(headers)
+    if found is None:
+        if len(_headers) >= _HEADERS_MAX:
+            _headers.clear()
+        found = _headers[headers] = headers
+    return found
 
 
 def render_key(page: LivePage, activated: tuple[str, str]) -> RenderKey:

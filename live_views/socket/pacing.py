@@ -1,0 +1,29 @@
+"""Long loops on the event loop that await without suspending give the loop a turn now and then.
+
+Sending a slice of refreshes or scheduling a broadcast for every page of a process awaits once
+per page, but an await that does not block (a frame that fits the socket's buffer) never lets
+the loop run anything else. For ten thousand pages that is tens of milliseconds in which no
+other socket is read and no request is answered: every few milliseconds the loop gets a turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+# Long enough that the turns cost nothing next to the work (one loop iteration each), short
+# enough that an event waiting behind a fan-out waits for a few milliseconds, not for all of it.
+EVERY = 0.002
+
+
+class Pacer:
+    __slots__ = ("due", "time")
+
+    def __init__(self) -> None:
+        self.time = asyncio.get_running_loop().time
+        self.due = self.time() + EVERY
+
+    async def turn(self) -> None:
+        """Let the loop run what is ready, if the last turn was ``EVERY`` seconds ago."""
+        if self.time() >= self.due:
+            await asyncio.sleep(0)
+            self.due = self.time() + EVERY
