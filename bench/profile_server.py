@@ -89,8 +89,10 @@ async def load_list1000_untargeted(base, seconds):
     return await load_list1000(base, seconds, "/list1000-untargeted/")
 
 
-async def load_fanout(base, seconds, ready=None):
-    cls = client.load_adapter("live_views")
+async def load_fanout(base, seconds, ready=None, path="/shared/"):
+    class cls(client.load_adapter("live_views")):
+        shared_path = path
+
     opts = client.Options()
     http = client.new_http_client(base, opts, max_connections=20, max_keepalive=20)
     pages = [cls(base, "shared", opts, http=http) for _ in range(1000)]
@@ -115,6 +117,10 @@ async def load_fanout(base, seconds, ready=None):
     await trig.close()
     await client.gather_limited([p.close() for p in pages], 100)
     return n
+
+
+async def load_fanout_per_user(base, seconds, ready=None):
+    return await load_fanout(base, seconds, ready, path="/shared-per-user/")
 
 
 def record(pid, seconds, name, gil=False):
@@ -145,7 +151,7 @@ def profile(name, loader, seconds, gil):
     srv = run_bench.Server(TARGET, 8390, log).start()
     try:
         pid = srv.probe_pid()
-        if name == "fanout":
+        if name.startswith("fanout"):
             # Sample only the fan-outs, not the 1,000 page loads and joins before them.
             state = {}
 
@@ -225,6 +231,7 @@ def main():
         "list1000": load_list1000,
         "list1000-untargeted": load_list1000_untargeted,
         "fanout": load_fanout,
+        "fanout-per-user": load_fanout_per_user,
     }
     lines = [
         "# Profile of the bench app (py-spy)",
@@ -249,7 +256,7 @@ def main():
     for name in args.only.split(","):
         raw, events = profile(name, loads[name], args.seconds, args.gil)
         total, inc, own = summarize(raw)
-        unit = "fan-outs to 1,000 pages" if name == "fanout" else "events"
+        unit = "fan-outs to 1,000 pages" if name.startswith("fanout") else "events"
         lines += [
             f"## {name}: {events:,} {unit}, {total:,} samples",
             "",
