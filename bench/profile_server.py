@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Where our server spends its time: py-spy samples of the bench app under three loads.
+"""Where our server spends its time: py-spy samples of the bench app under five loads.
 
     bench/.work/venvs/bench/bin/python bench/profile_server.py          # after one `make bench`
 
@@ -7,6 +7,7 @@
   list1000  one page sending one-row updates on the 1,000-row list (handler calls live_target)
   list1000-untargeted  the same without live_target: every row rendered on every event
   fanout    1,000 pages on /shared/, one trigger every 0.3 s
+  fanout-per-user  the same on /shared-per-user/ (no live_shared_render: a render per page)
 
 Each load runs against a fresh server (pinned to CPU 0, like the benchmark) while
 `py-spy record` samples it; idle samples are left out. Writes, per load, the raw collapsed
@@ -210,7 +211,7 @@ def main():
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--only", default="counter,list1000,list1000-untargeted,fanout")
+    ap.add_argument("--only", default="counter,list1000,list1000-untargeted,fanout,fanout-per-user")
     ap.add_argument(
         "--gil",
         action="store_true",

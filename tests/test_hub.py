@@ -160,3 +160,41 @@ async def test_other_work_on_the_loop_runs_while_a_broadcast_reaches_many_pages(
 
     assert order.index("another socket's frame") < len(order) - 1
     assert order.count("page") == 20
+
+
+async def test_broadcasts_that_arrive_while_pages_are_told_are_one_more_pass(monkeypatch):
+    # A turn after every page, so the broadcasts below reach the hub while the pass is under way.
+    monkeypatch.setattr(pacing, "EVERY", 0.0)
+    told: dict[int, int] = {}
+    sent = 0
+
+    class Page:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        async def live_broadcast(self, message: dict[str, Any]) -> None:
+            nonlocal sent
+            told[self.n] = told.get(self.n, 0) + 1
+            if 1 <= self.n <= 10 and told[self.n] == 1:  # ten saves during the first pass
+                await abroadcast("busy")
+                sent += 1
+
+    hub = TopicHub(get_channel_layer())
+    subscribers: list[Any] = [Page(n) for n in range(50)]
+    for page in subscribers:
+        await hub.subscribe(page, [group_name("busy")])
+    try:
+        await abroadcast("busy")
+        quiet, last = 0, -1
+        while quiet < 10:  # until nothing more is told for 0.1 s
+            await asyncio.sleep(0.01)
+            total = sum(told.values())
+            quiet, last = (quiet + 1 if total == last else 0), total
+    finally:
+        for page in subscribers:
+            await hub.unsubscribe(page, [group_name("busy")])
+
+    assert sent == 10
+    # Every page is told of the first save, then once of the ten that came while it was told:
+    # not once per save.
+    assert sorted(set(told.values())) == [2]

@@ -20,7 +20,8 @@ logger = logging.getLogger("live_views")
 MESSAGE: dict[str, Any] = {"type": wire.BROADCAST}
 
 
-PUBLISH_TIMEOUT = 1.0  # seconds a message may wait for a slow or hung layer (the save does not)
+# Seconds a message may wait for a slow or hung network layer (the save never waits).
+PUBLISH_TIMEOUT = 1.0
 
 
 def publish_after_commit(
@@ -49,6 +50,13 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
 
 
 async def _send_bounded(topics: list[str], message: dict[str, Any]) -> None:
+    if type(get_channel_layer()) is InMemoryChannelLayer:
+        # channels' in-memory layer only puts the message on this process's queues: it cannot
+        # hang, it can only wait for a busy event loop. Bounding it timed out under load (100
+        # saves a second to 10,000 pages) and logged "could not broadcast" for messages that
+        # were delivered anyway.
+        await send(topics, message)
+        return
     await asyncio.wait_for(send(topics, message), PUBLISH_TIMEOUT)
 
 
