@@ -22,25 +22,34 @@ sys.path.insert(0, str(BENCH))
 import extra  # noqa: E402
 import under_load  # noqa: E402
 
-ctx = extra.Context(BENCH / ".work")
-if ctx.run_bench.pinning_ok():
-    os.sched_setaffinity(0, {ctx.run_bench.CLIENT_CPU})
-target = next(
-    t
-    for t in json.loads((ctx.work / "targets.json").read_text())["targets"]
-    if t["name"] == "live_views-uvicorn"
-)
-out = under_load.phase_under_load(ctx, target, dict(extra.FULL["under_load"], seconds=8, warmup=2))
-single, sustained = out["single_fanout"], out["sustained"]
-print(
-    json.dumps(
-        {
-            "single fan-out, last page p50 ms": single["last_page"]["p50_ms"],
-            "server CPU ms per page": single["server_cpu_ms_per_page"],
-            "saves answered per s": sustained["saves_per_s"],
-            "save request p50 ms": sustained["save_request"]["p50_ms"],
-            "save to last page p50 ms": sustained["update_to_last_page"]["p50_ms"],
-            "active events p99 ms": sustained["event_round_trip"]["p99_ms"],
-        }
+SECONDS = 8  # of sustained load
+
+
+def main() -> None:
+    ctx = extra.Context(BENCH / ".work")
+    if ctx.run_bench.pinning_ok():
+        os.sched_setaffinity(0, {ctx.run_bench.CLIENT_CPU})
+    target = next(
+        t
+        for t in json.loads((ctx.work / "targets.json").read_text())["targets"]
+        if t["name"] == "live_views-uvicorn"
     )
-)
+    sizes = dict(extra.FULL["under_load"], seconds=SECONDS, warmup=2)
+    out = under_load.phase_under_load(ctx, target, sizes)
+    single, sustained = out["single_fanout"], out["sustained"]
+    print(
+        json.dumps(
+            {
+                "single fan-out, last page p50 ms": single["last_page"]["p50_ms"],
+                "server CPU ms per page": single["server_cpu_ms_per_page"],
+                "saves answered per s": sustained["saves_per_s"],
+                "save request p50 ms": sustained["save_request"]["p50_ms"],
+                "save to last page p50 ms": sustained["update_to_last_page"]["p50_ms"],
+                "active events p99 ms": sustained["event_round_trip"]["p99_ms"],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
