@@ -1,12 +1,20 @@
-"""Refreshes queued together share one worker-thread hop; each page still gets its own outcome."""
+"""Refreshes queued together share one worker-thread hop; each page still gets its own outcome;
+the slices of one burst share a database connection."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
+from collections.abc import Iterator
 from typing import Any
 
-from live_views.socket import pacing
+import pytest
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.backends.signals import connection_created
+
+from live_views.socket import batch, fairness, pacing
 from live_views.socket.batch import Batcher, Job
 
 
@@ -101,3 +109,87 @@ async def test_other_work_on_the_loop_runs_while_a_slices_frames_are_sent(monkey
 
     assert order.index("another socket's frame") < order.index("page 19")
     assert [step for step in order if step.startswith("page")] == [f"page {n}" for n in range(20)]
+
+
+ON_MEMORY_SQLITE = (
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    and settings.DATABASES["default"]["NAME"] == ":memory:"
+)
+needs_closing_db = pytest.mark.skipif(
+    ON_MEMORY_SQLITE,
+    reason="Django never closes an in-memory SQLite connection; the PostgreSQL run checks this",
+)
+
+
+class Query(Job):
+    """A page's refresh that reads the database (``fail``: its query fails)."""
+
+    __slots__ = ("fail", "n")
+
+    def __init__(self, n: int, fail: bool = False) -> None:
+        super().__init__(None)
+        self.n, self.fail = n, fail
+
+    def run(self) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            if self.fail:
+                with contextlib.suppress(DatabaseError):
+                    cursor.execute("SELECT * FROM no_such_table")
+            cursor.execute("SELECT %s", [self.n])
+            return {"page": cursor.fetchone()[0]}
+
+    async def finish(self, result: Any, error: BaseException | None) -> None:
+        assert error is None, error
+
+
+@contextlib.contextmanager
+def counted_connections() -> Iterator[list[int]]:
+    opened: list[int] = []
+
+    def created(sender: Any, connection: Any, **kwargs: Any) -> None:
+        opened.append(threading.get_ident())
+
+    connection_created.connect(created)
+    try:
+        yield opened
+    finally:
+        connection_created.disconnect(created)
+
+
+async def run_burst(batcher: Batcher, jobs: list[Job]) -> None:
+    for job in jobs:
+        batcher.queue_job(job)
+    assert batcher.runner is not None
+    await batcher.runner
+
+
+@needs_closing_db
+async def test_a_burst_over_many_slices_opens_one_database_connection(live_db, monkeypatch):
+    monkeypatch.setattr(batch, "SLICE", 1e-9)  # one page per turn at the worker thread
+    batcher = Batcher()
+    with counted_connections() as opened:
+        await run_burst(batcher, [Query(n) for n in range(6)])
+        assert len(opened) == 1  # was one per slice: six
+        # With CONN_MAX_AGE = 0 the burst's end lets it go: the next burst opens its own.
+        await run_burst(batcher, [Query(n) for n in range(2)])
+        assert len(opened) == 2
+
+
+@needs_closing_db
+async def test_a_connection_whose_query_failed_is_not_kept_for_the_next_slice(live_db, monkeypatch):
+    monkeypatch.setattr(batch, "SLICE", 1e-9)
+    with counted_connections() as opened:
+        await run_burst(Batcher(), [Query(0, fail=True), Query(1), Query(2)])
+    assert len(opened) == 2  # a fresh one after the failed query, then kept
+
+
+async def test_an_event_between_two_slices_checks_the_connections_as_usual(monkeypatch):
+    checks: list[str] = []
+    monkeypatch.setattr(fairness, "close_old_connections", lambda: checks.append("full"))
+    monkeypatch.setattr(fairness, "close_unhealthy_connections", lambda: checks.append("light"))
+
+    await fairness.run_fairly(fairness.keep_connections, [])  # a slice that stops early
+    await fairness.run_fairly(lambda: None, [])  # an event: not a slice of that burst
+    await fairness.run_fairly(lambda: None, [], resume=True)  # the burst goes on
+
+    assert checks == ["full", "light", "full", "full", "light", "full"]

@@ -12,16 +12,22 @@ A batch waits for its turn at the worker thread like any event (``socket/fairnes
 holds it for about one event's time (``SLICE``): the pages that used the least server time
 lately go first, the rest wait for the next turn, so a burst of heavy refreshes never keeps an
 event of another page waiting for longer than one of them. Each page's refresh time is charged
-to that page's budget.
+to that page's budget. The slices of one burst share the worker thread's database connections
+(``fairness.keep_connections``): with Django's default ``CONN_MAX_AGE = 0`` each slice used to
+open its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
 from typing import Any
+
+from asgiref.sync import SyncToAsync
+from django.db import close_old_connections
 
 from live_views.socket import fairness
 from live_views.socket.fairness import Usage, run_fairly
@@ -109,6 +115,8 @@ class Batcher:
         # Sorted once per burst: a waiting page is charged nothing, and time decays every
         # page's usage alike, so the order holds until a page joins the queue.
         self.unsorted = False
+        # The last slice stopped with pages left and kept its connections for the next one.
+        self.holding = False
 
     async def run(
         self, work: Work, usage: Usage | None = None, charge: Charge | None = None
@@ -131,6 +139,10 @@ class Batcher:
             await self._run_queue()
         finally:
             self.renders = None  # a burst's renders end with it
+            if self.holding:  # cancelled mid-burst (the loop is closing): let them go
+                self.holding = False
+                with contextlib.suppress(RuntimeError):  # the executor is shut down already
+                    SyncToAsync.single_thread_executor.submit(close_old_connections)
 
     async def _run_queue(self) -> None:
         while self.queue:
@@ -144,7 +156,13 @@ class Batcher:
             place.seconds = batch[0].usage.at_time(now) if batch[0].usage else 0.0
             if self.renders is None or self.renders[0] != _asked:
                 self.renders = (_asked, SharedRenders())
-            ran = await run_fairly(functools.partial(_run_slice, batch, self.renders[1]), [place])
+            # A slice that stopped early kept its connections for the next (_run_slice); until
+            # this one says, it may have (a cancelled one cannot say).
+            resume, self.holding = self.holding, True
+            ran = await run_fairly(
+                functools.partial(_run_slice, batch, self.renders[1]), [place], resume=resume
+            )
+            self.holding = ran < len(batch)
             done, joined = batch[:ran], self.queue[len(batch) :]
             self.queue = batch[ran:] + joined
             self.unsorted = bool(joined)
@@ -171,6 +189,7 @@ def _run_slice(jobs: list[Job], renders: SharedRenders) -> int:
         for index, job in enumerate(jobs):
             before = fairness.thread_clock()
             if index and before - started >= SLICE:
+                fairness.keep_connections()  # the next slice goes on with them
                 return index
             try:
                 job.result = job.run()

@@ -14,7 +14,8 @@ per call, a shielded future and the caller's context copied into the thread and 
 as much as a counter's whole event. What that hop kept is kept: a job runs in a copy of the
 caller's context; Django's database connections are checked before and after it
 (``close_old_connections``, as on a request), so ``CONN_MAX_AGE`` and a broken connection behave
-the same; and ``async_to_sync`` inside it (``broadcast()`` in a handler, an async-only
+the same (but for the slices of one broadcast burst, which share a connection: see
+``keep_connections``); and ``async_to_sync`` inside it (``broadcast()`` in a handler, an async-only
 middleware) runs its coroutine on the caller's event loop, and sync code that coroutine calls
 with ``thread_sensitive=True`` comes back to this thread.
 """
@@ -31,7 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from live_views.socket.handoff import Handoff
 from live_views.socket.per_loop import per_loop
@@ -65,7 +66,7 @@ class Usage:
 
 
 class _Job:
-    __slots__ = ("context", "future", "handoff", "loop", "order", "usages", "work")
+    __slots__ = ("context", "future", "handoff", "loop", "order", "resume", "usages", "work")
 
     def __init__(
         self,
@@ -73,8 +74,10 @@ class _Job:
         place: Sequence[Usage],
         order: int,
         handoff: Handoff,
+        resume: bool = False,
     ) -> None:
         self.work = work
+        self.resume = resume
         self.usages = place
         self.order = order
         self.handoff = handoff
@@ -106,14 +109,18 @@ class FairQueue:
         work: Callable[[], T],
         place: Sequence[Usage],
         charge: Callable[[float], None] | None = None,
+        *,
+        resume: bool = False,
     ) -> T:
         """``work``'s result, run in the worker thread when its turn comes: when several wait,
         the one whose ``place`` (the sum of those usages) is least goes first. ``charge`` is
-        told the CPU time the work used in the thread, even when it raised."""
+        told the CPU time the work used in the thread, even when it raised. ``resume``: the
+        work goes on where a job that called ``keep_connections()`` stopped, on its
+        connections."""
         handoff = self.handoff
         if handoff is None:
             handoff = self.handoff = Handoff(asyncio.get_running_loop())
-        job = _Job(work, place, next(self.order), handoff)
+        job = _Job(work, place, next(self.order), handoff, resume)
         with self.lock:
             start, self.busy = not self.busy, True
             if not start:
@@ -168,14 +175,53 @@ def _run(job: _Job) -> tuple[bool, Any, float]:
     local.main_event_loop_pid = os.getpid()
     started = thread_clock()
     try:
-        close_old_connections()  # as database_sync_to_async (and a request) does, before and after
+        # As database_sync_to_async (and a request) does, before and after.
+        if job.resume:
+            close_unhealthy_connections()
+        else:
+            close_old_connections()
+        _kept.asked = False
         try:
             value = job.work()
         finally:
-            close_old_connections()
+            if _kept.asked:
+                _kept.asked = False
+                close_unhealthy_connections()
+            else:
+                close_old_connections()
     except BaseException as exc:  # the caller's to raise: the thread must pass the turn on
         return False, exc, thread_clock() - started
     return True, value, thread_clock() - started
+
+
+class _Kept(threading.local):
+    asked = False
+
+
+_kept = _Kept()
+
+
+def keep_connections() -> None:
+    """From a job's work, in the worker thread: leave its database connections open when it
+    ends, whatever ``CONN_MAX_AGE`` says, for the job that goes on with the same work
+    (``run_fairly(..., resume=True)``).
+
+    A broadcast to many pages is cut into slices (socket/batch.py), each a job; with Django's
+    default ``CONN_MAX_AGE = 0`` each slice used to open a connection of its own, which on
+    PostgreSQL costs several milliseconds (a new server process) per slice. Any other job
+    between two slices checks the connections as usual, so it never sees one left open for
+    it, and a connection with errors, or left in a transaction, is closed all the same."""
+    _kept.asked = True
+
+
+def close_unhealthy_connections() -> None:
+    """What ``close_old_connections`` closes whatever a connection's age: one whose last query
+    failed (unless it still answers) or that was left outside autocommit."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None:
+            continue
+        if conn.errors_occurred or conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]:
+            conn.close_if_unusable_or_obsolete()
 
 
 fair_queue = per_loop(FairQueue)  # this event loop's queue (each loop has its own thread hop)
@@ -185,5 +231,7 @@ async def run_fairly(
     work: Callable[[], T],
     place: Sequence[Usage],
     charge: Callable[[float], None] | None = None,
+    *,
+    resume: bool = False,
 ) -> T:
-    return await fair_queue().run(work, place, charge)
+    return await fair_queue().run(work, place, charge, resume=resume)
