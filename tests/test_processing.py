@@ -230,6 +230,16 @@ def test_after_a_unit_of_work_nothing_it_activated_stays_active(rf_request):
     assert timezone.get_current_timezone_name() == "America/Chicago"
 
 
+def test_a_unit_of_work_leaves_what_its_caller_activated_as_it_was(rf_request):
+    # The unit's own activation ends with it; its caller's (an override around it) is kept,
+    # where Django's deactivate() after the unit used to end both.
+    processing = RequestProcessing(rf_request, "/world/")
+    with translation.override("de"), timezone.override("Europe/Berlin"):
+        assert processing.run(translation.get_language) == "fr"
+        assert translation.get_language() == "de"
+        assert timezone.get_current_timezone_name() == "Europe/Berlin"
+
+
 @pytest.fixture
 def rf_request(db):
     scope = {

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from datetime import tzinfo
 from functools import lru_cache
@@ -249,13 +249,15 @@ class RequestProcessing:
         unit = Unit(work, self.path, self.resolve, owned, self.remember_activation)
         set_script_prefix(self.script_prefix)  # worker threads are pooled
         try:
-            response = socket_handler().process(request, unit)
+            # In a copy of the context: the language and time zone the middleware or the work
+            # activate (asgiref Locals, kept in the context) end with the unit, as a request's
+            # do, and do not reach the next page of a batch. Django's deactivate() would do it
+            # too, at about 4 µs each, a fifth of an empty unit's time.
+            response = copy_context().run(socket_handler().process, request, unit)
         finally:
             for name in PAGE_OWNED:
                 request_vars.pop(name, None)
             request_vars.update(unit.page_owned)
-            translation.deactivate()
-            timezone.deactivate()
         if unit.remember_activation:
             self.language, self.timezone = unit.activated
         if unit.error is not None:
