@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from live_views.socket import batch
+from live_views.socket import batch, pacing
 from live_views.testing import AsyncLiveClient, AsyncLivePage
 from tests.todoapp import shared_views
 from tests.todoapp.models import Board, Task
@@ -144,6 +144,25 @@ async def test_a_shared_refresh_runs_the_middleware_once_per_visitor_not_per_pag
         for page in pages:
             assert "<li>one visitor</li>" in page.block("tasks")
         assert all(frame == frames[0] for frame in frames)  # one frame, sent to each
+
+
+async def test_one_save_renders_once_while_the_hub_tells_its_pages_over_many_turns(
+    opened, monkeypatch
+):
+    # The hub gives the loop a turn after every page it tells (EVERY = 0), and each turn at the
+    # worker thread refreshes one page (SLICE): slices run while the hub still tells the rest,
+    # as with a thousand pages in a server. Each page told used to count as a newer save.
+    monkeypatch.setattr(pacing, "EVERY", 0.0)
+    monkeypatch.setattr(batch, "SLICE", 1e-9)
+    pages = await open_pages(opened, "/shared/board/", 6)
+    shared_views.GETS.clear()
+
+    await add_task("told over many turns")
+    for page in pages:
+        await page.wait_for_update()
+        assert "<li>told over many turns</li>" in page.block("tasks")
+
+    assert len(shared_views.GETS) == 1
 
 
 async def test_a_burst_split_over_many_turns_at_the_thread_still_renders_once(opened, monkeypatch):

@@ -96,13 +96,15 @@ class _AwaitedJob(Job):
             self.future.set_result(result)  # type: ignore[arg-type]
 
 
-# Counts the refreshes asked for in this process. The renders of a shared view (shared.py) made
-# in one slice serve the next slices of the same burst only while no refresh was asked for since:
-# a page asked to refresh after a slice rendered must get a render that reads its newer data.
+# Counts the broadcasts this process received. The renders of a shared view (shared.py) made in
+# one slice serve the next slices of the same burst only while no broadcast arrived since: a page
+# told of a save after a slice rendered must get a render that reads the saved data. Counted as
+# each message arrives (socket/hub.py), not as each page asks: the hub tells a topic's pages over
+# several turns of the loop, slices run between them, and one save re-rendered once per slice.
 _asked = 0
 
 
-def refresh_asked() -> None:
+def broadcast_arrived() -> None:
     global _asked
     _asked += 1
 

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from channels.layers import get_channel_layer
 
 from live_views.connect import wire
+from live_views.socket.batch import broadcast_arrived
 from live_views.socket.pacing import Pacer
 
 logger = logging.getLogger("live_views")
@@ -125,6 +126,7 @@ class TopicHub:
         if handler is None or not followers or not isinstance(group, str):
             return
         if handler == "live_broadcast":
+            broadcast_arrived()  # renders made before it are not shared with later pages
             # Broadcasts that arrive while their group's pages are being told wait, together,
             # for one more pass once this one ends. Telling 10,000 pages takes milliseconds;
             # at 100 saves a second a pass per save cost more than the refreshes it asked for
@@ -170,6 +172,7 @@ class TopicHub:
 
     def _catch_up(self) -> None:
         pages = {subscriber for followers in self.members.values() for subscriber in followers}
+        broadcast_arrived()  # saves were missed while the layer was down
         for subscriber in pages:
             subscriber.schedule_refresh()  # once per page, however many of its topics
 

@@ -8,7 +8,7 @@ import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from live_views.socket.batch import Job, queue_refresh, refresh_asked, run_refresh
+from live_views.socket.batch import Job, queue_refresh, run_refresh
 from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
 from live_views.socket.turn import Turn
@@ -42,7 +42,6 @@ class CoalescedRefreshMixin:
 
     def schedule_refresh(self) -> None:
         self.stale = True
-        refresh_asked()
         page = self.page
         if page is None or not self.joined or self.refreshing is not None or self.refresh_queued:
             return
