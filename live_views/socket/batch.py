@@ -185,11 +185,12 @@ class Batcher:
 def _run_slice(jobs: list[Job], renders: SharedRenders) -> int:
     """Run ``jobs`` in order until ``SLICE`` of thread time is spent (always at least one);
     how many ran."""
-    started = fairness.thread_clock()
+    # One read of the thread's clock per page (a system call, about 0.6 µs here): a page's end
+    # is the next page's start.
+    started = before = fairness.thread_clock()
     # Views with live_shared_render render once per burst for all their pages (shared.py).
     with sharing(renders):
         for index, job in enumerate(jobs):
-            before = fairness.thread_clock()
             if index and before - started >= SLICE:
                 fairness.keep_connections()  # the next slice goes on with them
                 return index
@@ -197,7 +198,8 @@ def _run_slice(jobs: list[Job], renders: SharedRenders) -> int:
                 job.result = job.run()
             except Exception as exc:  # one page's failure is that page's alone
                 job.error = exc
-            job.seconds = fairness.thread_clock() - before
+            after = fairness.thread_clock()
+            job.seconds, before = after - before, after
     return len(jobs)
 
 
