@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import threading
-from typing import Any
 
 import pytest
-from channels.layers import get_channel_layer
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.test import Client, override_settings
 from django.utils import timezone, translation
@@ -95,31 +92,6 @@ def test_a_page_chosen_in_french_by_cookie_stays_french_after_join_events_and_br
     broadcast("world")
     page.wait_for_update()  # the broadcast refresh renders in French too
     assert shown(page, "language") == "fr Oui mars"
-    page.close()
-
-
-def test_a_broadcast_from_the_tests_thread_is_put_on_the_pages_queue_from_their_own_loop(
-    client, monkeypatch
-):
-    # The sync client's pages run on a loop in a thread of its own. Putting the message on
-    # their hub's queue from another thread wakes that queue's reader thread-unsafely: under
-    # asyncio's debug mode (PYTHONDEVMODE, as tox runs) the page never heard it.
-    page = client.live("/world/")
-    pages_thread = client._loop.thread
-    layer = get_channel_layer()
-    senders: list[threading.Thread] = []
-    original = type(layer).send
-
-    async def send(self: Any, channel: str, message: dict[str, Any]) -> None:
-        senders.append(threading.current_thread())
-        await original(self, channel, message)
-
-    monkeypatch.setattr(type(layer), "send", send)
-    NEWS["count"] += 1
-    broadcast("world")
-    page.wait_for_update()
-    assert senders
-    assert set(senders) == {pages_thread}
     page.close()
 
 

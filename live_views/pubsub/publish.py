@@ -38,36 +38,15 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     what = f"{message['type']} to {topics}"
     in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
     if server_loop() is None and in_memory and not sender.hosts_pages:
-        # Outside the server's worker thread (a test, a script) the in-memory layer is sent to
-        # and waited for here: it never hangs, so waiting costs nothing.
+        # Outside the server's worker thread (a test, a script) the in-memory layer can only
+        # be sent to from here: its queues wake their own loops, not a loop of the sender's.
+        # It never hangs, so waiting for it costs nothing.
         try:
-            _send_in_memory(topics, message)
+            async_to_sync(_send_bounded)(topics, message)
         except Exception:
             logger.warning("live_views: could not broadcast %s", what, exc_info=True)
         return
     sender.submit(lambda: _send_bounded(topics, message), what)
-
-
-def _send_in_memory(topics: list[str], message: dict[str, Any]) -> None:
-    """Each message put on the in-memory layer's queue of a page hub from that hub's own event
-    loop. A queue wakes its reader on its own loop, and doing that from another thread (the
-    sync test client's pages run on a loop of their own) is not thread-safe: asyncio's debug
-    mode refuses it, and the page never heard the message. The hub ignores groups it does not
-    follow, as it does for a group send."""
-    layer = get_channel_layer()
-    unheard = []
-    for topic in topics:
-        group = group_name(topic)
-        hubs = sender.hubs_elsewhere(group)
-        for loop, channel in hubs:
-            addressed = {**message, "group": group}
-            asyncio.run_coroutine_threadsafe(layer.send(channel, addressed), loop).result(
-                timeout=PUBLISH_TIMEOUT
-            )
-        if not hubs:
-            unheard.append(topic)
-    if unheard:  # no page of another thread follows these: a group send from here, as before
-        async_to_sync(_send_bounded)(unheard, message)
 
 
 async def _send_bounded(topics: list[str], message: dict[str, Any]) -> None:

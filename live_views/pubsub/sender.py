@@ -18,9 +18,8 @@ import logging
 import os
 import threading
 import time
-import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from asgiref.sync import SyncToAsync
 
@@ -30,15 +29,6 @@ MAX_PENDING = 1000
 FLUSH_TIMEOUT = 2.0  # seconds a process that exits waits for its last broadcasts
 
 Send = Callable[[], Awaitable[None]]
-
-
-class PageHub(Protocol):
-    """What the sender reads of a loop's hub (socket/hub.py): the layer channel it reads, and
-    how many of its pages follow a group."""
-
-    channel: str | None
-
-    def followers(self, group: str) -> int: ...
 
 
 class BackgroundSender:
@@ -51,10 +41,6 @@ class BackgroundSender:
         # HTTP-transport pages of a WSGI server follow their topics on this module's loop
         # (live_views/http/pushes.py): the in-memory layer must then be sent to from it too.
         self.hosts_pages = False
-        # Each event loop's hub of pages (socket/hub.py registers it as it starts).
-        self.hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PageHub] = (
-            weakref.WeakKeyDictionary()
-        )
 
     @property
     def pending(self) -> int:
@@ -117,21 +103,6 @@ class BackgroundSender:
                 # first (each within its bound), as they did when the save waited for them.
                 atexit.register(self.flush, FLUSH_TIMEOUT)
             return self.loop
-
-    def hubs_elsewhere(self, group: str) -> list[tuple[asyncio.AbstractEventLoop, str]]:
-        """The running loops, in other threads than the caller's, whose pages follow ``group``,
-        with the channel their hub reads (the sync test client's loop); none when the caller
-        runs a loop itself."""
-        try:
-            asyncio.get_running_loop()
-            return []
-        except RuntimeError:
-            pass
-        return [
-            (loop, hub.channel)
-            for loop, hub in list(self.hubs.items())
-            if _running(loop) and hub.channel is not None and hub.followers(group)
-        ]
 
     def idle(self) -> bool:
         return self.pending == 0

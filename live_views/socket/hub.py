@@ -23,7 +23,6 @@ from typing import Any, Protocol
 from channels.layers import get_channel_layer
 
 from live_views.connect import wire
-from live_views.pubsub.sender import sender
 from live_views.socket.batch import broadcast_arrived
 from live_views.socket.pacing import Pacer
 
@@ -199,5 +198,5 @@ def hub() -> TopicHub | None:
     loop = asyncio.get_running_loop()
     found = _hubs.get(loop)
     if found is None or found.layer is not layer:  # a new layer (settings changed in tests)
-        found = _hubs[loop] = sender.hubs[loop] = TopicHub(layer)
+        found = _hubs[loop] = TopicHub(layer)
     return found
