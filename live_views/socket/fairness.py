@@ -176,19 +176,13 @@ def _run(job: _Job) -> tuple[bool, Any, float]:
     started = thread_clock()
     try:
         # As database_sync_to_async (and a request) does, before and after.
-        if job.resume:
-            close_unhealthy_connections()
-        else:
-            close_old_connections()
+        _check_connections(keep=job.resume)
         _kept.asked = False
         try:
             value = job.work()
         finally:
-            if _kept.asked:
-                _kept.asked = False
-                close_unhealthy_connections()
-            else:
-                close_old_connections()
+            asked, _kept.asked = _kept.asked, False
+            _check_connections(keep=asked)
     except BaseException as exc:  # the caller's to raise: the thread must pass the turn on
         return False, exc, thread_clock() - started
     return True, value, thread_clock() - started
@@ -212,6 +206,13 @@ def keep_connections() -> None:
     between two slices checks the connections as usual, so it never sees one left open for
     it, and a connection with errors, or left in a transaction, is closed all the same."""
     _kept.asked = True
+
+
+def _check_connections(*, keep: bool) -> None:
+    if keep:  # the same work goes on on them (keep_connections)
+        close_unhealthy_connections()
+    else:
+        close_old_connections()
 
 
 def close_unhealthy_connections() -> None:
