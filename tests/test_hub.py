@@ -4,6 +4,7 @@ to its own pages in memory (one layer message per process, not per page)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -30,6 +31,19 @@ async def open_task_lists(pages: list[AsyncLivePage], count: int) -> None:
     client = AsyncLiveClient(timeout=10)
     for _ in range(count):
         pages.append(await client.live("/todo/tasks/"))
+
+
+@contextlib.asynccontextmanager
+async def following(subscribers: list[Any], topic: str) -> AsyncIterator[TopicHub]:
+    """A hub of its own whose ``subscribers`` follow ``topic`` until the block ends."""
+    hub = TopicHub(get_channel_layer())
+    for page in subscribers:
+        await hub.subscribe(page, [group_name(topic)])
+    try:
+        yield hub
+    finally:
+        for page in subscribers:
+            await hub.unsubscribe(page, [group_name(topic)])
 
 
 def members(topic: str) -> set[str]:
@@ -147,16 +161,9 @@ async def test_other_work_on_the_loop_runs_while_a_broadcast_reaches_many_pages(
             if order.count("page") == 20:
                 told.set()
 
-    hub = TopicHub(get_channel_layer())
-    subscribers: list[Any] = [Page(n) for n in range(20)]
-    for page in subscribers:
-        await hub.subscribe(page, [group_name("paced")])
-    try:
+    async with following([Page(n) for n in range(20)], "paced"):
         await abroadcast("paced")
         await asyncio.wait_for(told.wait(), 5)
-    finally:
-        for page in subscribers:
-            await hub.unsubscribe(page, [group_name("paced")])
 
     assert order.index("another socket's frame") < len(order) - 1
     assert order.count("page") == 20
@@ -179,20 +186,13 @@ async def test_broadcasts_that_arrive_while_pages_are_told_are_one_more_pass(mon
                 await abroadcast("busy")
                 sent += 1
 
-    hub = TopicHub(get_channel_layer())
-    subscribers: list[Any] = [Page(n) for n in range(50)]
-    for page in subscribers:
-        await hub.subscribe(page, [group_name("busy")])
-    try:
+    async with following([Page(n) for n in range(50)], "busy"):
         await abroadcast("busy")
         quiet, last = 0, -1
         while quiet < 10:  # until nothing more is told for 0.1 s
             await asyncio.sleep(0.01)
             total = sum(told.values())
             quiet, last = (quiet + 1 if total == last else 0), total
-    finally:
-        for page in subscribers:
-            await hub.unsubscribe(page, [group_name("busy")])
 
     assert sent == 10
     # Every page is told of the first save, then once of the ten that came while it was told:
