@@ -18,6 +18,14 @@ from live_views.socket import batch, fairness, pacing
 from live_views.socket.batch import Batcher, Job
 
 
+async def run_burst(batcher: Batcher, jobs: list[Job]) -> None:
+    """Queue ``jobs`` together and wait until the runner has run and finished them all."""
+    for job in jobs:
+        batcher.queue_job(job)
+    assert batcher.runner is not None
+    await batcher.runner
+
+
 async def test_refreshes_queued_together_run_in_one_hop_in_order():
     batcher = Batcher()
     threads: list[int] = []
@@ -102,10 +110,7 @@ async def test_other_work_on_the_loop_runs_while_a_slices_frames_are_sent(monkey
             if self.n == 0:  # a socket's frame arrives while the slice is being sent
                 loop.call_soon(order.append, "another socket's frame")
 
-    for n in range(20):
-        batcher.queue_job(Page(n))
-    assert batcher.runner is not None
-    await batcher.runner
+    await run_burst(batcher, [Page(n) for n in range(20)])
 
     assert order.index("another socket's frame") < order.index("page 19")
     assert [step for step in order if step.startswith("page")] == [f"page {n}" for n in range(20)]
@@ -154,13 +159,6 @@ def counted_connections() -> Iterator[list[int]]:
         yield opened
     finally:
         connection_created.disconnect(created)
-
-
-async def run_burst(batcher: Batcher, jobs: list[Job]) -> None:
-    for job in jobs:
-        batcher.queue_job(job)
-    assert batcher.runner is not None
-    await batcher.runner
 
 
 @needs_closing_db
