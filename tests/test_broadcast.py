@@ -290,6 +290,44 @@ def test_sync_client_pages_hear_each_other(live_db):
         client.close()
 
 
+def test_a_sync_tests_own_save_reaches_its_pages_in_asyncio_debug_mode(live_db, monkeypatch):
+    # tox runs the suite with PYTHONDEVMODE, which puts every new loop in asyncio's debug mode.
+    # The test's save used to put onto the page's in-memory queue from the test's thread:
+    # debug mode refused that wake-up from a thread not the loop's, and the page never heard
+    # of the save. asyncio reads this variable when a loop is made.
+    monkeypatch.setenv("PYTHONASYNCIODEBUG", "1")
+    board = Board.objects.create(name="home")
+    client = LiveClient(timeout=WAIT)
+    try:
+        page = client.live("/todo/tasks/")
+        Task.objects.create(board=board, title="saved by the test")
+        page.wait_for_update()
+        assert "saved by the test" in text(page.block("tasks"))
+        page.close()
+    finally:
+        client.close()
+
+
+def test_a_sync_tests_save_reaches_the_pages_of_two_clients_in_asyncio_debug_mode(
+    live_db, monkeypatch
+):
+    # Each sync LiveClient runs its pages on a loop of its own: each page's channel is put to
+    # on the loop that reads it.
+    monkeypatch.setenv("PYTHONASYNCIODEBUG", "1")
+    board = Board.objects.create(name="home")
+    clients = [LiveClient(timeout=WAIT), LiveClient(timeout=WAIT)]
+    try:
+        pages = [client.live("/todo/tasks/") for client in clients]
+        Task.objects.create(board=board, title="seen by both")
+        for page in pages:
+            page.wait_for_update()
+            assert "seen by both" in text(page.block("tasks"))
+            page.close()
+    finally:
+        for client in clients:
+            client.close()
+
+
 # -- 2. messages leave after commit, for broadcast models, or by hand ---------------------------
 
 

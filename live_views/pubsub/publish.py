@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from live_views.connect import wire
+from live_views.pubsub import readers
 from live_views.pubsub.sender import sender, server_loop
 from live_views.pubsub.topics import group_name, instance_topic, model_topic
 
@@ -38,15 +42,59 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     what = f"{message['type']} to {topics}"
     in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
     if server_loop() is None and in_memory and not sender.hosts_pages:
-        # Outside the server's worker thread (a test, a script) the in-memory layer can only
-        # be sent to from here: its queues wake their own loops, not a loop of the sender's.
-        # It never hangs, so waiting for it costs nothing.
+        # Outside the server's worker thread (a test, a script) the in-memory layer is sent
+        # to from here, each channel on the loop that reads it (pubsub/readers.py). It never
+        # hangs, so waiting for it costs nothing.
         try:
-            async_to_sync(_send_bounded)(topics, message)
+            _send_in_memory(topics, message)
         except Exception:
             logger.warning("live_views: could not broadcast %s", what, exc_info=True)
         return
     sender.submit(lambda: _send_bounded(topics, message), what)
+
+
+def _send_in_memory(topics: list[str], message: dict[str, Any]) -> None:
+    """``send``, run on the loop that reads the groups' channels (pubsub/readers.py)."""
+    layer = get_channel_layer()
+    by_loop: dict[asyncio.AbstractEventLoop | None, list[tuple[str, dict[str, Any]]]] = {}
+    for topic in topics:
+        group = group_name(topic)
+        addressed = {**message, "group": group}
+        for channel in list(layer.groups.get(group, ())):
+            by_loop.setdefault(readers.reader_of(channel), []).append((channel, addressed))
+    loops = [loop for loop in by_loop if loop is not None]
+    if len(loops) <= 1:  # the usual case: one loop, or none, reads all of them
+        _run_on(loops[0] if loops else None, lambda: _send_bounded(topics, message))
+        return
+    # Pages of several loops (two sync test clients open at once): each channel on its own.
+    for loop, sends in by_loop.items():
+        _run_on(loop, functools.partial(_put, layer, sends))
+
+
+def _run_on(loop: asyncio.AbstractEventLoop | None, work: Callable[[], Awaitable[None]]) -> None:
+    # A channel nobody of ours reads: the put wakes no loop. A loop of this very thread
+    # would wait for itself: async_to_sync refuses that with an error, as it always has.
+    if loop is None or _runs_here(loop):
+        async_to_sync(_awaited)(work)
+    else:
+        asyncio.run_coroutine_threadsafe(_awaited(work), loop).result()
+
+
+async def _awaited(work: Callable[[], Awaitable[None]]) -> None:
+    await work()
+
+
+def _runs_here(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+async def _put(layer: InMemoryChannelLayer, sends: list[tuple[str, dict[str, Any]]]) -> None:
+    for channel, message in sends:
+        with contextlib.suppress(ChannelFull):  # as group_send: a full channel misses it
+            await layer.send(channel, message)
 
 
 async def _send_bounded(topics: list[str], message: dict[str, Any]) -> None:

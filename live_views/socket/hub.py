@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from channels.layers import get_channel_layer
 
 from live_views.connect import wire
+from live_views.pubsub import readers
 from live_views.socket.batch import broadcast_arrived
 from live_views.socket.pacing import Pacer
 
@@ -67,6 +68,7 @@ class TopicHub:
             # The default prefix: channels-redis reads all of a process's channels through one
             # receive loop on that prefix; a channel of another prefix would never be read.
             self.channel = await self.layer.new_channel()
+            readers.reading(self.channel)
             self.joined_at = asyncio.get_running_loop().time()
         if self.reader is None or self.reader.done():
             self.reader = asyncio.create_task(self._read(), name="live_views hub")
