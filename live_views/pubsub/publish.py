@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -46,14 +46,14 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
         # to from here, each channel on the loop that reads it (pubsub/readers.py). It never
         # hangs, so waiting for it costs nothing.
         try:
-            _send_in_memory(topics, message)
+            _send_in_memory(topics, message, what)
         except Exception:
             logger.warning("live_views: could not broadcast %s", what, exc_info=True)
         return
     sender.submit(lambda: _send_bounded(topics, message), what)
 
 
-def _send_in_memory(topics: list[str], message: dict[str, Any]) -> None:
+def _send_in_memory(topics: list[str], message: dict[str, Any], what: str) -> None:
     """``send``, run on the loop that reads the groups' channels (pubsub/readers.py)."""
     layer = get_channel_layer()
     by_loop: dict[asyncio.AbstractEventLoop | None, list[tuple[str, dict[str, Any]]]] = {}
@@ -64,24 +64,34 @@ def _send_in_memory(topics: list[str], message: dict[str, Any]) -> None:
             by_loop.setdefault(readers.reader_of(channel), []).append((channel, addressed))
     loops = [loop for loop in by_loop if loop is not None]
     if len(loops) <= 1:  # the usual case: one loop, or none, reads all of them
-        _run_on(loops[0] if loops else None, lambda: _send_bounded(topics, message))
+        _run_on(loops[0] if loops else None, lambda: _send_bounded(topics, message), what)
         return
     # Pages of several loops (two sync test clients open at once): each channel on its own.
     for loop, sends in by_loop.items():
-        _run_on(loop, functools.partial(_put, layer, sends))
+        _run_on(loop, functools.partial(_put, layer, sends), what)
 
 
-def _run_on(loop: asyncio.AbstractEventLoop | None, work: Callable[[], Awaitable[None]]) -> None:
+def _run_on(loop: asyncio.AbstractEventLoop | None, work: readers.Send, what: str) -> None:
+    hold = readers.holder_of(loop) if loop is not None else None
+    if hold is not None:  # a sync test client's: sent when the test next talks to its pages
+        hold(functools.partial(_logged, work, what))
     # A channel nobody of ours reads: the put wakes no loop. A loop of this very thread
     # would wait for itself: async_to_sync refuses that with an error, as it always has.
-    if loop is None or _runs_here(loop):
+    elif loop is None or _runs_here(loop):
         async_to_sync(_awaited)(work)
     else:
         asyncio.run_coroutine_threadsafe(_awaited(work), loop).result()
 
 
-async def _awaited(work: Callable[[], Awaitable[None]]) -> None:
+async def _awaited(work: readers.Send) -> None:
     await work()
+
+
+async def _logged(work: readers.Send, what: str) -> None:
+    try:
+        await work()
+    except Exception:
+        logger.warning("live_views: could not broadcast %s", what, exc_info=True)
 
 
 def _runs_here(loop: asyncio.AbstractEventLoop) -> bool:

@@ -7,16 +7,27 @@ callback from the wrong thread: asyncio's debug mode (``PYTHONDEVMODE``, which t
 raises, the message is queued but its reader never wakes, and the page misses the broadcast.
 Without debug mode the reader wakes only when something else wakes its loop.
 
-Each hub records the loop it reads its channel on; ``publish`` hands a send to that loop.
+Each hub records the loop it reads its channel on; ``publish`` hands a send to that loop. A
+loop may hold such sends instead (``hold_sends``): a sync test client runs them when the test
+next talks to its pages, as it always seemed to, and never while the test's own request still
+runs (its pages would read the test's in-memory SQLite database while the request writes it,
+which SQLite's shared cache answers with "database table is locked").
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
+from collections.abc import Awaitable, Callable
+
+Send = Callable[[], Awaitable[None]]
 
 _lock = threading.Lock()
 _loops: dict[str, asyncio.AbstractEventLoop] = {}
+_holders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Callable[[Send], None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def reading(channel: str) -> None:
@@ -37,3 +48,15 @@ def reader_of(channel: str) -> asyncio.AbstractEventLoop | None:
     if loop is None or loop.is_closed() or not loop.is_running():
         return None
     return loop
+
+
+def hold_sends(loop: asyncio.AbstractEventLoop, hold: Callable[[Send], None]) -> None:
+    """Sends from other threads to the channels ``loop`` reads go to ``hold``, which runs them
+    on ``loop`` when it chooses."""
+    with _lock:
+        _holders[loop] = hold
+
+
+def holder_of(loop: asyncio.AbstractEventLoop) -> Callable[[Send], None] | None:
+    with _lock:
+        return _holders.get(loop)

@@ -12,6 +12,7 @@ in worker threads with their own database connections, as in production.
 from __future__ import annotations
 
 import asyncio
+import collections
 import html as html_lib
 import itertools
 import json
@@ -28,6 +29,7 @@ from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
 
+from live_views.pubsub import readers
 from live_views.testing import uploads
 from live_views.testing.communicator import WebsocketCommunicator
 from live_views.testing.components import (
@@ -296,15 +298,26 @@ class AsyncLiveClient:
 
 
 class _Loop:
-    """An event loop on its own thread, so sync tests can keep sockets open between calls."""
+    """An event loop on its own thread, so sync tests can keep sockets open between calls.
+
+    A broadcast that the test's own thread publishes (a save in the test, or in a view that
+    ``client.http`` requested) waits here and reaches the pages when the test next talks to
+    them: never while the test's request still runs (pubsub/readers.py says why)."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
+        self.held: collections.deque[readers.Send] = collections.deque()
+        readers.hold_sends(self.loop, self.held.append)
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+        return asyncio.run_coroutine_threadsafe(self._after_held(coroutine), self.loop).result()
+
+    async def _after_held(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        while self.held:
+            await self.held.popleft()()
+        return await coroutine
 
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
