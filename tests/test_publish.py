@@ -4,6 +4,7 @@ bounded in time, and never failing the save that published it."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,7 @@ from django.test import override_settings
 from django.test.utils import isolate_apps
 
 from live_views.pubsub import publish as publish_module
+from live_views.pubsub import readers
 from live_views.pubsub.publish import model_change_topics, publish, publish_after_commit
 from live_views.pubsub.topics import group_name, topic_of
 from tests.channel_layers import FlakyLayer, HungLayer, RecordingLayer, layer_settings, send_inline
@@ -92,6 +94,40 @@ async def test_the_in_memory_layer_is_not_bounded_by_the_timeout(monkeypatch):
         await layer.group_add(group_name("news"), channel)
         await publish_module._send_bounded(["news"], BROADCAST)
         assert await asyncio.wait_for(layer.receive(channel), 1) == to("news")[1]
+
+
+def test_a_reading_loop_that_runs_nothing_holds_the_caller_for_a_bound_only(monkeypatch, caplog):
+    # A test's save puts onto the in-memory layer on the loop that reads the channel
+    # (pubsub/readers.py). A loop stuck in a callback, or stopped after the look-up, must not
+    # hold the save for good.
+    monkeypatch.setattr(publish_module, "IN_MEMORY_WAIT", 0.2)
+    loop, stuck = asyncio.new_event_loop(), threading.Event()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    with override_settings(CHANNEL_LAYERS=layer_settings(InMemoryChannelLayer)):
+        layer: Any = get_channel_layer()
+
+        async def follow() -> str:
+            channel = await layer.new_channel()
+            readers.reading(channel)
+            await layer.group_add(group_name("news"), channel)
+            return channel
+
+        channel = asyncio.run_coroutine_threadsafe(follow(), loop).result(5)
+        loop.call_soon_threadsafe(stuck.wait, 5)
+        start = time.monotonic()
+        with caplog.at_level("WARNING", logger="live_views"):
+            publish(["news"])
+        elapsed = time.monotonic() - start
+        stuck.set()
+        # Once the loop runs again, the message is there all the same.
+        received = asyncio.run_coroutine_threadsafe(layer.receive(channel), loop).result(5)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+    assert elapsed < 2
+    assert "could not broadcast live.broadcast to ['news']" in caplog.text
+    assert received == to("news")[1]
 
 
 def test_without_a_channel_layer_publishing_does_nothing(caplog):

@@ -26,6 +26,8 @@ MESSAGE: dict[str, Any] = {"type": wire.BROADCAST}
 
 # Seconds a message may wait for a slow or hung network layer (the save never waits).
 PUBLISH_TIMEOUT = 1.0
+# Seconds a test or script waits for another thread's loop to put a message on its queues.
+IN_MEMORY_WAIT = 10.0
 
 
 def publish_after_commit(
@@ -80,7 +82,8 @@ def _run_on(loop: asyncio.AbstractEventLoop | None, work: readers.Send, what: st
     elif loop is None or _runs_here(loop):
         async_to_sync(_awaited)(work)
     else:
-        asyncio.run_coroutine_threadsafe(_awaited(work), loop).result()
+        # Bounded: a loop that stops before it runs the send would hold the caller for good.
+        asyncio.run_coroutine_threadsafe(_awaited(work), loop).result(IN_MEMORY_WAIT)
 
 
 async def _awaited(work: readers.Send) -> None:
