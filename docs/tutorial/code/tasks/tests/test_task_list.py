@@ -42,6 +42,13 @@ def test_a_task_deleted_in_one_tab_leaves_the_other(live_client):
         assert "1 open task" in other_tab.block("summary")
 
 
+def test_a_task_saved_by_other_code_appears_in_the_list(live_client):
+    with live_client.live("/tasks/") as page:
+        Task.objects.create(title="Call the plumber")  # as the admin or a script would
+        page.wait_for_update()
+        assert "Call the plumber" in page.block("tasks")
+
+
 def test_a_task_added_with_the_form_appears_in_the_list(live_client):
     with live_client.live("/tasks/") as tasks, live_client.live("/tasks/new/") as form:
         form.submit("submit", title="Water the plants", due="")
