@@ -24,7 +24,8 @@ from collections.abc import Awaitable, Callable
 Send = Callable[[], Awaitable[None]]
 
 _lock = threading.Lock()
-_loops: dict[str, asyncio.AbstractEventLoop] = {}
+# Weak: a test's loop, closed and dropped, takes its channels' entries with it.
+_loops: weakref.WeakValueDictionary[str, asyncio.AbstractEventLoop] = weakref.WeakValueDictionary()
 _holders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Callable[[Send], None]] = (
     weakref.WeakKeyDictionary()
 )
@@ -34,10 +35,6 @@ def reading(channel: str) -> None:
     """Record that the running loop reads ``channel``."""
     loop = asyncio.get_running_loop()
     with _lock:
-        # Tests start and close many loops: forget the channels of those that closed.
-        for name, other in list(_loops.items()):
-            if other.is_closed():
-                del _loops[name]
         _loops[channel] = loop
 
 
