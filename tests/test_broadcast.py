@@ -25,7 +25,8 @@ from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import AsyncClient, RequestFactory, override_settings
 
 from live_views import LiveListView, __version__, abroadcast, broadcast
@@ -289,6 +290,28 @@ def test_sync_client_pages_hear_each_other(live_db):
         other.close()
     finally:
         client.close()
+
+
+async def test_a_save_in_a_thread_of_the_projects_own_reaches_the_pages(tabs):
+    # Not the server's worker thread (a thread the project starts itself): the in-memory
+    # layer's put runs on the loop that reads the page's channel, never from that thread.
+    # Debug mode refuses a wake-up from another thread, so a put from there would fail here.
+    asyncio.get_running_loop().set_debug(True)
+    board = await Board.objects.acreate(name="home")
+    page = await tabs.open("/todo/tasks/")
+
+    def save() -> None:
+        try:
+            Task.objects.create(board=board, title="from a thread")
+        finally:  # close() leaves SQLite's in-memory test database open
+            for connection in connections.all(initialized_only=True):
+                if connection.connection is not None:
+                    BaseDatabaseWrapper.close(connection)
+
+    thread = threading.Thread(target=save)
+    thread.start()
+    await until(page, lambda: items(page, "tasks") == ["from a thread"], "the thread's task")
+    await asyncio.to_thread(thread.join, WAIT)
 
 
 def test_a_sync_tests_own_save_reaches_its_pages_in_asyncio_debug_mode(live_db, monkeypatch):
