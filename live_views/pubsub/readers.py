@@ -10,8 +10,8 @@ Without debug mode the reader wakes only when something else wakes its loop.
 Each hub records the loop it reads its channel on; ``publish`` hands a send to that loop. A
 loop may hold such sends instead (``hold_sends``): a sync test client runs them when the test
 next talks to its pages, at a point of the test the test chose, never while the test's own
-request still runs (its pages would read the test's in-memory SQLite database while the request writes it,
-which SQLite's shared cache answers with "database table is locked").
+request still runs (its pages would read the test's in-memory SQLite database while the
+request writes it, which SQLite's shared cache answers with "database table is locked").
 """
 
 from __future__ import annotations
