@@ -25,8 +25,7 @@ from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import transaction
 from django.test import AsyncClient, RequestFactory, override_settings
 
 from live_views import LiveListView, __version__, abroadcast, broadcast
@@ -35,6 +34,7 @@ from live_views.testing import (
     AsyncLiveClient,
     AsyncLivePage,
     LiveClient,
+    close_thread_db_connections,
 )
 from tests.todoapp import views as todo_views
 from tests.todoapp.broadcast_views import MixedSubscriptionsView
@@ -303,10 +303,8 @@ async def test_a_save_in_a_thread_of_the_projects_own_reaches_the_pages(tabs):
     def save() -> None:
         try:
             Task.objects.create(board=board, title="from a thread")
-        finally:  # close() leaves SQLite's in-memory test database open
-            for connection in connections.all(initialized_only=True):
-                if connection.connection is not None:
-                    BaseDatabaseWrapper.close(connection)
+        finally:
+            close_thread_db_connections()
 
     thread = threading.Thread(target=save)
     thread.start()

@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from live_views.http.pages import close_all, open_pages
+from live_views.testing import close_thread_db_connections
 from live_views.testing.uploads import page_token
 
 URL = "/live/http/"
@@ -252,15 +251,12 @@ def in_thread(pool: ThreadPoolExecutor, request: Callable[..., Any], *args: Any)
     """Send ``request`` from another thread, as a browser's second connection would. Django's
     test client keeps that thread's database connection open (it unhooks close_old_connections
     from request_finished), so the thread closes it: PostgreSQL will not drop the test database
-    while a connection to it is open. Django's own close() leaves SQLite's in-memory test
-    database open, and Python 3.13 warns of that connection when the idle thread goes."""
+    while a connection to it is open."""
 
     def run() -> Any:
         try:
             return request(*args)
         finally:
-            for connection in connections.all(initialized_only=True):
-                if connection.connection is not None:
-                    BaseDatabaseWrapper.close(connection)
+            close_thread_db_connections()
 
     return pool.submit(run)
