@@ -58,19 +58,18 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
 def _send_in_memory(topics: list[str], message: dict[str, Any], what: str) -> None:
     """``send``, run on the loop that reads the groups' channels (pubsub/readers.py)."""
     layer = get_channel_layer()
-    by_loop: dict[asyncio.AbstractEventLoop | None, list[tuple[str, dict[str, Any]]]] = {}
+    by_loop: dict[asyncio.AbstractEventLoop | None, list[tuple[str, str]]] = {}
     for topic in topics:
         group = group_name(topic)
-        addressed = {**message, "group": group}
         for channel in list(layer.groups.get(group, ())):
-            by_loop.setdefault(readers.reader_of(channel), []).append((channel, addressed))
+            by_loop.setdefault(readers.reader_of(channel), []).append((channel, group))
     loops = [loop for loop in by_loop if loop is not None]
     if len(loops) <= 1:  # the usual case: one loop, or none, reads all of them
         _run_on(loops[0] if loops else None, lambda: _send_bounded(topics, message), what)
         return
     # Pages of several loops (two sync test clients open at once): each channel on its own.
     for loop, sends in by_loop.items():
-        _run_on(loop, functools.partial(_put, layer, sends), what)
+        _run_on(loop, functools.partial(_put, layer, sends, message), what)
 
 
 def _run_on(loop: asyncio.AbstractEventLoop | None, work: readers.Send, what: str) -> None:
@@ -104,10 +103,13 @@ def _runs_here(loop: asyncio.AbstractEventLoop) -> bool:
         return False
 
 
-async def _put(layer: InMemoryChannelLayer, sends: list[tuple[str, dict[str, Any]]]) -> None:
-    for channel, message in sends:
+async def _put(
+    layer: InMemoryChannelLayer, sends: list[tuple[str, str]], message: dict[str, Any]
+) -> None:
+    """``message`` to each (channel, group) of ``sends``, as ``send`` addresses it."""
+    for channel, group in sends:
         with contextlib.suppress(ChannelFull):  # as group_send: a full channel misses it
-            await layer.send(channel, message)
+            await layer.send(channel, addressed(message, group))
 
 
 async def _send_bounded(topics: list[str], message: dict[str, Any]) -> None:
@@ -129,15 +131,19 @@ async def send(topics: list[str], message: dict[str, Any] = MESSAGE) -> None:
         return
     for topic in topics:
         group = group_name(topic)
-        # The group travels with the message: each process's hub follows a topic once and
-        # hands the message to its own pages of that group (socket/hub.py).
-        addressed = {**message, "group": group}
+        to_group = addressed(message, group)
         try:
-            await layer.group_send(group, addressed)
+            await layer.group_send(group, to_group)
         except Exception:  # redis' ConnectionError is not the builtin one
             # A pooled connection to a Redis that restarted fails once; a fresh one works.
             # Sending twice is harmless: refreshes coalesce, session messages are idempotent.
-            await layer.group_send(group, addressed)
+            await layer.group_send(group, to_group)
+
+
+def addressed(message: dict[str, Any], group: str) -> dict[str, Any]:
+    """The group travels with the message: each process's hub follows a topic once and hands
+    the message to its own pages of that group (socket/hub.py)."""
+    return {**message, "group": group}
 
 
 def row_message(instance: models.Model, action: str) -> dict[str, Any]:
