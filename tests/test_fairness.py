@@ -9,6 +9,7 @@ import contextvars
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -16,6 +17,7 @@ import pytest
 from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 
 from live_views.socket.fairness import FairQueue, Usage
+from live_views.testing import AsyncLiveClient
 from tests.live_helpers import TrackingLiveClient, count
 from tests.testapp import work_views
 
@@ -137,6 +139,45 @@ def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(client
     assert count(light) == 1
 
 
+async def test_a_plain_page_is_answered_while_many_pages_events_wait_for_the_thread(settings):
+    # Twenty pages each with an event queued behind a held worker thread, then a request for a
+    # page that is not live. Its middleware and view hop to the same thread one step at a time;
+    # each step waits for the one page event running, not for all twenty to be done.
+    settings.LIVE_VIEWS = {"EVENT_RATE": None}
+    work_views.ran.clear()
+    work_views.released.clear()
+    client = AsyncLiveClient()
+    holder = await client.live("/work/")
+    busy = [await client.live("/work/") for _ in range(20)]
+    try:
+        await holder.send_frame({"event": "hold", "ref": 1})
+        while "hold" not in work_views.ran:
+            await asyncio.sleep(0.005)
+        for n, page in enumerate(busy):
+            await page.send_frame(
+                {"event": "burn", "args": {"ms": 5, "label": f"busy{n}"}, "ref": 1}
+            )
+        await asyncio.sleep(0.2)  # all twenty wait for the held thread
+        request = asyncio.create_task(client.get("/work/plain/"))
+        await asyncio.sleep(0.1)
+        work_views.released.set()
+        response = await asyncio.wait_for(request, 10)
+        for page in [holder, *busy]:
+            assert "error" not in await page.receive(timeout=5)
+    finally:
+        work_views.released.set()
+        for page in [holder, *busy]:
+            await page.close()
+
+    assert response.content == b"plain"
+    busy_labels = [f"busy{n}" for n in range(20)]
+    # About one page event per step of the request went first (some ten steps here); the rest
+    # after it. Before, the request's first step waited until all twenty were done.
+    after = work_views.ran[work_views.ran.index("plain request") + 1 :]
+    assert len(after) >= 5, work_views.ran
+    assert sorted(work_views.ran) == sorted(["hold", "plain request", *busy_labels])
+
+
 # -- the worker thread at the boundaries of a job ----------------------------------------------
 
 
@@ -194,6 +235,34 @@ async def test_the_orms_async_calls_wait_for_the_pages_work_and_run_in_its_threa
     assert not orm_call.done()
     release.set()
     assert await orm_call == await running
+
+
+async def test_work_waiting_for_the_thread_outside_the_queue_goes_before_the_next_page_job():
+    # A request's middleware and view and the ORM's async calls wait for the same thread in
+    # asgiref's own queue. The pages' queue passes its turn through that queue, so they wait
+    # for the one page job already running, not until no page has work queued.
+    queue = FairQueue()
+    release = threading.Event()
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+    order: list[str] = []
+
+    def hold() -> None:
+        loop.call_soon_threadsafe(started.set)
+        release.wait(5)
+
+    running = asyncio.create_task(queue.run(hold, []))
+    await started.wait()
+    pages = [
+        asyncio.create_task(queue.run(partial(order.append, f"page{n}"), [])) for n in range(3)
+    ]
+    await asyncio.sleep(0.01)
+    orm_call = asyncio.create_task(sync_to_async(order.append)("orm"))
+    await asyncio.sleep(0.01)
+    release.set()
+    await asyncio.gather(running, *pages, orm_call)
+
+    assert order == ["orm", "page0", "page1", "page2"]
 
 
 async def test_results_come_back_without_an_eventfd_too(monkeypatch):

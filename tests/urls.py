@@ -26,6 +26,7 @@ urlpatterns = [
     path("typed/", views.TypedView.as_view()),
     path("echo/", views.EchoView.as_view()),
     path("work/", work_views.WorkView.as_view()),
+    path("work/plain/", work_views.plain),
     path("catalog/", navigation_views.CatalogView.as_view()),
     path("effects/", effects_views.EffectsView.as_view()),
     path("effects/poll/", effects_views.PollingView.as_view()),

@@ -93,8 +93,10 @@ class FairQueue:
     """One sync job at a time from this event loop into the worker thread, least used first.
 
     The worker thread passes the turn itself: when a job ends it takes the least-used waiting
-    job and runs it at once, so a busy process never waits for its event loop between two jobs.
-    ``waiting`` and ``busy`` are shared by the two threads, under ``lock``.
+    job and queues it at the thread again, so a busy process never waits for its event loop
+    between two jobs, and whatever else waits for the thread (a request's middleware and view,
+    the ORM's async calls) runs before it: it waits for one page job, not for the pages' queue
+    to empty. ``waiting`` and ``busy`` are shared by the two threads, under ``lock``.
     """
 
     def __init__(self) -> None:
@@ -144,7 +146,7 @@ class FairQueue:
         return result
 
     def _serve(self, job: _Job) -> None:
-        """In the worker thread: run ``job``, then the waiting ones, least used first."""
+        """In the worker thread: run ``job``, then pass the turn to the least used waiting one."""
         while True:
             outcome = job.context.run(_run, job)
             with self.lock:
@@ -153,7 +155,14 @@ class FairQueue:
             job.handoff.put(job.future, outcome)
             if chosen is None:
                 return
-            job = chosen
+            # Behind what else waits for the thread: run here at once, it kept a request's
+            # next step (and an ORM async call) waiting until no page had work queued.
+            try:
+                SyncToAsync.single_thread_executor.submit(self._serve, chosen)
+            except RuntimeError:  # the executor is shutting down: finish the queue here
+                job = chosen
+            else:
+                return
 
     def _next(self) -> _Job | None:
         # A waiter cancelled a moment ago may still be listed, with its future cancelled.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+from django.http import HttpRequest, HttpResponse
+
 from live_views import live_event
 from tests.testapp.views import CounterView
 
@@ -33,3 +35,9 @@ class WorkView(CounterView):
     def tick(self, label: str = "") -> None:
         ran.append(label)
         self.count += 1
+
+
+def plain(request: HttpRequest) -> HttpResponse:
+    """A page that is not live: its view runs in the worker thread the pages' work uses."""
+    ran.append("plain request")
+    return HttpResponse("plain")
