@@ -140,9 +140,9 @@ def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(client
 
 
 async def test_a_plain_page_is_answered_while_many_pages_events_wait_for_the_thread(settings):
-    # Twenty pages each with an event queued behind a held worker thread, then a request for a
-    # page that is not live. Its middleware and view hop to the same thread one step at a time;
-    # each step waits for the one page event running, not for all twenty to be done.
+    # Twenty pages each with a 10 ms event queued behind a held worker thread, then a request
+    # for a page that is not live. Its middleware and view hop to the same thread one step at a
+    # time; each step waits for about one page event, not for all twenty to be done.
     settings.LIVE_VIEWS = {"EVENT_RATE": None}
     work_views.ran.clear()
     work_views.released.clear()
@@ -155,7 +155,7 @@ async def test_a_plain_page_is_answered_while_many_pages_events_wait_for_the_thr
             await asyncio.sleep(0.005)
         for n, page in enumerate(busy):
             await page.send_frame(
-                {"event": "burn", "args": {"ms": 5, "label": f"busy{n}"}, "ref": 1}
+                {"event": "burn", "args": {"ms": 10, "label": f"busy{n}"}, "ref": 1}
             )
         await asyncio.sleep(0.2)  # all twenty wait for the held thread
         request = asyncio.create_task(client.get("/work/plain/"))
@@ -239,8 +239,8 @@ async def test_the_orms_async_calls_wait_for_the_pages_work_and_run_in_its_threa
 
 async def test_work_waiting_for_the_thread_outside_the_queue_goes_before_the_next_page_job():
     # A request's middleware and view and the ORM's async calls wait for the same thread in
-    # asgiref's own queue. The pages' queue passes its turn through that queue, so they wait
-    # for the one page job already running, not until no page has work queued.
+    # asgiref's own queue. Once the thread has run page jobs for STREAK (the held one here), the
+    # next page job goes behind them: they do not wait until no page has work queued.
     queue = FairQueue()
     release = threading.Event()
     loop = asyncio.get_running_loop()
