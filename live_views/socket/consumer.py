@@ -121,6 +121,11 @@ class LiveConsumer(
                 await self.dispatch(await receive())
         except StopConsumer:
             pass
+        finally:
+            if self.page is not None:
+                # Left without its disconnect (an error, or the server cancelled it): the page
+                # would keep its place under the connection cap and its topics for good.
+                await self.disconnect(1006)  # closed abnormally: no close frame
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # channels' dispatch hops to a worker thread before every message to close stale
@@ -264,7 +269,13 @@ class LiveConsumer(
     async def _send(self, frame: dict[str, Any]) -> None:
         if not frame or self.closing:
             return  # nothing to say, or the server already closed the socket
-        await self.base_send({"type": "websocket.send", "text": protocol.encode(frame)})
+        try:
+            await self.base_send({"type": "websocket.send", "text": protocol.encode(frame)})
+        except OSError:
+            # The browser left while this frame was made (uvicorn's ClientDisconnected). Its
+            # disconnect is queued behind: raised from here it never came, and the page kept
+            # its place under the connection cap and its topics for as long as the process ran.
+            self.closing = True
 
 
 def _open(scope: dict[str, Any], token: str) -> tuple[LivePage, str | None]:

@@ -76,11 +76,9 @@ class CoalescedRefreshMixin:
                     exc_info=error,
                 )
             elif frame is not None:
-                try:
-                    await self._send(frame)
-                except OSError:  # the browser left while its refresh waited (uvicorn's
-                    return  # ClientDisconnected): its disconnect follows
-                self.jobs.start_pending(page)
+                await self._send(frame)
+                if not self.closing:  # else the browser left while its refresh waited
+                    self.jobs.start_pending(page)
         finally:
             self.refresh_queued = False
             self.turn.release()
