@@ -42,9 +42,10 @@ T = TypeVar("T")
 # How long past server time weighs on a socket's place in the queue: it halves every second.
 HALF_LIFE = 1.0
 
-# How long the worker thread runs the pages' jobs back to back before the other work waiting
-# for it (a request's middleware and view, the ORM's async calls) gets its turn. Once per job,
-# a request's every step waited until no page had work queued; each requeue costs a few µs.
+# How long the worker thread runs the pages' jobs back to back before the other work that waits
+# for it (a request's middleware and view, the ORM's async calls) gets a turn: before, each of
+# those steps waited until no page had work queued. Not after every job: a requeue costs a few
+# µs, and a busy process runs hundreds of light jobs a second.
 STREAK = 0.005
 
 clock = time.monotonic
