@@ -245,11 +245,6 @@ async def test_a_board_page_is_told_to_reload_when_its_board_is_deleted(tabs):
     assert await page.receive() == {"reload": True}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a save names only the task's new board (model_change_topics reads the "
-    "current foreign keys), so the board a task moved away from never hears it left",
-)
 async def test_a_task_moved_to_another_board_leaves_the_old_boards_page(tabs):
     old = await Board.objects.acreate(name="old")
     new = await Board.objects.acreate(name="new")

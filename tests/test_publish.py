@@ -176,14 +176,6 @@ def test_a_model_without_foreign_keys_has_two_topics():
     assert model_change_topics(Note(pk=9)) == ["todoapp.note", "todoapp.note:9"]
 
 
-FK_TO_FIELD_BUG = (
-    "BUG: a foreign key with to_field= stores the parent's to_field value, not its pk; "
-    "model_change_topics uses it as the parent row's key, so the parent's page (which follows "
-    "'app.model:<pk>') never hears its children change"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=FK_TO_FIELD_BUG)
 @isolate_apps("tests.todoapp")
 def test_a_parent_named_by_another_field_than_its_key_still_hears_its_children():
     class Shelf(models.Model):

@@ -41,14 +41,6 @@ def test_a_proxy_instance_follows_its_concrete_row():
     assert topic_of(TaskProxy(pk=2)) == topic_of(Task(pk=2)) == "todoapp.task:2"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a proxy model class is followed under its own label ('todoapp.taskproxy'), but "
-        "saves are published under the concrete model's ('todoapp.task'): a LiveListView of a "
-        "proxy model never hears a save"
-    ),
-)
 @isolate_apps("tests.todoapp")
 def test_a_proxy_model_is_followed_as_its_concrete_model():
     class TaskProxy(Task):

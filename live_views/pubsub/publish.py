@@ -17,7 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 from live_views.connect import wire
 from live_views.pubsub import readers
 from live_views.pubsub.sender import sender, server_loop
-from live_views.pubsub.topics import group_name, instance_topic, model_topic
+from live_views.pubsub.topics import concrete, group_name, instance_topic, model_topic
 
 logger = logging.getLogger("live_views")
 
@@ -149,19 +149,59 @@ def addressed(message: dict[str, Any], group: str) -> dict[str, Any]:
 def row_message(instance: models.Model, action: str) -> dict[str, Any]:
     """A broadcast that names its row, so pages that stream the model send just that row:
     ``action`` is "c" (created), "u" (updated) or "d" (deleted)."""
-    model = type(instance)._meta.concrete_model or type(instance)
+    model = concrete(type(instance))
     return {**MESSAGE, "row": [model._meta.label_lower, str(instance.pk), action]}
 
 
 def model_change_topics(instance: models.Model) -> list[str]:
     """The model, the row, and every row it points to by foreign key (a parent hears its
     children change)."""
-    model = type(instance)._meta.concrete_model or type(instance)
+    model = concrete(type(instance))
     topics = [model_topic(model), instance_topic(model, instance.pk)]
-    for field in model._meta.concrete_fields:
-        if field.many_to_one or field.one_to_one:
-            related_pk = getattr(instance, field.attname, None)
-            if related_pk is not None and field.related_model is not None:
-                related: Any = field.related_model
-                topics.append(instance_topic(related._meta.concrete_model, related_pk))
+    using = instance._state.db or DEFAULT_DB_ALIAS
+    for field in parent_fields(model):
+        value = getattr(instance, field.attname, None)
+        if value is None:
+            continue
+        if not field.target_field.primary_key and field.is_cached(instance):
+            parent = field.get_cached_value(instance)
+            topics += [] if parent is None else [instance_topic(field.related_model, parent.pk)]
+        else:
+            topics += parent_topics(field, [value], using)
+    return topics
+
+
+def parent_fields(model: type[models.Model]) -> list[Any]:
+    """The foreign keys (and one-to-one keys) of ``model``: the rows a row points to."""
+    return [
+        field
+        for field in concrete(model)._meta.concrete_fields
+        if (field.many_to_one or field.one_to_one) and field.related_model is not None
+    ]
+
+
+def parent_topics(field: Any, values: Iterable[Any], using: str) -> list[str]:
+    """The topics of the parent rows that ``field`` holds ``values`` of. A key made with
+    ``to_field=`` holds another column than the parent's pk, which its page follows: looked up."""
+    related = concrete(field.related_model)
+    values = [value for value in values if value is not None]
+    if not field.target_field.primary_key and values:
+        lookup = {f"{field.target_field.attname}__in": values}
+        values = list(
+            related._base_manager.using(using).filter(**lookup).values_list("pk", flat=True)
+        )
+    return [instance_topic(related, value) for value in values]
+
+
+def rows_topics(model: type[models.Model], pks: Iterable[Any], using: str) -> list[str]:
+    """The rows ``pks`` of ``model`` with the rows they point to (one query, when the model has
+    foreign keys): what one of them changing tells, as ``model_change_topics`` does for one."""
+    pks = list(pks)
+    topics = [instance_topic(model, pk) for pk in pks]
+    fields = parent_fields(model)
+    if fields and pks:
+        found = concrete(model)._base_manager.using(using).filter(pk__in=pks)
+        columns = list(zip(*found.values_list(*(field.attname for field in fields)), strict=True))
+        for field, values in zip(fields, columns, strict=False):
+            topics += parent_topics(field, set(values), using)
     return topics

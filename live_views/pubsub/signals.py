@@ -5,12 +5,19 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from live_views.conf import conf
-from live_views.pubsub.publish import model_change_topics, publish_after_commit, row_message
-from live_views.pubsub.topics import instance_topic, model_topic
+from live_views.pubsub.publish import (
+    model_change_topics,
+    parent_fields,
+    parent_topics,
+    publish_after_commit,
+    row_message,
+    rows_topics,
+)
+from live_views.pubsub.topics import concrete, model_topic
 
 # Written on every request or by Django itself: broadcasting them would only cost.
 NEVER_BROADCAST = frozenset(
@@ -30,36 +37,97 @@ def broadcasts(model: type[models.Model]) -> bool:
     setting = conf.BROADCAST_MODELS
     if not setting:
         return False
-    label = model._meta.label_lower
-    if label in NEVER_BROADCAST:
+    # A proxy's rows are its concrete model's: a save through either is that model's save.
+    labels = {model._meta.label_lower, concrete(model)._meta.label_lower}
+    if labels & NEVER_BROADCAST:
         return False
     selected = _selected(setting if isinstance(setting, str) else tuple(setting))
-    return selected is None or label in selected
+    return selected is None or bool(labels & selected)
+
+
+def on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    """Before an update: the rows the row pointed to, so the parent it leaves hears it left
+    (a task moved to another board). One query, for a model that has foreign keys."""
+    if kwargs.get("raw") or instance._state.adding or instance.pk is None:
+        return
+    if not broadcasts(sender):
+        return
+    fields = parent_fields(sender)
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None:
+        fields = [f for f in fields if f.name in update_fields or f.attname in update_fields]
+    if not fields:
+        return
+    using = kwargs.get("using") or instance._state.db or DEFAULT_DB_ALIAS
+    stored = (
+        concrete(sender)
+        ._base_manager.using(using)
+        .filter(pk=instance.pk)
+        .values_list(*(f.attname for f in fields))
+        .first()
+    )
+    if stored is None:
+        return
+    left = [
+        (field, value)
+        for field, value in zip(fields, stored, strict=True)
+        if value is not None and value != getattr(instance, field.attname, None)
+    ]
+    if left:
+        # Kept with the instance's state until its post_save: gone with it if the save fails.
+        instance._state.__dict__[_LEFT] = [t for f, v in left for t in parent_topics(f, [v], using)]
+
+
+_LEFT = "live_views_left_parents"
 
 
 def on_save_or_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    left: list[str] = instance._state.__dict__.pop(_LEFT, [])
     if kwargs.get("raw") or not broadcasts(sender):
         return  # raw: loaddata fixtures
     action = "d" if kwargs.get("signal") is post_delete else "c" if kwargs.get("created") else "u"
     using = kwargs.get("using") or "default"
-    publish_after_commit(model_change_topics(instance), using, row_message(instance, action))
+    topics = model_change_topics(instance) + left
+    publish_after_commit(topics, using, row_message(instance, action))
 
 
 def on_m2m_changed(
     sender: Any, instance: models.Model, action: str, model: type[models.Model], **kwargs: Any
 ) -> None:
-    if not action.startswith("post_"):
+    if action == "pre_clear":
+        # clear() names no rows, and once done none are linked: read them before.
+        pks: Any = linked_pks(sender, instance, model, kwargs.get("reverse", False))
+    elif action in ("post_add", "post_remove"):
+        pks = kwargs.get("pk_set") or ()
+    else:
         return
     owner = type(instance)
     if not (broadcasts(owner) or broadcasts(model)):
         return
-    # The changed row with its parents (a board hears its task's new tag), and the other side.
-    topics = [*model_change_topics(instance), model_topic(model)]
-    topics += [instance_topic(model, pk) for pk in kwargs.get("pk_set") or ()]
-    publish_after_commit(topics, kwargs.get("using") or "default")
+    using = kwargs.get("using") or instance._state.db or DEFAULT_DB_ALIAS
+    # The changed row with its parents (a board hears its task's new tag), and the rows of the
+    # other side with theirs: the same change, made from either side, tells the same pages.
+    topics = [*model_change_topics(instance), model_topic(model), *rows_topics(model, pks, using)]
+    publish_after_commit(topics, using)
+
+
+def linked_pks(
+    through: type[models.Model], instance: models.Model, model: type[models.Model], reverse: bool
+) -> list[Any]:
+    """The pks of the ``model`` rows ``instance`` is linked to through ``through`` now."""
+    owner = model if reverse else type(instance)
+    for field in concrete(owner)._meta.many_to_many:
+        if field.remote_field.through is through:
+            here, there = field.m2m_field_name(), field.m2m_reverse_field_name()
+            if reverse:
+                here, there = there, here
+            links = through._base_manager.using(instance._state.db or DEFAULT_DB_ALIAS)
+            return list(links.filter(**{here: instance}).values_list(f"{there}__pk", flat=True))
+    return []
 
 
 def connect() -> None:
+    pre_save.connect(on_pre_save, dispatch_uid="live_views.pre_save")
     post_save.connect(on_save_or_delete, dispatch_uid="live_views.post_save")
     post_delete.connect(on_save_or_delete, dispatch_uid="live_views.post_delete")
     m2m_changed.connect(on_m2m_changed, dispatch_uid="live_views.m2m_changed")

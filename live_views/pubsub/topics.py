@@ -12,12 +12,18 @@ from django.db import models
 Subscription = str | type[models.Model] | models.Model
 
 
+def concrete(model: type[models.Model]) -> type[models.Model]:
+    """The model whose table holds the rows: a proxy's rows are its concrete model's, and a
+    save through either is published under the concrete model's label."""
+    return model._meta.concrete_model or model
+
+
 def model_topic(model: type[models.Model]) -> str:
-    return str(model._meta.label_lower)
+    return str(concrete(model)._meta.label_lower)
 
 
 def instance_topic(model: type[models.Model], pk: Any) -> str:
-    return f"{model._meta.label_lower}:{pk}"
+    return f"{concrete(model)._meta.label_lower}:{pk}"
 
 
 def topic_of(item: Subscription) -> str:
@@ -26,7 +32,7 @@ def topic_of(item: Subscription) -> str:
     if isinstance(item, type) and issubclass(item, models.Model):
         return model_topic(item)
     if isinstance(item, models.Model):
-        return instance_topic(type(item)._meta.concrete_model or type(item), item.pk)
+        return instance_topic(type(item), item.pk)
     raise TypeError(
         f"Cannot subscribe to {item!r}: use a model class, a model instance or a topic string."
     )
