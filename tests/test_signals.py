@@ -246,3 +246,16 @@ def test_a_model_not_listed_is_not_read_before_its_save(db, django_assert_num_qu
         task = Task.objects.create(board=board, title="t")
         with django_assert_num_queries(1):
             task.save()
+
+
+def test_clearing_from_the_other_side_reaches_the_rows_it_unlinked_and_their_parents(heard):
+    board = Board.objects.create(name="home")
+    task = Task.objects.create(board=board, title="t")
+    tag = Tag.objects.create(name="red")
+    tag.task_set.add(task)
+    heard.clear()
+
+    tag.task_set.clear()
+
+    assert group_name(f"todoapp.task:{task.pk}") in heard.groups()
+    assert group_name(f"todoapp.board:{board.pk}") in heard.groups()
