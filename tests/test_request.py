@@ -185,15 +185,7 @@ def test_the_session_cookie_name_comes_from_the_settings():
 
 # -- a query with raw non-ASCII text ------------------------------------------------------------
 
-NON_ASCII_BUG = (
-    "BUG: under ASGI, Django decodes the page's query string as UTF-8, so the token holds 'ü' as "
-    "text; build_request re-encodes it as latin-1 with 'replace': 'ü' becomes a byte that is no "
-    "UTF-8 (UnicodeDecodeError: the mount fails, 1011, which the browser retries) and '€' "
-    "becomes '?'"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=NON_ASCII_BUG)
 @pytest.mark.parametrize("text", ["ü", "€"])
 def test_raw_non_ascii_text_in_an_asgi_page_loads_query_reaches_the_view(text):
     # What an ASGI request's META["QUERY_STRING"] (and so the token) holds for ?text=<text>.
@@ -201,9 +193,8 @@ def test_raw_non_ascii_text_in_an_asgi_page_loads_query_reaches_the_view(text):
     assert request_for(websocket_scope(), target).GET["text"] == text
 
 
-@pytest.mark.xfail(strict=True, reason=NON_ASCII_BUG)
 async def test_a_page_loaded_over_asgi_with_raw_non_ascii_in_its_query_goes_live():
-    page = await AsyncLiveClient().live("/echo/?text=ü")  # LiveRefused(1011) today
+    page = await AsyncLiveClient().live("/echo/?text=ü")  # was LiveRefused(1011)
     try:
         assert page.block("echo").startswith('<p id="echo-text">ü</p>')
     finally:
