@@ -9,12 +9,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.test import Client, override_settings
+from django.http import HttpRequest
+from django.test import AsyncRequestFactory, Client, RequestFactory, override_settings
 
-from live_views.connect.tokens import ConnectTarget
+from live_views.connect.tokens import ConnectTarget, make_connect_token, read_connect_token
 from live_views.socket.messages import SocketMessageStorage
 from live_views.socket.request import build_request, session_and_user
 from live_views.testing import AsyncLiveClient
+from live_views.uploads.page_form import _page_get
+from tests.live_helpers import TrackingLiveClient
 
 TARGET = ConnectTarget(path="/counter/", query_string="page=2&tag=a&tag=b", page_id="p1")
 
@@ -185,15 +188,7 @@ def test_the_session_cookie_name_comes_from_the_settings():
 
 # -- a query with raw non-ASCII text ------------------------------------------------------------
 
-NON_ASCII_BUG = (
-    "BUG: under ASGI, Django decodes the page's query string as UTF-8, so the token holds 'ü' as "
-    "text; build_request re-encodes it as latin-1 with 'replace': 'ü' becomes a byte that is no "
-    "UTF-8 (UnicodeDecodeError: the mount fails, 1011, which the browser retries) and '€' "
-    "becomes '?'"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=NON_ASCII_BUG)
 @pytest.mark.parametrize("text", ["ü", "€"])
 def test_raw_non_ascii_text_in_an_asgi_page_loads_query_reaches_the_view(text):
     # What an ASGI request's META["QUERY_STRING"] (and so the token) holds for ?text=<text>.
@@ -201,9 +196,8 @@ def test_raw_non_ascii_text_in_an_asgi_page_loads_query_reaches_the_view(text):
     assert request_for(websocket_scope(), target).GET["text"] == text
 
 
-@pytest.mark.xfail(strict=True, reason=NON_ASCII_BUG)
 async def test_a_page_loaded_over_asgi_with_raw_non_ascii_in_its_query_goes_live():
-    page = await AsyncLiveClient().live("/echo/?text=ü")  # LiveRefused(1011) today
+    page = await AsyncLiveClient().live("/echo/?text=ü")  # was LiveRefused(1011)
     try:
         assert page.block("echo").startswith('<p id="echo-text">ü</p>')
     finally:
@@ -213,3 +207,75 @@ async def test_a_page_loaded_over_asgi_with_raw_non_ascii_in_its_query_goes_live
 def test_a_percent_encoded_query_reaches_the_view_decoded():
     target = ConnectTarget(path="/echo/", query_string="text=%C3%BC%E2%82%AC", page_id="p1")
     assert request_for(websocket_scope(), target).GET["text"] == "ü€"
+
+
+# -- the page's GET, rebuilt from its token under either handler ---------------------------------
+
+QUERIES = {
+    "raw": ("text=ü€", {"text": ["ü€"]}),
+    "percent-encoded": ("text=%C3%BC%E2%82%AC", {"text": ["ü€"]}),
+    "mixed": ("text=ü%E2%82%AC&tag=€&tag=%C3%BC", {"text": ["ü€"], "tag": ["€", "ü"]}),
+    "plus and space": ("text=a+b%20c&empty=", {"text": ["a b c"], "empty": [""]}),
+    "none": ("", {}),
+}
+
+
+def loaded_over(handler: str, query: str) -> HttpRequest:
+    """The page's request as Django's WSGI or ASGI handler makes it for ``/echo/?<query>``."""
+    factory = RequestFactory() if handler == "wsgi" else AsyncRequestFactory()
+    request: HttpRequest = factory.get(f"/echo/?{query}" if query else "/echo/")
+    return request
+
+
+def rebuilt(page: HttpRequest) -> HttpRequest:
+    """The socket's request for ``page``, through the token its HTML would carry."""
+    target = read_connect_token(make_connect_token(page), session_key=None, user_pk=None)
+    return request_for(websocket_scope(), target)
+
+
+@pytest.mark.parametrize("handler", ["wsgi", "asgi"])
+@pytest.mark.parametrize(("query", "values"), QUERIES.values(), ids=QUERIES.keys())
+def test_the_socket_gets_the_get_values_the_page_load_got(handler, query, values):
+    page = loaded_over(handler, query)
+    assert dict(page.GET.lists()) == values
+    assert dict(rebuilt(page).GET.lists()) == values
+
+
+def test_a_wsgi_page_loads_raw_latin_1_byte_reaches_the_view_as_wsgi_decodes_it():
+    # A client that sends "ü" as the lone byte 0xFC: no UTF-8, so WSGIRequest.GET falls back to
+    # latin-1 (under ASGI Django answers 400 and there is no page).
+    page = RequestFactory().get("/echo/", QUERY_STRING="text=\xfc&euro=%E2%82%AC")
+    assert dict(page.GET.lists()) == {"text": ["ü"], "euro": ["€"]}
+    assert dict(rebuilt(page).GET.lists()) == {"text": ["ü"], "euro": ["€"]}
+
+
+@override_settings(DEFAULT_CHARSET="iso-8859-1")
+def test_a_wsgi_page_under_another_charset_reaches_the_view_as_it_decoded_it():
+    page = RequestFactory().get("/echo/", QUERY_STRING="text=\xfc&pct=%FC")
+    assert dict(page.GET.lists()) == {"text": ["ü"], "pct": ["ü"]}
+    assert dict(rebuilt(page).GET.lists()) == {"text": ["ü"], "pct": ["ü"]}
+
+
+def test_an_upload_builds_the_pages_get_from_its_token_as_the_page_got_it():
+    page = RequestFactory().get("/echo/?text=ü&euro=%E2%82%AC")
+    target = read_connect_token(make_connect_token(page), session_key=None, user_pk=None)
+    upload = RequestFactory().post("/live/upload/")
+    assert dict(_page_get(upload, target).GET.lists()) == {"text": ["ü"], "euro": ["€"]}
+
+
+def test_a_page_loaded_over_wsgi_with_raw_non_ascii_in_its_query_goes_live():
+    client = TrackingLiveClient()
+    try:
+        page = client.live("/echo/?text=ü€")
+        assert page.block("echo").startswith('<p id="echo-text">ü€</p>')
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("query", ["text=ü%E2%82%AC", "text=%C3%BC%E2%82%AC"])
+async def test_a_page_loaded_over_asgi_with_a_mixed_or_encoded_query_goes_live(query):
+    page = await AsyncLiveClient().live(f"/echo/?{query}")
+    try:
+        assert page.block("echo").startswith('<p id="echo-text">ü€</p>')
+    finally:
+        await page.close()

@@ -87,6 +87,19 @@ def test_a_token_of_a_page_without_query_has_an_empty_query():
     assert read(make_connect_token(request), request).query_string == ""
 
 
+def test_a_wsgi_pages_raw_non_ascii_query_reads_back_as_the_text_its_get_was_parsed_from():
+    request = page_request("/echo/?text=ü€")
+    # Under WSGI, META holds the query's bytes one character each; GET decodes them as UTF-8.
+    assert request.META["QUERY_STRING"] == "text=Ã¼â\x82¬"
+    assert request.GET["text"] == "ü€"
+    assert read(make_connect_token(request), request).query_string == "text=ü€"
+
+
+def test_a_query_whose_text_looks_like_latin_1_bytes_reads_back_as_it_is():
+    request = page_request("/echo/?text=Ã¼")  # sent as the UTF-8 of "Ã¼", not of "ü"
+    assert read(make_connect_token(request), request).query_string == "text=Ã¼"
+
+
 def test_a_token_is_safe_in_a_url_query_and_an_attribute():
     token = make_connect_token(page_request(session_key=saved_session_key()))
     assert re.fullmatch(r"[A-Za-z0-9_.:-]+", token)
@@ -101,6 +114,42 @@ def test_a_request_without_a_session_gets_a_token_bound_to_no_session():
     request = RequestFactory().get("/counter/")
     token = make_connect_token(request)
     assert read_connect_token(token, session_key=None, user_pk=None).path == "/counter/"
+
+
+# -- tokens of version 2, whose query was META["QUERY_STRING"] ---------------------------------
+
+
+def version_2_token(query: str) -> str:
+    payload = {"v": 2, "p": "/echo/", "q": query, "b": session_binding(None, None), "i": "page"}
+    return signed(payload)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("page=2&tag=a", "page=2&tag=a"),  # ASCII, as browsers send a query: the same either way
+        ("text=%C3%BC", "text=%C3%BC"),
+        ("text=Ã¼â\x82¬", "text=ü€"),  # a WSGI page's raw "ü€"
+        ("text=ü", "text=ü"),  # an ASGI page's raw "ü" (version 2 failed to mount it)
+        ("text=€", "text=€"),  # an ASGI page's raw "€" (version 2 mounted it as "?")
+    ],
+)
+def test_a_version_2_token_still_opens_its_page_with_its_query_as_text(query, text):
+    target = read_connect_token(version_2_token(query), session_key=None, user_pk=None)
+    assert target == ConnectTarget(path="/echo/", query_string=text, page_id="page")
+
+
+def test_a_version_2_token_is_still_bound_to_its_session():
+    with pytest.raises(TokenForeign):
+        read_connect_token(version_2_token(""), session_key=saved_session_key(), user_pk=None)
+
+
+def test_a_tampered_version_2_token_is_refused_as_invalid():
+    token = version_2_token("text=%C3%BC")
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    with pytest.raises(TokenError) as excinfo:
+        read_connect_token(tampered, session_key=None, user_pk=None)
+    assert type(excinfo.value) is TokenError
 
 
 # -- refusals ----------------------------------------------------------------------------------

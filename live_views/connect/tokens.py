@@ -6,7 +6,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -15,7 +17,13 @@ from live_views.connect import wire
 from live_views.connect.csp import nonce_digest
 
 # 2: the token carries the page id (``i``) that keys the page's saved state.
-TOKEN_VERSION = 2
+# 3: its query (``q``) is the text the page's ``request.GET`` was parsed from, the same under WSGI
+# and ASGI (``page_query``). Version 2 held ``META["QUERY_STRING"]``, which under WSGI is the
+# query's bytes one character each. A version 2 token is read, its query as the text it most
+# likely stood for (``_legacy_query``), rather than refused: the pages open when this version is
+# deployed do not all reload.
+TOKEN_VERSION = 3
+_LEGACY_VERSION = 2
 _SALT = "live_views.connect"
 
 
@@ -44,6 +52,7 @@ class SessionEnded(TokenForeign):
 @dataclass(frozen=True)
 class ConnectTarget:
     path: str
+    # As text: what Django's ASGI handler puts in META["QUERY_STRING"] (``page_query``).
     query_string: str
     page_id: str  # random per page load: a reconnect of the same page finds its saved state
     # A keyed digest of the page's CSP nonce (live_views.connect.csp); the nonce itself is not here.
@@ -69,6 +78,45 @@ def _ensure_session_key(request: HttpRequest) -> str | None:
     return key
 
 
+def page_query(request: HttpRequest) -> str:
+    """The page's query string as the text its ``request.GET`` was parsed from: what
+    ``META["QUERY_STRING"]`` holds under ASGI, and the same query under WSGI."""
+    query: str = request.META.get("QUERY_STRING", "")
+    if not isinstance(request, WSGIRequest):
+        # ASGIRequest decodes the query's bytes as UTF-8 (strictly: a query that is no UTF-8
+        # gets a 400 and renders no page), then parses that text.
+        return query
+    try:
+        raw = query.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        return query  # not a WSGI string: text a middleware put there
+    # Under WSGI it holds a "WSGI string", the bytes one character each; WSGIRequest.GET parses
+    # them decoded as the request's encoding. Passed on as it is, a raw "ü" would reach a request
+    # that parses text (the socket's ASGIRequest, an upload's GET of the page) as "Ã¼".
+    return _decoded(raw, request.encoding or settings.DEFAULT_CHARSET)
+
+
+def _decoded(raw: bytes, encoding: str) -> str:
+    """``raw`` as ``QueryDict`` decodes a query's bytes: as ``encoding``, or when they are not
+    (a misbehaving client's raw latin-1) as latin-1."""
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return raw.decode("iso-8859-1")
+
+
+def _legacy_query(query: str) -> str:
+    """The text a version 2 token's query most likely stood for. A WSGI page's (a WSGI string)
+    decodes exactly; an ASGI page's was text already: ASCII, as browsers send a query, is the
+    same either way, and a raw non-ASCII character (which that version failed to mount, or
+    mounted as "?") is either beyond latin-1 or, as a lone byte, no UTF-8 and so kept."""
+    try:
+        raw = query.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        return query
+    return _decoded(raw, settings.DEFAULT_CHARSET)
+
+
 def make_connect_token(
     request: HttpRequest, *, nonce: str | None = None, component: str | None = None
 ) -> str:
@@ -76,7 +124,7 @@ def make_connect_token(
     payload = {
         "v": TOKEN_VERSION,
         "p": request.path_info,
-        "q": request.META.get("QUERY_STRING", ""),
+        "q": page_query(request),
         "b": session_binding(_ensure_session_key(request), getattr(user, "pk", None)),
         "a": bool(getattr(user, "is_authenticated", False)),
         "i": secrets.token_urlsafe(16),
@@ -95,7 +143,7 @@ def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> 
         raise TokenExpired("connect token expired") from None
     except (signing.BadSignature, ValueError):
         raise TokenError("connect token is not valid") from None
-    if not isinstance(payload, dict) or payload.get("v") != TOKEN_VERSION:
+    if not isinstance(payload, dict) or payload.get("v") not in (TOKEN_VERSION, _LEGACY_VERSION):
         raise TokenExpired("connect token from another version")
     path, query, binding = payload.get("p"), payload.get("q"), payload.get("b")
     page_id = payload.get("i")
@@ -113,6 +161,8 @@ def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> 
         raise TokenForeign("connect token belongs to another session")
     digest = payload.get("n")
     component = payload.get("c")
+    if payload["v"] == _LEGACY_VERSION:
+        query = _legacy_query(query)
     return ConnectTarget(
         path=path,
         query_string=query,

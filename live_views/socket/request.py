@@ -100,7 +100,8 @@ def build_request(
         "method": "GET",
         "scheme": "https" if scope.get("scheme") == "wss" else "http",
         "path": share(script_name.rstrip("/") + target.path),
-        "query_string": target.query_string.encode("latin-1", "replace"),
+        # The text the page's GET was parsed from, as the UTF-8 ASGIRequest decodes it back to.
+        "query_string": target.query_string.encode(),
         "headers": scope.get("headers", []),  # the socket's, read only: not a copy per page
         "client": scope.get("client"),
         "server": scope.get("server"),
