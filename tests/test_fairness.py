@@ -28,22 +28,31 @@ def used(seconds: float) -> Usage:
     return usage
 
 
-async def test_the_least_used_waiter_goes_first_and_equals_keep_their_order():
-    queue = FairQueue()
+async def hold_the_thread(
+    queue: FairQueue, place: list[Usage]
+) -> tuple[asyncio.Task[None], threading.Event]:
+    """A job of ``queue`` holding the worker thread (running) until the event is set."""
     release = threading.Event()
     loop = asyncio.get_running_loop()
     started = asyncio.Event()
-    order: list[str] = []
 
     def hold() -> None:
         loop.call_soon_threadsafe(started.set)
         release.wait(5)
 
+    running = asyncio.create_task(queue.run(hold, place))
+    await started.wait()
+    return running, release
+
+
+async def test_the_least_used_waiter_goes_first_and_equals_keep_their_order():
+    queue = FairQueue()
+    order: list[str] = []
+
     def job(name: str):
         return lambda: order.append(name)
 
-    running = asyncio.create_task(queue.run(hold, [used(0)]))
-    await started.wait()
+    running, release = await hold_the_thread(queue, [used(0)])
     heavy = [asyncio.create_task(queue.run(job(f"heavy{n}"), [used(0.5)])) for n in range(3)]
     await asyncio.sleep(0.01)
     light = [asyncio.create_task(queue.run(job(f"light{n}"), [used(0.001)])) for n in range(2)]
@@ -242,17 +251,8 @@ async def test_work_waiting_for_the_thread_outside_the_queue_goes_before_the_nex
     # asgiref's own queue. Once the thread has run page jobs for STREAK (the held one here), the
     # next page job goes behind them: they do not wait until no page has work queued.
     queue = FairQueue()
-    release = threading.Event()
-    loop = asyncio.get_running_loop()
-    started = asyncio.Event()
     order: list[str] = []
-
-    def hold() -> None:
-        loop.call_soon_threadsafe(started.set)
-        release.wait(5)
-
-    running = asyncio.create_task(queue.run(hold, []))
-    await started.wait()
+    running, release = await hold_the_thread(queue, [])
     pages = [
         asyncio.create_task(queue.run(partial(order.append, f"page{n}"), [])) for n in range(3)
     ]
