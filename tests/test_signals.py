@@ -249,3 +249,10 @@ def test_a_model_not_listed_is_not_read_before_its_save(db, django_assert_num_qu
         task = Task.objects.create(board=board, title="t")
         with django_assert_num_queries(1):
             task.save()
+
+
+def test_clearing_an_m2m_of_models_not_listed_reads_nothing(db, django_assert_num_queries):
+    task = Task.objects.create(board=Board.objects.create(name="home"), title="t")
+    listed = override_settings(LIVE_VIEWS={"BROADCAST_MODELS": ["todoapp.board"]})
+    with listed, django_assert_num_queries(1):  # clear()'s DELETE alone
+        task.tags.clear()

@@ -94,16 +94,15 @@ def on_save_or_delete(sender: type[models.Model], instance: models.Model, **kwar
 def on_m2m_changed(
     sender: Any, instance: models.Model, action: str, model: type[models.Model], **kwargs: Any
 ) -> None:
+    if action not in ("pre_clear", "post_add", "post_remove"):
+        return
+    if not (broadcasts(type(instance)) or broadcasts(model)):
+        return
     if action == "pre_clear":
         # clear() names no rows, and once done none are linked: read them before.
         pks: Any = linked_pks(sender, instance, model, kwargs.get("reverse", False))
-    elif action in ("post_add", "post_remove"):
-        pks = kwargs.get("pk_set") or ()
     else:
-        return
-    owner = type(instance)
-    if not (broadcasts(owner) or broadcasts(model)):
-        return
+        pks = kwargs.get("pk_set") or ()
     using = kwargs.get("using") or instance._state.db or DEFAULT_DB_ALIAS
     # The changed row with its parents (a board hears its task's new tag), and the rows of the
     # other side with theirs: the same change, made from either side, tells the same pages.
