@@ -11,6 +11,7 @@ refresh the save broadcast, it logged "Task exception was never retrieved".
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 
@@ -31,7 +32,8 @@ LEFT = 10
 def server():
     with LiveServer() as live:
         live.start()
-        with sqlite3.connect(live.db_path) as db:
+        # closing(): a sqlite3 connection's own "with" commits but leaves it open.
+        with contextlib.closing(sqlite3.connect(live.db_path)) as db, db:
             db.executemany(
                 "INSERT INTO demo_todo (title, done, created) VALUES (?, 0, datetime('now'))",
                 [(f"todo {n}",) for n in range(ROWS)],
