@@ -20,7 +20,7 @@ from live_views.connect.csp import nonce_digest
 # 3: its query (``q``) is the text the page's ``request.GET`` was parsed from, the same under WSGI
 # and ASGI (``page_query``). Version 2 held ``META["QUERY_STRING"]``, which under WSGI is the
 # query's bytes one character each. A version 2 token is read, its query as the text it most
-# likely stood for (``_legacy_query``), rather than refused: the pages open when this version is
+# likely stood for, rather than refused: the pages open when this version is
 # deployed do not all reload.
 TOKEN_VERSION = 3
 _LEGACY_VERSION = 2
@@ -86,35 +86,24 @@ def page_query(request: HttpRequest) -> str:
         # ASGIRequest decodes the query's bytes as UTF-8 (strictly: a query that is no UTF-8
         # gets a 400 and renders no page), then parses that text.
         return query
-    try:
-        raw = query.encode("iso-8859-1")
-    except UnicodeEncodeError:
-        return query  # not a WSGI string: text a middleware put there
     # Under WSGI it holds a "WSGI string", the bytes one character each; WSGIRequest.GET parses
     # them decoded as the request's encoding. Passed on as it is, a raw "ü" would reach a request
     # that parses text (the socket's ASGIRequest, an upload's GET of the page) as "Ã¼".
-    return _decoded(raw, request.encoding or settings.DEFAULT_CHARSET)
+    return _as_text(query, request.encoding or settings.DEFAULT_CHARSET)
 
 
-def _decoded(raw: bytes, encoding: str) -> str:
-    """``raw`` as ``QueryDict`` decodes a query's bytes: as ``encoding``, or when they are not
-    (a misbehaving client's raw latin-1) as latin-1."""
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError:
-        return raw.decode("iso-8859-1")
-
-
-def _legacy_query(query: str) -> str:
-    """The text a version 2 token's query most likely stood for. A WSGI page's (a WSGI string)
-    decodes exactly; an ASGI page's was text already: ASCII, as browsers send a query, is the
-    same either way, and a raw non-ASCII character (which that version failed to mount, or
-    mounted as "?") is either beyond latin-1 or, as a lone byte, no UTF-8 and so kept."""
+def _as_text(query: str, encoding: str) -> str:
+    """A WSGI string's query (its bytes one character each) as ``QueryDict`` decodes those
+    bytes: as ``encoding``, or when they are not (a misbehaving client's raw latin-1) as
+    latin-1. A query that is no WSGI string is text already and stays as it is."""
     try:
         raw = query.encode("iso-8859-1")
     except UnicodeEncodeError:
         return query
-    return _decoded(raw, settings.DEFAULT_CHARSET)
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return raw.decode("iso-8859-1")
 
 
 def make_connect_token(
@@ -162,7 +151,11 @@ def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> 
     digest = payload.get("n")
     component = payload.get("c")
     if payload["v"] == _LEGACY_VERSION:
-        query = _legacy_query(query)
+        # Its query is META's: a WSGI page's (a WSGI string) decodes exactly; an ASGI page's
+        # was text already. ASCII, as browsers send a query, is the same either way, and a raw
+        # non-ASCII character (which that version failed to mount, or mounted as "?") is either
+        # beyond latin-1 or, as a lone byte, no UTF-8, and so kept.
+        query = _as_text(query, settings.DEFAULT_CHARSET)
     return ConnectTarget(
         path=path,
         query_string=query,
