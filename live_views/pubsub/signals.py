@@ -98,12 +98,12 @@ def on_m2m_changed(
         return
     if not (broadcasts(type(instance)) or broadcasts(model)):
         return
+    using = kwargs.get("using") or instance._state.db or DEFAULT_DB_ALIAS
     if action == "pre_clear":
         # clear() names no rows, and once done none are linked: read them before.
-        pks: Any = linked_pks(sender, instance, model, kwargs.get("reverse", False))
+        pks: Any = linked_pks(sender, instance, model, kwargs.get("reverse", False), using)
     else:
         pks = kwargs.get("pk_set") or ()
-    using = kwargs.get("using") or instance._state.db or DEFAULT_DB_ALIAS
     # The changed row with its parents (a board hears its task's new tag), and the rows of the
     # other side with theirs: the same change, made from either side, tells the same pages.
     topics = [*model_change_topics(instance), model_topic(model), *rows_topics(model, pks, using)]
@@ -111,16 +111,21 @@ def on_m2m_changed(
 
 
 def linked_pks(
-    through: type[models.Model], instance: models.Model, model: type[models.Model], reverse: bool
+    through: type[models.Model],
+    instance: models.Model,
+    model: type[models.Model],
+    reverse: bool,
+    using: str,
 ) -> list[Any]:
-    """The pks of the ``model`` rows ``instance`` is linked to through ``through`` now."""
+    """The pks of the ``model`` rows ``instance`` is linked to through ``through`` on ``using``
+    (the database the change writes to) now."""
     owner = model if reverse else type(instance)
     for field in concrete(owner)._meta.many_to_many:
         if field.remote_field.through is through:
             here, there = field.m2m_field_name(), field.m2m_reverse_field_name()
             if reverse:
                 here, there = there, here
-            links = through._base_manager.using(instance._state.db or DEFAULT_DB_ALIAS)
+            links = through._base_manager.using(using)
             return list(links.filter(**{here: instance}).values_list(f"{there}__pk", flat=True))
     return []
 
