@@ -633,7 +633,8 @@ async def test_redis_restart_pages_keep_working_and_catch_up(servers, redis_serv
             f"{down} (done) and {after} on B after the restart",
         )
         # Both processes hear broadcasts again (a third process writes: its Redis
-        # connections are new; the servers' own first publishes are the xfail below).
+        # connections are new; the servers' own publishes after a restart are
+        # test_no_broadcast_is_lost_once_redis_is_back's).
         later = unique("later")
         await save_in_another_process(a_server, later)
         await b.wait_for(lambda: later in b.todos(), FRAME_TIMEOUT, f"{later} on B")

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from live_views.templatetags.live_views import register
-
 TUTORIAL = Path(__file__).resolve().parent.parent / "docs" / "tutorial"
 CODE = TUTORIAL / "code"
 # Files as they are at an earlier step (steps/<page>/...), where they differ from the final code.
@@ -27,10 +25,6 @@ FENCE_RE = re.compile(r"^(`{3,})(\S*)(.*?)^\1\s*$", re.M | re.S)
 OPTION_RE = re.compile(r"^:(\S+):\s*(.*)$", re.M)
 # Fences that are not code a reader copies into the project: shell sessions, and directives.
 ALLOWED_FENCES = {"console", "{toctree}", "{literalinclude}"}
-
-forms_pending = pytest.mark.xfail(
-    "live_form" not in register.tags, strict=False, reason="live forms land with issue 3"
-)
 
 
 def run_in_project(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -63,7 +57,7 @@ def memory_db_settings(tmp_path):
     "module",
     [
         pytest.param("test_counter.py", id="counter"),
-        pytest.param("test_task_form.py", id="form", marks=forms_pending),
+        pytest.param("test_task_form.py", id="form"),
         pytest.param("test_task_list.py", id="shared-list"),
         pytest.param("test_stars.py", id="components"),
     ],
