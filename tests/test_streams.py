@@ -109,6 +109,18 @@ def test_a_positive_limit_keeps_the_first_items(client):
         assert [key for key, _ in shown(page)] == [0, 1, 2]
 
 
+def test_a_limit_holds_from_the_page_load_not_only_once_items_arrive(client):
+    # The howto's chat: a whole room's history with limit=-200 shows the last 200 from the start.
+    loaded = client.get("/messages/?n=5&limit=-3").content.decode()
+    assert [int(key) for key, _ in ITEM_RE.findall(loaded)] == [3, 4, 5]
+    with open_messages(client, "?n=5&limit=3") as page:
+        assert [key for key, _ in shown(page)] == [1, 2, 3]
+        page.reconnect()  # the remount renders what the page load did: nothing is resent
+        assert [f for f in page.frames if "content" in f] == []
+        page.send("rename", title="Renamed")  # a frame that touches no item
+        assert [key for key, _ in shown(page)] == [1, 2, 3]
+
+
 def test_a_re_rendered_block_around_the_stream_keeps_its_items(client):
     with open_messages(client) as page:
         page.send("add", id=4, text="four")
@@ -333,3 +345,18 @@ def test_a_burst_of_too_many_rows_resets_the_stream_to_its_declared_slice(db):
     assert reset
     assert ops == []
     assert fill.query.is_sliced  # the first 50 again, not the whole table
+
+
+def test_a_limit_cuts_a_querysets_first_render_in_sql(db):
+    from live_views.render.stream import within_limit
+
+    board = Board.objects.create(name="b")
+    Task.objects.bulk_create(Task(board=board, title=f"t{n}") for n in range(5))
+    tasks = Task.objects.order_by("pk")
+
+    first = within_limit(tasks, 2)
+    assert first.query.is_sliced  # type: ignore[attr-defined]
+    assert [t.title for t in first] == ["t0", "t1"]
+    assert [t.title for t in within_limit(tasks, -2)] == ["t3", "t4"]
+    assert [t.title for t in within_limit(tasks[:3], 10)] == ["t0", "t1", "t2"]
+    assert list(within_limit(iter(range(5)), 2)) == [0, 1]

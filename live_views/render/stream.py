@@ -11,10 +11,12 @@ re-rendered block around it keeps the items the browser has.
 
 from __future__ import annotations
 
+import collections
 import itertools
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.template import Context, NodeList, TemplateSyntaxError
 from django.utils.html import conditional_escape
 
@@ -60,7 +62,7 @@ class LiveStreamNode(LiveBlockNode):
         fill, ops, reset = stream.take()
         body = ""
         if fill is not None:
-            body = self.render_items(context, stream, fill)
+            body = self.render_items(context, stream, within_limit(fill, stream.limit))
             stream.version = version_of(f"{body}\x00{next(_resets)}" if reset else body)
         for op in ops:
             collector.stream_swaps.append(self.render_operation(context, stream, op))
@@ -109,6 +111,18 @@ class LiveStreamNode(LiveBlockNode):
         else:
             where = f"beforeend:#{stream_id(self.name)}"
         return f'<template hx-swap-oob="{where}">{html}</template>'
+
+
+def within_limit(items: Iterable[Any], limit: int | None) -> Iterable[Any]:
+    """The items a stream's ``limit`` lets the browser keep (static/src/streams.js applies it
+    after each update): its whole content is rendered within it too, so a page shows no more
+    on load than once an item arrives."""
+    if not limit:
+        return items
+    if limit > 0:
+        # A queryset is cut in SQL; another iterable is read no further than the limit.
+        return items[:limit] if isinstance(items, QuerySet) else itertools.islice(items, limit)
+    return collections.deque(items, maxlen=-limit)
 
 
 def page_stream(context: Context, name: str) -> Stream:
