@@ -121,6 +121,17 @@ def test_a_limit_holds_from_the_page_load_not_only_once_items_arrive(client):
         assert [key for key, _ in shown(page)] == [1, 2, 3]
 
 
+def test_keys_with_dots_and_colons_are_deleted_and_followed_as_a_browser_reads_selectors(client):
+    # "#lv-s-messages-db1.example.com" is, to a browser, an id and two classes: it matches
+    # nothing, and "#…-cache:6379" is no selector at all (querySelectorAll throws).
+    item = re.compile(r'<li id="lv-s-messages-[^"]+"><span>([^<]*)</span></li>')
+    with client.live("/hosts/") as page:
+        page.send("add_after", host="db3.example.com", after="db2.example.com")
+        page.send("remove", host="db1.example.com")
+        page.send("remove", host="cache:6379")
+        assert item.findall(page.html) == ["db2.example.com", "db3.example.com"]
+
+
 def test_a_re_rendered_block_around_the_stream_keeps_its_items(client):
     with open_messages(client) as page:
         page.send("add", id=4, text="four")

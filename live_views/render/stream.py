@@ -36,6 +36,12 @@ def item_id(name: str, key: object) -> str:
     return block_id(f"s-{name}", key)
 
 
+def selector(ident: str) -> str:
+    """The CSS selector of the element ``ident``: a key may keep "." and ":" in its id
+    (render/collector.py), which a selector reads as a class and a pseudo-class unescaped."""
+    return "#" + ident.replace(".", "\\.").replace(":", "\\:")
+
+
 class LiveStreamNode(LiveBlockNode):
     """A ``LiveBlockNode`` so that template pruning keeps it whole, like a liveblock."""
 
@@ -98,18 +104,20 @@ class LiveStreamNode(LiveBlockNode):
 
     def render_operation(self, context: Context, stream: Stream, op: Operation) -> str:
         if isinstance(op, Delete):
-            return f'<template hx-swap-oob="delete:#{item_id(self.name, op.key)}"></template>'
+            return (
+                f'<template hx-swap-oob="delete:{selector(item_id(self.name, op.key))}"></template>'
+            )
         if op.only_update:
             # Morphed where the browser shows it; a row it does not show (beyond the page's
             # limit, say) stays away.
             return self.render_item(context, stream, op.item, ' hx-swap-oob="outerMorph"')
         html = self.render_item(context, stream, op.item)
         if op.after is not None:
-            where = f"afterend:#{item_id(self.name, op.after)}"
+            where = f"afterend:{selector(item_id(self.name, op.after))}"
         elif op.at == 0:
-            where = f"afterbegin:#{stream_id(self.name)}"
+            where = f"afterbegin:{selector(stream_id(self.name))}"
         else:
-            where = f"beforeend:#{stream_id(self.name)}"
+            where = f"beforeend:{selector(stream_id(self.name))}"
         return f'<template hx-swap-oob="{where}">{html}</template>'
 
 

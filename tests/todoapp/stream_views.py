@@ -61,6 +61,26 @@ class MessagesView(LiveTemplateView):
         raise RuntimeError("the handler failed after its insert")
 
 
+class HostsView(LiveTemplateView):
+    """A stream keyed by text with dots and colons (host names), which a CSS selector reads as
+    classes and pseudo-classes unless they are escaped."""
+
+    template_name = "todoapp/stream_messages.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        hosts = ["db1.example.com", "db2.example.com", "cache:6379"]
+        self.live_stream("messages", [Message(0, host) for host in hosts], key="text")
+        return super().get_context_data(title="Hosts", **kwargs)
+
+    @live_event
+    def remove(self, host: str) -> None:
+        self.live_stream_delete("messages", host)
+
+    @live_event
+    def add_after(self, host: str, after: str) -> None:
+        self.live_stream_insert("messages", Message(0, host), after=after)
+
+
 class TaskStreamView(LiveTemplateView):
     """The tasks of the boards the user may see, as a stream that broadcasts keep current."""
 
@@ -100,4 +120,5 @@ class TaskStreamView(LiveTemplateView):
 urlpatterns = [
     path("messages/", MessagesView.as_view()),
     path("tasks/", TaskStreamView.as_view()),
+    path("hosts/", HostsView.as_view()),
 ]
