@@ -150,6 +150,16 @@ def test_a_failed_handler_sends_none_of_its_inserts(client):
         assert [key for key, _ in shown(page)] == [1, 2, 3, 9]
 
 
+def test_a_failed_handler_sends_none_of_its_reset(client):
+    with open_messages(client) as page:
+        assert "error" in page.send("start_over_then_fail", count=2)
+        reply = page.send("add", id=9, text="next")
+        assert reply["content"].count("<li") == 1
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 9]
+        page.send("start_over", count=2)  # a reset that succeeds still goes
+        assert [key for key, _ in shown(page)] == [0, 1]
+
+
 def test_a_reconnect_sends_nothing_while_the_stream_is_as_loaded(client):
     with open_messages(client) as page:
         page.reconnect()

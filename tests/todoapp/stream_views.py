@@ -56,6 +56,11 @@ class MessagesView(LiveTemplateView):
         self.title = title  # re-renders the block around the stream
 
     @live_event
+    def start_over_then_fail(self, count: int) -> None:
+        self.live_stream_reset("messages", [Message(i, f"new {i}") for i in range(count)])
+        raise RuntimeError("the handler failed after its reset")
+
+    @live_event
     def add_then_fail(self, id: int) -> None:
         self.live_stream_insert("messages", Message(id, "never shown"))
         raise RuntimeError("the handler failed after its insert")
