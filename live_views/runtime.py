@@ -21,7 +21,7 @@ from django.http import QueryDict
 
 from live_views.background import PageJobs
 from live_views.connect.effects import BrowserEffects
-from live_views.streams import PageStreams
+from live_views.streams import PageStreams, StreamsBefore
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,13 @@ class LiveRuntime:
     # when the first component renders: most pages never have one).
     component_states: Callable[[str], StateStore] | None = None
 
-    def forget_event(self) -> None:
-        """A handler failed: what it asked for is dropped with it."""
+    def forget_event(self, streams_before: StreamsBefore | None = None) -> None:
+        """A handler failed: what it asked for is dropped with it (``streams_before``: what
+        ``streams.before_event()`` gave before it ran)."""
         self.targets = None
         self.patch = None
         self.effects.clear()
-        self.streams.forget_pending()
+        self.streams.forget_pending(streams_before)
         self.jobs.forget_pending()
 
 

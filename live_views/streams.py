@@ -39,6 +39,8 @@ class Delete:
 
 
 Operation = Insert | Delete
+# Each stream's content not rendered yet and its reset flag, before a handler ran.
+StreamsBefore = Mapping[str, tuple[Iterable[Any] | None, bool]]
 
 
 @dataclass
@@ -140,10 +142,22 @@ class PageStreams:
             stream.source.query.clear_limits()
         return stream
 
-    def forget_pending(self) -> None:
-        """A handler failed: its operations are dropped with it."""
-        for stream in self.streams.values():
+    def before_event(self) -> StreamsBefore:
+        """What each stream will render before a handler runs, for ``forget_pending()``."""
+        before: dict[str, tuple[Iterable[Any] | None, bool]] = {}
+        for name, stream in self.streams.items():
+            if stream.fill is not None and not isinstance(stream.fill, list | models.QuerySet):
+                stream.fill = list(stream.fill)  # an insert would use up a generator
+            before[name] = (stream.fill, stream.reset)
+        return before
+
+    def forget_pending(self, before: StreamsBefore | None = None) -> None:
+        """A handler failed: its operations are dropped with it, and so is a reset (or an
+        insert into content not rendered yet) it made: each stream is as ``before`` it ran."""
+        for name, stream in self.streams.items():
             stream.ops = []
+            if before is not None and name in before:
+                stream.fill, stream.reset = before[name]
 
     def rows_changed(self, rows: Iterable[Row], *, overflow: bool = False) -> None:
         """Saved or deleted rows (from broadcasts): each stream whose queryset holds rows of

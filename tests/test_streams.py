@@ -109,6 +109,29 @@ def test_a_positive_limit_keeps_the_first_items(client):
         assert [key for key, _ in shown(page)] == [0, 1, 2]
 
 
+def test_a_limit_holds_from_the_page_load_not_only_once_items_arrive(client):
+    # The howto's chat: a whole room's history with limit=-200 shows the last 200 from the start.
+    loaded = client.get("/messages/?n=5&limit=-3").content.decode()
+    assert [int(key) for key, _ in ITEM_RE.findall(loaded)] == [3, 4, 5]
+    with open_messages(client, "?n=5&limit=3") as page:
+        assert [key for key, _ in shown(page)] == [1, 2, 3]
+        page.reconnect()  # the remount renders what the page load did: nothing is resent
+        assert [f for f in page.frames if "content" in f] == []
+        page.send("rename", title="Renamed")  # a frame that touches no item
+        assert [key for key, _ in shown(page)] == [1, 2, 3]
+
+
+def test_keys_with_dots_and_colons_are_deleted_and_followed_as_a_browser_reads_selectors(client):
+    # "#lv-s-messages-db1.example.com" is, to a browser, an id and two classes: it matches
+    # nothing, and "#…-cache:6379" is no selector at all (querySelectorAll throws).
+    item = re.compile(r'<li id="lv-s-messages-[^"]+"><span>([^<]*)</span></li>')
+    with client.live("/hosts/") as page:
+        page.send("add_after", host="db3.example.com", after="db2.example.com")
+        page.send("remove", host="db1.example.com")
+        page.send("remove", host="cache:6379")
+        assert item.findall(page.html) == ["db2.example.com", "db3.example.com"]
+
+
 def test_a_re_rendered_block_around_the_stream_keeps_its_items(client):
     with open_messages(client) as page:
         page.send("add", id=4, text="four")
@@ -125,6 +148,16 @@ def test_a_failed_handler_sends_none_of_its_inserts(client):
         assert "error" in reply
         assert page.send("add", id=9, text="next")["content"].count("<li") == 1
         assert [key for key, _ in shown(page)] == [1, 2, 3, 9]
+
+
+def test_a_failed_handler_sends_none_of_its_reset(client):
+    with open_messages(client) as page:
+        assert "error" in page.send("start_over_then_fail", count=2)
+        reply = page.send("add", id=9, text="next")
+        assert reply["content"].count("<li") == 1
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 9]
+        page.send("start_over", count=2)  # a reset that succeeds still goes
+        assert [key for key, _ in shown(page)] == [0, 1]
 
 
 def test_a_reconnect_sends_nothing_while_the_stream_is_as_loaded(client):
@@ -333,3 +366,18 @@ def test_a_burst_of_too_many_rows_resets_the_stream_to_its_declared_slice(db):
     assert reset
     assert ops == []
     assert fill.query.is_sliced  # the first 50 again, not the whole table
+
+
+def test_a_limit_cuts_a_querysets_first_render_in_sql(db):
+    from live_views.render.stream import within_limit
+
+    board = Board.objects.create(name="b")
+    Task.objects.bulk_create(Task(board=board, title=f"t{n}") for n in range(5))
+    tasks = Task.objects.order_by("pk")
+
+    first = within_limit(tasks, 2)
+    assert first.query.is_sliced  # type: ignore[attr-defined]
+    assert [t.title for t in first] == ["t0", "t1"]
+    assert [t.title for t in within_limit(tasks, -2)] == ["t3", "t4"]
+    assert [t.title for t in within_limit(tasks[:3], 10)] == ["t0", "t1", "t2"]
+    assert list(within_limit(iter(range(5)), 2)) == [0, 1]

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from live_views.uploads.store import uploads_root
+from live_views.uploads.store import MAX_FILES_PER_FIELD, uploads_root
 from tests.live_helpers import TrackingLiveClient
 from tests.uploadapp import views
 from tests.uploadapp.models import Document, Profile
@@ -150,6 +150,25 @@ def test_an_invalid_submit_keeps_the_uploads_for_the_next_submit(client):
 
 
 # -- 3. limits and validators: live field errors, nothing saved ---------------------------------
+
+
+def test_a_selection_over_the_file_count_is_a_live_field_error_and_saves_nothing(client, media):
+    views.RECEIVED.clear()
+    page = client.live("/uploads/contact/")
+    for index in range(MAX_FILES_PER_FIELD):
+        answer = page.upload("attachments", f"{index}.txt", b"x", append=index > 0)
+        assert answer["status"] == 200
+
+    answer = page.upload("attachments", "one-too-many.txt", b"x", append=True)
+
+    assert answer["status"] == 422
+    assert f"At most {MAX_FILES_PER_FIELD} files" in answer["errors"][0]
+    page.validate("attachments", subject="Hello")
+    assert f"At most {MAX_FILES_PER_FIELD} files" in field_errors(page, "attachments")
+    assert "Not ready" in page.block("status")
+    assert "redirect" not in page.submit("submit", subject="Hello")
+    assert views.RECEIVED == []  # not the first 20 of the user's 21 files
+    assert not any(p.endswith(".data") for p in leftovers(media))
 
 
 def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(client, settings, media):

@@ -11,10 +11,12 @@ re-rendered block around it keeps the items the browser has.
 
 from __future__ import annotations
 
+import collections
 import itertools
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.template import Context, NodeList, TemplateSyntaxError
 from django.utils.html import conditional_escape
 
@@ -32,6 +34,12 @@ def stream_id(name: str) -> str:
 
 def item_id(name: str, key: object) -> str:
     return block_id(f"s-{name}", key)
+
+
+def selector(ident: str) -> str:
+    """The CSS selector of the element ``ident``: a key may keep "." and ":" in its id
+    (render/collector.py), which a selector reads as a class and a pseudo-class unescaped."""
+    return "#" + ident.replace(".", "\\.").replace(":", "\\:")
 
 
 class LiveStreamNode(LiveBlockNode):
@@ -60,7 +68,7 @@ class LiveStreamNode(LiveBlockNode):
         fill, ops, reset = stream.take()
         body = ""
         if fill is not None:
-            body = self.render_items(context, stream, fill)
+            body = self.render_items(context, stream, within_limit(fill, stream.limit))
             stream.version = version_of(f"{body}\x00{next(_resets)}" if reset else body)
         for op in ops:
             collector.stream_swaps.append(self.render_operation(context, stream, op))
@@ -96,19 +104,33 @@ class LiveStreamNode(LiveBlockNode):
 
     def render_operation(self, context: Context, stream: Stream, op: Operation) -> str:
         if isinstance(op, Delete):
-            return f'<template hx-swap-oob="delete:#{item_id(self.name, op.key)}"></template>'
+            return (
+                f'<template hx-swap-oob="delete:{selector(item_id(self.name, op.key))}"></template>'
+            )
         if op.only_update:
             # Morphed where the browser shows it; a row it does not show (beyond the page's
             # limit, say) stays away.
             return self.render_item(context, stream, op.item, ' hx-swap-oob="outerMorph"')
         html = self.render_item(context, stream, op.item)
         if op.after is not None:
-            where = f"afterend:#{item_id(self.name, op.after)}"
+            where = f"afterend:{selector(item_id(self.name, op.after))}"
         elif op.at == 0:
-            where = f"afterbegin:#{stream_id(self.name)}"
+            where = f"afterbegin:{selector(stream_id(self.name))}"
         else:
-            where = f"beforeend:#{stream_id(self.name)}"
+            where = f"beforeend:{selector(stream_id(self.name))}"
         return f'<template hx-swap-oob="{where}">{html}</template>'
+
+
+def within_limit(items: Iterable[Any], limit: int | None) -> Iterable[Any]:
+    """The items a stream's ``limit`` lets the browser keep (static/src/streams.js applies it
+    after each update): its whole content is rendered within it too, so a page shows no more
+    on load than once an item arrives."""
+    if not limit:
+        return items
+    if limit > 0:
+        # A queryset is cut in SQL; another iterable is read no further than the limit.
+        return items[:limit] if isinstance(items, QuerySet) else itertools.islice(items, limit)
+    return collections.deque(items, maxlen=-limit)
 
 
 def page_stream(context: Context, name: str) -> Stream:

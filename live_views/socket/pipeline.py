@@ -43,6 +43,8 @@ class Snapshot:
         self.page = page
         self.objects = [page.view] if component is None else [page.view, component]
         self.attributes = [dict(obj.__dict__) for obj in self.objects]
+        # The runtime is one object in place: a reset the handler makes is undone from this.
+        self.streams = [obj.live_runtime.streams.before_event() for obj in self.objects]
 
     def view_changed(self) -> bool:
         """Whether an attribute of the view was set, added or deleted since (by identity)."""
@@ -53,10 +55,12 @@ class Snapshot:
         return any(now.get(name, missing) is not value for name, value in before.items())
 
     def restore(self) -> None:
-        for obj, attributes in zip(self.objects, self.attributes, strict=True):
+        for obj, attributes, streams in zip(
+            self.objects, self.attributes, self.streams, strict=True
+        ):
             obj.__dict__.clear()
             obj.__dict__.update(attributes)
-            obj.live_runtime.forget_event()
+            obj.live_runtime.forget_event(streams)
         messages.discard_new(self.page.request)
 
 

@@ -107,12 +107,12 @@ def _stream_swap(page: str, oob: str, item: str) -> str:
     """One stream operation; the container's version is then unknown (the browser's glue does
     the same), so a reconnect is sent the stream whole unless it is as first rendered."""
     style, _, selector = oob.partition(":")
-    ident = selector.removeprefix("#")
+    ident = css_id(selector)
     for container in _stream_containers(page):
         if ident == container or ident.startswith(f"{container}-"):
             page = re.sub(f'(id="{re.escape(container)}" data-lv-v=")[^"]*"', r'\1"', page)
     spans = _IdSpans(page).spans
-    target = spans.get(selector.removeprefix("#"))
+    target = spans.get(ident)
     if style != "delete":
         item_id = _IdSpans(item).top_level[0]
         existing = spans.get(item_id)
@@ -130,6 +130,19 @@ def _stream_swap(page: str, oob: str, item: str) -> str:
     if at is None:
         raise AssertionError(f"unexpected stream swap {oob!r}")
     return page[: at[0]] + ("" if style == "delete" else item) + page[at[1] :]
+
+
+def css_id(selector: str) -> str:
+    """The id an ``#ID`` selector names, read as a browser's ``querySelectorAll`` reads it:
+    backslash escapes undone. A selector that is more than one id (``#a.b`` is an id and a
+    class; ``#a:1`` a pseudo-class) matches nothing or throws in a browser: an error here."""
+    match = _CSS_ID_RE.fullmatch(selector)
+    if match is None:
+        raise AssertionError(f"{selector!r} is not an id selector a browser would match")
+    return re.sub(r"\\(.)", r"\1", match.group(1))
+
+
+_CSS_ID_RE = re.compile(r"#((?:[A-Za-z0-9_\-\u0080-\U0010ffff]|\\[^\n0-9a-fA-F])+)")
 
 
 def _stream_containers(html: str) -> list[str]:

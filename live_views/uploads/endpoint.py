@@ -78,10 +78,14 @@ def _receive(request: HttpRequest) -> HttpResponse:
     limit = conf.MAX_UPLOAD_BYTES
     if headers.append and not rule.multiple:
         raise UploadRefused(400, f"{headers.field!r} takes one file.")
-    if headers.append and uploads.count(rule.html_name) >= MAX_FILES_PER_FIELD:
-        raise UploadRefused(413, f"At most {MAX_FILES_PER_FIELD} files per field.")
     if headers.step in ("check", "clear"):
         _check_csrf(request)  # no body to read: checked before anything is recorded
+    if headers.append and uploads.count(rule.html_name) >= MAX_FILES_PER_FIELD:
+        # Refused like a file the field refuses: kept for validate, so the form shows why and
+        # cannot submit the first files of a selection as if they were all of it.
+        errors = [f"At most {MAX_FILES_PER_FIELD} files per field."]
+        uploads.reject(rule.html_name, errors)
+        return JsonResponse({"errors": errors}, status=422)
     if headers.step == "clear":
         uploads.discard_field(rule.html_name)  # the user emptied the input
         return JsonResponse({"ok": True})

@@ -56,9 +56,34 @@ class MessagesView(LiveTemplateView):
         self.title = title  # re-renders the block around the stream
 
     @live_event
+    def start_over_then_fail(self, count: int) -> None:
+        self.live_stream_reset("messages", [Message(i, f"new {i}") for i in range(count)])
+        raise RuntimeError("the handler failed after its reset")
+
+    @live_event
     def add_then_fail(self, id: int) -> None:
         self.live_stream_insert("messages", Message(id, "never shown"))
         raise RuntimeError("the handler failed after its insert")
+
+
+class HostsView(LiveTemplateView):
+    """A stream keyed by text with dots and colons (host names), which a CSS selector reads as
+    classes and pseudo-classes unless they are escaped."""
+
+    template_name = "todoapp/stream_messages.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        hosts = ["db1.example.com", "db2.example.com", "cache:6379"]
+        self.live_stream("messages", [Message(0, host) for host in hosts], key="text")
+        return super().get_context_data(title="Hosts", **kwargs)
+
+    @live_event
+    def remove(self, host: str) -> None:
+        self.live_stream_delete("messages", host)
+
+    @live_event
+    def add_after(self, host: str, after: str) -> None:
+        self.live_stream_insert("messages", Message(0, host), after=after)
 
 
 class TaskStreamView(LiveTemplateView):
@@ -100,4 +125,5 @@ class TaskStreamView(LiveTemplateView):
 urlpatterns = [
     path("messages/", MessagesView.as_view()),
     path("tasks/", TaskStreamView.as_view()),
+    path("hosts/", HostsView.as_view()),
 ]
