@@ -46,7 +46,7 @@ def test_a_block_without_a_key_is_named_by_its_name():
 
 
 @pytest.mark.parametrize(
-    ("key", "suffix"), [(0, "0"), (7, "7"), ("a-b_c.d:e", "a-b_c.d:e"), ("x" * 64, "x" * 64)]
+    ("key", "suffix"), [(0, "0"), (7, "7"), ("a-b_c.d", "a-b_c.d"), ("x" * 64, "x" * 64)]
 )
 def test_safe_keys_show_in_the_id(key, suffix):
     # 0 is a key like any other, not "no key".
@@ -54,7 +54,7 @@ def test_safe_keys_show_in_the_id(key, suffix):
 
 
 @pytest.mark.parametrize(
-    "key", ["", "a b", '"><script>', "x" * 65, "é", "a/b", "a\x00b", "lv-row-1 lv-row-2"]
+    "key", ["", "a b", '"><script>', "x" * 65, "é", "a/b", "a\x00b", "lv-row-1 lv-row-2", "a:1"]
 )
 def test_unsafe_keys_are_hashed_into_a_safe_stable_id(key):
     ident = block_id("row", key)

@@ -16,7 +16,9 @@ from typing import Any
 from django.template import Context
 
 COLLECTOR_KEY = "live_views.render.blocks"
-_KEY_SAFE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+# No ":" in an id: htmx 4 splits an out-of-band "style:selector" at its last colon, so a stream's
+# delete or after= of such an item would name no element, escaped or not (render/stream.py).
+_KEY_SAFE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 # A nested block's placeholder: NUL, the render's nonce (secrets.token_hex(4)), the block id,
 # NUL. One pattern for every render: a pattern with the nonce in it was compiled on each one.
 _PLACEHOLDER_RE = re.compile("\x00([0-9a-f]{8})([^\x00]+)\x00")

@@ -37,9 +37,9 @@ def item_id(name: str, key: object) -> str:
 
 
 def selector(ident: str) -> str:
-    """The CSS selector of the element ``ident``: a key may keep "." and ":" in its id
-    (render/collector.py), which a selector reads as a class and a pseudo-class unescaped."""
-    return "#" + ident.replace(".", "\\.").replace(":", "\\:")
+    """The CSS selector of the element ``ident``: a key may keep "." in its id
+    (render/collector.py), which a selector reads as a class unescaped."""
+    return "#" + ident.replace(".", "\\.")
 
 
 class LiveStreamNode(LiveBlockNode):

@@ -106,7 +106,11 @@ def _replace_block(page: str, ident: str, new_outer: str, oob: str) -> str:
 def _stream_swap(page: str, oob: str, item: str) -> str:
     """One stream operation; the container's version is then unknown (the browser's glue does
     the same), so a reconnect is sent the stream whole unless it is as first rendered."""
-    style, _, selector = oob.partition(":")
+    # As htmx 4 reads "style:selector": split at the last colon that has something after it.
+    split = _OOB_RE.match(oob)
+    if split is None:
+        raise AssertionError(f"unexpected stream swap {oob!r}")
+    style, selector = split.groups()
     ident = css_id(selector)
     for container in _stream_containers(page):
         if ident == container or ident.startswith(f"{container}-"):
@@ -142,6 +146,7 @@ def css_id(selector: str) -> str:
     return re.sub(r"\\(.)", r"\1", match.group(1))
 
 
+_OOB_RE = re.compile(r"(\S+):(.+)")
 _CSS_ID_RE = re.compile(r"#((?:[A-Za-z0-9_\-\u0080-\U0010ffff]|\\[^\n0-9a-fA-F])+)")
 
 
