@@ -218,6 +218,19 @@ def test_a_nested_event_re_renders_the_nested_component(client):
     assert value(page.component("inner")) == "9"
 
 
+def test_a_nested_component_handed_over_with_its_outer_one_renders_whole_later(client):
+    page = client.live("/steppers/")
+    page.send("box", show=True)
+    page.component("inner").send("inc", by=2)
+    page.component("a").send("inc")  # the page renders: the box is handed over, inner with it
+
+    reply = page.component("box").send("touch")  # the box renders; inner is handed over
+
+    assert "\x00" not in reply["content"]
+    assert page.component("inner").block("shown") == "<b>9</b>"
+    assert page.errors == []
+
+
 def test_a_failing_handler_is_rolled_back(client, caplog):
     page = client.live("/steppers/")
     a = page.component("a")

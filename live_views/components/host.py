@@ -232,7 +232,12 @@ class ComponentHost:
         collector.blocks[root].parent = parent
         last.nonce = collector.nonce
         if last.children:  # (the component itself is already seen)
-            self.seen.update(self.family(key))
+            family = self.family(key)
+            self.seen.update(family)
+            for nested in family[1:]:
+                # Their blocks were among those handed over: their placeholders changed too.
+                if nested in self.last:
+                    self.last[nested].nonce = collector.nonce
         if parent is not None:
             return collector.placeholder(root)
         return collector.expand(root) if collector.keep_output else ""

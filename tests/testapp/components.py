@@ -68,13 +68,19 @@ class Box(LiveComponent):
 
     template_name = "testapp/box.html"
     opened = True
+    touches = 0
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(opened=self.opened, **kwargs)
+        return super().get_context_data(opened=self.opened, touches=self.touches, **kwargs)
 
     @live_event
     def toggle(self) -> None:
         self.opened = not self.opened
+
+    @live_event
+    def touch(self) -> None:
+        """The box renders again; its stepper, unchanged, is handed over as it last rendered."""
+        self.touches += 1
 
 
 class Secret(LiveComponent):
