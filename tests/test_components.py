@@ -550,3 +550,51 @@ def test_an_async_handler_of_a_component_runs_the_same_way(client):
     assert value(a) == "7"
     assert total(page) == "2"
     assert components.renders == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("path", "standalone", "event"),
+    [
+        ("/stepper-rows/", None, "rename"),
+        ("/stepper-rows/", None, "rename_counted"),  # the page's liveblocks render too
+        ("/plain-stepper-rows/", "rows", "rename"),
+    ],
+)
+def test_live_target_of_a_row_keeps_the_components_in_the_rows(client, path, standalone, event):
+    page = client.live(path, component=standalone)
+    page.component("x1").send("inc", by=3)
+    rows = page.component("rows")
+
+    reply = rows.send(event, row="x1", label="one")
+
+    assert "error" not in reply
+    assert rows.block("row", "x1").startswith("<i>one</i>")
+    assert value(page.component("x1")) == "3"  # the row's stepper is still in it
+    # Every component is still live: the renamed row's, the others', the outer one.
+    for ident in ("x0", "x1", "x2"):
+        assert "error" not in page.component(ident).send("inc_own", by=1)
+    assert (value(page.component("x0")), value(page.component("x1"))) == ("1", "4")
+    assert "error" not in rows.send("rename", row="x2", label="two")
+    assert rows.block("row", "x2").startswith("<i>two</i>")
+    # Rendered whole afterwards, the component shows its rows' steppers as they are.
+    reply = rows.send("rename_untargeted", row="x0", label="zero")
+    assert "\x00" not in reply["content"]
+    assert (value(page.component("x0")), value(page.component("x1"))) == ("1", "4")
+    assert page.errors == []
+
+
+def test_a_targeted_row_that_is_gone_renders_the_component_whole(client):
+    page = client.live("/stepper-rows/")
+    page.component("x2").send("inc", by=2)
+    x1 = page.component("x1")
+    rows = page.component("rows")
+
+    reply = rows.send("merge", row="x1", into="x0")
+
+    assert "error" not in reply
+    assert rows.block("row", "x0").startswith("<i>row x0 &amp; row x1</i>")
+    assert 'data-live-id="x1"' not in rows.html
+    assert value(page.component("x2")) == "2"
+    assert page.errors == []
+    page.send_frame({"event": "inc", "args": {}, "component": x1.address, "ref": 9})
+    assert page.receive()["error"]["code"] == "unknown_component"  # x1 was dropped

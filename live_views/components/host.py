@@ -142,7 +142,9 @@ class ComponentHost:
     ) -> str:
         """Render the component (mounting it with ``args()`` the first time)."""
         collector = get_collector(context)
-        if collector is not self.collector:
+        if collector is not self.collector and not self.rendering:
+            # A new render of the page. (A component's targeted render, render_targets(),
+            # has a collector of its own but is part of the page's render under way.)
             self.collector, self.seen = collector, set()
         key = (path, ident)
         if self.only is not None and not self.rendering and self.address(key) != self.only:
@@ -255,17 +257,24 @@ class ComponentHost:
             return False
         template = component.get_live_template()
         parents = {block.id: block.parent for block in last.blocks}
-        rendered = render_liveblocks(
-            template,
-            component.get_context_data(),
-            component.request,
-            targets=targets,
-            paths=last.paths,
-            on_the_way=blocks_on_the_way(targets, parents),
-            scope=scope,
-            shared={HOST_KEY: self},
-        )
+        seen = set(self.seen)
+        # The components in the named blocks render as nested in this one (its family).
+        self.rendering.append(key)
+        try:
+            rendered = render_liveblocks(
+                template,
+                component.get_context_data(),
+                component.request,
+                targets=targets,
+                paths=last.paths,
+                on_the_way=blocks_on_the_way(targets, parents),
+                scope=scope,
+                shared={HOST_KEY: self},
+            )
+        finally:
+            self.rendering.pop()
         if not targets <= rendered.blocks.keys():
+            self.seen = seen  # the whole render that follows shows its components again
             return False  # a named block is not where it was: render the component whole
         for index, block in enumerate(last.blocks):
             fresh = rendered.blocks.get(block.id)
@@ -275,6 +284,10 @@ class ComponentHost:
                     f"\x00{rendered.nonce}", f"\x00{last.nonce}"
                 )
                 last.blocks[index] = fresh
+        for nested in self.family(key)[1:]:
+            # Their blocks are among this one's, whose placeholders now carry its nonce.
+            if nested in self.last:
+                self.last[nested].nonce = last.nonce
         return True
 
     def render_component(

@@ -60,5 +60,12 @@ class BoardView(LiveTemplateView):
         return super().get_context_data(board=Board.objects.get(pk=self.kwargs["pk"]), **kwargs)
 
 
+class StepperRowsView(LiveTemplateView):
+    """A component whose rows hold components of their own."""
+
+    template_name = "testapp/stepper_rows_page.html"
+    total = 0
+
+
 class RowListView(LiveTemplateView):
     template_name = "testapp/row_list_page.html"

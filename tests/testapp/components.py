@@ -185,3 +185,38 @@ class RowList(LiveComponent):
     @live_event
     def rename_untargeted(self, id: int, name: str) -> None:
         self.rows[id].name = name
+
+
+class StepperRows(LiveComponent):
+    """A Stepper in each keyed row: an event that names one row renders that row only."""
+
+    template_name = "testapp/stepper_rows.html"
+
+    def mount(self) -> None:
+        self.labels = {row: f"row {row}" for row in ("x0", "x1", "x2")}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(labels=self.labels, **kwargs)
+
+    @live_event
+    def rename(self, row: str, label: str) -> None:
+        self.labels[row] = label
+        self.live_target("row", row)
+
+    @live_event
+    def rename_counted(self, row: str, label: str) -> None:
+        """Names its row, and changes the page too: the page's liveblocks render."""
+        self.rename(row, label)
+        if self.parent is not None:
+            self.parent.total += 1
+
+    @live_event
+    def rename_untargeted(self, row: str, label: str) -> None:
+        self.labels[row] = label
+
+    @live_event
+    def merge(self, row: str, into: str) -> None:
+        """Names both rows; the one it removed is not found: the component renders whole."""
+        self.labels[into] += " & " + self.labels.pop(row)
+        self.live_target("row", into)
+        self.live_target("row", row)
