@@ -195,6 +195,26 @@ def test_a_component_dropped_by_a_re_render_is_gone_and_a_new_one_mounts(client)
     assert value(page.component("b")) == "0"
 
 
+def test_a_component_a_targeted_page_render_no_longer_shows_is_gone(client):
+    page = client.live("/steppers/")
+    b = page.component("b")
+    b.send("inc", by=4)
+    address = b.address
+
+    reply = page.send("set_ids_targeted", ids=["c"])  # only the "list" block renders
+
+    assert swapped(reply) == ["lv-list"]
+    assert f'data-live-component="{address}"' not in page.html
+    assert page.errors == []
+    # b is no longer on the page: its stale event is refused, and counts nothing on the page.
+    page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 99})
+    assert page.receive()["error"]["code"] == "unknown_component"
+    assert total(page) == "4"
+    # Shown again, it mounts afresh.
+    page.send("set_ids_targeted", ids=["b", "c"])
+    assert value(page.component("b")) == "0"
+
+
 def test_nested_components(client):
     page = client.live("/steppers/")
     page.send("box", show=True)

@@ -87,6 +87,9 @@ class LastRender:
     paths: dict[str, LoopPath] = field(default_factory=dict)
     # The component whose template holds it; None for one in the page's own template.
     within: Key | None = None
+    # The block its element sits in (a page's liveblock, or a block of the component it is
+    # in); None at the top of the page. A render of that block that does not show it drops it.
+    enclosing: str | None = None
 
 
 class ComponentHost:
@@ -231,7 +234,7 @@ class ComponentHost:
             if "\x00" in block.skeleton:
                 block.skeleton = block.skeleton.replace(old, new)
             collector.blocks[block.id] = block
-        collector.blocks[root].parent = parent
+        collector.blocks[root].parent = last.enclosing = parent
         last.nonce = collector.nonce
         if last.children:  # (the component itself is already seen)
             family = self.family(key)
@@ -296,7 +299,8 @@ class ComponentHost:
         address = self.address(key)
         before = len(collector.blocks)
         within = self.rendering[-1] if self.rendering else None
-        self.last[key] = LastRender([], collector.nonce, within=within)
+        enclosing = collector.stack[-1] if collector.stack else None
+        self.last[key] = LastRender([], collector.nonce, within=within, enclosing=enclosing)
 
         def inner() -> str:
             scope, collector.scope = collector.scope, component_scope(address)
@@ -340,6 +344,10 @@ class ComponentHost:
         root[HOST_KEY] = self
         return str(template.render(ctx))
 
+    def enclosing(self, key: Key) -> str | None:
+        last = self.last.get(key)
+        return last.enclosing if last is not None else None
+
     def end_render(self, collector: BlockCollector | None) -> None:
         """After a render of the whole page: drop the components it no longer showed."""
         self.rerender = None
@@ -349,8 +357,14 @@ class ComponentHost:
         seen = self.seen if collector is self.collector else set()
         if collector.targets is not None:
             # A targeted render saw only what it re-rendered: of that, drop what it no longer
-            # showed (a nested component an {% if %} removed).
-            dropping = [k for k in dropping if k in self.mounted and k not in seen]
+            # showed (a nested component an {% if %} removed, a row of a page's liveblock
+            # that the page's live_target() named).
+            family = set(dropping)
+            dropping = [
+                k
+                for k in self.mounted
+                if k not in seen and (k in family or self.enclosing(k) in collector.blocks)
+            ]
         else:
             dropping = [k for k in self.mounted if k not in seen]
         for key in dropping:

@@ -28,6 +28,12 @@ class SteppersView(LiveTemplateView):
         self.ids = ids
 
     @live_event
+    def set_ids_targeted(self, ids: list[str]) -> None:
+        """Names the one block it changes."""
+        self.ids = ids
+        self.live_target("list")
+
+    @live_event
     def box(self, show: bool) -> None:
         self.show_box = show
 
