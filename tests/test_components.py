@@ -618,3 +618,26 @@ def test_a_targeted_row_that_is_gone_renders_the_component_whole(client):
     assert page.errors == []
     page.send_frame({"event": "inc", "args": {}, "component": x1.address, "ref": 9})
     assert page.receive()["error"]["code"] == "unknown_component"  # x1 was dropped
+
+
+def test_live_target_of_a_row_that_now_holds_other_blocks_renders_them(client):
+    page = client.live("/open-rows/")
+    rows = page.component("rows")
+
+    reply = rows.send("open", row="r1")  # the row now holds a liveblock and a component
+
+    assert "error" not in reply
+    assert rows.block("detail", "r1") == "details of r1"
+    r1 = page.component("r1")
+    assert "error" not in r1.send("inc_own", by=2)
+    assert value(r1) == "2"
+    assert page.errors == []
+
+    reply = rows.send("close", row="r1")  # and now no longer holds them
+
+    assert "error" not in reply
+    assert rows.block("row", "r1") == "<i>r1</i>"
+    page.send_frame({"event": "inc", "args": {}, "component": r1.address, "ref": 9})
+    assert page.receive()["error"]["code"] == "unknown_component"  # r1's stepper is gone
+    rows.send("open", row="r1")
+    assert value(page.component("r1")) == "0"  # shown again, it mounts afresh

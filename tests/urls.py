@@ -44,6 +44,7 @@ urlpatterns = [
     path("kept/", component_views.KeptView.as_view()),
     path("row-list/", component_views.RowListView.as_view()),
     path("stepper-rows/", component_views.StepperRowsView.as_view()),
+    path("open-rows/", component_views.OpenRowsView.as_view()),
     path(
         "plain-stepper-rows/",
         TemplateView.as_view(template_name="testapp/plain_stepper_rows.html"),

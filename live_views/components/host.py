@@ -276,9 +276,11 @@ class ComponentHost:
             )
         finally:
             self.rendering.pop()
-        if not targets <= rendered.blocks.keys():
+        if rendered.blocks.keys() != blocks_within(targets, parents):
+            # A named block is not where it was, or holds other blocks than it did (a nested
+            # liveblock or component an {% if %} shows or hides): render the component whole.
             self.seen = seen  # the whole render that follows shows its components again
-            return False  # a named block is not where it was: render the component whole
+            return False
         for index, block in enumerate(last.blocks):
             fresh = rendered.blocks.get(block.id)
             if fresh is not None:
@@ -372,6 +374,18 @@ class ComponentHost:
             self.last.pop(key, None)
             self.states.pop(key, None)
             self.addresses.pop(self.address(key), None)
+
+
+def blocks_within(targets: frozenset[str], parents: Mapping[str, str | None]) -> set[str]:
+    """``targets`` and every block inside one of them, by the parents of a render."""
+    found: set[str] = set()
+    for ident in parents:
+        walk: str | None = ident
+        while walk is not None and walk not in targets:
+            walk = parents.get(walk)
+        if walk is not None:
+            found.add(ident)
+    return found
 
 
 def host_of(context: Context) -> ComponentHost:

@@ -73,5 +73,9 @@ class StepperRowsView(LiveTemplateView):
     total = 0
 
 
+class OpenRowsView(LiveTemplateView):
+    template_name = "testapp/open_rows_page.html"
+
+
 class RowListView(LiveTemplateView):
     template_name = "testapp/row_list_page.html"

@@ -220,3 +220,25 @@ class StepperRows(LiveComponent):
         self.labels[into] += " & " + self.labels.pop(row)
         self.live_target("row", into)
         self.live_target("row", row)
+
+
+class OpenRows(LiveComponent):
+    """Rows that open to show a liveblock of their own; an event names the row it opens."""
+
+    template_name = "testapp/open_rows.html"
+
+    def mount(self) -> None:
+        self.opened: list[str] = []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(rows=["r0", "r1", "r2"], opened=self.opened, **kwargs)
+
+    @live_event
+    def open(self, row: str) -> None:
+        self.opened = [*self.opened, row]
+        self.live_target("row", row)
+
+    @live_event
+    def close(self, row: str) -> None:
+        self.opened = [name for name in self.opened if name != row]
+        self.live_target("row", row)
