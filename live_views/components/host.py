@@ -374,6 +374,9 @@ class ComponentHost:
             self.last.pop(key, None)
             self.states.pop(key, None)
             self.addresses.pop(self.address(key), None)
+            # Its address too: a page whose components come and go (rows of a feed) keeps
+            # nothing of those it no longer shows.
+            del self.address_of[key]
 
 
 def blocks_within(targets: frozenset[str], parents: Mapping[str, str | None]) -> set[str]:
