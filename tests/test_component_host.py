@@ -109,6 +109,8 @@ def test_components_a_full_render_no_longer_shows_are_dropped():
     assert isinstance(host.find(component_address(STEPPER, "a"))[1], Stepper)
     host.end_render(_render_with(host, template, on=False))
     assert host.find(component_address(STEPPER, "a")) is None
+    # Nothing of it is kept: a page whose components come and go does not grow.
+    assert (host.mounted, host.last, host.addresses, host.address_of) == ({}, {}, {}, {})
 
 
 def _render_with(host: ComponentHost, template: Template, **context: object) -> BlockCollector:

@@ -195,6 +195,26 @@ def test_a_component_dropped_by_a_re_render_is_gone_and_a_new_one_mounts(client)
     assert value(page.component("b")) == "0"
 
 
+def test_a_component_a_targeted_page_render_no_longer_shows_is_gone(client):
+    page = client.live("/steppers/")
+    b = page.component("b")
+    b.send("inc", by=4)
+    address = b.address
+
+    reply = page.send("set_ids_targeted", ids=["c"])  # only the "list" block renders
+
+    assert swapped(reply) == ["lv-list"]
+    assert f'data-live-component="{address}"' not in page.html
+    assert page.errors == []
+    # b is no longer on the page: its stale event is refused, and counts nothing on the page.
+    page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 99})
+    assert page.receive()["error"]["code"] == "unknown_component"
+    assert total(page) == "4"
+    # Shown again, it mounts afresh.
+    page.send("set_ids_targeted", ids=["b", "c"])
+    assert value(page.component("b")) == "0"
+
+
 def test_nested_components(client):
     page = client.live("/steppers/")
     page.send("box", show=True)
@@ -216,6 +236,19 @@ def test_a_nested_event_re_renders_the_nested_component(client):
     page.component("inner").send("inc", by=2)
     assert components.renders == ["inner"]
     assert value(page.component("inner")) == "9"
+
+
+def test_a_nested_component_handed_over_with_its_outer_one_renders_whole_later(client):
+    page = client.live("/steppers/")
+    page.send("box", show=True)
+    page.component("inner").send("inc", by=2)
+    page.component("a").send("inc")  # the page renders: the box is handed over, inner with it
+
+    reply = page.component("box").send("touch")  # the box renders; inner is handed over
+
+    assert "\x00" not in reply["content"]
+    assert page.component("inner").block("shown") == "<b>9</b>"
+    assert page.errors == []
 
 
 def test_a_failing_handler_is_rolled_back(client, caplog):
@@ -537,3 +570,74 @@ def test_an_async_handler_of_a_component_runs_the_same_way(client):
     assert value(a) == "7"
     assert total(page) == "2"
     assert components.renders == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("path", "standalone", "event"),
+    [
+        ("/stepper-rows/", None, "rename"),
+        ("/stepper-rows/", None, "rename_counted"),  # the page's liveblocks render too
+        ("/plain-stepper-rows/", "rows", "rename"),
+    ],
+)
+def test_live_target_of_a_row_keeps_the_components_in_the_rows(client, path, standalone, event):
+    page = client.live(path, component=standalone)
+    page.component("x1").send("inc", by=3)
+    rows = page.component("rows")
+
+    reply = rows.send(event, row="x1", label="one")
+
+    assert "error" not in reply
+    assert rows.block("row", "x1").startswith("<i>one</i>")
+    assert value(page.component("x1")) == "3"  # the row's stepper is still in it
+    # Every component is still live: the renamed row's, the others', the outer one.
+    for ident in ("x0", "x1", "x2"):
+        assert "error" not in page.component(ident).send("inc_own", by=1)
+    assert (value(page.component("x0")), value(page.component("x1"))) == ("1", "4")
+    assert "error" not in rows.send("rename", row="x2", label="two")
+    assert rows.block("row", "x2").startswith("<i>two</i>")
+    # Rendered whole afterwards, the component shows its rows' steppers as they are.
+    reply = rows.send("rename_untargeted", row="x0", label="zero")
+    assert "\x00" not in reply["content"]
+    assert (value(page.component("x0")), value(page.component("x1"))) == ("1", "4")
+    assert page.errors == []
+
+
+def test_a_targeted_row_that_is_gone_renders_the_component_whole(client):
+    page = client.live("/stepper-rows/")
+    page.component("x2").send("inc", by=2)
+    x1 = page.component("x1")
+    rows = page.component("rows")
+
+    reply = rows.send("merge", row="x1", into="x0")
+
+    assert "error" not in reply
+    assert rows.block("row", "x0").startswith("<i>row x0 &amp; row x1</i>")
+    assert 'data-live-id="x1"' not in rows.html
+    assert value(page.component("x2")) == "2"
+    assert page.errors == []
+    page.send_frame({"event": "inc", "args": {}, "component": x1.address, "ref": 9})
+    assert page.receive()["error"]["code"] == "unknown_component"  # x1 was dropped
+
+
+def test_live_target_of_a_row_that_now_holds_other_blocks_renders_them(client):
+    page = client.live("/open-rows/")
+    rows = page.component("rows")
+
+    reply = rows.send("open", row="r1")  # the row now holds a liveblock and a component
+
+    assert "error" not in reply
+    assert rows.block("detail", "r1") == "details of r1"
+    r1 = page.component("r1")
+    assert "error" not in r1.send("inc_own", by=2)
+    assert value(r1) == "2"
+    assert page.errors == []
+
+    reply = rows.send("close", row="r1")  # and now no longer holds them
+
+    assert "error" not in reply
+    assert rows.block("row", "r1") == "<i>r1</i>"
+    page.send_frame({"event": "inc", "args": {}, "component": r1.address, "ref": 9})
+    assert page.receive()["error"]["code"] == "unknown_component"  # r1's stepper is gone
+    rows.send("open", row="r1")
+    assert value(page.component("r1")) == "0"  # shown again, it mounts afresh

@@ -43,6 +43,12 @@ urlpatterns = [
     path("secret/", component_views.SecretView.as_view()),
     path("kept/", component_views.KeptView.as_view()),
     path("row-list/", component_views.RowListView.as_view()),
+    path("stepper-rows/", component_views.StepperRowsView.as_view()),
+    path("open-rows/", component_views.OpenRowsView.as_view()),
+    path(
+        "plain-stepper-rows/",
+        TemplateView.as_view(template_name="testapp/plain_stepper_rows.html"),
+    ),
     path("board/<int:pk>/", component_views.BoardView.as_view()),
     path("news/", component_views.NewsView.as_view()),
     path("plain-news/", TemplateView.as_view(template_name="testapp/plain_news.html")),

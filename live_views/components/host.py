@@ -87,6 +87,9 @@ class LastRender:
     paths: dict[str, LoopPath] = field(default_factory=dict)
     # The component whose template holds it; None for one in the page's own template.
     within: Key | None = None
+    # The block its element sits in (a page's liveblock, or a block of the component it is
+    # in); None at the top of the page. A render of that block that does not show it drops it.
+    enclosing: str | None = None
 
 
 class ComponentHost:
@@ -142,7 +145,9 @@ class ComponentHost:
     ) -> str:
         """Render the component (mounting it with ``args()`` the first time)."""
         collector = get_collector(context)
-        if collector is not self.collector:
+        if collector is not self.collector and not self.rendering:
+            # A new render of the page. (A component's targeted render, render_targets(),
+            # has a collector of its own but is part of the page's render under way.)
             self.collector, self.seen = collector, set()
         key = (path, ident)
         if self.only is not None and not self.rendering and self.address(key) != self.only:
@@ -229,10 +234,15 @@ class ComponentHost:
             if "\x00" in block.skeleton:
                 block.skeleton = block.skeleton.replace(old, new)
             collector.blocks[block.id] = block
-        collector.blocks[root].parent = parent
+        collector.blocks[root].parent = last.enclosing = parent
         last.nonce = collector.nonce
         if last.children:  # (the component itself is already seen)
-            self.seen.update(self.family(key))
+            family = self.family(key)
+            self.seen.update(family)
+            for nested in family[1:]:
+                # Their blocks were among those handed over: their placeholders changed too.
+                if nested in self.last:
+                    self.last[nested].nonce = collector.nonce
         if parent is not None:
             return collector.placeholder(root)
         return collector.expand(root) if collector.keep_output else ""
@@ -250,18 +260,27 @@ class ComponentHost:
             return False
         template = component.get_live_template()
         parents = {block.id: block.parent for block in last.blocks}
-        rendered = render_liveblocks(
-            template,
-            component.get_context_data(),
-            component.request,
-            targets=targets,
-            paths=last.paths,
-            on_the_way=blocks_on_the_way(targets, parents),
-            scope=scope,
-            shared={HOST_KEY: self},
-        )
-        if not targets <= rendered.blocks.keys():
-            return False  # a named block is not where it was: render the component whole
+        seen = set(self.seen)
+        # The components in the named blocks render as nested in this one (its family).
+        self.rendering.append(key)
+        try:
+            rendered = render_liveblocks(
+                template,
+                component.get_context_data(),
+                component.request,
+                targets=targets,
+                paths=last.paths,
+                on_the_way=blocks_on_the_way(targets, parents),
+                scope=scope,
+                shared={HOST_KEY: self},
+            )
+        finally:
+            self.rendering.pop()
+        if rendered.blocks.keys() != blocks_within(targets, parents):
+            # A named block is not where it was, or holds other blocks than it did (a nested
+            # liveblock or component an {% if %} shows or hides): render the component whole.
+            self.seen = seen  # the whole render that follows shows its components again
+            return False
         for index, block in enumerate(last.blocks):
             fresh = rendered.blocks.get(block.id)
             if fresh is not None:
@@ -270,6 +289,10 @@ class ComponentHost:
                     f"\x00{rendered.nonce}", f"\x00{last.nonce}"
                 )
                 last.blocks[index] = fresh
+        for nested in self.family(key)[1:]:
+            # Their blocks are among this one's, whose placeholders now carry its nonce.
+            if nested in self.last:
+                self.last[nested].nonce = last.nonce
         return True
 
     def render_component(
@@ -278,7 +301,8 @@ class ComponentHost:
         address = self.address(key)
         before = len(collector.blocks)
         within = self.rendering[-1] if self.rendering else None
-        self.last[key] = LastRender([], collector.nonce, within=within)
+        enclosing = collector.stack[-1] if collector.stack else None
+        self.last[key] = LastRender([], collector.nonce, within=within, enclosing=enclosing)
 
         def inner() -> str:
             scope, collector.scope = collector.scope, component_scope(address)
@@ -322,6 +346,10 @@ class ComponentHost:
         root[HOST_KEY] = self
         return str(template.render(ctx))
 
+    def enclosing(self, key: Key) -> str | None:
+        last = self.last.get(key)
+        return last.enclosing if last is not None else None
+
     def end_render(self, collector: BlockCollector | None) -> None:
         """After a render of the whole page: drop the components it no longer showed."""
         self.rerender = None
@@ -331,8 +359,14 @@ class ComponentHost:
         seen = self.seen if collector is self.collector else set()
         if collector.targets is not None:
             # A targeted render saw only what it re-rendered: of that, drop what it no longer
-            # showed (a nested component an {% if %} removed).
-            dropping = [k for k in dropping if k in self.mounted and k not in seen]
+            # showed (a nested component an {% if %} removed, a row of a page's liveblock
+            # that the page's live_target() named).
+            family = set(dropping)
+            dropping = [
+                k
+                for k in self.mounted
+                if k not in seen and (k in family or self.enclosing(k) in collector.blocks)
+            ]
         else:
             dropping = [k for k in self.mounted if k not in seen]
         for key in dropping:
@@ -340,6 +374,21 @@ class ComponentHost:
             self.last.pop(key, None)
             self.states.pop(key, None)
             self.addresses.pop(self.address(key), None)
+            # Its address too: a page whose components come and go (rows of a feed) keeps
+            # nothing of those it no longer shows.
+            del self.address_of[key]
+
+
+def blocks_within(targets: frozenset[str], parents: Mapping[str, str | None]) -> set[str]:
+    """``targets`` and every block inside one of them, by the parents of a render."""
+    found: set[str] = set()
+    for ident in parents:
+        walk: str | None = ident
+        while walk is not None and walk not in targets:
+            walk = parents.get(walk)
+        if walk is not None:
+            found.add(ident)
+    return found
 
 
 def host_of(context: Context) -> ComponentHost:

@@ -28,6 +28,12 @@ class SteppersView(LiveTemplateView):
         self.ids = ids
 
     @live_event
+    def set_ids_targeted(self, ids: list[str]) -> None:
+        """Names the one block it changes."""
+        self.ids = ids
+        self.live_target("list")
+
+    @live_event
     def box(self, show: bool) -> None:
         self.show_box = show
 
@@ -58,6 +64,17 @@ class BoardView(LiveTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(board=Board.objects.get(pk=self.kwargs["pk"]), **kwargs)
+
+
+class StepperRowsView(LiveTemplateView):
+    """A component whose rows hold components of their own."""
+
+    template_name = "testapp/stepper_rows_page.html"
+    total = 0
+
+
+class OpenRowsView(LiveTemplateView):
+    template_name = "testapp/open_rows_page.html"
 
 
 class RowListView(LiveTemplateView):

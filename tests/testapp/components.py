@@ -68,13 +68,19 @@ class Box(LiveComponent):
 
     template_name = "testapp/box.html"
     opened = True
+    touches = 0
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(opened=self.opened, **kwargs)
+        return super().get_context_data(opened=self.opened, touches=self.touches, **kwargs)
 
     @live_event
     def toggle(self) -> None:
         self.opened = not self.opened
+
+    @live_event
+    def touch(self) -> None:
+        """The box renders again; its stepper, unchanged, is handed over as it last rendered."""
+        self.touches += 1
 
 
 class Secret(LiveComponent):
@@ -179,3 +185,60 @@ class RowList(LiveComponent):
     @live_event
     def rename_untargeted(self, id: int, name: str) -> None:
         self.rows[id].name = name
+
+
+class StepperRows(LiveComponent):
+    """A Stepper in each keyed row: an event that names one row renders that row only."""
+
+    template_name = "testapp/stepper_rows.html"
+
+    def mount(self) -> None:
+        self.labels = {row: f"row {row}" for row in ("x0", "x1", "x2")}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(labels=self.labels, **kwargs)
+
+    @live_event
+    def rename(self, row: str, label: str) -> None:
+        self.labels[row] = label
+        self.live_target("row", row)
+
+    @live_event
+    def rename_counted(self, row: str, label: str) -> None:
+        """Names its row, and changes the page too: the page's liveblocks render."""
+        self.rename(row, label)
+        if self.parent is not None:
+            self.parent.total += 1
+
+    @live_event
+    def rename_untargeted(self, row: str, label: str) -> None:
+        self.labels[row] = label
+
+    @live_event
+    def merge(self, row: str, into: str) -> None:
+        """Names both rows; the one it removed is not found: the component renders whole."""
+        self.labels[into] += " & " + self.labels.pop(row)
+        self.live_target("row", into)
+        self.live_target("row", row)
+
+
+class OpenRows(LiveComponent):
+    """Rows that open to show a liveblock of their own; an event names the row it opens."""
+
+    template_name = "testapp/open_rows.html"
+
+    def mount(self) -> None:
+        self.opened: list[str] = []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(rows=["r0", "r1", "r2"], opened=self.opened, **kwargs)
+
+    @live_event
+    def open(self, row: str) -> None:
+        self.opened = [*self.opened, row]
+        self.live_target("row", row)
+
+    @live_event
+    def close(self, row: str) -> None:
+        self.opened = [name for name in self.opened if name != row]
+        self.live_target("row", row)
