@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,6 +22,7 @@ from live_views.testing.uploads import page_token
 
 URL = "/live/http/"
 HTMX = {"HX-Request": "true"}
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 pytestmark = pytest.mark.usefixtures("no_http_pages")
@@ -39,9 +41,13 @@ class Page:
         self.ref = 0
 
     def send(self, frame: dict, *, token: str | None = None, headers: dict | None = None):
-        data = {"token": self.token if token is None else token, "frame": json.dumps(frame)}
+        # As the browser writes it: JSON.stringify() leaves non-ASCII text as it is, and htmx
+        # posts it form-encoded (the test client would send multipart/form-data).
+        text = json.dumps(frame, ensure_ascii=False)
+        data = {"token": self.token if token is None else token, "frame": text}
         sent = {**HTMX, "X-CSRFToken": self.csrf, **(headers or {})}
-        return self.http.post(URL, data, headers=sent)
+        body = urlencode(data)
+        return self.http.post(URL, body, FORM_ENCODED, headers=sent)
 
     def join(self):
         return self.send({"join": {"version": "", "blocks": {}}})
@@ -157,9 +163,23 @@ def test_a_bad_argument_is_refused_before_the_handler_runs(http_browser):
 def test_an_oversized_body_is_refused_before_it_is_read(http_browser, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_FRAME_BYTES": 1024}
     page = Page(http_browser, "/counter/")
-    response = page.event("increment", padding="x" * 6000)
+    # Over what the largest frame, form-encoded, and the token could be: not read at all.
+    response = page.event("increment", padding="x" * 20_000)
     assert response.status_code == 413
+    # Under that, the frame itself is measured once decoded.
+    assert page.event("increment", padding="x" * 6000).status_code == 413
     assert open_pages() == 0
+
+
+def test_a_frame_under_the_limit_is_taken_however_much_form_encoding_grows_it(http_browser):
+    page = Page(http_browser, "/echo/")
+    page.join()
+    # 24 KB of UTF-8, well under MAX_FRAME_BYTES (64 KB); form-encoded, each byte is "%D0" or
+    # "%B6": 72 KB. The socket takes this frame; so must HTTP.
+    text = "ж" * 12_000
+    reply = page.event("say", text=text)
+    assert reply.status_code == 200
+    assert text in shown(reply)
 
 
 def test_a_request_that_is_not_htmx_is_refused(http_browser):
