@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from live_views.http.pages import close_all, open_pages
+from live_views.socket.limits import open_connections
 from live_views.testing import close_thread_db_connections
 from live_views.testing.uploads import page_token
 
@@ -180,6 +181,18 @@ def test_a_frame_under_the_limit_is_taken_however_much_form_encoding_grows_it(ht
     reply = page.event("say", text=text)
     assert reply.status_code == 200
     assert text in shown(reply)
+
+
+def test_a_malformed_frame_is_refused_before_the_page_mounts(http_browser):
+    page = Page(http_browser, "/counter/")
+    body = urlencode({"token": page.token, "frame": '{"event": "increment", "args":'})
+    sent = {**HTMX, "X-CSRFToken": page.csrf}
+    response = http_browser.post(URL, body, FORM_ENCODED, headers=sent)
+    assert response.status_code == 400
+    assert frame_of(response)["error"]["code"] == "bad_frame"
+    # Nothing changed: no view mounted, no place taken under MAX_CONNECTIONS_PER_SESSION.
+    assert open_pages() == 0
+    assert open_connections("address:127.0.0.1") == 0
 
 
 def test_a_request_that_is_not_htmx_is_refused(http_browser):

@@ -68,16 +68,17 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
     if len(text.encode()) > conf.MAX_FRAME_BYTES:
         return refusal_response(wire.CLOSE_TOO_BIG, "the frame is over MAX_FRAME_BYTES")
     try:
+        # Parsed before the page is looked up: a malformed frame mounts no view.
+        frame = protocol.parse_frame(text)
+    except FrameError as exc:
+        return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)
+    try:
         page = page_for(request, token)
     except TokenError as exc:
         return _refused(exc)
     except Refused as exc:
         logger.info("live_views: refused an HTTP page (%s): %s", exc.code, exc)
         return _refused(exc)
-    try:
-        frame = protocol.parse_frame(text)
-    except FrameError as exc:
-        return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)
     ref = None if isinstance(frame, Join) else frame.ref
     if not page.budget.allow():
         # As on the socket: every frame pays; this one waits until the rate has refilled.
