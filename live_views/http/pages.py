@@ -114,8 +114,10 @@ class HttpPage:
             try:
                 frame = self.page.refresh(rows)
             except Refused:
-                frame = {wire.RELOAD: True}
-                self.close()
+                # Queued before the page closes: closing answers the waiting push stream, and
+                # a page dropped from the registry has no outbox a later one could read.
+                self.session_ended()
+                return
             finally:
                 # Charged to the page, never into debt, as a socket's refresh is.
                 self.budget.charge(thread_clock() - started, into_debt=False)
@@ -164,7 +166,9 @@ class HttpPage:
         return True
 
     def session_ended(self) -> None:
-        self.outbox.put({wire.RELOAD: True})  # the page reloads; its view asks to log in
+        """The page may no longer show (its session ended, or its view now refuses it): it
+        reloads, and its view says why (asks to log in, or answers 403)."""
+        self.outbox.put({wire.RELOAD: True})
         self.close()
 
     def check_session(self) -> None:
