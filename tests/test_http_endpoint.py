@@ -7,6 +7,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -242,6 +243,22 @@ def test_an_idle_page_is_dropped_and_mounted_again_when_it_comes_back(http_brows
     assert open_pages() == 1
     assert open_connections("address:127.0.0.1") == 1  # its place under the cap is free
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
+
+
+def test_an_idle_page_is_dropped_though_no_other_request_comes(http_browser, monkeypatch):
+    from live_views.http import pages
+
+    monkeypatch.setattr(pages, "IDLE_AFTER", 0.2)
+    page = Page(http_browser, "/counter/")
+    page.join()
+    assert open_pages() == 1
+    # The tab closed, and nothing else reaches this process on HTTP (its other pages are on
+    # their sockets): the page lets go of its place under the cap, its topics and its renders.
+    deadline = time.monotonic() + 5
+    while open_pages() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert open_pages() == 0
+    assert open_connections("address:127.0.0.1") == 0
 
 
 # -- what a frame carries besides blocks, over HTTP ----------------------------------------------

@@ -12,7 +12,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import include, path
 
-from live_views.http import endpoint
+from live_views.http import endpoint, pages
+from live_views.http.pages import open_pages
 from tests.test_http_endpoint import Page, in_thread
 from tests.todoapp import broadcast_views
 from tests.todoapp.models import Board, Task
@@ -50,6 +51,19 @@ def test_a_long_poll_with_nothing_to_say_answers_empty_after_its_wait(http_brows
     page = Page(http_browser, "/counter/")
     page.join()
     assert poll(page) == []
+
+
+def test_a_page_is_not_idle_while_its_long_poll_waits(http_browser, monkeypatch):
+    monkeypatch.setattr(pages, "IDLE_AFTER", 0.2)
+    monkeypatch.setattr(endpoint, "LONG_POLL", 1.0)
+    page = Page(http_browser, "/counter/")
+    page.join()
+    waiting = in_thread(ThreadPoolExecutor(1), poll, page)
+    time.sleep(0.6)
+    assert open_pages() == 1
+    assert waiting.result(5) == []
+    time.sleep(0.6)  # no request since the long-poll's end: idle now
+    assert open_pages() == 0
 
 
 def test_logging_out_tells_the_page_to_reload(http_browser):
