@@ -108,6 +108,24 @@ def test_a_page_this_process_does_not_hold_is_mounted_again_from_its_token(http_
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
 
 
+@pytest.mark.urls("tests.state_urls")
+def test_a_page_two_workers_answer_in_turn_keeps_its_live_state(http_browser, monkeypatch):
+    from live_views.http import pages
+
+    page = Page(http_browser, "/state/counter/")
+    page.join()
+    page.event("increment", amount=1)  # worker A
+    worker_a = pages._pages
+    monkeypatch.setattr(pages, "_pages", {})  # worker B, which does not hold the page
+    assert '<p id="count">2</p>' in shown(page.event("increment", amount=1))
+    pages.close_all()  # B's copy: its place under the cap is this test process's
+    monkeypatch.setattr(pages, "_pages", worker_a)  # worker A again, its copy one event behind
+    reply = page.event("increment", amount=1)
+    # The state worker B saved, and all the blocks: the browser shows what B rendered.
+    assert '<p id="count">3</p>' in shown(reply)
+    assert 'id="lv-notes"' in shown(reply)
+
+
 def test_a_frame_without_the_csrf_token_is_refused_by_django(http_browser):
     page = Page(http_browser, "/counter/")
     response = page.send({"join": {"version": "", "blocks": {}}}, headers={"X-CSRFToken": "x"})

@@ -88,6 +88,12 @@ class HttpPage:
         if isinstance(frame, Join):
             self.joined = True
             return page.join(frame)
+        if self.joined and page.state is not None and page.state.saved_elsewhere(page.view):
+            # Another worker answered the page since this one did: its live_state is newer than
+            # this copy's, and the browser shows what that worker rendered. Take that state,
+            # and answer as a page mounted again would.
+            page.state.restore(page.view)
+            self.joined = False
         if not self.joined:
             # Mounted again for this frame (another worker held the page): the browser's blocks
             # may show what that worker rendered, so it is sent the whole page's blocks first, as
