@@ -7,20 +7,24 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from live_views.http.pages import close_all, open_pages
+from live_views.socket.limits import open_connections
 from live_views.testing import close_thread_db_connections
 from live_views.testing.uploads import page_token
 
 URL = "/live/http/"
 HTMX = {"HX-Request": "true"}
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 pytestmark = pytest.mark.usefixtures("no_http_pages")
@@ -39,9 +43,13 @@ class Page:
         self.ref = 0
 
     def send(self, frame: dict, *, token: str | None = None, headers: dict | None = None):
-        data = {"token": self.token if token is None else token, "frame": json.dumps(frame)}
+        # As the browser writes it: JSON.stringify() leaves non-ASCII text as it is, and htmx
+        # posts it form-encoded (the test client would send multipart/form-data).
+        text = json.dumps(frame, ensure_ascii=False)
+        data = {"token": self.token if token is None else token, "frame": text}
         sent = {**HTMX, "X-CSRFToken": self.csrf, **(headers or {})}
-        return self.http.post(URL, data, headers=sent)
+        body = urlencode(data)
+        return self.http.post(URL, body, FORM_ENCODED, headers=sent)
 
     def join(self):
         return self.send({"join": {"version": "", "blocks": {}}})
@@ -98,6 +106,24 @@ def test_a_page_this_process_does_not_hold_is_mounted_again_from_its_token(http_
     page.event("increment", amount=2)
     close_all()  # another worker, a restart: the plain attribute is gone, as on a reconnect
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
+
+
+@pytest.mark.urls("tests.state_urls")
+def test_a_page_two_workers_answer_in_turn_keeps_its_live_state(http_browser, monkeypatch):
+    from live_views.http import pages
+
+    page = Page(http_browser, "/state/counter/")
+    page.join()
+    page.event("increment", amount=1)  # worker A
+    worker_a = pages._pages
+    monkeypatch.setattr(pages, "_pages", {})  # worker B, which does not hold the page
+    assert '<p id="count">2</p>' in shown(page.event("increment", amount=1))
+    pages.close_all()  # B's copy: its place under the cap is this test process's
+    monkeypatch.setattr(pages, "_pages", worker_a)  # worker A again, its copy one event behind
+    reply = page.event("increment", amount=1)
+    # The state worker B saved, and all the blocks: the browser shows what B rendered.
+    assert '<p id="count">3</p>' in shown(reply)
+    assert 'id="lv-notes"' in shown(reply)
 
 
 def test_a_frame_without_the_csrf_token_is_refused_by_django(http_browser):
@@ -157,9 +183,35 @@ def test_a_bad_argument_is_refused_before_the_handler_runs(http_browser):
 def test_an_oversized_body_is_refused_before_it_is_read(http_browser, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_FRAME_BYTES": 1024}
     page = Page(http_browser, "/counter/")
-    response = page.event("increment", padding="x" * 6000)
+    # Over what the largest frame, form-encoded, and the token could be: not read at all.
+    response = page.event("increment", padding="x" * 20_000)
     assert response.status_code == 413
+    # Under that, the frame itself is measured once decoded.
+    assert page.event("increment", padding="x" * 6000).status_code == 413
     assert open_pages() == 0
+
+
+def test_a_frame_under_the_limit_is_taken_however_much_form_encoding_grows_it(http_browser):
+    page = Page(http_browser, "/echo/")
+    page.join()
+    # 24 KB of UTF-8, well under MAX_FRAME_BYTES (64 KB); form-encoded, each byte is "%D0" or
+    # "%B6": 72 KB. The socket takes this frame; so must HTTP.
+    text = "ж" * 12_000
+    reply = page.event("say", text=text)
+    assert reply.status_code == 200
+    assert text in shown(reply)
+
+
+def test_a_malformed_frame_is_refused_before_the_page_mounts(http_browser):
+    page = Page(http_browser, "/counter/")
+    body = urlencode({"token": page.token, "frame": '{"event": "increment", "args":'})
+    sent = {**HTMX, "X-CSRFToken": page.csrf}
+    response = http_browser.post(URL, body, FORM_ENCODED, headers=sent)
+    assert response.status_code == 400
+    assert frame_of(response)["error"]["code"] == "bad_frame"
+    # Nothing changed: no view mounted, no place taken under MAX_CONNECTIONS_PER_SESSION.
+    assert open_pages() == 0
+    assert open_connections("address:127.0.0.1") == 0
 
 
 def test_a_request_that_is_not_htmx_is_refused(http_browser):
@@ -209,6 +261,22 @@ def test_an_idle_page_is_dropped_and_mounted_again_when_it_comes_back(http_brows
     assert open_pages() == 1
     assert open_connections("address:127.0.0.1") == 1  # its place under the cap is free
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
+
+
+def test_an_idle_page_is_dropped_though_no_other_request_comes(http_browser, monkeypatch):
+    from live_views.http import pages
+
+    monkeypatch.setattr(pages, "IDLE_AFTER", 0.2)
+    page = Page(http_browser, "/counter/")
+    page.join()
+    assert open_pages() == 1
+    # The tab closed, and nothing else reaches this process on HTTP (its other pages are on
+    # their sockets): the page lets go of its place under the cap, its topics and its renders.
+    deadline = time.monotonic() + 5
+    while open_pages() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert open_pages() == 0
+    assert open_connections("address:127.0.0.1") == 0
 
 
 # -- what a frame carries besides blocks, over HTTP ----------------------------------------------

@@ -10,9 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import include, path
 
-from live_views.http import endpoint
+from live_views.http import endpoint, pages
+from live_views.http.pages import open_pages
 from tests.test_http_endpoint import Page, in_thread
+from tests.todoapp import broadcast_views
 from tests.todoapp.models import Board, Task
 
 PUSH = "/live/http/push/"
@@ -48,6 +51,19 @@ def test_a_long_poll_with_nothing_to_say_answers_empty_after_its_wait(http_brows
     page = Page(http_browser, "/counter/")
     page.join()
     assert poll(page) == []
+
+
+def test_a_page_is_not_idle_while_its_long_poll_waits(http_browser, monkeypatch):
+    monkeypatch.setattr(pages, "IDLE_AFTER", 0.2)
+    monkeypatch.setattr(endpoint, "LONG_POLL", 1.0)
+    page = Page(http_browser, "/counter/")
+    page.join()
+    waiting = in_thread(ThreadPoolExecutor(1), poll, page)
+    time.sleep(0.6)
+    assert open_pages() == 1
+    assert waiting.result(5) == []
+    time.sleep(0.6)  # no request since the long-poll's end: idle now
+    assert open_pages() == 0
 
 
 def test_logging_out_tells_the_page_to_reload(http_browser):
@@ -101,3 +117,19 @@ def test_a_page_may_hold_two_push_streams_and_no_more(http_browser):
     third = page.http.get(PUSH, {"token": page.token})
     assert third.status_code == 429
     assert [w.result(6) for w in waiting] == [[], []]
+
+
+urlpatterns = [*broadcast_views.urlpatterns, path("", include("live_views.urls"))]
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_whose_user_lost_access_is_told_to_reload(http_browser):
+    bob = User.objects.create_user("bob", password="pw")
+    board = Board.objects.create(name="shared")
+    page = Page(http_browser, f"/todo/guarded/{board.pk}/")
+    page.join()
+    waiting = in_thread(ThreadPoolExecutor(1), poll, page)
+    time.sleep(0.3)  # the long-poll waits
+    board.owner = bob
+    board.save()  # the refresh's access check (UserPassesTestMixin) refuses this visitor now
+    assert waiting.result(5) == [{"reload": True}]

@@ -42,6 +42,9 @@ LONG_POLL = 20.0  # seconds a WSGI long-poll waits for a push
 # More would only hold the server's threads (WSGI) or connections.
 MAX_STREAMS = 2
 KEEPALIVE = 15.0  # seconds between server-sent events comments (proxies drop silent streams)
+# htmx posts the frame form-encoded: a byte of its UTF-8 that is not a letter, digit or one of
+# "-._~" (JSON's quotes and braces, any non-ASCII text) is three characters ("%D0") of the body.
+FORM_ENCODED_GROWTH = 3
 
 
 def htmx_of(request: HttpRequest) -> HtmxDetails:
@@ -55,13 +58,20 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
     if not htmx_of(request):
         return refusal_response(wire.CLOSE_BAD_REQUEST, "not an htmx request of a live page")
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > conf.MAX_FRAME_BYTES + MAX_TOKEN:
-        # Refused before the body is read.
+    if not length.isdigit() or int(length) > FORM_ENCODED_GROWTH * (
+        conf.MAX_FRAME_BYTES + MAX_TOKEN
+    ):
+        # Refused before the body is read. The frame's exact size is checked once decoded.
         return refusal_response(wire.CLOSE_TOO_BIG, "the frame is over MAX_FRAME_BYTES")
     token = request.POST.get("token", "")
     text = request.POST.get("frame", "")
     if len(text.encode()) > conf.MAX_FRAME_BYTES:
         return refusal_response(wire.CLOSE_TOO_BIG, "the frame is over MAX_FRAME_BYTES")
+    try:
+        # Parsed before the page is looked up: a malformed frame mounts no view.
+        frame = protocol.parse_frame(text)
+    except FrameError as exc:
+        return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)
     try:
         page = page_for(request, token)
     except TokenError as exc:
@@ -69,10 +79,6 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
     except Refused as exc:
         logger.info("live_views: refused an HTTP page (%s): %s", exc.code, exc)
         return _refused(exc)
-    try:
-        frame = protocol.parse_frame(text)
-    except FrameError as exc:
-        return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)
     ref = None if isinstance(frame, Join) else frame.ref
     if not page.budget.allow():
         # As on the socket: every frame pays; this one waits until the rate has refilled.

@@ -11,6 +11,7 @@ cannot be borrowed by another browser.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import threading
@@ -67,6 +68,7 @@ class HttpPage:
         page.over_http = True
         self.subscriber = PushSubscriber(self, hosting_loop())
         self.jobs = HttpJobs(self, self.subscriber.loop)  # its live_async() work
+        self.idle_check: asyncio.TimerHandle | None = None  # on the subscriber's loop
 
     def answer(self, frame: Join | Params | Event) -> dict[str, Any]:
         """The reply frame to a join, a back/forward or an event, as the socket would send it."""
@@ -86,6 +88,12 @@ class HttpPage:
         if isinstance(frame, Join):
             self.joined = True
             return page.join(frame)
+        if self.joined and page.state is not None and page.state.saved_elsewhere(page.view):
+            # Another worker answered the page since this one did: its live_state is newer than
+            # this copy's, and the browser shows what that worker rendered. Take that state,
+            # and answer as a page mounted again would.
+            page.state.restore(page.view)
+            self.joined = False
         if not self.joined:
             # Mounted again for this frame (another worker held the page): the browser's blocks
             # may show what that worker rendered, so it is sent the whole page's blocks first, as
@@ -114,8 +122,10 @@ class HttpPage:
             try:
                 frame = self.page.refresh(rows)
             except Refused:
-                frame = {wire.RELOAD: True}
-                self.close()
+                # Queued before the page closes: closing answers the waiting push stream, and
+                # a page dropped from the registry has no outbox a later one could read.
+                self.session_ended()
+                return
             finally:
                 # Charged to the page, never into debt, as a socket's refresh is.
                 self.budget.charge(thread_clock() - started, into_debt=False)
@@ -164,7 +174,9 @@ class HttpPage:
         return True
 
     def session_ended(self) -> None:
-        self.outbox.put({wire.RELOAD: True})  # the page reloads; its view asks to log in
+        """The page may no longer show (its session ended, or its view now refuses it): it
+        reloads, and its view says why (asks to log in, or answers 403)."""
+        self.outbox.put({wire.RELOAD: True})
         self.close()
 
     def check_session(self) -> None:
@@ -187,6 +199,8 @@ class HttpPage:
                 del _pages[self.page_id]
             last = not _pages
         self.subscriber.leave()
+        if self.idle_check is not None and not self.subscriber.loop.is_closed():
+            self.subscriber.loop.call_soon_threadsafe(self.idle_check.cancel)
         if last:
             sender.hosts_pages = False  # the in-memory layer is sent to directly again
         if self.page.slot is not None:
@@ -211,6 +225,31 @@ class HttpPage:
     @property
     def idle(self) -> bool:
         return self.streams == 0 and time.monotonic() - self.seen > IDLE_AFTER
+
+    def watch_idle(self) -> None:
+        """Drop the page once it is idle even if no request comes to this process again (its
+        tab closed, the others went back to their sockets): requests sweep only when they come,
+        and until then an idle page would keep its place under MAX_CONNECTIONS_PER_SESSION and
+        render on every broadcast. Checked on the loop the page follows its topics on."""
+        # RuntimeError: the loop closed (a server shutting down); nothing is left to free.
+        with contextlib.suppress(RuntimeError):
+            self.subscriber.loop.call_soon_threadsafe(self._check_idle_later)
+
+    def _check_idle_later(self) -> None:
+        if self.closed:
+            return
+        # Just past the moment it may be idle; with a push stream open, no sooner than the
+        # stream's end plus IDLE_AFTER.
+        wait = IDLE_AFTER if self.streams else self.seen + IDLE_AFTER - time.monotonic()
+        self.idle_check = self.subscriber.loop.call_later(max(wait, 0.0) + 0.01, self._check_idle)
+
+    def _check_idle(self) -> None:
+        self.idle_check = None
+        if self.idle:
+            # close() waits for work on this loop (the uploads' discard): in a thread.
+            self.subscriber.loop.run_in_executor(None, self.close)
+        else:
+            self._check_idle_later()
 
 
 async def _hop(work: Any) -> Any:
@@ -244,6 +283,7 @@ def page_for(request: HttpRequest, token: str) -> HttpPage:
         opened.close()
         return found
     opened.subscriber.follow(page.groups)
+    opened.watch_idle()
     return opened
 
 

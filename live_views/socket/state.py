@@ -63,6 +63,17 @@ class PageState:
                 setattr(view, name, values[name])
         self.saved = raw
 
+    def saved_elsewhere(self, view: object) -> bool:
+        """True when the cache holds state this page neither restored nor saved: another
+        process answered the page since (the HTTP transport behind a load balancer)."""
+        if not state_names(view):
+            return False
+        try:
+            raw = caches[conf.STATE_CACHE].get(self.key)
+        except Exception:
+            return False  # logged by restore() and save(); the page goes on as it is
+        return isinstance(raw, str) and raw != self.saved
+
     def encode(self, view: object) -> str | None:
         """The state to save, as JSON; raises PageStateError for a value JSON cannot hold.
 
