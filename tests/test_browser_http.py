@@ -110,3 +110,22 @@ def test_a_component_on_an_ordinary_page_is_live_over_http(page):
     page.locator("#home-like button.like").click()
     expect(page.locator("#home-like button.like")).to_have_text("♥ Liked")
     expect(page.locator("#home-like .likes")).to_have_text("101")
+
+
+def test_a_page_whose_pushes_are_refused_stops_asking(page):
+    # The push route answers 403 as the server does when the page's view now refuses it (its
+    # user lost a permission, and the worker asked does not hold the page). Only that answer is
+    # made here; the page, its glue and its server are real. It used to ask again every 10 s,
+    # each request mounting the view, for as long as the tab stayed open.
+    asked = []
+
+    def refused(route):
+        asked.append(route.request.url)
+        route.fulfill(status=403, content_type="text/html", body="Forbidden")
+
+    page.route(re.compile(r"/live/http/push/"), refused)
+    page.goto("/counter/")
+    page.wait_for_selector(ON_HTTP)
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    page.wait_for_timeout(3_000)  # retries were 0.5, 1 and 2 s apart
+    assert len(asked) == 1, asked

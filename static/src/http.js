@@ -10,7 +10,7 @@
 // Each live root has its own: the page's, or, on a page that is not live, each live component's
 // (a root marked data-live-standalone, whose token names the component).
 import { FRAME, closeKind } from "./protocol.js";
-import { readEvents, splitReply } from "./http_protocol.js";
+import { pushRefusal, readEvents, splitReply } from "./http_protocol.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -108,7 +108,8 @@ function transport(root) {
     while (stand && !abort.signal.aborted) {
       try {
         const response = await fetch(url, { headers: { "HX-Request": "true" }, signal: abort.signal });
-        if (response.status === 401 || response.status === 410) return location.reload();
+        const refused = pushRefusal(response.status);
+        if (refused !== null) return refuse(refused);
         if (!response.ok) throw new Error(`push stream answered ${response.status}`);
         if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
           await readStream(response.body);
@@ -123,6 +124,16 @@ function transport(root) {
         pause = Math.min(pause * 2, 10_000);
       }
     }
+  }
+
+  // The server will not push to this page again: it reloads (a login, a fresh token) or stops,
+  // as a socket closed with the same code does. Asking again every 10 s would mount the view
+  // on each request, for an answer that does not change.
+  function refuse(code) {
+    if (closeKind(code) === "reload") return location.reload();
+    clearTimeout(socketTry);
+    dropStand();
+    announce("htmx:ws:close", { code }); // the glue marks the page refused, as for a socket
   }
 
   async function readStream(stream) {

@@ -17,6 +17,13 @@ export function splitReply(body) {
   return { blocks: body.slice(0, found.index), frame: frame && typeof frame === "object" ? frame : {} };
 }
 
+// The close code a socket would have had for a push request's answer that no retry changes: the
+// server refused the page (its view now answers 403 or 404, its token is malformed). Not 429: a
+// page's previous push stream may still be closing. 401 and 410 reload the page (closeKind).
+export function pushRefusal(status) {
+  return [400, 401, 403, 404, 410, 413].includes(status) ? 4000 + status : null;
+}
+
 // Server-sent events as the push route writes them: `buffer` is what arrived so far. Returns the
 // data of each complete event (comments and keep-alives have none) and the rest, which waits for
 // more.

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { readEvents, splitReply } from "../src/http_protocol.js";
+import { closeKind } from "../src/protocol.js";
+import { pushRefusal, readEvents, splitReply } from "../src/http_protocol.js";
 
 test("a reply splits into its blocks and the rest of its frame", () => {
   const blocks = '<div id="lv-counter" hx-swap-oob="outerMorph">2</div>';
@@ -25,4 +26,12 @@ test("server-sent events: whole events only, comments skipped, the rest kept", (
   assert.deepEqual(data, ['{"a":1}']);
   assert.equal(rest, 'data: {"b"');
   assert.deepEqual(readEvents(rest + ":2}\n\n"), { data: ['{"b":2}'], rest: "" });
+});
+
+test("a push answer no retry changes is the socket's close: reload or refused", () => {
+  assert.equal(closeKind(pushRefusal(401)), "reload");
+  assert.equal(closeKind(pushRefusal(410)), "reload");
+  for (const status of [400, 403, 404, 413]) assert.equal(closeKind(pushRefusal(status)), "refused");
+  // Retried: a server error or restart, and a page whose previous push stream is still closing.
+  for (const status of [200, 204, 429, 500, 502, 503]) assert.equal(pushRefusal(status), null);
 });
