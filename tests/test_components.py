@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from channels.layers import get_channel_layer
 
 from live_views.components.host import ComponentHost
+from live_views.pubsub.topics import group_name
 from live_views.testing import LiveRefused
 from tests.live_helpers import TrackingLiveClient
 from tests.testapp import components
@@ -479,6 +481,28 @@ def test_a_components_subscriptions_re_render_it_on_a_broadcast(client, path, st
         assert "components are live" in page.component("news").html
     finally:
         del components.HEADLINES[1:]
+
+
+def following_news() -> int:
+    """How many channels of the layer hear "news" (the hub's: one per process that follows)."""
+    layer = get_channel_layer()
+    return len(layer.groups.get(group_name("news"), {}))
+
+
+def test_a_page_stops_following_what_a_component_it_no_longer_shows_followed(client):
+    page = client.live("/hidable-news/")
+    other = client.live("/hidable-news/")
+    assert following_news() == 1
+
+    page.send("hide")
+    assert "headline" not in page.html
+    assert following_news() == 1  # the other page still shows its headline
+    other.send("hide")
+    assert following_news() == 0  # a broadcast("news") now refreshes nobody
+
+    page.send("show")  # shown again: mounted again, and it follows "news" again
+    assert "nothing yet" in page.component("news").html
+    assert following_news() == 1
 
 
 # -- forms ------------------------------------------------------------------------------------

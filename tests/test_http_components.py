@@ -7,12 +7,14 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+import time
 
 import pytest
 from django.test import Client
 
 from live_views.http.pages import open_pages
-from tests.test_http_endpoint import HTMX, URL, frame_of, shown
+from tests.test_components import following_news
+from tests.test_http_endpoint import HTMX, URL, Page, frame_of, shown
 
 ROOT = re.compile(
     r'<div hx-ws:connect="[^"]*\?t=([^"]+)" data-live-root data-live-standalone[^>]*>'
@@ -78,3 +80,22 @@ def test_on_http_only_the_component_roots_never_dial_a_socket(http_browser, sett
     for component in components(http_browser, "/plain-steppers/"):
         assert 'data-live-transport="http"' in component.root
         assert 'hx-trigger="live:socket"' in component.root
+
+
+def test_a_page_on_http_stops_following_what_a_component_it_no_longer_shows_followed(
+    http_browser,
+):
+    def following_soon(count: int) -> bool:
+        # The page follows its topics on the loop its process keeps for HTTP pages.
+        deadline = time.monotonic() + 5
+        while following_news() != count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return following_news() == count
+
+    page = Page(http_browser, "/hidable-news/")
+    page.join()
+    assert following_soon(1)
+    assert "headline" not in shown(page.event("hide"))
+    assert following_soon(0)
+    assert "nothing yet" in shown(page.event("show"))
+    assert following_soon(1)

@@ -13,6 +13,7 @@ component only; the others hand their blocks to the page's render as they were.
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -115,8 +116,13 @@ class ComponentHost:
             parent.live_runtime.component_states if parent is not None else None
         )
         self.states: dict[Key, StateStore] = {}
-        # Mounted since the socket last looked (for their live_subscriptions).
-        self.new_components: list[LiveComponent] = []
+        # Mounted and dropped since the socket last looked (for their live_subscriptions).
+        self.new_components: list[tuple[Key, LiveComponent]] = []
+        self.dropped_components: list[Key] = []
+        # The topics each mounted component follows (socket/components.py); a component's
+        # subscriptions are read once, when it mounts.
+        self.followed: dict[Key, frozenset[str]] = {}
+        self.topic_counts: collections.Counter[str] = collections.Counter()
         self.csrf_token: str | None = None  # one per page (live_views/components/csrf.py)
 
     def find(self, address: str) -> tuple[Key, LiveComponent] | None:
@@ -200,7 +206,7 @@ class ComponentHost:
             store = self.states[key] = self.state_of(self.address(key))
             store.restore(component)
         self.mounted[key] = component
-        self.new_components.append(component)
+        self.new_components.append((key, component))
         self.addresses[self.address(key)] = key
         return component
 
@@ -371,6 +377,7 @@ class ComponentHost:
             dropping = [k for k in self.mounted if k not in seen]
         for key in dropping:
             del self.mounted[key]
+            self.dropped_components.append(key)
             self.last.pop(key, None)
             self.states.pop(key, None)
             self.addresses.pop(self.address(key), None)

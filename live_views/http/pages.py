@@ -78,9 +78,10 @@ class HttpPage:
                 return self._answer(frame)
             finally:
                 self.budget.charge(thread_clock() - started)
-                if self.page.topics_grew:
-                    self.page.topics_grew = False
+                if self.page.topics_changed:
+                    self.page.topics_changed = False
                     self.subscriber.follow(self.page.groups)
+                    self.subscriber.unfollow(self.page.take_left_groups())
                 self.jobs.start_pending()
 
     def _answer(self, frame: Join | Params | Event) -> dict[str, Any]:

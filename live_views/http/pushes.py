@@ -80,6 +80,14 @@ class PushSubscriber:
         if topics is not None:
             await topics.subscribe(self, groups)
 
+    def unfollow(self, groups: list[str]) -> None:
+        """Stop following ``groups`` (called from a request's thread; does not wait)."""
+        left = [group for group in groups if group in self.groups]
+        if left:
+            self.groups = [group for group in self.groups if group not in left]
+            if not self.loop.is_closed():
+                asyncio.run_coroutine_threadsafe(self._unsubscribe(left), self.loop)
+
     def leave(self) -> None:
         """Stop following every group (from any thread; does not wait)."""
         groups, self.groups = self.groups, []

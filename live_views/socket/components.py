@@ -81,13 +81,39 @@ def state_saver(view: Any, key: Key, component: LiveComponent) -> Callable[[], N
     return lambda: store.save(encoded)
 
 
-def new_topics(view: Any) -> set[str]:
-    """The topics of the components mounted since the last call (their live_subscriptions)."""
+def changed_topics(view: Any) -> tuple[set[str], set[str]]:
+    """The topics the page's components started and stopped following since the last call
+    (their live_subscriptions): those of the components mounted since, and those no component
+    it still shows follows. A page whose components come and go (the rows of a feed) follows
+    the rows it shows, not every row it ever showed."""
     host = host_of(view)
-    if host is None or not host.new_components:
-        return set()
+    if host is None or not (host.new_components or host.dropped_components):
+        return set(), set()
     fresh, host.new_components = host.new_components, []
-    return {topic for component in fresh for topic in topics_of(component.get_live_subscriptions())}
+    gone, host.dropped_components = host.dropped_components, []
+    counts = host.topic_counts  # how many of the shown components follow each topic
+    started: set[str] = set()
+    stopped: set[str] = set()
+
+    def unfollow(key: Key) -> None:
+        for topic in host.followed.pop(key, ()):
+            counts[topic] -= 1
+            if not counts[topic]:
+                del counts[topic]
+                stopped.add(topic)
+
+    for key in gone:
+        unfollow(key)
+    for key, component in fresh:
+        unfollow(key)  # (mounted anew: what it followed before no longer counts)
+        if host.mounted.get(key) is not component:
+            continue  # dropped again since
+        topics = host.followed[key] = frozenset(topics_of(component.get_live_subscriptions()))
+        for topic in topics:
+            if not counts[topic]:
+                started.add(topic)
+            counts[topic] += 1
+    return started - stopped, stopped - started
 
 
 def end_render(view: Any, collector: BlockCollector | None) -> None:

@@ -211,8 +211,8 @@ class LiveConsumer(
             reply = await self._over_rate(ref)
             if reply is None:
                 reply = await self._answer(page, frame)
-            if page.topics_grew:  # before the reply: once the page shows it, it follows it
-                page.topics_grew = False
+            if page.topics_changed:  # before the reply: once the page shows it, it follows it
+                page.topics_changed = False
                 await self.join_groups_in_time()
             if reply:
                 await self._send(reply)

@@ -45,8 +45,10 @@ class LivePage:
         "__weakref__",
         "csrf",
         "diff",
+        "left_groups",
         "nonce_digest",
         "over_http",
+        "own_topics",
         "page_id",
         "path",
         "processing",
@@ -56,7 +58,7 @@ class LivePage:
         "slot",
         "state",
         "topics",
-        "topics_grew",
+        "topics_changed",
         "view",
         "visitor_headers",
     )
@@ -75,7 +77,8 @@ class LivePage:
         self.request = request
         self.diff = BlockDiff()
         self.script_prefix = request.META.get("SCRIPT_NAME") or "/"
-        self.topics = topics_of(view.get_live_subscriptions())
+        # The view's own topics, and with them those of the components it shows.
+        self.topics = self.own_topics = topics_of(view.get_live_subscriptions())
         self.path = path  # the token's path (path_info can lose its "/" under a script prefix)
         self.session_watch = SessionWatch(request)
         self.slot: ConnectionSlot | None = None
@@ -83,7 +86,9 @@ class LivePage:
         self.over_http = False  # served by the HTTP transport (live_views/http/), not a socket
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
-        self.topics_grew = False  # a render added topics the socket has not joined yet
+        # A render changed the topics: the socket joins them all and leaves ``left_groups``.
+        self.topics_changed = False
+        self.left_groups: tuple[str, ...] = ()  # (no list per page: most never leave one)
         # The project's middleware around every message (live_views.socket.processing).
         self.processing = processing or RequestProcessing(request, path)
         self.processing.remember_activation = any(
@@ -226,10 +231,9 @@ class LivePage:
         finally:
             runtime.context = None  # the next render reads fresh data
             components.end_render(view, collector)
-            added = components.new_topics(view).difference(self.topics)
-            if added:  # components this render mounted follow their own subscriptions
-                self.topics = [*self.topics, *sorted(added)]
-                self.topics_grew = True
+            started, stopped = components.changed_topics(view)
+            if started or stopped:
+                self._follow(started, stopped)
 
     def render_frame(self, *, refresh: bool) -> dict[str, Any]:
         collector = self.render_blocks(refresh=refresh)
@@ -237,6 +241,22 @@ class LivePage:
         content = self.diff.take_changes(collector)
         frame = {wire.CONTENT: content} if content else {}
         return {**frame, **self.view.live_runtime.effects.take()}
+
+    def _follow(self, started: set[str], stopped: set[str]) -> None:
+        """Components this render mounted follow their own subscriptions; those it dropped stop
+        (a topic the view itself follows stays)."""
+        own = self.own_topics
+        left = [t for t in self.topics if t in stopped and t not in own]
+        added = sorted(started.difference(self.topics))
+        if left or added:
+            self.topics = [*(t for t in self.topics if t not in left), *added]
+            self.left_groups += tuple(group_name(topic) for topic in left)
+            self.topics_changed = True
+
+    def take_left_groups(self) -> list[str]:
+        """The groups the page stopped following since the last call, for the socket to leave."""
+        left, self.left_groups = self.left_groups, ()
+        return list(left)
 
     @property
     def groups(self) -> list[str]:

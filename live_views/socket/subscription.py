@@ -32,15 +32,21 @@ class LayerSubscriptionMixin:
             await topics.subscribe(self, self.page.groups)  # type: ignore[arg-type]
 
     async def join_groups_in_time(self) -> None:
-        """Join the page's groups (on connect, and when a live component it mounted adds topics).
+        """Join the page's groups (on connect, and when a live component it mounted adds topics),
+        and leave those its dropped components no longer need.
 
         Bounded: a hung layer must not delay the page. The page still works for its own events;
         broadcasts resume with the layer (the hub retries).
         """
         try:
-            await asyncio.wait_for(self.join_groups(), JOIN_GROUPS_TIMEOUT)
+            await asyncio.wait_for(self._join_and_leave(), JOIN_GROUPS_TIMEOUT)
         except Exception as exc:
             logger.warning("live_views: could not subscribe a page (%s); will retry", exc)
+
+    async def _join_and_leave(self) -> None:
+        await self.join_groups()
+        if self.page is not None:
+            await self.leave_groups(self.page.take_left_groups())
 
     async def leave_groups(self, groups: list[str]) -> None:
         topics = hub()

@@ -59,6 +59,21 @@ class NewsView(LiveTemplateView):
     template_name = "testapp/news.html"
 
 
+class HidableNewsView(LiveTemplateView):
+    """Shows its Headline (which follows "news") until the user hides it."""
+
+    template_name = "testapp/hidable_news.html"
+    shown = True
+
+    @live_event
+    def hide(self) -> None:
+        self.shown = False
+
+    @live_event
+    def show(self) -> None:
+        self.shown = True
+
+
 class BoardView(LiveTemplateView):
     template_name = "testapp/board.html"
 
