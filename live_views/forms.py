@@ -205,10 +205,10 @@ def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
     errors = form.errors  # runs full_clean() once, recording as it goes
     form.__dict__.pop("_clean_form", None)  # back to the class's method
 
+    touched_fields = _touched_fields(form, touched)
+
     def is_touched(name: str) -> bool:
-        html_name = form.add_prefix(name)
-        # A MultiWidget's inputs are named html_name_0, html_name_1, ...
-        return html_name in touched or any(t.startswith(html_name + "_") for t in touched)
+        return name in touched_fields
 
     every_field = all(is_touched(name) for name in form.fields)
     # add_error() looks in cleaned_data too: only field names count as what clean() read.
@@ -233,6 +233,20 @@ def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
     form._errors = visible  # type: ignore[attr-defined]
     # Instance attribute: is_valid() keeps judging the whole form, not what is on display.
     form.is_valid = lambda: form.is_bound and not errors  # type: ignore[method-assign]
+
+
+def _touched_fields(form: forms.BaseForm, touched: frozenset[str]) -> set[str]:
+    """The fields the ``touched`` html names belong to."""
+    fields = {form.add_prefix(name): name for name in form.fields}
+    result = {fields[html_name] for html_name in touched if html_name in fields}
+    for html_name in touched - fields.keys():
+        # A widget of several inputs names them html_name_0, html_name_1 (MultiWidget) or
+        # html_name_year (SelectDateWidget). The longest field name wins, so "email_confirm"
+        # touches only its own field, not "email".
+        owners = [f for f in fields if html_name.startswith(f + "_")]
+        if owners:
+            result.add(fields[max(owners, key=len)])
+    return result
 
 
 def _phase_end(counts: dict[str, int] | None, name: str, total: int) -> int:

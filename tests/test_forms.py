@@ -169,6 +169,29 @@ def test_a_prefixed_form_tracks_its_prefixed_names(client):
     assert errors_in(page, "username") == ""
 
 
+def test_a_field_whose_name_starts_another_fields_is_not_touched_by_it(client):
+    page = client.live("/forms/email/")
+
+    # The user starts with the second field: the first ("email", a prefix of its name) is
+    # still untouched and keeps quiet.
+    page.validate("email_confirm", email="", email_confirm="dee@example.com")
+
+    assert errors_in(page, "email") == ""
+    page.validate("email", email="", email_confirm="dee@example.com")
+    assert "This field is required." in errors_in(page, "email")
+
+
+def test_the_inputs_of_a_multiwidget_touch_their_field():
+    class Meeting(forms.Form):
+        title = forms.CharField()
+        when = forms.SplitDateTimeField()
+
+    form = Meeting(data={"title": "", "when_0": "", "when_1": ""})
+    show_touched_errors(form, {"when_1"})  # a hand-written input of the second widget
+
+    assert list(form.errors) == ["when"]
+
+
 def test_a_broadcast_style_refresh_keeps_what_the_user_typed(client):
     page = client.live("/forms/signup/")
     page.validate("email", **{**GOOD, "email": "half@"})

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.urls import reverse_lazy
 
 from live_views import LiveCreateView, LiveFormView, LiveListView, LiveUpdateView, live_event
-from tests.formapp.forms import EventForm, SignupForm
+from tests.formapp.forms import EmailChangeForm, EventForm, SignupForm
 from tests.todoapp.models import Board
 
 
@@ -28,6 +28,12 @@ class SignupView(LiveFormView):
 class EventView(LiveFormView):
     template_name = "formapp/signup.html"
     form_class = EventForm
+    success_url = "/forms/welcome/"
+
+
+class EmailChangeView(LiveFormView):
+    template_name = "formapp/signup.html"
+    form_class = EmailChangeForm
     success_url = "/forms/welcome/"
 
 
