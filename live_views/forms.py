@@ -9,7 +9,8 @@ errors of untouched fields. Submitting runs the view's own ``post()``, as Django
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -104,9 +105,25 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
         self.live_touched = None
         post: Callable[..., HttpResponseBase] = self.post  # type: ignore[attr-defined]
         request: HttpRequest = self.request
-        return submitted.submit_with_uploads(
-            request, self.live_uploads, lambda: post(request, *self.args, **self.kwargs)
-        )
+        with posted(request, data):
+            return submitted.submit_with_uploads(
+                request, self.live_uploads, lambda: post(request, *self.args, **self.kwargs)
+            )
+
+
+@contextmanager
+def posted(request: HttpRequest, data: QueryDict) -> Iterator[None]:
+    """While ``post()`` runs, ``request`` is what an HTTP POST of ``data`` makes it: a view
+    that reads ``request.POST`` (which submit button was pressed) or ``request.method`` sees
+    what it sees over HTTP. The page's request is a GET's again after."""
+    # Read before the method changes: a GET's POST (and FILES) is empty, a POST's is parsed.
+    method, form = request.method, request.POST
+    request.method = "POST"
+    request.POST = data  # type: ignore[assignment]  # immutable, as form_querydict() makes it
+    try:
+        yield
+    finally:
+        request.method, request.POST = method, form
 
 
 def add_validate_triggers(form: forms.BaseForm, trigger: str) -> None:

@@ -254,6 +254,25 @@ def test_create_view_saves_through_the_orm_on_submit(client):
     assert list(Board.objects.values_list("name", flat=True)) == ["Roadmap"]
 
 
+@pytest.mark.parametrize(
+    ("button", "goes_to"),
+    [
+        ({"_addanother": "Save and add another"}, "/forms/boards/new/another/"),
+        ({}, "/forms/boards/"),
+    ],
+)
+def test_post_sees_the_submitted_form_in_request_post_as_over_http(client, button, goes_to):
+    # Which submit button was pressed is read from request.POST, as in Django's admin.
+    page = client.live("/forms/boards/new/another/")
+
+    reply = page.submit("submit", name="Roadmap", **button)
+
+    assert reply["redirect"] == goes_to
+    assert Board.objects.filter(name="Roadmap").count() == 1
+    over_http = Client().post("/forms/boards/new/another/", {"name": "Roadmap", **button})
+    assert over_http["Location"] == goes_to
+
+
 def test_update_view_edits_the_row_and_shows_its_current_values(client):
     board = Board.objects.create(name="Old name")
     page = client.live(f"/forms/boards/{board.pk}/")

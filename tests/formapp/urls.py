@@ -14,5 +14,10 @@ urlpatterns = [
     path("welcome/", views.welcome, name="welcome"),
     path("boards/", views.BoardListView.as_view(), name="boards"),
     path("boards/new/", views.BoardCreateView.as_view(), name="board_create"),
+    path(
+        "boards/new/another/",
+        views.BoardCreateAnotherView.as_view(),
+        name="board_create_another",
+    ),
     path("boards/<int:pk>/", views.BoardUpdateView.as_view(), name="board_update"),
 ]

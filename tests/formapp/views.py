@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import HttpResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
 from live_views import LiveCreateView, LiveFormView, LiveListView, LiveUpdateView, live_event
 from tests.formapp.forms import EmailChangeForm, EventForm, SignupForm
@@ -59,6 +59,15 @@ class BoardCreateView(LiveCreateView):
     fields = ["name"]
     template_name = "formapp/board_form.html"
     success_url = reverse_lazy("formapp:boards")
+
+
+class BoardCreateAnotherView(BoardCreateView):
+    """The admin's "Save and add another": the button pressed is in request.POST."""
+
+    def get_success_url(self) -> str:
+        if self.request.method == "POST" and "_addanother" in self.request.POST:
+            return reverse("formapp:board_create_another")
+        return super().get_success_url()
 
 
 class BoardUpdateView(LiveUpdateView):
