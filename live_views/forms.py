@@ -8,6 +8,7 @@ errors of untouched fields. Submitting runs the view's own ``post()``, as Django
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -82,6 +83,12 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
             uploads = self.live_uploads
             files = self.request.FILES or (uploads.files() if uploads is not None else None)
             kwargs["files"] = files or None
+            instance = kwargs.get("instance")
+            if instance is not None and self.request.method != "POST":
+                # Validating a ModelForm writes what the user typed into its instance: on a
+                # copy, self.object stays as stored until a submit (whose post() is a POST)
+                # saves it, however other events use it meanwhile.
+                kwargs["instance"] = copy.copy(instance)
         return kwargs
 
     @property

@@ -286,6 +286,24 @@ def test_update_view_edits_the_row_and_shows_its_current_values(client):
     assert Board.objects.count() == 1
 
 
+def test_what_the_user_typed_is_not_saved_until_they_submit_it(client, django_user_model):
+    olga = django_user_model.objects.create_user("olga", password="pw")
+    board = Board.objects.create(name="Old name")
+    client.force_login(olga)
+    page = client.live(f"/forms/boards/{board.pk}/")
+    page.validate("name", name="Half typ")
+
+    # Another event of the page saves its object: the name the user is typing stays unsaved.
+    assert "error" not in page.send("claim")
+
+    board.refresh_from_db()
+    assert (board.owner, board.name) == (olga, "Old name")
+    assert 'value="Half typ"' in page.block("field", "name")
+    page.submit("submit", name="New name")
+    board.refresh_from_db()
+    assert (board.owner, board.name) == (olga, "New name")
+
+
 def test_list_view_deletes_a_row_and_shows_the_list_without_it(client):
     keep = Board.objects.create(name="Keep")
     drop = Board.objects.create(name="Drop")

@@ -75,3 +75,8 @@ class BoardUpdateView(LiveUpdateView):
     fields = ["name"]
     template_name = "formapp/board_form.html"
     success_url = reverse_lazy("formapp:boards")
+
+    @live_event
+    def claim(self) -> None:
+        self.object.owner = self.request.user
+        self.object.save()
