@@ -221,6 +221,7 @@ def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
       fields if it read none we could see), and the field they are attached to;
     - other form-wide errors (e.g. ``unique_together``), once every field was touched.
 
+    Hidden and disabled fields, which the user cannot touch, count as touched for the last two.
     ``form.is_valid()`` still answers for every error, shown or not.
     """
     touched = frozenset(touched)
@@ -234,10 +235,18 @@ def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
     def is_touched(name: str) -> bool:
         return name in touched_fields
 
-    every_field = all(is_touched(name) for name in form.fields)
+    # Hidden and disabled fields take no input: other errors never wait for them to be touched.
+    untouchable = {
+        name for name, field in form.fields.items() if field.disabled or field.widget.is_hidden
+    }
+
+    def is_done(name: str) -> bool:
+        return name in touched_fields or name in untouchable
+
+    every_field = all(is_done(name) for name in form.fields)
     # add_error() looks in cleaned_data too: only field names count as what clean() read.
     reads = {name for name in phases.clean_reads or () if name in form.fields}
-    clean_deps_touched = all(is_touched(name) for name in reads) if reads else every_field
+    clean_deps_touched = all(is_done(name) for name in reads) if reads else every_field
     visible = ErrorDict(renderer=form.renderer)
     for name, items in errors.items():
         own_end = _phase_end(phases.before_clean, name, len(items))

@@ -388,6 +388,25 @@ def test_a_form_with_no_reads_in_clean_shows_its_form_errors_once_every_field_is
     assert every.non_field_errors() == ["Nope."]
 
 
+def test_fields_the_user_cannot_touch_do_not_hold_back_form_errors():
+    class Reply(forms.Form):
+        # Set by the server: hidden or disabled, the user never types in them.
+        thread = forms.IntegerField(widget=forms.HiddenInput)
+        author = forms.CharField(disabled=True, required=False)
+        text = forms.CharField()
+
+        def clean(self):
+            data = super().clean()
+            if data.get("thread") == 1 and data.get("text") == "+1":
+                raise forms.ValidationError("Say more than +1 here.")
+            return data
+
+    form = Reply(data={"thread": "1", "text": "+1"}, initial={"author": "ann"})
+    show_touched_errors(form, {"text"})
+
+    assert form.non_field_errors() == ["Say more than +1 here."]
+
+
 def test_the_live_attributes_belong_to_the_views_form_not_to_the_form_class(client):
     client.get("/forms/signup/")
 
