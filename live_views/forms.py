@@ -8,8 +8,10 @@ errors of untouched fields. Submitting runs the view's own ``post()``, as Django
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -81,6 +83,12 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
             uploads = self.live_uploads
             files = self.request.FILES or (uploads.files() if uploads is not None else None)
             kwargs["files"] = files or None
+            instance = kwargs.get("instance")
+            if instance is not None and self.request.method != "POST":
+                # Validating a ModelForm writes what the user typed into its instance: on a
+                # copy, self.object stays as stored until a submit (whose post() is a POST)
+                # saves it, however other events use it meanwhile.
+                kwargs["instance"] = copy.copy(instance)
         return kwargs
 
     @property
@@ -104,9 +112,25 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
         self.live_touched = None
         post: Callable[..., HttpResponseBase] = self.post  # type: ignore[attr-defined]
         request: HttpRequest = self.request
-        return submitted.submit_with_uploads(
-            request, self.live_uploads, lambda: post(request, *self.args, **self.kwargs)
-        )
+        with posted(request, data):
+            return submitted.submit_with_uploads(
+                request, self.live_uploads, lambda: post(request, *self.args, **self.kwargs)
+            )
+
+
+@contextmanager
+def posted(request: HttpRequest, data: QueryDict) -> Iterator[None]:
+    """While ``post()`` runs, ``request`` is what an HTTP POST of ``data`` makes it: a view
+    that reads ``request.POST`` (which submit button was pressed) or ``request.method`` sees
+    what it sees over HTTP. The page's request is a GET's again after."""
+    # Read before the method changes: a GET's POST (and FILES) is empty, a POST's is parsed.
+    method, form = request.method, request.POST
+    request.method = "POST"
+    request.POST = data  # type: ignore[assignment]  # immutable, as form_querydict() makes it
+    try:
+        yield
+    finally:
+        request.method, request.POST = method, form
 
 
 def add_validate_triggers(form: forms.BaseForm, trigger: str) -> None:
@@ -197,6 +221,7 @@ def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
       fields if it read none we could see), and the field they are attached to;
     - other form-wide errors (e.g. ``unique_together``), once every field was touched.
 
+    Hidden and disabled fields, which the user cannot touch, count as touched for the last two.
     ``form.is_valid()`` still answers for every error, shown or not.
     """
     touched = frozenset(touched)
@@ -205,15 +230,23 @@ def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
     errors = form.errors  # runs full_clean() once, recording as it goes
     form.__dict__.pop("_clean_form", None)  # back to the class's method
 
-    def is_touched(name: str) -> bool:
-        html_name = form.add_prefix(name)
-        # A MultiWidget's inputs are named html_name_0, html_name_1, ...
-        return html_name in touched or any(t.startswith(html_name + "_") for t in touched)
+    touched_fields = _touched_fields(form, touched)
 
-    every_field = all(is_touched(name) for name in form.fields)
+    def is_touched(name: str) -> bool:
+        return name in touched_fields
+
+    # Hidden and disabled fields take no input: other errors never wait for them to be touched.
+    untouchable = {
+        name for name, field in form.fields.items() if field.disabled or field.widget.is_hidden
+    }
+
+    def is_done(name: str) -> bool:
+        return name in touched_fields or name in untouchable
+
+    every_field = all(is_done(name) for name in form.fields)
     # add_error() looks in cleaned_data too: only field names count as what clean() read.
     reads = {name for name in phases.clean_reads or () if name in form.fields}
-    clean_deps_touched = all(is_touched(name) for name in reads) if reads else every_field
+    clean_deps_touched = all(is_done(name) for name in reads) if reads else every_field
     visible = ErrorDict(renderer=form.renderer)
     for name, items in errors.items():
         own_end = _phase_end(phases.before_clean, name, len(items))
@@ -233,6 +266,20 @@ def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
     form._errors = visible  # type: ignore[attr-defined]
     # Instance attribute: is_valid() keeps judging the whole form, not what is on display.
     form.is_valid = lambda: form.is_bound and not errors  # type: ignore[method-assign]
+
+
+def _touched_fields(form: forms.BaseForm, touched: frozenset[str]) -> set[str]:
+    """The fields the ``touched`` html names belong to."""
+    fields = {form.add_prefix(name): name for name in form.fields}
+    result = {fields[html_name] for html_name in touched if html_name in fields}
+    for html_name in touched - fields.keys():
+        # A widget of several inputs names them html_name_0, html_name_1 (MultiWidget) or
+        # html_name_year (SelectDateWidget). The longest field name wins, so "email_confirm"
+        # touches only its own field, not "email".
+        owners = [f for f in fields if html_name.startswith(f + "_")]
+        if owners:
+            result.add(fields[max(owners, key=len)])
+    return result
 
 
 def _phase_end(counts: dict[str, int] | None, name: str, total: int) -> int:

@@ -169,6 +169,29 @@ def test_a_prefixed_form_tracks_its_prefixed_names(client):
     assert errors_in(page, "username") == ""
 
 
+def test_a_field_whose_name_starts_another_fields_is_not_touched_by_it(client):
+    page = client.live("/forms/email/")
+
+    # The user starts with the second field: the first ("email", a prefix of its name) is
+    # still untouched and keeps quiet.
+    page.validate("email_confirm", email="", email_confirm="dee@example.com")
+
+    assert errors_in(page, "email") == ""
+    page.validate("email", email="", email_confirm="dee@example.com")
+    assert "This field is required." in errors_in(page, "email")
+
+
+def test_the_inputs_of_a_multiwidget_touch_their_field():
+    class Meeting(forms.Form):
+        title = forms.CharField()
+        when = forms.SplitDateTimeField()
+
+    form = Meeting(data={"title": "", "when_0": "", "when_1": ""})
+    show_touched_errors(form, {"when_1"})  # a hand-written input of the second widget
+
+    assert list(form.errors) == ["when"]
+
+
 def test_a_broadcast_style_refresh_keeps_what_the_user_typed(client):
     page = client.live("/forms/signup/")
     page.validate("email", **{**GOOD, "email": "half@"})
@@ -231,6 +254,25 @@ def test_create_view_saves_through_the_orm_on_submit(client):
     assert list(Board.objects.values_list("name", flat=True)) == ["Roadmap"]
 
 
+@pytest.mark.parametrize(
+    ("button", "goes_to"),
+    [
+        ({"_addanother": "Save and add another"}, "/forms/boards/new/another/"),
+        ({}, "/forms/boards/"),
+    ],
+)
+def test_post_sees_the_submitted_form_in_request_post_as_over_http(client, button, goes_to):
+    # Which submit button was pressed is read from request.POST, as in Django's admin.
+    page = client.live("/forms/boards/new/another/")
+
+    reply = page.submit("submit", name="Roadmap", **button)
+
+    assert reply["redirect"] == goes_to
+    assert Board.objects.filter(name="Roadmap").count() == 1
+    over_http = Client().post("/forms/boards/new/another/", {"name": "Roadmap", **button})
+    assert over_http["Location"] == goes_to
+
+
 def test_update_view_edits_the_row_and_shows_its_current_values(client):
     board = Board.objects.create(name="Old name")
     page = client.live(f"/forms/boards/{board.pk}/")
@@ -242,6 +284,24 @@ def test_update_view_edits_the_row_and_shows_its_current_values(client):
     board.refresh_from_db()
     assert board.name == "New name"
     assert Board.objects.count() == 1
+
+
+def test_what_the_user_typed_is_not_saved_until_they_submit_it(client, django_user_model):
+    olga = django_user_model.objects.create_user("olga", password="pw")
+    board = Board.objects.create(name="Old name")
+    client.force_login(olga)
+    page = client.live(f"/forms/boards/{board.pk}/")
+    page.validate("name", name="Half typ")
+
+    # Another event of the page saves its object: the name the user is typing stays unsaved.
+    assert "error" not in page.send("claim")
+
+    board.refresh_from_db()
+    assert (board.owner, board.name) == (olga, "Old name")
+    assert 'value="Half typ"' in page.block("field", "name")
+    page.submit("submit", name="New name")
+    board.refresh_from_db()
+    assert (board.owner, board.name) == (olga, "New name")
 
 
 def test_list_view_deletes_a_row_and_shows_the_list_without_it(client):
@@ -326,6 +386,25 @@ def test_a_form_with_no_reads_in_clean_shows_its_form_errors_once_every_field_is
     every = Opaque(data={"a": "1", "b": "2"})
     show_touched_errors(every, {"a", "b"})
     assert every.non_field_errors() == ["Nope."]
+
+
+def test_fields_the_user_cannot_touch_do_not_hold_back_form_errors():
+    class Reply(forms.Form):
+        # Set by the server: hidden or disabled, the user never types in them.
+        thread = forms.IntegerField(widget=forms.HiddenInput)
+        author = forms.CharField(disabled=True, required=False)
+        text = forms.CharField()
+
+        def clean(self):
+            data = super().clean()
+            if data.get("thread") == 1 and data.get("text") == "+1":
+                raise forms.ValidationError("Say more than +1 here.")
+            return data
+
+    form = Reply(data={"thread": "1", "text": "+1"}, initial={"author": "ann"})
+    show_touched_errors(form, {"text"})
+
+    assert form.non_field_errors() == ["Say more than +1 here."]
 
 
 def test_the_live_attributes_belong_to_the_views_form_not_to_the_form_class(client):

@@ -39,3 +39,10 @@ class EventForm(forms.Form):
         if starts and ends and ends < starts:
             self.add_error("ends", "The event ends before it starts.")
         return data
+
+
+class EmailChangeForm(forms.Form):
+    """One field's name starts another's: ``email`` and ``email_confirm``."""
+
+    email = forms.EmailField()
+    email_confirm = forms.EmailField(label="Email again")

@@ -10,8 +10,14 @@ urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("prefixed/", views.PrefixedSignupView.as_view(), name="prefixed"),
     path("event/", views.EventView.as_view(), name="event"),
+    path("email/", views.EmailChangeView.as_view(), name="email"),
     path("welcome/", views.welcome, name="welcome"),
     path("boards/", views.BoardListView.as_view(), name="boards"),
     path("boards/new/", views.BoardCreateView.as_view(), name="board_create"),
+    path(
+        "boards/new/another/",
+        views.BoardCreateAnotherView.as_view(),
+        name="board_create_another",
+    ),
     path("boards/<int:pk>/", views.BoardUpdateView.as_view(), name="board_update"),
 ]

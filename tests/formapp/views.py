@@ -4,10 +4,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import HttpResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
 from live_views import LiveCreateView, LiveFormView, LiveListView, LiveUpdateView, live_event
-from tests.formapp.forms import EventForm, SignupForm
+from tests.formapp.forms import EmailChangeForm, EventForm, SignupForm
 from tests.todoapp.models import Board
 
 
@@ -28,6 +28,12 @@ class SignupView(LiveFormView):
 class EventView(LiveFormView):
     template_name = "formapp/signup.html"
     form_class = EventForm
+    success_url = "/forms/welcome/"
+
+
+class EmailChangeView(LiveFormView):
+    template_name = "formapp/signup.html"
+    form_class = EmailChangeForm
     success_url = "/forms/welcome/"
 
 
@@ -55,8 +61,22 @@ class BoardCreateView(LiveCreateView):
     success_url = reverse_lazy("formapp:boards")
 
 
+class BoardCreateAnotherView(BoardCreateView):
+    """The admin's "Save and add another": the button pressed is in request.POST."""
+
+    def get_success_url(self) -> str:
+        if self.request.method == "POST" and "_addanother" in self.request.POST:
+            return reverse("formapp:board_create_another")
+        return super().get_success_url()
+
+
 class BoardUpdateView(LiveUpdateView):
     model = Board
     fields = ["name"]
     template_name = "formapp/board_form.html"
     success_url = reverse_lazy("formapp:boards")
+
+    @live_event
+    def claim(self) -> None:
+        self.object.owner = self.request.user
+        self.object.save()
