@@ -505,6 +505,55 @@ def test_a_page_stops_following_what_a_component_it_no_longer_shows_followed(cli
     assert following_news() == 1
 
 
+# -- update() -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_tasks(live_db):
+    from tests.todoapp.models import Board, Task
+
+    board = Board.objects.create(name="b")
+    return [Task.objects.create(board=board, title=title).pk for title in ("one", "two")]
+
+
+def line(page, pk) -> str:
+    return html.unescape(page.component(str(pk)).html)
+
+
+def test_update_gives_a_component_the_row_its_page_read_again(client, two_tasks):
+    first, second = two_tasks
+    page = client.live("/task-lines/")
+    assert "<b>one</b>" in line(page, first)
+
+    page.send("rename", pk=first, title="one, renamed")
+    assert "<b>one, renamed</b>" in line(page, first)
+    assert "<i>1</i>" in line(page, first)  # once per render of the page
+
+    page.component(str(first)).send("star")  # its own event: the page's template is not read
+    assert "<b>one, renamed</b>★ <i>1</i>" in line(page, first)
+    page.send("rename", pk=second, title="two, renamed")
+    assert "<b>one, renamed</b>★ <i>2</i>" in line(page, first)  # its own state stands
+    assert "<b>two, renamed</b>" in line(page, second)
+
+
+def test_without_update_a_component_keeps_what_it_was_mounted_with(client, two_tasks):
+    first, _ = two_tasks
+    page = client.live("/stale-task-lines/")
+    page.send("rename", pk=first, title="one, renamed")
+    assert "<b>one</b>" in line(page, first)
+
+
+def test_an_event_named_update_is_refused_where_it_would_be_called_on_each_render():
+    from live_views import LiveComponent, live_event
+
+    with pytest.raises(TypeError, match="give the event another name"):
+
+        class Editor(LiveComponent):
+            @live_event
+            def update(self) -> None:
+                pass
+
+
 # -- forms ------------------------------------------------------------------------------------
 
 

@@ -52,6 +52,8 @@ urlpatterns = [
     path("board/<int:pk>/", component_views.BoardView.as_view()),
     path("news/", component_views.NewsView.as_view()),
     path("hidable-news/", component_views.HidableNewsView.as_view()),
+    path("task-lines/", component_views.TaskLinesView.as_view()),
+    path("stale-task-lines/", component_views.StaleTaskLinesView.as_view()),
     path("plain-news/", TemplateView.as_view(template_name="testapp/plain_news.html")),
     path("plain-kept/", TemplateView.as_view(template_name="testapp/plain_kept.html")),
     path("private-steppers/", login_required(component_views.PlainSteppersView.as_view())),

@@ -41,6 +41,12 @@ class LiveComponent(HoldsLiveRuntime):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.live_events = collect_events(cls)
+        if "update" in cls.live_events:
+            raise TypeError(
+                f"{cls.__qualname__}.update is a @live_event, but update() is the hook each later "
+                "render of the page calls with the tag's arguments: give the event another name "
+                "(save, apply, …)."
+            )
         if not TAG_RE.fullmatch(cls.root_tag) or cls.root_tag in VOID_TAGS:
             raise TypeError(
                 f"{cls.__qualname__}.root_tag must name an HTML element that holds content, "
@@ -66,6 +72,14 @@ class LiveComponent(HoldsLiveRuntime):
 
     def mount(self) -> None:
         """Set the initial state from the tag's keyword arguments (coerced by type hints)."""
+
+    def update(self) -> None:
+        """A later render of the page placed this component again (a page event, a broadcast
+        refresh, Back): take what changed of the tag's keyword arguments, as they are now.
+        ``mount()`` ran once, with the first ones; by default nothing more is taken, so the
+        component's own state stands. Arguments it does not name are not passed (``mount()``
+        checked them); those it names are coerced by its hints, as ``mount()``'s are. Not
+        called for the component's own events, which do not render the page's template."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("component", self)
@@ -108,14 +122,32 @@ def mount_arguments(cls: type[LiveComponent], args: Mapping[str, Any]) -> dict[s
     """The tag's keyword arguments for ``cls.mount()``: values of the hinted type pass as they
     are; text and numbers are coerced as event arguments are. Anything else is an error that
     names the component and the argument."""
-    where = f"{cls.__module__}.{cls.__qualname__}.mount()"
-    parameters = dict(inspect.signature(cls.mount).parameters)
+    return _arguments(cls, "mount", args)
+
+
+def update_arguments(cls: type[LiveComponent], args: Mapping[str, Any]) -> dict[str, Any]:
+    """The tag's keyword arguments ``cls.update()`` names, as ``mount_arguments`` makes them."""
+    return _arguments(cls, "update", args, only_named=True)
+
+
+def takes_updates(cls: type[LiveComponent]) -> bool:
+    return cls.update is not LiveComponent.update
+
+
+def _arguments(
+    cls: type[LiveComponent], method: str, args: Mapping[str, Any], *, only_named: bool = False
+) -> dict[str, Any]:
+    where = f"{cls.__module__}.{cls.__qualname__}.{method}()"
+    function = getattr(cls, method)
+    parameters = dict(inspect.signature(function).parameters)
     parameters.pop("self", None)
     takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-    hints = typing.get_type_hints(cls.mount)
+    hints = typing.get_type_hints(function)
     bound: dict[str, Any] = {}
     for name, value in args.items():
         if name not in parameters and not takes_any:
+            if only_named:
+                continue
             expected = ", ".join(parameters) or "no arguments"
             raise TypeError(f"{where} takes no argument {name!r}; it takes {expected}.")
         hint = hints.get(name, Any)

@@ -28,7 +28,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.module_loading import import_string
 
-from live_views.components.base import LiveComponent, mount_arguments
+from live_views.components.base import (
+    LiveComponent,
+    mount_arguments,
+    takes_updates,
+    update_arguments,
+)
 from live_views.components.csrf import page_csrf_token
 from live_views.connect.csp import page_nonce
 from live_views.render.blocks import render_block
@@ -178,6 +183,10 @@ class ComponentHost:
             component = self.mount(key, args(), request)
         elif self.reusable(key) or self.render_targets(key, component, collector):
             return self.reuse(key, context, collector)
+        elif self.rerender is None and takes_updates(type(component)):
+            # The page's template placed it again (not its own event): what changed of its
+            # tag's arguments (a row the page re-read after a broadcast).
+            component.update(**update_arguments(type(component), args()))
         html = self.render_component(key, component, context, collector)
         if self.parent is None and self.only is None and not self.rendering:
             # A page that is not live: the component connects a socket of its own.

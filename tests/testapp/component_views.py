@@ -5,7 +5,7 @@ from typing import Any
 from django.views.generic import TemplateView
 
 from live_views import LiveTemplateView, live_event
-from tests.todoapp.models import Board
+from tests.todoapp.models import Board, Task
 
 
 class SteppersView(LiveTemplateView):
@@ -72,6 +72,23 @@ class HidableNewsView(LiveTemplateView):
     @live_event
     def show(self) -> None:
         self.shown = True
+
+
+class TaskLinesView(LiveTemplateView):
+    """A list the page reads on every render, a component per task."""
+
+    template_name = "testapp/task_lines.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(tasks=list(Task.objects.all()), **kwargs)
+
+    @live_event
+    def rename(self, pk: int, title: str) -> None:
+        Task.objects.filter(pk=pk).update(title=title)
+
+
+class StaleTaskLinesView(TaskLinesView):
+    template_name = "testapp/stale_task_lines.html"
 
 
 class BoardView(LiveTemplateView):

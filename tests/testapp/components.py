@@ -152,6 +152,33 @@ class BoardTasks(LiveComponent):
         task.save()
 
 
+class TaskLine(LiveComponent):
+    """A task of a list the page reads: update() takes the row the page read this time."""
+
+    template_name = "testapp/task_line.html"
+    root_tag = "li"
+    starred = False
+    updates = 0
+
+    def mount(self, task: Task, note: str = "") -> None:
+        self.task = task
+        self.note = note
+
+    def update(self, task: Task) -> None:
+        self.task = task
+        self.updates += 1
+
+    @live_event
+    def star(self) -> None:
+        self.starred = True
+
+
+class StaleTaskLine(TaskLine):
+    """The same without update(): keeps the row it was mounted with."""
+
+    update = LiveComponent.update
+
+
 label_reads: list[int] = []  # the rows whose label a render read
 
 
