@@ -96,6 +96,7 @@ class Stream:
 
 # The streams of every page that has none: one empty mapping for the process, not a dict per page.
 _NO_STREAMS: Mapping[str, Stream] = MappingProxyType({})
+_NO_STREAMS_BEFORE: StreamsBefore = MappingProxyType({})
 
 
 class PageStreams:
@@ -144,6 +145,8 @@ class PageStreams:
 
     def before_event(self) -> StreamsBefore:
         """What each stream will render before a handler runs, for ``forget_pending()``."""
+        if not self.streams:
+            return _NO_STREAMS_BEFORE  # most pages: nothing made on each event
         before: dict[str, tuple[Iterable[Any] | None, bool]] = {}
         for name, stream in self.streams.items():
             if stream.fill is not None and not isinstance(stream.fill, list | models.QuerySet):
