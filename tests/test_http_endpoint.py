@@ -37,9 +37,15 @@ class Page:
         self.token = page_token(self.html)
         self.csrf = html_lib.unescape(re.search(r'data-live-csrf="([^"]+)"', self.html)[1])
         self.ref = 0
+        query = path.partition("?")[2]
+        self.search = f"?{query}" if query else ""  # location.search, as http.js sends it
 
     def send(self, frame: dict, *, token: str | None = None, headers: dict | None = None):
-        data = {"token": self.token if token is None else token, "frame": json.dumps(frame)}
+        data = {
+            "token": self.token if token is None else token,
+            "frame": json.dumps(frame),
+            "search": self.search,
+        }
         sent = {**HTMX, "X-CSRFToken": self.csrf, **(headers or {})}
         return self.http.post(URL, data, headers=sent)
 
@@ -48,7 +54,11 @@ class Page:
 
     def event(self, name: str, **args):
         self.ref += 1
-        return self.send({"event": name, "args": args, "form": {}, "ref": self.ref})
+        reply = self.send({"event": name, "args": args, "form": {}, "ref": self.ref})
+        patch = frame_of(reply).get("patch")
+        if patch is not None:  # the address bar follows, as the glue's history.pushState()
+            self.search = patch["search"]
+        return reply
 
 
 def shown(response) -> str:
@@ -98,6 +108,27 @@ def test_a_page_this_process_does_not_hold_is_mounted_again_from_its_token(http_
     page.event("increment", amount=2)
     close_all()  # another worker, a restart: the plain attribute is gone, as on a reconnect
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
+
+
+def test_a_page_mounted_again_renders_the_query_its_address_bar_shows(http_browser):
+    page = Page(http_browser, "/catalog/")
+    page.join()
+    page.event("search", q="e")
+    page.event("goto", page=2)
+    assert page.search == "?q=e&page=2"
+    close_all()  # another worker, a restart: the page mounts again from its token ("/catalog/")
+    reply = shown(page.event("save", text="Saved"))
+    assert '<p id="page">page 2 of 3</p>' in reply  # not page 1 of all the fruits
+    assert frame_of(page.event("goto", page=3))["patch"]["search"] == "?q=e&page=3"
+
+
+def test_a_page_mounted_again_for_a_query_its_view_refuses_reloads(http_browser):
+    page = Page(http_browser, "/catalog/")
+    page.join()
+    close_all()
+    page.search = "?secret=1"  # Back, or a patch, to a query the view now refuses
+    reply = page.event("save")
+    assert reply["HX-Refresh"] == "true"  # the browser loads the URL and sees Django's answer
 
 
 def test_a_frame_without_the_csrf_token_is_refused_by_django(http_browser):
