@@ -129,3 +129,21 @@ def test_a_page_whose_pushes_are_refused_stops_asking(page):
     expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
     page.wait_for_timeout(3_000)  # retries were 0.5, 1 and 2 s apart
     assert len(asked) == 1, asked
+
+
+def test_after_a_restart_a_patched_page_on_http_keeps_its_query(page, server):
+    on_http(page, "/market/")
+    page.click("#next")
+    page.click("#next")
+    expect(page).to_have_url(re.compile(r"/market/\?page=3$"))
+    expect(page.locator("#page-number")).to_have_text("Page 3 of 5")
+
+    server.stop()  # the page's instance is gone: the next frame mounts it again from its token
+    server.start()
+    page.locator(".buy").first.click()
+    expect(page.locator(".flash")).to_have_count(1)
+    # The page the address bar shows, not the token's first page.
+    expect(page.locator("#page-number")).to_have_text("Page 3 of 5")
+    page.click("#next")
+    expect(page).to_have_url(re.compile(r"/market/\?page=4$"))
+    expect(page.locator("#page-number")).to_have_text("Page 4 of 5")

@@ -165,6 +165,29 @@ def test_after_a_reconnect_the_page_renders_what_the_address_bar_shows(page, pag
     assert_same_document(page)
 
 
+def test_after_a_patch_to_no_query_a_reconnect_keeps_the_page_unfiltered(page, page_log, server):
+    # The token says ?kind=herb; the address bar says /market/ (an empty location.search).
+    open_market(page, "/market/?kind=herb")
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 1 of 2")
+    page.select_option("#kind", "")
+    expect(page).to_have_url(re.compile(r"/market/$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 1 of 5")
+
+    server.stop()
+    page.wait_for_selector('body[data-live-state="disconnected"]')
+    server.start()
+    page.wait_for_selector(CONNECTED)
+
+    # The click goes after the join: it pages through everything, not the herbs the page was
+    # loaded with.
+    page.click("#next")
+    expect(page).to_have_url(re.compile(r"/market/\?page=2$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    expect(page.locator(ROWS).first).to_have_text("blueberry")
+    expect(page.locator("#kind")).to_have_value("")
+    assert_same_document(page)
+
+
 def test_without_javascript_the_filters_and_pages_are_links_and_a_form(new_context, page_log):
     page = new_context(java_script_enabled=False).new_page()
     page.goto("/market/")

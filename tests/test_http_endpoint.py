@@ -41,12 +41,18 @@ class Page:
         self.token = page_token(self.html)
         self.csrf = html_lib.unescape(re.search(r'data-live-csrf="([^"]+)"', self.html)[1])
         self.ref = 0
+        query = path.partition("?")[2]
+        self.search = f"?{query}" if query else ""  # location.search, as http.js sends it
 
     def send(self, frame: dict, *, token: str | None = None, headers: dict | None = None):
         # As the browser writes it: JSON.stringify() leaves non-ASCII text as it is, and htmx
         # posts it form-encoded (the test client would send multipart/form-data).
         text = json.dumps(frame, ensure_ascii=False)
-        data = {"token": self.token if token is None else token, "frame": text}
+        data = {
+            "token": self.token if token is None else token,
+            "frame": text,
+            "search": self.search,
+        }
         sent = {**HTMX, "X-CSRFToken": self.csrf, **(headers or {})}
         body = urlencode(data)
         return self.http.post(URL, body, FORM_ENCODED, headers=sent)
@@ -56,7 +62,11 @@ class Page:
 
     def event(self, name: str, **args):
         self.ref += 1
-        return self.send({"event": name, "args": args, "form": {}, "ref": self.ref})
+        reply = self.send({"event": name, "args": args, "form": {}, "ref": self.ref})
+        patch = frame_of(reply).get("patch")
+        if patch is not None:  # the address bar follows, as the glue's history.pushState()
+            self.search = patch["search"]
+        return reply
 
 
 def shown(response) -> str:
@@ -124,6 +134,27 @@ def test_a_page_two_workers_answer_in_turn_keeps_its_live_state(http_browser, mo
     # The state worker B saved, and all the blocks: the browser shows what B rendered.
     assert '<p id="count">3</p>' in shown(reply)
     assert 'id="lv-notes"' in shown(reply)
+
+
+def test_a_page_mounted_again_renders_the_query_its_address_bar_shows(http_browser):
+    page = Page(http_browser, "/catalog/")
+    page.join()
+    page.event("search", q="e")
+    page.event("goto", page=2)
+    assert page.search == "?q=e&page=2"
+    close_all()  # another worker, a restart: the page mounts again from its token ("/catalog/")
+    reply = shown(page.event("save", text="Saved"))
+    assert '<p id="page">page 2 of 3</p>' in reply  # not page 1 of all the fruits
+    assert frame_of(page.event("goto", page=3))["patch"]["search"] == "?q=e&page=3"
+
+
+def test_a_page_mounted_again_for_a_query_its_view_refuses_reloads(http_browser):
+    page = Page(http_browser, "/catalog/")
+    page.join()
+    close_all()
+    page.search = "?secret=1"  # Back, or a patch, to a query the view now refuses
+    reply = page.event("save")
+    assert reply["HX-Refresh"] == "true"  # the browser loads the URL and sees Django's answer
 
 
 def test_a_frame_without_the_csrf_token_is_refused_by_django(http_browser):

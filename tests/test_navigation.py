@@ -256,6 +256,20 @@ def test_a_patch_to_the_query_shown_adds_no_history_entry(client):
     assert page.history == ["/catalog/?page=2"]
 
 
+@pytest.mark.parametrize(
+    "loaded",
+    [
+        "/catalog/?q=%65&note=a%20b",  # a link made with Django's |urlencode filter
+        "/catalog/?q=e&note=a+b",
+    ],
+)
+def test_a_patch_to_the_query_shown_however_its_url_was_spelled_adds_no_entry(client, loaded):
+    page = client.live(loaded)
+    reply = page.send("patch_to", query="q=e&note=a b")
+    assert "patch" not in reply  # Back would seem to do nothing
+    assert page.history == [loaded]
+
+
 def test_an_async_handler_patches_too(client):
     page = client.live("/catalog/")
     reply = page.send("goto_later", page=3)

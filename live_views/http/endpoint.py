@@ -84,7 +84,10 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
         # As on the socket: every frame pays; this one waits until the rate has refilled.
         message = "Too many events: this one was not handled."
         return frame_response(protocol.error_frame("rate_limited", message, ref), 429)
-    return _answer(page, frame, ref)
+    # The address bar's query (location.search), for a page this process mounts again: it
+    # renders that, as a socket's join after a reconnect does, not the query of its token.
+    search = request.POST.get("search")
+    return _answer(page, frame, ref, None if search is None else protocol.query_of(search))
 
 
 @require_POST
@@ -105,9 +108,9 @@ def _refused(exc: TokenError | Refused) -> HttpResponse:
     return refusal_response(code, str(exc))
 
 
-def _answer(page: HttpPage, frame: Any, ref: int | None) -> HttpResponse:
+def _answer(page: HttpPage, frame: Any, ref: int | None, search: str | None) -> HttpResponse:
     try:
-        return frame_response(page.answer(frame))
+        return frame_response(page.answer(frame, search))
     except FrameError as exc:
         logger.warning("live_views: refused a frame over HTTP: %s", exc)
         return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)

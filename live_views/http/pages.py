@@ -70,12 +70,13 @@ class HttpPage:
         self.jobs = HttpJobs(self, self.subscriber.loop)  # its live_async() work
         self.idle_check: asyncio.TimerHandle | None = None  # on the subscriber's loop
 
-    def answer(self, frame: Join | Params | Event) -> dict[str, Any]:
-        """The reply frame to a join, a back/forward or an event, as the socket would send it."""
+    def answer(self, frame: Join | Params | Event, search: str | None = None) -> dict[str, Any]:
+        """The reply frame to a join, a back/forward or an event, as the socket would send it.
+        ``search``: the query the browser's address bar shows (without its "?"), if it said."""
         with self.turn:
             started = thread_clock()
             try:
-                return self._answer(frame)
+                return self._answer(frame, search)
             finally:
                 self.budget.charge(thread_clock() - started)
                 if self.page.topics_changed:
@@ -84,7 +85,7 @@ class HttpPage:
                     self.subscriber.unfollow(self.page.take_left_groups())
                 self.jobs.start_pending()
 
-    def _answer(self, frame: Join | Params | Event) -> dict[str, Any]:
+    def _answer(self, frame: Join | Params | Event, search: str | None) -> dict[str, Any]:
         page = self.page
         if isinstance(frame, Join):
             self.joined = True
@@ -98,10 +99,13 @@ class HttpPage:
         if not self.joined:
             # Mounted again for this frame (another worker held the page): the browser's blocks
             # may show what that worker rendered, so it is sent the whole page's blocks first, as
-            # a reconnecting socket's join would, followed by what the frame changes.
+            # a reconnecting socket's join would, for the query the address bar shows (after a
+            # live_patch() it is not the token's), followed by what the frame changes.
             self.joined = True
-            rejoined = page.join(Join(version="", blocks={}))
-            reply = self._answer(frame)
+            rejoined = page.join(Join(version="", blocks={}, search=search))
+            if rejoined.get(wire.RELOAD) is True:
+                return rejoined  # the view refuses that query: the browser loads it over HTTP
+            reply = self._answer(frame, search)
             content = str(rejoined.get(wire.CONTENT, "")) + str(reply.get(wire.CONTENT, ""))
             return {**reply, wire.CONTENT: content} if content else reply
         if page.session_watch.due():

@@ -37,7 +37,9 @@ def take_patch(view: LiveViewMixin, request: HttpRequest) -> Patch | None:
     shows adds no history entry (Back would seem to do nothing)."""
     runtime = view.live_runtime
     patch, runtime.patch = runtime.patch, None
-    if patch is not None and patch.query == current_query(request):
+    # Compared as the patch was encoded: the page's URL may spell the same query otherwise
+    # ("a%20b" from Django's |urlencode filter, "a+b" from QueryDict.urlencode()).
+    if patch is not None and patch.query == QueryDict(current_query(request)).urlencode():
         return None
     return patch
 

@@ -70,7 +70,8 @@ function transport(root) {
           source: root,
           target: root,
           swap: "none",
-          values: { token: token(), frame: data },
+          // search: what a page mounted again renders (docs/protocol.md, "The HTTP transport").
+          values: { token: token(), frame: data, search: location.search },
           headers: { "X-CSRFToken": root.dataset.liveCsrf },
           fetch: capture,
         });

@@ -38,9 +38,11 @@ export const FRAME = Object.freeze({
 
 // `blocks` maps each liveblock id to its data-lv-v hash. `search` is location.search (after a
 // live_patch it differs from the query the page was loaded with); `nonce` the root's CSP nonce.
+// An empty search is sent too: after a patch to no query it is what the page must render, not
+// the query of its token.
 export function joinFrame(blocks, version, { search, nonce } = {}) {
   const join = { version, blocks };
-  if (search) join.search = search;
+  if (typeof search === "string") join.search = search;
   if (nonce) join.nonce = nonce;
   return JSON.stringify({ [FRAME.JOIN]: join });
 }

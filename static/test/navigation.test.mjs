@@ -11,9 +11,9 @@ describe("joinFrame with the page's address and nonce", () => {
     });
   });
 
-  test("leaves out an empty search and a page without a nonce", () => {
+  test("sends an empty search (a patch to no query) and leaves out a page without a nonce", () => {
     const frame = joinFrame({}, "0.1.0", { search: "", nonce: "" });
-    assert.deepEqual(JSON.parse(frame), { join: { version: "0.1.0", blocks: {} } });
+    assert.deepEqual(JSON.parse(frame), { join: { version: "0.1.0", blocks: {}, search: "" } });
   });
 });
 
