@@ -83,6 +83,7 @@ def mount_component(
     host = ComponentHost(None, only=address)
     if page_id is not None:
         host.state_of = lambda address: PageState(f"{page_id}.{address}")
+        host.page_id = page_id
     reset = serving.set(host)
     try:
         response = match.func(request, *match.args, **match.kwargs)
