@@ -1,8 +1,10 @@
-"""The form of the page an upload is for, built as that page's GET builds it for this user."""
+"""The form an upload is for, built as the page's GET builds it for this user: the page's own,
+or that of one of its live components."""
 
 from __future__ import annotations
 
 import copy
+from typing import Any, Protocol
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.urls import Resolver404, get_script_prefix, resolve
 
 from live_views.connect.tokens import ConnectTarget
+from live_views.render.pruning import render_liveblocks
 from live_views.runtime import Mount, mounting
 from live_views.views import LiveViewMixin
 
@@ -20,11 +23,22 @@ class PageRefused(Exception):
         self.status = status
 
 
-def page_form(request: HttpRequest, target: ConnectTarget) -> forms.BaseForm:
+def page_form(
+    request: HttpRequest, target: ConnectTarget, component: str | None = None
+) -> forms.BaseForm:
     """Run the URL callable of the token's path as a GET of the page (decorators and access
-    mixins apply again, for the user of ``request``) and return the form its context holds.
-    ``PageRefused`` when there is no such live page, the user may not see it, or it has no form.
+    mixins apply again, for the user of ``request``) and return the form its context holds; or,
+    given a ``component`` address, the form of the live component the page shows at that
+    address (the page's liveblocks render, so its components mount as on its socket).
+    ``PageRefused`` when there is no such live page or component, the user may not see it, or
+    it has no form.
     """
+    if target.component is not None:
+        raise PageRefused(
+            400,
+            "a live component on a page that is not live takes no live uploads (make the page "
+            "a live view, e.g. LiveTemplateView)",
+        )
     try:
         match = resolve(target.path)
     except Resolver404:
@@ -32,23 +46,49 @@ def page_form(request: HttpRequest, target: ConnectTarget) -> forms.BaseForm:
     view_class = getattr(match.func, "view_class", None)
     if not (isinstance(view_class, type) and issubclass(view_class, LiveViewMixin)):
         raise PageRefused(404, f"{target.path!r} is not a live view")
+    page = _page_get(request, target)
     mount = Mount()
     reset = mounting.set(mount)
     try:
-        response = match.func(_page_get(request, target), *match.args, **match.kwargs)
+        response = match.func(page, *match.args, **match.kwargs)
+        view: LiveViewMixin | None = mount.view
+        context = view.live_runtime.context if view is not None else None
+        if response.status_code != 200 or view is None or context is None:
+            raise PageRefused(403, f"the page answered {response.status_code}")
+        if component is not None:
+            return _component_form(view, context, component)
     except PermissionDenied:
         raise PageRefused(403, "permission denied") from None
     except Http404:
         raise PageRefused(404, "not found") from None
     finally:
         mounting.reset(reset)
-    view: LiveViewMixin | None = mount.view
-    context = view.live_runtime.context if view is not None else None
-    if response.status_code != 200 or context is None:
-        raise PageRefused(403, f"the page answered {response.status_code}")
     form = context.get("form")
     if not isinstance(form, forms.BaseForm):
         raise PageRefused(400, f"{type(view).__qualname__} has no form to upload to")
+    return form
+
+
+class _Components(Protocol):
+    """What a live view's ``live_runtime.components`` holds once its page rendered
+    (live_views.components.host.ComponentHost, a layer above this one)."""
+
+    def find(self, address: str) -> tuple[Any, Any] | None: ...
+
+
+def _component_form(view: LiveViewMixin, context: dict[str, Any], address: str) -> forms.BaseForm:
+    # Components mount as the page's liveblocks render (check_access() and mount() included),
+    # so the form is the one this user's page shows at that address, and only that.
+    render_liveblocks(view.get_live_template(), context, view.request)
+    host: _Components | None = view.live_runtime.components
+    found = host.find(address) if host is not None else None
+    if found is None:
+        raise PageRefused(404, f"the page shows no live component {address!r}")
+    component = found[1]
+    get_form = getattr(component, "get_form", None)
+    form = get_form() if callable(get_form) else None
+    if not isinstance(form, forms.BaseForm):
+        raise PageRefused(400, f"{type(component).__qualname__} has no form to upload to")
     return form
 
 
