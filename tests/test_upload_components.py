@@ -220,3 +220,45 @@ def test_closing_the_page_deletes_its_components_pending_uploads(client, media):
 
     assert leftovers(media) == []
     assert not any(uploads_root().iterdir())
+
+
+# -- a live component on a page that is not live ---------------------------------------------
+
+
+def test_a_component_on_a_page_that_is_not_live_uploads_through_its_own_socket(client, media):
+    page = client.live("/uploads/plain-component/", component="plain")
+    plain = page.component("plain")
+
+    assert plain.upload("file", "notes.txt", b"hello")["status"] == 200
+    plain.validate("file", title="Report")
+    assert "Ready to submit" in plain.block("status")
+    plain.submit("submit", title="Report")
+
+    assert Path(Document.objects.get().file.path).read_bytes() == b"hello"
+    assert leftovers(media) == []
+
+
+def test_a_plain_pages_component_socket_takes_no_files_for_another_component(client, media):
+    from live_views.testing.uploads import component_token
+
+    page = client.live("/uploads/plain-component/", component="plain")
+    plain, other = page.component("plain"), page.component("other")
+    # The token of plain's own socket, naming the other component of the page.
+    headers = upload_headers(page.html, "file", "a.txt", 1, "check", False, None, other.address)
+    headers["X-Live-Token"] = component_token(page.html, plain.address)
+
+    answer = client.http.post("/live/upload/", headers=headers)
+
+    assert answer.status_code == 404
+    assert "no live component" in answer.json()["errors"][0]
+
+
+def test_closing_a_components_own_socket_deletes_its_pending_uploads(client, media):
+    page = client.live("/uploads/plain-component/", component="plain")
+    page.component("plain").upload("file", "notes.txt", b"hello")
+    assert any(p.endswith(".data") for p in leftovers(media))
+
+    page.close()
+    client.pages.remove(page)
+
+    assert leftovers(media) == []

@@ -24,6 +24,7 @@ from live_views.pubsub.topics import Subscription
 from live_views.socket.mount import Refused
 from live_views.socket.refusal import refused_by
 from live_views.socket.state import PageState
+from live_views.uploads.page_form import PageRefused
 from live_views.views import LiveViewMixin
 
 
@@ -68,7 +69,10 @@ def open_component(request: HttpRequest, target: ConnectTarget, state: PageState
     found = host.find(target.component)
     assert found is not None
     found[1].live_runtime.connected = True
-    return ComponentSocketView(request, host, found[0])
+    view = ComponentSocketView(request, host, found[0])
+    # Keys the component's pending uploads, which go when this socket closes.
+    view.live_runtime.page_id = target.page_id
+    return view
 
 
 def mount_component(
@@ -103,6 +107,20 @@ def mount_component(
     if host.find(address) is None:
         raise Refused(wire.CLOSE_NOT_FOUND, "the page does not show that component")
     return host
+
+
+def mount_for_upload(request: HttpRequest, path: str, address: str) -> ComponentHost:
+    """For the upload route (live_views/uploads/page_form.py): the components of a page that is
+    not live, mounted as the socket of the one at ``address`` mounts them; ``PageRefused``
+    (with an HTTP status) where that socket would be refused."""
+    try:
+        return mount_component(request, path, address)
+    except Refused as exc:
+        status = _UPLOAD_STATUS.get(exc.code, 403)
+        raise PageRefused(status, str(exc)) from None
+
+
+_UPLOAD_STATUS = {wire.CLOSE_NOT_FOUND: 404, wire.CLOSE_SERVER_ERROR: 500}
 
 
 def recheck_component(view: ComponentSocketView, path: str) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 _CONNECT_RE = re.compile(r'hx-ws:connect="([^"]+)"')
+_STANDALONE_RE = re.compile(r'hx-ws:connect="([^"]+)" data-live-root data-live-standalone')
 _INPUT_RE = re.compile(r"<input\b[^>]*>")
 
 
@@ -32,6 +33,17 @@ def page_token(page_html: str) -> str:
     return parse_qs(urlsplit(html_lib.unescape(match.group(1))).query)["t"][0]
 
 
+def component_token(page_html: str, address: str) -> str:
+    """The token of the socket the component at ``address`` is served by: on a page that is
+    not live, that of the root of its own (or its outermost component's) socket, as the
+    bundled JS reads it; otherwise the page's."""
+    at = page_html.find(f'data-live-component="{address}"')
+    roots = [m for m in _STANDALONE_RE.finditer(page_html) if m.start() < at]
+    if at < 0 or not roots:
+        return page_token(page_html)
+    return parse_qs(urlsplit(html_lib.unescape(roots[-1].group(1))).query)["t"][0]
+
+
 def upload_headers(
     page_html: str,
     field: str,
@@ -42,8 +54,9 @@ def upload_headers(
     csrf: str | None,
     component: str | None = None,
 ) -> dict[str, str]:
+    token = page_token(page_html) if component is None else component_token(page_html, component)
     headers = {
-        "X-Live-Token": page_token(page_html),
+        "X-Live-Token": token,
         "X-Live-Upload-Field": field,
         "X-Live-Upload-Name": quote(name, safe=""),
         "X-Live-Upload-Size": str(size),

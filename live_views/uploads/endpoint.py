@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from live_views.conf import conf
 from live_views.connect.tokens import TokenError, read_connect_token
 from live_views.uploads.handler import CappedUploadHandler
-from live_views.uploads.page_form import PageRefused, page_form
+from live_views.uploads.page_form import PageRefused, StandaloneMount, page_form
 from live_views.uploads.rules import (
     FileFieldRule,
     check_before_sending,
@@ -61,20 +61,24 @@ class UploadRefused(Exception):
 
 @csrf_exempt  # checked below, once our upload handler is installed (Django's documented way)
 @require_POST
-def receive_upload(request: HttpRequest) -> HttpResponse:
+def receive_upload(
+    request: HttpRequest, *, standalone: StandaloneMount | None = None
+) -> HttpResponse:
+    """``standalone``: how to mount a live component of a page that is not live (given by
+    live_views/urls.py)."""
     sweep()
     try:
-        return _receive(request)
+        return _receive(request, standalone)
     except UploadRefused as exc:
         logger.info("live_views: refused an upload (%s): %s", exc.status, exc.message)
         return JsonResponse({"errors": [exc.message]}, status=exc.status)
 
 
-def _receive(request: HttpRequest) -> HttpResponse:
+def _receive(request: HttpRequest, standalone: StandaloneMount | None) -> HttpResponse:
     headers = _Headers(request)
     target = _target(request, headers.token)
     try:
-        form = page_form(request, target, headers.component)
+        form = page_form(request, target, headers.component, standalone)
     except PageRefused as exc:
         raise UploadRefused(exc.status, f"The page cannot take uploads: {exc}.") from None
     rule = file_field_rule(form, headers.field)
@@ -82,7 +86,7 @@ def _receive(request: HttpRequest) -> HttpResponse:
         whose = "this page's form" if headers.component is None else "this component's form"
         raise UploadRefused(400, f"{headers.field!r} is not a file field of {whose}.")
     # Each form of the page keeps its own: a component's fields may share names with others'.
-    uploads = PageUploads(target.page_id, form=headers.component or "")
+    uploads = PageUploads(target.page_id, form=headers.component or target.component or "")
     limit = conf.MAX_UPLOAD_BYTES
     if headers.append and not rule.multiple:
         raise UploadRefused(400, f"{headers.field!r} takes one file.")

@@ -4,6 +4,7 @@ or that of one of its live components."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from django import forms
@@ -23,22 +24,40 @@ class PageRefused(Exception):
         self.status = status
 
 
+class _Components(Protocol):
+    """The components a page rendered: live_views.components.host.ComponentHost (a layer above
+    this one), as a live view's ``live_runtime.components`` holds it once its page rendered."""
+
+    def find(self, address: str) -> tuple[Any, Any] | None: ...
+
+
+# Mounts the live component at an address of a page that is not live, as its own socket does
+# (``socket/component_mount.py``, a layer above this one, which the route is given by
+# ``live_views/urls.py``): (the page's GET, its path, the address) -> what it mounted.
+StandaloneMount = Callable[[HttpRequest, str, str], _Components]
+
+
 def page_form(
-    request: HttpRequest, target: ConnectTarget, component: str | None = None
+    request: HttpRequest,
+    target: ConnectTarget,
+    component: str | None = None,
+    standalone: StandaloneMount | None = None,
 ) -> forms.BaseForm:
     """Run the URL callable of the token's path as a GET of the page (decorators and access
     mixins apply again, for the user of ``request``) and return the form its context holds; or,
     given a ``component`` address, the form of the live component the page shows at that
-    address (the page's liveblocks render, so its components mount as on its socket).
-    ``PageRefused`` when there is no such live page or component, the user may not see it, or
-    it has no form.
+    address (the page renders, so its components mount as on its socket, access checks
+    included). On a page that is not live, the token names the component whose socket it is,
+    and ``standalone`` mounts it. ``PageRefused`` when there is no such live page or component,
+    the user may not see it, or it has no form.
     """
+    page = _page_get(request, target)
     if target.component is not None:
-        raise PageRefused(
-            400,
-            "a live component on a page that is not live takes no live uploads (make the page "
-            "a live view, e.g. LiveTemplateView)",
-        )
+        if standalone is None:
+            raise PageRefused(400, "a live component on a page that is not live needs its socket")
+        # The socket of a component (and of those nested in it): an older page's JS names none.
+        address = component or target.component
+        return _form_of(standalone(page, target.path, target.component), address)
     try:
         match = resolve(target.path)
     except Resolver404:
@@ -46,7 +65,6 @@ def page_form(
     view_class = getattr(match.func, "view_class", None)
     if not (isinstance(view_class, type) and issubclass(view_class, LiveViewMixin)):
         raise PageRefused(404, f"{target.path!r} is not a live view")
-    page = _page_get(request, target)
     mount = Mount()
     reset = mounting.set(mount)
     try:
@@ -56,7 +74,10 @@ def page_form(
         if response.status_code != 200 or view is None or context is None:
             raise PageRefused(403, f"the page answered {response.status_code}")
         if component is not None:
-            return _component_form(view, context, component)
+            # Its components mount as its liveblocks render (check_access() and mount()
+            # included): the form is the one this user's page shows at that address.
+            render_liveblocks(view.get_live_template(), context, view.request)
+            return _form_of(view.live_runtime.components, component)
     except PermissionDenied:
         raise PageRefused(403, "permission denied") from None
     except Http404:
@@ -69,23 +90,12 @@ def page_form(
     return form
 
 
-class _Components(Protocol):
-    """What a live view's ``live_runtime.components`` holds once its page rendered
-    (live_views.components.host.ComponentHost, a layer above this one)."""
-
-    def find(self, address: str) -> tuple[Any, Any] | None: ...
-
-
-def _component_form(view: LiveViewMixin, context: dict[str, Any], address: str) -> forms.BaseForm:
-    # Components mount as the page's liveblocks render (check_access() and mount() included),
-    # so the form is the one this user's page shows at that address, and only that.
-    render_liveblocks(view.get_live_template(), context, view.request)
-    host: _Components | None = view.live_runtime.components
-    found = host.find(address) if host is not None else None
+def _form_of(components: _Components | None, address: str) -> forms.BaseForm:
+    found = components.find(address) if components is not None else None
     if found is None:
         raise PageRefused(404, f"the page shows no live component {address!r}")
     component = found[1]
-    get_form = getattr(component, "get_form", None)
+    get_form = getattr(component, "get_form", None)  # a LiveFormComponent's
     form = get_form() if callable(get_form) else None
     if not isinstance(form, forms.BaseForm):
         raise PageRefused(400, f"{type(component).__qualname__} has no form to upload to")
