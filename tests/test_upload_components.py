@@ -206,6 +206,23 @@ def test_a_components_field_without_its_address_is_not_the_pages(client, media):
     assert leftovers(media) == []
 
 
+def test_an_upload_to_a_component_that_now_refuses_the_user_is_refused(client, media):
+    session = client.http.session
+    session["uploads_closed"] = False
+    session.save()  # the page's token is bound to this session
+    page = client.live(PAGE)
+    gated = page.component("gated")
+    assert gated.upload("file", "a.txt", b"a")["status"] == 200
+    session["uploads_closed"] = True
+    session.save()
+
+    answer = gated.upload("file", "b.txt", b"b")
+
+    assert answer["status"] == 403
+    assert "permission denied" in answer["errors"][0]
+    assert len([p for p in leftovers(media) if p.endswith(".data")]) == 1  # a.txt only
+
+
 # -- the page's life ---------------------------------------------------------------------------
 
 

@@ -109,6 +109,10 @@ def mount_component(
     return host
 
 
+# The upload route answers in HTTP statuses: a socket refused as not found is a 404, else 403.
+_UPLOAD_STATUS = {wire.CLOSE_NOT_FOUND: 404, wire.CLOSE_SERVER_ERROR: 500}
+
+
 def mount_for_upload(request: HttpRequest, path: str, address: str) -> ComponentHost:
     """For the upload route (live_views/uploads/page_form.py): the components of a page that is
     not live, mounted as the socket of the one at ``address`` mounts them; ``PageRefused``
@@ -118,9 +122,6 @@ def mount_for_upload(request: HttpRequest, path: str, address: str) -> Component
     except Refused as exc:
         status = _UPLOAD_STATUS.get(exc.code, 403)
         raise PageRefused(status, str(exc)) from None
-
-
-_UPLOAD_STATUS = {wire.CLOSE_NOT_FOUND: 404, wire.CLOSE_SERVER_ERROR: 500}
 
 
 def recheck_component(view: ComponentSocketView, path: str) -> None:

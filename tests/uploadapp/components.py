@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
 from live_views import LiveFormComponent
 from tests.uploadapp.forms import ContactForm, DocumentForm
 
@@ -25,6 +28,14 @@ class DocumentComponent(LiveFormComponent):
         document = form.save()
         self.saved = f"Saved {document.file.name}"
         self.reset_form()
+
+
+class GatedDocumentComponent(DocumentComponent):
+    """Refuses a session that closed it (after the page loaded, say)."""
+
+    def check_access(self, request: HttpRequest) -> None:
+        if request.session.get("uploads_closed"):
+            raise PermissionDenied
 
 
 class ContactComponent(LiveFormComponent):
