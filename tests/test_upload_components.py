@@ -279,3 +279,23 @@ def test_closing_a_components_own_socket_deletes_its_pending_uploads(client, med
     client.pages.remove(page)
 
     assert leftovers(media) == []
+
+
+# -- the async test client -------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_async_client_uploads_to_a_component_too(media):
+    from live_views.testing import AsyncLiveClient
+
+    page = await AsyncLiveClient().live(PAGE)
+    try:
+        first = page.component("first")
+        answer = await first.upload("file", "notes.txt", b"hello")
+        assert answer["status"] == 200
+        await first.submit("submit", title="Async")
+    finally:
+        await page.close()
+
+    document = await Document.objects.aget()
+    assert document.title == "Async"
