@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.views.generic import CreateView, FormView, UpdateView
 
 from live_views.events import live_event
+from live_views.runtime import HoldsLiveRuntime
 from live_views.uploads import submitted
 from live_views.uploads.store import PageUploads
 from live_views.uploads.widgets import upload_attrs, upload_url
@@ -37,10 +38,10 @@ MAX_TOUCHED = 500  # field names remembered per page; a real form has far fewer
 MAX_FIELD_NAME = 200
 
 
-class LiveFormState:
+class LiveFormState(HoldsLiveRuntime):
     """What a live form keeps between renders, for a page (``LiveFormMixin``) and for a
     component (``LiveFormComponent``) alike: the values its browser last sent, the fields the
-    user has touched, and the ``validate`` event that records both."""
+    user has touched, the files it uploaded, and the ``validate`` event that records both."""
 
     # The htmx trigger each field's widget validates on: typing pauses, or the user leaves it.
     live_validate_trigger = "input changed delay:400ms, blur"
@@ -48,13 +49,32 @@ class LiveFormState:
     # Html names of the fields the user has touched; None once they submitted (show all).
     live_touched: frozenset[str] | None = frozenset()
 
+    @property
+    def live_uploads(self) -> PageUploads | None:
+        """The files this form has uploaded and not yet submitted: the page's own form's, or
+        a live component's (keyed by its address, so each component's form has its own)."""
+        runtime = self.live_runtime
+        if runtime.page_id is None:
+            return None
+        return PageUploads(runtime.page_id, form=runtime.address or "")
+
+    def _live_files(self, request: HttpRequest | None) -> Any:
+        """The ``files`` of the bound form: during a submit, ``request.FILES`` holds the
+        form's uploads (``uploads_as_files``); otherwise they are read from disk."""
+        files = request.FILES if request is not None else None
+        uploads = self.live_uploads
+        return files or (uploads.files() if uploads is not None else None) or None
+
     def _make_live(self, form: forms.BaseForm) -> None:
-        """Give ``form``'s widgets their validate triggers, and hide the errors of the fields
-        the user has not touched yet."""
+        """Give ``form``'s widgets their validate triggers, hide the errors of the fields the
+        user has not touched yet, and show why a chosen file was refused."""
         if self.live_validate_trigger:
             add_validate_triggers(form, self.live_validate_trigger)
         if self.live_form_data is not None and self.live_touched is not None:
             show_touched_errors(form, self.live_touched)
+        uploads = self.live_uploads
+        if self.live_form_data is not None and uploads is not None:
+            submitted.add_rejections(form, uploads.rejections())
 
     @live_event
     def validate(self, data: QueryDict, field: str = "") -> None:
@@ -79,10 +99,7 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
         kwargs: dict[str, Any] = super().get_form_kwargs()
         if self.live_form_data is not None:
             kwargs["data"] = self.live_form_data
-            # During a submit, request.FILES holds the page's uploads (submit_with_uploads).
-            uploads = self.live_uploads
-            files = self.request.FILES or (uploads.files() if uploads is not None else None)
-            kwargs["files"] = files or None
+            kwargs["files"] = self._live_files(self.request)
             instance = kwargs.get("instance")
             if instance is not None and self.request.method != "POST":
                 # Validating a ModelForm writes what the user typed into its instance: on a
@@ -91,18 +108,9 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
                 kwargs["instance"] = copy.copy(instance)
         return kwargs
 
-    @property
-    def live_uploads(self) -> PageUploads | None:
-        """The files this page has uploaded for its form and not yet submitted."""
-        page_id = self.live_runtime.page_id
-        return PageUploads(page_id) if page_id is not None else None
-
     def get_form(self, form_class: type[forms.BaseForm] | None = None) -> forms.BaseForm:
         form: forms.BaseForm = super().get_form(form_class)
         self._make_live(form)
-        uploads = self.live_uploads
-        if self.live_form_data is not None and uploads is not None:
-            submitted.add_rejections(form, uploads.rejections())
         return form
 
     @live_event

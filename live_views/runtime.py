@@ -42,6 +42,8 @@ class LiveRuntime:
     patch: Patch | None = None  # live_patch() since the handler started
     effects: BrowserEffects = field(default_factory=BrowserEffects)  # for the next frame
     page_id: str | None = None  # from the page's connect token: keys its pending uploads
+    # A live component's: what the browser calls it (components/host.py); None for a page.
+    address: str | None = None
     streams: PageStreams = field(default_factory=PageStreams)  # live_views.streams
     jobs: PageJobs = field(default_factory=PageJobs)  # live_async() work not started yet
     # The page's live components (live_views.components.host.ComponentHost), once it has any.

@@ -9,12 +9,14 @@ from __future__ import annotations
 from django.urls import path
 
 from live_views.http.endpoint import leave_http, push_stream, receive_frame
+from live_views.socket.component_mount import mount_for_upload
 from live_views.uploads.endpoint import receive_upload
 
 app_name = "live_views"
 
 urlpatterns = [
-    path("live/upload/", receive_upload, name="upload"),
+    # A live component of a page that is not live mounts as its own socket mounts it.
+    path("live/upload/", receive_upload, {"standalone": mount_for_upload}, name="upload"),
     path("live/http/", receive_frame, name="http"),
     path("live/http/push/", push_stream, name="http_push"),
     path("live/http/leave/", leave_http, name="http_leave"),

@@ -135,3 +135,58 @@ def test_emptying_the_input_clears_its_refusal(page):
     # Required and now empty: the refusal gives way to the field's own error.
     expect(errors).to_have_text("This field is required.")
     expect(page.locator(INPUT)).not_to_have_attribute("data-live-upload-state", "refused")
+
+
+# -- live form components (sample_site's drop boxes) ----------------------------------------------
+
+
+def box(page, ident):
+    return page.locator(f'[data-live-id="{ident}"]')
+
+
+def component_posts(page):
+    """Every request to the upload route, as (step, component address)."""
+    seen = []
+
+    def record(request):
+        if request.url.endswith("/live/upload/"):
+            headers = request.headers
+            seen.append((headers.get("x-live-upload-step"), headers.get("x-live-upload-component")))
+
+    page.on("request", record)
+    return seen
+
+
+def test_a_components_file_uploads_into_that_component_and_reaches_its_form_valid(page, page_log):
+    page.goto("/dropboxes/")
+    page.wait_for_selector(CONNECTED)
+    posts = component_posts(page)
+    invoices, receipts = box(page, "invoices"), box(page, "receipts")
+    address = invoices.get_attribute("data-live-component")
+
+    page.set_input_files("#id_invoices-file", [file("march.txt", b"m" * 200_000)])
+
+    expect(invoices.locator("ul").first).to_contain_text("Ready to send: march.txt")
+    expect(page.locator("#id_invoices-file")).to_have_attribute("data-live-upload-state", "done")
+    assert posts == [("check", address), ("send", address)]
+    expect(receipts.locator("li")).to_have_count(0)  # the other box has no file
+
+    page.fill("#id_invoices-note", "March")
+    invoices.locator("button[type=submit]").click()
+
+    expect(invoices).to_contain_text("Received March: march")
+    expect(invoices.locator("text=Ready to send")).to_have_count(0)
+    receipts.locator("button[type=submit]").click()
+    expect(receipts.locator(".errorlist").first).to_contain_text("This field is required.")
+    assert_no_errors(page_log)
+
+
+def test_a_refused_type_is_a_live_error_of_its_component_only(page):
+    page.goto("/dropboxes/")
+    page.wait_for_selector(CONNECTED)
+
+    page.set_input_files("#id_receipts-file", [file("tool.exe", b"MZ" * 100)])
+
+    expect(box(page, "receipts").locator(".errorlist")).to_contain_text("“exe” is not allowed")
+    expect(page.locator("#id_receipts-file")).to_have_attribute("data-live-upload-state", "refused")
+    expect(box(page, "invoices").locator(".errorlist")).to_have_count(0)

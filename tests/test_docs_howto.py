@@ -42,6 +42,7 @@ READERS_OWN = """
 from tests.todoapp.models import Board as Project, Task, Task as Article, Task as Order
 from tests.todoapp.models import Task as Message
 from tests.formapp.forms import SignupForm
+from tests.uploadapp.models import Document
 from django.views.generic import TemplateView as InboxView
 """
 

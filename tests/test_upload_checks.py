@@ -45,4 +45,15 @@ def test_file_fields_without_the_upload_route_warn_for_each_view():
     assert "DocumentCreateView" in names
     assert "ProfileCreateView" in names
     assert "SignupView" not in names
+    assert len(names) == len(set(names))
+
+
+@override_settings(ROOT_URLCONF="tests.uploadapp.no_route_urls")
+def test_file_fields_of_live_form_components_without_the_upload_route_warn_too():
+    from tests.uploadapp import components
+
+    warnings = check_upload_route()
+
+    objects = {w.obj for w in warnings}
+    assert {components.DocumentComponent, components.ContactComponent} <= objects
     assert 'include("live_views.urls")' in warnings[0].hint

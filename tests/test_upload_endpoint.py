@@ -360,3 +360,41 @@ def test_a_client_that_goes_away_mid_upload_leaves_no_file_on_an_asgi_server(med
     total = sum(map(len, body))
     assert asyncio.run(_asgi_upload(page_html, http.cookies, body, total, close=False)) == 200
     assert len([p for p in leftovers(media) if p.endswith(".data")]) == 1
+
+
+# -- the browser's copy of the headers ---------------------------------------------------------
+
+
+def test_the_js_upload_headers_are_the_routes():
+    import shutil
+    import subprocess
+
+    from live_views.uploads import endpoint
+
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is required in CI (CI=true) to compare the JS upload headers")
+        pytest.skip("node is not installed: cannot read static/src/upload_protocol.js")
+    script = (
+        "const p = await import('./src/upload_protocol.js');"
+        "console.log(JSON.stringify(p.UPLOAD_HEADERS));"
+    )
+    static = Path(__file__).resolve().parent.parent / "static"
+    out = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        cwd=static,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    assert json.loads(out.stdout) == {
+        "TOKEN": endpoint.TOKEN_HEADER,
+        "FIELD": endpoint.FIELD_HEADER,
+        "NAME": endpoint.NAME_HEADER,
+        "SIZE": endpoint.SIZE_HEADER,
+        "STEP": endpoint.STEP_HEADER,
+        "APPEND": endpoint.APPEND_HEADER,
+        "COMPONENT": endpoint.COMPONENT_HEADER,
+    }

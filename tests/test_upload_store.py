@@ -41,6 +41,24 @@ def test_pages_do_not_see_each_others_uploads():
     assert not PageUploads("page-2").files()
 
 
+def test_each_form_of_a_page_keeps_its_own_uploads_and_uses_up_only_those():
+    page, component = PageUploads("page-1"), PageUploads("page-1", form="0123456789abcdef")
+    page.add("file", SimpleUploadedFile("page.txt", b"page"), replace=True)
+    component.add("file", SimpleUploadedFile("mine.txt", b"mine"), replace=True)
+    component.reject("other", ["No."])
+
+    assert [f.name for f in page.files().getlist("file")] == ["page.txt"]
+    assert [f.name for f in component.files().getlist("file")] == ["mine.txt"]
+    assert page.rejections() == {}
+    page.discard()  # the page's form was submitted
+    assert not page.files()
+    assert [f.name for f in component.files().getlist("file")] == ["mine.txt"]
+
+    component.discard_page()  # the page closed
+    assert not component.files()
+    assert not component.directory.exists()
+
+
 def test_a_rejection_replaces_the_fields_files_and_the_next_file_clears_it():
     uploads = PageUploads("page-1")
     uploads.add("docs", SimpleUploadedFile("a.txt", b"a"), replace=True)

@@ -12,6 +12,7 @@ from django.http import HttpResponseBase, QueryDict
 from live_views.components.base import LiveComponent
 from live_views.events import live_event
 from live_views.forms import LiveFormState
+from live_views.uploads import submitted
 
 
 class LiveFormComponent(LiveFormState, LiveComponent):
@@ -29,6 +30,7 @@ class LiveFormComponent(LiveFormState, LiveComponent):
         kwargs: dict[str, Any] = {"initial": self.get_initial(), "prefix": self.prefix}
         if self.live_form_data is not None:
             kwargs["data"] = self.live_form_data
+            kwargs["files"] = self._live_files(self.request)
         return kwargs
 
     def get_form(self) -> forms.BaseForm:
@@ -59,5 +61,13 @@ class LiveFormComponent(LiveFormState, LiveComponent):
     def submit(self, data: QueryDict) -> HttpResponseBase | None:
         self.live_form_data = data
         self.live_touched = None
-        form = self.get_form()
-        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+        uploads = self.live_uploads
+        # The form's uploads are request.FILES while it submits, as for a page's form.
+        with submitted.uploads_as_files(self.request, uploads):
+            form = self.get_form()
+            if not form.is_valid():
+                return self.form_invalid(form)  # the uploads wait for the next submit
+            response = self.form_valid(form)
+        if uploads is not None:
+            uploads.discard()  # used up
+        return response

@@ -129,6 +129,9 @@ class ComponentHost:
         self.followed: dict[Key, frozenset[str]] = {}
         self.topic_counts: collections.Counter[str] = collections.Counter()
         self.csrf_token: str | None = None  # one per page (live_views/components/csrf.py)
+        # The page id of the socket's token (keys the components' pending uploads); None
+        # over HTTP.
+        self.page_id: str | None = parent.live_runtime.page_id if parent is not None else None
 
     def find(self, address: str) -> tuple[Key, LiveComponent] | None:
         """The component the browser calls ``address``, if this page holds it."""
@@ -205,8 +208,10 @@ class ComponentHost:
     ) -> LiveComponent:
         cls = component_class(key[0])
         component = cls(key[1], self.parent, request)
+        runtime = component.live_runtime
+        runtime.address, runtime.page_id = self.address(key), self.page_id
         if self.parent is not None:
-            component.live_runtime.connected = self.parent.live_runtime.connected
+            runtime.connected = self.parent.live_runtime.connected
         if request is not None:
             component.check_access(request)
         component.mount(**mount_arguments(cls, args))

@@ -24,6 +24,7 @@ from live_views.pubsub.topics import Subscription
 from live_views.socket.mount import Refused
 from live_views.socket.refusal import refused_by
 from live_views.socket.state import PageState
+from live_views.uploads.page_form import PageRefused
 from live_views.views import LiveViewMixin
 
 
@@ -68,7 +69,10 @@ def open_component(request: HttpRequest, target: ConnectTarget, state: PageState
     found = host.find(target.component)
     assert found is not None
     found[1].live_runtime.connected = True
-    return ComponentSocketView(request, host, found[0])
+    view = ComponentSocketView(request, host, found[0])
+    # Keys the component's pending uploads, which go when this socket closes.
+    view.live_runtime.page_id = target.page_id
+    return view
 
 
 def mount_component(
@@ -83,6 +87,7 @@ def mount_component(
     host = ComponentHost(None, only=address)
     if page_id is not None:
         host.state_of = lambda address: PageState(f"{page_id}.{address}")
+        host.page_id = page_id
     reset = serving.set(host)
     try:
         response = match.func(request, *match.args, **match.kwargs)
@@ -102,6 +107,21 @@ def mount_component(
     if host.find(address) is None:
         raise Refused(wire.CLOSE_NOT_FOUND, "the page does not show that component")
     return host
+
+
+# The upload route answers in HTTP statuses: a socket refused as not found is a 404, else 403.
+_UPLOAD_STATUS = {wire.CLOSE_NOT_FOUND: 404, wire.CLOSE_SERVER_ERROR: 500}
+
+
+def mount_for_upload(request: HttpRequest, path: str, address: str) -> ComponentHost:
+    """For the upload route (live_views/uploads/page_form.py): the components of a page that is
+    not live, mounted as the socket of the one at ``address`` mounts them; ``PageRefused``
+    (with an HTTP status) where that socket would be refused."""
+    try:
+        return mount_component(request, path, address)
+    except Refused as exc:
+        status = _UPLOAD_STATUS.get(exc.code, 403)
+        raise PageRefused(status, str(exc)) from None
 
 
 def recheck_component(view: ComponentSocketView, path: str) -> None:

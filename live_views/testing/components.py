@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from live_views.connect import wire
 from live_views.render.collector import block_id, component_block_id, component_scope
 from live_views.testing.dom import inner_html
+from live_views.testing.uploads import upload_async, upload_sync
 
 if TYPE_CHECKING:
     from live_views.testing import AsyncLivePage, LivePage
@@ -82,6 +83,21 @@ class AsyncComponent:
     async def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
         return await self.page.ask(self._frame("validate", {"field": field}, form))
 
+    async def upload(
+        self,
+        field: str,
+        name: str,
+        content: bytes,
+        *,
+        content_type: str = "application/octet-stream",
+        append: bool = False,
+    ) -> dict[str, Any]:
+        """Upload a file to the file input ``field`` of this component's live form, as the
+        bundled JS does (see ``AsyncLivePage.upload``)."""
+        return await upload_async(
+            self.page, field, name, content, content_type, append, (self.address, self.html)
+        )
+
     def _frame(self, event: str, args: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
         return {"event": event, "args": args, "form": form, wire.COMPONENT: self.address}
 
@@ -112,3 +128,17 @@ class Component:
 
     def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
         return self._page.run(self._component.validate(field, **form))
+
+    def upload(
+        self,
+        field: str,
+        name: str,
+        content: bytes,
+        *,
+        content_type: str = "application/octet-stream",
+        append: bool = False,
+    ) -> dict[str, Any]:
+        """See ``AsyncComponent.upload``."""
+        return upload_sync(
+            self._page, field, name, content, content_type, append, (self.address, self.html)
+        )

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 _CONNECT_RE = re.compile(r'hx-ws:connect="([^"]+)"')
+_STANDALONE_RE = re.compile(r'hx-ws:connect="([^"]+)" data-live-root data-live-standalone')
 _INPUT_RE = re.compile(r"<input\b[^>]*>")
 
 
@@ -32,11 +33,30 @@ def page_token(page_html: str) -> str:
     return parse_qs(urlsplit(html_lib.unescape(match.group(1))).query)["t"][0]
 
 
+def component_token(page_html: str, address: str) -> str:
+    """The token of the socket the component at ``address`` is served by: on a page that is
+    not live, that of the root of its own (or its outermost component's) socket, as the
+    bundled JS reads it; otherwise the page's."""
+    at = page_html.find(f'data-live-component="{address}"')
+    roots = [m for m in _STANDALONE_RE.finditer(page_html) if m.start() < at]
+    if at < 0 or not roots:
+        return page_token(page_html)
+    return parse_qs(urlsplit(html_lib.unescape(roots[-1].group(1))).query)["t"][0]
+
+
 def upload_headers(
-    page_html: str, field: str, name: str, size: int, step: str, append: bool, csrf: str | None
+    page_html: str,
+    field: str,
+    name: str,
+    size: int,
+    step: str,
+    append: bool,
+    csrf: str | None,
+    component: str | None = None,
 ) -> dict[str, str]:
+    token = page_token(page_html) if component is None else component_token(page_html, component)
     headers = {
-        "X-Live-Token": page_token(page_html),
+        "X-Live-Token": token,
         "X-Live-Upload-Field": field,
         "X-Live-Upload-Name": quote(name, safe=""),
         "X-Live-Upload-Size": str(size),
@@ -46,6 +66,8 @@ def upload_headers(
         headers["X-Live-Upload-Append"] = "1"
     if csrf:
         headers["X-CSRFToken"] = csrf
+    if component is not None:
+        headers["X-Live-Upload-Component"] = component
     return headers
 
 
@@ -70,20 +92,66 @@ def csrf_cookie(cookies: Any) -> str | None:
 
 
 def upload_steps(
-    page: Any, field: str, name: str, content: bytes, content_type: str, append: bool
+    page: Any,
+    field: str,
+    name: str,
+    content: bytes,
+    content_type: str,
+    append: bool,
+    component: tuple[str, str] | None = None,
 ) -> tuple[str, dict[str, str], dict[str, str], dict[str, Any]]:
-    """For both ``upload()``s: the route's URL, the ``check`` request's headers, then the
-    ``send`` request's headers and file part."""
+    """For every ``upload()``: the route's URL, the ``check`` request's headers, then the
+    ``send`` request's headers and file part. ``component``: the address and inner HTML of the
+    live component whose form has the field (the bundled JS sends the address it is in)."""
     if page.http is None:
         raise RuntimeError("only a page opened by a live client can upload")
     page_html = page.html
-    url = upload_url(page_html, field)
+    address, inputs_html = component if component is not None else (None, page_html)
+    url = upload_url(inputs_html, field)
     csrf = csrf_cookie(page.http.cookies)
     size = len(content)
-    check = upload_headers(page_html, field, name, size, "check", append, csrf)
-    send = upload_headers(page_html, field, name, size, "send", append, csrf)
+    check = upload_headers(page_html, field, name, size, "check", append, csrf, address)
+    send = upload_headers(page_html, field, name, size, "send", append, csrf, address)
     part = file_part(name, content, content_type)
     return url, check, send, part
+
+
+async def upload_async(
+    page: Any,
+    field: str,
+    name: str,
+    content: bytes,
+    content_type: str,
+    append: bool,
+    component: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """A page's (or one of its components') upload through its ``AsyncClient``."""
+    url, check, send, part = upload_steps(
+        page, field, name, content, content_type, append, component
+    )
+    checked = answer(await page.http.post(url, headers=check))
+    if checked["status"] != 200:
+        return checked
+    return answer(await page.http.post(url, part, headers=send))
+
+
+def upload_sync(
+    page: Any,
+    field: str,
+    name: str,
+    content: bytes,
+    content_type: str,
+    append: bool,
+    component: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """A page's (or one of its components') upload through its ``django.test.Client``."""
+    url, check, send, part = upload_steps(
+        page, field, name, content, content_type, append, component
+    )
+    checked = answer(page.http.post(url, headers=check))
+    if checked["status"] != 200:
+        return checked
+    return answer(page.http.post(url, part, headers=send))
 
 
 class AsyncUploading:
@@ -105,11 +173,7 @@ class AsyncUploading:
         the bundled JS does; the route's JSON answer, with its ``status``. ``append`` adds a
         further file to a multiple input's selection. Then ``validate(field, ...)`` shows the
         field as the page would."""
-        url, check, send, part = upload_steps(self, field, name, content, content_type, append)
-        checked = answer(await self.http.post(url, headers=check))
-        if checked["status"] != 200:
-            return checked
-        return answer(await self.http.post(url, part, headers=send))
+        return await upload_async(self, field, name, content, content_type, append)
 
 
 class Uploading:
@@ -128,8 +192,4 @@ class Uploading:
         append: bool = False,
     ) -> dict[str, Any]:
         """See ``AsyncLivePage.upload``."""
-        url, check, send, part = upload_steps(self, field, name, content, content_type, append)
-        checked = answer(self.http.post(url, headers=check))
-        if checked["status"] != 200:
-            return checked
-        return answer(self.http.post(url, part, headers=send))
+        return upload_sync(self, field, name, content, content_type, append)

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 from django.db import models
 
+from live_views.runtime import HoldsLiveRuntime
 from live_views.uploads.widgets import upload_url
-from live_views.views import LiveViewMixin
 
 _HINT = (
     "MAX_UPLOAD_BYTES is the largest file a live form takes (default 10485760, 10 MiB); "
@@ -46,8 +46,9 @@ def _at_least(value: dict[str, Any], key: str, minimum: int, *, id: str) -> list
 def check_upload_route(**kwargs: Any) -> list[CheckMessage]:
     if upload_url() is not None:
         return []
+    # Live views and live components (LiveFormComponent) alike: both hold a live runtime.
     views = sorted(
-        (v for v in _subclasses(LiveViewMixin) if _has_file_field(v)),
+        {v for v in _subclasses(HoldsLiveRuntime) if _has_file_field(v)},
         key=lambda v: f"{v.__module__}.{v.__qualname__}",
     )
     return [

@@ -10,6 +10,7 @@ user and the page's path) and Django's CSRF token in headers. Answers are JSON:
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from live_views.conf import conf
 from live_views.connect.tokens import TokenError, read_connect_token
 from live_views.uploads.handler import CappedUploadHandler
-from live_views.uploads.page_form import PageRefused, page_form
+from live_views.uploads.page_form import PageRefused, StandaloneMount, page_form
 from live_views.uploads.rules import (
     FileFieldRule,
     check_before_sending,
@@ -39,11 +40,16 @@ NAME_HEADER = "X-Live-Upload-Name"  # percent-encoded UTF-8 (encodeURIComponent)
 SIZE_HEADER = "X-Live-Upload-Size"
 STEP_HEADER = "X-Live-Upload-Step"  # "check", "send", or "clear" (the input was emptied)
 APPEND_HEADER = "X-Live-Upload-Append"  # "1": a further file of one multiple selection
+# The address of the live component whose form has the field (absent: the page's own form).
+COMPONENT_HEADER = "X-Live-Upload-Component"
 FILE_PART = "file"  # the multipart part that holds the file
 MAX_NAME = 1024
 MAX_FIELD = 200
 # Multipart boundaries and part headers around the file: small, but not nothing.
 MULTIPART_OVERHEAD = 16 * 1024
+# A component's address, as live_views/components/host.py makes them (and the socket's frames
+# check them): refused before anything looks it up.
+ADDRESS_RE = re.compile(r"[0-9a-f]{16}")
 
 
 class UploadRefused(Exception):
@@ -55,26 +61,32 @@ class UploadRefused(Exception):
 
 @csrf_exempt  # checked below, once our upload handler is installed (Django's documented way)
 @require_POST
-def receive_upload(request: HttpRequest) -> HttpResponse:
+def receive_upload(
+    request: HttpRequest, *, standalone: StandaloneMount | None = None
+) -> HttpResponse:
+    """``standalone``: how to mount a live component of a page that is not live (given by
+    live_views/urls.py)."""
     sweep()
     try:
-        return _receive(request)
+        return _receive(request, standalone)
     except UploadRefused as exc:
         logger.info("live_views: refused an upload (%s): %s", exc.status, exc.message)
         return JsonResponse({"errors": [exc.message]}, status=exc.status)
 
 
-def _receive(request: HttpRequest) -> HttpResponse:
+def _receive(request: HttpRequest, standalone: StandaloneMount | None) -> HttpResponse:
     headers = _Headers(request)
     target = _target(request, headers.token)
     try:
-        form = page_form(request, target)
+        form = page_form(request, target, headers.component, standalone)
     except PageRefused as exc:
         raise UploadRefused(exc.status, f"The page cannot take uploads: {exc}.") from None
     rule = file_field_rule(form, headers.field)
     if rule is None:
-        raise UploadRefused(400, f"{headers.field!r} is not a file field of this page's form.")
-    uploads = PageUploads(target.page_id)
+        whose = "this page's form" if headers.component is None else "this component's form"
+        raise UploadRefused(400, f"{headers.field!r} is not a file field of {whose}.")
+    # Each form of the page keeps its own: a component's fields may share names with others'.
+    uploads = PageUploads(target.page_id, form=headers.component or target.component or "")
     limit = conf.MAX_UPLOAD_BYTES
     if headers.append and not rule.multiple:
         raise UploadRefused(400, f"{headers.field!r} takes one file.")
@@ -187,6 +199,7 @@ class _Headers:
         self.field = get(FIELD_HEADER) or ""
         self.step = get(STEP_HEADER) or ""
         self.append = get(APPEND_HEADER) == "1"
+        self.component = get(COMPONENT_HEADER)
         raw_name = get(NAME_HEADER) or ""
         if not self.token:
             raise UploadRefused(403, f"An upload needs the page's token ({TOKEN_HEADER}).")
@@ -194,6 +207,11 @@ class _Headers:
             raise UploadRefused(400, f"An upload names its field ({FIELD_HEADER}).")
         if self.step not in ("check", "send", "clear"):
             raise UploadRefused(400, f"{STEP_HEADER} must be 'check', 'send' or 'clear'.")
+        if self.component is not None and not ADDRESS_RE.fullmatch(self.component):
+            raise UploadRefused(
+                400,
+                f"{COMPONENT_HEADER} must be a live component's address, not {self.component!r}.",
+            )
         if self.step == "clear":
             self.name, self.size = "", 0
             return

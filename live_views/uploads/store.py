@@ -1,7 +1,8 @@
 """Pending uploads: files a page has sent and its form has not submitted yet, kept on disk.
 
 One directory per page (named by a keyed hash of the page id its signed token carries), one per
-field inside it, one data file and one JSON record per upload. Disk, not memory or the cache:
+form of the page inside it (the page's own, and each live component's, by its address), one per
+field inside that, one data file and one JSON record per upload. Disk, not memory or the cache:
 files can be large, and every process of one machine sees the same directory (FILE_UPLOAD_TEMP_DIR),
 so the upload's HTTP worker and the page's socket worker need not be the same process.
 """
@@ -112,13 +113,17 @@ class StoredUpload(UploadedFile):  # type: ignore[type-arg]
 
 
 class PageUploads:
-    """The pending uploads of one page (by the page id of its connect token)."""
+    """The pending uploads of one form of one page (by the page id of its connect token): the
+    page's own form, or with ``form`` the address of the live component whose form it is.
+    Components' fields may share names with each other and with the page's: each form has a
+    directory of its own."""
 
-    def __init__(self, page_id: str) -> None:
+    def __init__(self, page_id: str, form: str = "") -> None:
         self.directory = uploads_root() / _digest("page", page_id)[:40]
+        self.form_directory = self.directory / _digest("form", form)[:24]
 
     def _field_dir(self, field: str) -> Path:
-        return self.directory / _digest("field", field)[:24]
+        return self.form_directory / _digest("field", field)[:24]
 
     def _entries(self, field_dir: Path) -> list[Path]:
         try:
@@ -153,6 +158,7 @@ class PageUploads:
             "size": uploaded.size,
         }
         _write_json(field_dir / f"{stem}{_RECORD}", record)
+        self._touch()
 
     def reject(self, field: str, messages: list[str]) -> None:
         """``field``'s last file was refused: its earlier files go, the messages are kept for
@@ -161,6 +167,11 @@ class PageUploads:
         field_dir = self._field_dir(field)
         field_dir.mkdir(parents=True, exist_ok=True)
         _write_json(field_dir / _REJECTED, {"field": field, "messages": messages})
+        self._touch()
+
+    def _touch(self) -> None:
+        # The page directory's age is its last upload's, whichever form it was for (sweep()).
+        os.utime(self.directory)
 
     def _forget_rejection(self, field_dir: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -178,7 +189,7 @@ class PageUploads:
     def rejections(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         try:
-            rejected = list(self.directory.glob(f"*/{_REJECTED}"))
+            rejected = list(self.form_directory.glob(f"*/{_REJECTED}"))
         except OSError:
             return found
         for path in rejected:
@@ -189,7 +200,7 @@ class PageUploads:
 
     def _records(self) -> Iterator[tuple[str, Path, dict[str, Any]]]:
         try:
-            field_dirs = sorted(p for p in self.directory.iterdir() if p.is_dir())
+            field_dirs = sorted(p for p in self.form_directory.iterdir() if p.is_dir())
         except OSError:
             return
         for field_dir in field_dirs:
@@ -204,14 +215,19 @@ class PageUploads:
         shutil.rmtree(self._field_dir(field), ignore_errors=True)
 
     def discard(self) -> None:
-        """The page closed, or its form was submitted: nothing of it stays on disk."""
+        """The form was submitted: nothing of its uploads stays on disk (the page's other
+        forms keep theirs)."""
+        shutil.rmtree(self.form_directory, ignore_errors=True)
+
+    def discard_page(self) -> None:
+        """The page closed: nothing of any of its forms stays on disk."""
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
 async def discard_page_uploads(page_id: str | None) -> None:
     """The page's socket closed: its pending uploads go (off the event loop: disk work)."""
     if page_id is not None:
-        await asyncio.to_thread(PageUploads(page_id).discard)
+        await asyncio.to_thread(PageUploads(page_id).discard_page)
 
 
 def sweep(now: float | None = None) -> int:
@@ -236,7 +252,6 @@ def _write_json(path: Path, value: dict[str, Any]) -> None:
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     temporary.write_text(json.dumps(value), encoding="utf-8")
     os.replace(temporary, path)
-    os.utime(path.parent.parent)  # the page directory's age is its last upload's
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django import forms
 from django.http import HttpRequest, HttpResponseBase
@@ -30,27 +31,36 @@ def add_rejections(form: forms.BaseForm, rejections: dict[str, list[str]]) -> No
         form.is_valid = lambda: False  # type: ignore[method-assign]
 
 
-def submit_with_uploads(
-    request: HttpRequest,
-    uploads: PageUploads | None,
-    post: Callable[[], HttpResponseBase],
-) -> HttpResponseBase:
-    """Run ``post()`` with the page's pending uploads as ``request.FILES``, as an HTTP POST
-    would have them. A submit that redirects (the form was valid) uses them up; otherwise they
-    wait for the next submit."""
+@contextmanager
+def uploads_as_files(request: HttpRequest | None, uploads: PageUploads | None) -> Iterator[None]:
+    """While a live form submits: ``request.FILES`` holds its pending uploads, as an HTTP POST
+    would have them; they are closed after."""
     files = uploads.files() if uploads is not None else MultiValueDict()
     # Django's request has no public setter for FILES; the socket's request is a GET's, whose
     # FILES is empty, and it gets that back below.
-    request._files = files  # type: ignore[attr-defined]
+    if request is not None:
+        request._files = files  # type: ignore[attr-defined]
     try:
-        response = post()
+        yield
     finally:
-        request._files = MultiValueDict()  # type: ignore[attr-defined]
+        if request is not None:
+            request._files = MultiValueDict()  # type: ignore[attr-defined]
         for _, items in files.lists():
             for item in items:
                 close = getattr(item, "close", None)
                 if close is not None:
                     close()
+
+
+def submit_with_uploads(
+    request: HttpRequest,
+    uploads: PageUploads | None,
+    post: Callable[[], HttpResponseBase],
+) -> HttpResponseBase:
+    """Run ``post()`` with the page's pending uploads as ``request.FILES``. A submit that
+    redirects (the form was valid) uses them up; otherwise they wait for the next submit."""
+    with uploads_as_files(request, uploads):
+        response = post()
     if uploads is not None and 300 <= response.status_code < 400:
         uploads.discard()
     return response

@@ -6,7 +6,18 @@ from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from demo import attachments, contact_rows, feed, likes, log, market, views, widgets, world
+from demo import (
+    attachments,
+    contact_rows,
+    dropboxes,
+    feed,
+    likes,
+    log,
+    market,
+    views,
+    widgets,
+    world,
+)
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
@@ -31,6 +42,7 @@ urlpatterns = [
     path("contacts/rows/", contact_rows.ContactRowsView.as_view(), name="contact_rows"),
     path("attachments/", attachments.AttachmentsView.as_view(), name="attachments"),
     path("attachments/sent/", attachments.SentView.as_view(), name="attachments_sent"),
+    path("dropboxes/", dropboxes.DropBoxesView.as_view(), name="dropboxes"),
     # The route live forms upload files to (live_views/uploads/).
     path("", include("live_views.urls")),
     # The languages demo: in the browser's language (or a django_language cookie) here, and at

@@ -10,6 +10,7 @@ export const UPLOAD_HEADERS = Object.freeze({
   SIZE: "X-Live-Upload-Size",
   STEP: "X-Live-Upload-Step",
   APPEND: "X-Live-Upload-Append",
+  COMPONENT: "X-Live-Upload-Component",
 });
 
 // The page's signed connect token, from the root's hx-ws:connect URL ("/live/ws/?t=…").
@@ -22,7 +23,8 @@ export function tokenOf(connectUrl) {
 }
 
 // `step` is "check" (name and size only: the server may refuse before a byte is sent) or "send".
-export function uploadHeaders({ token, field, file, step, append, csrf }) {
+// `component`: the address of the live component whose form has the input (absent: the page's).
+export function uploadHeaders({ token, field, file, step, append, csrf, component }) {
   const headers = {
     [UPLOAD_HEADERS.TOKEN]: token,
     [UPLOAD_HEADERS.FIELD]: field,
@@ -31,6 +33,7 @@ export function uploadHeaders({ token, field, file, step, append, csrf }) {
     [UPLOAD_HEADERS.STEP]: step,
   };
   if (append) headers[UPLOAD_HEADERS.APPEND] = "1";
+  if (component) headers[UPLOAD_HEADERS.COMPONENT] = component;
   if (csrf) headers["X-CSRFToken"] = csrf;
   return headers;
 }

@@ -58,12 +58,15 @@ async function uploadFiles(root, input, signal) {
   const url = input.getAttribute("data-live-upload");
   const field = input.name;
   const token = tokenOf(root.getAttribute("hx-ws:connect"));
+  // As for its events: the files of a live component's form are that component's.
+  const component = input.closest("[data-live-component]")?.dataset.liveComponent;
   const csrf = csrfOf(input);
   const files = [...input.files];
   let answer = { ok: true };
   if (!files.length) {
     // The user emptied the input: the server forgets the field's files (and any refusal).
-    const headers = uploadHeaders({ token, field, file: { name: "", size: 0 }, step: "clear", csrf });
+    const empty = { name: "", size: 0 };
+    const headers = uploadHeaders({ token, field, file: empty, step: "clear", csrf, component });
     await check(url, headers, signal).catch(() => null);
     input.removeAttribute(STATE);
     input.style.removeProperty(PROGRESS);
@@ -72,7 +75,7 @@ async function uploadFiles(root, input, signal) {
   }
   show(input, "uploading", 0);
   for (const [index, file] of files.entries()) {
-    const base = { token, field, file, append: index > 0, csrf };
+    const base = { token, field, file, append: index > 0, csrf, component };
     try {
       answer = await check(url, uploadHeaders({ ...base, step: "check" }), signal);
     } catch {

@@ -40,6 +40,14 @@ describe("uploadHeaders", () => {
     const headers = uploadHeaders({ token: "T", field: "f", file, step: "send", append: true });
     assert.equal(headers["X-Live-Upload-Append"], "1");
     assert.equal("X-CSRFToken" in headers, false);
+    assert.equal("X-Live-Upload-Component" in headers, false);
+  });
+
+  test("a live component's input names the component", () => {
+    const file = { name: "a.txt", size: 1 };
+    const component = "0123456789abcdef";
+    const headers = uploadHeaders({ token: "T", field: "f", file, step: "check", component });
+    assert.equal(headers["X-Live-Upload-Component"], component);
   });
 });
 

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from tests.uploadapp.models import Document
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -28,3 +30,9 @@ class MultipleFileField(forms.FileField):
 class ContactForm(forms.Form):
     subject = forms.CharField(max_length=50)
     attachments = MultipleFileField(required=False)
+
+
+class DocumentForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Document
+        fields = ["title", "file"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.generic import TemplateView
 
 from tests.uploadapp import views
 
@@ -11,5 +12,11 @@ urlpatterns = [
     path("profile/<int:pk>/", views.ProfileUpdateView.as_view(), name="profile_edit"),
     path("document/", views.DocumentCreateView.as_view(), name="document"),
     path("contact/", views.ContactView.as_view(), name="contact"),
+    path("components/", views.ComponentsView.as_view(), name="components"),
+    path(
+        "plain-component/",
+        TemplateView.as_view(template_name="uploadapp/plain_component.html"),
+        name="plain_component",
+    ),
     path("done/", views.done, name="done"),
 ]

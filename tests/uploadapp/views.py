@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 
-from live_views import LiveCreateView, LiveFormView, LiveUpdateView
+from live_views import LiveCreateView, LiveFormView, LiveTemplateView, LiveUpdateView
 from tests.uploadapp.forms import ContactForm
 from tests.uploadapp.models import Document, Profile
 
@@ -48,6 +48,10 @@ class ContactView(LiveFormView):
             }
         )
         return super().form_valid(form)
+
+
+class ComponentsView(LiveTemplateView):
+    template_name = "uploadapp/components.html"
 
 
 def done(request: Any) -> HttpResponse:

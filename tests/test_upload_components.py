@@ -1,0 +1,301 @@
+"""File fields in live form components, through the real ASGI app and the upload route: each
+component's files upload live, keyed by its address, and reach its own form on submit."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from live_views.testing.uploads import upload_headers
+from live_views.uploads.store import uploads_root
+from tests.live_helpers import TrackingLiveClient
+from tests.uploadapp import components
+from tests.uploadapp.models import Document
+
+PAGE = "/uploads/components/"
+
+
+@pytest.fixture
+def media(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    (tmp_path / "tmp").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+    live = TrackingLiveClient()
+    yield live
+    live.close()
+
+
+def leftovers(media: Path) -> list[str]:
+    """Files still under FILE_UPLOAD_TEMP_DIR (pending uploads included)."""
+    return sorted(str(p.relative_to(media)) for p in (media / "tmp").rglob("*") if p.is_file())
+
+
+def field_errors(component, name: str) -> str:
+    block = component.block("field", name)
+    return html.unescape(re.sub(r"<[^>]+>", " ", block)) if "errorlist" in block else ""
+
+
+def send_raw(http: Client, page_html: str, field: str, content: bytes, component: str | None):
+    """An upload as a browser could forge it: any component address, or none."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    headers = upload_headers(page_html, field, "a.txt", len(content), "send", False, None)
+    if component is not None:
+        headers["X-Live-Upload-Component"] = component
+    return http.post(
+        "/live/upload/", {"file": SimpleUploadedFile("a.txt", content)}, headers=headers
+    )
+
+
+# -- the markup ------------------------------------------------------------------------------
+
+
+def test_a_components_file_input_uploads_live_and_its_form_posts_multipart(client):
+    page = client.live(PAGE)
+    first = page.component("first")
+
+    form_tag = re.search(r"<form[^>]*>", first.html).group(0)
+    assert 'enctype="multipart/form-data"' in form_tag
+    file_input = re.search(r'<input[^>]*type="file"[^>]*>', first.html).group(0)
+    assert 'data-live-upload="/live/upload/"' in file_input
+    assert 'hx-trigger="live:uploaded"' in file_input
+
+
+# -- upload, validate, submit ----------------------------------------------------------------
+
+
+def test_a_file_uploaded_to_a_component_is_saved_by_its_form_valid(client, media):
+    page = client.live(PAGE)
+    first = page.component("first")
+
+    answer = first.upload("file", "notes.txt", b"hello")
+    assert answer == {"status": 200, "ok": True, "name": "notes.txt", "size": 5}
+    first.validate("file", title="Report")
+    assert field_errors(first, "file") == ""
+    assert "Ready to submit" in first.block("status")
+    first.submit("submit", title="Report")
+
+    document = Document.objects.get()
+    assert document.title == "Report"
+    assert document.file.name.startswith("documents/notes")
+    assert Path(document.file.path).read_bytes() == b"hello"
+    assert "Saved documents/notes" in first.block("saved")
+    assert leftovers(media) == []  # moved into MEDIA_ROOT, the pending record gone
+    assert page.errors == []
+
+
+def test_two_components_with_the_same_field_name_keep_their_files_apart(client, media):
+    page = client.live(PAGE)
+    first, second = page.component("first"), page.component("second")
+
+    assert first.upload("file", "one.txt", b"one")["status"] == 200
+    second.validate("file", title="Second")
+    assert "required" in field_errors(second, "file")  # the first's file is not the second's
+    second.submit("submit", title="Second")
+    assert Document.objects.count() == 0
+
+    assert second.upload("file", "two.txt", b"two")["status"] == 200
+    second.submit("submit", title="Second")
+    first.submit("submit", title="First")
+
+    saved = {d.title: Path(d.file.path).read_bytes() for d in Document.objects.all()}
+    assert saved == {"First": b"one", "Second": b"two"}
+    assert leftovers(media) == []
+
+
+def test_several_files_reach_the_components_cleaned_data_and_request_files(client, media):
+    components.RECEIVED.clear()
+    contact = client.live(PAGE).component("contact")
+
+    assert contact.upload("attachments", "a.txt", b"alpha")["status"] == 200
+    assert contact.upload("attachments", "b.txt", b"beta", append=True)["status"] == 200
+    contact.submit("submit", subject="Hello")
+
+    assert components.RECEIVED == [
+        {
+            "subject": "Hello",
+            "files": {"a.txt": b"alpha", "b.txt": b"beta"},
+            "request_files": ["a.txt", "b.txt"],
+        }
+    ]
+    assert leftovers(media) == []
+
+
+def test_an_invalid_submit_keeps_the_components_uploads_for_the_next(client):
+    first = client.live(PAGE).component("first")
+    first.upload("file", "notes.txt", b"hello")
+
+    first.submit("submit", title="")
+    assert "required" in field_errors(first, "title")
+    first.submit("submit", title="Report")
+
+    assert Document.objects.get().file.name.startswith("documents/notes")
+
+
+# -- refusals: live field errors of the component, nothing saved -------------------------------
+
+
+def test_a_wrong_extension_is_a_live_error_of_that_component_only(client, media):
+    page = client.live(PAGE)
+    first, second = page.component("first"), page.component("second")
+
+    answer = first.upload("file", "evil.exe", b"MZ")
+
+    assert answer["status"] == 422
+    first.validate("file", title="Report")
+    assert "File extension “exe” is not allowed" in field_errors(first, "file")
+    assert "Not ready" in first.block("status")
+    second.validate("title", title="Other")
+    assert "exe" not in second.html
+    first.submit("submit", title="Report")
+    assert Document.objects.count() == 0
+    assert not any(p.endswith(".data") for p in leftovers(media))
+
+
+def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(client, settings):
+    settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
+    first = client.live(PAGE).component("first")
+
+    answer = first.upload("file", "big.txt", b"x" * 1001)
+
+    assert answer["status"] == 422
+    assert "at most 1000" in answer["errors"][0]
+    first.validate("file", title="Report")
+    assert "at most 1000" in field_errors(first, "file")
+
+
+# -- what a browser could forge --------------------------------------------------------------
+
+
+def test_an_upload_naming_a_component_the_page_does_not_show_is_refused(client, media):
+    page = client.live(PAGE)
+
+    answer = send_raw(client.http, page.html, "file", b"x", "0123456789abcdef")
+
+    assert answer.status_code == 404
+    assert "no live component '0123456789abcdef'" in answer.json()["errors"][0]
+    assert leftovers(media) == []
+
+
+def test_an_upload_with_a_malformed_component_address_is_refused(client, media):
+    page = client.live(PAGE)
+
+    answer = send_raw(client.http, page.html, "file", b"x", "../../etc")
+
+    assert answer.status_code == 400
+    assert "X-Live-Upload-Component" in answer.json()["errors"][0]
+    assert leftovers(media) == []
+
+
+def test_a_components_field_without_its_address_is_not_the_pages(client, media):
+    page = client.live(PAGE)
+
+    answer = send_raw(client.http, page.html, "file", b"x", None)
+
+    assert answer.status_code == 400
+    assert leftovers(media) == []
+
+
+def test_an_upload_to_a_component_that_now_refuses_the_user_is_refused(client, media):
+    session = client.http.session
+    session["uploads_closed"] = False
+    session.save()  # the page's token is bound to this session
+    page = client.live(PAGE)
+    gated = page.component("gated")
+    assert gated.upload("file", "a.txt", b"a")["status"] == 200
+    session["uploads_closed"] = True
+    session.save()
+
+    answer = gated.upload("file", "b.txt", b"b")
+
+    assert answer["status"] == 403
+    assert "permission denied" in answer["errors"][0]
+    assert len([p for p in leftovers(media) if p.endswith(".data")]) == 1  # a.txt only
+
+
+# -- the page's life ---------------------------------------------------------------------------
+
+
+def test_closing_the_page_deletes_its_components_pending_uploads(client, media):
+    page = client.live(PAGE)
+    page.component("first").upload("file", "notes.txt", b"hello")
+    page.component("contact").upload("attachments", "a.txt", b"alpha")
+    assert any(p.endswith(".data") for p in leftovers(media))
+
+    page.close()
+    client.pages.remove(page)
+
+    assert leftovers(media) == []
+    assert not any(uploads_root().iterdir())
+
+
+# -- a live component on a page that is not live ---------------------------------------------
+
+
+def test_a_component_on_a_page_that_is_not_live_uploads_through_its_own_socket(client, media):
+    page = client.live("/uploads/plain-component/", component="plain")
+    plain = page.component("plain")
+
+    assert plain.upload("file", "notes.txt", b"hello")["status"] == 200
+    plain.validate("file", title="Report")
+    assert "Ready to submit" in plain.block("status")
+    plain.submit("submit", title="Report")
+
+    assert Path(Document.objects.get().file.path).read_bytes() == b"hello"
+    assert leftovers(media) == []
+
+
+def test_a_plain_pages_component_socket_takes_no_files_for_another_component(client, media):
+    from live_views.testing.uploads import component_token
+
+    page = client.live("/uploads/plain-component/", component="plain")
+    plain, other = page.component("plain"), page.component("other")
+    # The token of plain's own socket, naming the other component of the page.
+    headers = upload_headers(page.html, "file", "a.txt", 1, "check", False, None, other.address)
+    headers["X-Live-Token"] = component_token(page.html, plain.address)
+
+    answer = client.http.post("/live/upload/", headers=headers)
+
+    assert answer.status_code == 404
+    assert "no live component" in answer.json()["errors"][0]
+
+
+def test_closing_a_components_own_socket_deletes_its_pending_uploads(client, media):
+    page = client.live("/uploads/plain-component/", component="plain")
+    page.component("plain").upload("file", "notes.txt", b"hello")
+    assert any(p.endswith(".data") for p in leftovers(media))
+
+    page.close()
+    client.pages.remove(page)
+
+    assert leftovers(media) == []
+
+
+# -- the async test client -------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_async_client_uploads_to_a_component_too(media):
+    from live_views.testing import AsyncLiveClient
+
+    page = await AsyncLiveClient().live(PAGE)
+    try:
+        first = page.component("first")
+        answer = await first.upload("file", "notes.txt", b"hello")
+        assert answer["status"] == 200
+        await first.submit("submit", title="Async")
+    finally:
+        await page.close()
+
+    document = await Document.objects.aget()
+    assert document.title == "Async"

@@ -1,0 +1,55 @@
+"""Live form components with file fields: two of them on one page keep their files apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from live_views import LiveFormComponent
+from tests.uploadapp.forms import ContactForm, DocumentForm
+
+# What the contact component received, for the tests to read.
+RECEIVED: list[dict[str, Any]] = []
+
+
+class DocumentComponent(LiveFormComponent):
+    """A ModelForm with a FileField, saved by form_valid()."""
+
+    template_name = "uploadapp/component_form.html"
+    form_class = DocumentForm
+    saved = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(saved=self.saved, **kwargs)
+
+    def form_valid(self, form: Any) -> None:
+        document = form.save()
+        self.saved = f"Saved {document.file.name}"
+        self.reset_form()
+
+
+class GatedDocumentComponent(DocumentComponent):
+    """Refuses a session that closed it (after the page loaded, say)."""
+
+    def check_access(self, request: HttpRequest) -> None:
+        if request.session.get("uploads_closed"):
+            raise PermissionDenied
+
+
+class ContactComponent(LiveFormComponent):
+    """A multiple file input: every file reaches cleaned_data and request.FILES."""
+
+    template_name = "uploadapp/component_form.html"
+    form_class = ContactForm
+
+    def form_valid(self, form: Any) -> None:
+        RECEIVED.append(
+            {
+                "subject": form.cleaned_data["subject"],
+                "files": {f.name: f.read() for f in form.cleaned_data["attachments"]},
+                "request_files": sorted(f.name for f in self.request.FILES.getlist("attachments")),
+            }
+        )
+        self.reset_form()
