@@ -11,7 +11,6 @@ cannot be borrowed by another browser.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import threading
@@ -25,6 +24,7 @@ from django.http import HttpRequest
 from live_views.background import Job, PageJobs
 from live_views.connect import wire
 from live_views.connect.tokens import ConnectTarget, read_connect_token
+from live_views.http.idle import IdleWatch
 from live_views.http.jobs import HttpJobs
 from live_views.http.outbox import Outbox
 from live_views.http.pushes import PushSubscriber, hosting_loop
@@ -38,6 +38,7 @@ from live_views.socket.jobs import rerender
 from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
 from live_views.socket.page import LivePage
+from live_views.socket.page_topics import take_left_groups
 from live_views.socket.pipeline import EventRun, run_event
 from live_views.socket.protocol import Event, Join, Params
 from live_views.uploads.store import discard_page_uploads
@@ -68,7 +69,7 @@ class HttpPage:
         page.over_http = True
         self.subscriber = PushSubscriber(self, hosting_loop())
         self.jobs = HttpJobs(self, self.subscriber.loop)  # its live_async() work
-        self.idle_check: asyncio.TimerHandle | None = None  # on the subscriber's loop
+        self.idle_watch = IdleWatch(self.subscriber.loop, self.idle_in, self.close)
 
     def answer(self, frame: Join | Params | Event, search: str | None = None) -> dict[str, Any]:
         """The reply frame to a join, a back/forward or an event, as the socket would send it.
@@ -82,7 +83,7 @@ class HttpPage:
                 if self.page.topics_changed:
                     self.page.topics_changed = False
                     self.subscriber.follow(self.page.groups)
-                    self.subscriber.unfollow(self.page.take_left_groups())
+                    self.subscriber.unfollow(take_left_groups(self.page))
                 self.jobs.start_pending()
 
     def _answer(self, frame: Join | Params | Event, search: str | None) -> dict[str, Any]:
@@ -204,8 +205,7 @@ class HttpPage:
                 del _pages[self.page_id]
             last = not _pages
         self.subscriber.leave()
-        if self.idle_check is not None and not self.subscriber.loop.is_closed():
-            self.subscriber.loop.call_soon_threadsafe(self.idle_check.cancel)
+        self.idle_watch.stop()
         if last:
             sender.hosts_pages = False  # the in-memory layer is sent to directly again
         if self.page.slot is not None:
@@ -231,30 +231,12 @@ class HttpPage:
     def idle(self) -> bool:
         return self.streams == 0 and time.monotonic() - self.seen > IDLE_AFTER
 
-    def watch_idle(self) -> None:
-        """Drop the page once it is idle even if no request comes to this process again (its
-        tab closed, the others went back to their sockets): requests sweep only when they come,
-        and until then an idle page would keep its place under MAX_CONNECTIONS_PER_SESSION and
-        render on every broadcast. Checked on the loop the page follows its topics on."""
-        # RuntimeError: the loop closed (a server shutting down); nothing is left to free.
-        with contextlib.suppress(RuntimeError):
-            self.subscriber.loop.call_soon_threadsafe(self._check_idle_later)
-
-    def _check_idle_later(self) -> None:
+    def idle_in(self) -> float | None:
+        """Seconds until the page may be idle (0 or less: it is); None once it closed. With a
+        push stream open, no sooner than the stream's end plus IDLE_AFTER."""
         if self.closed:
-            return
-        # Just past the moment it may be idle; with a push stream open, no sooner than the
-        # stream's end plus IDLE_AFTER.
-        wait = IDLE_AFTER if self.streams else self.seen + IDLE_AFTER - time.monotonic()
-        self.idle_check = self.subscriber.loop.call_later(max(wait, 0.0) + 0.01, self._check_idle)
-
-    def _check_idle(self) -> None:
-        self.idle_check = None
-        if self.idle:
-            # close() waits for work on this loop (the uploads' discard): in a thread.
-            self.subscriber.loop.run_in_executor(None, self.close)
-        else:
-            self._check_idle_later()
+            return None
+        return IDLE_AFTER if self.streams else self.seen + IDLE_AFTER - time.monotonic()
 
 
 async def _hop(work: Any) -> Any:
@@ -288,7 +270,7 @@ def page_for(request: HttpRequest, token: str) -> HttpPage:
         opened.close()
         return found
     opened.subscriber.follow(page.groups)
-    opened.watch_idle()
+    opened.idle_watch.start()
     return opened
 
 

@@ -27,6 +27,7 @@ from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.csrf import PageCsrfToken
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
+from live_views.socket.page_topics import follow_components
 from live_views.socket.processing import RequestProcessing
 from live_views.socket.protocol import Join
 from live_views.socket.sessions import SessionWatch
@@ -86,7 +87,8 @@ class LivePage:
         self.over_http = False  # served by the HTTP transport (live_views/http/), not a socket
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
-        # A render changed the topics: the socket joins them all and leaves ``left_groups``.
+        # A render changed the topics (socket/page_topics.py): the socket joins them all and
+        # leaves ``left_groups``.
         self.topics_changed = False
         self.left_groups: tuple[str, ...] = ()  # (no list per page: most never leave one)
         # The project's middleware around every message (live_views.socket.processing).
@@ -233,7 +235,7 @@ class LivePage:
             components.end_render(view, collector)
             started, stopped = components.changed_topics(view)
             if started or stopped:
-                self._follow(started, stopped)
+                follow_components(self, started, stopped)
 
     def render_frame(self, *, refresh: bool) -> dict[str, Any]:
         collector = self.render_blocks(refresh=refresh)
@@ -241,22 +243,6 @@ class LivePage:
         content = self.diff.take_changes(collector)
         frame = {wire.CONTENT: content} if content else {}
         return {**frame, **self.view.live_runtime.effects.take()}
-
-    def _follow(self, started: set[str], stopped: set[str]) -> None:
-        """Components this render mounted follow their own subscriptions; those it dropped stop
-        (a topic the view itself follows stays)."""
-        own = self.own_topics
-        left = [t for t in self.topics if t in stopped and t not in own]
-        added = sorted(started.difference(self.topics))
-        if left or added:
-            self.topics = [*(t for t in self.topics if t not in left), *added]
-            self.left_groups += tuple(group_name(topic) for topic in left)
-            self.topics_changed = True
-
-    def take_left_groups(self) -> list[str]:
-        """The groups the page stopped following since the last call, for the socket to leave."""
-        left, self.left_groups = self.left_groups, ()
-        return list(left)
 
     @property
     def groups(self) -> list[str]:

@@ -10,6 +10,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from live_views.socket.hub import hub
+from live_views.socket.page_topics import take_left_groups
 
 logger = logging.getLogger("live_views")
 
@@ -46,7 +47,7 @@ class LayerSubscriptionMixin:
     async def _join_and_leave(self) -> None:
         await self.join_groups()
         if self.page is not None:
-            await self.leave_groups(self.page.take_left_groups())
+            await self.leave_groups(take_left_groups(self.page))
 
     async def leave_groups(self, groups: list[str]) -> None:
         topics = hub()
