@@ -105,6 +105,18 @@ def test_an_async_handler_runs_under_the_language_the_middleware_activated(clien
     page.close()
 
 
+@pytest.mark.parametrize("event", ["look", "look_later"])
+def test_a_components_handlers_run_under_the_language_the_middleware_activated(client, event):
+    # The page has no async handler of its own: only its component does.
+    client.http.cookies["django_language"] = "fr"
+    client.http.cookies["tz"] = "Asia/Tokyo"
+    page = client.live("/clock/")
+    clock = page.component("clock")
+    clock.send(event)
+    assert text(clock.block("saw")) == "fr Asia/Tokyo"
+    page.close()
+
+
 def open_page(client, path, *extra_headers):
     """Load ``path`` and open its socket with the browser's headers plus ``extra_headers``;
     the socket is not joined yet."""
