@@ -211,6 +211,25 @@ def test_a_time_zone_middleware_and_a_tenant_middleware_apply_on_the_socket(clie
     page.close()
 
 
+def test_an_async_only_middleware_applies_on_the_socket(client):
+    chain = [m for m in BASE if not m.endswith(("TimezoneMiddleware", ".TenantMiddleware"))]
+    with override_settings(MIDDLEWARE=[*chain, "tests.testapp.middleware.AsyncTenantMiddleware"]):
+        client.http.cookies["tz"] = "Asia/Tokyo"
+        client.http.cookies["tenant"] = "acme"
+        page = client.live("/world/")
+        assert shown(page, "tenant") == "acme"
+        page.send("increment")
+        assert shown(page, "count") == "1"
+        assert shown(page, "time") == "Asia/Tokyo 21:00"
+        assert shown(page, "handler") == "en Asia/Tokyo"
+        NEWS["count"] += 1
+        broadcast("world")
+        page.wait_for_update()
+        assert shown(page, "tenant") == "acme"
+        assert shown(page, "time") == "Asia/Tokyo 21:00"
+        page.close()
+
+
 def test_what_one_page_activates_never_reaches_another_pages_render(client):
     client.http.cookies["tz"] = "Asia/Tokyo"
     client.http.cookies["django_language"] = "fr"
