@@ -105,6 +105,18 @@ def test_an_async_handler_runs_under_the_language_the_middleware_activated(clien
     page.close()
 
 
+@pytest.mark.parametrize("event", ["look", "look_later"])
+def test_a_components_handlers_run_under_the_language_the_middleware_activated(client, event):
+    # The page has no async handler of its own: only its component does.
+    client.http.cookies["django_language"] = "fr"
+    client.http.cookies["tz"] = "Asia/Tokyo"
+    page = client.live("/clock/")
+    clock = page.component("clock")
+    clock.send(event)
+    assert text(clock.block("saw")) == "fr Asia/Tokyo"
+    page.close()
+
+
 def open_page(client, path, *extra_headers):
     """Load ``path`` and open its socket with the browser's headers plus ``extra_headers``;
     the socket is not joined yet."""
@@ -197,6 +209,25 @@ def test_a_time_zone_middleware_and_a_tenant_middleware_apply_on_the_socket(clie
     assert shown(page, "tenant") == "acme"
     assert shown(page, "handler") == "en Asia/Tokyo"
     page.close()
+
+
+def test_an_async_only_middleware_applies_on_the_socket(client):
+    chain = [m for m in BASE if not m.endswith(("TimezoneMiddleware", ".TenantMiddleware"))]
+    with override_settings(MIDDLEWARE=[*chain, "tests.testapp.middleware.AsyncTenantMiddleware"]):
+        client.http.cookies["tz"] = "Asia/Tokyo"
+        client.http.cookies["tenant"] = "acme"
+        page = client.live("/world/")
+        assert shown(page, "tenant") == "acme"
+        page.send("increment")
+        assert shown(page, "count") == "1"
+        assert shown(page, "time") == "Asia/Tokyo 21:00"
+        assert shown(page, "handler") == "en Asia/Tokyo"
+        NEWS["count"] += 1
+        broadcast("world")
+        page.wait_for_update()
+        assert shown(page, "tenant") == "acme"
+        assert shown(page, "time") == "Asia/Tokyo 21:00"
+        page.close()
 
 
 def test_what_one_page_activates_never_reaches_another_pages_render(client):

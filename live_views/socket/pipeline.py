@@ -193,7 +193,10 @@ async def run_event(page: LivePage, event: Event, hop: Hop[Any]) -> dict[str, An
         return reply
     processing = page.processing
     try:
-        if run.needs_database:
+        if run.needs_database or not processing.remember_activation:
+            # A component's async handler on a page with none of its own: nothing remembered
+            # what the middleware activates yet, so this once prepare runs inside it.
+            processing.remember_activation = True
             await hop(lambda: processing.run(run.prepare))
         else:
             page.prepare_thread()  # reverse() in the handler, on the event loop

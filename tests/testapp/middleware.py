@@ -5,8 +5,9 @@ watches exceptions, and one that only makes sense for HTTP responses."""
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
+from asgiref.sync import markcoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.utils import timezone, translation
 
@@ -111,3 +112,22 @@ class SessionLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class AsyncTenantMiddleware:
+    """Async only (``sync_capable = False``): ``request.tenant`` and the visitor's time zone
+    from cookies, as TenantMiddleware and TimezoneMiddleware do."""
+
+    sync_capable = False
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Awaitable[HttpResponse]]) -> None:
+        self.get_response = get_response
+        markcoroutinefunction(self)  # as Django's docs have async middleware do
+
+    async def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.tenant = request.COOKIES.get("tenant", "public")  # type: ignore[attr-defined]
+        name = request.COOKIES.get("tz")
+        if name:
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        return await self.get_response(request)

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib.auth import get_user_model, login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone, translation
 
-from live_views import LiveTemplateView, live_event
+from live_views import LiveComponent, LiveTemplateView, live_event
 
 # 2026-03-01 12:00 UTC: 21:00 in Tokyo, still 06:00 in Chicago, 13:00 in Paris.
 NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -51,11 +53,53 @@ class WorldView(LiveTemplateView):
         self.live_patch({"page": page})
 
 
+class Clock(LiveComponent):
+    """A component of the page: its handlers see what the page's middleware activated."""
+
+    template_name = "testapp/clock.html"
+    saw = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(saw=self.saw, **kwargs)
+
+    @live_event
+    def look(self) -> None:
+        self.saw = _activated()
+
+    @live_event
+    async def look_later(self) -> None:
+        self.saw = _activated()
+
+
+class ClockPageView(LiveTemplateView):
+    """No async handler of its own: only its component has one."""
+
+    template_name = "testapp/clock_page.html"
+
+
+class SignInView(LiveTemplateView):
+    """Logs the visitor in from a handler, as a live login or sign-up form does."""
+
+    template_name = "testapp/world.html"
+
+    @live_event
+    def sign_in(self, username: str) -> HttpResponse:
+        login(self.request, get_user_model().objects.get(username=username))
+        return redirect("who")
+
+
+def who(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(request.user.get_username() or "anonymous")
+
+
 def _activated() -> str:
     return f"{translation.get_language()} {timezone.get_current_timezone_name()}"
 
 
 urlpatterns = [
     path("world/", WorldView.as_view(), name="world"),
+    path("clock/", ClockPageView.as_view(), name="clock"),
+    path("sign-in/", SignInView.as_view(), name="sign-in"),
+    path("who/", who, name="who"),
     *i18n_patterns(path("intl/world/", WorldView.as_view(), name="intl-world")),
 ]
