@@ -117,6 +117,18 @@ def test_a_components_handlers_run_under_the_language_the_middleware_activated(c
     page.close()
 
 
+def test_background_work_renders_its_result_in_the_pages_language_and_time_zone(client):
+    client.http.cookies["django_language"] = "fr"
+    client.http.cookies["tz"] = "Asia/Tokyo"
+    page = client.live("/world/")
+    page.send("start_work")
+    while shown(page, "work") != "done":
+        page.wait_for_update()  # the work's outcome, rendered as the page's own unit of work
+    assert shown(page, "language") == "fr Oui mars"
+    assert shown(page, "time") == "Asia/Tokyo 21:00"
+    page.close()
+
+
 def open_page(client, path, *extra_headers):
     """Load ``path`` and open its socket with the browser's headers plus ``extra_headers``;
     the socket is not joined yet."""

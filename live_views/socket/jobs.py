@@ -177,7 +177,8 @@ def call_in_thread(job: Job) -> Any:
 
 
 def rerender(page: LivePage) -> dict[str, Any]:
-    page.prepare_thread()
-    frame = page.render_frame(refresh=True)
+    # Inside the page's middleware, as its events and refreshes are: the language, time zone
+    # (or tenant) it activates for the page apply to the work's outcome too.
+    frame = page.processing.run(lambda: page.render_frame(refresh=True))
     page.save_session()
     return frame

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone, translation
 
-from live_views import LiveComponent, LiveTemplateView, live_event
+from live_views import AsyncResult, LiveComponent, LiveTemplateView, live_event
 
 # 2026-03-01 12:00 UTC: 21:00 in Tokyo, still 06:00 in Chicago, 13:00 in Paris.
 NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -25,6 +25,7 @@ class WorldView(LiveTemplateView):
     live_subscriptions = ["world"]
     count = 0
     handler_saw = ""
+    work: AsyncResult | None = None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -43,6 +44,10 @@ class WorldView(LiveTemplateView):
     async def increment_later(self) -> None:
         self.count += 1
         self.handler_saw = _activated()
+
+    @live_event
+    def start_work(self) -> None:
+        self.live_async("work", _activated)
 
     @live_event
     def explode(self) -> None:
