@@ -273,6 +273,26 @@ def test_polling_ticks_while_visible_and_pauses_in_a_background_tab(page, page_l
     assert_no_errors(page_log)
 
 
+def test_a_page_left_before_its_polling_script_loaded_sends_the_next_page_no_ticks(page, page_log):
+    held = []  # the polling script's request, answered only once the next page is shown
+    page.route("**/live_views.polling.min.js", lambda route: held.append(route))
+    open_page(page, "/chart/")
+    while not held:
+        page.wait_for_timeout(20)
+    page.evaluate("liveViews.navigate('/counter/')")
+    expect(page.locator("h1")).to_have_text("Counter")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        """document.addEventListener("live:error", (e) => {
+          (window.liveErrors ??= []).push(e.detail.message);
+        })"""
+    )
+    held[0].continue_()
+    page.wait_for_timeout(2500)  # the chart would tick every second
+    assert page.evaluate("window.liveErrors ?? []") == []
+    assert_same_document(page)
+
+
 def test_the_chart_is_drawn_by_uplot_from_pushed_points(page, page_log):
     open_page(page, "/chart/")
     expect(page.locator("#chart .uplot")).to_have_count(1)

@@ -15,7 +15,7 @@ import { hideNonces } from "./csp.js";
 import { loadUploadsIfShown } from "./lazy_uploads.js";
 import { applyEffects, pollingPlan, readEffects } from "./effects.js";
 import * as hooks from "./hooks.js";
-import { startPolling, stopPolling } from "./polling_loader.js";
+import { startPolling } from "./polling_loader.js";
 import { useHttp } from "./http_loader.js";
 import { loadNavigationIfLinked, visit } from "./visit_loader.js";
 import { applyPatch, followHistory, joined } from "./navigation.js";
@@ -181,7 +181,7 @@ document.addEventListener("htmx:ws:close", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
   hooks.connectionLost();
-  stopPolling();
+  startPolling([]);
   const { code } = evt.detail;
   const kind = closeKind(code);
   root.dataset.liveState = kind === "disconnected" ? kind : "refused";

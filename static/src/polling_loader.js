@@ -2,14 +2,14 @@
 // ticks loads it.
 import { loadScript } from "./lazy_script.js";
 
-export function startPolling(plan, send) {
-  if (!plan.length) return stopPolling();
-  loadScript("live_views.polling.min.js").then(
-    () => window.liveViewsPolling.startPolling(plan, send),
-    console.warn,
-  );
-}
+// The start asked for last ([] stops polling). Each call supersedes the ones before, so a plan
+// whose script still loads when its socket closes, or when a live navigation shows another page,
+// does not start once it loads: that page would be sent the last page's ticks.
+let latest;
 
-export function stopPolling() {
-  window.liveViewsPolling?.stopPolling();
+export function startPolling(plan, send) {
+  const start = () => latest === start && window.liveViewsPolling?.startPolling(plan, send);
+  latest = start;
+  if (plan.length) loadScript("live_views.polling.min.js").then(start, console.warn);
+  else start(); // an empty plan stops the timers, if the script ever loaded
 }
