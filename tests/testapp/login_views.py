@@ -29,7 +29,7 @@ class SignInView(LiveTemplateView):
     @live_event
     def sign_in_then_page(self, username: str, page: int) -> None:
         login(self.request, get_user_model().objects.get(username=username))
-        self.live_patch(page=page)
+        self.live_patch({"page": page})
 
     @live_event
     async def sign_in_later(self, username: str) -> HttpResponse:
