@@ -20,6 +20,7 @@ from django.contrib.sessions.models import Session
 from django.core import signing
 from django.test import Client
 
+from live_views.checks import check_sessions
 from live_views.connect import session_ticket
 from live_views.http.pages import close_all
 from tests.live_helpers import TrackingLiveClient
@@ -371,3 +372,14 @@ def test_signed_cookie_sessions_fail_the_event_and_say_why(clients, ann, setting
     assert reply["error"]["code"] == "server_error"
     assert re.search(r"keeps the session in the browser's\s+cookie", caplog.text)
     assert who(client) == "anonymous -"
+
+
+def test_w031_warns_about_signed_cookie_sessions(settings):
+    assert check_sessions() == []
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    assert check_sessions() == []
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    [warning] = check_sessions()
+    assert warning.id == "live_views.W031"
+    assert "login()" in warning.msg
+    assert "cached_db" in warning.hint
