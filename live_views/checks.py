@@ -399,6 +399,28 @@ def check_messages(**kwargs: Any) -> list[CheckMessage]:
     ]
 
 
+def check_sessions(**kwargs: Any) -> list[CheckMessage]:
+    engine = getattr(settings, "SESSION_ENGINE", "")
+    try:
+        store = import_string(f"{engine}.SessionStore")
+    except ImportError:
+        return []  # Django's first request reports it
+    from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieStore
+
+    if not (isinstance(store, type) and issubclass(store, SignedCookieStore)):
+        return []
+    return [
+        Warning(
+            f"SESSION_ENGINE is {engine!r}: the session lives in the browser's cookie, which a "
+            "live page cannot replace, so login() or logout() in a live event handler fails that "
+            "event, and what a handler writes to the session is not kept.",
+            hint="Log in and out with a form POST over HTTP, or use a session engine that keeps "
+            "sessions on the server (the database, the cache, or both: cached_db).",
+            id="live_views.W031",
+        )
+    ]
+
+
 # -- polling -----------------------------------------------------------------------------------
 
 

@@ -2,13 +2,15 @@
 
 ``live/upload/`` takes a live form's files; ``live/http/`` and ``live/http/push/`` carry a page's
 frames and pushes when its websocket cannot open, and ``live/http/leave/`` says it went back to
-its socket (docs/http-transport.md)."""
+its socket (docs/http-transport.md); ``live/session/`` gives the browser the session key a live
+handler's ``login()`` made (docs/security.md)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
 from live_views.http.endpoint import leave_http, push_stream, receive_frame
+from live_views.http.session_hop import redeem_ticket
 from live_views.socket.component_mount import mount_for_upload
 from live_views.uploads.endpoint import receive_upload
 
@@ -20,4 +22,5 @@ urlpatterns = [
     path("live/http/", receive_frame, name="http"),
     path("live/http/push/", push_stream, name="http_push"),
     path("live/http/leave/", leave_http, name="http_leave"),
+    path("live/session/", redeem_ticket, name="session"),
 ]

@@ -171,3 +171,34 @@ def test_contacts_crud_from_the_generic_live_views(new_context, page_log):
     expect(row).to_have_count(0)
     expect(editor.locator("tr", has_text=name)).to_have_count(0)
     assert_no_errors(page_log)
+
+
+def test_a_live_login_form_leaves_the_browser_logged_in_with_its_session(page, page_log):
+    # login() on the websocket: the browser passes through /live/session/, which sets the new
+    # session cookie, and comes back to the page logged in; the note kept before survives.
+    page.goto("/live-login/")
+    page.wait_for_selector(CONNECTED)
+    page.fill("#note-form input[name=note]", "kept across the login")
+    page.click("#note-form button")
+    expect(page.locator("#note")).to_have_text("Note in your session: kept across the login")
+    page.fill("#id_username", "demo")
+    page.fill("#id_password", "demo")
+    page.click("#login-form button[type=submit]")
+
+    expect(page.locator("#account")).to_have_text("Logged in as demo.")
+    expect(page.locator("#note")).to_have_text("Note in your session: kept across the login")
+    expect(page).to_have_url("/live-login/")
+    assert any("/live/session/?ticket=" in url for url in page_log.documents)
+    page.wait_for_selector(CONNECTED)  # the page after the login is live, for that user
+    page.fill("#note-form input[name=note]", "after")
+    page.click("#note-form button")
+    expect(page.locator("#note")).to_have_text("Note in your session: after")
+
+    page.goto("/private/")  # LoginRequiredMixin lets the browser in
+    expect(page.locator("h1")).to_have_text("Private counter for demo")
+    # The CSRF cookie was rotated with the login: the forms rendered since pass the check.
+    page.goto("/")
+    page.click("button:has-text('Log out demo')")
+    expect(page).to_have_url("/")
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    assert_no_errors(page_log)

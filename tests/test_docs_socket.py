@@ -1,12 +1,13 @@
-"""The README's "What runs on the socket" example runs: a middleware that sets an attribute on
-every request and adds a header only over HTTP (request.live_socket)."""
+"""The README's "What runs on the socket" examples run: a middleware that sets an attribute on
+every request and adds a header only over HTTP (request.live_socket), and a live LoginView."""
 
 from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import override_settings
-from django.urls import path
+from django.urls import include, path
 
 from live_views import LiveTemplateView, live_event
 from live_views.testing import LiveClient
@@ -51,6 +52,44 @@ def test_the_tenant_middleware_applies_on_the_socket_and_its_header_only_over_ht
         block = page.block("shop")
         assert '<p id="tenant">testserver</p>' in block
         assert '<p id="count">1</p>' in block
+        page.close()
+    finally:
+        client.close()
+
+
+LOGIN_TEMPLATE = """{% load live_views %}<html><body {% live_connect %}>
+<form method="post" {% live_form %}>{% csrf_token %}{% liveblock form %}{{ form.as_p }}
+{% endliveblock %}<button>Log in</button></form></body></html>"""
+
+
+def whoami(request):
+    return HttpResponse(request.user.get_username() or "anonymous")
+
+
+@pytest.fixture
+def readme_login_site(tmp_path, live_db):
+    with readme_site(
+        tmp_path,
+        templates={"login.html": LOGIN_TEMPLATE},
+        modules={"readme_live_login": EXAMPLES["live_login.py"]},
+        routes=lambda m: [
+            path("login/", m["readme_live_login"].LiveLoginView.as_view()),
+            path("", include("live_views.urls")),
+            path("", whoami),
+        ],
+    ):
+        yield
+
+
+def test_the_live_login_view_leaves_the_browser_logged_in(readme_login_site, django_user_model):
+    django_user_model.objects.create_user("ann", password="a long pass phrase")
+    client = LiveClient()
+    try:
+        page = client.live("/login/")
+        reply = page.submit("submit", username="ann", password="a long pass phrase")
+        assert reply["redirect"].startswith("/live/session/?ticket=")
+        assert client.get(reply["redirect"])["Location"] == "/"
+        assert client.get("/").content == b"ann"
         page.close()
     finally:
         client.close()

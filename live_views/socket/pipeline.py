@@ -23,7 +23,8 @@ from live_views.components.host import Key
 from live_views.connect import wire
 from live_views.events import EventSpec
 from live_views.rows import has_rows, resolve_rows
-from live_views.socket import messages, navigation, protocol, replies
+from live_views.runtime import Patch
+from live_views.socket import messages, navigation, protocol, replies, session_hop
 from live_views.socket.components import event_component, rerender_only, state_saver
 from live_views.socket.page import LivePage, qualname
 from live_views.socket.protocol import Event, FrameError
@@ -87,6 +88,8 @@ class EventRun:
             raise FrameError("bad_arguments", f"Event {event.name!r}: {exc}.", event.ref) from None
         self.needs_database = has_rows(self.kwargs)
         self.snapshot: Snapshot | None = None
+        # A handler that changes it (login()) sends the browser to take the new one.
+        self.session_key = session_hop.key_of(page.request)
 
     def prepare(self) -> None:
         """Look model-typed arguments up in the view's own queryset (a row it does not hold is
@@ -127,7 +130,10 @@ class EventRun:
         too, so one bad event cannot leave the page unable to render."""
         page = self.page
         patch = navigation.take_patch(page.view, page.request)
-        if isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400:
+        redirects = isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400
+        if session_hop.moved(page.request, self.session_key):
+            return self.hop(result["Location"] if redirects else None, patch)
+        if redirects:
             messages.finish_render(page.request)  # unshown messages wait for the next page
             page.save_session()
             return {wire.REDIRECT: result["Location"], wire.REF: self.ref}
@@ -159,6 +165,15 @@ class EventRun:
         if self.ref is not None:
             frame[wire.REF] = self.ref
         return frame
+
+    def hop(self, location: str | None, patch: Patch | None) -> dict[str, Any]:
+        """The handler gave the session a new key: the browser goes to take it, then on to
+        ``location`` or back to the page (live_views/socket/session_hop.py)."""
+        try:
+            url = session_hop.hop_url(self.page, self.session_key, location, patch)
+        except Exception as exc:
+            return self.failed(exc)
+        return {wire.REDIRECT: url, wire.REF: self.ref}
 
     def page_changed(self) -> bool:
         """Whether a component's handler may have changed its page: it used ``self.parent``,

@@ -29,11 +29,13 @@ class SessionWatch:
 
     __slots__ = ("groups", "recheck_at", "session_key", "user_pk")  # one per open page
 
+    session_key: str | None
+    user_pk: Any
+    # Without a session there is nothing to check again (due() is False).
+    recheck_at: datetime | None
+
     def __init__(self, request: HttpRequest) -> None:
-        session = getattr(request, "session", None)
-        self.session_key: str | None = getattr(session, "session_key", None) or None
-        user: Any = getattr(request, "user", None)
-        self.user_pk: Any = user.pk if getattr(user, "is_authenticated", False) else None
+        self.follow(request)
         groups = []
         if self.session_key:
             groups.append(group_name(session_topic(self.session_key)))
@@ -41,8 +43,6 @@ class SessionWatch:
             groups.append(group_name(user_topic(self.user_pk)))
         # A tuple: without a session, the empty one every such page shares.
         self.groups: tuple[str, ...] = tuple(groups)
-        # Without a session there is nothing to check again (due() is False).
-        self.recheck_at: datetime | None = self._next_check(session) if self.session_key else None
 
     def due(self) -> bool:
         """No I/O: whether the session must be read again before the page's next event."""
@@ -68,6 +68,16 @@ class SessionWatch:
                 request.user = user
             self.recheck_at = self._next_check(session)
         return held
+
+    def follow(self, request: HttpRequest) -> None:
+        """Watch the request's session and user. Again after a handler gave the session a new
+        key (a login): a refresh before the browser leaves for the session route must not
+        close the page. The socket keeps its groups until it closes."""
+        session = getattr(request, "session", None)
+        self.session_key = getattr(session, "session_key", None) or None
+        user: Any = getattr(request, "user", None)
+        self.user_pk = user.pk if getattr(user, "is_authenticated", False) else None
+        self.recheck_at = self._next_check(session) if self.session_key else None
 
     def _next_check(self, session: Any) -> datetime:
         now = timezone.now()

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
+from django.contrib.auth.views import LoginView
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 
@@ -11,6 +13,7 @@ from demo.forms import SignupForm
 from demo.models import Contact, Todo
 from live_views import (
     LiveCreateView,
+    LiveFormMixin,
     LiveFormView,
     LiveListView,
     LiveTemplateView,
@@ -88,6 +91,22 @@ class SignupView(LiveFormView):
         data = form.cleaned_data
         User.objects.create_user(data["username"], data["email"], data["password"])
         return super().form_valid(form)
+
+
+class LiveLoginView(LiveFormMixin, LoginView):
+    """Django's own LoginView, live: the form validates and logs in over the websocket. A socket
+    cannot set the new session cookie login() makes, so the page then passes through the
+    library's session route, which sets it, and comes back logged in. What the session held
+    before (the note) is kept, as login() keeps it over HTTP."""
+
+    template_name = "demo/live_login.html"
+    form_class = AuthenticationForm
+    next_page = reverse_lazy("live_login")
+    live_validate_trigger = ""  # no password check while typing: only on submit
+
+    @live_event
+    def keep_note(self, note: str) -> None:
+        self.request.session["demo_note"] = note.strip()[:100]
 
 
 class ContactListView(LiveListView):

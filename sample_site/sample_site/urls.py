@@ -31,6 +31,7 @@ urlpatterns = [
     path("log/", log.LogView.as_view(), name="log"),
     path("likes/", likes.LikesView.as_view(), name="likes"),
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("live-login/", views.LiveLoginView.as_view(), name="live_login"),
     path(
         "signup/done/",
         TemplateView.as_view(template_name="demo/signup_done.html"),

@@ -7,9 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib.auth import get_user_model, login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone, translation
 
@@ -82,21 +80,6 @@ class ClockPageView(LiveTemplateView):
     template_name = "testapp/clock_page.html"
 
 
-class SignInView(LiveTemplateView):
-    """Logs the visitor in from a handler, as a live login or sign-up form does."""
-
-    template_name = "testapp/world.html"
-
-    @live_event
-    def sign_in(self, username: str) -> HttpResponse:
-        login(self.request, get_user_model().objects.get(username=username))
-        return redirect("who")
-
-
-def who(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(request.user.get_username() or "anonymous")
-
-
 def _activated() -> str:
     return f"{translation.get_language()} {timezone.get_current_timezone_name()}"
 
@@ -104,7 +87,5 @@ def _activated() -> str:
 urlpatterns = [
     path("world/", WorldView.as_view(), name="world"),
     path("clock/", ClockPageView.as_view(), name="clock"),
-    path("sign-in/", SignInView.as_view(), name="sign-in"),
-    path("who/", who, name="who"),
     *i18n_patterns(path("intl/world/", WorldView.as_view(), name="intl-world")),
 ]

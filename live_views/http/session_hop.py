@@ -1,0 +1,76 @@
+"""``GET live/session/?ticket=…``: the browser takes the session key a live handler's
+``login()`` gave its session (``live_views/socket/session_hop.py``).
+
+The route checks the ticket (``live_views/connect/session_ticket.py``): its signature and age,
+that this browser's session cookie is the one it was issued to, that it was not redeemed
+already, and that it goes on to this site. Then it makes the new session the request's, so
+``SessionMiddleware`` sets its cookie exactly as after a login over HTTP (name, domain, path,
+flags and expiry), rotates the CSRF token as ``login()`` does, and redirects. Anything else is
+refused and changes nothing.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+)
+from django.middleware.csrf import rotate_token
+from django.utils.crypto import constant_time_compare
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from live_views.connect import session_ticket
+from live_views.connect.session_ticket import TicketError
+from live_views.http.reply import no_store
+
+
+@require_GET
+def redeem_ticket(request: HttpRequest) -> HttpResponse:
+    if not hasattr(request, "session"):
+        return _refused(
+            HttpResponseBadRequest,
+            "The session route needs django.contrib.sessions' SessionMiddleware in MIDDLEWARE.",
+        )
+    try:
+        ticket = session_ticket.read(request.GET.get("ticket", ""))
+    except TicketError as exc:
+        return _refused(HttpResponseBadRequest, str(exc))
+    if not url_has_allowed_host_and_scheme(
+        ticket.next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return _refused(
+            HttpResponseBadRequest,
+            f"This session ticket goes on to {ticket.next_url!r}, which is not on this site.",
+        )
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if cookie and constant_time_compare(cookie, ticket.session_key):
+        # The browser holds the new key already: the HTTP transport's answer to the event
+        # carried it, through this same middleware.
+        request.session.pop(session_ticket.NONCE_KEY, None)
+    elif not ticket.issued_to(cookie):
+        return _refused(HttpResponseForbidden, "This session ticket is for another browser.")
+    else:
+        session = import_module(settings.SESSION_ENGINE).SessionStore(ticket.session_key)
+        if not constant_time_compare(session.get(session_ticket.NONCE_KEY, ""), ticket.nonce):
+            return _refused(
+                HttpResponseForbidden,
+                "This session ticket was used already, or its session has ended: log in again.",
+            )
+        # Modified, so SessionMiddleware saves it and sets its cookie; the old session is gone.
+        del session[session_ticket.NONCE_KEY]
+        request.session = session
+    rotate_token(request)  # as login() does: CsrfViewMiddleware sets the new CSRF cookie
+    return no_store(HttpResponseRedirect(ticket.next_url))
+
+
+def _refused(response_class: Any, message: str) -> HttpResponse:
+    response: HttpResponse = response_class(message, content_type="text/plain; charset=utf-8")
+    return no_store(response)

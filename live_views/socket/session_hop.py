@@ -1,0 +1,79 @@
+"""A handler that gave the page's session a new key (``login()`` cycles it) ends its event by
+sending the browser through the session route of ``live_views.urls``, with a ticket
+(``live_views/connect/session_ticket.py``): that route's response sets the cookie a socket
+cannot set, then goes on to the handler's redirect, or back to the page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urljoin
+
+from django.conf import settings
+from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieStore
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from live_views.connect import session_ticket
+from live_views.runtime import Patch
+from live_views.socket import messages
+
+if TYPE_CHECKING:
+    from live_views.socket.page import LivePage
+
+
+def key_of(request: HttpRequest) -> str | None:
+    """The session's key as a handler found it (no I/O: read before it runs)."""
+    return getattr(getattr(request, "session", None), "session_key", None)
+
+
+def moved(request: HttpRequest, before: str | None) -> bool:
+    """Whether the handler gave the session a key the browser does not hold: a new one
+    (``cycle_key()``), or none yet for a session that holds data again after ``flush()``
+    (``login()`` as another user), which saving gives a new one. Cheap when it did not."""
+    session: Any = getattr(request, "session", None)
+    if session is None:
+        return False
+    key = session.session_key
+    if key == before:
+        return False
+    return bool(key) or (bool(before) and not session.is_empty())
+
+
+def hop_url(page: LivePage, before: str | None, location: str | None, patch: Patch | None) -> str:
+    """Save the page's session with a ticket's nonce in it, and answer the URL of the session
+    route with that ticket, going on to ``location`` (the handler's redirect), else the page's
+    URL (as ``patch`` leaves it)."""
+    request = page.request
+    session: Any = request.session
+    if isinstance(session, SignedCookieStore):
+        raise ImproperlyConfigured(
+            "A live handler changed the session's key (login() and logout() do), but "
+            f"SESSION_ENGINE {settings.SESSION_ENGINE!r} keeps the session in the browser's "
+            "cookie, which a live page cannot replace. Log in and out over HTTP (a form POST), "
+            "or use a session engine that stores sessions on the server (check live_views.W031)."
+        )
+    try:
+        route = reverse("live_views:session")
+    except NoReverseMatch:
+        raise ImproperlyConfigured(
+            "A live handler changed the session's key (login() does): the browser takes the new "
+            "key from the session route of live_views.urls, which the URLconf does not "
+            "include. Add path('', include('live_views.urls')) to it."
+        ) from None
+    page_url = request.get_full_path()
+    if patch is not None:
+        page_url = request.path + (f"?{patch.query}" if patch.query else "")
+    next_url = urljoin(page_url, location) if location else page_url
+    nonce = session_ticket.new_nonce()
+    session[session_ticket.NONCE_KEY] = nonce
+    if not session.session_key:
+        session.save()  # after flush(): the key the messages below are kept under
+    messages.finish_render(request)  # unshown messages wait for the next page
+    page.save_session()
+    # What the browser's cookie holds: what it sent when the page connected, or the key the
+    # session had (the HTTP transport's first answer may have set it since).
+    held = {request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), before or ""}
+    page.session_watch.follow(request)
+    ticket = session_ticket.issue(session.session_key, nonce, held, next_url)
+    return f"{route}?{urlencode({'ticket': ticket})}"

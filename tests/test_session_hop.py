@@ -1,0 +1,385 @@
+"""login() in a live handler: the page sends the browser through the session route of
+live_views.urls with a ticket, and that route's response sets the new session cookie
+(live_views/socket/session_hop.py, live_views/http/session_hop.py,
+live_views/connect/session_ticket.py). A ticket that is altered, too old, for another browser,
+used already or going to another site is refused and changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core import signing
+from django.test import Client
+
+from live_views.checks import check_sessions
+from live_views.connect import session_ticket
+from live_views.http.pages import close_all
+from tests.live_helpers import TrackingLiveClient
+from tests.test_http_endpoint import Page
+
+pytestmark = pytest.mark.urls("tests.testapp.login_views")
+
+SESSION = settings.SESSION_COOKIE_NAME
+
+
+@pytest.fixture
+def clients(live_db) -> Iterator[Any]:
+    made: list[TrackingLiveClient] = []
+
+    def make(http: Client | None = None) -> TrackingLiveClient:
+        client = TrackingLiveClient(http)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def ann(live_db, django_user_model):
+    return django_user_model.objects.create_user("ann", password="a long pass phrase")
+
+
+def ticket_url(reply: dict[str, Any]) -> str:
+    url = reply["redirect"]
+    assert url.startswith("/live/session/?ticket="), reply
+    return url
+
+
+def cookie(client: TrackingLiveClient) -> str | None:
+    morsel = client.http.cookies.get(SESSION)
+    return morsel.value if morsel is not None and morsel.value else None
+
+
+def who(client: TrackingLiveClient) -> str:
+    return client.get("/who/").content.decode()
+
+
+# -- logging in --------------------------------------------------------------------------------
+
+
+def test_the_browser_takes_the_new_key_and_goes_on_to_the_handlers_redirect(clients, ann):
+    client = clients()
+    client.get("/who/")
+    client.http.session.save()  # a visitor with a session cookie
+    old = cookie(client)
+    page = client.live("/sign-in/")
+
+    reply = page.send("sign_in", username="ann")
+
+    assert cookie(client) == old  # the socket set nothing
+    response = client.get(ticket_url(reply))
+    assert response.status_code == 302
+    assert response["Location"] == "/who/"
+    assert response["Cache-Control"] == "no-store"
+    new = cookie(client)
+    assert new not in (None, old)
+    assert Session.objects.filter(session_key=new).exists()
+    assert not Session.objects.filter(session_key=old).exists()  # cycle_key() deleted it
+    assert who(client) == "ann -"
+
+
+def test_the_ticket_does_not_show_the_new_key(clients, ann):
+    client = clients()
+    page = client.live("/sign-in/")
+    url = ticket_url(page.send("sign_in", username="ann"))
+    client.get(url)
+    new = cookie(client)
+    assert new is not None
+
+    ticket = parse_qs(urlsplit(url).query)["ticket"][0]
+    payload = signing.TimestampSigner(salt=session_ticket.SALT).unsign_object(ticket)
+    readable = url + repr(payload) + base64.urlsafe_b64decode(payload["k"]).decode("latin-1")
+    assert new not in readable
+
+
+def test_without_a_redirect_the_browser_comes_back_to_the_page_and_its_query(clients, ann):
+    client = clients()
+    page = client.live("/sign-in/", {"page": "3"})
+    response = client.get(ticket_url(page.send("sign_in_here", username="ann")))
+    assert response["Location"] == "/sign-in/?page=3"
+    assert '<p id="who">ann</p>' in client.get(response["Location"]).content.decode()
+
+
+def test_a_query_the_handler_patched_is_the_one_come_back_to(clients, ann):
+    client = clients()
+    page = client.live("/sign-in/", {"page": "3"})
+    reply = page.send("sign_in_then_page", username="ann", page=4)
+    assert client.get(ticket_url(reply))["Location"] == "/sign-in/?page=4"
+
+
+def test_an_async_handler_that_logs_in(clients, ann):
+    client = clients()
+    page = client.live("/sign-in/")
+    client.get(ticket_url(page.send("sign_in_later", username="ann")))
+    assert who(client) == "ann -"
+
+
+def test_what_the_session_held_before_the_login_is_kept(clients, ann):
+    # Written over HTTP (the browser holds that session's cookie) and on the socket.
+    for over_http in (True, False):
+        client = clients()
+        page = client.live("/sign-in/")
+        if over_http:
+            session = client.http.session
+            session["remembered"] = "kept"
+            session.save()
+            page = client.live("/sign-in/")
+        else:
+            page.send("remember", value="kept")
+        client.get(ticket_url(page.send("sign_in", username="ann")))
+        assert who(client) == "ann kept"
+
+
+def test_the_cookie_is_set_as_session_middleware_sets_it(clients, ann, settings):
+    settings.SESSION_COOKIE_AGE = 1234
+    settings.SESSION_COOKIE_DOMAIN = "testserver"
+    settings.SESSION_COOKIE_PATH = "/"
+    settings.SESSION_COOKIE_SECURE = True
+    settings.SESSION_COOKIE_SAMESITE = "Strict"
+    client = clients()
+    page = client.live("/sign-in/")
+    response = client.get(ticket_url(page.send("sign_in", username="ann")))
+    morsel = response.cookies[SESSION]
+    assert morsel["max-age"] == 1234
+    assert morsel["domain"] == "testserver"
+    assert morsel["path"] == "/"
+    assert morsel["secure"] is True
+    assert morsel["httponly"] is True
+    assert morsel["samesite"] == "Strict"
+
+
+def test_the_sessions_own_expiry_and_expiry_at_browser_close_are_kept(clients, ann, settings):
+    client = clients()
+    session = client.http.session
+    session.set_expiry(300)
+    session.save()
+    page = client.live("/sign-in/")
+    response = client.get(ticket_url(page.send("sign_in", username="ann")))
+    assert response.cookies[SESSION]["max-age"] == 300
+
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    client = clients()
+    page = client.live("/sign-in/")
+    response = client.get(ticket_url(page.send("sign_in", username="ann")))
+    assert response.cookies[SESSION]["max-age"] == ""
+    assert response.cookies[SESSION]["expires"] == ""
+
+
+def test_the_csrf_token_is_rotated_and_the_next_live_form_passes_csrf(live_db, clients, ann):
+    client = clients(Client(enforce_csrf_checks=True))
+    client.get("/sign-in/")
+    before = client.http.cookies[settings.CSRF_COOKIE_NAME].value
+    page = client.live("/sign-in/")
+    response = client.get(ticket_url(page.send("sign_in", username="ann")))
+    after = response.cookies[settings.CSRF_COOKIE_NAME].value
+    assert after != before
+    close_all()
+    try:
+        # The next page's frames go over HTTP, through CsrfViewMiddleware.
+        http_page = Page(client.http, "/sign-in/")
+        assert '<p id="who">ann</p>' in http_page.html
+        assert http_page.join().status_code == 200
+        assert http_page.event("remember", value="x").status_code == 200
+    finally:
+        close_all()
+
+
+def test_a_sign_up_form_that_creates_the_user_then_logs_in(clients, django_user_model):
+    client = clients()
+    page = client.live("/sign-up/")
+    password = "a long pass phrase"
+    reply = page.submit("submit", username="bo", password1=password, password2=password)
+    assert client.get(ticket_url(reply))["Location"] == "/who/"
+    assert who(client) == "bo -"
+    assert django_user_model.objects.filter(username="bo").exists()
+
+
+def test_djangos_own_login_view_made_live(clients, ann):
+    client = clients()
+    page = client.live("/log-in/")
+    reply = page.submit("submit", username="ann", password="wrong")
+    assert "redirect" not in reply
+    assert "Please enter a correct username and password" in page.html
+    assert who(client) == "anonymous -"
+
+    reply = page.submit("submit", username="ann", password="a long pass phrase")
+    assert client.get(ticket_url(reply))["Location"] == "/who/"
+    assert who(client) == "ann -"
+
+
+def test_over_the_http_transport(live_db, ann):
+    close_all()
+    try:
+        # Mounted by the join: the event's request carries another copy of the session.
+        browser = Client()
+        page = Page(browser, "/sign-in/")
+        page.join()
+        # A redirect over HTTP is htmx's HX-Redirect: a full navigation, as on the socket.
+        url = page.event("sign_in", username="ann")["HX-Redirect"]
+        response = browser.get(ticket_url({"redirect": url}))
+        assert response["Location"] == "/who/"
+        assert SESSION in response.cookies
+        assert browser.get("/who/").content == b"ann -"
+
+        # Mounted by the event's own request: its answer set the cookie already.
+        browser = Client()
+        page = Page(browser, "/sign-in/")
+        url = page.event("sign_in", username="ann")["HX-Redirect"]
+        holds = browser.cookies[SESSION].value
+        response = browser.get(ticket_url({"redirect": url}))
+        assert response["Location"] == "/who/"
+        assert SESSION not in response.cookies or response.cookies[SESSION].value == holds
+        assert browser.get("/who/").content == b"ann -"
+    finally:
+        close_all()
+
+
+# -- what changes nothing ----------------------------------------------------------------------
+
+
+def test_a_handler_that_keeps_the_key_sends_nobody_anywhere(clients):
+    client = clients()
+    client.http.session.save()
+    page = client.live("/sign-in/")
+    reply = page.send("keep_key")
+    assert "redirect" not in reply
+    page.send("remember", value="x")
+    assert "redirect" not in page.send("remember", value="y")
+
+
+def test_logging_out_in_a_handler_leaves_the_browser_anonymous(clients, ann):
+    client = clients()
+    client.force_login(ann)
+    key = cookie(client)
+    page = client.live("/sign-in/")
+    assert '<p id="who">ann</p>' in page.html
+    page.send_frame({"event": "sign_out", "args": {}, "ref": 1})
+    while (frame := page.receive(timeout=5)) is not None:
+        # flush() leaves no key for the browser to take: no trip through the session route.
+        assert frame.get("redirect", "/who/") == "/who/"
+    assert page.close_code == 4401  # the session's pages close, this one too, and reload
+    # The close is sent as logout() announces it, before its flush() ends in the worker thread.
+    deadline = time.monotonic() + 5
+    while Session.objects.filter(session_key=key).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert who(client) == "anonymous -"
+
+
+def refused(client: TrackingLiveClient, url: str, status: int, message: str) -> None:
+    held = cookie(client)
+    response = client.get(url)
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert not response.cookies  # no session cookie, no CSRF cookie
+    assert cookie(client) == held
+
+
+@pytest.fixture
+def ticket(clients, ann) -> tuple[TrackingLiveClient, str]:
+    """A browser with a session cookie whose handler logged in, and its ticket's URL."""
+    client = clients()
+    client.http.session.save()
+    page = client.live("/sign-in/")
+    return client, ticket_url(page.send("sign_in", username="ann"))
+
+
+def test_an_altered_ticket_is_refused(ticket):
+    client, url = ticket
+    refused(client, url[:-3] + ("abc" if not url.endswith("abc") else "xyz"), 400, "not valid")
+    refused(client, "/live/session/", 400, "No session ticket")
+    forged = signing.TimestampSigner(salt="another").sign_object({"k": "", "n": "", "o": []})
+    refused(client, f"/live/session/?ticket={forged}", 400, "not valid")
+    client.get(url)  # the real one still works
+    assert who(client) == "ann -"
+
+
+def test_an_expired_ticket_is_refused(ticket, monkeypatch):
+    client, url = ticket
+    monkeypatch.setattr(session_ticket, "MAX_AGE", -1)
+    refused(client, url, 400, "expired")
+    assert who(client) == "anonymous -"
+
+
+def test_another_browser_cannot_redeem_the_ticket(ticket, clients):
+    client, url = ticket
+    for cookies in ({}, {SESSION: "0123456789abcdefghijklmnopqrstuv"}):
+        other = clients()
+        for name, value in cookies.items():
+            other.http.cookies[name] = value
+        refused(other, url, 403, "for another browser")
+        assert who(other) == "anonymous -"
+    client.get(url)
+    assert who(client) == "ann -"
+
+
+def test_a_ticket_is_redeemed_once(ticket, clients):
+    client, url = ticket
+    old = cookie(client)
+    assert client.get(url).status_code == 302
+    new = cookie(client)
+    # Again from that browser: it holds the new key already, nothing changes.
+    response = client.get(url)
+    assert response.status_code == 302
+    assert SESSION not in response.cookies
+    assert cookie(client) == new
+    # Someone who held the old cookie too (a fixed session) and read the URL, too late.
+    other = clients()
+    other.http.cookies[SESSION] = old
+    refused(other, url, 403, "used already")
+    assert who(other) == "anonymous -"
+
+
+def test_a_ticket_going_to_another_site_is_refused(clients, ann):
+    client = clients()
+    page = client.live("/sign-in/")
+    reply = page.send("sign_in_elsewhere", username="ann")
+    refused(client, ticket_url(reply), 400, "not on this site")
+    assert who(client) == "anonymous -"
+
+
+def test_a_ticket_whose_session_ended_is_refused(ticket):
+    client, url = ticket
+    Session.objects.all().delete()
+    refused(client, url, 403, "its session has ended")
+
+
+def test_the_route_answers_get_only(ticket):
+    client, url = ticket
+    assert client.http.post(url).status_code == 405
+    assert who(client) == "anonymous -"
+
+
+# -- signed-cookie sessions --------------------------------------------------------------------
+
+
+def test_signed_cookie_sessions_fail_the_event_and_say_why(clients, ann, settings, caplog):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    client = clients()
+    page = client.live("/sign-in/")
+    with caplog.at_level(logging.ERROR, logger="live_views"):
+        reply = page.send("sign_in", username="ann")
+    assert reply["error"]["code"] == "server_error"
+    assert re.search(r"keeps the session in the browser's\s+cookie", caplog.text)
+    assert who(client) == "anonymous -"
+
+
+def test_w031_warns_about_signed_cookie_sessions(settings):
+    assert check_sessions() == []
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    assert check_sessions() == []
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    [warning] = check_sessions()
+    assert warning.id == "live_views.W031"
+    assert "login()" in warning.msg
+    assert "cached_db" in warning.hint

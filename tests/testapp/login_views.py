@@ -1,0 +1,90 @@
+"""Live pages that log in and out from their handlers, as a live login or sign-up form does
+(tests/test_session_hop.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import alogin, get_user_model, login, logout
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import include, path
+
+from live_views import LiveFormMixin, LiveFormView, LiveTemplateView, live_event
+
+
+class SignInView(LiveTemplateView):
+    template_name = "testapp/sign_in.html"
+
+    @live_event
+    def sign_in(self, username: str, then: str = "who") -> HttpResponse:
+        login(self.request, get_user_model().objects.get(username=username))
+        return redirect(then)
+
+    @live_event
+    def sign_in_here(self, username: str) -> None:
+        login(self.request, get_user_model().objects.get(username=username))
+
+    @live_event
+    def sign_in_then_page(self, username: str, page: int) -> None:
+        login(self.request, get_user_model().objects.get(username=username))
+        self.live_patch({"page": page})
+
+    @live_event
+    async def sign_in_later(self, username: str) -> HttpResponse:
+        user = await get_user_model().objects.aget(username=username)
+        await alogin(self.request, user)
+        return redirect("who")
+
+    @live_event
+    def sign_in_elsewhere(self, username: str) -> HttpResponse:
+        login(self.request, get_user_model().objects.get(username=username))
+        return redirect("https://elsewhere.example/welcome/")
+
+    @live_event
+    def sign_out(self) -> HttpResponse:
+        logout(self.request)
+        return redirect("who")
+
+    @live_event
+    def remember(self, value: str) -> None:
+        self.request.session["remembered"] = value
+
+    @live_event
+    def keep_key(self) -> None:
+        self.request.session.save()  # the same key: nothing for the browser to take
+
+
+class SignUpView(LiveFormView):
+    """Creates the user, then logs them in, as a sign-up form does."""
+
+    template_name = "testapp/sign_in.html"
+    form_class = UserCreationForm
+
+    def form_valid(self, form: forms.BaseForm) -> HttpResponse:
+        user = form.save()  # type: ignore[attr-defined]
+        login(self.request, user)
+        return redirect("who")
+
+
+class LiveLoginView(LiveFormMixin, LoginView):
+    """Django's own LoginView, live."""
+
+    template_name = "testapp/sign_in.html"
+    form_class = AuthenticationForm
+    next_page = "who"
+
+
+def who(request: HttpRequest) -> HttpResponse:
+    name = request.user.get_username() or "anonymous"
+    return HttpResponse(f"{name} {request.session.get('remembered', '-')}")
+
+
+urlpatterns = [
+    path("sign-in/", SignInView.as_view(), name="sign-in"),
+    path("sign-up/", SignUpView.as_view(), name="sign-up"),
+    path("log-in/", LiveLoginView.as_view(), name="log-in"),
+    path("who/", who, name="who"),
+    path("", include("live_views.urls")),
+]
