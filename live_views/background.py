@@ -104,8 +104,9 @@ class LiveAsyncMixin:
 
     def live_async(self, name: str, func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
         """Run ``func(*args, **kwargs)`` in the background (a sync function in a worker
-        thread, an async one on the event loop) and show it as ``self.<name>``, an
-        ``AsyncResult``: ``loading`` until it ends, then ``result`` or ``error``. Starting
+        thread, an async one on the event loop, as is an awaitable a sync one returns) and
+        show it as ``self.<name>``, an ``AsyncResult``: ``loading`` until it ends, then
+        ``result`` or ``error``. Starting
         work under a name that still runs cancels the earlier one. In the page's own GET
         (before it is live) the work does not run: the page shows it loading, and the live
         page's mount starts it (socket/jobs.py on a socket, http/jobs.py on the HTTP transport)."""

@@ -424,13 +424,22 @@ def check_sessions(**kwargs: Any) -> list[CheckMessage]:
 # -- polling -----------------------------------------------------------------------------------
 
 
+_LIVE_EVERY_HINTS = {
+    "E180": f"live_every maps live event names to seconds (at least {MIN_SECONDS}), e.g. "
+    'live_every = {"tick": 5}.',
+    "E182": "A live_every tick calls its handler with no arguments: give each of its arguments "
+    "a default (def tick(self, step: int = 1)), or poll an event whose handler needs none.",
+}
+_LIVE_EVERY_HINTS["E181"] = _LIVE_EVERY_HINTS["E180"]
+
+
 def check_live_every(**kwargs: Any) -> list[CheckMessage]:
-    """Each routed live view's ``live_every`` names its own live events, with sane intervals."""
+    """Each routed live view's ``live_every`` names its own live events, with sane intervals,
+    whose handlers need no arguments."""
     return [
         Error(
             message,
-            hint=f"live_every maps live event names to seconds (at least {MIN_SECONDS}), e.g. "
-            'live_every = {"tick": 5}.',
+            hint=_LIVE_EVERY_HINTS[check_id],
             obj=view_class,
             id=f"live_views.{check_id}",
         )

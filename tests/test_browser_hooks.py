@@ -218,6 +218,28 @@ def test_a_link_to_a_page_that_is_not_live_loads_it(page, page_log):
     assert page.evaluate("window.__marker") is None  # an ordinary page load
 
 
+def test_a_visit_keeps_the_fragment_and_scrolls_to_it(page, page_log):
+    open_page(page)
+    page.click("#to-counter")
+    page.wait_for_selector("#count")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate("liveViewsNavigate.visit('/hooks/#end')")  # #end is below a 150vh spacer
+    expect(page).to_have_url(re.compile(r"/hooks/#end$"))
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("#end")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0
+    assert_same_document(page)
+    assert_no_errors(page_log)
+
+
+def test_a_visit_to_a_page_that_is_not_live_keeps_the_fragment(page, page_log):
+    open_page(page)
+    page.evaluate("liveViewsNavigate.visit('/#demos')")
+    expect(page.locator("h1")).to_have_text("django-live-views demos")
+    expect(page).to_have_url(re.compile(r"/#demos$"))
+    assert page.evaluate("window.__marker") is None  # an ordinary page load
+
+
 def test_the_next_pages_access_checks_run(page, page_log):
     open_page(page)
     page.click("#to-private")  # LoginRequiredMixin redirects to the login page, not live

@@ -131,6 +131,64 @@ def test_a_page_whose_pushes_are_refused_stops_asking(page):
     assert len(asked) == 1, asked
 
 
+def hooked_on_http(page):
+    """/hooks/ on HTTP, with a hook of the test's (window.probe) and the live:error events."""
+    on_http(page, "/hooks/")
+    page.evaluate(
+        """async () => {
+          window.liveErrors = [];
+          document.body.addEventListener("live:error", (e) => liveErrors.push(e.detail));
+          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
+          const probe = document.createElement("span");
+          probe.dataset.liveHook = "Probe";
+          document.getElementById("hook-log").after(probe);
+          document.getElementById("hook-push").click();  // its reply mounts the hook
+          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
+        }"""
+    )
+
+
+def push_event_outcome(page):
+    """What a hook's pushEvent() promise came to within 5 s: the error's code, or never."""
+    return page.evaluate(
+        """() => Promise.race([
+          window.probe.pushEvent("click", { by: 1 })
+            .then(() => "resolved", (e) => e.code ?? e.message),
+          new Promise((resolve) => setTimeout(resolve, 5000, "never settled")),
+        ])"""
+    )
+
+
+def assert_loading_cleared(page, code):
+    # The click's event failed without a reply: live:error says so, and its element, like a
+    # socket's when the connection drops, is no longer busy.
+    page.click("#toggle")
+    page.wait_for_function(
+        "(code) => liveErrors.some((e) => e.event === 'toggle' && e.code === code)", arg=code
+    )
+    expect(page.locator("#toggle")).not_to_have_class(re.compile("live-loading"))
+    expect(page.locator("#toggle")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("body")).not_to_have_class(re.compile("live-loading"))
+
+
+def test_a_frame_refused_by_django_s_csrf_check_settles_its_push_event_and_loading(page):
+    hooked_on_http(page)
+    # Django's CSRF failure page (403), not our route's reply: a stale or missing token.
+    page.evaluate("document.body.dataset.liveCsrf = 'not-the-token'")
+    assert push_event_outcome(page) == "http_403"
+    assert_loading_cleared(page, "http_403")
+
+
+def test_a_frame_the_server_never_answers_settles_its_push_event_and_loading(page, server):
+    hooked_on_http(page)
+    server.stop()
+    try:
+        assert push_event_outcome(page) == "no_reply"
+        assert_loading_cleared(page, "no_reply")
+    finally:
+        server.start()
+
+
 def test_after_a_restart_a_patched_page_on_http_keeps_its_query(page, server):
     on_http(page, "/market/")
     page.click("#next")

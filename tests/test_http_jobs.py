@@ -53,6 +53,13 @@ def test_the_outcome_of_work_an_event_started_comes_on_the_push_route(http_brows
     assert time.monotonic() - started < 2.0
 
 
+def test_a_sync_callable_that_returns_a_coroutine_pushes_the_coroutine_s_value(http_browser):
+    page = Page(http_browser, "/jobs/report/")
+    page.join()
+    page.event("start_deferred", count=5)
+    assert "coroutine" not in pushes_until(page, "Total: 10")
+
+
 def test_progress_then_the_result_and_the_page_answers_events_meanwhile(http_browser):
     page = Page(http_browser, "/jobs/report/")
     page.join()

@@ -74,6 +74,13 @@ def test_async_work_runs_on_the_loop(client):
         until(page, "Total: 8")
 
 
+def test_a_sync_callable_that_returns_a_coroutine_shows_the_coroutine_s_value(client):
+    with client.live("/report/") as page:
+        page.send("start_deferred", count=5)
+        until(page, "Total: 10")
+        assert "coroutine" not in page.html
+
+
 def test_work_started_on_mount_runs_once_the_page_connects(client):
     html = client.get("/report/?on_mount=1").content.decode()
     assert "No report yet." in html  # over HTTP nothing runs

@@ -1,9 +1,10 @@
 """live_every (live_views/polling.py): what the join reply asks the browser to send, and the
-system checks live_views.E180 and E181."""
+system checks live_views.E180, E181 and E182."""
 
 from __future__ import annotations
 
 import pytest
+from django.http import QueryDict
 from django.urls import path
 
 from live_views import LiveTemplateView, live_event
@@ -32,7 +33,27 @@ class Wrong(LiveTemplateView):
         pass
 
 
-urlpatterns = [path("ticking/", Ticking.as_view()), path("wrong/", Wrong.as_view())]
+class NeedsArguments(LiveTemplateView):
+    live_every = {"step": 5, "nudge": 5, "refresh": 5}
+
+    @live_event
+    def step(self, by: int, note: str = "") -> None:
+        pass
+
+    @live_event(name="nudge")
+    async def nudge_handler(self, amount: int, *, reason: str) -> None:
+        pass
+
+    @live_event
+    def refresh(self, form: QueryDict, page: int = 1) -> None:
+        pass  # a whole form and a default: a tick sends neither, and needs neither
+
+
+urlpatterns = [
+    path("ticking/", Ticking.as_view()),
+    path("wrong/", Wrong.as_view()),
+    path("needs-arguments/", NeedsArguments.as_view()),
+]
 
 
 def test_a_valid_declaration_is_sent_in_seconds():
@@ -63,6 +84,23 @@ def test_not_a_dict_is_refused():
     ]
 
 
+def test_a_handler_with_a_required_argument_cannot_be_polled():
+    # A tick sends no arguments, so such a handler would answer every tick with bad_arguments.
+    assert problems(NeedsArguments) == [
+        (
+            "E182",
+            "NeedsArguments.live_every['step'] sends no arguments, but NeedsArguments.step() "
+            "requires 'by'.",
+        ),
+        (
+            "E182",
+            "NeedsArguments.live_every['nudge'] sends no arguments, but "
+            "NeedsArguments.nudge_handler() requires 'amount', 'reason'.",
+        ),
+    ]
+    assert every_frame(NeedsArguments()) == {}
+
+
 @pytest.mark.urls("tests.test_polling")
 def test_the_system_check_reports_routed_views():
     found = check_live_every()
@@ -71,5 +109,8 @@ def test_the_system_check_reports_routed_views():
         ("live_views.E181", Wrong),
         ("live_views.E180", Wrong),
         ("live_views.E181", Wrong),
+        ("live_views.E182", NeedsArguments),
+        ("live_views.E182", NeedsArguments),
     ]
     assert 'live_every = {"tick": 5}' in found[0].hint
+    assert "give each of its arguments a default" in found[4].hint

@@ -2,8 +2,9 @@
 
 The work runs outside the page's turn, so the page keeps answering events meanwhile: a sync
 function in a thread of its own (not the one sync thread every page's events share), an async
-one on the event loop. What it produces reaches the view only in the page's turn: progress and
-the outcome are applied under ``consumer.turn``, then the page renders and sends, like an event.
+one on the event loop (as is an awaitable a sync function returns). What it produces reaches
+the view only in the page's turn: progress and the outcome are applied under
+``consumer.turn``, then the page renders and sends, like an event.
 Progress reports are coalesced: however many arrive while one is applied, one more follows.
 """
 
@@ -156,7 +157,12 @@ async def work_outcome(job: Job, owner: str) -> tuple[Any, str | None]:
     try:
         if inspect.iscoroutinefunction(job.func):
             return await job.func(*job.args, **job.kwargs), None
-        return await sync_to_async(call_in_thread, thread_sensitive=False)(job), None
+        value = await sync_to_async(call_in_thread, thread_sensitive=False)(job)
+        if inspect.isawaitable(value):
+            # A sync callable that returns a coroutine (a lambda or a wrapper around an async
+            # function): its outcome is what the coroutine returns, awaited on the loop.
+            value = await value
+        return value, None
     except (asyncio.CancelledError, LiveAsyncCancelled):
         raise
     except Exception as exc:

@@ -10,7 +10,7 @@
 // Each live root has its own: the page's, or, on a page that is not live, each live component's
 // (a root marked data-live-standalone, whose token names the component).
 import { FRAME, closeKind } from "./protocol.js";
-import { pushRefusal, readEvents, splitReply } from "./http_protocol.js";
+import { pushRefusal, readEvents, splitReply, unansweredFrame } from "./http_protocol.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -79,15 +79,14 @@ function transport(root) {
         failed = true;
       }
       inFlight--;
-      if (body !== null) {
-        const { blocks, frame } = splitReply(body);
-        if (status < 400 || Object.keys(frame).length) {
-          deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
-        } else if (!failed) {
-          // Not our route's answer (Django's CSRF failure page, a proxy's error): said as ours are.
-          const message = `The server refused the frame (HTTP ${status}).`;
-          deliver({ [FRAME.ERROR]: { code: `http_${status}`, message } }, true);
-        }
+      const { blocks, frame } = body === null ? {} : splitReply(body);
+      if (frame && (status < 400 || Object.keys(frame).length)) {
+        deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
+      } else {
+        // Not our route's answer (Django's CSRF failure page, a proxy's error), or none: said
+        // as ours are, for the frame's ref, so its loading state and pushEvent() promise settle.
+        const error = unansweredFrame(data, failed ? null : status);
+        if (error) deliver(error, true);
       }
       if (failed) lost();
     });

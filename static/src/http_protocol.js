@@ -1,5 +1,6 @@
 // The HTTP transport's wire (docs/howto/http-transport.md) as plain functions: no DOM, so
 // node:test covers them.
+import { FRAME } from "./protocol.js";
 
 // The reply to a frame (live_views/http/reply.py): the changed blocks, then the rest of the
 // frame as <script type="application/json" id="live-frame"> (Django's json_script: no "<" in it).
@@ -15,6 +16,29 @@ export function splitReply(body) {
     frame = {};
   }
   return { blocks: body.slice(0, found.index), frame: frame && typeof frame === "object" ? frame : {} };
+}
+
+// The error frame answering `sent` (a frame's JSON) when our route did not: `status` is the HTTP
+// status of another's answer (Django's CSRF failure page, a proxy's error), or null when the
+// server did not answer at all. It carries the frame's ref, so the glue settles what waits for
+// the reply (its element's loading state, a hook's pushEvent() promise) as a socket's close does;
+// null for a frame with no ref (a join) that the server did not answer: nothing waits for it.
+export function unansweredFrame(sent, status) {
+  let frame;
+  try {
+    frame = JSON.parse(sent);
+  } catch {
+    frame = null;
+  }
+  const ref = Number.isInteger(frame?.[FRAME.REF]) ? frame[FRAME.REF] : undefined;
+  const event = typeof frame?.[FRAME.EVENT] === "string" ? frame[FRAME.EVENT] : undefined;
+  if (status === null && ref === undefined) return null;
+  const error =
+    status === null
+      ? { code: "no_reply", message: `"${event ?? "frame"}" got no reply (the server did not answer): it may not have run` }
+      : { code: `http_${status}`, message: `The server refused the frame (HTTP ${status}).` };
+  if (ref === undefined) return { [FRAME.ERROR]: error };
+  return { [FRAME.REF]: ref, [FRAME.ERROR]: { ...error, event, ref } };
 }
 
 // The close code a socket would have had for a push request's answer that no retry changes: the

@@ -34,6 +34,9 @@ async function visit(href, { push = true } = {}) {
   }
   if (visitNumber !== visits) return;
   const final = new URL(response.url || url);
+  // fetch() drops the fragment (a response's URL never has one): the address keeps it, as a
+  // browser's navigation (and a redirect without a fragment of its own) would.
+  final.hash ||= url.hash;
   // A page is live when its own root is; a live component of an ordinary page has one too.
   if (final.origin !== location.origin || !doc.querySelector("[data-live-root]:not([data-live-standalone])")) {
     return location.assign(final); // not a live page: an ordinary load
@@ -42,7 +45,20 @@ async function visit(href, { push = true } = {}) {
   else if (final.href !== location.href) history.replaceState({ live: true }, "", final);
   glue().pageMoved();
   swapDocument(doc);
-  window.scrollTo(0, 0);
+  scrollToFragment(final.hash);
+}
+
+// As a page load does: to the element the fragment names (its id, or an <a name>), else the top.
+function scrollToFragment(hash) {
+  let name = hash.slice(1);
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // not percent-encoded text: the name as written
+  }
+  const target = name && (document.getElementById(name) ?? document.getElementsByName(name)[0]);
+  if (target) target.scrollIntoView();
+  else window.scrollTo(0, 0);
 }
 
 function swapDocument(doc) {

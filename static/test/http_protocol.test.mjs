@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { closeKind } from "../src/protocol.js";
-import { pushRefusal, readEvents, splitReply } from "../src/http_protocol.js";
+import { pushRefusal, readEvents, splitReply, unansweredFrame } from "../src/http_protocol.js";
 
 test("a reply splits into its blocks and the rest of its frame", () => {
   const blocks = '<div id="lv-counter" hx-swap-oob="outerMorph">2</div>';
@@ -34,4 +34,30 @@ test("a push answer no retry changes is the socket's close: reload or refused", 
   for (const status of [400, 403, 404, 413]) assert.equal(closeKind(pushRefusal(status)), "refused");
   // Retried: a server error or restart, and a page whose previous push stream is still closing.
   for (const status of [200, 204, 429, 500, 502, 503]) assert.equal(pushRefusal(status), null);
+});
+
+test("a frame another answered, or nobody, is answered with an error for its ref", () => {
+  const sent = JSON.stringify({ event: "save", args: {}, form: {}, ref: 7 });
+  assert.deepEqual(unansweredFrame(sent, 403), {
+    ref: 7,
+    error: { code: "http_403", message: "The server refused the frame (HTTP 403).", event: "save", ref: 7 },
+  });
+  assert.deepEqual(unansweredFrame(sent, null), {
+    ref: 7,
+    error: {
+      code: "no_reply",
+      message: '"save" got no reply (the server did not answer): it may not have run',
+      event: "save",
+      ref: 7,
+    },
+  });
+});
+
+test("a join nobody answered waits for nothing; one another refused is still said", () => {
+  const join = JSON.stringify({ join: { version: "1", blocks: {} } });
+  assert.equal(unansweredFrame(join, null), null);
+  assert.deepEqual(unansweredFrame(join, 403), {
+    error: { code: "http_403", message: "The server refused the frame (HTTP 403)." },
+  });
+  assert.equal(unansweredFrame("not json", null), null);
 });

@@ -75,6 +75,11 @@ class ReportView(LiveTemplateView):
         self.live_async("report", async_total, count)
 
     @live_event
+    def start_deferred(self, count: int) -> None:
+        # A sync callable that returns a coroutine: its outcome is the coroutine's value.
+        self.live_async("report", lambda: async_total(count))
+
+    @live_event
     def start_unprintable(self) -> None:
         self.live_async("report", unprintable)
 
