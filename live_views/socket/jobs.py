@@ -1,10 +1,10 @@
 """Runs a page's ``live_async()`` work (live_views/background.py) for its consumer.
 
 The work runs outside the page's turn, so the page keeps answering events meanwhile: a sync
-function in a thread of its own (not the one sync thread every page's events share), an async
-one on the event loop (as is an awaitable a sync function returns). What it produces reaches
-the view only in the page's turn: progress and the outcome are applied under
-``consumer.turn``, then the page renders and sends, like an event.
+function in a thread of the loop's default executor (not the one sync thread every page's
+events share), an async one on the event loop (as is an awaitable a sync function returns).
+What it produces reaches the view only in the page's turn: progress and the outcome are applied
+under ``consumer.turn``, then the page renders and sends, like an event.
 Progress reports are coalesced: however many arrive while one is applied, one more follows.
 """
 
