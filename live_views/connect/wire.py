@@ -54,6 +54,9 @@ REPLY: Final = "reply"
 EVERY: Final = "every"
 # An event frame's address of the live component it is for (absent: the page's view).
 COMPONENT: Final = "component"
+# What an address looks like (components/host.py makes them): a frame's or an upload's that
+# does not is refused before anything looks it up.
+COMPONENT_ADDRESS_PATTERN: Final = "[0-9a-f]{16}"
 
 FRAME_KEYS: Final = {
     "JOIN": JOIN,

@@ -15,8 +15,8 @@ MAX_REF = 2**53
 MAX_VALUES = 500  # keys in one frame's args or form
 MAX_QUERY = 4096  # characters of a page's query string (a "params" frame, a join's "search")
 MAX_NONCE = 128
+_ADDRESS_RE = re.compile(wire.COMPONENT_ADDRESS_PATTERN)
 # What a browser's location.search holds: printable ASCII, percent-encoded, no fragment.
-_ADDRESS_RE = re.compile(r"[0-9a-f]{16}")
 _QUERY_RE = re.compile(r"[\x21-\x22\x24-\x7e]*")
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from live_views.conf import conf
+from live_views.connect import wire
 from live_views.connect.tokens import TokenError, read_connect_token
 from live_views.uploads.handler import CappedUploadHandler
 from live_views.uploads.page_form import PageRefused, StandaloneMount, page_form
@@ -47,9 +48,8 @@ MAX_NAME = 1024
 MAX_FIELD = 200
 # Multipart boundaries and part headers around the file: small, but not nothing.
 MULTIPART_OVERHEAD = 16 * 1024
-# A component's address, as live_views/components/host.py makes them (and the socket's frames
-# check them): refused before anything looks it up.
-ADDRESS_RE = re.compile(r"[0-9a-f]{16}")
+# A component's address, checked as the socket's frames check it.
+ADDRESS_RE = re.compile(wire.COMPONENT_ADDRESS_PATTERN)
 
 
 class UploadRefused(Exception):
