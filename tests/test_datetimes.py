@@ -131,6 +131,15 @@ def test_a_components_mount_argument_from_text_takes_the_pages_time_zone(new_yor
     page.close()
 
 
+def test_the_test_client_sends_a_datetime_as_the_page_would(new_yorker):
+    page = new_yorker.live("/world/")
+    page.send("schedule", when=datetime.datetime(2026, 12, 4, 10, 30))
+    assert shown(page, "meeting") == "2026-12-04 15:30 UTC (America/New_York)"
+    page.send("schedule", when=datetime.datetime(2026, 12, 4, 10, 30, tzinfo=datetime.UTC))
+    assert shown(page, "meeting") == "2026-12-04 10:30 UTC (UTC)"
+    page.close()
+
+
 # -- over the HTTP transport --------------------------------------------------------------------
 
 
