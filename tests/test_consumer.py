@@ -347,7 +347,9 @@ def test_form_strings_are_coerced_by_type_hints(client):
         "note": "str:''",
         "price": "Decimal:Decimal('9.99')",
         "tags": "list:[7]",
-        "when": "datetime:datetime.datetime(2024, 1, 2, 3, 4, 5)",
+        # Under USE_TZ, aware in the current time zone (TIME_ZONE), as a form would take it.
+        "when": "datetime:datetime.datetime(2024, 1, 2, 3, 4, 5, "
+        "tzinfo=zoneinfo.ZoneInfo(key='America/Chicago'))",
         "x": "float:1.5",
     }
 

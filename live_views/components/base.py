@@ -16,6 +16,7 @@ from django.template import loader
 from django.template.backends.django import Template as DjangoBackendTemplate
 
 from live_views.arguments import ArgumentError, build_coercer
+from live_views.datetimes import in_time_zone
 from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
 from live_views.render.blocks import TAG_RE, VOID_TAGS
@@ -155,7 +156,8 @@ def _arguments(
             bound[name] = value
             continue
         try:
-            coerced = build_coercer(hint, where=where)(value)
+            # Under the middleware of the render that mounts it: a naive datetime is in its zone.
+            coerced = in_time_zone(build_coercer(hint, where=where)(value))
         except (ArgumentError, TypeError) as exc:
             raise TypeError(f"{where}: argument {name!r}: {exc}.") from None
         if has_rows({name: coerced}):

@@ -21,6 +21,7 @@ from live_views.arguments import ArgumentError
 from live_views.components import LiveComponent
 from live_views.components.host import Key
 from live_views.connect import wire
+from live_views.datetimes import place_datetimes
 from live_views.events import EventSpec
 from live_views.rows import has_rows, resolve_rows
 from live_views.runtime import Patch
@@ -92,15 +93,18 @@ class EventRun:
         self.session_key = session_hop.key_of(page.request)
 
     def prepare(self) -> None:
-        """Look model-typed arguments up in the view's own queryset (a row it does not hold is
-        a bad argument, refused before the handler runs), then take the snapshot."""
-        if self.needs_database:
-            try:
+        """Under what the page's middleware activated: place datetime arguments in its time zone
+        and look model-typed arguments up in the view's own queryset (a time the zone skips or
+        a row the view does not hold is a bad argument, refused before the handler runs), then
+        take the snapshot."""
+        try:
+            self.kwargs = place_datetimes(self.kwargs)
+            if self.needs_database:
                 self.kwargs = resolve_rows(self.target, self.kwargs)
-            except ArgumentError as exc:
-                raise FrameError(
-                    "bad_arguments", f"Event {self.spec.name!r}: {exc}.", self.ref
-                ) from None
+        except ArgumentError as exc:
+            raise FrameError(
+                "bad_arguments", f"Event {self.spec.name!r}: {exc}.", self.ref
+            ) from None
         self.snapshot = Snapshot(self.page, None if self.component is None else self.target)
         if self.component is not None:
             self.target.live_runtime.parent_used = False
@@ -208,16 +212,18 @@ async def run_event(page: LivePage, event: Event, hop: Hop[Any]) -> dict[str, An
         return reply
     processing = page.processing
     try:
-        if run.needs_database or not processing.remember_activation:
+        in_a_hop = run.needs_database or not processing.remember_activation
+        if in_a_hop:
             # A component's async handler on a page with none of its own: nothing remembered
             # what the middleware activates yet, so this once prepare runs inside it.
             processing.remember_activation = True
             await hop(lambda: processing.run(run.prepare))
         else:
             page.prepare_thread()  # reverse() in the handler, on the event loop
-            run.prepare()
         # On the event loop, between two units: under what the middleware last activated.
         with processing.activated():
+            if not in_a_hop:
+                run.prepare()  # its datetimes in the time zone the handler sees
             result = await run.handler(**run.kwargs)
     except FrameError:
         raise

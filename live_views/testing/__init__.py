@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync
 from channels.routing import get_default_application
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse
@@ -184,7 +185,8 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
         if isinstance(frame, bytes):
             await self._communicator.send_to(bytes_data=frame)
         else:
-            text = frame if isinstance(frame, str) else json.dumps(frame)
+            # Dates, times, decimals and UUIDs as {% live_on %} writes them (ISO 8601 strings).
+            text = frame if isinstance(frame, str) else json.dumps(frame, cls=DjangoJSONEncoder)
             await self._communicator.send_to(text_data=text)
 
     async def receive(self, timeout: float | None = None) -> dict[str, Any] | None:

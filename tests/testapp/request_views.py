@@ -55,6 +55,17 @@ class WorldView(LiveTemplateView):
     def show_page(self, page: int) -> None:
         self.live_patch({"page": page})
 
+    # A meeting's time from an <input type="datetime-local"> ("2026-12-04T10:30").
+    meeting: datetime | None = None
+
+    @live_event
+    def schedule(self, when: datetime) -> None:
+        self.meeting = when
+
+    @live_event
+    async def schedule_later(self, when: datetime) -> None:
+        self.meeting = when
+
 
 class Clock(LiveComponent):
     """A component of the page: its handlers see what the page's middleware activated."""
@@ -63,7 +74,7 @@ class Clock(LiveComponent):
     saw = ""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(saw=self.saw, **kwargs)
+        return super().get_context_data(saw=self.saw, alarm=self.alarm, **kwargs)
 
     @live_event
     def look(self) -> None:
@@ -73,11 +84,30 @@ class Clock(LiveComponent):
     async def look_later(self) -> None:
         self.saw = _activated()
 
+    alarm: datetime | None = None
+
+    def mount(self, alarm: datetime | None = None) -> None:
+        self.alarm = alarm
+
+    @live_event
+    def set_alarm(self, at: datetime) -> None:
+        self.alarm = at
+
+    @live_event
+    async def set_alarm_later(self, at: datetime) -> None:
+        self.alarm = at
+
 
 class ClockPageView(LiveTemplateView):
     """No async handler of its own: only its component has one."""
 
     template_name = "testapp/clock_page.html"
+
+
+class AlarmPageView(LiveTemplateView):
+    """Its component's alarm is set by the template, from text."""
+
+    template_name = "testapp/alarm_page.html"
 
 
 def _activated() -> str:
@@ -87,5 +117,6 @@ def _activated() -> str:
 urlpatterns = [
     path("world/", WorldView.as_view(), name="world"),
     path("clock/", ClockPageView.as_view(), name="clock"),
+    path("alarm/", AlarmPageView.as_view(), name="alarm"),
     *i18n_patterns(path("intl/world/", WorldView.as_view(), name="intl-world")),
 ]
