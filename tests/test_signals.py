@@ -91,6 +91,18 @@ def test_a_delete_publishes_the_same_topics(heard):
     assert heard.groups() == groups("todoapp.board", f"todoapp.board:{pk}")
 
 
+def test_a_queryset_delete_publishes_each_row_it_deletes(heard):
+    # Django deletes row by row, sending post_delete, once any receiver listens to every model
+    # (ours does): no broadcast() by hand is needed, unlike update() and the bulk methods.
+    board = Board.objects.create(name="home")
+    first, second = (Task.objects.create(board=board, title=title) for title in "ab")
+    heard.clear()
+    Task.objects.filter(board=board).delete()
+    published = set(heard.groups())
+    assert set(groups(f"todoapp.task:{first.pk}", f"todoapp.task:{second.pk}")) <= published
+    assert set(groups("todoapp.task", f"todoapp.board:{board.pk}")) <= published
+
+
 def test_a_model_not_listed_publishes_nothing(heard):
     Note.objects.create(text="private")
     assert heard.groups() == []
