@@ -831,6 +831,26 @@ async def test_live_subscriptions_with_a_model_an_instance_and_a_string(tabs, ne
     assert renders(page) == seen
 
 
+async def test_a_page_that_navigates_to_another_row_follows_that_row_instead(tabs):
+    one = await Board.objects.acreate(name="one")
+    two = await Board.objects.acreate(name="two")
+    writer = await tabs.open("/todo/writer/")
+    page = await tabs.open(f"/todo/picked/?board={one.pk}")
+
+    await page.send("pick", board=two.pk)  # live_patch: ?board=<two>
+    assert text(page.block("picked")) == "two"
+    await writer.send("rename_board", board=two.pk, name="two renamed")
+    await until(page, lambda: "two renamed" in text(page.block("picked")), "the row it shows")
+    seen = renders(page)
+    await writer.send("rename_board", board=one.pk, name="left behind")
+    await assert_quiet(page)  # the row it no longer shows costs it nothing
+    assert renders(page) == seen
+
+    await page.back()  # ?board=<one> again: followed again
+    await writer.send("rename_board", board=one.pk, name="one again")
+    await until(page, lambda: "one again" in text(page.block("picked")), "the row it shows again")
+
+
 # -- the test client itself ----------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ checks still run with its own user, once per user."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import override_settings
+from django.test import AsyncClient, override_settings
 
 from live_views.socket import batch, pacing
 from live_views.testing import AsyncLiveClient, AsyncLivePage
@@ -45,6 +46,12 @@ async def open_pages(
         new.append(await client.live(path))
     pages.extend(new)
     return new
+
+
+def csrf_token(page: AsyncLivePage) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.block("vote"))
+    assert found is not None, page.block("vote")
+    return found.group(1)
 
 
 async def add_task(title: str) -> None:
@@ -186,3 +193,24 @@ async def test_a_burst_split_over_many_turns_at_the_thread_still_renders_once(op
         await page.wait_for_update()
         assert "<li>then another</li>" in page.block("tasks")
     assert len(shared_views.GETS) == 2
+
+
+async def test_each_page_of_a_shared_render_gets_its_own_browsers_csrf_token(opened):
+    alice, bob = await make_user("alice"), await make_user("bob")
+    pages = []
+    for user in (alice, bob):  # two browsers, each with its own CSRF cookie
+        client = AsyncLiveClient(AsyncClient(enforce_csrf_checks=True), timeout=10)
+        await client.http.aforce_login(user)
+        pages.append(await client.live("/shared/vote/"))
+    opened.extend(pages)
+
+    await add_task("a vote")
+    for page in pages:
+        while "a vote" not in page.block("tasks"):
+            await page.wait_for_update()
+
+    tokens = [csrf_token(page) for page in pages]
+    for page, token in zip(pages, tokens, strict=True):
+        # The form the refresh sent posts as its own browser's, not as the first visitor's.
+        response = await page.http.post("/shared/voted/", {"csrfmiddlewaretoken": token})
+        assert response.status_code == 200

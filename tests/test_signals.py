@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection, models
 from django.test import override_settings
 from django.test.utils import isolate_apps
 
@@ -88,6 +89,18 @@ def test_a_delete_publishes_the_same_topics(heard):
     pk = board.pk
     board.delete()
     assert heard.groups() == groups("todoapp.board", f"todoapp.board:{pk}")
+
+
+def test_a_queryset_delete_publishes_each_row_it_deletes(heard):
+    # Django deletes row by row, sending post_delete, once any receiver listens to every model
+    # (ours does): no broadcast() by hand is needed, unlike update() and the bulk methods.
+    board = Board.objects.create(name="home")
+    first, second = (Task.objects.create(board=board, title=title) for title in "ab")
+    heard.clear()
+    Task.objects.filter(board=board).delete()
+    published = set(heard.groups())
+    assert set(groups(f"todoapp.task:{first.pk}", f"todoapp.task:{second.pk}")) <= published
+    assert set(groups("todoapp.task", f"todoapp.board:{board.pk}")) <= published
 
 
 def test_a_model_not_listed_publishes_nothing(heard):
@@ -207,6 +220,29 @@ def test_a_save_through_a_proxy_of_a_listed_model_is_published(heard):
     assert heard.groups() == groups(
         "todoapp.task", f"todoapp.task:{task.pk}", f"todoapp.board:{board.pk}"
     )
+
+
+@isolate_apps("tests.todoapp")
+def test_a_save_of_a_child_model_tells_the_listed_parent_models_pages(heard):
+    class Chore(Task):  # multi-table inheritance: its row is a task row too
+        every_days = models.IntegerField(default=7)
+
+        class Meta:
+            app_label = "todoapp"
+
+    board = Board.objects.create(name="home")
+    with connection.schema_editor() as editor:
+        editor.create_model(Chore)
+    try:
+        heard.clear()
+        # Only the parent is listed: a chore shows on every page of tasks, so it is published.
+        chore = Chore.objects.create(board=board, title="dishes")
+        published = heard.groups()
+        assert set(groups("todoapp.task", f"todoapp.task:{chore.pk}")) <= set(published)
+        assert group_name(f"todoapp.board:{board.pk}") in published
+    finally:
+        with connection.schema_editor() as editor:
+            editor.delete_model(Chore)
 
 
 def test_a_row_moved_to_another_parent_tells_the_parent_it_left(heard):

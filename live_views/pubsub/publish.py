@@ -17,7 +17,13 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 from live_views.connect import wire
 from live_views.pubsub import readers
 from live_views.pubsub.sender import sender, server_loop
-from live_views.pubsub.topics import concrete, group_name, instance_topic, model_topic
+from live_views.pubsub.topics import (
+    concrete,
+    group_name,
+    instance_topic,
+    lineage,
+    model_topic,
+)
 
 logger = logging.getLogger("live_views")
 
@@ -154,10 +160,12 @@ def row_message(instance: models.Model, action: str) -> dict[str, Any]:
 
 
 def model_change_topics(instance: models.Model) -> list[str]:
-    """The model, the row, and every row it points to by foreign key (a parent hears its
-    children change)."""
-    model = concrete(type(instance))
+    """The model, the row, every row it points to by foreign key (a parent hears its
+    children change), and the models it inherits from (their pages list the row too; its
+    parent rows are among those it points to)."""
+    model, *inherited = lineage(type(instance))
     topics = [model_topic(model), instance_topic(model, instance.pk)]
+    topics += [model_topic(parent) for parent in inherited]
     using = instance._state.db or DEFAULT_DB_ALIAS
     for field in parent_fields(model):
         value = getattr(instance, field.attname, None)

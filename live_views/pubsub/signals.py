@@ -17,7 +17,7 @@ from live_views.pubsub.publish import (
     row_message,
     rows_topics,
 )
-from live_views.pubsub.topics import concrete, model_topic
+from live_views.pubsub.topics import concrete, lineage, model_topic
 
 # Written on every request or by Django itself: broadcasting them would only cost.
 NEVER_BROADCAST = frozenset(
@@ -37,8 +37,9 @@ def broadcasts(model: type[models.Model]) -> bool:
     setting = conf.BROADCAST_MODELS
     if not setting:
         return False
-    # A proxy's rows are its concrete model's: a save through either is that model's save.
-    labels = {model._meta.label_lower, concrete(model)._meta.label_lower}
+    # A proxy's rows are its concrete model's: a save through either is that model's save. A
+    # child's (multi-table inheritance) are its parents' too: a listed parent hears its children.
+    labels = {model._meta.label_lower, *(m._meta.label_lower for m in lineage(model))}
     if labels & NEVER_BROADCAST:
         return False
     selected = _selected(setting if isinstance(setting, str) else tuple(setting))

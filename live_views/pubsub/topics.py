@@ -18,6 +18,13 @@ def concrete(model: type[models.Model]) -> type[models.Model]:
     return model._meta.concrete_model or model
 
 
+def lineage(model: type[models.Model]) -> list[type[models.Model]]:
+    """The concrete model and the models it inherits rows from (multi-table inheritance): a
+    save of a child writes a row of each, and Django sends its signals for the child only."""
+    base = concrete(model)
+    return [base, *base._meta.get_parent_list()]
+
+
 def model_topic(model: type[models.Model]) -> str:
     return str(concrete(model)._meta.label_lower)
 

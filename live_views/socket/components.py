@@ -3,7 +3,7 @@ server gave it, never by anything that names code), and say which to re-render a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from live_views.components import LiveComponent
@@ -114,6 +114,12 @@ def changed_topics(view: Any) -> tuple[set[str], set[str]]:
                 started.add(topic)
             counts[topic] += 1
     return started - stopped, stopped - started
+
+
+def followed_topics(view: Any) -> Collection[str]:
+    """The topics the components the page shows now follow."""
+    host = host_of(view)
+    return host.topic_counts.keys() if host is not None else ()
 
 
 def end_render(view: Any, collector: BlockCollector | None) -> None:

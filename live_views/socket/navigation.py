@@ -14,12 +14,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 
 from live_views.connect import wire
+from live_views.pubsub.topics import topics_of
 from live_views.runtime import Patch
+from live_views.socket import components
 from live_views.socket.mount import Refused, dispatch_mount
+from live_views.socket.page_topics import Following, follow_view
 from live_views.views import LiveViewMixin
 
 
-class NavigablePage(Protocol):
+class NavigablePage(Following, Protocol):
     request: HttpRequest
     view: LiveViewMixin
     path: str
@@ -78,6 +81,10 @@ def _run_for_query(page: NavigablePage, query: str, *, confirm_session: bool) ->
         if confirm_session:
             page.confirm_session()
         dispatch_mount(request, page.path, page=page.view)
+        # The view shows another query: it may follow other rows now (a board picked by
+        # ?board=), and must stop hearing those it no longer shows.
+        own = topics_of(page.view.get_live_subscriptions())
+        follow_view(page, own, components.followed_topics(page.view))
     except BaseException as exc:
         set_query(request, previous)
         page.view.live_runtime.context = None  # rebuilt for the previous query at the next render

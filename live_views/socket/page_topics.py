@@ -1,11 +1,13 @@
 """The topics a page follows: its view's own, and those of the live components it shows now.
 
 A render that mounts components adds theirs; one that drops components takes away the topics
-no component it still shows follows (nor the view itself). The socket, or the HTTP page, then
-joins the page's groups and leaves those it took away."""
+no component it still shows follows (nor the view itself). Navigation to another query asks the
+view again (its ``get_live_subscriptions()`` may name other rows now). The socket, or the HTTP
+page, then joins the page's groups and leaves those it took away."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from live_views.pubsub.topics import group_name
@@ -30,6 +32,19 @@ def follow_components(page: Following, started: set[str], stopped: set[str]) -> 
         page.topics = [*(topic for topic in page.topics if topic not in left), *added]
         page.left_groups += tuple(group_name(topic) for topic in left)
         page.topics_changed = True
+
+
+def follow_view(page: Following, own: list[str], components: Collection[str]) -> None:
+    """The view now follows ``own`` itself (and its components ``components``)."""
+    if own == page.own_topics:
+        return
+    keep = {*own, *components}
+    left = [topic for topic in page.topics if topic not in keep]
+    added = [topic for topic in own if topic not in page.topics]
+    page.own_topics = own
+    page.topics = [*(topic for topic in page.topics if topic in keep), *added]
+    page.left_groups += tuple(group_name(topic) for topic in left)
+    page.topics_changed = True
 
 
 def take_left_groups(page: Following) -> list[str]:

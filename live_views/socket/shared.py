@@ -7,12 +7,19 @@ batch.py) then renders each distinct page once — per view class, path and quer
 can never carry one user's data to another; every page of that key is sent the blocks that
 changed for its own browser. Each page's access checks still run with its own user, once per user
 (and session) per batch, not once per page; the session is read once per batch too.
+
+``{% csrf_token %}`` is the one per-browser value such a render may hold (a plain POST form in a
+liveblock): the shared render holds a placeholder, and each page is sent its own token in its
+place, as an HTTP response to its browser would hold. Rendered as it came, the first visitor's
+secret (the middleware put it in the request) went to every other visitor, whose forms then
+failed the CSRF check.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,6 +35,7 @@ from live_views.connect import wire
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
 from live_views.render.pruning import render_liveblocks
+from live_views.socket.csrf import PageCsrfToken
 from live_views.socket.mount import Refused, check_access, resolve_live_view
 from live_views.socket.processing import RequestProcessing
 from live_views.socket.protocol import encoded
@@ -46,12 +54,18 @@ class LivePage(Protocol):
     session_watch: SessionWatch
     processing: RequestProcessing
     visitor_headers: tuple[tuple[str, str], ...] | None
+    csrf: PageCsrfToken
 
     def confirm_session(self) -> None: ...
 
 
 # Headers that carry who the visitor is: an anonymous render sends none of them to the view.
 _PRIVATE_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION")
+# The visitor's CSRF secret (CsrfViewMiddleware read it from the cookie into META).
+_PRIVATE_META = ("CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE")
+# What ``{% csrf_token %}`` renders in a shared render, replaced by each page's own token.
+# Random per process: a visitor's text cannot spell it to have another's token put there.
+CSRF_PLACEHOLDER = "lvcsrf" + secrets.token_hex(16)
 # Differ from one socket to the next of the same browser, and mean nothing to a middleware.
 _PER_SOCKET_HEADERS = frozenset({"HTTP_COOKIE", "HTTP_SEC_WEBSOCKET_KEY"})
 
@@ -147,6 +161,8 @@ class SharedRenders:
             self.by_shown[(key, id(before))] = (before, changes)
         if diff.shown is not changes.versions:
             diff.share_shown(changes.versions)
+        if changes.holds_csrf_token:
+            return encoded({wire.CONTENT: changes.own_content(page)})
         return changes.frame
 
     def confirm_session(self, page: LivePage) -> None:
@@ -175,6 +191,12 @@ class Changes:
         content = diff.take_changes(collector)
         self.versions = diff.share_shown()  # the pages sent this frame share it
         self.frame: dict[str, Any] = encoded({wire.CONTENT: content} if content else {})
+        self.content = content
+        self.holds_csrf_token = CSRF_PLACEHOLDER in content
+
+    def own_content(self, page: LivePage) -> str:
+        """The content with the page's own CSRF token in the placeholder's place."""
+        return self.content.replace(CSRF_PLACEHOLDER, page.csrf.value(page.request))
 
 
 def visitor_key(page: LivePage) -> VisitorKey:
@@ -229,7 +251,8 @@ def anonymous_request(request: HttpRequest) -> HttpRequest:
     from django.contrib.auth.models import AnonymousUser  # only where auth is installed
 
     anonymous = copy.copy(request)
-    anonymous.META = {k: v for k, v in request.META.items() if k not in _PRIVATE_HEADERS}
+    private = (*_PRIVATE_HEADERS, *_PRIVATE_META)
+    anonymous.META = {k: v for k, v in request.META.items() if k not in private}
     anonymous.COOKIES = {}
     anonymous.session = SessionBase()
     if hasattr(request, "user"):
@@ -253,6 +276,7 @@ def render_anonymously(page: LivePage) -> BlockCollector:
     context = view.live_runtime.context
     if context is None:
         raise RuntimeError(f"{view_class.__qualname__}.get() did not render its template")
+    context.setdefault("csrf_token", CSRF_PLACEHOLDER)
     return render_liveblocks(view.get_live_template(), context, request)
 
 

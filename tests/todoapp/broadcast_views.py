@@ -247,6 +247,25 @@ class MixedSubscriptionsView(CountsRenders, LiveTemplateView):
         )
 
 
+class PickedBoardView(CountsRenders, LiveTemplateView):
+    """One board, chosen by ``?board=`` (live_patch and Back change it): follows that row."""
+
+    template_name = "todoapp/broadcast_picked.html"
+
+    def get_board(self) -> Board:
+        return Board.objects.get(pk=self.request.GET["board"])
+
+    def get_live_subscriptions(self) -> list[Subscription]:
+        return [*super().get_live_subscriptions(), self.get_board()]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(board=self.get_board(), **kwargs)
+
+    @live_event
+    def pick(self, board: int) -> None:
+        self.live_patch({"board": board})
+
+
 @require_POST
 def bulk_add(request: HttpRequest) -> HttpResponse:
     """A plain Django view (no live page): 1000 saves in one HTTP request, in its own thread."""
@@ -268,6 +287,7 @@ broadcast_patterns = [
     path("guarded/<int:pk>/", GuardedBoardView.as_view()),
     path("notes/", NoteListView.as_view()),
     path("mixed/<int:pk>/", MixedSubscriptionsView.as_view()),
+    path("picked/", PickedBoardView.as_view()),
 ]
 
 urlpatterns = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from live_views import LiveListView, live_event
@@ -60,10 +61,23 @@ class GuardedScoreboard(UserPassesTestMixin, Scoreboard):
         return name not in DENIED
 
 
+class VoteBoard(Scoreboard):
+    """A shared page with an ordinary POST form: its CSRF token is each browser's own."""
+
+    template_name = "todoapp/shared_form.html"
+
+
+def vote(request: HttpRequest) -> HttpResponse:
+    """Where VoteBoard's form posts: CsrfViewMiddleware refuses a token not of this browser."""
+    return HttpResponse("voted")
+
+
 urlpatterns = [
     path("board/", Scoreboard.as_view()),
     path("per-user/", PerUserScoreboard.as_view()),
     path("guarded/", GuardedScoreboard.as_view()),
+    path("vote/", VoteBoard.as_view()),
+    path("voted/", vote),
 ]
 
 root = [path("", include("tests.urls")), path("shared/", include(urlpatterns))]
