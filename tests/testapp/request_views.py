@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.utils import timezone, translation
 
 from live_views import AsyncResult, LiveComponent, LiveTemplateView, live_event
@@ -48,6 +48,10 @@ class WorldView(LiveTemplateView):
         self.live_async("work", _activated)
 
     @live_event
+    async def start_async_work(self) -> None:
+        self.live_async("work", _activated_later)
+
+    @live_event
     def explode(self) -> None:
         raise RuntimeError("the handler failed")
 
@@ -84,8 +88,13 @@ def _activated() -> str:
     return f"{translation.get_language()} {timezone.get_current_timezone_name()}"
 
 
+async def _activated_later() -> str:
+    return _activated()
+
+
 urlpatterns = [
     path("world/", WorldView.as_view(), name="world"),
     path("clock/", ClockPageView.as_view(), name="clock"),
     *i18n_patterns(path("intl/world/", WorldView.as_view(), name="intl-world")),
+    path("", include("live_views.urls")),  # the HTTP transport (tests/test_http_*.py)
 ]
