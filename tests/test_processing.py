@@ -131,6 +131,16 @@ def test_background_work_runs_and_renders_in_the_pages_language_and_time_zone(cl
     page.close()
 
 
+def test_lazy_translations_pushed_to_the_pages_js_are_sent_in_its_language(client):
+    client.http.cookies["django_language"] = "fr"
+    page = client.live("/world/")
+    frame = page.send("say_yes")  # gettext_lazy("Yes") in a push event, the title and a reply
+    assert frame[wire.PUSH] == [["toast", {"text": "Oui"}]]
+    assert frame[wire.TITLE] == "Oui"
+    assert frame[wire.REPLY] == {"text": "Oui"}
+    page.close()
+
+
 def open_page(client, path, *extra_headers):
     """Load ``path`` and open its socket with the browser's headers plus ``extra_headers``;
     the socket is not joined yet."""

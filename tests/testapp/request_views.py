@@ -10,11 +10,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from live_views import AsyncResult, LiveComponent, LiveTemplateView, live_event
 
 # 2026-03-01 12:00 UTC: 21:00 in Tokyo, still 06:00 in Chicago, 13:00 in Paris.
 NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+YES = gettext_lazy("Yes")  # translated when used: in the page's language
 NEWS = {"count": 0}  # shared data: a test changes it, then broadcast("world")
 
 
@@ -50,6 +52,12 @@ class WorldView(LiveTemplateView):
     @live_event
     async def start_async_work(self) -> None:
         self.live_async("work", _activated_later)
+
+    @live_event
+    def say_yes(self) -> dict[str, Any]:
+        self.live_push_event("toast", {"text": YES})
+        self.live_title(YES)
+        return {"text": YES}  # the reply to a hook's pushEvent()
 
     @live_event
     def explode(self) -> None:
