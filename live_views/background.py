@@ -13,10 +13,14 @@ raises ``LiveAsyncCancelled``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
+
+from django.utils import timezone, translation
 
 
 class LiveAsyncCancelled(Exception):
@@ -52,6 +56,19 @@ class Job:
     # Set from the work's thread, read in the page's turn: the latest report wins.
     progress: Any = None
     on_progress: Callable[[Job], None] | None = None
+    # What was active where live_async() was called (the page's middleware had activated it):
+    # the work runs outside the page's request processing, but in its language and time zone.
+    language: str | None = field(default_factory=translation.get_language)
+    time_zone: tzinfo = field(default_factory=timezone.get_current_timezone)
+
+    @contextmanager
+    def activated(self) -> Iterator[None]:
+        with timezone.override(self.time_zone):
+            if self.language is None:  # translations deactivated where live_async() was called
+                yield
+                return
+            with translation.override(self.language):
+                yield
 
     def report(self, value: Any) -> None:
         if self.cancelled.is_set():

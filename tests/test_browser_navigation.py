@@ -33,6 +33,12 @@ def csp_server():
 
 
 @pytest.fixture(scope="module")
+def csp_http_server():
+    with LiveServer(env={"DEMO_CSP": "1", "DEMO_TRANSPORT": "http"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
 def shop_server():
     with LiveServer(env={"DEMO_SCRIPT_NAME": "/shop"}) as running:
         yield running
@@ -278,6 +284,23 @@ def test_a_script_in_an_inserted_block_runs_with_the_nonce_and_not_without(open_
     refused = [e for e in log.errors if "Content Security Policy" in e]
     assert len(refused) == 1, log.errors
     assert refused == log.errors, "nothing else went wrong"
+
+
+def test_on_http_after_a_restart_a_script_in_an_inserted_block_runs_with_the_nonce(
+    open_on, csp_http_server
+):
+    page, log, _ = open_on(csp_http_server, "/market/")
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+    csp_http_server.stop()  # the page's instance is gone: its next frame mounts it again
+    csp_http_server.start()
+
+    page.click("#check-csp")
+
+    expect(page.locator("#csp-nonced")).to_have_text("ran")
+    page.wait_for_timeout(300)  # time enough for the other script, if it were allowed
+    expect(page.locator("#csp-plain")).to_have_text("blocked")
+    refused = [e for e in log.errors if "Content Security Policy" in e]
+    assert len(refused) == 1, log.errors  # the script without a nonce, and only that one
 
 
 def test_a_script_in_a_block_runs_again_only_when_it_changed(open_on, csp_server):

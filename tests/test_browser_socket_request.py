@@ -103,3 +103,20 @@ def test_a_csrf_token_in_a_liveblock_is_stable_and_the_form_posts(page, page_log
     expect(page.locator("#posted")).to_be_visible()
     assert re.search(r"/world/\?posted=1$", page.url)
     assert_no_errors(page_log)
+
+
+def test_a_live_link_to_the_page_in_another_language_shows_it_in_that_language(
+    page, server, page_log
+):
+    open_world(page, "/en/world/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.click("#in-french")  # data-live-navigate: the body is swapped, the document stays
+    expect(page).to_have_url(server.url("/fr/world/"))
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("#translated")).to_have_text(FRENCH)
+    # What screen readers, spell checkers, hyphenation and :lang() read: the page's language.
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    click_and_count(page, 1)
+    expect(page.locator("#translated")).to_have_text(FRENCH)
+    assert_same_document(page)
+    assert_no_errors(page_log)

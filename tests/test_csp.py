@@ -12,11 +12,15 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 
 from live_views.connect.csp import page_nonce
+from live_views.http import endpoint
+from live_views.http.pages import NONCE_HEADER, close_all
 from tests.live_helpers import TrackingLiveClient, token_of
+from tests.test_http_endpoint import Page, shown
 
 CSP_MIDDLEWARE = [*settings.MIDDLEWARE, "tests.testapp.navigation_views.NonceMiddleware"]
 _SCRIPT_NONCE_RE = re.compile(r'<script nonce="([^"]*)">')
 _ROOT_NONCE_RE = re.compile(r'<body [^>]*data-live-root[^>]* nonce="([^"]+)"')
+PUSH = "/live/http/push/"
 
 
 @pytest.fixture
@@ -113,3 +117,41 @@ def test_a_lazy_nonce_nobody_read_yet_is_read():
 def test_no_nonce_anywhere_is_none():
     assert page_nonce({"request": RequestFactory().get("/"), "csp_nonce": ""}) is None
     assert page_nonce({}) is None
+
+
+# -- the HTTP transport: a page mounted again by another process -------------------------------
+
+
+@pytest.fixture
+def http_csp(no_http_pages, http_browser, monkeypatch):
+    monkeypatch.setattr(endpoint, "LONG_POLL", 0.1)
+    with override_settings(MIDDLEWARE=CSP_MIDDLEWARE):
+        page = Page(http_browser, "/catalog/")
+        nonce = _ROOT_NONCE_RE.search(page.html).group(1)
+        page.send({"join": {"version": "", "blocks": {}, "nonce": nonce}})
+        close_all()  # another worker, a restart, an idle page: its next request mounts it again
+        yield page, nonce
+
+
+@pytest.mark.parametrize("mounted_by", ["event", "push route"])
+def test_an_http_page_mounted_again_renders_scripts_with_the_nonce_its_requests_carry(
+    http_csp, mounted_by
+):
+    page, nonce = http_csp
+    if mounted_by == "push route":  # where the page's broadcasts and work are rendered
+        page.http.get(PUSH, {"token": page.token}, headers={NONCE_HEADER: nonce})
+        reply = page.event("goto", page=2)
+    else:
+        reply = page.send(
+            {"event": "goto", "args": {"page": 2}, "ref": 1}, headers={NONCE_HEADER: nonce}
+        )
+    assert "window.page = 2;" in shown(reply)
+    assert set(_SCRIPT_NONCE_RE.findall(shown(reply))) == {nonce}
+
+
+def test_an_http_page_mounted_again_ignores_a_nonce_its_token_does_not_vouch_for(http_csp):
+    page, nonce = http_csp
+    reply = page.send(
+        {"event": "goto", "args": {"page": 2}, "ref": 1}, headers={NONCE_HEADER: "x" + nonce}
+    )
+    assert set(_SCRIPT_NONCE_RE.findall(shown(reply))) == {""}

@@ -9,10 +9,12 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from django.test import override_settings
 
 from live_views.http import endpoint
 from live_views.http.pages import close_all
 from tests.test_http_endpoint import Page, shown
+from tests.test_processing import BASE
 from tests.todoapp import async_views
 
 PUSH = "/live/http/push/"
@@ -96,3 +98,16 @@ def test_the_work_is_cancelled_when_the_page_is_dropped(http_browser):
     close_all()  # the page idled out, or went back to its socket
     async_views.RELEASE.set()  # the work's next progress report finds its page gone
     assert async_views.CANCELLED.wait(5)
+
+
+@pytest.mark.urls("tests.testapp.request_views")
+def test_work_runs_in_the_pages_language_and_time_zone_over_http(http_browser):
+    # The page's URL (i18n_patterns) and a time-zone middleware chose them for the page's GET;
+    # the work (a report's dates and words) runs in them too, as its events and renders do, not
+    # in what the transport's own requests to /live/http/ activated.
+    with override_settings(MIDDLEWARE=[*BASE, "django_htmx.middleware.HtmxMiddleware"]):
+        http_browser.cookies["tz"] = "Asia/Tokyo"
+        page = Page(http_browser, "/fr/intl/world/")
+        page.join()
+        page.event("start_work")
+        assert '<p id="work-saw">fr Asia/Tokyo</p>' in pushes_until(page, 'id="work-saw">fr')

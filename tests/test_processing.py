@@ -117,15 +117,27 @@ def test_a_components_handlers_run_under_the_language_the_middleware_activated(c
     page.close()
 
 
-def test_background_work_renders_its_result_in_the_pages_language_and_time_zone(client):
+@pytest.mark.parametrize("event", ["start_work", "start_async_work"])
+def test_background_work_runs_and_renders_in_the_pages_language_and_time_zone(client, event):
     client.http.cookies["django_language"] = "fr"
     client.http.cookies["tz"] = "Asia/Tokyo"
     page = client.live("/world/")
-    page.send("start_work")
+    page.send(event)
     while shown(page, "work") != "done":
         page.wait_for_update()  # the work's outcome, rendered as the page's own unit of work
+    assert shown(page, "work-saw") == "fr Asia/Tokyo"  # the work itself (a report's dates)
     assert shown(page, "language") == "fr Oui mars"
     assert shown(page, "time") == "Asia/Tokyo 21:00"
+    page.close()
+
+
+def test_lazy_translations_pushed_to_the_pages_js_are_sent_in_its_language(client):
+    client.http.cookies["django_language"] = "fr"
+    page = client.live("/world/")
+    frame = page.send("say_yes")  # gettext_lazy("Yes") in a push event, the title and a reply
+    assert frame[wire.PUSH] == [["toast", {"text": "Oui"}]]
+    assert frame[wire.TITLE] == "Oui"
+    assert frame[wire.REPLY] == {"text": "Oui"}
     page.close()
 
 

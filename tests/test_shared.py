@@ -5,6 +5,7 @@ checks still run with its own user, once per user."""
 from __future__ import annotations
 
 import asyncio
+import html as html_lib
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -98,6 +99,28 @@ async def test_the_shared_render_is_what_an_anonymous_visitor_sees(opened):
     # The refresh was rendered for nobody in particular: no user's data can leak through it.
     assert page.block("viewer") == "anonymous"
     assert shared_views.GETS[-1] == "anonymous"
+
+
+async def test_pages_of_other_sites_render_apart(opened):
+    # One process serving two sites (tenants, or the sites framework, by host): the render made
+    # for one site's page must not reach the other's.
+    pages = {}
+    for host in ("testserver", "localhost"):
+        client = AsyncLiveClient(timeout=10, origin=f"http://{host}")
+        html = (await client.http.get("/shared/board/", HTTP_HOST=host)).content.decode()
+        url = html_lib.unescape(re.search(r'hx-ws:connect="([^"]+)"', html)[1])
+        headers = [(b"host", host.encode()), (b"origin", client.origin.encode())]
+        page = await client.open_socket(url, html, headers=headers)
+        await page.join()
+        opened.append(page)
+        pages[host] = page
+    shared_views.GETS.clear()
+
+    await add_task("news of each site")
+    for host, page in pages.items():
+        await page.wait_for_update()
+        assert page.block("site") == host
+    assert len(shared_views.GETS) == 2  # once per site
 
 
 async def test_pages_with_other_state_render_apart(opened):

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
 from live_views.conf import conf
 from live_views.connect import wire
 
@@ -79,7 +81,13 @@ class BrowserEffects:
 def encoded_payload(what: str, payload: Any) -> str:
     """``payload`` as JSON, or a clear error naming the limit when it is too big."""
     try:
-        encoded = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        encoded = json.dumps(
+            payload,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+            default=_lazy_text,
+        )
     except (TypeError, ValueError) as exc:
         raise TypeError(
             f"{what}: the payload must be JSON (dicts, lists, str, int, float, bool, None): {exc}."
@@ -92,6 +100,14 @@ def encoded_payload(what: str, payload: Any) -> str:
             f"({limit:,}). Send less (a page of data, or only what changed), or raise the setting."
         )
     return encoded
+
+
+def _lazy_text(value: Any) -> str:
+    # gettext_lazy() text is a str to Django: translated now, in the language the handler runs
+    # in (the page's), not later where the frame is sent.
+    if isinstance(value, Promise):
+        return str(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def selector(what: str, value: Any) -> str:

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 
 from live_views.background import Job, PageJobs
 from live_views.connect import wire
+from live_views.connect.csp import adopt_nonce
 from live_views.connect.tokens import ConnectTarget, read_connect_token
 from live_views.http.idle import IdleWatch
 from live_views.http.jobs import HttpJobs
@@ -260,6 +261,10 @@ def page_for(request: HttpRequest, token: str) -> HttpPage:
         return found
     scope = scope_of(request)
     page = LivePage.open(scope, token)  # the token again, the slot, the middleware, the view
+    # The page's CSP nonce reached the process that answered its join; one that mounts the page
+    # again (another worker, a restart, an idle page) has it from the request's header, or the
+    # scripts in its blocks would render without it and not run.
+    adopt_nonce(page.request, request.headers.get(NONCE_HEADER), page.nonce_digest)
     owner = connection_owner(
         scope, getattr(request, "session", None), getattr(request, "user", None)
     )
@@ -287,6 +292,9 @@ def check_token(request: HttpRequest, token: str) -> ConnectTarget:
 
 
 MAX_TOKEN = 4096
+# The page's CSP nonce (the live root's nonce property), on each of its HTTP requests
+# (static/src/http.js); used only when it matches the digest in the page's token.
+NONCE_HEADER = "X-Live-Nonce"
 
 
 SWEEP_EVERY = 10.0  # seconds: a request looks for idle pages at most this often

@@ -155,13 +155,15 @@ async def work_outcome(job: Job, owner: str) -> tuple[Any, str | None]:
     ``owner`` naming the page); cancellation and ``LiveAsyncCancelled`` go on to the caller.
     Both transports' runners (and ``http/jobs.py``) share it."""
     try:
-        if inspect.iscoroutinefunction(job.func):
-            return await job.func(*job.args, **job.kwargs), None
-        value = await sync_to_async(call_in_thread, thread_sensitive=False)(job)
-        if inspect.isawaitable(value):
-            # A sync callable that returns a coroutine (a lambda or a wrapper around an async
-            # function): its outcome is what the coroutine returns, awaited on the loop.
-            value = await value
+        # In the page's language and time zone (sync_to_async takes them into the thread).
+        with job.activated():
+            if inspect.iscoroutinefunction(job.func):
+                return await job.func(*job.args, **job.kwargs), None
+            value = await sync_to_async(call_in_thread, thread_sensitive=False)(job)
+            if inspect.isawaitable(value):
+                # A sync callable that returns a coroutine (a lambda or a wrapper around an
+                # async function): its outcome is what the coroutine returns, awaited on the loop.
+                value = await value
         return value, None
     except (asyncio.CancelledError, LiveAsyncCancelled):
         raise

@@ -4,6 +4,7 @@ like ``live_push_event`` payloads, before the render, so a bad one fails the eve
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from live_views.connect import wire
@@ -13,5 +14,5 @@ from live_views.connect.effects import encoded_payload
 def reply_of(event: str, result: Any) -> dict[str, Any]:
     if not isinstance(result, dict):
         return {}
-    encoded_payload(f"The reply of {event!r}", result)
-    return {wire.REPLY: result}
+    # A copy, as the payload was when returned (lazy translations in the page's language).
+    return {wire.REPLY: json.loads(encoded_payload(f"The reply of {event!r}", result))}

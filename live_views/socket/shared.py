@@ -75,7 +75,7 @@ _PER_SOCKET_HEADERS = frozenset({"HTTP_COOKIE", "HTTP_SEC_WEBSOCKET_KEY"})
 _HEADERS_MAX = 4096
 _headers: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
 
-RenderKey = tuple[type, str, str, str, str, str]
+RenderKey = tuple[type, str, str, str, str, str, str, str, Any]
 VisitorKey = tuple[str, str, Any, tuple[tuple[str, str], ...]]
 # What a visitor's pages meet: the language and time zone its middleware activated, or a refusal.
 Outcome = tuple[str, str] | BaseException
@@ -242,8 +242,15 @@ def render_key(page: LivePage, activated: tuple[str, str]) -> RenderKey:
     query = page.request.META.get("QUERY_STRING", "")
     names = state_names(view)
     state = json.dumps({name: getattr(view, name, None) for name in names}) if names else "{}"
-    # The language and time zone the page's middleware chose render apart too.
-    return (type(view), page.path, query, state, *activated)
+    # The site the page is on (a tenant or site chosen by the host, a URLconf a middleware chose
+    # for it), and the language and time zone its middleware activated, render apart too.
+    meta = page.request.META
+    site = (
+        meta.get("HTTP_HOST", ""),
+        meta.get("HTTP_X_FORWARDED_HOST", ""),
+        getattr(page.request, "urlconf", None),
+    )
+    return (type(view), page.path, query, state, *activated, *site)
 
 
 def anonymous_request(request: HttpRequest) -> HttpRequest:

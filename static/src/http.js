@@ -32,6 +32,12 @@ function transport(root) {
     return new URL(root.getAttribute("hx-ws:connect"), location.href).searchParams.get("t");
   }
 
+  // The page's CSP nonce, for a server process that mounts the page again (its join carried it
+  // to the one before): the scripts in its blocks need it to run. Checked against the token.
+  function headers(more) {
+    return root.nonce ? { ...more, "X-Live-Nonce": root.nonce } : more;
+  }
+
   function announce(name, detail) {
     root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
   }
@@ -72,7 +78,7 @@ function transport(root) {
           swap: "none",
           // search: what a page mounted again renders (docs/protocol.md, "The HTTP transport").
           values: { token: token(), frame: data, search: location.search },
-          headers: { "X-CSRFToken": root.dataset.liveCsrf },
+          headers: headers({ "X-CSRFToken": root.dataset.liveCsrf }),
           fetch: capture,
         });
       } catch (error) {
@@ -107,7 +113,7 @@ function transport(root) {
     let pause = 500;
     while (stand && !abort.signal.aborted) {
       try {
-        const response = await fetch(url, { headers: { "HX-Request": "true" }, signal: abort.signal });
+        const response = await fetch(url, { headers: headers({ "HX-Request": "true" }), signal: abort.signal });
         const refused = pushRefusal(response.status);
         if (refused !== null) return refuse(refused);
         if (!response.ok) throw new Error(`push stream answered ${response.status}`);

@@ -1,8 +1,8 @@
 // Navigation between live pages (README "Navigation between live pages"): live_navigate() or a
 // link with data-live-navigate fetches the page over HTTP (its view's access checks run as for
-// any GET), adds a history entry, swaps in its title and <body>, and hx-ws opens the new page's
-// own socket (its token names its view). A page that is not live, an error, another origin or
-// a page under a nonce CSP loads the ordinary way.
+// any GET), adds a history entry, swaps in its title, <html> lang and dir, and <body>, and hx-ws
+// opens the new page's own socket (its token names its view). A page that is not live, an error,
+// another origin or a page under a nonce CSP loads the ordinary way.
 // Shipped as live_views.navigate.min.js, loaded by the glue (visit_loader.js) for a page with
 // live links or a first live_navigate(); it uses the glue's own hooks and history, which the
 // glue hands over in window.liveViewsGlue: this script shares no module state with it.
@@ -64,6 +64,14 @@ function scrollToFragment(hash) {
 function swapDocument(doc) {
   glue().destroyAll();
   document.title = doc.title;
+  // The new page's language and direction (<html lang="{{ LANGUAGE_CODE }}">): a page under /fr/
+  // after one under /en/ is read, spell-checked and laid out (rtl) as French, as a load would.
+  const html = document.documentElement;
+  for (const name of ["lang", "dir"]) {
+    const value = doc.documentElement.getAttribute(name);
+    if (value === null) html.removeAttribute(name);
+    else html.setAttribute(name, value);
+  }
   const body = document.body;
   const loaded = new Set([...document.scripts].map((script) => script.src).filter(Boolean));
   for (const { name } of [...body.attributes]) body.removeAttribute(name);

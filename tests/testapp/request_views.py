@@ -8,13 +8,15 @@ from typing import Any
 
 from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from live_views import AsyncResult, LiveComponent, LiveTemplateView, live_event
 
 # 2026-03-01 12:00 UTC: 21:00 in Tokyo, still 06:00 in Chicago, 13:00 in Paris.
 NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+YES = gettext_lazy("Yes")  # translated when used: in the page's language
 NEWS = {"count": 0}  # shared data: a test changes it, then broadcast("world")
 
 
@@ -46,6 +48,16 @@ class WorldView(LiveTemplateView):
     @live_event
     def start_work(self) -> None:
         self.live_async("work", _activated)
+
+    @live_event
+    async def start_async_work(self) -> None:
+        self.live_async("work", _activated_later)
+
+    @live_event
+    def say_yes(self) -> dict[str, Any]:
+        self.live_push_event("toast", {"text": YES})
+        self.live_title(YES)
+        return {"text": YES}  # the reply to a hook's pushEvent()
 
     @live_event
     def explode(self) -> None:
@@ -114,9 +126,14 @@ def _activated() -> str:
     return f"{translation.get_language()} {timezone.get_current_timezone_name()}"
 
 
+async def _activated_later() -> str:
+    return _activated()
+
+
 urlpatterns = [
     path("world/", WorldView.as_view(), name="world"),
     path("clock/", ClockPageView.as_view(), name="clock"),
     path("alarm/", AlarmPageView.as_view(), name="alarm"),
     *i18n_patterns(path("intl/world/", WorldView.as_view(), name="intl-world")),
+    path("", include("live_views.urls")),  # the HTTP transport (tests/test_http_*.py)
 ]
