@@ -4,7 +4,8 @@ export const RELOAD_GUARD_MS = 10_000;
 
 // The protocol's names and numbers. live_views/connect/wire.py is the source; a Python test
 // (tests/test_wire.py) fails when these disagree with it.
-export const CLOSE = Object.freeze({
+// Pure: a bundle uses the values (build.mjs writes them in), not the tables.
+export const CLOSE = /* @__PURE__ */ Object.freeze({
   BAD_REQUEST: 4400,
   LOGIN_REQUIRED: 4401,
   FORBIDDEN: 4403,
@@ -15,7 +16,7 @@ export const CLOSE = Object.freeze({
   SERVER_ERROR: 1011,
 });
 
-export const FRAME = Object.freeze({
+export const FRAME = /* @__PURE__ */ Object.freeze({
   JOIN: "join",
   PARAMS: "params",
   EVENT: "event",
