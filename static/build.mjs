@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
+import { CLOSE, FRAME } from "./src/protocol.js";
 
 const here = (path) => new URL(path, import.meta.url);
 const outDir = here("../live_views/static/live_views/");
@@ -19,6 +20,23 @@ const packageVersion = readFileSync(here("../live_views/version.py"), "utf8").ma
   /^__version__ = "([^"]+)"$/m,
 )[1];
 
+// The protocol's names are written where they are used: FRAME.REF becomes "ref" in the bundles
+// (protocol.js's tables stay the one definition, and are dropped from the bundles as unused).
+// esbuild inlines only constants of up to 3 characters; this saves ~350 B gzipped on every page.
+const tables = { CLOSE, FRAME };
+const wireNames = {
+  name: "wire-names",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/][^\\/]+\.js$/ }, ({ path }) => ({
+      loader: "js",
+      contents: readFileSync(path, "utf8").replace(/\b(CLOSE|FRAME)\.([A-Z_]+)\b/g, (_, table, name) => {
+        if (!Object.hasOwn(tables[table], name)) throw new Error(`${path}: ${table}.${name} is not in protocol.js`);
+        return JSON.stringify(tables[table][name]);
+      }),
+    }));
+  },
+};
+
 const build = (entry) =>
   esbuild.build({
     entryPoints: [fileURLToPath(here(entry))],
@@ -29,6 +47,7 @@ const build = (entry) =>
     legalComments: "none",
     define: { LIVE_VIEWS_VERSION: JSON.stringify(packageVersion) },
     write: false,
+    plugins: [wireNames],
   });
 
 const glue = await build("src/live_views.js");

@@ -9,9 +9,9 @@ export function readEffects(frame) {
   if (Array.isArray(pushes)) {
     effects.pushes = pushes.filter((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "string");
   }
-  for (const key of ["TITLE", "FOCUS", "SCROLL"]) {
-    const value = frame[FRAME[key]];
-    if (typeof value === "string") effects[key.toLowerCase()] = value;
+  // Named in `effects` as in the frame.
+  for (const key of [FRAME.TITLE, FRAME.FOCUS, FRAME.SCROLL]) {
+    if (typeof frame[key] === "string") effects[key] = frame[key];
   }
   const url = frame[FRAME.NAVIGATE];
   // A path on this site only: never another origin, never javascript:.

@@ -5,9 +5,7 @@
 const hooked = new Map(); // element -> hook instance
 const handlersOf = new WeakMap(); // hook -> its handleEvent callbacks
 const replies = new Map(); // ref -> {resolve, reject}: pushEvent promises waiting for the server
-let sendEvent = () => {
-  throw new Error("live_views: not connected");
-};
+let sendEvent; // set by live_views.js as it loads, before any hook can mount (on a join)
 
 // live_views.js gives the function that sends an event frame and returns its ref.
 export function setSender(send) {

@@ -2,8 +2,8 @@
 // on HTTP (LIVE_VIEWS["TRANSPORT"] = "http"), when its socket closes before the page ever joined
 // on it, or when it is still connecting 2.5 s after it started (http.js then gives the
 // handshake 5 s more: a proxy that holds it). A page that was live on its socket reconnects as before (hx-ws's backoff).
-import { loadScript } from "./lazy_script.js";
+import { loadIfShown } from "./lazy_script.js";
 
-export const useHttp = (s) => document.querySelector(s) && loadScript("live_views.http.min.js").catch(console.warn);
+export const useHttp = (selector) => loadIfShown(selector, "live_views.http.min.js");
 useHttp("[data-live-transport=http]");
 setTimeout(useHttp, 2500, "[data-live-state=connecting]");

@@ -21,3 +21,8 @@ export function loadScript(name) {
   }
   return loading.get(name);
 }
+
+// The script `name` is loaded once the page shows what `selector` matches.
+export function loadIfShown(selector, name) {
+  if (document.querySelector(selector)) loadScript(name).catch(console.warn);
+}

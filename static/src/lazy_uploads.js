@@ -1,9 +1,5 @@
 // Live uploads (uploads.js) ship as live_views.uploads.min.js: a page loads it once it shows a
 // live form's file input.
-import { loadScript } from "./lazy_script.js";
+import { loadIfShown } from "./lazy_script.js";
 
-const INPUT = "input[type=file][data-live-upload]";
-
-export function loadUploadsIfShown(root = document) {
-  if (root.querySelector(INPUT)) loadScript("live_views.uploads.min.js").catch(console.warn);
-}
+export const loadUploadsIfShown = () => loadIfShown("input[type=file][data-live-upload]", "live_views.uploads.min.js");

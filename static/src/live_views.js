@@ -6,6 +6,7 @@ import {
   eventFrame,
   joinFrame,
   paramsFrame,
+  parseFrame,
   readFrame,
   reloadAllowed,
   scriptEventFrame,
@@ -13,13 +14,13 @@ import {
 } from "./protocol.js";
 import { hideNonces } from "./csp.js";
 import { loadUploadsIfShown } from "./lazy_uploads.js";
-import { applyEffects, pollingPlan, readEffects } from "./effects.js";
+import { applyEffects, readEffects } from "./effects.js";
 import * as hooks from "./hooks.js";
 import { startPolling } from "./polling_loader.js";
 import { useHttp } from "./http_loader.js";
 import { loadNavigationIfLinked, visit } from "./visit_loader.js";
 import { applyPatch, followHistory, joined } from "./navigation.js";
-import { eventStarted } from "./loading.js";
+import { connectionClosed, eventSent, eventStarted, frameArrived, heldBack } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
 import { STREAM, afterStreamSwaps, prepareStreamTasks, streamExtension } from "./streams.js";
 
@@ -84,7 +85,7 @@ function reloadOnce() {
 }
 
 // Fires before hx-ws flushes the messages queued while the socket was closed: join goes first.
-document.addEventListener("htmx:ws:after:connection", (evt) => {
+htmx.on("htmx:ws:after:connection", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
   const blocks = {};
@@ -102,7 +103,8 @@ document.addEventListener("htmx:ws:after:connection", (evt) => {
   emit(root, "live:connected");
 });
 
-document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
+htmx.on("htmx:ws:before:message:outgoing", (evt) => {
+  if (heldBack(evt.target)) return evt.preventDefault();
   const dataset = evt.target.dataset;
   if (dataset?.liveEvent === undefined) return;
   const { message } = evt.detail;
@@ -117,7 +119,8 @@ document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
 });
 
 // A form marked data-live-reset empties once its event is on the wire (e.g. "add a todo").
-document.addEventListener("htmx:ws:after:message:outgoing", (evt) => {
+htmx.on("htmx:ws:after:message:outgoing", (evt) => {
+  eventSent(evt.detail.message);
   if (evt.target.matches?.("form[data-live-reset]")) evt.target.reset();
 });
 
@@ -126,7 +129,7 @@ followHistory((search) => {
   if (socket?.readyState === WebSocket.OPEN) socket.send(paramsFrame(search, ++ref));
 });
 
-document.addEventListener("htmx:before:swap", (evt) => {
+htmx.on("htmx:before:swap", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
   hideNonces(root, evt.detail.tasks ?? []);
@@ -134,15 +137,18 @@ document.addEventListener("htmx:before:swap", (evt) => {
 });
 
 // Fires after hx-ws has swapped the frame's `content`, if any.
-document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
+htmx.on("htmx:ws:after:message:incoming", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
   const data = evt.detail.message.data;
-  const frame = readFrame(data);
+  const body = parseFrame(data);
+  const answers = Number.isInteger(body?.[FRAME.REF]) ? body[FRAME.REF] : undefined;
+  frameArrived(answers);
+  const blocks = swappedIds(body?.[FRAME.CONTENT]);
+  const frame = readFrame(data, body);
   if (frame.action === "redirect") location.assign(frame.url);
   else if (frame.action === "reload") reloadOnce();
   else if (frame.action === "update") {
-    const blocks = swappedIds(JSON.parse(data)[FRAME.CONTENT]);
     syncChoices(blocks);
     afterStreamSwaps(root);
     if (frame.patch) applyPatch(frame.patch);
@@ -153,35 +159,25 @@ document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
     console.warn("live_views:", frame.error.message, frame.error);
     emit(root, "live:error", frame.error);
   } else if (frame.action === "invalid") console.warn("live_views: ignored frame", data);
-});
-
-// After the update above: hooks follow the swapped blocks, pushEvent() promises settle, and
-// what the server asked for besides HTML (push events, title, focus, scroll, navigate) applies.
-document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
-  const root = rootOf(evt);
-  if (!root) return;
-  let frame;
-  try {
-    frame = JSON.parse(evt.detail.message.data);
-  } catch {
-    return;
-  }
-  if (!frame || typeof frame !== "object") return;
-  if (frame[FRAME.JOINED] === true) {
+  // After the update: hooks follow the swapped blocks, pushEvent() promises settle, and what
+  // the server asked for besides HTML (push events, title, focus, scroll, navigate) applies.
+  if (!body || typeof body !== "object") return;
+  if (body[FRAME.JOINED] === true) {
     if (everJoined) hooks.reconnected();
     everJoined = true;
-    startPolling(pollingPlan(frame), (name) => sendEvent(name));
+    startPolling(body, (name) => sendEvent(name));
   }
-  hooks.syncHooks(frame[FRAME.CONTENT] ? swappedIds(frame[FRAME.CONTENT]) : []);
-  if (Number.isInteger(frame[FRAME.REF])) hooks.settleReply(frame[FRAME.REF], frame[FRAME.ERROR], frame[FRAME.REPLY]);
-  applyEffects(root, readEffects(frame), { deliver: hooks.deliver, navigate: visit });
+  hooks.syncHooks(blocks);
+  if (answers !== undefined) hooks.settleReply(answers, body[FRAME.ERROR], body[FRAME.REPLY]);
+  applyEffects(root, readEffects(body), { deliver: hooks.deliver, navigate: visit });
 });
 
-document.addEventListener("htmx:ws:close", (evt) => {
+htmx.on("htmx:ws:close", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
+  connectionClosed(evt.detail);
   hooks.connectionLost();
-  startPolling([]);
+  startPolling();
   const { code } = evt.detail;
   const kind = closeKind(code);
   root.dataset.liveState = kind === "disconnected" ? kind : "refused";
@@ -197,4 +193,4 @@ function loadWhatThePageUses() {
 }
 loadWhatThePageUses();
 // After a live navigation the body is another page's; an update may show new parts.
-for (const name of ["live:connected", "live:update"]) document.addEventListener(name, loadWhatThePageUses);
+for (const name of ["live:connected", "live:update"]) htmx.on(name, loadWhatThePageUses);

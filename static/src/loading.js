@@ -3,7 +3,7 @@
 // live-loading; with data-live-disable the element (for a form: its submit buttons) is also
 // disabled, so a double click cannot send twice. An event that can no longer be answered is
 // reported as live:error, never silently forgotten.
-import { PendingEvents, replyRef, willReconnect } from "./pending.js";
+import { PendingEvents, willReconnect } from "./pending.js";
 
 const LOADING = "live-loading";
 const DISABLED_HERE = "data-live-disabled"; // marks what we disabled, so only that is re-enabled
@@ -12,7 +12,7 @@ const refs = new WeakMap(); // hx-ws's outgoing message -> our ref
 
 // Called by live_views.js once the event's frame (with its ref) is built.
 export function eventStarted(evt, ref) {
-  if (evt.defaultPrevented) return; // held back below
+  if (evt.defaultPrevented) return; // a page's own listener held it back
   const element = evt.target;
   pending.start(ref, element, element.dataset.liveEvent);
   refs.set(evt.detail.message, ref);
@@ -68,39 +68,38 @@ function report(entry, code, what) {
 }
 
 // data-live-disable: whatever triggers it (Enter in a form without a submit button, a click on
-// an element that has no `disabled`), an element sends nothing while its event waits.
-// Registered before live_views.js's own listener, which then leaves the event alone.
-document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {
-  const element = evt.target;
-  if (element.hasAttribute?.("data-live-disable") && pending.isBusy(element)) evt.preventDefault();
-});
+// an element that has no `disabled`), an element sends nothing while its event waits. Asked by
+// live_views.js before it writes the frame.
+export function heldBack(element) {
+  return element.hasAttribute?.("data-live-disable") && pending.isBusy(element);
+}
 
-document.addEventListener("htmx:ws:after:message:outgoing", (evt) => {
-  const ref = refs.get(evt.detail.message);
+// Called by live_views.js once hx-ws sent `message`.
+export function eventSent(message) {
+  const ref = refs.get(message);
   if (ref !== undefined) pending.sent(ref);
-});
+}
 
-// After hx-ws swapped the frame's content: a morph may have reset a waiting element's classes.
-document.addEventListener("htmx:ws:after:message:incoming", (evt) => {
-  if (!evt.target.matches?.("[data-live-root]")) return;
-  const entry = pending.settle(replyRef(evt.detail.message.data));
+// Called by live_views.js first for each frame of a live root (`ref`: the event it answers, if
+// any), after hx-ws swapped its content: a morph may have reset a waiting element's classes.
+export function frameArrived(ref) {
+  const entry = pending.settle(ref);
   if (entry) clearBusy(entry.element);
   for (const waiting of pending.entries()) showBusy(waiting.element);
   syncRoots();
-});
+}
 
-document.addEventListener("htmx:ws:close", (evt) => {
-  if (!evt.target.matches?.("[data-live-root]")) return;
-  const { connection, code } = evt.detail;
+// Called by live_views.js first when a live root's socket closed.
+export function connectionClosed({ connection, code }) {
   const { unanswered, unsent } = pending.closed(willReconnect(connection?.config, code));
   for (const entry of unanswered) report(entry, "no_reply", "got no reply (connection lost): it may not have run");
   for (const entry of unsent) report(entry, "not_sent", "not sent: connection closed");
   syncRoots();
-});
+}
 
 // hx-ws gave up on an event it was about to queue (its queue is full) or send (the connection
 // is gone for good).
-document.addEventListener("htmx:ws:error", (evt) => {
+htmx.on("htmx:ws:error", (evt) => {
   const { error } = evt.detail ?? {};
   if (error !== "Outgoing messages queue is full" && error !== "Connection closed") return;
   const entry = pending.dropLatest(evt.target);

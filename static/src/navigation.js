@@ -24,7 +24,7 @@ export function followHistory(send) {
   });
   // htmx marks the entries it swaps in and, on Back to one, re-fetches the whole page into
   // <body>. Our entries are the live pages' own: the socket (or visit.js) restores them.
-  document.addEventListener("htmx:before:history:restore", (evt) => {
+  htmx.on("htmx:before:history:restore", (evt) => {
     if (document.querySelector("[data-live-root]")) {
       evt.preventDefault();
     }

@@ -38,27 +38,17 @@ export class PendingEvents {
 
   // hx-ws refused to queue the event `element` just tried to send (its queue is full).
   dropLatest(element) {
-    const entry = [...this.#byRef.values()].reverse().find((e) => e.element === element && !e.sent);
+    const entry = this.entries().reverse().find((e) => e.element === element && !e.sent);
     if (entry) this.#byRef.delete(entry.ref);
     return entry;
   }
 
   isBusy(element) {
-    return [...this.#byRef.values()].some((entry) => entry.element === element);
+    return this.entries().some((entry) => entry.element === element);
   }
 
   entries() {
     return [...this.#byRef.values()];
-  }
-}
-
-// The ref a server frame answers, or undefined (a broadcast, a join reply, not our JSON).
-export function replyRef(data) {
-  try {
-    const ref = JSON.parse(data)?.ref;
-    return Number.isInteger(ref) ? ref : undefined;
-  } catch {
-    return undefined;
   }
 }
 

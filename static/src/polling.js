@@ -4,7 +4,7 @@
 // Timers stop in a background tab and when the socket closes (hx-ws also closes the socket of a
 // hidden tab, and opens it again when the tab is shown); back in view and joined, an overdue
 // tick is sent at once.
-import { dueOnReturn } from "./effects.js";
+import { dueOnReturn, pollingPlan } from "./effects.js";
 
 let plan = [];
 let timers = [];
@@ -34,8 +34,9 @@ function startTimers() {
   }
 }
 
-function startPolling(newPlan, send) {
-  plan = newPlan;
+// `join`: the join reply (or nothing, to stop).
+function startPolling(join, send) {
+  plan = pollingPlan(join);
   sendTick = send;
   for (const [name] of plan) if (!lastSent.has(name)) lastSent.set(name, Date.now());
   startTimers();

@@ -4,7 +4,8 @@ export const RELOAD_GUARD_MS = 10_000;
 
 // The protocol's names and numbers. live_views/connect/wire.py is the source; a Python test
 // (tests/test_wire.py) fails when these disagree with it.
-export const CLOSE = Object.freeze({
+// Pure: a bundle uses the values (build.mjs writes them in), not the tables.
+export const CLOSE = /* @__PURE__ */ Object.freeze({
   BAD_REQUEST: 4400,
   LOGIN_REQUIRED: 4401,
   FORBIDDEN: 4403,
@@ -15,7 +16,7 @@ export const CLOSE = Object.freeze({
   SERVER_ERROR: 1011,
 });
 
-export const FRAME = Object.freeze({
+export const FRAME = /* @__PURE__ */ Object.freeze({
   JOIN: "join",
   PARAMS: "params",
   EVENT: "event",
@@ -72,15 +73,19 @@ export function scriptEventFrame(name, args, ref) {
   return JSON.stringify({ [FRAME.EVENT]: name, args, form: {}, [FRAME.REF]: ref });
 }
 
+// A server message's JSON, or undefined for one that is not JSON.
+export function parseFrame(data) {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
+
 // One action per frame: redirect, reload, error, update (content was swapped), ack, or invalid.
 // An update or ack may also carry `patch`: the query the address bar shows from now on.
-export function readFrame(data) {
-  let frame;
-  try {
-    frame = JSON.parse(data);
-  } catch {
-    return { action: "invalid" };
-  }
+// `frame` is the message parsed, for a caller that has parsed it already.
+export function readFrame(data, frame = parseFrame(data)) {
   if (!isObject(frame)) return { action: "invalid" };
   const ref = frame[FRAME.REF];
   if (FRAME.REDIRECT in frame) {
@@ -135,7 +140,7 @@ export function swappedIds(content) {
 
 // A form's values without its files: those went by HTTP, and a frame holds only text.
 export function withoutFiles(values) {
-  const isFile = (value) => typeof Blob !== "undefined" && value instanceof Blob;
+  const isFile = (value) => value instanceof Blob;
   const kept = {};
   for (const [key, value] of Object.entries(values ?? {})) {
     if (Array.isArray(value)) {

@@ -2,7 +2,7 @@
 // live_views.navigate.min.js, loaded for a page that shows a live link, or on the first
 // live_navigate(). It uses this glue's hooks and history, handed over here.
 import { destroyAll } from "./hooks.js";
-import { loadScript } from "./lazy_script.js";
+import { loadIfShown, loadScript } from "./lazy_script.js";
 import { pageMoved, pagePathNow } from "./navigation.js";
 
 window.liveViewsGlue = { destroyAll, pageMoved, pagePathNow };
@@ -12,6 +12,4 @@ export function visit(href) {
   return load().then(() => window.liveViewsNavigate.visit(href), () => location.assign(href));
 }
 
-export function loadNavigationIfLinked() {
-  if (document.querySelector("a[data-live-navigate]")) load().catch(console.warn);
-}
+export const loadNavigationIfLinked = () => loadIfShown("a[data-live-navigate]", "live_views.navigate.min.js");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { PendingEvents, replyRef, willReconnect } from "../src/pending.js";
+import { PendingEvents, willReconnect } from "../src/pending.js";
 
 const button = { id: "button" };
 const form = { id: "form" };
@@ -65,20 +65,6 @@ describe("PendingEvents", () => {
     assert.equal(pending.dropLatest(button).ref, 1);
     assert.equal(pending.dropLatest(button), undefined);
     assert.deepEqual(pending.entries().map((e) => e.ref), [2, 3]);
-  });
-});
-
-describe("replyRef", () => {
-  test("the integer ref of a reply", () => {
-    assert.equal(replyRef('{"ref": 7}'), 7);
-    assert.equal(replyRef('{"content": "<div></div>", "ref": 8}'), 8);
-    assert.equal(replyRef('{"error": {"code": "x", "message": "y"}, "ref": 9}'), 9);
-  });
-
-  test("frames that answer no event", () => {
-    for (const data of ['{"joined": true}', '{"content": ""}', '{"ref": "7"}', '{"ref": 1.5}', "null", "<p>", ""]) {
-      assert.equal(replyRef(data), undefined, data);
-    }
   });
 });
 
