@@ -11,7 +11,7 @@ callable runs (decorators and all), and the first live view it dispatches to is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -53,7 +53,7 @@ class LiveRuntime:
     parent_used: bool = False
     # On a socket: where its components' live_state is kept, by address (given to the host
     # when the first component renders: most pages never have one).
-    component_states: Callable[[str], StateStore] | None = None
+    component_states: StateStores | None = None
 
     def forget_event(self, streams_before: StreamsBefore | None = None) -> None:
         """A handler failed: what it asked for is dropped with it (``streams_before``: what
@@ -67,6 +67,19 @@ class LiveRuntime:
 
 class StateStore(Protocol):
     def restore(self, view: Any) -> None: ...
+
+    def forget(self) -> None: ...
+
+
+class StateStores(Protocol):
+    """Where a page's components keep their live_state, by address (socket/components.py)."""
+
+    # True during the page's first render on its socket: a component it shows then is one
+    # the page showed before (a reconnect, a restart) and gets its state back; one mounted
+    # later is new on the page, and starts from its mount().
+    restoring: bool
+
+    def __call__(self, address: str) -> StateStore: ...
 
 
 @dataclass

@@ -464,6 +464,79 @@ def test_a_components_live_state_is_kept_across_a_reconnect(client, path, standa
     assert value(fresh.component("k")) == "1"
 
 
+def test_a_component_its_page_hid_mounts_fresh_when_shown_again(client):
+    page = client.live("/hidable-kept/")
+    page.component("k").send("inc", by=4)
+    assert value(page.component("k")) == "5"
+
+    page.send("hide")  # a modal closed by an {% if %}: the component is gone
+    assert 'class="value"' not in page.html
+    page.send("show")
+
+    assert value(page.component("k")) == "1"  # its mount() state, not the 5 it had
+    page.reconnect()
+    assert value(page.component("k")) == "1"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("path", ["/hidable-kept/", "/open-modal/"])
+def test_a_component_that_hides_itself_mounts_fresh_when_shown_again(client, path):
+    page = client.live(path)
+    page.component("k").send("inc_and_close", by=4)  # changes its state, then its page hides it
+    assert 'class="value"' not in page.html
+    if path == "/open-modal/":
+        page.reconnect()  # the page shows it again at once: its state of before is gone
+    else:
+        page.send("show")
+    assert value(page.component("k")) == "1"
+    assert page.errors == []
+
+
+def test_a_hidden_component_stays_dropped_across_a_reconnect(client):
+    page = client.live("/hidable-kept/")
+    page.component("k").send("inc", by=4)
+    page.send("hide")
+    page.reconnect()  # the page's live_state keeps it hidden
+    assert 'class="value"' not in page.html
+    page.send("show")
+    assert value(page.component("k")) == "1"
+
+
+def test_a_hidden_component_a_reconnect_shows_again_mounts_fresh(client):
+    page = client.live("/open-modal/")
+    page.component("k").send("inc", by=4)
+    page.send("hide")
+    page.reconnect()  # the page starts open again: the component is shown, as a new one
+    assert value(page.component("k")) == "1"
+
+
+def test_a_component_a_reconnect_no_longer_shows_mounts_fresh_when_shown_again(client):
+    page = client.live("/closed-modal/")
+    page.send("show")
+    page.component("k").send("inc", by=4)
+    page.reconnect()  # the page starts closed again: the component is not on it
+    assert 'class="value"' not in page.html
+    page.send("show")
+    assert value(page.component("k")) == "1"
+    page.reconnect()  # still closed; shown again later, still fresh (not the 5 of before)
+    page.send("show")
+    assert value(page.component("k")) == "1"
+
+
+def test_a_shown_component_keeps_its_state_across_page_events_and_a_reconnect(client):
+    page = client.live("/hidable-kept/")
+    page.component("k").send("inc", by=4)
+    page.send("show")  # shown already: the page re-renders and still shows it
+    page.reconnect()
+    assert value(page.component("k")) == "5"
+    page.send("hide")
+    page.send("show")
+    assert value(page.component("k")) == "1"
+    page.component("k").send("inc", by=2)
+    page.reconnect()
+    assert value(page.component("k")) == "3"  # state changed after it came back is kept
+
+
 # -- live_subscriptions -----------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ import time
 import pytest
 from django.test import Client
 
-from live_views.http.pages import open_pages
+from live_views.http.pages import close_all, open_pages
 from tests.test_components import following_news
 from tests.test_http_endpoint import HTMX, URL, Page, frame_of, shown
 
@@ -99,3 +99,28 @@ def test_a_page_on_http_stops_following_what_a_component_it_no_longer_shows_foll
     assert following_soon(0)
     assert "nothing yet" in shown(page.event("show"))
     assert following_soon(1)
+
+
+def test_a_component_its_page_hid_over_http_mounts_fresh_and_one_shown_keeps_its_state(
+    http_browser,
+):
+    page = Page(http_browser, "/hidable-kept/")
+    page.join()
+    address = re.search(r'data-live-component="([^"]+)"', page.html)[1]
+
+    def inc(by: int) -> str:
+        page.ref += 1
+        frame = {"event": "inc", "args": {"by": by}, "component": address, "ref": page.ref}
+        return shown(page.send(frame))
+
+    assert '<span class="value">5</span>' in inc(4)
+    close_all()  # another worker, a restart: the page still shows it, so it keeps its state
+    assert '<span class="value">7</span>' in inc(2)
+
+    assert 'class="value"' not in shown(page.event("hide"))
+    assert '<span class="value">1</span>' in shown(page.event("show"))
+
+    inc(4)
+    page.event("hide")
+    close_all()  # hidden, then mounted again from the token: still gone once shown again
+    assert '<span class="value">1</span>' in shown(page.event("show"))

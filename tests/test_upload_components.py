@@ -239,6 +239,21 @@ def test_closing_the_page_deletes_its_components_pending_uploads(client, media):
     assert not any(uploads_root().iterdir())
 
 
+def test_a_component_its_page_hid_loses_its_pending_uploads(client, media):
+    page = client.live("/uploads/hidable-component/")
+    page.component("first").upload("file", "notes.txt", b"hello")
+    assert any(p.endswith(".data") for p in leftovers(media))
+
+    page.send("hide")
+    assert leftovers(media) == []  # gone with the component, not kept until the page closes
+    page.send("show")  # mounted afresh: its form has no file
+    first = page.component("first")
+    first.submit("submit", title="Report")
+
+    assert "required" in field_errors(first, "file")
+    assert not Document.objects.exists()
+
+
 # -- a live component on a page that is not live ---------------------------------------------
 
 

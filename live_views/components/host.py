@@ -36,6 +36,7 @@ from live_views.components.base import (
 )
 from live_views.components.csrf import page_csrf_token
 from live_views.connect.csp import page_nonce
+from live_views.forms import LiveFormState
 from live_views.render.blocks import render_block
 from live_views.render.collector import (
     COLLECTOR_KEY,
@@ -50,7 +51,7 @@ from live_views.render.collector import (
 from live_views.render.markup import root_attributes
 from live_views.render.pruning import render_liveblocks
 from live_views.render.targets import blocks_on_the_way
-from live_views.runtime import StateStore
+from live_views.runtime import StateStore, StateStores
 from live_views.views import LiveViewMixin
 
 HOST_KEY = "live_views.components.host"
@@ -117,7 +118,7 @@ class ComponentHost:
         self.address_of: dict[Key, str] = {}
         # On a socket: where each component's live_state is kept (by its address), and the
         # stores of the components that have any.
-        self.state_of: Callable[[str], StateStore] | None = (
+        self.state_of: StateStores | None = (
             parent.live_runtime.component_states if parent is not None else None
         )
         self.states: dict[Key, StateStore] = {}
@@ -216,9 +217,14 @@ class ComponentHost:
             component.check_access(request)
         component.mount(**mount_arguments(cls, args))
         if self.state_of is not None and component.live_state:
-            # After mount(): what the component last had on this page wins over the tag's.
             store = self.states[key] = self.state_of(self.address(key))
-            store.restore(component)
+            if self.state_of.restoring:
+                # After mount(): what the component last had on this page wins over the tag's.
+                store.restore(component)
+            else:
+                # New on the page: what an earlier one kept (before a reconnect that no longer
+                # showed it) must not come back later.
+                store.forget()
         self.mounted[key] = component
         self.new_components.append((key, component))
         self.addresses[self.address(key)] = key
@@ -390,14 +396,25 @@ class ComponentHost:
         else:
             dropping = [k for k in self.mounted if k not in seen]
         for key in dropping:
-            del self.mounted[key]
+            forget_dropped(self.mounted.pop(key), self.states.pop(key, None))
             self.dropped_components.append(key)
             self.last.pop(key, None)
-            self.states.pop(key, None)
             self.addresses.pop(self.address(key), None)
             # Its address too: a page whose components come and go (rows of a feed) keeps
             # nothing of those it no longer shows.
             del self.address_of[key]
+
+
+def forget_dropped(component: LiveComponent, store: StateStore | None) -> None:
+    """A component the page no longer shows is gone: shown again, it mounts afresh (as in
+    Phoenix), so nothing it kept on the server may come back. Only its socket's reconnect, or
+    a restart, while the page shows it restores its live_state."""
+    if store is not None:
+        store.forget()
+    if isinstance(component, LiveFormState):
+        uploads = component.live_uploads
+        if uploads is not None:
+            uploads.discard()
 
 
 def blocks_within(targets: frozenset[str], parents: Mapping[str, str | None]) -> set[str]:

@@ -21,6 +21,7 @@ from live_views.components.host import ComponentHost, Key, serving
 from live_views.connect import wire
 from live_views.connect.tokens import ConnectTarget
 from live_views.pubsub.topics import Subscription
+from live_views.socket.components import ComponentStates
 from live_views.socket.mount import Refused
 from live_views.socket.refusal import refused_by
 from live_views.socket.state import PageState
@@ -86,7 +87,7 @@ def mount_component(
         raise Refused(wire.CLOSE_NOT_FOUND, f"no URL matches {path!r}") from None
     host = ComponentHost(None, only=address)
     if page_id is not None:
-        host.state_of = lambda address: PageState(f"{page_id}.{address}")
+        host.state_of = ComponentStates(page_id)
         host.page_id = page_id
     reset = serving.set(host)
     try:

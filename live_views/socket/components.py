@@ -46,13 +46,14 @@ def rerender_only(view: Any, key: Key, *, page_changed: bool) -> None:
 
 
 class ComponentStates:
-    """Where a page's components keep their ``live_state``, by address. An object of one
-    slot rather than a closure: every socket's page has one (docs/benchmarks.md, memory)."""
+    """Where a page's components keep their ``live_state``, by address. An object with slots
+    rather than a closure: every socket's page has one (docs/benchmarks.md, memory)."""
 
-    __slots__ = ("page_id",)
+    __slots__ = ("page_id", "restoring")
 
     def __init__(self, page_id: str) -> None:
         self.page_id = page_id
+        self.restoring = True  # until the page's first render on this socket is over
 
     def __call__(self, address: str) -> PageState:
         return PageState(f"{self.page_id}.{address}")
@@ -74,11 +75,22 @@ def state_saver(view: Any, key: Key, component: LiveComponent) -> Callable[[], N
     """After a component's event: its ``live_state``, encoded now (a value JSON cannot hold
     fails the event), and what saves it once the reply is rendered."""
     host = host_of(view)
-    store = host.states.get(key) if host is not None else None
+    if host is None:
+        return None
+    states = host.states
+    store = states.get(key)
     if not isinstance(store, PageState):
         return None
     encoded = store.encode(component)
-    return lambda: store.save(encoded)
+    kept: PageState = store
+
+    def save() -> None:
+        # Not when the reply's render dropped it (its handler hid it through self.parent):
+        # that render forgot its state, which must stay forgotten.
+        if states.get(key) is kept:
+            kept.save(encoded)
+
+    return save
 
 
 def changed_topics(view: Any) -> tuple[set[str], set[str]]:
@@ -127,3 +139,6 @@ def end_render(view: Any, collector: BlockCollector | None) -> None:
     host = host_of(view)
     if host is not None:
         host.end_render(collector)
+    states = view.live_runtime.component_states
+    if collector is not None and states is not None and states.restoring:
+        states.restoring = False

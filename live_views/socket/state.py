@@ -110,6 +110,16 @@ class PageState:
             return
         self.saved = encoded
 
+    def forget(self) -> None:
+        """Delete the saved state: what it held must not come back (a component its page no
+        longer shows mounts afresh when shown again)."""
+        try:
+            caches[conf.STATE_CACHE].delete(self.key)
+        except Exception:
+            logger.exception("live_views: could not delete the page state (key %s)", self.key)
+            return
+        self.saved = None
+
 
 def _decode(raw: Any, view: object) -> dict[str, Any] | None:
     if not isinstance(raw, str):

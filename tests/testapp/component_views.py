@@ -53,6 +53,39 @@ class KeptView(LiveTemplateView):
     total = 0  # the stepper adds to it through self.parent
 
 
+class HidableKeptView(LiveTemplateView):
+    """Shows a KeptModal (with live_state) until the user hides it, as a page shows a modal.
+    Whether it shows is page state too: a reconnect keeps it hidden."""
+
+    template_name = "testapp/hidable_kept.html"
+    live_state = ("shown",)
+    shown = True
+    total = 0  # the stepper adds to it through self.parent
+
+    @live_event
+    def hide(self) -> None:
+        self.shown = False
+
+    @live_event
+    def show(self) -> None:
+        self.shown = True
+
+
+class OpenModalView(HidableKeptView):
+    """The KeptModal shows until the user closes it, and again after a reconnect: whether it
+    shows is not page state."""
+
+    live_state = ()
+
+
+class ClosedModalView(HidableKeptView):
+    """The KeptModal is closed until the user opens it, and closed again after a reconnect:
+    whether it shows is not page state."""
+
+    live_state = ()
+    shown = False
+
+
 class NewsView(LiveTemplateView):
     """Follows nothing itself: its Headline component follows "news"."""
 

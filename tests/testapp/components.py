@@ -97,6 +97,15 @@ class KeptStepper(Stepper):
     live_state = ("value",)
 
 
+class KeptModal(KeptStepper):
+    """A KeptStepper that can close itself: its page stops showing it."""
+
+    @live_event
+    def inc_and_close(self, by: int = 1) -> None:
+        self.value += by
+        self.parent.shown = False
+
+
 HEADLINES = ["nothing yet"]
 
 

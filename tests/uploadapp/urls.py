@@ -13,6 +13,7 @@ urlpatterns = [
     path("document/", views.DocumentCreateView.as_view(), name="document"),
     path("contact/", views.ContactView.as_view(), name="contact"),
     path("components/", views.ComponentsView.as_view(), name="components"),
+    path("hidable-component/", views.HidableComponentView.as_view()),
     path(
         "plain-component/",
         TemplateView.as_view(template_name="uploadapp/plain_component.html"),

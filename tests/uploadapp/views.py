@@ -5,7 +5,13 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 
-from live_views import LiveCreateView, LiveFormView, LiveTemplateView, LiveUpdateView
+from live_views import (
+    LiveCreateView,
+    LiveFormView,
+    LiveTemplateView,
+    LiveUpdateView,
+    live_event,
+)
 from tests.uploadapp.forms import ContactForm
 from tests.uploadapp.models import Document, Profile
 
@@ -52,6 +58,21 @@ class ContactView(LiveFormView):
 
 class ComponentsView(LiveTemplateView):
     template_name = "uploadapp/components.html"
+
+
+class HidableComponentView(LiveTemplateView):
+    """Shows a form component until the user hides it."""
+
+    template_name = "uploadapp/hidable_component.html"
+    shown = True
+
+    @live_event
+    def hide(self) -> None:
+        self.shown = False
+
+    @live_event
+    def show(self) -> None:
+        self.shown = True
 
 
 def done(request: Any) -> HttpResponse:
