@@ -60,7 +60,15 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-LIVE_VIEWS = {"BROADCAST_MODELS": ["todoapp.Board", "todoapp.Task", "todoapp.Tag"]}
+LIVE_VIEWS = {
+    "BROADCAST_MODELS": [
+        "todoapp.Board",
+        "todoapp.Task",
+        "todoapp.Tag",
+        "todoapp.Album",
+        "todoapp.Photo",
+    ]
+}
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/login/"
