@@ -59,8 +59,24 @@ if os.environ.get("LIVE_VIEWS_TEST_DB") == "postgres":
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
+# A second database, created only when a test asks for it (tests/test_db_aliases.py: sessions
+# routed there, broadcasts that wait for its transactions). Not a test mirror: Django points a
+# mirror at the test database in the setting-up thread only, and the pages' worker thread would
+# open the alias's own NAME.
+DATABASES["other"] = {**DATABASES["default"]}
+if DATABASES["other"]["ENGINE"].endswith("postgresql"):
+    DATABASES["other"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_other"}
+
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-LIVE_VIEWS = {"BROADCAST_MODELS": ["todoapp.Board", "todoapp.Task", "todoapp.Tag"]}
+LIVE_VIEWS = {
+    "BROADCAST_MODELS": [
+        "todoapp.Board",
+        "todoapp.Task",
+        "todoapp.Tag",
+        "todoapp.Album",
+        "todoapp.Photo",
+    ]
+}
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/login/"

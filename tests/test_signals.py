@@ -261,6 +261,20 @@ def test_a_row_moved_to_another_parent_tells_the_parent_it_left(heard):
     )
 
 
+def test_a_row_saved_with_its_parents_key_as_a_string_tells_that_parent_once(heard):
+    # A form or an event gives keys as text: the stored key is the same row, not one it left.
+    board = Board.objects.create(name="home")
+    task = Task.objects.create(board=board, title="t")
+    heard.clear()
+
+    task.board_id = str(board.pk)
+    task.save()
+
+    assert heard.groups() == groups(
+        "todoapp.task", f"todoapp.task:{task.pk}", f"todoapp.board:{board.pk}"
+    )
+
+
 def test_reading_the_parents_a_row_leaves_costs_one_query_and_only_when_a_key_may_change(
     heard, django_assert_num_queries
 ):

@@ -4,6 +4,7 @@ map to (built on the server only)."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from channels.layers import InMemoryChannelLayer
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test.utils import isolate_apps
 
 from live_views.pubsub.topics import group_name, instance_topic, model_topic, topic_of, topics_of
-from tests.todoapp.models import Board, Tag, Task
+from tests.todoapp.models import Album, Board, Tag, Task
 
 
 def test_a_model_topic_is_its_lower_case_label():
@@ -22,6 +23,20 @@ def test_a_model_topic_is_its_lower_case_label():
 def test_an_instance_topic_is_the_label_and_the_key():
     assert instance_topic(Board, 12) == "todoapp.board:12"
     assert instance_topic(Board, "12") == "todoapp.board:12"
+
+
+def test_a_row_topic_spells_the_key_as_a_loaded_row_holds_it():
+    key = uuid.uuid4()
+    for given in (key, str(key).upper(), key.hex, f"{{{key}}}", key.int):
+        assert instance_topic(Album, given) == f"todoapp.album:{key}"
+    assert topic_of(Album(pk=str(key).upper())) == topic_of(Album(pk=key))
+    assert instance_topic(Board, "05") == "todoapp.board:5"
+
+
+def test_a_key_its_field_refuses_is_spelled_as_given():
+    # A save never fails for its topic: such a key fails (or not) in the database instead.
+    assert instance_topic(Album, "not-a-uuid") == "todoapp.album:not-a-uuid"
+    assert instance_topic(Board, "five") == "todoapp.board:five"
 
 
 def test_topic_of_each_kind_of_subscription():

@@ -21,6 +21,7 @@ from live_views.pubsub.topics import (
     concrete,
     group_name,
     instance_topic,
+    key_as_loaded,
     lineage,
     model_topic,
 )
@@ -156,7 +157,9 @@ def row_message(instance: models.Model, action: str) -> dict[str, Any]:
     """A broadcast that names its row, so pages that stream the model send just that row:
     ``action`` is "c" (created), "u" (updated) or "d" (deleted)."""
     model = concrete(type(instance))
-    return {**MESSAGE, "row": [model._meta.label_lower, str(instance.pk), action]}
+    # Spelled as the pages' streams spell the keys of the rows they loaded.
+    pk = key_as_loaded(model._meta.pk, instance.pk)
+    return {**MESSAGE, "row": [model._meta.label_lower, str(pk), action]}
 
 
 def model_change_topics(instance: models.Model) -> list[str]:
@@ -179,13 +182,16 @@ def model_change_topics(instance: models.Model) -> list[str]:
     return topics
 
 
-def parent_fields(model: type[models.Model]) -> list[Any]:
-    """The foreign keys (and one-to-one keys) of ``model``: the rows a row points to."""
-    return [
+@functools.cache
+def parent_fields(model: type[models.Model]) -> tuple[Any, ...]:
+    """The foreign keys (and one-to-one keys) of ``model``: the rows a row points to. Read on
+    every save of every broadcast model, and fixed once the model's relations are resolved
+    (before any save): kept per model class."""
+    return tuple(
         field
         for field in concrete(model)._meta.concrete_fields
         if (field.many_to_one or field.one_to_one) and field.related_model is not None
-    ]
+    )
 
 
 def parent_topics(field: Any, values: Iterable[Any], using: str) -> list[str]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import DEFAULT_DB_ALIAS, models, router
 from django.db.models.signals import post_init, post_save
 from django.http import HttpRequest
 
 from live_views.connect.wire import SESSION_CHECK, SESSION_ENDED
-from live_views.pubsub.publish import publish_after_commit
+from live_views.pubsub.publish import publish, publish_after_commit
 
 # The user fields whose change ends the user's other sessions (Django compares a password hash
 # in the session; a deactivated user is refused by the auth backend).
@@ -33,9 +33,25 @@ def auth_installed() -> bool:
 
 
 def on_logged_out(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
-    session_key = getattr(getattr(request, "session", None), "session_key", None)
-    if session_key:
-        _after_commit(session_topic(session_key), SESSION_ENDED, DEFAULT_DB_ALIAS)
+    session = getattr(request, "session", None)
+    session_key = getattr(session, "session_key", None)
+    if not session_key:
+        return
+    using = session_database(session)
+    if using is None:  # not kept in a database (cache, file): ended now, whatever commits
+        publish([session_topic(session_key)], {"type": SESSION_ENDED})
+    else:  # the session's row is deleted when this database's transaction commits
+        _after_commit(session_topic(session_key), SESSION_ENDED, using)
+
+
+def session_database(session: Any) -> str | None:
+    """The database alias ``session`` is written to, as Django's ``db`` and ``cached_db``
+    stores pick it (a router may send sessions elsewhere than "default"); None for a store
+    that keeps sessions out of the database."""
+    model = getattr(session, "model", None)
+    if isinstance(model, type) and issubclass(model, models.Model):
+        return str(router.db_for_write(model))
+    return None
 
 
 def on_user_init(sender: Any, instance: models.Model, **kwargs: Any) -> None:

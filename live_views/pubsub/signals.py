@@ -17,7 +17,7 @@ from live_views.pubsub.publish import (
     row_message,
     rows_topics,
 )
-from live_views.pubsub.topics import concrete, lineage, model_topic
+from live_views.pubsub.topics import concrete, key_as_loaded, lineage, model_topic
 
 # Written on every request or by Django itself: broadcasting them would only cost.
 NEVER_BROADCAST = frozenset(
@@ -56,7 +56,7 @@ def on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: An
     fields = parent_fields(sender)
     update_fields = kwargs.get("update_fields")
     if update_fields is not None:
-        fields = [f for f in fields if f.name in update_fields or f.attname in update_fields]
+        fields = tuple(f for f in fields if f.name in update_fields or f.attname in update_fields)
     if not fields:
         return
     using = kwargs.get("using") or instance._state.db or DEFAULT_DB_ALIAS
@@ -72,7 +72,9 @@ def on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: An
     left = [
         (field, value)
         for field, value in zip(fields, stored, strict=True)
-        if value is not None and value != getattr(instance, field.attname, None)
+        # The stored key as loaded; the instance's as given ("5" for 5): compared alike.
+        if value is not None
+        and value != key_as_loaded(field, getattr(instance, field.attname, None))
     ]
     if left:
         # Kept with the instance's state until its post_save: gone with it if the save fails.

@@ -30,7 +30,19 @@ def model_topic(model: type[models.Model]) -> str:
 
 
 def instance_topic(model: type[models.Model], pk: Any) -> str:
-    return f"{concrete(model)._meta.label_lower}:{pk}"
+    model = concrete(model)
+    return f"{model._meta.label_lower}:{key_as_loaded(model._meta.pk, pk)}"
+
+
+def key_as_loaded(field: Any, value: Any) -> Any:
+    """``value`` as ``field`` holds it once loaded from the database. A row is published from the
+    instance that was saved, which may hold its keys as given (``board_id="5"``, an upper-case
+    UUID string), and followed from an instance that was loaded: both spell its topic alike. A
+    value the field refuses is kept as given: it must not make the save fail."""
+    try:
+        return field.to_python(value)
+    except Exception:
+        return value
 
 
 def topic_of(item: Subscription) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -39,3 +41,25 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Album(models.Model):
+    """A UUID key: one row's key has several spellings (upper case, no hyphens) besides the one
+    a loaded row holds (tests/test_topic_keys.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Photo(models.Model):
+    album = models.ForeignKey(Album, related_name="photos", on_delete=models.CASCADE)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
