@@ -21,6 +21,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 
 class LiveAsyncCancelled(Exception):
@@ -69,6 +70,16 @@ class Job:
                 return
             with translation.override(self.language):
                 yield
+
+    # What the page shows in the work's place when it fails: the visitor reads it, so in the
+    # page's language (made only on failure: no cost to work that succeeds).
+    def not_finished(self) -> str:
+        with self.activated():
+            return gettext("The server could not finish '%(name)s'.") % {"name": self.name}
+
+    def not_shown(self) -> str:
+        with self.activated():
+            return gettext("The server could not show '%(name)s'.") % {"name": self.name}
 
     def report(self, value: Any) -> None:
         if self.cancelled.is_set():

@@ -10,6 +10,7 @@ import shlex
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,8 @@ def wire_settings(settings: Path) -> None:
 def test_a_fresh_project_runs_the_readme_counter_from_the_wheel(tmp_path):
     run(sys.executable, "-m", "build", "--wheel", "--outdir", tmp_path / "dist", ROOT, cwd=ROOT)
     [wheel] = (tmp_path / "dist").glob("django_live_views-*.whl")
+    with zipfile.ZipFile(wheel) as built:  # the catalogs ship compiled: Django reads the .mo
+        assert "live_views/locale/fr/LC_MESSAGES/django.mo" in built.namelist()
     run(sys.executable, "-m", "venv", tmp_path / "venv", cwd=tmp_path)
     python = tmp_path / "venv" / "bin" / "python"
     # The README's install line, with this wheel.

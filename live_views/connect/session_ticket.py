@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext, ngettext
 
 SALT = "live_views.session_ticket"
 MAX_AGE = 60  # seconds: the browser redeems it as soon as the frame arrives
@@ -38,7 +39,7 @@ _MAX_TICKET = 4096  # characters; a ticket is a few hundred
 
 
 class TicketError(Exception):
-    """A ticket that cannot be redeemed; the message says why, for the browser."""
+    """A ticket that cannot be redeemed; the message says why, for the visitor (translated)."""
 
 
 @dataclass(frozen=True)
@@ -77,24 +78,27 @@ def issue(session_key: str, nonce: str, cookies: Iterable[str], next_url: str) -
 def read(ticket: str) -> SessionTicket:
     """The ticket's contents; TicketError when it was altered, is too old or is not one."""
     if not ticket or len(ticket) > _MAX_TICKET:
-        raise TicketError("No session ticket.")
+        raise TicketError(gettext("No session ticket."))
     try:
         payload = signing.TimestampSigner(salt=SALT).unsign_object(ticket, max_age=MAX_AGE)
     except signing.SignatureExpired:
-        raise TicketError(
-            f"This session ticket expired (it is good for {MAX_AGE} seconds): log in again."
-        ) from None
+        expired = ngettext(
+            "This session ticket expired (it is good for %(seconds)d second): log in again.",
+            "This session ticket expired (it is good for %(seconds)d seconds): log in again.",
+            MAX_AGE,
+        )
+        raise TicketError(expired % {"seconds": MAX_AGE}) from None
     except signing.BadSignature:
-        raise TicketError("This session ticket is not valid.") from None
+        raise TicketError(gettext("This session ticket is not valid.")) from None
     try:
         nonce, digests, next_url = payload["n"], payload["o"], payload["u"]
         sealed = base64.urlsafe_b64decode(payload["k"])
         session_key = _xor(sealed, _keystream(nonce, len(sealed))).decode()
     except (KeyError, TypeError, ValueError):
         # Signed by us, so only a ticket of another version of this library.
-        raise TicketError("This session ticket is not valid.") from None
+        raise TicketError(gettext("This session ticket is not valid.")) from None
     if not all(isinstance(value, str) for value in (nonce, next_url, *digests)):
-        raise TicketError("This session ticket is not valid.")
+        raise TicketError(gettext("This session ticket is not valid."))
     return SessionTicket(session_key, nonce, tuple(digests), next_url)
 
 

@@ -151,7 +151,7 @@ class HttpPage:
             job.shown.loading, job.shown.result, job.shown.error = False, value, error
             if not self._push_render(job.name):
                 # A result the page cannot render would fail every later render too.
-                job.shown.result, job.shown.error = None, f"The server could not show {job.name!r}."
+                job.shown.result, job.shown.error = None, job.not_shown()
                 self._push_render(job.name)
             self.jobs.start_pending()
 

@@ -25,6 +25,7 @@ from django.http import (
 from django.middleware.csrf import rotate_token
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from live_views.connect import session_ticket
@@ -56,13 +57,17 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         # carried it, through this same middleware.
         request.session.pop(session_ticket.NONCE_KEY, None)
     elif not ticket.issued_to(cookie):
-        return _refused(HttpResponseForbidden, "This session ticket is for another browser.")
+        return _refused(
+            HttpResponseForbidden, gettext("This session ticket is for another browser.")
+        )
     else:
         session = import_module(settings.SESSION_ENGINE).SessionStore(ticket.session_key)
         if not constant_time_compare(session.get(session_ticket.NONCE_KEY, ""), ticket.nonce):
             return _refused(
                 HttpResponseForbidden,
-                "This session ticket was used already, or its session has ended: log in again.",
+                gettext(
+                    "This session ticket was used already, or its session has ended: log in again."
+                ),
             )
         # Modified, so SessionMiddleware saves it and sets its cookie; the old session is gone.
         del session[session_ticket.NONCE_KEY]

@@ -98,7 +98,7 @@ class JobRunner:
             if not await self.send_render(page):
                 # A result the page cannot render would fail every later render too: show an
                 # error in its place instead.
-                job.shown.result, job.shown.error = None, f"The server could not show {job.name!r}."
+                job.shown.result, job.shown.error = None, job.not_shown()
                 await self.send_render(page)
         self.start_pending(page)  # a render's get() may start more
 
@@ -169,7 +169,7 @@ async def work_outcome(job: Job, owner: str) -> tuple[Any, str | None]:
         raise
     except Exception as exc:
         logger.error("live_views: background work %r of %s raised", job.name, owner, exc_info=exc)
-        message = f"The server could not finish {job.name!r}."
+        message = job.not_finished()
         if settings.DEBUG:
             message += f" {type(exc).__name__}: {exc}"  # templates escape it
         return None, message

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from live_views.conf import conf
 from live_views.connect import wire
-from live_views.connect.tokens import TokenError, read_connect_token
+from live_views.connect.tokens import ConnectTarget, TokenError, read_connect_token
 from live_views.uploads.handler import CappedUploadHandler
+from live_views.uploads.language import in_page_language
 from live_views.uploads.page_form import PageRefused, StandaloneMount, page_form
 from live_views.uploads.rules import (
     FileFieldRule,
@@ -77,6 +78,17 @@ def receive_upload(
 def _receive(request: HttpRequest, standalone: StandaloneMount | None) -> HttpResponse:
     headers = _Headers(request)
     target = _target(request, headers.token)
+    # Its refusals are shown on the page, and the page's URL resolves, in the page's language.
+    with in_page_language(request, target.path):
+        return _receive_for(request, headers, target, standalone)
+
+
+def _receive_for(
+    request: HttpRequest,
+    headers: _Headers,
+    target: ConnectTarget,
+    standalone: StandaloneMount | None,
+) -> HttpResponse:
     try:
         form = page_form(request, target, headers.component, standalone)
     except PageRefused as exc:
@@ -95,7 +107,14 @@ def _receive(request: HttpRequest, standalone: StandaloneMount | None) -> HttpRe
     if headers.append and uploads.count(rule.html_name) >= MAX_FILES_PER_FIELD:
         # Refused like a file the field refuses: kept for validate, so the form shows why and
         # cannot submit the first files of a selection as if they were all of it.
-        errors = [f"At most {MAX_FILES_PER_FIELD} files per field."]
+        errors = [
+            ngettext(
+                "At most %(count)d file per field.",
+                "At most %(count)d files per field.",
+                MAX_FILES_PER_FIELD,
+            )
+            % {"count": MAX_FILES_PER_FIELD}
+        ]
         uploads.reject(rule.html_name, errors)
         return JsonResponse({"errors": errors}, status=422)
     if headers.step == "clear":
@@ -115,7 +134,11 @@ def _store(
 ) -> HttpResponse:
     length = _content_length(request)
     if length > limit + MULTIPART_OVERHEAD:
-        message = f"The request is {length} bytes; files may be at most {limit}."
+        message = ngettext(
+            "The request is %(length)d byte; files may be at most %(limit)d.",
+            "The request is %(length)d bytes; files may be at most %(limit)d.",
+            length,
+        ) % {"length": length, "limit": limit}
         uploads.reject(rule.html_name, [message])
         raise UploadRefused(413, message)
     handler = CappedUploadHandler(limit, request)
@@ -135,7 +158,11 @@ def _store(
         raise UploadRefused(400, "The upload was interrupted.") from None
     try:
         if handler.too_big:
-            message = f"{headers.name} is larger than {limit} bytes."
+            message = ngettext(
+                "%(name)s is larger than %(limit)d byte.",
+                "%(name)s is larger than %(limit)d bytes.",
+                limit,
+            ) % {"name": headers.name, "limit": limit}
             uploads.reject(rule.html_name, [message])
             raise UploadRefused(413, message)
         if uploaded is None:
@@ -166,7 +193,7 @@ def _no_response(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def _target(request: HttpRequest, token: str) -> Any:
+def _target(request: HttpRequest, token: str) -> ConnectTarget:
     session = getattr(request, "session", None)
     user = getattr(request, "user", None)
     try:

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, validate_image_file_extension
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,10 @@ def check_before_sending(rule: FileFieldRule, name: str, size: int, limit: int) 
     """Errors the name and declared size already show: too large, wrong extension, too long a
     name. Empty when the bytes may come."""
     if size > limit:
-        return [f"{name} is {filesizeformat(size)}; files may be at most {filesizeformat(limit)}."]
+        message = gettext("%(name)s is %(size)s; files may be at most %(limit)s.")
+        return [
+            message % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+        ]
     if size == 0 and not rule.field.allow_empty_file:
         return [str(rule.field.error_messages["empty"])]
     errors: list[str] = []
