@@ -464,6 +464,8 @@ def test_a_components_live_state_is_kept_across_a_reconnect(client, path, standa
     assert value(fresh.component("k")) == "1"
 
 
+# The page keeps whether it shows the modal (live_state): routed apart, see state_urls.
+@pytest.mark.urls("tests.state_urls")
 def test_a_component_its_page_hid_mounts_fresh_when_shown_again(client):
     page = client.live("/hidable-kept/")
     page.component("k").send("inc", by=4)
@@ -479,6 +481,7 @@ def test_a_component_its_page_hid_mounts_fresh_when_shown_again(client):
     assert page.errors == []
 
 
+@pytest.mark.urls("tests.state_urls")
 @pytest.mark.parametrize("path", ["/hidable-kept/", "/open-modal/"])
 def test_a_component_that_hides_itself_mounts_fresh_when_shown_again(client, path):
     page = client.live(path)
@@ -492,6 +495,7 @@ def test_a_component_that_hides_itself_mounts_fresh_when_shown_again(client, pat
     assert page.errors == []
 
 
+@pytest.mark.urls("tests.state_urls")
 def test_a_hidden_component_stays_dropped_across_a_reconnect(client):
     page = client.live("/hidable-kept/")
     page.component("k").send("inc", by=4)
@@ -502,6 +506,7 @@ def test_a_hidden_component_stays_dropped_across_a_reconnect(client):
     assert value(page.component("k")) == "1"
 
 
+@pytest.mark.urls("tests.state_urls")
 def test_a_hidden_component_a_reconnect_shows_again_mounts_fresh(client):
     page = client.live("/open-modal/")
     page.component("k").send("inc", by=4)
@@ -523,6 +528,7 @@ def test_a_component_a_reconnect_no_longer_shows_mounts_fresh_when_shown_again(c
     assert value(page.component("k")) == "1"
 
 
+@pytest.mark.urls("tests.state_urls")
 def test_a_shown_component_keeps_its_state_across_page_events_and_a_reconnect(client):
     page = client.live("/hidable-kept/")
     page.component("k").send("inc", by=4)

@@ -101,6 +101,7 @@ def test_a_page_on_http_stops_following_what_a_component_it_no_longer_shows_foll
     assert following_soon(1)
 
 
+@pytest.mark.urls("tests.state_urls")
 def test_a_component_its_page_hid_over_http_mounts_fresh_and_one_shown_keeps_its_state(
     http_browser,
 ):

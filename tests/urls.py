@@ -42,7 +42,6 @@ urlpatterns = [
     path("plain-steppers/", component_views.PlainSteppersView.as_view()),
     path("secret/", component_views.SecretView.as_view()),
     path("kept/", component_views.KeptView.as_view()),
-    path("hidable-kept/", component_views.HidableKeptView.as_view()),
     path("closed-modal/", component_views.ClosedModalView.as_view()),
     path("open-modal/", component_views.OpenModalView.as_view()),
     path("row-list/", component_views.RowListView.as_view()),
