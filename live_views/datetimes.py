@@ -45,16 +45,24 @@ def place_datetimes(kwargs: Mapping[str, Any]) -> dict[str, Any]:
 
 def _placed(value: datetime.datetime) -> datetime.datetime:
     aware = timezone.is_aware(value)
-    if aware == settings.USE_TZ:
-        return value  # already the kind Django works with: aware with USE_TZ, naive without
+    zone = timezone.get_current_timezone()
     try:
-        if aware:
+        if aware and not settings.USE_TZ:
             return timezone.make_naive(value, timezone.get_default_timezone())
-        zone = timezone.get_current_timezone()
-        _refuse_clock_change(value, zone)
-        return timezone.make_aware(value, zone)
+        if not aware and settings.USE_TZ:
+            _refuse_clock_change(value, zone)
+            value = timezone.make_aware(value, zone)
+        if settings.USE_TZ:
+            # Django takes an aware datetime to UTC to save it and to the current time zone to
+            # show it: an instant before year 1 or after 9999 in either failed there, after the
+            # handler, as a server error ("9999-12-31T23:59" in New York is 10000 in UTC).
+            value.astimezone(datetime.UTC)
+            value.astimezone(zone)
     except OverflowError:
-        raise ArgumentError(f"{value.isoformat()} is out of range") from None
+        raise ArgumentError(
+            f"{value.isoformat()} is out of range (years 1 to 9999, in UTC and in time zone {zone})"
+        ) from None
+    return value
 
 
 def _refuse_clock_change(value: datetime.datetime, zone: datetime.tzinfo) -> None:

@@ -140,6 +140,34 @@ def test_the_test_client_sends_a_datetime_as_the_page_would(new_yorker):
     page.close()
 
 
+@pytest.mark.parametrize("event", ["schedule", "schedule_later"])
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "9999-12-31T23:59",  # New York's wall clock: after 9999 in UTC
+        "9999-12-31T23:59:59-05:00",  # with its offset: the same instant
+        "0001-01-01T00:00+05:00",  # before year 1 in UTC
+        "9999-12-31T20:00Z",  # in UTC, but after 9999 on the page's clock (Kiritimati)
+    ],
+)
+def test_a_time_beyond_what_a_datetime_holds_in_utc_or_the_pages_zone_is_refused(
+    client, event, sent
+):
+    # Django converts an aware datetime to UTC to save it and to the current zone to show it:
+    # an instant either cannot hold failed there, after the handler, as a server error.
+    client.http.cookies["tz"] = (
+        "America/New_York" if not sent.endswith("Z") else "Pacific/Kiritimati"
+    )
+    page = client.live("/world/")
+    page.send(event, when="2026-12-04T10:30Z")
+    reply = page.send(event, when=sent)
+    assert reply["error"]["code"] == "bad_arguments", reply
+    assert reply["error"]["message"].startswith(f"Event {event!r}: argument 'when': ")
+    assert "out of range" in reply["error"]["message"]
+    assert shown(page, "meeting") == "2026-12-04 10:30 UTC (UTC)"
+    page.close()
+
+
 # -- over the HTTP transport --------------------------------------------------------------------
 
 
@@ -155,6 +183,10 @@ def test_over_http_a_local_time_is_in_the_pages_time_zone_too(http_browser, even
     assert refused.status_code == 400
     assert frame_of(refused)["error"]["code"] == "bad_arguments"
     assert "does not exist in time zone America/New_York" in frame_of(refused)["error"]["message"]
+    beyond = page.event(event, when="9999-12-31T23:59")
+    assert beyond.status_code == 400
+    assert frame_of(beyond)["error"]["code"] == "bad_arguments"
+    assert "out of range" in frame_of(beyond)["error"]["message"]
 
 
 # -- without USE_TZ ------------------------------------------------------------------------------

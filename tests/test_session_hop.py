@@ -340,6 +340,28 @@ def test_a_ticket_is_redeemed_once(ticket, clients):
     assert who(other) == "anonymous -"
 
 
+@pytest.mark.parametrize("fetch_site", ["cross-site", "same-site", "none"])
+def test_a_ticket_reached_from_another_site_is_refused(clients, ann, fetch_site):
+    # Login CSRF: a browser with no session cookie logs in to its own account, keeps the ticket
+    # and sends a visitor with no session cookie to it (a link on another site, within the
+    # minute): the visitor's browser matched "no cookie", and was logged in as the attacker,
+    # to type into the attacker's account what it meant for its own.
+    attacker = clients()
+    url = ticket_url(attacker.live("/sign-in/").send("sign_in", username="ann"))
+    victim = clients()
+
+    held = cookie(victim)
+    response = victim.http.get(url, headers={"Sec-Fetch-Site": fetch_site})
+    assert response.status_code == 403
+    assert "not from a page of this site" in response.content.decode()
+    assert not response.cookies
+    assert cookie(victim) == held
+    assert who(victim) == "anonymous -"
+    # The page's own navigation to it comes from its own origin: the ticket still works.
+    assert attacker.http.get(url, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 302
+    assert who(attacker) == "ann -"
+
+
 def test_a_ticket_going_to_another_site_is_refused(clients, ann):
     client = clients()
     page = client.live("/sign-in/")

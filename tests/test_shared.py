@@ -237,3 +237,19 @@ async def test_each_page_of_a_shared_render_gets_its_own_browsers_csrf_token(ope
         # The form the refresh sent posts as its own browser's, not as the first visitor's.
         response = await page.http.post("/shared/voted/", {"csrfmiddlewaretoken": token})
         assert response.status_code == 200
+
+
+async def test_each_page_of_a_shared_render_gets_its_own_csp_nonce(opened):
+    # A page's nonce is what lets a script run in it: another visitor's must never reach it (it
+    # would not run there, and that visitor would know a nonce of someone else's page).
+    middleware = [*settings.MIDDLEWARE, "tests.testapp.navigation_views.NonceMiddleware"]
+    with override_settings(MIDDLEWARE=middleware):
+        pages = await open_pages(opened, "/shared/script/", 3)
+        nonces = [re.search(r'data-live-root[^>]*? nonce="([^"]+)"', p.html)[1] for p in pages]
+        assert len(set(nonces)) == 3
+
+        await add_task("a script")
+        for page, nonce in zip(pages, nonces, strict=True):
+            while "window.tasks = 1;" not in page.block("script"):
+                await page.wait_for_update()
+            assert re.findall(r'<script nonce="([^"]*)">', page.block("script")) == [nonce]

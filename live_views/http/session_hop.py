@@ -1,7 +1,8 @@
 """``GET live/session/?ticket=…``: the browser takes the session key a live handler's
 ``login()`` gave its session (``live_views/socket/session_hop.py``).
 
-The route checks the ticket (``live_views/connect/session_ticket.py``): its signature and age,
+The route checks that a page of this site sent the browser here (``Sec-Fetch-Site``), and the
+ticket (``live_views/connect/session_ticket.py``): its signature and age,
 that this browser's session cookie is the one it was issued to, that it was not redeemed
 already, and that it goes on to this site. Then it makes the new session the request's, so
 ``SessionMiddleware`` sets its cookie exactly as after a login over HTTP (name, domain, path,
@@ -39,6 +40,17 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         return _refused(
             HttpResponseBadRequest,
             "The session route needs django.contrib.sessions' SessionMiddleware in MIDDLEWARE.",
+        )
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site not in (None, "same-origin"):
+        # The page's own JS navigates here. A ticket of a browser that had no session cookie
+        # matches any browser without one: from a link on another site, it would log that
+        # browser in to the account of whoever kept the ticket (login CSRF). A browser that
+        # sends no Sec-Fetch-Site (older than 2023) is not told apart.
+        return _refused(
+            HttpResponseForbidden,
+            f"This session ticket was opened from elsewhere (Sec-Fetch-Site: {fetch_site}), "
+            "not from a page of this site: log in again on the site.",
         )
     try:
         ticket = session_ticket.read(request.GET.get("ticket", ""))

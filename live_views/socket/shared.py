@@ -8,11 +8,12 @@ can never carry one user's data to another; every page of that key is sent the b
 changed for its own browser. Each page's access checks still run with its own user, once per user
 (and session) per batch, not once per page; the session is read once per batch too.
 
-``{% csrf_token %}`` is the one per-browser value such a render may hold (a plain POST form in a
-liveblock): the shared render holds a placeholder, and each page is sent its own token in its
-place, as an HTTP response to its browser would hold. Rendered as it came, the first visitor's
-secret (the middleware put it in the request) went to every other visitor, whose forms then
-failed the CSRF check.
+``{% csrf_token %}`` and the page's CSP nonce are the per-browser values such a render may hold (a
+plain POST form, a ``<script nonce>`` in a liveblock): the shared render holds a placeholder for
+each, and each page is sent its own token and nonce in their place, as an HTTP response to its
+browser would hold. Rendered as they came, the first visitor's CSRF secret (the middleware put
+it in the request) went to every other visitor, whose forms then failed the CSRF check, and so
+did its nonce: their scripts did not run, and they knew a nonce of another visitor's page.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 
 from live_views.connect import wire
+from live_views.connect.csp import page_nonce
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
 from live_views.render.pruning import render_liveblocks
@@ -66,6 +68,10 @@ _PRIVATE_META = ("CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE")
 # What ``{% csrf_token %}`` renders in a shared render, replaced by each page's own token.
 # Random per process: a visitor's text cannot spell it to have another's token put there.
 CSRF_PLACEHOLDER = "lvcsrf" + secrets.token_hex(16)
+# What the page's CSP nonce renders as there (``{{ csp_nonce }}``, ``{{ request.csp_nonce }}``).
+NONCE_PLACEHOLDER = "lvnonce" + secrets.token_hex(16)
+# Where a CSP middleware keeps the nonce on the request (connect/csp.py's page_nonce()).
+_NONCE_ATTRIBUTES = ("csp_nonce", "_csp_nonce")
 # Differ from one socket to the next of the same browser, and mean nothing to a middleware.
 _PER_SOCKET_HEADERS = frozenset({"HTTP_COOKIE", "HTTP_SEC_WEBSOCKET_KEY"})
 
@@ -161,7 +167,7 @@ class SharedRenders:
             self.by_shown[(key, id(before))] = (before, changes)
         if diff.shown is not changes.versions:
             diff.share_shown(changes.versions)
-        if changes.holds_csrf_token:
+        if changes.holds_personal_values:
             return encoded({wire.CONTENT: changes.own_content(page)})
         return changes.frame
 
@@ -193,10 +199,19 @@ class Changes:
         self.frame: dict[str, Any] = encoded({wire.CONTENT: content} if content else {})
         self.content = content
         self.holds_csrf_token = CSRF_PLACEHOLDER in content
+        self.holds_nonce = NONCE_PLACEHOLDER in content
+        self.holds_personal_values = self.holds_csrf_token or self.holds_nonce
 
     def own_content(self, page: LivePage) -> str:
-        """The content with the page's own CSRF token in the placeholder's place."""
-        return self.content.replace(CSRF_PLACEHOLDER, page.csrf.value(page.request))
+        """The content with the page's own CSRF token and CSP nonce in the placeholders'
+        places (no nonce: empty, as the page's own render would have it)."""
+        content = self.content
+        if self.holds_csrf_token:
+            content = content.replace(CSRF_PLACEHOLDER, page.csrf.value(page.request))
+        if self.holds_nonce:
+            nonce = page_nonce({"request": page.request}) or ""
+            content = content.replace(NONCE_PLACEHOLDER, nonce)
+        return content
 
 
 def visitor_key(page: LivePage) -> VisitorKey:
@@ -265,6 +280,9 @@ def anonymous_request(request: HttpRequest) -> HttpRequest:
     if hasattr(request, "user"):
         anonymous.user = AnonymousUser()
     anonymous.__dict__.pop("_messages", None)
+    for name in _NONCE_ATTRIBUTES:  # the page's CSP nonce: each page gets its own (Changes)
+        if name in anonymous.__dict__:
+            anonymous.__dict__[name] = NONCE_PLACEHOLDER
     return anonymous
 
 
@@ -284,6 +302,8 @@ def render_anonymously(page: LivePage) -> BlockCollector:
     if context is None:
         raise RuntimeError(f"{view_class.__qualname__}.get() did not render its template")
     context.setdefault("csrf_token", CSRF_PLACEHOLDER)
+    if "csp_nonce" in context:
+        context["csp_nonce"] = NONCE_PLACEHOLDER
     return render_liveblocks(view.get_live_template(), context, request)
 
 

@@ -67,6 +67,12 @@ class VoteBoard(Scoreboard):
     template_name = "todoapp/shared_form.html"
 
 
+class ScriptBoard(Scoreboard):
+    """A shared page with a script in a liveblock: its CSP nonce is each page's own."""
+
+    template_name = "todoapp/shared_script.html"
+
+
 def vote(request: HttpRequest) -> HttpResponse:
     """Where VoteBoard's form posts: CsrfViewMiddleware refuses a token not of this browser."""
     return HttpResponse("voted")
@@ -78,6 +84,7 @@ urlpatterns = [
     path("guarded/", GuardedScoreboard.as_view()),
     path("vote/", VoteBoard.as_view()),
     path("voted/", vote),
+    path("script/", ScriptBoard.as_view()),
 ]
 
 root = [path("", include("tests.urls")), path("shared/", include(urlpatterns))]
