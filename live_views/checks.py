@@ -15,6 +15,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
 from live_views.conf import DEFAULTS, TRANSPORTS, conf
+from live_views.connect.wire import SOCKET_PATH
 from live_views.polling import MIN_SECONDS, problems
 
 _INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024, "MAX_PUSH_BYTES": 1024}
@@ -222,8 +223,22 @@ def _check_route(asgi_path: str) -> list[CheckMessage]:
                 id="live_views.E004",
             )
         ]
-    if any(_is_live_consumer(app, LiveConsumer) for app in _walk(application)):
+    if _reaches_consumer(application, SOCKET_PATH, LiveConsumer):
         return []
+    if any(_is_live_consumer(app, LiveConsumer) for app in _walk(application)):
+        # Pages connect to <script prefix>live/ws/ whatever the routing: a route under
+        # path("ws/", ...) passes a search for the consumer, and every socket then fails.
+        return [
+            Error(
+                f"The live views websocket route is mounted in {asgi_path!r}, but not at "
+                f"{SOCKET_PATH!r}, where every page connects (under the script prefix).",
+                hint="Put live_views.routing.websocket_urlpatterns at the top level of the "
+                "websocket URLRouter (URLRouter([*websocket_urlpatterns, path('chat/', ...)])), "
+                "not under a path('ws/', ...). To serve the site under a prefix, set "
+                "FORCE_SCRIPT_NAME or run the ASGI server with --root-path.",
+                id="live_views.E006",
+            )
+        ]
     return [
         Error(
             f"The live views websocket route is not mounted in {asgi_path!r}.",
@@ -234,6 +249,32 @@ def _check_route(asgi_path: str) -> list[CheckMessage]:
             id="live_views.E005",
         )
     ]
+
+
+def _reaches_consumer(app: Any, path: str, consumer: type, depth: int = 0) -> bool:
+    """Whether a websocket opened at ``path`` gets to ``consumer``, routed as channels routes it:
+    ProtocolTypeRouter's "websocket" entry, then each URLRouter's patterns, through middleware."""
+    if depth > 12 or app is None:
+        return False
+    if _is_live_consumer(app, consumer):
+        return True
+    mapping = getattr(app, "application_mapping", None)
+    if isinstance(mapping, dict):
+        return _reaches_consumer(mapping.get("websocket"), path, consumer, depth + 1)
+    routes = getattr(app, "routes", None)
+    if isinstance(routes, list | tuple):
+        for route in routes:
+            pattern = getattr(route, "pattern", None)
+            match = pattern.match(path.lstrip("/")) if pattern is not None else None
+            callback = getattr(route, "callback", None)
+            if match and _reaches_consumer(callback, match[0], consumer, depth + 1):
+                return True
+        return False
+    for attr in ("inner", "application", "app", "callback"):
+        child = getattr(app, attr, None)
+        if child is not None and child is not app:
+            return _reaches_consumer(child, path, consumer, depth + 1)
+    return False
 
 
 def _is_live_consumer(app: Any, consumer: type) -> bool:
