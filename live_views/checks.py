@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 
 from live_views.conf import DEFAULTS, TRANSPORTS, conf
 from live_views.connect.wire import SOCKET_PATH
+from live_views.events import live_event_names
 from live_views.polling import MIN_SECONDS, problems
 
 _INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024, "MAX_PUSH_BYTES": 1024}
@@ -396,6 +397,11 @@ def _routed_live_views() -> list[type[Any]]:
     """Every live view class the URLconf routes to, once each."""
     from live_views.views import LiveViewMixin
 
+    return [view for view in _routed_view_classes() if issubclass(view, LiveViewMixin)]
+
+
+def _routed_view_classes() -> list[type[Any]]:
+    """Every class-based view the URLconf routes to, once each."""
     try:
         patterns = list(get_resolver().url_patterns)
     except Exception:
@@ -407,9 +413,32 @@ def _routed_live_views() -> list[type[Any]]:
             patterns[:0] = pattern.url_patterns
             continue
         view_class = getattr(getattr(pattern, "callback", None), "view_class", None)
-        if isinstance(view_class, type) and issubclass(view_class, LiveViewMixin):
+        if isinstance(view_class, type):
             found.setdefault(view_class)
     return list(found)
+
+
+def check_events_on_plain_views(**kwargs: Any) -> list[CheckMessage]:
+    from live_views.views import LiveViewMixin
+
+    errors: list[CheckMessage] = []
+    for view_class in _routed_view_classes():
+        names = live_event_names(view_class)
+        if not names or issubclass(view_class, LiveViewMixin):
+            continue
+        errors.append(
+            Error(
+                f"{view_class.__qualname__} has @live_event methods ({', '.join(names)}), but it "
+                "is not a live view, so no browser can call them.",
+                hint="Make it a live view: inherit LiveTemplateView (LiveFormView, "
+                f"LiveListView, …), or put LiveViewMixin first in its bases: class "
+                f"{view_class.__qualname__}(LiveViewMixin, "
+                f"{view_class.__bases__[0].__qualname__}).",
+                obj=view_class,
+                id="live_views.E023",
+            )
+        )
+    return errors
 
 
 # -- messages on the socket --------------------------------------------------------------------

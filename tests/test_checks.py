@@ -315,3 +315,19 @@ def test_the_transport_error_names_the_bad_value_and_the_choices():
 def test_a_project_on_the_http_transport_needs_no_asgi_application():
     # A WSGI project: no daphne/channels app, no ASGI_APPLICATION, no socket route to check.
     assert check_wiring() == []
+
+
+# -- E023: @live_event on a view that is not live ----------------------------------------------
+
+
+@override_settings(ROOT_URLCONF="tests.plain_view_urls")
+def test_e023_names_the_routed_view_whose_live_events_no_browser_can_call():
+    messages = [m for m in checks.run_checks(tags=[checks.Tags.urls]) if m.id == "live_views.E023"]
+    (error,) = messages  # not the plain view without events, nor the live one
+    assert isinstance(error, checks.Error)
+    assert error.msg.startswith("PlainCounterView has @live_event methods (increment, zero)")
+    assert "class PlainCounterView(LiveViewMixin, TemplateView)" in error.hint
+
+
+def test_e023_is_quiet_on_the_test_urlconf():
+    assert "live_views.E023" not in ids(checks.run_checks(tags=[checks.Tags.urls]))
