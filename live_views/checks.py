@@ -11,7 +11,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.checks import CheckMessage, Error, Warning
-from django.urls import URLResolver, get_resolver
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils.module_loading import import_string
 
 from live_views.conf import DEFAULTS, TRANSPORTS, conf
@@ -416,6 +416,24 @@ def _routed_view_classes() -> list[type[Any]]:
         if isinstance(view_class, type):
             found.setdefault(view_class)
     return list(found)
+
+
+def check_http_route(**kwargs: Any) -> list[CheckMessage]:
+    if conf.TRANSPORT != "http":
+        return []  # the socket's pages need no route of the URLconf
+    try:
+        reverse("live_views:http")
+    except NoReverseMatch:
+        return [
+            Error(
+                "LIVE_VIEWS['TRANSPORT'] is 'http', but the URLconf does not include "
+                "live_views.urls, whose live/http/ route carries every event and update: no "
+                "page can go live.",
+                hint='Add path("", include("live_views.urls")) to your ROOT_URLCONF.',
+                id="live_views.E007",
+            )
+        ]
+    return []
 
 
 def check_events_on_plain_views(**kwargs: Any) -> list[CheckMessage]:

@@ -12,7 +12,7 @@ from live_views import LiveTemplateView, live_event
 
 
 class PlainCounterView(TemplateView):
-    template_name = "counter.html"
+    template_name = "testapp/counter.html"
     count = 0
 
     @live_event
@@ -25,14 +25,14 @@ class PlainCounterView(TemplateView):
 
 
 class PlainPageView(TemplateView):
-    template_name = "counter.html"
+    template_name = "testapp/counter.html"
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         return super().get(request, *args, **kwargs)
 
 
 class LiveCounterView(LiveTemplateView):
-    template_name = "counter.html"
+    template_name = "testapp/counter.html"
 
     @live_event
     def increment(self) -> None:

@@ -317,6 +317,33 @@ def test_a_project_on_the_http_transport_needs_no_asgi_application():
     assert check_wiring() == []
 
 
+# -- E007: the HTTP transport without its route ---------------------------------------------
+
+
+def urls_ids() -> list[str]:
+    return ids(checks.run_checks(tags=[checks.Tags.urls]))
+
+
+@override_settings(LIVE_VIEWS={"TRANSPORT": "http"}, ROOT_URLCONF="tests.plain_view_urls")
+def test_e007_fires_on_the_http_transport_without_live_views_urls(client):
+    (error,) = [m for m in checks.run_checks(tags=[checks.Tags.urls]) if m.id == "live_views.E007"]
+    assert "live_views.urls" in error.msg
+    assert error.hint == 'Add path("", include("live_views.urls")) to your ROOT_URLCONF.'
+    # What it prevents: the page is not told where its frames go, so it never goes live.
+    html = client.get("/live/").content.decode()
+    assert "data-live-root" in html
+    assert "data-live-http" not in html
+
+
+@pytest.mark.parametrize(
+    ("transport", "urlconf"),
+    [("http", "tests.urls"), ("websocket", "tests.plain_view_urls")],
+)
+def test_e007_is_quiet_with_the_route_or_on_the_socket(transport, urlconf):
+    with override_settings(LIVE_VIEWS={"TRANSPORT": transport}, ROOT_URLCONF=urlconf):
+        assert "live_views.E007" not in urls_ids()
+
+
 # -- E023: @live_event on a view that is not live ----------------------------------------------
 
 
