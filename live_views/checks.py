@@ -224,7 +224,11 @@ def _check_route(asgi_path: str) -> list[CheckMessage]:
                 id="live_views.E004",
             )
         ]
-    if _reaches_consumer(application, SOCKET_PATH, LiveConsumer):
+    # Under FORCE_SCRIPT_NAME with no --root-path the server's path holds the prefix, so the
+    # route is rightly nested under it: either spelling reaches the pages' sockets.
+    prefix = (getattr(settings, "FORCE_SCRIPT_NAME", None) or "").strip("/")
+    paths = [SOCKET_PATH, f"{prefix}/{SOCKET_PATH}"] if prefix else [SOCKET_PATH]
+    if any(_reaches_consumer(application, path, LiveConsumer) for path in paths):
         return []
     if any(_is_live_consumer(app, LiveConsumer) for app in _walk(application)):
         # Pages connect to <script prefix>live/ws/ whatever the routing: a route under

@@ -178,6 +178,15 @@ def test_e006_fires_when_the_route_is_mounted_under_a_prefix():
     assert "path('ws/', ...)" in error.hint
 
 
+def test_e006_takes_a_route_nested_under_the_force_script_name_prefix():
+    # Without --root-path the server's path holds FORCE_SCRIPT_NAME's prefix: there, a route
+    # nested under it is where the pages' sockets arrive.
+    with override_settings(
+        ASGI_APPLICATION="tests.asgi_prefixed_route.application", FORCE_SCRIPT_NAME="/ws/"
+    ):
+        assert check_wiring() == []
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("module", "reaches_the_route"), [("asgi_prefixed_route", False), ("asgi_wrapped_route", True)]
