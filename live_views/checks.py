@@ -11,10 +11,12 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.checks import CheckMessage, Error, Warning
-from django.urls import URLResolver, get_resolver
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils.module_loading import import_string
 
 from live_views.conf import DEFAULTS, TRANSPORTS, conf
+from live_views.connect.wire import SOCKET_PATH
+from live_views.events import live_event_names
 from live_views.polling import MIN_SECONDS, problems
 
 _INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024, "MAX_PUSH_BYTES": 1024}
@@ -222,8 +224,26 @@ def _check_route(asgi_path: str) -> list[CheckMessage]:
                 id="live_views.E004",
             )
         ]
-    if any(_is_live_consumer(app, LiveConsumer) for app in _walk(application)):
+    # Under FORCE_SCRIPT_NAME with no --root-path the server's path holds the prefix, so the
+    # route is rightly nested under it: either spelling reaches the pages' sockets.
+    prefix = (getattr(settings, "FORCE_SCRIPT_NAME", None) or "").strip("/")
+    paths = [SOCKET_PATH, f"{prefix}/{SOCKET_PATH}"] if prefix else [SOCKET_PATH]
+    if any(_reaches_consumer(application, path, LiveConsumer) for path in paths):
         return []
+    if any(_is_live_consumer(app, LiveConsumer) for app in _walk(application)):
+        # Pages connect to <script prefix>live/ws/ whatever the routing: a route under
+        # path("ws/", ...) passes a search for the consumer, and every socket then fails.
+        return [
+            Error(
+                f"The live views websocket route is mounted in {asgi_path!r}, but not at "
+                f"{SOCKET_PATH!r}, where every page connects (under the script prefix).",
+                hint="Put live_views.routing.websocket_urlpatterns at the top level of the "
+                "websocket URLRouter (URLRouter([*websocket_urlpatterns, path('chat/', ...)])), "
+                "not under a path('ws/', ...). To serve the site under a prefix, set "
+                "FORCE_SCRIPT_NAME or run the ASGI server with --root-path.",
+                id="live_views.E006",
+            )
+        ]
     return [
         Error(
             f"The live views websocket route is not mounted in {asgi_path!r}.",
@@ -234,6 +254,32 @@ def _check_route(asgi_path: str) -> list[CheckMessage]:
             id="live_views.E005",
         )
     ]
+
+
+def _reaches_consumer(app: Any, path: str, consumer: type, depth: int = 0) -> bool:
+    """Whether a websocket opened at ``path`` gets to ``consumer``, routed as channels routes it:
+    ProtocolTypeRouter's "websocket" entry, then each URLRouter's patterns, through middleware."""
+    if depth > 12 or app is None:
+        return False
+    if _is_live_consumer(app, consumer):
+        return True
+    mapping = getattr(app, "application_mapping", None)
+    if isinstance(mapping, dict):
+        return _reaches_consumer(mapping.get("websocket"), path, consumer, depth + 1)
+    routes = getattr(app, "routes", None)
+    if isinstance(routes, list | tuple):
+        for route in routes:
+            pattern = getattr(route, "pattern", None)
+            match = pattern.match(path.lstrip("/")) if pattern is not None else None
+            callback = getattr(route, "callback", None)
+            if match and _reaches_consumer(callback, match[0], consumer, depth + 1):
+                return True
+        return False
+    for attr in ("inner", "application", "app", "callback"):
+        child = getattr(app, attr, None)
+        if child is not None and child is not app:
+            return _reaches_consumer(child, path, consumer, depth + 1)
+    return False
 
 
 def _is_live_consumer(app: Any, consumer: type) -> bool:
@@ -355,6 +401,11 @@ def _routed_live_views() -> list[type[Any]]:
     """Every live view class the URLconf routes to, once each."""
     from live_views.views import LiveViewMixin
 
+    return [view for view in _routed_view_classes() if issubclass(view, LiveViewMixin)]
+
+
+def _routed_view_classes() -> list[type[Any]]:
+    """Every class-based view the URLconf routes to, once each."""
     try:
         patterns = list(get_resolver().url_patterns)
     except Exception:
@@ -366,9 +417,50 @@ def _routed_live_views() -> list[type[Any]]:
             patterns[:0] = pattern.url_patterns
             continue
         view_class = getattr(getattr(pattern, "callback", None), "view_class", None)
-        if isinstance(view_class, type) and issubclass(view_class, LiveViewMixin):
+        if isinstance(view_class, type):
             found.setdefault(view_class)
     return list(found)
+
+
+def check_http_route(**kwargs: Any) -> list[CheckMessage]:
+    if conf.TRANSPORT != "http":
+        return []  # the socket's pages need no route of the URLconf
+    try:
+        reverse("live_views:http")
+    except NoReverseMatch:
+        return [
+            Error(
+                "LIVE_VIEWS['TRANSPORT'] is 'http', but the URLconf does not include "
+                "live_views.urls, whose live/http/ route carries every event and update: no "
+                "page can go live.",
+                hint='Add path("", include("live_views.urls")) to your ROOT_URLCONF.',
+                id="live_views.E007",
+            )
+        ]
+    return []
+
+
+def check_events_on_plain_views(**kwargs: Any) -> list[CheckMessage]:
+    from live_views.views import LiveViewMixin
+
+    errors: list[CheckMessage] = []
+    for view_class in _routed_view_classes():
+        names = live_event_names(view_class)
+        if not names or issubclass(view_class, LiveViewMixin):
+            continue
+        errors.append(
+            Error(
+                f"{view_class.__qualname__} has @live_event methods ({', '.join(names)}), but it "
+                "is not a live view, so no browser can call them.",
+                hint="Make it a live view: inherit LiveTemplateView (LiveFormView, "
+                f"LiveListView, …), or put LiveViewMixin first in its bases: class "
+                f"{view_class.__qualname__}(LiveViewMixin, "
+                f"{view_class.__bases__[0].__qualname__}).",
+                obj=view_class,
+                id="live_views.E023",
+            )
+        )
+    return errors
 
 
 # -- messages on the socket --------------------------------------------------------------------

@@ -48,6 +48,13 @@ def live_event(func: F | None = None, /, *, name: str | None = None) -> F | Call
     return mark(func) if func is not None else mark
 
 
+def live_event_names(cls: type) -> list[str]:
+    """The event names of a class's ``@live_event`` methods, whatever the class is (a system
+    check looks for them on views that are not live)."""
+    names = (getattr(value, _MARK, None) for klass in cls.__mro__ for value in vars(klass).values())
+    return sorted({name for name in names if name is not None})
+
+
 def collect_events(cls: type) -> dict[str, EventSpec]:
     """Build the event table of a view class from its ``@live_event`` methods (MRO order)."""
     events: dict[str, EventSpec] = {}

@@ -1,4 +1,5 @@
-"""The live views route mounted under a prefix, inside channels' usual middleware."""
+"""The live views route inside channels' usual middleware and a nested router, still at
+live/ws/ where pages connect."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ application = ProtocolTypeRouter(
                 URLRouter(
                     [
                         path("chat/", OtherConsumer.as_asgi()),
-                        path("ws/", URLRouter(websocket_urlpatterns)),
+                        path("", URLRouter(websocket_urlpatterns)),
                     ]
                 )
             )

@@ -5,10 +5,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
+from django.utils.module_loading import import_string
 
 from live_views import checks as live_checks
 from live_views.checks import check_settings, check_wiring
@@ -31,6 +33,7 @@ MISCONFIGURED: dict[str, dict[str, Any]] = {
     "live_views.E003": {"CHANNEL_LAYERS": {}},
     "live_views.E004": {"ASGI_APPLICATION": "tests.no_such_module.application"},
     "live_views.E005": {"ASGI_APPLICATION": "tests.asgi_without_route.application"},
+    "live_views.E006": {"ASGI_APPLICATION": "tests.asgi_prefixed_route.application"},
     "live_views.E010": {"LIVE_VIEWS": ["TOKEN_MAX_AGE", 60]},
     "live_views.E011": {"LIVE_VIEWS": {"TOKEN_MAXAGE": 60}},
     "live_views.E012": {"LIVE_VIEWS": {"TOKEN_MAX_AGE": "3600"}},
@@ -80,6 +83,7 @@ def test_each_check_fires_on_its_misconfiguration(check_id):
         "live_views.E002",
         "live_views.E003",
         "live_views.E005",
+        "live_views.E006",
         "live_views.E010",
         "live_views.E011",
         "live_views.E012",
@@ -164,6 +168,41 @@ def test_e005_fires_when_the_route_is_not_mounted():
 @override_settings(ASGI_APPLICATION="tests.asgi_wrapped_route.application")
 def test_e005_finds_the_route_inside_middleware_and_nested_routers():
     assert check_wiring() == []
+
+
+def test_e006_fires_when_the_route_is_mounted_under_a_prefix():
+    with override_settings(ASGI_APPLICATION="tests.asgi_prefixed_route.application"):
+        (error,) = check_wiring()
+    assert error.id == "live_views.E006"
+    assert "'live/ws/'" in error.msg
+    assert "path('ws/', ...)" in error.hint
+
+
+def test_e006_takes_a_route_nested_under_the_force_script_name_prefix():
+    # Without --root-path the server's path holds FORCE_SCRIPT_NAME's prefix: there, a route
+    # nested under it is where the pages' sockets arrive.
+    with override_settings(
+        ASGI_APPLICATION="tests.asgi_prefixed_route.application", FORCE_SCRIPT_NAME="/ws/"
+    ):
+        assert check_wiring() == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("module", "reaches_the_route"), [("asgi_prefixed_route", False), ("asgi_wrapped_route", True)]
+)
+async def test_e006_tells_the_routes_pages_cannot_reach_from_those_they_can(
+    module, reaches_the_route
+):
+    # Pages open <script prefix>live/ws/: under a prefix, channels finds no route for it.
+    application = import_string(f"tests.{module}.application")
+    communicator = WebsocketCommunicator(application, "/live/ws/")
+    if reaches_the_route:
+        await communicator.connect()  # the live consumer answers (and refuses a page with no token)
+        await communicator.disconnect()
+    else:
+        with pytest.raises(ValueError, match="No route found for path 'live/ws/'"):
+            await communicator.connect()
 
 
 # -- E010 to E013: the LIVE_VIEWS setting ------------------------------------------------------
@@ -285,3 +324,46 @@ def test_the_transport_error_names_the_bad_value_and_the_choices():
 def test_a_project_on_the_http_transport_needs_no_asgi_application():
     # A WSGI project: no daphne/channels app, no ASGI_APPLICATION, no socket route to check.
     assert check_wiring() == []
+
+
+# -- E007: the HTTP transport without its route ---------------------------------------------
+
+
+def urls_ids() -> list[str]:
+    return ids(checks.run_checks(tags=[checks.Tags.urls]))
+
+
+@override_settings(LIVE_VIEWS={"TRANSPORT": "http"}, ROOT_URLCONF="tests.plain_view_urls")
+def test_e007_fires_on_the_http_transport_without_live_views_urls(client):
+    (error,) = [m for m in checks.run_checks(tags=[checks.Tags.urls]) if m.id == "live_views.E007"]
+    assert "live_views.urls" in error.msg
+    assert error.hint == 'Add path("", include("live_views.urls")) to your ROOT_URLCONF.'
+    # What it prevents: the page is not told where its frames go, so it never goes live.
+    html = client.get("/live/").content.decode()
+    assert "data-live-root" in html
+    assert "data-live-http" not in html
+
+
+@pytest.mark.parametrize(
+    ("transport", "urlconf"),
+    [("http", "tests.urls"), ("websocket", "tests.plain_view_urls")],
+)
+def test_e007_is_quiet_with_the_route_or_on_the_socket(transport, urlconf):
+    with override_settings(LIVE_VIEWS={"TRANSPORT": transport}, ROOT_URLCONF=urlconf):
+        assert "live_views.E007" not in urls_ids()
+
+
+# -- E023: @live_event on a view that is not live ----------------------------------------------
+
+
+@override_settings(ROOT_URLCONF="tests.plain_view_urls")
+def test_e023_names_the_routed_view_whose_live_events_no_browser_can_call():
+    messages = [m for m in checks.run_checks(tags=[checks.Tags.urls]) if m.id == "live_views.E023"]
+    (error,) = messages  # not the plain view without events, nor the live one
+    assert isinstance(error, checks.Error)
+    assert error.msg.startswith("PlainCounterView has @live_event methods (increment, zero)")
+    assert "class PlainCounterView(LiveViewMixin, TemplateView)" in error.hint
+
+
+def test_e023_is_quiet_on_the_test_urlconf():
+    assert "live_views.E023" not in ids(checks.run_checks(tags=[checks.Tags.urls]))

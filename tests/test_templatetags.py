@@ -52,10 +52,30 @@ def test_liveblock_defaults_to_a_div_without_key_or_class():
     assert (node.tag, node.key, node.css_class) == ("div", None, None)
 
 
-@pytest.mark.parametrize("name", ["", "1row", "row-1", "_row", '"row"', "row.x", "r" * 65])
-def test_liveblock_needs_a_plain_name_and_shows_the_usage(name):
-    message = syntax_error(f"{{% liveblock {name} %}}x{{% endliveblock %}}")
+@pytest.mark.parametrize("tag", ["{% liveblock %}", "{% liveblock key=item.pk %}"])
+def test_liveblock_needs_a_name_and_shows_the_usage(tag):
+    message = syntax_error(f"{tag}x{{% endliveblock %}}")
     assert "{% liveblock %} needs a name" in message
+    assert '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] %}' in message
+
+
+@pytest.mark.parametrize(
+    ("name", "example"),
+    [
+        ('"row"', "{% liveblock row %}"),
+        ("'row'", "{% liveblock row %}"),
+        ("1row", "{% liveblock counter %}"),
+        ("row-1", "{% liveblock counter %}"),
+        ("_row", "{% liveblock counter %}"),
+        ("row.x", "{% liveblock counter %}"),
+        ("r" * 65, "{% liveblock counter %}"),
+    ],
+)
+def test_liveblock_says_what_is_wrong_with_its_name(name, example):
+    # A quoted name, as live_on's event is written, was "needs a name": it had one.
+    message = syntax_error(f"{{% liveblock {name} %}}x{{% endliveblock %}}")
+    assert message.startswith(f"{{% liveblock {name} %}}: a liveblock's name is a bare word")
+    assert f"e.g. {example}." in message
     assert '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] %}' in message
 
 

@@ -6,6 +6,8 @@ copies is what these tests run: the project's own tests, its system checks and i
 
 from __future__ import annotations
 
+import ast
+import difflib
 import os
 import re
 import shlex
@@ -150,6 +152,71 @@ def test_the_tutorial_shows_every_file_of_its_project():
         and "__pycache__" not in path.parts
     }
     assert project - shown == set(), "files of the tutorial's project that no page shows"
+
+
+# -- a page that shows part of a file shows all that changed in it ------------------------------
+
+# The literalinclude options that show part of a file.
+SELECTING = {"pyobject", "start-at", "start-after", "end-at", "end-before", "lines"}
+
+
+def selected_lines(included: Path, options: dict[str, str]) -> list[str]:
+    """The lines of ``included`` that a literalinclude with ``options`` shows, as Sphinx picks
+    them (the options the tutorial uses; ``lines`` is not one)."""
+    assert "lines" not in options, "teach selected_lines() the :lines: option"
+    text = included.read_text()
+    lines = text.splitlines()
+    if "pyobject" in options:
+        [node] = [
+            node
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name == options["pyobject"]
+        ]
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        lines = lines[first - 1 : node.end_lineno]
+    for option, skip in (("start-at", 0), ("start-after", 1)):
+        if option in options:
+            at = next(i for i, line in enumerate(lines) if options[option] in line)
+            lines = lines[at + skip :]
+    for option, keep in (("end-at", 1), ("end-before", 0)):
+        if option in options:
+            at = next(i for i, line in enumerate(lines) if options[option] in line)
+            lines = lines[: at + keep]
+    return lines
+
+
+def is_code(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith(("#", "{#"))
+
+
+def test_a_page_that_shows_part_of_a_file_shows_every_line_that_changed_in_it():
+    """A reader edits the file they have by the parts a page shows: a changed line no page shows
+    is one their project lacks (step 4 once changed the list's summary line without saying so)."""
+    known: dict[Path, list[str]] = {}  # each project file as the reader has it
+    for stem in READING_ORDER:
+        shown: dict[Path, tuple[Path, set[str]]] = {}
+        for lang, body in fences(TUTORIAL / f"{stem}.md"):
+            if lang != "{literalinclude}":
+                continue
+            target, _, rest = body.partition("\n")
+            included = (TUTORIAL / target.strip()).resolve()
+            options = dict(OPTION_RE.findall(rest))
+            if not SELECTING & set(options):
+                known[project_path(included)] = included.read_text().splitlines()
+                continue
+            _, lines = shown.setdefault(project_path(included), (included, set()))
+            lines.update(line.strip() for line in selected_lines(included, options))
+        for path, (included, lines) in shown.items():
+            now = included.read_text().splitlines()
+            before = known.get(path, [])
+            changes = difflib.SequenceMatcher(None, before, now, autojunk=False).get_opcodes()
+            changed = [
+                line for tag, _, _, j1, j2 in changes if tag != "equal" for line in now[j1:j2]
+            ]
+            unshown = [line for line in changed if is_code(line) and line.strip() not in lines]
+            assert unshown == [], f"{stem}.md changes {path} but does not show these lines"
+            known[path] = now
 
 
 # -- the tutorial followed in order, from a fresh project -----------------------------------------

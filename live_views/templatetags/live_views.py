@@ -109,8 +109,16 @@ def do_live_component(parser: Parser, token: Token) -> LiveComponentNode:
 def do_liveblock(parser: Parser, token: Token) -> LiveBlockNode:
     bits = token.split_contents()
     usage = '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] %}'
-    if len(bits) < 2 or not EVENT_NAME_RE.fullmatch(bits[1]):
+    if len(bits) < 2 or "=" in bits[1]:
         raise template.TemplateSyntaxError(f"{{% liveblock %}} needs a name: {usage}")
+    if not EVENT_NAME_RE.fullmatch(bits[1]):
+        bare = bits[1].strip("\"'")
+        example = bare if EVENT_NAME_RE.fullmatch(bare) else "counter"
+        raise template.TemplateSyntaxError(
+            f"{{% liveblock {bits[1]} %}}: a liveblock's name is a bare word, not quoted, that "
+            "starts with a letter and has only letters, digits and underscores (at most 64), "
+            f"e.g. {{% liveblock {example} %}}. Usage: {usage}"
+        )
     name = bits[1]
     options = _keyword_args(parser, bits[2:], "liveblock")
     unknown = sorted(set(options) - {"key", "tag", "class"})

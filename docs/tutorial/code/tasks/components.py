@@ -11,4 +11,5 @@ class StarButton(LiveComponent):
     @live_event
     def toggle_star(self):
         self.starred = not self.starred
-        self.parent.starred += 1 if self.starred else -1
+        # Tell the page: its count then leaves out the star of a task deleted since.
+        self.parent.starred ^= {self.component_id}

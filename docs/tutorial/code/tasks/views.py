@@ -30,11 +30,12 @@ class TaskCreateView(LiveCreateView):
 
 class TaskListView(LiveListView):
     model = Task
-    starred = 0  # how many star buttons of this page are on (step 4)
+    starred = frozenset()  # the ids of the tasks whose star is on, on this page (step 4)
 
     def get_context_data(self, **kwargs):
         open_tasks = sum(1 for task in self.object_list if not task.done)
-        return super().get_context_data(open_tasks=open_tasks, starred=self.starred, **kwargs)
+        starred = sum(1 for task in self.object_list if str(task.pk) in self.starred)
+        return super().get_context_data(open_tasks=open_tasks, starred=starred, **kwargs)
 
     @live_event
     def toggle(self, task: Task):

@@ -25,3 +25,12 @@ def test_a_star_sends_its_button_and_the_summary_only(live_client):
         assert f'id="lv-c{star.address}"' in frame["content"]
         assert 'id="lv-summary"' in frame["content"]
         assert f'id="lv-task-{milk.pk}"' not in frame["content"]  # not the row around it
+
+
+def test_a_deleted_task_takes_its_star_off_the_count(live_client):
+    milk = Task.objects.create(title="Buy milk")
+    Task.objects.create(title="Call mum")
+    with live_client.live("/tasks/") as page:
+        page.component(str(milk.pk)).send("toggle_star")
+        page.send("delete", task=milk.pk)
+        assert "0 starred" in page.block("summary")
