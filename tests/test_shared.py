@@ -218,13 +218,15 @@ async def test_a_burst_split_over_many_turns_at_the_thread_still_renders_once(op
     assert len(shared_views.GETS) == 2
 
 
-async def test_each_page_of_a_shared_render_gets_its_own_browsers_csrf_token(opened):
+@pytest.mark.parametrize("path", ["/shared/vote/", "/shared/component-vote/"])
+async def test_each_page_of_a_shared_render_gets_its_own_browsers_csrf_token(opened, path):
+    # In the page's own liveblock, and in a live component's template it shows.
     alice, bob = await make_user("alice"), await make_user("bob")
     pages = []
     for user in (alice, bob):  # two browsers, each with its own CSRF cookie
         client = AsyncLiveClient(AsyncClient(enforce_csrf_checks=True), timeout=10)
         await client.http.aforce_login(user)
-        pages.append(await client.live("/shared/vote/"))
+        pages.append(await client.live(path))
     opened.extend(pages)
 
     await add_task("a vote")

@@ -16,9 +16,16 @@ from django.http import HttpRequest
 from django.middleware.csrf import CSRF_SECRET_LENGTH, get_token
 
 _ALLOWED = frozenset(string.ascii_letters + string.digits)
+# A render made for many browsers at once (socket/shared.py) must not mint a token: none would
+# be valid for any of them. It names, on its request, the text to write instead, which each
+# page's frame then holds its own browser's token in place of.
+TOKEN_STAND_IN = "live_views_csrf_stand_in"  # noqa: S105 (an attribute name)
 
 
 def page_csrf_token(request: HttpRequest) -> str:
+    stand_in = getattr(request, TOKEN_STAND_IN, None)
+    if isinstance(stand_in, str):
+        return stand_in
     if "CSRF_COOKIE" not in request.META and not settings.CSRF_USE_SESSIONS:
         cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
         if len(cookie) == CSRF_SECRET_LENGTH and set(cookie) <= _ALLOWED:

@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 
+from live_views.components.csrf import TOKEN_STAND_IN
 from live_views.connect import wire
 from live_views.connect.csp import page_nonce
 from live_views.render.collector import BlockCollector
@@ -280,6 +281,7 @@ def anonymous_request(request: HttpRequest) -> HttpRequest:
     if hasattr(request, "user"):
         anonymous.user = AnonymousUser()
     anonymous.__dict__.pop("_messages", None)
+    setattr(anonymous, TOKEN_STAND_IN, CSRF_PLACEHOLDER)  # {% csrf_token %} in its components
     for name in _NONCE_ATTRIBUTES:  # the page's CSP nonce: each page gets its own (Changes)
         if name in anonymous.__dict__:
             anonymous.__dict__[name] = NONCE_PLACEHOLDER

@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from live_views import LiveListView, live_event
+from live_views import LiveComponent, LiveListView, live_event
 from tests.todoapp.models import Task
 
 GETS: list[str] = []  # one entry per get_context_data() of these views: who it rendered for
@@ -67,6 +67,23 @@ class VoteBoard(Scoreboard):
     template_name = "todoapp/shared_form.html"
 
 
+class VoteForm(LiveComponent):
+    """A plain POST form inside a live component: its CSRF token is each browser's own too."""
+
+    template_name = "todoapp/vote_component.html"
+    count = 0
+
+    def mount(self, count: int = 0) -> None:
+        self.count = count
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(count=self.count, **kwargs)
+
+
+class ComponentVoteBoard(Scoreboard):
+    template_name = "todoapp/shared_component_form.html"
+
+
 class ScriptBoard(Scoreboard):
     """A shared page with a script in a liveblock: its CSP nonce is each page's own."""
 
@@ -84,6 +101,7 @@ urlpatterns = [
     path("guarded/", GuardedScoreboard.as_view()),
     path("vote/", VoteBoard.as_view()),
     path("voted/", vote),
+    path("component-vote/", ComponentVoteBoard.as_view()),
     path("script/", ScriptBoard.as_view()),
 ]
 
