@@ -101,6 +101,11 @@ def test_a_reading_loop_that_runs_nothing_holds_the_caller_for_a_bound_only(monk
     # (pubsub/readers.py). A loop stuck in a callback, or stopped after the look-up, must not
     # hold the save for good.
     monkeypatch.setattr(publish_module, "IN_MEMORY_WAIT", 0.2)
+    # Sent from here, as in a test with no server: not through the background sender, which
+    # an HTTP page or a worker-thread loop an earlier test left in this process would pick
+    # (seen once in CI, on a loaded machine: the save then waited for nothing and said nothing).
+    monkeypatch.setattr(publish_module, "server_loop", lambda: None)
+    monkeypatch.setattr(publish_module.sender, "hosts_pages", False)
     loop, stuck = asyncio.new_event_loop(), threading.Event()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
