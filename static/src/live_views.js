@@ -126,7 +126,7 @@ htmx.on("htmx:ws:after:message:outgoing", (evt) => {
 
 followHistory((search) => {
   const socket = connection?.socket;
-  if (socket?.readyState === WebSocket.OPEN) socket.send(paramsFrame(search, ++ref));
+  if (socket?.readyState === WebSocket.OPEN) return socket.send(paramsFrame(search, ++ref)), ref;
 });
 
 htmx.on("htmx:before:swap", (evt) => {
@@ -151,10 +151,10 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   else if (frame.action === "update") {
     syncChoices(blocks);
     afterStreamSwaps(root);
-    if (frame.patch) applyPatch(frame.patch);
+    applyPatch(frame);
     emit(root, "live:update", { ref: frame.ref, blocks });
   }
-  else if (frame.action === "ack" && frame.patch) applyPatch(frame.patch);
+  else if (frame.action === "ack") applyPatch(frame);
   else if (frame.action === "error") {
     console.warn("live_views:", frame.error.message, frame.error);
     emit(root, "live:error", frame.error);
