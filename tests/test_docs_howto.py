@@ -40,7 +40,7 @@ from live_views import LiveFormMixin
 # What the examples assume the reader's project already has.
 READERS_OWN = """
 from tests.todoapp.models import Board as Project, Task, Task as Article, Task as Order
-from tests.todoapp.models import Task as Message
+from tests.todoapp.models import Board, Task as Message
 from tests.formapp.forms import SignupForm
 from tests.uploadapp.models import Document
 from django.views.generic import TemplateView as InboxView

@@ -203,6 +203,49 @@ def test_a_broadcast_style_refresh_keeps_what_the_user_typed(client):
     assert "valid email" in errors_in(page, "email")
 
 
+# -- a formset beside the form (docs/howto/forms.md) ---------------------------------------------
+
+TASKS = {
+    "tasks-TOTAL_FORMS": "2",
+    "tasks-INITIAL_FORMS": "0",
+    "tasks-MIN_NUM_FORMS": "0",
+    "tasks-MAX_NUM_FORMS": "1000",
+}
+
+
+def test_a_formset_keeps_what_the_user_typed_after_an_invalid_submit(client):
+    page = client.live("/forms/boards/with-tasks/")
+    rows = {"tasks-0-title": "x" * 201, "tasks-1-title": "Second"}
+
+    page.submit("submit", name="Mine", **TASKS, **rows)
+    assert "at most 200 characters" in text(page.block("tasks"))
+
+    # The user goes on editing the form: the formset is still bound to what they sent.
+    page.validate("name", name="Mine!", **TASKS, **rows)
+    assert 'value="Second"' in page.block("tasks")
+    assert "at most 200 characters" in text(page.block("tasks"))
+    assert not Board.objects.exists()
+
+
+def test_a_formset_is_saved_with_the_form(client):
+    page = client.live("/forms/boards/with-tasks/")
+
+    reply = page.submit("submit", name="Mine", **TASKS, **{"tasks-0-title": "First"})
+
+    assert reply["redirect"] == "/forms/boards/"
+    board = Board.objects.get(name="Mine")
+    assert [task.title for task in board.tasks.all()] == ["First"]
+
+
+def test_a_formset_posts_over_http_without_js(live_db):
+    http = Client()
+    response = http.post("/forms/boards/with-tasks/", {"name": "", **TASKS, "tasks-0-title": "T"})
+    assert 'value="T"' in response.content.decode()
+    response = http.post("/forms/boards/with-tasks/", {"name": "M", **TASKS, "tasks-0-title": "T"})
+    assert response["Location"] == "/forms/boards/"
+    assert Board.objects.get(name="M").tasks.get().title == "T"
+
+
 # -- submit --------------------------------------------------------------------------------------
 
 

@@ -9,13 +9,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import override_settings
+from django.urls import path
 
 from live_views.checks import check_messages
 from tests.live_helpers import TrackingLiveClient
+from tests.testapp.navigation_views import CatalogView
 
 _MESSAGE_RE = re.compile(r'<p class="message[^"]*">([^<]*)</p>')
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+urlpatterns = [path("catalog/", CatalogView.as_view())]
 
 
 @pytest.fixture
@@ -95,6 +99,24 @@ def test_a_message_before_a_redirect_is_shown_where_the_browser_goes(logged_in):
     # /plain/ shows no messages: the next page that does, shows it once.
     assert messages_in(logged_in.get("/catalog/").content.decode()) == ["Saved, now elsewhere"]
     assert messages_in(logged_in.get("/catalog/").content.decode()) == []
+
+
+def test_a_visitor_without_a_session_sees_a_message_added_before_a_redirect(client):
+    page = client.live("/catalog/")
+    reply = page.send("save_and_leave")
+    # The browser passes through the session route, which sets the cookie a socket cannot.
+    assert reply["redirect"].startswith("/live/session/?ticket="), reply
+    response = client.get(reply["redirect"])
+    assert response["Location"] == "/plain/"
+    assert messages_in(client.get("/catalog/").content.decode()) == ["Saved, now elsewhere"]
+    assert messages_in(client.get("/catalog/").content.decode()) == []
+
+
+def test_without_the_session_route_a_visitor_without_a_session_goes_straight_on(client):
+    with override_settings(ROOT_URLCONF=__name__):  # urlpatterns below: no live_views.urls
+        page = client.live("/catalog/")
+        assert page.send("save_and_leave")["redirect"] == "/plain/"
+    assert Session.objects.count() == 0
 
 
 def test_a_visitor_without_a_session_gets_no_session_for_an_unshown_message(client):

@@ -47,6 +47,17 @@ def finish_render(request: HttpRequest) -> None:
         install_storage(request)
 
 
+def wait_without_session(request: HttpRequest) -> bool:
+    """Whether the event added messages for the next page, and the visitor has no session yet
+    to keep them in (its first event: a contact form's "Thanks" before a redirect)."""
+    storage = getattr(request, "_messages", None)
+    return (
+        isinstance(storage, SocketMessageStorage)
+        and storage.added_new
+        and not request.session.session_key
+    )
+
+
 def _untouched(storage: SocketMessageStorage) -> bool:
     # Nothing added, read or set (a level) since it was installed: nothing to keep, and the
     # same storage serves the next event as a fresh one would (most renders show no messages).

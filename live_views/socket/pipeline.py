@@ -135,7 +135,9 @@ class EventRun:
         page = self.page
         patch = navigation.take_patch(page.view, page.request)
         redirects = isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400
-        if session_hop.moved(page.request, self.session_key):
+        if session_hop.moved(page.request, self.session_key) or (
+            redirects and session_hop.gives_session_for_messages(page.request)
+        ):
             return self.hop(result["Location"] if redirects else None, patch)
         if redirects:
             messages.finish_render(page.request)  # unshown messages wait for the next page

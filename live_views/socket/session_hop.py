@@ -40,6 +40,21 @@ def moved(request: HttpRequest, before: str | None) -> bool:
     return bool(key) or (bool(before) and not session.is_empty())
 
 
+def gives_session_for_messages(request: HttpRequest) -> bool:
+    """A redirecting handler left messages for the next page, and the visitor has no session:
+    the session route gives the browser the session they wait in, as ``MessageMiddleware``'s
+    response would over HTTP. Without the route, or with sessions in cookies, they are dropped."""
+    if not messages.wait_without_session(request):
+        return False
+    if isinstance(request.session, SignedCookieStore):
+        return False
+    try:
+        reverse("live_views:session")
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def hop_url(page: LivePage, before: str | None, location: str | None, patch: Patch | None) -> str:
     """Save the page's session with a ticket's nonce in it, and answer the URL of the session
     route with that ticket, going on to ``location`` (the handler's redirect), else the page's

@@ -14,6 +14,7 @@ from demo import (
     likes,
     log,
     market,
+    newsletter,
     views,
     widgets,
     world,
@@ -31,6 +32,7 @@ urlpatterns = [
     path("log/", log.LogView.as_view(), name="log"),
     path("likes/", likes.LikesView.as_view(), name="likes"),
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("newsletter/", newsletter.NewsletterView.as_view(), name="newsletter"),
     path("live-login/", views.LiveLoginView.as_view(), name="live_login"),
     path(
         "signup/done/",

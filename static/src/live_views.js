@@ -61,13 +61,26 @@ function emit(root, name, detail) {
 // htmx's morph copies the `checked` and `selected` attributes but not the properties, and once a
 // user has clicked a box or picked an option the property alone decides what it shows. In
 // swapped blocks the server's state wins (the click has already been sent as an event, and its
-// reply re-renders the box; Back re-renders a filter form for the earlier query).
-function syncChoices(blockIds) {
+// reply re-renders the box; Back re-renders a filter form for the earlier query), except where
+// the user changed a box, an option or a radio group after the answered event was sent: the
+// server has not seen that change yet (a second box ticked while the first one's validation was
+// on its way), and would undo it. `lvRef` is the first event that can carry the change; a push
+// answers up to the last reply, since the server takes a page's events and pushes in order.
+let answered = 0;
+addEventListener(
+  "input",
+  ({ target }) => {
+    for (const el of target.type === "radio" ? document.getElementsByName(target.name) : [target]) el.lvRef = ref + 1;
+  },
+  true,
+);
+function syncChoices(blockIds, answers) {
+  if (answers > answered) answered = answers;
   for (const id of blockIds) {
     const block = document.getElementById(id);
     if (!block) continue;
     for (const input of block.querySelectorAll("input[type=checkbox],input[type=radio],option")) {
-      if (input.closest("[data-live-ignore]")) continue;
+      if (input.closest("[data-live-ignore]") || (input.closest("select") ?? input).lvRef > answered) continue;
       if (input.tagName === "OPTION") input.selected = input.hasAttribute("selected");
       else input.checked = input.hasAttribute("checked");
     }
@@ -149,7 +162,7 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   if (frame.action === "redirect") location.assign(frame.url);
   else if (frame.action === "reload") reloadOnce();
   else if (frame.action === "update") {
-    syncChoices(blocks);
+    syncChoices(blocks, answers);
     afterStreamSwaps(root);
     applyPatch(frame);
     emit(root, "live:update", { ref: frame.ref, blocks });

@@ -19,5 +19,6 @@ urlpatterns = [
         views.BoardCreateAnotherView.as_view(),
         name="board_create_another",
     ),
+    path("boards/with-tasks/", views.BoardWithTasksView.as_view(), name="board_tasks"),
     path("boards/<int:pk>/", views.BoardUpdateView.as_view(), name="board_update"),
 ]

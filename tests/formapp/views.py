@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.models import User
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 
 from live_views import LiveCreateView, LiveFormView, LiveListView, LiveUpdateView, live_event
 from tests.formapp.forms import EmailChangeForm, EventForm, SignupForm
-from tests.todoapp.models import Board
+from tests.todoapp.models import Board, Task
 
 
 class SignupView(LiveFormView):
@@ -80,3 +81,33 @@ class BoardUpdateView(LiveUpdateView):
     def claim(self) -> None:
         self.object.owner = self.request.user
         self.object.save()
+
+
+TaskFormSet = forms.inlineformset_factory(Board, Task, fields=["title"], extra=2)
+
+
+class BoardWithTasksView(LiveCreateView):
+    """A form and an inline formset, as docs/howto/forms.md builds them."""
+
+    model = Board
+    fields = ["name"]
+    template_name = "formapp/board_tasks.html"
+    success_url = reverse_lazy("formapp:boards")
+
+    def get_tasks(self) -> Any:
+        # request.POST over HTTP; on the socket, what the browser last sent.
+        data = self.get_form_kwargs().get("data")
+        return TaskFormSet(data, instance=self.object)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("tasks", self.get_tasks())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        tasks = self.get_tasks()
+        if not tasks.is_valid():
+            return self.form_invalid(form)
+        self.object = form.save()
+        tasks.instance = self.object
+        tasks.save()
+        return HttpResponseRedirect(self.get_success_url())
