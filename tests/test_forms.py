@@ -259,6 +259,21 @@ def test_a_valid_submit_runs_form_valid_and_redirects_to_the_success_url(client)
     assert User.objects.get(username="carol").check_password("correct horse")
 
 
+def test_a_response_a_live_page_cannot_show_is_named_in_the_log(client, caplog):
+    # An HTTP-only form view's "thanks" page: the socket can go to a URL or render the view's
+    # own liveblocks, not show another response. It was dropped without a word.
+    page = client.live("/forms/thanks-in-place/")
+
+    with caplog.at_level("WARNING", logger="live_views"):
+        reply = page.submit("submit", **GOOD)
+
+    assert "redirect" not in reply
+    assert User.objects.filter(username="carol").exists()  # form_valid() ran, as before
+    assert "returned an HttpResponse (status 200) that a live page cannot show" in caplog.text
+    assert "ThanksInPlaceView" in caplog.text
+    assert "redirect" in caplog.text  # the fix it names
+
+
 def test_an_invalid_submit_shows_every_error_touched_or_not(client):
     User.objects.create_user("carol", password="pw")
     page = client.live("/forms/signup/")

@@ -8,6 +8,7 @@ app_name = "formapp"
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("thanks-in-place/", views.ThanksInPlaceView.as_view(), name="thanks_in_place"),
     path("prefixed/", views.PrefixedSignupView.as_view(), name="prefixed"),
     path("event/", views.EventView.as_view(), name="event"),
     path("email/", views.EmailChangeView.as_view(), name="email"),

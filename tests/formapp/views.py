@@ -26,6 +26,14 @@ class SignupView(LiveFormView):
         return super().form_valid(form)
 
 
+class ThanksInPlaceView(SignupView):
+    """form_valid() answers with a page of its own, as an HTTP-only form view may."""
+
+    def form_valid(self, form: SignupForm) -> HttpResponse:
+        super().form_valid(form)
+        return HttpResponse("<p>Thanks!</p>")
+
+
 class EventView(LiveFormView):
     template_name = "formapp/signup.html"
     form_class = EventForm
