@@ -5,7 +5,8 @@ copy of one page (live_views/http/pages.py), and each answers the frames that re
 copy answers a frame it claims the page in ``STATE_CACHE``; a copy that finds another's claim
 knows that copy answered since: what it holds (its ``live_state``, its components', the blocks
 the browser shows) is older than what the browser shows, and it takes the saved state again.
-One cache read per frame; a write only when the page changed hands.
+One cache read per frame; a write only when the page changed hands. A broadcast refresh on the
+copy that holds the page's push stream claims it too: what it renders reaches the browser.
 
 A socket's page claims it once, when it joins (the HTTP copy a process may still hold must not
 take up where it left off after the socket's events).
