@@ -49,6 +49,7 @@ class LiveServer:
     """A uvicorn subprocess serving sample_site; start()/stop() may be called repeatedly."""
 
     host = "127.0.0.1"
+    ready_path = "/"  # a page that answers 200 once the server is up
 
     def __init__(
         self,
@@ -196,7 +197,8 @@ class LiveServer:
                 )
             try:
                 context = ssl.create_default_context(cafile=self.cert_path) if self.tls else None
-                with urllib.request.urlopen(self.url("/"), timeout=2, context=context) as response:
+                url = self.url(self.ready_path)
+                with urllib.request.urlopen(url, timeout=2, context=context) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, OSError):

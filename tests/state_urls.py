@@ -13,4 +13,5 @@ urlpatterns = [
     path("state/counter/", state_views.StatefulCounterView.as_view()),
     path("state/unsavable/", state_views.UnsavableStateView.as_view()),
     path("hidable-kept/", component_views.HidableKeptView.as_view()),
+    path("news-kept/", component_views.NewsKeptView.as_view()),
 ]

@@ -396,13 +396,20 @@ class ComponentHost:
         else:
             dropping = [k for k in self.mounted if k not in seen]
         for key in dropping:
-            forget_dropped(self.mounted.pop(key), self.states.pop(key, None))
-            self.dropped_components.append(key)
-            self.last.pop(key, None)
-            self.addresses.pop(self.address(key), None)
-            # Its address too: a page whose components come and go (rows of a feed) keeps
-            # nothing of those it no longer shows.
-            del self.address_of[key]
+            self.drop(key)
+
+    def drop(self, key: Key, *, forget: bool = True) -> None:
+        """Let go of a mounted component: a render that shows it mounts it again. Unless
+        ``forget`` is False (its state is kept elsewhere), what it kept is forgotten."""
+        component, store = self.mounted.pop(key), self.states.pop(key, None)
+        if forget:
+            forget_dropped(component, store)
+        self.dropped_components.append(key)
+        self.last.pop(key, None)
+        self.addresses.pop(self.address(key), None)
+        # Its address too: a page whose components come and go (rows of a feed) keeps
+        # nothing of those it no longer shows.
+        del self.address_of[key]
 
 
 def forget_dropped(component: LiveComponent, store: StateStore | None) -> None:

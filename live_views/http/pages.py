@@ -34,7 +34,9 @@ from live_views.pubsub.sender import sender
 from live_views.socket import handover
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
+from live_views.socket.components import keeps_state, take_saved_states
 from live_views.socket.fairness import thread_clock
+from live_views.socket.holder import PageHolder
 from live_views.socket.jobs import rerender
 from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
@@ -67,6 +69,7 @@ class HttpPage:
         self.streams = 0  # push streams open now
         self.closed = False
         self.joined = False  # the first frame of a page mounted here was its join
+        self.holder = PageHolder(page_id)  # this copy's claim, among the workers' copies
         page.over_http = True
         self.subscriber = PushSubscriber(self, hosting_loop())
         self.jobs = HttpJobs(self, self.subscriber.loop)  # its live_async() work
@@ -78,6 +81,13 @@ class HttpPage:
         with self.turn:
             started = thread_clock()
             try:
+                if self.holder.claim() and self.joined:
+                    # Another worker answered the page since this one did: the live_state it
+                    # saved (the page's and its components') is newer than this copy's, and the
+                    # browser shows what that worker rendered. Take that state, and answer as a
+                    # page mounted again would.
+                    take_saved_state(self.page)
+                    self.joined = False
                 return self._answer(frame, search)
             finally:
                 self.budget.charge(thread_clock() - started)
@@ -92,12 +102,6 @@ class HttpPage:
         if isinstance(frame, Join):
             self.joined = True
             return page.join(frame)
-        if self.joined and page.state is not None and page.state.saved_elsewhere(page.view):
-            # Another worker answered the page since this one did: its live_state is newer than
-            # this copy's, and the browser shows what that worker rendered. Take that state,
-            # and answer as a page mounted again would.
-            page.state.restore(page.view)
-            self.joined = False
         if not self.joined:
             # Mounted again for this frame (another worker held the page): the browser's blocks
             # may show what that worker rendered, so it is sent the whole page's blocks first, as
@@ -127,6 +131,13 @@ class HttpPage:
                 return
             started = thread_clock()
             try:
+                if self.streams and keeps_state(self.page.view) and self.holder.claim():
+                    # The page's push stream is here, its events went to another worker since:
+                    # render the state that worker saved, not this copy's, and all of it, as
+                    # the browser shows what that worker rendered. (A copy with no stream open
+                    # claims nothing: what it renders is read by no one soon.)
+                    take_saved_state(self.page)
+                    self.page.diff.browser_shows({})
                 frame = self.page.refresh(rows)
             except Refused:
                 # Queued before the page closes: closing answers the waiting push stream, and
@@ -238,6 +249,12 @@ class HttpPage:
         if self.closed:
             return None
         return IDLE_AFTER if self.streams else self.seen + IDLE_AFTER - time.monotonic()
+
+
+def take_saved_state(page: LivePage) -> None:
+    if page.state is not None:
+        page.state.restore(page.view)
+    take_saved_states(page.view)
 
 
 async def _hop(work: Any) -> Any:

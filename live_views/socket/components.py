@@ -11,7 +11,7 @@ from live_views.components.host import ComponentHost, Key
 from live_views.pubsub.topics import topics_of
 from live_views.render.collector import BlockCollector
 from live_views.socket.protocol import FrameError
-from live_views.socket.state import PageState
+from live_views.socket.state import PageState, state_names
 
 
 def host_of(view: Any) -> ComponentHost | None:
@@ -69,6 +69,31 @@ def keep_state(view: Any, page_id: str) -> None:
     host = host_of(view)
     if host is not None:
         host.state_of = state_of
+
+
+def keeps_state(view: Any) -> bool:
+    """Whether the page may have state in the state cache: its own ``live_state``, or that of
+    a component it shows or showed."""
+    return bool(state_names(view)) or host_of(view) is not None
+
+
+def take_saved_states(view: Any) -> None:
+    """Another copy of the page answered it since this one did (socket/holder.py): each
+    component it holds takes the ``live_state`` saved since; one whose saved state is gone (that
+    copy stopped showing it) mounts afresh in the next render, as it did there; and one that
+    copy mounted and this one never held gets its saved state back when it mounts."""
+    states = view.live_runtime.component_states
+    if isinstance(states, ComponentStates):
+        states.restoring = True  # until the next render of the whole page is over
+    host = host_of(view)
+    if host is None:
+        return
+    for key, store in list(host.states.items()):
+        if not isinstance(store, PageState):
+            continue
+        had_state = store.saved is not None
+        if not store.restore(host.mounted[key]) and had_state:
+            host.drop(key, forget=False)  # forgotten there already
 
 
 def state_saver(view: Any, key: Key, component: LiveComponent) -> Callable[[], None] | None:

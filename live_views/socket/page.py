@@ -25,6 +25,7 @@ from live_views.render.diff import BlockDiff
 from live_views.socket import component_mount, components, handover, messages, navigation, shared
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.csrf import PageCsrfToken
+from live_views.socket.holder import PageHolder
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
 from live_views.socket.page_topics import follow_components
@@ -123,6 +124,10 @@ class LivePage:
         frame: dict[str, Any] = self.processing.run(lambda: self._join(join))
         if not self.over_http and self.page_id is not None:
             handover.socket_joined(self.page_id)  # back from HTTP: that page is let go
+            if components.keeps_state(self.view):
+                # Another process may still hold the page's HTTP copy: should the page fall
+                # back to it, it takes up the state this socket saves (socket/holder.py).
+                PageHolder(self.page_id).take()
         return frame
 
     def _join(self, join: Join) -> dict[str, Any]:

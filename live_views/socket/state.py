@@ -44,35 +44,26 @@ class PageState:
     def key(self) -> str:
         return f"live_views.socket.state:{self.page_id}"
 
-    def restore(self, view: object) -> None:
-        """Set the saved attributes on a freshly mounted instance."""
+    def restore(self, view: object) -> bool:
+        """Set the saved attributes on a freshly mounted instance; False when there were none
+        to set (nothing saved, or the cache could not be read)."""
         names = state_names(view)
         if not names:
-            return
+            return False
         try:
             raw = caches[conf.STATE_CACHE].get(self.key)
         except Exception:
             # Better a page that mounts with its initial state than one that cannot mount.
             logger.exception("live_views: could not read the page state of %s", _qualname(view))
-            return
+            return False
         values = _decode(raw, view)
         if values is None:
-            return
+            return False
         for name in names:
             if name in values:
                 setattr(view, name, values[name])
         self.saved = raw
-
-    def saved_elsewhere(self, view: object) -> bool:
-        """True when the cache holds state this page neither restored nor saved: another
-        process answered the page since (the HTTP transport behind a load balancer)."""
-        if not state_names(view):
-            return False
-        try:
-            raw = caches[conf.STATE_CACHE].get(self.key)
-        except Exception:
-            return False  # logged by restore() and save(); the page goes on as it is
-        return isinstance(raw, str) and raw != self.saved
+        return True
 
     def encode(self, view: object) -> str | None:
         """The state to save, as JSON; raises PageStateError for a value JSON cannot hold.

@@ -5,6 +5,7 @@ from typing import Any
 from django.views.generic import TemplateView
 
 from live_views import LiveTemplateView, live_event
+from tests.testapp import components
 from tests.todoapp.models import Board, Task
 
 
@@ -69,6 +70,17 @@ class HidableKeptView(LiveTemplateView):
     @live_event
     def show(self) -> None:
         self.shown = True
+
+
+class NewsKeptView(HidableKeptView):
+    """A HidableKeptView whose modal block shows the latest headline: a broadcast("news")
+    re-renders it, and the modal in it."""
+
+    template_name = "testapp/news_kept.html"
+    live_subscriptions = ("news",)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(headline=components.HEADLINES[-1], **kwargs)
 
 
 class OpenModalView(HidableKeptView):
