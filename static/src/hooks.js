@@ -48,20 +48,21 @@ function create(el, definition) {
   return hook;
 }
 
-// After a frame's content was swapped (`swapped`: ids of the swapped blocks): hooks whose
-// element left the page are destroyed, new ones mounted, those inside a swapped block updated.
-export function syncHooks(swapped = []) {
+// After a frame's content was swapped (`changes`: the MutationRecords of its swap): hooks whose
+// element left the page are destroyed, those whose element or something in it changed updated
+// (a morph that kept the element, a stream item updated in place, a liveblock inside it; not
+// every swap of the block around it), new ones mounted.
+export function syncHooks(changes) {
   for (const [el, hook] of hooked) {
     if (!el.isConnected) {
       hooked.delete(el);
       call(hook, "destroyed");
     }
   }
-  const blocks = swapped.map((id) => document.getElementById(id)).filter(Boolean);
   for (const el of document.querySelectorAll("[data-live-hook]")) {
     const existing = hooked.get(el);
     if (existing) {
-      if (blocks.some((block) => block.contains(el))) call(existing, "updated");
+      if (changes.some((change) => el.contains(change.target))) call(existing, "updated");
       continue;
     }
     const definition = definitions()[el.dataset.liveHook];

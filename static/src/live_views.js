@@ -142,17 +142,27 @@ followHistory((search) => {
   if (socket?.readyState === WebSocket.OPEN) return socket.send(paramsFrame(search, ++ref)), ref;
 });
 
+// What a frame's swap changes, for the hooks (hooks.js, syncHooks), watched from just before it
+// until it is swapped. Nobody watches otherwise: the page's own scripts' changes (and the
+// loading classes, which end right after the swap) are not the server's. The swap awaits, so
+// the observer is handed records on the way: it keeps them.
+let swapChanges = [];
+const swapWatcher = new MutationObserver((records) => (swapChanges = swapChanges.concat(records)));
 htmx.on("htmx:before:swap", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
   hideNonces(root, evt.detail.tasks ?? []);
   prepareStreamTasks(evt.detail.tasks ?? []);
+  swapWatcher.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 });
 
 // Fires after hx-ws has swapped the frame's `content`, if any.
 htmx.on("htmx:ws:after:message:incoming", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
+  const changes = swapChanges.concat(swapWatcher.takeRecords());
+  swapWatcher.disconnect();
+  swapChanges = [];
   const data = evt.detail.message.data;
   const body = parseFrame(data);
   const answers = Number.isInteger(body?.[FRAME.REF]) ? body[FRAME.REF] : undefined;
@@ -180,7 +190,7 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
     everJoined = true;
     startPolling(body, (name) => sendEvent(name));
   }
-  hooks.syncHooks(blocks);
+  hooks.syncHooks(changes);
   if (answers !== undefined) hooks.settleReply(answers, body[FRAME.ERROR], body[FRAME.REPLY]);
   applyEffects(root, readEffects(body), { deliver: hooks.deliver, navigate: visit });
 });
