@@ -189,6 +189,26 @@ def test_hooks_hear_disconnected_and_reconnected(page, page_log, server):
     assert_same_document(page)
 
 
+def test_hooks_hear_of_a_loss_once_and_an_element_the_rejoin_removes_is_destroyed(page, server):
+    open_page(page)
+    page.click("#add-pin")
+    expect(page.locator(LOG).last).to_have_text("pin-1 heard pinned 1")
+    page.evaluate(
+        """() => document.body.addEventListener(
+          "live:disconnected", () => { window.closes = (window.closes ?? 0) + 1; })"""
+    )
+    server.stop()
+    # Each reconnect attempt that fails closes the socket again: one loss all the same.
+    page.wait_for_function("window.closes >= 2")
+    server.start()  # the view mounts again: its stream of pins starts empty
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator(LOG, has_text="reconnected")).to_have_count(3)
+    expect(page.locator("#pin-1")).to_have_count(0)
+    pin_lines = [line for line in hook_log(page) if line.endswith("pin-1")]
+    assert pin_lines == ["mounted pin-1", "disconnected pin-1", "destroyed pin-1"]
+    assert_same_document(page)
+
+
 def test_hooks_work_under_a_strict_csp(browser, csp_server):
     context = browser.new_context(base_url=csp_server.base_url)
     try:

@@ -76,15 +76,20 @@ export function syncHooks(changes) {
   }
 }
 
-// The page's socket closed (`gone`: for good, e.g. a live navigation away) or joined again.
+// The page's socket closed, or the page joined on it. Hooks hear of a loss once: hx-ws's
+// reconnect attempts that fail while the server is away close again and again.
+let joined; // undefined until the first join
 export function connectionLost() {
   for (const { reject } of replies.values()) reject(new Error("live_views: connection lost"));
   replies.clear();
-  for (const hook of hooked.values()) call(hook, "disconnected");
+  if (joined) for (const hook of hooked.values()) call(hook, "disconnected");
+  joined &&= false;
 }
 
-export function reconnected() {
-  for (const hook of hooked.values()) call(hook, "reconnected");
+// Called before the join's swap is synced: an element that swap removed is destroyed, not told.
+export function pageJoined() {
+  if (joined === false) for (const [el, hook] of hooked) if (el.isConnected) call(hook, "reconnected");
+  joined = true;
 }
 
 export function destroyAll() {

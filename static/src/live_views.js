@@ -27,7 +27,7 @@ import { STREAM, afterStreamSwaps, prepareStreamTasks, streamExtension } from ".
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
 let connection = null; // hx-ws's connection of the live root, for frames the page sends itself
-let everJoined = false; // hooks get reconnected() from the second join on
+let everJoined = false; // a page that never joined on its socket goes to HTTP
 
 // Events sent by scripts (hooks, polling) go straight on the open socket; the ref is returned.
 function sendEvent(name, args = {}) {
@@ -186,7 +186,7 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   // the server asked for besides HTML (push events, title, focus, scroll, navigate) applies.
   if (!body || typeof body !== "object") return;
   if (body[FRAME.JOINED] === true) {
-    if (everJoined) hooks.reconnected();
+    hooks.pageJoined();
     everJoined = true;
     startPolling(body, (name) => sendEvent(name));
   }
