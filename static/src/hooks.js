@@ -52,6 +52,12 @@ function create(el, definition) {
 // element left the page are destroyed, those whose element or something in it changed updated
 // (a morph that kept the element, a stream item updated in place, a liveblock inside it; not
 // every swap of the block around it), new ones mounted.
+// Only the hooked elements are watched through a swap: a page with no hook (or a 1,000-row
+// morph outside them) costs the observer nothing.
+export function watchHooked(observer) {
+  for (const el of hooked.keys()) observer.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+}
+
 export function syncHooks(changes) {
   for (const [el, hook] of hooked) {
     if (!el.isConnected) {

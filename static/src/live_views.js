@@ -142,10 +142,10 @@ followHistory((search) => {
   if (socket?.readyState === WebSocket.OPEN) return socket.send(paramsFrame(search, ++ref)), ref;
 });
 
-// What a frame's swap changes, for the hooks (hooks.js, syncHooks), watched from just before it
-// until it is swapped. Nobody watches otherwise: the page's own scripts' changes (and the
-// loading classes, which end right after the swap) are not the server's. The swap awaits, so
-// the observer is handed records on the way: it keeps them.
+// What a frame's swap changes inside hooked elements, for the hooks (hooks.js, syncHooks),
+// watched from just before it until it is swapped. Nobody watches otherwise: the page's own
+// scripts' changes (and the loading classes, which end right after the swap) are not the
+// server's. The swap awaits, so the observer is handed records on the way: it keeps them.
 let swapChanges = [];
 const swapWatcher = new MutationObserver((records) => (swapChanges = swapChanges.concat(records)));
 htmx.on("htmx:before:swap", (evt) => {
@@ -153,7 +153,7 @@ htmx.on("htmx:before:swap", (evt) => {
   if (!root) return;
   hideNonces(root, evt.detail.tasks ?? []);
   prepareStreamTasks(evt.detail.tasks ?? []);
-  swapWatcher.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  hooks.watchHooked(swapWatcher);
 });
 
 // Fires after hx-ws has swapped the frame's `content`, if any.
