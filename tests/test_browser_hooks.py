@@ -46,10 +46,10 @@ def hook_log(page):
 
 def test_hooks_mount_update_and_are_destroyed_with_their_element(page, page_log):
     open_page(page)
-    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget"])
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget", "mounted tally"])
 
     page.click("#hook-push")  # re-renders the widget's block: its hook is updated
-    expect(page.locator(LOG).nth(2)).to_have_text("updated widget")
+    expect(page.locator(LOG).nth(3)).to_have_text("updated widget")
 
     page.click("#toggle")  # the block no longer has the element
     expect(page.locator(LOG).last).to_have_text("destroyed widget")
@@ -57,6 +57,70 @@ def test_hooks_mount_update_and_are_destroyed_with_their_element(page, page_log)
     expect(page.locator(LOG).last).to_have_text("mounted widget")
     assert "updated outside" not in hook_log(page)  # not in a swapped block
     assert_same_document(page)
+    assert_no_errors(page_log)
+
+
+def log_after(page, action):
+    """What the hooks log while `action` runs (it ends when the page has its reply)."""
+    seen = len(hook_log(page))
+    with page.expect_event("console", lambda m: m.text == "answered"):
+        page.evaluate(
+            """() => document.body.addEventListener(
+              "live:update", () => console.log("answered"), { once: true })"""
+        )
+        action()
+    return hook_log(page)[seen:]
+
+
+def test_a_hook_around_a_liveblock_is_updated_when_the_block_inside_it_changes(page, page_log):
+    open_page(page)
+    # #tally wraps the liveblock that shows the clicks: its own content changed.
+    assert "updated tally" in log_after(page, lambda: page.click("#hook-push"))
+    assert "updated tally" not in log_after(page, lambda: page.click("#toggle"))
+    assert_no_errors(page_log)
+
+
+def test_hooks_in_a_streams_items_follow_each_item(page, page_log):
+    open_page(page)
+    # Mounted in the frame that inserts the item, before that frame's push is delivered. The
+    # frame also swaps the widget's block (its pin count), but not #widget: it is not updated.
+    assert log_after(page, lambda: page.click("#add-pin")) == [
+        "mounted pin-1",
+        "pin-1 heard pinned 1",
+    ]
+    # Another item's insert leaves pin-1 alone.
+    assert log_after(page, lambda: page.click("#add-pin")) == [
+        "mounted pin-2",
+        "pin-1 heard pinned 2",
+        "pin-2 heard pinned 2",
+    ]
+    # An insert of a shown item updates it in place: its hook is updated, not mounted again.
+    rename = page.locator("#lv-s-pins-1 button", has_text="Rename")
+    assert log_after(page, rename.click) == ["updated pin-1"]
+    expect(page.locator("#pin-1")).to_have_text("pin 1: renamed")
+    drop = page.locator("#lv-s-pins-2 button", has_text="Drop")
+    assert log_after(page, drop.click) == ["destroyed pin-2"]
+    assert log_after(page, lambda: page.click("#clear-pins")) == ["destroyed pin-1"]
+    assert_no_errors(page_log)
+
+
+def test_a_hook_in_a_live_component_follows_the_component(page, page_log):
+    open_page(page)
+    assert log_after(page, lambda: page.click("#toggle-panel")) == ["mounted panel"]
+    assert log_after(page, lambda: page.click("#bump")) == ["updated panel"]
+    assert log_after(page, lambda: page.click("#toggle-panel")) == ["destroyed panel"]
+    assert_no_errors(page_log)
+
+
+def test_a_hook_mounted_again_hears_each_push_once(page, page_log):
+    open_page(page)
+    page.click("#toggle")
+    expect(page.locator(LOG).last).to_have_text("destroyed widget")
+    page.click("#toggle")
+    expect(page.locator(LOG).last).to_have_text("mounted widget")
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    expect(page.locator(LOG, has_text="widget heard clicked 2")).to_have_count(1)
     assert_no_errors(page_log)
 
 
@@ -68,7 +132,7 @@ def test_push_event_resolves_with_the_reply_and_the_server_push_reaches_every_li
     expect(page.locator("#reply")).to_have_text("reply: 2")  # the handler's returned dict
     expect(page.locator("#pushed")).to_have_text("pushed: 2")  # live:push on the root
     # live_push_event("clicked", …): every handleEvent("clicked") hears it.
-    expect(page.locator(LOG, has_text="heard clicked 2")).to_have_count(2)
+    expect(page.locator(LOG, has_text="heard clicked 2")).to_have_count(3)
     page.click("#hook-push")
     expect(page.locator("#reply")).to_have_text("reply: 4")
     assert_no_errors(page_log)
@@ -115,13 +179,33 @@ def test_a_hook_that_throws_is_logged_and_the_page_goes_on(page, page_log):
 
 def test_hooks_hear_disconnected_and_reconnected(page, page_log, server):
     open_page(page)
-    expect(page.locator(LOG)).to_have_count(2)
+    expect(page.locator(LOG)).to_have_count(3)
     server.stop()
     page.wait_for_selector('body[data-live-state="disconnected"]')
-    expect(page.locator(LOG, has_text="disconnected")).to_have_count(2)
+    expect(page.locator(LOG, has_text="disconnected")).to_have_count(3)
     server.start()
     page.wait_for_selector(CONNECTED)
-    expect(page.locator(LOG, has_text="reconnected")).to_have_count(2)
+    expect(page.locator(LOG, has_text="reconnected")).to_have_count(3)
+    assert_same_document(page)
+
+
+def test_hooks_hear_of_a_loss_once_and_an_element_the_rejoin_removes_is_destroyed(page, server):
+    open_page(page)
+    page.click("#add-pin")
+    expect(page.locator(LOG).last).to_have_text("pin-1 heard pinned 1")
+    page.evaluate(
+        """() => document.body.addEventListener(
+          "live:disconnected", () => { window.closes = (window.closes ?? 0) + 1; })"""
+    )
+    server.stop()
+    # Each reconnect attempt that fails closes the socket again: one loss all the same.
+    page.wait_for_function("window.closes >= 2")
+    server.start()  # the view mounts again: its stream of pins starts empty
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator(LOG, has_text="reconnected")).to_have_count(3)
+    expect(page.locator("#pin-1")).to_have_count(0)
+    pin_lines = [line for line in hook_log(page) if line.endswith("pin-1")]
+    assert pin_lines == ["mounted pin-1", "disconnected pin-1", "destroyed pin-1"]
     assert_same_document(page)
 
 
@@ -132,10 +216,12 @@ def test_hooks_work_under_a_strict_csp(browser, csp_server):
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         open_page(page)
-        expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget"])
+        expect(page.locator(LOG)).to_have_text(
+            ["mounted outside", "mounted widget", "mounted tally"]
+        )
         page.click("#hook-push")
         expect(page.locator("#reply")).to_have_text("reply: 2")
-        expect(page.locator(LOG, has_text="heard clicked 2")).to_have_count(2)
+        expect(page.locator(LOG, has_text="heard clicked 2")).to_have_count(3)
         page.click("#retitle")
         expect(page).to_have_title("Hooks (2 clicks)")
         open_page(page, "/chart/")  # the demo's chart bundle and hook carry the nonce too
@@ -188,7 +274,7 @@ def test_a_live_link_swaps_in_the_next_live_page_and_back_returns(page, page_log
     expect(page).to_have_url(re.compile(r"/hooks/$"))
     expect(page).to_have_title("Hooks")
     page.wait_for_selector(CONNECTED)
-    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget"])
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget", "mounted tally"])
     page.click("#hook-push")
     expect(page.locator("#reply")).to_have_text("reply: 2")
 

@@ -34,6 +34,20 @@ class LikeButton(LiveComponent):
             self.parent.liked += 1 if self.liked else -1
 
 
+class HookedPanel(LiveComponent):
+    """A live component whose template holds a data-live-hook element (the hooks demo)."""
+
+    template_name = "demo/hooked_panel.html"
+    bumps = 0
+
+    @live_event
+    def bump(self) -> None:
+        self.bumps += 1
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(bumps=self.bumps, **kwargs)
+
+
 class ContactRow(LiveFormComponent):
     """One row of the contacts table. Edit turns the row into its contact's form, validated as
     you type; Save writes it and Cancel puts the row back. Each of these re-renders this row

@@ -12,14 +12,47 @@ from live_views import LiveTemplateView, live_event
 
 
 class HooksView(LiveTemplateView):
-    """data-live-hook elements, inside and outside a liveblock, talk to this view."""
+    """data-live-hook elements, inside and outside a liveblock, in a stream's items and in a
+    live component, talk to this view."""
 
     template_name = "demo/hooks.html"
     clicks = 0
     show_widget = True
+    show_panel = False
+    pin_count = 0  # how many pins were ever added: the next one's key
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(clicks=self.clicks, show_widget=self.show_widget, **kwargs)
+        self.live_stream("pins", [], key="key")
+        return super().get_context_data(
+            clicks=self.clicks,
+            show_widget=self.show_widget,
+            show_panel=self.show_panel,
+            pin_count=self.pin_count,
+            **kwargs,
+        )
+
+    @live_event
+    def add_pin(self) -> None:
+        self.pin_count += 1
+        self.live_stream_insert("pins", {"key": self.pin_count, "label": "new"})
+        # In the frame that adds the pin: its hook, mounted first, hears it.
+        self.live_push_event("pinned", {"key": self.pin_count})
+
+    @live_event
+    def rename_pin(self, key: int) -> None:
+        self.live_stream_insert("pins", {"key": key, "label": "renamed"})
+
+    @live_event
+    def drop_pin(self, key: int) -> None:
+        self.live_stream_delete("pins", key)
+
+    @live_event
+    def clear_pins(self) -> None:
+        self.live_stream_reset("pins", [])
+
+    @live_event
+    def toggle_panel(self) -> None:
+        self.show_panel = not self.show_panel
 
     @live_event
     def click(self, by: int = 1) -> dict[str, int]:

@@ -48,20 +48,27 @@ function create(el, definition) {
   return hook;
 }
 
-// After a frame's content was swapped (`swapped`: ids of the swapped blocks): hooks whose
-// element left the page are destroyed, new ones mounted, those inside a swapped block updated.
-export function syncHooks(swapped = []) {
+// After a frame's content was swapped (`changes`: the MutationRecords of its swap): hooks whose
+// element left the page are destroyed, those whose element or something in it changed updated
+// (a morph that kept the element, a stream item updated in place, a liveblock inside it; not
+// every swap of the block around it), new ones mounted.
+// Only the hooked elements are watched through a swap: a page with no hook (or a 1,000-row
+// morph outside them) costs the observer nothing.
+export function watchHooked(observer) {
+  for (const el of hooked.keys()) observer.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+}
+
+export function syncHooks(changes) {
   for (const [el, hook] of hooked) {
     if (!el.isConnected) {
       hooked.delete(el);
       call(hook, "destroyed");
     }
   }
-  const blocks = swapped.map((id) => document.getElementById(id)).filter(Boolean);
   for (const el of document.querySelectorAll("[data-live-hook]")) {
     const existing = hooked.get(el);
     if (existing) {
-      if (blocks.some((block) => block.contains(el))) call(existing, "updated");
+      if (changes.some((change) => el.contains(change.target))) call(existing, "updated");
       continue;
     }
     const definition = definitions()[el.dataset.liveHook];
@@ -75,15 +82,20 @@ export function syncHooks(swapped = []) {
   }
 }
 
-// The page's socket closed (`gone`: for good, e.g. a live navigation away) or joined again.
+// The page's socket closed, or the page joined on it. Hooks hear of a loss once: hx-ws's
+// reconnect attempts that fail while the server is away close again and again.
+let joined; // undefined until the first join
 export function connectionLost() {
   for (const { reject } of replies.values()) reject(new Error("live_views: connection lost"));
   replies.clear();
-  for (const hook of hooked.values()) call(hook, "disconnected");
+  if (joined) for (const hook of hooked.values()) call(hook, "disconnected");
+  joined &&= false;
 }
 
-export function reconnected() {
-  for (const hook of hooked.values()) call(hook, "reconnected");
+// Called before the join's swap is synced: an element that swap removed is destroyed, not told.
+export function pageJoined() {
+  if (joined === false) for (const [el, hook] of hooked) if (el.isConnected) call(hook, "reconnected");
+  joined = true;
 }
 
 export function destroyAll() {

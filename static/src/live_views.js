@@ -27,7 +27,7 @@ import { STREAM, afterStreamSwaps, prepareStreamTasks, streamExtension } from ".
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
 let connection = null; // hx-ws's connection of the live root, for frames the page sends itself
-let everJoined = false; // hooks get reconnected() from the second join on
+let everJoined = false; // a page that never joined on its socket goes to HTTP
 
 // Events sent by scripts (hooks, polling) go straight on the open socket; the ref is returned.
 function sendEvent(name, args = {}) {
@@ -142,17 +142,27 @@ followHistory((search) => {
   if (socket?.readyState === WebSocket.OPEN) return socket.send(paramsFrame(search, ++ref)), ref;
 });
 
+// What a frame's swap changes inside hooked elements, for the hooks (hooks.js, syncHooks),
+// watched from just before it until it is swapped. Nobody watches otherwise: the page's own
+// scripts' changes (and the loading classes, which end right after the swap) are not the
+// server's. The swap awaits, so the observer is handed records on the way: it keeps them.
+let swapChanges = [];
+const swapWatcher = new MutationObserver((records) => (swapChanges = swapChanges.concat(records)));
 htmx.on("htmx:before:swap", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
   hideNonces(root, evt.detail.tasks ?? []);
   prepareStreamTasks(evt.detail.tasks ?? []);
+  hooks.watchHooked(swapWatcher);
 });
 
 // Fires after hx-ws has swapped the frame's `content`, if any.
 htmx.on("htmx:ws:after:message:incoming", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
+  const changes = swapChanges.concat(swapWatcher.takeRecords());
+  swapWatcher.disconnect();
+  swapChanges = [];
   const data = evt.detail.message.data;
   const body = parseFrame(data);
   const answers = Number.isInteger(body?.[FRAME.REF]) ? body[FRAME.REF] : undefined;
@@ -176,11 +186,11 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   // the server asked for besides HTML (push events, title, focus, scroll, navigate) applies.
   if (!body || typeof body !== "object") return;
   if (body[FRAME.JOINED] === true) {
-    if (everJoined) hooks.reconnected();
+    hooks.pageJoined();
     everJoined = true;
     startPolling(body, (name) => sendEvent(name));
   }
-  hooks.syncHooks(blocks);
+  hooks.syncHooks(changes);
   if (answers !== undefined) hooks.settleReply(answers, body[FRAME.ERROR], body[FRAME.REPLY]);
   applyEffects(root, readEffects(body), { deliver: hooks.deliver, navigate: visit });
 });
