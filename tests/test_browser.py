@@ -163,6 +163,18 @@ def test_login_required_page_connects_after_logging_in(page, page_log):
     assert_no_errors(page_log)
 
 
+def test_logging_out_from_a_live_page_goes_where_the_logout_redirects(page, page_log):
+    # The logout ends the session the page's socket was opened for, which closes it with 4401
+    # ("reload"). The reload cancelled the logout's own navigation: the browser stayed on the
+    # page (here: to the login form, ?next=/private/) instead of LOGOUT_REDIRECT_URL ("home").
+    log_in(page)
+    page.wait_for_selector(CONNECTED)
+    page.click("button:has-text('Log out demo')")
+    expect(page).to_have_url("/")
+    expect(page.locator("h1")).to_have_text("django-live-views demos")
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+
+
 def test_two_tabs_have_independent_state(context, page_log):
     first, second = context.new_page(), context.new_page()
     open_counter(first)

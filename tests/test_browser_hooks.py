@@ -262,7 +262,7 @@ def test_a_live_link_swaps_in_the_next_live_page_and_back_returns(page, page_log
     page.click("#to-counter")
     expect(page).to_have_url(re.compile(r"/counter/$"))
     expect(page.locator("h1")).to_have_text("Counter")
-    expect(page).to_have_title("django-live-views demo")
+    expect(page).to_have_title("Counter")
     page.wait_for_selector(CONNECTED)
     page.click("#plus-two")  # the counter's own view answers, on the new page's socket
     expect(page.locator("#count")).to_have_text("2")

@@ -228,13 +228,22 @@ function transport(root) {
   });
 
   // The server may let go of the page's HTTP side now, not when it idles out (the socket's join
-  // does that too, where the socket and the HTTP page share a process).
+  // does that too, where the socket and the HTTP page share a process). keepalive: the request
+  // outlives a page that is going away.
   function leave() {
     wasOnHttp = false;
     const headers = { "HX-Request": "true", "X-CSRFToken": root.dataset.liveCsrf };
     const body = new URLSearchParams({ token: token() });
-    fetch(`${root.dataset.liveHttp}leave/`, { method: "POST", headers, body }).catch(() => {});
+    const request = { method: "POST", headers, body, keepalive: true };
+    fetch(`${root.dataset.liveHttp}leave/`, request).catch(() => {});
   }
+
+  // A page closed, reloaded or left gives its place under MAX_CONNECTIONS_PER_SESSION back now:
+  // held until it idled out (90 s), a visitor going through more live pages than that allows
+  // had the next ones refused. One kept in the back/forward cache may come back: it idles out.
+  addEventListener("pagehide", (evt) => {
+    if (wasOnHttp && !evt.persisted) leave();
+  });
 
   // Elements' frames on a connection hx-ws does not know: the glue has written the frame.
   document.addEventListener("htmx:ws:before:message:outgoing", (evt) => {

@@ -87,7 +87,14 @@ function syncChoices(blockIds, answers) {
   }
 }
 
+// A page that is navigating away (a logout form's POST, which ends this page's session and so
+// closes its socket with 4401) goes where it was going: a reload now would cancel that. One
+// whose navigation did not unload it (a download) reloads once it is clearly still here.
+let leftAt = NaN;
+addEventListener("beforeunload", () => (leftAt = Date.now()));
+
 function reloadOnce() {
+  if (Date.now() - leftAt < 1e4) return setTimeout(reloadOnce, 1e4);
   try {
     if (!reloadAllowed(Number(sessionStorage.getItem(RELOADED_AT)), Date.now())) return;
     sessionStorage.setItem(RELOADED_AT, String(Date.now()));
