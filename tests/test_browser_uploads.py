@@ -176,8 +176,18 @@ def test_a_components_file_uploads_into_that_component_and_reaches_its_form_vali
 
     expect(invoices).to_contain_text("Received March: march")
     expect(invoices.locator("text=Ready to send")).to_have_count(0)
+    # reset_form(): the box shows empty, as the server rendered it, not what the user typed
+    # and chose (htmx's morph keeps a field's value, and the file input is data-live-ignore).
+    expect(page.locator("#id_invoices-note")).to_have_value("")
+    file_input = page.locator("#id_invoices-file")
+    assert file_input.evaluate("(input) => input.files.length") == 0
+    expect(file_input).not_to_have_attribute("data-live-upload-state", re.compile(".*"))
+    assert file_input.evaluate("(i) => i.style.getPropertyValue('--live-upload-progress')") == ""
+    # A form that did not call reset_form() keeps what the user typed.
+    page.fill("#id_receipts-note", "April")
     receipts.locator("button[type=submit]").click()
     expect(receipts.locator(".errorlist").first).to_contain_text("This field is required.")
+    expect(page.locator("#id_receipts-note")).to_have_value("April")
     assert_no_errors(page_log)
 
 

@@ -649,11 +649,16 @@ def test_a_form_component_validates_what_the_user_typed_and_submits(client):
     components.NOTES.clear()
     note.submit("submit", title="", body="x")
     assert "This field is required" in note.block("title")  # a submit shows every error
+    assert "reset" not in page.frames[-1]  # the user's values stay, to be corrected
     assert components.NOTES == []
     note.submit("submit", title="A note", body="")
     assert components.NOTES == ["A note"]
     assert note.block("notes") == "1 saved"
     assert 'value="A note"' not in note.block("title")  # reset_form() emptied it
+    # ... and the browser resets that form (its own, not a form of a component inside it), as
+    # the morph keeps what the user typed in a field.
+    own = f'[data-live-component="{note.address}"]'
+    assert page.frames[-1]["reset"] == f"{own} [data-live-form]:not({own} [data-live-component] *)"
     assert page.errors == []
 
 

@@ -45,9 +45,14 @@ class LiveFormComponent(LiveFormState, LiveComponent):
         return super().get_context_data(**kwargs)
 
     def reset_form(self) -> None:
-        """Show the form empty again (after a successful submit, say)."""
+        """Show the form empty again (after a successful submit, say): it renders unbound, and
+        the browser then resets it, so its fields show what was rendered, not what the user
+        typed, and its file inputs are empty."""
         self.live_form_data = None
         self.live_touched = frozenset()
+        runtime = self.live_runtime
+        if runtime.connected and runtime.address is not None:
+            runtime.effects.reset_form(runtime.address)
 
     def form_valid(self, form: forms.BaseForm) -> HttpResponseBase | None:
         """The submitted form is valid: save it. Return a redirect to leave the page."""

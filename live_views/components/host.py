@@ -213,6 +213,8 @@ class ComponentHost:
         runtime.address, runtime.page_id = self.address(key), self.page_id
         if self.parent is not None:
             runtime.connected = self.parent.live_runtime.connected
+            # What it asks of the browser (reset_form) goes with the page's next frame.
+            runtime.effects = self.parent.live_runtime.effects
         if request is not None:
             component.check_access(request)
         component.mount(**mount_arguments(cls, args))

@@ -1,10 +1,12 @@
 """What a view asks the browser to do once its update is swapped in: events for the page's JS
-(``live_push_event``), focus, the document's title, scrolling, going to another live page.
+(``live_push_event``), focus, the document's title, scrolling, going to another live page,
+resetting a live component's form (``reset_form``).
 
-A view collects them on ``view.live_runtime.effects`` while a handler, a mount or a refresh runs;
-the next frame the page sends carries them (``BrowserEffects.take``), and a handler that fails
-drops them with the rest of its changes. Payloads are checked when they are pushed, so a value
-JSON cannot hold, or one over ``MAX_PUSH_BYTES``, fails in the handler that pushed it.
+A view collects them on ``view.live_runtime.effects`` (its live components share it) while a
+handler, a mount or a refresh runs; the next frame the page sends carries them
+(``BrowserEffects.take``), and a handler that fails drops them with the rest of its changes.
+Payloads are checked when they are pushed, so a value JSON cannot hold, or one over
+``MAX_PUSH_BYTES``, fails in the handler that pushed it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class BrowserEffects:
     title: str | None = None
     scroll: str | None = None
     navigate: str | None = None
+    # CSS selector (a list) of the forms the browser resets after the swap.
+    reset: str | None = None
 
     def push(self, name: str, payload: Any) -> None:
         if not isinstance(name, str) or not _PUSH_NAME_RE.fullmatch(name):
@@ -67,6 +71,7 @@ class BrowserEffects:
             (wire.FOCUS, self.focus),
             (wire.SCROLL, self.scroll),
             (wire.NAVIGATE, self.navigate),
+            (wire.RESET, self.reset),
         ):
             if value is not None:
                 frame[key] = value
@@ -75,7 +80,18 @@ class BrowserEffects:
 
     def clear(self) -> None:
         self.pushes = None
-        self.focus = self.title = self.scroll = self.navigate = None
+        self.focus = self.title = self.scroll = self.navigate = self.reset = None
+
+    def reset_form(self, address: str) -> None:
+        """After the swap, the browser resets the live form of the component at ``address``
+        (not one of a component inside it): htmx's morph keeps what the user typed in a
+        control, where a reset shows the values the server rendered, and empties file inputs."""
+        own = f'[data-live-component="{address}"]'
+        form = f"{own} [data-live-form]:not({own} [data-live-component] *)"
+        if self.reset is None:
+            self.reset = form
+        elif form not in self.reset.split(","):
+            self.reset += f",{form}"
 
 
 def encoded_payload(what: str, payload: Any) -> str:

@@ -43,13 +43,15 @@ RELOAD: Final = "reload"
 PATCH: Final = "patch"
 ERROR: Final = "error"
 # Server → browser, applied after the frame's content is swapped (live_views/connect/effects.py):
-# events for the page's JS, focus, title, scroll, another live page; an event's reply (what its
-# handler returned); and in the join reply, the events the page polls for (live_every).
+# events for the page's JS, focus, title, scroll, another live page, the forms to reset (a CSS
+# selector); an event's reply (what its handler returned); and in the join reply, the events the
+# page polls for (live_every).
 PUSH: Final = "push"
 FOCUS: Final = "focus"
 TITLE: Final = "title"
 SCROLL: Final = "scroll"
 NAVIGATE: Final = "navigate"
+RESET: Final = "reset"
 REPLY: Final = "reply"
 EVERY: Final = "every"
 # An event frame's address of the live component it is for (absent: the page's view).
@@ -74,6 +76,7 @@ FRAME_KEYS: Final = {
     "TITLE": TITLE,
     "SCROLL": SCROLL,
     "NAVIGATE": NAVIGATE,
+    "RESET": RESET,
     "REPLY": REPLY,
     "EVERY": EVERY,
     "COMPONENT": COMPONENT,

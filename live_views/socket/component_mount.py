@@ -71,6 +71,7 @@ def open_component(request: HttpRequest, target: ConnectTarget, state: PageState
     assert found is not None
     found[1].live_runtime.connected = True
     view = ComponentSocketView(request, host, found[0])
+    found[1].live_runtime.effects = view.live_runtime.effects  # sent with the socket's frames
     # Keys the component's pending uploads, which go when this socket closes.
     view.live_runtime.page_id = target.page_id
     return view

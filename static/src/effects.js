@@ -10,7 +10,7 @@ export function readEffects(frame) {
     effects.pushes = pushes.filter((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "string");
   }
   // Named in `effects` as in the frame.
-  for (const key of [FRAME.TITLE, FRAME.FOCUS, FRAME.SCROLL]) {
+  for (const key of [FRAME.TITLE, FRAME.FOCUS, FRAME.SCROLL, FRAME.RESET]) {
     if (typeof frame[key] === "string") effects[key] = frame[key];
   }
   const url = frame[FRAME.NAVIGATE];
@@ -35,20 +35,23 @@ export function dueOnReturn(lastSentAt, ms, now) {
   return now - lastSentAt >= ms;
 }
 
-// An element by selector, or null for none or a selector the browser cannot parse.
-export function find(selector) {
+// An element by selector (`all`: the list of them), or null for none or a selector the browser
+// cannot parse.
+export function find(selector, all) {
   try {
-    return document.querySelector(selector);
+    return document[all ? "querySelectorAll" : "querySelector"](selector);
   } catch {
     console.warn(`live_views: bad selector ${selector}`);
     return null;
   }
 }
 
-// Applied in this order: title, pushes (hooks' handleEvent, then a live:push DOM event on the
-// root, per event), focus, scroll, navigate.
+// Applied in this order: title, reset (reset_form(): the morph kept what the user typed in the
+// form's controls; a reset shows the values just rendered, and empties its file inputs), pushes
+// (hooks' handleEvent, then a live:push DOM event on the root, per event), focus, scroll, navigate.
 export function applyEffects(root, effects, { deliver, navigate }) {
   if (effects.title !== undefined) document.title = effects.title;
+  if (effects.reset !== undefined) for (const form of find(effects.reset, 1) ?? []) form.reset?.();
   for (const [name, payload] of effects.pushes ?? []) {
     deliver(name, payload);
     root.dispatchEvent(new CustomEvent("live:push", { bubbles: true, detail: { name, payload } }));

@@ -32,6 +32,7 @@ export const FRAME = /* @__PURE__ */ Object.freeze({
   TITLE: "title",
   SCROLL: "scroll",
   NAVIGATE: "navigate",
+  RESET: "reset",
   REPLY: "reply",
   EVERY: "every",
   COMPONENT: "component",
