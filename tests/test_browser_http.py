@@ -279,9 +279,7 @@ def test_a_page_on_http_shows_the_server_away_and_back_and_tells_its_hooks(page,
         assert page.evaluate("lifecycle") == ["disconnected"]
     finally:
         server.start()
-    expect(page.locator("body")).to_have_attribute(
-        "data-live-state", "connected", timeout=20_000
-    )
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected", timeout=20_000)
     page.wait_for_function("lifecycle.length === 2")
     page.wait_for_timeout(5_000)  # the socket tried again meanwhile (asgi-without-socket) too
     assert page.evaluate("lifecycle") == ["disconnected", "reconnected"]
