@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
@@ -222,65 +221,3 @@ def test_pages_left_one_after_another_give_back_their_places(new_context):
     on_http(page, "/counter/")
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
-
-
-def join_without_a_tab(context, path):
-    """A page joined over HTTP, as its tab would: it takes one of the session's places (the
-    client address's, for a visitor without a session), until leave_without_a_tab(). Twenty tabs
-    would not do: each holds a push stream, and Chromium opens six connections to a host."""
-    html = context.request.get(path).text()
-    token = re.search(r'hx-ws:connect="[^"]*[?&]t=([^"&]+)', html).group(1)
-    csrf = re.search(r'data-live-csrf="([^"]+)"', html).group(1)
-    http = re.search(r'data-live-http="([^"]+)"', html).group(1)
-    answer = context.request.post(
-        http,
-        form={"token": unquote(token), "frame": '{"join": {"blocks": {}}}'},
-        headers={"HX-Request": "true", "X-CSRFToken": csrf},
-    )
-    assert answer.status == 200, answer.text()
-    return lambda: context.request.post(
-        f"{http}leave/",
-        form={"token": unquote(token)},
-        headers={"HX-Request": "true", "X-CSRFToken": csrf},
-    )
-
-
-def test_a_page_over_the_session_s_connections_shows_refused(new_context):
-    # The 21st live page of a session (MAX_CONNECTIONS_PER_SESSION is 20 in the demo): its join
-    # is answered 429 (refused_4429), as its socket would be closed with 4429. It used to stay
-    # "connected", so a [data-live-state=refused] banner never showed.
-    context = new_context()
-    leaves = [join_without_a_tab(context, "/counter/") for _ in range(20)]
-    try:
-        page = context.new_page()
-        page.goto("/counter/")
-        page.wait_for_selector(ON_HTTP)
-        expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
-        page.wait_for_timeout(1_000)  # and stays so: nothing joins again
-        expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
-    finally:
-        for leave in leaves:  # the other tests' pages count against the same address
-            assert leave().status == 204
-
-
-def test_a_page_on_http_shows_the_server_away_and_back_and_tells_its_hooks(page, server):
-    hooked_on_http(page)
-    page.evaluate(
-        """() => {
-          window.lifecycle = [];
-          liveViews.hooks.Probe.disconnected = () => lifecycle.push("disconnected");
-          liveViews.hooks.Probe.reconnected = () => lifecycle.push("reconnected");
-        }"""
-    )
-    server.stop()
-    try:
-        expect(page.locator("body")).to_have_attribute("data-live-state", "disconnected")
-        page.wait_for_timeout(1_500)  # the push stream's retries fail too: told once
-        assert page.evaluate("lifecycle") == ["disconnected"]
-    finally:
-        server.start()
-    expect(page.locator("body")).to_have_attribute("data-live-state", "connected", timeout=20_000)
-    page.wait_for_function("lifecycle.length === 2")
-    page.wait_for_timeout(5_000)  # the socket tried again meanwhile (asgi-without-socket) too
-    assert page.evaluate("lifecycle") == ["disconnected", "reconnected"]
-    assert push_event_outcome(page) == "resolved"  # live again

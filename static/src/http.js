@@ -27,8 +27,6 @@ function transport(root) {
   let retry = 2000; // ms before trying the socket again (doubles to a minute)
   let streamAbort = null;
   let wasOnHttp = false; // the server holds an HTTP page for this root
-  let down = false; // the push stream found the server unreachable: the page shows "disconnected"
-  let trying = false; // the socket is being tried again while the page is live on HTTP
 
   function token() {
     return new URL(root.getAttribute("hx-ws:connect"), location.href).searchParams.get("t");
@@ -90,10 +88,6 @@ function transport(root) {
       const { blocks, frame } = body === null ? {} : splitReply(body);
       if (frame && (status < 400 || Object.keys(frame).length)) {
         deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
-        // The server refused the page, as the socket's close with that code would (a join over
-        // MAX_CONNECTIONS_PER_SESSION: refused_4429); a frame's own error (rate_limited) is not.
-        const refused = /^refused_(4\d{3})$/.exec(frame[FRAME.ERROR]?.code);
-        if (status >= 400 && refused) refuse(Number(refused[1]));
       } else {
         // Not our route's answer (Django's CSRF failure page, a proxy's error), or none: said
         // as ours are, for the frame's ref, so its loading state and pushEvent() promise settle.
@@ -119,16 +113,10 @@ function transport(root) {
     let pause = 500;
     while (stand && !abort.signal.aborted) {
       try {
-        // A long-poll's answer comes when there is a push (or 20 s on): one the server has held
-        // for a second, not refused, says it is there again.
-        const held = setTimeout(reachable, 1000);
-        const request = fetch(url, { headers: headers({ "HX-Request": "true" }), signal: abort.signal });
-        const response = await request.finally(() => clearTimeout(held));
+        const response = await fetch(url, { headers: headers({ "HX-Request": "true" }), signal: abort.signal });
         const refused = pushRefusal(response.status);
         if (refused !== null) return refuse(refused);
-        // 429: the page's previous stream is still closing; the server is there.
-        if (!response.ok) throw response.status < 500 ? response : new Error(`push stream answered ${response.status}`);
-        reachable();
+        if (!response.ok) throw new Error(`push stream answered ${response.status}`);
         if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
           await readStream(response.body);
         } else {
@@ -138,27 +126,10 @@ function transport(root) {
         pause = 500;
       } catch (error) {
         if (abort.signal.aborted) return;
-        if (!(error instanceof Response)) unreachable();
         await new Promise((resolve) => setTimeout(resolve, pause));
         pause = Math.min(pause * 2, 10_000);
       }
     }
-  }
-
-  // The server stopped answering (stopped, restarting, a proxy's 5xx): the glue marks the page
-  // "disconnected" and tells the hooks, as for a socket that dropped. Once.
-  function unreachable() {
-    if (down || !stand) return;
-    down = true;
-    announce("htmx:ws:close", { code: 1006 });
-  }
-
-  // It answers again: the page joins again, as on a socket that reopened (the glue marks it
-  // "connected"; the join's reply tells the hooks they reconnected).
-  function reachable() {
-    if (!down || !stand) return;
-    down = false;
-    announce("htmx:ws:after:connection", { connection: connection() });
   }
 
   // The server will not push to this page again: it reloads (a login, a fresh token) or stops,
@@ -213,8 +184,7 @@ function transport(root) {
     wasOnHttp = true;
     conn.socket = stand;
     root.dataset.liveTransport = "http";
-    // The glue joins, over HTTP; while the server is unreachable, once it answers (reachable()).
-    if (!down) announce("htmx:ws:after:connection", { connection: conn });
+    announce("htmx:ws:after:connection", { connection: conn }); // the glue joins, over HTTP
     while (conn.queue.length) post(conn.queue.shift().message.data);
     readPushes();
     if (!forced) scheduleSocketTry();
@@ -238,7 +208,6 @@ function transport(root) {
       const conn = connection();
       if (!stand || !conn || conn.socket !== stand) return;
       dropStand();
-      trying = !down;
       if (conn.own) {
         // Let hx-ws connect the root again, as it did when the page loaded.
         delete root._htmx.ws.connection;
@@ -255,7 +224,6 @@ function transport(root) {
     // A real socket opened: the page is on it again.
     root.dataset.liveTransport = "websocket";
     retry = 2000;
-    trying = false;
     if (wasOnHttp) leave();
   });
 
@@ -287,18 +255,10 @@ function transport(root) {
     evt.target.dispatchEvent(new CustomEvent("htmx:ws:after:message:outgoing", { bubbles: true, detail: { message } }));
   });
 
-  // Captured before the glue hears it: a socket tried again from a page live on HTTP that does
-  // not open changes nothing the page shows (its state, its hooks): it stays on HTTP.
-  document.addEventListener(
-    "htmx:ws:close",
-    (evt) => {
-      if (evt.target !== root || stand || closeKind(evt.detail.code) !== "disconnected") return;
-      if (trying) evt.stopImmediatePropagation();
-      trying = false;
-      setTimeout(takeOver); // after hx-ws scheduled its reconnect, which takeOver() cancels
-    },
-    true,
-  );
+  document.addEventListener("htmx:ws:close", (evt) => {
+    if (evt.target !== root || stand || closeKind(evt.detail.code) !== "disconnected") return;
+    setTimeout(takeOver); // after hx-ws scheduled its reconnect, which takeOver() cancels
+  });
 
   // On TRANSPORT = "http" hx-ws never dials (the root's hx-trigger names an event nobody sends).
   // Otherwise: hx-ws has a connection, or had one and gave it up; else it has not started yet.
