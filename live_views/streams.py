@@ -12,7 +12,7 @@ render sends as one out-of-band swap per item, whatever the stream's length; the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
@@ -66,9 +66,33 @@ class Stream:
 
     def take(self) -> tuple[Iterable[Any] | None, list[Operation], bool]:
         """What the next render sends; the stream keeps none of it."""
-        taken = (self.fill, self.ops, self.reset)
+        taken = (self.fill, self._merged(self.ops), self.reset)
         self.fill, self.ops, self.reset = None, [], False
         return taken
+
+    def _merged(self, ops: list[Operation]) -> list[Operation]:
+        """``ops`` with the operations on one key that the browser cannot apply in turn folded
+        together: htmx finds each swap's target, and the glue which inserts update a shown
+        item, before any swap runs. So two inserts of a new key in one frame would show it
+        twice, and a delete of an item inserted in that frame would find nothing to delete."""
+        if len(ops) < 2:
+            return ops
+        merged: list[Operation | None] = []
+        last: dict[str, int] = {}  # an item's DOM identity (its key as text) -> its last op
+        for op in ops:
+            key = str(op.key if isinstance(op, Delete) else self.key_of(op.item))
+            index = last.get(key)
+            earlier = None if index is None else merged[index]
+            if index is not None and isinstance(earlier, Insert):
+                if isinstance(op, Insert) and not earlier.only_update:
+                    # Inserted where the first insert said, as the last one has it.
+                    merged[index] = replace(earlier, item=op.item)
+                    continue
+                # Deleted, or inserted wholly: what the earlier insert did is moot.
+                merged[index] = None
+            last[key] = len(merged)
+            merged.append(op)
+        return [op for op in merged if op is not None]
 
     def queue(self, op: Operation) -> None:
         if self.fill is None:

@@ -87,6 +87,28 @@ def test_inserting_a_shown_key_updates_it_in_place(client):
         assert shown(page) == [(1, "message 1"), (2, "edited"), (3, "message 3")]
 
 
+def test_an_item_inserted_twice_in_one_event_is_sent_once_as_it_ended(client):
+    # The frame's swaps are applied in one go: two inserts of a key the page does not show yet
+    # would both be inserted by the browser, two items with one id.
+    with open_messages(client) as page:
+        reply = page.send("send_and_confirm", id=9, text="hello")
+        assert reply["content"] == (
+            '<template hx-swap-oob="beforeend:#lv-s-messages">'
+            '<li id="lv-s-messages-9"><span>hello (sent)</span></li></template>'
+        )
+        assert shown(page)[-1] == (9, "hello (sent)")
+
+
+def test_an_item_inserted_then_deleted_in_one_event_is_not_shown(client):
+    # htmx looks a delete's target up before the frame's insert has added it: sent both ways,
+    # the new item would stay. An item the page showed is still deleted.
+    with open_messages(client) as page:
+        reply = page.send("send_and_cancel", id=9)
+        assert reply["content"] == '<template hx-swap-oob="delete:#lv-s-messages-9"></template>'
+        page.send("send_and_cancel", id=2)
+        assert [key for key, _ in shown(page)] == [1, 3]
+
+
 def test_a_reset_replaces_the_whole_stream(client):
     with open_messages(client) as page:
         page.send("start_over", count=2)

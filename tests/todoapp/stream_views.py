@@ -56,6 +56,17 @@ class MessagesView(LiveTemplateView):
         self.title = title  # re-renders the block around the stream
 
     @live_event
+    def send_and_confirm(self, id: int, text: str) -> None:
+        # Shown as sending, then updated once delivered: one item, inserted twice.
+        self.live_stream_insert("messages", Message(id, f"{text} (sending)"))
+        self.live_stream_insert("messages", Message(id, f"{text} (sent)"), at=0)
+
+    @live_event
+    def send_and_cancel(self, id: int) -> None:
+        self.live_stream_insert("messages", Message(id, "sending"))
+        self.live_stream_delete("messages", id)
+
+    @live_event
     def start_over_then_fail(self, count: int) -> None:
         self.live_stream_reset("messages", [Message(i, f"new {i}") for i in range(count)])
         raise RuntimeError("the handler failed after its reset")
