@@ -296,6 +296,25 @@ async def test_an_updated_row_is_morphed_and_a_row_that_leaves_the_queryset_remo
         await reader.close()
 
 
+async def test_an_updated_table_row_travels_in_a_template_after_another_block(board):
+    # A browser parses a frame as one piece, and drops a bare <tr> that follows a <p>: the
+    # row's update would be lost whenever another block changed with it.
+    writer, reader = await open_tasks(None), await open_tasks(None, "/tasks/table/")
+    try:
+        first = (await Task.objects.order_by("pk").afirst()).pk  # type: ignore[union-attr]
+        await writer.send("rename", task=first, title="renamed")
+        content = await next_content(reader)
+        assert content.startswith('<div id="lv-first"')
+        assert content.endswith(
+            f'</div><template id="lv-s-tasks-{first}" hx-swap-oob="outerMorph strip:true">'
+            f'<tr id="lv-s-tasks-{first}"><td>renamed</td></tr></template>'
+        )
+        assert f'<tr id="lv-s-tasks-{first}"><td>renamed</td></tr>' in reader.html
+    finally:
+        await writer.close()
+        await reader.close()
+
+
 async def test_a_deleted_row_is_removed_and_a_row_of_another_filter_never_shown(board):
     other = await Board.objects.acreate(name="other")
     reader = await open_tasks(None, f"/tasks/?board={board.pk}")

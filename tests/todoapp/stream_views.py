@@ -133,8 +133,19 @@ class TaskStreamView(LiveTemplateView):
         Task.objects.filter(pk=task).first().delete()  # type: ignore[union-attr]
 
 
+class TaskTableView(TaskStreamView):
+    """The tasks as rows of a table, after a block that shows the first one's title."""
+
+    template_name = "todoapp/stream_task_table.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        first = Task.objects.filter(done=False).order_by("pk").first()
+        return super().get_context_data(first=first, **kwargs)
+
+
 urlpatterns = [
     path("messages/", MessagesView.as_view()),
     path("tasks/", TaskStreamView.as_view()),
     path("hosts/", HostsView.as_view()),
+    path("tasks/table/", TaskTableView.as_view()),
 ]
