@@ -56,6 +56,10 @@ class Stream:
     reset: bool = False  # the fill replaces what the browser shows, whatever its version
     ops: list[Operation] = field(default_factory=list)
     version: str = ""  # of the last fill the browser was sent
+    rendered: bool = False  # by the render under way (render/stream.py)
+    # The last whole render wrote no container (an {% if %} around it was false): the browser
+    # dropped the items with it, so the stream is filled again from its next declaration.
+    hidden: bool = False
 
     def key_of(self, item: Any) -> object:
         if callable(self.key):
@@ -95,6 +99,8 @@ class Stream:
         return [op for op in merged if op is not None]
 
     def queue(self, op: Operation) -> None:
+        if self.hidden:
+            return  # shown again, it is rendered whole from what get() declares then
         if self.fill is None:
             self.ops.append(op)
             return
@@ -148,7 +154,8 @@ class PageStreams:
 
     @property
     def pending(self) -> bool:
-        return any(s.fill is not None or s.ops for s in self.streams.values())
+        # A hidden stream's fill waits for the block that shows it again, which renders anyway.
+        return any((s.fill is not None or s.ops) and not s.hidden for s in self.streams.values())
 
     def declare(
         self, name: str, items: Iterable[Any], key: KeySpec, at: int, limit: int | None
@@ -160,12 +167,23 @@ class PageStreams:
             self.streams = streams
         # Declared again (get() runs before every render): the browser keeps what it shows.
         stream.key, stream.at, stream.limit = key, at, limit
+        if stream.hidden:  # ...unless it shows none: the latest content, should it show again
+            stream.fill, stream.reset, stream.ops = _unevaluated(items), True, []
         if isinstance(items, models.QuerySet):
             # A broadcast row is looked up by the stream's filters, not its page: a slice
             # (the first 50 of an infinite scroll) would refuse the lookup.
             stream.source, stream.declared = items.all(), items.all()
             stream.source.query.clear_limits()
         return stream
+
+    def rendered(self, *, whole: bool) -> None:
+        """A render ended; ``whole``: it rendered every block, so a stream whose container it
+        did not write is not on the page any more (one never rendered keeps its first fill,
+        and the inserts into it, for when it shows)."""
+        for stream in self.streams.values():
+            if whole and not stream.rendered and stream.fill is None:
+                stream.hidden, stream.ops = True, []
+            stream.rendered = False
 
     def before_event(self) -> StreamsBefore:
         """What each stream will render before a handler runs, for ``forget_pending()``."""

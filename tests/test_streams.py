@@ -205,6 +205,22 @@ def test_a_reconnect_after_changes_and_a_re_rendered_block_sends_the_stream_whol
         assert [key for key, _ in shown(page)] == [1, 2, 3]
 
 
+def test_a_stream_hidden_and_shown_again_shows_its_items(client):
+    # The browser dropped the container with its items when another tab showed: shown again,
+    # the stream is rendered whole from what get() declares, as after a reconnect.
+    with client.live("/tabs/") as page:
+        page.send("add", id=4, text="four")
+        page.send("show", tab="settings")
+        assert "lv-s-messages" not in page.html
+        page.send("add", id=5, text="while hidden")  # nothing to insert it into
+        page.send("show", tab="messages")
+        assert shown(page) == [(1, "message 1"), (2, "message 2"), (3, "message 3")]
+        page.send("add", id=6, text="six")
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 6]
+        page.send("rename", title="Renamed")  # the block around it: its items stay
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 6]
+
+
 def test_an_undeclared_stream_is_a_clear_error():
     from django.template import Context, Template, TemplateSyntaxError
 

@@ -64,6 +64,7 @@ class LiveStreamNode(LiveBlockNode):
 
     def render(self, context: Context) -> str:
         stream = page_stream(context, self.name)
+        stream.rendered, stream.hidden = True, False
         collector = get_collector(context)
         ident = stream_id(self.name)
         fill, ops, reset = stream.take()

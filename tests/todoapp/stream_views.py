@@ -77,6 +77,20 @@ class MessagesView(LiveTemplateView):
         raise RuntimeError("the handler failed after its insert")
 
 
+class TabsView(MessagesView):
+    """The stream in one tab of two: the other tab's render has no container for it."""
+
+    template_name = "todoapp/stream_tabs.html"
+    tab = "messages"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(tab=self.tab, **kwargs)
+
+    @live_event
+    def show(self, tab: str) -> None:
+        self.tab = tab
+
+
 class HostsView(LiveTemplateView):
     """A stream keyed by text with dots and colons (host names), which a CSS selector reads as
     classes and pseudo-classes unless they are escaped."""
@@ -147,5 +161,6 @@ urlpatterns = [
     path("messages/", MessagesView.as_view()),
     path("tasks/", TaskStreamView.as_view()),
     path("hosts/", HostsView.as_view()),
+    path("tabs/", TabsView.as_view()),
     path("tasks/table/", TaskTableView.as_view()),
 ]
