@@ -63,10 +63,20 @@ class Stream:
 
     def key_of(self, item: Any) -> object:
         if callable(self.key):
-            return self.key(item)
-        if isinstance(item, dict):
-            return item[self.key]
-        return getattr(item, self.key)
+            key = self.key(item)
+        elif isinstance(item, dict):
+            key = item[self.key]
+        else:
+            key = getattr(item, self.key)
+        if key is None:
+            # Its element would take the container's id (render/stream.py): inserts would go
+            # into it too, and deleting it would delete the stream.
+            what = "key" if callable(self.key) else repr(self.key)
+            raise ValueError(
+                f"stream {self.name!r}: {item!r} has no key (its {what} is None: a row not "
+                "saved yet?). Every item needs one."
+            )
+        return key
 
     def take(self) -> tuple[Iterable[Any] | None, list[Operation], bool]:
         """What the next render sends; the stream keeps none of it."""
@@ -285,6 +295,7 @@ class LiveStreamsMixin:
         stream = self.live_runtime.streams.named(name)
         if at is not None:
             _check_position(at)
+        stream.key_of(item)  # an item without a key fails the handler, here
         stream.queue(Insert(item, stream.at if at is None else at, after))
 
     def live_stream_delete(self, name: str, item: Any) -> None:

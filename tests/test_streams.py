@@ -109,6 +109,18 @@ def test_an_item_inserted_then_deleted_in_one_event_is_not_shown(client):
         assert [key for key, _ in shown(page)] == [1, 3]
 
 
+def test_an_item_without_a_key_is_a_clear_error_and_changes_nothing(client):
+    # Keyed None (an unsaved row), it would take the container's own id: later inserts would
+    # go into it as well, and deleting it would delete the whole stream.
+    with open_messages(client) as page:
+        reply = page.send("add_unkeyed")
+        assert "error" in reply
+        assert "content" not in reply
+        assert len(shown(page)) == 3
+        page.send("add", id=4, text="four")
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 4]
+
+
 def test_a_reset_replaces_the_whole_stream(client):
     with open_messages(client) as page:
         page.send("start_over", count=2)

@@ -62,6 +62,10 @@ class MessagesView(LiveTemplateView):
         self.live_stream_insert("messages", Message(id, f"{text} (sent)"), at=0)
 
     @live_event
+    def add_unkeyed(self) -> None:
+        self.live_stream_insert("messages", Message(None, "not saved yet"))  # type: ignore[arg-type]
+
+    @live_event
     def send_and_cancel(self, id: int) -> None:
         self.live_stream_insert("messages", Message(id, "sending"))
         self.live_stream_delete("messages", id)
