@@ -10,6 +10,10 @@ from django.urls import reverse
 
 from live_views import LiveTemplateView, live_event
 
+# The hook the server gives #switching next: an update changes the attribute of an element it
+# keeps, so its old hook is destroyed and the new one mounted.
+NEXT_HOOK = {"": "Echo", "Echo": "Loud", "Loud": ""}
+
 
 class HooksView(LiveTemplateView):
     """data-live-hook elements, inside and outside a liveblock, in a stream's items and in a
@@ -20,6 +24,7 @@ class HooksView(LiveTemplateView):
     show_widget = True
     show_panel = False
     pin_count = 0  # how many pins were ever added: the next one's key
+    hook_name = ""  # #switching's data-live-hook; none at first
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         self.live_stream("pins", [], key="key")
@@ -28,6 +33,7 @@ class HooksView(LiveTemplateView):
             show_widget=self.show_widget,
             show_panel=self.show_panel,
             pin_count=self.pin_count,
+            hook_name=self.hook_name,
             **kwargs,
         )
 
@@ -65,6 +71,10 @@ class HooksView(LiveTemplateView):
     @live_event
     def toggle(self) -> None:
         self.show_widget = not self.show_widget
+
+    @live_event
+    def switch_hook(self) -> None:
+        self.hook_name = NEXT_HOOK[self.hook_name]
 
     @live_event
     def focus_name(self) -> None:
