@@ -318,6 +318,41 @@ def test_an_update_that_changes_an_elements_hook_destroys_the_old_one_and_mounts
     assert_no_glue_errors(log)
 
 
+def test_a_hook_in_a_component_on_a_page_that_is_not_live_pushes_to_the_component(each_page):
+    page, log = each_page
+    page.goto("/hooks/plain/")
+    expect(page.locator("#plain-panel [data-live-root]")).to_have_attribute(
+        "data-live-state", "connected"
+    )
+    expect(page.locator("body")).not_to_have_attribute("data-live-root", "")
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted panel"])
+
+    page.click("#hook-bump")  # the hook's pushEvent("bump", {by: 2}), on the component's socket
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    expect(page.locator("#panel")).to_contain_text("2 bumps")
+    expect(page.locator(LOG).last).to_have_text("updated panel")
+    page.click("#bump")  # the component's own button: the same instance
+    expect(page.locator("#panel")).to_contain_text("3 bumps")
+
+    # Outside every live component, a page that is not live has no view to push to.
+    error = page.evaluate(
+        """async () => {
+          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
+          const probe = document.createElement("span");
+          probe.dataset.liveHook = "Probe";
+          document.getElementById("hook-log").after(probe);
+          document.getElementById("bump").click();  // its update mounts the hook
+          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
+          try { await window.probe.pushEvent("bump"); return "resolved"; }
+          catch (e) { return e.message; }
+        }"""
+    )
+    assert error == "live_views: not connected"
+    page.click("#bump")
+    expect(page.locator("#panel")).to_contain_text("5 bumps")  # the probe's push bumped nothing
+    assert_no_glue_errors(log)
+
+
 # -- 3. focus, title, scroll ------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from django.urls import reverse
+from django.views.generic import TemplateView
 
 from live_views import LiveTemplateView, live_event
 
@@ -91,6 +92,13 @@ class HooksView(LiveTemplateView):
     @live_event
     def go_counter(self) -> None:
         self.live_navigate(reverse("counter"))
+
+
+class PlainHooksView(TemplateView):
+    """An ordinary page, not live: the live component on it has a socket of its own, and the
+    hook in that component pushes its events to the component."""
+
+    template_name = "demo/hooks_plain.html"
 
 
 class ChartView(LiveTemplateView):

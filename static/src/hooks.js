@@ -26,17 +26,15 @@ function call(hook, name, ...args) {
   }
 }
 
-function pushEvent(name, args = {}) {
-  return new Promise((resolve, reject) => {
-    replies.set(sendEvent(name, args), { resolve, reject });
-  });
-}
-
 function create(el, definition) {
   const handlers = new Map(); // callback -> event name
   const hook = Object.assign(Object.create(definition), {
     el,
-    pushEvent,
+    // The element tells where the event goes (live_views.js, sendEvent).
+    pushEvent: (name, args = {}) =>
+      new Promise((resolve, reject) => {
+        replies.set(sendEvent(name, args, el), { resolve, reject });
+      }),
     handleEvent(name, callback) {
       handlers.set(callback, name);
       return callback;
