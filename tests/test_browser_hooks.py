@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
-from tests.live_server import LiveServer
+from tests.browser_fixtures import CONNECTED, TIMEOUT_MS, PageLog
+from tests.live_server import LiveServer, RunserverServer, WsgiServer
 from tests.test_browser import assert_no_errors
 
 try:
@@ -209,6 +209,27 @@ def test_hooks_hear_of_a_loss_once_and_an_element_the_rejoin_removes_is_destroye
     assert_same_document(page)
 
 
+def test_a_rejoin_that_takes_an_elements_hook_away_destroys_it_without_reconnecting_it(
+    page, server
+):
+    open_page(page)
+    expect(page.locator(LOG)).to_have_count(3)
+    page.click("#switch-hook")
+    expect(page.locator(LOG).last).to_have_text("mounted switching")
+    server.stop()
+    page.wait_for_selector('body[data-live-state="disconnected"]')
+    server.start()  # the view mounts again: #switching, kept by the morph, has no hook
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator(LOG, has_text="reconnected")).to_have_count(3)
+    expect(page.locator(LOG).last).to_have_text("destroyed switching")
+    assert [line for line in hook_log(page) if "switching" in line] == [
+        "mounted switching",
+        "disconnected switching",
+        "destroyed switching",
+    ]
+    assert_same_document(page)
+
+
 def test_hooks_work_under_a_strict_csp(browser, csp_server):
     context = browser.new_context(base_url=csp_server.base_url)
     try:
@@ -230,6 +251,106 @@ def test_hooks_work_under_a_strict_csp(browser, csp_server):
         assert errors == []
     finally:
         context.close()
+
+
+# -- 2. hooks on every server: the socket (uvicorn) and the HTTP transport ----------------------
+
+
+@pytest.fixture(scope="module", params=["uvicorn", "asgi-without-socket", "gunicorn", "runserver"])
+def each_server(request):
+    if request.param == "uvicorn":
+        yield request.getfixturevalue("server")
+        return
+    if request.param == "gunicorn":
+        made = WsgiServer(env={"DEMO_TRANSPORT": "http"})
+    elif request.param == "runserver":
+        made = RunserverServer(env={"DEMO_TRANSPORT": "http"})
+    else:
+        made = LiveServer(env={"DEMO_NO_WEBSOCKET": "1"})
+    with made as running:
+        yield running
+
+
+@pytest.fixture
+def each_page(browser, each_server):
+    """A page on `each_server`, and what it logged (the refused socket of an ASGI server without
+    the websocket route is the browser's own console error, not ours)."""
+    log = PageLog(each_server)
+    context = browser.new_context(base_url=each_server.base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = log.watch(context.new_page())
+    yield page, log
+    context.close()
+    print(log.report())  # pytest shows it only when the test fails
+
+
+def assert_no_glue_errors(log):
+    errors = [e for e in log.errors if "WebSocket" not in e and "htmx:ws:error" not in e]
+    assert errors == [], "errors in the browser:\n" + "\n".join(errors)
+
+
+def test_an_update_that_changes_an_elements_hook_destroys_the_old_one_and_mounts_the_new(
+    each_page,
+):
+    page, log = each_page
+    open_page(page)
+    expect(page.locator(LOG)).to_have_count(3)
+    page.evaluate("document.getElementById('switching').kept = true")
+    assert log_after(page, lambda: page.click("#switch-hook")) == ["mounted switching"]
+    # The morph keeps the element and changes its attribute: Echo goes, Loud comes.
+    assert log_after(page, lambda: page.click("#switch-hook")) == [
+        "destroyed switching",
+        "Loud mounted switching",
+    ]
+    # The attribute removed: Loud goes, and nothing takes its place.
+    assert log_after(page, lambda: page.click("#switch-hook")) == ["Loud destroyed switching"]
+    assert page.evaluate("document.getElementById('switching').kept") is True
+    # Updates while it has no hook mount nothing on it.
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    assert [line for line in hook_log(page) if "switching" in line] == [
+        "mounted switching",
+        "destroyed switching",
+        "Loud mounted switching",
+        "Loud destroyed switching",
+    ]
+    assert_same_document(page)
+    assert_no_glue_errors(log)
+
+
+def test_a_hook_in_a_component_on_a_page_that_is_not_live_pushes_to_the_component(each_page):
+    page, log = each_page
+    page.goto("/hooks/plain/")
+    expect(page.locator("#plain-panel [data-live-root]")).to_have_attribute(
+        "data-live-state", "connected"
+    )
+    expect(page.locator("body")).not_to_have_attribute("data-live-root", "")
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted panel"])
+
+    page.click("#hook-bump")  # the hook's pushEvent("bump", {by: 2}), on the component's socket
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    expect(page.locator("#panel")).to_contain_text("2 bumps")
+    expect(page.locator(LOG).last).to_have_text("updated panel")
+    page.click("#bump")  # the component's own button: the same instance
+    expect(page.locator("#panel")).to_contain_text("3 bumps")
+
+    # Outside every live component, a page that is not live has no view to push to.
+    error = page.evaluate(
+        """async () => {
+          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
+          const probe = document.createElement("span");
+          probe.dataset.liveHook = "Probe";
+          document.getElementById("hook-log").after(probe);
+          document.getElementById("bump").click();  // its update mounts the hook
+          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
+          try { await window.probe.pushEvent("bump"); return "resolved"; }
+          catch (e) { return e.message; }
+        }"""
+    )
+    assert error == "live_views: not connected"
+    page.click("#bump")
+    expect(page.locator("#panel")).to_contain_text("5 bumps")  # the probe's push bumped nothing
+    assert_no_glue_errors(log)
 
 
 # -- 3. focus, title, scroll ------------------------------------------------------------------

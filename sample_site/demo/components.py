@@ -41,8 +41,10 @@ class HookedPanel(LiveComponent):
     bumps = 0
 
     @live_event
-    def bump(self) -> None:
-        self.bumps += 1
+    def bump(self, by: int = 1) -> dict[str, int]:
+        # Also from the hook's pushEvent() on an ordinary page (/hooks/plain/): its reply.
+        self.bumps += by
+        return {"bumps": self.bumps}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(bumps=self.bumps, **kwargs)

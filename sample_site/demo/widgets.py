@@ -7,8 +7,13 @@ import math
 from typing import Any
 
 from django.urls import reverse
+from django.views.generic import TemplateView
 
 from live_views import LiveTemplateView, live_event
+
+# The hook the server gives #switching next: an update changes the attribute of an element it
+# keeps, so its old hook is destroyed and the new one mounted.
+NEXT_HOOK = {"": "Echo", "Echo": "Loud", "Loud": ""}
 
 
 class HooksView(LiveTemplateView):
@@ -20,6 +25,7 @@ class HooksView(LiveTemplateView):
     show_widget = True
     show_panel = False
     pin_count = 0  # how many pins were ever added: the next one's key
+    hook_name = ""  # #switching's data-live-hook; none at first
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         self.live_stream("pins", [], key="key")
@@ -28,6 +34,7 @@ class HooksView(LiveTemplateView):
             show_widget=self.show_widget,
             show_panel=self.show_panel,
             pin_count=self.pin_count,
+            hook_name=self.hook_name,
             **kwargs,
         )
 
@@ -67,6 +74,10 @@ class HooksView(LiveTemplateView):
         self.show_widget = not self.show_widget
 
     @live_event
+    def switch_hook(self) -> None:
+        self.hook_name = NEXT_HOOK[self.hook_name]
+
+    @live_event
     def focus_name(self) -> None:
         self.live_focus("#name")
 
@@ -81,6 +92,13 @@ class HooksView(LiveTemplateView):
     @live_event
     def go_counter(self) -> None:
         self.live_navigate(reverse("counter"))
+
+
+class PlainHooksView(TemplateView):
+    """An ordinary page, not live: the live component on it has a socket of its own, and the
+    hook in that component pushes its events to the component."""
+
+    template_name = "demo/hooks_plain.html"
 
 
 class ChartView(LiveTemplateView):

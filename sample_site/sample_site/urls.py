@@ -28,6 +28,7 @@ urlpatterns = [
     path("todos/feed/", feed.TodoFeedView.as_view(), name="todo_feed"),
     path("market/", market.MarketView.as_view(), name="market"),
     path("hooks/", widgets.HooksView.as_view(), name="hooks"),
+    path("hooks/plain/", widgets.PlainHooksView.as_view(), name="hooks_plain"),
     path("chart/", widgets.ChartView.as_view(), name="chart"),
     path("log/", log.LogView.as_view(), name="log"),
     path("likes/", likes.LikesView.as_view(), name="likes"),

@@ -4,6 +4,7 @@
 // Hooks mount once the page has joined its socket; the lifecycle follows what the page shows.
 const hooked = new Map(); // element -> hook instance
 const handlersOf = new WeakMap(); // hook -> its handleEvent callbacks
+const nameOf = new WeakMap(); // hook -> the data-live-hook it was mounted for
 const replies = new Map(); // ref -> {resolve, reject}: pushEvent promises waiting for the server
 let sendEvent; // set by live_views.js as it loads, before any hook can mount (on a join)
 
@@ -25,17 +26,15 @@ function call(hook, name, ...args) {
   }
 }
 
-function pushEvent(name, args = {}) {
-  return new Promise((resolve, reject) => {
-    replies.set(sendEvent(name, args), { resolve, reject });
-  });
-}
-
 function create(el, definition) {
   const handlers = new Map(); // callback -> event name
   const hook = Object.assign(Object.create(definition), {
     el,
-    pushEvent,
+    // The element tells where the event goes (live_views.js, sendEvent).
+    pushEvent: (name, args = {}) =>
+      new Promise((resolve, reject) => {
+        replies.set(sendEvent(name, args, el), { resolve, reject });
+      }),
     handleEvent(name, callback) {
       handlers.set(callback, name);
       return callback;
@@ -49,9 +48,10 @@ function create(el, definition) {
 }
 
 // After a frame's content was swapped (`changes`: the MutationRecords of its swap): hooks whose
-// element left the page are destroyed, those whose element or something in it changed updated
-// (a morph that kept the element, a stream item updated in place, a liveblock inside it; not
-// every swap of the block around it), new ones mounted.
+// element left the page, or whose data-live-hook the update changed or removed, are destroyed,
+// those whose element or something in it changed updated (a morph that kept the element, a
+// stream item updated in place, a liveblock inside it; not every swap of the block around it),
+// new ones mounted (an element kept with another hook name gets that hook, as with phx-hook).
 // Only the hooked elements are watched through a swap: a page with no hook (or a 1,000-row
 // morph outside them) costs the observer nothing.
 export function watchHooked(observer) {
@@ -60,7 +60,7 @@ export function watchHooked(observer) {
 
 export function syncHooks(changes) {
   for (const [el, hook] of hooked) {
-    if (!el.isConnected) {
+    if (!el.isConnected || el.dataset.liveHook !== nameOf.get(hook)) {
       hooked.delete(el);
       call(hook, "destroyed");
     }
@@ -71,13 +71,15 @@ export function syncHooks(changes) {
       if (changes.some((change) => el.contains(change.target))) call(existing, "updated");
       continue;
     }
-    const definition = definitions()[el.dataset.liveHook];
+    const name = el.dataset.liveHook;
+    const definition = definitions()[name];
     if (!definition) {
-      console.warn("live_views: no hook", el.dataset.liveHook);
+      console.warn("live_views: no hook", name);
       continue;
     }
     const hook = create(el, definition);
     hooked.set(el, hook);
+    nameOf.set(hook, name);
     call(hook, "mounted");
   }
 }
@@ -92,9 +94,14 @@ export function connectionLost() {
   joined &&= false;
 }
 
-// Called before the join's swap is synced: an element that swap removed is destroyed, not told.
+// Called before the join's swap is synced: an element that swap removed (or gave another hook)
+// is destroyed, not told.
 export function pageJoined() {
-  if (joined === false) for (const [el, hook] of hooked) if (el.isConnected) call(hook, "reconnected");
+  if (joined === false) {
+    for (const [el, hook] of hooked) {
+      if (el.isConnected && el.dataset.liveHook === nameOf.get(hook)) call(hook, "reconnected");
+    }
+  }
   joined = true;
 }
 

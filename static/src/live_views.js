@@ -30,11 +30,14 @@ let connection = null; // hx-ws's connection of the live root, for frames the pa
 let everJoined = false; // a page that never joined on its socket goes to HTTP
 
 // Events sent by scripts (hooks, polling) go straight on the open socket; the ref is returned.
-function sendEvent(name, args = {}) {
-  const socket = connection?.socket;
+// A hook (`el`) in a live component on a page that is not live has no page's view to send to:
+// its event goes to that component, on the component's own socket (its root's connection).
+function sendEvent(name, args = {}, el) {
+  const component = el?.closest("[data-live-standalone] [data-live-component]")?.dataset.liveComponent;
+  const socket = (component ? el.closest("[data-live-root]")._htmx?.ws?.connection : connection)?.socket;
   if (socket?.readyState !== WebSocket.OPEN) throw new Error(`live_views: not connected`);
   const sent = ++ref;
-  socket.send(scriptEventFrame(name, args, sent));
+  socket.send(scriptEventFrame(name, args, sent, component));
   return sent;
 }
 hooks.setSender(sendEvent);
@@ -195,7 +198,7 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   if (body[FRAME.JOINED] === true) {
     hooks.pageJoined();
     everJoined = true;
-    startPolling(body, (name) => sendEvent(name));
+    startPolling(body, sendEvent); // with the tick's name only: to the page
   }
   hooks.syncHooks(changes);
   if (answers !== undefined) hooks.settleReply(answers, body[FRAME.ERROR], body[FRAME.REPLY]);

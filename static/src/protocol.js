@@ -62,16 +62,22 @@ export function eventFrame(dataset, form, ref, component) {
     throw new TypeError(`data-live-args must be a JSON object, got ${dataset.liveArgs}`);
   }
   // File inputs' values are File objects: they went by HTTP (upload_protocol.js), never here.
-  const frame = { [FRAME.EVENT]: dataset.liveEvent, args, form: withoutFiles(form), [FRAME.REF]: ref };
-  if (component) frame[FRAME.COMPONENT] = component;
-  return JSON.stringify(frame);
+  // JSON leaves an undefined component out: the page's event.
+  return JSON.stringify({
+    [FRAME.EVENT]: dataset.liveEvent,
+    args,
+    form: withoutFiles(form),
+    [FRAME.REF]: ref,
+    [FRAME.COMPONENT]: component,
+  });
 }
 
-// An event a script sends (a hook's pushEvent, a live_every tick): `args` as for data-live-args.
-export function scriptEventFrame(name, args, ref) {
+// An event a script sends (a hook's pushEvent, a live_every tick): `args` as for data-live-args;
+// `component` as for eventFrame (undefined: the page; JSON leaves it out).
+export function scriptEventFrame(name, args, ref, component) {
   if (typeof name !== "string" || !name) throw new TypeError(`pushEvent: bad event name ${name}`);
   if (!isObject(args)) throw new TypeError(`pushEvent("${name}"): args must be an object`);
-  return JSON.stringify({ [FRAME.EVENT]: name, args, form: {}, [FRAME.REF]: ref });
+  return JSON.stringify({ [FRAME.EVENT]: name, args, form: {}, [FRAME.REF]: ref, [FRAME.COMPONENT]: component });
 }
 
 // A server message's JSON, or undefined for one that is not JSON.

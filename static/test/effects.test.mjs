@@ -56,6 +56,9 @@ test("scriptEventFrame sends args, an empty form and the ref", () => {
     form: {},
     [FRAME.REF]: 7,
   });
+  // From a hook in a live component on a page that is not live: to that component.
+  assert.equal(JSON.parse(scriptEventFrame("bump", {}, 8, "0123456789abcdef")).component, "0123456789abcdef");
+  assert.equal("component" in JSON.parse(scriptEventFrame("click", {}, 9)), false);
   assert.throws(() => scriptEventFrame("click", [1], 1), /args must be an object/);
   assert.throws(() => scriptEventFrame("", {}, 1), /bad event name/);
 });
