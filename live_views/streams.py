@@ -12,7 +12,7 @@ render sends as one out-of-band swap per item, whatever the stream's length; the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
@@ -56,21 +56,61 @@ class Stream:
     reset: bool = False  # the fill replaces what the browser shows, whatever its version
     ops: list[Operation] = field(default_factory=list)
     version: str = ""  # of the last fill the browser was sent
+    rendered: bool = False  # by the render under way (render/stream.py)
+    # The last whole render wrote no container (an {% if %} around it was false): the browser
+    # dropped the items with it, so the stream is filled again from its next declaration.
+    hidden: bool = False
 
     def key_of(self, item: Any) -> object:
         if callable(self.key):
-            return self.key(item)
-        if isinstance(item, dict):
-            return item[self.key]
-        return getattr(item, self.key)
+            key = self.key(item)
+        elif isinstance(item, dict):
+            key = item[self.key]
+        else:
+            key = getattr(item, self.key)
+        if key is None:
+            # Its element would take the container's id (render/stream.py): inserts would go
+            # into it too, and deleting it would delete the stream.
+            what = "key" if callable(self.key) else repr(self.key)
+            raise ValueError(
+                f"stream {self.name!r}: {item!r} has no key (its {what} is None: a row not "
+                "saved yet?). Every item needs one."
+            )
+        return key
 
     def take(self) -> tuple[Iterable[Any] | None, list[Operation], bool]:
         """What the next render sends; the stream keeps none of it."""
-        taken = (self.fill, self.ops, self.reset)
+        taken = (self.fill, self._merged(self.ops), self.reset)
         self.fill, self.ops, self.reset = None, [], False
         return taken
 
+    def _merged(self, ops: list[Operation]) -> list[Operation]:
+        """``ops`` with the operations on one key that the browser cannot apply in turn folded
+        together: htmx finds each swap's target, and the glue which inserts update a shown
+        item, before any swap runs. So two inserts of a new key in one frame would show it
+        twice, and a delete of an item inserted in that frame would find nothing to delete."""
+        if len(ops) < 2:
+            return ops
+        merged: list[Operation | None] = []
+        last: dict[str, int] = {}  # an item's DOM identity (its key as text) -> its last op
+        for op in ops:
+            key = str(op.key if isinstance(op, Delete) else self.key_of(op.item))
+            index = last.get(key)
+            earlier = None if index is None else merged[index]
+            if index is not None and isinstance(earlier, Insert):
+                if isinstance(op, Insert) and not earlier.only_update:
+                    # Inserted where the first insert said, as the last one has it.
+                    merged[index] = replace(earlier, item=op.item)
+                    continue
+                # Deleted, or inserted wholly: what the earlier insert did is moot.
+                merged[index] = None
+            last[key] = len(merged)
+            merged.append(op)
+        return [op for op in merged if op is not None]
+
     def queue(self, op: Operation) -> None:
+        if self.hidden:
+            return  # shown again, it is rendered whole from what get() declares then
         if self.fill is None:
             self.ops.append(op)
             return
@@ -124,7 +164,8 @@ class PageStreams:
 
     @property
     def pending(self) -> bool:
-        return any(s.fill is not None or s.ops for s in self.streams.values())
+        # A hidden stream's fill waits for the block that shows it again, which renders anyway.
+        return any((s.fill is not None or s.ops) and not s.hidden for s in self.streams.values())
 
     def declare(
         self, name: str, items: Iterable[Any], key: KeySpec, at: int, limit: int | None
@@ -136,12 +177,23 @@ class PageStreams:
             self.streams = streams
         # Declared again (get() runs before every render): the browser keeps what it shows.
         stream.key, stream.at, stream.limit = key, at, limit
+        if stream.hidden:  # ...unless it shows none: the latest content, should it show again
+            stream.fill, stream.reset, stream.ops = _unevaluated(items), True, []
         if isinstance(items, models.QuerySet):
             # A broadcast row is looked up by the stream's filters, not its page: a slice
             # (the first 50 of an infinite scroll) would refuse the lookup.
             stream.source, stream.declared = items.all(), items.all()
             stream.source.query.clear_limits()
         return stream
+
+    def rendered(self, *, whole: bool) -> None:
+        """A render ended; ``whole``: it rendered every block, so a stream whose container it
+        did not write is not on the page any more (one never rendered keeps its first fill,
+        and the inserts into it, for when it shows)."""
+        for stream in self.streams.values():
+            if whole and not stream.rendered and stream.fill is None:
+                stream.hidden, stream.ops = True, []
+            stream.rendered = False
 
     def before_event(self) -> StreamsBefore:
         """What each stream will render before a handler runs, for ``forget_pending()``."""
@@ -161,12 +213,6 @@ class PageStreams:
             stream.ops = []
             if before is not None and name in before:
                 stream.fill, stream.reset = before[name]
-
-    def source_models(self) -> frozenset[str]:
-        """The labels of the models whose broadcast rows these streams insert."""
-        return frozenset(
-            s.source.model._meta.label_lower for s in self.streams.values() if s.source is not None
-        )
 
     def rows_changed(self, rows: Iterable[Row], *, overflow: bool = False) -> None:
         """Saved or deleted rows (from broadcasts): each stream whose queryset holds rows of
@@ -249,6 +295,7 @@ class LiveStreamsMixin:
         stream = self.live_runtime.streams.named(name)
         if at is not None:
             _check_position(at)
+        stream.key_of(item)  # an item without a key fails the handler, here
         stream.queue(Insert(item, stream.at if at is None else at, after))
 
     def live_stream_delete(self, name: str, item: Any) -> None:

@@ -76,6 +76,20 @@ def test_starring_updates_the_line_in_place_and_hiding_removes_it(page, page_log
     assert_no_errors(page_log)
 
 
+def test_a_line_deleted_and_inserted_at_the_top_in_one_event_moves_there(page, page_log):
+    # One frame deletes line 7 and inserts it at the start: the line moves, it does not vanish
+    # (an insert of a key the page shows updates it in place, but this one was just deleted).
+    open_log(page)
+    page.locator("#lv-s-lines-7").get_by_title("to top").click()
+    expect(page.locator(f"{LINES}:first-child")).to_have_id("lv-s-lines-7")
+    expect(page.locator("#lv-s-lines-7")).to_have_count(1)
+    expect(page.locator(LINES)).to_have_count(50)
+    numbers = page.locator(f"{LINES} code").all_inner_texts()
+    assert numbers[:2] == ["#7", "#0"]
+    assert "#7" not in numbers[1:]
+    assert_no_errors(page_log)
+
+
 def test_the_background_count_shows_progress_and_the_page_keeps_working(page, page_log):
     open_log(page)
     page.locator("#summarize").click()

@@ -87,6 +87,40 @@ def test_inserting_a_shown_key_updates_it_in_place(client):
         assert shown(page) == [(1, "message 1"), (2, "edited"), (3, "message 3")]
 
 
+def test_an_item_inserted_twice_in_one_event_is_sent_once_as_it_ended(client):
+    # The frame's swaps are applied in one go: two inserts of a key the page does not show yet
+    # would both be inserted by the browser, two items with one id.
+    with open_messages(client) as page:
+        reply = page.send("send_and_confirm", id=9, text="hello")
+        assert reply["content"] == (
+            '<template hx-swap-oob="beforeend:#lv-s-messages">'
+            '<li id="lv-s-messages-9"><span>hello (sent)</span></li></template>'
+        )
+        assert shown(page)[-1] == (9, "hello (sent)")
+
+
+def test_an_item_inserted_then_deleted_in_one_event_is_not_shown(client):
+    # htmx looks a delete's target up before the frame's insert has added it: sent both ways,
+    # the new item would stay. An item the page showed is still deleted.
+    with open_messages(client) as page:
+        reply = page.send("send_and_cancel", id=9)
+        assert reply["content"] == '<template hx-swap-oob="delete:#lv-s-messages-9"></template>'
+        page.send("send_and_cancel", id=2)
+        assert [key for key, _ in shown(page)] == [1, 3]
+
+
+def test_an_item_without_a_key_is_a_clear_error_and_changes_nothing(client):
+    # Keyed None (an unsaved row), it would take the container's own id: later inserts would
+    # go into it as well, and deleting it would delete the whole stream.
+    with open_messages(client) as page:
+        reply = page.send("add_unkeyed")
+        assert "error" in reply
+        assert "content" not in reply
+        assert len(shown(page)) == 3
+        page.send("add", id=4, text="four")
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 4]
+
+
 def test_a_reset_replaces_the_whole_stream(client):
     with open_messages(client) as page:
         page.send("start_over", count=2)
@@ -183,6 +217,22 @@ def test_a_reconnect_after_changes_and_a_re_rendered_block_sends_the_stream_whol
         assert [key for key, _ in shown(page)] == [1, 2, 3]
 
 
+def test_a_stream_hidden_and_shown_again_shows_its_items(client):
+    # The browser dropped the container with its items when another tab showed: shown again,
+    # the stream is rendered whole from what get() declares, as after a reconnect.
+    with client.live("/tabs/") as page:
+        page.send("add", id=4, text="four")
+        page.send("show", tab="settings")
+        assert "lv-s-messages" not in page.html
+        page.send("add", id=5, text="while hidden")  # nothing to insert it into
+        page.send("show", tab="messages")
+        assert shown(page) == [(1, "message 1"), (2, "message 2"), (3, "message 3")]
+        page.send("add", id=6, text="six")
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 6]
+        page.send("rename", title="Renamed")  # the block around it: its items stay
+        assert [key for key, _ in shown(page)] == [1, 2, 3, 6]
+
+
 def test_an_undeclared_stream_is_a_clear_error():
     from django.template import Context, Template, TemplateSyntaxError
 
@@ -269,6 +319,25 @@ async def test_an_updated_row_is_morphed_and_a_row_that_leaves_the_queryset_remo
             f'<template hx-swap-oob="delete:#lv-s-tasks-{first}"></template>'
         )
         assert [key for key, _ in tasks_shown(reader)] == [first + 1]
+    finally:
+        await writer.close()
+        await reader.close()
+
+
+async def test_an_updated_table_row_travels_in_a_template_after_another_block(board):
+    # A browser parses a frame as one piece, and drops a bare <tr> that follows a <p>: the
+    # row's update would be lost whenever another block changed with it.
+    writer, reader = await open_tasks(None), await open_tasks(None, "/tasks/table/")
+    try:
+        first = (await Task.objects.order_by("pk").afirst()).pk  # type: ignore[union-attr]
+        await writer.send("rename", task=first, title="renamed")
+        content = await next_content(reader)
+        assert content.startswith('<div id="lv-first"')
+        assert content.endswith(
+            f'</div><template id="lv-s-tasks-{first}" hx-swap-oob="outerMorph strip:true">'
+            f'<tr id="lv-s-tasks-{first}"><td>renamed</td></tr></template>'
+        )
+        assert f'<tr id="lv-s-tasks-{first}"><td>renamed</td></tr>' in reader.html
     finally:
         await writer.close()
         await reader.close()

@@ -22,6 +22,7 @@ from django.utils.html import conditional_escape
 
 from live_views.render.blocks import LiveBlockNode
 from live_views.render.collector import RenderedBlock, block_id, get_collector, version_of
+from live_views.render.diff import TABLE_PARTS
 from live_views.streams import Delete, Operation, Stream
 
 # A reset is sent whatever the browser's version: each one gets a version of its own.
@@ -63,6 +64,7 @@ class LiveStreamNode(LiveBlockNode):
 
     def render(self, context: Context) -> str:
         stream = page_stream(context, self.name)
+        stream.rendered, stream.hidden = True, False
         collector = get_collector(context)
         ident = stream_id(self.name)
         fill, ops, reset = stream.take()
@@ -110,7 +112,12 @@ class LiveStreamNode(LiveBlockNode):
         if op.only_update:
             # Morphed where the browser shows it; a row it does not show (beyond the page's
             # limit, say) stays away.
-            return self.render_item(context, stream, op.item, ' hx-swap-oob="outerMorph"')
+            if self.item_tag not in TABLE_PARTS:
+                return self.render_item(context, stream, op.item, ' hx-swap-oob="outerMorph"')
+            # A bare <tr> after a changed block's <div> is dropped by the parser (render/diff.py).
+            ident = item_id(self.name, stream.key_of(op.item))
+            html = self.render_item(context, stream, op.item)
+            return f'<template id="{ident}" hx-swap-oob="outerMorph strip:true">{html}</template>'
         html = self.render_item(context, stream, op.item)
         if op.after is not None:
             where = f"afterend:{selector(item_id(self.name, op.after))}"

@@ -241,6 +241,7 @@ class LivePage:
             return collector
         finally:
             runtime.context = None  # the next render reads fresh data
+            runtime.streams.rendered(whole=collector is not None and collector.targets is None)
             components.end_render(view, collector)
             started, stopped = components.changed_topics(view)
             if started or stopped:

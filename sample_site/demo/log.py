@@ -83,6 +83,12 @@ class LogView(LiveTemplateView):
         self.live_stream_insert("lines", line(number, number in self.starred))
 
     @live_event
+    def to_top(self, number: int) -> None:
+        # A move is a delete and an insert: the line leaves its place and arrives at the top.
+        self.live_stream_delete("lines", number)
+        self.live_stream_insert("lines", line(number, number in self.starred), at=0)
+
+    @live_event
     def hide(self, number: int) -> None:
         self.live_stream_delete("lines", number)
 

@@ -1,6 +1,7 @@
 // Streams (README "Streams"): the server sends one out-of-band swap per inserted or deleted
 // item and forgets the items; the browser keeps them. Three things htmx does not do alone:
-// - an insert of an item the page already shows updates it in place (as Phoenix's streams do);
+// - an insert of an item the page already shows updates it in place (as Phoenix's streams do),
+//   unless the same frame deleted it first: then it is inserted anew (a move);
 // - a stream's `data-live-limit` is applied after each update (N keeps the first N items,
 //   -N the last N);
 // - a container whose items changed forgets its version, so a reconnect is sent it whole; a
@@ -15,17 +16,20 @@ export const streamExtension = {
 
 const touched = new Set(); // stream containers the frame being swapped changes
 
-// Before htmx swaps a frame: retarget inserts of shown items to a morph of that item.
+// Before htmx swaps a frame: retarget inserts of shown items to a morph of that item. The
+// tasks run in order, after this: an item an earlier task deletes is not shown by then.
 export function prepareStreamTasks(tasks) {
+  const gone = new Set();
   for (const task of tasks) {
     if (task.type !== "oob") continue;
     const container = task.target?.closest?.(STREAM);
     if (container?.id) touched.add(container.id);
+    if (task.swapSpec?.style === "delete") gone.add(task.target);
     const wrapper = task.fragment?.firstElementChild;
     if (wrapper?.tagName !== "TEMPLATE") continue;
     const item = wrapper.content.firstElementChild;
     const shown = item?.id ? document.getElementById(item.id) : null;
-    if (!shown?.parentElement?.matches(STREAM)) continue;
+    if (!shown?.parentElement?.matches(STREAM) || gone.has(shown)) continue;
     task.target = shown;
     task.swapSpec = { ...task.swapSpec, style: "outerMorph" };
   }

@@ -56,6 +56,21 @@ class MessagesView(LiveTemplateView):
         self.title = title  # re-renders the block around the stream
 
     @live_event
+    def send_and_confirm(self, id: int, text: str) -> None:
+        # Shown as sending, then updated once delivered: one item, inserted twice.
+        self.live_stream_insert("messages", Message(id, f"{text} (sending)"))
+        self.live_stream_insert("messages", Message(id, f"{text} (sent)"), at=0)
+
+    @live_event
+    def add_unkeyed(self) -> None:
+        self.live_stream_insert("messages", Message(None, "not saved yet"))  # type: ignore[arg-type]
+
+    @live_event
+    def send_and_cancel(self, id: int) -> None:
+        self.live_stream_insert("messages", Message(id, "sending"))
+        self.live_stream_delete("messages", id)
+
+    @live_event
     def start_over_then_fail(self, count: int) -> None:
         self.live_stream_reset("messages", [Message(i, f"new {i}") for i in range(count)])
         raise RuntimeError("the handler failed after its reset")
@@ -64,6 +79,20 @@ class MessagesView(LiveTemplateView):
     def add_then_fail(self, id: int) -> None:
         self.live_stream_insert("messages", Message(id, "never shown"))
         raise RuntimeError("the handler failed after its insert")
+
+
+class TabsView(MessagesView):
+    """The stream in one tab of two: the other tab's render has no container for it."""
+
+    template_name = "todoapp/stream_tabs.html"
+    tab = "messages"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(tab=self.tab, **kwargs)
+
+    @live_event
+    def show(self, tab: str) -> None:
+        self.tab = tab
 
 
 class HostsView(LiveTemplateView):
@@ -122,8 +151,20 @@ class TaskStreamView(LiveTemplateView):
         Task.objects.filter(pk=task).first().delete()  # type: ignore[union-attr]
 
 
+class TaskTableView(TaskStreamView):
+    """The tasks as rows of a table, after a block that shows the first one's title."""
+
+    template_name = "todoapp/stream_task_table.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        first = Task.objects.filter(done=False).order_by("pk").first()
+        return super().get_context_data(first=first, **kwargs)
+
+
 urlpatterns = [
     path("messages/", MessagesView.as_view()),
     path("tasks/", TaskStreamView.as_view()),
     path("hosts/", HostsView.as_view()),
+    path("tabs/", TabsView.as_view()),
+    path("tasks/table/", TaskTableView.as_view()),
 ]
