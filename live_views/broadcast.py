@@ -7,7 +7,8 @@ import logging
 
 from django.db import DEFAULT_DB_ALIAS
 
-from live_views.pubsub.publish import publish_after_commit, send
+from live_views.pubsub.origin import tagged
+from live_views.pubsub.publish import MESSAGE, publish_after_commit, send
 from live_views.pubsub.topics import Subscription, topics_of
 
 logger = logging.getLogger("live_views")
@@ -27,14 +28,14 @@ def broadcast(*items: Subscription, using: str = DEFAULT_DB_ALIAS) -> None:
         publish_after_commit(topics, using)
         return
     # Called from async code (an async handler): no transaction to wait for; send from the loop.
-    task = loop.create_task(send(topics))
+    task = loop.create_task(send(topics, tagged(MESSAGE)))
     _pending.add(task)
     task.add_done_callback(_sent)
 
 
 async def abroadcast(*items: Subscription) -> None:
     """``broadcast`` for async code; sends at once (async code has no open transaction)."""
-    await send(topics_of(items))
+    await send(topics_of(items), tagged(MESSAGE))
 
 
 _pending: set[asyncio.Task[None]] = set()  # keeps fire-and-forget sends alive until done

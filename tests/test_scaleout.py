@@ -504,6 +504,19 @@ async def test_one_add_fans_out_to_every_page_on_the_other_process(servers):
         )
 
 
+async def test_a_writers_own_add_reaches_the_other_pages_of_both_processes(servers):
+    # Its broadcast carries the event's id (socket/own_broadcasts.py), through Redis: the
+    # writer lets it pass, every other page hears it.
+    a_server, b_server = servers
+    async with open_pages(("A", a_server), ("A2", a_server), ("B", b_server)) as (a, a2, b):
+        title = unique("own")
+        await a.send("add", title=title)
+        for page in (a2, b):
+            await page.wait_for(lambda page=page: title in page.todos(), FRAME_TIMEOUT, title)
+        await a.expect_no_frame(0.5)
+        assert title in a.todos()
+
+
 class LayerMessages:
     """Messages channels-redis delivers to a channel while open (MONITOR: one ZADD to the
     channel's key each; the ZADDs to a "$inflight" key are the receiver's own bookkeeping)."""

@@ -86,3 +86,5 @@ FRAME_KEYS: Final = {
 BROADCAST: Final = "live.broadcast"
 SESSION_ENDED: Final = "live.session_ended"
 SESSION_CHECK: Final = "live.session_check"
+# In a broadcast published by a page's own event: that event's id (pubsub/origin.py).
+BROADCAST_BY: Final = "by"

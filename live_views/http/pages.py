@@ -40,6 +40,7 @@ from live_views.socket.holder import PageHolder
 from live_views.socket.jobs import rerender
 from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
+from live_views.socket.own_broadcasts import event_ended
 from live_views.socket.page import LivePage
 from live_views.socket.page_topics import take_left_groups
 from live_views.socket.pipeline import EventRun, run_event
@@ -91,6 +92,8 @@ class HttpPage:
                 return self._answer(frame, search)
             finally:
                 self.budget.charge(thread_clock() - started)
+                if self.page.own_broadcasts is not None and (missed := event_ended(self.page)):
+                    self.subscriber.missed(missed)
                 if self.page.topics_changed:
                     self.page.topics_changed = False
                     self.subscriber.follow(self.page.groups)

@@ -21,6 +21,7 @@ from channels.db import database_sync_to_async
 from live_views.pubsub.sender import sender, server_loop
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.hub import hub
+from live_views.socket.own_broadcasts import Owner, shows_already
 
 
 class PushedPage(Protocol):
@@ -28,6 +29,8 @@ class PushedPage(Protocol):
 
     closed: bool
 
+    @property
+    def page(self) -> Owner: ...  # its LivePage: what its own events published
     def refresh(self, rows: ChangedRows | None) -> None: ...
     def session_ended(self) -> None: ...
     def check_session(self) -> None: ...
@@ -104,7 +107,19 @@ class PushSubscriber:
     # -- the hub's calls, on the loop --------------------------------------------------------------
 
     async def live_broadcast(self, message: dict[str, Any]) -> None:
-        self.changed_rows.add(message)
+        if not shows_already(self.page.page, message):  # its own event's render shows it
+            self.changed_rows.add(message)
+            self.schedule_refresh()
+
+    def missed(self, messages: list[dict[str, Any]]) -> None:
+        """Broadcasts held for the page's event, whose render did not show them (called from
+        the request's thread): heard now."""
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._heard, messages)
+
+    def _heard(self, messages: list[dict[str, Any]]) -> None:
+        for message in messages:
+            self.changed_rows.add(message)
         self.schedule_refresh()
 
     def schedule_refresh(self) -> None:

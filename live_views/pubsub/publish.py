@@ -15,7 +15,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from live_views.connect import wire
-from live_views.pubsub import readers
+from live_views.pubsub import origin, readers
 from live_views.pubsub.sender import sender, server_loop
 from live_views.pubsub.topics import (
     concrete,
@@ -48,6 +48,10 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     """Hand the message to a background sender and return at once (pubsub/sender.py). A layer
     that is down or too slow is logged, never raised, never waited for: the save stands."""
     topics = list(topics)
+    if message["type"] == wire.BROADCAST:
+        # Called when the save commits: a page's event claims it only if that is while its
+        # handler runs (socket/own_broadcasts.py).
+        message = origin.tagged(message)
     what = f"{message['type']} to {topics}"
     in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
     if server_loop() is None and in_memory and not sender.hosts_pages:

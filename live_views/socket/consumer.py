@@ -23,6 +23,7 @@ from live_views.socket.jobs import JobRunner
 from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
+from live_views.socket.own_broadcasts import shows_already
 from live_views.socket.page import LivePage
 from live_views.socket.pipeline import run_event
 from live_views.socket.protocol import Event, FrameError, Join, Params
@@ -143,10 +144,10 @@ class LiveConsumer(
     async def live_broadcast(self, message: dict[str, Any]) -> None:
         """A subscribed topic changed. Bursts coalesce: however many messages arrive while a
         refresh waits or runs, one more refresh follows, and it reads the latest data."""
-        if "row" in message:
-            if self.changed_rows is None:
-                self.changed_rows = ChangedRows()
-            self.changed_rows.add(message)
+        page = self.page
+        if page is not None and page.own_broadcasts is not None and shows_already(page, message):
+            return  # its own event's render shows it (socket/own_broadcasts.py)
+        self.note_rows(message)
         self.schedule_refresh()
 
     async def live_session_ended(self, message: dict[str, Any]) -> None:
@@ -210,7 +211,11 @@ class LiveConsumer(
             # Every frame pays, whatever it is: joins, malformed frames, unknown events.
             reply = await self._over_rate(ref)
             if reply is None:
-                reply = await self._answer(page, frame)
+                try:
+                    reply = await self._answer(page, frame)
+                finally:
+                    if page.own_broadcasts is not None:
+                        self.own_event_ended(page)
             if page.topics_changed:  # before the reply: once the page shows it, it follows it
                 page.topics_changed = False
                 await self.join_groups_in_time()

@@ -151,9 +151,7 @@ class TopicHub:
             self.delivering.discard(group)
 
     async def _tell(self, group: str, messages: list[dict[str, Any]]) -> None:
-        # A message that names no row says only "refresh": one of those is enough.
-        plain = [m for m in messages if m.get("row") is None][:1]
-        batch = plain + [m for m in messages if m.get("row") is not None]
+        batch = [*_refreshes(messages), *(m for m in messages if m.get("row") is not None)]
         pacer = Pacer()
         for subscriber in list(self.members.get(group, ())):
             await pacer.turn()
@@ -177,6 +175,20 @@ class TopicHub:
         broadcast_arrived()  # saves were missed while the layer was down
         for subscriber in pages:
             subscriber.schedule_refresh()  # once per page, however many of its topics
+
+
+def _refreshes(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of the messages that name no row, and so say only "refresh", the one every page needs.
+    A page lets pass the broadcasts its own event sent (socket/own_broadcasts.py): when those
+    of several events, or anyone's, came together, the one told names none, so that page
+    refreshes for the others' too."""
+    plain = [m for m in messages if m.get("row") is None]
+    if not plain:
+        return []
+    by = plain[0].get(wire.BROADCAST_BY)
+    if by is None or all(m.get(wire.BROADCAST_BY) == by for m in plain):
+        return plain[:1]
+    return [{k: v for k, v in plain[0].items() if k != wire.BROADCAST_BY}]
 
 
 _running: set[asyncio.Task[None]] = set()

@@ -28,6 +28,7 @@ from live_views.socket.csrf import PageCsrfToken
 from live_views.socket.holder import PageHolder
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
+from live_views.socket.own_broadcasts import OwnBroadcasts
 from live_views.socket.page_topics import follow_components
 from live_views.socket.processing import RequestProcessing
 from live_views.socket.protocol import Join
@@ -50,6 +51,7 @@ class LivePage:
         "left_groups",
         "nonce_digest",
         "over_http",
+        "own_broadcasts",
         "own_topics",
         "page_id",
         "path",
@@ -99,6 +101,8 @@ class LivePage:
         )
         self.csrf = PageCsrfToken()
         self.visitor_headers: tuple[tuple[str, str], ...] | None = None  # shared.visitor_key()
+        # What its events published, once one did (socket/own_broadcasts.py).
+        self.own_broadcasts: OwnBroadcasts | None = None
 
     @classmethod
     def open(cls, scope: Mapping[str, Any], token: str) -> LivePage:

@@ -27,6 +27,7 @@ from live_views.rows import has_rows, resolve_rows
 from live_views.runtime import Patch
 from live_views.socket import messages, navigation, protocol, replies, session_hop
 from live_views.socket.components import event_component, rerender_only, state_saver
+from live_views.socket.own_broadcasts import EventPublishes
 from live_views.socket.page import LivePage, qualname
 from live_views.socket.protocol import Event, FrameError
 from live_views.socket.unknown_events import unknown_event_message
@@ -91,6 +92,8 @@ class EventRun:
         self.snapshot: Snapshot | None = None
         # A handler that changes it (login()) sends the browser to take the new one.
         self.session_key = session_hop.key_of(page.request)
+        # Broadcasts the handler publishes, which the page need not hear if its render shows them.
+        self.publishes = EventPublishes(page)
 
     def prepare(self) -> None:
         """Under what the page's middleware activated: place datetime arguments in its time zone
@@ -122,7 +125,8 @@ class EventRun:
     def _run_sync(self) -> dict[str, Any]:
         try:
             self.prepare()
-            result = self.handler(**self.kwargs)
+            with self.publishes:
+                result = self.handler(**self.kwargs)
         except FrameError:
             raise
         except Exception as exc:
@@ -133,6 +137,7 @@ class EventRun:
         """Render what the handler changed; if that fails, the handler's changes are undone
         too, so one bad event cannot leave the page unable to render."""
         page = self.page
+        fresh = page.view.live_runtime.context is None  # the handler did not render itself
         patch = navigation.take_patch(page.view, page.request)
         redirects = isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400
         if session_hop.moved(page.request, self.session_key) or (
@@ -156,6 +161,13 @@ class EventRun:
                 navigation.apply_patch(page, patch)
             elif self.component is not None:
                 rerender_only(page.view, self.component[0], page_changed=self.page_changed())
+            # Whether the render below reads the data afresh and renders every block and every
+            # component: then it shows what the handler published (socket/own_broadcasts.py).
+            whole = (
+                fresh
+                and page.view.live_runtime.targets is None
+                and (self.component is None or patch is not None)
+            )
             # A handler that rendered (form_invalid() does) is shown as it rendered.
             frame = page.render_frame(refresh=page.view.live_runtime.context is None)
         except Exception as exc:
@@ -171,6 +183,8 @@ class EventRun:
         frame.update(reply)
         if self.ref is not None:
             frame[wire.REF] = self.ref
+        if whole:
+            self.publishes.rendered_whole(page.view.live_runtime.streams.source_models())
         return frame
 
     def hop(self, location: str | None, patch: Patch | None) -> dict[str, Any]:
@@ -227,7 +241,8 @@ async def run_event(page: LivePage, event: Event, hop: Hop[Any]) -> dict[str, An
         with processing.activated():
             if not in_a_hop:
                 run.prepare()  # its datetimes in the time zone the handler sees
-            result = await run.handler(**run.kwargs)
+            with run.publishes:
+                result = await run.handler(**run.kwargs)
     except FrameError:
         raise
     except Exception as exc:

@@ -9,13 +9,14 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from live_views.socket.batch import Job, queue_refresh, run_refresh
+from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
+from live_views.socket.own_broadcasts import event_ended
 from live_views.socket.turn import Turn
 
 if TYPE_CHECKING:
     from live_views.socket.budgets import SocketBudget
-    from live_views.socket.changed_rows import ChangedRows
     from live_views.socket.page import LivePage
 
 logger = logging.getLogger("live_views")
@@ -39,6 +40,20 @@ class CoalescedRefreshMixin:
         async def _end(self, code: int, reason: str) -> None: ...
 
         async def _send(self, frame: dict[str, Any]) -> None: ...
+
+    def note_rows(self, message: dict[str, Any]) -> None:
+        """The row a broadcast names, for the page's streams at its next refresh."""
+        if "row" in message:
+            if self.changed_rows is None:
+                self.changed_rows = ChangedRows()
+            self.changed_rows.add(message)
+
+    def own_event_ended(self, page: LivePage) -> None:
+        """The page's event is over: its own broadcasts that came meanwhile and that its render
+        did not show are refreshed for once its turn ends (socket/own_broadcasts.py)."""
+        for message in event_ended(page):
+            self.note_rows(message)
+            self.stale = True
 
     def schedule_refresh(self) -> None:
         self.stale = True

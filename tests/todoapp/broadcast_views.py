@@ -8,17 +8,21 @@ frame (a refresh that changes nothing visible sends nothing).
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.decorators.http import require_POST
 
 from live_views import (
+    LiveComponent,
     LiveDetailView,
     LiveListView,
     LiveTemplateView,
@@ -144,6 +148,93 @@ class WriterView(views.TaskListView):
     @live_event
     def add_tag(self, name: str) -> None:
         Tag.objects.create(name=name)
+
+
+class OwnSavesView(WriterView):
+    """Page A with the events that test what a page hears of its own saves
+    (tests/test_own_broadcasts.py); it counts its renders, as every task list does."""
+
+    @live_event
+    def add_then_fail(self, board: int, title: str) -> None:
+        Task.objects.create(board_id=board, title=title)
+        raise RuntimeError("the handler failed after its save")
+
+    @live_event
+    def add_and_target(self, board: int, title: str) -> None:
+        Task.objects.create(board_id=board, title=title)
+        self.live_target("renders")  # its render shows the count, not the list
+
+    @live_event
+    def add_in_another_context(self, board: int, title: str) -> None:
+        # A save the event did not make: a signal receiver of another app, a task run here.
+        contextvars.Context().run(_add_elsewhere, board, title)
+
+    @live_event
+    async def add_async(self, board: int, title: str) -> None:
+        await Task.objects.acreate(board_id=board, title=title)
+        # Long enough for the save's broadcast to come back while the event is under way.
+        await asyncio.sleep(0.2)
+
+
+def _add_elsewhere(board: int, title: str) -> None:
+    try:
+        Task.objects.create(board_id=board, title=title)
+    finally:
+        connections.close_all()  # this empty context's own connection
+
+
+class NewsWriterView(CountsRenders, LiveTemplateView):
+    """Follows "news" and publishes it, from sync and async handlers."""
+
+    template_name = "todoapp/broadcast_news.html"
+    live_subscriptions = ("news",)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(headline=views.NEWS["headline"], **kwargs)
+
+    @live_event
+    def set_headline(self, headline: str) -> None:
+        views.NEWS["headline"] = headline
+        broadcast("news")
+
+    @live_event
+    async def set_headline_async(self, headline: str) -> None:
+        views.NEWS["headline"] = headline
+        await abroadcast("news")
+
+    @live_event
+    async def set_headline_async_with_sync_broadcast(self, headline: str) -> None:
+        views.NEWS["headline"] = headline
+        broadcast("news")
+
+
+class TaskAdder(LiveComponent):
+    """A component whose event saves a task, on a page that lists them."""
+
+    template_name = "todoapp/task_adder.html"
+
+    @live_event
+    def add(self, board: int, title: str) -> None:
+        Task.objects.create(board_id=board, title=title)
+
+
+class TasksWithAdderView(CountsRenders, LiveListView):
+    """Every task, and a TaskAdder: follows the Task model."""
+
+    model = Task
+    template_name = "todoapp/broadcast_adder.html"
+
+
+class AtomicUnits:
+    """A project middleware that runs each request, and each unit of a socket's work, in a
+    transaction: a save in a handler commits once the event's render is over."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with transaction.atomic():
+            return self.get_response(request)
 
 
 class QuietWriterView(WriterView):
@@ -279,6 +370,9 @@ broadcast_patterns = [
     path("bulk-add/", bulk_add),
     path("writer/", WriterView.as_view()),
     path("quiet-writer/", QuietWriterView.as_view()),
+    path("own-saves/", OwnSavesView.as_view()),
+    path("news-writer/", NewsWriterView.as_view()),
+    path("tasks-with-adder/", TasksWithAdderView.as_view()),
     path("tagged/", TaggedTaskListView.as_view()),
     path("task-count/", TaskCountView.as_view()),
     path("boards/", BoardListView.as_view()),

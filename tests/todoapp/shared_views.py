@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from live_views import LiveComponent, LiveListView, live_event
-from tests.todoapp.models import Task
+from tests.todoapp.models import Board, Task
 
 GETS: list[str] = []  # one entry per get_context_data() of these views: who it rendered for
 DENIED: set[str] = set()  # usernames the guarded view refuses
@@ -48,6 +48,11 @@ class Scoreboard(LiveListView):
     @live_event
     def show(self, limit: int) -> None:
         self.limit = limit
+
+    @live_event
+    def add(self, title: str) -> None:
+        board, _ = Board.objects.get_or_create(name="home")
+        Task.objects.create(board=board, title=title)
 
 
 class PerUserScoreboard(Scoreboard):
