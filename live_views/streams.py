@@ -214,6 +214,12 @@ class PageStreams:
             if before is not None and name in before:
                 stream.fill, stream.reset = before[name]
 
+    def source_models(self) -> frozenset[str]:
+        """The labels of the models whose broadcast rows these streams insert."""
+        return frozenset(
+            s.source.model._meta.label_lower for s in self.streams.values() if s.source is not None
+        )
+
     def rows_changed(self, rows: Iterable[Row], *, overflow: bool = False) -> None:
         """Saved or deleted rows (from broadcasts): each stream whose queryset holds rows of
         that model inserts, updates or deletes just those rows, re-read through the page's own
