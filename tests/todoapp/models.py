@@ -76,3 +76,24 @@ class Member(AbstractBaseUser):
     email = models.EmailField(unique=True)
 
     USERNAME_FIELD = "email"
+
+
+class Place(models.Model):
+    """A parent of multi-table inheritance (tests/test_topic_inheritance.py): a restaurant's
+    name is a column of its place row, which a save of the place writes."""
+
+    name = models.CharField(max_length=100)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="places")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Restaurant(Place):
+    serves_pizza = models.BooleanField(default=False)
+
+
+class Pizzeria(Restaurant):
+    """A grandchild: its key is its restaurant's, which is its place's."""
+
+    oven = models.CharField(max_length=20, default="wood")
