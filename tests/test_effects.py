@@ -81,3 +81,25 @@ def test_titles_are_text_and_bounded():
     assert effects.title(42) == "42"
     with pytest.raises(ValueError, match="at most"):
         effects.title("x" * (effects.MAX_TITLE + 1))
+
+
+def test_a_reset_forms_server_state_goes_when_its_frame_is_taken_not_before():
+    forgotten: list[str] = []
+    asked = BrowserEffects()
+    asked.reset_form("a", lambda: forgotten.append("a"))
+    asked.reset_form("a", lambda: forgotten.append("a again"))  # one reset, one forget
+    asked.reset_form("b")
+    assert forgotten == []
+    assert asked.take()[wire.RESET].count("data-live-form") == 2
+    assert forgotten == ["a"]
+    assert asked.take() == {}
+    assert forgotten == ["a"]
+
+
+def test_a_failed_handler_drops_the_forget_with_the_reset():
+    forgotten: list[str] = []
+    asked = BrowserEffects()
+    asked.reset_form("a", lambda: forgotten.append("a"))
+    asked.clear()
+    assert asked.take() == {}
+    assert forgotten == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,11 +19,13 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import signing
+from django.db import connections
 from django.test import Client
 
 from live_views.checks import check_sessions
 from live_views.connect import session_ticket
 from live_views.http.pages import close_all
+from tests import gated_sessions
 from tests.live_helpers import TrackingLiveClient
 from tests.test_http_endpoint import Page
 
@@ -345,6 +348,64 @@ def test_a_ticket_is_redeemed_once(ticket, clients):
     other.http.cookies[SESSION] = old
     refused(other, url, 403, "used already")
     assert who(other) == "anonymous -"
+
+
+def test_two_requests_at_once_with_one_ticket_redeem_it_once(ticket, clients, settings):
+    # Someone who held the browser's cookie too (a fixed session) and read the URL redeems it
+    # at the very moment the browser does: both requests read the session's nonce before
+    # either saved the session without it.
+    client, url = ticket
+    other = clients()
+    other.http.cookies[SESSION] = cookie(client)
+    settings.SESSION_ENGINE = "tests.gated_sessions"
+    new_key = session_ticket.read(parse_qs(urlsplit(url).query)["ticket"][0]).session_key
+    gated_sessions.SessionStore.gate = (new_key, threading.Barrier(2))
+    responses: dict[str, Any] = {}
+
+    def redeem(name: str, browser: TrackingLiveClient) -> None:
+        try:
+            responses[name] = browser.get(url)
+        finally:
+            connections.close_all()  # this thread's
+
+    threads = [
+        threading.Thread(target=redeem, args=(name, browser))
+        for name, browser in (("client", client), ("other", other))
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+    finally:
+        gated_sessions.SessionStore.gate = None
+
+    assert sorted(response.status_code for response in responses.values()) == [302, 403]
+    [loser] = [response for response in responses.values() if response.status_code == 403]
+    assert "used already" in loser.content.decode()
+    assert not loser.cookies
+    assert sorted([who(client), who(other)]) == ["ann -", "anonymous -"]
+
+
+def test_a_cache_that_cannot_answer_leaves_the_session_to_judge(ticket, clients, settings, caplog):
+    client, url = ticket
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        },
+    }
+    settings.LIVE_VIEWS = {**getattr(settings, "LIVE_VIEWS", {}), "STATE_CACHE": "down"}
+    old = cookie(client)
+    with caplog.at_level(logging.ERROR, logger="live_views"):
+        assert client.get(url).status_code == 302
+    assert "could not claim a session ticket" in caplog.text
+    assert who(client) == "ann -"
+    # Its nonce is gone from the session: the ticket is used up all the same.
+    other = clients()
+    other.http.cookies[SESSION] = old
+    refused(other, url, 403, "used already")
 
 
 @pytest.mark.parametrize("fetch_site", ["cross-site", "same-site", "none"])

@@ -5,6 +5,7 @@ receiving the view's updates (4403). Everyone else carries on."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -179,6 +180,54 @@ def test_a_rolled_back_password_change_disconnects_no_one(clients, users):
         change_password_then_fail(alice)
     assert notify.call_count == 0
     assert_count_continues(page, 0)
+
+
+@pytest.fixture
+def members(live_db, settings) -> Iterator[list[Any]]:
+    """Users of a model with a UUID key (tests.todoapp.models.Member) as the project's user
+    model, with our signals connected to it as ready() connects them to the project's."""
+    from django.db.models.signals import post_init, post_save
+
+    from live_views.pubsub import sessions
+    from tests.todoapp.models import Member
+
+    settings.AUTH_USER_MODEL = "todoapp.Member"  # Django's auth backend follows (test signal)
+    sessions.connect()
+    made = []
+    for email in ("alice@example.com", "bob@example.com"):
+        member = Member(pk=uuid.uuid4(), email=email)
+        member.set_password("pw")
+        member.save()
+        made.append(member)
+    yield made
+    post_init.disconnect(sender=Member, dispatch_uid="live_views.user_init")
+    post_save.disconnect(sender=Member, dispatch_uid="live_views.user_saved")
+
+
+@pytest.mark.parametrize("spelling", [lambda key: str(key).upper(), lambda key: key.hex])
+def test_a_password_change_through_a_uuid_key_given_as_text_closes_the_users_pages(
+    clients, members, spelling
+):
+    from tests.todoapp.models import Member
+
+    alice, bob = members
+    alices_page, bobs_page = clients(alice).live("/counter/"), clients(bob).live("/counter/")
+
+    # Saved through the key as a form or an API gave it, not as the auth backend loaded it.
+    same_alice = Member(pk=spelling(alice.pk), password=alice.password)
+    same_alice.set_password("a new one")
+    same_alice.save(update_fields=["password"])
+
+    assert closed_with(alices_page) == 4401
+    assert_count_continues(bobs_page, 0)
+
+
+def test_a_users_topic_is_one_whichever_way_the_uuid_key_is_spelled(members):
+    from live_views.pubsub.sessions import user_topic
+
+    key = members[0].pk
+    spellings = {user_topic(key), user_topic(str(key).upper()), user_topic(key.hex)}
+    assert spellings == {f"live_views.user:{key}"}
 
 
 def change_password_then_fail(user: Any) -> None:

@@ -15,7 +15,7 @@ from django.test.utils import isolate_apps
 from live_views.pubsub.signals import broadcasts
 from live_views.pubsub.topics import group_name
 from tests.channel_layers import RecordingLayer, layer_settings, send_inline
-from tests.todoapp.models import Board, Note, Tag, Task
+from tests.todoapp.models import Board, Note, Pizzeria, Place, Restaurant, Tag, Task
 
 
 class Heard:
@@ -243,6 +243,75 @@ def test_a_save_of_a_child_model_tells_the_listed_parent_models_pages(heard):
     finally:
         with connection.schema_editor() as editor:
             editor.delete_model(Chore)
+
+
+PLACES = override_settings(LIVE_VIEWS={"BROADCAST_MODELS": ["todoapp.place"]})
+
+
+def test_a_save_of_a_parent_row_tells_the_pages_of_the_children_with_its_key(heard):
+    restaurant = Restaurant.objects.create(name="Chez A")
+    with PLACES:
+        heard.clear()
+        place = Place.objects.get(pk=restaurant.pk)
+        place.name = "Chez B"  # a column of the restaurant's too: its place row's
+        place.save()
+    pk = restaurant.pk
+    assert heard.groups() == groups(
+        "todoapp.place",
+        f"todoapp.place:{pk}",
+        # With no query to learn whether the place is a restaurant, or a pizzeria.
+        "todoapp.restaurant",
+        f"todoapp.restaurant:{pk}",
+        "todoapp.pizzeria",
+        f"todoapp.pizzeria:{pk}",
+    )
+
+
+def test_a_save_of_a_middle_row_tells_its_parents_and_its_children(heard):
+    pizzeria = Pizzeria.objects.create(name="Da B")
+    with PLACES:
+        heard.clear()
+        restaurant = Restaurant.objects.get(pk=pizzeria.pk)
+        restaurant.save()
+    pk = pizzeria.pk
+    assert set(heard.groups()) == set(
+        groups(
+            "todoapp.restaurant",
+            f"todoapp.restaurant:{pk}",
+            "todoapp.place",
+            f"todoapp.place:{pk}",
+            "todoapp.pizzeria",
+            f"todoapp.pizzeria:{pk}",
+        )
+    )
+
+
+def test_a_listed_child_hears_the_saves_of_its_parent_model(heard):
+    place = Place.objects.create(name="Chez A")
+    with override_settings(LIVE_VIEWS={"BROADCAST_MODELS": ["todoapp.restaurant"]}):
+        heard.clear()
+        place.save()
+    assert group_name(f"todoapp.restaurant:{place.pk}") in heard.groups()
+
+
+@pytest.mark.parametrize("side", ["place", "tag"])
+def test_an_m2m_change_of_a_parent_row_reaches_its_children_from_either_side(heard, side):
+    restaurant = Restaurant.objects.create(name="Chez A")
+    place, tag = Place.objects.get(pk=restaurant.pk), Tag.objects.create(name="cosy")
+    with PLACES:
+        heard.clear()
+        if side == "place":
+            place.tags.add(tag)
+        else:
+            tag.places.add(place)
+    assert group_name(f"todoapp.restaurant:{restaurant.pk}") in heard.groups()
+    assert group_name(f"todoapp.pizzeria:{restaurant.pk}") in heard.groups()
+
+
+def test_telling_a_parents_children_costs_no_query(heard, django_assert_num_queries):
+    place = Place.objects.create(name="Chez A")
+    with PLACES, django_assert_num_queries(1):  # the UPDATE alone
+        place.save()
 
 
 def test_a_row_moved_to_another_parent_tells_the_parent_it_left(heard):

@@ -142,6 +142,52 @@ def test_an_invalid_submit_keeps_the_components_uploads_for_the_next(client):
     assert Document.objects.get().file.name.startswith("documents/notes")
 
 
+def test_reset_form_from_another_event_forgets_the_components_uploads(client, media):
+    components.RECEIVED.clear()
+    page = client.live(PAGE)
+    contact, first = page.component("contact"), page.component("first")
+    assert contact.upload("attachments", "old.txt", b"old")["status"] == 200
+    assert first.upload("file", "kept.txt", b"kept")["status"] == 200
+
+    contact.send("clear")  # not the submit: the user starts over
+    assert "reset" in page.frames[-1]  # the browser empties the file input...
+    contact.submit("submit", subject="Fresh")
+
+    # ... and the server forgot its file: the later submit does not attach it.
+    assert components.RECEIVED == [{"subject": "Fresh", "files": {}, "request_files": []}]
+    first.submit("submit", title="Kept")  # another form's files are its own, still there
+    assert Path(Document.objects.get().file.path).read_bytes() == b"kept"
+    assert leftovers(media) == []
+    assert page.errors == []
+
+
+def test_a_handler_that_fails_after_reset_form_keeps_the_uploads(client, caplog):
+    components.RECEIVED.clear()
+    page = client.live(PAGE)
+    contact = page.component("contact")
+    assert contact.upload("attachments", "a.txt", b"alpha")["status"] == 200
+
+    contact.send("clear_then_fail")  # undone, as the rest of what it changed
+
+    assert [e["code"] for e in page.errors] == ["server_error"]
+    assert "reset" not in page.frames[-1]
+    contact.submit("submit", subject="Hi")
+    assert components.RECEIVED[0]["files"] == {"a.txt": b"alpha"}
+
+
+def test_reset_form_before_form_save_in_form_valid_still_saves_the_files(client, media):
+    page = client.live(PAGE)
+    component = page.component("reset-first")
+    assert component.upload("file", "notes.txt", b"hello")["status"] == 200
+
+    component.submit("submit", title="Report")
+
+    assert Path(Document.objects.get().file.path).read_bytes() == b"hello"
+    assert "Saved documents/notes" in component.block("saved")
+    assert leftovers(media) == []
+    assert page.errors == []
+
+
 # -- refusals: live field errors of the component, nothing saved -------------------------------
 
 

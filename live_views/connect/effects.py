@@ -1,6 +1,7 @@
 """What a view asks the browser to do once its update is swapped in: events for the page's JS
 (``live_push_event``), focus, the document's title, scrolling, going to another live page,
-resetting a live component's form (``reset_form``).
+resetting a live component's form (``reset_form``), and with a reset, the server-side work that
+goes with it (forgetting that form's pending uploads).
 
 A view collects them on ``view.live_runtime.effects`` (its live components share it) while a
 handler, a mount or a refresh runs; the next frame the page sends carries them
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,9 @@ class BrowserEffects:
     navigate: str | None = None
     # CSS selector (a list) of the forms the browser resets after the swap.
     reset: str | None = None
+    # What the server forgets of those forms (their pending uploads) when the frame is sent:
+    # not before (form_valid() may still save the files), and not if the handler fails.
+    forget: list[Callable[[], None]] | None = None
 
     def push(self, name: str, payload: Any) -> None:
         if not isinstance(name, str) or not _PUSH_NAME_RE.fullmatch(name):
@@ -62,7 +67,10 @@ class BrowserEffects:
         )
 
     def take(self) -> dict[str, Any]:
-        """The frame keys for what was asked since the last take, and forget it."""
+        """The frame keys for what was asked since the last take, and forget it. The reset
+        forms' server-side state goes now, with the frame that resets them in the browser."""
+        for forget in self.forget or ():
+            forget()
         frame: dict[str, Any] = {}
         if self.pushes:
             frame[wire.PUSH] = self.pushes
@@ -81,17 +89,23 @@ class BrowserEffects:
     def clear(self) -> None:
         self.pushes = None
         self.focus = self.title = self.scroll = self.navigate = self.reset = None
+        self.forget = None
 
-    def reset_form(self, address: str) -> None:
+    def reset_form(self, address: str, forget: Callable[[], None] | None = None) -> None:
         """After the swap, the browser resets the live form of the component at ``address``
         (not one of a component inside it): htmx's morph keeps what the user typed in a
-        control, where a reset shows the values the server rendered, and empties file inputs."""
+        control, where a reset shows the values the server rendered, and empties file inputs.
+        ``forget`` runs when the frame is taken: the server drops what the emptied inputs held."""
         own = f'[data-live-component="{address}"]'
         form = f"{own} [data-live-form]:not({own} [data-live-component] *)"
         if self.reset is None:
             self.reset = form
         elif form not in self.reset.split(","):
             self.reset += f",{form}"
+        else:
+            return  # asked already, forget included
+        if forget is not None:
+            self.forget = [*(self.forget or ()), forget]
 
 
 def encoded_payload(what: str, payload: Any) -> str:

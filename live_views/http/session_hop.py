@@ -4,7 +4,9 @@
 The route checks that a page of this site sent the browser here (``Sec-Fetch-Site``), and the
 ticket (``live_views/connect/session_ticket.py``): its signature and age,
 that this browser's session cookie is the one it was issued to, that it was not redeemed
-already, and that it goes on to this site. Then it makes the new session the request's, so
+already (its nonce is still in the new session, and this request is the first to claim it in
+``STATE_CACHE``: two requests at once both find the nonce before either has saved the session
+without it), and that it goes on to this site. Then it makes the new session the request's, so
 ``SessionMiddleware`` sets its cookie exactly as after a login over HTTP (name, domain, path,
 flags and expiry), rotates the CSRF token as ``login()`` does, and redirects. Anything else is
 refused and changes nothing.
@@ -12,10 +14,12 @@ refused and changes nothing.
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -29,9 +33,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from live_views.conf import conf
 from live_views.connect import session_ticket
 from live_views.connect.session_ticket import TicketError
 from live_views.http.reply import no_store
+
+logger = logging.getLogger("live_views")
 
 
 @require_GET
@@ -66,7 +73,9 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
     cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     if cookie and constant_time_compare(cookie, ticket.session_key):
         # The browser holds the new key already: the HTTP transport's answer to the event
-        # carried it, through this same middleware.
+        # carried it, through this same middleware. Claimed all the same: another browser
+        # redeeming it at this very moment finds it used.
+        _claim(ticket.nonce)
         request.session.pop(session_ticket.NONCE_KEY, None)
     elif not ticket.issued_to(cookie):
         return _refused(
@@ -74,7 +83,8 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         )
     else:
         session = import_module(settings.SESSION_ENGINE).SessionStore(ticket.session_key)
-        if not constant_time_compare(session.get(session_ticket.NONCE_KEY, ""), ticket.nonce):
+        held = session.get(session_ticket.NONCE_KEY, "")
+        if not constant_time_compare(held, ticket.nonce) or not _claim(ticket.nonce):
             return _refused(
                 HttpResponseForbidden,
                 gettext(
@@ -86,6 +96,23 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         request.session = session
     rotate_token(request)  # as login() does: CsrfViewMiddleware sets the new CSRF cookie
     return no_store(HttpResponseRedirect(ticket.next_url))
+
+
+def _claim(nonce: str) -> bool:
+    """Whether this request is the first to redeem the ticket of ``nonce``. The session's nonce
+    is read, then deleted when the session is saved: two requests in between would both pass.
+    ``cache.add()`` is atomic (Redis, Memcached, the database cache; the local-memory cache in
+    one process), so only one of them may. A cache that cannot answer leaves the session's
+    nonce alone to judge, as before: better a login than none."""
+    # Kept twice the ticket's life: past its expiry even on machines whose clocks differ.
+    timeout = 2 * session_ticket.MAX_AGE
+    try:
+        return bool(
+            caches[conf.STATE_CACHE].add(f"{session_ticket.SALT}:{nonce}", True, timeout=timeout)
+        )
+    except Exception:
+        logger.exception("live_views: could not claim a session ticket in STATE_CACHE")
+        return True
 
 
 def _refused(response_class: Any, message: str) -> HttpResponse:

@@ -24,6 +24,7 @@ from live_views.pubsub.topics import (
     key_as_loaded,
     lineage,
     model_topic,
+    row_relatives,
 )
 
 logger = logging.getLogger("live_views")
@@ -168,11 +169,15 @@ def row_message(instance: models.Model, action: str) -> dict[str, Any]:
 
 def model_change_topics(instance: models.Model) -> list[str]:
     """The model, the row, every row it points to by foreign key (a parent hears its
-    children change), and the models it inherits from (their pages list the row too; its
-    parent rows are among those it points to)."""
+    children change), the models it inherits from (their pages list the row too; its
+    parent rows are among those it points to), and the models that inherit its rows, with
+    their rows of its key (a place's save changes the restaurant with its key, if there is one:
+    told without a query to find out)."""
     model, *inherited = lineage(type(instance))
     topics = [model_topic(model), instance_topic(model, instance.pk)]
     topics += [model_topic(parent) for parent in inherited]
+    for relative in row_relatives(model):
+        topics += [model_topic(relative), instance_topic(relative, instance.pk)]
     using = instance._state.db or DEFAULT_DB_ALIAS
     for field in parent_fields(model):
         value = getattr(instance, field.attname, None)
@@ -215,7 +220,7 @@ def rows_topics(model: type[models.Model], pks: Iterable[Any], using: str) -> li
     """The rows ``pks`` of ``model`` with the rows they point to (one query, when the model has
     foreign keys): what one of them changing tells, as ``model_change_topics`` does for one."""
     pks = list(pks)
-    topics = [instance_topic(model, pk) for pk in pks]
+    topics = [instance_topic(m, pk) for m in (model, *row_relatives(model)) for pk in pks]
     fields = parent_fields(model)
     if fields and pks:
         found = concrete(model)._base_manager.using(using).filter(pk__in=pks)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from live_views.connect.wire import SESSION_CHECK, SESSION_ENDED
 from live_views.pubsub.publish import publish, publish_after_commit
+from live_views.pubsub.topics import key_as_loaded
 
 # The user fields whose change ends the user's other sessions (Django compares a password hash
 # in the session; a deactivated user is refused by the auth backend).
@@ -25,6 +26,13 @@ def session_topic(session_key: str) -> str:
 
 
 def user_topic(pk: Any) -> str:
+    """The topic of a user's pages, the key spelled as a loaded user holds it: the auth backend
+    loads the page's user (a ``UUID``), while a save may hold its key as it was given (an
+    upper-case UUID string), as ``topics.key_as_loaded`` spells a row's key."""
+    if auth_installed():
+        from django.contrib.auth import get_user_model
+
+        pk = key_as_loaded(get_user_model()._meta.pk, pk)
     return f"live_views.user:{pk}"
 
 

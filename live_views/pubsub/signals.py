@@ -17,7 +17,13 @@ from live_views.pubsub.publish import (
     row_message,
     rows_topics,
 )
-from live_views.pubsub.topics import concrete, key_as_loaded, lineage, model_topic
+from live_views.pubsub.topics import (
+    concrete,
+    key_as_loaded,
+    lineage,
+    model_topic,
+    row_relatives,
+)
 
 # Written on every request or by Django itself: broadcasting them would only cost.
 NEVER_BROADCAST = frozenset(
@@ -38,8 +44,10 @@ def broadcasts(model: type[models.Model]) -> bool:
     if not setting:
         return False
     # A proxy's rows are its concrete model's: a save through either is that model's save. A
-    # child's (multi-table inheritance) are its parents' too: a listed parent hears its children.
-    labels = {model._meta.label_lower, *(m._meta.label_lower for m in lineage(model))}
+    # child's (multi-table inheritance) are its parents' too: a listed parent hears its
+    # children, and a listed child hears its parents (a place's save renames its restaurant).
+    related = (*lineage(model), *row_relatives(model))
+    labels = {model._meta.label_lower, *(m._meta.label_lower for m in related)}
     if labels & NEVER_BROADCAST:
         return False
     selected = _selected(setting if isinstance(setting, str) else tuple(setting))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from live_views.pubsub.topics import row_labels
 from live_views.streams import ROW_ACTIONS, PageStreams, Row
 
 
@@ -25,7 +26,13 @@ class ChangedRows:
 
     @property
     def rows(self) -> list[Row]:
-        return [(label, pk, action) for (label, pk), action in self.actions.items()]
+        """The rows named, each also under the models it is a row of by multi-table
+        inheritance (a restaurant's row is its place's): a stream of either model shows it."""
+        rows = dict(self.actions)
+        for (label, pk), action in self.actions.items():
+            for other in row_labels(label):
+                rows.setdefault((other, pk), action)  # a row named itself wins
+        return [(label, pk, action) for (label, pk), action in rows.items()]
 
     def add(self, message: dict[str, Any]) -> None:
         """Note the row a broadcast message names, if it names a well-formed one."""

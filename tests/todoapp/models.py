@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
 
@@ -63,3 +64,36 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Member(AbstractBaseUser):
+    """A user model with a UUID key, swapped in by tests/test_sessions.py: a password change
+    saved through the key given as text (upper case) reaches the pages of the user as loaded.
+    The key has no default: it comes from elsewhere (an identity provider's subject, say), so a
+    save through it updates the row."""
+
+    id = models.UUIDField(primary_key=True)
+    email = models.EmailField(unique=True)
+
+    USERNAME_FIELD = "email"
+
+
+class Place(models.Model):
+    """A parent of multi-table inheritance (tests/test_topic_inheritance.py): a restaurant's
+    name is a column of its place row, which a save of the place writes."""
+
+    name = models.CharField(max_length=100)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="places")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Restaurant(Place):
+    serves_pizza = models.BooleanField(default=False)
+
+
+class Pizzeria(Restaurant):
+    """A grandchild: its key is its restaurant's, which is its place's."""
+
+    oven = models.CharField(max_length=20, default="wood")

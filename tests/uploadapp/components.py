@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from live_views import LiveFormComponent
+from live_views import LiveFormComponent, live_event
 from tests.uploadapp.forms import ContactForm, DocumentForm
 
 # What the contact component received, for the tests to read.
@@ -28,6 +28,15 @@ class DocumentComponent(LiveFormComponent):
         document = form.save()
         self.saved = f"Saved {document.file.name}"
         self.reset_form()
+
+
+class ResetFirstDocumentComponent(DocumentComponent):
+    """Resets its form before it saves it: the files are still there to save."""
+
+    def form_valid(self, form: Any) -> None:
+        self.reset_form()
+        document = form.save()
+        self.saved = f"Saved {document.file.name}"
 
 
 class GatedDocumentComponent(DocumentComponent):
@@ -53,3 +62,13 @@ class ContactComponent(LiveFormComponent):
             }
         )
         self.reset_form()
+
+    @live_event
+    def clear(self) -> None:
+        """A "Clear" button: the form starts over, the files chosen so far included."""
+        self.reset_form()
+
+    @live_event
+    def clear_then_fail(self) -> None:
+        self.reset_form()
+        raise RuntimeError("the handler failed after reset_form()")
