@@ -129,3 +129,114 @@ def test_inner_html_includes_nested_elements_of_the_same_tag():
 def test_inner_html_refuses_an_unknown_id():
     with pytest.raises(KeyError, match="'nope'"):
         inner_html(PAGE, "nope")
+
+
+# A frame is applied as the browser applies it: htmx finds every swap's target, and the glue
+# (static/src/streams.js) which inserts update a shown item, before the frame's first swap runs.
+STREAM = (
+    '<div id="lv-chat" data-lv-v="00000001"><h1>Chat</h1>'
+    '<ul id="lv-s-m" data-lv-v="00000002" data-live-stream>'
+    '<li id="lv-s-m-1">one</li><li id="lv-s-m-2">two</li><li id="lv-s-m-3">three</li>'
+    "</ul></div>"
+)
+
+
+def items(page: str) -> str:
+    return inner_html(page, "lv-s-m")
+
+
+def test_an_insert_of_a_shown_item_morphs_it_where_it_is():
+    page = apply_swaps(
+        STREAM, '<template hx-swap-oob="afterbegin:#lv-s-m"><li id="lv-s-m-3">3!</li></template>'
+    )
+    assert (
+        items(page)
+        == '<li id="lv-s-m-1">one</li><li id="lv-s-m-2">two</li><li id="lv-s-m-3">3!</li>'
+    )
+
+
+def test_a_delete_then_an_insert_of_an_item_in_one_frame_moves_it():
+    frame = (
+        '<template hx-swap-oob="delete:#lv-s-m-3"></template>'
+        '<template hx-swap-oob="afterbegin:#lv-s-m"><li id="lv-s-m-3">3!</li></template>'
+    )
+    page = apply_swaps(STREAM, frame)
+    assert (
+        items(page)
+        == '<li id="lv-s-m-3">3!</li><li id="lv-s-m-1">one</li><li id="lv-s-m-2">two</li>'
+    )
+
+
+def test_an_insert_then_a_delete_of_a_shown_item_in_one_frame_deletes_it():
+    # The insert morphs the item in place; the delete found that same element.
+    frame = (
+        '<template hx-swap-oob="beforeend:#lv-s-m"><li id="lv-s-m-2">2!</li></template>'
+        '<template hx-swap-oob="delete:#lv-s-m-2"></template>'
+    )
+    assert (
+        items(apply_swaps(STREAM, frame))
+        == '<li id="lv-s-m-1">one</li><li id="lv-s-m-3">three</li>'
+    )
+
+
+def test_two_inserts_of_a_new_item_in_one_frame_show_it_twice():
+    # Neither insert saw the other's item: what the browser shows if a server sent both
+    # (live_views.streams folds them into one).
+    frame = (
+        '<template hx-swap-oob="beforeend:#lv-s-m"><li id="lv-s-m-9">a</li></template>'
+        '<template hx-swap-oob="afterbegin:#lv-s-m"><li id="lv-s-m-9">b</li></template>'
+    )
+    page = apply_swaps(STREAM, frame)
+    assert items(page).startswith('<li id="lv-s-m-9">b</li><li id="lv-s-m-1">')
+    assert items(page).endswith('<li id="lv-s-m-3">three</li><li id="lv-s-m-9">a</li>')
+
+
+def test_an_insert_then_a_delete_of_a_new_item_in_one_frame_leaves_it():
+    # The delete's target was looked for before the insert added it: nothing to delete.
+    frame = (
+        '<template hx-swap-oob="beforeend:#lv-s-m"><li id="lv-s-m-9">nine</li></template>'
+        '<template hx-swap-oob="delete:#lv-s-m-9"></template>'
+    )
+    assert items(apply_swaps(STREAM, frame)).endswith('<li id="lv-s-m-9">nine</li>')
+
+
+def test_a_swap_of_an_element_an_earlier_swap_removed_changes_nothing():
+    frame = (
+        '<template hx-swap-oob="delete:#lv-s-m-2"></template>'
+        '<li id="lv-s-m-2" hx-swap-oob="outerMorph">back?</li>'
+    )
+    assert (
+        items(apply_swaps(STREAM, frame))
+        == '<li id="lv-s-m-1">one</li><li id="lv-s-m-3">three</li>'
+    )
+
+
+def test_a_stream_replaced_whole_takes_no_inserts_aimed_at_the_one_it_replaced():
+    frame = (
+        '<ul id="lv-s-m" data-lv-v="00000007" data-live-stream hx-swap-oob="outerHTML">'
+        '<li id="lv-s-m-5">five</li></ul>'
+        '<template hx-swap-oob="beforeend:#lv-s-m"><li id="lv-s-m-6">six</li></template>'
+    )
+    assert items(apply_swaps(STREAM, frame)) == '<li id="lv-s-m-5">five</li>'
+
+
+def test_a_morph_of_the_block_around_a_stream_keeps_the_targets_inside_it():
+    frame = (
+        '<div id="lv-chat" data-lv-v="00000009" hx-swap-oob="outerMorph"><h1>Renamed</h1>'
+        '<ul id="lv-s-m" data-lv-v="00000002" data-live-stream></ul></div>'
+        '<template hx-swap-oob="delete:#lv-s-m-1"></template>'
+        '<template hx-swap-oob="beforeend:#lv-s-m"><li id="lv-s-m-4">four</li></template>'
+    )
+    page = apply_swaps(STREAM, frame)
+    assert "<h1>Renamed</h1>" in page
+    assert items(page) == (
+        '<li id="lv-s-m-2">two</li><li id="lv-s-m-3">three</li><li id="lv-s-m-4">four</li>'
+    )
+    assert 'id="lv-s-m" data-lv-v=""' in page  # its items changed: a reconnect resends it
+
+
+def test_every_element_with_a_duplicated_id_is_a_target():
+    # querySelectorAll finds them all: a page that shows an item twice loses both at once.
+    page = STREAM.replace('<li id="lv-s-m-1">one</li>', '<li id="lv-s-m-1">one</li>' * 2)
+    swapped = apply_swaps(page, '<template hx-swap-oob="delete:#lv-s-m-1"></template>')
+    assert items(swapped) == '<li id="lv-s-m-2">two</li><li id="lv-s-m-3">three</li>'

@@ -89,14 +89,14 @@ def test_inserting_a_shown_key_updates_it_in_place(client):
 
 def test_an_item_inserted_twice_in_one_event_is_sent_once_as_it_ended(client):
     # The frame's swaps are applied in one go: two inserts of a key the page does not show yet
-    # would both be inserted by the browser, two items with one id.
+    # would both be inserted by the browser (and the test client), two items with one id.
     with open_messages(client) as page:
         reply = page.send("send_and_confirm", id=9, text="hello")
+        assert shown(page)[2:] == [(3, "message 3"), (9, "hello (sent)")]
         assert reply["content"] == (
             '<template hx-swap-oob="beforeend:#lv-s-messages">'
             '<li id="lv-s-messages-9"><span>hello (sent)</span></li></template>'
         )
-        assert shown(page)[-1] == (9, "hello (sent)")
 
 
 def test_an_item_inserted_then_deleted_in_one_event_is_not_shown(client):
@@ -104,9 +104,18 @@ def test_an_item_inserted_then_deleted_in_one_event_is_not_shown(client):
     # the new item would stay. An item the page showed is still deleted.
     with open_messages(client) as page:
         reply = page.send("send_and_cancel", id=9)
+        assert [key for key, _ in shown(page)] == [1, 2, 3]
         assert reply["content"] == '<template hx-swap-oob="delete:#lv-s-messages-9"></template>'
         page.send("send_and_cancel", id=2)
         assert [key for key, _ in shown(page)] == [1, 3]
+
+
+def test_an_item_deleted_and_inserted_at_the_start_in_one_event_moves_there(client):
+    # The browser finds every swap's target before the frame's first swap runs: the insert of
+    # a shown key would morph the item the delete removes, unless the glue sees the delete.
+    with open_messages(client) as page:
+        page.send("move_to_top", id=3, text="moved")
+        assert shown(page) == [(3, "moved"), (1, "message 1"), (2, "message 2")]
 
 
 def test_an_item_without_a_key_is_a_clear_error_and_changes_nothing(client):

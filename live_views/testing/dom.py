@@ -11,6 +11,7 @@ _VOID = {
     "track", "wbr",
 }  # fmt: skip
 _OOB_ATTR_RE = re.compile(r'\s+hx-swap-oob="[^"]*"')
+_MORPH = "outerMorph"  # what the server sends a block as (render/diff.py)
 
 
 @dataclass(frozen=True)
@@ -21,20 +22,40 @@ class Span:
     end: int  # just past its closing tag
 
 
+@dataclass(frozen=True)
+class Element:
+    tag: str
+    attrs: dict[str, str | None]
+    span: Span
+    parent: int | None  # the start of its parent element; None at the top level
+
+
 class _IdSpans(HTMLParser):
-    """Records the span of every element that has an id, plus top-level element order."""
+    """Records every element's span, attributes and parent; and which of them have an id."""
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=False)
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
         self._html = html
-        self._stack: list[tuple[str, str | None, int, int]] = []
-        self.spans: dict[str, Span] = {}
-        self.top_level: list[str] = []
-        self.top_elements: list[tuple[str, dict[str, str | None], int]] = []  # tag, attrs, start
-        self.ends: dict[int, Span] = {}  # every element's span, by its start
+        self._stack: list[tuple[str, dict[str, str | None], int, int]] = []
+        self.elements: dict[int, Element] = {}  # by start
         self.feed(html)
         self.close()
+        while self._stack:  # left open ("<html>" with no end tag): it ends with the HTML
+            tag, attrs, start, inner_start = self._stack.pop()
+            parent = self._stack[-1][2] if self._stack else None
+            span = Span(start, inner_start, len(html), len(html))
+            self.elements[start] = Element(tag, attrs, span, parent)
+        ordered = sorted(self.elements.values(), key=lambda element: element.span.start)
+        self.ends = {element.span.start: element.span for element in ordered}
+        self.all_by_id: dict[str, list[Element]] = {}
+        for element in ordered:
+            if ident := element.attrs.get("id"):
+                self.all_by_id.setdefault(ident, []).append(element)
+        # As getElementById: the first element with the id, in the page's order.
+        self.spans = {ident: found[0].span for ident, found in self.all_by_id.items()}
+        self.top_elements = [element for element in ordered if element.parent is None]
+        self.top_level = [e.attrs["id"] or "" for e in self.top_elements if e.attrs.get("id")]
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -43,18 +64,12 @@ class _IdSpans(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start = self._offset()
         text = self.get_starttag_text() or ""
-        ident = dict(attrs).get("id")
+        parent = self._stack[-1][2] if self._stack else None
         if tag in _VOID:
-            if ident:
-                self.spans[ident] = Span(
-                    start, start + len(text), start + len(text), start + len(text)
-                )
+            at = start + len(text)
+            self.elements[start] = Element(tag, dict(attrs), Span(start, at, at, at), parent)
             return
-        if not self._stack:
-            if ident:
-                self.top_level.append(ident)
-            self.top_elements.append((tag, dict(attrs), start))
-        self._stack.append((tag, ident, start, start + len(text)))
+        self._stack.append((tag, dict(attrs), start, start + len(text)))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID:
@@ -62,78 +77,165 @@ class _IdSpans(HTMLParser):
         position = self._offset()
         end = self._html.index(">", position) + 1
         while self._stack:
-            open_tag, ident, start, inner_start = self._stack.pop()
-            self.ends[start] = Span(start, inner_start, position, end)
-            if ident:
-                self.spans[ident] = self.ends[start]
+            open_tag, attrs, start, inner_start = self._stack.pop()
+            parent = self._stack[-1][2] if self._stack else None
+            span = Span(start, inner_start, position, end)
+            self.elements[start] = Element(open_tag, attrs, span, parent)
             if open_tag == tag:
                 break
 
 
+@dataclass
+class _Task:
+    """One out-of-band swap of a frame, as htmx queues it: its target is found before any swap
+    of the frame runs (``target`` is that element's start in the page before the frame)."""
+
+    style: str
+    target: int
+    html: str  # what is swapped in: the element, or a template's content
+    template: bool  # the swap came in a <template> (a stream item, a table's part)
+
+
+# Marks the elements the frame's swaps target while they are applied, so that a swap finds
+# the very element htmx found before the frame (or none, if an earlier swap removed it).
+_MARK = "data-lv-testing-target"
+_MARK_RE = re.compile(f' {_MARK}="[0-9]+"')
+
+
 def apply_swaps(page: str, content: str) -> str:
-    """Apply ``content``'s out-of-band swaps to ``page`` in order, as htmx does: an element with
-    an id replaces the page's element with that id (a morph keeps the children of a stream's
-    container); a ``<template hx-swap-oob="STYLE:#ID">`` inserts a stream item (or updates it
-    where the page has its id) or deletes one. Stream limits are applied after."""
-    updates = _IdSpans(content)
-    for tag, attrs, start in updates.top_elements:
-        span = updates.ends[start]
-        oob = attrs.get("hx-swap-oob") or ""
-        inner = content[span.inner_start : span.inner_end]
-        if tag == "template" and oob.endswith(" strip:true"):
-            # A part of a table, in a template (render/diff.py): its content is the block.
-            page = _replace_block(page, attrs.get("id") or "", inner.strip(), oob.split()[0])
-        elif tag == "template" and ":" in oob:
-            page = _stream_swap(page, oob, inner)
-        elif attrs.get("id"):
-            new_outer = _OOB_ATTR_RE.sub("", content[span.start : span.inner_start], count=1)
-            new_outer += content[span.inner_start : span.end]
-            page = _replace_block(page, attrs["id"] or "", new_outer, oob)
+    """Apply ``content``'s out-of-band swaps to ``page`` as htmx and the browser's glue do. Every
+    swap's target is found first, in the page as it was before the frame: an element with an id
+    morphs the page's element with that id (a morph keeps the children of a stream's container);
+    a ``<template hx-swap-oob="STYLE:#ID">`` inserts a stream item, or deletes one. An insert of
+    an item the page shows becomes a morph of it, unless an earlier swap of the frame deletes it
+    (static/src/streams.js). Then the swaps run in order; one whose target an earlier swap
+    removed changes nothing. Stream limits are applied after."""
+    before = _IdSpans(page)
+    tasks = [
+        task
+        for element in _IdSpans(content).top_elements
+        for task in _tasks(before, content, element)
+    ]
+    if not tasks:
+        return _apply_limits(page) if "data-live-limit" in page else page
+    touched = _prepare_stream_tasks(before, tasks)
+    for position in sorted({task.target for task in tasks}, reverse=True):
+        page = _marked(page, position, before.elements[position].tag, str(position))
+    for task in tasks:
+        page = _run(page, task)
+    for ident in touched:  # the items changed: a reconnect is sent the stream whole
+        page = re.sub(f'(id="{re.escape(ident)}" data-lv-v=")[^"]*"', r'\1"', page)
+    page = _MARK_RE.sub("", page)
     return _apply_limits(page) if "data-live-limit" in page else page
 
 
-def _replace_block(page: str, ident: str, new_outer: str, oob: str) -> str:
-    target = _IdSpans(page).spans.get(ident)
-    if target is None:
-        if ident.startswith("lv-s-"):
-            return page  # a stream item the page does not show: htmx finds no target either
+def _tasks(before: _IdSpans, content: str, element: Element) -> list[_Task]:
+    span = element.span
+    oob = element.attrs.get("hx-swap-oob") or ""
+    inner = content[span.inner_start : span.inner_end]
+    if element.tag == "template" and oob.endswith(" strip:true"):
+        # A part of a table, in a template (render/diff.py): its content is the block.
+        ident, style, block = element.attrs.get("id") or "", oob.split()[0], True
+        html = inner.strip()
+    elif element.tag == "template" and ":" in oob:
+        # As htmx 4 reads "style:selector": split at the last colon that has something after it.
+        split = _OOB_RE.match(oob)
+        if split is None:
+            raise AssertionError(f"unexpected stream swap {oob!r}")
+        style, selector = split.groups()
+        ident, html, block = css_id(selector), inner, False
+    elif element.attrs.get("id"):
+        ident, style, block = element.attrs["id"] or "", oob or _MORPH, True
+        html = _OOB_ATTR_RE.sub("", content[span.start : span.inner_start], count=1)
+        html += content[span.inner_start : span.end]
+    else:
+        return []
+    targets = before.all_by_id.get(ident, [])  # as querySelectorAll: every element with the id
+    if not targets and block and not ident.startswith("lv-s-"):
+        # A server's mistake. (An update of a stream item the page does not show, one beyond
+        # its limit, say, finds no target in the browser either: it changes nothing.)
         raise AssertionError(f"the server sent block {ident!r}, which the page does not have")
-    if oob != "outerHTML":
-        new_outer = _keep_stream_items(page, new_outer)
-    return page[: target.start] + new_outer + page[target.end :]
+    template = element.tag == "template"
+    return [_Task(style, target.span.start, html, template) for target in targets]
 
 
-def _stream_swap(page: str, oob: str, item: str) -> str:
-    """One stream operation; the container's version is then unknown (the browser's glue does
-    the same), so a reconnect is sent the stream whole unless it is as first rendered."""
-    # As htmx 4 reads "style:selector": split at the last colon that has something after it.
-    split = _OOB_RE.match(oob)
-    if split is None:
-        raise AssertionError(f"unexpected stream swap {oob!r}")
-    style, selector = split.groups()
-    ident = css_id(selector)
-    for container in _stream_containers(page):
-        if ident == container or ident.startswith(f"{container}-"):
-            page = re.sub(f'(id="{re.escape(container)}" data-lv-v=")[^"]*"', r'\1"', page)
-    spans = _IdSpans(page).spans
-    target = spans.get(ident)
-    if style != "delete":
-        item_id = _IdSpans(item).top_level[0]
-        existing = spans.get(item_id)
-        if existing is not None:  # insert of an item the page shows: updated in place
-            return page[: existing.start] + item + page[existing.end :]
-    if target is None:
-        return page
+def _prepare_stream_tasks(before: _IdSpans, tasks: list[_Task]) -> list[str]:
+    """As the glue's prepareStreamTasks, before any swap runs: an insert of an item the page
+    shows in a stream morphs that item, unless an earlier task deletes it. Returns the stream
+    containers the frame changes."""
+    touched: list[str] = []
+    gone: set[int] = set()
+    for task in tasks:
+        container = _closest_stream(before, task.target)
+        if container is not None and container not in touched:
+            touched.append(container)
+        if task.style == "delete":
+            gone.add(task.target)
+        item = _IdSpans(task.html).top_elements if task.template else []
+        shown = before.all_by_id.get(item[0].attrs.get("id") or "", []) if item else []
+        if not shown or shown[0].span.start in gone:
+            continue
+        parent = before.elements.get(shown[0].parent) if shown[0].parent is not None else None
+        if parent is not None and "data-live-stream" in parent.attrs:
+            task.target, task.style = shown[0].span.start, _MORPH
+    return touched
+
+
+def _closest_stream(parsed: _IdSpans, start: int | None) -> str | None:
+    while start is not None:
+        element = parsed.elements[start]
+        if "data-live-stream" in element.attrs:
+            return element.attrs.get("id")
+        start = element.parent
+    return None
+
+
+def _run(page: str, task: _Task) -> str:
+    parsed = _IdSpans(page)
+    mark = str(task.target)
+    found = [e for e in parsed.elements.values() if e.attrs.get(_MARK) == mark]
+    if not found:
+        return page  # an earlier swap of the frame removed it: htmx swaps a detached element
+    target = found[0].span
     at = {
         "delete": (target.start, target.end),
         "beforeend": (target.inner_end, target.inner_end),
         "afterbegin": (target.inner_start, target.inner_start),
         "afterend": (target.end, target.end),
         "beforebegin": (target.start, target.start),
-    }.get(style)
-    if at is None:
-        raise AssertionError(f"unexpected stream swap {oob!r}")
-    return page[: at[0]] + ("" if style == "delete" else item) + page[at[1] :]
+        "outerHTML": (target.start, target.end),
+    }.get(task.style)
+    if at is not None:
+        html = "" if task.style == "delete" else task.html
+        return page[: at[0]] + html + page[at[1] :]
+    if task.style != _MORPH:
+        raise AssertionError(f"unexpected swap style {task.style!r}")
+    new_outer = _keep_stream_items(page[target.start : target.end], task.html)
+    new_outer = _keep_marks(page, target, new_outer)
+    return page[: target.start] + new_outer + page[target.end :]
+
+
+def _keep_marks(page: str, target: Span, new_outer: str) -> str:
+    """A morph keeps the elements whose id both sides have once, with one tag: the marks of
+    targets among them stay, so later swaps of the frame still find them."""
+    old = _IdSpans(page[target.start : target.end])
+    new = _IdSpans(new_outer)
+    for position in sorted((found[0].span.start for found in new.all_by_id.values()), reverse=True):
+        element = new.elements[position]
+        ident = element.attrs.get("id") or ""
+        olds, news = old.all_by_id.get(ident, []), new.all_by_id[ident]
+        if len(olds) != 1 or len(news) != 1 or olds[0].tag != element.tag:
+            continue
+        mark = olds[0].attrs.get(_MARK)
+        if mark is None or _MARK in element.attrs:
+            continue
+        new_outer = _marked(new_outer, position, element.tag, mark)
+    return new_outer
+
+
+def _marked(html: str, start: int, tag: str, mark: str) -> str:
+    name_end = start + 1 + len(tag)
+    return f'{html[:name_end]} {_MARK}="{mark}"{html[name_end:]}'
 
 
 def css_id(selector: str) -> str:
@@ -154,15 +256,15 @@ def _stream_containers(html: str) -> list[str]:
     return re.findall(r'<[a-z][^>]*?\sid="(lv-s-[^"]+)"[^>]*?\sdata-live-stream[\s>]', html)
 
 
-def _keep_stream_items(page: str, new_outer: str) -> str:
+def _keep_stream_items(old_outer: str, new_outer: str) -> str:
     """A morph leaves a stream container's children, and its version, as the page has them."""
     for ident in _stream_containers(new_outer):
-        current = _IdSpans(page).spans.get(ident)
+        current = _IdSpans(old_outer).spans.get(ident)
         incoming = _IdSpans(new_outer).spans[ident]
         if current is not None:
-            items = page[current.inner_start : current.inner_end]
+            items = old_outer[current.inner_start : current.inner_end]
             new_outer = new_outer[: incoming.inner_start] + items + new_outer[incoming.inner_end :]
-            version = re.search(f'id="{re.escape(ident)}" data-lv-v="([^"]*)"', page)
+            version = re.search(f'id="{re.escape(ident)}" data-lv-v="([^"]*)"', old_outer)
             if version is not None:
                 prefix = f'id="{ident}" data-lv-v="'
                 start = new_outer.index(prefix) + len(prefix)

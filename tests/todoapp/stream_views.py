@@ -62,6 +62,12 @@ class MessagesView(LiveTemplateView):
         self.live_stream_insert("messages", Message(id, f"{text} (sent)"), at=0)
 
     @live_event
+    def move_to_top(self, id: int, text: str) -> None:
+        # A move: the item leaves its place and arrives at the start, in one frame.
+        self.live_stream_delete("messages", id)
+        self.live_stream_insert("messages", Message(id, text), at=0)
+
+    @live_event
     def add_unkeyed(self) -> None:
         self.live_stream_insert("messages", Message(None, "not saved yet"))  # type: ignore[arg-type]
 
