@@ -201,7 +201,11 @@ class Changes:
         self.content = content
         self.holds_csrf_token = CSRF_PLACEHOLDER in content
         self.holds_nonce = NONCE_PLACEHOLDER in content
-        self.holds_personal_values = self.holds_csrf_token or self.holds_nonce
+
+    @property
+    def holds_personal_values(self) -> bool:
+        """Whether each page needs its own copy of the content (its token, its nonce)."""
+        return self.holds_csrf_token or self.holds_nonce
 
     def own_content(self, page: LivePage) -> str:
         """The content with the page's own CSRF token and CSP nonce in the placeholders'
