@@ -307,6 +307,10 @@ def render_anonymously(page: LivePage) -> BlockCollector:
     context = view.live_runtime.context
     if context is None:
         raise RuntimeError(f"{view_class.__qualname__}.get() did not render its template")
+    # {% csrf_token %} in its liveblocks: they render from this context, where the key outranks
+    # the csrf context processor's token (one minted for no browser). Its components build
+    # contexts of their own from the request: they write the stand-in anonymous_request() put
+    # on it.
     context.setdefault("csrf_token", CSRF_PLACEHOLDER)
     if "csp_nonce" in context:
         context["csp_nonce"] = NONCE_PLACEHOLDER
