@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 
 import pytest
+from asgiref.sync import SyncToAsync
+from django.db import connections
 
 from live_views.socket.budgets import forget_owners
 from live_views.testing import close_socket_db_connections
@@ -41,6 +44,28 @@ def _full_owner_budgets() -> None:
     # Owners' budgets are per process; one test's flood from an address must not spend the next
     # test's budget for the same address.
     forget_owners()
+
+
+@pytest.fixture(autouse=True)
+def _socket_thread_left_no_db_connection() -> Iterator[None]:
+    """Fail the test that leaves a database connection open in the socket's worker thread.
+    The next test that opens a socket without database access would fail instead (the
+    worker's close_old_connections() touches that connection): whichever test runs next,
+    which depends on the files run together (pytest-django runs database tests first)."""
+    yield
+    left = SyncToAsync.single_thread_executor.submit(_open_connections).result(timeout=30)
+    if left:
+        close_socket_db_connections()
+        pytest.fail(
+            f"the socket's worker thread kept its {', '.join(left)} database connection open: "
+            "take the live_db fixture (not the django_db mark), or call "
+            "close_socket_db_connections() after the page closes",
+            pytrace=False,
+        )
+
+
+def _open_connections() -> list[str]:
+    return [c.alias for c in connections.all(initialized_only=True) if c.connection is not None]
 
 
 @pytest.fixture

@@ -317,8 +317,7 @@ def test_closing_a_components_own_socket_deletes_its_pending_uploads(client, med
 # -- the async test client -------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-async def test_the_async_client_uploads_to_a_component_too(media):
+async def test_the_async_client_uploads_to_a_component_too(live_db, media):
     from live_views.testing import AsyncLiveClient
 
     page = await AsyncLiveClient().live(PAGE)
