@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 
 import pytest
+from asgiref.sync import SyncToAsync
+from django.db import connections
 
 from live_views.socket.budgets import forget_owners
 from live_views.testing import close_socket_db_connections
@@ -43,6 +46,28 @@ def _full_owner_budgets() -> None:
     forget_owners()
 
 
+@pytest.fixture(autouse=True)
+def _socket_thread_left_no_db_connection() -> Iterator[None]:
+    """Fail the test that leaves a database connection open in the socket's worker thread.
+    The next test that opens a socket without database access would fail instead (the
+    worker's close_old_connections() touches that connection): whichever test runs next,
+    which depends on the files run together (pytest-django runs database tests first)."""
+    yield
+    left = SyncToAsync.single_thread_executor.submit(_open_connections).result(timeout=30)
+    if left:
+        close_socket_db_connections()
+        pytest.fail(
+            f"the socket's worker thread kept its {', '.join(left)} database connection open: "
+            "take the live_db fixture (not the django_db mark), or call "
+            "close_socket_db_connections() after the page closes",
+            pytrace=False,
+        )
+
+
+def _open_connections() -> list[str]:
+    return [c.alias for c in connections.all(initialized_only=True) if c.connection is not None]
+
+
 @pytest.fixture
 def live_db(transactional_db: None):
     """Database access for live pages, whose sync work runs in asgiref's worker thread; that
@@ -67,3 +92,6 @@ from tests.http_fixtures import http_browser, no_http_pages  # noqa: E402, F401
 
 # The flood-control fixtures (clock, cpu, clients), for test_limits.py and test_budgets.py.
 from tests.limit_fixtures import clients, clock, cpu  # noqa: E402, F401
+
+# The request pages' fixture (project_middleware), for test_processing.py and test_datetimes.py.
+from tests.processing_fixtures import project_middleware  # noqa: E402, F401

@@ -20,24 +20,21 @@ from django.utils import timezone
 from live_views.arguments import ArgumentError
 from live_views.datetimes import in_time_zone, place_datetimes
 from live_views.testing import LiveClient
+from tests.processing_fixtures import shown, text
 from tests.test_http_endpoint import Page, frame_of
 from tests.test_http_endpoint import shown as html_of
-from tests.test_processing import BASE, shown, text
 from tests.testapp import request_views
 
 # The request pages, and the HTTP transport's route.
 urlpatterns = [*request_views.urlpatterns, path("", include("live_views.urls"))]
-pytestmark = pytest.mark.urls("tests.test_datetimes")
+pytestmark = [
+    pytest.mark.urls("tests.test_datetimes"),
+    pytest.mark.usefixtures("project_middleware"),
+]
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 DST_GAP = "2026-03-08T02:30"  # New York's clocks go from 02:00 to 03:00 that night
 DST_REPEAT = "2026-11-01T01:30"  # and from 02:00 back to 01:00 that one
-
-
-@pytest.fixture(autouse=True)
-def project_middleware():
-    with override_settings(MIDDLEWARE=BASE, LANGUAGE_CODE="en", TIME_ZONE="America/Chicago"):
-        yield
 
 
 @pytest.fixture

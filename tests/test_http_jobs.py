@@ -13,8 +13,8 @@ from django.test import override_settings
 
 from live_views.http import endpoint
 from live_views.http.pages import close_all
+from tests.processing_fixtures import BASE
 from tests.test_http_endpoint import Page, shown
-from tests.test_processing import BASE
 from tests.todoapp import async_views
 
 PUSH = "/live/http/push/"

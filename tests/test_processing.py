@@ -23,6 +23,7 @@ from live_views.socket.processing import RequestProcessing
 from live_views.socket.refusal import Refused
 from live_views.socket.request import build_request
 from live_views.testing import LiveClient, LiveRefused
+from tests.processing_fixtures import BASE, DJANGO_MIDDLEWARE, shown, text
 from tests.testapp.middleware import (
     ExceptionLogMiddleware,
     GateMiddleware,
@@ -31,19 +32,11 @@ from tests.testapp.middleware import (
 )
 from tests.testapp.request_views import NEWS
 
-pytestmark = pytest.mark.urls("tests.testapp.request_views")
-
-BASE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "tests.testapp.middleware.TimezoneMiddleware",
-    "tests.testapp.middleware.TenantMiddleware",
+pytestmark = [
+    pytest.mark.urls("tests.testapp.request_views"),
+    pytest.mark.usefixtures("project_middleware"),
 ]
+
 # Middleware that only makes sense for HTTP responses: Django's are left out of the socket's
 # chain (NOT_ON_THE_SOCKET), the project's own runs; the socket works either way.
 HTTP_ONLY = [
@@ -54,27 +47,11 @@ HTTP_ONLY = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def project_middleware():
-    with override_settings(MIDDLEWARE=BASE, LANGUAGE_CODE="en", TIME_ZONE="America/Chicago"):
-        yield
-
-
 @pytest.fixture
 def client(live_db):
     client = LiveClient()
     yield client
     client.close()
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
-def shown(page, ident: str) -> str:
-    match = re.search(rf'<p id="{ident}">(.*?)</p>', page.block("world"), re.S)
-    assert match is not None, page.block("world")
-    return text(match.group(1))
 
 
 # -- 1. language: cookie, Accept-Language, i18n_patterns ----------------------------------------
@@ -236,8 +213,9 @@ def test_a_time_zone_middleware_and_a_tenant_middleware_apply_on_the_socket(clie
 
 
 def test_an_async_only_middleware_applies_on_the_socket(client):
-    chain = [m for m in BASE if not m.endswith(("TimezoneMiddleware", ".TenantMiddleware"))]
-    with override_settings(MIDDLEWARE=[*chain, "tests.testapp.middleware.AsyncTenantMiddleware"]):
+    with override_settings(
+        MIDDLEWARE=[*DJANGO_MIDDLEWARE, "tests.testapp.middleware.AsyncTenantMiddleware"]
+    ):
         client.http.cookies["tz"] = "Asia/Tokyo"
         client.http.cookies["tenant"] = "acme"
         page = client.live("/world/")

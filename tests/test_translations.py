@@ -22,6 +22,7 @@ from live_views.testing import LivePage
 from live_views.testing.uploads import csrf_cookie, file_part, upload_headers, upload_url
 from tests.conftest import require
 from tests.live_helpers import TrackingLiveClient
+from tests.processing_fixtures import DJANGO_MIDDLEWARE
 from tests.test_http_endpoint import Page
 from tests.test_http_jobs import pushes_until
 from tests.todoapp import async_views
@@ -31,16 +32,7 @@ pytestmark = pytest.mark.urls("tests.i18n_urls")
 LOCALE = Path(live_views.__file__).parent / "locale"
 NBSP = "\xa0"
 APOSTROPHE = "\u2019"  # French typography
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-]
+MIDDLEWARE = [*DJANGO_MIDDLEWARE, "django_htmx.middleware.HtmxMiddleware"]
 
 
 @pytest.fixture(autouse=True)

@@ -331,6 +331,24 @@ def test_a_plain_pages_component_socket_takes_no_files_for_another_component(cli
     assert "no live component" in answer.json()["errors"][0]
 
 
+def test_a_plain_page_that_now_sends_its_visitor_to_log_in_refuses_the_upload_with_403(client):
+    # Its socket would close with 4401 (log in), which the HTTP transport answers with 401 and
+    # a reload; the upload route answers a 403, as it does for a live page that redirects.
+    session = client.http.session
+    session["plain_closed"] = False
+    session.save()  # the page's token is bound to this session
+    page = client.live("/uploads/closable-plain-component/", component="plain")
+    plain = page.component("plain")
+    assert plain.upload("file", "a.txt", b"a")["status"] == 200
+    session["plain_closed"] = True
+    session.save()
+
+    answer = plain.upload("file", "b.txt", b"b")
+
+    assert answer["status"] == 403
+    assert "redirected to '/accounts/login/'" in answer["errors"][0]
+
+
 def test_closing_a_components_own_socket_deletes_its_pending_uploads(client, media):
     page = client.live("/uploads/plain-component/", component="plain")
     page.component("plain").upload("file", "notes.txt", b"hello")
@@ -345,8 +363,7 @@ def test_closing_a_components_own_socket_deletes_its_pending_uploads(client, med
 # -- the async test client -------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-async def test_the_async_client_uploads_to_a_component_too(media):
+async def test_the_async_client_uploads_to_a_component_too(live_db, media):
     from live_views.testing import AsyncLiveClient
 
     page = await AsyncLiveClient().live(PAGE)

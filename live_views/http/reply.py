@@ -19,19 +19,10 @@ from django.utils.html import json_script
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap
 
 from live_views.connect import wire
+from live_views.socket.refusal import STATUS_OF_CLOSE
 
 FRAME_ID = "live-frame"
 
-# What each close code of the socket becomes over HTTP.
-STATUS_OF_CLOSE = {
-    wire.CLOSE_BAD_REQUEST: 400,
-    wire.CLOSE_LOGIN_REQUIRED: 401,
-    wire.CLOSE_FORBIDDEN: 403,
-    wire.CLOSE_NOT_FOUND: 404,
-    wire.CLOSE_TOKEN_EXPIRED: 410,
-    wire.CLOSE_TOO_BIG: 413,
-    wire.CLOSE_TOO_MANY: 429,
-}
 # Cured by a fresh page, as on the socket (protocol.js closeKind): the browser reloads.
 RELOADING = frozenset({wire.CLOSE_LOGIN_REQUIRED, wire.CLOSE_TOKEN_EXPIRED})
 

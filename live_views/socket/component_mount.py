@@ -23,7 +23,7 @@ from live_views.connect.tokens import ConnectTarget
 from live_views.pubsub.topics import Subscription
 from live_views.socket.components import ComponentStates
 from live_views.socket.mount import Refused
-from live_views.socket.refusal import refused_by
+from live_views.socket.refusal import STATUS_OF_CLOSE, refused_by
 from live_views.socket.state import PageState
 from live_views.uploads.page_form import PageRefused
 from live_views.views import LiveViewMixin
@@ -111,8 +111,11 @@ def mount_component(
     return host
 
 
-# The upload route answers in HTTP statuses: a socket refused as not found is a 404, else 403.
-_UPLOAD_STATUS = {wire.CLOSE_NOT_FOUND: 404, wire.CLOSE_SERVER_ERROR: 500}
+# The upload route answers in HTTP statuses, as the HTTP transport does, but for a page that
+# sends a signed-out visitor to log in (4401): that is a 403 here, as a redirect of a live page
+# is to this route (uploads/page_form.py). The transport's 401 tells the page to reload; an
+# upload's answer has no such meaning, only its errors.
+_UPLOAD_STATUS = {**STATUS_OF_CLOSE, wire.CLOSE_LOGIN_REQUIRED: 403}
 
 
 def mount_for_upload(request: HttpRequest, path: str, address: str) -> ComponentHost:
@@ -122,7 +125,7 @@ def mount_for_upload(request: HttpRequest, path: str, address: str) -> Component
     try:
         return mount_component(request, path, address)
     except Refused as exc:
-        status = _UPLOAD_STATUS.get(exc.code, 403)
+        status = _UPLOAD_STATUS.get(exc.code, 500)
         raise PageRefused(status, str(exc)) from None
 
 

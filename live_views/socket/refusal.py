@@ -1,4 +1,5 @@
-"""``Refused``: the socket will not serve the page, and the close code that says why."""
+"""``Refused``: the socket will not serve the page, and the close code that says why; the HTTP
+status that code is where a route answers for the socket."""
 
 from __future__ import annotations
 
@@ -11,6 +12,19 @@ class Refused(Exception):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
         self.code = code
+
+
+# What each close code becomes where an HTTP route answers for the socket (its HTTP transport,
+# the upload route); a server error (1011) is a 500.
+STATUS_OF_CLOSE = {
+    wire.CLOSE_BAD_REQUEST: 400,
+    wire.CLOSE_LOGIN_REQUIRED: 401,
+    wire.CLOSE_FORBIDDEN: 403,
+    wire.CLOSE_NOT_FOUND: 404,
+    wire.CLOSE_TOKEN_EXPIRED: 410,
+    wire.CLOSE_TOO_BIG: 413,
+    wire.CLOSE_TOO_MANY: 429,
+}
 
 
 def refused_by(response: HttpResponseBase, request: HttpRequest, who: str) -> Refused:

@@ -201,7 +201,11 @@ class Changes:
         self.content = content
         self.holds_csrf_token = CSRF_PLACEHOLDER in content
         self.holds_nonce = NONCE_PLACEHOLDER in content
-        self.holds_personal_values = self.holds_csrf_token or self.holds_nonce
+
+    @property
+    def holds_personal_values(self) -> bool:
+        """Whether each page needs its own copy of the content (its token, its nonce)."""
+        return self.holds_csrf_token or self.holds_nonce
 
     def own_content(self, page: LivePage) -> str:
         """The content with the page's own CSRF token and CSP nonce in the placeholders'
@@ -303,6 +307,10 @@ def render_anonymously(page: LivePage) -> BlockCollector:
     context = view.live_runtime.context
     if context is None:
         raise RuntimeError(f"{view_class.__qualname__}.get() did not render its template")
+    # {% csrf_token %} in its liveblocks: they render from this context, where the key outranks
+    # the csrf context processor's token (one minted for no browser). Its components build
+    # contexts of their own from the request: they write the stand-in anonymous_request() put
+    # on it.
     context.setdefault("csrf_token", CSRF_PLACEHOLDER)
     if "csp_nonce" in context:
         context["csp_nonce"] = NONCE_PLACEHOLDER

@@ -19,5 +19,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="uploadapp/plain_component.html"),
         name="plain_component",
     ),
+    path("closable-plain-component/", views.closable_plain_component),
     path("done/", views.done, name="done"),
 ]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 
 from live_views import (
@@ -77,3 +78,10 @@ class HidableComponentView(LiveTemplateView):
 
 def done(request: Any) -> HttpResponse:
     return HttpResponse("Saved")
+
+
+def closable_plain_component(request: Any) -> HttpResponse:
+    """A page that is not live, sending its visitor to log in once their session closed it."""
+    if request.session.get("plain_closed"):
+        return HttpResponseRedirect("/accounts/login/")
+    return TemplateResponse(request, "uploadapp/plain_component.html")
