@@ -13,6 +13,7 @@ from django.core.handlers.asgi import ASGIRequest, get_script_prefix
 from django.http import HttpRequest
 
 from live_views.connect.tokens import ConnectTarget
+from live_views.socket.interning import Interned
 from live_views.socket.messages import install_storage as install_message_storage
 
 
@@ -36,21 +37,10 @@ def session_and_user(scope: Mapping[str, Any]) -> tuple[Any, Any]:
 # The strings of a page's META that other pages repeat (header names, user agent, host, origin,
 # languages, the cookie of a visitor's other tabs, the path and query), one copy each for the
 # process instead of one per page: a page keeps its request for as long as its socket is open
-# (docs/benchmarks.md, memory). Bounded: when full it starts again, the pages keep theirs.
-_SHARED_MAX = 4096
-_shared: dict[str, str] = {}
+# (docs/benchmarks.md, memory).
+share: Interned[str] = Interned()
 # Unique to each socket: never worth a place among the shared strings.
 _UNIQUE = frozenset({"HTTP_SEC_WEBSOCKET_KEY"})
-
-
-def share(value: str) -> str:
-    """The process's copy of ``value`` (``value`` itself the first time)."""
-    shared = _shared.get(value)
-    if shared is None:
-        if len(_shared) >= _SHARED_MAX:
-            _shared.clear()
-        shared = _shared[value] = value
-    return shared
 
 
 def _share_meta(request: HttpRequest) -> None:

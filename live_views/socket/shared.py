@@ -39,6 +39,7 @@ from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
 from live_views.render.pruning import render_liveblocks
 from live_views.socket.csrf import PageCsrfToken
+from live_views.socket.interning import Interned
 from live_views.socket.mount import Refused, check_access, resolve_live_view
 from live_views.socket.processing import RequestProcessing
 from live_views.socket.protocol import encoded
@@ -77,10 +78,8 @@ _NONCE_ATTRIBUTES = ("csp_nonce", "_csp_nonce")
 _PER_SOCKET_HEADERS = frozenset({"HTTP_COOKIE", "HTTP_SEC_WEBSOCKET_KEY"})
 
 # A browser's pages, and most browsers of one kind, come with equal headers: one tuple of them
-# for the process, not one per page (a page keeps it while its socket is open), and equal
-# visitors' keys then compare by identity. Bounded: when full it starts again, pages keep theirs.
-_HEADERS_MAX = 4096
-_headers: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+# for the process, not one per page, and equal visitors' keys then compare by identity.
+_shared_headers: Interned[tuple[tuple[str, str], ...]] = Interned()
 
 RenderKey = tuple[type, str, str, str, str, str, str, str, Any]
 VisitorKey = tuple[str, str, Any, tuple[tuple[str, str], ...]]
@@ -246,15 +245,6 @@ def visitor_key(page: LivePage) -> VisitorKey:
     signed_in = getattr(user, "is_authenticated", False)
     who = ("user", user.pk) if signed_in else ("session", page.session_watch.session_key)
     return (page.path, request.META.get("QUERY_STRING", ""), who, page.visitor_headers)
-
-
-def _shared_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    found = _headers.get(headers)
-    if found is None:
-        if len(_headers) >= _HEADERS_MAX:
-            _headers.clear()
-        found = _headers[headers] = headers
-    return found
 
 
 def render_key(page: LivePage, activated: tuple[str, str]) -> RenderKey:
