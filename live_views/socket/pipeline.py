@@ -183,7 +183,7 @@ class EventRun:
         frame.update(reply)
         if self.ref is not None:
             frame[wire.REF] = self.ref
-        if whole:
+        if whole and self.publishes.by is not None:  # most events publish nothing
             self.publishes.rendered_whole(page.view.live_runtime.streams.source_models())
         return frame
 
