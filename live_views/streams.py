@@ -7,6 +7,7 @@ name, its settings and a lazy queryset to re-read changed rows from, never the i
 ``live_stream_insert()`` / ``live_stream_delete()`` calls queue one operation each, which the next
 render sends as one out-of-band swap per item, whatever the stream's length; the browser applies
 ``limit``. ``PageStreams`` lives on ``view.live_runtime.streams``; render/stream.py renders it.
+A live component has streams of its own, on its own runtime, with the same methods.
 """
 
 from __future__ import annotations

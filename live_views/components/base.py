@@ -23,13 +23,16 @@ from live_views.render.blocks import TAG_RE, VOID_TAGS
 from live_views.render.collector import block_id
 from live_views.rows import default_queryset, has_rows
 from live_views.runtime import HoldsLiveRuntime
+from live_views.streams import LiveStreamsMixin
 
 if TYPE_CHECKING:
     from django.template.base import Template
 
 
-class LiveComponent(HoldsLiveRuntime):
-    """Subclass it, give it a ``template_name``, ``mount()`` and ``@live_event`` methods."""
+class LiveComponent(HoldsLiveRuntime, LiveStreamsMixin):
+    """Subclass it, give it a ``template_name``, ``mount()`` and ``@live_event`` methods. Its
+    streams (``live_stream()`` and the rest, as a page's) are its own: ``{% live_stream %}``
+    in its template shows them, under ids scoped by the component."""
 
     template_name: str | None = None
     # The element the component renders in ("tr" for a table row, "li", "span", …).

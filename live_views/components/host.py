@@ -50,8 +50,10 @@ from live_views.render.collector import (
 )
 from live_views.render.markup import root_attributes
 from live_views.render.pruning import render_liveblocks
+from live_views.render.stream import STREAMS_KEY
 from live_views.render.targets import blocks_on_the_way
 from live_views.runtime import StateStore, StateStores
+from live_views.streams import PageStreams
 from live_views.views import LiveViewMixin
 
 HOST_KEY = "live_views.components.host"
@@ -278,9 +280,11 @@ class ComponentHost:
     def render_targets(self, key: Key, component: LiveComponent, collector: BlockCollector) -> bool:
         """After an event that named its blocks with ``live_target()``: render only those into
         the component's last blocks. False when that is not possible (a full render follows)."""
-        named, component.live_runtime.targets = component.live_runtime.targets, None
+        runtime = component.live_runtime
+        named, runtime.targets = runtime.targets, None
         last = self.last.get(key)
-        if not named or last is None:
+        # Its streams' operations are sent by the render of their containers, wherever they are.
+        if not named or last is None or runtime.streams.pending:
             return False
         scope = component_scope(self.address(key))
         targets = frozenset(f"lv-{scope}{ident[3:]}" for ident in named)
@@ -300,10 +304,11 @@ class ComponentHost:
                 paths=last.paths,
                 on_the_way=blocks_on_the_way(targets, parents),
                 scope=scope,
-                shared={HOST_KEY: self},
+                shared={HOST_KEY: self, STREAMS_KEY: streams_of(key, component)},
             )
         finally:
             self.rendering.pop()
+            runtime.streams.rendered(whole=False)
         if rendered.blocks.keys() != blocks_within(targets, parents):
             # A named block is not where it was, or holds other blocks than it did (a nested
             # liveblock or component an {% if %} shows or hides): render the component whole.
@@ -353,8 +358,10 @@ class ComponentHost:
         self.last[key].paths = {
             b.id: collector.paths[b.id] for b in blocks if b.id in collector.paths
         }
-        if component_block_id(address) not in collector.blocks:
+        whole = component_block_id(address) in collector.blocks
+        if not whole:
             del self.last[key]  # a targeted render skipped it
+        component.live_runtime.streams.rendered(whole=whole)
         return html
 
     def render_template(
@@ -372,6 +379,7 @@ class ComponentHost:
         root: Any = ctx.render_context.dicts[0]
         root[COLLECTOR_KEY] = collector
         root[HOST_KEY] = self
+        root[STREAMS_KEY] = streams_of(self.rendering[-1], component)
         return str(template.render(ctx))
 
     def enclosing(self, key: Key) -> str | None:
@@ -424,6 +432,11 @@ def forget_dropped(component: LiveComponent, store: StateStore | None) -> None:
         uploads = component.live_uploads
         if uploads is not None:
             uploads.discard()
+
+
+def streams_of(key: Key, component: LiveComponent) -> tuple[str, PageStreams]:
+    """What the component's template's ``{% live_stream %}`` tags show (render/stream.py)."""
+    return f"{{% live_component {key[0]!r} id={key[1]!r} %}}", component.live_runtime.streams
 
 
 def blocks_within(targets: frozenset[str], parents: Mapping[str, str | None]) -> set[str]:

@@ -1,5 +1,6 @@
 """``{% live_stream NAME as ITEM %}…{% endlive_stream %}``: the container of a view's stream
-(live_views/streams.py) and its items, each in its own element keyed by the item's key.
+(live_views/streams.py) and its items, each in its own element keyed by the item's key. In a
+live component's template it is the component's stream, under ids scoped by the component.
 
 The container is a block of its own (its ``data-lv-v`` is a hash of the content it was first
 sent with), so a reconnecting browser that still shows that content is sent nothing, and one
@@ -27,14 +28,17 @@ from live_views.streams import Delete, Operation, Stream
 
 # A reset is sent whatever the browser's version: each one gets a version of its own.
 _resets = itertools.count(1)
+# In a live component's render context: (what to call it, its streams), the streams its
+# template's {% live_stream %} tags show (components/host.py) rather than the page's.
+STREAMS_KEY = "live_views.streams"
 
 
-def stream_id(name: str) -> str:
-    return block_id(f"s-{name}", None)
+def stream_id(name: str, scope: str = "") -> str:
+    return block_id(f"s-{name}", None, scope)
 
 
-def item_id(name: str, key: object) -> str:
-    return block_id(f"s-{name}", key)
+def item_id(name: str, key: object, scope: str = "") -> str:
+    return block_id(f"s-{name}", key, scope)
 
 
 def selector(ident: str) -> str:
@@ -66,16 +70,20 @@ class LiveStreamNode(LiveBlockNode):
         stream = page_stream(context, self.name)
         stream.rendered, stream.hidden = True, False
         collector = get_collector(context)
-        ident = stream_id(self.name)
+        # A component's stream has ids of its own (lv-c<address>-s-NAME): two of its instances,
+        # or it and the page, may each have a stream of one name.
+        scope = collector.scope
+        ident = stream_id(self.name, scope)
         fill, ops, reset = stream.take()
         body = ""
         if fill is not None:
-            body = self.render_items(context, stream, within_limit(fill, stream.limit))
+            body = self.render_items(context, stream, within_limit(fill, stream.limit), scope)
             stream.version = version_of(f"{body}\x00{next(_resets)}" if reset else body)
         for op in ops:
-            collector.stream_swaps.append(self.render_operation(context, stream, op))
+            collector.stream_swaps.append(self.render_operation(context, stream, op, scope))
         if ident in collector.blocks:
-            raise TemplateSyntaxError(f"stream {self.name!r} is rendered twice on the page.")
+            where = "in its component" if scope else "on the page"
+            raise TemplateSyntaxError(f"stream {self.name!r} is rendered twice {where}.")
         attrs = f' id="{ident}" data-lv-v="{stream.version}" data-live-stream'
         if stream.limit:
             attrs += f' data-live-limit="{int(stream.limit)}"'
@@ -95,36 +103,41 @@ class LiveStreamNode(LiveBlockNode):
             return collector.placeholder(ident)
         return collector.expand(ident)
 
-    def render_items(self, context: Context, stream: Stream, items: Iterable[Any]) -> str:
-        return "".join(self.render_item(context, stream, item) for item in items)
+    def render_items(
+        self, context: Context, stream: Stream, items: Iterable[Any], scope: str
+    ) -> str:
+        return "".join(self.render_item(context, stream, item, scope) for item in items)
 
-    def render_item(self, context: Context, stream: Stream, item: Any, extra: str = "") -> str:
+    def render_item(
+        self, context: Context, stream: Stream, item: Any, scope: str, extra: str = ""
+    ) -> str:
         with context.push({self.var: item}):
             inner = self.nodelist.render(context)
-        ident = item_id(self.name, stream.key_of(item))
+        ident = item_id(self.name, stream.key_of(item), scope)
         return f'<{self.item_tag} id="{ident}"{extra}>{inner}</{self.item_tag}>'
 
-    def render_operation(self, context: Context, stream: Stream, op: Operation) -> str:
+    def render_operation(self, context: Context, stream: Stream, op: Operation, scope: str) -> str:
         if isinstance(op, Delete):
-            return (
-                f'<template hx-swap-oob="delete:{selector(item_id(self.name, op.key))}"></template>'
-            )
+            target = selector(item_id(self.name, op.key, scope))
+            return f'<template hx-swap-oob="delete:{target}"></template>'
         if op.only_update:
             # Morphed where the browser shows it; a row it does not show (beyond the page's
             # limit, say) stays away.
             if self.item_tag not in TABLE_PARTS:
-                return self.render_item(context, stream, op.item, ' hx-swap-oob="outerMorph"')
+                return self.render_item(
+                    context, stream, op.item, scope, ' hx-swap-oob="outerMorph"'
+                )
             # A bare <tr> after a changed block's <div> is dropped by the parser (render/diff.py).
-            ident = item_id(self.name, stream.key_of(op.item))
-            html = self.render_item(context, stream, op.item)
+            ident = item_id(self.name, stream.key_of(op.item), scope)
+            html = self.render_item(context, stream, op.item, scope)
             return f'<template id="{ident}" hx-swap-oob="outerMorph strip:true">{html}</template>'
-        html = self.render_item(context, stream, op.item)
+        html = self.render_item(context, stream, op.item, scope)
         if op.after is not None:
-            where = f"afterend:{selector(item_id(self.name, op.after))}"
+            where = f"afterend:{selector(item_id(self.name, op.after, scope))}"
         elif op.at == 0:
-            where = f"afterbegin:{selector(stream_id(self.name))}"
+            where = f"afterbegin:{selector(stream_id(self.name, scope))}"
         else:
-            where = f"beforeend:{selector(stream_id(self.name))}"
+            where = f"beforeend:{selector(stream_id(self.name, scope))}"
         return f'<template hx-swap-oob="{where}">{html}</template>'
 
 
@@ -141,6 +154,19 @@ def within_limit(items: Iterable[Any], limit: int | None) -> Iterable[Any]:
 
 
 def page_stream(context: Context, name: str) -> Stream:
+    root: Any = context.render_context.dicts[0]
+    component = root.get(STREAMS_KEY)
+    if component is not None:
+        owner, streams = component
+        stream = streams.get(name)
+        if not isinstance(stream, Stream):
+            raise TemplateSyntaxError(
+                f"{{% live_stream {name} %}} in the template of {owner}: the "
+                f"component has no stream {name!r}; declare it with self.live_stream({name!r}, "
+                "items) in the component's mount() or get_context_data() (a component shows "
+                "its own streams, not its page's)."
+            )
+        return stream
     # Duck-typed: render/ does not import the views (every live view has a live_runtime).
     view = context.get("view")
     streams = getattr(getattr(view, "live_runtime", None), "streams", None)

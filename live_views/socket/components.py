@@ -12,6 +12,7 @@ from live_views.pubsub.topics import topics_of
 from live_views.render.collector import BlockCollector
 from live_views.socket.protocol import FrameError
 from live_views.socket.state import PageState, state_names
+from live_views.streams import PageStreams
 
 
 def host_of(view: Any) -> ComponentHost | None:
@@ -157,6 +158,37 @@ def followed_topics(view: Any) -> Collection[str]:
     """The topics the components the page shows now follow."""
     host = host_of(view)
     return host.topic_counts.keys() if host is not None else ()
+
+
+def page_streams(view: Any) -> list[PageStreams]:
+    """The streams of the page and of the components it shows: a broadcast's rows go to each
+    (one that declared none is left out)."""
+    runtime = view.live_runtime
+    found = [runtime.streams] if runtime.streams.streams else []
+    host = runtime.components
+    if isinstance(host, ComponentHost):
+        for component in host.mounted.values():
+            if component.live_runtime.streams.streams:
+                found.append(component.live_runtime.streams)
+    return found
+
+
+def has_streams(view: Any) -> bool:
+    """``page_streams(view)`` is not empty: asked of every page of a shared fan-out, so no list
+    and, for a page with no component, no more than two attribute reads."""
+    runtime = view.live_runtime
+    if runtime.streams.streams:
+        return True
+    host = runtime.components
+    return isinstance(host, ComponentHost) and any(
+        component.live_runtime.streams.streams for component in host.mounted.values()
+    )
+
+
+def stream_models(view: Any) -> frozenset[str]:
+    """The labels of the models whose broadcast rows the streams of the page and of its
+    components insert."""
+    return frozenset().union(*(streams.source_models() for streams in page_streams(view)))
 
 
 def end_render(view: Any, collector: BlockCollector | None) -> None:

@@ -173,9 +173,13 @@ class LivePage:
         the page's own request processing (its middleware).
         """
         renders = shared.current()
-        # A page with streams renders the changed rows for itself (live_views.streams).
-        streams = self.view.live_runtime.streams.streams
-        if renders is not None and shared.is_shared(self.view) and not streams:
+        # A page with streams (its own or its components') renders the changed rows for itself
+        # (live_views.streams).
+        if (
+            renders is not None
+            and shared.is_shared(self.view)
+            and not components.has_streams(self.view)
+        ):
             # Runs the request processing once per visitor and batch, not per page.
             return renders.refresh(self)
         return self.processing.run(lambda: self._refresh(rows))
@@ -184,7 +188,8 @@ class LivePage:
         try:
             self.recheck_access()
             if rows is not None:
-                self.view.live_runtime.streams.rows_changed(rows.rows, overflow=rows.overflow)
+                for streams in components.page_streams(self.view):
+                    streams.rows_changed(rows.rows, overflow=rows.overflow)
             return self.render_frame(refresh=False)
         except (Http404, PermissionDenied):
             # What the page shows is gone or no longer allowed: a reload shows why.

@@ -26,7 +26,12 @@ from live_views.events import EventSpec
 from live_views.rows import has_rows, resolve_rows
 from live_views.runtime import Patch
 from live_views.socket import messages, navigation, protocol, replies, session_hop
-from live_views.socket.components import event_component, rerender_only, state_saver
+from live_views.socket.components import (
+    event_component,
+    rerender_only,
+    state_saver,
+    stream_models,
+)
 from live_views.socket.own_broadcasts import EventPublishes
 from live_views.socket.page import LivePage, qualname
 from live_views.socket.protocol import Event, FrameError
@@ -184,7 +189,7 @@ class EventRun:
         if self.ref is not None:
             frame[wire.REF] = self.ref
         if whole and self.publishes.by is not None:  # most events publish nothing
-            self.publishes.rendered_whole(page.view.live_runtime.streams.source_models())
+            self.publishes.rendered_whole(stream_models(page.view))
         return frame
 
     def hop(self, location: str | None, patch: Patch | None) -> dict[str, Any]:

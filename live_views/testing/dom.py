@@ -11,6 +11,8 @@ _VOID = {
     "track", "wbr",
 }  # fmt: skip
 _OOB_ATTR_RE = re.compile(r'\s+hx-swap-oob="[^"]*"')
+# A stream's container or item: the page's (lv-s-…) or a component's (lv-c<address>-s-…).
+_STREAM_ID_RE = re.compile(r"lv-(?:c[0-9a-f]{16}-)?s-")
 _MORPH = "outerMorph"  # what the server sends a block as (render/diff.py)
 
 
@@ -151,7 +153,7 @@ def _tasks(before: _IdSpans, content: str, element: Element) -> list[_Task]:
     else:
         return []
     targets = before.all_by_id.get(ident, [])  # as querySelectorAll: every element with the id
-    if not targets and block and not ident.startswith("lv-s-"):
+    if not targets and block and not _STREAM_ID_RE.match(ident):
         # A server's mistake. (An update of a stream item the page does not show, one beyond
         # its limit, say, finds no target in the browser either: it changes nothing.)
         raise AssertionError(f"the server sent block {ident!r}, which the page does not have")
@@ -253,7 +255,7 @@ _CSS_ID_RE = re.compile(r"#((?:[A-Za-z0-9_\-\u0080-\U0010ffff]|\\[^\n0-9a-fA-F])
 
 
 def _stream_containers(html: str) -> list[str]:
-    return re.findall(r'<[a-z][^>]*?\sid="(lv-s-[^"]+)"[^>]*?\sdata-live-stream[\s>]', html)
+    return re.findall(r'<[a-z][^>]*?\sid="(lv-[^"]+)"[^>]*?\sdata-live-stream[\s>]', html)
 
 
 def _keep_stream_items(old_outer: str, new_outer: str) -> str:
@@ -284,7 +286,7 @@ def _stream_items(page: str, container: Span) -> list[Span]:
 
 
 def _apply_limits(page: str) -> str:
-    for ident, limit in re.findall(r'id="(lv-s-[^"]+)"[^>]*?data-live-limit="(-?\d+)"', page):
+    for ident, limit in re.findall(r'id="(lv-[^"]+)"[^>]*?data-live-limit="(-?\d+)"', page):
         container = _IdSpans(page).spans[ident]
         items = _stream_items(page, container)
         bound = abs(int(limit))

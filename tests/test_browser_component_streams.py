@@ -1,0 +1,73 @@
+"""Streams of live components in real Chromium, on sample_site's chat rooms (/rooms/): two
+components on one page, each with a stream named ``messages``, on the socket and on the HTTP
+transport."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_fixtures import CONNECTED, TIMEOUT_MS, PageLog
+from tests.live_server import LiveServer, RunserverServer, WsgiServer
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (fails in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module", params=["uvicorn", "asgi-without-socket", "gunicorn", "runserver"])
+def each_server(request):
+    if request.param == "uvicorn":
+        yield request.getfixturevalue("server")
+        return
+    if request.param == "gunicorn":
+        made = WsgiServer(env={"DEMO_TRANSPORT": "http"})
+    elif request.param == "runserver":
+        made = RunserverServer(env={"DEMO_TRANSPORT": "http"})
+    else:
+        made = LiveServer(env={"DEMO_NO_WEBSOCKET": "1"})
+    with made as running:
+        yield running
+
+
+@pytest.fixture
+def each_page(browser, each_server):
+    log = PageLog(each_server)
+    context = browser.new_context(base_url=each_server.base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = log.watch(context.new_page())
+    yield page, log
+    context.close()
+    print(log.report())  # pytest shows it only when the test fails
+
+
+def messages(page, room):
+    return page.locator(f"#room-{room} ul.messages > li .text")
+
+
+def post(page, room, text):
+    page.locator(f"#room-{room} input[name=text]").fill(text)
+    page.locator(f"#room-{room} form button").click()
+
+
+def test_each_room_inserts_and_deletes_in_its_own_stream(each_page):
+    page, log = each_page
+    page.goto("/rooms/")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
+    post(page, "general", "hello")
+    expect(messages(page, "general")).to_have_text(["Welcome to #general", "hello"])
+    post(page, "general", "again")
+    post(page, "random", "elsewhere")
+    expect(page.locator("#room-general .sent")).to_have_text("2 sent")
+    expect(messages(page, "general")).to_have_text(["Welcome to #general", "hello", "again"])
+    # Keyed 1, as "hello" is in the other room: the delete and the insert found their own.
+    expect(messages(page, "random")).to_have_text(["Welcome to #random", "elsewhere"])
+    page.locator("#room-general ul.messages > li").nth(1).get_by_title("delete").click()
+    expect(messages(page, "general")).to_have_text(["Welcome to #general", "again"])
+    expect(messages(page, "random")).to_have_text(["Welcome to #random", "elsewhere"])
+    assert page.evaluate("window.__marker") == 1
+    errors = [e for e in log.errors if "WebSocket" not in e and "htmx:ws:error" not in e]
+    assert errors == [], "errors in the browser:\n" + "\n".join(errors)
