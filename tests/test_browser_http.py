@@ -5,15 +5,17 @@ working: events, live forms, broadcasts."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from urllib.parse import parse_qs, unquote
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import CONNECTED
 from tests.live_server import LiveServer, RunserverServer, WsgiServer
-from tests.test_browser import add_todo, todo_row, unique_title
+from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_forms import field_errors
 
 pytestmark = pytest.mark.browser
@@ -221,3 +223,104 @@ def test_pages_left_one_after_another_give_back_their_places(new_context):
     on_http(page, "/counter/")
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
+
+
+def join_without_a_tab(context, path):
+    """A page joined over HTTP, as its tab would: it takes one of its owner's places under
+    MAX_CONNECTIONS_PER_SESSION until the returned leave() (None: the join was refused 429).
+    Twenty tabs would not do: each holds a push stream, and Chromium opens six connections to
+    a host."""
+    html = context.request.get(path).text()
+    token = unquote(re.search(r'hx-ws:connect="[^"]*[?&]t=([^"&]+)', html).group(1))
+    csrf = re.search(r'data-live-csrf="([^"]+)"', html).group(1)
+    http = re.search(r'data-live-http="([^"]+)"', html).group(1)
+    headers = {"HX-Request": "true", "X-CSRFToken": csrf}
+    frame = '{"join": {"blocks": {}}}'
+    answer = context.request.post(http, form={"token": token, "frame": frame}, headers=headers)
+    if answer.status == 429:
+        assert "refused_4429" in answer.text()
+        return None
+    assert answer.status == 200, answer.text()
+    return lambda: context.request.post(f"{http}leave/", form={"token": token}, headers=headers)
+
+
+def test_a_page_over_its_user_s_connections_shows_refused(new_context):
+    # A join over MAX_CONNECTIONS_PER_SESSION (20 in the demo) is answered 429 (refused_4429),
+    # where a socket would be closed with 4429: the page shows "refused", as it would there. It
+    # used to stay "connected", so a [data-live-state=refused] banner never showed. Logged in,
+    # the pages count against the user (the other tests' pages count against the address).
+    context = new_context()
+    logged_in = context.new_page()
+    log_in(logged_in)  # its /private/ page, live on HTTP, holds one of the user's places
+    leaves = []
+    try:
+        while (leave := join_without_a_tab(context, "/counter/")) is not None:
+            leaves.append(leave)
+            assert len(leaves) <= 20
+        page = context.new_page()
+        page.goto("/counter/")
+        expect(page.locator(ON_HTTP)).to_have_count(1)
+        expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    finally:
+        for leave in leaves:
+            assert leave().status == 204
+
+
+def is_join(request):
+    if request.method != "POST" or not request.url.endswith("/live/http/"):
+        return False
+    return "join" in json.loads(parse_qs(request.post_data or "")["frame"][0])
+
+
+def test_a_page_on_http_shows_the_server_away_and_back_and_tells_its_hooks(page, server):
+    hooked_on_http(page)
+    page.evaluate(
+        """() => {
+          window.lifecycle = [];
+          liveViews.hooks.Probe.disconnected = () => lifecycle.push("disconnected");
+          liveViews.hooks.Probe.reconnected = () => lifecycle.push("reconnected");
+        }"""
+    )
+    body = page.locator("body")
+    server.stop()
+    try:
+        expect(body).to_have_attribute("data-live-state", "disconnected")
+        # The page asks again and again whether the server is back; the hooks are told once.
+        for _ in range(2):
+            page.wait_for_event(
+                "requestfailed", lambda request: "/live/http/push/" in request.url, timeout=20_000
+            )
+        assert page.evaluate("lifecycle") == ["disconnected"]
+        expect(body).to_have_attribute("data-live-state", "disconnected")
+    finally:
+        server.start()
+    expect(body).to_have_attribute("data-live-state", "connected", timeout=20_000)
+    page.wait_for_function("lifecycle.length === 2")
+    assert page.evaluate("lifecycle") == ["disconnected", "reconnected"]
+    assert push_event_outcome(page) == "resolved"  # live again
+    if not isinstance(server, WsgiServer | RunserverServer):
+        # Its socket is tried again (it cannot open here): the page joins over HTTP again, and
+        # shows and tells nothing of it.
+        page.wait_for_event("requestfinished", is_join, timeout=20_000)
+        expect(body).to_have_attribute("data-live-state", "connected")
+        expect(body).to_have_attribute("data-live-transport", "http")
+        assert page.evaluate("lifecycle") == ["disconnected", "reconnected"]
+        assert push_event_outcome(page) == "resolved"
+
+
+def test_a_page_on_http_works_again_once_the_server_answers(page, server):
+    # A frame the server did not answer used to end the page on TRANSPORT = "http" (gunicorn,
+    # runserver): the socket was tried, which never dials there, and nothing went to HTTP again.
+    on_http(page, "/counter/")
+    server.stop()
+    try:
+        page.click("#plus-two")  # no answer: not counted, and the button is not left busy
+        expect(page.locator("#plus-two")).not_to_have_class(re.compile("live-loading"))
+        expect(page.locator("body")).to_have_attribute("data-live-state", "disconnected")
+    finally:
+        server.start()
+    page.click("#plus-two")  # the page joins again first (the server answers), then sends it
+    expect(page.locator("#count")).to_have_text("2")
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("4")

@@ -29,8 +29,9 @@ def short_polls(monkeypatch) -> None:
     monkeypatch.setattr(endpoint, "LONG_POLL", 5.0)
 
 
-def poll(page: Page, **headers) -> list[dict]:
-    response = page.http.get(PUSH, {"token": page.token}, headers=headers)
+def poll(page: Page, wait: str | None = None, **headers) -> list[dict]:
+    query = {"token": page.token} if wait is None else {"token": page.token, "wait": wait}
+    response = page.http.get(PUSH, query, headers=headers)
     assert response.status_code == 200, response.content
     return response.json()["frames"]
 
@@ -117,6 +118,40 @@ def test_a_page_may_hold_two_push_streams_and_no_more(http_browser):
     third = page.http.get(PUSH, {"token": page.token})
     assert third.status_code == 429
     assert [w.result(6) for w in waiting] == [[], []]
+
+
+def test_asked_with_wait_0_the_push_route_answers_at_once_with_what_waits(http_browser):
+    # What a page whose server stopped answering asks until it is back (docs/protocol.md): a
+    # long-poll would hold the answer for LONG_POLL seconds when nothing waits.
+    board = Board.objects.create(name="b")
+    page = Page(http_browser, "/todo/tasks/")
+    page.join()
+    started = time.monotonic()
+    assert poll(page, wait="0") == []
+    assert time.monotonic() - started < 2.0
+    Task.objects.create(board=board, title="waited for the page")
+    deadline = time.monotonic() + 2.0
+    frames: list[dict] = []
+    while not frames and time.monotonic() < deadline:  # the refresh renders in the hub's thread
+        frames = poll(page, wait="0")
+    assert any("waited for the page" in frame.get("content", "") for frame in frames)
+    assert poll(page, wait="0") == []  # taken: the next stream does not repeat them
+
+
+def test_asking_with_wait_0_holds_no_stream(http_browser):
+    page = Page(http_browser, "/counter/")
+    page.join()
+    pool = ThreadPoolExecutor(2)
+    waiting = [in_thread(pool, poll, page) for _ in range(2)]
+    time.sleep(0.3)
+    assert poll(page, wait="0") == []  # beside the page's two streams
+    assert [w.result(6) for w in waiting] == [[], []]
+
+
+def test_asking_with_wait_0_is_refused_as_the_stream_is(http_browser):
+    page = Page(http_browser, "/counter/")
+    response = page.http.get(PUSH, {"token": page.token + "x", "wait": "0"})
+    assert response.status_code == 400
 
 
 urlpatterns = [*broadcast_views.urlpatterns, path("", include("live_views.urls"))]

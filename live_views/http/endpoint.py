@@ -9,7 +9,8 @@ rather than when it idles out (the socket's join does the same in its own proces
 
 ``GET live/http/push/`` is the page's push stream: server-sent events under ASGI (an async
 streaming response, no thread held), one long-poll under WSGI (a thread waits up to
-``LONG_POLL`` seconds; the browser asks again at once).
+``LONG_POLL`` seconds; the browser asks again at once). With ``wait=0`` it answers at once,
+under either: a page whose server stopped answering asks so until it is back.
 """
 
 from __future__ import annotations
@@ -133,6 +134,10 @@ def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         page = page_for(request, request.GET.get("token", ""))
     except (TokenError, Refused) as exc:
         return _refused(exc)
+    if request.GET.get("wait") == "0":
+        # The browser asks whether the server is back (it had stopped answering): at once, with
+        # what waits, before the page joins again. It holds nothing, so it is no stream.
+        return no_store(JsonResponse({"frames": page.outbox.take()}))
     if page.streams >= MAX_STREAMS:
         return refusal_response(wire.CLOSE_TOO_MANY, "too many push streams for one page")
     if isinstance(request, ASGIRequest):

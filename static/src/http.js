@@ -10,12 +10,14 @@
 // Each live root has its own: the page's, or, on a page that is not live, each live component's
 // (a root marked data-live-standalone, whose token names the component).
 import { FRAME, closeKind } from "./protocol.js";
-import { pushRefusal, readEvents, splitReply, unansweredFrame } from "./http_protocol.js";
+import { frameRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "./http_protocol.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
 const HANDSHAKE_GRACE = 5000;
 const CLOSED = 3;
+const GONE = 1006; // a socket's close when its server went away without a word
+const PROBE_TIMEOUT = 10_000;
 
 // One live root's transport: its stand-in socket, its frames in order, its push stream.
 function transport(root) {
@@ -23,10 +25,18 @@ function transport(root) {
   const connection = () => root._htmx?.ws?.connection;
   let stand = null; // the stand-in socket while the page is on HTTP
   let queue = Promise.resolve(); // one frame at a time, in order: the page is one actor
-  let inFlight = 0;
+  let inFlight = 0; // frames in the queue, until they settled
   let retry = 2000; // ms before trying the socket again (doubles to a minute)
   let streamAbort = null;
   let wasOnHttp = false; // the server holds an HTTP page for this root
+  // The server did not answer (a frame, the push stream): the page shows "disconnected", as for
+  // a socket that dropped, and joins again once the server answers (rejoin()).
+  let away = false;
+  let trying = false; // the socket is being tried again from a page live on HTTP
+
+  function pushUrl() {
+    return `${root.dataset.liveHttp}push/?token=${encodeURIComponent(token())}`;
+  }
 
   function token() {
     return new URL(root.getAttribute("hx-ws:connect"), location.href).searchParams.get("t");
@@ -51,72 +61,142 @@ function transport(root) {
     announce("htmx:ws:after:message:incoming", { message: { data: JSON.stringify(frame) } });
   }
 
-  // One frame as an htmx request (Django's CSRF check applies: X-CSRFToken); its reply's blocks
-  // are swapped out of band by htmx, and the rest of its frame is delivered as a socket message.
-  function post(data) {
+  // `work` in the page's turn, after the frames before it; what it returns, once it settled.
+  function inTurn(work) {
     inFlight++;
-    queue = queue.then(async () => {
-      let body = null;
-      let status = 0;
-      let failed = false;
-      const capture = async (url, request) => {
-        try {
-          const response = await fetch(url, request);
-          body = await response.clone().text();
-          status = response.status;
-          failed = status >= 500 && !body.includes('id="live-frame"');
-          return response;
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      };
-      try {
-        await htmx.ajax("POST", root.dataset.liveHttp, {
-          source: root,
-          target: root,
-          swap: "none",
-          // search: what a page mounted again renders (docs/protocol.md, "The HTTP transport").
-          values: { token: token(), frame: data, search: location.search },
-          headers: headers({ "X-CSRFToken": root.dataset.liveCsrf }),
-          fetch: capture,
-        });
-      } catch (error) {
-        failed = true;
-      }
-      inFlight--;
-      const { blocks, frame } = body === null ? {} : splitReply(body);
-      if (frame && (status < 400 || Object.keys(frame).length)) {
-        deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
-      } else {
-        // Not our route's answer (Django's CSRF failure page, a proxy's error), or none: said
-        // as ours are, for the frame's ref, so its loading state and pushEvent() promise settle.
-        const error = unansweredFrame(data, failed ? null : status);
-        if (error) deliver(error, true);
-      }
-      if (failed) lost();
+    return (queue = queue.then(work).catch(console.warn).finally(() => inFlight--));
+  }
+
+  // One frame, in its turn. While the server is away the page joins again first, as a socket
+  // that reconnects does; a frame the server is still away for is not sent, and settles as one
+  // it did not answer. Once the server refused the page nothing is sent: the glue settled what
+  // waited on that close.
+  function post(data) {
+    inTurn(async () => {
+      const refused = () => root.dataset.liveState === "refused";
+      if (refused()) return;
+      if (!away || (await rejoin())) return exchange(data);
+      const error = unansweredFrame(data, null);
+      if (error && !refused()) deliver(error, true);
     });
   }
 
-  // The server did not answer (restarting, unreachable): try the socket again, later.
-  function lost() {
-    if (!stand) return;
+  // The frame as an htmx request (Django's CSRF check applies: X-CSRFToken); its reply's blocks
+  // are swapped out of band by htmx, and the rest of its frame is delivered as a socket message.
+  async function exchange(data) {
+    let body = null;
+    let status = 0;
+    let failed = false;
+    const capture = async (url, request) => {
+      try {
+        const response = await fetch(url, request);
+        body = await response.clone().text();
+        status = response.status;
+        failed = status >= 500 && !body.includes('id="live-frame"');
+        return response;
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    };
+    try {
+      await htmx.ajax("POST", root.dataset.liveHttp, {
+        source: root,
+        target: root,
+        swap: "none",
+        // search: what a page mounted again renders (docs/protocol.md, "The HTTP transport").
+        values: { token: token(), frame: data, search: location.search },
+        headers: headers({ "X-CSRFToken": root.dataset.liveCsrf }),
+        fetch: capture,
+      });
+    } catch (error) {
+      failed = true;
+    }
+    const { blocks, frame } = body === null ? {} : splitReply(body);
+    if (frame && (status < 400 || Object.keys(frame).length)) {
+      deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
+      // The server refused the page (a join over MAX_CONNECTIONS_PER_SESSION: refused_4429), as
+      // the socket's close with that code would; a frame's own error (rate_limited) does not.
+      const refused = frameRefusal(status, frame);
+      if (refused !== null) refuse(refused);
+    } else {
+      // Not our route's answer (Django's CSRF failure page, a proxy's error), or none: said
+      // as ours are, for the frame's ref, so its loading state and pushEvent() promise settle.
+      const error = unansweredFrame(data, failed ? null : status);
+      if (error) deliver(error, true);
+    }
+    if (failed) unreachable();
+  }
+
+  // The server did not answer (stopped, restarting, unreachable, a proxy's 5xx). The page shows
+  // "disconnected" (the glue tells the hooks, once) after the frames on their way settled: each
+  // as no_reply, its own answer, not as what a close settles ("connection lost").
+  function unreachable() {
+    if (away || !stand) return;
+    away = true;
+    clearTimeout(socketTry); // a socket is tried again once the server answers
     console.warn("live_views: the server did not answer over HTTP; retrying");
-    scheduleSocketTry();
+    showAway();
+  }
+
+  async function showAway() {
+    const shown = stand;
+    while (inFlight) await queue;
+    if (away && stand === shown) announce("htmx:ws:close", { code: GONE });
+  }
+
+  // In the page's turn, while the server is away: is it back? The push route answers at once
+  // (wait=0); what waited for the page is applied, then the glue hears the page is connected
+  // again and joins (the hooks' reconnected()). That join, and anything sent as the glue hears
+  // it, goes now, before the frames that wait. False while the server does not answer.
+  async function rejoin() {
+    if (!away) return true;
+    let frames = [];
+    try {
+      // Answered at once when the server is there: a server that holds it is not back.
+      const request = { headers: headers({ "HX-Request": "true" }), signal: AbortSignal.timeout(PROBE_TIMEOUT) };
+      const response = await fetch(`${pushUrl()}&wait=0`, request);
+      const refused = pushRefusal(response.status);
+      if (refused !== null) return refuse(refused), false;
+      if (response.status >= 500) return false;
+      // Else it is back; a 429 (the session's pages are over MAX_CONNECTIONS_PER_SESSION) is
+      // the join's to say, as a socket's close after it opened.
+      if (response.ok) ({ frames } = await response.json());
+    } catch {
+      return false;
+    }
+    const socket = stand;
+    if (!socket) return false;
+    for (const frame of frames) await deliver(frame, false);
+    away = false;
+    retry = 2000;
+    if (!forced) scheduleSocketTry();
+    const sent = [];
+    socket.send = (data) => sent.push(data);
+    announce("htmx:ws:after:connection", { connection: connection() });
+    socket.send = post;
+    for (const data of sent) await exchange(data);
+    return !away && stand === socket; // not gone again, nor refused, as it joined
   }
 
   // The page's pushes: server-sent events under ASGI, long-polls under WSGI (the server decides).
   async function readPushes() {
     streamAbort?.abort();
     const abort = (streamAbort = new AbortController());
-    const url = `${root.dataset.liveHttp}push/?token=${encodeURIComponent(token())}`;
     let pause = 500;
     while (stand && !abort.signal.aborted) {
+      let gone = false; // no answer, or a 5xx: the server is away
       try {
-        const response = await fetch(url, { headers: headers({ "HX-Request": "true" }), signal: abort.signal });
+        // While the server is away, its pushes wait until the page joined again.
+        if (away && !(await inTurn(rejoin))) throw new Error("the server is away");
+        gone = true;
+        const response = await fetch(pushUrl(), { headers: headers({ "HX-Request": "true" }), signal: abort.signal });
         const refused = pushRefusal(response.status);
         if (refused !== null) return refuse(refused);
+        // 429: the page's previous stream is still closing; the server is there.
+        gone = response.status >= 500;
         if (!response.ok) throw new Error(`push stream answered ${response.status}`);
+        gone = true; // a stream cut short: the server went away
         if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
           await readStream(response.body);
         } else {
@@ -124,17 +204,19 @@ function transport(root) {
           for (const frame of frames) await pushed(frame);
         }
         pause = 500;
-      } catch (error) {
+        continue;
+      } catch {
         if (abort.signal.aborted) return;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        pause = Math.min(pause * 2, 10_000);
       }
+      if (gone) unreachable();
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, 10_000);
     }
   }
 
-  // The server will not push to this page again: it reloads (a login, a fresh token) or stops,
-  // as a socket closed with the same code does. Asking again every 10 s would mount the view
-  // on each request, for an answer that does not change.
+  // The server refused the page (a push request's answer, a frame's refused_44xx): it reloads (a
+  // login, a fresh token) or stops, as a socket closed with the same code does. Asking again
+  // every 10 s would mount the view on each request, for an answer that does not change.
   function refuse(code) {
     if (closeKind(code) === "reload") return location.reload();
     clearTimeout(socketTry);
@@ -150,6 +232,8 @@ function transport(root) {
       if (done) return;
       const { data, rest } = readEvents(buffer + value);
       buffer = rest;
+      // The stream is alive, though a frame got no answer: the server is there.
+      if (away) inTurn(rejoin);
       for (const event of data) await pushed(JSON.parse(event));
     }
   }
@@ -182,12 +266,16 @@ function transport(root) {
     // hx-ws closes it when the tab is hidden, and opens a real socket when the tab shows again.
     stand = { readyState: OPEN, send: post, close: dropStand };
     wasOnHttp = true;
+    trying = false;
     conn.socket = stand;
     root.dataset.liveTransport = "http";
-    announce("htmx:ws:after:connection", { connection: conn }); // the glue joins, over HTTP
+    // The glue joins, over HTTP; on a page that shows the server away (its socket dropped), once
+    // the server answers (rejoin()).
+    away = root.dataset.liveState === "disconnected";
+    if (!away) announce("htmx:ws:after:connection", { connection: conn });
     while (conn.queue.length) post(conn.queue.shift().message.data);
     readPushes();
-    if (!forced) scheduleSocketTry();
+    if (!forced && !away) scheduleSocketTry();
   }
 
   // Back to the socket when it opens again. Only between frames, so no frame is sent on both
@@ -206,8 +294,9 @@ function transport(root) {
     socketTry = setTimeout(async () => {
       while (inFlight) await queue;
       const conn = connection();
-      if (!stand || !conn || conn.socket !== stand) return;
+      if (away || !stand || !conn || conn.socket !== stand) return;
       dropStand();
+      trying = true;
       if (conn.own) {
         // Let hx-ws connect the root again, as it did when the page loaded.
         delete root._htmx.ws.connection;
@@ -224,6 +313,7 @@ function transport(root) {
     // A real socket opened: the page is on it again.
     root.dataset.liveTransport = "websocket";
     retry = 2000;
+    trying = false;
     if (wasOnHttp) leave();
   });
 
@@ -255,10 +345,20 @@ function transport(root) {
     evt.target.dispatchEvent(new CustomEvent("htmx:ws:after:message:outgoing", { bubbles: true, detail: { message } }));
   });
 
-  document.addEventListener("htmx:ws:close", (evt) => {
-    if (evt.target !== root || stand || closeKind(evt.detail.code) !== "disconnected") return;
-    setTimeout(takeOver); // after hx-ws scheduled its reconnect, which takeOver() cancels
-  });
+  // Captured, before the glue hears it: a socket tried again from a page live on HTTP that did
+  // not open changes nothing the page shows (its state, its hooks). It stays on HTTP.
+  document.addEventListener(
+    "htmx:ws:close",
+    (evt) => {
+      if (evt.target !== root || stand) return;
+      const tried = trying;
+      trying = false;
+      if (closeKind(evt.detail.code) !== "disconnected") return;
+      if (tried) evt.stopImmediatePropagation();
+      setTimeout(takeOver); // after hx-ws scheduled its reconnect, which takeOver() cancels
+    },
+    true,
+  );
 
   // On TRANSPORT = "http" hx-ws never dials (the root's hx-trigger names an event nobody sends).
   // Otherwise: hx-ws has a connection, or had one and gave it up; else it has not started yet.

@@ -48,6 +48,14 @@ export function pushRefusal(status) {
   return [400, 401, 403, 404, 410, 413].includes(status) ? 4000 + status : null;
 }
 
+// The close code a socket would have had for a frame's answer that refuses the page: our
+// route's refused_4xxx (a join over MAX_CONNECTIONS_PER_SESSION: 429, refused_4429), or null.
+// A frame's own error (rate_limited, bad_arguments) leaves the page live, as on the socket.
+export function frameRefusal(status, frame) {
+  const code = /^refused_(4\d{3})$/.exec(frame?.[FRAME.ERROR]?.code)?.[1];
+  return status >= 400 && code ? Number(code) : null;
+}
+
 // Server-sent events as the push route writes them: `buffer` is what arrived so far. Returns the
 // data of each complete event (comments and keep-alives have none) and the rest, which waits for
 // more.

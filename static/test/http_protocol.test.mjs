@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { closeKind } from "../src/protocol.js";
-import { pushRefusal, readEvents, splitReply, unansweredFrame } from "../src/http_protocol.js";
+import { frameRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "../src/http_protocol.js";
 
 test("a reply splits into its blocks and the rest of its frame", () => {
   const blocks = '<div id="lv-counter" hx-swap-oob="outerMorph">2</div>';
@@ -60,4 +60,15 @@ test("a join nobody answered waits for nothing; one another refused is still sai
     error: { code: "http_403", message: "The server refused the frame (HTTP 403)." },
   });
   assert.equal(unansweredFrame("not json", null), null);
+});
+
+test("a frame's answer that refuses the page is the socket's close; a frame's own error is not", () => {
+  assert.equal(frameRefusal(429, { error: { code: "refused_4429", message: "too many" } }), 4429);
+  assert.equal(closeKind(frameRefusal(403, { ref: 2, error: { code: "refused_4403" } })), "refused");
+  assert.equal(frameRefusal(429, { ref: 2, error: { code: "rate_limited" } }), null);
+  assert.equal(frameRefusal(400, { ref: 2, error: { code: "bad_arguments" } }), null);
+  assert.equal(frameRefusal(200, { ref: 2 }), null);
+  assert.equal(frameRefusal(200, { error: { code: "refused_4403" } }), null); // not a refusing answer
+  assert.equal(frameRefusal(403, {}), null); // another's answer (Django's CSRF page): http_403
+  assert.equal(frameRefusal(403, { error: { code: "refused_4403x" } }), null);
 });
