@@ -10,6 +10,7 @@ let plan = [];
 let timers = [];
 let sendTick = () => {};
 const lastSent = new Map();
+let page; // whose times those are: its root's socket URL, which holds the page's own token
 
 function tick(name) {
   lastSent.set(name, Date.now());
@@ -38,6 +39,10 @@ function startTimers() {
 function startPolling(join, send) {
   plan = pollingPlan(join);
   sendTick = send;
+  // A rejoin of this page keeps its times (an overdue tick goes at once); a live navigation's
+  // next page starts its own, even for an event of the same name.
+  const url = document.querySelector("[data-live-root]")?.getAttribute("hx-ws:connect");
+  if (url !== page) lastSent.clear(), (page = url);
   for (const [name] of plan) if (!lastSent.has(name)) lastSent.set(name, Date.now());
   startTimers();
 }
