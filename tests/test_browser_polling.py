@@ -1,6 +1,6 @@
 """live_every's ticks in real Chromium against sample_site's /chart/ (a tick a second): a page
-reached by live navigation starts its own timers. The frames the page sends are recorded in the
-page, with the time they were sent."""
+reached by live navigation starts its own timers, and a tick waits for the reply to the last
+one. The frames the page sends are recorded in the page, with the time they were sent."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser_fixtures import CONNECTED
 from tests.test_browser import assert_no_errors
+from tests.test_browser_navigation_races import HeldReplies, wait_until
 
 try:
     from playwright.sync_api import expect
@@ -51,4 +52,23 @@ def test_a_page_reached_by_live_navigation_starts_its_timers_afresh(page, page_l
     first_tick = next(at for at in ticks(page) if at > joined_at)
     # A whole interval after the join, as on the chart's first load; not at once.
     assert first_tick - joined_at >= 900
+    assert_no_errors(page_log)
+
+
+def test_a_tick_waits_for_the_reply_to_the_last_one(page, page_log):
+    replies = HeldReplies(page)
+    page.add_init_script(RECORD_SENT)
+    page.goto("/chart/")
+    expect(page.locator("#step")).not_to_have_text("0")
+
+    replies.hold()  # a slow server: no reply comes back for now
+    before = len(ticks(page))
+    page.wait_for_timeout(3500)  # three intervals and a half
+    assert len(ticks(page)) - before <= 1  # the one whose reply is held; then none
+
+    step = page.locator("#step").inner_text()
+    replies.release()
+    expect(page.locator("#step")).not_to_have_text(step)
+    sent_at_release = len(ticks(page))
+    wait_until(page, lambda: len(ticks(page)) > sent_at_release)  # ticking again
     assert_no_errors(page_log)
