@@ -718,6 +718,28 @@ def test_live_target_after_a_page_event_still_finds_its_block(client):
     assert page.component("rows").block("row", 1) == "row 1"
 
 
+def test_live_target_of_a_block_with_a_csrf_token_keeps_the_pages_token(client):
+    page = client.live("/form-row-list/")
+    rows = page.component("rows")
+
+    reply = rows.send("rename", id=1, name="one")
+    assert swapped(reply) == [f"lv-c{rows.address}-row-1"]
+    token = csrf_token(rows.block("row", 1))
+
+    reply = rows.send("rename", id=1, name="one")  # named, but nothing in it changed
+    assert swapped(reply) == []
+    reply = rows.send("rename_untargeted", id=2, name="two")  # the component renders whole
+    assert swapped(reply) == [f"lv-c{rows.address}-row-2"]
+    assert csrf_token(rows.block("row", 2)) == token  # one token for the page's renders
+    assert rows.block("row", 1).endswith("one</form>")
+
+
+def csrf_token(block: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', block)
+    assert match is not None, block
+    return match.group(1)
+
+
 def test_an_async_handler_of_a_component_runs_the_same_way(client):
     page = client.live("/steppers/")
     a = page.component("a")

@@ -45,6 +45,7 @@ urlpatterns = [
     path("closed-modal/", component_views.ClosedModalView.as_view()),
     path("open-modal/", component_views.OpenModalView.as_view()),
     path("row-list/", component_views.RowListView.as_view()),
+    path("form-row-list/", component_views.FormRowListView.as_view()),
     path("stepper-rows/", component_views.StepperRowsView.as_view()),
     path("open-rows/", component_views.OpenRowsView.as_view()),
     path(

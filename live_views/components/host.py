@@ -291,6 +291,10 @@ class ComponentHost:
         if not targets <= last.paths.keys():
             return False
         template = component.get_live_template()
+        context = dict(component.get_context_data())
+        if component.request is not None:
+            # The token its whole renders write: a fresh mask would make the blocks differ.
+            context["csrf_token"] = self.page_csrf_token(component.request)
         parents = {block.id: block.parent for block in last.blocks}
         seen = set(self.seen)
         # The components in the named blocks render as nested in this one (its family).
@@ -298,7 +302,7 @@ class ComponentHost:
         try:
             rendered = render_liveblocks(
                 template,
-                component.get_context_data(),
+                context,
                 component.request,
                 targets=targets,
                 paths=last.paths,
@@ -373,14 +377,17 @@ class ComponentHost:
             component.get_context_data(), request, autoescape=template.engine.autoescape
         )
         if request is not None:
-            if self.csrf_token is None:
-                self.csrf_token = page_csrf_token(request)
-            ctx["csrf_token"] = self.csrf_token
+            ctx["csrf_token"] = self.page_csrf_token(request)
         root: Any = ctx.render_context.dicts[0]
         root[COLLECTOR_KEY] = collector
         root[HOST_KEY] = self
         root[STREAMS_KEY] = streams_of(self.rendering[-1], component)
         return str(template.render(ctx))
+
+    def page_csrf_token(self, request: HttpRequest) -> str:
+        if self.csrf_token is None:
+            self.csrf_token = page_csrf_token(request)
+        return self.csrf_token
 
     def enclosing(self, key: Key) -> str | None:
         last = self.last.get(key)

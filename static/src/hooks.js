@@ -26,15 +26,20 @@ function call(hook, name, ...args) {
   }
 }
 
+// An event from a script (a hook's pushEvent, a live_every tick): settles with its reply.
+// `el` tells where it goes (live_views.js, sendEvent); none: to the page.
+export const push = (name, args, el) =>
+  new Promise((resolve, reject) => {
+    replies.set(sendEvent(name, args, el), { resolve, reject });
+  });
+
 function create(el, definition) {
   const handlers = new Map(); // callback -> event name
   const hook = Object.assign(Object.create(definition), {
     el,
-    // The element tells where the event goes (live_views.js, sendEvent).
-    pushEvent: (name, args = {}) =>
-      new Promise((resolve, reject) => {
-        replies.set(sendEvent(name, args, el), { resolve, reject });
-      }),
+    pushEvent(name, args) {
+      return push(name, args, el);
+    },
     handleEvent(name, callback) {
       handlers.set(callback, name);
       return callback;

@@ -198,7 +198,7 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   if (body[FRAME.JOINED] === true) {
     hooks.pageJoined();
     everJoined = true;
-    startPolling(body, sendEvent); // with the tick's name only: to the page
+    startPolling(body, hooks.push); // with the tick's name only: to the page
   }
   hooks.syncHooks(changes);
   if (answers !== undefined) hooks.settleReply(answers, body[FRAME.ERROR], body[FRAME.REPLY]);

@@ -8,16 +8,20 @@ import { dueOnReturn, pollingPlan } from "./effects.js";
 
 let plan = [];
 let timers = [];
-let sendTick = () => {};
+let sendTick;
 const lastSent = new Map();
+const waiting = new Set(); // the events whose last tick the server has not answered yet
+let page; // whose times those are: its root's socket URL, which holds the page's own token
 
+// A slow server is not sent a pile of ticks: while an event's last tick waits for its reply,
+// its next ones are skipped: one tick of an event at a time. Not connected: the promise
+// rejects, and the next join restarts polling.
 function tick(name) {
+  if (waiting.has(name)) return;
+  waiting.add(name);
   lastSent.set(name, Date.now());
-  try {
-    sendTick(name);
-  } catch {
-    // not connected: the next join restarts polling
-  }
+  const done = () => waiting.delete(name);
+  sendTick(name).then(done, done);
 }
 
 function stopTimers() {
@@ -38,6 +42,11 @@ function startTimers() {
 function startPolling(join, send) {
   plan = pollingPlan(join);
   sendTick = send;
+  waiting.clear(); // a closed socket answers nothing more: its ticks wait no longer
+  // A rejoin of this page keeps its times (an overdue tick goes at once); a live navigation's
+  // next page starts its own, even for an event of the same name.
+  const url = document.querySelector("[data-live-root]")?.getAttribute("hx-ws:connect");
+  if (url !== page) lastSent.clear(), (page = url);
   for (const [name] of plan) if (!lastSent.has(name)) lastSent.set(name, Date.now());
   startTimers();
 }

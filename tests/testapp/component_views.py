@@ -156,3 +156,7 @@ class OpenRowsView(LiveTemplateView):
 
 class RowListView(LiveTemplateView):
     template_name = "testapp/row_list_page.html"
+
+
+class FormRowListView(LiveTemplateView):
+    template_name = "testapp/form_row_list_page.html"

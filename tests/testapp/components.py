@@ -223,6 +223,12 @@ class RowList(LiveComponent):
         self.rows[id].name = name
 
 
+class FormRowList(RowList):
+    """A form in each row: the blocks live_target() names hold {% csrf_token %}."""
+
+    template_name = "testapp/form_row_list.html"
+
+
 class StepperRows(LiveComponent):
     """A Stepper in each keyed row: an event that names one row renders that row only."""
 
