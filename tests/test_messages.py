@@ -68,10 +68,6 @@ def test_a_message_no_liveblock_shows_waits_for_the_next_page_load(logged_in):
     assert messages_in(logged_in.get("/catalog/").content.decode()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a page keeps the session it read at connect and saves all of it (not fixed yet)",
-)
 def test_two_pages_of_one_session_keep_both_their_unshown_messages(logged_in):
     first, second = logged_in.live("/quiet/"), logged_in.live("/quiet/")
     first.send("save")
@@ -80,10 +76,6 @@ def test_two_pages_of_one_session_keep_both_their_unshown_messages(logged_in):
     assert shown == ["Saved quietly", "Saved quietly"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a page keeps the session it read at connect and saves all of it (not fixed yet)",
-)
 def test_a_message_shown_by_a_page_load_is_not_kept_again_by_a_live_page(logged_in):
     page = logged_in.live("/quiet/")
     page.send("save")

@@ -473,3 +473,16 @@ def test_w031_warns_about_signed_cookie_sessions(settings):
     assert warning.id == "live_views.W031"
     assert "login()" in warning.msg
     assert "cached_db" in warning.hint
+
+
+def test_an_event_keeps_what_another_request_saved_in_the_session_since_the_page_opened(clients):
+    client = clients()
+    client.http.session.save()  # a visitor with a session cookie
+    page = client.live("/sign-in/")
+    other_tab = client.http.session  # the browser's other tab saves a key of its own
+    other_tab["cart"] = [1]
+    other_tab.save()
+    page.send("remember", value="x")  # the page's event saves another key
+    page.send("remember", value="y")  # and again: what it saved is its own from then on
+    stored = client.http.session
+    assert (stored.get("cart"), stored.get("remembered")) == ([1], "y")

@@ -128,6 +128,7 @@ class EventRun:
         return self.page.processing.run(self._run_sync)
 
     def _run_sync(self) -> dict[str, Any]:
+        self.page.reread_session()
         try:
             self.prepare()
             with self.publishes:
