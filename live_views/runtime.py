@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 
 from live_views.background import PageJobs
 from live_views.connect.effects import BrowserEffects
@@ -54,6 +54,8 @@ class LiveRuntime:
     # On a socket: where its components' live_state is kept, by address (given to the host
     # when the first component renders: most pages never have one).
     component_states: StateStores | None = None
+    # On a socket: the page's one CSRF token (socket/csrf.py), which its components write too.
+    csrf: PageToken | None = None
 
     def forget_event(self, streams_before: StreamsBefore | None = None) -> None:
         """A handler failed: what it asked for is dropped with it (``streams_before``: what
@@ -63,6 +65,10 @@ class LiveRuntime:
         self.effects.clear()
         self.streams.forget_pending(streams_before)
         self.jobs.forget_pending()
+
+
+class PageToken(Protocol):
+    def value(self, request: HttpRequest) -> str: ...
 
 
 class StateStore(Protocol):

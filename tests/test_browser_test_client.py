@@ -58,6 +58,7 @@ def comparable(html: str) -> str:
     # The glue clears a changed stream's version once hx-ws has swapped a message, which a
     # bare htmx.swap() is not: the versions are tests/test_dom.py's.
     html = html.replace('data-live-stream=""', "data-live-stream")
+    html = html.replace('data-live-ignore=""', "data-live-ignore")
     return re.sub(r'(data-lv-v=")[^"]*"', r'\1"', html)
 
 
@@ -68,14 +69,46 @@ def blank(browser):
     page.close()
 
 
-@pytest.mark.parametrize("frame", FRAMES.values(), ids=FRAMES.keys())
-def test_a_frame_shows_in_the_test_client_what_it_shows_in_chromium(blank, frame):
-    blank.set_content(f"<html><head></head><body data-live-root>{PAGE}</body></html>")
+# A widget's element (data-live-ignore) in a block: the browser drew into it.
+IGNORING = (
+    '<div id="lv-market" data-lv-v="00000001"><p>3 items</p>'
+    '<div id="chart" data-live-ignore data-mine="kept"><b class="bar">drawn</b></div>'
+    '<p>after</p><div id="lv-plain" data-lv-v="00000003" data-live-ignore><i>mine</i></div></div>'
+)
+IGNORING_FRAMES = {
+    "the block around an ignored element morphed": (
+        '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>8 items</p>'
+        '<div id="chart" data-live-ignore data-source="new"></div><p>after, changed</p>'
+        '<div id="lv-plain" data-lv-v="00000004" data-live-ignore></div></div>'
+    ),
+    "the block around an ignored element morphed without it": (
+        '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>none</p></div>'
+    ),
+    "an ignored block morphed": (
+        '<div id="lv-plain" data-lv-v="00000004" data-live-ignore hx-swap-oob="outerMorph">'
+        "<i>server</i></div>"
+    ),
+}
+
+
+def shown_in_chromium(blank, page: str, frame: str) -> str:
+    blank.set_content(f"<html><head></head><body data-live-root>{page}</body></html>")
     blank.add_script_tag(content=BUNDLE.read_text())
     blank.evaluate(
         "text => htmx.swap({sourceElement: document.body, target: document.body,"
         " swap: 'none', text, transition: false})",
         frame,
     )
-    shown = blank.evaluate("document.body.innerHTML")
+    return str(blank.evaluate("document.body.innerHTML"))
+
+
+@pytest.mark.parametrize("frame", FRAMES.values(), ids=FRAMES.keys())
+def test_a_frame_shows_in_the_test_client_what_it_shows_in_chromium(blank, frame):
+    shown = shown_in_chromium(blank, PAGE, frame)
     assert comparable(apply_swaps(PAGE, frame)) == comparable(shown)
+
+
+@pytest.mark.parametrize("frame", IGNORING_FRAMES.values(), ids=IGNORING_FRAMES.keys())
+def test_an_ignored_element_shows_in_the_test_client_as_in_chromium(blank, frame):
+    shown = shown_in_chromium(blank, IGNORING, frame)
+    assert comparable(apply_swaps(IGNORING, frame)) == comparable(shown)

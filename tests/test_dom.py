@@ -240,3 +240,63 @@ def test_every_element_with_a_duplicated_id_is_a_target():
     page = STREAM.replace('<li id="lv-s-m-1">one</li>', '<li id="lv-s-m-1">one</li>' * 2)
     swapped = apply_swaps(page, '<template hx-swap-oob="delete:#lv-s-m-1"></template>')
     assert items(swapped) == '<li id="lv-s-m-2">two</li><li id="lv-s-m-3">three</li>'
+
+
+# -- data-live-ignore: a morph leaves the element as the page has it ---------------------------
+
+IGNORING = (
+    '<body><div id="lv-market" data-lv-v="00000001"><p>3 items</p>'
+    '<div id="chart" data-live-ignore data-mine="kept"><b class="bar">drawn</b></div>'
+    "<p>after</p></div></body>"
+)
+
+
+def test_a_morph_keeps_an_ignored_element_as_the_page_has_it():
+    frame = (
+        '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>8 items</p>'
+        '<div id="chart" data-live-ignore data-source="new"></div><p>after, changed</p></div>'
+    )
+    page = apply_swaps(IGNORING, frame)
+    assert page == (
+        '<body><div id="lv-market" data-lv-v="00000002"><p>8 items</p>'
+        '<div id="chart" data-live-ignore data-mine="kept"><b class="bar">drawn</b></div>'
+        "<p>after, changed</p></div></body>"
+    )
+
+
+def test_an_ignored_element_the_new_render_no_longer_has_goes():
+    frame = '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>none</p></div>'
+    page = apply_swaps(IGNORING, frame)
+    assert 'id="chart"' not in page
+    assert "<p>none</p>" in page
+
+
+def test_an_ignored_block_keeps_everything_the_page_has():
+    page = IGNORING.replace('data-lv-v="00000001"', 'data-lv-v="00000001" data-live-ignore')
+    frame = '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>new</p></div>'
+    assert apply_swaps(page, frame) == page
+
+
+def test_a_block_inside_an_ignored_element_is_still_swapped_when_sent_itself():
+    page = (
+        '<div id="lv-outer" data-lv-v="00000001"><div id="w" data-live-ignore>'
+        '<span id="lv-inner" data-lv-v="00000002">old</span><i>drawn</i></div></div>'
+    )
+    frame = (
+        '<div id="lv-outer" data-lv-v="00000003" hx-swap-oob="outerMorph"><div id="w" '
+        'data-live-ignore><span id="lv-inner" data-lv-v="00000004">new</span></div></div>'
+    )
+    swapped = apply_swaps(page, frame)
+    assert "<i>drawn</i>" in swapped  # the morph of the outer block left the widget alone
+    assert ">old<" in swapped
+    inner = '<span id="lv-inner" data-lv-v="00000005" hx-swap-oob="outerMorph">sent</span>'
+    assert ">sent<" in apply_swaps(swapped, inner)  # a swap aimed at it is not a morph around it
+
+
+def test_an_element_the_page_does_not_ignore_takes_the_new_markup():
+    page = IGNORING.replace(" data-live-ignore", "")
+    frame = (
+        '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>8 items</p>'
+        '<div id="chart" data-live-ignore></div></div>'
+    )
+    assert '<div id="chart" data-live-ignore></div>' in apply_swaps(page, frame)

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("live_views.urls")),
     path("report/", session_views.ReportView.as_view()),
     path("steppers/", component_views.SteppersView.as_view()),
+    path("csrf-renew/", component_views.CsrfRenewView.as_view()),
     path("plain-steppers/", component_views.PlainSteppersView.as_view()),
     path("secret/", component_views.SecretView.as_view()),
     path("kept/", component_views.KeptView.as_view()),

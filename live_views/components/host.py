@@ -52,7 +52,7 @@ from live_views.render.markup import root_attributes
 from live_views.render.pruning import render_liveblocks
 from live_views.render.stream import STREAMS_KEY
 from live_views.render.targets import blocks_on_the_way
-from live_views.runtime import StateStore, StateStores
+from live_views.runtime import PageToken, StateStore, StateStores
 from live_views.streams import PageStreams
 from live_views.views import LiveViewMixin
 
@@ -132,6 +132,9 @@ class ComponentHost:
         self.followed: dict[Key, frozenset[str]] = {}
         self.topic_counts: collections.Counter[str] = collections.Counter()
         self.csrf_token: str | None = None  # one per page (live_views/components/csrf.py)
+        # On a socket: the page's token, which its liveblocks write too and which follows a
+        # new CSRF secret (login() makes one).
+        self.page_token: PageToken | None = parent.live_runtime.csrf if parent is not None else None
         # The page id of the socket's token (keys the components' pending uploads); None
         # over HTTP.
         self.page_id: str | None = parent.live_runtime.page_id if parent is not None else None
@@ -385,9 +388,18 @@ class ComponentHost:
         return str(template.render(ctx))
 
     def page_csrf_token(self, request: HttpRequest) -> str:
+        if self.page_token is not None:
+            return self.page_token.value(request)
         if self.csrf_token is None:
             self.csrf_token = page_csrf_token(request)
         return self.csrf_token
+
+    def render_all(self) -> None:
+        """The next render renders every component whole (the page's token changed: each
+        block that holds it must be sent again)."""
+        self.rerender = None
+        for component in self.mounted.values():
+            component.live_runtime.targets = None
 
     def enclosing(self, key: Key) -> str | None:
         last = self.last.get(key)

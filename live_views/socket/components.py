@@ -10,6 +10,7 @@ from live_views.components import LiveComponent
 from live_views.components.host import ComponentHost, Key
 from live_views.pubsub.topics import topics_of
 from live_views.render.collector import BlockCollector
+from live_views.runtime import PageToken
 from live_views.socket.protocol import FrameError
 from live_views.socket.state import PageState, state_names
 from live_views.streams import PageStreams
@@ -44,6 +45,21 @@ def rerender_only(view: Any, key: Key, *, page_changed: bool) -> None:
     if page_changed and runtime.targets is None:
         return  # every page liveblock renders; the other components hand over their last render
     runtime.targets = (runtime.targets or frozenset()) | {host.target_root(key)}
+
+
+def share_csrf_token(view: Any, token: PageToken) -> None:
+    """The page's components write the token its liveblocks write (socket/csrf.py)."""
+    view.live_runtime.csrf = token
+    host = host_of(view)
+    if host is not None:  # a component's own socket: its host is there from the start
+        host.page_token = token
+
+
+def render_all(view: Any) -> None:
+    """The next render renders every component of the page whole."""
+    host = host_of(view)
+    if host is not None:
+        host.render_all()
 
 
 class ComponentStates:

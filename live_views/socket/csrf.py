@@ -4,7 +4,10 @@ Django masks the CSRF secret with a fresh random mask on every render (so that c
 cannot leak it, BREACH), which would make a block holding a form differ on every render and be
 sent again each time. A page's socket renders one masked token for as long as it is open:
 valid for the browser's CSRF cookie (``CsrfViewMiddleware`` read it from the socket's cookies),
-masked afresh for every page load and every reconnect, as one HTTP response's token is.
+masked afresh for every page load and every reconnect, as one HTTP response's token is. The
+page's components write the same token (components/host.py). When a handler gives the browser a
+new CSRF secret (``login()`` rotates it), the token follows it, and the page's next render sends
+every block that holds it again (socket/page.py).
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.utils.functional import lazy
+
+from live_views.components.csrf import page_csrf_token
 
 
 class PageCsrfToken:
@@ -26,11 +30,16 @@ class PageCsrfToken:
     def value(self, request: HttpRequest) -> str:
         secret = request.META.get("CSRF_COOKIE")
         if self.token is None or secret != self.secret:  # first use, or rotated (a login)
-            self.token = get_token(request)
+            # The browser's cookie, should no middleware have read it into the request.
+            self.token = page_csrf_token(request)
             self.secret = request.META.get("CSRF_COOKIE")
             # A socket cannot set the cookie: nothing for CsrfViewMiddleware to do afterwards.
             request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
         return self.token
+
+    def renewed(self, request: HttpRequest) -> bool:
+        """Whether the secret changed since a render wrote the token (a handler's login())."""
+        return self.token is not None and request.META.get("CSRF_COOKIE") != self.secret
 
     def context_value(self, request: HttpRequest) -> Any:
         """For the render context: computed only if a block renders ``{% csrf_token %}``."""

@@ -100,6 +100,7 @@ class LivePage:
             spec.is_async for spec in type(view).live_events.values()
         )
         self.csrf = PageCsrfToken()
+        components.share_csrf_token(view, self.csrf)
         self.visitor_headers: tuple[tuple[str, str], ...] | None = None  # shared.visitor_key()
         # What its events published, once one did (socket/own_broadcasts.py).
         self.own_broadcasts: OwnBroadcasts | None = None
@@ -240,6 +241,11 @@ class LivePage:
         targets, runtime.targets = runtime.targets, None
         if runtime.streams.pending:
             targets = None  # a stream's container may sit in any block: render them all
+        if self.csrf.renewed(self.request):
+            # A handler gave the browser a new CSRF secret (login() does): every block holding
+            # the token, the page's and its components', renders and is sent again.
+            targets = None
+            components.render_all(view)
         collector = None
         try:
             collector = self.diff.render(view.get_live_template(), context, self.request, targets)

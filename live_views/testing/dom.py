@@ -14,6 +14,7 @@ _OOB_ATTR_RE = re.compile(r'\s+hx-swap-oob="[^"]*"')
 # A stream's container or item: the page's (lv-s-…) or a component's (lv-c<address>-s-…).
 _STREAM_ID_RE = re.compile(r"lv-(?:c[0-9a-f]{16}-)?s-")
 _MORPH = "outerMorph"  # what the server sends a block as (render/diff.py)
+_IGNORE = "data-live-ignore"  # a morph leaves it as the page has it (static/src/live_views.js)
 
 
 @dataclass(frozen=True)
@@ -212,9 +213,44 @@ def _run(page: str, task: _Task) -> str:
         return page[: at[0]] + html + page[at[1] :]
     if task.style != _MORPH:
         raise AssertionError(f"unexpected swap style {task.style!r}")
-    new_outer = _keep_stream_items(page[target.start : target.end], task.html)
+    old_outer = page[target.start : target.end]
+    new_outer = _keep_ignored(old_outer, _keep_stream_items(old_outer, task.html))
     new_outer = _keep_marks(page, target, new_outer)
     return page[: target.start] + new_outer + page[target.end :]
+
+
+def _keep_ignored(old_outer: str, new_outer: str) -> str:
+    """A morph leaves an element marked ``data-live-ignore`` as the page has it, attributes and
+    content (htmx's ``morphSkip``, static/src/live_views.js): the block itself, or an element
+    in it whose id the new markup has once, with the same tag. (An ignored element without an
+    id is paired by htmx's own guesswork, not modelled here: the docs ask for an id.)"""
+    if _IGNORE not in old_outer:
+        return new_outer
+    old = _IdSpans(old_outer)
+    if _IGNORE in old.top_elements[0].attrs:
+        return old_outer
+    new = _IdSpans(new_outer)
+    kept: dict[int, Span] = {}  # the new element's start: the old element it stays as
+    for element in old.elements.values():
+        ident = element.attrs.get("id")
+        if _IGNORE not in element.attrs or not ident or _inside_ignored(old, element):
+            continue
+        olds, news = old.all_by_id.get(ident, []), new.all_by_id.get(ident, [])
+        if len(olds) == 1 and len(news) == 1 and news[0].tag == element.tag:
+            kept[news[0].span.start] = element.span
+    for start in sorted(kept, reverse=True):
+        span, end = kept[start], new.elements[start].span.end
+        new_outer = new_outer[:start] + old_outer[span.start : span.end] + new_outer[end:]
+    return new_outer
+
+
+def _inside_ignored(parsed: _IdSpans, element: Element) -> bool:
+    parent = element.parent
+    while parent is not None:
+        if _IGNORE in parsed.elements[parent].attrs:
+            return True
+        parent = parsed.elements[parent].parent
+    return False
 
 
 def _keep_marks(page: str, target: Span, new_outer: str) -> str:

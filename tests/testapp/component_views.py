@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.middleware.csrf import rotate_token
 from django.views.generic import TemplateView
 
 from live_views import LiveTemplateView, live_event
@@ -160,3 +161,22 @@ class RowListView(LiveTemplateView):
 
 class FormRowListView(LiveTemplateView):
     template_name = "testapp/form_row_list_page.html"
+
+
+class CsrfRenewView(LiveTemplateView):
+    """A form with ``{% csrf_token %}`` in a liveblock and in components; its events renew the
+    CSRF secret as ``login()`` does (tests/test_component_csrf.py)."""
+
+    template_name = "testapp/csrf_renew.html"
+    count = 0
+
+    @live_event
+    def renew_csrf(self) -> None:
+        rotate_token(self.request)
+
+    @live_event
+    def renew_csrf_counted(self) -> None:
+        """Names the one block it changes."""
+        rotate_token(self.request)
+        self.count += 1
+        self.live_target("count")

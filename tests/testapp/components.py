@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import rotate_token
 
 from live_views import LiveComponent, LiveFormComponent, live_event
 from tests.todoapp.models import Board, Task
@@ -139,6 +140,17 @@ class NoteComponent(LiveFormComponent):
     def form_valid(self, form: Any) -> None:
         NOTES.append(form.cleaned_data["title"])
         self.reset_form()
+
+
+class PlainPostForm(LiveComponent):
+    """A form that posts over HTTP (not live), with ``{% csrf_token %}``; its button renews the
+    CSRF secret as ``login()`` does (tests/test_component_csrf.py)."""
+
+    template_name = "testapp/plain_post_form.html"
+
+    @live_event
+    def renew_csrf(self) -> None:
+        rotate_token(self.request)
 
 
 class BoardTasks(LiveComponent):
