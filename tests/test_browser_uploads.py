@@ -166,6 +166,36 @@ def test_reset_form_empties_the_pages_form_and_the_server_forgets_its_files(page
     assert_no_errors(page_log)
 
 
+def test_an_invalid_submit_of_a_data_live_reset_form_keeps_its_values_and_files(page, page_log):
+    # data-live-reset empties a form once its event is sent; a live form's submit is validated
+    # by the server first, so the form keeps what the user typed and chose while it is invalid.
+    open_attachments(page)
+    page.eval_on_selector("form[data-live-form]", "(form) => form.dataset.liveReset = ''")
+    page.set_input_files(INPUT, [file("notes.txt", b"n" * 1000)])
+    # Each click waits for the update before it: a block that grows or shrinks moves the button.
+    expect(page.locator("#lv-pending li")).to_have_count(1)
+    # Too long for the form, typed in without a validation (its error would move the button
+    # under the click): the browser's own maxlength check is taken away, the server's counts.
+    page.eval_on_selector(
+        "#id_subject",
+        "(input) => { input.removeAttribute('maxlength'); input.value = 's'.repeat(81) }",
+    )
+
+    page.click("button[type=submit]")
+
+    expect(page.locator("#lv-field-subject .errorlist")).to_contain_text("at most 80 characters")
+    expect(page.locator("#id_subject")).to_have_value("s" * 81)
+    assert page.locator(INPUT).evaluate("(input) => input.files.length") == 1
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    expect(page.locator("#lv-pending li")).to_have_count(1)
+    page.fill("#id_subject", "Fixed")
+    expect(page.locator("#lv-field-subject .errorlist")).to_have_count(0)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent")).to_contain_text("notes")
+    assert_no_errors(page_log)
+
+
 # -- live form components (sample_site's drop boxes) ----------------------------------------------
 
 
