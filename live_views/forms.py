@@ -52,9 +52,12 @@ class LiveFormState(HoldsLiveRuntime):
     @property
     def live_uploads(self) -> PageUploads | None:
         """The files this form has uploaded and not yet submitted: the page's own form's, or
-        a live component's (keyed by its address, so each component's form has its own)."""
+        a live component's (keyed by its address, so each component's form has its own).
+        None over HTTP, and once ``reset_form()`` has let them go."""
         runtime = self.live_runtime
-        if runtime.page_id is None:
+        if runtime.page_id is None or runtime.effects.resets(runtime.address):
+            # After reset_form() they are gone for this form, though they stay on disk until
+            # the frame is sent: the submitted form holds them until then (form.save()).
             return None
         return PageUploads(runtime.page_id, form=runtime.address or "")
 
@@ -75,6 +78,20 @@ class LiveFormState(HoldsLiveRuntime):
         uploads = self.live_uploads
         if self.live_form_data is not None and uploads is not None:
             submitted.add_rejections(form, uploads.rejections())
+
+    def reset_form(self) -> None:
+        """Show the form empty again (after a successful submit, say): it renders unbound, and
+        the browser then resets it, so its fields show what was rendered, not what the user
+        typed, and its file inputs are empty. The files it uploaded and did not submit go too,
+        once the handler succeeded: a later submit does not attach them."""
+        self.live_form_data = None
+        self.live_touched = frozenset()
+        runtime = self.live_runtime
+        if runtime.connected:
+            uploads = self.live_uploads
+            runtime.effects.reset_form(
+                runtime.address, uploads.discard if uploads is not None else None
+            )
 
     @live_event
     def validate(self, data: QueryDict, field: str = "") -> None:
@@ -97,6 +114,13 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = super().get_form_kwargs()
+        runtime = self.live_runtime
+        if runtime.connected or runtime.form_reset:
+            # The form is bound to what its browser sent (live_form_data), never to the
+            # request's POST: on the socket that is the same values while submit() runs, and
+            # after reset_form() in form_valid() it is nothing, on either transport.
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
         if self.live_form_data is not None:
             kwargs["data"] = self.live_form_data
             kwargs["files"] = self._live_files(self.request)
@@ -112,6 +136,19 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
         form: forms.BaseForm = super().get_form(form_class)
         self._make_live(form)
         return form
+
+    def reset_form(self) -> None:
+        """Show the form empty again: in ``form_valid()``, then render the page for the next
+        entry (``return self.render_to_response(self.get_context_data())``), or from any event
+        (a "Clear" button). It renders unbound, and the browser then resets the page's live form
+        (not a live component's), so its fields show what was rendered, not what the user
+        typed, and its file inputs are empty. The files it uploaded and did not submit go too,
+        once the handler succeeded: a later submit does not attach them. With JS off, the
+        POST's render shows it empty."""
+        super().reset_form()
+        if not self.live_runtime.connected:
+            # Serving an HTTP POST (JS off), post() goes on: the form renders empty all the same.
+            self.live_runtime.form_reset = True
 
     @live_event
     def submit(self, data: QueryDict) -> HttpResponseBase:

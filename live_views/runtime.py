@@ -56,6 +56,9 @@ class LiveRuntime:
     component_states: StateStores | None = None
     # On a socket: the page's one CSRF token (socket/csrf.py), which its components write too.
     csrf: PageToken | None = None
+    # A live form view serving an HTTP POST called reset_form(): its form renders unbound,
+    # though post() goes on with the request's data (live_views/forms.py).
+    form_reset: bool = False
 
     def forget_event(self, streams_before: StreamsBefore | None = None) -> None:
         """A handler failed: what it asked for is dropped with it (``streams_before``: what

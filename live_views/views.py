@@ -91,10 +91,10 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
             return HttpResponse(status=200)
         response = super().render_to_response(context, **response_kwargs)
         if settings.DEBUG and isinstance(response, TemplateResponse):
-            from live_views.render.debug_hints import report_missing_tags
+            from live_views.render.debug_hints import report_mistakes
 
             name, request = type(self).__qualname__, self.request
-            response.add_post_render_callback(lambda r: report_missing_tags(r, name, request))
+            response.add_post_render_callback(lambda r: report_mistakes(r, name, request))
         return response
 
     def get_live_subscriptions(self) -> list[Subscription]:

@@ -17,6 +17,7 @@ from tests.browser_fixtures import CONNECTED
 from tests.live_server import LiveServer, RunserverServer, WsgiServer
 from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_forms import field_errors
+from tests.test_browser_uploads import INPUT, file
 
 pytestmark = pytest.mark.browser
 
@@ -112,6 +113,28 @@ def test_a_component_on_an_ordinary_page_is_live_over_http(page):
     page.locator("#home-like button.like").click()
     expect(page.locator("#home-like button.like")).to_have_text("♥ Liked")
     expect(page.locator("#home-like .likes")).to_have_text("101")
+
+
+def test_a_live_form_resets_only_once_the_server_says_so_over_http(page):
+    # The attachments page with data-live-reset: an invalid submit keeps the chosen file; a
+    # valid one whose form_valid() calls reset_form() empties the form and its file input.
+    on_http(page, "/attachments/")
+    page.eval_on_selector("form[data-live-form]", "(form) => form.dataset.liveReset = ''")
+    page.set_input_files(INPUT, [file("over-http.txt", b"h" * 1000)])
+    # Each click waits for the update before it: a block that grows or shrinks moves the button.
+    expect(page.locator("#lv-pending li")).to_have_count(1)
+
+    page.click("button[value=another]")  # no subject: invalid
+
+    expect(field_errors(page, "subject")).to_have_text("This field is required.")
+    assert page.locator(INPUT).evaluate("(input) => input.files.length") == 1
+    page.fill("#id_subject", "Over HTTP")
+    expect(field_errors(page, "subject")).to_have_count(0)
+    page.click("button[value=another]")
+    expect(page.locator("#lv-sent li")).to_have_text([re.compile(r"Sent: Over HTTP: over-http")])
+    expect(page.locator("#id_subject")).to_have_value("")
+    assert page.locator(INPUT).evaluate("(input) => input.files.length") == 0
+    expect(page.locator("#lv-pending li")).to_have_count(0)
 
 
 def test_a_page_whose_pushes_are_refused_stops_asking(page):

@@ -137,6 +137,65 @@ def test_emptying_the_input_clears_its_refusal(page):
     expect(page.locator(INPUT)).not_to_have_attribute("data-live-upload-state", "refused")
 
 
+def test_reset_form_empties_the_pages_form_and_the_server_forgets_its_files(page, page_log):
+    open_attachments(page)
+    page.set_input_files(INPUT, [file("notes.txt", b"n" * 1000)])
+    # Each click waits for the update before it: a block that grows or shrinks moves the button.
+    expect(page.locator("#lv-pending li")).to_have_count(1)
+    page.fill("#id_subject", "Quarterly")
+
+    page.click("button[value=another]")  # form_valid() calls reset_form() and stays
+
+    # Saved under a free name: an earlier test may have saved a notes.txt.
+    expect(page.locator("#lv-sent li")).to_have_text(
+        [re.compile(r"Sent: Quarterly: notes\S*\.txt")]
+    )
+    assert page.url.endswith("/attachments/")
+    # Emptied as the server rendered it: the typed subject and the chosen file are gone.
+    expect(page.locator("#id_subject")).to_have_value("")
+    file_input = page.locator(INPUT)
+    assert file_input.evaluate("(input) => input.files.length") == 0
+    expect(file_input).not_to_have_attribute("data-live-upload-state", re.compile(".*"))
+    expect(page.locator("#lv-pending li")).to_have_count(0)
+    # The server forgot the file too: a submit now has none to attach.
+    page.fill("#id_subject", "Again")
+    page.click("button[value=another]")
+    errors = page.locator("#lv-field-attachments .errorlist")
+    expect(errors).to_have_text("This field is required.")
+    expect(page.locator("#lv-sent li")).to_have_count(1)
+    assert_no_errors(page_log)
+
+
+def test_an_invalid_submit_of_a_data_live_reset_form_keeps_its_values_and_files(page, page_log):
+    # data-live-reset empties a form once its event is sent; a live form's submit is validated
+    # by the server first, so the form keeps what the user typed and chose while it is invalid.
+    open_attachments(page)
+    page.eval_on_selector("form[data-live-form]", "(form) => form.dataset.liveReset = ''")
+    page.set_input_files(INPUT, [file("notes.txt", b"n" * 1000)])
+    # Each click waits for the update before it: a block that grows or shrinks moves the button.
+    expect(page.locator("#lv-pending li")).to_have_count(1)
+    # Too long for the form, typed in without a validation (its error would move the button
+    # under the click): the browser's own maxlength check is taken away, the server's counts.
+    page.eval_on_selector(
+        "#id_subject",
+        "(input) => { input.removeAttribute('maxlength'); input.value = 's'.repeat(81) }",
+    )
+
+    page.click("button[type=submit]")
+
+    expect(page.locator("#lv-field-subject .errorlist")).to_contain_text("at most 80 characters")
+    expect(page.locator("#id_subject")).to_have_value("s" * 81)
+    assert page.locator(INPUT).evaluate("(input) => input.files.length") == 1
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    expect(page.locator("#lv-pending li")).to_have_count(1)
+    page.fill("#id_subject", "Fixed")
+    expect(page.locator("#lv-field-subject .errorlist")).to_have_count(0)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent")).to_contain_text("notes")
+    assert_no_errors(page_log)
+
+
 # -- live form components (sample_site's drop boxes) ----------------------------------------------
 
 

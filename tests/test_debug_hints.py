@@ -10,12 +10,17 @@ from django.test import override_settings
 from django.urls import path
 
 from live_views import LiveTemplateView
-from live_views.render.debug_hints import missing_tags
+from live_views.render.debug_hints import missing_tags, reset_live_forms
 
 PAGES = {
     "complete.html": (
         "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
-        "{% liveblock a %}1{% endliveblock %}</body></html>"
+        "{% liveblock a %}1{% endliveblock %}"
+        '<form data-live-reset {% live_on "add" %}><input name="title"></form></body></html>'
+    ),
+    "reset_live_form.html": (
+        "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
+        '<form method="post" {% live_form %} data-live-reset></form></body></html>'
     ),
     "no_connect.html": (
         "{% load live_views %}<html><head>{% live_scripts %}</head><body>"
@@ -80,6 +85,24 @@ def test_without_debug_nothing_is_added(client, pages, caplog):
         html = client.get("/no_connect/").content.decode()
     assert caplog.text == ""
     assert "console.error" not in html
+
+
+@pytest.mark.django_db
+def test_a_live_form_marked_data_live_reset_says_that_it_is_ignored(client, pages, caplog):
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        html = client.get("/reset_live_form/").content.decode()
+    assert "/reset_live_form/" in caplog.text
+    assert "marked data-live-reset, which a live form ignores" in caplog.text
+    assert "self.reset_form() in form_valid()" in caplog.text  # the fix it names
+    console = html[html.rindex("<script>") :]
+    assert console.startswith("<script>console.warn(")
+    assert "data-live-reset" in console
+
+
+def test_reset_live_forms_counts_only_live_forms():
+    assert reset_live_forms('<form hx-ws:send data-live-event="add" data-live-reset>') == 0
+    assert reset_live_forms('<FORM data-live-reset\n method="post" data-live-form>') == 1
+    assert reset_live_forms("<form data-live-form><input data-live-reset></form>") == 0
 
 
 def test_missing_tags_needs_a_live_mark():

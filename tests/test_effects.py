@@ -96,6 +96,17 @@ def test_a_reset_forms_server_state_goes_when_its_frame_is_taken_not_before():
     assert forgotten == ["a"]
 
 
+def test_a_pages_reset_is_its_own_live_forms_not_those_of_its_components():
+    asked = BrowserEffects()
+    asked.reset_form(None)
+    asked.reset_form("a")
+    assert asked.take()[wire.RESET].split(",") == [
+        "[data-live-form]:not([data-live-component] *)",
+        '[data-live-component="a"] [data-live-form]:not([data-live-component="a"] '
+        "[data-live-component] *)",
+    ]
+
+
 def test_a_failed_handler_drops_the_forget_with_the_reset():
     forgotten: list[str] = []
     asked = BrowserEffects()

@@ -274,6 +274,17 @@ def test_a_response_a_live_page_cannot_show_is_named_in_the_log(client, caplog):
     assert "redirect" in caplog.text  # the fix it names
 
 
+def test_an_invalid_submit_is_shown_and_not_named_in_the_log(client, caplog):
+    # form_invalid() answers with the page's own render: what the page shows, nothing dropped.
+    page = client.live("/forms/signup/")
+
+    with caplog.at_level("WARNING", logger="live_views"):
+        page.submit("submit", **{**GOOD, "email": ""})
+
+    assert "This field is required." in errors_in(page, "email")
+    assert caplog.text == ""
+
+
 def test_an_invalid_submit_shows_every_error_touched_or_not(client):
     User.objects.create_user("carol", password="pw")
     page = client.live("/forms/signup/")

@@ -15,7 +15,7 @@ from django.test import Client
 
 from live_views.uploads.store import MAX_FILES_PER_FIELD, uploads_root
 from tests.live_helpers import TrackingLiveClient
-from tests.uploadapp import views
+from tests.uploadapp import components, views
 from tests.uploadapp.models import Document, Profile
 
 
@@ -227,6 +227,134 @@ def test_a_good_file_after_a_refused_one_clears_the_error(client):
     document = Document.objects.get()
     assert document.file.read() == b"hello"
     document.file.close()
+
+
+# -- 4. reset_form() on the page's own form: the server and the browser start over together ------
+
+OUTBOX = "/uploads/outbox/"
+# The page's own live form, not the one of a live component on it (the outbox page has one).
+PAGE_FORM = "[data-live-form]:not([data-live-component] *)"
+
+
+def test_reset_form_after_a_valid_submit_empties_the_form_and_forgets_its_uploads(client, media):
+    views.RECEIVED.clear()
+    page = client.live(OUTBOX)
+    assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
+    page.validate("subject", subject="Hello")
+    assert "Pending: a.txt" in page.block("pending")
+
+    reply = page.submit("submit", subject="Hello")
+
+    assert "redirect" not in reply
+    assert reply["reset"] == PAGE_FORM  # the browser resets the form, file inputs included
+    assert "Sent: Hello" in page.block("outbox")
+    assert "value=" not in re.search(r"<input[^>]*>", page.block("field", "subject")).group(0)
+    assert field_errors(page, "subject") == ""  # unbound: no "required" for the empty field
+    assert "Pending" not in page.block("pending")
+    assert leftovers(media) == []
+    # The next submit attaches nothing: the server forgot the files the browser emptied.
+    page.submit("submit", subject="Again")
+    assert views.RECEIVED == [
+        {"subject": "Hello", "files": {"a.txt": b"alpha"}},
+        {"subject": "Again", "files": {}},
+    ]
+    assert page.errors == []
+
+
+def test_an_invalid_submit_keeps_what_the_user_typed_and_chose(client, media, caplog):
+    views.RECEIVED.clear()
+    page = client.live(OUTBOX)
+    assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
+
+    with caplog.at_level("WARNING", logger="live_views"):
+        reply = page.submit("submit", subject="x" * 51)
+
+    assert "reset" not in reply
+    assert "at most 50 characters" in field_errors(page, "subject")
+    assert f'value="{"x" * 51}"' in page.block("field", "subject")
+    assert "Pending: a.txt" in page.block("pending")
+    assert caplog.text == ""  # form_invalid() rendered the page: nothing was dropped
+    page.submit("submit", subject="Fixed")
+    assert views.RECEIVED == [{"subject": "Fixed", "files": {"a.txt": b"alpha"}}]
+    assert leftovers(media) == []
+
+
+def test_after_a_reset_the_form_validates_what_the_user_types_next(client):
+    page = client.live(OUTBOX)
+    page.submit("submit", subject="Hello")
+
+    page.validate("subject", subject="y" * 51)
+
+    assert "at most 50 characters" in field_errors(page, "subject")
+    assert f'value="{"y" * 51}"' in page.block("field", "subject")
+
+
+def test_reset_form_from_another_event_forgets_the_pages_uploads_not_a_components(client, media):
+    views.RECEIVED.clear()
+    components.RECEIVED.clear()
+    page = client.live(OUTBOX)
+    contact = page.component("contact")
+    assert page.upload("attachments", "old.txt", b"old")["status"] == 200
+    assert contact.upload("attachments", "kept.txt", b"kept")["status"] == 200
+    page.validate("subject", subject="Draft")
+
+    reply = page.send("clear")  # a "Clear" button: the user starts over
+
+    assert reply["reset"] == PAGE_FORM
+    assert 'value="Draft"' not in page.block("field", "subject")
+    page.submit("submit", subject="Fresh")
+    assert views.RECEIVED == [{"subject": "Fresh", "files": {}}]
+    contact.submit("submit", subject="Kept")  # the component's form keeps its own files
+    assert components.RECEIVED[0]["files"] == {"kept.txt": b"kept"}
+    assert leftovers(media) == []
+    assert page.errors == []
+
+
+def test_a_handler_that_fails_after_the_pages_reset_form_keeps_the_uploads(client):
+    views.RECEIVED.clear()
+    page = client.live(OUTBOX)
+    assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
+
+    page.send("clear_then_fail")  # undone, as the rest of what it changed
+
+    assert [e["code"] for e in page.errors] == ["server_error"]
+    assert "reset" not in page.frames[-1]
+    page.submit("submit", subject="Hi")
+    assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha"}}]
+
+
+def test_a_create_view_takes_one_document_after_another(client, media):
+    page = client.live("/uploads/documents/")
+    assert page.upload("file", "one.txt", b"one")["status"] == 200
+
+    reply = page.submit("submit", title="One")
+
+    assert reply["reset"] == PAGE_FORM
+    assert "Sent: documents/one" in page.block("outbox")
+    assert 'value="One"' not in page.block("field", "title")
+    page.submit("submit", title="Two")  # the file went with the first document
+    assert "required" in field_errors(page, "file")
+    assert page.upload("file", "two.txt", b"two")["status"] == 200
+    page.submit("submit", title="Two")
+    saved = {d.title: Path(d.file.path).read_bytes() for d in Document.objects.all()}
+    assert saved == {"One": b"one", "Two": b"two"}
+    assert leftovers(media) == []
+
+
+def test_with_js_off_reset_form_renders_the_form_empty_after_the_post(client, media):
+    views.RECEIVED.clear()
+    http = Client()
+    http.get(OUTBOX)
+
+    response = http.post(
+        OUTBOX, {"subject": "Plain", "attachments": SimpleUploadedFile("p.txt", b"plain")}
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Sent: Plain" in body
+    assert 'value="Plain"' not in body
+    assert views.RECEIVED == [{"subject": "Plain", "files": {"p.txt": b"plain"}}]
 
 
 # -- 5. JS off: the same form posts multipart over HTTP --------------------------------------------

@@ -44,20 +44,6 @@ class LiveFormComponent(LiveFormState, LiveComponent):
         kwargs.setdefault("form", self.get_form())
         return super().get_context_data(**kwargs)
 
-    def reset_form(self) -> None:
-        """Show the form empty again (after a successful submit, say): it renders unbound, and
-        the browser then resets it, so its fields show what was rendered, not what the user
-        typed, and its file inputs are empty. The files it uploaded and did not submit go too,
-        once the handler succeeded: a later submit does not attach them."""
-        self.live_form_data = None
-        self.live_touched = frozenset()
-        runtime = self.live_runtime
-        if runtime.connected and runtime.address is not None:
-            uploads = self.live_uploads
-            runtime.effects.reset_form(
-                runtime.address, uploads.discard if uploads is not None else None
-            )
-
     def form_valid(self, form: forms.BaseForm) -> HttpResponseBase | None:
         """The submitted form is valid: save it. Return a redirect to leave the page."""
         return None

@@ -1,7 +1,7 @@
 """What a view asks the browser to do once its update is swapped in: events for the page's JS
 (``live_push_event``), focus, the document's title, scrolling, going to another live page,
-resetting a live component's form (``reset_form``), and with a reset, the server-side work that
-goes with it (forgetting that form's pending uploads).
+resetting a live form (``reset_form``, a page's or a live component's), and with a reset, the
+server-side work that goes with it (forgetting that form's pending uploads).
 
 A view collects them on ``view.live_runtime.effects`` (its live components share it) while a
 handler, a mount or a refresh runs; the next frame the page sends carries them
@@ -91,13 +91,13 @@ class BrowserEffects:
         self.focus = self.title = self.scroll = self.navigate = self.reset = None
         self.forget = None
 
-    def reset_form(self, address: str, forget: Callable[[], None] | None = None) -> None:
+    def reset_form(self, address: str | None, forget: Callable[[], None] | None = None) -> None:
         """After the swap, the browser resets the live form of the component at ``address``
-        (not one of a component inside it): htmx's morph keeps what the user typed in a
-        control, where a reset shows the values the server rendered, and empties file inputs.
-        ``forget`` runs when the frame is taken: the server drops what the emptied inputs held."""
-        own = f'[data-live-component="{address}"]'
-        form = f"{own} [data-live-form]:not({own} [data-live-component] *)"
+        (not one of a component inside it), or with ``None`` the page's own (not one of its
+        components): htmx's morph keeps what the user typed in a control, where a reset shows
+        the values the server rendered, and empties file inputs. ``forget`` runs when the frame
+        is taken: the server drops what the emptied inputs held."""
+        form = live_form_selector(address)
         if self.reset is None:
             self.reset = form
         elif form not in self.reset.split(","):
@@ -106,6 +106,19 @@ class BrowserEffects:
             return  # asked already, forget included
         if forget is not None:
             self.forget = [*(self.forget or ()), forget]
+
+    def resets(self, address: str | None) -> bool:
+        """Whether the next frame resets that live form (``reset_form``)."""
+        return self.reset is not None and live_form_selector(address) in self.reset.split(",")
+
+
+def live_form_selector(address: str | None) -> str:
+    """The live form of the component at ``address`` (not one of a component inside it), or
+    with ``None`` the page's own (not one of its components)."""
+    if address is None:
+        return "[data-live-form]:not([data-live-component] *)"
+    own = f'[data-live-component="{address}"]'
+    return f"{own} [data-live-form]:not({own} [data-live-component] *)"
 
 
 def encoded_payload(what: str, payload: Any) -> str:

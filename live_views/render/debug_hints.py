@@ -1,12 +1,15 @@
-"""With ``DEBUG`` on, a page that cannot go live says why, in the browser console and the log.
+"""With ``DEBUG`` on, a page that cannot go live says why, in the browser console and the log;
+so does a live form marked ``data-live-reset``, which the browser ignores on a live form.
 
-Both mistakes are otherwise silent: the page renders, sits at ``connecting`` and never updates.
+These mistakes are otherwise silent: the page renders, sits at ``connecting`` and never updates;
+the form keeps what the user typed after a valid submit.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -19,6 +22,7 @@ logger = logging.getLogger("live_views")
 _LIVE_MARKS = ('data-lv-v="', "data-live-event=")
 _ROOT_MARK = "data-live-root"
 _SCRIPT_MARK = "live_views/live_views.min."
+_FORM_TAG_RE = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
 STATIC_FILES_FIX = (
     "An ASGI server (uvicorn, daphne, gunicorn) serves no static files by itself: serve them "
     "with ServeStatic or WhiteNoise, or run collectstatic and let your proxy serve STATIC_ROOT "
@@ -26,10 +30,10 @@ STATIC_FILES_FIX = (
 )
 
 
-def _console_error(message: str, nonce: str | None) -> SafeString:
+def _console(message: str, nonce: str | None, level: str = "error") -> SafeString:
     # json.dumps makes a JS string literal; "</" is escaped so it cannot close the script.
     literal = json.dumps(message).replace("</", "<\\/")
-    script = f"console.error({literal})"
+    script = f"console.{level}({literal})"
     if nonce:
         return format_html('<script nonce="{}">{}</script>', nonce, SafeString(script))
     return format_html("<script>{}</script>", SafeString(script))
@@ -60,19 +64,43 @@ def missing_tags(html: str) -> list[str]:
     return missing
 
 
-def report_missing_tags(response: Any, view_name: str, request: HttpRequest) -> None:
-    """Log what the rendered page lacks and append a console error saying the same."""
+def reset_live_forms(html: str) -> int:
+    """How many live forms (``{% live_form %}``) are marked ``data-live-reset``: the browser
+    ignores it on them, since the server validates their submit and resets them itself."""
+    tags = _FORM_TAG_RE.findall(html)
+    return sum(1 for tag in tags if "data-live-form" in tag and "data-live-reset" in tag)
+
+
+def report_mistakes(response: Any, view_name: str, request: HttpRequest) -> None:
+    """Log what the rendered page gets wrong and append a console message saying the same."""
     from live_views.connect.csp import page_nonce
 
     charset = getattr(response, "charset", None) or "utf-8"
     html = response.content.decode(charset, errors="replace")
+    said: list[tuple[str, str]] = []
     missing = missing_tags(html)
-    if not missing:
+    if missing:
+        said.append(
+            (
+                f"live_views: the page {request.path} ({view_name}) has liveblocks or live_on but "
+                f"no {' and no '.join(missing)}, so it cannot go live. Add it to the template.",
+                "error",
+            )
+        )
+    if reset_live_forms(html):
+        said.append(
+            (
+                f"live_views: the page {request.path} ({view_name}) has a {{% live_form %}} "
+                "marked data-live-reset, which a live form ignores: its submit is validated "
+                "first, and an invalid one keeps what the user typed and chose. To empty the "
+                "form after a valid submit, call self.reset_form() in form_valid().",
+                "warn",
+            )
+        )
+    if not said:
         return
-    message = (
-        f"live_views: the page {request.path} ({view_name}) has liveblocks or live_on but no "
-        f"{' and no '.join(missing)}, so it cannot go live. Add it to the template."
-    )
-    logger.warning(message)
     nonce = page_nonce({"request": request})
-    response.content = (html + _console_error(message, nonce)).encode(charset)
+    for message, _level in said:
+        logger.warning(message)
+    console = "".join(_console(message, nonce, level) for message, level in said)
+    response.content = (html + console).encode(charset)

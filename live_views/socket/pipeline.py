@@ -154,7 +154,8 @@ class EventRun:
             messages.finish_render(page.request)  # unshown messages wait for the next page
             page.save_session()
             return {wire.REDIRECT: result["Location"], wire.REF: self.ref}
-        replies.warn_unshown(self.spec.name, self.target, result)
+        if fresh:  # a handler that rendered (form_invalid() does) answers with that render
+            replies.warn_unshown(self.spec.name, self.target, result)
         query = navigation.current_query(page.request)
         try:
             # Before rendering: a live_state value JSON cannot hold fails the event, loudly.

@@ -45,14 +45,18 @@ class MessageForm(forms.Form):
 
 
 class AttachmentsView(LiveFormView):
+    """The "Send" button goes to the sent page; "Send, then write another" stays: reset_form()
+    shows the form empty again, its file input included, and the page lists what was sent."""
+
     template_name = "demo/attachments.html"
     form_class = MessageForm
+    sent: tuple[str, ...] = ()  # this page's messages sent with "Send, then write another"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         # What this page has uploaded and not yet sent: the server knows, the page shows it.
         uploads = self.live_uploads
         pending = uploads.files().getlist("attachments") if uploads is not None else []
-        return super().get_context_data(pending=pending, **kwargs)
+        return super().get_context_data(pending=pending, sent=self.sent, **kwargs)
 
     def form_valid(self, form: MessageForm) -> HttpResponse:
         # Saved through the storage (which picks a safe, free name), as over HTTP.
@@ -60,7 +64,12 @@ class AttachmentsView(LiveFormView):
             default_storage.save(f"attachments/{f.name}", f)
             for f in form.cleaned_data["attachments"]
         ]
-        return super().form_valid(form)
+        if self.request.POST.get("action") != "another":
+            return super().form_valid(form)
+        names = ", ".join(name.rsplit("/", 1)[-1] for name in self.saved)
+        self.sent = (*self.sent, f"{form.cleaned_data['subject']}: {names}")
+        self.reset_form()
+        return self.render_to_response(self.get_context_data())
 
     def get_success_url(self) -> str:
         # The query, not the session: an anonymous visitor's socket cannot set a session cookie.

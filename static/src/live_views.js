@@ -141,10 +141,11 @@ htmx.on("htmx:ws:before:message:outgoing", (evt) => {
   }
 });
 
-// A form marked data-live-reset empties once its event is on the wire (e.g. "add a todo").
+// A form marked data-live-reset empties once its event is on the wire (e.g. "add a todo"). Not
+// a live form: the server validates its submit, and resets it (reset_form()) only when valid.
 htmx.on("htmx:ws:after:message:outgoing", (evt) => {
   eventSent(evt.detail.message);
-  if (evt.target.matches?.("form[data-live-reset]")) evt.target.reset();
+  if (evt.target.matches?.("form[data-live-reset]:not([data-live-form])")) evt.target.reset();
 });
 
 followHistory((search) => {

@@ -124,9 +124,9 @@ document.addEventListener(
   true,
 );
 
-// A reset form (reset_form() on the server, data-live-reset) empties its file inputs: their
-// upload state and progress go too, and an upload still under way stops. Nothing is sent: the
-// server has used up or dropped the form's files, or takes them with the submit under way.
+// A reset live form (reset_form() on the server) empties its file inputs: their upload state
+// and progress go too, and an upload still under way stops. Nothing is sent: the server has
+// used up or dropped the form's files.
 document.addEventListener("reset", (evt) => {
   for (const input of evt.target.querySelectorAll?.(INPUT) ?? []) {
     running.get(input)?.abort();

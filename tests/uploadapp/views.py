@@ -57,6 +57,58 @@ class ContactView(LiveFormView):
         return super().form_valid(form)
 
 
+class OutboxView(LiveFormView):
+    """Stays on the page after a valid submit: the message goes to the outbox, and
+    reset_form() shows the form empty for the next one."""
+
+    form_class = ContactForm
+    template_name = "uploadapp/outbox.html"
+    sent: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        uploads = self.live_uploads
+        pending = uploads.files().getlist("attachments") if uploads is not None else []
+        return super().get_context_data(sent=self.sent, pending=[f.name for f in pending], **kwargs)
+
+    def form_valid(self, form: ContactForm) -> HttpResponse:
+        RECEIVED.append(
+            {
+                "subject": form.cleaned_data["subject"],
+                "files": {f.name: f.read() for f in form.cleaned_data["attachments"]},
+            }
+        )
+        self.sent = (*self.sent, form.cleaned_data["subject"])
+        self.reset_form()
+        return self.render_to_response(self.get_context_data())
+
+    @live_event
+    def clear(self) -> None:
+        """A "Clear" button: the form starts over, the files chosen so far included."""
+        self.reset_form()
+
+    @live_event
+    def clear_then_fail(self) -> None:
+        self.reset_form()
+        raise RuntimeError("the handler failed after reset_form()")
+
+
+class DocumentBatchView(LiveCreateView):
+    """A create view that takes one document after another on the same page."""
+
+    model = Document
+    fields = ["title", "file"]
+    template_name = "uploadapp/outbox.html"
+    sent: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(sent=self.sent, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.sent = (*self.sent, form.save().file.name)  # self.object stays None: a new one next
+        self.reset_form()
+        return self.render_to_response(self.get_context_data())
+
+
 class ComponentsView(LiveTemplateView):
     template_name = "uploadapp/components.html"
 
