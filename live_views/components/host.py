@@ -131,10 +131,9 @@ class ComponentHost:
         # subscriptions are read once, when it mounts.
         self.followed: dict[Key, frozenset[str]] = {}
         self.topic_counts: collections.Counter[str] = collections.Counter()
-        self.csrf_token: str | None = None  # one per page (live_views/components/csrf.py)
         # On a socket: the page's token, which its liveblocks write too and which follows a
-        # new CSRF secret (login() makes one).
-        self.page_token: PageToken | None = parent.live_runtime.csrf if parent is not None else None
+        # new CSRF secret (login() makes one); over HTTP one per page (components/csrf.py).
+        self.csrf = HostCsrfToken(parent.live_runtime.csrf if parent is not None else None)
         # The page id of the socket's token (keys the components' pending uploads); None
         # over HTTP.
         self.page_id: str | None = parent.live_runtime.page_id if parent is not None else None
@@ -297,7 +296,7 @@ class ComponentHost:
         context = dict(component.get_context_data())
         if component.request is not None:
             # The token its whole renders write: a fresh mask would make the blocks differ.
-            context["csrf_token"] = self.page_csrf_token(component.request)
+            context["csrf_token"] = self.csrf.value(component.request)
         parents = {block.id: block.parent for block in last.blocks}
         seen = set(self.seen)
         # The components in the named blocks render as nested in this one (its family).
@@ -380,26 +379,12 @@ class ComponentHost:
             component.get_context_data(), request, autoescape=template.engine.autoescape
         )
         if request is not None:
-            ctx["csrf_token"] = self.page_csrf_token(request)
+            ctx["csrf_token"] = self.csrf.value(request)
         root: Any = ctx.render_context.dicts[0]
         root[COLLECTOR_KEY] = collector
         root[HOST_KEY] = self
         root[STREAMS_KEY] = streams_of(self.rendering[-1], component)
         return str(template.render(ctx))
-
-    def page_csrf_token(self, request: HttpRequest) -> str:
-        if self.page_token is not None:
-            return self.page_token.value(request)
-        if self.csrf_token is None:
-            self.csrf_token = page_csrf_token(request)
-        return self.csrf_token
-
-    def render_all(self) -> None:
-        """The next render renders every component whole (the page's token changed: each
-        block that holds it must be sent again)."""
-        self.rerender = None
-        for component in self.mounted.values():
-            component.live_runtime.targets = None
 
     def enclosing(self, key: Key) -> str | None:
         last = self.last.get(key)
@@ -451,6 +436,25 @@ def forget_dropped(component: LiveComponent, store: StateStore | None) -> None:
         uploads = component.live_uploads
         if uploads is not None:
             uploads.discard()
+
+
+class HostCsrfToken:
+    """The token the components of one page write for ``{% csrf_token %}``: the page's own on a
+    socket (``page``), else one per page, masked once (a fresh mask per render would make each
+    block holding it differ, and be sent again, every time)."""
+
+    __slots__ = ("page", "token")
+
+    def __init__(self, page: PageToken | None) -> None:
+        self.page = page
+        self.token: str | None = None
+
+    def value(self, request: HttpRequest) -> str:
+        if self.page is not None:
+            return self.page.value(request)
+        if self.token is None:
+            self.token = page_csrf_token(request)
+        return self.token
 
 
 def streams_of(key: Key, component: LiveComponent) -> tuple[str, PageStreams]:

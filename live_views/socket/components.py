@@ -52,14 +52,17 @@ def share_csrf_token(view: Any, token: PageToken) -> None:
     view.live_runtime.csrf = token
     host = host_of(view)
     if host is not None:  # a component's own socket: its host is there from the start
-        host.page_token = token
+        host.csrf.page = token
 
 
 def render_all(view: Any) -> None:
-    """The next render renders every component of the page whole."""
+    """The next render renders every component of the page whole (the page's CSRF token
+    changed: each block that holds it must be sent again)."""
     host = host_of(view)
     if host is not None:
-        host.render_all()
+        host.rerender = None
+        for component in host.mounted.values():
+            component.live_runtime.targets = None
 
 
 class ComponentStates:

@@ -273,18 +273,6 @@ class LivePage:
         # Worker threads are pooled: reverse() must see this page's script prefix.
         set_script_prefix(self.script_prefix)
 
-    def reread_session(self) -> None:
-        """Before a sync event: the page's session is read again from its store when the
-        handler or the render next uses it, as each HTTP request reads it. A page keeps its
-        request for as long as it is open; with the session it read at connect, an event saved
-        that whole copy back, undoing what the user's other pages and page loads had saved
-        since (a message another page kept, or one a page load showed, came back). An event
-        that does not use the session reads nothing. (An async handler runs on the event loop,
-        where a sync read cannot happen: it sees the session as the page last read it.)"""
-        session = getattr(self.request, "session", None)
-        if session is not None and session.session_key and not session.modified:
-            session.__dict__.pop("_session_cache", None)
-
     def save_session(self) -> None:
         session = getattr(self.request, "session", None)
         if session is not None and session.modified:

@@ -25,7 +25,7 @@ from live_views.datetimes import place_datetimes
 from live_views.events import EventSpec
 from live_views.rows import has_rows, resolve_rows
 from live_views.runtime import Patch
-from live_views.socket import messages, navigation, protocol, replies, session_hop
+from live_views.socket import messages, navigation, protocol, replies, session_hop, sessions
 from live_views.socket.components import (
     event_component,
     rerender_only,
@@ -128,7 +128,7 @@ class EventRun:
         return self.page.processing.run(self._run_sync)
 
     def _run_sync(self) -> dict[str, Any]:
-        self.page.reread_session()
+        sessions.reread(self.page.request)
         try:
             self.prepare()
             with self.publishes:
