@@ -280,7 +280,10 @@ class LivePage:
         that whole copy back, undoing what the user's other pages and page loads had saved
         since (a message another page kept, or one a page load showed, came back). An event
         that does not use the session reads nothing. (An async handler runs on the event loop,
-        where a sync read cannot happen: it sees the session as the page last read it.)"""
+        where a sync read cannot happen: it sees the session as the page last read it.) Over
+        HTTP the frame's own request read it (http/frame_request.py): nothing to read again."""
+        if self.over_http:
+            return
         session = getattr(self.request, "session", None)
         if session is not None and session.session_key and not session.modified:
             session.__dict__.pop("_session_cache", None)
@@ -291,8 +294,8 @@ class LivePage:
             session.save()
             if not self.over_http:
                 # Saved: what the next event changes is its own, as in a new request's session.
-                # (Over HTTP the frame's SessionMiddleware reads the flag after this, to set
-                # the cookie of a session the frame created.)
+                # (Over HTTP the session is the frame's: its SessionMiddleware reads the flag
+                # after this, to save it and set its cookie, a new key's included.)
                 session.modified = False
 
 
