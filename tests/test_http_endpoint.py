@@ -55,7 +55,10 @@ class Page:
         }
         sent = {**HTMX, "X-CSRFToken": self.csrf, **(headers or {})}
         body = urlencode(data)
-        return self.http.post(URL, body, FORM_ENCODED, headers=sent)
+        response = self.http.post(URL, body, FORM_ENCODED, headers=sent)
+        # A handler renewed the CSRF secret: the glue sends the page's new token from then on.
+        self.csrf = response.headers.get("X-Live-Csrf", self.csrf)
+        return response
 
     def join(self):
         return self.send({"join": {"version": "", "blocks": {}}})

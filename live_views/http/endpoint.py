@@ -28,6 +28,7 @@ from django_htmx.middleware import HtmxDetails
 from live_views.conf import conf
 from live_views.connect import wire
 from live_views.connect.tokens import TokenError
+from live_views.http.frame_request import with_token
 from live_views.http.pages import MAX_TOKEN, HttpPage, check_token, page_for, release
 from live_views.http.reply import frame_response, no_store, refusal_response
 from live_views.http.scope import scope_of
@@ -88,7 +89,8 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
     # The address bar's query (location.search), for a page this process mounts again: it
     # renders that, as a socket's join after a reconnect does, not the query of its token.
     search = request.POST.get("search")
-    return _answer(page, frame, ref, None if search is None else protocol.query_of(search))
+    search = None if search is None else protocol.query_of(search)
+    return with_token(_answer(page, frame, ref, request, search), request)
 
 
 @require_POST
@@ -109,9 +111,11 @@ def _refused(exc: TokenError | Refused) -> HttpResponse:
     return refusal_response(code, str(exc))
 
 
-def _answer(page: HttpPage, frame: Any, ref: int | None, search: str | None) -> HttpResponse:
+def _answer(
+    page: HttpPage, frame: Any, ref: int | None, request: HttpRequest, search: str | None
+) -> HttpResponse:
     try:
-        return frame_response(page.answer(frame, search))
+        return frame_response(page.answer(frame, request, search))
     except FrameError as exc:
         logger.warning("live_views: refused a frame over HTTP: %s", exc)
         return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)

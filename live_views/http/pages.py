@@ -25,6 +25,7 @@ from live_views.background import Job, PageJobs
 from live_views.connect import wire
 from live_views.connect.csp import adopt_nonce
 from live_views.connect.tokens import ConnectTarget, read_connect_token
+from live_views.http.frame_request import give_back, take_frame_request
 from live_views.http.idle import IdleWatch
 from live_views.http.jobs import HttpJobs
 from live_views.http.outbox import Outbox
@@ -76,11 +77,15 @@ class HttpPage:
         self.jobs = HttpJobs(self, self.subscriber.loop)  # its live_async() work
         self.idle_watch = IdleWatch(self.subscriber.loop, self.idle_in, self.close)
 
-    def answer(self, frame: Join | Params | Event, search: str | None = None) -> dict[str, Any]:
+    def answer(
+        self, frame: Join | Params | Event, request: HttpRequest, search: str | None = None
+    ) -> dict[str, Any]:
         """The reply frame to a join, a back/forward or an event, as the socket would send it.
-        ``search``: the query the browser's address bar shows (without its "?"), if it said."""
+        ``request``: the frame's own (http/frame_request.py). ``search``: the query the
+        browser's address bar shows (without its "?"), if it said."""
         with self.turn:
             started = thread_clock()
+            take_frame_request(self.page, request)
             try:
                 if self.holder.claim() and self.joined:
                     # Another worker answered the page since this one did: the live_state it
@@ -91,6 +96,7 @@ class HttpPage:
                     self.joined = False
                 return self._answer(frame, search)
             finally:
+                give_back(self.page, request)
                 self.budget.charge(thread_clock() - started)
                 if self.page.own_broadcasts is not None and (missed := event_ended(self.page)):
                     self.subscriber.missed(missed)

@@ -279,8 +279,8 @@ class LivePage:
             session.save()
             if not self.over_http:
                 # Saved: what the next event changes is its own, as in a new request's session.
-                # (Over HTTP the frame's SessionMiddleware reads the flag after this, to set
-                # the cookie of a session the frame created.)
+                # (Over HTTP the session is the frame's: its SessionMiddleware reads the flag
+                # after this, to save it and set its cookie, a new key's included.)
                 session.modified = False
 
 

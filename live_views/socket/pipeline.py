@@ -128,7 +128,8 @@ class EventRun:
         return self.page.processing.run(self._run_sync)
 
     def _run_sync(self) -> dict[str, Any]:
-        sessions.reread(self.page.request)
+        if not self.page.over_http:  # over HTTP the frame's own request read it just now
+            sessions.reread(self.page.request)
         try:
             self.prepare()
             with self.publishes:

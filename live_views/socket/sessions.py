@@ -106,7 +106,8 @@ def reread(request: HttpRequest) -> None:
     back, undoing what the user's other pages and page loads had saved since (a message another
     page kept, or one a page load showed, came back). An event that does not use the session
     reads nothing. (An async handler runs on the event loop, where a sync read cannot happen: it
-    sees the session as the page last read it.)"""
+    sees the session as the page last read it.) Over HTTP the frame's own request read it
+    (http/frame_request.py)."""
     session = getattr(request, "session", None)
     if session is not None and session.session_key and not session.modified:
         session.__dict__.pop("_session_cache", None)

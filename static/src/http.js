@@ -90,6 +90,10 @@ function transport(root) {
     const capture = async (url, request) => {
       try {
         const response = await fetch(url, request);
+        // A handler renewed the CSRF secret (login(), rotate_token()): this answer set the
+        // cookie, and the page's next frames send the token that goes with it.
+        const csrf = response.headers.get("X-Live-Csrf");
+        if (csrf) root.dataset.liveCsrf = csrf;
         body = await response.clone().text();
         status = response.status;
         failed = status >= 500 && !body.includes('id="live-frame"');

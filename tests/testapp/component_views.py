@@ -180,3 +180,8 @@ class CsrfRenewView(LiveTemplateView):
         rotate_token(self.request)
         self.count += 1
         self.live_target("count")
+
+    @live_event
+    def bump(self) -> None:
+        """Keeps the secret (tests/test_http_session.py)."""
+        self.count += 1

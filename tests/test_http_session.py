@@ -1,0 +1,150 @@
+"""The session and the CSRF cookie of a page on the HTTP transport: each frame is a request of
+its own, through the project's SessionMiddleware and CsrfViewMiddleware. A frame's handler sees
+the session as that request read it, not the copy the page read when it was mounted, and what
+it changes (a session key, a new CSRF secret) is saved and sent back by that frame's answer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+
+from tests.test_component_csrf import passes_csrf_check, token_in
+from tests.test_http_endpoint import Page
+
+pytestmark = pytest.mark.usefixtures("no_http_pages")
+
+CSRF = settings.CSRF_COOKIE_NAME
+SESSION = settings.SESSION_COOKIE_NAME
+MESSAGE_RE = re.compile(r'<p class="message[^"]*">([^<]*)</p>')
+
+
+def joined(browser: Client, path: str) -> Page:
+    """A page loaded by ``browser`` and mounted by its join, as the browser's JS mounts it."""
+    page = Page(browser, path)
+    assert page.join().status_code == 200
+    return page
+
+
+def messages_in(browser: Client, path: str = "/catalog/") -> list[str]:
+    return MESSAGE_RE.findall(browser.get(path).content.decode())
+
+
+# -- the session ----------------------------------------------------------------------------
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_an_event_keeps_what_another_request_saved_in_the_session_since_the_join(live_db):
+    browser = Client()
+    browser.session.save()  # a visitor with a session cookie
+    page = joined(browser, "/sign-in/")
+    other_tab = browser.session  # the browser's other tab saves a key of its own
+    other_tab["cart"] = [1]
+    other_tab.save()
+    assert page.event("remember", value="x").status_code == 200
+    other_tab = browser.session
+    other_tab["cart"] = [1, 2]
+    other_tab.save()
+    assert page.event("remember", value="y").status_code == 200
+    stored = browser.session
+    assert (stored.get("cart"), stored.get("remembered")) == ([1, 2], "y")
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_an_event_sees_what_another_request_saved_in_the_session(live_db):
+    browser = Client()
+    browser.session.save()
+    page = joined(browser, "/sign-in/")
+    assert page.event("remember", value="x").status_code == 200
+    assert browser.get("/who/").content == b"anonymous x"
+    other_tab = browser.session
+    other_tab["remembered"] = "from the other tab"
+    other_tab.save()
+    page.event("keep_key")  # saves the session as the handler finds it
+    assert browser.get("/who/").content == b"anonymous from the other tab"
+
+
+def test_two_pages_of_one_session_keep_both_their_unshown_messages(live_db):
+    browser = Client()
+    browser.force_login(User.objects.create_user("ada"))
+    first, second = joined(browser, "/quiet/"), joined(browser, "/quiet/")
+    assert first.event("save").status_code == 200
+    assert second.event("save").status_code == 200
+    assert messages_in(browser) == ["Saved quietly", "Saved quietly"]
+
+
+def test_a_message_shown_by_a_page_load_is_not_kept_again_by_a_page_over_http(live_db):
+    browser = Client()
+    browser.force_login(User.objects.create_user("ada"))
+    page = joined(browser, "/quiet/")
+    page.event("save")
+    assert messages_in(browser) == ["Saved quietly"]
+    page.event("save")
+    assert messages_in(browser) == ["Saved quietly"]
+
+
+# -- the CSRF cookie --------------------------------------------------------------------------
+
+
+def test_a_handlers_new_csrf_secret_is_set_by_its_frames_answer(http_browser):
+    page = joined(http_browser, "/csrf-renew/")
+    before = http_browser.cookies[CSRF].value
+
+    reply = page.event("renew_csrf")
+
+    assert reply.status_code == 200
+    secret = http_browser.cookies[CSRF].value
+    assert secret != before
+    assert reply.cookies[CSRF].value == secret
+    # The token the page now shows (its form's, its components') passes Django's check.
+    shown = token_in(reply.content.decode())
+    assert _unmask_cipher_token(shown) == secret
+    assert passes_csrf_check(shown, secret)
+    assert not passes_csrf_check(shown, before)
+    # So does the one the page's next frames send (the glue takes it from the answer's header).
+    assert _unmask_cipher_token(page.csrf) == secret
+    assert page.event("renew_csrf_counted").status_code == 200
+
+
+def test_a_frame_that_keeps_the_secret_sets_no_csrf_cookie(http_browser):
+    page = joined(http_browser, "/csrf-renew/")
+    token = page.csrf
+    reply = page.event("bump")
+    assert reply.status_code == 200
+    assert CSRF not in reply.cookies
+    assert "X-Live-Csrf" not in reply.headers
+    assert page.csrf == token
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_a_login_over_http_sets_the_new_session_and_csrf_cookies_with_the_events_answer(live_db):
+    User.objects.create_user("ann")
+    browser = Client(enforce_csrf_checks=True)
+    browser.session.save()
+    old = browser.cookies[SESSION].value
+    page = joined(browser, "/sign-in/")
+    csrf = browser.cookies[CSRF].value
+
+    reply = page.event("sign_in", username="ann")
+
+    assert reply.cookies[SESSION].value not in ("", old)
+    assert reply.cookies[CSRF].value != csrf
+    response = browser.get(reply["HX-Redirect"])  # through the session route, as on the socket
+    assert response["Location"] == "/who/"
+    assert browser.get("/who/").content == b"ann -"
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_an_async_handler_over_http_logs_in_with_the_frames_session(live_db):
+    User.objects.create_user("ann")
+    browser = Client()
+    browser.session.save()
+    page = joined(browser, "/sign-in/")
+    reply = page.event("sign_in_later", username="ann")
+    assert SESSION in reply.cookies
+    assert browser.get(reply["HX-Redirect"])["Location"] == "/who/"
+    assert browser.get("/who/").content == b"ann -"
