@@ -13,7 +13,7 @@ import os
 import pytest
 
 from tests.conftest import require
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, RunserverServer, WsgiServer
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -124,3 +124,40 @@ def context(new_context):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+# -- every server: the socket (uvicorn) and the three that serve the HTTP transport --------------
+
+HTTP_SERVERS = ["asgi-without-socket", "gunicorn", "runserver"]
+
+
+def http_server(kind: str) -> LiveServer | WsgiServer | RunserverServer:
+    """A sample_site server whose pages go over the HTTP transport: WSGI (gunicorn, runserver
+    without daphne: no websockets at all) or ASGI with no websocket route."""
+    if kind == "gunicorn":
+        return WsgiServer(env={"DEMO_TRANSPORT": "http"})
+    if kind == "runserver":
+        return RunserverServer(env={"DEMO_TRANSPORT": "http"})
+    return LiveServer(env={"DEMO_NO_WEBSOCKET": "1"})
+
+
+@pytest.fixture(scope="module", params=["uvicorn", *HTTP_SERVERS])
+def each_server(request):
+    if request.param == "uvicorn":
+        yield request.getfixturevalue("server")
+        return
+    with http_server(request.param) as running:
+        yield running
+
+
+@pytest.fixture
+def each_page(browser, each_server):
+    """A page on ``each_server``, and what it logged (the refused socket of an ASGI server
+    without the websocket route is the browser's own console error, not ours)."""
+    log = PageLog(each_server)
+    context = browser.new_context(base_url=each_server.base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = log.watch(context.new_page())
+    yield page, log
+    context.close()
+    print(log.report())  # pytest shows it only when the test fails

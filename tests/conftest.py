@@ -76,11 +76,14 @@ def live_db(transactional_db: None):
     close_socket_db_connections()
 
 
-# The browser tests' fixtures (browser, server, page_log, new_context, context, page), for every
-# module that drives Chromium. Imported last: they use require() above.
+# The browser tests' fixtures (browser, server, page_log, new_context, context, page; each_server
+# and each_page, on every server), for every module that drives Chromium. Imported last: they use
+# require() above.
 from tests.browser_fixtures import (  # noqa: E402, F401
     browser,
     context,
+    each_page,
+    each_server,
     new_context,
     page,
     page_log,

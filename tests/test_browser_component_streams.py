@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED, TIMEOUT_MS, PageLog
-from tests.live_server import LiveServer, RunserverServer, WsgiServer
+from tests.browser_fixtures import CONNECTED
 
 try:
     from playwright.sync_api import expect
@@ -15,32 +14,6 @@ except ImportError:  # the browser fixture skips (fails in CI) saying why
     expect = None
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module", params=["uvicorn", "asgi-without-socket", "gunicorn", "runserver"])
-def each_server(request):
-    if request.param == "uvicorn":
-        yield request.getfixturevalue("server")
-        return
-    if request.param == "gunicorn":
-        made = WsgiServer(env={"DEMO_TRANSPORT": "http"})
-    elif request.param == "runserver":
-        made = RunserverServer(env={"DEMO_TRANSPORT": "http"})
-    else:
-        made = LiveServer(env={"DEMO_NO_WEBSOCKET": "1"})
-    with made as running:
-        yield running
-
-
-@pytest.fixture
-def each_page(browser, each_server):
-    log = PageLog(each_server)
-    context = browser.new_context(base_url=each_server.base_url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = log.watch(context.new_page())
-    yield page, log
-    context.close()
-    print(log.report())  # pytest shows it only when the test fails
 
 
 def messages(page, room):

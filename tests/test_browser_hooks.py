@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED, TIMEOUT_MS, PageLog
-from tests.live_server import LiveServer, RunserverServer, WsgiServer
+from tests.browser_fixtures import CONNECTED
+from tests.live_server import LiveServer
 from tests.test_browser import assert_no_errors
 
 try:
@@ -258,34 +258,6 @@ def test_hooks_work_under_a_strict_csp(browser, csp_server):
 
 
 # -- 2. hooks on every server: the socket (uvicorn) and the HTTP transport ----------------------
-
-
-@pytest.fixture(scope="module", params=["uvicorn", "asgi-without-socket", "gunicorn", "runserver"])
-def each_server(request):
-    if request.param == "uvicorn":
-        yield request.getfixturevalue("server")
-        return
-    if request.param == "gunicorn":
-        made = WsgiServer(env={"DEMO_TRANSPORT": "http"})
-    elif request.param == "runserver":
-        made = RunserverServer(env={"DEMO_TRANSPORT": "http"})
-    else:
-        made = LiveServer(env={"DEMO_NO_WEBSOCKET": "1"})
-    with made as running:
-        yield running
-
-
-@pytest.fixture
-def each_page(browser, each_server):
-    """A page on `each_server`, and what it logged (the refused socket of an ASGI server without
-    the websocket route is the browser's own console error, not ours)."""
-    log = PageLog(each_server)
-    context = browser.new_context(base_url=each_server.base_url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = log.watch(context.new_page())
-    yield page, log
-    context.close()
-    print(log.report())  # pytest shows it only when the test fails
 
 
 def assert_no_glue_errors(log):

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, unquote
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED
-from tests.live_server import LiveServer, RunserverServer, WsgiServer
+from tests.browser_fixtures import CONNECTED, HTTP_SERVERS, http_server
+from tests.live_server import RunserverServer, WsgiServer
 from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_forms import field_errors
 from tests.test_browser_uploads import INPUT, file
@@ -24,15 +24,9 @@ pytestmark = pytest.mark.browser
 ON_HTTP = 'body[data-live-transport="http"]'
 
 
-@pytest.fixture(scope="module", params=["asgi-without-socket", "gunicorn", "runserver"])
+@pytest.fixture(scope="module", params=HTTP_SERVERS)
 def server(request):
-    if request.param == "gunicorn":
-        made = WsgiServer(env={"DEMO_TRANSPORT": "http"})
-    elif request.param == "runserver":
-        made = RunserverServer(env={"DEMO_TRANSPORT": "http"})
-    else:
-        made = LiveServer(env={"DEMO_NO_WEBSOCKET": "1"})
-    with made as running:
+    with http_server(request.param) as running:
         yield running
 
 
