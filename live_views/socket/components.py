@@ -3,7 +3,7 @@ server gave it, never by anything that names code), and say which to re-render a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from live_views.components import LiveComponent
@@ -179,29 +179,29 @@ def followed_topics(view: Any) -> Collection[str]:
     return host.topic_counts.keys() if host is not None else ()
 
 
-def page_streams(view: Any) -> list[PageStreams]:
-    """The streams of the page and of the components it shows: a broadcast's rows go to each
-    (one that declared none is left out)."""
+def _declared_streams(view: Any) -> Iterator[PageStreams]:
+    """The streams of the page and of the components it shows, each that declared any: the
+    page's first, so a page with streams of its own reads no component."""
     runtime = view.live_runtime
-    found = [runtime.streams] if runtime.streams.streams else []
+    if runtime.streams.streams:
+        yield runtime.streams
     host = runtime.components
     if isinstance(host, ComponentHost):
         for component in host.mounted.values():
             if component.live_runtime.streams.streams:
-                found.append(component.live_runtime.streams)
-    return found
+                yield component.live_runtime.streams
+
+
+def page_streams(view: Any) -> list[PageStreams]:
+    """The streams of the page and of the components it shows: a broadcast's rows go to each
+    (one that declared none is left out)."""
+    return list(_declared_streams(view))
 
 
 def has_streams(view: Any) -> bool:
-    """``page_streams(view)`` is not empty: asked of every page of a shared fan-out, so no list
-    and, for a page with no component, no more than two attribute reads."""
-    runtime = view.live_runtime
-    if runtime.streams.streams:
-        return True
-    host = runtime.components
-    return isinstance(host, ComponentHost) and any(
-        component.live_runtime.streams.streams for component in host.mounted.values()
-    )
+    """``page_streams(view)`` is not empty: asked of every page of a shared fan-out, so it stops
+    at the first one found, and makes no list."""
+    return next(_declared_streams(view), None) is not None
 
 
 def stream_models(view: Any) -> frozenset[str]:
