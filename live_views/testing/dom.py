@@ -169,7 +169,8 @@ def _prepare_stream_tasks(before: _IdSpans, tasks: list[_Task]) -> list[str]:
     touched: list[str] = []
     gone: set[int] = set()
     for task in tasks:
-        container = _closest_stream(before, task.target)
+        found = _closest(before, task.target, "data-live-stream")
+        container = found.attrs.get("id") if found is not None else None
         if container is not None and container not in touched:
             touched.append(container)
         if task.style == "delete":
@@ -184,11 +185,12 @@ def _prepare_stream_tasks(before: _IdSpans, tasks: list[_Task]) -> list[str]:
     return touched
 
 
-def _closest_stream(parsed: _IdSpans, start: int | None) -> str | None:
+def _closest(parsed: _IdSpans, start: int | None, attribute: str) -> Element | None:
+    """The element at ``start``, or the nearest around it, that has ``attribute``."""
     while start is not None:
         element = parsed.elements[start]
-        if "data-live-stream" in element.attrs:
-            return element.attrs.get("id")
+        if attribute in element.attrs:
+            return element
         start = element.parent
     return None
 
@@ -230,44 +232,33 @@ def _keep_ignored(old_outer: str, new_outer: str) -> str:
     if _IGNORE in old.top_elements[0].attrs:
         return old_outer
     new = _IdSpans(new_outer)
-    kept: dict[int, Span] = {}  # the new element's start: the old element it stays as
-    for element in old.elements.values():
-        ident = element.attrs.get("id")
-        if _IGNORE not in element.attrs or not ident or _inside_ignored(old, element):
-            continue
-        olds, news = old.all_by_id.get(ident, []), new.all_by_id.get(ident, [])
-        if len(olds) == 1 and len(news) == 1 and news[0].tag == element.tag:
-            kept[news[0].span.start] = element.span
-    for start in sorted(kept, reverse=True):
-        span, end = kept[start], new.elements[start].span.end
-        new_outer = new_outer[:start] + old_outer[span.start : span.end] + new_outer[end:]
+    for was, now in _kept_by_morph(old, new):
+        if _IGNORE not in was.attrs or _closest(old, was.parent, _IGNORE) is not None:
+            continue  # not ignored, or inside an ignored element kept whole already
+        start, end = now.span.start, now.span.end
+        new_outer = new_outer[:start] + old_outer[was.span.start : was.span.end] + new_outer[end:]
     return new_outer
 
 
-def _inside_ignored(parsed: _IdSpans, element: Element) -> bool:
-    parent = element.parent
-    while parent is not None:
-        if _IGNORE in parsed.elements[parent].attrs:
-            return True
-        parent = parsed.elements[parent].parent
-    return False
+def _kept_by_morph(old: _IdSpans, new: _IdSpans) -> list[tuple[Element, Element]]:
+    """The elements a morph keeps, as (old, new) pairs: those whose id each side has once, with
+    one tag. Last in the new markup first, so each can be edited without moving the others."""
+    pairs = []
+    for ident, news in new.all_by_id.items():
+        olds = old.all_by_id.get(ident, [])
+        if len(olds) == 1 and len(news) == 1 and olds[0].tag == news[0].tag:
+            pairs.append((olds[0], news[0]))
+    return sorted(pairs, key=lambda pair: pair[1].span.start, reverse=True)
 
 
 def _keep_marks(page: str, target: Span, new_outer: str) -> str:
     """A morph keeps the elements whose id both sides have once, with one tag: the marks of
     targets among them stay, so later swaps of the frame still find them."""
     old = _IdSpans(page[target.start : target.end])
-    new = _IdSpans(new_outer)
-    for position in sorted((found[0].span.start for found in new.all_by_id.values()), reverse=True):
-        element = new.elements[position]
-        ident = element.attrs.get("id") or ""
-        olds, news = old.all_by_id.get(ident, []), new.all_by_id[ident]
-        if len(olds) != 1 or len(news) != 1 or olds[0].tag != element.tag:
-            continue
-        mark = olds[0].attrs.get(_MARK)
-        if mark is None or _MARK in element.attrs:
-            continue
-        new_outer = _marked(new_outer, position, element.tag, mark)
+    for was, now in _kept_by_morph(old, _IdSpans(new_outer)):
+        mark = was.attrs.get(_MARK)
+        if mark is not None and _MARK not in now.attrs:
+            new_outer = _marked(new_outer, now.span.start, now.tag, mark)
     return new_outer
 
 
