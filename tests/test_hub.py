@@ -19,14 +19,6 @@ from live_views.testing import AsyncLiveClient, AsyncLivePage
 from tests.todoapp.models import Board, Task
 
 
-@pytest.fixture
-async def pages(live_db: None) -> AsyncIterator[list[AsyncLivePage]]:
-    opened: list[AsyncLivePage] = []
-    yield opened
-    for page in opened:
-        await page.close()
-
-
 async def open_task_lists(pages: list[AsyncLivePage], count: int) -> None:
     client = AsyncLiveClient(timeout=10)
     for _ in range(count):

@@ -4,18 +4,15 @@ hear its children's saves (live_views/pubsub/topics.py, ``row_relatives``)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from live_views.testing import AsyncLiveClient, AsyncLivePage
+from tests.async_page_fixtures import open_page, until
 from tests.todoapp.models import Place, Restaurant
 
 pytestmark = pytest.mark.urls("tests.todoapp.place_views")
 
-WAIT = 5.0
 ITEM_RE = re.compile(r'<li id="lv-s-places-([^"]+)">([^<]*)</li>')
 
 
@@ -24,29 +21,6 @@ def listed(request: pytest.FixtureRequest, settings: pytest.FixtureRequest) -> s
     """Either model of the family in BROADCAST_MODELS: the parent's saves are published."""
     settings.LIVE_VIEWS = {"BROADCAST_MODELS": [request.param]}
     return str(request.param)
-
-
-@pytest.fixture
-async def pages(live_db: None) -> AsyncIterator[list[AsyncLivePage]]:
-    opened: list[AsyncLivePage] = []
-    yield opened
-    for page in opened:
-        await page.close()
-
-
-async def open_page(pages: list[AsyncLivePage], path: str) -> AsyncLivePage:
-    page = await AsyncLiveClient(timeout=WAIT).live(path)
-    pages.append(page)
-    return page
-
-
-async def until(page: AsyncLivePage, shows: Callable[[], bool], what: str) -> None:
-    try:
-        async with asyncio.timeout(WAIT):
-            while not shows():
-                await page.wait_for_update()
-    except TimeoutError:
-        pytest.fail(f"the page never showed {what}; it shows: {page.html}")
 
 
 async def rename_place(pk: int, name: str) -> None:

@@ -4,19 +4,17 @@ reaches the pages that follow the row they loaded (live_views/pubsub/topics.py).
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import pytest
 
-from live_views.testing import AsyncLiveClient, AsyncLivePage
+from tests.async_page_fixtures import open_page, until
 from tests.todoapp.models import Album, Photo
 
 pytestmark = pytest.mark.urls("tests.todoapp.key_views")
 
-WAIT = 5.0
 
 SPELLINGS: dict[str, Callable[[uuid.UUID], object]] = {
     "upper-case": lambda key: str(key).upper(),
@@ -30,29 +28,6 @@ ITEM_RE = re.compile(r'<li id="lv-s-albums-([^"]+)">([^<]*)</li>')
 @pytest.fixture
 async def album(live_db: None) -> Album:
     return await Album.objects.acreate(name="summer")
-
-
-@pytest.fixture
-async def pages(live_db: None) -> AsyncIterator[list[AsyncLivePage]]:
-    opened: list[AsyncLivePage] = []
-    yield opened
-    for page in opened:
-        await page.close()
-
-
-async def open_page(pages: list[AsyncLivePage], path: str) -> AsyncLivePage:
-    page = await AsyncLiveClient(timeout=WAIT).live(path)
-    pages.append(page)
-    return page
-
-
-async def until(page: AsyncLivePage, shows: Callable[[], bool], what: str) -> None:
-    try:
-        async with asyncio.timeout(WAIT):
-            while not shows():
-                await page.wait_for_update()
-    except TimeoutError:
-        pytest.fail(f"the page never showed {what}; it shows: {page.html}")
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS.values(), ids=SPELLINGS.keys())
