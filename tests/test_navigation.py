@@ -211,7 +211,7 @@ def test_a_bad_params_frame_is_refused_and_changes_nothing(client, params):
     assert shown(page)[1:] == ("page 2 of 5", "page=2")
 
 
-def test_params_frames_count_against_the_event_rate(client):
+def test_params_frames_count_against_the_event_rate(client, clock):
     with override_settings(LIVE_VIEWS={"EVENT_RATE": 1, "EVENT_BURST": 3}):
         page = client.live("/catalog/")  # the join takes one
         codes = [

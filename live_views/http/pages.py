@@ -32,11 +32,10 @@ from live_views.http.outbox import Outbox
 from live_views.http.pushes import PushSubscriber, hosting_loop
 from live_views.http.scope import scope_of
 from live_views.pubsub.sender import sender
-from live_views.socket import handover
+from live_views.socket import fairness, handover
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.components import keeps_state, take_saved_states
-from live_views.socket.fairness import thread_clock
 from live_views.socket.holder import PageHolder
 from live_views.socket.jobs import rerender
 from live_views.socket.limits import connection_owner
@@ -84,7 +83,7 @@ class HttpPage:
         ``request``: the frame's own (http/frame_request.py). ``search``: the query the
         browser's address bar shows (without its "?"), if it said."""
         with self.turn:
-            started = thread_clock()
+            started = fairness.thread_clock()
             take_frame_request(self.page, request)
             try:
                 if self.holder.claim() and self.joined:
@@ -97,7 +96,7 @@ class HttpPage:
                 return self._answer(frame, search)
             finally:
                 give_back(self.page, request)
-                self.budget.charge(thread_clock() - started)
+                self.budget.charge(fairness.thread_clock() - started)
                 if self.page.own_broadcasts is not None and (missed := event_ended(self.page)):
                     self.subscriber.missed(missed)
                 if self.page.topics_changed:
@@ -138,7 +137,7 @@ class HttpPage:
         with self.turn:
             if self.closed:
                 return
-            started = thread_clock()
+            started = fairness.thread_clock()
             try:
                 if self.streams and keeps_state(self.page.view) and self.holder.claim():
                     # The page's push stream is here, its events went to another worker since:
@@ -155,7 +154,7 @@ class HttpPage:
                 return
             finally:
                 # Charged to the page, never into debt, as a socket's refresh is.
-                self.budget.charge(thread_clock() - started, into_debt=False)
+                self.budget.charge(fairness.thread_clock() - started, into_debt=False)
             self.outbox.put(frame)
             self.jobs.start_pending()  # a render's get() may start work
 
