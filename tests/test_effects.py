@@ -114,3 +114,14 @@ def test_a_failed_handler_drops_the_forget_with_the_reset():
     asked.clear()
     assert asked.take() == {}
     assert forgotten == []
+
+
+def test_leaving_the_page_forgets_the_reset_forms_state_and_sends_nothing_later():
+    forgotten: list[str] = []
+    asked = BrowserEffects()
+    asked.reset_form("a", lambda: forgotten.append("a"))
+    asked.push("saved", {})
+    asked.leave()
+    assert forgotten == ["a"]
+    assert asked.take() == {}  # the next frame the page sends (if it is still open)
+    assert forgotten == ["a"]

@@ -114,6 +114,14 @@ def test_without_a_redirect_the_browser_comes_back_to_the_page_and_its_query(cli
     assert '<p id="who">ann</p>' in client.get(response["Location"]).content.decode()
 
 
+def test_what_the_handler_asked_of_the_page_it_leaves_is_not_sent_later(clients, ann):
+    client = clients()
+    page = client.live("/sign-in/")
+    reply = page.send("sign_in_and_greet", username="ann")
+    assert "push" not in reply  # the browser goes to take the new key and loads the page anew
+    assert "push" not in page.send("remember", value="x")  # nor the next frame of the old one
+
+
 def test_a_query_the_handler_patched_is_the_one_come_back_to(clients, ann):
     client = clients()
     page = client.live("/sign-in/", {"page": "3"})

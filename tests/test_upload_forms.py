@@ -323,6 +323,28 @@ def test_a_handler_that_fails_after_the_pages_reset_form_keeps_the_uploads(clien
     assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha"}}]
 
 
+def test_a_handler_that_resets_then_redirects_forgets_the_uploads_and_sends_no_reset(client, media):
+    views.RECEIVED.clear()
+    page = client.live(OUTBOX)
+    assert page.upload("attachments", "old.txt", b"old")["status"] == 200
+    page.validate("subject", subject="Draft")
+
+    reply = page.send("discard")  # reset_form(), then a redirect to the done page
+
+    assert reply["redirect"] == "/uploads/done/"
+    assert "reset" not in reply
+    assert leftovers(media) == []  # the handler succeeded: the files it let go are gone now
+    # A browser that stays on the page (the redirect was a download, or the user declined to
+    # leave) gets no late reset: what the user types and chooses next is kept and submitted.
+    assert page.upload("attachments", "new.txt", b"new")["status"] == 200
+    reply = page.validate("subject", subject="Still here")
+    assert "reset" not in reply
+    assert "Pending: new.txt" in page.block("pending")
+    page.submit("submit", subject="Still here")
+    assert views.RECEIVED == [{"subject": "Still here", "files": {"new.txt": b"new"}}]
+    assert page.errors == []
+
+
 def test_a_create_view_takes_one_document_after_another(client, media):
     page = client.live("/uploads/documents/")
     assert page.upload("file", "one.txt", b"one")["status"] == 200

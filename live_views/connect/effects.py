@@ -6,6 +6,8 @@ server-side work that goes with it (forgetting that form's pending uploads).
 A view collects them on ``view.live_runtime.effects`` (its live components share it) while a
 handler, a mount or a refresh runs; the next frame the page sends carries them
 (``BrowserEffects.take``), and a handler that fails drops them with the rest of its changes.
+One that redirects ends the page: its frame carries none, and the server-side work is done then
+(``BrowserEffects.leave``).
 Payloads are checked when they are pushed, so a value JSON cannot hold, or one over
 ``MAX_PUSH_BYTES``, fails in the handler that pushed it.
 """
@@ -69,8 +71,7 @@ class BrowserEffects:
     def take(self) -> dict[str, Any]:
         """The frame keys for what was asked since the last take, and forget it. The reset
         forms' server-side state goes now, with the frame that resets them in the browser."""
-        for forget in self.forget or ():
-            forget()
+        self._forget_reset_forms()
         frame: dict[str, Any] = {}
         if self.pushes:
             frame[wire.PUSH] = self.pushes
@@ -85,6 +86,18 @@ class BrowserEffects:
                 frame[key] = value
         self.clear()
         return frame
+
+    def leave(self) -> None:
+        """The handler succeeded and sent the browser to another page (a redirect): the reset
+        forms' server-side state goes now, and what it asked of this page's browser is dropped,
+        so no later frame (a browser that stayed: a download, a declined "Leave page?") applies
+        it to what the user does next."""
+        self._forget_reset_forms()
+        self.clear()
+
+    def _forget_reset_forms(self) -> None:
+        for forget in self.forget or ():
+            forget()
 
     def clear(self) -> None:
         self.pushes = None

@@ -152,6 +152,7 @@ class EventRun:
         ):
             return self.hop(result["Location"] if redirects else None, patch)
         if redirects:
+            page.view.live_runtime.effects.leave()
             messages.finish_render(page.request)  # unshown messages wait for the next page
             page.save_session()
             return {wire.REDIRECT: result["Location"], wire.REF: self.ref}
@@ -202,6 +203,7 @@ class EventRun:
             url = session_hop.hop_url(self.page, self.session_key, location, patch)
         except Exception as exc:
             return self.failed(exc)
+        self.page.view.live_runtime.effects.leave()  # the browser loads a page anew
         return {wire.REDIRECT: url, wire.REF: self.ref}
 
     def page_changed(self) -> bool:

@@ -27,6 +27,11 @@ class SignInView(LiveTemplateView):
         login(self.request, get_user_model().objects.get(username=username))
 
     @live_event
+    def sign_in_and_greet(self, username: str) -> None:
+        login(self.request, get_user_model().objects.get(username=username))
+        self.live_push_event("greet", {"name": username})
+
+    @live_event
     def sign_in_then_page(self, username: str, page: int) -> None:
         login(self.request, get_user_model().objects.get(username=username))
         self.live_patch({"page": page})

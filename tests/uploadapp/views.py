@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
 from live_views import (
     LiveCreateView,
@@ -90,6 +90,13 @@ class OutboxView(LiveFormView):
     def clear_then_fail(self) -> None:
         self.reset_form()
         raise RuntimeError("the handler failed after reset_form()")
+
+    @live_event
+    def discard(self) -> HttpResponse:
+        """A "Discard" button: the draft and its files go, and so does the user, to the done
+        page."""
+        self.reset_form()
+        return HttpResponseRedirect(reverse("uploadapp:done"))
 
 
 class DocumentBatchView(LiveCreateView):
