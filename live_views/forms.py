@@ -143,7 +143,9 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
         (a "Clear" button). It renders unbound, and the browser then resets the page's live form
         (not a live component's), so its fields show what was rendered, not what the user
         typed, and its file inputs are empty. The files it uploaded and did not submit go too,
-        once the handler succeeded: a later submit does not attach them. With JS off, the
+        once the handler succeeded: a later submit does not attach them. A handler that then
+        redirects leaves the page: the files go, no reset is sent. On a ``LiveCreateView`` the
+        form is the one for a new row, whatever ``self.object`` holds. With JS off, the
         POST's render shows it empty."""
         super().reset_form()
         if not self.live_runtime.connected:
@@ -355,7 +357,14 @@ class LiveFormView(LiveFormMixin, FormView):  # type: ignore[type-arg]
 
 
 class LiveCreateView(LiveFormMixin, CreateView):  # type: ignore[type-arg]
-    pass
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        runtime = self.live_runtime
+        if runtime.form_reset or runtime.effects.resets(runtime.address):
+            # reset_form() asks for the form of a new row, as a GET of the page shows it (and as
+            # the page's next render, whose get() sets it to None, will): not one bound to the
+            # row form_valid() just saved, whichever of the two came first.
+            self.object = None
+        return super().get_context_data(**kwargs)
 
 
 class LiveUpdateView(LiveFormMixin, UpdateView):  # type: ignore[type-arg]

@@ -342,6 +342,28 @@ def test_post_sees_the_submitted_form_in_request_post_as_over_http(client, butto
     assert over_http["Location"] == goes_to
 
 
+@pytest.mark.parametrize("url", ["/forms/boards/new/in-place/", "/forms/boards/new/reset-first/"])
+def test_a_create_view_that_resets_shows_an_empty_form_for_the_next_row(client, url):
+    page = client.live(url)
+
+    reply = page.submit("submit", name="Roadmap")
+
+    assert reply["reset"]
+    assert 'value="Roadmap"' not in page.block("field", "name")  # not the row just saved
+    page.submit("submit", name="Backlog")
+    assert sorted(Board.objects.values_list("name", flat=True)) == ["Backlog", "Roadmap"]
+
+
+@pytest.mark.parametrize("url", ["/forms/boards/new/in-place/", "/forms/boards/new/reset-first/"])
+def test_with_js_off_a_create_view_that_resets_answers_with_the_empty_create_form(live_db, url):
+    body = Client().post(url, {"name": "Roadmap"}).content.decode()
+
+    assert "New board" in body
+    assert "Edit Roadmap" not in body
+    assert 'value="Roadmap"' not in body
+    assert list(Board.objects.values_list("name", flat=True)) == ["Roadmap"]
+
+
 def test_update_view_edits_the_row_and_shows_its_current_values(client):
     board = Board.objects.create(name="Old name")
     page = client.live(f"/forms/boards/{board.pk}/")

@@ -20,6 +20,8 @@ urlpatterns = [
         views.BoardCreateAnotherView.as_view(),
         name="board_create_another",
     ),
+    path("boards/new/in-place/", views.BoardAddInPlaceView.as_view()),
+    path("boards/new/reset-first/", views.BoardResetFirstView.as_view()),
     path("boards/with-tasks/", views.BoardWithTasksView.as_view(), name="board_tasks"),
     path("boards/<int:pk>/", views.BoardUpdateView.as_view(), name="board_update"),
 ]

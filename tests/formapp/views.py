@@ -79,6 +79,24 @@ class BoardCreateAnotherView(BoardCreateView):
         return super().get_success_url()
 
 
+class BoardAddInPlaceView(BoardCreateView):
+    """Saves the board as CreateView does (self.object), then stays for the next one."""
+
+    reset_first = False  # reset_form() before the save: docs/howto/forms.md allows either order
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if self.reset_first:
+            self.reset_form()
+        self.object = form.save()
+        if not self.reset_first:
+            self.reset_form()
+        return self.render_to_response(self.get_context_data())
+
+
+class BoardResetFirstView(BoardAddInPlaceView):
+    reset_first = True
+
+
 class BoardUpdateView(LiveUpdateView):
     model = Board
     fields = ["name"]
