@@ -494,3 +494,37 @@ def test_an_event_keeps_what_another_request_saved_in_the_session_since_the_page
     page.send("remember", value="y")  # and again: what it saved is its own from then on
     stored = client.http.session
     assert (stored.get("cart"), stored.get("remembered")) == ([1], "y")
+
+
+def test_an_async_handler_sees_what_another_request_saved_in_the_session(clients):
+    client = clients()
+    client.http.session.save()
+    page = client.live("/sign-in/")
+    other_tab = client.http.session
+    other_tab["remembered"] = "from the other tab"
+    other_tab.save()
+    page.send("recall")
+    assert page.block("recalled") == '<p id="recalled">from the other tab</p>'
+    page.send("forget")  # a sync event that reads nothing of the session
+    other_tab = client.http.session
+    other_tab["remembered"] = "from the other tab again"
+    other_tab.save()
+    page.send("recall")
+    assert page.block("recalled") == '<p id="recalled">from the other tab again</p>'
+
+
+def test_an_async_handlers_write_keeps_what_another_request_saved_in_the_session(clients):
+    client = clients()
+    client.http.session.save()
+    page = client.live("/sign-in/")
+    other_tab = client.http.session
+    other_tab["cart"] = [1]
+    other_tab.save()
+    page.send("remember_later", value="x")
+    assert client.http.get("/who/").content == b"anonymous x"
+    other_tab = client.http.session
+    other_tab["cart"] = [1, 2]
+    other_tab.save()
+    page.send("remember_later", value="y")  # what it saved before is its own from then on
+    stored = client.http.session
+    assert (stored.get("cart"), stored.get("remembered")) == ([1, 2], "y")

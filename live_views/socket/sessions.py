@@ -105,9 +105,17 @@ def reread(request: HttpRequest) -> None:
     long as it is open; with the session it read at connect, an event saved that whole copy
     back, undoing what the user's other pages and page loads had saved since (a message another
     page kept, or one a page load showed, came back). An event that does not use the session
-    reads nothing. (An async handler runs on the event loop, where a sync read cannot happen: it
-    sees the session as the page last read it.) Over HTTP the frame's own request read it
-    (http/frame_request.py)."""
+    reads nothing. Over HTTP the frame's own request read it (http/frame_request.py)."""
     session = getattr(request, "session", None)
     if session is not None and session.session_key and not session.modified:
         session.__dict__.pop("_session_cache", None)
+
+
+async def areread(request: HttpRequest) -> None:
+    """Before an async event: the session is read again now, with Django's async session API.
+    The handler runs on the event loop, where reading it when first used (a sync read) cannot
+    happen: it raised, or the handler saw (and its save wrote back) the copy the page last read."""
+    reread(request)
+    session: Any = getattr(request, "session", None)
+    if session is not None and "_session_cache" not in session.__dict__ and session.session_key:
+        await session.akeys()  # loads it

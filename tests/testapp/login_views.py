@@ -16,6 +16,7 @@ from live_views import LiveFormMixin, LiveFormView, LiveTemplateView, live_event
 
 class SignInView(LiveTemplateView):
     template_name = "testapp/sign_in.html"
+    recalled = "-"
 
     @live_event
     def sign_in(self, username: str, then: str = "who") -> HttpResponse:
@@ -59,6 +60,18 @@ class SignInView(LiveTemplateView):
     @live_event
     def keep_key(self) -> None:
         self.request.session.save()  # the same key: nothing for the browser to take
+
+    @live_event
+    def forget(self) -> None:
+        self.recalled = "-"  # reads nothing of the session
+
+    @live_event
+    async def recall(self) -> None:
+        self.recalled = self.request.session.get("remembered", "-")
+
+    @live_event
+    async def remember_later(self, value: str) -> None:
+        self.request.session["remembered"] = value
 
 
 class SignUpView(LiveFormView):
