@@ -10,8 +10,10 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.test_component_csrf import passes_csrf_check, token_in
 from tests.test_http_endpoint import Page
@@ -66,6 +68,27 @@ def test_an_event_sees_what_another_request_saved_in_the_session(live_db):
     other_tab.save()
     page.event("keep_key")  # saves the session as the handler finds it
     assert browser.get("/who/").content == b"anonymous from the other tab"
+
+
+def session_writes(queries: CaptureQueriesContext) -> int:
+    return sum(
+        query["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+@pytest.mark.parametrize("event", ["remember", "remember_later"])
+def test_an_event_that_changes_the_session_writes_it_once(live_db, event):
+    browser = Client()
+    browser.session.save()
+    page = joined(browser, "/sign-in/")
+    with CaptureQueriesContext(connection) as queries:
+        reply = page.event(event, value="x")
+    assert reply.status_code == 200
+    assert SESSION in reply.cookies  # the frame's SessionMiddleware saved it, and said so
+    assert session_writes(queries) == 1
+    assert browser.get("/who/").content == b"anonymous x"
 
 
 def test_two_pages_of_one_session_keep_both_their_unshown_messages(live_db):

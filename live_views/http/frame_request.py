@@ -6,9 +6,10 @@ HTTP each frame is a request of its own, through the project's ``SessionMiddlewa
 would: the session as stored now (what another tab or a page load saved since the page was
 mounted is there, and the page's event saves no stale copy back over it), and the browser's CSRF
 secret. What the handler changes goes back the same way: the frame's ``SessionMiddleware`` saves
-the session and sets its cookie (a login's new key), its ``CsrfViewMiddleware`` sets the cookie
-of a new CSRF secret (``rotate_token()``, which ``login()`` calls), and the answer's
-``X-Live-Csrf`` header gives the page's JS the token its next frames send.
+the session (the page does not save it too: ``LivePage.save_session``) and sets its cookie (a
+login's new key), its ``CsrfViewMiddleware`` sets the cookie of a new CSRF secret
+(``rotate_token()``, which ``login()`` calls), and the answer's ``X-Live-Csrf`` header gives the
+page's JS the token its next frames send.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ def take_frame_request(page: LivePage, request: HttpRequest) -> None:
     key = getattr(session, "session_key", None)
     if session is not None and held is not None and key and key == held.session_key:
         page.request.session = session
+    # Which the frame's SessionMiddleware saves after the answer: also the page's own session
+    # when the page was mounted by this very request.
+    page.frame_session = session
     secret = request.META.get("CSRF_COOKIE")
     if secret is not None:
         page.request.META["CSRF_COOKIE"] = secret
@@ -41,6 +45,7 @@ def take_frame_request(page: LivePage, request: HttpRequest) -> None:
 def give_back(page: LivePage, request: HttpRequest) -> None:
     """After the frame: a new CSRF secret the handler gave the page is the frame's, so its
     ``CsrfViewMiddleware`` sets the browser's cookie, and its answer says the page's token."""
+    page.frame_session = None  # what the page's work saves from now on, it saves itself
     secret = page.request.META.get("CSRF_COOKIE")
     if secret is None or secret == request.META.get("CSRF_COOKIE"):
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -37,6 +37,9 @@ from live_views.socket.state import PageState
 from live_views.version import __version__
 from live_views.views import LiveViewMixin
 
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
+
 logger = logging.getLogger("live_views")
 
 
@@ -48,6 +51,7 @@ class LivePage:
         "__weakref__",
         "csrf",
         "diff",
+        "frame_session",
         "left_groups",
         "nonce_digest",
         "over_http",
@@ -88,6 +92,9 @@ class LivePage:
         self.slot: ConnectionSlot | None = None
         self.page_id: str | None = None  # the token's
         self.over_http = False  # served by the HTTP transport (live_views/http/), not a socket
+        # Over HTTP, during a frame: the frame request's session, which its SessionMiddleware
+        # saves after the answer (http/frame_request.py).
+        self.frame_session: SessionBase | None = None
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
         # A render changed the topics (socket/page_topics.py): the socket joins them all and
@@ -275,13 +282,15 @@ class LivePage:
 
     def save_session(self) -> None:
         session = getattr(self.request, "session", None)
-        if session is not None and session.modified:
-            session.save()
-            if not self.over_http:
-                # Saved: what the next event changes is its own, as in a new request's session.
-                # (Over HTTP the session is the frame's: its SessionMiddleware reads the flag
-                # after this, to save it and set its cookie, a new key's included.)
-                session.modified = False
+        if session is None or not session.modified:
+            return
+        if session is self.frame_session:
+            # Its SessionMiddleware saves it after this and sets its cookie (a new key's
+            # included), reading the flag left set: saved here too, it was written twice.
+            return
+        session.save()
+        # Saved: what the next event changes is its own, as in a new request's session.
+        session.modified = False
 
 
 def qualname(view: object) -> str:
