@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from uuid import UUID
 
 from django.db import models
+
+from live_views.stream_ops import Delete, Insert, Operation, edited, queue_folded
 
 KeySpec = str | Callable[[Any], object]
 # A broadcast row: (model label, primary key as text, "c"reated / "u"pdated / "d"eleted).
@@ -26,22 +28,15 @@ Row = tuple[str, str, str]
 ROW_ACTIONS = ("c", "u", "d")
 
 
-@dataclass(frozen=True)
-class Insert:
-    item: Any
-    at: int  # 0: at the start, -1: at the end
-    after: object | None = None  # the key of the item to follow, instead of ``at``
-    only_update: bool = False  # a changed row: morph it where the browser shows it, else nothing
+class Unrendered(NamedTuple):
+    """A stream's content not rendered yet, before a handler ran."""
+
+    fill: Iterable[Any] | None
+    reset: bool
+    fill_ops: tuple[Operation, ...]
 
 
-@dataclass(frozen=True)
-class Delete:
-    key: object
-
-
-Operation = Insert | Delete
-# Each stream's content not rendered yet and its reset flag, before a handler ran.
-StreamsBefore = Mapping[str, tuple[Iterable[Any] | None, bool]]
+StreamsBefore = Mapping[str, Unrendered]
 
 
 @dataclass
@@ -54,6 +49,9 @@ class Stream:
     source: models.QuerySet[Any] | None = None
     declared: models.QuerySet[Any] | None = None  # as given (sliced, say): what a reset shows
     fill: Iterable[Any] | None = None  # the stream's whole content, at its next render
+    # The operations on that content, which its render applies (stream_ops.edited): applied
+    # at once, the first insert would read the whole of a queryset whose limit shows 50 rows.
+    fill_ops: list[Operation] = field(default_factory=list)
     reset: bool = False  # the fill replaces what the browser shows, whatever its version
     ops: list[Operation] = field(default_factory=list)
     version: str = ""  # of the last fill the browser was sent
@@ -81,8 +79,11 @@ class Stream:
 
     def take(self) -> tuple[Iterable[Any] | None, list[Operation], bool]:
         """What the next render sends; the stream keeps none of it."""
-        taken = (self.fill, self._merged(self.ops), self.reset)
-        self.fill, self.ops, self.reset = None, [], False
+        fill = self.fill
+        if fill is not None and self.fill_ops:
+            fill = edited(fill, self.fill_ops, self.limit, self.key_of, self.key)
+        taken = (fill, self._merged(self.ops), self.reset)
+        self.fill, self.fill_ops, self.ops, self.reset = None, [], [], False
         return taken
 
     def _merged(self, ops: list[Operation]) -> list[Operation]:
@@ -114,25 +115,8 @@ class Stream:
             return  # shown again, it is rendered whole from what get() declares then
         if self.fill is None:
             self.ops.append(op)
-            return
-        # Not rendered yet: the operation edits the content the first render writes.
-        items = list(self.fill)
-        keys = [self.key_of(item) for item in items]
-        key = op.key if isinstance(op, Delete) else self.key_of(op.item)
-        if key in keys:
-            index = keys.index(key)
-            if isinstance(op, Delete):
-                del items[index]
-            else:
-                items[index] = op.item
-        elif isinstance(op, Insert) and not op.only_update:
-            if op.after is not None and op.after in keys:
-                items.insert(keys.index(op.after) + 1, op.item)
-            elif op.at == 0:
-                items.insert(0, op.item)
-            else:
-                items.append(op.item)
-        self.fill = items
+        else:  # not rendered yet: the operation edits the content the first render writes
+            queue_folded(self.fill_ops, op, self.key_of)
 
 
 # The streams of every page that has none: one empty mapping for the process, not a dict per page.
@@ -179,7 +163,12 @@ class PageStreams:
         # Declared again (get() runs before every render): the browser keeps what it shows.
         stream.key, stream.at, stream.limit = key, at, limit
         if stream.hidden:  # ...unless it shows none: the latest content, should it show again
-            stream.fill, stream.reset, stream.ops = _unevaluated(items), True, []
+            stream.fill, stream.reset, stream.ops, stream.fill_ops = (
+                _unevaluated(items),
+                True,
+                [],
+                [],
+            )
         if isinstance(items, models.QuerySet):
             # A broadcast row is looked up by the stream's filters, not its page: a slice
             # (the first 50 of an infinite scroll) would refuse the lookup.
@@ -200,12 +189,10 @@ class PageStreams:
         """What each stream will render before a handler runs, for ``forget_pending()``."""
         if not self.streams:
             return _NO_STREAMS_BEFORE  # most pages: nothing made on each event
-        before: dict[str, tuple[Iterable[Any] | None, bool]] = {}
-        for name, stream in self.streams.items():
-            if stream.fill is not None and not isinstance(stream.fill, list | models.QuerySet):
-                stream.fill = list(stream.fill)  # an insert would use up a generator
-            before[name] = (stream.fill, stream.reset)
-        return before
+        return {
+            name: Unrendered(stream.fill, stream.reset, tuple(stream.fill_ops))
+            for name, stream in self.streams.items()
+        }
 
     def forget_pending(self, before: StreamsBefore | None = None) -> None:
         """A handler failed: its operations are dropped with it, and so is a reset (or an
@@ -213,7 +200,8 @@ class PageStreams:
         for name, stream in self.streams.items():
             stream.ops = []
             if before is not None and name in before:
-                stream.fill, stream.reset = before[name]
+                stream.fill, stream.reset, fill_ops = before[name]
+                stream.fill_ops = list(fill_ops)
 
     def source_models(self) -> frozenset[str]:
         """The labels of the models whose broadcast rows these streams insert."""
@@ -235,6 +223,7 @@ class PageStreams:
             changed = by_label.get(source.model._meta.label_lower)
             if overflow and stream.declared is not None:
                 stream.fill, stream.reset, stream.ops = stream.declared.all(), True, []
+                stream.fill_ops = []
             elif changed:
                 apply_rows(stream, source, changed)
 
@@ -314,7 +303,7 @@ class LiveStreamsMixin:
     def live_stream_reset(self, name: str, items: Iterable[Any]) -> None:
         """Replace the whole stream with ``items`` (a new search, say)."""
         stream = self.live_runtime.streams.named(name)
-        stream.fill, stream.reset, stream.ops = _unevaluated(items), True, []
+        stream.fill, stream.reset, stream.ops, stream.fill_ops = _unevaluated(items), True, [], []
 
 
 def _check_position(at: int) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterator
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_init
 
 from live_views.testing import AsyncLiveClient, AsyncLivePage, LiveClient, LivePage
 from tests.todoapp.models import Board, Task
@@ -374,6 +376,86 @@ async def settle(page: AsyncLivePage) -> None:
             await asyncio.wait_for(page.receive(), 0.3)
         except TimeoutError:
             return
+
+
+# -- content not rendered yet: a limit reads no more of a queryset than the page shows ----------
+
+
+@pytest.fixture
+def long_board(live_db: None) -> tuple[int, list[int], list[int]]:
+    """A board of 200 tasks (t0 to t199), and two tasks of another board."""
+    board, other = Board.objects.create(name="long"), Board.objects.create(name="other")
+    tasks = Task.objects.bulk_create(Task(board=board, title=f"t{n}") for n in range(200))
+    elsewhere = Task.objects.bulk_create(Task(board=other, title=f"elsewhere {n}") for n in (0, 1))
+    return board.pk, [t.pk for t in tasks], [t.pk for t in elsewhere]
+
+
+@pytest.fixture
+def rows_read() -> Iterator[list[object]]:
+    """The keys of the task rows the server reads, in any thread (a live page's handlers and
+    renders run in asgiref's worker thread)."""
+    read: list[object] = []
+
+    def count(sender: type[Task], instance: Task, **kwargs: object) -> None:
+        read.append(instance.pk)
+
+    post_init.connect(count, sender=Task, weak=False)
+    yield read
+    post_init.disconnect(count, sender=Task)
+
+
+def task_titles(page: LivePage) -> list[str]:
+    return [title for _, title in TASK_RE.findall(page.html)]
+
+
+def test_edits_before_the_first_render_read_only_the_rows_the_limit_shows(
+    client, long_board, rows_read
+):
+    board, tasks, elsewhere = long_board
+
+    def edit(page: LivePage) -> None:
+        # The stream's tab is hidden: these edit the content its first render writes.
+        page.send("remove", task=tasks[0])
+        page.send("remove", task=tasks[1])
+        page.send("add", task=elsewhere[0])
+        page.send("pin", task=elsewhere[1])
+        page.send("show", tab="tasks")
+
+    with client.live(f"/tasks/limited/hidden/?board={board}&limit=4") as page:
+        assert "lv-s-tasks" not in page.html
+        rows_read.clear()
+        edit(page)
+        # Two deletes pull t4 and t5 into view; the pin pushes t5 out again; added at the end,
+        # beyond the first four, "elsewhere 0" is not shown.
+        assert task_titles(page) == ["elsewhere 1", "t2", "t3", "t4"]
+        # The two rows the handlers read, then the first 4 and one per delete; not 200.
+        assert len(rows_read) == 2 + 4 + 2, rows_read
+    with client.live(f"/tasks/limited/hidden/?board={board}") as unlimited:
+        edit(unlimited)  # the same edits, shown whole
+        assert task_titles(unlimited)[:4] == ["elsewhere 1", "t2", "t3", "t4"]
+        assert task_titles(unlimited)[-1] == "elsewhere 0"
+
+
+def test_edits_after_a_reset_read_only_the_rows_the_limit_shows(client, long_board, rows_read):
+    board, tasks, elsewhere = long_board
+    with client.live(f"/tasks/limited/?board={board}&limit=4") as page:
+        assert task_titles(page) == ["t0", "t1", "t2", "t3"]
+        rows_read.clear()
+        page.send("newest_first", remove=tasks[199], pin=elsewhere[1], add=elsewhere[0])
+        assert task_titles(page) == ["elsewhere 1", "t198", "t197", "t196"]
+        assert len(rows_read) == 2 + 4 + 1, rows_read
+        # Rendered now: a delete removes the item, as the browser keeps no row to pull in.
+        page.send("remove", task=tasks[198])
+        assert task_titles(page) == ["elsewhere 1", "t197", "t196"]
+
+
+def test_a_failed_handler_drops_its_insert_into_content_not_rendered_yet(client, long_board):
+    board, _, elsewhere = long_board
+    with client.live(f"/tasks/limited/hidden/?board={board}&limit=2") as page:
+        page.send("pin", task=elsewhere[0])
+        assert "error" in page.send("pin_then_fail", task=elsewhere[1])
+        page.send("show", tab="tasks")
+        assert task_titles(page) == ["elsewhere 0", "t0"]
 
 
 # -- the pieces on their own ----------------------------------------------------------------------

@@ -24,7 +24,8 @@ from django.utils.html import conditional_escape
 from live_views.render.blocks import LiveBlockNode
 from live_views.render.collector import RenderedBlock, block_id, get_collector, version_of
 from live_views.render.diff import TABLE_PARTS
-from live_views.streams import Delete, Operation, Stream
+from live_views.stream_ops import Delete, Operation
+from live_views.streams import Stream
 
 # A reset is sent whatever the browser's version: each one gets a version of its own.
 _resets = itertools.count(1)

@@ -167,10 +167,56 @@ class TaskTableView(TaskStreamView):
         return super().get_context_data(first=first, **kwargs)
 
 
+class LimitedTasksView(LiveTemplateView):
+    """The tasks of ``?board=``, ``?limit=`` of them kept (0: all), in a tab that may start
+    hidden (``tab="settings"``): inserts and deletes then edit content not rendered yet, as
+    they do in the handler that resets the stream."""
+
+    template_name = "todoapp/stream_task_tabs.html"
+    tab = "tasks"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        tasks = Task.objects.filter(board_id=self.request.GET["board"]).order_by("pk")
+        limit = int(self.request.GET.get("limit", "0"))
+        self.live_stream("tasks", tasks, limit=limit or None)
+        return super().get_context_data(tab=self.tab, **kwargs)
+
+    @live_event
+    def show(self, tab: str) -> None:
+        self.tab = tab
+
+    @live_event
+    def pin(self, task: int) -> None:
+        self.live_stream_insert("tasks", Task.objects.get(pk=task), at=0)
+
+    @live_event
+    def add(self, task: int) -> None:
+        self.live_stream_insert("tasks", Task.objects.get(pk=task))
+
+    @live_event
+    def remove(self, task: int) -> None:
+        self.live_stream_delete("tasks", task)
+
+    @live_event
+    def pin_then_fail(self, task: int) -> None:
+        self.pin(task)
+        raise RuntimeError("the handler failed after its insert")
+
+    @live_event
+    def newest_first(self, remove: int, pin: int, add: int) -> None:
+        board = self.request.GET["board"]
+        self.live_stream_reset("tasks", Task.objects.filter(board_id=board).order_by("-pk"))
+        self.live_stream_delete("tasks", remove)
+        self.live_stream_insert("tasks", Task.objects.get(pk=pin), at=0)
+        self.live_stream_insert("tasks", Task.objects.get(pk=add))
+
+
 urlpatterns = [
     path("messages/", MessagesView.as_view()),
     path("tasks/", TaskStreamView.as_view()),
     path("hosts/", HostsView.as_view()),
     path("tabs/", TabsView.as_view()),
     path("tasks/table/", TaskTableView.as_view()),
+    path("tasks/limited/", LimitedTasksView.as_view()),
+    path("tasks/limited/hidden/", LimitedTasksView.as_view(tab="settings")),
 ]

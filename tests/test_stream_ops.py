@@ -1,0 +1,169 @@
+"""live_views/stream_ops.py: operations queued on a stream's content before its first render
+show, within the stream's limit, what they show applied in turn to the whole content; and a
+queryset is read no further than the limit (plus one row per delete) needs."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from live_views.render.stream import within_limit
+from live_views.stream_ops import Delete, Insert, Operation, edited, queue_folded
+from tests.todoapp.models import Board, Task
+
+
+def whole(items: Iterable[Any], ops: list[Operation], key_of: Callable[[Any], object]) -> list[Any]:
+    """The operations applied in turn to the whole content, as streams.py did before it kept
+    them for the render (each one read the content whole)."""
+    items = list(items)
+    for op in ops:
+        keys = [key_of(item) for item in items]
+        key = op.key if isinstance(op, Delete) else key_of(op.item)
+        if key in keys:
+            index = keys.index(key)
+            if isinstance(op, Delete):
+                del items[index]
+            else:
+                items[index] = op.item
+        elif isinstance(op, Insert) and not op.only_update:
+            if op.after is not None and op.after in keys:
+                items.insert(keys.index(op.after) + 1, op.item)
+            elif op.at == 0:
+                items.insert(0, op.item)
+            else:
+                items.append(op.item)
+    return items
+
+
+def shown(items: Iterable[Any], limit: int | None) -> list[Any]:
+    return list(within_limit(items, limit))
+
+
+def random_ops(rng: random.Random, keys: int, make: Callable[[int, int], Any]) -> list[Operation]:
+    ops: list[Operation] = []
+    for version in range(rng.randrange(9)):
+        key = rng.randrange(keys)
+        if rng.random() < 0.35:
+            ops.append(Delete(key))
+        else:
+            after = rng.randrange(keys) if rng.random() < 0.3 else None
+            only_update = rng.random() < 0.25
+            ops.append(Insert(make(key, version), rng.choice((0, -1)), after, only_update))
+    return ops
+
+
+def folded(ops: list[Operation], key_of: Callable[[Any], object]) -> list[Operation]:
+    queued: list[Operation] = []
+    for op in ops:
+        queue_folded(queued, op, key_of)
+    return queued
+
+
+def item_key(item: tuple[int, int]) -> object:
+    return item[0]
+
+
+@pytest.mark.parametrize("seed", range(400))
+def test_what_a_limit_shows_is_what_the_operations_on_the_whole_content_show(seed):
+    rng = random.Random(seed)
+    content = [(key, -1) for key in rng.sample(range(20), rng.randrange(12))]
+    limit = rng.choice((None, *range(1, 7), *range(-6, 0)))
+    ops = random_ops(rng, 20, lambda key, version: (key, version))
+    # A generator: read once, as far as the limit needs.
+    got = edited(iter(content), folded(ops, item_key), limit, item_key, item_key)
+    assert shown(got, limit) == shown(whole(content, ops, item_key), limit)
+
+
+@pytest.fixture
+def tasks(db) -> list[Task]:
+    board = Board.objects.create(name="b")
+    return Task.objects.bulk_create(Task(board=board, title=f"t{n}") for n in range(30))
+
+
+def titles(items: Iterable[Task]) -> list[str]:
+    return [task.title for task in items]
+
+
+def test_a_limited_queryset_reads_its_first_rows_and_one_per_delete(tasks):
+    elsewhere = Task(pk=1000, board=tasks[0].board, title="not in the queryset")
+    ops: list[Operation] = [
+        Delete(tasks[0].pk),  # pulls t3 into view
+        Insert(elsewhere, at=0),  # shown first
+        Insert(Task(pk=1001, title="appended"), at=-1),  # after the first three: not shown
+        Delete(tasks[25].pk),  # out of view: nothing to show
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        got = edited(Task.objects.order_by("pk"), ops, 3, _pk, "pk")
+    assert titles(shown(got, 3)) == ["not in the queryset", "t1", "t2"]
+    read, looked_up = (q["sql"] for q in queries.captured_queries)
+    assert read.endswith("LIMIT 5")  # 3 shown, 2 deletes
+    # Whether the inserted keys are rows further on, which an insert updates out of view.
+    assert " IN (1000, 1001)" in looked_up
+
+
+def test_an_insert_of_a_row_further_on_updates_it_out_of_view_as_on_the_whole_content(tasks):
+    # The row is in the queryset, after what the limit shows: inserting a key the content has
+    # updates that item where it is (and inserting after it puts the new item out of view).
+    ops: list[Operation] = [
+        Insert(Task(pk=tasks[20].pk, title="t20 edited"), at=0),
+        Insert(Task(pk=1000, title="after t20"), at=0, after=tasks[20].pk),
+    ]
+    got = edited(Task.objects.order_by("pk"), ops, 3, _pk, "pk")
+    assert titles(shown(got, 3)) == ["t0", "t1", "t2"]
+    assert titles(shown(got, 3)) == titles(shown(whole(Task.objects.order_by("pk"), ops, _pk), 3))
+
+
+def test_a_key_that_no_query_can_look_up_reads_the_keys_of_the_rest(tasks):
+    def by_title(task: Task) -> object:
+        return task.title  # a function of the item: no field to filter on
+
+    ops: list[Operation] = [Insert(Task(pk=tasks[20].pk, title="t20"), at=0)]
+    with CaptureQueriesContext(connection) as queries:
+        got = edited(Task.objects.order_by("pk"), ops, 3, by_title, by_title)
+    assert titles(shown(got, 3)) == ["t0", "t1", "t2"]  # t20 is further on: updated there
+    first, rest = (q["sql"] for q in queries.captured_queries)
+    assert first.endswith("LIMIT 3")
+    assert rest.endswith("OFFSET 3")
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_what_a_limit_shows_of_a_queryset_is_what_the_whole_queryset_shows(tasks, seed):
+    rng = random.Random(seed)
+    first = tasks[0].pk
+    queryset = Task.objects.filter(pk__lt=first + rng.randrange(12)).order_by("pk")
+    limit = rng.choice((None, *range(1, 7), *range(-6, 0)))
+    ops = random_ops(rng, 20, lambda key, version: Task(pk=first + key, title=f"{key}.{version}"))
+    ops = [Delete(first + op.key) if isinstance(op, Delete) else op for op in ops]
+    ops = [op if isinstance(op, Delete) or op.after is None else _after(op, first) for op in ops]
+    got = edited(queryset, folded(ops, _pk), limit, _pk, "pk")
+    assert titles(shown(got, limit)) == titles(shown(whole(queryset, ops, _pk), limit))
+
+
+def _pk(task: Task) -> object:
+    return task.pk
+
+
+def _after(op: Insert, first: int) -> Insert:
+    return Insert(op.item, op.at, first + int(op.after), op.only_update)  # type: ignore[call-overload]
+
+
+def test_inserts_of_one_key_fold_into_one_operation():
+    ops: list[Operation] = []
+    for version in range(5):
+        queue_folded(ops, Insert((1, version), at=-1, only_update=True), item_key)
+    queue_folded(ops, Insert((2, 0), at=0), item_key)
+    assert ops == [Insert((1, 4), at=-1, only_update=True), Insert((2, 0), at=0)]
+    queue_folded(ops, Insert((2, 1), at=-1, only_update=True), item_key)
+    queue_folded(ops, Delete(1), item_key)
+    queue_folded(ops, Insert((1, 5), at=0), item_key)  # after a delete: inserted anew
+    assert ops == [
+        Insert((1, 4), at=-1, only_update=True),
+        Insert((2, 1), at=0),
+        Delete(1),
+        Insert((1, 5), at=0),
+    ]
