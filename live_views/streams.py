@@ -6,8 +6,10 @@ The items are rendered once, into the page, and then forgotten: the server keeps
 name, its settings and a lazy queryset to re-read changed rows from, never the items. Later
 ``live_stream_insert()`` / ``live_stream_delete()`` calls queue one operation each, which the next
 render sends as one out-of-band swap per item, whatever the stream's length; the browser applies
-``limit``. ``PageStreams`` lives on ``view.live_runtime.streams``; render/stream.py renders it.
-A live component has streams of its own, on its own runtime, with the same methods.
+``limit``. On content not rendered yet (declared, or reset) they wait for its render, which applies
+them reading no more of a queryset than ``limit`` shows (stream_ops.py). ``PageStreams`` lives on
+``view.live_runtime.streams``; render/stream.py renders it. A live component has streams of its
+own, on its own runtime, with the same methods.
 """
 
 from __future__ import annotations
@@ -86,6 +88,10 @@ class Stream:
         self.fill, self.fill_ops, self.ops, self.reset = None, [], [], False
         return taken
 
+    def refill(self, items: Iterable[Any]) -> None:
+        """Replace what the browser shows with ``items``: what was queued goes with it."""
+        self.fill, self.reset, self.ops, self.fill_ops = _unevaluated(items), True, [], []
+
     def _merged(self, ops: list[Operation]) -> list[Operation]:
         """``ops`` with the operations on one key that the browser cannot apply in turn folded
         together: htmx finds each swap's target, and the glue which inserts update a shown
@@ -163,12 +169,7 @@ class PageStreams:
         # Declared again (get() runs before every render): the browser keeps what it shows.
         stream.key, stream.at, stream.limit = key, at, limit
         if stream.hidden:  # ...unless it shows none: the latest content, should it show again
-            stream.fill, stream.reset, stream.ops, stream.fill_ops = (
-                _unevaluated(items),
-                True,
-                [],
-                [],
-            )
+            stream.refill(items)
         if isinstance(items, models.QuerySet):
             # A broadcast row is looked up by the stream's filters, not its page: a slice
             # (the first 50 of an infinite scroll) would refuse the lookup.
@@ -222,8 +223,7 @@ class PageStreams:
                 continue
             changed = by_label.get(source.model._meta.label_lower)
             if overflow and stream.declared is not None:
-                stream.fill, stream.reset, stream.ops = stream.declared.all(), True, []
-                stream.fill_ops = []
+                stream.refill(stream.declared)
             elif changed:
                 apply_rows(stream, source, changed)
 
@@ -303,7 +303,7 @@ class LiveStreamsMixin:
     def live_stream_reset(self, name: str, items: Iterable[Any]) -> None:
         """Replace the whole stream with ``items`` (a new search, say)."""
         stream = self.live_runtime.streams.named(name)
-        stream.fill, stream.reset, stream.ops, stream.fill_ops = _unevaluated(items), True, [], []
+        stream.refill(items)
 
 
 def _check_position(at: int) -> None:
