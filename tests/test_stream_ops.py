@@ -131,11 +131,22 @@ def test_a_key_that_no_query_can_look_up_reads_the_keys_of_the_rest(tasks):
     assert rest.endswith("OFFSET 3")
 
 
-@pytest.mark.parametrize("seed", range(60))
+def test_a_key_its_field_cannot_hold_is_looked_for_in_the_rest(tasks):
+    # "t5" can be no task's primary key (the query would refuse it): the keys are read instead.
+    ops: list[Operation] = [Insert(Task(pk=1000, title="new"), at=0, after="t5")]
+    got = edited(Task.objects.order_by("pk"), ops, 3, _pk, "pk")
+    assert titles(shown(got, 3)) == ["new", "t0", "t1"]
+
+
+@pytest.mark.parametrize("seed", range(80))
 def test_what_a_limit_shows_of_a_queryset_is_what_the_whole_queryset_shows(tasks, seed):
     rng = random.Random(seed)
     first = tasks[0].pk
-    queryset = Task.objects.filter(pk__lt=first + rng.randrange(12)).order_by("pk")
+    queryset = Task.objects.order_by("pk")
+    if rng.random() < 0.5:
+        queryset = queryset.filter(pk__lt=first + rng.randrange(12))
+    else:  # a slice, which no lookup by key may filter
+        queryset = queryset[: rng.randrange(12)]
     limit = rng.choice((None, *range(1, 7), *range(-6, 0)))
     ops = random_ops(rng, 20, lambda key, version: Task(pk=first + key, title=f"{key}.{version}"))
     ops = [Delete(first + op.key) if isinstance(op, Delete) else op for op in ops]
