@@ -449,6 +449,15 @@ def test_edits_after_a_reset_read_only_the_rows_the_limit_shows(client, long_boa
         assert task_titles(page) == ["elsewhere 1", "t197", "t196"]
 
 
+def test_a_negative_limit_reads_only_the_last_rows_of_an_ordered_queryset(
+    client, long_board, rows_read
+):
+    board, _, _ = long_board
+    with client.live(f"/tasks/limited/?board={board}&limit=-3") as page:
+        assert task_titles(page) == ["t197", "t198", "t199"]
+        assert len(rows_read) == 3 * 2, rows_read  # the page load's render, then the join's
+
+
 def test_a_failed_handler_drops_its_insert_into_content_not_rendered_yet(client, long_board):
     board, _, elsewhere = long_board
     with client.live(f"/tasks/limited/hidden/?board={board}&limit=2") as page:

@@ -151,6 +151,11 @@ def within_limit(items: Iterable[Any], limit: int | None) -> Iterable[Any]:
     if limit > 0:
         # A queryset is cut in SQL; another iterable is read no further than the limit.
         return items[:limit] if isinstance(items, QuerySet) else itertools.islice(items, limit)
+    if isinstance(items, QuerySet) and items.ordered and not items.query.is_sliced:
+        # The last rows, cut in SQL too: read in reverse order, shown in the queryset's own.
+        # (A chat's limit=-200 over a room's whole history reads 200 rows, not the history.)
+        last: list[Any] = list(items.reverse()[:-limit])
+        return last[::-1]
     return collections.deque(items, maxlen=-limit)
 
 
