@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from live_views.components.host import component_address
+from live_views.render.collector import component_scope
+from live_views.render.stream import item_id, stream_id
 from live_views.testing.dom import apply_swaps, inner_html
 
 PAGE = (
@@ -300,3 +303,16 @@ def test_an_element_the_page_does_not_ignore_takes_the_new_markup():
         '<div id="chart" data-live-ignore></div></div>'
     )
     assert '<div id="chart" data-live-ignore></div>' in apply_swaps(page, frame)
+
+
+# A live component's stream ids carry its address (lv-c<address>-s-…): an update of an item
+# the page does not show (beyond its limit) finds nothing in the browser, and changes nothing.
+
+
+def test_an_update_of_a_component_stream_item_the_page_does_not_show_changes_nothing():
+    scope = component_scope(component_address("tests.testapp.components.Cell", "c"))
+    ident = item_id("tasks", 7, scope)
+    page = f'<ul id="{stream_id("tasks", scope)}" data-lv-v="" data-live-stream></ul>'
+    assert apply_swaps(page, f'<li id="{ident}" hx-swap-oob="outerMorph">7</li>') == page
+    with pytest.raises(AssertionError, match="which the page does not have"):
+        apply_swaps(page, f'<li id="lv-{scope}tasks-7" hx-swap-oob="outerMorph">7</li>')

@@ -6,13 +6,16 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from live_views.connect import wire
+
 _VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr",
 }  # fmt: skip
 _OOB_ATTR_RE = re.compile(r'\s+hx-swap-oob="[^"]*"')
-# A stream's container or item: the page's (lv-s-…) or a component's (lv-c<address>-s-…).
-_STREAM_ID_RE = re.compile(r"lv-(?:c[0-9a-f]{16}-)?s-")
+# A stream's container or item: the page's (lv-s-…) or a component's (lv-c<address>-s-…,
+# render/collector.py), its address of the form the server gives one (components/host.py).
+_STREAM_ID_RE = re.compile(f"lv-(?:c{wire.COMPONENT_ADDRESS_PATTERN}-)?s-")
 _MORPH = "outerMorph"  # what the server sends a block as (render/diff.py)
 _IGNORE = "data-live-ignore"  # a morph leaves it as the page has it (static/src/live_views.js)
 
