@@ -147,3 +147,16 @@ def test_an_ignored_element_without_an_id_is_refused_as_chromium_shows_what_scri
     assert drawn.count("<div data-live-ignore>") == 2
     with pytest.raises(AssertionError, match=r"without an id.*Give the element an id"):
         apply_swaps(WITHOUT_ID, NOTE_BEFORE_IT)
+
+
+def test_an_ignored_element_without_an_id_takes_the_place_of_what_the_server_sent_instead(blank):
+    dropped = (
+        '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>none</p>'
+        '<div class="note">new</div></div>'
+    )
+    # Untouched by any script, it stays where the server now sends the note: the note never shows.
+    shown = comparable(shown_in_chromium(blank, WITHOUT_ID, dropped))
+    assert '<div class="note">' not in shown
+    assert "<div data-live-ignore></div>" in shown
+    with pytest.raises(AssertionError, match="without an id"):
+        apply_swaps(WITHOUT_ID, dropped)

@@ -248,12 +248,13 @@ def _keep_ignored(old_outer: str, new_outer: str) -> str:
 def _refuse_unpaired(old: _IdSpans, old_outer: str) -> None:
     """htmx's morph pairs the page's elements without an id with the new markup's by tag and
     place: each new element takes the next page element of its tag (one equal to it first),
-    unless that one is equal to a later new sibling. So an ignored element without an id that
-    a widget drew into takes the place of a new sibling of its tag (which then never shows)
-    and comes again, empty, after it, or stays after the server dropped it; one left as the
-    server sent it does neither (checked in Chromium, tests/test_browser_test_client.py). The
-    page this test client keeps is the server's markup: it cannot know which the browser
-    shows, and says so instead of guessing."""
+    unless that one is equal to a later new sibling. So an ignored element without an id can
+    stay in the place of a new element of its tag (which then never shows), and whether it
+    does depends on what the page's scripts did to it: one a widget drew into takes the place
+    of a new sibling of its tag before it and comes again, empty, after it; one left as the
+    server sent it is equal to its new markup and does not (checked in Chromium,
+    tests/test_browser_test_client.py). The page this test client keeps is the server's
+    markup: it cannot know which the browser shows, and says so instead of guessing."""
     for element in old.elements.values():
         if _IGNORE not in element.attrs or element.attrs.get("id"):
             continue
@@ -263,10 +264,10 @@ def _refuse_unpaired(old: _IdSpans, old_outer: str) -> None:
         tag = _MARK_RE.sub("", old_outer[element.span.start : element.span.inner_start])
         raise AssertionError(
             f"block {block!r} was morphed around {tag}, an element marked {_IGNORE} without "
-            "an id: the browser pairs it with the new markup by tag and place, so what it shows "
-            "then depends on what the page's scripts did to the element (one a widget drew into "
-            "can take the place of a sibling of its tag, or stay after the server dropped it), "
-            "which this test client cannot see. Give the element an id, unique on the page."
+            "an id: the browser pairs it with the new markup by tag and place, so it can take "
+            "the place of a new element of its tag (which then never shows), and whether it "
+            "does depends on what the page's scripts did to it, which this test client cannot "
+            "see. Give the element an id, unique on the page."
         )
 
 
