@@ -19,7 +19,8 @@ BUNDLE = Path(live_views.__file__).parent / "static" / "live_views" / "live_view
 PAGE = (
     '<div id="lv-chat" data-lv-v="00000001"><h1>Chat</h1>'
     '<ul id="lv-s-m" data-lv-v="00000002" data-live-stream>'
-    '<li id="lv-s-m-1">one</li><li id="lv-s-m-2">two</li><li id="lv-s-m-3">three</li>'
+    '<li id="lv-s-m-1">one<i data-live-ignore>tip</i></li>'
+    '<li id="lv-s-m-2">two</li><li id="lv-s-m-3">three</li>'
     "</ul></div>"
 )
 
@@ -69,10 +70,12 @@ def blank(browser):
     page.close()
 
 
-# A widget's element (data-live-ignore) in a block: the browser drew into it.
+# A widget's element (data-live-ignore) in a block: the browser drew into it (an ignored element
+# of its own too, which goes or stays with it: it needs no id).
 IGNORING = (
     '<div id="lv-market" data-lv-v="00000001"><p>3 items</p>'
-    '<div id="chart" data-live-ignore data-mine="kept"><b class="bar">drawn</b></div>'
+    '<div id="chart" data-live-ignore data-mine="kept"><b class="bar">drawn</b>'
+    "<i data-live-ignore>tip</i></div>"
     '<p>after</p><div id="lv-plain" data-lv-v="00000003" data-live-ignore><i>mine</i></div></div>'
 )
 IGNORING_FRAMES = {
@@ -84,6 +87,11 @@ IGNORING_FRAMES = {
     "the block around an ignored element morphed without it": (
         '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>none</p></div>'
     ),
+    "a new element of the ignored element's tag before it": (
+        '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>8 items</p>'
+        '<div class="note">new</div><div id="chart" data-live-ignore></div><p>after</p>'
+        '<div id="lv-plain" data-lv-v="00000004" data-live-ignore></div></div>'
+    ),
     "an ignored block morphed": (
         '<div id="lv-plain" data-lv-v="00000004" data-live-ignore hx-swap-oob="outerMorph">'
         "<i>server</i></div>"
@@ -91,9 +99,12 @@ IGNORING_FRAMES = {
 }
 
 
-def shown_in_chromium(blank, page: str, frame: str) -> str:
+def shown_in_chromium(blank, page: str, frame: str, script: str = "") -> str:
+    """What Chromium shows after ``frame``, with ``script`` run on the page first."""
     blank.set_content(f"<html><head></head><body data-live-root>{page}</body></html>")
     blank.add_script_tag(content=BUNDLE.read_text())
+    if script:
+        blank.evaluate(script)
     blank.evaluate(
         "text => htmx.swap({sourceElement: document.body, target: document.body,"
         " swap: 'none', text, transition: false})",
@@ -112,3 +123,40 @@ def test_a_frame_shows_in_the_test_client_what_it_shows_in_chromium(blank, frame
 def test_an_ignored_element_shows_in_the_test_client_as_in_chromium(blank, frame):
     shown = shown_in_chromium(blank, IGNORING, frame)
     assert comparable(apply_swaps(IGNORING, frame)) == comparable(shown)
+
+
+# Without an id, htmx pairs an ignored element with the new markup by tag and place: the same
+# frame then shows differently as a widget drew into the element or not, which the test client
+# cannot see. It refuses the frame, asking for an id.
+WITHOUT_ID = (
+    '<div id="lv-market" data-lv-v="00000001"><p>3 items</p><div data-live-ignore></div></div>'
+)
+NOTE_BEFORE_IT = (
+    '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>8 items</p>'
+    '<div class="note">new</div><div data-live-ignore></div></div>'
+)
+DRAW = "document.querySelector('[data-live-ignore]').innerHTML = '<b>drawn</b>'"
+
+
+def test_an_ignored_element_without_an_id_is_refused_as_chromium_shows_what_scripts_did(blank):
+    untouched = comparable(shown_in_chromium(blank, WITHOUT_ID, NOTE_BEFORE_IT))
+    drawn = comparable(shown_in_chromium(blank, WITHOUT_ID, NOTE_BEFORE_IT, DRAW))
+    assert '<div class="note">new</div>' in untouched
+    # The drawn element took the note's place (the note never shows) and came again, empty.
+    assert '<div class="note">' not in drawn
+    assert drawn.count("<div data-live-ignore>") == 2
+    with pytest.raises(AssertionError, match=r"without an id.*Give the element an id"):
+        apply_swaps(WITHOUT_ID, NOTE_BEFORE_IT)
+
+
+def test_an_ignored_element_without_an_id_takes_the_place_of_what_the_server_sent_instead(blank):
+    dropped = (
+        '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>none</p>'
+        '<div class="note">new</div></div>'
+    )
+    # Untouched by any script, it stays where the server now sends the note: the note never shows.
+    shown = comparable(shown_in_chromium(blank, WITHOUT_ID, dropped))
+    assert '<div class="note">' not in shown
+    assert "<div data-live-ignore></div>" in shown
+    with pytest.raises(AssertionError, match="without an id"):
+        apply_swaps(WITHOUT_ID, dropped)

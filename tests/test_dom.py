@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from live_views.components.host import component_address
+from live_views.render.collector import component_scope
+from live_views.render.stream import item_id, stream_id
 from live_views.testing.dom import apply_swaps, inner_html
 
 PAGE = (
@@ -300,3 +303,74 @@ def test_an_element_the_page_does_not_ignore_takes_the_new_markup():
         '<div id="chart" data-live-ignore></div></div>'
     )
     assert '<div id="chart" data-live-ignore></div>' in apply_swaps(page, frame)
+
+
+# An ignored element without an id: what the browser shows after a morph around it depends on
+# what the page's scripts did to it (tests/test_browser_test_client.py), so the test client
+# refuses the morph, saying what to do.
+
+WITHOUT_ID = IGNORING.replace('id="chart" ', "")
+AROUND_IT = (
+    '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><p>8 items</p>'
+    '<div class="note">new</div><div data-live-ignore></div><p>after</p></div>'
+)
+
+
+@pytest.mark.parametrize("page", [WITHOUT_ID, IGNORING.replace('id="chart"', 'id=""')])
+def test_a_morph_around_an_ignored_element_without_an_id_is_refused(page):
+    with pytest.raises(AssertionError) as refused:
+        apply_swaps(page, AROUND_IT)
+    message = str(refused.value)
+    assert "block 'lv-market'" in message
+    assert '<div data-live-ignore data-mine="kept">' in message or 'id=""' in message
+    assert "Give the element an id" in message
+
+
+def test_a_morph_that_drops_an_ignored_element_without_an_id_is_refused():
+    # Chromium keeps it, in the place of the new <div>: the server's markup never shows.
+    frame = '<div id="lv-market" data-lv-v="00000002" hx-swap-oob="outerMorph"><div>x</div></div>'
+    with pytest.raises(AssertionError, match="without an id"):
+        apply_swaps(WITHOUT_ID, frame)
+
+
+def test_an_ignored_element_without_an_id_in_a_block_the_frame_does_not_morph_is_fine():
+    page = WITHOUT_ID.replace(
+        "</div></body>", '</div><p id="lv-n" data-lv-v="00000001">1</p></body>'
+    )
+    swapped = apply_swaps(page, '<p id="lv-n" data-lv-v="00000002" hx-swap-oob="outerMorph">2</p>')
+    assert swapped == page.replace('data-lv-v="00000001">1', 'data-lv-v="00000002">2')
+
+
+def test_an_ignored_element_without_an_id_inside_one_with_an_id_is_kept_with_it():
+    inner = '<b class="bar">drawn</b><i data-live-ignore>tip</i>'
+    page = IGNORING.replace('<b class="bar">drawn</b>', inner)
+    swapped = apply_swaps(
+        page, AROUND_IT.replace("<div data-live-ignore>", '<div id="chart" data-live-ignore>')
+    )
+    assert inner_html(swapped, "chart") == inner
+
+
+def test_an_ignored_element_without_an_id_in_a_stream_item_is_kept_with_the_item():
+    page = STREAM.replace(">one</li>", ">one<i data-live-ignore>tip</i></li>")
+    frame = (
+        '<div id="lv-chat" data-lv-v="00000009" hx-swap-oob="outerMorph"><h1>Renamed</h1>'
+        '<ul id="lv-s-m" data-lv-v="00000002" data-live-stream></ul></div>'
+    )
+    assert items(apply_swaps(page, frame)) == items(page)
+    # An insert of that item morphs it: the item's own morph meets the element.
+    insert = '<template hx-swap-oob="afterbegin:#lv-s-m"><li id="lv-s-m-1">1</li></template>'
+    with pytest.raises(AssertionError, match="block 'lv-s-m-1'"):
+        apply_swaps(page, insert)
+
+
+# A live component's stream ids carry its address (lv-c<address>-s-…): an update of an item
+# the page does not show (beyond its limit) finds nothing in the browser, and changes nothing.
+
+
+def test_an_update_of_a_component_stream_item_the_page_does_not_show_changes_nothing():
+    scope = component_scope(component_address("tests.testapp.components.Cell", "c"))
+    ident = item_id("tasks", 7, scope)
+    page = f'<ul id="{stream_id("tasks", scope)}" data-lv-v="" data-live-stream></ul>'
+    assert apply_swaps(page, f'<li id="{ident}" hx-swap-oob="outerMorph">7</li>') == page
+    with pytest.raises(AssertionError, match="which the page does not have"):
+        apply_swaps(page, f'<li id="lv-{scope}tasks-7" hx-swap-oob="outerMorph">7</li>')

@@ -6,15 +6,19 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from live_views.connect import wire
+
 _VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr",
 }  # fmt: skip
 _OOB_ATTR_RE = re.compile(r'\s+hx-swap-oob="[^"]*"')
-# A stream's container or item: the page's (lv-s-…) or a component's (lv-c<address>-s-…).
-_STREAM_ID_RE = re.compile(r"lv-(?:c[0-9a-f]{16}-)?s-")
+# A stream's container or item: the page's (lv-s-…) or a component's (lv-c<address>-s-…,
+# render/collector.py), its address of the form the server gives one (components/host.py).
+_STREAM_ID_RE = re.compile(f"lv-(?:c{wire.COMPONENT_ADDRESS_PATTERN}-)?s-")
 _MORPH = "outerMorph"  # what the server sends a block as (render/diff.py)
 _IGNORE = "data-live-ignore"  # a morph leaves it as the page has it (static/src/live_views.js)
+_STREAM = "data-live-stream"  # a morph leaves its children as the page has them
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,7 @@ def _prepare_stream_tasks(before: _IdSpans, tasks: list[_Task]) -> list[str]:
     touched: list[str] = []
     gone: set[int] = set()
     for task in tasks:
-        found = _closest(before, task.target, "data-live-stream")
+        found = _closest(before, task.target, _STREAM)
         container = found.attrs.get("id") if found is not None else None
         if container is not None and container not in touched:
             touched.append(container)
@@ -180,7 +184,7 @@ def _prepare_stream_tasks(before: _IdSpans, tasks: list[_Task]) -> list[str]:
         if not shown or shown[0].span.start in gone:
             continue
         parent = before.elements.get(shown[0].parent) if shown[0].parent is not None else None
-        if parent is not None and "data-live-stream" in parent.attrs:
+        if parent is not None and _STREAM in parent.attrs:
             task.target, task.style = shown[0].span.start, _MORPH
     return touched
 
@@ -224,13 +228,14 @@ def _run(page: str, task: _Task) -> str:
 def _keep_ignored(old_outer: str, new_outer: str) -> str:
     """A morph leaves an element marked ``data-live-ignore`` as the page has it, attributes and
     content (htmx's ``morphSkip``, static/src/live_views.js): the block itself, or an element
-    in it whose id the new markup has once, with the same tag. (An ignored element without an
-    id is paired by htmx's own guesswork, not modelled here: the docs ask for an id.)"""
+    in it whose id the new markup has once, with the same tag. An ignored element without an id
+    is refused (``_refuse_unpaired``)."""
     if _IGNORE not in old_outer:
         return new_outer
     old = _IdSpans(old_outer)
     if _IGNORE in old.top_elements[0].attrs:
         return old_outer
+    _refuse_unpaired(old, old_outer)
     new = _IdSpans(new_outer)
     for was, now in _kept_by_morph(old, new):
         if _IGNORE not in was.attrs or _closest(old, was.parent, _IGNORE) is not None:
@@ -238,6 +243,32 @@ def _keep_ignored(old_outer: str, new_outer: str) -> str:
         start, end = now.span.start, now.span.end
         new_outer = new_outer[:start] + old_outer[was.span.start : was.span.end] + new_outer[end:]
     return new_outer
+
+
+def _refuse_unpaired(old: _IdSpans, old_outer: str) -> None:
+    """htmx's morph pairs the page's elements without an id with the new markup's by tag and
+    place: each new element takes the next page element of its tag (one equal to it first),
+    unless that one is equal to a later new sibling. So an ignored element without an id can
+    stay in the place of a new element of its tag (which then never shows), and whether it
+    does depends on what the page's scripts did to it: one a widget drew into takes the place
+    of a new sibling of its tag before it and comes again, empty, after it; one left as the
+    server sent it is equal to its new markup and does not (checked in Chromium,
+    tests/test_browser_test_client.py). The page this test client keeps is the server's
+    markup: it cannot know which the browser shows, and says so instead of guessing."""
+    for element in old.elements.values():
+        if _IGNORE not in element.attrs or element.attrs.get("id"):
+            continue
+        if _closest(old, element.parent, _IGNORE) or _closest(old, element.parent, _STREAM):
+            continue  # inside an element the morph keeps whole (an ignored one, a stream)
+        block = old.top_elements[0].attrs.get("id")
+        tag = _MARK_RE.sub("", old_outer[element.span.start : element.span.inner_start])
+        raise AssertionError(
+            f"block {block!r} was morphed around {tag}, an element marked {_IGNORE} without "
+            "an id: the browser pairs it with the new markup by tag and place, so it can take "
+            "the place of a new element of its tag (which then never shows), and whether it "
+            "does depends on what the page's scripts did to it, which this test client cannot "
+            "see. Give the element an id, unique on the page."
+        )
 
 
 def _kept_by_morph(old: _IdSpans, new: _IdSpans) -> list[tuple[Element, Element]]:
