@@ -191,6 +191,10 @@ def add_validate_triggers(form: forms.BaseForm, trigger: str) -> None:
         widget = field.widget
         if isinstance(widget, forms.FileInput) and url is not None and not field.disabled:
             widget.attrs.update(upload_attrs(form.add_prefix(name), url))
+            if not form.auto_id and "id" not in widget.attrs:
+                # It is data-live-ignore: without an id, htmx's morph pairs it by tag and
+                # place, and it can take the place of a new input of its kind.
+                widget.attrs["id"] = f"lv-upload-{form.add_prefix(name)}"
             continue
         if widget.is_hidden or isinstance(widget, forms.FileInput):
             continue

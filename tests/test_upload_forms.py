@@ -69,6 +69,25 @@ def test_a_form_with_file_fields_posts_multipart_and_its_file_inputs_upload_live
     assert "data-live-ignore" in avatar
 
 
+@pytest.mark.parametrize(
+    ("auto_id", "expected"), [("id_%s", "id_doc-file"), (False, "lv-upload-doc-file")]
+)
+def test_a_live_file_input_has_an_id_whatever_the_forms_auto_id(auto_id, expected):
+    # It is data-live-ignore, which a morph pairs by id: without one it pairs by tag and place.
+    from django import forms
+
+    from live_views.forms import add_validate_triggers
+
+    class DocumentForm(forms.Form):
+        file = forms.FileField()
+
+    form = DocumentForm(auto_id=auto_id, prefix="doc")
+    add_validate_triggers(form, "input")
+    rendered = str(form["file"])
+    assert "data-live-ignore" in rendered
+    assert f'id="{expected}"' in rendered
+
+
 def test_a_form_without_file_fields_keeps_the_default_enctype(client):
     body = client.get("/forms/signup/").content.decode()
 
