@@ -160,6 +160,41 @@ def test_push_event_rejects_with_the_servers_error(page, page_log):
     assert error == ["unknown_event", "No live event named 'no_such_event' on HooksView."]
 
 
+def test_push_event_to_goes_to_the_component_that_holds_the_target(page, page_log):
+    open_page(page)
+    page.click("#toggle-panel")
+    expect(page.locator("#panel")).to_contain_text("0 bumps")
+    replies = page.evaluate(
+        """async () => {
+          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
+          const probe = document.createElement("span");
+          probe.dataset.liveHook = "Probe";
+          document.getElementById("hook-log").after(probe);
+          document.getElementById("hook-push").click();  // its update mounts the hook
+          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
+          const outcome = async (promise) => {
+            try { return await promise; } catch (e) { return [e.code ?? null, e.message]; }
+          };
+          return [
+            // A selector, then an element, inside the live component: its bump, its reply.
+            await outcome(window.probe.pushEventTo("#panel", "bump", { by: 2 })),
+            await outcome(window.probe.pushEventTo(document.getElementById("bump"), "bump")),
+            // Outside every component: the page's view, which has no bump.
+            await outcome(window.probe.pushEventTo("#hook-log", "bump")),
+            await outcome(window.probe.pushEventTo("#no-such-element", "bump")),
+          ];
+        }"""
+    )
+    assert replies == [
+        {"bumps": 2},
+        {"bumps": 3},
+        ["unknown_event", "No live event named 'bump' on HooksView."],
+        [None, "live_views: pushEventTo: no #no-such-element"],
+    ]
+    expect(page.locator("#panel")).to_contain_text("3 bumps")
+    assert_no_errors(page_log)
+
+
 def test_a_hook_that_throws_is_logged_and_the_page_goes_on(page, page_log):
     open_page(page)
     result = page.evaluate(

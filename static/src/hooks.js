@@ -27,10 +27,10 @@ function call(hook, name, ...args) {
 }
 
 // An event from a script (a hook's pushEvent, a live_every tick): settles with its reply.
-// `el` tells where it goes (live_views.js, sendEvent); none: to the page.
-export const push = (name, args, el) =>
+// `el` tells where it goes (live_views.js, sendEvent); none: to the page. `to`: pushEventTo's.
+export const push = (name, args, el, to) =>
   new Promise((resolve, reject) => {
-    replies.set(sendEvent(name, args, el), { resolve, reject });
+    replies.set(sendEvent(name, args, el, to), { resolve, reject });
   });
 
 function create(el, definition) {
@@ -39,6 +39,11 @@ function create(el, definition) {
     el,
     pushEvent(name, args) {
       return push(name, args, el);
+    },
+    // To the live component that holds `target` (a selector, or an element), or the page's view.
+    pushEventTo(target, name, args) {
+      const to = target.nodeType ? target : document.querySelector(target);
+      return to ? push(name, args, to, 1) : Promise.reject(new Error(`live_views: pushEventTo: no ${target}`));
     },
     handleEvent(name, callback) {
       handlers.set(callback, name);

@@ -32,9 +32,11 @@ let everJoined = false; // a page that never joined on its socket goes to HTTP
 // Events sent by scripts (hooks, polling) go straight on the open socket; the ref is returned.
 // A hook (`el`) in a live component on a page that is not live has no page's view to send to:
 // its event goes to that component, on the component's own socket (its root's connection).
-function sendEvent(name, args = {}, el) {
-  const component = el?.closest("[data-live-standalone] [data-live-component]")?.dataset.liveComponent;
-  const socket = (component ? el.closest("[data-live-root]")._htmx?.ws?.connection : connection)?.socket;
+function sendEvent(name, args = {}, el, to) {
+  const standalone = el?.closest("[data-live-standalone] [data-live-component]");
+  // pushEventTo: the component around `el`, else the page, as Phoenix's goes to what owns it.
+  const component = (to ? el.closest("[data-live-component]") : standalone)?.dataset.liveComponent;
+  const socket = (standalone ? el.closest("[data-live-root]")._htmx?.ws?.connection : connection)?.socket;
   if (socket?.readyState !== WebSocket.OPEN) throw new Error(`live_views: not connected`);
   const sent = ++ref;
   socket.send(scriptEventFrame(name, args, sent, component));
