@@ -28,14 +28,15 @@ def broadcast(*items: Subscription, using: str = DEFAULT_DB_ALIAS) -> None:
         publish_after_commit(topics, using)
         return
     # Called from async code (an async handler): no transaction to wait for; send from the loop.
-    task = loop.create_task(send(topics, tagged(MESSAGE)))
+    task = loop.create_task(send(topics, tagged(MESSAGE, topics)))
     _pending.add(task)
     task.add_done_callback(_sent)
 
 
 async def abroadcast(*items: Subscription) -> None:
     """``broadcast`` for async code; sends at once (async code has no open transaction)."""
-    await send(topics_of(items), tagged(MESSAGE))
+    topics = topics_of(items)
+    await send(topics, tagged(MESSAGE, topics))
 
 
 _pending: set[asyncio.Task[None]] = set()  # keeps fire-and-forget sends alive until done

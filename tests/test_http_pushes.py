@@ -168,3 +168,22 @@ def test_a_page_whose_user_lost_access_is_told_to_reload(http_browser):
     board.owner = bob
     board.save()  # the refresh's access check (UserPassesTestMixin) refuses this visitor now
     assert waiting.result(5) == [{"reload": True}]
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_whose_own_event_takes_its_access_away_is_told_to_reload(http_browser):
+    # Its save's broadcast passes it by (its render would show the save): the event runs the
+    # checks that refresh would have, and answers as it would, with a reload.
+    User.objects.create_user("bob", password="pw")
+    board = Board.objects.create(name="shared")
+    page = Page(http_browser, f"/todo/giving-guarded/{board.pk}/")
+    page.join()
+    waiting = in_thread(ThreadPoolExecutor(1), poll, page)
+    time.sleep(0.3)  # the long-poll waits
+
+    reply = page.event("give_away", username="bob")
+
+    assert reply["HX-Refresh"] == "true"  # the browser loads the URL and sees Django's 403
+    assert "shared" not in reply.content.decode()
+    # Its save's broadcast was not shown after all: the refresh for it ends the page.
+    assert waiting.result(5) == [{"reload": True}]

@@ -27,6 +27,7 @@ from live_views.pubsub import origin
 from live_views.pubsub.topics import group_name
 from live_views.socket import own_broadcasts
 from live_views.socket.own_broadcasts import EventPublishes, event_ended, shows_already
+from live_views.testing import LiveRefused
 from tests.test_broadcast import (
     Tabs,
     assert_quiet,
@@ -212,6 +213,81 @@ async def test_a_save_that_commits_after_the_render_is_heard(tabs):
         await until(writer, lambda: renders(writer) == 3, "a refresh")
 
 
+# -- and runs the access checks that broadcast's refresh would have run ---------------------------
+
+
+async def test_a_handler_that_takes_its_users_access_away_closes_its_page_as_a_refresh_would(
+    tabs,
+):
+    # The view's test_func() (in dispatch()) refuses alice once her board is bob's: the refresh
+    # her save's broadcast would have made closes the page 4403, and so does her own event.
+    alice, bob = await make_user("alice"), await make_user("bob")
+    board = await Board.objects.acreate(name="alice's plans", owner=alice)
+    page = await tabs.open(f"/todo/giving-guarded/{board.pk}/", alice)
+    bobs = await tabs.open("/todo/boards/", bob)
+    shown = page.html
+
+    with pytest.raises(LiveRefused) as refused:
+        await page.send("give_away", username="bob")
+
+    assert refused.value.code == 4403
+    assert page.html == shown  # closed before anything was sent: not live, not updated
+    await until(bobs, lambda: items(bobs, "boards") == ["alice's plans"], "the board")
+
+
+async def test_a_handler_whose_page_can_no_longer_find_its_row_reloads_it_as_a_refresh_would(
+    tabs,
+):
+    # get_queryset() no longer holds the board (a 404): the refresh would reload the page.
+    alice = await make_user("alice")
+    await make_user("bob")
+    board = await Board.objects.acreate(name="alice's plans", owner=alice)
+    page = await tabs.open(f"/todo/giving/{board.pk}/", alice)
+
+    reply = await page.send("give_away", username="bob")
+
+    assert reply.get("reload") is True, reply
+    assert "content" not in reply
+    assert "error" not in reply
+    assert renders(page) == 1
+    # Its save was not shown after all: the page hears its broadcast, and the refresh agrees.
+    assert await page.receive() == {"reload": True}
+
+
+async def test_a_handler_whose_user_keeps_access_renders_once_with_the_checks(tabs):
+    alice = await make_user("alice")
+    board = await Board.objects.acreate(name="plans", owner=alice)
+    page = await tabs.open(f"/todo/giving/{board.pk}/", alice)
+
+    await page.send("rename", name="better plans")
+
+    assert "better plans" in page.block("board")
+    assert renders(page) == 2  # the checks built the render's context: one get() for the event
+    await assert_quiet(page)
+
+
+@pytest.mark.urls("tests.shared_urls")
+async def test_only_an_event_that_publishes_to_its_own_page_runs_the_access_checks(
+    tabs, monkeypatch
+):
+    alice = await make_user("alice")
+    page = await tabs.open("/shared/guarded/", alice)
+    shared_views.CHECKS.clear()
+
+    await page.send("show", limit=5)  # publishes nothing
+    await page.send("add_board", name="elsewhere")  # publishes what the page does not follow
+    assert shared_views.CHECKS == []
+
+    await page.send("add", title="mine")
+    assert shared_views.CHECKS == ["alice"]
+    monkeypatch.setattr(shared_views, "DENIED", {"alice"})
+    reply = await page.send("add", title="not shown")
+    # A shared render's refresh reloads a page whose user lost access: so does its own event.
+    assert reply.get("reload") is True, reply
+    assert "not shown" not in page.block("tasks")
+    assert await page.receive() == {"reload": True}  # the refresh for its save agrees
+
+
 # -- live_shared_render and per-user views --------------------------------------------------------
 
 
@@ -231,7 +307,7 @@ async def test_a_shared_or_per_user_page_that_saves_is_not_rendered_again(tabs, 
 
 
 @pytest.mark.urls("tests.shared_urls")
-async def test_a_shared_page_that_saves_is_not_checked_again_with_the_others(tabs):
+async def test_a_shared_page_that_saves_is_checked_in_its_event_not_again_with_the_others(tabs):
     alice, bob, carol = [await make_user(name) for name in ("alice", "bob", "carol")]
     writer = await tabs.open("/shared/guarded/", alice)
     others = [await tabs.open("/shared/guarded/", user) for user in (bob, carol)]
@@ -242,7 +318,8 @@ async def test_a_shared_page_that_saves_is_not_checked_again_with_the_others(tab
     for page in others:
         await until(page, lambda page=page: "mine" in page.block("tasks"), "the task")
     await assert_quiet(writer)
-    assert sorted(shared_views.CHECKS) == ["bob", "carol"]  # once per user, not the writer
+    # Once per user: the writer's in its own event, which its broadcast then passes by.
+    assert sorted(shared_views.CHECKS) == ["alice", "bob", "carol"]
 
 
 # -- the HTTP transport ---------------------------------------------------------------------------
@@ -329,21 +406,37 @@ async def test_a_pass_tells_one_refresh_which_names_an_event_only_if_it_sent_the
 
 
 class Owner:
-    own_broadcasts: own_broadcasts.OwnBroadcasts | None = None
+    def __init__(self) -> None:
+        self.own_broadcasts: own_broadcasts.OwnBroadcasts | None = None
+        self.topics = ["news"]  # what the page follows
 
 
-def published(publishes: EventPublishes, **message: Any) -> dict[str, Any]:
+def published(
+    publishes: EventPublishes, topics: tuple[str, ...] = ("news",), **message: Any
+) -> dict[str, Any]:
     with publishes:
-        return origin.tagged({"type": BROADCAST, **message})
+        return origin.tagged({"type": BROADCAST, **message}, topics)
 
 
 def test_outside_a_handler_nothing_is_tagged():
-    assert origin.tagged({"type": BROADCAST}) == {"type": BROADCAST}
+    assert origin.tagged({"type": BROADCAST}, ["news"]) == {"type": BROADCAST}
     page = Owner()
     publishes = EventPublishes(page)
     published(publishes)
-    assert origin.tagged({"type": BROADCAST}) == {"type": BROADCAST}  # the handler returned
-    assert publishes.tag({"type": BROADCAST}) == {"type": BROADCAST}  # its window is closed
+    # The handler returned:
+    assert origin.tagged({"type": BROADCAST}, ["news"]) == {"type": BROADCAST}
+    assert publishes.tag({"type": BROADCAST}, ["news"]) == {"type": BROADCAST}  # window closed
+
+
+def test_an_event_reaches_its_page_only_by_a_topic_the_page_follows():
+    # An event that reaches its page runs the page's access checks before its render.
+    page = Owner()
+    publishes = EventPublishes(page)
+    published(publishes, ("other", "elsewhere"))
+    assert publishes.by is not None
+    assert not publishes.reaches
+    published(publishes, ("other", "news"))
+    assert publishes.reaches
 
 
 def test_each_event_tags_its_broadcasts_with_an_id_of_its_own():
@@ -411,12 +504,13 @@ def test_a_task_a_handler_started_publishes_untagged_once_the_handler_returned()
     publishes = EventPublishes(page)
     with publishes:
         later = contextvars.copy_context()  # what a task it starts keeps
-    assert later.run(origin.tagged, {"type": BROADCAST}) == {"type": BROADCAST}
+    assert later.run(origin.tagged, {"type": BROADCAST}, ["news"]) == {"type": BROADCAST}
 
 
 async def test_a_task_in_the_handlers_context_is_tagged_while_it_runs():
     page = Owner()
     publishes = EventPublishes(page)
     with publishes:
-        tagged = await asyncio.create_task(sync_to_async(origin.tagged)({"type": BROADCAST}))
+        tag = sync_to_async(origin.tagged)
+        tagged = await asyncio.create_task(tag({"type": BROADCAST}, ["news"]))
     assert BROADCAST_BY in tagged

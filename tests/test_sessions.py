@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from live_views import broadcast
 from live_views.pubsub.publish import publish
-from live_views.testing import LivePage
+from live_views.testing import LivePage, LiveRefused
 from tests.live_helpers import (
     TrackingLiveClient,
     assert_count_continues,
@@ -306,6 +306,37 @@ def test_a_user_whose_permission_is_revoked_stops_receiving_updates(clients, use
     assert '<p id="total">2</p>' in total(bobs_page)
     assert count(bobs_page) == 2  # the page's own state survives the re-check
     assert_count_continues(bobs_page, 2)
+
+
+def test_a_page_whose_own_event_revokes_its_permission_is_closed_as_a_refresh_would(
+    clients, users, report
+):
+    # Its own broadcast passes it by (its render shows the new total): the event runs the
+    # checks that broadcast's refresh would have, with the user as stored now (Django caches
+    # permissions on the user object the page holds).
+    alice, bob = users
+    alices_page, bobs_page = clients(alice).live("/report/"), clients(bob).live("/report/")
+
+    with pytest.raises(LiveRefused) as refused:
+        alices_page.send("hand_over", total=5)
+
+    assert refused.value.code == 4403
+    assert '<p id="total">0</p>' in total(alices_page)
+    bobs_page.wait_for_update()
+    assert '<p id="total">5</p>' in total(bobs_page)
+
+
+def test_a_page_whose_own_event_revokes_its_permission_and_patches_is_closed(
+    clients, users, report
+):
+    # live_patch() runs the view's checks for the new query: with the user as stored now.
+    alice, _ = users
+    alices_page = clients(alice).live("/report/")
+
+    reply = alices_page.send("hand_over_and_go", total=5)
+
+    assert reply["error"]["code"] == "server_error"  # the new query is refused: the event fails
+    assert closed_with(alices_page) == 4403  # and the refresh for its save closes the page
 
 
 def test_a_page_whose_session_ended_is_closed_on_the_next_broadcast_4401(clients, users, report):

@@ -9,23 +9,26 @@ management command, a task) publishes no id, and every page hears its broadcasts
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextvars import ContextVar
 from typing import Any, Protocol
 
 
 class Publisher(Protocol):
-    def tag(self, message: dict[str, Any]) -> dict[str, Any]:
-        """``message``, with the event's id when the event may still claim it."""
+    def tag(self, message: dict[str, Any], topics: Collection[str]) -> dict[str, Any]:
+        """``message`` (to ``topics``), with the event's id when the event may still claim
+        it."""
         ...
 
 
 _publisher: ContextVar[Publisher | None] = ContextVar("live_views_publisher", default=None)
 
 
-def tagged(message: dict[str, Any]) -> dict[str, Any]:
-    """``message`` as the page event publishing it now (if any) tags it."""
+def tagged(message: dict[str, Any], topics: Collection[str]) -> dict[str, Any]:
+    """``message``, published to ``topics``, as the page event publishing it now (if any)
+    tags it."""
     publisher = _publisher.get()
-    return message if publisher is None else publisher.tag(message)
+    return message if publisher is None else publisher.tag(message, topics)
 
 
 def publishing_for(publisher: Publisher) -> Any:

@@ -52,7 +52,7 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     if message["type"] == wire.BROADCAST:
         # Called when the save commits: a page's event claims it only if that is while its
         # handler runs (socket/own_broadcasts.py).
-        message = origin.tagged(message)
+        message = origin.tagged(message, topics)
     what = f"{message['type']} to {topics}"
     in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
     if server_loop() is None and in_memory and not sender.hosts_pages:

@@ -12,6 +12,14 @@ comes while the event is still under way waits for it to end, then passes or is 
 other page, in this process or another, hears them as before, and the page still refreshes for
 every other broadcast, whenever it comes.
 
+The refresh a broadcast makes is also where a page runs its view's access checks again, with
+the user as stored now (socket/page.py). So an event whose render is to show a broadcast that
+reaches its page (one on a topic the page follows) runs them itself, before that render, which
+reads the context they rebuilt: no second ``get()`` (socket/pipeline.py). A handler that takes
+its own user's access away (a membership deleted, a permission cleared) so closes its page, or
+reloads it, as that refresh would have. An event that publishes nothing the page follows checks
+nothing, as before.
+
 Only what the render is sure to show passes. The page refreshes as before for a broadcast
 published once its handler returned (a transaction that commits later: a middleware's, or
 ``ATOMIC_REQUESTS`` on the HTTP transport), after an event that failed, redirected or rendered
@@ -54,16 +62,23 @@ class Owner(Protocol):
     own_broadcasts: OwnBroadcasts | None
 
 
+class Follower(Owner, Protocol):
+    """A page whose event publishes: what it follows (socket/page_topics.py)."""
+
+    topics: list[str]
+
+
 class EventPublishes:
     """What one event of ``page`` publishes while its handler runs (``with`` around the call)."""
 
-    __slots__ = ("by", "labels", "open", "page", "token")
+    __slots__ = ("by", "labels", "open", "page", "reaches", "token")
 
-    def __init__(self, page: Owner) -> None:
+    def __init__(self, page: Follower) -> None:
         self.page = page
         self.open = False
         self.by: int | None = None
         self.labels: set[str] | None = None  # the models of the rows it published
+        self.reaches = False  # it published on a topic the page follows: the page hears it
         self.token: Token[Any] | None = None
 
     def __enter__(self) -> None:
@@ -84,10 +99,13 @@ class EventPublishes:
             origin.stop_publishing(self.token)
             self.token = None
 
-    def tag(self, message: dict[str, Any]) -> dict[str, Any]:
+    def tag(self, message: dict[str, Any], topics: Collection[str]) -> dict[str, Any]:
         with _lock:
             if not self.open:
                 return message
+            if not self.reaches:
+                followed = self.page.topics
+                self.reaches = any(topic in followed for topic in topics)
             if self.by is None:
                 # Random: ids of other processes' pages must not meet this page's.
                 self.by = secrets.randbits(63)
@@ -102,12 +120,20 @@ class EventPublishes:
                 self.labels.add(str(row[0]))
         return {**message, BROADCAST_BY: self.by}
 
+    def shown_by_whole_render(self, stream_models: Collection[str]) -> bool:
+        """Whether a render that reads the data afresh (after the handler) and renders the whole
+        page shows what the handler published: it does, unless that names a row of a model in
+        ``stream_models``, which the page's streams insert only when a broadcast tells them.
+        Read once the handler returned (nothing tags it then)."""
+        return self.by is not None and not (
+            self.labels and not self.labels.isdisjoint(stream_models)
+        )
+
     def rendered_whole(self, stream_models: Collection[str]) -> None:
-        """The event's render read the data afresh (after the handler) and rendered the whole
-        page: it shows what the handler published, unless that names a row of a model in
-        ``stream_models``, which the page's streams insert only when a broadcast tells them."""
+        """The event's render read the data afresh and rendered the whole page: what it shows
+        of what the handler published (``shown_by_whole_render``) passes."""
         with _lock:
-            if self.by is None or (self.labels and not self.labels.isdisjoint(stream_models)):
+            if not self.shown_by_whole_render(stream_models):
                 return
             own = self.page.own_broadcasts
             if own is not None and own.pending == self.by:

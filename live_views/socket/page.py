@@ -181,13 +181,7 @@ class LivePage:
         the page's own request processing (its middleware).
         """
         renders = shared.current()
-        # A page with streams (its own or its components') renders the changed rows for itself
-        # (live_views.streams).
-        if (
-            renders is not None
-            and shared.is_shared(self.view)
-            and not components.has_streams(self.view)
-        ):
+        if renders is not None and refreshed_shared(self.view):
             # Runs the request processing once per visitor and batch, not per page.
             return renders.refresh(self)
         return self.processing.run(lambda: self._refresh(rows))
@@ -291,6 +285,13 @@ class LivePage:
         session.save()
         # Saved: what the next event changes is its own, as in a new request's session.
         session.modified = False
+
+
+def refreshed_shared(view: LiveViewMixin) -> bool:
+    """Whether the page's broadcast refreshes are the batch's one render (socket/shared.py),
+    which refuses a user who lost access with a reload, not a close. A page with streams (its
+    own or its components') renders the changed rows for itself (live_views.streams)."""
+    return shared.is_shared(view) and not components.has_streams(view)
 
 
 def qualname(view: object) -> str:

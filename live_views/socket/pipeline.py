@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.http import HttpResponseBase
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBase
 from django.utils.html import escape
 
 from live_views.arguments import ArgumentError
@@ -33,8 +34,9 @@ from live_views.socket.components import (
     state_saver,
     stream_models,
 )
+from live_views.socket.mount import Refused
 from live_views.socket.own_broadcasts import EventPublishes
-from live_views.socket.page import LivePage, qualname
+from live_views.socket.page import LivePage, qualname, refreshed_shared
 from live_views.socket.protocol import Event, FrameError
 from live_views.socket.unknown_events import unknown_event_message
 
@@ -153,12 +155,23 @@ class EventRun:
         ):
             return self.hop(result["Location"] if redirects else None, patch)
         if redirects:
-            page.view.live_runtime.effects.leave()
-            messages.finish_render(page.request)  # unshown messages wait for the next page
-            page.save_session()
+            self.leave()  # unshown messages wait for the next page
             return {wire.REDIRECT: result["Location"], wire.REF: self.ref}
         if fresh:  # a handler that rendered (form_invalid() does) answers with that render
             replies.warn_unshown(self.spec.name, self.target, result)
+        # A broadcast the render below shows passes the page by, and with it the access checks
+        # of its refresh: they run here instead (socket/own_broadcasts.py).
+        if (
+            self.publishes.reaches  # most events publish nothing the page follows
+            and fresh
+            and patch is None  # a patch runs them for its query (below)
+            and self.component is None
+            and page.view.live_runtime.targets is None
+            and self.publishes.shown_by_whole_render(stream_models(page.view))
+        ):
+            lost = self.recheck_access()
+            if lost is not None:
+                return lost
         query = navigation.current_query(page.request)
         try:
             # Before rendering: a live_state value JSON cannot hold fails the event, loudly.
@@ -168,6 +181,8 @@ class EventRun:
                 None if self.component is None else state_saver(page.view, *self.component)
             )
             if patch is not None:
+                if self.publishes.reaches:
+                    page.confirm_session()  # the patch's checks read the user as stored now
                 navigation.apply_patch(page, patch)
             elif self.component is not None:
                 rerender_only(page.view, self.component[0], page_changed=self.page_changed())
@@ -196,6 +211,42 @@ class EventRun:
         if whole and self.publishes.by is not None:  # most events publish nothing
             self.publishes.rendered_whole(stream_models(page.view))
         return frame
+
+    def recheck_access(self) -> dict[str, Any] | None:
+        """The render is to show what the handler published to the page, whose broadcast then
+        passes it by, and with it the access checks that broadcast's refresh runs
+        (socket/own_broadcasts.py): they run now, with the user as stored now, and rebuild the
+        context the render reads (no second ``get()``). None when they still pass; otherwise
+        what that refresh does: Refused when the session ended (4401), a reload frame when
+        what the page shows is gone (a 404), and when the view refuses the user, Refused (the
+        socket closes, 4403) or, where that refresh reloads a refused page (over HTTP, a shared
+        render), a reload frame."""
+        page = self.page
+        try:
+            page.recheck_access()
+            return None
+        except (Http404, PermissionDenied):
+            pass
+        except Refused as exc:
+            if exc.code == wire.CLOSE_LOGIN_REQUIRED:
+                raise  # the session ended: nothing of it is kept
+            if not (page.over_http or refreshed_shared(page.view)):
+                self.leave()
+                raise
+        except Exception as exc:  # get() failed, as the render's own would have
+            return self.failed(exc)
+        self.leave()
+        return {wire.RELOAD: True, wire.REF: self.ref}
+
+    def leave(self) -> None:
+        """The handler succeeded and the page will not render: the browser leaves it (a
+        redirect, a reload, a close). What the handler asked of this page's browser is dropped
+        (connect/effects.py), what it put in the session stays there, and the messages it
+        added wait for the next page."""
+        page = self.page
+        page.view.live_runtime.effects.leave()
+        messages.finish_render(page.request)
+        page.save_session()
 
     def hop(self, location: str | None, patch: Patch | None) -> dict[str, Any]:
         """The handler gave the session a new key: the browser goes to take it, then on to

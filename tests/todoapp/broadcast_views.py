@@ -310,6 +310,33 @@ class GuardedBoardView(UserPassesTestMixin, LiveDetailView):
         return board.owner_id is None or board.owner_id == self.request.user.pk
 
 
+class GivesBoardAway:
+    """An event that takes the page's own user's access away, with a save the page follows
+    (tests/test_own_broadcasts.py)."""
+
+    kwargs: dict[str, Any]
+
+    @live_event
+    def give_away(self, username: str) -> None:
+        board = Board.objects.get(pk=self.kwargs["pk"])
+        board.owner = get_user_model().objects.get(username=username)
+        board.save()
+
+    @live_event
+    def rename(self, name: str) -> None:
+        board = Board.objects.get(pk=self.kwargs["pk"])
+        board.name = name
+        board.save()
+
+
+class GivingGuardedBoardView(GivesBoardAway, GuardedBoardView):
+    """Access refused in dispatch() (a 403) once the board is another user's."""
+
+
+class GivingBoardView(GivesBoardAway, CountedBoardView):
+    """Access refused by get_queryset() (a 404) once the board is another user's."""
+
+
 class NoteListView(CountsRenders, LiveListView):
     """Follows the Note model, which is not in BROADCAST_MODELS."""
 
@@ -379,6 +406,8 @@ broadcast_patterns = [
     path("counted-boards/<int:pk>/", CountedBoardView.as_view()),
     path("tagged-boards/<int:pk>/", TaggedBoardView.as_view()),
     path("guarded/<int:pk>/", GuardedBoardView.as_view()),
+    path("giving-guarded/<int:pk>/", GivingGuardedBoardView.as_view()),
+    path("giving/<int:pk>/", GivingBoardView.as_view()),
     path("notes/", NoteListView.as_view()),
     path("mixed/<int:pk>/", MixedSubscriptionsView.as_view()),
     path("picked/", PickedBoardView.as_view()),
