@@ -10,12 +10,25 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.test import override_settings
-from django.test.utils import isolate_apps
+from django.test.utils import CaptureQueriesContext, isolate_apps
 
+from live_views.pubsub.publish import rows_topics
 from live_views.pubsub.signals import broadcasts
 from live_views.pubsub.topics import group_name
 from tests.channel_layers import RecordingLayer, layer_settings, send_inline
-from tests.todoapp.models import Board, Note, Pizzeria, Place, Restaurant, Tag, Task
+from tests.todoapp.models import (
+    Article,
+    Board,
+    Book,
+    Note,
+    Pizzeria,
+    Place,
+    Restaurant,
+    Review,
+    Tag,
+    Task,
+    Work,
+)
 
 
 class Heard:
@@ -23,6 +36,10 @@ class Heard:
 
     def groups(self) -> list[str]:
         return [group for group, _ in RecordingLayer.sent]
+
+    def rows(self) -> set[tuple[str, ...]]:
+        """The rows the messages named."""
+        return {tuple(message["row"]) for _, message in RecordingLayer.sent if "row" in message}
 
     def clear(self) -> None:
         RecordingLayer.sent.clear()
@@ -375,3 +392,112 @@ def test_clearing_an_m2m_of_models_not_listed_reads_nothing(db, django_assert_nu
     listed = override_settings(LIVE_VIEWS={"BROADCAST_MODELS": ["todoapp.board"]})
     with listed, django_assert_num_queries(1):  # clear()'s DELETE alone
         task.tags.clear()
+
+
+# -- a child of two parents: Review(Article, Book), Book(Work) ----------------------------------
+
+
+def listing(*labels: str) -> override_settings:
+    return override_settings(LIVE_VIEWS={"BROADCAST_MODELS": list(labels)})
+
+
+def crossed_review() -> Review:
+    """A review whose book's key (2) is not its own (1): keys given (in every row of these
+    models, see tests/test_topic_inheritance.py, ``two_reviews``)."""
+    review = Review.objects.create(article_id=1, work_id=2, headline="A", title="Alpha")
+    assert (review.pk, review.book_ptr_id) == (1, 2)
+    return review
+
+
+@pytest.mark.parametrize("parent", [Book, Work])
+def test_a_save_of_a_second_parents_row_tells_the_child_that_holds_its_key(heard, parent):
+    crossed_review()
+    row = parent.objects.get(pk=2)
+    with listing("todoapp.review"):  # the child alone listed: its parents' saves are published
+        heard.clear()
+        row.save()
+    assert set(heard.groups()) == set(
+        groups(
+            "todoapp.book",
+            "todoapp.book:2",
+            "todoapp.work",
+            "todoapp.work:2",
+            "todoapp.review",
+            "todoapp.review:1",  # found by its book_ptr: not review 2
+        )
+    )
+    # One message names the saved row, one the review's: a stream of either re-reads its own.
+    assert heard.rows() == {(parent._meta.label_lower, "2", "u"), ("todoapp.review", "1", "u")}
+
+
+def test_a_save_of_the_child_tells_its_second_parents_rows_by_their_key(heard):
+    with listing("todoapp.book"):
+        review = crossed_review()
+        assert heard.rows() == {("todoapp.review", "1", "c"), ("todoapp.book", "2", "c")}
+        heard.clear()
+        review.save()
+    assert set(heard.groups()) == set(
+        groups(
+            "todoapp.review",
+            "todoapp.review:1",
+            "todoapp.article",
+            "todoapp.article:1",
+            "todoapp.book",
+            "todoapp.book:2",
+            "todoapp.work",
+            "todoapp.work:2",
+        )
+    )
+    assert heard.rows() == {("todoapp.review", "1", "u"), ("todoapp.book", "2", "u")}
+
+
+def test_only_the_models_whose_rows_a_save_writes_make_it_published():
+    with listing("todoapp.review"):
+        assert broadcasts(Work)
+        assert broadcasts(Book)
+    with listing("todoapp.book"):
+        assert broadcasts(Review)  # writes its book's row
+        assert not broadcasts(Article)  # writes none of a book's
+
+
+def lookups(queries: CaptureQueriesContext) -> int:
+    """The queries that looked reviews up by their book."""
+    return sum('"todoapp_review"."book_ptr_id" IN' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_second_parents_children_are_looked_up_once_per_update_and_only_then(heard):
+    review = crossed_review()
+    with listing("todoapp.book"), CaptureQueriesContext(connection) as queries:
+        Book.objects.create(work_id=3, title="new")  # no review can hold a new book's key yet
+        review.save()  # its book row is the review's own
+        assert lookups(queries) == 0
+        Book.objects.get(pk=2).save()
+        assert lookups(queries) == 1
+
+
+@pytest.mark.parametrize("side", ["work", "tag"])
+def test_an_m2m_change_of_a_second_parents_row_reaches_the_child(heard, side):
+    crossed_review()
+    work, tag = Work.objects.get(pk=2), Tag.objects.create(name="classic")
+    with listing("todoapp.work"):
+        heard.clear()
+        if side == "work":
+            work.tags.add(tag)
+        else:
+            tag.works.add(work)
+    assert group_name("todoapp.review:1") in heard.groups()
+
+
+def test_the_rows_of_a_child_tell_its_second_parents_rows_as_its_save_does(db):
+    # What an m2m change names by key (tag.reviews.add(review), had reviews tags of their own).
+    crossed_review()
+    assert set(rows_topics(Review, [1], "default")) == {
+        "todoapp.review",
+        "todoapp.review:1",
+        "todoapp.article",
+        "todoapp.article:1",
+        "todoapp.book",
+        "todoapp.book:2",
+        "todoapp.work",
+        "todoapp.work:2",
+    }

@@ -11,14 +11,7 @@ from channels.layers import InMemoryChannelLayer
 from django.contrib.auth import get_user_model
 from django.test.utils import isolate_apps
 
-from live_views.pubsub.topics import (
-    group_name,
-    instance_topic,
-    model_topic,
-    row_labels,
-    topic_of,
-    topics_of,
-)
+from live_views.pubsub.topics import group_name, instance_topic, model_topic, topic_of, topics_of
 from tests.todoapp.models import Album, Board, Tag, Task
 
 
@@ -100,12 +93,3 @@ def test_group_names_are_stable_and_distinct():
     assert group_name("todoapp.board:1") == group_name("todoapp.board:1")
     assert group_name("todoapp.board:1") != group_name("todoapp.board:11")
     assert "news" not in group_name("news")
-
-
-def test_a_rows_other_labels_are_the_models_it_is_a_row_of_by_inheritance():
-    assert row_labels("todoapp.place") == ("todoapp.restaurant", "todoapp.pizzeria")
-    assert row_labels("todoapp.restaurant") == ("todoapp.place", "todoapp.pizzeria")
-    assert row_labels("todoapp.pizzeria") == ("todoapp.restaurant", "todoapp.place")
-    assert row_labels("todoapp.board") == ()
-    # A label no model has (a message from another version of the project): none.
-    assert row_labels("todoapp.gone") == row_labels("no label") == ()

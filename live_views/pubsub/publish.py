@@ -16,15 +16,14 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from live_views.connect import wire
 from live_views.pubsub import origin, readers
+from live_views.pubsub.inheritance import Rows, key_groups, rows_written
 from live_views.pubsub.sender import sender, server_loop
 from live_views.pubsub.topics import (
     concrete,
     group_name,
     instance_topic,
     key_as_loaded,
-    lineage,
     model_topic,
-    row_relatives,
 )
 
 logger = logging.getLogger("live_views")
@@ -158,28 +157,40 @@ def addressed(message: dict[str, Any], group: str) -> dict[str, Any]:
     return {**message, "group": group}
 
 
-def row_message(instance: models.Model, action: str) -> dict[str, Any]:
-    """A broadcast that names its row, so pages that stream the model send just that row:
-    ``action`` is "c" (created), "u" (updated) or "d" (deleted)."""
-    model = concrete(type(instance))
-    # Spelled as the pages' streams spell the keys of the rows they loaded.
-    pk = key_as_loaded(model._meta.pk, instance.pk)
-    return {**MESSAGE, "row": [model._meta.label_lower, str(pk), action]}
+def instance_rows(instance: models.Model, using: str, action: str = "u") -> list[Rows]:
+    """The rows a save (``action`` "c" or "u") or a delete ("d") of ``instance`` writes: its
+    own, its parents' and their children's by multi-table inheritance
+    (pubsub/inheritance.py)."""
+    return rows_written(type(instance), lambda attname: [getattr(instance, attname)], using, action)
 
 
-def model_change_topics(instance: models.Model) -> list[str]:
+def row_messages(written: list[Rows], action: str) -> list[dict[str, Any]]:
+    """Broadcasts that name their row, so pages that stream the model send just that row:
+    ``action`` is "c" (created), "u" (updated) or "d" (deleted). One per key the save wrote:
+    a row is named by a model of its key (a stream of another model of that key reads it too,
+    socket/changed_rows.py), and a second parent's row has a key of its own."""
+    messages = []
+    for rows in written:
+        model = rows.models[0]
+        for key in rows.keys:
+            # Spelled as the pages' streams spell the keys of the rows they loaded.
+            pk = key_as_loaded(model._meta.pk, key)
+            messages.append({**MESSAGE, "row": [model._meta.label_lower, str(pk), action]})
+    return messages
+
+
+def model_change_topics(instance: models.Model, written: list[Rows] | None = None) -> list[str]:
     """The model, the row, every row it points to by foreign key (a parent hears its
-    children change), the models it inherits from (their pages list the row too; its
-    parent rows are among those it points to), and the models that inherit its rows, with
-    their rows of its key (a place's save changes the restaurant with its key, if there is one:
-    told without a query to find out)."""
-    model, *inherited = lineage(type(instance))
-    topics = [model_topic(model), instance_topic(model, instance.pk)]
-    topics += [model_topic(parent) for parent in inherited]
-    for relative in row_relatives(model):
-        topics += [model_topic(relative), instance_topic(relative, instance.pk)]
+    children change), and the rows ``written`` with it by multi-table inheritance (by default
+    those an update writes), with their models: the parents' pages list the row too, and the
+    pages of a model that inherits a saved parent row show its columns (a place's save renames
+    the restaurant with its key, if there is one: told without a query to find out; a book's
+    save the review that has it as a second parent, found by its link column)."""
     using = instance._state.db or DEFAULT_DB_ALIAS
-    for field in parent_fields(model):
+    if written is None:
+        written = instance_rows(instance, using)
+    topics = written_topics(written)
+    for field in parent_fields(type(instance)):
         value = getattr(instance, field.attname, None)
         if value is None:
             continue
@@ -188,7 +199,16 @@ def model_change_topics(instance: models.Model) -> list[str]:
             topics += [] if parent is None else [instance_topic(field.related_model, parent.pk)]
         else:
             topics += parent_topics(field, [value], using)
-    return topics
+    return list(dict.fromkeys(topics))
+
+
+def written_topics(written: Iterable[Rows]) -> list[str]:
+    return [
+        topic
+        for rows in written
+        for model in rows.models
+        for topic in [model_topic(model), *(instance_topic(model, key) for key in rows.keys)]
+    ]
 
 
 @functools.cache
@@ -217,14 +237,23 @@ def parent_topics(field: Any, values: Iterable[Any], using: str) -> list[str]:
 
 
 def rows_topics(model: type[models.Model], pks: Iterable[Any], using: str) -> list[str]:
-    """The rows ``pks`` of ``model`` with the rows they point to (one query, when the model has
-    foreign keys): what one of them changing tells, as ``model_change_topics`` does for one."""
+    """The rows ``pks`` of ``model`` with the rows they point to and those written with them
+    (one query, when the model has foreign keys or a second parent): what one of them changing
+    tells, as ``model_change_topics`` does for one."""
     pks = list(pks)
-    topics = [instance_topic(m, pk) for m in (model, *row_relatives(model)) for pk in pks]
+    if not pks:
+        return []
+    model = concrete(model)
     fields = parent_fields(model)
-    if fields and pks:
-        found = concrete(model)._base_manager.using(using).filter(pk__in=pks)
-        columns = list(zip(*found.values_list(*(field.attname for field in fields)), strict=True))
-        for field, values in zip(fields, columns, strict=False):
-            topics += parent_topics(field, set(values), using)
-    return topics
+    # The keys of its second parents' rows (often links among its foreign keys: read once).
+    seconds = [group.attname for group in key_groups(model)[1:]]
+    read = list(dict.fromkeys([*seconds, *(field.attname for field in fields)]))
+    columns: dict[str, list[Any]] = {}
+    if read:
+        found = list(model._base_manager.using(using).filter(pk__in=pks).values_list(*read))
+        columns = {name: [row[i] for row in found] for i, name in enumerate(read)}
+    columns[model._meta.pk.attname] = pks
+    topics = written_topics(rows_written(model, lambda name: columns.get(name, []), using))
+    for field in fields:
+        topics += parent_topics(field, set(columns.get(field.attname, [])), using)
+    return list(dict.fromkeys(topics))

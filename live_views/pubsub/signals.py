@@ -9,21 +9,17 @@ from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from live_views.conf import conf
+from live_views.pubsub.inheritance import told_models
 from live_views.pubsub.publish import (
+    instance_rows,
     model_change_topics,
     parent_fields,
     parent_topics,
     publish_after_commit,
-    row_message,
+    row_messages,
     rows_topics,
 )
-from live_views.pubsub.topics import (
-    concrete,
-    key_as_loaded,
-    lineage,
-    model_topic,
-    row_relatives,
-)
+from live_views.pubsub.topics import concrete, key_as_loaded, model_topic
 
 # Written on every request or by Django itself: broadcasting them would only cost.
 NEVER_BROADCAST = frozenset(
@@ -45,9 +41,9 @@ def broadcasts(model: type[models.Model]) -> bool:
         return False
     # A proxy's rows are its concrete model's: a save through either is that model's save. A
     # child's (multi-table inheritance) are its parents' too: a listed parent hears its
-    # children, and a listed child hears its parents (a place's save renames its restaurant).
-    related = (*lineage(model), *row_relatives(model))
-    labels = {model._meta.label_lower, *(m._meta.label_lower for m in related)}
+    # children, and a listed child hears its parents (a place's save renames its restaurant),
+    # a second parent's too (pubsub/inheritance.py).
+    labels = {model._meta.label_lower, *(m._meta.label_lower for m in told_models(model))}
     if labels & NEVER_BROADCAST:
         return False
     selected = _selected(setting if isinstance(setting, str) else tuple(setting))
@@ -98,8 +94,11 @@ def on_save_or_delete(sender: type[models.Model], instance: models.Model, **kwar
         return  # raw: loaddata fixtures
     action = "d" if kwargs.get("signal") is post_delete else "c" if kwargs.get("created") else "u"
     using = kwargs.get("using") or "default"
-    topics = model_change_topics(instance) + left
-    publish_after_commit(topics, using, row_message(instance, action))
+    written = instance_rows(instance, using, action)
+    topics = model_change_topics(instance, written) + left
+    # One message per row written with a key of its own (a second parent's): each names it.
+    for message in row_messages(written, action):
+        publish_after_commit(topics, using, message)
 
 
 def on_m2m_changed(
@@ -118,7 +117,7 @@ def on_m2m_changed(
     # The changed row with its parents (a board hears its task's new tag), and the rows of the
     # other side with theirs: the same change, made from either side, tells the same pages.
     topics = [*model_change_topics(instance), model_topic(model), *rows_topics(model, pks, using)]
-    publish_after_commit(topics, using)
+    publish_after_commit(list(dict.fromkeys(topics)), using)
 
 
 def linked_pks(

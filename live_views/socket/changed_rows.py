@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from live_views.pubsub.topics import row_labels
+from live_views.pubsub.inheritance import row_labels
 from live_views.streams import ROW_ACTIONS, PageStreams, Row
 
 
@@ -26,8 +26,9 @@ class ChangedRows:
 
     @property
     def rows(self) -> list[Row]:
-        """The rows named, each also under the models it is a row of by multi-table
-        inheritance (a restaurant's row is its place's): a stream of either model shows it."""
+        """The rows named, each also under the models it is a row of with its key by
+        multi-table inheritance (a restaurant's row is its place's): a stream of either model
+        shows it. A second parent's row has a key of its own: a broadcast names it apart."""
         rows = dict(self.actions)
         for (label, pk), action in self.actions.items():
             for other in row_labels(label):

@@ -97,3 +97,37 @@ class Pizzeria(Restaurant):
     """A grandchild: its key is its restaurant's, which is its place's."""
 
     oven = models.CharField(max_length=20, default="wood")
+
+
+class Article(models.Model):
+    """The first parent of ``Review``: a review's key is its article's. The keys are named
+    apart: two parents' ``id`` columns would clash in the child."""
+
+    article_id = models.BigAutoField(primary_key=True)
+    headline = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.headline
+
+
+class Work(models.Model):
+    """A grandparent through the second parent: a review's title is its work row's."""
+
+    work_id = models.BigAutoField(primary_key=True)
+    title = models.CharField(max_length=100)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="works")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Book(Work):
+    pages = models.PositiveIntegerField(default=0)
+
+
+class Review(Article, Book):
+    """A child with two concrete parents (tests/test_topic_inheritance.py): its key is its
+    article's; its book row (and that one's work row) has a key of its own, held in
+    ``book_ptr``."""
+
+    stars = models.PositiveSmallIntegerField(default=3)
