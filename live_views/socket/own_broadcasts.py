@@ -38,6 +38,7 @@ from typing import Any, Protocol
 
 from live_views.connect.wire import BROADCAST_BY
 from live_views.pubsub import origin
+from live_views.pubsub.inheritance import row_labels
 
 # A page's event loop, its worker thread and threads of a handler's own all tag and check.
 _lock = threading.Lock()
@@ -117,7 +118,9 @@ class EventPublishes:
             if row:
                 if self.labels is None:
                     self.labels = set()
-                self.labels.add(str(row[0]))
+                # A stream of another model of the row's key shows it too (a stream of
+                # restaurants a place's save): the whole render does not update its item.
+                self.labels.update((str(row[0]), *row_labels(str(row[0]))))
         return {**message, BROADCAST_BY: self.by}
 
     def shown_by_whole_render(self, stream_models: Collection[str]) -> bool:
