@@ -161,3 +161,19 @@ def each_page(browser, each_server):
     yield page, log
     context.close()
     print(log.report())  # pytest shows it only when the test fails
+
+
+def mount_probe(page, click: str = "#hook-push") -> None:
+    """A hook the test adds by script, as ``window.probe``, on /hooks/ or /hooks/plain/: its
+    element mounts with the next frame the page gets, which a click on ``click`` asks for."""
+    page.evaluate(
+        """async (click) => {
+          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
+          const probe = document.createElement("span");
+          probe.dataset.liveHook = "Probe";
+          document.getElementById("hook-log").after(probe);
+          document.querySelector(click).click();
+          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
+        }""",
+        click,
+    )

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, mount_probe
 from tests.live_server import LiveServer
 from tests.test_browser import assert_no_errors
 
@@ -144,15 +144,9 @@ def test_push_event_resolves_with_the_reply_and_the_server_push_reaches_every_li
 
 def test_push_event_rejects_with_the_servers_error(page, page_log):
     open_page(page)
-    # A hook added by script mounts with the next frame the page gets.
+    mount_probe(page)
     error = page.evaluate(
         """async () => {
-          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
-          const probe = document.createElement("span");
-          probe.dataset.liveHook = "Probe";
-          document.getElementById("hook-log").after(probe);
-          document.getElementById("hook-push").click();
-          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
           try { await window.probe.pushEvent("no_such_event"); return "resolved"; }
           catch (e) { return [e.code, e.message]; }
         }"""
@@ -164,14 +158,9 @@ def test_push_event_to_goes_to_the_component_that_holds_the_target(page, page_lo
     open_page(page)
     page.click("#toggle-panel")
     expect(page.locator("#panel")).to_contain_text("0 bumps")
+    mount_probe(page)
     replies = page.evaluate(
         """async () => {
-          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
-          const probe = document.createElement("span");
-          probe.dataset.liveHook = "Probe";
-          document.getElementById("hook-log").after(probe);
-          document.getElementById("hook-push").click();  // its update mounts the hook
-          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
           const outcome = async (promise) => {
             try { return await promise; } catch (e) { return [e.code ?? null, e.message]; }
           };
@@ -346,14 +335,9 @@ def test_a_hook_in_a_component_on_a_page_that_is_not_live_pushes_to_the_componen
     expect(page.locator("#panel")).to_contain_text("3 bumps")
 
     # Outside every live component, a page that is not live has no view to push to.
+    mount_probe(page, "#bump")
     error = page.evaluate(
         """async () => {
-          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
-          const probe = document.createElement("span");
-          probe.dataset.liveHook = "Probe";
-          document.getElementById("hook-log").after(probe);
-          document.getElementById("bump").click();  // its update mounts the hook
-          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
           try { await window.probe.pushEvent("bump"); return "resolved"; }
           catch (e) { return e.message; }
         }"""

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, unquote
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED, HTTP_SERVERS, http_server
+from tests.browser_fixtures import CONNECTED, HTTP_SERVERS, http_server, mount_probe
 from tests.live_server import RunserverServer, WsgiServer
 from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_forms import field_errors
@@ -157,14 +157,9 @@ def hooked_on_http(page):
         """async () => {
           window.liveErrors = [];
           document.body.addEventListener("live:error", (e) => liveErrors.push(e.detail));
-          liveViews.hooks.Probe = { mounted() { window.probe = this; } };
-          const probe = document.createElement("span");
-          probe.dataset.liveHook = "Probe";
-          document.getElementById("hook-log").after(probe);
-          document.getElementById("hook-push").click();  // its reply mounts the hook
-          while (!window.probe) await new Promise((resolve) => setTimeout(resolve, 50));
         }"""
     )
+    mount_probe(page)
 
 
 def push_event_outcome(page):
