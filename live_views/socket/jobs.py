@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from live_views.background import Job, LiveAsyncCancelled, current_job
+from live_views.socket import sessions
 from live_views.socket.fairness import run_fairly
 
 if TYPE_CHECKING:
@@ -185,6 +186,11 @@ def call_in_thread(job: Job) -> Any:
 
 
 def rerender(page: LivePage) -> dict[str, Any]:
+    if not page.over_http:  # (over HTTP: see LivePage._refresh)
+        # The session as stored now, should the render use it: the page's copy may be from
+        # long before the work ended, and the save below wrote it back over what the user's
+        # other pages had saved since.
+        sessions.reread(page.request)
     # Inside the page's middleware, as its events and refreshes are: the language, time zone
     # (or tenant) it activates for the page apply to the work's outcome too.
     frame = page.processing.run(lambda: page.render_frame(refresh=True))

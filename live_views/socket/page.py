@@ -22,7 +22,15 @@ from live_views.polling import every_frame
 from live_views.pubsub.topics import group_name, topics_of
 from live_views.render.collector import BlockCollector
 from live_views.render.diff import BlockDiff
-from live_views.socket import component_mount, components, handover, messages, navigation, shared
+from live_views.socket import (
+    component_mount,
+    components,
+    handover,
+    messages,
+    navigation,
+    sessions,
+    shared,
+)
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.csrf import PageCsrfToken
 from live_views.socket.holder import PageHolder
@@ -134,6 +142,12 @@ class LivePage:
     def join(self, join: Join) -> dict[str, Any]:
         """The browser says which block versions it shows; answer with those that differ."""
         frame: dict[str, Any] = self.processing.run(lambda: self._join(join))
+        if not self.over_http:
+            # What its render changed (the messages it showed) is saved now, as an event's is:
+            # left unsaved, the next page load showed them again, and the next event, which
+            # does not read a changed session again, saved this copy over what others had.
+            # Over HTTP the join's frame saves it.
+            self.save_session()
         if not self.over_http and self.page_id is not None:
             handover.socket_joined(self.page_id)  # back from HTTP: that page is let go
             if components.keeps_state(self.view):
@@ -166,6 +180,8 @@ class LivePage:
 
     def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
         """The browser went back or forward to another query of this page."""
+        if not self.over_http:  # over HTTP the frame's own request read it just now
+            sessions.reread(self.request)
         return self.processing.run(lambda: self._navigate(query, ref))
 
     def _navigate(self, query: str, ref: int | None) -> dict[str, Any]:
@@ -178,8 +194,11 @@ class LivePage:
         and the changed ``rows`` of the page's streams.
 
         Rendered with this page's own request, user and session, never the writer's, under
-        the page's own request processing (its middleware).
+        the page's own request processing (its middleware), and on a socket with the session
+        as stored now, as an event's: the page's copy may be from long ago.
         """
+        if not self.over_http:  # (see _refresh)
+            sessions.reread(self.request)
         renders = shared.current()
         if renders is not None and refreshed_shared(self.view):
             # Runs the request processing once per visitor and batch, not per page.
@@ -192,10 +211,18 @@ class LivePage:
             if rows is not None:
                 for streams in components.page_streams(self.view):
                     streams.rows_changed(rows.rows, overflow=rows.overflow)
-            return self.render_frame(refresh=False)
+            frame = self.render_frame(refresh=False)
         except (Http404, PermissionDenied):
             # What the page shows is gone or no longer allowed: a reload shows why.
             return {wire.RELOAD: True}
+        if not self.over_http:
+            # What the render changed (the messages it showed): left unsaved, the next page
+            # load showed them again, and the next event, which does not read a changed
+            # session again, saved this copy. Over HTTP the page holds its last frame's session
+            # between frames, which that frame's middleware saved but left marked changed:
+            # saved here, it would undo what others saved since (the HTTP transport's to mend).
+            self.save_session()
+        return frame
 
     def recheck_access(self) -> None:
         """Read the user afresh and run the URL callable again, access checks and all, on this
