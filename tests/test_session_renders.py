@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db.backends.utils import CursorWrapper
+from django.test import override_settings
 
 from live_views import broadcast
 from live_views.testing import LivePage
@@ -19,6 +21,7 @@ from tests.testapp import shop_views
 
 pytestmark = pytest.mark.urls("tests.testapp.shop_views")
 
+LAST_VISIT = "tests.testapp.middleware.LastVisitMiddleware"
 _MESSAGE_RE = re.compile(r'<p class="message">([^<]*)</p>')
 
 
@@ -132,6 +135,24 @@ def test_what_the_join_shows_of_the_session_is_saved(shopper):
     other_tab_adds(shopper, "pear")
     page.send("ping")
     assert look(shopper) == "cart: apple, pear; messages: "
+
+
+# -- the page's middleware -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["event", "refresh"])
+def test_a_middleware_that_writes_the_session_keeps_what_another_tab_saved(shopper, unit):
+    with override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, LAST_VISIT]):
+        page = shopper.live("/shop/")
+        other_tab_adds(shopper, "apple")
+        if unit == "event":
+            page.send("ping")
+        else:
+            shop_views.STOCK["count"] = 9
+            broadcast("stock")
+            until_stock(page, 9)
+        assert shown(page) == ("apple", ["Added apple"])
+        assert look(shopper) == "cart: apple; messages: "
 
 
 # -- what it costs --------------------------------------------------------------------------

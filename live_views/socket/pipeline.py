@@ -128,11 +128,14 @@ class EventRun:
     def run_sync(self) -> dict[str, Any]:
         """The whole event of a sync handler, in the caller's one worker-thread hop, inside the
         page's middleware."""
+        if not self.page.over_http:  # over HTTP the frame's own request read it just now
+            # Before the page's middleware, which may use it too: one that wrote it (the time
+            # of the visitor's last request) left it changed, and a changed session is not read
+            # again, so the event saved the page's old copy back whole.
+            sessions.reread(self.page.request)
         return self.page.processing.run(self._run_sync)
 
     def _run_sync(self) -> dict[str, Any]:
-        if not self.page.over_http:  # over HTTP the frame's own request read it just now
-            sessions.reread(self.page.request)
         try:
             self.prepare()
             with self.publishes:

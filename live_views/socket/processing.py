@@ -15,9 +15,10 @@ cannot set cookies or headers. A middleware that answers instead of calling the 
 redirect to log in, a 403) refuses the unit: the socket closes with the matching code.
 
 The request is the page's one request for its whole life, with the socket's session, user and
-message store (read at connect; the session again before each sync event that uses it). Django's
-session, auth and messages middleware, which would only install fresh copies of those, are left
-out of the chain (``NOT_ON_THE_SOCKET``), as are its middleware that only write response headers. A
+message store (read at connect; the session again, when used, before each later unit but the
+join, ahead of the middleware: socket/sessions.py). Django's session, auth and messages
+middleware, which would only install fresh copies of those, are left out of the chain
+(``NOT_ON_THE_SOCKET``), as are its middleware that only write response headers. A
 middleware of the project's own that assigns ``request.session`` or ``request.user`` sees its
 own while it runs; ``process_view``, the view and the unit of work see the page's.
 """

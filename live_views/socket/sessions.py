@@ -100,12 +100,15 @@ def _user_of(session: Any) -> Any:
 
 
 def reread(request: HttpRequest) -> None:
-    """Before a sync event: the page's session is read again from its store when the handler
-    or the render next uses it, as each HTTP request reads it. A page keeps its request for as
-    long as it is open; with the session it read at connect, an event saved that whole copy
-    back, undoing what the user's other pages and page loads had saved since (a message another
-    page kept, or one a page load showed, came back). An event that does not use the session
-    reads nothing. Over HTTP the frame's own request read it (http/frame_request.py)."""
+    """Before a sync event, and before each render the socket starts itself (a broadcast
+    refresh, background work's render, back/forward), ahead of the page's middleware: the
+    page's session is read again from its store when the middleware, the handler or the render
+    next uses it, as each HTTP request reads it. A page keeps its request for as long as it is
+    open; with the session it read at connect, an event saved that whole copy back, undoing
+    what the user's other pages and page loads had saved since (a message another page kept,
+    or one a page load showed, came back). A unit that does not use the session reads nothing.
+    A session changed and not saved yet is kept as it is. Over HTTP the frame's own request
+    read it (http/frame_request.py)."""
     session = getattr(request, "session", None)
     if session is not None and session.session_key and not session.modified:
         session.__dict__.pop("_session_cache", None)

@@ -131,3 +131,15 @@ class AsyncTenantMiddleware:
         if name:
             timezone.activate(zoneinfo.ZoneInfo(name))
         return await self.get_response(request)
+
+
+class LastVisitMiddleware:
+    """Writes the session on every request, as an activity tracker does: the path and the time of
+    the visitor's last request."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.session["last_visit"] = [request.path, timezone.now().isoformat()]
+        return self.get_response(request)
