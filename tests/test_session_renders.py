@@ -174,3 +174,16 @@ def test_a_page_that_never_reads_the_session_reads_it_no_more_for_a_refresh_or_w
     shop_views.RELEASE.set()
     until_stock(page, 8)
     assert session_queries == []
+
+
+def test_a_refresh_that_uses_the_session_reads_it_once(shopper, session_queries):
+    # The read that tells whether the session has ended gives the render the session's data.
+    page = shopper.live("/shop/")
+    other_tab_adds(shopper, "apple")
+    session_queries.clear()
+    shop_views.STOCK["count"] = 9
+    broadcast("stock")
+    until_stock(page, 9)
+    assert shown(page) == ("apple", ["Added apple"])
+    reads = [sql for sql in session_queries if sql.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1, session_queries

@@ -8,6 +8,7 @@ refresh reads the user afresh before running the view's access checks again.
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
@@ -67,6 +68,7 @@ class SessionWatch:
             if user is not None:
                 request.user = user
             self.recheck_at = self._next_check(session)
+            adopt(request, session)
         return held
 
     def follow(self, request: HttpRequest) -> None:
@@ -86,6 +88,24 @@ class SessionWatch:
             # Exact for set_expiry(datetime); for relative expiries, a bound from now.
             recheck = min(recheck, session.get_expiry_date(modification=now))
         return recheck
+
+
+def adopt(request: HttpRequest, loaded: Any) -> None:
+    """The page's session takes the data ``loaded`` (the same session) was just read with, when
+    it holds no change of its own: a per-user render that then uses it (the messages a base
+    template shows) reads it no more. A copy: a handler that edits a value in place edits its
+    own. (A shared render is anonymous: the pages of its batch that skip the read need none.)"""
+    own: Any = getattr(request, "session", None)
+    cache = loaded.__dict__.get("_session_cache")
+    if (
+        own is not None
+        and own is not loaded
+        and cache is not None
+        and not own.modified
+        and not loaded.modified  # what it holds is as stored
+        and own.session_key == loaded.session_key
+    ):
+        own._session_cache = copy.deepcopy(cache)
 
 
 def _user_of(session: Any) -> Any:
