@@ -187,3 +187,17 @@ def test_a_refresh_that_uses_the_session_reads_it_once(shopper, session_queries)
     assert shown(page) == ("apple", ["Added apple"])
     reads = [sql for sql in session_queries if sql.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 1, session_queries
+
+
+# -- a handler that fails ---------------------------------------------------------------------
+
+
+def test_what_a_failing_handler_wrote_in_the_session_is_not_saved(shopper):
+    page = shopper.live("/shop/")
+    other_tab_adds(shopper, "apple")
+    reply = page.send("add_then_fail", item="pear")
+    assert reply["error"]["code"] == "server_error"
+    assert look(shopper) == "cart: apple; messages: Added apple"
+    page.send("ping")  # the next event saves nothing of it
+    assert shown(page)[0] == "apple"
+    assert look(shopper) == "cart: apple; messages: "

@@ -56,6 +56,10 @@ class Snapshot:
         self.attributes = [dict(obj.__dict__) for obj in self.objects]
         # The runtime is one object in place: a reset the handler makes is undone from this.
         self.streams = [obj.live_runtime.streams.before_event() for obj in self.objects]
+        session = getattr(page.request, "session", None)
+        # The session as stored, unchanged by this page so far: what the handler writes into it
+        # can be dropped (the key it had: a login's new one is in the store already).
+        self.session_key = None if session is None or session.modified else session.session_key
 
     def view_changed(self) -> bool:
         """Whether an attribute of the view was set, added or deleted since (by identity)."""
@@ -73,6 +77,13 @@ class Snapshot:
             obj.__dict__.update(attributes)
             obj.live_runtime.forget_event(streams)
         messages.discard_new(self.page.request)
+        session = getattr(self.page.request, "session", None)
+        if session is not None and session.modified and session.session_key == self.session_key:
+            # As a request that fails with a 500, whose session SessionMiddleware does not
+            # save: what the handler wrote goes, and the next use reads the session as stored
+            # (left changed, the next event saved it).
+            session.__dict__.pop("_session_cache", None)
+            session.modified = False
 
 
 class EventRun:

@@ -52,6 +52,11 @@ class ShopView(LiveTemplateView):
         self.pings += 1
 
     @live_event
+    def add_then_fail(self, item: str) -> None:
+        self.request.session["cart"] = [*self.request.session.get("cart", []), item]
+        raise RuntimeError("the payment service is down")
+
+    @live_event
     def sort(self, by: str) -> None:
         self.live_patch({"sort": by})
 
