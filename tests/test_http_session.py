@@ -5,6 +5,7 @@ it changes (a session key, a new CSRF secret) is saved and sent back by that fra
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import pytest
@@ -15,8 +16,10 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from live_views.connect.sessionless import MARK
+from live_views.testing import LiveClient
 from tests.test_component_csrf import passes_csrf_check, token_in
-from tests.test_http_endpoint import Page
+from tests.test_http_endpoint import Page, frame_of, shown
 
 pytestmark = pytest.mark.usefixtures("no_http_pages")
 
@@ -108,6 +111,104 @@ def test_a_message_shown_by_a_page_load_is_not_kept_again_by_a_page_over_http(li
     assert messages_in(browser) == ["Saved quietly"]
     page.event("save")
     assert messages_in(browser) == ["Saved quietly"]
+
+
+# -- a visitor with no session cookie -----------------------------------------------------------
+
+RECALLED_RE = re.compile(r'<p id="recalled">([^<]*)</p>')
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+@pytest.mark.parametrize("joins_first", [True, False], ids=["joined", "mounted-by-its-event"])
+def test_a_visitor_without_a_session_keeps_the_session_an_event_over_http_gave_it(
+    http_browser, joins_first
+):
+    page = Page(http_browser, "/sign-in/")
+    assert SESSION not in http_browser.cookies
+    if joins_first:
+        assert page.join().status_code == 200
+    # Without the join, the event's own request mounts the page (another worker, a restart).
+    reply = page.event("remember", value="x")
+    assert reply.status_code == 200
+    assert reply.cookies[SESSION].value  # the browser's first session, set by this answer
+
+    recalled = page.event("recall")  # its token was made for no session; the cookie is sent
+    assert recalled.status_code == 200, shown(recalled)
+    assert RECALLED_RE.findall(shown(recalled)) == ["x"]
+    assert http_browser.get("/who/").content == b"anonymous x"
+    assert page.event("remember", value="y").status_code == 200
+    assert http_browser.get("/who/").content == b"anonymous y"
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_a_page_whose_browser_does_not_keep_the_cookie_keeps_its_own_session(http_browser):
+    page = Page(http_browser, "/sign-in/")
+    page.join()
+    assert page.event("remember", value="x").cookies[SESSION].value
+    del http_browser.cookies[SESSION]  # refused by the browser (a Secure cookie over http)
+    assert RECALLED_RE.findall(shown(page.event("recall"))) == ["x"]
+    assert page.event("remember", value="y").status_code == 200
+    assert RECALLED_RE.findall(shown(page.event("recall"))) == ["y"]
+    assert SESSION not in http_browser.cookies
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_the_browsers_other_pages_and_their_push_routes_go_on_in_the_session_it_took(
+    http_browser,
+):
+    first, second = Page(http_browser, "/sign-in/"), Page(http_browser, "/sign-in/")
+    assert first.join().status_code == second.join().status_code == 200
+    assert first.event("remember", value="x").status_code == 200
+    assert SESSION in http_browser.cookies
+    assert RECALLED_RE.findall(shown(second.event("recall"))) == ["x"]
+    pushed = http_browser.get("/live/http/push/", {"token": second.token, "wait": "0"})
+    assert pushed.status_code == 200
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_the_pages_socket_opens_in_the_session_its_http_event_gave_the_browser(live_db):
+    live = LiveClient(Client(enforce_csrf_checks=True), timeout=5)
+    try:
+        page = Page(live.http, "/sign-in/")
+        page.join()
+        assert page.event("remember", value="x").status_code == 200
+        socket_url = html_lib.unescape(re.search(r'hx-ws:connect="([^"]+)"', page.html)[1])
+        socket = live.open_socket(socket_url, page.html)  # with the browser's new cookie
+        socket.send_frame({"join": {"version": "", "blocks": {}}})
+        assert socket.receive()["joined"] is True
+        socket.send("recall")
+        assert socket.block("recalled") == '<p id="recalled">x</p>'
+        socket.close()
+    finally:
+        live.close()
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_a_token_made_for_no_session_is_still_refused_with_another_session(http_browser):
+    page = Page(http_browser, "/sign-in/")
+    page.join()
+    page.event("remember", value="x")
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get("/who/")
+    stranger_page = Page(stranger, "/sign-in/")  # for its CSRF cookie and token
+    stranger.session.save()  # a session of its own, not one an HTTP answer gave it
+    refused = stranger_page.send({"join": {"version": "", "blocks": {}}}, token=page.token)
+    assert refused.status_code == 403
+    assert "another session" in frame_of(refused)["error"]["message"]
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_only_the_first_session_an_event_gives_a_browser_is_marked_as_such(live_db):
+    had_one = Client()
+    had_one.session.save()
+    assert joined(had_one, "/sign-in/").event("remember", value="x").status_code == 200
+    assert MARK not in had_one.session
+    has_none = Client()
+    page = joined(has_none, "/sign-in/")
+    assert page.event("forget").status_code == 200  # leaves the session alone: none is made
+    assert SESSION not in has_none.cookies
+    assert page.event("remember", value="x").status_code == 200
+    assert has_none.session[MARK] is True
 
 
 # -- the CSRF cookie --------------------------------------------------------------------------

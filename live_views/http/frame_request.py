@@ -7,16 +7,25 @@ would: the session as stored now (what another tab or a page load saved since th
 mounted is there, and the page's event saves no stale copy back over it), and the browser's CSRF
 secret. What the handler changes goes back the same way: the frame's ``SessionMiddleware`` saves
 the session (the page does not save it too: ``LivePage.save_session``) and sets its cookie (a
-login's new key), its ``CsrfViewMiddleware`` sets the cookie of a new CSRF secret
-(``rotate_token()``, which ``login()`` calls), and the answer's ``X-Live-Csrf`` header gives the
-page's JS the token its next frames send.
+login's new key; a browser's first session, which its pages' tokens, made for no session, go on
+in: ``connect/sessionless.py``), its
+``CsrfViewMiddleware`` sets the cookie of a new CSRF secret (``rotate_token()``, which
+``login()`` calls), and the answer's ``X-Live-Csrf`` header gives the page's JS the token its
+next frames send.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from live_views.connect import sessionless
 from live_views.socket.page import LivePage
+
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
 
 CSRF_HEADER = "X-Live-Csrf"
 # The page's new CSRF token, kept on the frame's request for its answer (as CsrfViewMiddleware
@@ -28,12 +37,18 @@ def take_frame_request(page: LivePage, request: HttpRequest) -> None:
     """Before the frame: the page's request holds the frame's session and CSRF secret."""
     session = getattr(request, "session", None)
     held = getattr(page.request, "session", None)
-    # The same session: the frame's token was checked against its key. A page whose browser
-    # holds no session cookie keeps the copy it has (no other request can read or write it):
-    # a session its frame created would set a cookie its token, bound to none, is refused with.
-    key = getattr(session, "session_key", None)
-    if session is not None and held is not None and key and key == held.session_key:
-        page.request.session = session
+    if session is not None and held is not None and session is not held:
+        if session.session_key:
+            # The browser's session, which its token was checked against (or which the HTTP
+            # transport gave it: connect/sessionless.py).
+            page.request.session = session
+        elif not held.session_key:
+            # The browser holds no session, nor does the page yet: what the page's copy holds
+            # (its work's changes since the last frame) and what the handler writes are saved
+            # by this frame's middleware, which gives the browser its cookie.
+            request.session = session = held
+        # Else the browser did not keep the cookie an answer set (its settings refuse it):
+        # the page keeps its own copy, and saves it itself, as a socket's page does.
     # Which the frame's SessionMiddleware saves after the answer: also the page's own session
     # when the page was mounted by this very request.
     page.frame_session = session
@@ -43,8 +58,13 @@ def take_frame_request(page: LivePage, request: HttpRequest) -> None:
 
 
 def give_back(page: LivePage, request: HttpRequest) -> None:
-    """After the frame: a new CSRF secret the handler gave the page is the frame's, so its
-    ``CsrfViewMiddleware`` sets the browser's cookie, and its answer says the page's token."""
+    """After the frame: a session the browser takes with its answer, and a new CSRF secret the
+    handler gave the page, are the frame's: its ``SessionMiddleware`` saves the one and sets its
+    cookie, its ``CsrfViewMiddleware`` sets the other's, and its answer says the page's token."""
+    session = getattr(request, "session", None)
+    if session is not None and _first_session(session, request):
+        # Its pages' tokens, bound to no session, are still this browser's.
+        sessionless.mark(session)
     page.frame_session = None  # what the page's work saves from now on, it saves itself
     secret = page.request.META.get("CSRF_COOKIE")
     if secret is None or secret == request.META.get("CSRF_COOKIE"):
@@ -52,6 +72,15 @@ def give_back(page: LivePage, request: HttpRequest) -> None:
     request.META["CSRF_COOKIE"] = secret
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     request.META[RENEWED_TOKEN] = page.csrf.value(page.request)
+
+
+def _first_session(session: SessionBase, request: HttpRequest) -> bool:
+    """Whether the frame's SessionMiddleware gives a browser that holds no session cookie its
+    first session (its own test: it saves a session that is changed, or every one, unless empty)."""
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return False
+    saved = session.modified or settings.SESSION_SAVE_EVERY_REQUEST
+    return saved and not session.is_empty()
 
 
 def with_token(response: HttpResponse, request: HttpRequest) -> HttpResponse:

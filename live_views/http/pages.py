@@ -24,7 +24,8 @@ from django.http import HttpRequest
 from live_views.background import Job, PageJobs
 from live_views.connect import wire
 from live_views.connect.csp import adopt_nonce
-from live_views.connect.tokens import ConnectTarget, read_connect_token
+from live_views.connect.sessionless import read_page_token
+from live_views.connect.tokens import ConnectTarget
 from live_views.http.frame_request import give_back, take_frame_request
 from live_views.http.idle import IdleWatch
 from live_views.http.jobs import HttpJobs
@@ -309,11 +310,7 @@ def check_token(request: HttpRequest, token: str) -> ConnectTarget:
     user = getattr(request, "user", None)
     if not token or len(token) > MAX_TOKEN:
         raise Refused(wire.CLOSE_BAD_REQUEST, "no connect token")
-    return read_connect_token(
-        token,
-        session_key=getattr(session, "session_key", None),
-        user_pk=getattr(user, "pk", None),
-    )
+    return read_page_token(token, session=session, user_pk=getattr(user, "pk", None))
 
 
 MAX_TOKEN = 4096

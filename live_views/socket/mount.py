@@ -13,7 +13,8 @@ from django.http import Http404, HttpRequest
 from django.urls import Resolver404, ResolverMatch, get_resolver
 
 from live_views.connect import wire
-from live_views.connect.tokens import ConnectTarget, TokenError, read_connect_token
+from live_views.connect.sessionless import read_page_token
+from live_views.connect.tokens import ConnectTarget, TokenError
 from live_views.runtime import Mount, mounting
 from live_views.socket.limits import ConnectionSlot, take_connection_slot
 from live_views.socket.processing import RequestProcessing
@@ -45,11 +46,7 @@ def mount(scope: Mapping[str, Any], token: str, open_component: OpenView | None 
     (socket/component_mount.py)."""
     session, user = session_and_user(scope)
     try:
-        target = read_connect_token(
-            token,
-            session_key=getattr(session, "session_key", None),
-            user_pk=getattr(user, "pk", None),
-        )
+        target = read_page_token(token, session=session, user_pk=getattr(user, "pk", None))
     except TokenError as exc:
         raise Refused(exc.close_code, str(exc)) from None
     # The page keeps its path for as long as it is open: the process's copy, not the token's.

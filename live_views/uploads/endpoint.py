@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from live_views.conf import conf
 from live_views.connect import wire
-from live_views.connect.tokens import ConnectTarget, TokenError, read_connect_token
+from live_views.connect.sessionless import read_page_token
+from live_views.connect.tokens import ConnectTarget, TokenError
 from live_views.uploads.handler import CappedUploadHandler
 from live_views.uploads.language import in_page_language
 from live_views.uploads.page_form import PageRefused, StandaloneMount, page_form
@@ -197,11 +198,7 @@ def _target(request: HttpRequest, token: str) -> ConnectTarget:
     session = getattr(request, "session", None)
     user = getattr(request, "user", None)
     try:
-        return read_connect_token(
-            token,
-            session_key=getattr(session, "session_key", None),
-            user_pk=getattr(user, "pk", None),
-        )
+        return read_page_token(token, session=session, user_pk=getattr(user, "pk", None))
     except TokenError as exc:
         message = f"The page's token was refused ({exc}): reload the page."
         raise UploadRefused(403, message) from None
