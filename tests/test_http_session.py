@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import time
 
 import pytest
 from django.conf import settings
@@ -17,9 +18,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from live_views.connect.sessionless import MARK
+from live_views.http import endpoint
 from live_views.testing import LiveClient
 from tests.test_component_csrf import passes_csrf_check, token_in
 from tests.test_http_endpoint import Page, frame_of, shown
+from tests.testapp import login_views
 
 pytestmark = pytest.mark.usefixtures("no_http_pages")
 
@@ -209,6 +212,59 @@ def test_only_the_first_session_an_event_gives_a_browser_is_marked_as_such(live_
     assert SESSION not in has_none.cookies
     assert page.event("remember", value="x").status_code == 200
     assert has_none.session[MARK] is True
+
+
+# -- background work shown between frames -------------------------------------------------------
+
+
+@pytest.fixture
+def work(monkeypatch):
+    monkeypatch.setattr(endpoint, "LONG_POLL", 5.0)
+    login_views.WORK_RELEASE.clear()
+    yield
+    login_views.WORK_RELEASE.set()
+
+
+def pushed_until(page: Page, text: str, within: float = 5.0) -> str:
+    deadline = time.monotonic() + within
+    seen = ""
+    while time.monotonic() < deadline and text not in seen:
+        response = page.http.get("/live/http/push/", {"token": page.token})
+        assert response.status_code == 200, response.content
+        seen += "".join(frame.get("content", "") for frame in response.json()["frames"])
+    assert text in seen, seen
+    return seen
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_work_shown_after_an_event_that_changed_the_session_keeps_what_another_request_saved(
+    live_db, work
+):
+    browser = Client()
+    browser.session.save()
+    page = joined(browser, "/session-work/")
+    assert page.event("remember_then_work", value="x").status_code == 200
+    assert browser.get("/who/").content == b"anonymous x"
+    other_tab = browser.session
+    other_tab["remembered"] = "from the other tab"
+    other_tab.save()
+
+    login_views.WORK_RELEASE.set()
+    pushed_until(page, '<p id="work">done</p>')
+
+    assert browser.get("/who/").content == b"anonymous from the other tab"
+
+
+@pytest.mark.urls("tests.testapp.login_views")
+def test_what_work_shown_after_such_an_event_changes_in_the_session_is_saved(live_db, work):
+    browser = Client()
+    browser.session.save()
+    page = joined(browser, "/session-work/")
+    assert page.event("remember_then_tally", value="x").status_code == 200
+    login_views.WORK_RELEASE.set()
+    pushed_until(page, '<p id="tally">tallied</p>')
+    stored = browser.session
+    assert (stored.get("remembered"), stored.get("tallied")) == ("x", "tallied")
 
 
 # -- the CSRF cookie --------------------------------------------------------------------------

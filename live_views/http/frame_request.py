@@ -6,9 +6,9 @@ HTTP each frame is a request of its own, through the project's ``SessionMiddlewa
 would: the session as stored now (what another tab or a page load saved since the page was
 mounted is there, and the page's event saves no stale copy back over it), and the browser's CSRF
 secret. What the handler changes goes back the same way: the frame's ``SessionMiddleware`` saves
-the session (the page does not save it too: ``LivePage.save_session``) and sets its cookie (a
-login's new key; a browser's first session, which its pages' tokens, made for no session, go on
-in: ``connect/sessionless.py``), its
+the session (the page does not save it too, then or after the frame, unless its work changes it
+again: ``socket/frame_session.py``) and sets its cookie (a login's new key; a browser's first
+session, which its pages' tokens, made for no session, go on in: ``connect/sessionless.py``), its
 ``CsrfViewMiddleware`` sets the cookie of a new CSRF secret (``rotate_token()``, which
 ``login()`` calls), and the answer's ``X-Live-Csrf`` header gives the page's JS the token its
 next frames send.
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from live_views.connect import sessionless
+from live_views.socket.frame_session import FrameSession
 from live_views.socket.page import LivePage
 
 if TYPE_CHECKING:
@@ -49,9 +50,9 @@ def take_frame_request(page: LivePage, request: HttpRequest) -> None:
             request.session = session = held
         # Else the browser did not keep the cookie an answer set (its settings refuse it):
         # the page keeps its own copy, and saves it itself, as a socket's page does.
-    # Which the frame's SessionMiddleware saves after the answer: also the page's own session
-    # when the page was mounted by this very request.
-    page.frame_session = session
+    if page.frame_session is None:
+        page.frame_session = FrameSession()
+    page.frame_session.begin(session)
     secret = request.META.get("CSRF_COOKIE")
     if secret is not None:
         page.request.META["CSRF_COOKIE"] = secret
@@ -65,7 +66,8 @@ def give_back(page: LivePage, request: HttpRequest) -> None:
     if session is not None and _first_session(session, request):
         # Its pages' tokens, bound to no session, are still this browser's.
         sessionless.mark(session)
-    page.frame_session = None  # what the page's work saves from now on, it saves itself
+    if page.frame_session is not None:
+        page.frame_session.end()
     secret = page.request.META.get("CSRF_COOKIE")
     if secret is None or secret == request.META.get("CSRF_COOKIE"):
         return

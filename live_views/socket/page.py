@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -33,6 +33,7 @@ from live_views.socket import (
 )
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.csrf import PageCsrfToken
+from live_views.socket.frame_session import FrameSession
 from live_views.socket.holder import PageHolder
 from live_views.socket.limits import ConnectionSlot
 from live_views.socket.mount import Refused, dispatch_mount, mount
@@ -44,9 +45,6 @@ from live_views.socket.sessions import SessionWatch
 from live_views.socket.state import PageState
 from live_views.version import __version__
 from live_views.views import LiveViewMixin
-
-if TYPE_CHECKING:
-    from django.contrib.sessions.backends.base import SessionBase
 
 logger = logging.getLogger("live_views")
 
@@ -100,9 +98,8 @@ class LivePage:
         self.slot: ConnectionSlot | None = None
         self.page_id: str | None = None  # the token's
         self.over_http = False  # served by the HTTP transport (live_views/http/), not a socket
-        # Over HTTP, during a frame: the frame request's session, which its SessionMiddleware
-        # saves after the answer (http/frame_request.py).
-        self.frame_session: SessionBase | None = None
+        # Over HTTP: the session its frames' SessionMiddleware saves (http/frame_request.py).
+        self.frame_session: FrameSession | None = None
         self.state = state
         self.nonce_digest = nonce_digest  # of the page's CSP nonce (live_views.connect.csp)
         # A render changed the topics (socket/page_topics.py): the socket joins them all and
@@ -305,11 +302,14 @@ class LivePage:
         session = getattr(self.request, "session", None)
         if session is None or not session.modified:
             return
-        if session is self.frame_session:
-            # Its SessionMiddleware saves it after this and sets its cookie (a new key's
-            # included), reading the flag left set: saved here too, it was written twice.
+        frame = self.frame_session
+        if frame is not None and frame.saves(session):
+            # Over HTTP: a frame's SessionMiddleware saves it (and sets its cookie, a new key's
+            # included), reading the flag left set; saved here too, it was written twice.
             return
         session.save()
+        if frame is not None and frame.wrote(session):
+            return  # the flag is its frame's middleware's to read
         # Saved: what the next event changes is its own, as in a new request's session.
         session.modified = False
 

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from django import forms
 from django.contrib.auth import alogin, get_user_model, login, logout
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -11,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 
-from live_views import LiveFormMixin, LiveFormView, LiveTemplateView, live_event
+from live_views import AsyncResult, LiveFormMixin, LiveFormView, LiveTemplateView, live_event
 
 
 class SignInView(LiveTemplateView):
@@ -94,6 +97,39 @@ class LiveLoginView(LiveFormMixin, LoginView):
     next_page = "who"
 
 
+# The tests let the work of SessionWorkView finish here.
+WORK_RELEASE = threading.Event()
+
+
+def finish_work(value: str) -> str:
+    if not WORK_RELEASE.wait(5):
+        raise TimeoutError("the test never released the work")
+    return value
+
+
+class SessionWorkView(LiveTemplateView):
+    """Background work whose outcome is shown after an event that changed the session."""
+
+    template_name = "testapp/session_work.html"
+    work: AsyncResult | None = None
+    tally: AsyncResult | None = None  # its render keeps its outcome in the session
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if self.tally is not None and self.tally.result:
+            self.request.session["tallied"] = self.tally.result
+        return super().get_context_data(**kwargs)
+
+    @live_event
+    def remember_then_work(self, value: str) -> None:
+        self.request.session["remembered"] = value
+        self.live_async("work", finish_work, "done")
+
+    @live_event
+    def remember_then_tally(self, value: str) -> None:
+        self.request.session["remembered"] = value
+        self.live_async("tally", finish_work, "tallied")
+
+
 def who(request: HttpRequest) -> HttpResponse:
     name = request.user.get_username() or "anonymous"
     return HttpResponse(f"{name} {request.session.get('remembered', '-')}")
@@ -103,6 +139,7 @@ urlpatterns = [
     path("sign-in/", SignInView.as_view(), name="sign-in"),
     path("sign-up/", SignUpView.as_view(), name="sign-up"),
     path("log-in/", LiveLoginView.as_view(), name="log-in"),
+    path("session-work/", SessionWorkView.as_view(), name="session-work"),
     path("who/", who, name="who"),
     path("", include("live_views.urls")),
 ]
