@@ -290,6 +290,23 @@ def test_a_handlers_new_csrf_secret_is_set_by_its_frames_answer(http_browser):
     assert page.event("renew_csrf_counted").status_code == 200
 
 
+def test_the_events_after_a_new_csrf_secret_keep_it(http_browser):
+    page = joined(http_browser, "/csrf-renew/")
+    first = http_browser.cookies[CSRF].value
+    assert page.event("renew_csrf").status_code == 200
+    renewed, token = http_browser.cookies[CSRF].value, page.csrf
+    assert renewed != first
+    for _ in range(2):
+        reply = page.event("bump")
+        assert reply.status_code == 200
+        # The page's own CsrfViewMiddleware read the cookie the page was mounted with: the
+        # next event's answer set the first secret back, undoing the handler's rotate_token().
+        assert CSRF not in reply.cookies
+        assert "X-Live-Csrf" not in reply.headers
+    assert http_browser.cookies[CSRF].value == renewed
+    assert page.csrf == token
+
+
 def test_a_frame_that_keeps_the_secret_sets_no_csrf_cookie(http_browser):
     page = joined(http_browser, "/csrf-renew/")
     token = page.csrf

@@ -56,6 +56,12 @@ def take_frame_request(page: LivePage, request: HttpRequest) -> None:
     secret = request.META.get("CSRF_COOKIE")
     if secret is not None:
         page.request.META["CSRF_COOKIE"] = secret
+    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if cookie is not None:
+        # The page's own CsrfViewMiddleware (its processing, around each unit of work) reads
+        # the secret again from the cookie: with the one the page was mounted with, the event
+        # after a handler's rotate_token() (a login()) handed the old secret back to the browser.
+        page.request.COOKIES[settings.CSRF_COOKIE_NAME] = cookie
 
 
 def give_back(page: LivePage, request: HttpRequest) -> None:
