@@ -336,3 +336,101 @@ def test_a_page_on_http_works_again_once_the_server_answers(page, server):
     expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("4")
+
+
+def is_event(name):
+    """A frame of event ``name`` posted to the HTTP transport's route."""
+
+    def matches(request):
+        if request.method != "POST" or not request.url.endswith("/live/http/"):
+            return False
+        return json.loads(parse_qs(request.post_data or "")["frame"][0]).get("event") == name
+
+    return matches
+
+
+def keep_note(page, note):
+    page.fill("#note-form input[name=note]", note)
+    page.click("#note-form button")
+
+
+def test_a_visitor_without_a_session_keeps_a_note_then_logs_in_over_http(context, page):
+    # The note is the visitor's first session: the event's answer sets its cookie, so the
+    # browser's other tabs see it (it used to stay in the page's own copy). The page's token was
+    # made for no session, and its next event goes on in that session.
+    on_http(page, "/live-login/")
+    keep_note(page, "before any session")
+    expect(page.locator("#note")).to_have_text("Note in your session: before any session")
+    other_tab = context.new_page()
+    other_tab.goto("/live-login/")
+    expect(other_tab.locator("#note")).to_have_text("Note in your session: before any session")
+    other_tab.close()
+    keep_note(page, "kept across the login")
+    expect(page.locator("#note")).to_have_text("Note in your session: kept across the login")
+    page.fill("#id_username", "demo")
+    page.fill("#id_password", "demo")
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#account")).to_have_text("Logged in as demo.")
+    expect(page.locator("#note")).to_have_text("Note in your session: kept across the login")
+    expect(page.locator(ON_HTTP)).to_have_count(1)
+
+
+def confirm_password(page):
+    """Confirm the password on /live-login/: login() again, which renews the CSRF token."""
+    with page.expect_response(is_event_answer("confirm_password")) as answer:
+        page.fill("#confirm-form input[name=password]", "demo")
+        page.click("#confirm-form button")
+    expect(page.locator("#confirmed")).to_contain_text("Password confirmed at")
+    return answer.value
+
+
+def is_event_answer(name):
+    sent = is_event(name)
+    return lambda response: sent(response.request)
+
+
+def test_after_a_login_renews_the_csrf_token_the_pages_next_events_send_the_new_one(page):
+    log_in(page)
+    on_http(page, "/live-login/")
+    shown = page.evaluate("document.body.dataset.liveCsrf")
+    cookie = csrf_cookie(page)
+
+    renewed = confirm_password(page).headers.get("x-live-csrf")
+
+    assert renewed
+    assert renewed != shown
+    rotated = csrf_cookie(page)
+    assert rotated != cookie
+    with page.expect_request(is_event("keep_note")) as sent:
+        keep_note(page, "after the confirmation")
+    assert sent.value.headers["x-csrftoken"] == renewed  # the token the header gave the page
+    expect(page.locator("#note")).to_have_text("Note in your session: after the confirmation")
+    with page.expect_request(is_event("keep_note")) as sent_next:
+        keep_note(page, "and the next")
+    assert sent_next.value.headers["x-csrftoken"] == renewed
+    expect(page.locator("#note")).to_have_text("Note in your session: and the next")
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
+    assert csrf_cookie(page) == rotated  # not handed back to the one before the login
+
+
+def csrf_cookie(page):
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+
+
+def test_a_page_that_missed_the_renewed_token_would_be_refused_by_the_csrf_check(page):
+    # The test above needs the header: the same answer without it (the page's JS keeps the
+    # token it had) leaves the page's next event to Django's CSRF check, which refuses it.
+    def without_the_header(route):
+        response = route.fetch()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "x-live-csrf"}
+        route.fulfill(response=response, headers=headers)
+
+    log_in(page)
+    on_http(page, "/live-login/")
+    page.route(re.compile(r"/live/http/$"), without_the_header)
+    confirm_password(page)
+    page.unroute(re.compile(r"/live/http/$"))
+    with page.expect_response(is_event_answer("keep_note")) as refused:
+        keep_note(page, "never kept")
+    assert refused.value.status == 403
+    expect(page.locator("#note")).not_to_contain_text("never kept")

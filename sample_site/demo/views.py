@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.http import HttpResponse
 from django.urls import reverse_lazy
+from django.utils import timezone
 
 from demo.forms import SignupForm
 from demo.models import Contact, Todo
@@ -104,9 +106,26 @@ class LiveLoginView(LiveFormMixin, LoginView):
     next_page = reverse_lazy("live_login")
     live_validate_trigger = ""  # no password check while typing: only on submit
 
+    confirm_error = ""
+
     @live_event
     def keep_note(self, note: str) -> None:
         self.request.session["demo_note"] = note.strip()[:100]
+
+    @live_event
+    def confirm_password(self, password: str) -> None:
+        """A logged-in user confirms their password before something sensitive. login() again,
+        for the same user, keeps the session's key (no page load) but gives the browser a new
+        CSRF token: over HTTP the event's answer sets its cookie and tells the page's JS the
+        token its next events send."""
+        username = self.request.user.get_username()
+        user = authenticate(self.request, username=username, password=password)
+        if user is None:
+            self.confirm_error = "That is not your password."
+            return
+        login(self.request, user)
+        self.request.session["demo_confirmed_at"] = timezone.now().strftime("%H:%M:%S")
+        self.confirm_error = ""
 
 
 class ContactListView(LiveListView):
