@@ -216,8 +216,9 @@ class LivePage:
             # What the render changed (the messages it showed): left unsaved, the next page
             # load showed them again, and the next event, which does not read a changed
             # session again, saved this copy. Over HTTP the page holds its last frame's session
-            # between frames, which that frame's middleware saved but left marked changed:
-            # saved here, it would undo what others saved since (the HTTP transport's to mend).
+            # between frames, as that frame read it (not read again): saved here with what the
+            # render changed, it would undo what others saved since (the HTTP transport's to
+            # mend; socket/frame_session.py only keeps it from saving that copy unchanged).
             self.save_session()
         return frame
 
