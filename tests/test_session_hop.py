@@ -25,7 +25,7 @@ from live_views.checks import check_sessions
 from live_views.connect import session_ticket
 from live_views.http.pages import close_all
 from live_views.testing import close_thread_db_connections
-from tests import gated_sessions
+from tests import counted_sessions, gated_sessions
 from tests.live_helpers import TrackingLiveClient
 from tests.test_http_endpoint import Page
 
@@ -511,6 +511,22 @@ def test_an_async_handler_sees_what_another_request_saved_in_the_session(clients
     other_tab.save()
     page.send("recall")
     assert page.block("recalled") == '<p id="recalled">from the other tab again</p>'
+
+
+def test_an_async_handler_reads_the_session_through_the_stores_own_load(clients, settings):
+    # A project's store that overrides only load() (one that decrypts, say): Django's async
+    # session methods of the database store read the row without it.
+    settings.SESSION_ENGINE = "tests.counted_sessions"
+    client = clients()
+    client.http.session.save()
+    page = client.live("/sign-in/")
+    other_tab = client.http.session
+    other_tab["remembered"] = "from the other tab"
+    other_tab.save()
+    counted_sessions.SessionStore.loads = 0
+    page.send("recall")
+    assert page.block("recalled") == '<p id="recalled">from the other tab</p>'
+    assert counted_sessions.SessionStore.loads == 1
 
 
 def test_an_async_handlers_write_keeps_what_another_request_saved_in_the_session(clients):

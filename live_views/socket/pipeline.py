@@ -2,7 +2,7 @@
 render what it changed. Sync and async handlers go through the same steps and differ only at the
 call: a sync event takes one worker-thread hop for all of it; an async handler is awaited on the
 event loop, with a hop before it only when its rows need the database and one after it to render
-(its session is read again before it with Django's async session API: socket/sessions.py).
+(its session is read again before it, in the worker thread: socket/sessions.py).
 
 A handler that raises, or whose render fails, leaves the view as it found it (see ``Snapshot``)
 and becomes an error frame in one place, ``EventRun.failed``.
@@ -306,7 +306,7 @@ async def run_event(page: LivePage, event: Event, hop: Hop[Any]) -> dict[str, An
     processing = page.processing
     try:
         if not page.over_http:  # over HTTP the frame's own request read it just now
-            await sessions.areread(page.request)
+            await sessions.areread(page.request, hop)
         in_a_hop = run.needs_database or not processing.remember_activation
         if in_a_hop:
             # A component's async handler on a page with none of its own: nothing remembered

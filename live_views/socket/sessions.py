@@ -9,6 +9,7 @@ refresh reads the user afresh before running the view's access checks again.
 from __future__ import annotations
 
 import copy
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
@@ -134,11 +135,13 @@ def reread(request: HttpRequest) -> None:
         session.__dict__.pop("_session_cache", None)
 
 
-async def areread(request: HttpRequest) -> None:
-    """Before an async event: the session is read again now, with Django's async session API.
-    The handler runs on the event loop, where reading it when first used (a sync read) cannot
-    happen: it raised, or the handler saw (and its save wrote back) the copy the page last read."""
+async def areread(request: HttpRequest, hop: Callable[[Callable[[], Any]], Awaitable[Any]]) -> None:
+    """Before an async event: the session is read again now, in the page's worker thread
+    (``hop``). The handler runs on the event loop, where reading it when first used (a sync
+    read) cannot happen: it raised, or the handler saw (and its save wrote back) the copy the
+    page last read. Read with the store's own ``load()``: Django's async session methods of the
+    database store read the row without it, past a project's store that overrides it only."""
     reread(request)
     session: Any = getattr(request, "session", None)
     if session is not None and "_session_cache" not in session.__dict__ and session.session_key:
-        await session.akeys()  # loads it
+        await hop(session.keys)  # loads it
