@@ -18,7 +18,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
 from live_views.connect.wire import BROADCAST, BROADCAST_BY
@@ -345,22 +344,7 @@ def test_a_page_on_http_that_saves_renders_once_and_the_others_hear_it(http_page
     assert any("buy milk" in frame.get("content", "") for frame in poll(other))
     monkeypatch.setattr(endpoint, "LONG_POLL", 1.0)
     assert poll(writer) == []  # its own save was not rendered a second time
-
-
-@pytest.mark.urls("tests.urls")
-def test_on_http_with_atomic_requests_a_save_commits_after_the_render_and_is_heard(
-    http_pages, monkeypatch
-):
-    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
-    board = Board.objects.create(name="home")
-    writer = Page(http_pages[0], "/todo/tasks/")
-    writer.join()
-
-    writer.event("add", board=board.pk, title="in the request's transaction")
-
-    # The page's render ran inside the request's transaction; the broadcast left when it
-    # committed, after the event: heard, as before.
-    assert any('id="lv-renders"' in frame.get("content", "") for frame in poll(writer))
+    # In the frame request's transaction (ATOMIC_REQUESTS): tests/test_http_own_broadcasts.py.
 
 
 # -- the hub: a pass tells every page the broadcasts it needs -------------------------------------

@@ -32,6 +32,7 @@ from live_views.http.jobs import HttpJobs
 from live_views.http.outbox import Outbox
 from live_views.http.pushes import PushSubscriber, hosting_loop
 from live_views.http.scope import scope_of
+from live_views.pubsub import origin
 from live_views.pubsub.sender import sender
 from live_views.socket import fairness, handover
 from live_views.socket.budgets import SocketBudget, owner_budget
@@ -83,7 +84,8 @@ class HttpPage:
         """The reply frame to a join, a back/forward or an event, as the socket would send it.
         ``request``: the frame's own (http/frame_request.py). ``search``: the query the
         browser's address bar shows (without its "?"), if it said."""
-        with self.turn:
+        # What the handler saves in the request's own transaction commits after the render.
+        with self.turn, origin.request_transactions():
             started = fairness.thread_clock()
             take_frame_request(self.page, request)
             try:

@@ -5,13 +5,24 @@ While a live page's event handler runs, the page sets its ``Publisher`` here
 ``broadcast()``; ``abroadcast()``) carries the event's id, so that page can tell the broadcasts
 its own event caused from everyone else's. Any other code (another page, a plain view, a
 management command, a task) publishes no id, and every page hears its broadcasts as before.
+
+A save's broadcast waits for its transaction to commit (pubsub/publish.py), so it is tagged when
+it is published, which is while the handler runs only if the save committed by then. An HTTP
+frame's request may run in a transaction of its own (``ATOMIC_REQUESTS``, a project middleware's
+``atomic()``) that commits once its view returned. The event's render ran inside it, after the
+handler, and so showed what the handler saved: a save registered while the handler runs, to
+publish when that transaction commits, is tagged as it is registered (``request_transactions``
+around the frame's answer says which transactions are the request's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import contextlib
+from collections.abc import Collection, Iterator
 from contextvars import ContextVar
 from typing import Any, Protocol
+
+from django.db import connections
 
 
 class Publisher(Protocol):
@@ -22,6 +33,11 @@ class Publisher(Protocol):
 
 
 _publisher: ContextVar[Publisher | None] = ContextVar("live_views_publisher", default=None)
+# The connections (each thread has its own) on which the request answering an HTTP frame had a
+# transaction open before its view ran.
+_request_transactions: ContextVar[tuple[Any, ...]] = ContextVar(
+    "live_views_request_transactions", default=()
+)
 
 
 def tagged(message: dict[str, Any], topics: Collection[str]) -> dict[str, Any]:
@@ -29,6 +45,42 @@ def tagged(message: dict[str, Any], topics: Collection[str]) -> dict[str, Any]:
     tags it."""
     publisher = _publisher.get()
     return message if publisher is None else publisher.tag(message, topics)
+
+
+def tagged_on_commit(
+    message: dict[str, Any], topics: Collection[str], using: str
+) -> dict[str, Any]:
+    """``message``, to be published to ``topics`` when the transaction on ``using`` commits:
+    tagged now, by the page event publishing now (if any), when that transaction is the
+    request's that answers the event, which commits after the event's render. Otherwise as it
+    is: ``tagged`` tags it when it is published, if that is while the handler still runs."""
+    publisher = _publisher.get()
+    if publisher is None:
+        return message
+    connection = connections[using]
+    if connection.in_atomic_block and any(
+        connection is open_before for open_before in _request_transactions.get()
+    ):
+        return publisher.tag(message, topics)
+    return message
+
+
+@contextlib.contextmanager
+def request_transactions() -> Iterator[None]:
+    """Around an HTTP frame's answer (its handler and its render), at the start of the frame
+    request's view: the transactions open now are that request's. Nothing the view does can
+    end them (an ``atomic()`` block ends inside the one around it), so they commit, or roll
+    back, once the view returned, after the render."""
+    open_now = tuple(
+        connection
+        for connection in connections.all(initialized_only=True)
+        if connection.in_atomic_block
+    )
+    token = _request_transactions.set(open_now)
+    try:
+        yield
+    finally:
+        _request_transactions.reset(token)
 
 
 def publishing_for(publisher: Publisher) -> Any:

@@ -41,6 +41,10 @@ def publish_after_commit(
     topics: list[str], using: str = DEFAULT_DB_ALIAS, message: dict[str, Any] = MESSAGE
 ) -> None:
     """Publish when the transaction on ``using`` commits (at once outside one)."""
+    if message["type"] == wire.BROADCAST:
+        # A page's event saving inside the transaction of the request that answers it claims
+        # it now: it commits after the event's render (pubsub/origin.py).
+        message = origin.tagged_on_commit(message, topics, using)
     transaction.on_commit(lambda: publish(topics, message), using=using)
 
 
@@ -50,7 +54,8 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     topics = list(topics)
     if message["type"] == wire.BROADCAST:
         # Called when the save commits: a page's event claims it only if that is while its
-        # handler runs (socket/own_broadcasts.py).
+        # handler runs (socket/own_broadcasts.py), or if it did as the save was made
+        # (publish_after_commit).
         message = origin.tagged(message, topics)
     what = f"{message['type']} to {topics}"
     in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
