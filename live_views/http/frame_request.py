@@ -16,9 +16,12 @@ next frames send.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 from live_views.connect import sessionless
@@ -73,13 +76,34 @@ def give_back(page: LivePage, request: HttpRequest) -> None:
         # Its pages' tokens, bound to no session, are still this browser's.
         sessionless.mark(session)
     if page.frame_session is not None:
-        page.frame_session.end()
+        # Its SessionMiddleware saves the session after this: the page's work reads it again
+        # only once the request is over (socket/frame_session.py).
+        _waiting(page.frame_session.end())
     secret = page.request.META.get("CSRF_COOKIE")
     if secret is None or secret == request.META.get("CSRF_COOKIE"):
         return
     request.META["CSRF_COOKIE"] = secret
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     request.META[RENEWED_TOKEN] = page.csrf.value(page.request)
+
+
+# The frames this thread answered whose request is not over yet. The request's handler sends
+# ``request_finished`` from the thread that ran its view (WSGI, and Django's ASGI handler, whose
+# thread-sensitive work of one request runs in one thread), once its answer is sent: every
+# middleware has run by then, whatever answer it gave.
+_answered = threading.local()
+
+
+def _waiting(over: Callable[[], None]) -> None:
+    _answered.__dict__.setdefault("waiting", []).append(over)
+
+
+def _request_over(**kwargs: Any) -> None:
+    for over in _answered.__dict__.pop("waiting", ()):
+        over()
+
+
+request_finished.connect(_request_over, dispatch_uid="live_views.http.frame_request")
 
 
 def _first_session(session: SessionBase, request: HttpRequest) -> bool:

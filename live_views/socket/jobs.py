@@ -186,11 +186,12 @@ def call_in_thread(job: Job) -> Any:
 
 
 def rerender(page: LivePage) -> dict[str, Any]:
-    if not page.over_http:  # (over HTTP: see LivePage._refresh)
-        # The session as stored now, should the render use it: the page's copy may be from
-        # long before the work ended, and the save below wrote it back over what the user's
-        # other pages had saved since.
-        sessions.reread(page.request)
+    if page.frame_session is not None:
+        page.frame_session.settle()  # over HTTP: once its last frame's request is over
+    # The session as stored now, should the render use it: the page's copy may be from long
+    # before the work ended, and the save below wrote it back over what the user's other pages
+    # had saved since.
+    sessions.reread(page.request)
     # Inside the page's middleware, as its events and refreshes are: the language, time zone
     # (or tenant) it activates for the page apply to the work's outcome too.
     frame = page.processing.run(lambda: page.render_frame(refresh=True))

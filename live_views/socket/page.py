@@ -191,11 +191,13 @@ class LivePage:
         and the changed ``rows`` of the page's streams.
 
         Rendered with this page's own request, user and session, never the writer's, under
-        the page's own request processing (its middleware), and on a socket with the session
-        as stored now, as an event's: the page's copy may be from long ago.
+        the page's own request processing (its middleware), with the session as stored now, as
+        an event's: the page's copy may be from long ago (over HTTP, from its last frame, once
+        that frame's request is over: socket/frame_session.py).
         """
-        if not self.over_http:  # (see _refresh)
-            sessions.reread(self.request)
+        if self.frame_session is not None:
+            self.frame_session.settle()
+        sessions.reread(self.request)
         renders = shared.current()
         if renders is not None and refreshed_shared(self.view):
             # Runs the request processing once per visitor and batch, not per page.
@@ -212,14 +214,10 @@ class LivePage:
         except (Http404, PermissionDenied):
             # What the page shows is gone or no longer allowed: a reload shows why.
             return {wire.RELOAD: True}
-        if not self.over_http:
-            # What the render changed (the messages it showed): left unsaved, the next page
-            # load showed them again, and the next event, which does not read a changed
-            # session again, saved this copy. Over HTTP the page holds its last frame's session
-            # between frames, as that frame read it (not read again): saved here with what the
-            # render changed, it would undo what others saved since (the HTTP transport's to
-            # mend; socket/frame_session.py only keeps it from saving that copy unchanged).
-            self.save_session()
+        # What the render changed (the messages it showed): left unsaved, the next page load
+        # showed them again, and the next event, which does not read a changed session again,
+        # saved this copy.
+        self.save_session()
         return frame
 
     def recheck_access(self) -> None:

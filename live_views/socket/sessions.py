@@ -128,8 +128,9 @@ def reread(request: HttpRequest) -> None:
     open; with the session it read at connect, an event saved that whole copy back, undoing
     what the user's other pages and page loads had saved since (a message another page kept,
     or one a page load showed, came back). A unit that does not use the session reads nothing.
-    A session changed and not saved yet is kept as it is. Over HTTP the frame's own request
-    read it (http/frame_request.py)."""
+    A session changed and not saved yet is kept as it is. Over HTTP an event's (or back and
+    forward's) own request read it (http/frame_request.py); the renders the page makes between
+    frames read it again once the last frame's request is over (socket/frame_session.py)."""
     session = getattr(request, "session", None)
     if session is not None and session.session_key and not session.modified:
         session.__dict__.pop("_session_cache", None)

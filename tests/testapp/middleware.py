@@ -4,6 +4,7 @@ watches exceptions, and one that only makes sense for HTTP responses."""
 
 from __future__ import annotations
 
+import time
 import zoneinfo
 from collections.abc import Awaitable, Callable
 
@@ -143,3 +144,25 @@ class LastVisitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.session["last_visit"] = [request.path, timezone.now().isoformat()]
         return self.get_response(request)
+
+
+class StockChangesBeforeSessionSaved:
+    """Listed after SessionMiddleware, while ``armed``: once a live frame's view returned, and
+    before SessionMiddleware saves that frame's session, the shop's stock changes and its pages
+    are told; the answer waits a moment, so their refresh comes meanwhile."""
+
+    armed = False
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.armed and request.path == "/live/http/":
+            from live_views import broadcast
+            from tests.testapp import shop_views
+
+            shop_views.STOCK["count"] -= 1
+            broadcast("stock")
+            time.sleep(0.3)
+        return response
