@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -47,6 +48,8 @@ from tests.todoapp.models import Board, Task
 pytestmark = pytest.mark.urls("tests.todoapp.broadcast_views")
 
 __all__ = ["news", "tabs"]  # fixtures
+
+ATOMIC_UNITS = "tests.todoapp.broadcast_views.AtomicUnits"
 
 
 async def saved_by_writer_and_told(tabs: Tabs, path: str, event: str, **args: Any) -> Any:
@@ -200,16 +203,57 @@ async def test_a_components_save_refreshes_the_page_around_it(tabs):
     await until(page, lambda: text(page.block("tasks")) == "from the component", "the task")
 
 
-async def test_a_save_that_commits_after_the_render_is_heard(tabs):
-    # A project middleware runs each unit of the socket's work in a transaction: the save
-    # commits once the event's render is over, so that render may not show it.
+@pytest.fixture
+def atomic_units() -> Iterator[None]:
+    """A project middleware runs each unit of the socket's work in a transaction, which commits
+    once the unit is over: an event's save commits after its render."""
+    with override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, ATOMIC_UNITS]):
+        yield
+
+
+@pytest.mark.parametrize("event", ["add", "add_async"])
+async def test_a_page_that_saves_in_its_middlewares_transaction_renders_once(
+    tabs, atomic_units, event
+):
+    # The render ran inside that transaction, after the handler, and showed the save: its
+    # broadcast, published when the transaction commits, passes the page by. (An async
+    # handler runs between two units, outside the transaction: its save commits at once.)
     board = await Board.objects.acreate(name="home")
-    atomic = [*settings.MIDDLEWARE, "tests.todoapp.broadcast_views.AtomicUnits"]
-    with override_settings(MIDDLEWARE=atomic):
-        writer, _ = await saved_by_writer_and_told(
-            tabs, "/todo/own-saves/", "add", board=board.pk, title="committed later"
-        )
-        await until(writer, lambda: renders(writer) == 3, "a refresh")
+    writer, reply = await saved_by_writer_and_told(
+        tabs, "/todo/own-saves/", event, board=board.pk, title="committed later"
+    )
+    assert "error" not in reply, reply
+    assert items(writer, "tasks") == ["committed later"]
+    await assert_quiet(writer)  # no second get() and render for its own save
+    assert renders(writer) == 2  # mounted, then the event
+
+
+@pytest.mark.parametrize("event", ["add_then_fail", "add_and_target"])
+async def test_a_save_in_the_middlewares_transaction_its_render_did_not_show_is_heard(
+    tabs, atomic_units, event
+):
+    # A handler that failed after its save (the middleware's transaction commits it anyway),
+    # or whose render named one block: the page refreshes for its save, as before.
+    board = await Board.objects.acreate(name="home")
+    writer, _ = await saved_by_writer_and_told(
+        tabs, "/todo/own-saves/", event, board=board.pk, title="listed later"
+    )
+    await until(writer, lambda: items(writer, "tasks") == ["listed later"], "the task")
+
+
+@pytest.mark.urls("tests.todoapp.stream_views")
+async def test_a_row_its_stream_inserts_saved_in_the_middlewares_transaction_is_heard(
+    tabs, atomic_units
+):
+    # The page's whole render keeps its stream's items as they were: only the broadcast
+    # inserts the row it saved.
+    board = await Board.objects.acreate(name="home")
+    page = await tabs.open("/tasks/")
+
+    await page.send("add", board=board.pk, title="streamed")
+
+    shows = ["streamed (seen by anonymous)"]
+    await until(page, lambda: items(page, "s-tasks") == shows, "the row")
 
 
 # -- and runs the access checks that broadcast's refresh would have run ---------------------------

@@ -84,7 +84,9 @@ class HttpPage:
         """The reply frame to a join, a back/forward or an event, as the socket would send it.
         ``request``: the frame's own (http/frame_request.py). ``search``: the query the
         browser's address bar shows (without its "?"), if it said."""
-        # What the handler saves in the request's own transaction commits after the render.
+        # What the handler saves in the request's own transaction commits after the render. Said
+        # here, in the request's thread, for an async handler too: it runs outside the page's
+        # middleware, but its saves come back to this thread (a sync one's: socket/pipeline.py).
         with self.turn, origin.request_transactions():
             started = fairness.thread_clock()
             take_frame_request(self.page, request)

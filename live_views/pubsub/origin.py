@@ -7,12 +7,15 @@ its own event caused from everyone else's. Any other code (another page, a plain
 management command, a task) publishes no id, and every page hears its broadcasts as before.
 
 A save's broadcast waits for its transaction to commit (pubsub/publish.py), so it is tagged when
-it is published, which is while the handler runs only if the save committed by then. An HTTP
-frame's request may run in a transaction of its own (``ATOMIC_REQUESTS``, a project middleware's
-``atomic()``) that commits once its view returned. The event's render ran inside it, after the
-handler, and so showed what the handler saved: a save registered while the handler runs, to
-publish when that transaction commits, is tagged as it is registered (``request_transactions``
-around the frame's answer says which transactions are the request's).
+it is published, which is while the handler runs only if the save committed by then. The
+handler may run in a transaction that commits only after the event's render: a project
+middleware's ``atomic()`` around the page's unit of work on its socket (socket/processing.py),
+or on the HTTP transport the frame's request's (``ATOMIC_REQUESTS``, a middleware's). The render
+ran inside it, after the handler, and so showed what the handler saved: a save registered while
+the handler runs, to publish when that transaction commits, is tagged as it is registered
+(``request_transactions``, where the view would run, says which transactions are the
+request's). An async handler on a socket runs between two units of work, outside the
+middleware's transaction: its saves commit at once, and are tagged when published.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ class Publisher(Protocol):
 
 
 _publisher: ContextVar[Publisher | None] = ContextVar("live_views_publisher", default=None)
-# The connections (each thread has its own) on which the request answering an HTTP frame had a
-# transaction open before its view ran.
+# The connections (each thread has its own) on which the request answering a page's event (an
+# HTTP frame's, or the socket's unit of work in the page's middleware) had a transaction open
+# before its view ran.
 _request_transactions: ContextVar[tuple[Any, ...]] = ContextVar(
     "live_views_request_transactions", default=()
 )
@@ -67,10 +71,12 @@ def tagged_on_commit(
 
 @contextlib.contextmanager
 def request_transactions() -> Iterator[None]:
-    """Around an HTTP frame's answer (its handler and its render), at the start of the frame
-    request's view: the transactions open now are that request's. Nothing the view does can
-    end them (an ``atomic()`` block ends inside the one around it), so they commit, or roll
-    back, once the view returned, after the render."""
+    """Around a page's event handler, where the view of the request answering the event runs:
+    inside the page's middleware on a socket (socket/pipeline.py), at the start of the frame
+    request's view over HTTP (http/pages.py, around an async handler too, whose saves run in
+    that request's thread). The transactions open now are that request's. Nothing the view
+    does can end them (an ``atomic()`` block ends inside the one around it), so they commit, or
+    roll back, once the view returned, after the render."""
     open_now = tuple(
         connection
         for connection in connections.all(initialized_only=True)

@@ -21,14 +21,13 @@ reloads it, as that refresh would have. An event that publishes nothing the page
 nothing, as before.
 
 Only what the render is sure to show passes. The page refreshes as before for a broadcast
-published once its handler returned (a save in a transaction that commits later, such as a
-project middleware's around the socket's unit of work), after an event that failed, redirected
-or rendered less than the whole page (a component's event, ``live_target()``, a handler that
-rendered itself), and for a saved row that one of its streams inserts. On the HTTP transport, a
-save in the transaction of the frame's own request (``ATOMIC_REQUESTS``, a middleware's around
-the request) commits after the render too, but the render ran inside that transaction, after
-the handler, and showed it: its broadcast is tagged as the save is made, and passes
-(pubsub/origin.py).
+published once its handler returned (a task or thread it started saved), after an event that
+failed, redirected or rendered less than the whole page (a component's event, ``live_target()``,
+a handler that rendered itself), and for a saved row that one of its streams inserts. A save in
+the transaction of the request answering the event (a project middleware's ``atomic()`` around
+the socket's unit of work; ``ATOMIC_REQUESTS`` or a middleware's on the HTTP transport) commits
+after the render, but the render ran inside that transaction, after the handler, and showed it:
+its broadcast is tagged as the save is made, and passes (pubsub/origin.py).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from live_views.components.host import Key
 from live_views.connect import wire
 from live_views.datetimes import place_datetimes
 from live_views.events import EventSpec
+from live_views.pubsub import origin
 from live_views.rows import has_rows, resolve_rows
 from live_views.runtime import Patch
 from live_views.socket import messages, navigation, protocol, replies, session_hop, sessions
@@ -149,7 +150,10 @@ class EventRun:
     def _run_sync(self) -> dict[str, Any]:
         try:
             self.prepare()
-            with self.publishes:
+            # Inside the page's middleware, where the view would run: a transaction open now (a
+            # middleware's atomic()) commits once the unit is over, after the render below,
+            # which shows what the handler saves in it (pubsub/origin.py).
+            with origin.request_transactions(), self.publishes:
                 result = self.handler(**self.kwargs)
         except FrameError:
             raise
