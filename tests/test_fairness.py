@@ -148,16 +148,20 @@ def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(client
     assert count(light) == 1
 
 
+BUSY = 40
+
+
 async def test_a_plain_page_is_answered_while_many_pages_events_wait_for_the_thread(settings):
-    # Twenty pages each with a 10 ms event queued behind a held worker thread, then a request
+    # Forty pages each with a 10 ms event queued behind a held worker thread, then a request
     # for a page that is not live. Its middleware and view hop to the same thread one step at a
-    # time; each step waits for about one page event, not for all twenty to be done.
+    # time; each step waits for a page event or two (as the event loop comes round to ask for
+    # the next step), not for all forty to be done.
     settings.LIVE_VIEWS = {"EVENT_RATE": None}
     work_views.ran.clear()
     work_views.released.clear()
     client = AsyncLiveClient()
     holder = await client.live("/work/")
-    busy = [await client.live("/work/") for _ in range(20)]
+    busy = [await client.live("/work/") for _ in range(BUSY)]
     try:
         await holder.send_frame({"event": "hold", "ref": 1})
         while "hold" not in work_views.ran:
@@ -166,7 +170,7 @@ async def test_a_plain_page_is_answered_while_many_pages_events_wait_for_the_thr
             await page.send_frame(
                 {"event": "burn", "args": {"ms": 10, "label": f"busy{n}"}, "ref": 1}
             )
-        await asyncio.sleep(0.2)  # all twenty wait for the held thread
+        await asyncio.sleep(0.2)  # all forty wait for the held thread
         request = asyncio.create_task(client.get("/work/plain/"))
         await asyncio.sleep(0.1)
         work_views.released.set()
@@ -179,11 +183,12 @@ async def test_a_plain_page_is_answered_while_many_pages_events_wait_for_the_thr
             await page.close()
 
     assert response.content == b"plain"
-    busy_labels = [f"busy{n}" for n in range(20)]
-    # About one page event per step of the request went first (some ten steps here); the rest
-    # after it. Before, the request's first step waited until all twenty were done.
+    busy_labels = [f"busy{n}" for n in range(BUSY)]
+    # A page event or two per step of the request went first (it took 10 to 19 of them, over
+    # runs, with twenty waiting); the rest after it. Before, the request's first step waited
+    # until all of them were done.
     after = work_views.ran[work_views.ran.index("plain request") + 1 :]
-    assert len(after) >= 5, work_views.ran
+    assert len(after) >= BUSY // 4, work_views.ran
     assert sorted(work_views.ran) == sorted(["hold", "plain request", *busy_labels])
 
 
