@@ -365,6 +365,31 @@ def test_a_sync_tests_save_reaches_the_pages_of_two_clients_in_asyncio_debug_mod
             client.close()
 
 
+def test_a_save_made_elsewhere_while_the_test_waits_reaches_its_pages(live_db):
+    # Another client's page (its handler's save, sent from that client's loop) or a thread of
+    # the project's: the send comes while the test waits for the update it brings. Held for
+    # the test's next call, it came too late: the wait timed out (a flaky test in tox).
+    board = Board.objects.create(name="home")
+    client = LiveClient(timeout=WAIT)
+
+    def save() -> None:
+        try:
+            Task.objects.create(board=board, title="saved meanwhile")
+        finally:
+            close_thread_db_connections()
+
+    try:
+        page = client.live("/todo/tasks/")
+        later = threading.Timer(QUIET, save)
+        later.start()
+        page.wait_for_update()
+        later.join(WAIT)
+        assert "saved meanwhile" in text(page.block("tasks"))
+        page.close()
+    finally:
+        client.close()
+
+
 # -- 2. messages leave after commit, for broadcast models, or by hand ---------------------------
 
 
