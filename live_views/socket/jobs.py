@@ -186,12 +186,10 @@ def call_in_thread(job: Job) -> Any:
 
 
 def rerender(page: LivePage) -> dict[str, Any]:
-    if page.frame_session is not None:
-        page.frame_session.settle()  # over HTTP: once its last frame's request is over
     # The session as stored now, should the render use it: the page's copy may be from long
     # before the work ended, and the save below wrote it back over what the user's other pages
     # had saved since.
-    sessions.reread(page.request)
+    sessions.reread_before_render(page.request, page.frame_session)
     # Inside the page's middleware, as its events and refreshes are: the language, time zone
     # (or tenant) it activates for the page apply to the work's outcome too.
     frame = page.processing.run(lambda: page.render_frame(refresh=True))

@@ -195,9 +195,7 @@ class LivePage:
         an event's: the page's copy may be from long ago (over HTTP, from its last frame, once
         that frame's request is over: socket/frame_session.py).
         """
-        if self.frame_session is not None:
-            self.frame_session.settle()
-        sessions.reread(self.request)
+        sessions.reread_before_render(self.request, self.frame_session)
         renders = shared.current()
         if renders is not None and refreshed_shared(self.view):
             # Runs the request processing once per visitor and batch, not per page.

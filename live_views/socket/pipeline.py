@@ -78,13 +78,9 @@ class Snapshot:
             obj.__dict__.update(attributes)
             obj.live_runtime.forget_event(streams)
         messages.discard_new(self.page.request)
-        session = getattr(self.page.request, "session", None)
-        if session is not None and session.modified and session.session_key == self.session_key:
-            # As a request that fails with a 500, whose session SessionMiddleware does not
-            # save: what the handler wrote goes, and the next use reads the session as stored
-            # (left changed, the next event saved it).
-            session.__dict__.pop("_session_cache", None)
-            session.modified = False
+        # As a request that fails with a 500, whose session SessionMiddleware does not save:
+        # what the handler wrote goes (left changed, the next event saved it).
+        sessions.drop_changes(self.page.request, self.session_key)
 
 
 class EventRun:

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from live_views.pubsub.sessions import auth_installed, session_topic, user_topic
 from live_views.pubsub.topics import group_name
+
+if TYPE_CHECKING:
+    from live_views.socket.frame_session import FrameSession
 
 # While events arrive, the session is read from its store again at least this often (seconds):
 # an expiry the session's own data cannot show (a store's own timeout, a deleted row) is noticed.
@@ -134,6 +137,23 @@ def reread(request: HttpRequest) -> None:
     session = getattr(request, "session", None)
     if session is not None and session.session_key and not session.modified:
         session.__dict__.pop("_session_cache", None)
+
+
+def reread_before_render(request: HttpRequest, frame: FrameSession | None) -> None:
+    """``reread``, before a render the page starts itself (a broadcast refresh, background
+    work's render): over HTTP (``frame``), once its last frame's request is over."""
+    if frame is not None:
+        frame.settle()
+    reread(request)
+
+
+def drop_changes(request: HttpRequest, key: str | None) -> None:
+    """What was written into the session since it was read as stored, under ``key``, goes: the
+    next use reads it again (a login's new key stays, it is in the store already)."""
+    session = getattr(request, "session", None)
+    if session is not None and session.modified and session.session_key == key:
+        session.__dict__.pop("_session_cache", None)
+        session.modified = False
 
 
 async def areread(request: HttpRequest, hop: Callable[[Callable[[], Any]], Awaitable[Any]]) -> None:
