@@ -96,7 +96,7 @@ from tests.browser_fixtures import (  # noqa: E402, F401
 from tests.http_fixtures import http_browser, no_http_pages  # noqa: E402, F401
 
 # The flood-control fixtures (clock, cpu, clients), for test_limits.py and test_budgets.py.
-from tests.limit_fixtures import clients, clock, cpu  # noqa: E402, F401
+from tests.limit_fixtures import clients, clock, costly, cpu  # noqa: E402, F401
 
 # The request pages' fixture (project_middleware), for test_processing.py and test_datetimes.py.
 from tests.processing_fixtures import project_middleware  # noqa: E402, F401

@@ -18,12 +18,20 @@ class Clock:
 
     def __init__(self) -> None:
         self.now = 1000.0
+        self.waits: list[float] = []
 
     def __call__(self) -> float:
         return self.now
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+    def wait(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.advance(seconds)
+
+    async def async_wait(self, seconds: float) -> None:
+        self.wait(seconds)
 
 
 class ThreadClock:
@@ -43,6 +51,31 @@ def cpu(monkeypatch) -> ThreadClock:
     return fake
 
 
+class CostlyWork:
+    """The fake thread clock moves ``seconds`` on each hop: every join and event costs that."""
+
+    def __init__(self, thread_clock: ThreadClock, seconds: float) -> None:
+        self.cpu = thread_clock
+        self.seconds = seconds
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        # Two reads per hop (before, after): the second is ``seconds`` later.
+        self.cpu.now += self.seconds if self.reads % 2 == 0 else 0.0
+        return self.cpu.now
+
+
+@pytest.fixture
+def costly(monkeypatch, cpu) -> Any:
+    def make(seconds: float) -> CostlyWork:
+        work = CostlyWork(cpu, seconds)
+        monkeypatch.setattr("live_views.socket.fairness.thread_clock", work)
+        return work
+
+    return make
+
+
 @pytest.fixture
 def clock(monkeypatch, cpu) -> Clock:
     # Budgets count frames and the server time their work used: with the thread's clock held
@@ -50,6 +83,10 @@ def clock(monkeypatch, cpu) -> Clock:
     fake = Clock()
     monkeypatch.setattr(limits, "clock", fake)
     monkeypatch.setattr(fairness, "clock", fake)
+    # A frame that waits for its budget (limits.LONGEST_WAIT) moves this clock, and records
+    # how long it waited, instead of sleeping.
+    monkeypatch.setattr(limits, "sleep", fake.wait)
+    monkeypatch.setattr(limits, "async_sleep", fake.async_wait)
     return fake
 
 

@@ -3,39 +3,12 @@ to its owner (user, session or address), whose sockets share one budget."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from live_views.socket import budgets, limits
-from tests.limit_fixtures import ThreadClock, from_address
+from tests.limit_fixtures import from_address
 from tests.live_helpers import assert_count_continues, count, send_raw
 from tests.test_limits import assert_rate_limited
-
-
-class CostlyWork:
-    """The fake thread clock moves ``seconds`` on each hop: every join and event costs that."""
-
-    def __init__(self, thread_clock: ThreadClock, seconds: float) -> None:
-        self.cpu = thread_clock
-        self.seconds = seconds
-        self.reads = 0
-
-    def __call__(self) -> float:
-        self.reads += 1
-        # Two reads per hop (before, after): the second is ``seconds`` later.
-        self.cpu.now += self.seconds if self.reads % 2 == 0 else 0.0
-        return self.cpu.now
-
-
-@pytest.fixture
-def costly(monkeypatch, cpu) -> Any:
-    def make(seconds: float) -> CostlyWork:
-        work = CostlyWork(cpu, seconds)
-        monkeypatch.setattr("live_views.socket.fairness.thread_clock", work)
-        return work
-
-    return make
 
 
 def test_an_event_pays_for_the_server_time_it_used(clients, clock, costly, settings):
@@ -52,13 +25,19 @@ def test_an_event_pays_for_the_server_time_it_used(clients, clock, costly, setti
     for expected in (1, 2, 3):  # 19 spent after two; the third runs on the last 3, into debt
         assert "error" not in heavy.send("increment")
         assert count(heavy) == expected
+    # The third's work left the budget in debt: the next frame waits for it rather than being
+    # refused (a click after a password check is slow, not lost)...
+    assert "error" not in heavy.send("increment")
+    assert clock.waits == [pytest.approx(3.0)]  # two tokens of debt and its own, at one a second
+    assert count(heavy) == 4
+    # ...but only that one: its own work, into debt again, earns the next no wait.
     assert_rate_limited(heavy.send("increment"))
-
-    clock.advance(2)  # two tokens back: the debt is paid, but no token is left
+    clock.advance(4)  # four tokens back: the debt is paid, but no token is left
     assert_rate_limited(heavy.send("increment"))
     clock.advance(1)
     assert "error" not in heavy.send("increment")
-    assert count(heavy) == 4
+    assert count(heavy) == 5
+    assert len(clock.waits) == 1
 
 
 def test_an_owners_sockets_share_one_budget(clients, clock, settings):
@@ -89,12 +68,15 @@ def test_server_time_is_charged_to_the_owner_too(clients, clock, costly, setting
     costly(0.050)  # every mount and join: five tokens
     first = visitor.live("/counter/")
     visitor.live("/counter/")  # two mounts and two joins: the owner's 20
-    third = visitor.live("/counter/", join=False)  # its mount puts the owner in debt
-    assert_rate_limited(send_raw(third, {"join": {"version": "0.1.0", "blocks": {}}}))
+    third = visitor.live("/counter/", join=False)  # its mount puts the owner in debt (-2)
+    # Its join waits for the owner's budget to pay for the mount, then runs (into debt again)...
+    assert send_raw(third, {"join": {"version": "0.1.0", "blocks": {}}})["joined"]
+    assert clock.waits == [pytest.approx(1.5)]  # three tokens at the owner's two a second
+    # ...and the owner's next frame, from any of its sockets, is refused until it is paid.
     assert_rate_limited(first.send("increment"))  # its own budget has tokens left; the owner not
     neighbour = clients(application=from_address("198.51.100.2")).live("/counter/")
     assert "error" not in neighbour.send("increment")
-    clock.advance(2)  # the owner refills at twice the rate: out of debt, two tokens
+    clock.advance(2.5)  # five tokens back: out of debt (-4), one token
     assert "error" not in first.send("increment")
     assert count(first) == 1
 
@@ -106,6 +88,30 @@ def test_a_broadcast_refresh_is_charged_but_never_into_debt():
     assert bucket.tokens == 0
     bucket.charge(0.05)  # an event of the page's own: into debt
     assert bucket.tokens == pytest.approx(-4.0)
+
+
+def test_only_work_that_put_the_budget_in_debt_makes_the_next_frame_wait(clock, settings):
+    settings.LIVE_VIEWS = {"EVENT_RATE": 10, "EVENT_BURST": 5}
+    refreshed = limits.EventBucket()
+    refreshed.take(waited=False)
+    refreshed.charge(1.0, into_debt=False)  # other users' saves: no debt, so no wait either
+    assert refreshed.wait() is None
+
+    heavy = limits.EventBucket()
+    heavy.take(waited=False)
+    heavy.charge(0.3)  # 29 tokens more than the 4 left: 25 in debt
+    assert heavy.wait() == pytest.approx(2.6)  # 26 tokens at ten a second
+    heavy.take(waited=True)
+    heavy.charge(0.3)
+    assert heavy.wait() is None  # a frame that waited earns the next none
+
+    costlier = limits.EventBucket()
+    costlier.take(waited=False)
+    costlier.charge(0.6)  # 55 in debt: more than LONGEST_WAIT (5 s) to pay back
+    assert limits.LONGEST_WAIT == 5.0
+    assert costlier.wait() is None
+    clock.advance(1)
+    assert costlier.wait() == pytest.approx(4.6)
 
 
 def test_owners_are_kept_per_process_and_found_again():

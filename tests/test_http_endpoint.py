@@ -273,6 +273,28 @@ def test_events_over_the_rate_are_refused(http_browser, settings, clock):
     assert statuses == [200, 200, 200, 429, 429, 429]
 
 
+def test_the_frame_after_heavy_work_waits_for_the_budget_instead_of_being_refused(
+    http_browser, settings, clock, costly
+):
+    # A click right after a password check (or any event whose server time spent the budget)
+    # is handled once the rate has paid for it, not refused: the user's input is not lost.
+    settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "EVENT_RATE": 1, "EVENT_BURST": 3}
+    page = Page(http_browser, "/counter/")
+    page.join()  # one token
+    costly(0.050)  # from here, each frame's work: five tokens
+    assert page.event("increment").status_code == 200  # on the last two tokens, into debt (-3)
+    after = page.event("increment", amount=2)
+    assert after.status_code == 200
+    assert clock.waits == [pytest.approx(4.0)]  # the debt and its own token, at one a second
+    assert '<p id="count">3</p>' in shown(after)
+    refused = page.event("increment")  # that frame waited: its own work earns the next none
+    assert refused.status_code == 429
+    assert frame_of(refused)["error"]["code"] == "rate_limited"
+    clock.advance(5)  # the debt (-4) paid and a token
+    assert '<p id="count">4</p>' in shown(page.event("increment"))
+    assert len(clock.waits) == 1
+
+
 def test_the_views_access_checks_run_for_an_http_page(http_browser, live_db):
     User.objects.create_user("ann", password="pw")
     http_browser.login(username="ann", password="pw")

@@ -32,7 +32,7 @@ from live_views.http.frame_request import with_token
 from live_views.http.pages import MAX_TOKEN, HttpPage, check_token, page_for, release
 from live_views.http.reply import frame_response, no_store, refusal_response
 from live_views.http.scope import scope_of
-from live_views.socket import protocol
+from live_views.socket import limits, protocol
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
 from live_views.socket.protocol import FrameError, Join
@@ -82,10 +82,13 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
         logger.info("live_views: refused an HTTP page (%s): %s", exc.code, exc)
         return _refused(exc)
     ref = None if isinstance(frame, Join) else frame.ref
-    if not page.budget.allow():
+    wait = page.budget.admit()
+    if wait is None:
         # As on the socket: every frame pays; this one waits until the rate has refilled.
         message = "Too many events: this one was not handled."
         return frame_response(protocol.error_frame("rate_limited", message, ref), 429)
+    if wait > 0:
+        limits.sleep(wait)  # the frame before used up the budget in server time (limits.py)
     # The address bar's query (location.search), for a page this process mounts again: it
     # renders that, as a socket's join after a reconnect does, not the query of its token.
     search = request.POST.get("search")

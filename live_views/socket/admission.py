@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from live_views.connect import wire
-from live_views.socket import protocol
+from live_views.socket import limits, protocol
 from live_views.socket.budgets import SocketBudget
 from live_views.socket.fairness import run_fairly
 
@@ -32,7 +32,12 @@ class FrameAdmissionMixin:
     async def _over_rate(self, ref: int | None) -> dict[str, Any] | None:
         """None when the frame may be handled; otherwise the refusal. A client that keeps
         sending after being refused is disconnected, whatever kind of frame it sends."""
-        if self.budget.allow():
+        wait = self.budget.admit()
+        if wait is not None:
+            if wait > 0:
+                # The frame before used up the budget in server time: this one waits for it
+                # rather than being refused. The socket's next frames wait behind it.
+                await limits.async_sleep(wait)
             return None
         if self.budget.flooding:
             await self._end(wire.CLOSE_TOO_MANY, "kept sending frames over the rate limit")

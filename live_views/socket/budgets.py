@@ -47,15 +47,19 @@ class SocketBudget:
     def usages(self) -> tuple[Usage, ...]:
         return tuple(budget.usage for budget in self.budgets())
 
-    def allow(self) -> bool:
-        """One frame: True when every budget has a token for it (and takes them)."""
+    def admit(self) -> float | None:
+        """One frame: 0 when every budget has a token for it now, the seconds the frame waits
+        before it is handled when the server time of the frame before it left a budget in debt
+        (``EventBucket.wait``), None when it is refused. A frame let in takes its tokens."""
         budgets = self.budgets()
-        if all(budget.bucket.ready() for budget in budgets):
-            for budget in budgets:
-                budget.bucket.spend(1.0)
-            return True
-        self.own.bucket.refuse()
-        return False
+        waits = [budget.bucket.wait() for budget in budgets]
+        if None in waits:
+            self.own.bucket.refuse()
+            return None
+        seconds = max(wait for wait in waits if wait is not None)
+        for budget in budgets:
+            budget.bucket.take(waited=seconds > 0)
+        return seconds
 
     @property
     def flooding(self) -> bool:

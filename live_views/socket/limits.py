@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import Counter
@@ -13,6 +14,16 @@ from live_views.conf import conf
 
 # The clock the buckets read; a module attribute so tests can move time without sleeping.
 clock = time.monotonic
+
+# A frame that finds the budget spent by the server time of the frame before it (a password
+# check, a heavy report) waits for the rate to pay that back, up to this long, rather than being
+# refused: the user's next click is slow, not lost. Only that one frame waits; the frames after
+# it are refused as before, so a client that keeps sending heavy frames still floods.
+LONGEST_WAIT = 5.0
+# How that frame waits: in the request's thread (HTTP transport) or its socket's task. Module
+# attributes, as ``clock`` is: tests move their clock instead.
+sleep = time.sleep
+async_sleep = asyncio.sleep
 
 # One token of the event budget pays for this much server time (CPU time of the worker thread);
 # a frame whose work used more pays the rest after it ran. At the default EVENT_RATE of 20, a
@@ -25,26 +36,24 @@ class EventBucket:
 
     Every frame takes one token; server time beyond ``SERVER_TIME_PER_EVENT`` that its work
     used is charged afterwards (``charge``), so the budget counts what frames cost, not only
-    how many came. Refused frames fill a second bucket that drains at the same rate: a client
-    that keeps sending faster than twice the rate overflows it by ``EVENT_BURST`` and is
-    ``flooding``.
+    how many came. When a frame let in at once put the bucket into debt that way, the next
+    frame waits for the debt to be paid (``wait``) instead of being refused. Refused frames
+    fill a second bucket that drains at the same rate: a client that keeps sending faster than
+    twice the rate overflows it by ``EVENT_BURST`` and is ``flooding``.
     """
 
     # One per open socket: slots keep an idle page small (docs/benchmarks.md, memory).
-    __slots__ = ("at", "refused", "scale", "tokens")
+    __slots__ = ("at", "owed", "refused", "scale", "tokens", "waited")
 
     def __init__(self, scale: float = 1.0) -> None:
         self.scale = scale
         self.tokens: float | None = None  # full until first used
         self.refused = 0.0
         self.at = clock()
-
-    def allow(self) -> bool:
-        if self.ready():
-            self.spend(1.0)
-            return True
-        self.refuse()
-        return False
+        # The last frame let in waited (its work earns the next frame no wait), and the work of
+        # one let in at once left the bucket in debt (the next frame may wait for it).
+        self.waited = False
+        self.owed = False
 
     def ready(self) -> bool:
         """Refill for the time that passed; True when a frame may be handled now."""
@@ -58,6 +67,24 @@ class EventBucket:
         self.tokens = min(float(burst), tokens + elapsed * rate)
         self.refused = max(0.0, self.refused - elapsed * rate)
         return self.tokens >= 1
+
+    def wait(self) -> float | None:
+        """Refill; 0 when a frame may be handled now, the seconds it must wait first when the
+        work of the frame before it left the bucket in debt (at most ``LONGEST_WAIT``), None
+        when it is refused."""
+        if self.ready():
+            return 0.0
+        rate = conf.EVENT_RATE
+        if not self.owed or rate is None or self.tokens is None:
+            return None
+        seconds = (1.0 - self.tokens) / (rate * self.scale)
+        return seconds if seconds <= LONGEST_WAIT else None
+
+    def take(self, *, waited: bool) -> None:
+        """A frame let in (after ``wait()``): it pays its token now, and a wait, if any, is
+        used up."""
+        self.spend(1.0)
+        self.waited, self.owed = waited, False
 
     def spend(self, tokens: float, *, floor: float | None = None) -> None:
         """Take ``tokens``; the bucket may go into debt (below ``floor``, when given, it does
@@ -78,6 +105,8 @@ class EventBucket:
         extra = seconds / SERVER_TIME_PER_EVENT - 1
         if extra > 0:
             self.spend(extra, floor=None if into_debt else 0.0)
+            if into_debt and not self.waited and self.tokens is not None and self.tokens < 1:
+                self.owed = True
 
     @property
     def flooding(self) -> bool:
