@@ -58,21 +58,39 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
         # (publish_after_commit).
         message = origin.tagged(message, topics)
     what = f"{message['type']} to {topics}"
-    in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
-    if server_loop() is None and in_memory and not sender.hosts_pages:
+    layer = get_channel_layer()
+    if isinstance(layer, InMemoryChannelLayer) and not sender.hosts_pages:
+        here = server_loop()
         # Outside the server's worker thread (a test, a script) the in-memory layer is sent
         # to from here, each channel on the loop that reads it (pubsub/readers.py). It never
-        # hangs, so waiting for it costs nothing.
-        try:
-            _send_in_memory(topics, message, what)
-        except Exception:
-            logger.warning("live_views: could not broadcast %s", what, exc_info=True)
-        return
+        # hangs, so waiting for it costs nothing. From a worker thread, where a page's handler
+        # broadcasts, too when another loop reads a channel (another sync test client's
+        # page): sent from this loop, the put would not wake that one; then it is not waited
+        # for, as a save on the server's own loop is not.
+        if here is None or _read_elsewhere(layer, topics, here):
+            try:
+                _send_in_memory(topics, message, what, wait=here is None)
+            except Exception:
+                logger.warning("live_views: could not broadcast %s", what, exc_info=True)
+            return
     sender.submit(lambda: _send_bounded(topics, message), what)
 
 
-def _send_in_memory(topics: list[str], message: dict[str, Any], what: str) -> None:
-    """``send``, run on the loop that reads the groups' channels (pubsub/readers.py)."""
+def _read_elsewhere(
+    layer: InMemoryChannelLayer, topics: list[str], here: asyncio.AbstractEventLoop
+) -> bool:
+    return any(
+        readers.reader_of(channel) not in (None, here)
+        for topic in topics
+        for channel in list(layer.groups.get(group_name(topic), ()))
+    )
+
+
+def _send_in_memory(
+    topics: list[str], message: dict[str, Any], what: str, *, wait: bool = True
+) -> None:
+    """``send``, run on the loop that reads the groups' channels (pubsub/readers.py); ``wait``
+    for it, or only start it."""
     layer = get_channel_layer()
     by_loop: dict[asyncio.AbstractEventLoop | None, list[tuple[str, str]]] = {}
     for topic in topics:
@@ -81,24 +99,33 @@ def _send_in_memory(topics: list[str], message: dict[str, Any], what: str) -> No
             by_loop.setdefault(readers.reader_of(channel), []).append((channel, group))
     loops = [loop for loop in by_loop if loop is not None]
     if len(loops) <= 1:  # the usual case: one loop, or none, reads all of them
-        _run_on(loops[0] if loops else None, lambda: _send_bounded(topics, message), what)
+        _run_on(loops[0] if loops else None, lambda: _send_bounded(topics, message), what, wait)
         return
     # Pages of several loops (two sync test clients open at once): each channel on its own.
     for loop, sends in by_loop.items():
-        _run_on(loop, functools.partial(_put, layer, sends, message), what)
+        _run_on(loop, functools.partial(_put, layer, sends, message), what, wait)
 
 
-def _run_on(loop: asyncio.AbstractEventLoop | None, work: readers.Send, what: str) -> None:
+def _run_on(
+    loop: asyncio.AbstractEventLoop | None, work: readers.Send, what: str, wait: bool
+) -> None:
     hold = readers.holder_of(loop) if loop is not None else None
     if hold is not None:  # a sync test client's: sent when the test next talks to its pages
         hold(functools.partial(_logged, work, what))
-    # A channel nobody of ours reads: the put wakes no loop. A loop of this very thread
-    # would wait for itself: async_to_sync refuses that with an error, as it always has.
-    elif loop is None or _runs_here(loop):
+    elif loop is None:
+        if wait:  # a channel nobody of ours reads: the put wakes no loop
+            async_to_sync(_awaited)(work)
+        else:
+            sender.submit(work, what)
+    # A loop of this very thread would wait for itself: async_to_sync refuses that with an
+    # error, as it always has.
+    elif _runs_here(loop):
         async_to_sync(_awaited)(work)
-    else:
+    elif wait:
         # Bounded: a loop that stops before it runs the send would hold the caller for good.
         asyncio.run_coroutine_threadsafe(_awaited(work), loop).result(IN_MEMORY_WAIT)
+    else:
+        sender.submit(work, what, loop)
 
 
 async def _awaited(work: readers.Send) -> None:

@@ -51,8 +51,9 @@ class BackgroundSender:
             self.starting = [loop for loop in self.starting if _running(loop)]
             return len(self.starting) + len(self.tasks)
 
-    def submit(self, send: Send, what: str) -> bool:
-        """Start ``send`` on an event loop and return at once; False when it was dropped."""
+    def submit(self, send: Send, what: str, loop: asyncio.AbstractEventLoop | None = None) -> bool:
+        """Start ``send`` on an event loop (``loop``, else the server's, else this module's)
+        and return at once; False when it was dropped."""
         if self.pending >= MAX_PENDING:
             logger.warning(
                 "live_views: dropped %s: %d broadcasts already wait for the channel layer",
@@ -60,7 +61,7 @@ class BackgroundSender:
                 MAX_PENDING,
             )
             return False
-        loop = server_loop() or self.background_loop()
+        loop = loop or server_loop() or self.background_loop()
         with self.lock:
             self.starting.append(loop)
         try:
