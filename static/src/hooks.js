@@ -5,7 +5,7 @@
 const hooked = new Map(); // element -> hook instance
 const handlersOf = new WeakMap(); // hook -> its handleEvent callbacks
 const nameOf = new WeakMap(); // hook -> the data-live-hook it was mounted for
-const replies = new Map(); // ref -> {resolve, reject}: pushEvent promises waiting for the server
+const replies = new Map(); // ref -> {resolve, reject, el}: pushEvent promises waiting for the server
 let sendEvent; // set by live_views.js as it loads, before any hook can mount (on a join)
 
 // live_views.js gives the function that sends an event frame and returns its ref.
@@ -30,7 +30,7 @@ function call(hook, name, ...args) {
 // `el` tells where it goes (live_views.js, sendEvent); none: to the page. `to`: pushEventTo's.
 export const push = (name, args, el, to) =>
   new Promise((resolve, reject) => {
-    replies.set(sendEvent(name, args, el, to), { resolve, reject });
+    replies.set(sendEvent(name, args, el, to), { resolve, reject, el });
   });
 
 function create(el, definition) {
@@ -97,9 +97,14 @@ export function syncHooks(changes) {
 // The page's socket closed, or the page joined on it. Hooks hear of a loss once: hx-ws's
 // reconnect attempts that fail while the server is away close again and again.
 let joined; // undefined until the first join
-export function connectionLost() {
-  for (const { reject } of replies.values()) reject(new Error("live_views: connection lost"));
-  replies.clear();
+// `root`: the element of the socket that closed. On a page that is not live, each live
+// component has its own: only the events sent on that one are lost.
+export function connectionLost(root) {
+  for (const [sent, { reject, el }] of replies) {
+    if ((el?.closest("[data-live-root]") ?? root) !== root) continue;
+    replies.delete(sent);
+    reject(new Error("live_views: connection lost"));
+  }
   if (joined) for (const hook of hooked.values()) call(hook, "disconnected");
   joined &&= false;
 }

@@ -212,7 +212,7 @@ htmx.on("htmx:ws:close", (evt) => {
   const root = rootOf(evt);
   if (!root) return;
   connectionClosed(evt.detail);
-  hooks.connectionLost();
+  hooks.connectionLost(root);
   startPolling();
   const { code } = evt.detail;
   const kind = closeKind(code);
