@@ -1,7 +1,8 @@
 """A stream's operations (live_views/streams.py), and how they edit its content before that
 content is first rendered: in turn, as if on the whole content, but reading no more of it than
 the render shows. A stream of 100,000 rows with ``limit=50`` reads its first 50 rows, plus one
-per delete queued (each may pull the next row into view), never the rest.
+per delete queued (each may pull the next row into view), never the rest; with ``limit=-50``, of
+an ordered queryset, its last 50 rows and one per delete.
 """
 
 from __future__ import annotations
@@ -61,11 +62,14 @@ def edited(
 ) -> list[Any]:
     """``fill`` with ``ops`` applied in turn, as far as a render within ``limit`` shows it (``key``:
     the stream's key, a field name that looks rows up in the queryset ``fill``)."""
-    if not limit or limit < 0:
-        return _applied(list(fill), ops, key_of, [])  # rendered whole, or to its end
+    if not limit:
+        return _applied(list(fill), ops, key_of, [])  # rendered whole
     # Each delete pulls at most one item into the first ``limit``; an item after these stays
-    # after the first ``limit`` whatever the operations do.
-    count = limit + sum(isinstance(op, Delete) for op in ops)
+    # after the first ``limit`` whatever the operations do (and, for the last ``-limit``, an
+    # item before the last ones stays before them).
+    count = abs(limit) + sum(isinstance(op, Delete) for op in ops)
+    if limit < 0:
+        return _edited_tail(fill, ops, count, key_of, key)
     if isinstance(fill, models.QuerySet):
         head = list(fill[:count])  # cut in SQL
         rest: Iterable[Any] = fill[count:]
@@ -83,11 +87,31 @@ def edited(
     return _applied(head, ops, key_of, beyond)
 
 
+def _edited_tail(
+    fill: Iterable[Any], ops: list[Operation], count: int, key_of: KeyOf, key: object
+) -> list[Any]:
+    """``edited`` for a render that shows the last items: of an ordered queryset it reads the
+    last ``count`` rows (in reverse order, cut in SQL, as render/stream.py's ``within_limit``
+    does), not its whole; of anything else, the whole, to its end."""
+    if not (isinstance(fill, models.QuerySet) and fill.ordered and not fill.query.is_sliced):
+        return _applied(list(fill), ops, key_of, [])
+    tail = list(fill.reverse()[:count])[::-1]
+    if len(tail) < count:
+        return _applied(tail, ops, key_of, [])  # the whole content
+    named = _named_after(tail, ops, key_of)
+    before = _looked_up(fill, key, named) if named else []
+    if before is None:  # the keys of all the rest, then, as if the content were read whole
+        before = [key_of(item) for item in fill.reverse()[count:].iterator(chunk_size=2000)]
+    # An insert at the start goes before the last ones, out of view: no need to tell it apart.
+    return _applied(tail, ops, key_of, before)
+
+
 def _applied(
     items: list[Any], ops: list[Operation], key_of: KeyOf, beyond: list[object]
 ) -> list[Any]:
-    """``items`` edited by ``ops``; ``beyond``: the keys of items after them (none are shown)
-    that an operation names, where an insert updates an item, or follows it, out of view."""
+    """``items`` edited by ``ops``; ``beyond``: the keys of items after them (or before them,
+    when they are the last ones) that an operation names, where an insert updates an item, or
+    follows it, out of view."""
     keys = [key_of(item) for item in items]
     for op in ops:
         key = _key(op, key_of)

@@ -155,6 +155,54 @@ def test_what_a_limit_shows_of_a_queryset_is_what_the_whole_queryset_shows(tasks
     assert titles(shown(got, limit)) == titles(shown(whole(queryset, ops, _pk), limit))
 
 
+def test_a_queryset_shown_by_its_last_rows_reads_its_last_rows_and_one_per_delete(tasks):
+    # A chat's limit=-3, with operations queued before its first render: the room's history is
+    # not read, only its last rows (cut in SQL, in reverse), as without operations.
+    elsewhere = Task(pk=1000, board=tasks[0].board, title="appended")
+    ops: list[Operation] = [
+        Delete(tasks[29].pk),  # pulls t26 into view
+        Insert(elsewhere, at=-1),  # shown last
+        Insert(Task(pk=1001, title="at the start"), at=0),  # before the history: not shown
+        Insert(Task(pk=tasks[2].pk, title="t2 edited"), at=-1),  # an earlier row: updated there
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        got = edited(Task.objects.order_by("pk"), ops, -3, _pk, "pk")
+    assert titles(shown(got, -3)) == ["t27", "t28", "appended"]
+    assert titles(shown(got, -3)) == titles(shown(whole(Task.objects.order_by("pk"), ops, _pk), -3))
+    read, looked_up = (q["sql"] for q in queries.captured_queries)
+    assert "DESC" in read  # the last rows first
+    assert read.endswith("LIMIT 4")  # 3 shown, 1 delete
+    assert f" IN (1000, 1001, {tasks[2].pk})" in looked_up
+
+
+def test_the_last_rows_with_a_key_no_query_can_look_up_read_the_keys_of_the_rest(tasks):
+    def by_title(task: Task) -> object:
+        return task.title
+
+    ops: list[Operation] = [Insert(Task(pk=tasks[5].pk, title="t5"), at=-1)]  # an earlier row
+    with CaptureQueriesContext(connection) as queries:
+        got = edited(Task.objects.order_by("pk"), ops, -3, by_title, by_title)
+    assert titles(shown(got, -3)) == ["t27", "t28", "t29"]  # t5 is updated where it is
+    last, rest = (q["sql"] for q in queries.captured_queries)
+    assert last.endswith("LIMIT 3")
+    assert rest.endswith("OFFSET 3")
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_what_the_last_rows_show_of_a_queryset_is_what_the_whole_queryset_shows(tasks, seed):
+    rng = random.Random(seed)
+    first = tasks[0].pk
+    queryset = Task.objects.filter(pk__lt=first + rng.randrange(4, 30)).order_by(
+        rng.choice(("pk", "-pk"))
+    )
+    limit = -rng.randrange(1, 7)
+    ops = random_ops(rng, 32, lambda key, version: Task(pk=first + key, title=f"{key}.{version}"))
+    ops = [Delete(first + op.key) if isinstance(op, Delete) else op for op in ops]
+    ops = [op if isinstance(op, Delete) or op.after is None else _after(op, first) for op in ops]
+    got = edited(queryset, folded(ops, _pk), limit, _pk, "pk")
+    assert titles(shown(got, limit)) == titles(shown(whole(queryset, ops, _pk), limit))
+
+
 def _pk(task: Task) -> object:
     return task.pk
 
