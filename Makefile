@@ -32,7 +32,9 @@ demo: $(DEMO_STAMP)
 		--host 127.0.0.1 --port $(PORT) --log-level warning
 
 # The whole suite: lint, types, then pytest on SQLite and again on PostgreSQL when it is reachable
-# (CI=true makes a missing PostgreSQL, Redis or Chromium a failure instead of a skip).
+# (CI=true makes a missing PostgreSQL, Redis or Chromium a failure instead of a skip). The second
+# pass runs as tox does: Python's development mode (asyncio's debug mode, in which a callback
+# scheduled from the wrong thread raises) and ResourceWarnings as errors, so CI catches those too.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,7 +42,8 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory docs
 	$(BIN)/pytest
-	LIVE_VIEWS_TEST_DB=postgres $(BIN)/pytest -m "not browser and not redis" -q
+	LIVE_VIEWS_TEST_DB=postgres PYTHONDEVMODE=1 $(BIN)/python -W error::ResourceWarning \
+		-m pytest -m "not browser and not redis" -q
 
 # The release: an sdist and a wheel in dist/, checked by twine (CI runs it).
 dist: $(STAMP)
