@@ -8,6 +8,7 @@ import pytest
 from asgiref.sync import SyncToAsync
 from django.db import connections
 
+from live_views.http.pages import close_all
 from live_views.socket.budgets import forget_owners
 from live_views.testing import close_socket_db_connections
 
@@ -73,6 +74,9 @@ def live_db(transactional_db: None):
     """Database access for live pages, whose sync work runs in asgiref's worker thread; that
     thread's connections are closed afterwards (see close_socket_db_connections)."""
     yield
+    # First the HTTP pages: one still open refreshes for a broadcast that arrives late (another
+    # page's save) in that thread, after its connections were closed, and opens one again.
+    close_all()
     close_socket_db_connections()
 
 

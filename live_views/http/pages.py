@@ -212,6 +212,8 @@ class HttpPage:
 
     def check_session(self) -> None:
         with self.turn:
+            if self.closed:
+                return  # queued before the page closed: nothing to check, nothing to read
             try:
                 self.page.confirm_session()
             except Refused:
