@@ -67,36 +67,41 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
         # broadcasts, too when another loop reads a channel (another sync test client's
         # page): sent from this loop, the put would not wake that one; then it is not waited
         # for, as a save on the server's own loop is not.
-        if here is None or _read_elsewhere(layer, topics, here):
+        by_loop = _by_reader(layer, topics)
+        if here is None or any(loop not in (None, here) for loop in by_loop):
             try:
-                _send_in_memory(topics, message, what, wait=here is None)
+                _send_in_memory(layer, by_loop, topics, message, what, wait=here is None)
             except Exception:
                 logger.warning("live_views: could not broadcast %s", what, exc_info=True)
             return
     sender.submit(lambda: _send_bounded(topics, message), what)
 
 
-def _read_elsewhere(
-    layer: InMemoryChannelLayer, topics: list[str], here: asyncio.AbstractEventLoop
-) -> bool:
-    return any(
-        readers.reader_of(channel) not in (None, here)
-        for topic in topics
-        for channel in list(layer.groups.get(group_name(topic), ()))
-    )
+ByReader = dict[asyncio.AbstractEventLoop | None, list[tuple[str, str]]]
 
 
-def _send_in_memory(
-    topics: list[str], message: dict[str, Any], what: str, *, wait: bool = True
-) -> None:
-    """``send``, run on the loop that reads the groups' channels (pubsub/readers.py); ``wait``
-    for it, or only start it."""
-    layer = get_channel_layer()
-    by_loop: dict[asyncio.AbstractEventLoop | None, list[tuple[str, str]]] = {}
+def _by_reader(layer: InMemoryChannelLayer, topics: list[str]) -> ByReader:
+    """The (channel, group) pairs of the topics' groups, by the loop that reads each channel
+    (None: no loop of ours)."""
+    by_loop: ByReader = {}
     for topic in topics:
         group = group_name(topic)
         for channel in list(layer.groups.get(group, ())):
             by_loop.setdefault(readers.reader_of(channel), []).append((channel, group))
+    return by_loop
+
+
+def _send_in_memory(
+    layer: InMemoryChannelLayer,
+    by_loop: ByReader,
+    topics: list[str],
+    message: dict[str, Any],
+    what: str,
+    *,
+    wait: bool,
+) -> None:
+    """``send``, run on the loop that reads the groups' channels (pubsub/readers.py); ``wait``
+    for it, or only start it."""
     loops = [loop for loop in by_loop if loop is not None]
     if len(loops) <= 1:  # the usual case: one loop, or none, reads all of them
         _run_on(loops[0] if loops else None, lambda: _send_bounded(topics, message), what, wait)
