@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -91,11 +91,11 @@ def _edited_tail(
     fill: Iterable[Any], ops: list[Operation], count: int, key_of: KeyOf, key: object
 ) -> list[Any]:
     """``edited`` for a render that shows the last items: of an ordered queryset it reads the
-    last ``count`` rows (in reverse order, cut in SQL, as render/stream.py's ``within_limit``
-    does), not its whole; of anything else, the whole, to its end."""
-    if not (isinstance(fill, models.QuerySet) and fill.ordered and not fill.query.is_sliced):
+    last ``count`` rows, as render/stream.py's ``within_limit`` does, not its whole; of
+    anything else, the whole, to its end."""
+    if not ends_in_sql(fill):
         return _applied(list(fill), ops, key_of, [])
-    tail = list(fill.reverse()[:count])[::-1]
+    tail = last_rows(fill, count)
     if len(tail) < count:
         return _applied(tail, ops, key_of, [])  # the whole content
     named = _named_after(tail, ops, key_of)
@@ -104,6 +104,17 @@ def _edited_tail(
         before = [key_of(item) for item in fill.reverse()[count:].iterator(chunk_size=2000)]
     # An insert at the start goes before the last ones, out of view: no need to tell it apart.
     return _applied(tail, ops, key_of, before)
+
+
+def ends_in_sql(items: Iterable[Any]) -> TypeGuard[models.QuerySet[Any]]:
+    """Whether SQL can read the last rows of ``items``: an ordered queryset not sliced yet. Of
+    anything else only reading it all finds the end."""
+    return isinstance(items, models.QuerySet) and items.ordered and not items.query.is_sliced
+
+
+def last_rows(rows: models.QuerySet[Any], count: int) -> list[Any]:
+    """The last ``count`` of ``rows`` (``ends_in_sql``), in their order: read in reverse."""
+    return list(rows.reverse()[:count])[::-1]
 
 
 def _applied(
