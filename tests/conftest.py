@@ -99,7 +99,8 @@ from tests.browser_fixtures import (  # noqa: E402, F401
 # The HTTP transport's fixtures (no_http_pages, http_browser), for tests/test_http_*.py.
 from tests.http_fixtures import http_browser, no_http_pages  # noqa: E402, F401
 
-# The flood-control fixtures (clock, cpu, clients), for test_limits.py and test_budgets.py.
+# The flood-control fixtures (clock, cpu, costly, clients), for test_limits.py, test_budgets.py
+# and test_http_endpoint.py.
 from tests.limit_fixtures import clients, clock, costly, cpu  # noqa: E402, F401
 
 # The request pages' fixture (project_middleware), for test_processing.py and test_datetimes.py.
