@@ -1,16 +1,16 @@
 """A stream's operations (live_views/streams.py), and how they edit its content before that
 content is first rendered: in turn, as if on the whole content, but reading no more of it than
 the render shows. A stream of 100,000 rows with ``limit=50`` reads its first 50 rows, plus one
-per delete queued (each may pull the next row into view), never the rest; with ``limit=-50``, of
-an ordered queryset, its last 50 rows and one per delete.
+per delete queued (each may pull the next row into view), never the rest; with ``limit=-50``,
+its last 50 rows and one per delete.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any, TypeGuard
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -90,10 +90,10 @@ def edited(
 def _edited_tail(
     fill: Iterable[Any], ops: list[Operation], count: int, key_of: KeyOf, key: object
 ) -> list[Any]:
-    """``edited`` for a render that shows the last items: of an ordered queryset it reads the
-    last ``count`` rows, as render/stream.py's ``within_limit`` does, not its whole; of
-    anything else, the whole, to its end."""
-    if not ends_in_sql(fill):
+    """``edited`` for a render that shows the last items: of a queryset it reads the last
+    ``count`` rows, as render/stream.py's ``within_limit`` does, not its whole; of anything
+    else, the whole, to its end."""
+    if not isinstance(fill, models.QuerySet):
         return _applied(list(fill), ops, key_of, [])
     tail = last_rows(fill, count)
     if len(tail) < count:
@@ -101,20 +101,33 @@ def _edited_tail(
     named = _named_after(tail, ops, key_of)
     before = _looked_up(fill, key, named) if named else []
     if before is None:  # the keys of all the rest, then, as if the content were read whole
-        before = [key_of(item) for item in fill.reverse()[count:].iterator(chunk_size=2000)]
+        before = [key_of(item) for item in _rows_before(fill, count)]
     # An insert at the start goes before the last ones, out of view: no need to tell it apart.
     return _applied(tail, ops, key_of, before)
 
 
-def ends_in_sql(items: Iterable[Any]) -> TypeGuard[models.QuerySet[Any]]:
-    """Whether SQL can read the last rows of ``items``: an ordered queryset not sliced yet. Of
-    anything else only reading it all finds the end."""
-    return isinstance(items, models.QuerySet) and items.ordered and not items.query.is_sliced
-
-
 def last_rows(rows: models.QuerySet[Any], count: int) -> list[Any]:
-    """The last ``count`` of ``rows`` (``ends_in_sql``), in their order: read in reverse."""
-    return list(rows.reverse()[:count])[::-1]
+    """The last ``count`` of ``rows``, in their order, cut in SQL: an ordered queryset is read in
+    reverse; another one (unordered: the database's order, or sliced) is counted first, then
+    read from its offset, so its rows before the last ones never reach Python."""
+    if _reversible(rows):
+        return list(rows.reverse()[:count])[::-1]
+    total = rows.count()
+    # A row deleted between the two queries shows one row fewer; one added, no more.
+    return list(rows[max(0, total - count) :])[-count:]
+
+
+def _rows_before(rows: models.QuerySet[Any], count: int) -> Iterator[Any]:
+    """The rows of ``rows`` before its last ``count``, read in chunks (only their keys are kept)."""
+    if _reversible(rows):
+        return rows.reverse()[count:].iterator(chunk_size=2000)
+    return rows[: max(0, rows.count() - count)].iterator(chunk_size=2000)
+
+
+def _reversible(rows: models.QuerySet[Any]) -> bool:
+    """Whether SQL reads ``rows`` backwards: ordered, and not sliced (a slice's end is not the
+    queryset's, and ``reverse()`` refuses it)."""
+    return rows.ordered and not rows.query.is_sliced
 
 
 def _applied(

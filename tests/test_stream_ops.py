@@ -188,13 +188,37 @@ def test_the_last_rows_with_a_key_no_query_can_look_up_read_the_keys_of_the_rest
     assert rest.endswith("OFFSET 3")
 
 
+def test_an_unordered_or_sliced_queryset_shown_by_its_last_rows_reads_no_row_before_them(tasks):
+    # No order to reverse: the rows are counted, then read from the offset of the last ones.
+    # Read whole, a chat room's history without an order_by() reached Python to show 3 rows.
+    for queryset, expected, cut in (
+        (Task.objects.order_by(), ["t27", "t28", "t29"], "OFFSET 27"),
+        (Task.objects.order_by("pk")[5:20], ["t17", "t18", "t19"], "LIMIT 3 OFFSET 17"),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            got = shown(queryset, -3)
+        assert titles(got) == expected
+        counted, read = (q["sql"] for q in queries.captured_queries)
+        assert "COUNT(" in counted
+        assert read.endswith(cut)
+
+    ops: list[Operation] = [Delete(tasks[29].pk), Insert(Task(pk=1000, title="new"), at=-1)]
+    with CaptureQueriesContext(connection) as queries:
+        got = edited(Task.objects.order_by(), ops, -3, _pk, "pk")
+    assert titles(shown(got, -3)) == ["t27", "t28", "new"]
+    counted, read, looked_up = (q["sql"] for q in queries.captured_queries)
+    assert read.endswith("OFFSET 26")  # 3 shown, 1 delete
+    assert " IN (1000)" in looked_up
+
+
 @pytest.mark.parametrize("seed", range(200))
 def test_what_the_last_rows_show_of_a_queryset_is_what_the_whole_queryset_shows(tasks, seed):
     rng = random.Random(seed)
     first = tasks[0].pk
-    queryset = Task.objects.filter(pk__lt=first + rng.randrange(4, 30)).order_by(
-        rng.choice(("pk", "-pk"))
-    )
+    order = rng.choice((("pk",), ("-pk",), ()))  # (): no order, the database's
+    queryset = Task.objects.filter(pk__lt=first + rng.randrange(4, 30)).order_by(*order)
+    if rng.random() < 0.3:  # a slice: neither reversed nor looked up in
+        queryset = queryset[rng.randrange(4) : rng.randrange(4, 30)]
     limit = -rng.randrange(1, 7)
     ops = random_ops(rng, 32, lambda key, version: Task(pk=first + key, title=f"{key}.{version}"))
     ops = [Delete(first + op.key) if isinstance(op, Delete) else op for op in ops]

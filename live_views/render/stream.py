@@ -24,7 +24,7 @@ from django.utils.html import conditional_escape
 from live_views.render.blocks import LiveBlockNode
 from live_views.render.collector import RenderedBlock, block_id, get_collector, version_of
 from live_views.render.diff import TABLE_PARTS
-from live_views.stream_ops import Delete, Operation, ends_in_sql, last_rows
+from live_views.stream_ops import Delete, Operation, last_rows
 from live_views.streams import Stream
 
 # A reset is sent whatever the browser's version: each one gets a version of its own.
@@ -151,7 +151,7 @@ def within_limit(items: Iterable[Any], limit: int | None) -> Iterable[Any]:
     if limit > 0:
         # A queryset is cut in SQL; another iterable is read no further than the limit.
         return items[:limit] if isinstance(items, QuerySet) else itertools.islice(items, limit)
-    if ends_in_sql(items):
+    if isinstance(items, QuerySet):
         # The last rows, cut in SQL too (a chat's limit=-200 over a room's whole history reads
         # 200 rows, not the history).
         return last_rows(items, -limit)
