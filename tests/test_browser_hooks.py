@@ -111,7 +111,7 @@ def test_hooks_in_a_streams_items_follow_each_item(page, page_log):
 def test_a_hook_in_a_live_component_follows_the_component(page, page_log):
     open_page(page)
     assert log_after(page, lambda: page.click("#toggle-panel")) == ["mounted panel"]
-    assert log_after(page, lambda: page.click("#bump")) == ["updated panel"]
+    assert log_after(page, lambda: page.click("#panel-bump")) == ["updated panel"]
     assert log_after(page, lambda: page.click("#toggle-panel")) == ["destroyed panel"]
     assert_no_errors(page_log)
 
@@ -167,7 +167,7 @@ def test_push_event_to_goes_to_the_component_that_holds_the_target(page, page_lo
           return [
             // A selector, then an element, inside the live component: its bump, its reply.
             await outcome(window.probe.pushEventTo("#panel", "bump", { by: 2 })),
-            await outcome(window.probe.pushEventTo(document.getElementById("bump"), "bump")),
+            await outcome(window.probe.pushEventTo(document.getElementById("panel-bump"), "bump")),
             // Outside every component: the page's view, which has no bump.
             await outcome(window.probe.pushEventTo("#hook-log", "bump")),
             await outcome(window.probe.pushEventTo("#no-such-element", "bump")),
@@ -325,17 +325,17 @@ def test_a_hook_in_a_component_on_a_page_that_is_not_live_pushes_to_the_componen
         "data-live-state", "connected"
     )
     expect(page.locator("body")).not_to_have_attribute("data-live-root", "")
-    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted panel"])
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted panel", "mounted other"])
 
     page.click("#hook-bump")  # the hook's pushEvent("bump", {by: 2}), on the component's socket
     expect(page.locator("#reply")).to_have_text("reply: 2")
     expect(page.locator("#panel")).to_contain_text("2 bumps")
     expect(page.locator(LOG).last).to_have_text("updated panel")
-    page.click("#bump")  # the component's own button: the same instance
+    page.click("#panel-bump")  # the component's own button: the same instance
     expect(page.locator("#panel")).to_contain_text("3 bumps")
 
     # Outside every live component, a page that is not live has no view to push to.
-    mount_probe(page, "#bump")
+    mount_probe(page, "#panel-bump")
     error = page.evaluate(
         """async () => {
           try { await window.probe.pushEvent("bump"); return "resolved"; }
@@ -343,9 +343,39 @@ def test_a_hook_in_a_component_on_a_page_that_is_not_live_pushes_to_the_componen
         }"""
     )
     assert error == "live_views: not connected"
-    page.click("#bump")
+    page.click("#panel-bump")
     expect(page.locator("#panel")).to_contain_text("5 bumps")  # the probe's push bumped nothing
     assert_no_glue_errors(log)
+
+
+def test_a_components_socket_that_closes_is_heard_only_by_the_hooks_inside_it(page, page_log):
+    # On a page that is not live each live component has a socket of its own: one of them
+    # closing (and hx-ws reconnecting it) concerns the hooks inside that component only. Every
+    # hook on the page heard of any component's loss before.
+    page.goto("/hooks/plain/")
+    for panel in ("#plain-panel", "#other-panel"):
+        expect(page.locator(f"{panel} [data-live-root]")).to_have_attribute(
+            "data-live-state", "connected"
+        )
+    expect(page.locator(LOG)).to_have_count(3)
+    page.evaluate(
+        """() => document.querySelector("#other-panel [data-live-root]")
+          ._htmx.ws.connection.socket.close()"""  # no code: 1005, which hx-ws reconnects
+    )
+    expect(page.locator(LOG).last).to_have_text("reconnected other")
+    assert hook_log(page)[3:] == ["disconnected other", "reconnected other"]
+    page.click("#hook-bump")  # the panel's hook, on its own socket, which stayed open
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    page.click("#other-bump")  # the other component, on its new socket
+    expect(page.locator("#other")).to_contain_text("1 bumps")
+    expect(page.locator(LOG).last).to_have_text("updated other")
+    assert hook_log(page)[3:] == [
+        "disconnected other",
+        "reconnected other",
+        "updated panel",
+        "updated other",
+    ]
+    assert_no_glue_errors(page_log)
 
 
 # -- 3. focus, title, scroll ------------------------------------------------------------------

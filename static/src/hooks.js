@@ -94,30 +94,34 @@ export function syncHooks(changes) {
   }
 }
 
-// The page's socket closed, or the page joined on it. Hooks hear of a loss once: hx-ws's
-// reconnect attempts that fail while the server is away close again and again.
-let joined; // undefined until the first join
-// `root`: the element of the socket that closed. On a page that is not live, each live
-// component has its own: only the events sent on that one are lost.
+// A socket closed, or a page (or a live component on a page that is not live) joined on it.
+// Hooks hear of a loss once: hx-ws's reconnect attempts that fail while the server is away
+// close again and again. `root`: the element of that socket. On a page that is not live each
+// live component has its own: only the hooks inside it hear, and only the events sent on it
+// are lost (an event of an element the page no longer holds, or of none, goes with any).
+const joined = new WeakMap(); // root -> true once joined, false once its socket closed after
+const inRoot = (el) => el?.closest("[data-live-root]");
+
 export function connectionLost(root) {
   for (const [sent, { reject, el }] of replies) {
-    if ((el?.closest("[data-live-root]") ?? root) !== root) continue;
+    if ((inRoot(el) ?? root) !== root) continue;
     replies.delete(sent);
     reject(new Error("live_views: connection lost"));
   }
-  if (joined) for (const hook of hooked.values()) call(hook, "disconnected");
-  joined &&= false;
+  if (!joined.get(root)) return;
+  joined.set(root, false);
+  for (const [el, hook] of hooked) if (inRoot(el) === root) call(hook, "disconnected");
 }
 
 // Called before the join's swap is synced: an element that swap removed (or gave another hook)
 // is destroyed, not told.
-export function pageJoined() {
-  if (joined === false) {
+export function pageJoined(root) {
+  if (joined.get(root) === false) {
     for (const [el, hook] of hooked) {
-      if (el.isConnected && el.dataset.liveHook === nameOf.get(hook)) call(hook, "reconnected");
+      if (inRoot(el) === root && el.dataset.liveHook === nameOf.get(hook)) call(hook, "reconnected");
     }
   }
-  joined = true;
+  joined.set(root, true);
 }
 
 export function destroyAll() {

@@ -199,7 +199,7 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   // the server asked for besides HTML (push events, title, focus, scroll, navigate) applies.
   if (!body || typeof body !== "object") return;
   if (body[FRAME.JOINED] === true) {
-    hooks.pageJoined();
+    hooks.pageJoined(root);
     everJoined = true;
     startPolling(body, hooks.push); // with the tick's name only: to the page
   }
