@@ -132,6 +132,29 @@ def test_after_a_reconnect_the_stream_is_what_the_server_renders(page, page_log,
     assert page.evaluate("window.__marker") == 1
 
 
+def test_a_stream_sent_whole_on_a_reconnect_is_not_sent_again_on_the_next(page, page_log, server):
+    # The stream a reconnect sent whole comes with the version of what it holds: the glue keeps
+    # that version, so the next reconnect, to a server rendering the same lines, sends nothing
+    # for it. The glue cleared it as for an insert, and every reconnect sent the stream again.
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(frame)))
+    open_log(page)
+    page.locator(f"{LINES}:last-child").scroll_into_view_if_needed()
+    expect(page.locator(LINES)).to_have_count(100)  # inserted: the version is gone
+    page.evaluate("window.scrollTo(0, 0)")
+    for sent_whole in (True, False):
+        server.stop()
+        page.wait_for_selector('body[data-live-state="disconnected"]')
+        frames.clear()
+        server.start()
+        page.wait_for_selector(CONNECTED)
+        expect(page.locator("#shown")).to_have_text("50 of 100000 lines sent")
+        joined = next(frame for frame in frames if '"joined"' in frame)
+        assert ("data-live-stream" in joined) is sent_whole, joined[:300]
+        expect(page.locator(LINES)).to_have_count(50)
+    assert page.evaluate("window.__marker") == 1
+
+
 # -- broadcasts: the todo feed (/todos/feed/) streams the shared todo list ---------------------
 
 

@@ -5,7 +5,8 @@
 // - a stream's `data-live-limit` is applied after each update (N keeps the first N items,
 //   -N the last N);
 // - a container whose items changed forgets its version, so a reconnect is sent it whole; a
-//   morph of the block around it keeps the version the browser has.
+//   morph of the block around it keeps the version the browser has, and a container sent
+//   whole keeps the one it came with.
 export const STREAM = "[data-live-stream]";
 
 export const streamExtension = {
@@ -23,9 +24,10 @@ export function prepareStreamTasks(tasks) {
   for (const task of tasks) {
     if (task.type !== "oob") continue;
     const container = task.target?.closest?.(STREAM);
-    if (container?.id) touched.add(container.id);
-    if (task.swapSpec?.style === "delete") gone.add(task.target);
     const wrapper = task.fragment?.firstElementChild;
+    // Sent whole (a reconnect, a reset), a container comes with the version of what it holds.
+    if (container?.id) touched[wrapper?.id === container.id ? "delete" : "add"](container.id);
+    if (task.swapSpec?.style === "delete") gone.add(task.target);
     if (wrapper?.tagName !== "TEMPLATE") continue;
     const item = wrapper.content.firstElementChild;
     const shown = item?.id ? document.getElementById(item.id) : null;
