@@ -96,8 +96,13 @@ from tests.browser_fixtures import (  # noqa: E402, F401
     server,
 )
 
-# The HTTP transport's fixtures (no_http_pages, http_browser), for tests/test_http_*.py.
-from tests.http_fixtures import http_browser, no_http_pages  # noqa: E402, F401
+# The HTTP transport's fixtures (no_http_pages, http_browser, sqlite_waits_for_locks), for
+# tests/test_http_*.py.
+from tests.http_fixtures import (  # noqa: E402, F401
+    http_browser,
+    no_http_pages,
+    sqlite_waits_for_locks,
+)
 
 # The flood-control fixtures (clock, cpu, costly, clients), for test_limits.py, test_budgets.py
 # and test_http_endpoint.py.

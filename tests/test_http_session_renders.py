@@ -28,7 +28,8 @@ from tests.testapp.middleware import StockChangesBeforeSessionSaved
 
 pytestmark = [
     pytest.mark.urls("tests.testapp.shop_views"),
-    pytest.mark.usefixtures("no_http_pages"),
+    # The pages' refreshes save the session in a thread of their own while the test reads it.
+    pytest.mark.usefixtures("no_http_pages", "sqlite_waits_for_locks"),
 ]
 
 BLOCK_RE = re.compile(r'<div id="lv-(\w+)"[^>]*>(.*?)</div>', re.S)
