@@ -96,13 +96,8 @@ from tests.browser_fixtures import (  # noqa: E402, F401
     server,
 )
 
-# The HTTP transport's fixtures (no_http_pages, http_browser, sqlite_waits_for_locks), for
-# tests/test_http_*.py.
-from tests.http_fixtures import (  # noqa: E402, F401
-    http_browser,
-    no_http_pages,
-    sqlite_waits_for_locks,
-)
+# The HTTP transport's fixtures (no_http_pages, http_browser), for tests/test_http_*.py.
+from tests.http_fixtures import http_browser, no_http_pages  # noqa: E402, F401
 
 # The flood-control fixtures (clock, cpu, costly, clients), for test_limits.py, test_budgets.py
 # and test_http_endpoint.py.
@@ -110,3 +105,6 @@ from tests.limit_fixtures import clients, clock, costly, cpu  # noqa: E402, F401
 
 # The request pages' fixture (project_middleware), for test_processing.py and test_datetimes.py.
 from tests.processing_fixtures import project_middleware  # noqa: E402, F401
+
+# Statements of the test's threads wait for each other's locks on SQLite (sqlite_waits_for_locks).
+from tests.sqlite_locks import sqlite_waits_for_locks  # noqa: E402, F401

@@ -269,13 +269,8 @@ def test_a_handler_that_keeps_the_key_sends_nobody_anywhere(clients):
     assert "redirect" not in page.send("remember", value="y")
 
 
-@pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-    and settings.DATABASES["default"]["NAME"] == ":memory:",
-    reason="SQLite's shared in-memory database refuses at once, not after a wait, a read and a "
-    "write of one table from two threads (this test's and the page's worker's flush()); the "
-    "PostgreSQL run checks this",
-)
+# This test's reads of the session and the worker's flush() deleting it meet on one table.
+@pytest.mark.usefixtures("sqlite_waits_for_locks")
 def test_logging_out_in_a_handler_leaves_the_browser_anonymous(clients, ann):
     client = clients()
     client.force_login(ann)

@@ -1,4 +1,4 @@
-"""tests/http_fixtures.py's sqlite_waits_for_locks: on the test's SQLite database, a statement
+"""tests/sqlite_locks.py's sqlite_waits_for_locks: on the test's SQLite database, a statement
 that meets another thread's table lock waits for it, as on a database file or PostgreSQL,
 instead of failing at once ("database table is locked")."""
 
@@ -9,8 +9,10 @@ import threading
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection
 from django.utils import timezone
+
+from live_views.testing import close_thread_db_connections
 
 
 @pytest.mark.parametrize("waits", [False, True])
@@ -33,7 +35,7 @@ def test_a_write_meeting_another_threads_read_waits_for_it_where_sqlite_waits(
         except OperationalError as exc:
             outcome.append(exc)
         finally:
-            connections.close_all()
+            close_thread_db_connections()  # Django leaves the in-memory one open
 
     with connection.cursor() as reading:
         reading.execute("SELECT session_key FROM django_session")
