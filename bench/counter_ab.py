@@ -10,6 +10,9 @@ compare, one run does not).
 Runs the shared client's ``latency`` and ``throughput`` phases against one fresh server (pinned to
 CPU 0, this client to CPU 1, as in ``make bench``). ``--source`` puts another checkout (e.g.
 ``git archive main``) first on the server's ``PYTHONPATH``. Needs the venvs of one ``make bench``.
+Its second line splits the throughput phase's server CPU per event into user time (Python) and
+system time (system calls), with the server's context switches per event (psutil): whether a
+cost is the library's Python or the kernel's.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ WORK = Path(__file__).resolve().parent / ".work"
 sys.path.insert(0, str(WORK))
 
 import client  # noqa: E402
+import psutil  # noqa: E402
 import run_bench  # noqa: E402
 
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -50,28 +54,37 @@ if run_bench.pinning_ok():
     os.sched_setaffinity(0, {run_bench.CLIENT_CPU})
 (WORK / "logs").mkdir(exist_ok=True)
 server = run_bench.Server(target, 8391, WORK / "logs" / "counter_ab.log").start()
+
+
+def run(phase: str, params: dict) -> dict:
+    url = f"http://127.0.0.1:{server.port}"
+    options = client.Options()
+    return asyncio.run(client.run_phases(target["adapter"], url, pid, [phase], options, params))[
+        phase
+    ]
+
+
 try:
-    params = {
-        "latency": {"warmup": 100, "n": args.events},
-        "throughput": {"clients": 50, "duration": args.seconds},
-    }
-    out = asyncio.run(
-        client.run_phases(
-            target["adapter"],
-            f"http://127.0.0.1:{server.port}",
-            server.probe_pid(),
-            ["latency", "throughput"],
-            client.Options(),
-            params,
-        )
-    )
+    pid = server.probe_pid()
+    process = psutil.Process(pid)
+    latency = run("latency", {"latency": {"warmup": 100, "n": args.events}})
+    cpu, switches = process.cpu_times(), process.num_ctx_switches()
+    throughput = run("throughput", {"throughput": {"clients": 50, "duration": args.seconds}})
+    cpu_after, switches_after = process.cpu_times(), process.num_ctx_switches()
 finally:
     server.stop()
-latency, throughput = out["latency"], out["throughput"]
 label = str(args.source) if args.source else target["name"]
 print(
     f"{label}: round trip p50 {latency['p50_ms']:.3f} ms, server CPU "
     f"{latency['server_cpu_ms_per_event']:.3f} ms/event | 50 clients: "
     f"{throughput['events_per_s']:.0f} events/s, server CPU "
     f"{throughput['server_cpu_ms_per_event']:.3f} ms/event | load {os.getloadavg()[0]:.2f}"
+)
+events = throughput["events_per_s"] * args.seconds
+print(
+    f"  50 clients, per event: user {(cpu_after.user - cpu.user) / events * 1e3:.3f} ms, "
+    f"system {(cpu_after.system - cpu.system) / events * 1e3:.3f} ms, "
+    f"{(switches_after.voluntary - switches.voluntary) / events:.2f} voluntary and "
+    f"{(switches_after.involuntary - switches.involuntary) / events:.2f} involuntary context "
+    "switches"
 )
