@@ -95,13 +95,13 @@ def _edited_tail(
     else, the whole, to its end."""
     if not isinstance(fill, models.QuerySet):
         return _applied(list(fill), ops, key_of, [])
-    tail = last_rows(fill, count)
+    tail, offset = _last_rows_at(fill, count)
     if len(tail) < count:
         return _applied(tail, ops, key_of, [])  # the whole content
     named = _named_after(tail, ops, key_of)
     before = _looked_up(fill, key, named) if named else []
     if before is None:  # the keys of all the rest, then, as if the content were read whole
-        before = [key_of(item) for item in _rows_before(fill, count)]
+        before = [key_of(item) for item in _rows_before(fill, count, offset)]
     # An insert at the start goes before the last ones, out of view: no need to tell it apart.
     return _applied(tail, ops, key_of, before)
 
@@ -110,18 +110,24 @@ def last_rows(rows: models.QuerySet[Any], count: int) -> list[Any]:
     """The last ``count`` of ``rows``, in their order, cut in SQL: an ordered queryset is read in
     reverse; another one (unordered: the database's order, or sliced) is counted first, then
     read from its offset, so its rows before the last ones never reach Python."""
+    return _last_rows_at(rows, count)[0]
+
+
+def _last_rows_at(rows: models.QuerySet[Any], count: int) -> tuple[list[Any], int | None]:
+    """``last_rows``, with the offset it read them from when it counted the rows (else None)."""
     if _reversible(rows):
-        return list(rows.reverse()[:count])[::-1]
-    total = rows.count()
+        return list(rows.reverse()[:count])[::-1], None
+    offset = max(0, rows.count() - count)
     # A row deleted between the two queries shows one row fewer; one added, no more.
-    return list(rows[max(0, total - count) :])[-count:]
+    return list(rows[offset:])[-count:], offset
 
 
-def _rows_before(rows: models.QuerySet[Any], count: int) -> Iterator[Any]:
-    """The rows of ``rows`` before its last ``count``, read in chunks (only their keys are kept)."""
-    if _reversible(rows):
+def _rows_before(rows: models.QuerySet[Any], count: int, offset: int | None) -> Iterator[Any]:
+    """The rows of ``rows`` before its last ``count`` (``offset``: their number, as counted
+    for them), read in chunks (only their keys are kept)."""
+    if offset is None:
         return rows.reverse()[count:].iterator(chunk_size=2000)
-    return rows[: max(0, rows.count() - count)].iterator(chunk_size=2000)
+    return rows[:offset].iterator(chunk_size=2000)
 
 
 def _reversible(rows: models.QuerySet[Any]) -> bool:

@@ -187,6 +187,15 @@ def test_the_last_rows_with_a_key_no_query_can_look_up_read_the_keys_of_the_rest
     assert last.endswith("LIMIT 3")
     assert rest.endswith("OFFSET 3")
 
+    # Unordered: the rows are counted once, for the last ones and for the rest before them.
+    with CaptureQueriesContext(connection) as queries:
+        got = edited(Task.objects.order_by(), ops, -3, by_title, by_title)
+    assert titles(shown(got, -3)) == ["t27", "t28", "t29"]
+    counted, last, rest = (q["sql"] for q in queries.captured_queries)
+    assert "COUNT(" in counted
+    assert last.endswith("OFFSET 27")
+    assert rest.endswith("LIMIT 27")
+
 
 def test_an_unordered_or_sliced_queryset_shown_by_its_last_rows_reads_no_row_before_them(tasks):
     # No order to reverse: the rows are counted, then read from the offset of the last ones.
