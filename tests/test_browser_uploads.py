@@ -100,15 +100,49 @@ def test_a_refused_type_is_a_live_error_and_its_bytes_are_never_sent(page):
     expect(page.locator("#lv-pending li")).to_have_count(1)
 
 
+def slow_file_sends(page, ms):
+    """Hold each file's XHR for ``ms`` before it goes: a slow network, so that a test can be
+    sure to act while the upload is under way."""
+    page.evaluate(
+        """(ms) => { const send = XMLHttpRequest.prototype.send;
+        XMLHttpRequest.prototype.send = function (body) {
+          setTimeout(() => send.call(this, body), ms); }; }""",
+        ms,
+    )
+
+
 def test_a_submit_right_after_choosing_waits_for_the_upload(page):
     open_attachments(page)
+    slow_file_sends(page, 800)
     page.fill("#id_subject", "Fast")
 
     page.set_input_files(INPUT, [file("big.txt", b"x" * 3_000_000)])
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "uploading")
     page.click("button[type=submit]")
 
     expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
     expect(page.locator("#sent")).to_contain_text("big")
+
+
+def test_files_chosen_before_the_upload_script_ran_go_up_once_it_has(page):
+    # A slow network: the page is live and the file chosen before live_views.uploads.min.js
+    # arrives, so no one heard the input's change. Before, the file never went up and the
+    # submit that followed said the field was required.
+    held = []
+    page.route("**/live_views.uploads.min.js", lambda route: held.append(route))
+    page.goto("/attachments/", wait_until="domcontentloaded")
+    page.wait_for_selector(CONNECTED)
+    page.fill("#id_subject", "Early")
+    page.set_input_files(INPUT, [file("early.txt", b"e" * 1000)])
+    assert len(held) == 1  # the script is still on its way
+
+    held[0].continue_()
+
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    expect(page.locator("#lv-pending li")).to_contain_text("early.txt")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent")).to_contain_text("early")
 
 
 def test_without_javascript_the_files_post_over_http(new_context):

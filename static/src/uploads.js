@@ -96,9 +96,7 @@ async function uploadFiles(root, input, signal) {
   emit(input, "live:uploaded", { field, ok: answer.ok, errors: answer.errors ?? [] });
 }
 
-document.addEventListener("change", (evt) => {
-  const input = evt.target;
-  if (!input.matches?.(INPUT)) return;
+function start(input) {
   const root = input.closest("[data-live-root]");
   if (!root) return;
   running.get(input)?.abort();
@@ -107,7 +105,15 @@ document.addEventListener("change", (evt) => {
     if (running.get(input)?.done === done) running.delete(input);
   });
   running.set(input, { abort: () => controller.abort(), done });
+}
+
+document.addEventListener("change", (evt) => {
+  if (evt.target.matches?.(INPUT)) start(evt.target);
 });
+
+// Files chosen while this script was still loading (a slow network) had no one to hear their
+// change: they go up now, and a submit from here on waits for them.
+for (const input of document.querySelectorAll(INPUT)) if (input.files.length) start(input);
 
 // A live form's submit waits for its files: it goes on the socket once they are all up.
 document.addEventListener(
