@@ -53,6 +53,8 @@ const build = (entry) =>
 const glue = await build("src/live_views.js");
 // Live uploads: loaded by the glue only on pages that show a live form's file input.
 const uploads = await build("src/uploads.js");
+// Hooks: loaded by the glue only on pages that show an element with data-live-hook.
+const hooks = await build("src/hooks.js");
 // Navigation between live pages: loaded on the first visit.
 const navigate = await build("src/visit.js");
 // live_every's ticks: loaded for a page whose join asks for them.
@@ -74,6 +76,8 @@ writeFileSync(new URL("live_views.min.js", outDir), bundle);
 const devBundle = withoutSourceMap(dev.outputFiles[0].text) + "\n";
 const uploadsBundle = withoutSourceMap(uploads.outputFiles[0].text) + "\n";
 writeFileSync(new URL("live_views.uploads.min.js", outDir), uploadsBundle);
+const hooksBundle = withoutSourceMap(hooks.outputFiles[0].text) + "\n";
+writeFileSync(new URL("live_views.hooks.min.js", outDir), hooksBundle);
 const navigateBundle = withoutSourceMap(navigate.outputFiles[0].text) + "\n";
 writeFileSync(new URL("live_views.navigate.min.js", outDir), navigateBundle);
 const pollingBundle = withoutSourceMap(polling.outputFiles[0].text) + "\n";
@@ -94,6 +98,7 @@ writeFileSync(new URL("VERSIONS.json", outDir), JSON.stringify(versions, null, 2
 const size = (text) => `${Buffer.byteLength(text)} B raw, ${gzipSync(text, { level: 9 }).length} B gzip`;
 console.log(`live_views.min.js: ${size(bundle)} (glue alone: ${size(glue.outputFiles[0].text)})`);
 console.log(`live_views.uploads.min.js (pages with a live file input): ${size(uploadsBundle)}`);
+console.log(`live_views.hooks.min.js (pages with a data-live-hook): ${size(hooksBundle)}`);
 console.log(`live_views.navigate.min.js (on the first live navigation): ${size(navigateBundle)}`);
 console.log(`live_views.polling.min.js (pages with live_every): ${size(pollingBundle)}`);
 console.log(`live_views.http.min.js (pages on the HTTP transport): ${size(httpBundle)}`);

@@ -64,6 +64,37 @@ def test_hooks_mount_update_and_are_destroyed_with_their_element(page, page_log)
     assert_no_errors(page_log)
 
 
+def test_only_a_page_that_shows_a_hook_loads_the_hooks_script(page):
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url.rsplit("/", 1)[-1]))
+    open_page(page, "/counter/")
+    assert "live_views.min.js" in scripts
+    assert "live_views.hooks.min.js" not in scripts
+
+    open_page(page)
+    assert "live_views.hooks.min.js" in scripts
+
+
+def test_hooks_whose_script_arrives_after_the_join_mount_then(page, page_log):
+    # A slow network: the page joined, and answered an event, before its hooks' script came.
+    held = []
+    page.route("**/live_views.hooks.min.js", lambda route: held.append(route))
+    page.goto("/hooks/", wait_until="domcontentloaded")
+    page.wait_for_selector(CONNECTED)
+    page.click("#toggle")
+    expect(page.locator("#widget")).to_have_count(0)
+    assert hook_log(page) == []
+
+    held[0].continue_()
+
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted tally"])
+    page.click("#toggle")
+    expect(page.locator(LOG).last).to_have_text("mounted widget")
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    assert_no_errors(page_log)
+
+
 def log_after(page, action):
     """What the hooks log while `action` runs (it ends when the page has its reply)."""
     seen = len(hook_log(page))

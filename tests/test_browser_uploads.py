@@ -145,6 +145,27 @@ def test_files_chosen_before_the_upload_script_ran_go_up_once_it_has(page):
     expect(page.locator("#sent")).to_contain_text("early")
 
 
+def test_a_submit_before_the_upload_script_ran_waits_for_it_and_for_the_upload(page):
+    # The same slow network, and a user quicker still: the form is sent before the script came.
+    # Sent then, it went without the file: "This field is required", or for a form whose file
+    # is optional, a valid submit that lost it.
+    held = []
+    page.route("**/live_views.uploads.min.js", lambda route: held.append(route))
+    page.goto("/attachments/", wait_until="domcontentloaded")
+    page.wait_for_selector(CONNECTED)
+    page.fill("#id_subject", "Quick")
+    page.set_input_files(INPUT, [file("quick.txt", b"q" * 1000)])
+    page.click("button[type=submit]")
+    page.wait_for_timeout(300)  # time for a submit to be answered, had it gone
+    assert page.url.endswith("/attachments/")
+    expect(page.locator("#lv-field-attachments .errorlist")).to_have_count(0)
+
+    held[0].continue_()
+
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent")).to_contain_text("quick")
+
+
 def test_without_javascript_the_files_post_over_http(new_context):
     page = new_context(java_script_enabled=False).new_page()
     page.goto("/attachments/")

@@ -2,16 +2,13 @@
 // gets the callbacks of liveViews.hooks.Chart, defined by the page's own script, with `this.el`,
 // `this.pushEvent(name, args)` and `this.handleEvent(name, callback)`, as Phoenix's phx-hook.
 // Hooks mount once the page has joined its socket; the lifecycle follows what the page shows.
+// Shipped as live_views.hooks.min.js, loaded for a page that shows a hook (hooks_loader.js):
+// it shares no module state with the glue, which hands it `push` and `hasJoined` in
+// window.liveViewsGlue and calls it through window.liveViewsHooks.
 const hooked = new Map(); // element -> hook instance
 const handlersOf = new WeakMap(); // hook -> its handleEvent callbacks
 const nameOf = new WeakMap(); // hook -> the data-live-hook it was mounted for
-const replies = new Map(); // ref -> {resolve, reject, el}: pushEvent promises waiting for the server
-let sendEvent; // set by live_views.js as it loads, before any hook can mount (on a join)
-
-// live_views.js gives the function that sends an event frame and returns its ref.
-export function setSender(send) {
-  sendEvent = send;
-}
+const glue = () => window.liveViewsGlue;
 
 function definitions() {
   return window.liveViews?.hooks ?? {};
@@ -26,12 +23,8 @@ function call(hook, name, ...args) {
   }
 }
 
-// An event from a script (a hook's pushEvent, a live_every tick): settles with its reply.
-// `el` tells where it goes (live_views.js, sendEvent); none: to the page. `to`: pushEventTo's.
-export const push = (name, args, el, to) =>
-  new Promise((resolve, reject) => {
-    replies.set(sendEvent(name, args, el, to), { resolve, reject, el });
-  });
+// An event from a script (replies.js): `el` the hook's element, `to` pushEventTo's.
+const push = (...args) => glue().push(...args);
 
 function create(el, definition) {
   const handlers = new Map(); // callback -> event name
@@ -64,11 +57,11 @@ function create(el, definition) {
 // new ones mounted (an element kept with another hook name gets that hook, as with phx-hook).
 // Only the hooked elements are watched through a swap: a page with no hook (or a 1,000-row
 // morph outside them) costs the observer nothing.
-export function watchHooked(observer) {
+function watchHooked(observer) {
   for (const el of hooked.keys()) observer.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
 }
 
-export function syncHooks(changes) {
+function syncHooks(changes) {
   for (const [el, hook] of hooked) {
     if (!el.isConnected || el.dataset.liveHook !== nameOf.get(hook)) {
       hooked.delete(el);
@@ -94,37 +87,17 @@ export function syncHooks(changes) {
   }
 }
 
-// A socket closed, or a page (or a live component on a page that is not live) joined on it.
-// Hooks hear of a loss once: hx-ws's reconnect attempts that fail while the server is away
-// close again and again. `root`: the element of that socket. On a page that is not live each
-// live component has its own: only the hooks inside it hear, and only the events sent on it
-// are lost (an event of an element the page no longer holds, or of none, goes with any).
-const joined = new WeakMap(); // root -> true once joined, false once its socket closed after
-const inRoot = (el) => el?.closest("[data-live-root]");
-
-export function connectionLost(root) {
-  for (const [sent, { reject, el }] of replies) {
-    if ((inRoot(el) ?? root) !== root) continue;
-    replies.delete(sent);
-    reject(new Error("live_views: connection lost"));
+// A socket closed, or joined again (hooks_loader.js): the hooks inside its root (`root`) hear
+// `what`. On a page that is not live each live component has its own socket: only the hooks
+// inside it hear. Reconnected: only a hook whose element still asks for it.
+function tell(root, what) {
+  for (const [el, hook] of hooked) {
+    if (el.closest("[data-live-root]") !== root) continue;
+    if (what === "disconnected" || el.dataset.liveHook === nameOf.get(hook)) call(hook, what);
   }
-  if (!joined.get(root)) return;
-  joined.set(root, false);
-  for (const [el, hook] of hooked) if (inRoot(el) === root) call(hook, "disconnected");
 }
 
-// Called before the join's swap is synced: an element that swap removed (or gave another hook)
-// is destroyed, not told.
-export function pageJoined(root) {
-  if (joined.get(root) === false) {
-    for (const [el, hook] of hooked) {
-      if (inRoot(el) === root && el.dataset.liveHook === nameOf.get(hook)) call(hook, "reconnected");
-    }
-  }
-  joined.set(root, true);
-}
-
-export function destroyAll() {
+function destroyAll() {
   for (const [el, hook] of hooked) {
     hooked.delete(el);
     call(hook, "destroyed");
@@ -132,7 +105,7 @@ export function destroyAll() {
 }
 
 // A server push: to every handleEvent for `name`.
-export function deliver(name, payload) {
+function deliver(name, payload) {
   for (const hook of [...hooked.values()]) {
     for (const [callback, handled] of handlersOf.get(hook)) {
       if (handled !== name) continue;
@@ -145,11 +118,6 @@ export function deliver(name, payload) {
   }
 }
 
-// A frame answering one of the hooks' pushEvent() calls settles its promise.
-export function settleReply(ref, error, reply) {
-  const waiting = replies.get(ref);
-  if (!waiting) return;
-  replies.delete(ref);
-  if (error) waiting.reject(Object.assign(new Error(error.message), error));
-  else waiting.resolve(reply ?? null);
-}
+window.liveViewsHooks = { watchHooked, syncHooks, tell, deliver, destroyAll };
+// A page that joined before this script arrived has its hooks mounted now.
+if (glue().hasJoined()) syncHooks([]);

@@ -22,7 +22,7 @@ export function loadScript(name) {
   return loading.get(name);
 }
 
-// The script `name` is loaded once the page shows what `selector` matches.
-export function loadIfShown(selector, name) {
-  if (document.querySelector(selector)) loadScript(name).catch(console.warn);
-}
+// The script `name` is loaded once the page shows what `selector` matches: its load (settled
+// either way), or null while the page shows none.
+export const loadIfShown = (selector, name) =>
+  document.querySelector(selector) && loadScript(name).catch(console.warn);

@@ -15,7 +15,8 @@ import {
 import { hideNonces } from "./csp.js";
 import { loadUploadsIfShown } from "./lazy_uploads.js";
 import { applyEffects, readEffects } from "./effects.js";
-import * as hooks from "./hooks.js";
+import * as hooks from "./hooks_loader.js";
+import { push, setSender, settleReply } from "./replies.js";
 import { startPolling } from "./polling_loader.js";
 import { useHttp } from "./http_loader.js";
 import { loadNavigationIfLinked, visit } from "./visit_loader.js";
@@ -42,7 +43,7 @@ function sendEvent(name, args = {}, el, to) {
   socket.send(scriptEventFrame(name, args, sent, component));
   return sent;
 }
-hooks.setSender(sendEvent);
+setSender(sendEvent);
 window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: visit });
 window.liveViews.hooks ??= {};
 
@@ -201,10 +202,10 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   if (body[FRAME.JOINED] === true) {
     hooks.pageJoined(root);
     everJoined = true;
-    startPolling(body, hooks.push); // with the tick's name only: to the page
+    startPolling(body, push); // with the tick's name only: to the page
   }
   hooks.syncHooks(changes);
-  if (answers !== undefined) hooks.settleReply(answers, body[FRAME.ERROR], body[FRAME.REPLY]);
+  if (answers !== undefined) settleReply(answers, body[FRAME.ERROR], body[FRAME.REPLY]);
   applyEffects(root, readEffects(body), { deliver: hooks.deliver, navigate: visit });
 });
 
@@ -225,6 +226,7 @@ htmx.on("htmx:ws:close", (evt) => {
 // Parts only some pages use load when a page shows them (lazy_script.js).
 function loadWhatThePageUses() {
   loadUploadsIfShown();
+  hooks.loadHooksIfShown();
   loadNavigationIfLinked();
 }
 loadWhatThePageUses();

@@ -112,7 +112,8 @@ document.addEventListener("change", (evt) => {
 });
 
 // Files chosen while this script was still loading (a slow network) had no one to hear their
-// change: they go up now, and a submit from here on waits for them.
+// change: they go up now, and a submit from here on (or one made meanwhile, lazy_uploads.js)
+// waits for them.
 for (const input of document.querySelectorAll(INPUT)) if (input.files.length) start(input);
 
 // A live form's submit waits for its files: it goes on the socket once they are all up.

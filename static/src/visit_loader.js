@@ -1,11 +1,13 @@
 // Navigation between live pages (README "Navigation between live pages"): visit.js ships as
 // live_views.navigate.min.js, loaded for a page that shows a live link, or on the first
 // live_navigate(). It uses this glue's hooks and history, handed over here.
-import { destroyAll } from "./hooks.js";
+import { destroyAll, hasJoined } from "./hooks_loader.js";
 import { loadIfShown, loadScript } from "./lazy_script.js";
 import { pageMoved, pagePathNow } from "./navigation.js";
+import { push } from "./replies.js";
 
-window.liveViewsGlue = { destroyAll, pageMoved, pagePathNow };
+// What the scripts loaded later (visit.js, hooks.js) use of the glue's own state.
+window.liveViewsGlue = { destroyAll, pageMoved, pagePathNow, push, hasJoined };
 const load = () => loadScript("live_views.navigate.min.js");
 
 export function visit(href) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { connectionLost, push, setSender, settleReply } from "../src/hooks.js";
+import { push, rejectReplies, setSender, settleReply } from "../src/replies.js";
 
 // An element inside the live root `root` (the element of the socket its events go on).
 const inside = (root) => ({ closest: (selector) => (selector === "[data-live-root]" ? root : null) });
@@ -17,7 +17,7 @@ describe("pushEvent promises and lost connections", () => {
     const onFirst = push("bump", { by: 2 }, inside(first));
     const firstRef = ref;
     const onSecond = push("bump", {}, inside(second));
-    connectionLost(second);
+    rejectReplies(second);
     await assert.rejects(onSecond, { message: "live_views: connection lost" });
     settleReply(firstRef, undefined, { bumps: 2 });
     assert.deepEqual(await onFirst, { bumps: 2 });
@@ -27,14 +27,14 @@ describe("pushEvent promises and lost connections", () => {
     const root = { id: "body" };
     const fromHook = push("save", {}, inside(root));
     const tick = push("tick", {}); // a live_every tick: to the page, no element
-    connectionLost(root);
+    rejectReplies(root);
     await assert.rejects(fromHook, { message: "live_views: connection lost" });
     await assert.rejects(tick, { message: "live_views: connection lost" });
   });
 
   test("an element the page no longer holds goes with whichever socket closes", async () => {
     const removed = push("bump", {}, inside(null)); // detached: closest() finds no root
-    connectionLost({ id: "any" });
+    rejectReplies({ id: "any" });
     await assert.rejects(removed, { message: "live_views: connection lost" });
   });
 });

@@ -1,0 +1,33 @@
+// Hooks (hooks.js) ship as live_views.hooks.min.js: a page loads it once it shows an element
+// with data-live-hook. Until it has run there is no hook to tell anything, so these calls do
+// nothing; what it needs to know of the time before (which sockets have joined) is kept here.
+import { loadIfShown } from "./lazy_script.js";
+import { rejectReplies } from "./replies.js";
+
+const hooks = () => window.liveViewsHooks; // set by hooks.js as it runs
+const joined = new WeakMap(); // root -> true once joined, false once its socket closed after
+let anyJoined = false;
+
+export const loadHooksIfShown = () => loadIfShown("[data-live-hook]", "live_views.hooks.min.js");
+export const hasJoined = () => anyJoined;
+export const watchHooked = (observer) => hooks()?.watchHooked(observer);
+export const syncHooks = (changes) => hooks()?.syncHooks(changes);
+export const deliver = (name, payload) => hooks()?.deliver(name, payload);
+export const destroyAll = () => hooks()?.destroyAll();
+
+// A socket closed (`root`: the element of that socket). Hooks hear of a loss once: hx-ws's
+// reconnect attempts that fail while the server is away close again and again.
+export function connectionLost(root) {
+  rejectReplies(root);
+  if (!joined.get(root)) return;
+  joined.set(root, false);
+  hooks()?.tell(root, "disconnected");
+}
+
+// Called before the join's swap is synced: an element that swap removed (or gave another hook)
+// is destroyed, not told.
+export function pageJoined(root) {
+  if (joined.get(root) === false) hooks()?.tell(root, "reconnected");
+  joined.set(root, true);
+  anyJoined = true;
+}
