@@ -432,6 +432,19 @@ def test_focus_title_and_scroll_apply_after_the_update(page, page_log):
 # -- 4. navigation between live pages -----------------------------------------------------------
 
 
+def test_a_live_navigation_to_a_page_with_hooks_mounts_them_once_it_has_joined(page, page_log):
+    # The page before it had no hook, so the hooks' script comes only now.
+    open_page(page, "/counter/")
+    page.evaluate("window.__marker = 1")
+    page.evaluate("liveViews.navigate('/hooks/')")
+    expect(page).to_have_url(re.compile(r"/hooks/$"))
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget", "mounted tally"])
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    assert_same_document(page)
+    assert_no_errors(page_log)
+
+
 def test_a_live_link_swaps_in_the_next_live_page_and_back_returns(page, page_log):
     open_page(page)
     sockets = []

@@ -13,7 +13,12 @@ export const hasJoined = () => anyJoined;
 export const watchHooked = (observer) => hooks()?.watchHooked(observer);
 export const syncHooks = (changes) => hooks()?.syncHooks(changes);
 export const deliver = (name, payload) => hooks()?.deliver(name, payload);
-export const destroyAll = () => hooks()?.destroyAll();
+
+// visit.js swaps in another live page: its hooks wait for its own join.
+export function destroyAll() {
+  anyJoined = false;
+  hooks()?.destroyAll();
+}
 
 // A socket closed (`root`: the element of that socket). Hooks hear of a loss once: hx-ws's
 // reconnect attempts that fail while the server is away close again and again.
