@@ -264,6 +264,15 @@ def test_a_failing_handler_is_rolled_back_and_reported_without_internals(http_br
     assert '<p id="count">4</p>' in shown(page.event("increment", amount=2))
 
 
+def test_a_handler_that_raises_permission_denied_is_refused_by_name(http_browser):
+    page = Page(http_browser, "/echo/?text=before")
+    page.join()
+    response = page.event("refuse", reason="not yours")
+    assert response.status_code == 200  # a refused event, as on the socket: the page goes on
+    assert frame_of(response)["error"]["code"] == "forbidden"
+    assert '<p id="echo-text">BEFORE</p>' in shown(page.event("shout"))  # rolled back
+
+
 def test_events_over_the_rate_are_refused(http_browser, settings, clock):
     # The clock fixture holds time and the worker's CPU clock still: a slow first render would
     # otherwise be charged as extra tokens, and a slow machine would refill the bucket.

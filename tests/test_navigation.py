@@ -6,6 +6,7 @@ Django's own ?page= pagination; its dispatch() refuses ?secret=1.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 
@@ -80,8 +81,13 @@ def test_a_patch_runs_get_once(client):
 
 def test_a_patch_to_a_query_the_view_refuses_fails_the_event(client, caplog):
     page = client.live("/catalog/?page=2")
-    reply = page.send("patch_to", query="secret=1&page=1")
-    assert reply["error"]["code"] == "server_error"
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        reply = page.send("patch_to", query="secret=1&page=1")
+    assert reply["error"]["code"] == "patch_refused"
+    assert (
+        reply["error"]["message"] == "'patch_to': the view refused the query of its live_patch()."
+    )
+    assert "Traceback" not in caplog.text  # the view's refusal, not the server's failure
     assert "patch" not in reply
     assert page.url == "/catalog/?page=2"
     # The page still answers, for the query it had.
@@ -110,7 +116,7 @@ def test_a_handler_that_fails_after_live_patch_patches_nothing(client):
 def test_a_patch_to_a_page_that_does_not_exist_fails_the_event(client):
     page = client.live("/catalog/")
     reply = page.send("goto", page=99)  # ListView answers 404
-    assert reply["error"]["code"] == "server_error"
+    assert reply["error"]["code"] == "patch_refused"
     assert page.url == "/catalog/"
     assert shown(page)[1] == "page 1 of 5"
 

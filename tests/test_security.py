@@ -809,6 +809,38 @@ def test_handler_exception_in_debug_shows_its_escaped_message(client, settings):
     assert page.block("echo").startswith('<p id="echo-text">before</p>')
 
 
+def test_a_handler_that_raises_permission_denied_is_refused_by_name(client, settings, caplog):
+    # As a view's PermissionDenied is a 403, not a 500: a code the page (and a hook's
+    # pushEvent) can tell apart, and a warning without a traceback for the operator.
+    settings.DEBUG = False
+    page = client.live("/echo/?text=before")
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        reply = page.send("refuse", reason="not yours")
+    error = assert_error(reply, "forbidden")
+    assert error["message"] == "'refuse' was refused: permission denied."
+    assert "not yours" not in json.dumps(reply)
+    (record,) = [r for r in caplog.records if r.name == "live_views"]
+    assert record.levelno == logging.WARNING
+    assert record.exc_info is None
+    assert "EchoView.refuse refused event 'refuse' (forbidden): not yours" in record.getMessage()
+    assert page.block("echo").startswith('<p id="echo-text">before</p>')  # nothing changed
+
+    settings.DEBUG = True
+    error = assert_error(page.send("refuse", reason="<b>not yours</b>"), "forbidden")
+    assert error["message"].endswith("PermissionDenied: &lt;b&gt;not yours&lt;/b&gt;")
+    assert_error(page.send("refuse_async"), "forbidden")
+    assert page.block("echo").startswith('<p id="echo-text">before</p>')
+
+
+def test_a_handler_whose_row_is_not_found_is_refused_by_name(client, settings, live_db):
+    # get_object_or_404() in a handler, as in a view: a 404, not a server error.
+    settings.DEBUG = False
+    page = client.live("/echo/?text=before")
+    error = assert_error(page.send("look_up", pk=987654), "not_found")
+    assert error["message"] == "'look_up' was refused: not found."
+    assert page.block("echo").startswith('<p id="echo-text">before</p>')
+
+
 def test_async_handler_exception_is_a_generic_server_error(client, settings):
     settings.DEBUG = False
     page = client.live("/echo/?text=before")

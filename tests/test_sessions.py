@@ -335,7 +335,7 @@ def test_a_page_whose_own_event_revokes_its_permission_and_patches_is_closed(
 
     reply = alices_page.send("hand_over_and_go", total=5)
 
-    assert reply["error"]["code"] == "server_error"  # the new query is refused: the event fails
+    assert reply["error"]["code"] == "patch_refused"  # the new query is refused: the event fails
     assert closed_with(alices_page) == 4403  # and the refresh for its save closes the page
 
 

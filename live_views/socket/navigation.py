@@ -22,6 +22,10 @@ from live_views.socket.page_topics import Following, follow_view
 from live_views.views import LiveViewMixin
 
 
+class QueryRefused(PermissionDenied):
+    """The view refused a query (a 403, a 404, a redirect): as its GET would answer."""
+
+
 class NavigablePage(Following, Protocol):
     request: HttpRequest
     view: LiveViewMixin
@@ -90,5 +94,5 @@ def _run_for_query(page: NavigablePage, query: str, *, confirm_session: bool) ->
         page.view.live_runtime.context = None  # rebuilt for the previous query at the next render
         if isinstance(exc, Refused) and exc.code != wire.CLOSE_LOGIN_REQUIRED:
             # A view that refuses this query (a 403, a 404, a redirect) leaves the page as it was.
-            raise PermissionDenied(str(exc)) from None
+            raise QueryRefused(str(exc)) from None
         raise  # the session ended (4401: the socket closes), or the view failed

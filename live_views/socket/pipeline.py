@@ -284,6 +284,8 @@ class EventRun:
         (the exception's text only with DEBUG on)."""
         if self.snapshot is not None:
             self.snapshot.restore()
+        if isinstance(exc, PermissionDenied | Http404):
+            return self.refused(exc)
         logger.error(
             "live_views: %s.%s raised while handling event %r",
             qualname(self.target),
@@ -295,6 +297,32 @@ class EventRun:
         if settings.DEBUG:
             message += f" {type(exc).__name__}: {escape(str(exc))}"
         return protocol.error_frame("server_error", message, self.ref)
+
+    def refused(self, exc: PermissionDenied | Http404) -> dict[str, Any]:
+        """A handler's ``PermissionDenied`` or ``Http404`` (``get_object_or_404()``), or a
+        ``live_patch()`` to a query the view refuses: what a view's 403 or 404 is, a refusal
+        the page is told of by name, and a warning in the log without a traceback, as Django
+        logs those responses. Like any failure, it changes nothing on the page."""
+        name = self.spec.name
+        if isinstance(exc, navigation.QueryRefused):
+            code = "patch_refused"
+            message = f"{name!r}: the view refused the query of its live_patch()."
+        elif isinstance(exc, PermissionDenied):
+            code, message = "forbidden", f"{name!r} was refused: permission denied."
+        else:
+            code, message = "not_found", f"{name!r} was refused: not found."
+        detail = str(exc)
+        logger.warning(
+            "live_views: %s.%s refused event %r (%s)%s",
+            qualname(self.target),
+            self.spec.attribute,
+            name,
+            code,
+            f": {detail}" if detail else "",
+        )
+        if settings.DEBUG and detail:
+            message += f" {type(exc).__name__}: {escape(detail)}"
+        return protocol.error_frame(code, message, self.ref)
 
 
 async def run_event(page: LivePage, event: Event, hop: Hop[Any]) -> dict[str, Any]:

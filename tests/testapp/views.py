@@ -156,3 +156,20 @@ class EchoView(LiveTemplateView):
     async def fail_async(self, message: str) -> None:
         self.text = "must be rolled back"
         raise ValueError(message)
+
+    @live_event
+    def refuse(self, reason: str) -> None:
+        self.text = "must be rolled back"
+        raise PermissionDenied(reason)
+
+    @live_event
+    async def refuse_async(self) -> None:
+        self.text = "must be rolled back"
+        raise PermissionDenied
+
+    @live_event
+    def look_up(self, pk: int) -> None:
+        from django.contrib.auth.models import User
+        from django.shortcuts import get_object_or_404
+
+        self.text = get_object_or_404(User, pk=pk).username
