@@ -124,19 +124,30 @@ def test_a_submit_right_after_choosing_waits_for_the_upload(page):
     expect(page.locator("#sent")).to_contain_text("big")
 
 
-def test_files_chosen_before_the_upload_script_ran_go_up_once_it_has(page):
-    # A slow network: the page is live and the file chosen before live_views.uploads.min.js
-    # arrives, so no one heard the input's change. Before, the file never went up and the
-    # submit that followed said the field was required.
+def open_attachments_with_the_upload_script_held(page):
+    """A slow network: the page is live, and live_views.uploads.min.js still on its way until
+    the function returned is called."""
     held = []
     page.route("**/live_views.uploads.min.js", lambda route: held.append(route))
     page.goto("/attachments/", wait_until="domcontentloaded")
     page.wait_for_selector(CONNECTED)
+    assert len(held) == 1
+
+    def release():
+        held[0].continue_()
+
+    return release
+
+
+def test_files_chosen_before_the_upload_script_ran_go_up_once_it_has(page):
+    # A slow network: the page is live and the file chosen before live_views.uploads.min.js
+    # arrives, so no one heard the input's change. Before, the file never went up and the
+    # submit that followed said the field was required.
+    release_script = open_attachments_with_the_upload_script_held(page)
     page.fill("#id_subject", "Early")
     page.set_input_files(INPUT, [file("early.txt", b"e" * 1000)])
-    assert len(held) == 1  # the script is still on its way
 
-    held[0].continue_()
+    release_script()
 
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
     expect(page.locator("#lv-pending li")).to_contain_text("early.txt")
@@ -149,10 +160,7 @@ def test_a_submit_before_the_upload_script_ran_waits_for_it_and_for_the_upload(p
     # The same slow network, and a user quicker still: the form is sent before the script came.
     # Sent then, it went without the file: "This field is required", or for a form whose file
     # is optional, a valid submit that lost it.
-    held = []
-    page.route("**/live_views.uploads.min.js", lambda route: held.append(route))
-    page.goto("/attachments/", wait_until="domcontentloaded")
-    page.wait_for_selector(CONNECTED)
+    release_script = open_attachments_with_the_upload_script_held(page)
     page.fill("#id_subject", "Quick")
     page.set_input_files(INPUT, [file("quick.txt", b"q" * 1000)])
     page.click("button[type=submit]")
@@ -160,7 +168,7 @@ def test_a_submit_before_the_upload_script_ran_waits_for_it_and_for_the_upload(p
     assert page.url.endswith("/attachments/")
     expect(page.locator("#lv-field-attachments .errorlist")).to_have_count(0)
 
-    held[0].continue_()
+    release_script()
 
     expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
     expect(page.locator("#sent")).to_contain_text("quick")
