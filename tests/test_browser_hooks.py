@@ -574,7 +574,11 @@ def test_polling_ticks_while_visible_and_pauses_in_a_background_tab(page, page_l
 def test_a_page_left_before_its_polling_script_loaded_sends_the_next_page_no_ticks(page, page_log):
     held = []  # the polling script's request, answered only once the next page is shown
     page.route("**/live_views.polling.min.js", lambda route: held.append(route))
-    open_page(page, "/chart/")
+    # Not till "load": a script held from before it (the page joins, then asks for the
+    # polling script, while its chart's hook script may still be loading) holds that back.
+    page.goto("/chart/", wait_until="domcontentloaded")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate("window.__marker = 1")
     while not held:
         page.wait_for_timeout(20)
     page.evaluate("liveViews.navigate('/counter/')")
