@@ -27,8 +27,8 @@ def csp_server():
         yield running
 
 
-def open_page(page, path="/hooks/"):
-    page.goto(path)
+def open_page(page, path="/hooks/", wait_until="load"):
+    page.goto(path, wait_until=wait_until)
     page.wait_for_selector(CONNECTED)
     if path == "/hooks/":
         # The hooks mount with the join's reply, a moment after the page shows "connected": a
@@ -576,9 +576,7 @@ def test_a_page_left_before_its_polling_script_loaded_sends_the_next_page_no_tic
     page.route("**/live_views.polling.min.js", lambda route: held.append(route))
     # Not till "load": a script held from before it (the page joins, then asks for the
     # polling script, while its chart's hook script may still be loading) holds that back.
-    page.goto("/chart/", wait_until="domcontentloaded")
-    page.wait_for_selector(CONNECTED)
-    page.evaluate("window.__marker = 1")
+    open_page(page, "/chart/", wait_until="domcontentloaded")
     while not held:
         page.wait_for_timeout(20)
     page.evaluate("liveViews.navigate('/counter/')")

@@ -20,7 +20,7 @@ import { push, setSender, settleReply } from "./replies.js";
 import { startPolling } from "./polling_loader.js";
 import { useHttp } from "./http_loader.js";
 import { loadNavigationIfLinked, visit } from "./visit_loader.js";
-import { applyPatch, followHistory, joined } from "./navigation.js";
+import { applyPatch, followHistory, joined, pageMoved, pagePathNow } from "./navigation.js";
 import { connectionClosed, eventSent, eventStarted, frameArrived, heldBack } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
 import { STREAM, afterStreamSwaps, prepareStreamTasks, streamExtension } from "./streams.js";
@@ -44,6 +44,8 @@ function sendEvent(name, args = {}, el, to) {
   return sent;
 }
 setSender(sendEvent);
+// What the scripts loaded later (visit.js, hooks.js) use of this glue's own state.
+window.liveViewsGlue = { destroyAll: hooks.destroyAll, hasJoined: hooks.hasJoined, pageMoved, pagePathNow, push };
 window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: visit });
 window.liveViews.hooks ??= {};
 
