@@ -48,6 +48,9 @@ class LiveFormState(HoldsLiveRuntime):
     live_form_data: QueryDict | None = None
     # Html names of the fields the user has touched; None once they submitted (show all).
     live_touched: frozenset[str] | None = frozenset()
+    # Html names of the file inputs whose chosen files never reached the server, as the
+    # browser's last validate or submit reported them: the field says so, and is invalid.
+    live_unsent: frozenset[str] = frozenset()
 
     @property
     def live_uploads(self) -> PageUploads | None:
@@ -73,11 +76,17 @@ class LiveFormState(HoldsLiveRuntime):
         user has not touched yet, and show why a chosen file was refused."""
         if self.live_validate_trigger:
             add_validate_triggers(form, self.live_validate_trigger)
+        uploads = self.live_uploads
+        rejections = (
+            uploads.rejections() if self.live_form_data is not None and uploads is not None else {}
+        )
+        if self.live_form_data is not None and self.live_unsent:
+            # Before the touched fields are picked: shown once the user has been there (the
+            # input's validate after its upload failed) or has submitted.
+            submitted.add_unsent(form, self.live_unsent - rejections.keys())
         if self.live_form_data is not None and self.live_touched is not None:
             show_touched_errors(form, self.live_touched)
-        uploads = self.live_uploads
-        if self.live_form_data is not None and uploads is not None:
-            submitted.add_rejections(form, uploads.rejections())
+        submitted.add_rejections(form, rejections)
 
     def reset_form(self) -> None:
         """Show the form empty again (after a successful submit, say): it renders unbound, and
@@ -99,6 +108,7 @@ class LiveFormState(HoldsLiveRuntime):
         ``field`` counts as touched from now on (a bounded set of bounded names: the browser
         chooses them)."""
         self.live_form_data = data
+        self.live_unsent = frozenset(self.live_runtime.unsent)
         touched = self.live_touched
         if (
             field
@@ -157,6 +167,7 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
         """Submit over the socket: ``post()`` runs exactly as for an HTTP POST."""
         self.live_form_data = data
         self.live_touched = None
+        self.live_unsent = frozenset(self.live_runtime.unsent)
         post: Callable[..., HttpResponseBase] = self.post  # type: ignore[attr-defined]
         request: HttpRequest = self.request
         with posted(request, data):

@@ -59,6 +59,9 @@ class LiveRuntime:
     # A live form view serving an HTTP POST called reset_form(): its form renders unbound,
     # though post() goes on with the request's data (live_views/forms.py).
     form_reset: bool = False
+    # The event being handled: html names of its form's file inputs whose chosen files the
+    # server never got (their upload failed, or its script did not load; wire.UNSENT).
+    unsent: tuple[str, ...] = ()
 
     def forget_event(self, streams_before: StreamsBefore | None = None) -> None:
         """A handler failed: what it asked for is dropped with it (``streams_before``: what

@@ -174,6 +174,75 @@ def test_a_submit_before_the_upload_script_ran_waits_for_it_and_for_the_upload(p
     expect(page.locator("#sent")).to_contain_text("quick")
 
 
+UNSENT = "did not upload"
+
+
+def failing_file_sends(page, times):
+    """The first ``times`` file sends fail as a dropped connection would (the check before each
+    goes through); the sends they made are counted in the list returned."""
+    sends = []
+
+    def route(route):
+        if route.request.headers.get("x-live-upload-step") != "send":
+            return route.continue_()
+        sends.append(route.request.headers.get("x-live-upload-name"))
+        if len(sends) <= times:
+            return route.abort("connectionreset")
+        return route.continue_()
+
+    page.route("**/live/upload/", route)
+    return sends
+
+
+def test_a_failed_upload_is_tried_again_on_submit(page):
+    open_attachments(page)
+    sends = failing_file_sends(page, 1)
+    page.fill("#id_subject", "Flaky")
+
+    page.set_input_files(INPUT, [file("flaky.txt", b"f" * 1000)])
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "failed")
+    page.click("button[type=submit]")
+
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent")).to_contain_text("flaky")
+    assert sends == ["flaky.txt", "flaky.txt"]
+
+
+def test_a_file_that_will_not_upload_is_an_error_on_its_field_not_a_lost_file(page):
+    # Before, the submit went without it: here "This field is required", and for an optional
+    # field a valid submit that lost the file unseen.
+    open_attachments(page)
+    sends = failing_file_sends(page, 100)
+    page.fill("#id_subject", "Offline")
+
+    page.set_input_files(INPUT, [file("offline.txt", b"o" * 1000)])
+    errors = page.locator("#lv-field-attachments .errorlist")
+    expect(errors).to_contain_text(UNSENT)  # shown as soon as it failed: the user was there
+    page.click("button[type=submit]")
+
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "failed")
+    expect(errors).to_contain_text(UNSENT)
+    expect(errors).not_to_contain_text("required")
+    page.wait_for_timeout(300)  # time for another retry or a redirect, had either come
+    assert sends == ["offline.txt", "offline.txt"]  # tried once more, not over and over
+    assert page.url.endswith("/attachments/")
+
+
+def test_a_file_chosen_when_the_upload_script_cannot_load_is_an_error_on_its_field(page):
+    page.route("**/live_views.uploads.min.js", lambda route: route.fulfill(status=404))
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    page.fill("#id_subject", "Stranded")
+
+    page.set_input_files(INPUT, [file("stranded.txt", b"s" * 1000)])
+    page.click("button[type=submit]")
+
+    errors = page.locator("#lv-field-attachments .errorlist")
+    expect(errors).to_contain_text(UNSENT)
+    expect(errors).not_to_contain_text("required")
+    assert page.url.endswith("/attachments/")
+
+
 def test_without_javascript_the_files_post_over_http(new_context):
     page = new_context(java_script_enabled=False).new_page()
     page.goto("/attachments/")

@@ -10,6 +10,7 @@ import pytest
 
 from live_views.socket.protocol import (
     MAX_EVENT_NAME,
+    MAX_FIELD_NAME,
     MAX_QUERY,
     MAX_REF,
     MAX_VALUES,
@@ -148,6 +149,31 @@ def test_an_event_carries_its_name_ref_args_and_form():
 def test_missing_args_and_form_are_empty():
     assert parse({"event": "go"}) == Event(name="go", ref=None, args={}, form={})
     assert parse({"event": "go", "args": None, "form": None}) == Event(name="go", ref=None)
+
+
+def test_an_event_names_the_file_inputs_whose_files_never_went_up():
+    event = parse({"event": "submit", "ref": 3, "unsent": ["attachments", "doc-file"]})
+    assert event == Event(name="submit", ref=3, unsent=("attachments", "doc-file"))
+    assert parse({"event": "submit", "unsent": None}).unsent == ()
+
+
+@pytest.mark.parametrize(
+    "unsent",
+    [
+        "attachments",
+        {"attachments": True},
+        [1],
+        [["attachments"]],
+        ["x" * (MAX_FIELD_NAME + 1)],
+        ["\ud800"],
+        ["f"] * (MAX_VALUES + 1),
+    ],
+)
+def test_unsent_must_be_a_short_list_of_field_names(unsent):
+    error = refusal({"event": "submit", "ref": 8, "unsent": unsent})
+    assert error.code == "bad_frame"
+    assert error.ref == 8
+    assert "unsent" in error.message
 
 
 @pytest.mark.parametrize("frame", [{}, {"event": ""}, {"event": 5}, {"event": None}, {"ref": 1}])

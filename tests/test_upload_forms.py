@@ -398,6 +398,95 @@ def test_with_js_off_reset_form_renders_the_form_empty_after_the_post(client, me
     assert views.RECEIVED == [{"subject": "Plain", "files": {"p.txt": b"plain"}}]
 
 
+# -- 4b. files the browser chose that never reached the server ------------------------------------
+# A failed upload (a network error), or an upload script that never loaded: the browser's frame
+# names the input (wire.UNSENT). Before, the submit went on without the files: an optional
+# field's file was lost unseen, or an older upload of the field was submitted in its place.
+
+UNSENT = "did not upload"
+
+
+def submit_unsent(page, unsent, **form):
+    return page.run(page._page.ask({"event": "submit", "args": {}, "form": form, "unsent": unsent}))
+
+
+def validate_unsent(page, field, unsent, **form):
+    frame = {"event": "validate", "args": {"field": field}, "form": form, "unsent": unsent}
+    return page.run(page._page.ask(frame))
+
+
+def test_a_submit_whose_chosen_files_never_went_up_says_so_instead_of_going_on(client):
+    views.RECEIVED.clear()
+    page = client.live("/uploads/contact/")  # attachments are optional
+
+    reply = submit_unsent(page, ["attachments"], subject="Hello")
+
+    assert "redirect" not in reply
+    assert views.RECEIVED == []
+    assert UNSENT in field_errors(page, "attachments")
+    assert "Not ready" in page.block("status")
+
+    # Submitting again, the upload went up this time: the form goes through with the file.
+    assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
+    assert page.submit("submit", subject="Hello")["redirect"] == "/uploads/done/"
+    assert views.RECEIVED[0]["files"] == {"a.txt": b"alpha"}
+
+
+def test_an_older_upload_is_not_submitted_for_a_newer_choice_that_never_went_up(client):
+    views.RECEIVED.clear()
+    page = client.live("/uploads/contact/")
+    assert page.upload("attachments", "old.txt", b"old")["status"] == 200
+
+    reply = submit_unsent(page, ["attachments"], subject="Hello")
+
+    assert "redirect" not in reply
+    assert views.RECEIVED == []
+    assert UNSENT in field_errors(page, "attachments")
+
+
+def test_an_upload_that_failed_shows_on_its_field_once_touched(client):
+    page = client.live("/uploads/contact/")
+
+    validate_unsent(page, "subject", ["attachments"], subject="Hi")
+    assert field_errors(page, "attachments") == ""  # the user has not been there yet
+
+    validate_unsent(page, "attachments", ["attachments"], subject="Hi")  # its live:uploaded
+    assert UNSENT in field_errors(page, "attachments")
+
+    page.validate("attachments", subject="Hi")  # chosen again, and up this time
+    assert field_errors(page, "attachments") == ""
+
+
+def test_a_refused_file_keeps_its_own_reason_and_other_names_are_ignored(client):
+    views.RECEIVED.clear()
+    page = client.live("/uploads/contact/")
+    for index in range(MAX_FILES_PER_FIELD + 1):
+        page.upload("attachments", f"{index}.txt", b"x", append=index > 0)
+
+    submit_unsent(page, ["attachments", "subject", "no-such-field"], subject="Hello")
+
+    errors = field_errors(page, "attachments")
+    assert f"At most {MAX_FILES_PER_FIELD} files" in errors
+    assert UNSENT not in errors
+    assert field_errors(page, "subject") == ""  # not a file field
+    assert views.RECEIVED == []
+    assert page.errors == []
+
+
+def test_a_components_submit_whose_files_never_went_up_says_so(client):
+    components.RECEIVED.clear()
+    page = client.live(OUTBOX)
+    contact = page.component("contact")
+    frame = {"event": "submit", "args": {}, "form": {"subject": "Hi"}, "unsent": ["attachments"]}
+    frame["component"] = contact.address
+
+    page.run(page._page.ask(frame))
+
+    assert components.RECEIVED == []
+    assert UNSENT in contact.block("field", "attachments")
+    assert UNSENT not in page.block("field", "attachments")  # the page's own form is not told
+
+
 # -- 5. JS off: the same form posts multipart over HTTP --------------------------------------------
 
 

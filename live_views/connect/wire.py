@@ -59,6 +59,10 @@ COMPONENT: Final = "component"
 # What an address looks like (components/host.py makes them): a frame's or an upload's that
 # does not is refused before anything looks it up.
 COMPONENT_ADDRESS_PATTERN: Final = "[0-9a-f]{16}"
+# An event frame's html names of its form's live file inputs that hold files the server never
+# got (their upload failed, or its script did not load): a submit shows why, rather than going
+# on without them (live_views/uploads/submitted.py).
+UNSENT: Final = "unsent"
 
 FRAME_KEYS: Final = {
     "JOIN": JOIN,
@@ -80,6 +84,7 @@ FRAME_KEYS: Final = {
     "REPLY": REPLY,
     "EVERY": EVERY,
     "COMPONENT": COMPONENT,
+    "UNSENT": UNSENT,
 }
 
 # Channel-layer message types a page's consumer answers (LiveConsumer.live_broadcast, …).

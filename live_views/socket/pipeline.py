@@ -105,6 +105,7 @@ class EventRun:
         except ArgumentError as exc:
             raise FrameError("bad_arguments", f"Event {event.name!r}: {exc}.", event.ref) from None
         self.needs_database = has_rows(self.kwargs)
+        self.target.live_runtime.unsent = event.unsent  # a live form's handler reads it
         self.snapshot: Snapshot | None = None
         # A handler that changes it (login()) sends the browser to take the new one.
         self.session_key = session_hop.key_of(page.request)

@@ -15,6 +15,7 @@ MAX_REF = 2**53
 MAX_VALUES = 500  # keys in one frame's args or form
 MAX_QUERY = 4096  # characters of a page's query string (a "params" frame, a join's "search")
 MAX_NONCE = 128
+MAX_FIELD_NAME = 200  # characters of a field's html name the browser reports (an "unsent" one)
 _ADDRESS_RE = re.compile(wire.COMPONENT_ADDRESS_PATTERN)
 # What a browser's location.search holds: printable ASCII, percent-encoded, no fragment.
 _QUERY_RE = re.compile(r"[\x21-\x22\x24-\x7e]*")
@@ -54,6 +55,8 @@ class Event:
     form: dict[str, Any] = field(default_factory=dict)
     # The address of the live component the event is for; None: the page's view.
     component: str | None = None
+    # Html names of the form's file inputs holding files the server never got (wire.UNSENT).
+    unsent: tuple[str, ...] = ()
 
 
 class _NonFinite:
@@ -205,7 +208,28 @@ def _parse_event(data: dict[str, Any]) -> Event:
         args=_values(data.get("args"), "args", ref),
         form=_values(data.get("form"), "form", ref),
         component=_component(data.get(wire.COMPONENT), ref),
+        unsent=_unsent(data.get(wire.UNSENT), ref),
     )
+
+
+def _unsent(raw: Any, ref: int | None) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if (
+        not isinstance(raw, list)
+        or len(raw) > MAX_VALUES
+        or not all(
+            isinstance(name, str) and len(name) <= MAX_FIELD_NAME and _is_scalar(name)
+            for name in raw
+        )
+    ):
+        raise FrameError(
+            "bad_frame",
+            f"'{wire.UNSENT}' must be a list of at most {MAX_VALUES} field names of at most "
+            f"{MAX_FIELD_NAME} characters",
+            ref,
+        )
+    return tuple(raw)
 
 
 def _component(raw: Any, ref: int | None) -> str | None:

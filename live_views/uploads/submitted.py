@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from django import forms
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 
 from live_views.uploads.store import PageUploads
 
@@ -29,6 +30,22 @@ def add_rejections(form: forms.BaseForm, rejections: dict[str, list[str]]) -> No
     if refused:
         # An instance attribute, as show_touched_errors() sets one: this form only.
         form.is_valid = lambda: False  # type: ignore[method-assign]
+
+
+# Why a chosen file is not there: its upload failed (a network error) or the upload script
+# never loaded. Submitting again retries a failed upload.
+UNSENT_MESSAGE = _("The file you chose did not upload. Check your connection and try again.")
+
+
+def add_unsent(form: forms.BaseForm, unsent: frozenset[str]) -> None:
+    """The file fields (by html name) whose chosen files never reached the server say so: the
+    form is invalid rather than valid without them (an optional field's file lost unseen)."""
+    names = {
+        form.add_prefix(name)
+        for name, field in form.fields.items()
+        if isinstance(field, forms.FileField)
+    }
+    add_rejections(form, {name: [str(UNSENT_MESSAGE)] for name in sorted(unsent & names)})
 
 
 @contextmanager

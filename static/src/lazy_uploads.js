@@ -9,8 +9,16 @@ let ready;
 export const loadUploadsIfShown = () =>
   (loading ??= loadIfShown(INPUT, "live_views.uploads.min.js")?.then(() => (ready = true)));
 
+// The html names of the live file inputs of `el`'s form whose chosen files the server never got:
+// their upload failed, or its script did not load. The form's events say so (wire.UNSENT), and
+// the field shows why instead of the form going on without them.
+export const unsentFiles = (el) =>
+  [...(el.closest?.("form")?.querySelectorAll(INPUT) ?? [])]
+    .filter((input) => input.files.length && /^(failed)?$/.test(input.dataset.liveUploadState ?? ""))
+    .map((input) => input.name);
+
 // A submit before that script ran would go without the files chosen: it waits for the script,
-// which uploads them first (and, should it fail to load, goes without them).
+// which uploads them first (should it fail to load, the files are unsent, above).
 addEventListener(
   "submit",
   (evt) => {

@@ -13,7 +13,7 @@ import {
   swappedIds,
 } from "./protocol.js";
 import { hideNonces } from "./csp.js";
-import { loadUploadsIfShown } from "./lazy_uploads.js";
+import { loadUploadsIfShown, unsentFiles } from "./lazy_uploads.js";
 import { applyEffects, readEffects } from "./effects.js";
 import * as hooks from "./hooks_loader.js";
 import { push, setSender, settleReply } from "./replies.js";
@@ -138,7 +138,7 @@ htmx.on("htmx:ws:before:message:outgoing", (evt) => {
   const { message } = evt.detail;
   try {
     const component = evt.target.closest("[data-live-component]")?.dataset.liveComponent;
-    message.data = eventFrame(dataset, message.values, ++ref, component);
+    message.data = eventFrame(dataset, message.values, ++ref, component, unsentFiles(evt.target));
     eventStarted(evt, ref);
   } catch (error) {
     evt.preventDefault(); // never let hx-ws send its own frame format to our server

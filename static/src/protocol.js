@@ -36,6 +36,7 @@ export const FRAME = /* @__PURE__ */ Object.freeze({
   REPLY: "reply",
   EVERY: "every",
   COMPONENT: "component",
+  UNSENT: "unsent",
 });
 
 // `blocks` maps each liveblock id to its data-lv-v hash. `search` is location.search (after a
@@ -55,8 +56,9 @@ export function paramsFrame(search, ref) {
 }
 
 // `dataset` is the sending element's dataset; `form` is the values hx-ws collected;
-// `component` the address of the live component the element is in (undefined: the page).
-export function eventFrame(dataset, form, ref, component) {
+// `component` the address of the live component the element is in (undefined: the page);
+// `unsent` the names of its form's file inputs whose files never went up (lazy_uploads.js).
+export function eventFrame(dataset, form, ref, component, unsent = []) {
   const args = dataset.liveArgs === undefined ? {} : JSON.parse(dataset.liveArgs);
   if (!isObject(args)) {
     throw new TypeError(`data-live-args must be a JSON object, got ${dataset.liveArgs}`);
@@ -69,6 +71,7 @@ export function eventFrame(dataset, form, ref, component) {
     form: withoutFiles(form),
     [FRAME.REF]: ref,
     [FRAME.COMPONENT]: component,
+    [FRAME.UNSENT]: unsent.length ? unsent : undefined,
   });
 }
 

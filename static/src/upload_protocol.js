@@ -46,7 +46,9 @@ export function progressDetail(field, file, loaded, sent) {
   return { field, name: file.name, loaded: Math.round(share * total), total };
 }
 
-// What the upload route answered: { ok: true } or { ok: false, errors: [...] }.
+// What the upload route answered: { ok: true } or { ok: false, errors: [...], refused }.
+// `refused`: the route said why (and records it for the field); otherwise the upload failed
+// (no answer, a proxy's error page), and trying again may work.
 export function readAnswer(status, text) {
   let body;
   try {
@@ -56,7 +58,8 @@ export function readAnswer(status, text) {
   }
   if (status === 200 && body?.ok === true) return { ok: true };
   const errors = Array.isArray(body?.errors) ? body.errors.map(String) : [];
-  return { ok: false, errors: errors.length ? errors : [`The upload failed (HTTP ${status}).`] };
+  const refused = errors.length > 0;
+  return { ok: false, errors: refused ? errors : [`The upload failed (HTTP ${status}).`], refused };
 }
 
 // withoutFiles lives with the frames it cleans (protocol.js); re-exported for the tests.

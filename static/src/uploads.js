@@ -90,8 +90,8 @@ async function uploadFiles(root, input, signal) {
     if (!answer.ok) break;
   }
   if (answer.aborted) return; // a newer choice replaced this one
-  if (!answer.ok) console.warn("live_views: upload refused:", ...answer.errors);
-  show(input, answer.ok ? "done" : answer.errors.length ? "refused" : "failed", answer.ok ? 1 : 0);
+  if (!answer.ok) console.warn(`live_views: upload ${answer.refused ? "refused" : "failed"}:`, ...answer.errors);
+  show(input, answer.ok ? "done" : answer.refused ? "refused" : "failed", answer.ok ? 1 : 0);
   // The server has recorded why a file was refused: validate shows it as the field's error.
   emit(input, "live:uploaded", { field, ok: answer.ok, errors: answer.errors ?? [] });
 }
@@ -116,17 +116,30 @@ document.addEventListener("change", (evt) => {
 // waits for them.
 for (const input of document.querySelectorAll(INPUT)) if (input.files.length) start(input);
 
-// A live form's submit waits for its files: it goes on the socket once they are all up.
+// A live form's submit waits for its files: it goes on the socket once they are all up. A file
+// whose upload failed (a network error) is tried once more first; failing again, the submit goes
+// and the field says the file did not upload (lazy_uploads.js, unsentFiles).
+const resubmitting = new WeakSet();
+
 document.addEventListener(
   "submit",
   (evt) => {
     const form = evt.target;
+    if (!form.matches?.("[data-live-form]")) return;
+    if (!resubmitting.delete(form)) {
+      for (const input of form.querySelectorAll(INPUT)) {
+        if (input.files.length && input.getAttribute(STATE) === "failed") start(input);
+      }
+    }
     const waiting = [...running].filter(([input]) => input.form === form).map(([, r]) => r.done);
-    if (!waiting.length || !form.matches?.("[data-live-form]")) return;
+    if (!waiting.length) return;
     evt.preventDefault();
     evt.stopImmediatePropagation();
     const submitter = evt.submitter;
-    Promise.allSettled(waiting).then(() => form.requestSubmit(submitter ?? undefined));
+    Promise.allSettled(waiting).then(() => {
+      resubmitting.add(form);
+      form.requestSubmit(submitter ?? undefined);
+    });
   },
   true,
 );

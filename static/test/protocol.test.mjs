@@ -50,6 +50,14 @@ describe("eventFrame", () => {
     assert.equal("component" in JSON.parse(eventFrame({ liveEvent: "inc" }, {}, 4)), false);
   });
 
+  test("names the file inputs whose files never went up, under its own key, only when there are", () => {
+    const frame = JSON.parse(eventFrame({ liveEvent: "submit" }, { unsent: "a field" }, 5, undefined, ["attachments"]));
+    assert.deepEqual(frame.unsent, ["attachments"]);
+    assert.deepEqual(frame.form, { unsent: "a field" });
+    assert.equal("unsent" in JSON.parse(eventFrame({ liveEvent: "submit" }, {}, 6, undefined, [])), false);
+    assert.equal("unsent" in JSON.parse(eventFrame({ liveEvent: "submit" }, {}, 7)), false);
+  });
+
   test("refuses args that are not a JSON object", () => {
     for (const liveArgs of ["[1, 2]", "null", "3", '"x"']) {
       assert.throws(() => eventFrame({ liveEvent: "go", liveArgs }, {}, 1), {

@@ -68,13 +68,15 @@ describe("progressDetail", () => {
 describe("readAnswer", () => {
   test("ok only for a 200 that says so", () => {
     assert.deepEqual(readAnswer(200, '{"ok": true, "name": "a"}'), { ok: true });
-    assert.deepEqual(readAnswer(422, '{"errors": ["too big"]}'), { ok: false, errors: ["too big"] });
+    assert.deepEqual(readAnswer(422, '{"errors": ["too big"]}'), { ok: false, errors: ["too big"], refused: true });
   });
 
-  test("a proxy's HTML error page still reads as a failure with a message", () => {
+  test("a proxy's HTML error page, or no answer, is a failure with a message, not a refusal", () => {
     const answer = readAnswer(502, "<html>Bad gateway</html>");
     assert.equal(answer.ok, false);
+    assert.equal(answer.refused, false);
     assert.match(answer.errors[0], /HTTP 502/);
+    assert.equal(readAnswer(0, "").refused, false);
   });
 });
 
