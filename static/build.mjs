@@ -62,7 +62,7 @@ const polling = await build("src/polling.js");
 // The HTTP transport: loaded for a page whose socket cannot open, or a project on HTTP only.
 const http = await build("src/http.js");
 // Development tools ({% live_scripts %} adds them when DEBUG is on): never shipped to users.
-const dev = await build("src/latency.js");
+const dev = await build("src/dev.js");
 
 // No banner: VERSIONS.json beside the bundle names what it holds (every byte here is every page's).
 const bundle = [

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.template import Context, Template
 from django.test import override_settings
-from django.urls import path
+from django.urls import include, path
 
 from live_views import LiveTemplateView
 from live_views.render.debug_hints import missing_tags, reset_live_forms
@@ -32,10 +33,19 @@ PAGES = {
     ),
     "not_live.html": "<html><body>plain</body></html>",
 }
-urlpatterns = [
+page_patterns = [
     path(f"{name.removesuffix('.html')}/", LiveTemplateView.as_view(template_name=name))
     for name in PAGES
 ]
+# The library's routes included: the HTTP transport is there to fall back on, whatever serves
+# the page (the test client's requests are WSGI requests).
+urlpatterns = [*page_patterns, path("", include("live_views.urls"))]
+
+
+class WithoutLiveRoutes:
+    urlpatterns = page_patterns
+
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -77,6 +87,32 @@ def test_a_complete_or_plain_page_says_nothing(client, pages, caplog, page):
         html = client.get(f"/{page}/").content.decode()
     assert caplog.text == ""
     assert "console.error" not in html.replace("if(!window.htmx)console.error", "")
+
+
+WSGI_HINT = "is served by a WSGI server (manage.py runserver without daphne?)"
+
+
+@pytest.mark.django_db
+def test_a_page_served_by_wsgi_with_no_http_transport_says_how_to_go_live(client, pages, caplog):
+    # A newcomer with 'channels' instead of 'daphne' in INSTALLED_APPS: runserver is Django's
+    # WSGI server, the socket gets a 404, and the page sat at "disconnected" without a word.
+    with override_settings(ROOT_URLCONF=WithoutLiveRoutes), caplog.at_level(logging.WARNING):
+        html = client.get("/complete/").content.decode()
+    assert WSGI_HINT in caplog.text
+    assert "Put 'daphne' first in INSTALLED_APPS" in caplog.text
+    assert 'include(\\"live_views.urls\\")' in html[html.rindex("<script>") :]
+
+
+@pytest.mark.django_db
+def test_a_page_served_by_asgi_or_able_to_fall_back_says_nothing_of_wsgi(
+    client, async_client, pages, caplog
+):
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        client.get("/complete/")  # live_views.urls included: the HTTP transport takes over
+        with override_settings(ROOT_URLCONF=WithoutLiveRoutes):
+            async_to_sync(async_client.get)("/complete/")  # ASGI: the socket opens
+            client.get("/not_live/")
+    assert WSGI_HINT not in caplog.text
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""With ``DEBUG`` on, a page that cannot go live says why, in the browser console and the log;
-so does a live form marked ``data-live-reset``, which the browser ignores on a live form.
+"""With ``DEBUG`` on, a page that cannot go live says why, in the browser console and the log
+(a missing tag, a WSGI server with no HTTP transport to fall back on); so does a live form
+marked ``data-live-reset``, which the browser ignores on a live form.
 
 These mistakes are otherwise silent: the page renders, sits at ``connecting`` and never updates;
 the form keeps what the user typed after a valid submit.
@@ -12,7 +13,9 @@ import logging
 import re
 from typing import Any
 
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -64,6 +67,21 @@ def missing_tags(html: str) -> list[str]:
     return missing
 
 
+def socket_unreachable(html: str, request: HttpRequest) -> bool:
+    """A live page served by a WSGI server (``runserver`` without daphne), which cannot open
+    its socket, and with no HTTP transport to fall back on (``live_views.urls`` is not
+    included): it renders, then sits at ``disconnected``."""
+    from live_views.conf import conf
+
+    if _ROOT_MARK not in html or not isinstance(request, WSGIRequest) or conf.TRANSPORT == "http":
+        return False
+    try:
+        reverse("live_views:http")
+    except NoReverseMatch:
+        return True
+    return False
+
+
 def reset_live_forms(html: str) -> int:
     """How many live forms (``{% live_form %}``) are marked ``data-live-reset``: the browser
     ignores it on them, since the server validates their submit and resets them itself."""
@@ -84,6 +102,18 @@ def report_mistakes(response: Any, view_name: str, request: HttpRequest) -> None
             (
                 f"live_views: the page {request.path} ({view_name}) has liveblocks or live_on but "
                 f"no {' and no '.join(missing)}, so it cannot go live. Add it to the template.",
+                "error",
+            )
+        )
+    if socket_unreachable(html, request):
+        said.append(
+            (
+                f"live_views: the page {request.path} ({view_name}) is served by a WSGI server "
+                "(manage.py runserver without daphne?), which cannot open its websocket, and the "
+                "URLconf does not include live_views.urls for the HTTP transport, so it cannot go "
+                "live. Put 'daphne' first in INSTALLED_APPS (runserver then serves websockets) "
+                'or run an ASGI server, or add path("", include("live_views.urls")) to the '
+                "URLconf (README: No websocket? The HTTP transport).",
                 "error",
             )
         )

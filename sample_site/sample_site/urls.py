@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve
@@ -49,8 +51,6 @@ urlpatterns = [
     path("attachments/", attachments.AttachmentsView.as_view(), name="attachments"),
     path("attachments/sent/", attachments.SentView.as_view(), name="attachments_sent"),
     path("dropboxes/", dropboxes.DropBoxesView.as_view(), name="dropboxes"),
-    # The route live forms upload files to (live_views/uploads/).
-    path("", include("live_views.urls")),
     # The languages demo: in the browser's language (or a django_language cookie) here, and at
     # /en/world/ and /fr/world/ in the language its URL names.
     path("world/", world.WorldView.as_view(), name="world-any"),
@@ -61,3 +61,9 @@ urlpatterns = [
     re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}),
     *i18n_patterns(path("world/", world.WorldView.as_view(), name="world")),
 ]
+
+# The library's routes: uploads, the HTTP transport, the session hop (live_views/urls.py).
+# DEMO_NO_LIVE_URLS=1 leaves them out, as a project that never included them would (the tests
+# of what DEBUG then says).
+if os.environ.get("DEMO_NO_LIVE_URLS") != "1":
+    urlpatterns.append(path("", include("live_views.urls")))
