@@ -132,21 +132,23 @@ def test_every_system_check_id_is_documented():
 
 @pytest.fixture
 def readme_signup_site(tmp_path, live_db):
-    from django.http import HttpResponse
-
     with readme_site(
         tmp_path,
-        templates={"signup.html": EXAMPLES["signup/templates/signup.html"]},
+        templates={
+            "signup.html": EXAMPLES["signup/templates/signup.html"],
+            "welcome.html": "Welcome",
+        },
         modules={
             "readme_signup_forms": EXAMPLES["signup/forms.py"],
             "readme_signup_views": EXAMPLES["signup/views.py"].replace(
                 "from .forms", "from readme_signup_forms"
             ),
+            "readme_signup_urls": EXAMPLES["signup/urls.py"].replace(
+                "from .views", "from readme_signup_views"
+            ),
         },
-        routes=lambda m: [
-            path("signup/", m["readme_signup_views"].SignupView.as_view()),
-            path("welcome/", lambda request: HttpResponse("Welcome"), name="welcome"),
-        ],
+        # The README's own urls.py: the URL name its success_url reverses is there.
+        routes=lambda m: m["readme_signup_urls"].urlpatterns,
     ):
         yield
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.test import override_settings
-from django.urls import include, path
+from django.urls import NoReverseMatch, include, path
 
 from live_views import __version__, live_event
 from live_views.socket.page import LivePage
@@ -53,6 +53,10 @@ class PipelineView(CounterView):
     def fail(self) -> None:
         self.change_everything()
         raise RuntimeError("<b>boom</b>")
+
+    @live_event
+    def fail_quoting(self) -> None:
+        raise NoReverseMatch("""Reverse for 'welcome' not found. "<b>" &""")
 
     @live_event
     async def fail_async(self) -> None:
@@ -172,6 +176,17 @@ def test_with_debug_on_the_page_is_told_the_exception_escaped(page):
     reply = run(page, "fail")
     assert reply["error"]["message"] == (
         "The server could not handle 'fail'. RuntimeError: &lt;b&gt;boom&lt;/b&gt;"
+    )
+
+
+@override_settings(DEBUG=True)
+def test_with_debug_on_the_exceptions_quotes_stay_readable(page):
+    # Python quotes names with ': "Reverse for 'welcome' not found" read "&#x27;welcome&#x27;"
+    # in the console. A double quote, which could end an attribute, is still escaped.
+    reply = run(page, "fail_quoting")
+    assert reply["error"]["message"] == (
+        "The server could not handle 'fail_quoting'. NoReverseMatch: Reverse for 'welcome' "
+        "not found. &quot;&lt;b&gt;&quot; &amp;"
     )
 
 

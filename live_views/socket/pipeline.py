@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBase
-from django.utils.html import escape
 
 from live_views.arguments import ArgumentError
 from live_views.components import LiveComponent
@@ -45,6 +44,17 @@ logger = logging.getLogger("live_views")
 
 T = TypeVar("T")
 Hop = Callable[[Callable[[], T]], Awaitable[T]]
+
+
+_DEBUG_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def debug_detail(exc: BaseException, text: str) -> str:
+    """An exception's type and text for the page, with ``DEBUG`` on. Escaped for a page that
+    shows the message as HTML, all but ``'``: Python's messages quote with it ("Reverse for
+    'welcome' not found"), and ``&#x27;`` made them hard to read in the console."""
+    shown = text.translate(_DEBUG_ESCAPES)
+    return f" {type(exc).__name__}: {shown}"
 
 
 class Snapshot:
@@ -296,7 +306,7 @@ class EventRun:
         )
         message = f"The server could not handle {self.spec.name!r}."
         if settings.DEBUG:
-            message += f" {type(exc).__name__}: {escape(str(exc))}"
+            message += debug_detail(exc, str(exc))
         return protocol.error_frame("server_error", message, self.ref)
 
     def refused(self, exc: PermissionDenied | Http404) -> dict[str, Any]:
@@ -322,7 +332,7 @@ class EventRun:
             f": {detail}" if detail else "",
         )
         if settings.DEBUG and detail:
-            message += f" {type(exc).__name__}: {escape(detail)}"
+            message += debug_detail(exc, detail)
         return protocol.error_frame(code, message, self.ref)
 
 
