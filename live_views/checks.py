@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -347,7 +348,7 @@ def _check_state_names(view_class: type, names: Any) -> list[CheckMessage]:
             for name in names
             if (problem := _not_state(view_class, name)) is not None
         ]
-    return [
+    errors: list[CheckMessage] = [
         Error(
             f"{view_class.__qualname__}.live_state {problem}.",
             hint="live_state lists the instance attributes a page's events change, e.g. "
@@ -358,6 +359,37 @@ def _check_state_names(view_class: type, names: Any) -> list[CheckMessage]:
         )
         for problem in problems
     ]
+    if not problems:
+        errors.extend(_state_typos(view_class, names))
+    return errors
+
+
+def _state_typos(view_class: type, names: list[str] | tuple[str, ...]) -> list[CheckMessage]:
+    """A name the class does not define, close to a plain attribute it does: a typo, whose
+    value would never be kept (an attribute set only in setup() or a handler has no twin)."""
+    defined = {
+        name
+        for klass in view_class.__mro__
+        if klass.__module__.split(".")[0] not in ("django", "live_views", "builtins")
+        for name, value in vars(klass).items()
+        if not name.startswith("_") and not hasattr(value, "__get__")
+    }
+    warnings: list[CheckMessage] = []
+    for name in names:
+        if name in defined or hasattr(view_class, name):
+            continue
+        close = difflib.get_close_matches(name, sorted(defined - set(names)), n=1)
+        if close:
+            warnings.append(
+                Warning(
+                    f"{view_class.__qualname__}.live_state names {name!r}, which the view does "
+                    f"not define; did you mean {close[0]!r}?",
+                    hint="A name the view never sets is never kept: correct it in live_state.",
+                    obj=view_class,
+                    id="live_views.W024",
+                )
+            )
+    return warnings
 
 
 def _not_state(view_class: type, name: Any) -> str | None:

@@ -118,6 +118,29 @@ def test_every_bad_name_is_reported_once():
         assert ids(check_page_state()).count("live_views.E021") == 3
 
 
+# -- W024: a name close to one the view defines ---------------------------------------------------
+
+
+def test_w024_a_name_the_view_does_not_define_close_to_one_it_does_is_a_typo():
+    # live_state = ["cont"] beside count = 0: the count came back as 0 after a restart, unsaid.
+    view = view_with_state(["cont", "labl"])
+    with routed(view), override_settings(CACHES={"default": LOCMEM}):
+        warnings = [m for m in check_page_state() if m.id == "live_views.W024"]
+    assert [w.msg.rpartition("PageView.")[2] for w in warnings] == [
+        "live_state names 'cont', which the view does not define; did you mean 'count'?",
+        "live_state names 'labl', which the view does not define; did you mean 'label'?",
+    ]
+    assert warnings[0].obj is view
+    assert "never kept" in warnings[0].hint
+
+
+def test_w024_leaves_names_the_view_defines_and_names_set_later():
+    # An attribute set only in setup() or a handler has no class twin: nothing to suggest.
+    view = view_with_state(["count", "label", "set_by_a_handler_later"])
+    with routed(view), override_settings(CACHES={"default": LOCMEM}):
+        assert "live_views.W024" not in ids(check_page_state())
+
+
 # -- W022: a cache that lives in one process ---------------------------------------------------
 
 

@@ -121,6 +121,23 @@ def test_live_on_takes_an_event_name_from_a_variable():
     assert node.render(Context({"name": "save"})) == 'hx-ws:send data-live-event="save"'
 
 
+def test_an_unquoted_event_name_that_is_no_variable_says_to_quote_it():
+    # It rendered data-live-event="", and a click said only "frame must name an 'event'".
+    page = compile_template("{% live_on increment amount=2 %}")
+    with pytest.raises(TemplateSyntaxError) as caught:
+        page.render(Context({}))
+    assert str(caught.value) == (
+        "{% live_on increment %}: 'increment' is a template variable, here '', which is not an "
+        "event name. To name the event 'increment', quote it: {% live_on \"increment\" %}."
+    )
+
+
+def test_a_variable_that_holds_no_event_name_is_refused_at_render():
+    page = compile_template("{% live_on action.name %}")
+    with pytest.raises(TemplateSyntaxError, match="'has space' is not an event name"):
+        page.render(Context({"action": {"name": "has space"}}))
+
+
 def test_live_on_needs_an_event():
     assert "{% live_on %} needs an event name" in syntax_error("{% live_on %}")
 

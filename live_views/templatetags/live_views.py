@@ -49,7 +49,23 @@ class LiveOnNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         args = {name: value.resolve(context) for name, value in self.args.items()}
-        return event_attributes(str(self.event.resolve(context)), args)
+        return event_attributes(self._event_name(context), args)
+
+    def _event_name(self, context: template.Context) -> str:
+        # A name from a variable: {% live_on increment %} looks one up, and rendered
+        # data-live-event="" for a name meant as text, whose click was a bad frame.
+        value = self.event.resolve(context)
+        name = "" if value is None else str(value)
+        if not EVENT_NAME_RE.fullmatch(name):
+            source = self.event.token
+            raise template.TemplateSyntaxError(
+                f"{{% live_on {source} %}}: {source!r} is a template variable, here {name!r}, "
+                f"which is not an event name. To name the event {source!r}, quote it: "
+                f'{{% live_on "{source}" %}}.'
+                if EVENT_NAME_RE.fullmatch(source)
+                else f"{{% live_on {source} %}}: {name!r} is not an event name."
+            )
+        return name
 
 
 @register.tag("live_on")
