@@ -82,9 +82,7 @@ def test_a_payload_json_cannot_hold_fails_the_event(client, settings):
 def test_a_reply_json_cannot_hold_fails_the_event(client, settings):
     settings.DEBUG = True
     frame = client.live("/effects/").send("bad_reply")
-    assert (
-        "The reply of &#x27;bad_reply&#x27;: the payload must be JSON" in frame["error"]["message"]
-    )
+    assert "The reply of 'bad_reply': the payload must be JSON" in frame["error"]["message"]
 
 
 def test_over_http_pushes_are_dropped_and_navigate_refuses():

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.test import override_settings
 from django.urls import include, path
 
-from live_views import LiveTemplateView
+from live_views import LiveTemplateView, live_event
 from live_views.render.debug_hints import missing_tags, reset_live_forms
 
 PAGES = {
@@ -32,10 +32,33 @@ PAGES = {
         '<button {% live_on "go" %}>go</button></body></html>'
     ),
     "not_live.html": "<html><body>plain</body></html>",
+    "no_blocks.html": (
+        "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
+        '<p>{{ view.count }}</p><button {% live_on "increment" %}>+1</button></body></html>'
+    ),
 }
+
+
+class CounterWithoutBlocks(LiveTemplateView):
+    template_name = "no_blocks.html"
+    count = 0
+
+    @live_event
+    def increment(self) -> None:
+        self.count += 1
+
+
+class CounterWithABlock(CounterWithoutBlocks):
+    template_name = "complete.html"
+
+
 page_patterns = [
     path(f"{name.removesuffix('.html')}/", LiveTemplateView.as_view(template_name=name))
     for name in PAGES
+]
+page_patterns += [
+    path("counter_without_blocks/", CounterWithoutBlocks.as_view()),
+    path("counter_with_a_block/", CounterWithABlock.as_view()),
 ]
 # The library's routes included: the HTTP transport is there to fall back on, whatever serves
 # the page (the test client's requests are WSGI requests).
@@ -160,3 +183,29 @@ def test_with_debug_live_scripts_checks_that_the_script_loaded():
 
 def test_without_debug_live_scripts_is_only_the_script():
     assert "DOMContentLoaded" not in render_scripts()
+
+
+BLOCKLESS = "shows no {% liveblock %}: its live events run, but nothing on it re-renders"
+
+
+@pytest.mark.django_db
+def test_a_page_with_live_events_and_no_liveblock_says_nothing_will_re_render(pages, caplog):
+    # A first page: the click ran increment() on the server, and nothing changed or was said.
+    from live_views.testing import LiveClient
+
+    client = LiveClient()
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        with client.live("/counter_without_blocks/") as page:
+            page.send("increment")
+        with client.live("/counter_without_blocks/"):
+            pass  # said once per view class, not per page
+        with client.live("/counter_with_a_block/"):
+            pass
+    client.close()
+    said = [r.getMessage() for r in caplog.records if BLOCKLESS in r.getMessage()]
+    assert said == [
+        "live_views: the page of tests.test_debug_hints.CounterWithoutBlocks "
+        + BLOCKLESS
+        + " (only liveblocks do). Wrap what they change in {% liveblock name %}…"
+        "{% endliveblock %}."
+    ]

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import set_script_prefix
@@ -161,6 +162,8 @@ class LivePage:
                 __version__,
             )
         self.diff.browser_shows(join.blocks)
+        if not join.blocks and settings.DEBUG:
+            say_if_blockless(self.view)
         adopt_nonce(self.request, join.nonce, self.nonce_digest)
         if join.search is not None and join.search != navigation.current_query(self.request):
             # A reconnect after live_patch(): render what the address bar shows.
@@ -309,6 +312,24 @@ class LivePage:
             return  # the flag is its frame's middleware's to read
         # Saved: what the next event changes is its own, as in a new request's session.
         session.modified = False
+
+
+_SAID_BLOCKLESS: set[type] = set()
+
+
+def say_if_blockless(view: LiveViewMixin) -> None:
+    """With DEBUG on, once per view class: a page with live events and no liveblock runs them,
+    and nothing on it re-renders. Without a word, a first page's click seemed to do nothing."""
+    view_class = type(view)
+    if not getattr(view_class, "live_events", None) or view_class in _SAID_BLOCKLESS:
+        return
+    _SAID_BLOCKLESS.add(view_class)
+    logger.warning(
+        "live_views: the page of %s shows no {%% liveblock %%}: its live events run, but nothing "
+        "on it re-renders (only liveblocks do). Wrap what they change in "
+        "{%% liveblock name %%}…{%% endliveblock %%}.",
+        qualname(view),
+    )
 
 
 def refreshed_shared(view: LiveViewMixin) -> bool:

@@ -53,17 +53,20 @@ class LiveOnNode(template.Node):
 
     def _event_name(self, context: template.Context) -> str:
         # A name from a variable: {% live_on increment %} looks one up, and rendered
-        # data-live-event="" for a name meant as text, whose click was a bad frame.
+        # data-live-event="" for a name meant as text, whose click was a bad frame. (Any other
+        # value renders escaped: a name the view lacks is an unknown_event when clicked.)
         value = self.event.resolve(context)
         name = "" if value is None else str(value)
-        if not EVENT_NAME_RE.fullmatch(name):
+        if not name:
             source = self.event.token
-            raise template.TemplateSyntaxError(
-                f"{{% live_on {source} %}}: {source!r} is a template variable, here {name!r}, "
-                f"which is not an event name. To name the event {source!r}, quote it: "
-                f'{{% live_on "{source}" %}}.'
+            hint = (
+                f' To name the event {source!r}, quote it: {{% live_on "{source}" %}}.'
                 if EVENT_NAME_RE.fullmatch(source)
-                else f"{{% live_on {source} %}}: {name!r} is not an event name."
+                else ""
+            )
+            raise template.TemplateSyntaxError(
+                f"{{% live_on {source} %}}: the template variable {source!r} is empty or not "
+                f"set here, so there is no event name.{hint}"
             )
         return name
 
