@@ -29,6 +29,12 @@ def open_attachments(page):
     page.wait_for_selector(CONNECTED)
 
 
+def expect_sent(page, text):
+    """The submit went through: the sent page lists ``text`` among the files."""
+    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
+    expect(page.locator("#sent")).to_contain_text(text)
+
+
 def upload_posts(page):
     """Every request to the upload route, as (step, name)."""
     seen = []
@@ -120,8 +126,7 @@ def test_a_submit_right_after_choosing_waits_for_the_upload(page):
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "uploading")
     page.click("button[type=submit]")
 
-    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
-    expect(page.locator("#sent")).to_contain_text("big")
+    expect_sent(page, "big")
 
 
 def open_attachments_with_the_upload_script_held(page):
@@ -152,8 +157,7 @@ def test_files_chosen_before_the_upload_script_ran_go_up_once_it_has(page):
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
     expect(page.locator("#lv-pending li")).to_contain_text("early.txt")
     page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
-    expect(page.locator("#sent")).to_contain_text("early")
+    expect_sent(page, "early")
 
 
 def test_a_submit_before_the_upload_script_ran_waits_for_it_and_for_the_upload(page):
@@ -170,8 +174,7 @@ def test_a_submit_before_the_upload_script_ran_waits_for_it_and_for_the_upload(p
 
     release_script()
 
-    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
-    expect(page.locator("#sent")).to_contain_text("quick")
+    expect_sent(page, "quick")
 
 
 UNSENT = "did not upload"
@@ -203,8 +206,7 @@ def test_a_failed_upload_is_tried_again_on_submit(page):
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "failed")
     page.click("button[type=submit]")
 
-    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
-    expect(page.locator("#sent")).to_contain_text("flaky")
+    expect_sent(page, "flaky")
     assert sends == ["flaky.txt", "flaky.txt"]
 
 
@@ -252,8 +254,7 @@ def test_without_javascript_the_files_post_over_http(new_context):
     page.set_input_files(INPUT, [file("plain.txt", b"plain")])
     page.click("button[type=submit]")
 
-    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
-    expect(page.locator("#sent")).to_contain_text("plain")
+    expect_sent(page, "plain")
 
 
 def test_emptying_the_input_clears_its_refusal(page):
@@ -323,8 +324,7 @@ def test_an_invalid_submit_of_a_data_live_reset_form_keeps_its_values_and_files(
     page.fill("#id_subject", "Fixed")
     expect(page.locator("#lv-field-subject .errorlist")).to_have_count(0)
     page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/attachments/sent/\?"))
-    expect(page.locator("#sent")).to_contain_text("notes")
+    expect_sent(page, "notes")
     assert_no_errors(page_log)
 
 
