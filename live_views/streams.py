@@ -186,6 +186,14 @@ class PageStreams:
                 stream.hidden, stream.ops = True, []
             stream.rendered = False
 
+    def forget_shown(self) -> None:
+        """The browser shows what another copy of the page sent it (socket/holder.py), which
+        this one never saw: each stream rendered here is filled again from its next
+        declaration, as one the page stopped showing is, and sent whole."""
+        for stream in self.streams.values():
+            if stream.fill is None:
+                stream.hidden, stream.ops = True, []
+
     def before_event(self) -> StreamsBefore:
         """What each stream will render before a handler runs, for ``forget_pending()``."""
         if not self.streams:

@@ -37,7 +37,7 @@ from live_views.pubsub.sender import sender
 from live_views.socket import fairness, handover
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
-from live_views.socket.components import keeps_state, take_saved_states
+from live_views.socket.components import keeps_state, refill_streams, take_saved_states
 from live_views.socket.holder import PageHolder
 from live_views.socket.jobs import rerender
 from live_views.socket.limits import connection_owner
@@ -113,8 +113,8 @@ class HttpPage:
     def _answer(self, frame: Join | Params | Event, search: str | None) -> dict[str, Any]:
         page = self.page
         if isinstance(frame, Join):
-            self.joined = True
-            return page.join(frame)
+            again, self.joined = self.joined, True
+            return page.join(frame, again=again)
         if not self.joined:
             # Mounted again for this frame (another worker held the page): the browser's blocks
             # may show what that worker rendered, so it is sent the whole page's blocks first, as
@@ -270,6 +270,9 @@ def take_saved_state(page: LivePage) -> None:
     if page.state is not None:
         page.state.restore(page.view)
     take_saved_states(page.view)
+    # The browser's streams hold what the other copy sent them, which this one never saw: as
+    # on a reconnect, each is sent whole from what the view declares next, not empty.
+    refill_streams(page.view)
 
 
 async def _hop(work: Any) -> Any:

@@ -36,8 +36,18 @@ class BlockDiff:
         self.paths: dict[str, LoopPath] = {}
         self.parents: dict[str, str | None] = {}
 
-    def browser_shows(self, versions: Mapping[str, str]) -> None:
-        """A (re)joining browser says which versions it has."""
+    def browser_shows(self, versions: Mapping[str, str], *, again: bool = False) -> None:
+        """A (re)joining browser says which versions it has. ``again``: it joins this same
+        page again (over HTTP, after its socket failed or the server was away), so a stream
+        container whose version it cleared (items were inserted or deleted since) holds what
+        this page sent it: it is as shown, not sent whole from a stream that no longer holds
+        its items (that emptied the list)."""
+        if again:
+            shown = self.shown
+            versions = {
+                ident: shown.get(ident, version) if version == "" else version
+                for ident, version in versions.items()
+            }
         self.shown = dict(versions)
         self.shown_shared = False
 

@@ -116,6 +116,16 @@ def take_saved_states(view: Any) -> None:
             host.drop(key, forget=False)  # forgotten there already
 
 
+def refill_streams(view: Any) -> None:
+    """The page's streams, and its components', are sent whole from their next declaration
+    (``PageStreams.forget_shown``)."""
+    view.live_runtime.streams.forget_shown()
+    host = host_of(view)
+    if host is not None:
+        for component in host.mounted.values():
+            component.live_runtime.streams.forget_shown()
+
+
 def state_saver(view: Any, key: Key, component: LiveComponent) -> Callable[[], None] | None:
     """After a component's event: its ``live_state``, encoded now (a value JSON cannot hold
     fails the event), and what saves it once the reply is rendered."""

@@ -137,9 +137,10 @@ class LivePage:
 
     # -- messages --------------------------------------------------------------------------------
 
-    def join(self, join: Join) -> dict[str, Any]:
-        """The browser says which block versions it shows; answer with those that differ."""
-        frame: dict[str, Any] = self.processing.run(lambda: self._join(join))
+    def join(self, join: Join, *, again: bool = False) -> dict[str, Any]:
+        """The browser says which block versions it shows; answer with those that differ.
+        ``again``: this page answered the browser's earlier join (over HTTP)."""
+        frame: dict[str, Any] = self.processing.run(lambda: self._join(join, again))
         if not self.over_http:
             # What its render changed (the messages it showed) is saved now, as an event's is:
             # left unsaved, the next page load showed them again, and the next event, which
@@ -154,14 +155,14 @@ class LivePage:
                 PageHolder(self.page_id).take()
         return frame
 
-    def _join(self, join: Join) -> dict[str, Any]:
+    def _join(self, join: Join, again: bool) -> dict[str, Any]:
         if join.version and join.version != __version__:
             logger.warning(
                 "live_views: the page runs JS version %r, the server is %r; reload the page.",
                 join.version,
                 __version__,
             )
-        self.diff.browser_shows(join.blocks)
+        self.diff.browser_shows(join.blocks, again=again)
         if not join.blocks and settings.DEBUG:
             say_if_blockless(self.view)
         adopt_nonce(self.request, join.nonce, self.nonce_digest)
