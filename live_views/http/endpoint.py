@@ -40,9 +40,8 @@ from live_views.socket.protocol import FrameError, Join
 logger = logging.getLogger("live_views")
 
 LONG_POLL = 20.0  # seconds a WSGI long-poll waits for a push
-# A page has one push stream; a second covers a reconnect that overlaps the stream it replaces.
-# More would only hold the server's threads (WSGI) or connections.
-MAX_STREAMS = 2
+# A page has one push stream: a newer one ends the one before (Outbox.open_reader), whose
+# browser let go of it, so a page's token holds at most one of a WSGI server's threads.
 KEEPALIVE = 15.0  # seconds between server-sent events comments (proxies drop silent streams)
 # htmx posts the frame form-encoded: a byte of its UTF-8 that is not a letter, digit or one of
 # "-._~" (JSON's quotes and braces, any non-ASCII text) is three characters ("%D0") of the body.
@@ -145,22 +144,21 @@ def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         # The browser asks whether the server is back (it had stopped answering): at once, with
         # what waits, before the page joins again. It holds nothing, so it is no stream.
         return no_store(JsonResponse({"frames": page.outbox.take()}))
-    if page.streams >= MAX_STREAMS:
-        return refusal_response(wire.CLOSE_TOO_MANY, "too many push streams for one page")
     if isinstance(request, ASGIRequest):
         response = StreamingHttpResponse(_events(page), content_type="text/event-stream")
         response["X-Accel-Buffering"] = "no"  # nginx would hold the stream back otherwise
         return no_store(response)  # type: ignore[arg-type]
     with page.streaming():
-        frames = page.outbox.wait(LONG_POLL)
+        frames = page.outbox.wait(LONG_POLL, page.outbox.open_reader())
     return no_store(JsonResponse({"frames": frames}))
 
 
 async def _events(page: HttpPage) -> AsyncIterator[str]:
     with page.streaming():
+        reader = page.outbox.open_reader()
         yield ": live\n\n"  # the browser knows the stream is open
-        while not page.closed:
-            frames = await page.outbox.next_frames(KEEPALIVE)
+        while not page.closed and not page.outbox.superseded(reader):
+            frames = await page.outbox.next_frames(KEEPALIVE, reader)
             if not frames:
                 yield ": keepalive\n\n"
             for frame in frames:

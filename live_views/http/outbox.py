@@ -18,6 +18,21 @@ class Outbox:
         self.ready = threading.Condition()
         self.async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self.closed = False  # the page was dropped: its readers stop waiting
+        # The newest reader (push stream or long-poll) of the page; the ones before give way.
+        # A browser that let go of one (a fetch aborted as it tries its socket again) left it
+        # waiting: under WSGI nothing tells the server, and frames it took were lost.
+        self.reader = 0
+
+    def open_reader(self) -> int:
+        """A new push stream or long-poll: it reads from now on, and the older ones end."""
+        with self.ready:
+            self.reader += 1
+            reader = self.reader
+        self.wake()
+        return reader
+
+    def superseded(self, reader: int) -> bool:
+        return reader != self.reader
 
     def put(self, frame: dict[str, Any]) -> None:
         if not frame:
@@ -48,24 +63,30 @@ class Outbox:
             frames, self.frames = self.frames, []
             return frames
 
-    def wait(self, timeout: float) -> list[dict[str, Any]]:
-        """Block (a WSGI thread, long-polling) until frames wait or ``timeout`` passes."""
+    def wait(self, timeout: float, reader: int) -> list[dict[str, Any]]:
+        """Block (a WSGI thread, long-polling) until frames wait or ``timeout`` passes; []
+        at once when a newer reader came (the frames wait for it)."""
         with self.ready:
-            self.ready.wait_for(lambda: bool(self.frames) or self.closed, timeout)
+            self.ready.wait_for(
+                lambda: bool(self.frames) or self.closed or self.superseded(reader), timeout
+            )
+            if self.superseded(reader):
+                return []
             frames, self.frames = self.frames, []
             return frames
 
-    async def next_frames(self, timeout: float) -> list[dict[str, Any]]:
-        """Await (a server-sent events stream) frames, or [] after ``timeout``."""
+    async def next_frames(self, timeout: float, reader: int) -> list[dict[str, Any]]:
+        """Await (a server-sent events stream) frames, or [] after ``timeout`` or once a newer
+        reader came."""
         event = asyncio.Event()
         waiter = (asyncio.get_running_loop(), event)
         self.async_waiters.add(waiter)
         try:
-            if not self.frames and not self.closed:
+            if not self.frames and not self.closed and not self.superseded(reader):
                 try:
                     await asyncio.wait_for(event.wait(), timeout)
                 except TimeoutError:
                     return []
-            return self.take()
+            return [] if self.superseded(reader) else self.take()
         finally:
             self.async_waiters.discard(waiter)

@@ -184,11 +184,14 @@ function transport(root) {
   }
 
   // The page's pushes: server-sent events under ASGI, long-polls under WSGI (the server decides).
+  // They go on while the socket is tried again (the page is the server's HTTP page until the
+  // socket joins): an aborted long-poll went on waiting on a WSGI server, and took the next
+  // frames to no one.
   async function readPushes() {
-    streamAbort?.abort();
+    if (streamAbort && !streamAbort.signal.aborted) return; // still reading
     const abort = (streamAbort = new AbortController());
     let pause = 500;
-    while (stand && !abort.signal.aborted) {
+    while ((stand || trying) && !abort.signal.aborted) {
       let gone = false; // no answer, or a 5xx: the server is away
       try {
         // While the server is away, its pushes wait until the page joined again.
@@ -216,6 +219,7 @@ function transport(root) {
       await new Promise((resolve) => setTimeout(resolve, pause));
       pause = Math.min(pause * 2, 10_000);
     }
+    if (streamAbort === abort) abort.abort(); // over: the next readPushes() reads again
   }
 
   // The server refused the page (a push request's answer, a frame's refused_44xx): it reloads (a
@@ -287,10 +291,10 @@ function transport(root) {
   // (its page-visibility handler does that for a closed one); frames sent meanwhile wait in its
   // queue and go on the socket once it joined, or on HTTP again if it fails.
   let socketTry = null;
-  function dropStand() {
+  function dropStand(keepPushes = false) {
     if (stand) stand.readyState = CLOSED;
     stand = null;
-    streamAbort?.abort();
+    if (!keepPushes) streamAbort?.abort();
   }
 
   function scheduleSocketTry() {
@@ -299,8 +303,8 @@ function transport(root) {
       while (inFlight) await queue;
       const conn = connection();
       if (away || !stand || !conn || conn.socket !== stand) return;
-      dropStand();
-      trying = true;
+      trying = true; // first: the push stream reads on while the socket is tried
+      dropStand(true);
       if (conn.own) {
         // Let hx-ws connect the root again, as it did when the page loaded.
         delete root._htmx.ws.connection;
@@ -314,10 +318,11 @@ function transport(root) {
 
   document.addEventListener("htmx:ws:after:connection", (evt) => {
     if (evt.target !== root || evt.detail.connection.socket === stand) return;
-    // A real socket opened: the page is on it again.
+    // A real socket opened: the page is on it again, and hears its pushes there.
     root.dataset.liveTransport = "websocket";
     retry = 2000;
     trying = false;
+    streamAbort?.abort();
     if (wasOnHttp) leave();
   });
 
