@@ -21,6 +21,7 @@ class LiveViewsConfig(AppConfig):
         checks.register(live_checks.check_messages)
         checks.register(live_checks.check_sessions)
         checks.register(live_checks.check_live_every)
+        checks.register(live_checks.check_subscriptions, checks.Tags.urls)
         checks.register(upload_checks.check_upload_settings)
         checks.register(upload_checks.check_upload_route, checks.Tags.urls)
         signals.connect()

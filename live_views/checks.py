@@ -570,3 +570,31 @@ def check_live_every(**kwargs: Any) -> list[CheckMessage]:
         for view_class in _routed_live_views()
         for check_id, message in problems(view_class)
     ]
+
+
+def check_subscriptions(**kwargs: Any) -> list[CheckMessage]:
+    """A routed live view that follows a model (``live_subscriptions = [Todo]``) whose saves are
+    not broadcast: its pages never refresh on them, and nothing said why."""
+    from django.db import models
+
+    from live_views.pubsub.signals import broadcasts
+
+    warnings: list[CheckMessage] = []
+    for view_class in _routed_live_views():
+        for item in getattr(view_class, "live_subscriptions", ()) or ():
+            model = item if isinstance(item, type) else type(item)
+            if not issubclass(model, models.Model) or broadcasts(model):
+                continue
+            label = model._meta.label
+            warnings.append(
+                Warning(
+                    f"{view_class.__qualname__}.live_subscriptions follows {label}, whose saves "
+                    "are not broadcast (LIVE_VIEWS['BROADCAST_MODELS']): its pages never "
+                    "refresh on them.",
+                    hint=f"Add {label!r} to LIVE_VIEWS['BROADCAST_MODELS']. If you publish its "
+                    "changes yourself (live_views.broadcast()), silence live_views.W025.",
+                    obj=view_class,
+                    id="live_views.W025",
+                )
+            )
+    return warnings

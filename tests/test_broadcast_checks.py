@@ -1,14 +1,19 @@
-"""System checks for LIVE_VIEWS["BROADCAST_MODELS"]: E014 (wrong type), E015 (unknown model)."""
+"""System checks for LIVE_VIEWS["BROADCAST_MODELS"]: E014 (wrong type), E015 (unknown model), and
+W025 (a view follows a model whose saves are not broadcast)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import checks
 from django.test import override_settings
+from django.urls import path
 
-from live_views.checks import check_settings
+from live_views import LiveTemplateView
+from live_views.checks import check_settings, check_subscriptions
+from tests.todoapp.models import Task
 
 
 def broadcast_errors(value: Any) -> list[checks.CheckMessage]:
@@ -99,3 +104,46 @@ def test_a_wrong_typed_setting_never_breaks_a_save(value):
     with override_settings(LIVE_VIEWS={"BROADCAST_MODELS": value}):
         Note.objects.create(text="still saved")
     assert Note.objects.filter(text="still saved").exists()
+
+
+# -- W025: a view follows a model whose saves are not broadcast --------------------------------
+
+
+class FollowsTasks(LiveTemplateView):
+    live_subscriptions = [Task, "a-topic-of-its-own"]
+
+
+class FollowsAUserRow(LiveTemplateView):
+    live_subscriptions = [User(pk=1)]  # a row: its model's saves must be broadcast too
+
+
+urlpatterns = [
+    path("tasks/", FollowsTasks.as_view()),
+    path("user/", FollowsAUserRow.as_view()),
+    path("plain/", LiveTemplateView.as_view(template_name="x.html")),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_w025_a_view_that_follows_a_model_whose_saves_are_not_broadcast():
+    # The streams guide's chat, without "chat.Message" in BROADCAST_MODELS: the message was
+    # saved, and no page updated, with no warning, console message or log line.
+    with override_settings(LIVE_VIEWS={"BROADCAST_MODELS": ["todoapp.Board"]}):
+        warnings = check_subscriptions()
+    assert [(w.id, w.obj) for w in warnings] == [
+        ("live_views.W025", FollowsTasks),
+        ("live_views.W025", FollowsAUserRow),
+    ]
+    assert warnings[0].msg == (
+        "FollowsTasks.live_subscriptions follows todoapp.Task, whose saves are not broadcast "
+        "(LIVE_VIEWS['BROADCAST_MODELS']): its pages never refresh on them."
+    )
+    assert "Add 'todoapp.Task' to LIVE_VIEWS['BROADCAST_MODELS']" in warnings[0].hint
+    assert "auth.User" in warnings[1].msg
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("value", ["__all__", ["todoapp.Task", "auth.User"]])
+def test_w025_models_whose_saves_are_broadcast_pass(value):
+    with override_settings(LIVE_VIEWS={"BROADCAST_MODELS": value}):
+        assert check_subscriptions() == []

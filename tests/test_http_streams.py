@@ -43,9 +43,7 @@ def test_a_page_that_joins_again_keeps_the_stream_its_browser_shows(http_browser
     assert items(page.event("add", id=5, text="five")) == ["5"]  # the stream goes on
 
 
-def test_a_page_another_worker_answered_sends_its_stream_whole_not_empty(
-    http_browser, monkeypatch
-):
+def test_a_page_another_worker_answered_sends_its_stream_whole_not_empty(http_browser, monkeypatch):
     from live_views.http import pages
 
     page = Page(http_browser, "/messages/?n=3")

@@ -182,11 +182,11 @@ def test_with_debug_on_the_page_is_told_the_exception_escaped(page):
 @override_settings(DEBUG=True)
 def test_with_debug_on_the_exceptions_quotes_stay_readable(page):
     # Python quotes names with ': "Reverse for 'welcome' not found" read "&#x27;welcome&#x27;"
-    # in the console. A double quote, which could end an attribute, is still escaped.
+    # in the console. What makes markup (<, >, &) is still escaped.
     reply = run(page, "fail_quoting")
     assert reply["error"]["message"] == (
         "The server could not handle 'fail_quoting'. NoReverseMatch: Reverse for 'welcome' "
-        "not found. &quot;&lt;b&gt;&quot; &amp;"
+        'not found. "&lt;b&gt;" &amp;'
     )
 
 

@@ -46,15 +46,16 @@ T = TypeVar("T")
 Hop = Callable[[Callable[[], T]], Awaitable[T]]
 
 
-_DEBUG_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+# What makes text markup: escaped, so a page that shows the message as HTML shows it as text.
+# Quotes stay: Python's and Django's messages quote names with them ("Reverse for 'welcome'
+# not found", 'Cannot assign "<AnonymousUser>"'), and &#x27; and &quot; made them hard to read
+# in the console, where the message is meant to be read.
+_DEBUG_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def debug_detail(exc: BaseException, text: str) -> str:
-    """An exception's type and text for the page, with ``DEBUG`` on. Escaped for a page that
-    shows the message as HTML, all but ``'``: Python's messages quote with it ("Reverse for
-    'welcome' not found"), and ``&#x27;`` made them hard to read in the console."""
-    shown = text.translate(_DEBUG_ESCAPES)
-    return f" {type(exc).__name__}: {shown}"
+    """An exception's type and text for the page, with ``DEBUG`` on."""
+    return f" {type(exc).__name__}: {text.translate(_DEBUG_ESCAPES)}"
 
 
 class Snapshot:
