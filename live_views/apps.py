@@ -24,5 +24,6 @@ class LiveViewsConfig(AppConfig):
         checks.register(live_checks.check_subscriptions, checks.Tags.urls)
         checks.register(upload_checks.check_upload_settings)
         checks.register(upload_checks.check_upload_route, checks.Tags.urls)
+        checks.register(upload_checks.check_image_fields)
         signals.connect()
         sessions.connect()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.test import override_settings
 
-from live_views.uploads.checks import check_upload_route, check_upload_settings
+from live_views import LiveFormView
+from live_views.uploads.checks import check_image_fields, check_upload_route, check_upload_settings
 
 
 @pytest.mark.parametrize(
@@ -57,3 +59,30 @@ def test_file_fields_of_live_form_components_without_the_upload_route_warn_too()
     objects = {w.obj for w in warnings}
     assert {components.DocumentComponent, components.ContactComponent} <= objects
     assert 'include("live_views.urls")' in warnings[0].hint
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.ImageField()
+
+
+class AvatarView(LiveFormView):
+    form_class = AvatarForm
+
+
+def test_an_image_field_without_pillow_is_an_error_naming_the_view(monkeypatch):
+    # Without Pillow a valid PNG was refused live: 'File extension “png” is not allowed.
+    # Allowed extensions are: .' Django's own check covers a model's ImageField only.
+    from django.core import validators
+
+    monkeypatch.setattr(validators, "get_available_image_extensions", lambda: [])
+
+    errors = check_image_fields()
+
+    assert {e.id for e in errors} == {"live_views.E043"}
+    (ours,) = [e for e in errors if e.obj is AvatarView]
+    assert "has a form with an ImageField, but Pillow is not installed" in ours.msg
+    assert ours.hint == "pip install Pillow (Django's ImageField reads images with it)."
+
+
+def test_with_pillow_image_fields_pass():
+    assert check_image_fields() == []

@@ -63,6 +63,30 @@ def check_upload_route(**kwargs: Any) -> list[CheckMessage]:
     ]
 
 
+def check_image_fields(**kwargs: Any) -> list[CheckMessage]:
+    """A live form's ``forms.ImageField`` without Pillow refuses every image, with a message
+    that misleads ("File extension “png” is not allowed. Allowed extensions are: ."). Django
+    checks a model's ImageField (fields.E210), not a form's."""
+    from django.core.validators import get_available_image_extensions
+
+    if get_available_image_extensions():
+        return []  # Pillow is installed
+    views = sorted(
+        {v for v in _subclasses(HoldsLiveRuntime) if _has_file_field(v, forms.ImageField)},
+        key=lambda v: f"{v.__module__}.{v.__qualname__}",
+    )
+    return [
+        Error(
+            f"{view.__module__}.{view.__qualname__} has a form with an ImageField, but Pillow "
+            "is not installed: every image chosen is refused as an extension not allowed.",
+            hint="pip install Pillow (Django's ImageField reads images with it).",
+            obj=view,
+            id="live_views.E043",
+        )
+        for view in views
+    ]
+
+
 def _subclasses(cls: type) -> list[type]:
     found: list[type] = []
     sub: type
@@ -71,11 +95,13 @@ def _subclasses(cls: type) -> list[type]:
     return found
 
 
-def _has_file_field(view: type) -> bool:
+def _has_file_field(view: type, kind: type[forms.Field] = forms.FileField) -> bool:
     form_class = getattr(view, "form_class", None)
     if isinstance(form_class, type) and issubclass(form_class, forms.BaseForm):
         fields = getattr(form_class, "base_fields", {})
-        return any(isinstance(f, forms.FileField) for f in fields.values())
+        return any(isinstance(f, kind) for f in fields.values())
+    if kind is not forms.FileField:
+        return False  # a model's ImageField: Django's own fields.E210
     model = getattr(view, "model", None)
     names = getattr(view, "fields", None)
     if isinstance(model, type) and issubclass(model, models.Model) and names:
