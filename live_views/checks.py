@@ -181,7 +181,8 @@ def check_wiring(**kwargs: Any) -> list[CheckMessage]:
             Error(
                 "Neither 'daphne' nor 'channels' is in INSTALLED_APPS.",
                 hint="Add 'daphne' at the top of INSTALLED_APPS so runserver serves websockets, "
-                "or 'channels' if you run another ASGI server.",
+                "or 'channels' if you run another ASGI server; or, for a WSGI project, set "
+                "LIVE_VIEWS = {'TRANSPORT': 'http'} (pages go over HTTP, no websockets).",
                 id="live_views.E001",
             )
         )

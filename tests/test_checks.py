@@ -110,6 +110,13 @@ def test_e001_names_daphne_and_channels():
     (error,) = errors_for("live_views.E001")
     assert "'daphne'" in error.msg
     assert "'channels'" in error.msg
+    # A WSGI project's way out, which the hint did not name (the HTTP transport guide did).
+    assert "LIVE_VIEWS = {'TRANSPORT': 'http'}" in error.hint
+
+
+@override_settings(INSTALLED_APPS=APPS_WITHOUT_SERVER, LIVE_VIEWS={"TRANSPORT": "http"})
+def test_e001_is_not_asked_of_a_project_on_http_only():
+    assert "live_views.E001" not in ids(check_wiring())
 
 
 @override_settings(INSTALLED_APPS=[*APPS_WITHOUT_SERVER, "channels"])
