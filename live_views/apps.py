@@ -22,6 +22,7 @@ class LiveViewsConfig(AppConfig):
         checks.register(live_checks.check_sessions)
         checks.register(live_checks.check_live_every)
         checks.register(live_checks.check_subscriptions, checks.Tags.urls)
+        checks.register(live_checks.check_deployment, deploy=True)
         checks.register(upload_checks.check_upload_settings)
         checks.register(upload_checks.check_upload_route, checks.Tags.urls)
         checks.register(upload_checks.check_image_fields)

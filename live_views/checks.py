@@ -599,3 +599,43 @@ def check_subscriptions(**kwargs: Any) -> list[CheckMessage]:
                 )
             )
     return warnings
+
+
+# -- deployment (manage.py check --deploy) -----------------------------------------------------
+
+_PER_PROCESS_SESSIONS = ("django.contrib.sessions.backends.cache",)
+
+
+def check_deployment(**kwargs: Any) -> list[CheckMessage]:
+    """What works on one development process and not across a production server's workers,
+    silently: a broadcast or a session that one process keeps to itself."""
+    messages: list[CheckMessage] = []
+    layers = getattr(settings, "CHANNEL_LAYERS", None) or {}
+    backend = str(layers.get("default", {}).get("BACKEND", ""))
+    if backend.rpartition(".")[2] == "InMemoryChannelLayer":
+        messages.append(
+            Warning(
+                "CHANNEL_LAYERS['default'] is the InMemoryChannelLayer: a save reaches only the "
+                "live pages of the process that made it, not those of the server's other "
+                "workers, nor any page when it is made by a management command or a task queue.",
+                hint="In production use channels_redis.core.RedisChannelLayer "
+                "(docs/howto/deployment.md).",
+                id="live_views.W050",
+            )
+        )
+    engine = getattr(settings, "SESSION_ENGINE", "")
+    alias = getattr(settings, "SESSION_CACHE_ALIAS", "default")
+    cache = (getattr(settings, "CACHES", None) or {}).get(alias, {})
+    per_process = str(cache.get("BACKEND", "")).rpartition(".")[2] in _PER_PROCESS_CACHES
+    if engine in _PER_PROCESS_SESSIONS and per_process:
+        messages.append(
+            Warning(
+                f"SESSION_ENGINE keeps sessions in the cache {alias!r}, which lives in one "
+                "process: a page whose socket another worker takes finds no session there "
+                "(its visitor is logged out), and a restart logs everyone out.",
+                hint="Use a shared cache (Redis, Memcached) for SESSION_CACHE_ALIAS, or the "
+                "database (django.contrib.sessions.backends.db or cached_db).",
+                id="live_views.W051",
+            )
+        )
+    return messages

@@ -374,3 +374,49 @@ def test_e023_names_the_routed_view_whose_live_events_no_browser_can_call():
 
 def test_e023_is_quiet_on_the_test_urlconf():
     assert "live_views.E023" not in ids(checks.run_checks(tags=[checks.Tags.urls]))
+
+
+# -- deployment: manage.py check --deploy ------------------------------------------------------
+# Found by a walk-through of the deployment guide, whose checklist says check --deploy passes
+# "including the live_views checks": with the in-memory layer and four workers, a save reached
+# no page, and check --deploy said nothing.
+
+REDIS_LAYER = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}
+IN_MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+REDIS_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+
+
+def test_the_deployment_checks_run_with_check_deploy_only():
+    from django.core.checks.registry import registry
+
+    from live_views.checks import check_deployment
+
+    assert check_deployment in registry.get_checks(include_deployment_checks=True)
+    assert check_deployment not in registry.get_checks(include_deployment_checks=False)
+
+
+@override_settings(CHANNEL_LAYERS=IN_MEMORY_LAYER)
+def test_w050_the_in_memory_layer_in_production():
+    from live_views.checks import check_deployment
+
+    (warning,) = check_deployment()
+    assert warning.id == "live_views.W050"
+    assert "reaches only the live pages of the process that made it" in warning.msg
+    assert "RedisChannelLayer" in warning.hint
+
+
+@pytest.mark.parametrize(
+    ("engine", "caches", "expected"),
+    [
+        ("django.contrib.sessions.backends.cache", {"default": LOCMEM}, ["live_views.W051"]),
+        ("django.contrib.sessions.backends.cache", {"default": REDIS_CACHE}, []),
+        ("django.contrib.sessions.backends.cached_db", {"default": LOCMEM}, []),
+        ("django.contrib.sessions.backends.db", {"default": LOCMEM}, []),
+    ],
+)
+def test_w051_sessions_in_a_per_process_cache(engine, caches, expected):
+    from live_views.checks import check_deployment
+
+    with override_settings(SESSION_ENGINE=engine, CACHES=caches, CHANNEL_LAYERS=REDIS_LAYER):
+        assert [m.id for m in check_deployment()] == expected

@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse
@@ -212,6 +214,32 @@ def test_live_scripts_escapes_the_nonce():
 
 def test_live_scripts_with_an_empty_nonce_writes_no_nonce():
     assert "nonce" not in script_tags({"csp_nonce": ""})
+
+
+class HashedNames(StaticFilesStorage):
+    """As ManifestStaticFilesStorage names files after collectstatic."""
+
+    def url(self, name: str | None) -> str:
+        return super().url(name.replace(".min.js", ".min.5eed.js") if name else name)
+
+
+def test_live_scripts_names_the_parts_a_storage_renames():
+    # The glue loaded its parts by their plain names, beside the hashed main script: stale after
+    # a deploy, or a 404 where only hashed names are served.
+    storages = {"staticfiles": {"BACKEND": f"{__name__}.HashedNames"}}
+    with override_settings(STORAGES={**settings.STORAGES, **storages}):
+        markup = render("{% live_scripts %}", {"csp_nonce": "n0nce"})
+    parts = json.loads(html.unescape(re.search(r'data-live-parts="([^"]+)"', markup)[1]))
+    assert parts == {
+        f"live_views.{part}.min.js": f"/static/live_views/live_views.{part}.min.5eed.js"
+        for part in ("uploads", "hooks", "navigate", "polling", "http")
+    }
+    assert markup.startswith('<script src="/static/live_views/live_views.min.5eed.js" defer ')
+    assert markup.endswith(' nonce="n0nce"></script>')
+
+
+def test_live_scripts_says_nothing_of_parts_found_beside_it():
+    assert "data-live-parts" not in render("{% live_scripts %}")
 
 
 def test_the_script_file_exists():

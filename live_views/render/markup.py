@@ -29,21 +29,37 @@ SCRIPT = "live_views/live_views.min.js"
 DEV_SCRIPT = "live_views/live_views.dev.min.js"
 
 
+# The parts of the glue that load on first use, beside the main script (static/src/lazy_script.js).
+PARTS = tuple(
+    f"live_views.{part}.min.js" for part in ("uploads", "hooks", "navigate", "polling", "http")
+)
+
+
 def script_tags(context: Any) -> SafeString:
     nonce = page_nonce(context)
-    scripts = [SCRIPT, DEV_SCRIPT] if settings.DEBUG else [SCRIPT]
-    check = script_load_check(static(SCRIPT), nonce) if settings.DEBUG else ""
-    if nonce:
-        return SafeString(
-            "".join(
-                format_html('<script src="{}" defer nonce="{}"></script>', static(s), nonce)
-                for s in scripts
-            )
-            + check
-        )
-    return SafeString(
-        "".join(format_html('<script src="{}" defer></script>', static(s)) for s in scripts) + check
-    )
+    main = static(SCRIPT)
+    tags = [format_html('<script src="{}" defer{}{}></script>', main, _parts(main), _nonce(nonce))]
+    if settings.DEBUG:
+        dev = format_html('<script src="{}" defer{}></script>', static(DEV_SCRIPT), _nonce(nonce))
+        tags += [dev, script_load_check(main, nonce)]
+    return SafeString("".join(tags))
+
+
+def _nonce(nonce: str | None) -> SafeString:
+    return format_html(' nonce="{}"', nonce) if nonce else SafeString("")
+
+
+def _parts(main: str) -> SafeString:
+    """Where each lazily loaded part is, when a static files storage names them otherwise than
+    beside the main script (ManifestStaticFilesStorage hashes every name): the script loaded the
+    plain names, which such a deploy serves stale, or not at all."""
+    folder = main.rpartition("/")[0]
+    moved = {
+        name: url for name in PARTS if (url := static(f"live_views/{name}")) != f"{folder}/{name}"
+    }
+    if not moved:
+        return SafeString("")
+    return format_html(' data-live-parts="{}"', json.dumps(moved, separators=(",", ":")))
 
 
 def connect_attributes(view: Any, nonce: str | None = None) -> SafeString:

@@ -10,7 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sample_site.settings")
 django_asgi_app = get_asgi_application()  # before importing anything that touches models
 # The demo serves its own static files under uvicorn (what runserver does), asynchronously. A demo
 # shortcut: a real project uses ServeStatic/WhiteNoise or its proxy (README: static files).
-django_asgi_app = ASGIStaticFilesHandler(django_asgi_app)
+if os.environ.get("DEMO_RENAMED_STATIC") != "1":  # hashed names: urls.py serves them
+    django_asgi_app = ASGIStaticFilesHandler(django_asgi_app)
 
 from live_views.routing import websocket_urlpatterns  # noqa: E402
 

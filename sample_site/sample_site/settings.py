@@ -117,6 +117,12 @@ CACHES = {
 # `--root-path /shop` to the ASGI server instead).
 FORCE_SCRIPT_NAME = os.environ.get("DEMO_SCRIPT_NAME") or None
 STATIC_URL = "static/"
+# DEMO_RENAMED_STATIC=1: the library's scripts under hashed names only (demo/renamed_static.py).
+if os.environ.get("DEMO_RENAMED_STATIC") == "1":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "demo.renamed_static.RenamedStaticFiles"},
+    }
 # Where the attachments demo saves what it receives (never served).
 MEDIA_ROOT = os.environ.get("DEMO_MEDIA_ROOT", str(BASE_DIR / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

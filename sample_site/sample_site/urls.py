@@ -22,6 +22,10 @@ from demo import (
     widgets,
     world,
 )
+from demo.renamed_static import serve_hashed_only
+
+# DEMO_RENAMED_STATIC=1: the library's scripts under hashed names only (demo/renamed_static.py).
+static_files = serve_hashed_only if os.environ.get("DEMO_RENAMED_STATIC") == "1" else serve
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="demo/home.html"), name="home"),
@@ -58,7 +62,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Static files, also under uvicorn and with DEBUG off. A demo shortcut: a real project uses
     # ServeStatic/WhiteNoise or collectstatic behind its proxy (README: static files under ASGI).
-    re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}),
+    re_path(r"^static/(?P<path>.*)$", static_files, {"insecure": True}),
     *i18n_patterns(path("world/", world.WorldView.as_view(), name="world")),
 ]
 

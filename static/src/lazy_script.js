@@ -1,7 +1,10 @@
 // Parts of the glue that only some pages use ship as scripts of their own, beside this one, and
 // load on first use: pages that never use them never download them.
-// Deferred scripts run with document.currentScript set: ours tells where the others are.
-const here = document.currentScript?.src;
+// Deferred scripts run with document.currentScript set: ours tells where the others are, beside
+// it, or (a static files storage that hashes names) in its data-live-parts (render/markup.py).
+const current = document.currentScript;
+const here = current?.src;
+const parts = JSON.parse(current?.dataset.liveParts ?? "{}");
 const loading = new Map();
 
 export function loadScript(name) {
@@ -10,11 +13,12 @@ export function loadScript(name) {
       name,
       new Promise((resolve, reject) => {
         const script = document.createElement("script");
-        script.src = new URL(name, here);
+        script.src = parts[name] ?? new URL(name, here);
         // Under a CSP the page's nonce lets it run (the live root keeps it, hidden from the DOM).
         script.nonce = document.querySelector("[data-live-root]")?.nonce ?? "";
         script.onload = resolve;
-        script.onerror = reject; // the caller falls back (an ordinary load) or warns
+        // The caller falls back (an ordinary load) or warns: with the address, not an Event.
+        script.onerror = () => reject(new Error(`live_views: ${script.src} did not load`));
         document.head.append(script);
       }),
     );
