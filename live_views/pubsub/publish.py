@@ -29,6 +29,12 @@ from live_views.pubsub.topics import (
 logger = logging.getLogger("live_views")
 
 MESSAGE: dict[str, Any] = {"type": wire.BROADCAST}
+# What a failed publish says it was, for the log a developer reads.
+_KINDS = {
+    wire.BROADCAST: "a change",
+    wire.SESSION_ENDED: "the end of a session",
+    wire.SESSION_CHECK: "a session check",
+}
 
 
 # Seconds a message may wait for a slow or hung network layer (the save never waits).
@@ -57,7 +63,8 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
         # handler runs (socket/own_broadcasts.py), or if it did as the save was made
         # (publish_after_commit).
         message = origin.tagged(message, topics)
-    what = f"{message['type']} to {topics}"
+    kind = _KINDS.get(message["type"], message["type"])
+    what = f"{kind} to the pages that follow {', '.join(topics)} (they will not hear of it)"
     layer = get_channel_layer()
     if isinstance(layer, InMemoryChannelLayer) and not sender.hosts_pages:
         here = server_loop()
