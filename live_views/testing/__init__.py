@@ -198,9 +198,11 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
             output = await communicator.receive_output(0)  # raises what the app raised
         else:
             # Not receive_output(timeout): it cancels the application when the wait times out.
-            output = await asyncio.wait_for(
-                communicator.output_queue.get(), timeout or self.timeout
-            )
+            waited = timeout or self.timeout
+            try:
+                output = await asyncio.wait_for(communicator.output_queue.get(), waited)
+            except TimeoutError:
+                raise TimeoutError(f"no frame from the server within {waited:g} s") from None
         if output["type"] == "websocket.close":
             self.close_code = output.get("code", 1000)
             return None
@@ -209,8 +211,17 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
         return frame
 
     async def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
-        """Wait for the next frame that changes blocks (a broadcast, say)."""
-        return await self._until(lambda frame: "content" in frame, timeout)
+        """Wait for the next frame that changes blocks (a broadcast, say). ``TimeoutError``
+        when none comes (``pytest.raises(TimeoutError)`` asserts that none does)."""
+        try:
+            return await self._until(lambda frame: "content" in frame, timeout)
+        except TimeoutError as exc:
+            errors = [error["message"] for error in self.errors]
+            raise TimeoutError(
+                f"{exc}: no update. A save made by the test reaches the page only once it "
+                "commits: mark the test django_db(transaction=True), or use a "
+                "TransactionTestCase." + (f" The page's errors: {errors}" if errors else "")
+            ) from None
 
     async def close(self) -> None:
         if self.close_code is None:
