@@ -88,6 +88,12 @@ class LiveFormState(HoldsLiveRuntime):
             show_touched_errors(form, self.live_touched)
         submitted.add_rejections(form, rejections)
 
+    def _take_form(self, data: QueryDict) -> None:
+        """What the browser's validate or submit sent: the form's values, and which of its file
+        inputs hold files that never reached the server."""
+        self.live_form_data = data
+        self.live_unsent = frozenset(self.live_runtime.unsent)
+
     def reset_form(self) -> None:
         """Show the form empty again (after a successful submit, say): it renders unbound, and
         the browser then resets it, so its fields show what was rendered, not what the user
@@ -107,8 +113,7 @@ class LiveFormState(HoldsLiveRuntime):
         """The user paused typing in ``field`` or left it: re-validate what they typed.
         ``field`` counts as touched from now on (a bounded set of bounded names: the browser
         chooses them)."""
-        self.live_form_data = data
-        self.live_unsent = frozenset(self.live_runtime.unsent)
+        self._take_form(data)
         touched = self.live_touched
         if (
             field
@@ -165,9 +170,8 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
     @live_event
     def submit(self, data: QueryDict) -> HttpResponseBase:
         """Submit over the socket: ``post()`` runs exactly as for an HTTP POST."""
-        self.live_form_data = data
+        self._take_form(data)
         self.live_touched = None
-        self.live_unsent = frozenset(self.live_runtime.unsent)
         post: Callable[..., HttpResponseBase] = self.post  # type: ignore[attr-defined]
         request: HttpRequest = self.request
         with posted(request, data):

@@ -62,6 +62,11 @@ class Stream:
     # dropped the items with it, so the stream is filled again from its next declaration.
     hidden: bool = False
 
+    def hide(self) -> None:
+        """The browser holds none of the items it was sent (or none this page knows of): the
+        stream is filled again from its next declaration."""
+        self.hidden, self.ops = True, []
+
     def key_of(self, item: Any) -> object:
         if callable(self.key):
             key = self.key(item)
@@ -183,7 +188,7 @@ class PageStreams:
         and the inserts into it, for when it shows)."""
         for stream in self.streams.values():
             if whole and not stream.rendered and stream.fill is None:
-                stream.hidden, stream.ops = True, []
+                stream.hide()
             stream.rendered = False
 
     def forget_shown(self) -> None:
@@ -192,7 +197,7 @@ class PageStreams:
         declaration, as one the page stopped showing is, and sent whole."""
         for stream in self.streams.values():
             if stream.fill is None:
-                stream.hidden, stream.ops = True, []
+                stream.hide()
 
     def before_event(self) -> StreamsBefore:
         """What each stream will render before a handler runs, for ``forget_pending()``."""

@@ -54,9 +54,8 @@ class LiveFormComponent(LiveFormState, LiveComponent):
 
     @live_event
     def submit(self, data: QueryDict) -> HttpResponseBase | None:
-        self.live_form_data = data
+        self._take_form(data)
         self.live_touched = None
-        self.live_unsent = frozenset(self.live_runtime.unsent)
         uploads = self.live_uploads
         # The form's uploads are request.FILES while it submits, as for a page's form.
         with submitted.uploads_as_files(self.request, uploads):

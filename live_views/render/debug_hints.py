@@ -19,6 +19,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from live_views.conf import conf
+
 logger = logging.getLogger("live_views")
 
 # What {% liveblock %}/{% live_on %}, {% live_connect %} and {% live_scripts %} write.
@@ -71,8 +73,6 @@ def socket_unreachable(html: str, request: HttpRequest) -> bool:
     """A live page served by a WSGI server (``runserver`` without daphne), which cannot open
     its socket, and with no HTTP transport to fall back on (``live_views.urls`` is not
     included): it renders, then sits at ``disconnected``."""
-    from live_views.conf import conf
-
     if _ROOT_MARK not in html or not isinstance(request, WSGIRequest) or conf.TRANSPORT == "http":
         return False
     try:

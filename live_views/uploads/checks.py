@@ -72,7 +72,7 @@ def check_image_fields(**kwargs: Any) -> list[CheckMessage]:
     if get_available_image_extensions():
         return []  # Pillow is installed
     views = sorted(
-        {v for v in _subclasses(HoldsLiveRuntime) if _has_file_field(v, forms.ImageField)},
+        {v for v in _subclasses(HoldsLiveRuntime) if _form_has(v, forms.ImageField)},
         key=lambda v: f"{v.__module__}.{v.__qualname__}",
     )
     return [
@@ -95,13 +95,24 @@ def _subclasses(cls: type) -> list[type]:
     return found
 
 
-def _has_file_field(view: type, kind: type[forms.Field] = forms.FileField) -> bool:
+def _form_class(view: type) -> type[forms.BaseForm] | None:
     form_class = getattr(view, "form_class", None)
     if isinstance(form_class, type) and issubclass(form_class, forms.BaseForm):
-        fields = getattr(form_class, "base_fields", {})
-        return any(isinstance(f, kind) for f in fields.values())
-    if kind is not forms.FileField:
-        return False  # a model's ImageField: Django's own fields.E210
+        return form_class
+    return None
+
+
+def _form_has(view: type, kind: type[forms.Field]) -> bool:
+    """Whether the view's ``form_class`` has a field of ``kind`` (a model form built from
+    ``model`` and ``fields`` has none here)."""
+    form_class = _form_class(view)
+    fields = getattr(form_class, "base_fields", {}) if form_class is not None else {}
+    return any(isinstance(f, kind) for f in fields.values())
+
+
+def _has_file_field(view: type) -> bool:
+    if _form_class(view) is not None:
+        return _form_has(view, forms.FileField)
     model = getattr(view, "model", None)
     names = getattr(view, "fields", None)
     if isinstance(model, type) and issubclass(model, models.Model) and names:

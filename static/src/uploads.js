@@ -90,8 +90,9 @@ async function uploadFiles(root, input, signal) {
     if (!answer.ok) break;
   }
   if (answer.aborted) return; // a newer choice replaced this one
-  if (!answer.ok) console.warn(`live_views: upload ${answer.refused ? "refused" : "failed"}:`, ...answer.errors);
-  show(input, answer.ok ? "done" : answer.refused ? "refused" : "failed", answer.ok ? 1 : 0);
+  const state = answer.ok ? "done" : answer.refused ? "refused" : "failed";
+  if (!answer.ok) console.warn(`live_views: upload ${state}:`, ...answer.errors);
+  show(input, state, answer.ok ? 1 : 0);
   // The server has recorded why a file was refused: validate shows it as the field's error.
   emit(input, "live:uploaded", { field, ok: answer.ok, errors: answer.errors ?? [] });
 }
