@@ -242,6 +242,25 @@ def test_live_scripts_says_nothing_of_parts_found_beside_it():
     assert "data-live-parts" not in render("{% live_scripts %}")
 
 
+class PartsElsewhere(StaticFilesStorage):
+    """Keeps the main script's name and moves its parts: a change of storage that only the
+    parts' names show."""
+
+    def url(self, name: str | None) -> str:
+        if name and name != "live_views/live_views.min.js":
+            name = name.replace("live_views/", "moved/")
+        return super().url(name)
+
+
+def test_live_scripts_asks_a_new_storage_where_the_parts_are():
+    assert "data-live-parts" not in render("{% live_scripts %}")
+    storages = {"staticfiles": {"BACKEND": f"{__name__}.PartsElsewhere"}}
+    with override_settings(STORAGES={**settings.STORAGES, **storages}):
+        markup = render("{% live_scripts %}")
+    assert "/static/moved/live_views.uploads.min.js" in html.unescape(markup)
+    assert "data-live-parts" not in render("{% live_scripts %}")
+
+
 def test_the_script_file_exists():
     from django.contrib.staticfiles import finders
 
