@@ -59,7 +59,9 @@ def test_effects_are_sent_once(client):
 def test_an_oversized_push_fails_the_event_and_names_the_limit(client, settings):
     settings.DEBUG = True
     page = client.live("/effects/")
-    frame = page.send("huge")
+    with pytest.raises(ValueError, match="MAX_PUSH_BYTES"):
+        page.send("huge")
+    frame = page.frames[-1]
     assert frame["error"]["code"] == "server_error"
     assert "MAX_PUSH_BYTES" in frame["error"]["message"]
     assert "push" not in frame
@@ -75,14 +77,18 @@ def test_the_limit_is_a_setting(client):
 
 def test_a_payload_json_cannot_hold_fails_the_event(client, settings):
     settings.DEBUG = True
-    frame = client.live("/effects/").send("unserializable")
-    assert "must be JSON" in frame["error"]["message"]
+    page = client.live("/effects/")
+    with pytest.raises(TypeError, match="must be JSON"):
+        page.send("unserializable")
+    assert "must be JSON" in page.errors[-1]["message"]
 
 
 def test_a_reply_json_cannot_hold_fails_the_event(client, settings):
     settings.DEBUG = True
-    frame = client.live("/effects/").send("bad_reply")
-    assert "The reply of 'bad_reply': the payload must be JSON" in frame["error"]["message"]
+    page = client.live("/effects/")
+    with pytest.raises(TypeError, match="the payload must be JSON"):
+        page.send("bad_reply")
+    assert "The reply of 'bad_reply': the payload must be JSON" in page.errors[-1]["message"]
 
 
 def test_over_http_pushes_are_dropped_and_navigate_refuses():

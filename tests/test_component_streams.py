@@ -113,7 +113,8 @@ def test_a_targeted_render_of_the_block_around_the_stream_keeps_its_items(client
 def test_a_failed_component_handler_sends_none_of_its_inserts(client):
     with client.live("/chats/") as page:
         a = page.component("a")
-        a.send("add_then_fail", id=9)
+        with pytest.raises(RuntimeError, match="failed after its insert"):
+            a.send("add_then_fail", id=9)
         assert page.errors
         a.send("add", id=10, text="ten")
         assert shown(page, "a") == [(1, "a 1"), (2, "a 2"), (10, "ten")]

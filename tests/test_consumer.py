@@ -163,8 +163,9 @@ def test_form_values_fill_arguments_and_never_collide_with_reserved_keys(client)
 def test_failing_handler_is_rolled_back_and_reported(client, caplog):
     page = client.live("/counter/")
     page.send("increment", amount=2)
-    with caplog.at_level("ERROR", logger="live_views"):
-        reply = page.send("explode")
+    with caplog.at_level("ERROR", logger="live_views"), pytest.raises(RuntimeError):
+        page.send("explode")
+    reply = page.frames[-1]
     assert reply["ref"] == 2
     assert reply["error"]["code"] == "server_error"
     assert "content" not in reply
@@ -176,9 +177,10 @@ def test_failing_handler_is_rolled_back_and_reported(client, caplog):
 
 def test_failing_async_handler_is_rolled_back(client):
     page = client.live("/echo/?text=kept")
-    reply = page.send("fail_async", message="boom")
-    assert reply["error"]["code"] == "server_error"
-    assert "content" not in reply
+    with pytest.raises(ValueError, match="boom"):
+        page.send("fail_async", message="boom")
+    assert page.errors[-1]["code"] == "server_error"
+    assert "content" not in page.frames[-1]
     reply = page.send("say", text="next")
     assert "kept" not in page.block("echo")
     assert "must be rolled back" not in reply["content"]

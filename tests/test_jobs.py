@@ -108,7 +108,8 @@ def test_starting_it_again_replaces_the_running_work(client):
 
 def test_a_failed_handler_starts_no_work(client):
     with client.live("/report/") as page:
-        assert "error" in page.send("start_then_fail")
+        with pytest.raises(RuntimeError, match="failed after starting work"):
+            page.send("start_then_fail")
         assert "No report yet." in page.block("report")
         with pytest.raises(TimeoutError):
             page.receive(timeout=0.5)  # nothing ran, so nothing comes

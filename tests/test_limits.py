@@ -260,9 +260,8 @@ def test_refused_and_failed_mounts_take_no_place(clients, settings):
         assert refusal_code(client, f"{SOCKET}?t={mint_token('/guarded/', 'key=shut')}") == 4403
     with mock.patch.object(mount, "dispatch_mount", side_effect=RuntimeError("boom")):
         for _ in range(3):
-            with pytest.raises(LiveRefused) as refused:
+            with pytest.raises(RuntimeError, match="boom"):
                 client.live("/counter/")
-            assert refused.value.code == 1011
     assert limits.open_connections("address:203.0.113.7") == 0
     assert_count_continues(client.live("/counter/"), 0)
 

@@ -10,13 +10,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import include, path
 
 from live_views.runtime import mounting
 from live_views.socket.limits import open_connections
 from live_views.socket.mount import Refused, dispatch_mount, mount
-from live_views.testing import LiveRefused
+from live_views.testing import LiveClient, LiveRefused
 from tests.live_helpers import SOCKET, TrackingLiveClient, mint_token, refusal_code, token_of
 from tests.testapp.views import CounterView
 from tests.todoapp.models import Board
@@ -222,8 +222,12 @@ def test_a_page_whose_object_is_gone_before_the_socket_opens_is_refused_4404(cli
 
 
 def test_a_view_that_raises_on_mount_closes_1011(client):
+    with pytest.raises(RuntimeError, match="the view's own bug"):
+        client.live("/broken/")  # raised in the test, as Django's test client raises it
+    browser = LiveClient(Client(raise_request_exception=False))
     with pytest.raises(LiveRefused) as refused:
-        client.live("/broken/")
+        browser.live("/broken/")
+    browser.close()
     assert refused.value.code == 1011
 
 

@@ -57,7 +57,12 @@ async def saved_by_writer_and_told(tabs: Tabs, path: str, event: str, **args: An
     on the writer and wait until the other page shows the task it saved."""
     writer = await tabs.open(path)
     other = await tabs.open("/todo/tasks/")
-    reply = await writer.send(event, **args)
+    if event.endswith("_then_fail"):
+        with pytest.raises(RuntimeError, match="the handler failed after its save"):
+            await writer.send(event, **args)
+        reply = writer.frames[-1]
+    else:
+        reply = await writer.send(event, **args)
     await until(other, lambda: args["title"] in items(other, "tasks"), args["title"])
     return writer, reply
 

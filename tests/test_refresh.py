@@ -200,9 +200,13 @@ async def test_a_refresh_that_fails_is_logged_and_the_next_broadcast_still_refre
     assert "refreshing RefreshedView failed" in caplog.text
     assert "database is down" in caplog.text
     assert host.ended == []
+    # The browser hears its page is behind, without the server's internals.
+    assert host.sent == [
+        {"error": {"code": "server_error", "message": "The server could not update the page."}}
+    ]
 
     RefreshedView.fail = None
     SOURCE["count"] = 3
     host.schedule_refresh()
     await host.settled()
-    assert [shown(frame) for frame in host.sent] == ["3"]
+    assert [shown(frame) for frame in host.sent[1:]] == ["3"]

@@ -62,7 +62,8 @@ def page():
 
 @pytest.mark.django_db
 def test_attributes_the_handler_assigned_are_restored(page):
-    page.send("assign_then_fail")
+    with pytest.raises(RuntimeError, match="boom"):
+        page.send("assign_then_fail")
     page.send("nothing")
     assert page.errors[0]["code"] == "server_error"
     assert page.block("state") == "start|a"
@@ -70,7 +71,8 @@ def test_attributes_the_handler_assigned_are_restored(page):
 
 @pytest.mark.django_db
 def test_an_object_changed_in_place_keeps_the_change(page):
-    page.send("append_then_fail")
+    with pytest.raises(RuntimeError, match="boom"):
+        page.send("append_then_fail")
     page.send("nothing")
     assert page.errors[0]["code"] == "server_error"
     assert page.block("state") == "start|a,c"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from live_views.testing import LiveClient
 from tests.todoapp.models import Board, Task
@@ -103,8 +104,9 @@ def test_optional_row_accepts_nothing(client, tasks):
 
 def test_a_view_without_a_queryset_for_the_model_refuses_and_logs_why(client, tasks, caplog):
     with caplog.at_level(logging.ERROR, logger="live_views"), client.live("/noqs/") as page:
-        reply = page.send("finish", task=tasks["mine"].pk)
-        assert reply["error"]["code"] == "server_error"
-        assert "get_live_queryset" not in reply["error"]["message"]
+        with pytest.raises(ImproperlyConfigured, match=r"get_live_queryset\(model\)"):
+            page.send("finish", task=tasks["mine"].pk)
+        assert page.errors[-1]["code"] == "server_error"
+        assert "get_live_queryset" not in page.errors[-1]["message"]
     assert "get_live_queryset(model)" in caplog.text
     assert Task.objects.filter(pk=tasks["mine"].pk).exists()

@@ -191,9 +191,10 @@ def test_frames_cannot_set_state(client):
 def test_state_that_json_cannot_hold_fails_the_event_and_says_how_to_fix_it(client, caplog):
     page = client.live("/state/unsavable/")
     page.send("increment", amount=2)
-    with caplog.at_level(logging.ERROR, logger="live_views"):
-        reply = page.send("stamp")
+    with caplog.at_level(logging.ERROR, logger="live_views"), pytest.raises(PageStateError):
+        page.send("stamp")
 
+    reply = page.frames[-1]
     assert reply["error"]["code"] == "server_error"
     assert "content" not in reply
     message = caplog.records[-1].exc_info[1]
@@ -212,17 +213,18 @@ def test_state_that_json_cannot_hold_fails_the_event_and_says_how_to_fix_it(clie
 
 def test_a_dict_with_int_keys_is_refused_rather_than_restored_with_str_keys(client, caplog):
     page = client.live("/state/unsavable/")
-    with caplog.at_level(logging.ERROR, logger="live_views"):
-        reply = page.send("tally", row=3)
-    assert reply["error"]["code"] == "server_error"
+    with caplog.at_level(logging.ERROR, logger="live_views"), pytest.raises(PageStateError):
+        page.send("tally", row=3)
+    assert page.errors[-1]["code"] == "server_error"
     assert "self.by_row has the int key 3 (JSON keys are str)" in caplog.text
 
 
 @override_settings(DEBUG=True)
 def test_with_debug_the_page_hears_what_was_wrong(client):
     page = client.live("/state/unsavable/")
-    reply = page.send("stamp")
-    assert "self.when is a datetime" in reply["error"]["message"]
+    with pytest.raises(PageStateError):
+        page.send("stamp")
+    assert "self.when is a datetime" in page.errors[-1]["message"]
 
 
 @pytest.mark.parametrize(

@@ -124,9 +124,9 @@ def test_an_item_without_a_key_is_a_clear_error_and_changes_nothing(client):
     # Keyed None (an unsaved row), it would take the container's own id: later inserts would
     # go into it as well, and deleting it would delete the whole stream.
     with open_messages(client) as page:
-        reply = page.send("add_unkeyed")
-        assert "error" in reply
-        assert "content" not in reply
+        with pytest.raises(ValueError, match="has no key"):
+            page.send("add_unkeyed")
+        assert "content" not in page.frames[-1]
         assert len(shown(page)) == 3
         page.send("add", id=4, text="four")
         assert [key for key, _ in shown(page)] == [1, 2, 3, 4]
@@ -189,15 +189,16 @@ def test_a_re_rendered_block_around_the_stream_keeps_its_items(client):
 
 def test_a_failed_handler_sends_none_of_its_inserts(client):
     with open_messages(client) as page:
-        reply = page.send("add_then_fail", id=8)
-        assert "error" in reply
+        with pytest.raises(RuntimeError, match="failed after its insert"):
+            page.send("add_then_fail", id=8)
         assert page.send("add", id=9, text="next")["content"].count("<li") == 1
         assert [key for key, _ in shown(page)] == [1, 2, 3, 9]
 
 
 def test_a_failed_handler_sends_none_of_its_reset(client):
     with open_messages(client) as page:
-        assert "error" in page.send("start_over_then_fail", count=2)
+        with pytest.raises(RuntimeError, match="failed after its reset"):
+            page.send("start_over_then_fail", count=2)
         reply = page.send("add", id=9, text="next")
         assert reply["content"].count("<li") == 1
         assert [key for key, _ in shown(page)] == [1, 2, 3, 9]
@@ -462,7 +463,8 @@ def test_a_failed_handler_drops_its_insert_into_content_not_rendered_yet(client,
     board, _, elsewhere = long_board
     with client.live(f"/tasks/limited/hidden/?board={board}&limit=2") as page:
         page.send("pin", task=elsewhere[0])
-        assert "error" in page.send("pin_then_fail", task=elsewhere[1])
+        with pytest.raises(RuntimeError, match="failed after its insert"):
+            page.send("pin_then_fail", task=elsewhere[1])
         page.send("show", tab="tasks")
         assert task_titles(page) == ["elsewhere 0", "t0"]
 

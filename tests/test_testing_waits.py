@@ -5,6 +5,7 @@ after a save that the test's transaction had not committed."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from tests.live_helpers import TrackingLiveClient
 
@@ -22,11 +23,15 @@ def test_receive_says_how_long_it_waited(client):
     assert str(caught.value) == "no frame from the server within 0.2 s"
 
 
-def test_an_update_that_never_comes_names_the_likely_cause_and_the_pages_errors(client):
+def test_an_update_that_never_comes_names_the_likely_cause_and_the_pages_errors(live_db):
+    # A client that does not raise the server's exceptions (as Django's test client with
+    # raise_request_exception=False): the page's errors are all the test is told of.
+    client = TrackingLiveClient(Client(raise_request_exception=False))
     with client.live("/echo/") as page:
         page.send("fail", message="boom")  # a server_error frame, which the test did not check
         with pytest.raises(TimeoutError) as caught:
             page.wait_for_update(timeout=0.2)
+    client.close()
     message = str(caught.value)
     assert message.startswith("no frame from the server within 0.2 s: no update. ")
     assert "mark the test django_db(transaction=True), or use a TransactionTestCase" in message

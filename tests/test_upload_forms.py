@@ -334,7 +334,8 @@ def test_a_handler_that_fails_after_the_pages_reset_form_keeps_the_uploads(clien
     page = client.live(OUTBOX)
     assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
 
-    page.send("clear_then_fail")  # undone, as the rest of what it changed
+    with pytest.raises(RuntimeError, match="after reset_form"):
+        page.send("clear_then_fail")  # undone, as the rest of what it changed
 
     assert [e["code"] for e in page.errors] == ["server_error"]
     assert "reset" not in page.frames[-1]

@@ -32,7 +32,7 @@ from live_views.http.frame_request import with_token
 from live_views.http.pages import MAX_TOKEN, HttpPage, check_token, page_for, release
 from live_views.http.reply import frame_response, no_store, refusal_response
 from live_views.http.scope import scope_of
-from live_views.socket import limits, protocol
+from live_views.socket import failures, limits, protocol
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
 from live_views.socket.protocol import FrameError, Join
@@ -124,10 +124,11 @@ def _answer(
     except Refused as exc:
         page.close()
         return refusal_response(exc.code, str(exc), ref)
-    except Exception:
+    except Exception as exc:
         logger.exception("live_views: rendering %s failed", type(page.page.view).__qualname__)
+        failures.report(exc, page.page.request)
         message = "The server could not update the page."
-        return frame_response(protocol.error_frame("server_error", message, ref), 500)
+        return frame_response(failures.server_error(message, exc, ref), 500)
 
 
 @require_GET

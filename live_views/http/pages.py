@@ -34,7 +34,7 @@ from live_views.http.pushes import PushSubscriber, hosting_loop
 from live_views.http.scope import scope_of
 from live_views.pubsub import origin
 from live_views.pubsub.sender import sender
-from live_views.socket import fairness, handover
+from live_views.socket import failures, fairness, handover
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.components import keeps_state, refill_streams, take_saved_states
@@ -157,6 +157,14 @@ class HttpPage:
                 # a page dropped from the registry has no outbox a later one could read.
                 self.session_ended()
                 return
+            except Exception as exc:
+                logger.exception(
+                    "live_views: refreshing %s failed", type(self.page.view).__qualname__
+                )
+                # As on the socket (socket/refresh.py): its browser hears the page is behind.
+                failures.report(exc, self.page.request)
+                self.outbox.put(failures.server_error("The server could not update the page.", exc))
+                return
             finally:
                 # Charged to the page, never into debt, as a socket's refresh is.
                 self.budget.charge(fairness.thread_clock() - started, into_debt=False)
@@ -197,10 +205,11 @@ class HttpPage:
     def _push_render(self, name: str) -> bool:
         try:
             self.outbox.put(rerender(self.page))
-        except Exception:
+        except Exception as exc:
             logger.exception(
                 "live_views: rendering an HTTP page after background work %r failed", name
             )
+            failures.report(exc, self.page.request)  # the page shows an error in its place
             return False
         return True
 

@@ -4,6 +4,7 @@ message."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from typing import Any
 from urllib.parse import parse_qs
@@ -14,7 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live_views.conf import conf
 from live_views.connect import wire
-from live_views.socket import protocol
+from live_views.socket import failures, protocol
 from live_views.socket.admission import FrameAdmissionMixin
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
@@ -62,6 +63,7 @@ class LiveConsumer(
         # Every frame pays, and so does the server time its work used (socket/budgets.py).
         self.budget = SocketBudget()
         self.jobs = JobRunner(self)  # the page's live_async() work
+        self.context = contextvars.copy_context()
 
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
@@ -84,8 +86,9 @@ class LiveConsumer(
             logger.info("live_views: refused a socket (%s): %s", exc.code, exc)
             await self.close(code=exc.code)
             return
-        except Exception:
+        except Exception as exc:
             logger.exception("live_views: mounting a live view failed")
+            failures.report(exc, None)  # the page's request is what failed to be made
             await self.close(code=wire.CLOSE_SERVER_ERROR)
             return
         self.page = page
@@ -247,11 +250,10 @@ class LiveConsumer(
             # Following the browser to another query found the session ended.
             await self._end(exc.code, str(exc))
             return None
-        except Exception:
+        except Exception as exc:
             logger.exception("live_views: rendering %s failed", _name(page))
-            return protocol.error_frame(
-                "server_error", "The server could not update the page.", ref
-            )
+            failures.report(exc, page.request)
+            return failures.server_error("The server could not update the page.", exc, ref)
 
     async def _join(self, page: LivePage, join: Join) -> dict[str, Any]:
         if self.joined:

@@ -27,7 +27,15 @@ from live_views.events import EventSpec
 from live_views.pubsub import origin
 from live_views.rows import has_rows, resolve_rows
 from live_views.runtime import Patch
-from live_views.socket import messages, navigation, protocol, replies, session_hop, sessions
+from live_views.socket import (
+    failures,
+    messages,
+    navigation,
+    protocol,
+    replies,
+    session_hop,
+    sessions,
+)
 from live_views.socket.components import (
     event_component,
     rerender_only,
@@ -44,18 +52,6 @@ logger = logging.getLogger("live_views")
 
 T = TypeVar("T")
 Hop = Callable[[Callable[[], T]], Awaitable[T]]
-
-
-# What makes text markup: escaped, so a page that shows the message as HTML shows it as text.
-# Quotes stay: Python's and Django's messages quote names with them ("Reverse for 'welcome'
-# not found", 'Cannot assign "<AnonymousUser>"'), and &#x27; and &quot; made them hard to read
-# in the console, where the message is meant to be read.
-_DEBUG_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def debug_detail(exc: BaseException, text: str) -> str:
-    """An exception's type and text for the page, with ``DEBUG`` on."""
-    return f" {type(exc).__name__}: {text.translate(_DEBUG_ESCAPES)}"
 
 
 class Snapshot:
@@ -305,10 +301,10 @@ class EventRun:
             self.spec.name,
             exc_info=exc,
         )
-        message = f"The server could not handle {self.spec.name!r}."
-        if settings.DEBUG:
-            message += debug_detail(exc, str(exc))
-        return protocol.error_frame("server_error", message, self.ref)
+        failures.report(exc, self.page.request)
+        return failures.server_error(
+            f"The server could not handle {self.spec.name!r}.", exc, self.ref
+        )
 
     def refused(self, exc: PermissionDenied | Http404) -> dict[str, Any]:
         """A handler's ``PermissionDenied`` or ``Http404`` (``get_object_or_404()``), or a
@@ -333,7 +329,7 @@ class EventRun:
             f": {detail}" if detail else "",
         )
         if settings.DEBUG and detail:
-            message += debug_detail(exc, detail)
+            message += failures.debug_detail(exc, detail)
         return protocol.error_frame(code, message, self.ref)
 
 

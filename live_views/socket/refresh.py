@@ -4,10 +4,12 @@ one more refresh follows, and it reads the latest data. Each runs in the page's 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from live_views.socket import failures
 from live_views.socket.batch import Job, queue_refresh, run_refresh
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.jobs import JobRunner
@@ -34,6 +36,9 @@ class CoalescedRefreshMixin:
     changed_rows: ChangedRows | None  # named by the broadcasts since the last refresh (streams)
     jobs: JobRunner
     queued: QueuedRefresh | None = None  # made on the first broadcast, queued on each
+    # The socket's own context (its consumer's): a refresh runs in the broadcast's, and those
+    # who hear of a failure (socket/failures.py) look for the socket's in the context.
+    context: contextvars.Context | None = None
 
     if TYPE_CHECKING:
 
@@ -90,6 +95,7 @@ class CoalescedRefreshMixin:
                     type(page.view).__qualname__,
                     exc_info=error,
                 )
+                await self._refresh_failed(page, error)
             elif frame is not None:
                 await self._send(frame)
                 if not self.closing:  # else the browser left while its refresh waited
@@ -118,15 +124,25 @@ class CoalescedRefreshMixin:
                     except Refused as exc:
                         await self._end(exc.code, str(exc))
                         return
-                    except Exception:
+                    except Exception as exc:
                         logger.exception(
                             "live_views: refreshing %s failed", type(page.view).__qualname__
                         )
+                        await self._refresh_failed(page, exc)
                         continue
                     await self._send(frame)
                     self.jobs.start_pending(page)
         finally:
             self.refreshing = None
+
+    async def _refresh_failed(self, page: LivePage, exc: BaseException) -> None:
+        # The page stays as it was, now behind what was saved: its browser says so (console,
+        # live:error), where it would otherwise wait for an update that never comes.
+        if self.context is None:
+            failures.report(exc, page.request)
+        else:
+            self.context.run(failures.report, exc, page.request)
+        await self._send(failures.server_error("The server could not update the page.", exc))
 
     def _charge_refresh(self, seconds: float) -> None:
         self.budget.charge(seconds, into_debt=False)

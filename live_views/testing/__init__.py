@@ -107,6 +107,22 @@ def _search(url: str) -> str:
     return f"?{query}" if query else ""
 
 
+def _server_error(frame: dict[str, Any]) -> bool:
+    error = frame.get("error")
+    return isinstance(error, dict) and error.get("code") == "server_error"
+
+
+def _raise_what_failed(page: AsyncLivePage) -> None:
+    """The browser is told "server_error" (or the socket closes); the test gets what the server
+    logged. The last is this frame's: those before it the page showed otherwise (background
+    work whose result failed to render shows an error in its place)."""
+    raised = page._communicator.raised
+    if raised and page.raise_request_exception:
+        exc = raised[-1]
+        raised.clear()
+        raise exc
+
+
 def _socket_url(page_html: str, path: str) -> str:
     match = _CONNECT_RE.search(page_html)
     if match is None:
@@ -130,6 +146,8 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
         self._refs = itertools.count(1)
         self.timeout = timeout
         self.http: Any = None  # the AsyncClient that loaded the page: uploads use it
+        # As Django's test client: what the page's code raised is raised in the test.
+        self.raise_request_exception = True
 
     async def join(self) -> dict[str, Any]:
         join: dict[str, Any] = {
@@ -148,7 +166,7 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
         # A refused page is closed here: whoever gets LiveRefused never holds the page.
         try:
             await self.join()
-        except LiveRefused:
+        except Exception:  # LiveRefused, or what the view's mount raised
             await self.close()
             raise
 
@@ -205,9 +223,12 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
                 raise TimeoutError(f"no frame from the server within {waited:g} s") from None
         if output["type"] == "websocket.close":
             self.close_code = output.get("code", 1000)
+            _raise_what_failed(self)  # a mount that failed closes the socket
             return None
         frame: dict[str, Any] = json.loads(output["text"])
         self.apply(frame)
+        if _server_error(frame):
+            _raise_what_failed(self)
         return frame
 
     async def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
@@ -293,7 +314,9 @@ class AsyncLiveClient:
         async def connect() -> WebsocketCommunicator:
             return await self._connect(url, headers)
 
-        return AsyncLivePage(await connect(), page_html, self.timeout, reopen=connect)
+        page = AsyncLivePage(await connect(), page_html, self.timeout, reopen=connect)
+        page.raise_request_exception = self.http.raise_request_exception
+        return page
 
     async def _connect(
         self, url: str, headers: list[tuple[bytes, bytes]] | None
@@ -307,6 +330,8 @@ class AsyncLiveClient:
         communicator = WebsocketCommunicator(application, url, headers=headers)
         connected, code = await communicator.connect(self.timeout)
         if not connected:
+            if communicator.raised and self.http.raise_request_exception:
+                raise communicator.raised[-1]  # the view's mount raised
             raise LiveRefused(code or 1006)
         return communicator
 
@@ -465,6 +490,7 @@ class LiveClient:
             application=self.application, origin=self.origin, timeout=self.timeout
         )
         opener.http.cookies = self.http.cookies
+        opener.http.raise_request_exception = self.http.raise_request_exception
         # Client(headers={"accept-language": …}); django-stubs types the async client's own
         # defaults as an ASGI scope, the sync client's as a dict of headers.
         opener.http.defaults = self.http.defaults  # type: ignore[assignment]

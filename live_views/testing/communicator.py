@@ -6,15 +6,34 @@ which a project that serves with uvicorn does not install.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import sys
 from typing import Any
 from unittest import mock
 from urllib.parse import unquote, urlparse
 
 from asgiref.testing import ApplicationCommunicator
+from django.core.signals import got_request_exception
+
+# The exceptions the page's code raised, of the socket whose application runs in this context:
+# got_request_exception is sent where they were raised (live_views/socket/failures.py), in the
+# socket's task or in a worker thread running in a copy of its context.
+_raised: contextvars.ContextVar[list[BaseException]] = contextvars.ContextVar("live_raised")
 
 
 def _keep_connections() -> None:
     pass
+
+
+def _note_raised(**kwargs: Any) -> None:
+    raised = _raised.get(None)
+    exc = sys.exc_info()[1]
+    if raised is not None and exc is not None:
+        raised.append(exc)
+
+
+got_request_exception.connect(_note_raised, dispatch_uid="live_views.testing")
 
 
 class WebsocketCommunicator(ApplicationCommunicator):
@@ -30,6 +49,20 @@ class WebsocketCommunicator(ApplicationCommunicator):
             "subprotocols": [],
         }
         super().__init__(application, scope)  # type: ignore[no-untyped-call]
+        self.raised: list[BaseException] = []
+
+    @property
+    def future(self) -> asyncio.Task[Any]:
+        # As asgiref's: the application starts in a context of its own, not the test's, with
+        # only where to note what the page's code raises (the test raises it: testing/).
+        if self._future is None:
+            context = contextvars.Context()
+            context.run(_raised.set, self.raised)
+            self._future = context.run(
+                asyncio.create_task,
+                self.application(self.scope, self.input_queue.get, self.output_queue.put),
+            )
+        return self._future
 
     # As channels' own communicator: a test's database connection (and the transaction a
     # TestCase wraps it in) must survive the consumer's close_old_connections().
