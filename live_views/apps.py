@@ -11,6 +11,7 @@ class LiveViewsConfig(AppConfig):
     def ready(self) -> None:
         from live_views import checks as live_checks
         from live_views.pubsub import sessions, signals
+        from live_views.redis_timeouts import check_redis_timeouts
         from live_views.uploads import checks as upload_checks
 
         checks.register(live_checks.check_settings)
@@ -23,6 +24,7 @@ class LiveViewsConfig(AppConfig):
         checks.register(live_checks.check_live_every)
         checks.register(live_checks.check_subscriptions, checks.Tags.urls)
         checks.register(live_checks.check_deployment, deploy=True)
+        checks.register(check_redis_timeouts)
         checks.register(upload_checks.check_upload_settings)
         checks.register(upload_checks.check_upload_route, checks.Tags.urls)
         checks.register(upload_checks.check_image_fields)

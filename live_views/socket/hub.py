@@ -112,7 +112,9 @@ class TopicHub:
                 raise
             except Exception as exc:
                 if not down:
-                    logger.warning("live_views: channel layer unavailable (%s); retrying", exc)
+                    logger.warning(
+                        "live_views: channel layer unavailable (%s); retrying%s", exc, _hint(exc)
+                    )
                 down = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX)
@@ -214,3 +216,14 @@ def hub() -> TopicHub | None:
     if found is None or found.layer is not layer:  # a new layer (settings changed in tests)
         found = _hubs[loop] = TopicHub(layer)
     return found
+
+
+def _hint(exc: Exception) -> str:
+    # redis-py 8 times reads out after 5 s, as long as channels-redis's blocking read waits: a
+    # healthy, idle Redis looks down every 5 s (live_views/redis_timeouts.py).
+    if type(exc).__name__ == "TimeoutError" and type(exc).__module__.startswith("redis"):
+        return (
+            ". If Redis is up, the layer's read timeout is too short for channels-redis's "
+            "5 s wait: see check live_views.E008 (manage.py check)"
+        )
+    return ""
