@@ -4,6 +4,7 @@ visible. The join reply tells the browser what to send (``every_frame``); the sy
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from live_views.arguments import Signature
@@ -30,6 +31,7 @@ def problems(view_class: type) -> list[tuple[str, str]]:
         if (
             isinstance(seconds, bool)
             or not isinstance(seconds, int | float)
+            or not math.isfinite(seconds)
             or seconds < MIN_SECONDS
         ):
             found.append(

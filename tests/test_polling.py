@@ -75,6 +75,19 @@ def test_problems_name_the_view_and_the_entry():
     assert every_frame(Wrong()) == {}  # a wrong declaration polls nothing; the check says why
 
 
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf")])
+def test_an_interval_that_is_no_number_of_seconds_is_refused(seconds):
+    # NaN passed the check and reached the join reply, as JSON no browser parses.
+    class Endless(LiveTemplateView):
+        live_every = {"tick": seconds}
+
+        @live_event
+        def tick(self) -> None: ...
+
+    assert [check for check, _ in problems(Endless)] == ["E181"]
+    assert every_frame(Endless()) == {}
+
+
 def test_not_a_dict_is_refused():
     class Listed(LiveTemplateView):
         live_every = ["tick"]  # type: ignore[assignment]

@@ -88,6 +88,7 @@ def test_this_machines_redis_py_is_what_the_check_reads():
 def test_the_hubs_warning_of_a_redis_read_timeout_points_to_the_check():
     # uvicorn runs no system checks: the log is where a production server says it.
     import redis.exceptions as redis_exceptions  # channels-redis brings it (the dev extra)
+
     from live_views.socket.hub import _hint
 
     hint = _hint(redis_exceptions.TimeoutError("Timeout reading from 127.0.0.1:6379"))

@@ -32,6 +32,29 @@ def test_without_debug_no_method_of_the_view_is_named(name):
     assert "@live_event" not in message
 
 
+class _Recorded:
+    """A class-level descriptor: getattr() on the class would run its __get__."""
+
+    calls: list[str] = []
+
+    def __get__(self, instance: object, owner: type) -> object:
+        self.calls.append(owner.__name__)
+        return lambda: None
+
+
+class DescribedView(CounterView):
+    report = _Recorded()
+
+
+@override_settings(DEBUG=True)
+def test_the_debug_hint_runs_nothing_the_client_names():
+    # A security review: the hint looked the client's event name up with getattr() on the view.
+    _Recorded.calls.clear()
+    message = unknown_event_message(DescribedView, "report")
+    assert _Recorded.calls == []
+    assert message == "No live event named 'report' on DescribedView."
+
+
 @override_settings(DEBUG=True)
 def test_a_private_name_is_never_called_a_method_to_decorate():
     assert "exists" not in unknown_event_message(CounterView, "_private_helper")

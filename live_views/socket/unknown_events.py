@@ -14,7 +14,8 @@ def unknown_event_message(view_class: type, name: str) -> str:
     message = f"No live event named {name!r} on {view_class.__name__}."
     events: dict[str, object] = getattr(view_class, "live_events", {})
     # The method hint names view internals: only for the developer, never a production visitor.
-    method = getattr(view_class, name, None) if settings.DEBUG else None
+    # Looked up statically: a client's string never runs a descriptor or a __getattr__.
+    method = inspect.getattr_static(view_class, name, None) if settings.DEBUG else None
     if not name.startswith("_") and inspect.isfunction(method):
         return f"{message} {view_class.__name__}.{name}() exists: decorate it with @live_event."
     close = difflib.get_close_matches(name, list(events), n=1, cutoff=0.6)

@@ -8,6 +8,8 @@ let opened = false;
 let said = false;
 
 document.addEventListener("htmx:ws:after:connection", () => (opened = true));
+// This script is deferred apart from the main one: the socket may have opened before it ran.
+if (document.querySelector('[data-live-root][data-live-state="connected"]')) opened = true;
 
 document.addEventListener("htmx:ws:close", (evt) => {
   const root = evt.target;
