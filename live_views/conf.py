@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
     # Seconds an upload waits for its form's submit before it is deleted as abandoned.
     "UPLOAD_MAX_AGE": 60 * 60,
+    # Bytes of files one visitor (user, session or address) may have waiting for a submit, over
+    # all its pages (live_views/uploads/quota.py); never less than MAX_UPLOAD_BYTES.
+    "MAX_UPLOAD_BYTES_PER_VISITOR": 100 * 1024 * 1024,
     # How pages talk to the server: "websocket" (falling back to HTTP when the socket cannot
     # open) or "http" (never try the socket: a WSGI server, a host that blocks websockets).
     "TRANSPORT": "websocket",
@@ -101,6 +104,10 @@ class Settings:
     @property
     def UPLOAD_MAX_AGE(self) -> int:
         return int(self._get("UPLOAD_MAX_AGE"))
+
+    @property
+    def MAX_UPLOAD_BYTES_PER_VISITOR(self) -> int:
+        return int(self._get("MAX_UPLOAD_BYTES_PER_VISITOR"))
 
     @property
     def TRANSPORT(self) -> str:

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 from live_views.background import Job, PageJobs
 from live_views.connect import wire
 from live_views.connect.csp import adopt_nonce
+from live_views.connect.owners import connection_owner
 from live_views.connect.sessionless import read_page_token
 from live_views.connect.tokens import ConnectTarget
 from live_views.http.frame_request import give_back, take_frame_request
@@ -40,7 +41,6 @@ from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.components import keeps_state, refill_streams, take_saved_states
 from live_views.socket.holder import PageHolder
 from live_views.socket.jobs import rerender
-from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
 from live_views.socket.own_broadcasts import event_ended
 from live_views.socket.page import LivePage

@@ -15,13 +15,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live_views.conf import conf
 from live_views.connect import wire
+from live_views.connect.owners import connection_owner
 from live_views.socket import failures, protocol
 from live_views.socket.admission import FrameAdmissionMixin
 from live_views.socket.budgets import SocketBudget, owner_budget
 from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.fairness import run_fairly
 from live_views.socket.jobs import JobRunner
-from live_views.socket.limits import connection_owner
 from live_views.socket.mount import Refused
 from live_views.socket.origins import origin_allowed
 from live_views.socket.own_broadcasts import shows_already

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from live_views.conf import conf
+from live_views.connect.owners import connection_owner
 
 # The clock the buckets read; a module attribute so tests can move time without sleeping.
 clock = time.monotonic
@@ -159,20 +160,6 @@ def take_connection_slot(
             return None
         _open[key] += 1
     return ConnectionSlot(key)
-
-
-def connection_owner(scope: Mapping[str, Any], session: Any, user: Any) -> str | None:
-    """Whom a socket counts against: its user, else its session, else its client address
-    (None when the server gives none, e.g. over a unix socket: such sockets are not capped)."""
-    if getattr(user, "is_authenticated", False):
-        return f"user:{user.pk}"
-    session_key = getattr(session, "session_key", None)
-    if session_key:
-        return f"session:{session_key}"
-    client = scope.get("client")
-    if client and client[0]:
-        return f"address:{client[0]}"
-    return None
 
 
 def open_connections(owner: str) -> int:

@@ -14,7 +14,9 @@ from live_views.uploads.widgets import upload_url
 
 _HINT = (
     "MAX_UPLOAD_BYTES is the largest file a live form takes (default 10485760, 10 MiB); "
-    "UPLOAD_MAX_AGE the seconds an unsubmitted upload is kept (default 3600)."
+    "UPLOAD_MAX_AGE the seconds an unsubmitted upload is kept (default 3600); "
+    "MAX_UPLOAD_BYTES_PER_VISITOR the bytes one visitor may have waiting for a submit "
+    "(default 104857600, 100 MiB)."
 )
 
 
@@ -25,6 +27,7 @@ def check_upload_settings(**kwargs: Any) -> list[CheckMessage]:
     return [
         *_at_least(value, "MAX_UPLOAD_BYTES", 1, id="live_views.E040"),
         *_at_least(value, "UPLOAD_MAX_AGE", 60, id="live_views.E041"),
+        *_at_least(value, "MAX_UPLOAD_BYTES_PER_VISITOR", 1, id="live_views.E044"),
     ]
 
 

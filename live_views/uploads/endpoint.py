@@ -26,6 +26,7 @@ from live_views.connect.tokens import ConnectTarget, TokenError
 from live_views.uploads.handler import CappedUploadHandler
 from live_views.uploads.language import in_page_language
 from live_views.uploads.page_form import PageRefused, StandaloneMount, page_form
+from live_views.uploads.quota import VisitorUploads, sweep_ledgers
 from live_views.uploads.rules import (
     FileFieldRule,
     check_before_sending,
@@ -69,6 +70,7 @@ def receive_upload(
     """``standalone``: how to mount a live component of a page that is not live (given by
     live_views/urls.py)."""
     sweep()
+    sweep_ledgers()
     try:
         return _receive(request, standalone)
     except UploadRefused as exc:
@@ -122,16 +124,28 @@ def _receive_for(
         uploads.discard_field(rule.html_name)  # the user emptied the input
         return JsonResponse({"ok": True})
     errors = check_before_sending(rule, headers.name, headers.size, limit)
+    visitor = VisitorUploads(request)
+    # The files this one replaces leave room: a visitor may choose again near its limit.
+    leaving = None if headers.append else uploads.field_directory(rule.html_name)
+    if not errors:
+        sent = _content_length(request) - MULTIPART_OVERHEAD if headers.step == "send" else 0
+        size = max(headers.size, sent)
+        errors = visitor.refusal(headers.name, size, leaving=leaving)
     if errors:
         uploads.reject(rule.html_name, errors)
         return JsonResponse({"errors": errors}, status=422)
     if headers.step == "check":
         return JsonResponse({"ok": True})
-    return _store(request, rule, uploads, headers, limit)
+    return _store(request, rule, uploads, headers, limit, visitor)
 
 
 def _store(
-    request: HttpRequest, rule: FileFieldRule, uploads: PageUploads, headers: _Headers, limit: int
+    request: HttpRequest,
+    rule: FileFieldRule,
+    uploads: PageUploads,
+    headers: _Headers,
+    limit: int,
+    visitor: VisitorUploads,
 ) -> HttpResponse:
     length = _content_length(request)
     if length > limit + MULTIPART_OVERHEAD:
@@ -169,10 +183,15 @@ def _store(
         if uploaded is None:
             raise UploadRefused(400, f"The request has no {FILE_PART!r} part.")
         errors = check_received(rule, uploaded)
+        if not errors:
+            # Its real size: the one it declared may have been less.
+            leaving = None if headers.append else uploads.field_directory(rule.html_name)
+            errors = visitor.refusal(headers.name, uploaded.size or 0, leaving=leaving)
         if errors:
             uploads.reject(rule.html_name, errors)
             return JsonResponse({"errors": errors}, status=422)
         uploads.add(rule.html_name, uploaded, replace=not headers.append)
+        visitor.note(uploads.directory)
     finally:
         for files in request.FILES.lists():
             for file in files[1]:

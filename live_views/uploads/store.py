@@ -31,14 +31,22 @@ from django.utils.datastructures import MultiValueDict
 from live_views.conf import conf
 
 MAX_FILES_PER_FIELD = 20  # a multiple file input's selection; more is refused
-_DATA = ".data"
+DATA_SUFFIX = ".data"
 _RECORD = ".json"
 _REJECTED = "rejected.json"
+VISITOR = ".visitor"  # in a page's directory: its visitor's ledger (uploads/quota.py)
 
 
 def uploads_root() -> Path:
     base = settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
     return Path(base) / "live_views_uploads"
+
+
+def ledgers_root() -> Path:
+    """Where each visitor's ledger names the page directories holding its files
+    (uploads/quota.py): beside the uploads, not among them, which the sweep deletes by age."""
+    base = settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
+    return Path(base) / "live_views_upload_visitors"
 
 
 def _digest(namespace: str, value: str) -> str:
@@ -122,7 +130,7 @@ class PageUploads:
         self.directory = uploads_root() / _digest("page", page_id)[:40]
         self.form_directory = self.directory / _digest("form", form)[:24]
 
-    def _field_dir(self, field: str) -> Path:
+    def field_directory(self, field: str) -> Path:
         return self.form_directory / _digest("field", field)[:24]
 
     def _entries(self, field_dir: Path) -> list[Path]:
@@ -132,17 +140,17 @@ class PageUploads:
             return []
 
     def count(self, field: str) -> int:
-        return len([p for p in self._entries(self._field_dir(field)) if p.name != _REJECTED])
+        return len([p for p in self._entries(self.field_directory(field)) if p.name != _REJECTED])
 
     def add(self, field: str, uploaded: UploadedFile[Any], *, replace: bool) -> None:
         """Keep ``uploaded`` (a file Django streamed to disk) for ``field``: moved, not copied."""
         if replace:
             self.discard_field(field)
-        field_dir = self._field_dir(field)
+        field_dir = self.field_directory(field)
         field_dir.mkdir(parents=True, exist_ok=True)
         self._forget_rejection(field_dir)
         stem = f"{time.time_ns():020d}-{secrets.token_hex(4)}"  # sorts in arrival order
-        data = field_dir / f"{stem}{_DATA}"
+        data = field_dir / f"{stem}{DATA_SUFFIX}"
         path = getattr(uploaded, "temporary_file_path", None)
         if path is not None:
             file_move_safe(path(), str(data), allow_overwrite=False)
@@ -164,7 +172,7 @@ class PageUploads:
         """``field``'s last file was refused: its earlier files go, the messages are kept for
         the form to show."""
         self.discard_field(field)
-        field_dir = self._field_dir(field)
+        field_dir = self.field_directory(field)
         field_dir.mkdir(parents=True, exist_ok=True)
         _write_json(field_dir / _REJECTED, {"field": field, "messages": messages})
         self._touch()
@@ -181,7 +189,7 @@ class PageUploads:
         """Every pending upload, by field name, in arrival order: what ``request.FILES`` holds."""
         files: MultiValueDict[str, UploadedFile[Any]] = MultiValueDict()
         for field, path, record in self._records():
-            data = path.with_name(path.name.removesuffix(_RECORD) + _DATA)
+            data = path.with_name(path.name.removesuffix(_RECORD) + DATA_SUFFIX)
             if data.exists():
                 files.appendlist(field, StoredUpload(data, record))
         return files
@@ -212,16 +220,32 @@ class PageUploads:
                     yield str(record["field"]), path, record
 
     def discard_field(self, field: str) -> None:
-        shutil.rmtree(self._field_dir(field), ignore_errors=True)
+        shutil.rmtree(self.field_directory(field), ignore_errors=True)
 
     def discard(self) -> None:
         """The form was submitted: nothing of its uploads stays on disk (the page's other
         forms keep theirs)."""
         shutil.rmtree(self.form_directory, ignore_errors=True)
+        if not any(self.directory.rglob(f"*{DATA_SUFFIX}")):
+            _leave_ledger(self.directory)
 
     def discard_page(self) -> None:
         """The page closed: nothing of any of its forms stays on disk."""
+        _leave_ledger(self.directory)
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _leave_ledger(directory: Path) -> None:
+    """The page holds no file any more: its visitor's ledger forgets it (a ledger that names
+    a page gone is also mended when read, and swept by age)."""
+    with contextlib.suppress(OSError):
+        marker = directory / VISITOR
+        name = marker.read_text(encoding="ascii")
+        marker.unlink()
+        if name.isalnum():
+            ledger = ledgers_root() / name
+            (ledger / directory.name).unlink(missing_ok=True)
+            ledger.rmdir()  # only when it names no other page
 
 
 async def discard_page_uploads(page_id: str | None) -> None:

@@ -1,0 +1,134 @@
+"""What one visitor may hold in pending uploads over all its pages (MAX_UPLOAD_BYTES_PER_VISITOR).
+
+A security review: every page load is a new page id with room for 20 files per field, kept for
+an hour when no socket ever closes; a script that loaded the page and uploaded without opening
+the socket put 200 MB on disk in 1.5 s, anonymously, and nothing refused it."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import Client
+
+from live_views.testing.uploads import upload_headers
+from live_views.uploads.quota import sweep_ledgers
+from live_views.uploads.store import ledgers_root
+from tests.live_helpers import TrackingLiveClient
+
+URL = "/live/upload/"
+PAGE = "/uploads/document/"
+FILE = b"x" * 1000
+
+
+@pytest.fixture
+def media(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    (tmp_path / "tmp").mkdir()
+    settings.LIVE_VIEWS = {"MAX_UPLOAD_BYTES": 1000, "MAX_UPLOAD_BYTES_PER_VISITOR": 2500}
+    return tmp_path
+
+
+@pytest.fixture
+def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+    live = TrackingLiveClient()
+    yield live
+    live.close()
+
+
+def loaded(http: Client) -> str:
+    response = http.get(PAGE)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def send(http: Client, page_html: str, name: str = "a.txt", content: bytes = FILE, step="send"):
+    headers = upload_headers(page_html, "file", name, len(content), step, False, None)
+    if step != "send":
+        return http.post(URL, headers=headers)
+    return http.post(URL, {"file": SimpleUploadedFile(name, content)}, headers=headers)
+
+
+def held_on_disk(media: Path) -> int:
+    return sum(p.stat().st_size for p in (media / "tmp").rglob("*.data"))
+
+
+def test_a_visitor_that_never_submits_fills_its_room_and_no_more(client, media):
+    # Each upload to a page loaded anew, as the script did: one file each.
+    assert send(client.http, loaded(client.http)).status_code == 200
+    assert send(client.http, loaded(client.http)).status_code == 200
+    refused = send(client.http, loaded(client.http), name="third.txt")
+
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert error == (
+        "third.txt does not fit: your files waiting to be sent take 2.0\xa0KB, and together "
+        "they may take at most 2.4\xa0KB. Send the form, or remove files, first."
+    )
+    assert held_on_disk(media) == 2000
+
+
+def test_the_check_before_sending_refuses_without_a_byte_sent(client, media):
+    for _ in range(2):
+        send(client.http, loaded(client.http))
+    answer = send(client.http, loaded(client.http), step="check")
+    assert answer.status_code == 422
+    assert "does not fit" in answer.json()["errors"][0]
+
+
+def test_another_visitor_has_room_of_its_own(client, media):
+    for _ in range(2):
+        send(client.http, loaded(client.http))
+    other = Client()
+    other.force_login(User.objects.create_user("bea"))
+    assert send(other, loaded(other)).status_code == 200
+    assert held_on_disk(media) == 3000
+
+
+def test_choosing_another_file_for_a_field_counts_the_new_one_only(client, media):
+    send(client.http, loaded(client.http))
+    page_html = loaded(client.http)
+    send(client.http, page_html)
+    # The field's file is replaced: 2,000 bytes held before, 2,000 after.
+    assert send(client.http, page_html, name="again.txt").status_code == 200
+    assert held_on_disk(media) == 2000
+
+
+def test_a_page_that_closes_gives_its_room_back(client, media):
+    page = client.live(PAGE)
+    assert page.upload("file", "a.txt", FILE)["status"] == 200
+    send(client.http, loaded(client.http))
+    assert send(client.http, loaded(client.http)).status_code == 422
+    [ledger] = ledgers_root().iterdir()
+    assert len(list(ledger.iterdir())) == 2  # the two pages holding the visitor's files
+
+    page.close()  # the socket's close deletes the page's pending uploads
+
+    deadline = time.monotonic() + 5
+    while len(list(ledger.iterdir())) > 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(list(ledger.iterdir())) == 1
+    assert send(client.http, loaded(client.http)).status_code == 200
+
+
+def test_the_sweep_forgets_ledgers_of_visitors_gone_for_upload_max_age(client, media, settings):
+    send(client.http, loaded(client.http))
+    [ledger] = ledgers_root().iterdir()
+    hour_ago = time.time() - 3601
+    os.utime(ledger, (hour_ago, hour_ago))
+    sweep_ledgers()
+    assert list(ledgers_root().iterdir()) == []
+
+
+def test_a_limit_that_is_no_positive_integer_is_a_check_error(settings):
+    settings.LIVE_VIEWS = {"MAX_UPLOAD_BYTES_PER_VISITOR": 0}
+    with pytest.raises(SystemCheckError, match=r"live_views\.E044"):
+        call_command("check")
