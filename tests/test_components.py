@@ -12,6 +12,7 @@ from channels.layers import get_channel_layer
 from live_views.components.host import ComponentHost
 from live_views.pubsub.topics import group_name
 from live_views.testing import LiveRefused
+from live_views.testing.components import standalone_socket_url
 from tests.live_helpers import TrackingLiveClient
 from tests.testapp import components
 
@@ -392,6 +393,15 @@ def test_on_a_plain_page_each_component_connects_on_its_own(client):
     assert components.renders == ["a", "b"]
 
 
+def test_a_plain_page_with_two_components_of_one_id_is_refused_by_name(client):
+    # Ids are unique per class only: the test client opened the first one's socket, whichever
+    # the test meant.
+    html_page = client.get("/plain-steppers/").content.decode()
+    both_a = html_page.replace('data-live-id="b"', 'data-live-id="a"')
+    with pytest.raises(AssertionError, match="2 live components have the id 'a'"):
+        standalone_socket_url(both_a, "a")
+
+
 def test_on_a_plain_page_self_parent_is_none(client):
     page = client.live("/plain-steppers/", component="a")
     reply = page.component("a").send("inc")  # would fail on self.parent.total otherwise
@@ -402,6 +412,12 @@ def test_a_plain_pages_socket_serves_its_component_only(client):
     page = client.live("/plain-steppers/", component="a")
     reply = page.send("inc")  # no component address: the stand-in page has no events
     assert reply["error"]["code"] == "unknown_event"
+    # Said in the words of the page, not of the library's stand-in view (ComponentSocketView).
+    assert reply["error"]["message"] == (
+        "No live event named 'inc' on this socket's page: it is not live, and only its live "
+        "component's events run here, sent to the component (in a test: "
+        "page.component(id).send(...))."
+    )
     other = client.live("/plain-steppers/", component="b")
     address = other.component("b").address
     page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 5})

@@ -94,6 +94,25 @@ def test_live_on_escapes_arguments_so_they_cannot_leave_the_attribute(text):
     assert live_args(markup) == {"text": text}
 
 
+def test_live_on_with_a_row_says_to_pass_its_key():
+    # A reference walk-through: a bare "Object of type Task is not JSON serializable", naming
+    # neither the tag nor the argument.
+    user = User(pk=3, username="ann")
+    with pytest.raises(TypeError) as caught:
+        render('{% live_on "greet" who=user when=1 %}', {"user": user})
+    assert str(caught.value) == (
+        "{% live_on \"greet\" %}: the argument 'who' is a User, which the browser cannot send "
+        "back as JSON. Pass its key (who=user.pk): a handler argument typed User is looked up "
+        "from it."
+    )
+
+
+@pytest.mark.parametrize("value", [object(), float("nan")])
+def test_live_on_with_a_value_json_cannot_carry_names_the_argument(value):
+    with pytest.raises(TypeError, match=r"the argument 'odd' is a (object|float), which the"):
+        render('{% live_on "save" odd=odd %}', {"odd": value})
+
+
 def test_live_on_escapes_an_event_name_from_a_variable():
     markup = render("{% live_on name %}", {"name": 'x" onclick="alert(1)'})
     assert markup == 'hx-ws:send data-live-event="x&quot; onclick=&quot;alert(1)"'

@@ -79,6 +79,13 @@ def _forget_parts(*, setting: str, **kwargs: Any) -> None:
 
 def connect_attributes(view: Any, nonce: str | None = None) -> SafeString:
     # Duck-typed: render/ does not import the views (every live view has a live_runtime).
+    if view is None:
+        raise ImproperlyConfigured(
+            "{% live_connect %} found no `view` in the template's context: render it in the "
+            "template of a live view (a subclass of live_views.LiveViewMixin, whose "
+            "get_context_data() sets `view`), and keep the context in an {% include %} (no "
+            "`only`). A page that is not live places live components with {% live_component %}."
+        )
     if getattr(type(view), "live_runtime", None) is None:
         raise ImproperlyConfigured(
             "{% live_connect %} must be rendered by a live view: the template's `view` is "
@@ -125,10 +132,17 @@ def http_attributes(request: HttpRequest) -> SafeString:
     )
 
 
-def event_attributes(event: str, args: dict[str, Any]) -> SafeString:
+def event_attributes(
+    event: str, args: dict[str, Any], sources: dict[str, str] | None = None
+) -> SafeString:
+    """``{% live_on %}``'s attributes; ``sources``: each argument as the template wrote it."""
     if not args:
         return _event_only(event)
-    encoded = json.dumps(args, cls=DjangoJSONEncoder, separators=(",", ":"))
+    try:
+        # NaN would be written as JSON no browser parses: the click would be a bad frame.
+        encoded = json.dumps(args, cls=DjangoJSONEncoder, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(_unsendable(event, args, sources or {})) from exc
     html = f'{_event_only(event)} data-live-args="{html_escape(encoded)}"'
     return mark_safe(html)  # noqa: S308 - every piece is escaped
 
@@ -148,3 +162,23 @@ def form_attributes(form: Any = None) -> SafeString:
     if callable(is_multipart) and is_multipart():
         html += ' enctype="multipart/form-data"'
     return mark_safe(html)  # noqa: S308 - constants
+
+
+def _unsendable(event: str, args: dict[str, Any], sources: dict[str, str]) -> str:
+    """Which of ``{% live_on %}``'s arguments JSON cannot carry, and what to pass instead."""
+    for name, value in args.items():
+        try:
+            json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)
+        except (TypeError, ValueError):
+            kind = type(value).__name__
+            if hasattr(value, "_meta") and hasattr(value, "pk"):
+                source = sources.get(name, name)
+                hint = f"pass its key ({name}={source}.pk): a handler argument typed {kind} is "
+                hint += "looked up from it"
+            else:
+                hint = "pass what the handler needs to find it: a key, a string, a number, a date"
+            return (
+                f'{{% live_on "{event}" %}}: the argument {name!r} is a {kind}, which the '
+                f"browser cannot send back as JSON. {hint[0].upper()}{hint[1:]}."
+            )
+    return f'{{% live_on "{event}" %}}: the arguments cannot be sent as JSON.'

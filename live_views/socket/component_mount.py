@@ -32,6 +32,8 @@ from live_views.views import LiveViewMixin
 class ComponentSocketView(LiveViewMixin, View):
     """The page of a component's own socket: the component, and nothing else."""
 
+    live_component_socket = True  # an event sent to the page says so (unknown_events.py)
+
     def __init__(self, request: HttpRequest, host: ComponentHost, key: Key) -> None:
         super().__init__()
         self.request = request

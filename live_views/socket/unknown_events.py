@@ -11,6 +11,13 @@ from django.conf import settings
 def unknown_event_message(view_class: type, name: str) -> str:
     """The refusal of event ``name``: the closest live event, and with ``DEBUG`` on, the missing
     ``@live_event`` when the view has a method of that name."""
+    if getattr(view_class, "live_component_socket", False):
+        # A component's own socket, on a page that is not live: the page has no events.
+        return (
+            f"No live event named {name!r} on this socket's page: it is not live, and only "
+            "its live component's events run here, sent to the component (in a test: "
+            "page.component(id).send(...))."
+        )
     message = f"No live event named {name!r} on {view_class.__name__}."
     events: dict[str, object] = getattr(view_class, "live_events", {})
     # The method hint names view internals: only for the developer, never a production visitor.

@@ -49,7 +49,8 @@ class LiveOnNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         args = {name: value.resolve(context) for name, value in self.args.items()}
-        return event_attributes(self._event_name(context), args)
+        sources = {name: value.token for name, value in self.args.items()}
+        return event_attributes(self._event_name(context), args, sources)
 
     def _event_name(self, context: template.Context) -> str:
         # A name from a variable: {% live_on increment %} looks one up, and rendered

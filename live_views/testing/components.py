@@ -41,10 +41,20 @@ _STANDALONE_RE = re.compile(
 
 def standalone_socket_url(page_html: str, ident: str) -> str:
     """The socket URL of the live component ``ident`` on a page that is not live."""
-    for url, found in _STANDALONE_RE.findall(page_html):
-        if html_lib.unescape(found) == ident:
-            return html_lib.unescape(url)
-    raise AssertionError(f"no live component with id {ident!r} connects on its own here")
+    urls = [
+        html_lib.unescape(url)
+        for url, found in _STANDALONE_RE.findall(page_html)
+        if html_lib.unescape(found) == ident
+    ]
+    if not urls:
+        raise AssertionError(f"no live component with id {ident!r} connects on its own here")
+    if len(urls) > 1:
+        # The first would have been opened, whichever the test meant (as component_address).
+        raise AssertionError(
+            f"{len(urls)} live components have the id {ident!r} (of different classes): give "
+            "them distinct ids to reach them from a test"
+        )
+    return urls[0]
 
 
 class PageComponents:
