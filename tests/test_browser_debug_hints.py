@@ -66,6 +66,29 @@ def test_a_socket_that_never_opens_with_no_http_transport_is_explained(browser):
         context.close()
 
 
+def test_a_socket_that_opened_before_the_dev_script_ran_is_not_called_unopened(browser):
+    # A walk-through restarted the server under a working page and was told its setup could
+    # not open websockets: the dev script, deferred apart, had loaded after the socket opened.
+    with LiveServer(env=NO_LIVE_ROUTES) as server:
+        context, page = open_page(browser, server)
+        held = []
+        page.route("**/live_views.dev.min.js", lambda route: held.append(route))
+        console = []
+        page.on("console", lambda m: console.append(m.text))
+        page.goto("/counter/", wait_until="commit")
+        page.wait_for_selector(CONNECTED)
+        page.wait_for_function("() => true")  # let the route handler see the held request
+        assert held, "the dev script was not requested"
+        held[0].continue_()
+        page.wait_for_function("() => typeof window.liveViews?.enableLatencySim === 'function'")
+        server.stop()  # the socket closes, as on a restart
+        page.wait_for_selector('[data-live-state="disconnected"]')
+        server.start()
+        page.wait_for_selector(CONNECTED)
+        assert not [line for line in console if "did not open" in line]
+        context.close()
+
+
 def test_a_wsgi_runserver_with_no_http_transport_says_so_in_the_log_and_the_console(browser):
     with RunserverServer(env=NO_LIVE_ROUTES) as server:
         context, page = open_page(browser, server)
