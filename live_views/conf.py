@@ -41,6 +41,16 @@ DEFAULTS: dict[str, Any] = {
 TRANSPORTS = ("websocket", "http")
 
 
+class _Int:
+    """An integer setting: read from LIVE_VIEWS on each access, as the properties below are."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, settings: Settings, owner: type | None = None) -> int:
+        return int(settings._get(self.name))
+
+
 class Settings:
     @property
     def _values(self) -> dict[str, Any]:
@@ -50,13 +60,12 @@ class Settings:
     def _get(self, name: str) -> Any:
         return self._values.get(name, DEFAULTS[name])
 
-    @property
-    def TOKEN_MAX_AGE(self) -> int:
-        return int(self._get("TOKEN_MAX_AGE"))
-
-    @property
-    def MAX_FRAME_BYTES(self) -> int:
-        return int(self._get("MAX_FRAME_BYTES"))
+    TOKEN_MAX_AGE = _Int()
+    MAX_FRAME_BYTES = _Int()
+    MAX_PUSH_BYTES = _Int()
+    MAX_UPLOAD_BYTES = _Int()
+    UPLOAD_MAX_AGE = _Int()
+    MAX_UPLOAD_BYTES_PER_VISITOR = _Int()
 
     @property
     def ALLOWED_ORIGINS(self) -> list[str]:
@@ -85,10 +94,6 @@ class Settings:
         return _optional_int(self._get("MAX_CONNECTIONS_PER_SESSION"))
 
     @property
-    def MAX_PUSH_BYTES(self) -> int:
-        return int(self._get("MAX_PUSH_BYTES"))
-
-    @property
     def JOIN_TIMEOUT(self) -> float | None:
         value = self._get("JOIN_TIMEOUT")
         return None if value is None else float(value)
@@ -96,18 +101,6 @@ class Settings:
     @property
     def STATE_CACHE(self) -> str:
         return str(self._get("STATE_CACHE"))
-
-    @property
-    def MAX_UPLOAD_BYTES(self) -> int:
-        return int(self._get("MAX_UPLOAD_BYTES"))
-
-    @property
-    def UPLOAD_MAX_AGE(self) -> int:
-        return int(self._get("UPLOAD_MAX_AGE"))
-
-    @property
-    def MAX_UPLOAD_BYTES_PER_VISITOR(self) -> int:
-        return int(self._get("MAX_UPLOAD_BYTES_PER_VISITOR"))
 
     @property
     def TRANSPORT(self) -> str:

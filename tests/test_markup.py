@@ -301,7 +301,7 @@ def test_live_connect_refuses_a_view_that_is_not_live():
 
 
 def test_live_connect_refuses_a_template_without_a_view():
-    with pytest.raises(ImproperlyConfigured, match="NoneType"):
+    with pytest.raises(ImproperlyConfigured, match="found no `view` in the template's context"):
         render("<body {% live_connect %}>")
 
 
