@@ -126,7 +126,6 @@ def _answer(
         return refusal_response(exc.code, str(exc), ref)
     except Exception as exc:
         logger.exception("live_views: rendering %s failed", type(page.page.view).__qualname__)
-        failures.report(exc, page.page.request)
         message = "The server could not update the page."
         return frame_response(failures.server_error(message, exc, ref), 500)
 

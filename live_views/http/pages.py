@@ -162,7 +162,6 @@ class HttpPage:
                     "live_views: refreshing %s failed", type(self.page.view).__qualname__
                 )
                 # As on the socket (socket/refresh.py): its browser hears the page is behind.
-                failures.report(exc, self.page.request)
                 self.outbox.put(failures.server_error("The server could not update the page.", exc))
                 return
             finally:
@@ -205,11 +204,10 @@ class HttpPage:
     def _push_render(self, name: str) -> bool:
         try:
             self.outbox.put(rerender(self.page))
-        except Exception as exc:
+        except Exception:
             logger.exception(
                 "live_views: rendering an HTTP page after background work %r failed", name
             )
-            failures.report(exc, self.page.request)  # the page shows an error in its place
             return False
         return True
 

@@ -4,7 +4,6 @@ message."""
 
 from __future__ import annotations
 
-import contextvars
 import logging
 from typing import Any
 from urllib.parse import parse_qs
@@ -63,7 +62,7 @@ class LiveConsumer(
         # Every frame pays, and so does the server time its work used (socket/budgets.py).
         self.budget = SocketBudget()
         self.jobs = JobRunner(self)  # the page's live_async() work
-        self.context = contextvars.copy_context()
+        self.raised = failures.RAISED.get()  # who watches for its failures (failures.py)
 
     async def connect(self) -> None:
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
@@ -88,7 +87,7 @@ class LiveConsumer(
             return
         except Exception as exc:
             logger.exception("live_views: mounting a live view failed")
-            failures.report(exc, None)  # the page's request is what failed to be made
+            failures.report(exc, self.raised)
             await self.close(code=wire.CLOSE_SERVER_ERROR)
             return
         self.page = page
@@ -252,7 +251,7 @@ class LiveConsumer(
             return None
         except Exception as exc:
             logger.exception("live_views: rendering %s failed", _name(page))
-            failures.report(exc, page.request)
+            failures.report(exc, self.raised)
             return failures.server_error("The server could not update the page.", exc, ref)
 
     async def _join(self, page: LivePage, join: Join) -> dict[str, Any]:

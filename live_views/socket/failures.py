@@ -1,25 +1,25 @@
 """An exception a page's own code raised and nothing handled: who hears of it besides the log.
 
-Django's handler sends ``got_request_exception`` for a view that raised; a page's events,
-renders and refreshes are its request's work too, so they send it as well. Error reporters
-listen to it (Sentry's Django integration does), and so does the test client, which raises the
-exception in the test, as Django's test client does (live_views/testing). The browser gets an
-error frame that names what failed, with the exception's text only with ``DEBUG`` on.
+The log has it (``live_views`` at ERROR, with its traceback), which error reporters' logging
+integrations capture. The browser gets an error frame that names what failed, with the
+exception's text only with ``DEBUG`` on. And whoever watches the socket hears of it: the test
+client, which raises it in the test, as Django's test client raises a view's exception
+(live_views/testing). It watches by setting ``RAISED`` in the context the socket's application
+runs in: a page's events run in that context; work done for a page elsewhere (a broadcast's
+refresh runs in the broadcast's) is reported to the list its consumer took from it.
 """
 
 from __future__ import annotations
 
-import logging
-import sys
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.core.signals import got_request_exception
-from django.http import HttpRequest
 
 from live_views.socket import protocol
 
-logger = logging.getLogger("live_views")
+# Set by the test client in the context a socket's application runs in (live_views/testing).
+RAISED: ContextVar[list[BaseException] | None] = ContextVar("live_views_raised", default=None)
 
 # What makes text markup: escaped, so a page that shows the message as HTML shows it as text.
 # Quotes stay: Python's and Django's messages quote names with them ("Reverse for 'welcome'
@@ -40,24 +40,9 @@ def server_error(message: str, exc: BaseException, ref: int | None = None) -> di
     return protocol.error_frame("server_error", message, ref)
 
 
-def report(exc: BaseException, request: HttpRequest | None) -> None:
-    """Send ``got_request_exception`` for ``exc``. Its receivers read ``sys.exc_info()``, as
-    Django's own handler leaves it: a failure handed over from elsewhere (a queued refresh's) is
-    raised again here for them, and keeps its own traceback."""
-    if sys.exc_info()[1] is exc:
-        _send(request)
-        return
-    traceback = exc.__traceback__
-    try:
-        raise exc
-    except BaseException:
-        _send(request)
-    finally:
-        exc.__traceback__ = traceback
-
-
-def _send(request: HttpRequest | None) -> None:
-    # Robustly: a receiver that raises must not stop the page from hearing of the failure.
-    for receiver, error in got_request_exception.send_robust(sender=None, request=request):
-        if isinstance(error, Exception):
-            logger.error("live_views: %r failed on got_request_exception", receiver, exc_info=error)
+def report(exc: BaseException, raised: list[BaseException] | None = None) -> None:
+    """Tell the socket's watcher, if any, of ``exc``: the ``raised`` list its consumer took
+    from ``RAISED``, or the one of the current context."""
+    watching = raised if raised is not None else RAISED.get()
+    if watching is not None:
+        watching.append(exc)

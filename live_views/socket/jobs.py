@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from live_views.background import Job, LiveAsyncCancelled, current_job
-from live_views.socket import failures, sessions
+from live_views.socket import sessions
 from live_views.socket.fairness import run_fairly
 
 if TYPE_CHECKING:
@@ -112,12 +112,12 @@ class JobRunner:
             frame = await run_fairly(
                 partial(rerender, page), consumer.budget.usages, consumer._charge_refresh
             )
-        except Exception as exc:
+        except Exception:
+            # Not reported as a failure: the page shows an error in the result's place.
             logger.exception(
                 "live_views: rendering %s after background work failed",
                 type(page.view).__qualname__,
             )
-            failures.report(exc, page.request)  # the page shows an error in its place
             return False
         await self.consumer._send(frame)
         return True

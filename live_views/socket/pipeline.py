@@ -301,7 +301,7 @@ class EventRun:
             self.spec.name,
             exc_info=exc,
         )
-        failures.report(exc, self.page.request)
+        failures.report(exc)  # in the socket's context (or the HTTP request's, unwatched)
         return failures.server_error(
             f"The server could not handle {self.spec.name!r}.", exc, self.ref
         )

@@ -4,7 +4,6 @@ one more refresh follows, and it reads the latest data. Each runs in the page's 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -36,9 +35,9 @@ class CoalescedRefreshMixin:
     changed_rows: ChangedRows | None  # named by the broadcasts since the last refresh (streams)
     jobs: JobRunner
     queued: QueuedRefresh | None = None  # made on the first broadcast, queued on each
-    # The socket's own context (its consumer's): a refresh runs in the broadcast's, and those
-    # who hear of a failure (socket/failures.py) look for the socket's in the context.
-    context: contextvars.Context | None = None
+    # Who watches the socket for failures (socket/failures.py), taken from its own context: a
+    # refresh runs in the broadcast's.
+    raised: list[BaseException] | None = None
 
     if TYPE_CHECKING:
 
@@ -138,10 +137,7 @@ class CoalescedRefreshMixin:
     async def _refresh_failed(self, page: LivePage, exc: BaseException) -> None:
         # The page stays as it was, now behind what was saved: its browser says so (console,
         # live:error), where it would otherwise wait for an update that never comes.
-        if self.context is None:
-            failures.report(exc, page.request)
-        else:
-            self.context.run(failures.report, exc, page.request)
+        failures.report(exc, self.raised)
         await self._send(failures.server_error("The server could not update the page.", exc))
 
     def _charge_refresh(self, seconds: float) -> None:

@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import TracebackType
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -104,6 +105,7 @@ class SharedRenders:
     def __init__(self) -> None:
         self.renders: dict[RenderKey, BlockCollector] = {}
         self.visitors: dict[VisitorKey, Outcome] = {}
+        self.tracebacks: dict[VisitorKey, TracebackType | None] = {}
         self.sessions: dict[str, Exception | None] = {}
         self.frames: dict[tuple[RenderKey, tuple[tuple[str, str], ...]], Changes] = {}
         self.by_shown: dict[tuple[RenderKey, int], tuple[dict[str, str], Changes]] = {}
@@ -118,11 +120,14 @@ class SharedRenders:
                 outcome = page.processing.run(lambda: self._check_access(page))
             except Exception as exc:  # a middleware refused this visitor: so all its pages
                 outcome = exc
+                self.tracebacks[visitor] = exc.__traceback__
             self.visitors[visitor] = outcome
         if isinstance(outcome, Http404 | PermissionDenied):
             return {wire.RELOAD: True}
         if isinstance(outcome, BaseException):
-            raise outcome
+            # Each of the visitor's pages fails with it: from where it was raised, not with
+            # every earlier page's raise added to its traceback.
+            raise outcome.with_traceback(self.tracebacks.get(visitor))
         activated = outcome
         key = render_key(page, activated)
         if key not in self.renders:  # another state: under the page's middleware again

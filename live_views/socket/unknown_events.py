@@ -23,6 +23,8 @@ def unknown_event_message(view_class: type, name: str) -> str:
     # The method hint names view internals: only for the developer, never a production visitor.
     # Looked up statically: a client's string never runs a descriptor or a __getattr__.
     method = inspect.getattr_static(view_class, name, None) if settings.DEBUG else None
+    if isinstance(method, staticmethod | classmethod):
+        method = method.__func__
     if not name.startswith("_") and inspect.isfunction(method):
         return f"{message} {view_class.__name__}.{name}() exists: decorate it with @live_event."
     close = difflib.get_close_matches(name, list(events), n=1, cutoff=0.6)

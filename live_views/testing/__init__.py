@@ -30,6 +30,7 @@ from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
 
+from live_views.connect import wire
 from live_views.pubsub import readers
 from live_views.testing import uploads
 from live_views.testing.communicator import WebsocketCommunicator
@@ -113,14 +114,11 @@ def _server_error(frame: dict[str, Any]) -> bool:
 
 
 def _raise_what_failed(page: AsyncLivePage) -> None:
-    """The browser is told "server_error" (or the socket closes); the test gets what the server
-    logged. The last is this frame's: those before it the page showed otherwise (background
-    work whose result failed to render shows an error in its place)."""
+    """The browser is told "server_error" (or the socket closes for it); the test gets what
+    the server logged, the failure this frame tells of."""
     raised = page._communicator.raised
     if raised and page.raise_request_exception:
-        exc = raised[-1]
-        raised.clear()
-        raise exc
+        raise raised.pop(0)
 
 
 def _socket_url(page_html: str, path: str) -> str:
@@ -223,7 +221,8 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
                 raise TimeoutError(f"no frame from the server within {waited:g} s") from None
         if output["type"] == "websocket.close":
             self.close_code = output.get("code", 1000)
-            _raise_what_failed(self)  # a mount that failed closes the socket
+            if self.close_code == wire.CLOSE_SERVER_ERROR:
+                _raise_what_failed(self)  # the page's mount failed
             return None
         frame: dict[str, Any] = json.loads(output["text"])
         self.apply(frame)

@@ -8,32 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import sys
 from typing import Any
 from unittest import mock
 from urllib.parse import unquote, urlparse
 
 from asgiref.testing import ApplicationCommunicator
-from django.core.signals import got_request_exception
 
-# The exceptions the page's code raised, of the socket whose application runs in this context:
-# got_request_exception is sent where they were raised (live_views/socket/failures.py), in the
-# socket's task or in a worker thread running in a copy of its context.
-_raised: contextvars.ContextVar[list[BaseException]] = contextvars.ContextVar("live_raised")
+from live_views.socket import failures
 
 
 def _keep_connections() -> None:
     pass
-
-
-def _note_raised(**kwargs: Any) -> None:
-    raised = _raised.get(None)
-    exc = sys.exc_info()[1]
-    if raised is not None and exc is not None:
-        raised.append(exc)
-
-
-got_request_exception.connect(_note_raised, dispatch_uid="live_views.testing")
 
 
 class WebsocketCommunicator(ApplicationCommunicator):
@@ -57,7 +42,8 @@ class WebsocketCommunicator(ApplicationCommunicator):
         # only where to note what the page's code raises (the test raises it: testing/).
         if self._future is None:
             context = contextvars.Context()
-            context.run(_raised.set, self.raised)
+            # What the page's code raises is noted there (live_views/socket/failures.py).
+            context.run(failures.RAISED.set, self.raised)
             self._future = context.run(
                 asyncio.create_task,
                 self.application(self.scope, self.input_queue.get, self.output_queue.put),
