@@ -127,25 +127,29 @@ def _receive_for(
     visitor = VisitorUploads(request)
     # The files this one replaces leave room: a visitor may choose again near its limit.
     leaving = None if headers.append else uploads.field_directory(rule.html_name)
-    if not errors:
-        sent = _content_length(request) - MULTIPART_OVERHEAD if headers.step == "send" else 0
-        size = max(headers.size, sent)
-        errors = visitor.refusal(headers.name, size, leaving=leaving)
+    if not errors and headers.step == "check":
+        errors = visitor.refusal(headers.name, headers.size, leaving=leaving)
     if errors:
         uploads.reject(rule.html_name, errors)
         return JsonResponse({"errors": errors}, status=422)
     if headers.step == "check":
         return JsonResponse({"ok": True})
-    return _store(request, rule, uploads, headers, limit, visitor)
+    # The body bounds the file: claimed whole, the file never takes more than its claim.
+    claim = visitor.claim(headers.name, _content_length(request), leaving=leaving)
+    if claim.errors:
+        uploads.reject(rule.html_name, claim.errors)
+        return JsonResponse({"errors": claim.errors}, status=422)
+    try:
+        response = _store(request, rule, uploads, headers, limit)
+        if response.status_code == 200:
+            visitor.note(uploads.directory)
+        return response
+    finally:
+        claim.release()
 
 
 def _store(
-    request: HttpRequest,
-    rule: FileFieldRule,
-    uploads: PageUploads,
-    headers: _Headers,
-    limit: int,
-    visitor: VisitorUploads,
+    request: HttpRequest, rule: FileFieldRule, uploads: PageUploads, headers: _Headers, limit: int
 ) -> HttpResponse:
     length = _content_length(request)
     if length > limit + MULTIPART_OVERHEAD:
@@ -183,15 +187,10 @@ def _store(
         if uploaded is None:
             raise UploadRefused(400, f"The request has no {FILE_PART!r} part.")
         errors = check_received(rule, uploaded)
-        if not errors:
-            # Its real size: the one it declared may have been less.
-            leaving = None if headers.append else uploads.field_directory(rule.html_name)
-            errors = visitor.refusal(headers.name, uploaded.size or 0, leaving=leaving)
         if errors:
             uploads.reject(rule.html_name, errors)
             return JsonResponse({"errors": errors}, status=422)
         uploads.add(rule.html_name, uploaded, replace=not headers.append)
-        visitor.note(uploads.directory)
     finally:
         for files in request.FILES.lists():
             for file in files[1]:

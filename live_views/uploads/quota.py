@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import secrets
 import time
 from pathlib import Path
 
@@ -26,6 +26,8 @@ from django.utils.translation import gettext
 from live_views.conf import conf
 from live_views.connect.owners import connection_owner
 from live_views.uploads.store import DATA_SUFFIX, VISITOR, ledgers_root, uploads_root
+
+CLAIM = ".claim"  # in a ledger: the size of an upload under way
 
 
 class VisitorUploads:
@@ -42,38 +44,55 @@ class VisitorUploads:
             name = salted_hmac("live_views.uploads.visitor", owner, algorithm="sha256")
             self.ledger = ledgers_root() / name.hexdigest()[:40]
 
+    @classmethod
+    def at(cls, ledger: Path) -> VisitorUploads:
+        visitor = cls.__new__(cls)
+        visitor.ledger = ledger
+        return visitor
+
     @staticmethod
     def limit() -> int:
         # Never below one file: a visitor can always send the largest file a form takes.
         return max(conf.MAX_UPLOAD_BYTES_PER_VISITOR, conf.MAX_UPLOAD_BYTES)
 
-    def held(self, *, leaving: Path | None = None) -> int:
-        """Bytes of pending uploads in the visitor's pages, but those under ``leaving`` (a
-        field whose files the coming upload replaces)."""
+    def held(self, *, leaving: Path | None = None, own: Path | None = None) -> int:
+        """Bytes of the visitor's pending uploads and of its claims for uploads under way, but
+        the files under ``leaving`` (a field whose files the coming upload replaces) and the
+        claim ``own``."""
         if self.ledger is None:
             return 0
         try:
-            names = os.listdir(self.ledger)
+            entries = list(os.scandir(self.ledger))
         except OSError:
             return 0
+        deadline = time.time() - conf.UPLOAD_MAX_AGE
         total = 0
-        for name in names:
-            page = uploads_root() / name
-            if not page.is_dir():
-                with contextlib.suppress(OSError):
-                    (self.ledger / name).unlink()
-                continue
-            for data in page.rglob(f"*{DATA_SUFFIX}"):
-                if leaving is None or leaving not in data.parents:
-                    with contextlib.suppress(OSError):
+        for entry in entries:
+            with contextlib.suppress(OSError, ValueError):
+                if entry.name.endswith(CLAIM):
+                    if own is not None and entry.name == own.name:
+                        continue
+                    if entry.stat().st_mtime < deadline:  # its process died mid-upload
+                        os.unlink(entry.path)
+                        continue
+                    total += int(Path(entry.path).read_text(encoding="ascii"))
+                    continue
+                page = uploads_root() / entry.name
+                if not page.is_dir():
+                    os.unlink(entry.path)  # the page's uploads were deleted
+                    continue
+                for data in page.rglob(f"*{DATA_SUFFIX}"):
+                    if leaving is None or leaving not in data.parents:
                         total += data.stat().st_size
         return total
 
-    def refusal(self, name: str, size: int, *, leaving: Path | None = None) -> list[str]:
+    def refusal(
+        self, name: str, size: int, *, leaving: Path | None = None, own: Path | None = None
+    ) -> list[str]:
         """The error of a file of ``size`` bytes the visitor has no room left for (empty when
         it has)."""
         limit = self.limit()
-        held = self.held(leaving=leaving)
+        held = self.held(leaving=leaving, own=own)
         if held + size <= limit:
             return []
         message = gettext(
@@ -84,20 +103,60 @@ class VisitorUploads:
             message % {"name": name, "held": filesizeformat(held), "limit": filesizeformat(limit)}
         ]
 
+    def claim(self, name: str, size: int, *, leaving: Path | None = None) -> Claim:
+        """Room for a file of ``size`` bytes about to be received, or the error saying there is
+        none. The claim is written before the room is counted: of two uploads of one visitor
+        at once (two processes, two threads), the one that counts last sees the other's claim,
+        so they never both take the last room."""
+        if self.ledger is None:
+            return Claim(None, [])
+        path = self.ledger / f"{secrets.token_hex(8)}{CLAIM}"
+        self._write(path, str(size))
+        errors = self.refusal(name, size, leaving=leaving, own=path)
+        if errors:
+            path.unlink(missing_ok=True)
+            return Claim(None, errors)
+        return Claim(path, [])
+
     def note(self, page_directory: Path) -> None:
         """The visitor keeps files in ``page_directory`` (one of the uploads' page directories)."""
         if self.ledger is None:
             return
-        self.ledger.mkdir(parents=True, exist_ok=True)
-        (self.ledger / page_directory.name).touch()
-        os.utime(self.ledger)  # its age is its last upload's (sweep_ledgers)
+        self._write(self.ledger / page_directory.name, "")
         # So the page's own cleanup tells the ledger (store.py, _leave_ledger).
         (page_directory / VISITOR).write_text(self.ledger.name, encoding="ascii")
 
+    def _write(self, path: Path, text: str) -> None:
+        assert self.ledger is not None
+        for _ in range(3):  # another process may remove the ledger the moment it is empty
+            self.ledger.mkdir(parents=True, exist_ok=True)
+            try:
+                path.write_text(text, encoding="ascii")
+                os.utime(self.ledger)  # its age is its last upload's (sweep_ledgers)
+                return
+            except FileNotFoundError:
+                continue
+        raise FileNotFoundError(path)
+
+
+class Claim:
+    """Room claimed for one upload under way: released once its file is kept (the file then
+    counts) or refused."""
+
+    def __init__(self, path: Path | None, errors: list[str]) -> None:
+        self.path = path
+        self.errors = errors
+
+    def release(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path = None
+
 
 def sweep_ledgers(now: float | None = None) -> None:
-    """Delete the ledgers of visitors who sent nothing for ``UPLOAD_MAX_AGE``: their pages'
-    uploads are gone by then too."""
+    """Mend the ledgers of visitors who sent nothing for ``UPLOAD_MAX_AGE``: names of pages
+    whose uploads are gone go, and a ledger left empty goes. A page kept longer (refused
+    uploads touch it) is still counted."""
     deadline = (time.time() if now is None else now) - conf.UPLOAD_MAX_AGE
     try:
         ledgers = list(os.scandir(ledgers_root()))
@@ -106,4 +165,5 @@ def sweep_ledgers(now: float | None = None) -> None:
     for entry in ledgers:
         with contextlib.suppress(OSError):
             if entry.is_dir() and entry.stat().st_mtime < deadline:
-                shutil.rmtree(entry.path, ignore_errors=True)
+                VisitorUploads.at(Path(entry.path)).held()  # drops what is gone
+                os.rmdir(entry.path)  # only when nothing is left
