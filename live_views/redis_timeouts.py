@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
+from django.utils.module_loading import import_string
 
 BLOCKING_READ = 5.0  # channels_redis.core.RedisChannelLayer.brpop_timeout
 _BACKEND = "channels_redis.core.RedisChannelLayer"
@@ -25,7 +26,7 @@ def check_redis_timeouts(**kwargs: Any) -> list[CheckMessage]:
         return []
     errors: list[CheckMessage] = []
     for alias, layer in (getattr(settings, "CHANNEL_LAYERS", None) or {}).items():
-        if not isinstance(layer, dict) or layer.get("BACKEND") != _BACKEND:
+        if not isinstance(layer, dict) or not _blocks_to_read(layer.get("BACKEND")):
             continue
         hosts = (layer.get("CONFIG") or {}).get("hosts") or ["redis://localhost:6379"]
         if any(_reads_time_out(host) for host in hosts):
@@ -44,6 +45,20 @@ def check_redis_timeouts(**kwargs: Any) -> list[CheckMessage]:
     return errors
 
 
+def _blocks_to_read(backend: object) -> bool:
+    """Whether ``backend`` is channels-redis's RedisChannelLayer, or a subclass of it."""
+    if backend == _BACKEND:
+        return True
+    if not isinstance(backend, str):
+        return False
+    try:
+        layer = import_string(backend)
+        core = import_string(_BACKEND)
+    except ImportError:
+        return False  # E003's concern, or channels-redis is not installed
+    return isinstance(layer, type) and issubclass(layer, core)
+
+
 def _redis_major() -> int:
     try:
         return int(metadata.version("redis").split(".")[0])
@@ -57,16 +72,23 @@ def _reads_time_out(host: Any) -> bool:
     if isinstance(host, str | bytes):
         return _url_times_out(host.decode() if isinstance(host, bytes) else host)
     if isinstance(host, dict):
-        if "socket_timeout" in host:
-            return _too_short(host["socket_timeout"])
         address = host.get("address")
-        return _url_times_out(address) if isinstance(address, str) else True
+        # redis-py's from_url(): the address's query wins over the keyword.
+        in_url = _url_timeout(address) if isinstance(address, str) else None
+        if in_url is not None:
+            return _too_short(in_url)
+        return _too_short(host["socket_timeout"]) if "socket_timeout" in host else True
     return True  # (host, port): redis-py's defaults
 
 
 def _url_times_out(url: str) -> bool:
+    value = _url_timeout(url)
+    return _too_short(value) if value is not None else True
+
+
+def _url_timeout(url: str) -> str | None:
     values = parse_qs(urlsplit(url).query).get("socket_timeout")
-    return _too_short(values[0]) if values else True
+    return values[0] if values else None
 
 
 def _too_short(timeout: Any) -> bool:

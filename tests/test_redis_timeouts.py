@@ -7,6 +7,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from channels_redis.core import RedisChannelLayer
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
@@ -40,6 +41,8 @@ def ids(layers, redis_major=8):
         ({"address": "redis://127.0.0.1:6379", "socket_timeout": 5},),
         ({"address": "redis://127.0.0.1:6379?socket_timeout=3"},),
         ({"address": "redis://a:6379", "socket_timeout": 10}, "redis://b:6379"),
+        # redis-py's from_url(): the query wins over the keyword.
+        ({"address": "redis://127.0.0.1:6379/9?socket_timeout=2", "socket_timeout": 10},),
     ],
 )
 def test_a_host_whose_reads_end_with_the_blocking_wait_is_an_error(hosts):
@@ -53,6 +56,7 @@ def test_a_host_whose_reads_end_with_the_blocking_wait_is_an_error(hosts):
         ({"address": "redis://127.0.0.1:6379", "socket_timeout": None},),
         ("redis://127.0.0.1:6379/0?socket_timeout=30",),
         ({"host": "127.0.0.1", "port": 6379, "socket_timeout": 10},),
+        ({"address": "redis://127.0.0.1:6379/9?socket_timeout=10", "socket_timeout": 2},),
     ],
 )
 def test_a_host_with_room_to_wait_is_fine(hosts):
@@ -61,6 +65,29 @@ def test_a_host_with_room_to_wait_is_fine(hosts):
 
 def test_redis_py_before_8_waits_as_long_as_it_takes():
     assert ids(layer("redis://127.0.0.1:6379"), redis_major=7) == []
+
+
+class OwnLayer(RedisChannelLayer):
+    """A project's subclass: it reads as channels-redis's does."""
+
+
+def test_a_subclass_of_the_layer_is_looked_at_too():
+    layers = {"default": {"BACKEND": f"{__name__}.OwnLayer", "CONFIG": {"hosts": ["redis://r"]}}}
+    assert ids(layers) == ["live_views.E008"]
+
+
+def test_a_hosts_timeout_is_what_redis_py_makes_of_it():
+    # The check's reading against redis-py's own: the query of the address wins.
+    from channels_redis.utils import create_pool
+
+    for host, times_out in [
+        ({"address": "redis://127.0.0.1:6379/9?socket_timeout=2", "socket_timeout": 10}, True),
+        ({"address": "redis://127.0.0.1:6379/9?socket_timeout=10", "socket_timeout": 2}, False),
+        ({"address": "redis://127.0.0.1:6379/9", "socket_timeout": None}, False),
+    ]:
+        timeout = create_pool(host).connection_kwargs["socket_timeout"]
+        assert (timeout is not None and timeout <= 5) is times_out
+        assert redis_timeouts._reads_time_out(host) is times_out
 
 
 def test_other_layers_are_not_looked_at():

@@ -45,6 +45,12 @@ class _Recorded:
 class DescribedView(CounterView):
     report = _Recorded()
 
+    @staticmethod
+    def tally() -> None: ...
+
+    @classmethod
+    def total(cls) -> None: ...
+
 
 @override_settings(DEBUG=True)
 def test_the_debug_hint_runs_nothing_the_client_names():
@@ -53,6 +59,12 @@ def test_the_debug_hint_runs_nothing_the_client_names():
     message = unknown_event_message(DescribedView, "report")
     assert _Recorded.calls == []
     assert message == "No live event named 'report' on DescribedView."
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.parametrize("name", ["tally", "total"])
+def test_with_debug_a_static_or_class_method_is_named_too(name):
+    assert f"DescribedView.{name}() exists" in unknown_event_message(DescribedView, name)
 
 
 @override_settings(DEBUG=True)
