@@ -58,6 +58,20 @@ class FlakyLayer(RecordingLayer):
         return message
 
 
+class SlowJoinLayer(RecordingLayer):
+    """A layer whose next ``slow_joins`` group_adds take ``delay`` seconds (a Redis busy as a
+    worker starts): longer than a page waits to join (socket/subscription.py)."""
+
+    slow_joins: ClassVar[int] = 0
+    delay: ClassVar[float] = 1.5
+
+    async def group_add(self, group: str, channel: str) -> None:
+        if type(self).slow_joins > 0:
+            type(self).slow_joins -= 1
+            await asyncio.sleep(type(self).delay)
+        await super().group_add(group, channel)
+
+
 class HungLayer(InMemoryChannelLayer):
     """A layer that never answers a group_send."""
 

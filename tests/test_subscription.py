@@ -17,7 +17,7 @@ from live_views.pubsub.topics import group_name
 from live_views.socket.hub import hub
 from live_views.socket.subscription import LayerSubscriptionMixin
 from live_views.testing import AsyncLiveClient
-from tests.channel_layers import FlakyLayer, RecordingLayer, layer_settings
+from tests.channel_layers import FlakyLayer, RecordingLayer, SlowJoinLayer, layer_settings
 from tests.todoapp import views as todo_views
 
 GROUPS = [group_name("news"), group_name("todoapp.task")]
@@ -25,6 +25,7 @@ GROUPS = [group_name("news"), group_name("todoapp.task")]
 
 class FakePage:
     groups = GROUPS
+    left_groups: tuple[str, ...] = ()
 
 
 class Host(LayerSubscriptionMixin):
@@ -107,6 +108,46 @@ async def test_leaving_groups_on_a_broken_layer_is_not_an_error(layer, caplog):
     with caplog.at_level("DEBUG", logger="live_views"):
         await host.leave_groups(GROUPS)
     assert "could not leave" in caplog.text
+
+
+async def wait_until_joined(layer: Any) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while hub_members(layer) != set(GROUPS) and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+
+
+async def test_a_join_that_ran_out_of_time_is_tried_again_and_its_page_catches_up(caplog):
+    # A walk-through, just after a gunicorn reload: the first page's join took over its second,
+    # its groups counted as followed but were never joined, and no later page joined them: the
+    # worker heard nothing of those topics for up to an hour. The log said "will retry ()".
+    SlowJoinLayer.slow_joins, SlowJoinLayer.delay = 1, 1.5
+    with override_settings(CHANNEL_LAYERS=layer_settings(SlowJoinLayer)):
+        layer: Any = get_channel_layer()
+        page = Host(layer)
+        with caplog.at_level("INFO", logger="live_views"):
+            await page.join_groups_in_time()  # gives up after a second
+            assert "could not subscribe a page within 1 s (TimeoutError())" in caplog.text
+            await wait_until_joined(layer)  # the hub, on its own
+        assert hub_members(layer) == set(GROUPS)
+        assert "late; its pages catch up" in caplog.text
+        assert page.refreshes == 1  # what was broadcast meanwhile
+        await page.leave_groups(GROUPS)
+
+
+async def test_the_next_page_joins_what_an_earlier_one_could_not(caplog):
+    SlowJoinLayer.slow_joins = 1
+    SlowJoinLayer.delay = 5.0  # the hub's own try comes later than the second page
+    with override_settings(CHANNEL_LAYERS=layer_settings(SlowJoinLayer)):
+        layer: Any = get_channel_layer()
+        first, second = Host(layer), Host(layer)
+        await first.join_groups_in_time()
+        await second.join_groups_in_time()  # its groups were counted as followed already
+        await wait_until_joined(layer)
+        assert hub_members(layer) == set(GROUPS)
+        assert (first.refreshes, second.refreshes) == (1, 0)  # the second just rendered
+        await first.leave_groups(GROUPS)
+        await second.leave_groups(GROUPS)
 
 
 # -- through the consumer -----------------------------------------------------------------------

@@ -55,15 +55,29 @@ class TopicHub:
         self.joined_at = 0.0
         self.pending: dict[str, list[dict[str, Any]]] = {}  # broadcasts waiting for delivery
         self.delivering: set[str] = set()  # groups whose pages are being told now
+        # Followed, and not joined on the layer yet: a join that failed or ran out of time
+        # (the page's join is bounded, socket/subscription.py) is tried again until it holds.
+        self.unjoined: set[str] = set()
+        self.retrying: asyncio.Task[None] | None = None
 
     async def subscribe(self, subscriber: Subscriber, groups: Iterable[str]) -> None:
         """Follow ``groups`` for ``subscriber``; the first follower of a group joins it."""
-        new = []
+        late = set(self.unjoined)  # left by an earlier page's join
         for group in groups:
             followers = self.members.setdefault(group, set())
             if not followers:
-                new.append(group)
+                self.unjoined.add(group)
             followers.add(subscriber)
+        try:
+            joined = await self._join_unjoined()
+            self._catch_up_late([group for group in joined if group in late], subscriber)
+        finally:
+            # Failed, or cancelled by the page's time limit: its later pages would not join
+            # again (the group has followers), so the hub does, and they catch up then.
+            if self.unjoined and (self.retrying is None or self.retrying.done()):
+                self.retrying = asyncio.create_task(self._retry(), name="live_views hub join")
+
+    async def _join_unjoined(self) -> list[str]:
         if self.channel is None:
             # The default prefix: channels-redis reads all of a process's channels through one
             # receive loop on that prefix; a channel of another prefix would never be read.
@@ -72,8 +86,37 @@ class TopicHub:
             self.joined_at = asyncio.get_running_loop().time()
         if self.reader is None or self.reader.done():
             self.reader = asyncio.create_task(self._read(), name="live_views hub")
-        for group in new:
-            await self.layer.group_add(group, self.channel)
+        joined = []
+        for group in list(self.unjoined):
+            if group in self.members:
+                await self.layer.group_add(group, self.channel)
+                joined.append(group)
+            self.unjoined.discard(group)
+        return joined
+
+    async def _retry(self) -> None:
+        delay = 0.5
+        while self.unjoined and self.members:
+            await asyncio.sleep(delay)
+            try:
+                joined = await self._join_unjoined()
+            except Exception as exc:
+                logger.debug("live_views: joining %s failed again (%r)", self.unjoined, exc)
+                delay = min(delay * 2, RETRY_MAX)
+                continue
+            self._catch_up_late(joined)
+
+    def _catch_up_late(self, groups: list[str], rendered: Subscriber | None = None) -> None:
+        """``groups`` were joined late: their pages (but ``rendered``, which just rendered)
+        missed what was broadcast meanwhile, and each refreshes once."""
+        if not groups:
+            return
+        logger.info("live_views: joined %s late; its pages catch up", ", ".join(groups))
+        pages = {page for group in groups for page in self.members.get(group, ())}
+        pages.discard(rendered)
+        broadcast_arrived()
+        for page in pages:
+            page.schedule_refresh()
 
     async def unsubscribe(self, subscriber: Subscriber, groups: Iterable[str]) -> None:
         """Stop following; the last follower of a group leaves it."""
@@ -170,6 +213,7 @@ class TopicHub:
     async def _rejoin(self) -> None:
         for group in list(self.members):
             await self.layer.group_add(group, self.channel)
+        self.unjoined.clear()
         self.joined_at = asyncio.get_running_loop().time()
 
     def _catch_up(self) -> None:

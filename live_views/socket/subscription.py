@@ -42,7 +42,13 @@ class LayerSubscriptionMixin:
         try:
             await asyncio.wait_for(self._join_and_leave(), JOIN_GROUPS_TIMEOUT)
         except Exception as exc:
-            logger.warning("live_views: could not subscribe a page (%s); will retry", exc)
+            # A timeout's text is empty: name it. The hub joins again until it holds.
+            logger.warning(
+                "live_views: could not subscribe a page within %g s (%r); the hub keeps trying, "
+                "and the page catches up once it has",
+                JOIN_GROUPS_TIMEOUT,
+                exc,
+            )
 
     async def _join_and_leave(self) -> None:
         await self.join_groups()
