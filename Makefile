@@ -29,7 +29,7 @@ demo: $(DEMO_STAMP)
 	cd sample_site && ../$(BIN)/python manage.py migrate --verbosity 0
 	@echo "Serving the demo at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	cd sample_site && exec ../$(BIN)/python -m uvicorn sample_site.asgi:application \
-		--host 127.0.0.1 --port $(PORT) --log-level warning
+		--host 127.0.0.1 --port $(PORT) --log-level warning --timeout-graceful-shutdown 2
 
 # The whole suite: lint, types, then pytest on SQLite and again on PostgreSQL when it is reachable
 # (CI=true makes a missing PostgreSQL, Redis or Chromium a failure instead of a skip). The second

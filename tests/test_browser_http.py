@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import CONNECTED, HTTP_SERVERS, http_server, mount_probe
-from tests.live_server import RunserverServer, WsgiServer
+from tests.live_server import LiveServer, RunserverServer, WsgiServer
 from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_forms import field_errors
 from tests.test_browser_uploads import INPUT, file
@@ -68,6 +68,64 @@ def test_a_broadcast_reaches_a_page_on_http(new_context):
     add_todo(writer, title)
     expect(todo_row(writer, title)).to_have_count(1)
     expect(todo_row(watcher, title)).to_have_count(1, timeout=2_000)
+
+
+def test_push_streams_renew_and_a_stopping_server_is_not_held_by_them(browser):
+    # A walk-through: with a page on the HTTP transport open, a SIGTERM'd uvicorn stayed up,
+    # refusing connections, for as long as the page stayed open (its push stream never ended),
+    # and the page went on saying "connected".
+    env = {"DEMO_TRANSPORT": "http", "DEMO_STREAM_LIFETIME": "1"}
+    with LiveServer(env=env, stop_timeout=8) as server:
+        contexts = [browser.new_context(base_url=server.base_url) for _ in range(2)]
+        watcher, writer = (context.new_page() for context in contexts)
+        for page in (watcher, writer):
+            page.goto("/todos/")
+            page.wait_for_selector(ON_HTTP)
+            page.wait_for_selector(CONNECTED)
+        time.sleep(2.5)  # the watcher's stream ended and was opened again, twice
+        title = unique_title("after renewals")
+        add_todo(writer, title)
+        expect(todo_row(watcher, title)).to_have_count(1, timeout=3_000)
+        started = time.monotonic()
+        server.stop()
+        assert time.monotonic() - started < 5
+        assert "Finished server process" in server.log  # on its own, not killed (-9)
+        assert "uvicorn exited with -9" not in server.log
+        expect(watcher.locator("body")).to_have_attribute("data-live-state", "disconnected")
+        for context in contexts:
+            context.close()
+
+
+RECORD_STATES = """
+window.seen = [];
+new MutationObserver((records) => {
+  for (const r of records) window.seen.push(r.target.dataset.liveState);
+}).observe(document, { subtree: true, attributeFilter: ["data-live-state"] });
+for (const name of ["live:connected", "live:disconnected"]) {
+  document.addEventListener(name, () => window.seen.push(name));
+}
+"""
+
+
+def test_a_page_whose_socket_is_refused_goes_on_http_without_a_word_of_it(browser):
+    # A walk-through: every load behind a proxy that refuses websockets flashed "disconnected"
+    # (the demo's "Connection lost" banner), told the page's scripts live:disconnected 1006,
+    # and each socket tried again in the background told them live:connected once more.
+    with LiveServer(env={"DEMO_NO_WEBSOCKET": "1"}) as server:
+        context = browser.new_context(base_url=server.base_url)
+        context.add_init_script(RECORD_STATES)
+        page = context.new_page()
+        page.goto("/counter/")
+        page.wait_for_selector(ON_HTTP)
+        page.wait_for_selector(CONNECTED)
+        time.sleep(4.5)  # the socket was tried again (at 2 s) and refused
+        page.click("#plus-two")
+        expect(page.locator("#count")).to_have_text("2")
+        seen = page.evaluate("window.seen")
+        assert "disconnected" not in seen
+        assert "live:disconnected" not in seen
+        assert seen.count("live:connected") == 1, seen
+        context.close()
 
 
 def test_background_work_reports_to_a_page_on_http(page):

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import include, path
 
 from live_views.http import endpoint, pages
@@ -196,3 +196,21 @@ def test_a_page_whose_own_event_takes_its_access_away_is_told_to_reload(http_bro
     assert "shared" not in reply.content.decode()
     # Its save's broadcast was not shown after all: the refresh for it ends the page.
     assert waiting.result(5) == [{"reload": True}]
+
+
+def test_a_single_threaded_wsgi_server_is_named_once_in_the_log(caplog, monkeypatch):
+    # A walk-through on gunicorn's default sync worker: each click waited for another page's
+    # long-poll (20 to 38 s), and nothing said why.
+    monkeypatch.setattr(endpoint, "_said_single_threaded", False)
+    factory = RequestFactory(SERVER_NAME="127.0.0.1")
+    threaded = factory.get(PUSH)
+    threaded.META["wsgi.multithread"] = True
+    single = factory.get(PUSH)
+    single.META["wsgi.multithread"] = False
+    with caplog.at_level("WARNING", logger="live_views"):
+        endpoint.say_if_single_threaded(threaded)
+        assert caplog.text == ""
+        endpoint.say_if_single_threaded(single)
+        endpoint.say_if_single_threaded(single)
+    assert caplog.text.count("serves one request at a time") == 1
+    assert "--worker-class gthread --threads 8" in caplog.text

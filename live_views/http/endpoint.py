@@ -15,6 +15,7 @@ under either: a page whose server stopped answering asks so until it is back.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -43,6 +44,10 @@ LONG_POLL = 20.0  # seconds a WSGI long-poll waits for a push
 # A page has one push stream: a newer one ends the one before (Outbox.open_reader), whose
 # browser let go of it, so a page's token holds at most one of a WSGI server's threads.
 KEEPALIVE = 15.0  # seconds between server-sent events comments (proxies drop silent streams)
+# A push stream ends after this long and the browser opens the next. An endless one held a
+# stopping server: uvicorn waits for every open request before it exits, and by default for
+# ever, while the page went on saying "connected" to a server that was going away.
+STREAM_LIFETIME = 30.0
 # htmx posts the frame form-encoded: a byte of its UTF-8 that is not a letter, digit or one of
 # "-._~" (JSON's quotes and braces, any non-ASCII text) is three characters ("%D0") of the body.
 FORM_ENCODED_GROWTH = 3
@@ -148,18 +153,50 @@ def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         response = StreamingHttpResponse(_events(page), content_type="text/event-stream")
         response["X-Accel-Buffering"] = "no"  # nginx would hold the stream back otherwise
         return no_store(response)  # type: ignore[arg-type]
+    say_if_single_threaded(request)
     with page.streaming():
         frames = page.outbox.wait(LONG_POLL, page.outbox.open_reader())
     return no_store(JsonResponse({"frames": frames}))
 
 
+_said_single_threaded = False
+
+
+def say_if_single_threaded(request: HttpRequest) -> None:
+    """Once per process: a WSGI server that says it serves one request at a time (gunicorn's
+    default sync worker) is held by each page's long-poll, for up to 20 s a time. A
+    walk-through's clicks took 20 to 38 s there, and a second tab did not load, silently."""
+    global _said_single_threaded
+    threaded = request.META.get("wsgi.multithread")
+    # Django's test client says False too: it is no server.
+    if (
+        threaded is not False
+        or _said_single_threaded
+        or request.META.get("SERVER_NAME") == "testserver"
+    ):
+        return
+    _said_single_threaded = True
+    logger.warning(
+        "live_views: this WSGI server serves one request at a time (wsgi.multithread is "
+        "False: gunicorn's default sync worker?), and each page on the HTTP transport holds "
+        "it for up to %g s waiting for pushes: clicks wait that long, other pages do not load. "
+        "Run gunicorn with threads (--worker-class gthread --threads 8), or an ASGI server.",
+        LONG_POLL,
+    )
+
+
 async def _events(page: HttpPage) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + STREAM_LIFETIME
     with page.streaming():
         reader = page.outbox.open_reader()
         yield ": live\n\n"  # the browser knows the stream is open
         while not page.closed and not page.outbox.superseded(reader):
-            frames = await page.outbox.next_frames(KEEPALIVE, reader)
-            if not frames:
+            left = ends - loop.time()
+            if left <= 0:
+                return  # the browser opens the next one at once (http.js)
+            frames = await page.outbox.next_frames(min(KEEPALIVE, left), reader)
+            if not frames and loop.time() < ends:
                 yield ": keepalive\n\n"
             for frame in frames:
                 yield f"data: {json.dumps(frame, separators=(',', ':'))}\n\n"

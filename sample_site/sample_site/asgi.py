@@ -21,3 +21,9 @@ if os.environ.get("DEMO_NO_WEBSOCKET") == "1":
     # to the HTTP transport.
     del routes["websocket"]
 application = ProtocolTypeRouter(routes)
+
+if os.environ.get("DEMO_STREAM_LIFETIME"):
+    # The tests' short-lived push streams (tests/test_browser_http.py): seconds, not 30.
+    from live_views.http import endpoint
+
+    endpoint.STREAM_LIFETIME = float(os.environ["DEMO_STREAM_LIFETIME"])

@@ -372,7 +372,8 @@ function transport(root) {
   // On TRANSPORT = "http" hx-ws never dials (the root's hx-trigger names an event nobody sends).
   // Otherwise: hx-ws has a connection, or had one and gave it up; else it has not started yet.
   function start() {
-    if (forced || connection() || root.dataset.liveState !== "connecting") takeOver();
+    const closed = root.dataset.liveSocketClosed !== undefined; // before it ever joined
+    if (forced || closed || connection() || root.dataset.liveState !== "connecting") takeOver();
     else document.addEventListener("htmx:ws:before:connection", started);
   }
   function started(evt) {

@@ -127,6 +127,9 @@ htmx.on("htmx:ws:after:connection", (evt) => {
   const mismatch = versionMismatch(root.dataset.liveVersion);
   if (mismatch) console.warn(mismatch);
   joined();
+  // Once per connection the page shows: the HTTP transport joins again after each socket it
+  // tried in vain, and the page was connected all along.
+  if (root.dataset.liveState === "connected") return;
   root.dataset.liveState = "connected";
   emit(root, "live:connected");
 });
@@ -219,8 +222,15 @@ htmx.on("htmx:ws:close", (evt) => {
   startPolling();
   const { code } = evt.detail;
   const kind = closeKind(code);
-  root.dataset.liveState = kind === "disconnected" ? kind : "refused";
-  emit(root, "live:disconnected", { code });
+  // A socket refused before the page ever joined, with the HTTP transport to fall back on (a
+  // proxy that blocks websockets): the page is still connecting, over HTTP now. Marked
+  // disconnected, every load flashed "connection lost" and told its scripts so.
+  const fallback = !everJoined && kind === "disconnected" && root.hasAttribute("data-live-http");
+  if (fallback) root.dataset.liveSocketClosed = ""; // http.js takes over at once
+  else {
+    root.dataset.liveState = kind === "disconnected" ? kind : "refused";
+    emit(root, "live:disconnected", { code });
+  }
   if (kind === "reload") reloadOnce();
   everJoined || useHttp("[data-live-root]");
 });
