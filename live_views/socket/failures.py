@@ -12,6 +12,7 @@ refresh runs in the broadcast's) is reported to the list its consumer took from 
 from __future__ import annotations
 
 from contextvars import ContextVar
+from types import TracebackType
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,10 @@ from django.conf import settings
 from live_views.socket import protocol
 
 # Set by the test client in the context a socket's application runs in (live_views/testing).
-RAISED: ContextVar[list[BaseException] | None] = ContextVar("live_views_raised", default=None)
+# Each with its traceback as it was then: one exception may be raised again for other pages (a
+# shared render's), and a raise adds to the object's traceback.
+Raised = list[tuple[BaseException, TracebackType | None]]
+RAISED: ContextVar[Raised | None] = ContextVar("live_views_raised", default=None)
 
 # What makes text markup: escaped, so a page that shows the message as HTML shows it as text.
 # Quotes stay: Python's and Django's messages quote names with them ("Reverse for 'welcome'
@@ -40,9 +44,9 @@ def server_error(message: str, exc: BaseException, ref: int | None = None) -> di
     return protocol.error_frame("server_error", message, ref)
 
 
-def report(exc: BaseException, raised: list[BaseException] | None = None) -> None:
+def report(exc: BaseException, raised: Raised | None = None) -> None:
     """Tell the socket's watcher, if any, of ``exc``: the ``raised`` list its consumer took
     from ``RAISED``, or the one of the current context."""
     watching = raised if raised is not None else RAISED.get()
     if watching is not None:
-        watching.append(exc)
+        watching.append((exc, exc.__traceback__))

@@ -37,7 +37,7 @@ class CoalescedRefreshMixin:
     queued: QueuedRefresh | None = None  # made on the first broadcast, queued on each
     # Who watches the socket for failures (socket/failures.py), taken from its own context: a
     # refresh runs in the broadcast's.
-    raised: list[BaseException] | None = None
+    raised: failures.Raised | None = None
 
     if TYPE_CHECKING:
 

@@ -118,7 +118,8 @@ def _raise_what_failed(page: AsyncLivePage) -> None:
     the server logged, the failure this frame tells of."""
     raised = page._communicator.raised
     if raised and page.raise_request_exception:
-        raise raised.pop(0)
+        exc, traceback = raised.pop(0)
+        raise exc.with_traceback(traceback)
 
 
 def _socket_url(page_html: str, path: str) -> str:
@@ -330,7 +331,8 @@ class AsyncLiveClient:
         connected, code = await communicator.connect(self.timeout)
         if not connected:
             if communicator.raised and self.http.raise_request_exception:
-                raise communicator.raised[-1]  # the view's mount raised
+                exc, traceback = communicator.raised[-1]  # the view's mount raised
+                raise exc.with_traceback(traceback)
             raise LiveRefused(code or 1006)
         return communicator
 

@@ -34,7 +34,7 @@ class WebsocketCommunicator(ApplicationCommunicator):
             "subprotocols": [],
         }
         super().__init__(application, scope)  # type: ignore[no-untyped-call]
-        self.raised: list[BaseException] = []
+        self.raised: failures.Raised = []
 
     @property
     def future(self) -> asyncio.Task[Any]:

@@ -21,15 +21,20 @@ _ROOT_RE = re.compile(r'data-live-component="([0-9a-f]+)" data-live-id="([^"]*)"
 def component_address(page_html: str, ident: str) -> str:
     """The address the server gave the component with id ``ident`` on this page."""
     roots = _ROOT_RE.findall(page_html)
-    found: set[str] = {address for address, i in roots if html_lib.unescape(i) == ident}
+    found = sorted({address for address, i in roots if html_lib.unescape(i) == ident})
+    return _the_one(found, ident, "on the page")
+
+
+def _the_one(found: list[str], ident: str, where: str) -> str:
+    # Ids are unique per class only: the first found would be whichever the page listed first.
     if not found:
-        raise AssertionError(f"no live component with id {ident!r} on the page")
+        raise AssertionError(f"no live component with id {ident!r} {where}")
     if len(found) > 1:
         raise AssertionError(
             f"{len(found)} live components have the id {ident!r} (of different classes): "
             "give them distinct ids to reach them from a test"
         )
-    return found.pop()
+    return found[0]
 
 
 _STANDALONE_RE = re.compile(
@@ -46,15 +51,7 @@ def standalone_socket_url(page_html: str, ident: str) -> str:
         for url, found in _STANDALONE_RE.findall(page_html)
         if html_lib.unescape(found) == ident
     ]
-    if not urls:
-        raise AssertionError(f"no live component with id {ident!r} connects on its own here")
-    if len(urls) > 1:
-        # The first would have been opened, whichever the test meant (as component_address).
-        raise AssertionError(
-            f"{len(urls)} live components have the id {ident!r} (of different classes): give "
-            "them distinct ids to reach them from a test"
-        )
-    return urls[0]
+    return _the_one(urls, ident, "connects on its own here")
 
 
 class PageComponents:
