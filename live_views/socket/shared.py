@@ -125,9 +125,9 @@ class SharedRenders:
         if isinstance(outcome, Http404 | PermissionDenied):
             return {wire.RELOAD: True}
         if isinstance(outcome, BaseException):
-            # Each of the visitor's pages fails with it: from where it was raised, not with
-            # every earlier page's raise added to its traceback.
-            raise outcome.with_traceback(self.tracebacks.get(visitor))
+            # Each of the visitor's pages fails with it, as its own: one object raised again
+            # for every page gathered each raise's frames in its traceback.
+            raise _own_copy(outcome, self.tracebacks.get(visitor))
         activated = outcome
         key = render_key(page, activated)
         if key not in self.renders:  # another state: under the page's middleware again
@@ -193,6 +193,15 @@ class SharedRenders:
         if failure is not None:
             raise failure
         # Read once per session and batch: the other pages of that session rely on that read.
+
+
+def _own_copy(exc: BaseException, traceback: TracebackType | None) -> BaseException:
+    try:
+        copied = copy.copy(exc)
+    except Exception:  # an exception class copy cannot rebuild: the one object, then
+        copied = exc
+    copied.__cause__, copied.__context__ = exc.__cause__, exc.__context__
+    return copied.with_traceback(traceback)
 
 
 class Changes:
