@@ -124,7 +124,7 @@ def _receive_for(
         uploads.discard_field(rule.html_name)  # the user emptied the input
         return JsonResponse({"ok": True})
     errors = check_before_sending(rule, headers.name, headers.size, limit)
-    visitor = VisitorUploads(request)
+    visitor = VisitorUploads.of(request)
     # The files this one replaces leave room: a visitor may choose again near its limit.
     leaving = None if headers.append else uploads.field_directory(rule.html_name)
     if not errors and headers.step == "check":

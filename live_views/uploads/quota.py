@@ -25,30 +25,35 @@ from django.utils.translation import gettext
 
 from live_views.conf import conf
 from live_views.connect.owners import connection_owner
-from live_views.uploads.store import DATA_SUFFIX, VISITOR, ledgers_root, uploads_root
+from live_views.uploads.store import (
+    DATA_SUFFIX,
+    VISITOR,
+    aged_directories,
+    ledgers_root,
+    uploads_root,
+)
 
 CLAIM = ".claim"  # in a ledger: the size of an upload under way
 
 
 class VisitorUploads:
-    """The pending uploads of the visitor who sent ``request`` (none to count for a visitor
-    the server gives no address, over a unix socket: as the connection cap)."""
+    """The pending uploads of one visitor, named by its ledger (``None``: a visitor with none to
+    count, one the server gives no address, over a unix socket, as the connection cap)."""
 
-    def __init__(self, request: HttpRequest) -> None:
+    def __init__(self, ledger: Path | None) -> None:
+        self.ledger = ledger
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> VisitorUploads:
+        """The visitor who sent ``request``."""
         client = (request.META.get("REMOTE_ADDR") or "", 0)
         owner = connection_owner(
             {"client": client}, getattr(request, "session", None), getattr(request, "user", None)
         )
-        self.ledger: Path | None = None
-        if owner is not None:
-            name = salted_hmac("live_views.uploads.visitor", owner, algorithm="sha256")
-            self.ledger = ledgers_root() / name.hexdigest()[:40]
-
-    @classmethod
-    def at(cls, ledger: Path) -> VisitorUploads:
-        visitor = cls.__new__(cls)
-        visitor.ledger = ledger
-        return visitor
+        if owner is None:
+            return cls(None)
+        name = salted_hmac("live_views.uploads.visitor", owner, algorithm="sha256")
+        return cls(ledgers_root() / name.hexdigest()[:40])
 
     @staticmethod
     def limit() -> int:
@@ -157,13 +162,7 @@ def sweep_ledgers(now: float | None = None) -> None:
     """Mend the ledgers of visitors who sent nothing for ``UPLOAD_MAX_AGE``: names of pages
     whose uploads are gone go, and a ledger left empty goes. A page kept longer (refused
     uploads touch it) is still counted."""
-    deadline = (time.time() if now is None else now) - conf.UPLOAD_MAX_AGE
-    try:
-        ledgers = list(os.scandir(ledgers_root()))
-    except OSError:
-        return
-    for entry in ledgers:
+    for ledger in aged_directories(ledgers_root(), now):
         with contextlib.suppress(OSError):
-            if entry.is_dir() and entry.stat().st_mtime < deadline:
-                VisitorUploads.at(Path(entry.path)).held()  # drops what is gone
-                os.rmdir(entry.path)  # only when nothing is left
+            VisitorUploads(Path(ledger)).held()  # drops what is gone
+            os.rmdir(ledger)  # only when nothing is left

@@ -37,16 +37,18 @@ _REJECTED = "rejected.json"
 VISITOR = ".visitor"  # in a page's directory: its visitor's ledger (uploads/quota.py)
 
 
+def _temp_base() -> Path:
+    return Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir())
+
+
 def uploads_root() -> Path:
-    base = settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
-    return Path(base) / "live_views_uploads"
+    return _temp_base() / "live_views_uploads"
 
 
 def ledgers_root() -> Path:
     """Where each visitor's ledger names the page directories holding its files
     (uploads/quota.py): beside the uploads, not among them, which the sweep deletes by age."""
-    base = settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
-    return Path(base) / "live_views_upload_visitors"
+    return _temp_base() / "live_views_upload_visitors"
 
 
 def _digest(namespace: str, value: str) -> str:
@@ -256,19 +258,25 @@ async def discard_page_uploads(page_id: str | None) -> None:
 
 def sweep(now: float | None = None) -> int:
     """Delete pages whose uploads are older than ``UPLOAD_MAX_AGE``; how many were deleted."""
-    root = uploads_root()
-    deadline = (time.time() if now is None else now) - conf.UPLOAD_MAX_AGE
     swept = 0
+    for page in aged_directories(uploads_root(), now):
+        shutil.rmtree(page, ignore_errors=True)
+        swept += 1
+    return swept
+
+
+def aged_directories(root: Path, now: float | None = None) -> Iterator[str]:
+    """The directories in ``root`` untouched for ``UPLOAD_MAX_AGE`` (none when ``root`` is not
+    there yet). One that vanishes under the scan, another process sweeping too, is left out."""
+    deadline = (time.time() if now is None else now) - conf.UPLOAD_MAX_AGE
     try:
-        pages = list(os.scandir(root))
+        entries = list(os.scandir(root))
     except OSError:
-        return 0
-    for entry in pages:
+        return
+    for entry in entries:
         with contextlib.suppress(OSError):
             if entry.is_dir() and entry.stat().st_mtime < deadline:
-                shutil.rmtree(entry.path, ignore_errors=True)
-                swept += 1
-    return swept
+                yield entry.path
 
 
 def _write_json(path: Path, value: dict[str, Any]) -> None:
