@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -62,6 +64,22 @@ class UploadRefused(Exception):
         self.message = message
 
 
+SWEEP_EVERY = 60.0  # seconds: the sweeps scan the disk, so a request runs them at most this often
+_sweep_lock = threading.Lock()
+_swept = [float("-inf")]
+
+
+def _sweep_now_and_then() -> None:
+    # Minutes matter, not seconds: what is swept has waited UPLOAD_MAX_AGE (an hour by default).
+    now = time.monotonic()
+    with _sweep_lock:
+        if now - _swept[0] < SWEEP_EVERY:
+            return
+        _swept[0] = now
+    sweep()
+    sweep_ledgers()
+
+
 @csrf_exempt  # checked below, once our upload handler is installed (Django's documented way)
 @require_POST
 def receive_upload(
@@ -69,8 +87,7 @@ def receive_upload(
 ) -> HttpResponse:
     """``standalone``: how to mount a live component of a page that is not live (given by
     live_views/urls.py)."""
-    sweep()
-    sweep_ledgers()
+    _sweep_now_and_then()
     try:
         return _receive(request, standalone)
     except UploadRefused as exc:
