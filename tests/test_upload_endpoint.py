@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
 from live_views.testing.uploads import page_token, upload_headers
+from live_views.uploads import endpoint
 from live_views.uploads.endpoint import receive_upload
 from live_views.uploads.store import PageUploads, sweep, uploads_root
 from tests.live_helpers import TrackingLiveClient
@@ -233,6 +234,30 @@ def test_uploads_older_than_upload_max_age_are_swept(media, settings, db):
     assert not old.directory.exists()
     assert fresh.directory.exists()
     assert sorted(p.name for p in uploads_root().iterdir()) == [fresh.directory.name]
+
+
+def test_upload_requests_sweep_old_uploads_at_most_once_a_minute(
+    client, media, settings, monkeypatch
+):
+    settings.LIVE_VIEWS = {"UPLOAD_MAX_AGE": 60}
+    monkeypatch.setattr(endpoint, "_swept", [float("-inf")])  # as in a process just started
+    old, older = PageUploads("old-page"), PageUploads("older-page")
+    past = time.time() - 120
+    for uploads in (old, older):
+        uploads.reject("file", ["x"])
+    os.utime(old.directory, (past, past))
+    page_html = loaded(client.http)
+
+    assert post(client.http, page_html, "file", "a.txt", b"a").status_code == 200
+    assert not old.directory.exists()
+
+    os.utime(older.directory, (past, past))
+    assert post(client.http, page_html, "file", "b.txt", b"b").status_code == 200
+    assert older.directory.exists()  # swept a moment ago: not again before a minute has passed
+
+    monkeypatch.setattr(endpoint, "_swept", [time.monotonic() - endpoint.SWEEP_EVERY])
+    assert post(client.http, page_html, "file", "c.txt", b"c").status_code == 200
+    assert not older.directory.exists()
 
 
 # -- raw requests -------------------------------------------------------------------------------
