@@ -36,7 +36,23 @@ HANDLERS = {
     wire.SESSION_CHECK: "live_session_check",
 }
 REJOIN_EVERY = 3600.0
+RETRY_FIRST = 0.5
 RETRY_MAX = 10.0
+
+
+class Backoff:
+    """The wait before trying a failing layer again: half a second, doubled on each try up to
+    ``RETRY_MAX``, so a layer down for long is not hammered, and one back soon is soon used."""
+
+    def __init__(self) -> None:
+        self.delay = RETRY_FIRST
+
+    async def pause(self) -> None:
+        await asyncio.sleep(self.delay)
+        self.delay = min(self.delay * 2, RETRY_MAX)
+
+    def reset(self) -> None:
+        self.delay = RETRY_FIRST
 
 
 class Subscriber(Protocol):
@@ -95,15 +111,15 @@ class TopicHub:
         return joined
 
     async def _retry(self) -> None:
-        delay = 0.5
+        backoff = Backoff()
         while self.unjoined and self.members:
-            await asyncio.sleep(delay)
+            await backoff.pause()
             try:
                 joined = await self._join_unjoined()
             except Exception as exc:
                 logger.debug("live_views: joining %s failed again (%r)", self.unjoined, exc)
-                delay = min(delay * 2, RETRY_MAX)
                 continue
+            backoff.reset()
             self._catch_up_late(joined)
 
     def _catch_up_late(self, groups: list[str], rendered: Subscriber | None = None) -> None:
@@ -140,7 +156,7 @@ class TopicHub:
         return len(self.members.get(group, ()))
 
     async def _read(self) -> None:
-        delay = 0.5
+        backoff = Backoff()
         down = False
         while self.members:
             try:
@@ -149,7 +165,8 @@ class TopicHub:
                     if down:
                         logger.info("live_views: the channel layer is back; catching up")
                         self._catch_up()
-                    down, delay = False, 0.5
+                    down = False
+                    backoff.reset()
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
@@ -159,8 +176,7 @@ class TopicHub:
                         "live_views: channel layer unavailable (%s); retrying%s", exc, _hint(exc)
                     )
                 down = True
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX)
+                await backoff.pause()
                 continue
             await self._deliver(message)
 
