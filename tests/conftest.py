@@ -108,3 +108,7 @@ from tests.processing_fixtures import project_middleware  # noqa: E402, F401
 
 # Statements of the test's threads wait for each other's locks on SQLite (sqlite_waits_for_locks).
 from tests.sqlite_locks import sqlite_waits_for_locks  # noqa: E402, F401
+
+# The uploads' fixture (media: MEDIA_ROOT and FILE_UPLOAD_TEMP_DIR in tmp_path), for
+# tests/test_upload_*.py.
+from tests.upload_fixtures import media  # noqa: E402, F401

@@ -24,17 +24,10 @@ from live_views.uploads import endpoint
 from live_views.uploads.endpoint import receive_upload
 from live_views.uploads.store import PageUploads, sweep, uploads_root
 from tests.live_helpers import TrackingLiveClient
+from tests.upload_fixtures import leftovers
 from tests.uploadapp.models import Document
 
 URL = "/live/upload/"
-
-
-@pytest.fixture
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
-    (tmp_path / "tmp").mkdir()
-    return tmp_path
 
 
 @pytest.fixture
@@ -42,10 +35,6 @@ def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()
     yield live
     live.close()
-
-
-def leftovers(media: Path) -> list[str]:
-    return sorted(str(p.relative_to(media)) for p in (media / "tmp").rglob("*") if p.is_file())
 
 
 def post(http: Client, page_html: str, field: str, name: str, content: bytes, **kw):

@@ -15,6 +15,7 @@ from django.test import Client
 
 from live_views.uploads.store import MAX_FILES_PER_FIELD, uploads_root
 from tests.live_helpers import TrackingLiveClient
+from tests.upload_fixtures import leftovers
 from tests.uploadapp import components, views
 from tests.uploadapp.models import Document, Profile
 
@@ -28,23 +29,10 @@ def png(width: int = 2, height: int = 2) -> bytes:
 
 
 @pytest.fixture
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
-    (tmp_path / "tmp").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
 def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()
     yield live
     live.close()
-
-
-def leftovers(media: Path) -> list[str]:
-    """Files still under FILE_UPLOAD_TEMP_DIR (pending uploads included)."""
-    return sorted(str(p.relative_to(media)) for p in (media / "tmp").rglob("*") if p.is_file())
 
 
 def field_errors(page, name: str) -> str:

@@ -30,13 +30,9 @@ PAGE = "/uploads/document/"
 FILE = b"x" * 1000
 
 
-@pytest.fixture
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
-    (tmp_path / "tmp").mkdir()
+@pytest.fixture(autouse=True)
+def limits(settings) -> None:
     settings.LIVE_VIEWS = {"MAX_UPLOAD_BYTES": 1000, "MAX_UPLOAD_BYTES_PER_VISITOR": 2500}
-    return tmp_path
 
 
 @pytest.fixture
