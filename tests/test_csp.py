@@ -74,6 +74,16 @@ def test_a_join_without_the_page_nonce_renders_without_one(client, csp, claimed)
     assert _SCRIPT_NONCE_RE.findall(reply["content"]) == [""]
 
 
+def test_a_join_whose_nonce_is_no_text_joins_without_one(client, csp, caplog):
+    # A lone surrogate: JSON can spell it, UTF-8 (and so the nonce's HMAC) cannot.
+    page = client.live("/catalog/", join=False)
+    page.send_frame({"join": {"version": "0.1.0", "blocks": {}, "nonce": "\ud800"}})
+    assert page.receive()["joined"] is True
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+    reply = page.send("goto", page=2)
+    assert _SCRIPT_NONCE_RE.findall(reply["content"]) == [""]
+
+
 def test_a_nonce_from_another_page_load_is_not_adopted(client, csp):
     other = root_nonce(client.live("/catalog/"))
     page = client.live("/catalog/", join=False)

@@ -157,8 +157,15 @@ def _parse_join(raw: Any) -> Join:
         version=version[:32],
         blocks=clean,
         search=query_of(search) if isinstance(search, str) else None,
-        nonce=nonce if isinstance(nonce, str) and 0 < len(nonce) <= MAX_NONCE else None,
+        nonce=_nonce(nonce),
     )
+
+
+def _nonce(raw: Any) -> str | None:
+    # _is_scalar: a lone surrogate has no UTF-8, so no HMAC to compare with the token's.
+    if isinstance(raw, str) and 0 < len(raw) <= MAX_NONCE and _is_scalar(raw):
+        return raw
+    return None
 
 
 def query_of(search: str) -> str | None:
