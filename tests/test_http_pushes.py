@@ -90,6 +90,9 @@ def test_the_push_route_refuses_another_site(http_browser):
     assert foreign.status_code == 403
     cross = page.http.get(PUSH, {"token": page.token}, headers={"Sec-Fetch-Site": "cross-site"})
     assert cross.status_code == 403
+    # An Origin that is no URL (urlsplit() raises on it) is refused too, not a server error.
+    malformed = page.http.get(PUSH, {"token": page.token}, headers={"Origin": "http://[::1"})
+    assert malformed.status_code == 403
 
 
 def test_the_push_route_refuses_a_tampered_or_missing_token(http_browser):

@@ -259,6 +259,10 @@ def test_anonymous_token_is_refused_after_logging_in(client, users):
         "ws://testserver",
         "testserver",
         "",
+        # Not URLs at all (urlsplit() raises on them): a client that is no browser.
+        "http://[::1",
+        "http://[testserver]",
+        "http://testserver]",
     ],
 )
 def test_foreign_origin_is_refused_4403(origin):

@@ -36,7 +36,11 @@ def origin_allowed(scope: Mapping[str, Any]) -> bool:
     origin = _header(scope, b"origin")
     if not origin:
         return False
-    parts = urlsplit(origin)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        # "http://[::1" and the like: no browser sends one, and no site's Origin is one.
+        return False
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False
     normalized = f"{parts.scheme}://{parts.netloc}".lower()
