@@ -210,7 +210,14 @@ def _row_of(model: type[models.Model]) -> Coercer:
     assert pk_field is not None
 
     def coerce(value: Any) -> RowRef:
-        if isinstance(value, bool) or not isinstance(value, str | int) or len(str(value)) > 100:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, str | int)
+            or len(str(value)) > 100
+            # NUL: PostgreSQL refuses to look for it in text (a DataError: a server error
+            # where a key that names no row is bad_arguments); Django's forms refuse it too.
+            or (isinstance(value, str) and "\x00" in value)
+        ):
             raise ArgumentError(f"expected the primary key of a {model.__name__}")
         try:
             return RowRef(model, pk_field.to_python(value))

@@ -561,3 +561,16 @@ def test_a_model_class_is_a_row_named_by_its_primary_key():
         coerce("seven")
     with pytest.raises(ArgumentError, match="primary key of a User"):
         coerce({"pk__gt": 0})
+
+
+def test_a_text_primary_key_with_a_nul_is_refused_before_the_lookup():
+    # PostgreSQL cannot take NUL in text: its lookup raised DataError in the event's lookup,
+    # a server error with a traceback, where any other key that names no row is bad_arguments.
+    from django.contrib.sessions.models import Session
+
+    from live_views.arguments import RowRef
+
+    coerce = build_coercer(Session, where="View.handler(session)")
+    assert coerce("abc") == RowRef(Session, "abc")
+    with pytest.raises(ArgumentError, match="primary key of a Session"):
+        coerce("a\x00b")
