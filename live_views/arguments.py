@@ -49,9 +49,17 @@ def _type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+def _text(value: str) -> str:
+    # As Django's form fields (ProhibitNullCharactersValidator): PostgreSQL refuses NUL in text,
+    # so a handler saving it would fail with a server error, not the client's bad_arguments.
+    if "\x00" in value:
+        raise ArgumentError("expected text without NUL characters (\\x00)")
+    return value
+
+
 def _coerce_str(value: Any) -> str:
     if isinstance(value, str):
-        return value
+        return _text(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     raise ArgumentError(f"expected a string, got {_type_name(value)}")
@@ -150,7 +158,9 @@ def _coerce_uuid(value: Any) -> uuid.UUID:
 
 def _coerce_any_scalar(value: Any) -> Any:
     # Unannotated parameters take JSON scalars as they came; containers never pass.
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str):
+        return _text(value)
+    if value is None or isinstance(value, int | float | bool):
         return value
     raise ArgumentError(f"expected a single value, got {_type_name(value)}")
 
