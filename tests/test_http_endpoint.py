@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from django.test import Client
 
 from live_views.http.pages import close_all, open_pages
 from live_views.socket.limits import open_connections
+from live_views.socket.refusal_log import BURST, EVERY
 from live_views.testing import close_thread_db_connections
 from live_views.testing.uploads import page_token
 
@@ -204,6 +206,23 @@ def test_an_unknown_event_and_a_method_that_is_not_an_event_change_nothing(http_
         assert response.status_code == 400
         assert frame_of(response)["error"]["code"] == "unknown_event"
     assert '<p id="count">2</p>' in shown(page.event("increment", amount=2))
+
+
+def test_refused_frames_write_a_bounded_number_of_log_lines(http_browser, settings, clock, caplog):
+    # As a socket's (test_limits.py): a client sending bad frames by the thousand over HTTP
+    # wrote a log line for each.
+    settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "EVENT_RATE": None}
+    page = Page(http_browser, "/counter/")
+    page.join()
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        for _ in range(50):
+            assert page.event("launch").status_code == 400
+        assert len([r for r in caplog.records if "refused" in r.getMessage()]) == BURST
+        clock.advance(EVERY)
+        page.event("launch")
+    last = [r for r in caplog.records if "refused" in r.getMessage()][-1].getMessage()
+    assert f"({50 - BURST} more refused frames of this page were not logged)" in last
+    assert '<p id="count">1</p>' in shown(page.event("increment"))
 
 
 def test_a_bad_argument_is_refused_before_the_handler_runs(http_browser):

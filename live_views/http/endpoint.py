@@ -124,7 +124,7 @@ def _answer(
     try:
         return frame_response(page.answer(frame, request, search))
     except FrameError as exc:
-        logger.warning("live_views: refused a frame over HTTP: %s", exc)
+        page.refusals.warning("live_views: refused a frame over HTTP: %s", exc)
         return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)
     except Refused as exc:
         page.close()

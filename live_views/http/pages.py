@@ -47,6 +47,7 @@ from live_views.socket.page import LivePage
 from live_views.socket.page_topics import take_left_groups
 from live_views.socket.pipeline import EventRun, run_event
 from live_views.socket.protocol import Event, Join, Params
+from live_views.socket.refusal_log import RefusalLog
 from live_views.uploads.store import discard_page_uploads
 
 logger = logging.getLogger("live_views")
@@ -77,6 +78,7 @@ class HttpPage:
         self.subscriber = PushSubscriber(self, hosting_loop())
         self.jobs = HttpJobs(self, self.subscriber.loop)  # its live_async() work
         self.idle_watch = IdleWatch(self.subscriber.loop, self.idle_in, self.close)
+        self.refusals = RefusalLog("page")  # as a socket's: bad frames write few log lines
 
     def answer(
         self, frame: Join | Params | Event, request: HttpRequest, search: str | None = None
