@@ -154,4 +154,35 @@ def test_a_pages_failure_never_reaches_djangos_got_request_exception(client, cap
     finally:
         got_request_exception.disconnect(receiver)
     assert heard == []
-    assert "secret internal detail" in caplog.text  # the traceback, for error reporters
+
+
+def test_a_failure_raised_in_the_test_is_not_logged_too(client, caplog):
+    # The test shows it, with its traceback: logged as well, each failure a passing test
+    # expected printed a traceback in the run (manage.py test has no log capture).
+    with caplog.at_level("WARNING", logger="live_views"), client.live("/flaky/") as page:
+        with pytest.raises(RuntimeError):
+            page.send("explode")
+        FAILING["render"] = True
+        broadcast("flaky")
+        with pytest.raises(LookupError):
+            page.wait_for_update(timeout=5)
+    assert caplog.text == ""
+
+
+def test_a_client_told_not_to_raise_logs_the_failure_with_its_traceback(live_db, caplog):
+    client = LiveClient(Client(raise_request_exception=False))
+    with caplog.at_level("ERROR", logger="live_views"), client.live("/flaky/") as page:
+        page.send("explode")
+        # The line the server logs, and the traceback for error reporters.
+        assert "FlakyCounterView.explode raised while handling event 'explode'" in caplog.text
+        assert "secret internal detail" in caplog.text
+    client.close()
+
+
+def test_a_failure_the_test_never_heard_of_is_logged_when_its_page_closes(client, caplog):
+    with caplog.at_level("ERROR", logger="live_views"):
+        page = client.live("/flaky/")
+        page.send_frame({"event": "explode", "args": {}, "form": {}, "ref": 1})
+        page.close()  # before the frame that tells of it was read
+    assert "FlakyCounterView.explode raised while handling event 'explode'" in caplog.text
+    assert "secret internal detail" in caplog.text

@@ -86,8 +86,7 @@ class LiveConsumer(
             await self.close(code=exc.code)
             return
         except Exception as exc:
-            logger.exception("live_views: mounting a live view failed")
-            failures.report(exc, self.raised)
+            failures.report(exc, "live_views: mounting a live view failed", raised=self.raised)
             await self.close(code=wire.CLOSE_SERVER_ERROR)
             return
         self.page = page
@@ -250,8 +249,7 @@ class LiveConsumer(
             await self._end(exc.code, str(exc))
             return None
         except Exception as exc:
-            logger.exception("live_views: rendering %s failed", _name(page))
-            failures.report(exc, self.raised)
+            failures.report(exc, "live_views: rendering %s failed", _name(page), raised=self.raised)
             return failures.server_error("The server could not update the page.", exc, ref)
 
     async def _join(self, page: LivePage, join: Join) -> dict[str, Any]:

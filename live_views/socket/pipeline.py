@@ -294,14 +294,13 @@ class EventRun:
             self.snapshot.restore()
         if isinstance(exc, PermissionDenied | Http404):
             return self.refused(exc)
-        logger.error(
+        failures.report(  # in the socket's context (or the HTTP request's, unwatched)
+            exc,
             "live_views: %s.%s raised while handling event %r",
             qualname(self.target),
             self.spec.attribute,
             self.spec.name,
-            exc_info=exc,
         )
-        failures.report(exc)  # in the socket's context (or the HTTP request's, unwatched)
         return failures.server_error(
             f"The server could not handle {self.spec.name!r}.", exc, self.ref
         )

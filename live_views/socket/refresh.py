@@ -4,7 +4,6 @@ one more refresh follows, and it reads the latest data. Each runs in the page's 
 from __future__ import annotations
 
 import asyncio
-import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +18,6 @@ from live_views.socket.turn import Turn
 if TYPE_CHECKING:
     from live_views.socket.budgets import SocketBudget
     from live_views.socket.page import LivePage
-
-logger = logging.getLogger("live_views")
 
 
 class CoalescedRefreshMixin:
@@ -89,11 +86,6 @@ class CoalescedRefreshMixin:
             if isinstance(error, Refused):
                 await self._end(error.code, str(error))
             elif error is not None:
-                logger.error(
-                    "live_views: refreshing %s failed",
-                    type(page.view).__qualname__,
-                    exc_info=error,
-                )
                 await self._refresh_failed(page, error)
             elif frame is not None:
                 await self._send(frame)
@@ -124,9 +116,6 @@ class CoalescedRefreshMixin:
                         await self._end(exc.code, str(exc))
                         return
                     except Exception as exc:
-                        logger.exception(
-                            "live_views: refreshing %s failed", type(page.view).__qualname__
-                        )
                         await self._refresh_failed(page, exc)
                         continue
                     await self._send(frame)
@@ -137,7 +126,12 @@ class CoalescedRefreshMixin:
     async def _refresh_failed(self, page: LivePage, exc: BaseException) -> None:
         # The page stays as it was, now behind what was saved: its browser says so (console,
         # live:error), where it would otherwise wait for an update that never comes.
-        failures.report(exc, self.raised)
+        failures.report(
+            exc,
+            "live_views: refreshing %s failed",
+            type(page.view).__qualname__,
+            raised=self.raised,
+        )
         await self._send(failures.server_error("The server could not update the page.", exc))
 
     def _charge_refresh(self, seconds: float) -> None:

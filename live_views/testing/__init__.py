@@ -16,6 +16,7 @@ import collections
 import html as html_lib
 import itertools
 import json
+import logging
 import re
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
@@ -32,6 +33,7 @@ from django.utils.http import urlencode
 
 from live_views.connect import wire
 from live_views.pubsub import readers
+from live_views.socket import failures
 from live_views.testing import uploads
 from live_views.testing.communicator import WebsocketCommunicator
 from live_views.testing.components import (
@@ -60,6 +62,7 @@ _CONNECT_RE = re.compile(r'hx-ws:connect="([^"]+)"')
 _VERSION_RE = re.compile(r'id="(lv-[^"]+)" data-lv-v="([0-9a-f]+)"')
 _ROOT_NONCE_RE = re.compile(r'data-live-root[^>]*? nonce="([^"]*)"')
 DEFAULT_TIMEOUT = 10.0
+logger = logging.getLogger("live_views")
 
 
 class LiveRefused(Exception):
@@ -114,12 +117,19 @@ def _server_error(frame: dict[str, Any]) -> bool:
 
 
 def _raise_what_failed(page: AsyncLivePage) -> None:
-    """The browser is told "server_error" (or the socket closes for it); the test gets what
-    the server logged, the failure this frame tells of."""
+    """The browser is told "server_error" (or the socket closes for it); the test gets the
+    failure this frame tells of, which the server left to it rather than log it."""
     raised = page._communicator.raised
-    if raised and page.raise_request_exception:
-        exc, traceback = raised.pop(0)
+    if raised:
+        _raise_or_log(raised.pop(0), page.raise_request_exception)
+
+
+def _raise_or_log(failure: failures.Failure, raise_it: bool) -> None:
+    exc, traceback, message = failure
+    if raise_it:
         raise exc.with_traceback(traceback)
+    # A client told not to raise (or a page closed before it heard of it): the log has it.
+    logger.error("%s", message, exc_info=(type(exc), exc, traceback))
 
 
 def _socket_url(page_html: str, path: str) -> str:
@@ -252,6 +262,11 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
             # The server closed it: tell the consumer the socket is gone, as a server would.
             await self._communicator.send_input({"type": "websocket.disconnect", "code": 1000})
             await self._communicator.wait(self.timeout)  # type: ignore[no-untyped-call]
+        # Failures the test never read the frame of: the server left them to the test, so the
+        # log gets them now.
+        raised = self._communicator.raised
+        while raised:
+            _raise_or_log(raised.pop(0), raise_it=False)
 
     async def reconnect(self, *, join: bool = True) -> None:
         """Close the socket and open a new one for the same page load, as the browser does after
@@ -330,9 +345,8 @@ class AsyncLiveClient:
         communicator = WebsocketCommunicator(application, url, headers=headers)
         connected, code = await communicator.connect(self.timeout)
         if not connected:
-            if communicator.raised and self.http.raise_request_exception:
-                exc, traceback = communicator.raised[-1]  # the view's mount raised
-                raise exc.with_traceback(traceback)
+            if communicator.raised:  # the view's mount raised
+                _raise_or_log(communicator.raised[-1], self.http.raise_request_exception)
             raise LiveRefused(code or 1006)
         return communicator
 
