@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.db.backends.utils import CursorWrapper
-from django.test import Client, override_settings
+from django.test import AsyncClient, Client, override_settings
 
 from live_views import broadcast
 from live_views.http import endpoint
@@ -182,3 +183,41 @@ def test_a_refresh_reads_the_session_once(shopper, refresh_reads, path):
     broadcast("stock")
     page.until_stock(9)
     assert len(refresh_reads) == 1, refresh_reads
+
+
+class AsgiBrowser:
+    """A browser whose requests go through Django's AsyncClient, whose handler closes each
+    answer (and sends ``request_finished``) in another thread than the one that ran the view."""
+
+    def __init__(self, browser: Client) -> None:
+        client = AsyncClient(enforce_csrf_checks=True)
+        client.cookies = browser.cookies
+        self.get = async_to_sync(client.get)
+        self.post = async_to_sync(client.post)
+
+
+async def test_a_refresh_after_an_event_answered_over_asgi_waits_for_nothing_more(
+    shopper, monkeypatch
+):
+    # Once the event's answer is closed, whichever thread closes it, the refresh reads the
+    # session its middleware saved, at once: it waited REQUEST_OVER_WAIT (2 s) for the end of
+    # a request that the view's thread never heard of.
+    monkeypatch.setattr(frame_session, "REQUEST_OVER_WAIT", 30.0)
+
+    def shop() -> float:
+        # In a thread of the test's loop, which the AsyncClient's requests run on, and which
+        # stays up for the page's pushes.
+        page = ShopPage(AsgiBrowser(shopper))
+        page.event("add", item="apple")
+        shop_views.STOCK["count"] = 9
+        started = time.monotonic()
+        broadcast("stock")
+        while '<p id="stock">9</p>' not in page.blocks["stock"]:
+            assert time.monotonic() - started < WAIT, page.blocks
+            for frame in poll(page, wait="0"):  # at once: under ASGI the stream is SSE
+                page.blocks.update(BLOCK_RE.findall(frame.get("content", "")))
+            time.sleep(0.05)
+        assert page.shows() == ("apple", [])
+        return time.monotonic() - started
+
+    assert await sync_to_async(shop, thread_sensitive=False)() < 3.0

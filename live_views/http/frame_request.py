@@ -16,10 +16,10 @@ next frames send.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
@@ -87,19 +87,32 @@ def give_back(page: LivePage, request: HttpRequest) -> None:
     request.META[RENEWED_TOKEN] = page.csrf.value(page.request)
 
 
-# The frames this thread answered whose request is not over yet. The request's handler sends
-# ``request_finished`` from the thread that ran its view (WSGI, and Django's ASGI handler, whose
-# thread-sensitive work of one request runs in one thread), once its answer is sent: every
-# middleware has run by then, whatever answer it gave.
-_answered = threading.local()
+# The frames this request answered whose request is not over yet. The request's handler sends
+# ``request_finished`` once its answer is sent: every middleware has run by then, whatever answer
+# it gave. WSGI servers and Django's ASGI handler send it from the thread that ran the view;
+# Django's AsyncClient from another (it closes the answer in a sync_to_async() thread of its
+# own), where a threading.local held nothing, and the page's next work waited REQUEST_OVER_WAIT
+# (2 s) for an end it never heard of. asgiref's Local follows a request across asgiref's hops,
+# as Django's own request-local state (its URLconf, its active language) does.
+_answered = Local()
 
 
 def _waiting(over: Callable[[], None]) -> None:
-    _answered.__dict__.setdefault("waiting", []).append(over)
+    waiting = getattr(_answered, "waiting", None)
+    if waiting is None:
+        _answered.waiting = waiting = []
+    waiting.append(over)
 
 
 def _request_over(**kwargs: Any) -> None:
-    for over in _answered.__dict__.pop("waiting", ()):
+    waiting = getattr(_answered, "waiting", None)
+    if not waiting:
+        return
+    # Emptied in place: the context this runs in may be a copy of the request's, whose list it
+    # shares.
+    overs = list(waiting)
+    waiting.clear()
+    for over in overs:
         over()
 
 
