@@ -8,8 +8,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
-from django.test import Client, RequestFactory
+from django.test import AsyncClient, Client, RequestFactory
 from django.urls import include, path
 
 from live_views.http import endpoint, pages
@@ -217,3 +218,20 @@ def test_a_single_threaded_wsgi_server_is_named_once_in_the_log(caplog, monkeypa
         endpoint.say_if_single_threaded(single)
     assert caplog.text.count("serves one request at a time") == 1
     assert "--worker-class gthread --threads 8" in caplog.text
+
+
+async def test_under_asgi_the_push_stream_is_an_asynchronous_one(http_browser):
+    # Under ASGI Django serves a stream of a synchronous iterator in a thread, with a Warning
+    # ("StreamingHttpResponse must consume synchronous iterators", an error in this suite):
+    # WhiteNoise's static files get it under ASGI, the push stream does not
+    # (docs/howto/http-transport.md).
+    page = await sync_to_async(Page)(http_browser, "/todo/tasks/")
+    assert (await sync_to_async(page.join)()).status_code == 200
+    browser = AsyncClient()
+    browser.cookies = http_browser.cookies
+    response = await browser.get(PUSH, {"token": page.token})
+    assert response["Content-Type"] == "text/event-stream"
+    assert response.is_async
+    parts = aiter(response)
+    assert await anext(parts) == b": live\n\n"
+    await parts.aclose()
