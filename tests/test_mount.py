@@ -209,6 +209,9 @@ def test_a_redirect_closes_a_logged_in_page_4403(client):
     with pytest.raises(LiveRefused) as refused:
         client.live("/socket-redirect/")
     assert refused.value.code == 4403
+    # Why, as the server says it in the close frame (a browser's developer tools show it too).
+    assert refused.value.reason == "the view redirected to '/elsewhere/'"
+    assert str(refused.value).endswith("code 4403: the view redirected to '/elsewhere/'")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -244,3 +247,14 @@ def test_refused_sockets_do_not_use_up_a_users_connections(client):
     with pytest.raises(LiveRefused) as refused:
         client.live("/counter/")
     assert refused.value.code == 4429
+
+
+def test_a_long_refusal_reason_fits_a_close_frame():
+    from live_views.socket.consumer import close_reason
+
+    # The WebSocket protocol gives a close frame's reason at most 123 bytes.
+    reason = close_reason("the view redirected to '/" + "é" * 200 + "'")
+    assert len(reason.encode("utf-8")) <= 123
+    assert reason.startswith("the view redirected to '/éé")
+    assert reason.endswith("...")
+    assert close_reason("permission denied") == "permission denied"

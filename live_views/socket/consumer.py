@@ -70,11 +70,13 @@ class LiveConsumer(
         await self.accept()
         if not origin_allowed(self.scope):
             logger.warning("live_views: refused a socket from origin %r", _origin(self.scope))
-            await self.close(code=wire.CLOSE_FORBIDDEN)
+            await self.close(
+                code=wire.CLOSE_FORBIDDEN, reason="the socket is for the page's origin"
+            )
             return
         token = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("t", [""])[0]
         if not token:
-            await self.close(code=wire.CLOSE_BAD_REQUEST)
+            await self.close(code=wire.CLOSE_BAD_REQUEST, reason="no connect token")
             return
         spent: list[float] = []
         try:
@@ -83,7 +85,7 @@ class LiveConsumer(
             )
         except Refused as exc:
             logger.info("live_views: refused a socket (%s): %s", exc.code, exc)
-            await self.close(code=exc.code)
+            await self.close(code=exc.code, reason=close_reason(str(exc)))
             return
         except Exception as exc:
             failures.report(exc, "live_views: mounting a live view failed", raised=self.raised)
@@ -179,7 +181,7 @@ class LiveConsumer(
             if self.page is not None and self.page.slot is not None:
                 # Free its place now: a client that never acknowledges the close would keep it.
                 self.page.slot.release()
-            await self.close(code=code)
+            await self.close(code=code, reason=close_reason(reason))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         page = self.page
@@ -300,3 +302,13 @@ def _origin(scope: dict[str, Any]) -> str | None:
         if key == b"origin":
             return str(value.decode("latin-1"))[:200]
     return None
+
+
+def close_reason(reason: str) -> str:
+    """``reason`` as a close frame can carry it (123 bytes of UTF-8): the sentence the HTTP
+    transport answers with, for the browser's developer tools and the test client's
+    ``LiveRefused``. It names what refused, never the page's data."""
+    encoded = reason.encode("utf-8")
+    if len(encoded) <= 123:
+        return reason
+    return encoded[:120].decode("utf-8", "ignore") + "..."

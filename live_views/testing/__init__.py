@@ -66,11 +66,14 @@ logger = logging.getLogger("live_views")
 
 
 class LiveRefused(Exception):
-    """The server closed the page's socket; ``code`` is the close code (see docs/protocol.md)."""
+    """The server closed the page's socket; ``code`` is the close code (see docs/protocol.md)
+    and ``reason`` the server's sentence for it, if it gave one."""
 
-    def __init__(self, code: int) -> None:
-        super().__init__(f"the live socket was closed with code {code}")
+    def __init__(self, code: int, reason: str = "") -> None:
+        said = f": {reason}" if reason else ""
+        super().__init__(f"the live socket was closed with code {code}{said}")
         self.code = code
+        self.reason = reason
 
 
 def _cookie_header(cookies: Any) -> bytes:
@@ -232,6 +235,7 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
                 raise TimeoutError(f"no frame from the server within {waited:g} s") from None
         if output["type"] == "websocket.close":
             self.close_code = output.get("code", 1000)
+            self.close_reason = output.get("reason") or ""
             if self.close_code == wire.CLOSE_SERVER_ERROR:
                 _raise_what_failed(self)  # the page's mount failed
             return None
@@ -276,6 +280,7 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
         await self.close()
         self._communicator = await self._reopen()
         self.close_code = None
+        self.close_reason = ""
         if join:
             await self.join_or_close()
 
@@ -283,7 +288,7 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
         while True:
             frame = await self.receive(timeout)
             if frame is None:
-                raise LiveRefused(self.close_code or 1000)
+                raise LiveRefused(self.close_code or 1000, self.close_reason)
             if done(frame):
                 return frame
 

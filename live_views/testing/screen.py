@@ -16,6 +16,7 @@ class PageScreen:
         self.errors: list[dict[str, Any]] = []
         self.redirect_url: str | None = None
         self.close_code: int | None = None
+        self.close_reason = ""  # the server's sentence for close_code, if it gave one
         # The page's history entries, as the browser's address bar would show them: the page
         # load, then every live_patch() (a replace overwrites the current entry).
         self.history: list[str] = []
@@ -80,6 +81,10 @@ class ScreenMirror:
     @property
     def close_code(self) -> int | None:
         return self._page.close_code
+
+    @property
+    def close_reason(self) -> str:
+        return self._page.close_reason
 
     @property
     def url(self) -> str | None:
