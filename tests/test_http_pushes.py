@@ -225,7 +225,7 @@ async def test_under_asgi_the_push_stream_is_an_asynchronous_one(http_browser):
     # ("StreamingHttpResponse must consume synchronous iterators", an error in this suite):
     # WhiteNoise's static files get it under ASGI, the push stream does not
     # (docs/howto/http-transport.md).
-    page = await sync_to_async(Page)(http_browser, "/todo/tasks/")
+    page = await sync_to_async(Page)(http_browser, "/counter/")  # follows no topic
     assert (await sync_to_async(page.join)()).status_code == 200
     browser = AsyncClient()
     browser.cookies = http_browser.cookies
