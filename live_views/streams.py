@@ -28,6 +28,7 @@ KeySpec = str | Callable[[Any], object]
 # A broadcast row: (model label, primary key as text, "c"reated / "u"pdated / "d"eleted).
 Row = tuple[str, str, str]
 ROW_ACTIONS = ("c", "u", "d")
+_MISSING = object()  # an item without the stream's key attribute (None is a key not set yet)
 
 
 class Unrendered(NamedTuple):
@@ -71,9 +72,19 @@ class Stream:
         if callable(self.key):
             key = self.key(item)
         elif isinstance(item, dict):
-            key = item[self.key]
+            key = item.get(self.key, _MISSING)
         else:
-            key = getattr(item, self.key)
+            key = getattr(item, self.key, _MISSING)
+        if key is _MISSING:
+            # A bare KeyError: 'pk' from a list of dicts keyed "id" says nothing of key=.
+            what = "key" if isinstance(item, dict) else "attribute"
+            default = " ('pk' unless live_stream() is given key=)" if self.key == "pk" else ""
+            raise ValueError(
+                f"stream {self.name!r}: {item!r} has no {self.key!r} {what}, which the stream "
+                f"keys its items by{default}. Give every item one, or name the key they have: "
+                f"live_stream({self.name!r}, items, key=...) (an attribute, a dict key, or a "
+                "function of the item)."
+            )
         if key is None:
             # Its element would take the container's id (render/stream.py): inserts would go
             # into it too, and deleting it would delete the stream.

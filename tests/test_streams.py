@@ -132,6 +132,22 @@ def test_an_item_without_a_key_is_a_clear_error_and_changes_nothing(client):
         assert [key for key, _ in shown(page)] == [1, 2, 3, 4]
 
 
+def test_items_without_the_default_key_say_how_to_name_theirs(client):
+    # Dicts keyed by "id", declared without key=: the default "pk" is in none of them.
+    with pytest.raises(ValueError, match=r"'messages': \{'id': 1, 'text': 'one'\} has no 'pk' key"):
+        client.get("/rows/")
+    with pytest.raises(ValueError, match=r"live_stream\('messages', items, key=\.\.\.\)"):
+        client.get("/rows/")
+
+
+def test_an_insert_without_the_streams_key_is_a_clear_error_and_changes_nothing(client):
+    with open_messages(client) as page:
+        with pytest.raises(ValueError, match=r"\{'text': 'hi'\} has no 'id' key"):
+            page.send("add_dict", text="hi")
+        assert "content" not in page.frames[-1]
+        assert len(shown(page)) == 3
+
+
 def test_a_reset_replaces_the_whole_stream(client):
     with open_messages(client) as page:
         page.send("start_over", count=2)

@@ -72,6 +72,10 @@ class MessagesView(LiveTemplateView):
         self.live_stream_insert("messages", Message(None, "not saved yet"))  # type: ignore[arg-type]
 
     @live_event
+    def add_dict(self, text: str) -> None:
+        self.live_stream_insert("messages", {"text": text})  # no "id", the stream's key
+
+    @live_event
     def send_and_cancel(self, id: int) -> None:
         self.live_stream_insert("messages", Message(id, "sending"))
         self.live_stream_delete("messages", id)
@@ -211,8 +215,19 @@ class LimitedTasksView(LiveTemplateView):
         self.live_stream_insert("tasks", Task.objects.get(pk=add))
 
 
+class RowsView(LiveTemplateView):
+    """Dicts keyed by ``id``, declared without ``key=`` (whose default is ``"pk"``)."""
+
+    template_name = "todoapp/stream_messages.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.live_stream("messages", [{"id": 1, "text": "one"}])
+        return super().get_context_data(**kwargs)
+
+
 urlpatterns = [
     path("messages/", MessagesView.as_view()),
+    path("rows/", RowsView.as_view()),
     path("tasks/", TaskStreamView.as_view()),
     path("hosts/", HostsView.as_view()),
     path("tabs/", TabsView.as_view()),
