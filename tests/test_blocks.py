@@ -95,9 +95,13 @@ def test_a_block_rendered_twice_without_a_key_fails_with_the_key_hint():
     assert "{% liveblock row key=item.pk %}" in message
 
 
-def test_two_blocks_of_one_name_outside_a_loop_fail_too():
-    with pytest.raises(TemplateSyntaxError, match="'lv-total'"):
+def test_two_blocks_of_one_name_outside_a_loop_fail_asking_for_another_name():
+    with pytest.raises(TemplateSyntaxError) as caught:
         render("{% liveblock total %}1{% endliveblock %}{% liveblock total %}2{% endliveblock %}")
+    message = str(caught.value)
+    assert "'lv-total'" in message
+    assert "Give each {% liveblock %} of the page a name of its own" in message
+    assert "key=" not in message  # no loop: a key is not the fix
 
 
 def test_a_duplicate_key_names_the_id_without_the_key_hint():
@@ -109,6 +113,7 @@ def test_a_duplicate_key_names_the_id_without_the_key_hint():
     message = str(caught.value)
     assert "'lv-row-g'" in message
     assert "give it a key" not in message
+    assert "needs a key of its own: 'g' came twice" in message
 
 
 def test_two_keyed_blocks_whose_keys_hash_alike_are_a_duplicate_not_a_silent_overwrite():

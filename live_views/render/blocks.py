@@ -56,19 +56,28 @@ class LiveBlockNode(Node):
         ident = block_id(self.name, key, collector.scope)
         css_class = self.css_class.resolve(context) if self.css_class is not None else None
         attrs = f' class="{conditional_escape(css_class)}"' if css_class is not None else ""
-        hint = (
-            ""
-            if self.key
-            else f" Inside a loop give it a key: {{% liveblock {self.name} key=item.pk %}}."
-        )
         return render_block(
             context,
             ident,
             lambda: self.nodelist.render(context),
             tag=self.tag,
             attrs=attrs,
-            duplicate=f"liveblock {self.name!r} rendered twice with the same id {ident!r}.{hint}",
+            duplicate=lambda: self.duplicate_message(context, key, ident),
         )
+
+    def duplicate_message(self, context: Context, key: object, ident: str) -> str:
+        # The fix depends on where the twin is: a loop wants a key, a repeated key another key,
+        # and two blocks written apart another name.
+        if self.key is not None:
+            hint = (
+                f" Each block of that name needs a key of its own: {str(key)!r} came twice "
+                "(a row's pk is unique)."
+            )
+        elif context.get("forloop") is not None:
+            hint = f" Inside a loop give it a key: {{% liveblock {self.name} key=item.pk %}}."
+        else:
+            hint = " Give each {% liveblock %} of the page a name of its own."
+        return f"liveblock {self.name!r} rendered twice with the same id {ident!r}.{hint}"
 
 
 def render_block(
@@ -78,7 +87,7 @@ def render_block(
     *,
     tag: str = "div",
     attrs: str = "",
-    duplicate: str = "",
+    duplicate: str | Callable[[], str] = "",
 ) -> str:
     """Render one block (a ``{% liveblock %}`` or a component's root): record its skeleton and
     version, and return its markup, or a placeholder when it sits inside another block.
@@ -92,7 +101,8 @@ def render_block(
     else:
         collector.paths[ident] = loop_path(context)
     if ident in collector.blocks:
-        raise TemplateSyntaxError(duplicate or f"block {ident!r} rendered twice.")
+        message = duplicate() if callable(duplicate) else duplicate
+        raise TemplateSyntaxError(message or f"block {ident!r} rendered twice.")
     parent = collector.stack[-1] if collector.stack else None
     collector.stack.append(ident)
     try:
