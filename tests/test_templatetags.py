@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Engine, TemplateSyntaxError
 from django.test import RequestFactory
+from django.views.generic import TemplateView
 
 from live_views.render.blocks import LiveBlockNode
 from live_views.templatetags.live_views import LiveOnNode, register
@@ -185,9 +186,16 @@ def test_live_scripts_writes_the_bundle_with_the_pages_nonce():
     )
 
 
-def test_live_connect_needs_the_templates_view_to_be_live():
-    with pytest.raises(ImproperlyConfigured, match="must be rendered by a live view"):
-        compile_template("<body {% live_connect %}>").render(Context({"view": object()}))
+def test_live_connect_needs_the_templates_view_to_be_live_and_says_how():
+    class PlainView(TemplateView):
+        pass
+
+    with pytest.raises(ImproperlyConfigured, match="must be rendered by a live view") as caught:
+        compile_template("<body {% live_connect %}>").render(Context({"view": PlainView()}))
+    message = str(caught.value)
+    assert "`view` is PlainView" in message
+    assert "Make PlainView a live view (LiveTemplateView" in message
+    assert "in a block only the live pages fill" in message  # a base shared with plain pages
 
 
 def test_live_connect_writes_the_root_of_a_live_page():

@@ -87,9 +87,13 @@ def connect_attributes(view: Any, nonce: str | None = None) -> SafeString:
             "`only`). A page that is not live places live components with {% live_component %}."
         )
     if getattr(type(view), "live_runtime", None) is None:
+        name = type(view).__name__
         raise ImproperlyConfigured(
             "{% live_connect %} must be rendered by a live view: the template's `view` is "
-            f"{type(view).__name__}, not a subclass of live_views.LiveViewMixin."
+            f"{name}, not a subclass of live_views.LiveViewMixin. Make {name} a live view "
+            "(LiveTemplateView, LiveListView, …, or LiveViewMixin first in its bases); or, in "
+            "a base template shared with plain pages, put {% live_connect %} in a block only "
+            "the live pages fill. A plain page can still hold {% live_component %}s."
         )
     return root_attributes(view.request, nonce or page_nonce({"request": view.request}))
 
