@@ -23,6 +23,7 @@ class LiveViewsConfig(AppConfig):
         checks.register(live_checks.check_sessions)
         checks.register(live_checks.check_live_every)
         checks.register(live_checks.check_subscriptions, checks.Tags.urls)
+        checks.register(live_checks.check_class_defaults, checks.Tags.urls)
         checks.register(live_checks.check_deployment, deploy=True)
         checks.register(check_redis_timeouts)
         checks.register(upload_checks.check_upload_settings)

@@ -19,6 +19,7 @@ from live_views.conf import DEFAULTS, TRANSPORTS, conf
 from live_views.connect.wire import SOCKET_PATH
 from live_views.events import live_event_names
 from live_views.polling import MIN_SECONDS, problems
+from live_views.shared_defaults import check_shared_defaults
 
 _INT_SETTINGS = {"TOKEN_MAX_AGE": 60, "MAX_FRAME_BYTES": 1024, "MAX_PUSH_BYTES": 1024}
 
@@ -428,6 +429,11 @@ def _check_state_backend(stateful: list[type]) -> list[CheckMessage]:
             id="live_views.W022",
         )
     ]
+
+
+def check_class_defaults(**kwargs: Any) -> list[CheckMessage]:
+    """A routed live view whose methods change a list, dict or set of its class in place."""
+    return check_shared_defaults(_routed_live_views())
 
 
 def _routed_live_views() -> list[type[Any]]:

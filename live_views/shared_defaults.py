@@ -1,0 +1,158 @@
+"""A list, dict or set on a live view's class that its methods change in place (check W026).
+
+``count = 0`` on the class is each page's starting value: ``self.count += 1`` gives the page its
+own. ``notes = []`` reads the same, but ``self.notes.append(x)`` changes the class's one list, which
+every page of every visitor in the process shows, a leak between users that nothing reports. The
+check reads the source of the view's own methods for such changes (``.append()``, ``[k] = v``,
+``+=``, ...) of an attribute whose class value is a list, dict or set.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.checks import CheckMessage, Warning
+
+_MUTABLE = (list, dict, set, bytearray)
+_MUTATORS = frozenset(
+    (
+        "append",
+        "extend",
+        "insert",
+        "remove",
+        "pop",
+        "clear",
+        "sort",
+        "reverse",
+        "add",
+        "discard",
+        "update",
+        "setdefault",
+        "popitem",
+        "difference_update",
+        "intersection_update",
+        "symmetric_difference_update",
+    )
+)
+_LIBRARIES = ("django", "live_views", "builtins")
+_HINTS: dict[type, str] = {
+    list: "self.{name} = [*self.{name}, item]",
+    dict: "self.{name} = {{**self.{name}, key: value}}",
+    set: "self.{name} = self.{name} | {{item}}",
+    bytearray: "self.{name} = self.{name} + data",
+}
+
+
+def check_shared_defaults(view_classes: list[type[Any]]) -> list[CheckMessage]:
+    warnings: list[CheckMessage] = []
+    for view_class in view_classes:
+        for name, kind, method, how in shared_changes(view_class):
+            example = _HINTS[kind].format(name=name)
+            warnings.append(
+                Warning(
+                    f"{view_class.__qualname__}.{method}() changes self.{name} in place "
+                    f"({how}), but {name} is a {kind.__name__} on the class: every page of every "
+                    "visitor shares that one object, so what one page puts in it, all pages show.",
+                    hint=f"Assign a new value instead ({example}): the page then has its own, "
+                    "and the class's stays as it was.",
+                    obj=view_class,
+                    id="live_views.W026",
+                )
+            )
+    return warnings
+
+
+def shared_changes(view_class: type) -> Iterator[tuple[str, type, str, str]]:
+    """(attribute, its class value's type, method, how) for each in-place change, by the
+    methods of the project's own classes, of a mutable value the class holds."""
+    own = [k for k in view_class.__mro__ if k.__module__.split(".")[0] not in _LIBRARIES]
+    shared: dict[str, type] = {}
+    for klass in reversed(own):
+        for name, value in vars(klass).items():
+            if isinstance(value, _MUTABLE) and not name.startswith("__"):
+                shared[name] = next(kind for kind in _MUTABLE if isinstance(value, kind))
+            else:
+                shared.pop(name, None)  # a subclass replaced it
+    if not shared:
+        return
+    seen: set[tuple[str, str]] = set()
+    for klass in own:
+        for method_name, function in vars(klass).items():
+            if not inspect.isfunction(function):
+                continue
+            for name, how in _changes_in_place(function, shared):
+                if (name, method_name) not in seen:
+                    seen.add((name, method_name))
+                    yield name, shared[name], method_name, how
+
+
+def _changes_in_place(function: Any, names: dict[str, type]) -> Iterator[tuple[str, str]]:
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return  # no source to read (a REPL, a compiled module): nothing to say
+    definition = tree.body[0]
+    if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
+        return
+    arguments = definition.args.posonlyargs + definition.args.args
+    if not arguments:
+        return
+    self_name = arguments[0].arg
+    # A method that gives the page its own value first (self.notes = [...]) is not a leak.
+    assigned = {
+        name
+        for node in ast.walk(definition)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if (name := _self_attribute(target, self_name)) is not None
+    }
+    for node in ast.walk(definition):
+        name, how = _change(node, self_name)
+        if name is not None and name in names and name not in assigned:
+            yield name, how
+
+
+def _change(node: ast.AST, self_name: str) -> tuple[str | None, str]:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _MUTATORS
+    ):
+        return _self_attribute(node.func.value, self_name), f".{node.func.attr}()"
+    if isinstance(node, ast.AugAssign):
+        # list += and set |= change the object in place, then store it on the instance.
+        return _self_attribute(node.target, self_name), f"{_OPERATORS.get(type(node.op), '')}="
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign | ast.Delete):
+        targets = node.targets
+    for target in targets:
+        if isinstance(target, ast.Subscript):
+            name = _self_attribute(target.value, self_name)
+            if name is not None:
+                return name, "del [...]" if isinstance(node, ast.Delete) else "[...] ="
+    return None, ""
+
+
+def _self_attribute(node: ast.expr, self_name: str) -> str | None:
+    """``name`` when ``node`` is ``self.name``."""
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == self_name
+    ):
+        return node.attr
+    return None
+
+
+_OPERATORS: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.BitXor: "^",
+    ast.Mult: "*",
+}

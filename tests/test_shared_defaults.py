@@ -1,0 +1,119 @@
+"""live_views/shared_defaults.py: check W026, a list, dict or set on a live view's class that
+its methods change in place, so that every page of every visitor shares what one page put in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.urls import path
+
+from live_views import LiveTemplateView, live_event
+from live_views.checks import check_class_defaults
+from live_views.shared_defaults import check_shared_defaults
+
+
+class NotesView(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+
+
+class FreshNotesView(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+    count = 0
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes = [*self.notes, text]  # the page's own list, as W026's hint says
+        self.count += 1
+
+    @live_event
+    def restart(self, text: str) -> None:
+        self.notes = []
+        self.notes.append(text)  # appends to the list it just gave the page
+
+
+def warnings_of(*view_classes: type[Any]) -> list[tuple[str, str]]:
+    return [(w.msg, w.hint) for w in check_shared_defaults(list(view_classes))]
+
+
+def test_a_list_of_the_class_appended_to_is_w026_naming_the_method_and_the_fix():
+    [(message, hint)] = warnings_of(NotesView)
+    assert message == (
+        "NotesView.add() changes self.notes in place (.append()), but notes is a list on the "
+        "class: every page of every visitor shares that one object, so what one page puts in "
+        "it, all pages show."
+    )
+    assert hint.startswith("Assign a new value instead (self.notes = [*self.notes, item])")
+
+
+def test_assigning_a_new_value_and_immutable_defaults_pass():
+    assert warnings_of(FreshNotesView) == []
+
+
+class Changes(LiveTemplateView):
+    tags: set[str] = set()
+    seen: dict[str, int] = {}
+    items: list[int] = []
+    labels = ("a", "b")  # a tuple cannot change
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.seen["visits"] = self.seen.get("visits", 0) + 1
+        return super().get_context_data(**kwargs)
+
+    @live_event
+    def tag(self, tag: str) -> None:
+        self.tags |= {tag}
+
+    @live_event
+    def forget(self, key: str) -> None:
+        del self.seen[key]
+
+    @live_event
+    async def more(self) -> None:
+        self.items += [1]
+
+
+def test_each_kind_of_change_in_place_is_found_sync_async_and_outside_events():
+    found = sorted(message.split(" changes ")[0] + " " + message.split("(")[2].split(")")[0]
+                   for message, _ in warnings_of(Changes))  # fmt: skip
+    assert found == [
+        "Changes.forget() del [...]",
+        "Changes.get_context_data() [...] =",
+        "Changes.more() +=",
+        "Changes.tag() |=",
+    ]
+
+
+class TupleNotes(NotesView):
+    notes = ("replaced", "by a tuple")  # type: ignore[assignment]
+
+
+def test_a_subclass_that_replaces_the_list_with_a_tuple_passes():
+    assert warnings_of(TupleNotes) == []
+
+
+class SubNotes(NotesView):
+    pass
+
+
+def test_an_inherited_change_is_reported_on_the_routed_subclass():
+    [(message, _)] = warnings_of(SubNotes)
+    assert message.startswith("SubNotes.add() changes self.notes in place")
+
+
+urlpatterns = [path("notes/", NotesView.as_view()), path("fresh/", FreshNotesView.as_view())]
+
+
+@pytest.mark.urls(__name__)
+def test_manage_py_check_shows_w026_for_a_routed_view():
+    assert [(w.id, w.obj) for w in check_class_defaults()] == [("live_views.W026", NotesView)]
+    with pytest.raises(SystemCheckError, match=r"live_views\.W026"):
+        call_command("check", fail_level="WARNING")
