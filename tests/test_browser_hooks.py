@@ -236,6 +236,24 @@ def test_a_hook_that_throws_is_logged_and_the_page_goes_on(page, page_log):
     assert any("boom" in line for line in page_log.console)
 
 
+def test_an_unknown_hook_name_is_warned_of_once_naming_the_defined_hooks(page, page_log):
+    open_page(page)
+    page.evaluate(
+        """() => {
+          const element = document.createElement("span");
+          element.dataset.liveHook = "Ecoh";  // a typo of Echo
+          document.getElementById("hook-log").after(element);
+        }"""
+    )
+    for updates in (1, 2):  # two updates: two syncs of the hooks
+        page.click("#hook-push")
+        expect(page.locator(LOG, has_text="updated widget")).to_have_count(updates)
+    warnings = [line for line in page_log.console if "Ecoh" in line]
+    assert len(warnings) == 1, page_log.console
+    assert 'data-live-hook="Ecoh" names no hook: define liveViews.hooks.Ecoh' in warnings[0]
+    assert "(defined: Echo, " in warnings[0]
+
+
 def test_hooks_hear_disconnected_and_reconnected(page, page_log, server):
     open_page(page)
     expect(page.locator(LOG)).to_have_count(3)

@@ -8,6 +8,7 @@
 const hooked = new Map(); // element -> hook instance
 const handlersOf = new WeakMap(); // hook -> its handleEvent callbacks
 const nameOf = new WeakMap(); // hook -> the data-live-hook it was mounted for
+const unknown = new Set(); // data-live-hook names with no definition, warned of once
 const glue = () => window.liveViewsGlue;
 
 function definitions() {
@@ -77,7 +78,12 @@ function syncHooks(changes) {
     const name = el.dataset.liveHook;
     const definition = definitions()[name];
     if (!definition) {
-      console.warn("live_views: no hook", name);
+      // Once per name: each later update would say it again. Listing the defined ones shows a typo.
+      if (!unknown.has(name)) {
+        unknown.add(name);
+        const defined = Object.keys(definitions()).join(", ") || "none";
+        console.warn(`live_views: data-live-hook="${name}" names no hook: define liveViews.hooks.${name} = { mounted() {…} } in the page's script (defined: ${defined})`, el);
+      }
       continue;
     }
     const hook = create(el, definition);
