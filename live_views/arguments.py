@@ -307,7 +307,7 @@ class Signature:
             elif param.name in form:
                 raw = form[param.name]
             elif param.required:
-                raise ArgumentError(f"missing required argument {param.name!r}")
+                raise ArgumentError(_missing(param.name, form))
             else:
                 continue
             try:
@@ -315,6 +315,17 @@ class Signature:
             except ArgumentError as exc:
                 raise ArgumentError(f"argument {param.name!r}: {exc}") from None
         return bound
+
+
+def _missing(name: str, form: Mapping[str, Any]) -> str:
+    # The usual cause is an <input> without a name, or with another one: show what came.
+    sent = ", ".join(repr(str(key)[:40]) for key in sorted(form)[:5]) or "no fields"
+    if len(form) > 5:
+        sent += ", …"
+    return (
+        f"missing required argument {name!r}: give it in {{% live_on %}} ({name}=...) or as a "
+        f"field named {name!r} of the element's form (the form sent {sent})"
+    )
 
 
 def form_querydict(form: Mapping[str, Any]) -> QueryDict:

@@ -519,9 +519,19 @@ def test_bind_prefers_explicit_arguments_over_form_values():
     }
 
 
-def test_bind_refuses_a_missing_required_argument():
-    with pytest.raises(ArgumentError, match="missing required argument 'amount'"):
+def test_bind_refuses_a_missing_required_argument_saying_where_it_comes_from():
+    with pytest.raises(ArgumentError) as caught:
         SIGNATURE.bind({"note": "x"}, {})
+    assert str(caught.value) == (
+        "missing required argument 'amount': give it in {% live_on %} (amount=...) or as a "
+        "field named 'amount' of the element's form (the form sent no fields)"
+    )
+
+
+def test_a_missing_argument_names_the_fields_the_form_sent():
+    # An <input> whose name is not the handler's parameter (or has no name at all).
+    with pytest.raises(ArgumentError, match=r"\(the form sent 'amont', 'csrfmiddlewaretoken'\)$"):
+        SIGNATURE.bind({}, {"amont": "3", "csrfmiddlewaretoken": "abc"})
 
 
 def test_bind_names_the_argument_that_does_not_coerce():
