@@ -50,6 +50,14 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.live_events = collect_events(cls)
+        for spec in cls.live_events.values():
+            if spec.attribute in ("get", "head"):
+                raise TypeError(
+                    f"{cls.__qualname__}.{spec.attribute} is a @live_event, but "
+                    f"{spec.attribute}() is what renders the page over HTTP: name the method "
+                    "otherwise, keeping the event's name with "
+                    f'@live_event(name="{spec.attribute}").'
+                )
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not apps.is_installed("live_views"):
@@ -82,6 +90,11 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
             self.live_runtime.page_id = mount.page_id
             if mount.state is not None:
                 mount.state.restore(self)  # after setup() and the access checks, before get()
+        method = (request.method or "").lower()
+        if any(spec.attribute == method for spec in self.live_events.values()):
+            # A live event named delete (or put, patch, ...) is no answer to that HTTP method:
+            # View.dispatch would call it with the request as its first argument.
+            return self.http_method_not_allowed(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:

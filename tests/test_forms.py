@@ -407,6 +407,18 @@ def test_list_view_deletes_a_row_and_shows_the_list_without_it(client):
     assert list(Board.objects.all()) == [keep]
 
 
+def test_an_http_delete_of_a_page_with_a_delete_event_is_405_and_deletes_nothing(client):
+    # Django's View.dispatch takes a method named delete() as the page's DELETE handler: it
+    # called the live event with the request as its board (a 500, or worse for a laxer one).
+    board = Board.objects.create(name="Keep")
+    response = client.http.delete("/forms/boards/")
+    assert response.status_code == 405
+    assert list(Board.objects.all()) == [board]
+    page = client.live("/forms/boards/")  # the event itself still runs
+    page.send("delete", board=board.pk)
+    assert not Board.objects.exists()
+
+
 # -- JS off: the same view is a plain FormView ---------------------------------------------------
 
 

@@ -37,6 +37,22 @@ def dispatch_on_socket(view: Any, mount: Mount | None = None) -> tuple[Any, Moun
     return response, mount
 
 
+def test_a_live_event_named_get_is_refused_when_the_class_is_defined():
+    with pytest.raises(TypeError, match=r"Refresh\.get is a @live_event, but get\(\) is what"):
+
+        class Refresh(LiveTemplateView):
+            @live_event
+            def get(self) -> None:
+                pass
+
+    class Renamed(LiveTemplateView):  # the way out the message gives
+        @live_event(name="get")
+        def fetch(self) -> None:
+            pass
+
+    assert Renamed.live_events["get"].attribute == "fetch"
+
+
 # -- get_live_subscriptions ---------------------------------------------------------------------
 
 
