@@ -79,14 +79,18 @@ def shared_changes(view_class: type) -> Iterator[tuple[str, type, str, str]]:
                 shared.pop(name, None)  # a subclass replaced it
     if not shared:
         return
-    seen: set[tuple[str, str]] = set()
-    for klass in own:
+    resolved: set[str] = set()  # a subclass's method shadows the one it overrides
+    for klass in view_class.__mro__:
         for method_name, function in vars(klass).items():
-            if not inspect.isfunction(function):
+            if method_name in resolved:
                 continue
+            resolved.add(method_name)
+            if klass not in own or not inspect.isfunction(function):
+                continue
+            reported: set[str] = set()
             for name, how in _changes_in_place(function, shared):
-                if (name, method_name) not in seen:
-                    seen.add((name, method_name))
+                if name not in reported:
+                    reported.add(name)
                     yield name, shared[name], method_name, how
 
 

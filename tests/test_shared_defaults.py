@@ -104,6 +104,16 @@ class SubNotes(NotesView):
     pass
 
 
+class FixedNotes(NotesView):
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes = [*self.notes, text]
+
+
+def test_a_method_overridden_by_one_that_assigns_passes():
+    assert warnings_of(FixedNotes) == []
+
+
 def test_an_inherited_change_is_reported_on_the_routed_subclass():
     [(message, _)] = warnings_of(SubNotes)
     assert message.startswith("SubNotes.add() changes self.notes in place")
