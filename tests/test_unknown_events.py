@@ -84,3 +84,16 @@ def test_the_page_receives_the_suggestion_and_nothing_runs():
         assert "No live event named 'not_an_event'" in undecorated["message"]
         assert '<p id="count">0</p>' in page.block("counter")
     client.close()
+
+
+@pytest.mark.django_db
+def test_without_debug_the_servers_log_still_says_to_decorate_the_method(caplog):
+    # A test run has DEBUG off: the page's error names no method, the log (which pytest shows
+    # with a failing test) does.
+    client = LiveClient()
+    with client.live("/counter/") as page:
+        page.send("not_an_event")
+        [error] = page.errors
+    client.close()
+    assert error["message"] == "No live event named 'not_an_event' on CounterView."
+    assert "CounterView.not_an_event() exists: decorate it with @live_event." in caplog.text

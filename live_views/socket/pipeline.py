@@ -105,7 +105,9 @@ class EventRun:
         spec = view_class.live_events.get(event.name)
         if spec is None:
             message = unknown_event_message(view_class, event.name)
-            raise FrameError("unknown_event", message, event.ref)
+            # The log is the developer's, DEBUG or not (a test run): it may name the method.
+            log = unknown_event_message(view_class, event.name, developer=True)
+            raise FrameError("unknown_event", message, event.ref, log=log)
         self.spec: EventSpec = spec
         try:
             self.kwargs = spec.signature.bind(event.args, event.form)

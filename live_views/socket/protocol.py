@@ -22,8 +22,11 @@ _QUERY_RE = re.compile(r"[\x21-\x22\x24-\x7e]*")
 
 
 class FrameError(ValueError):
-    def __init__(self, code: str, message: str, ref: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, code: str, message: str, ref: int | None = None, *, log: str | None = None
+    ) -> None:
+        # str() is what the server logs: ``log`` may say more than the page may read.
+        super().__init__(log or message)
         self.code = code
         self.message = message
         self.ref = ref  # echoed in the error frame, so the page can match it to its event

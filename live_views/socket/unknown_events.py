@@ -8,9 +8,10 @@ import inspect
 from django.conf import settings
 
 
-def unknown_event_message(view_class: type, name: str) -> str:
-    """The refusal of event ``name``: the closest live event, and with ``DEBUG`` on, the missing
-    ``@live_event`` when the view has a method of that name."""
+def unknown_event_message(view_class: type, name: str, *, developer: bool | None = None) -> str:
+    """The refusal of event ``name``: the closest live event, and for the developer (``DEBUG``
+    on, or the server's log) the missing ``@live_event`` when the view has a method of that
+    name."""
     if getattr(view_class, "live_component_socket", False):
         # A component's own socket, on a page that is not live: the page has no events.
         return (
@@ -22,7 +23,8 @@ def unknown_event_message(view_class: type, name: str) -> str:
     events: dict[str, object] = getattr(view_class, "live_events", {})
     # The method hint names view internals: only for the developer, never a production visitor.
     # Looked up statically: a client's string never runs a descriptor or a __getattr__.
-    method = inspect.getattr_static(view_class, name, None) if settings.DEBUG else None
+    developer = settings.DEBUG if developer is None else developer
+    method = inspect.getattr_static(view_class, name, None) if developer else None
     if isinstance(method, staticmethod | classmethod):
         method = method.__func__
     if not name.startswith("_") and inspect.isfunction(method):
