@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from asgiref.sync import SyncToAsync
 from channels.routing import get_default_application
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections
+from django.db import OperationalError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse
 from django.test import AsyncClient, Client
@@ -119,6 +119,15 @@ def _server_error(frame: dict[str, Any]) -> bool:
     return isinstance(error, dict) and error.get("code") == "server_error"
 
 
+_LOCKED_NOTE = (
+    "live_views.testing: the page's socket works in threads of its own, with their own database "
+    "connections. A test that holds a transaction open (pytest-django's django_db mark without "
+    "transaction=True, or a TestCase) locks SQLite's tables against them and hides its rows "
+    "from them: mark the test @pytest.mark.django_db(transaction=True), or use a "
+    "TransactionTestCase."
+)
+
+
 def _raise_what_failed(page: AsyncLivePage) -> None:
     """The browser is told "server_error" (or the socket closes for it); the test gets the
     failure this frame tells of, which the server left to it rather than log it."""
@@ -130,6 +139,11 @@ def _raise_what_failed(page: AsyncLivePage) -> None:
 def _raise_or_log(failure: failures.Failure, raise_it: bool) -> None:
     exc, traceback, message = failure
     if raise_it:
+        # SQLite says only "database table is locked": the usual cause is the test's own
+        # transaction, which the message names nowhere.
+        locked = isinstance(exc, OperationalError) and "is locked" in str(exc)
+        if locked and _LOCKED_NOTE not in getattr(exc, "__notes__", ()):
+            exc.add_note(_LOCKED_NOTE)
         raise exc.with_traceback(traceback)
     # A client told not to raise (or a page closed before it heard of it): the log has it.
     logger.error("%s", message, exc_info=(type(exc), exc, traceback))
