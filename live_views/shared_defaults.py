@@ -48,22 +48,26 @@ _HINTS: dict[type, str] = {
 
 
 def check_shared_defaults(view_classes: list[type[Any]]) -> list[CheckMessage]:
-    warnings: list[CheckMessage] = []
-    for view_class in view_classes:
-        for name, kind, method, how in shared_changes(view_class):
-            example = _HINTS[kind].format(name=name)
-            warnings.append(
-                Warning(
-                    f"{view_class.__qualname__}.{method}() changes self.{name} in place "
-                    f"({how}), but {name} is a {kind.__name__} on the class: every page of every "
-                    "visitor shares that one object, so what one page puts in it, all pages show.",
-                    hint=f"Assign a new value instead ({example}): the page then has its own, "
-                    "and the class's stays as it was.",
-                    obj=view_class,
-                    id="live_views.W026",
-                )
-            )
-    return warnings
+    return [
+        Warning(message, hint=hint, obj=view_class, id="live_views.W026")
+        for view_class in view_classes
+        for message, hint in shared_default_problems(view_class)
+    ]
+
+
+def shared_default_problems(cls: type) -> Iterator[tuple[str, str]]:
+    """(message, hint) for each in-place change of a mutable class value: W026 for routed
+    views; the log, with DEBUG on, for a live component (templates name those, not the
+    URLconf, so no check sees them)."""
+    for name, kind, method, how in shared_changes(cls):
+        example = _HINTS[kind].format(name=name)
+        yield (
+            f"{cls.__qualname__}.{method}() changes self.{name} in place ({how}), but {name} is "
+            f"a {kind.__name__} on the class: every page of every visitor shares that one "
+            "object, so what one page puts in it, all pages show.",
+            f"Assign a new value instead ({example}): the page then has its own, and the "
+            "class's stays as it was.",
+        )
 
 
 def shared_changes(view_class: type) -> Iterator[tuple[str, type, str, str]]:

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.test import override_settings
 from django.urls import path
 
-from live_views import LiveTemplateView, live_event
+from live_views import LiveComponent, LiveTemplateView, live_event
 from live_views.checks import check_class_defaults
+from live_views.components.host import component_class
 from live_views.shared_defaults import check_shared_defaults
 
 
@@ -127,3 +129,28 @@ def test_manage_py_check_shows_w026_for_a_routed_view():
     assert [(w.id, w.obj) for w in check_class_defaults()] == [("live_views.W026", NotesView)]
     with pytest.raises(SystemCheckError, match=r"live_views\.W026"):
         call_command("check", fail_level="WARNING")
+
+
+class PickedComponent(LiveComponent):
+    template_name = "x.html"
+    picked: list[str] = []
+
+    @live_event
+    def pick(self, item: str) -> None:
+        self.picked.append(item)
+
+
+@override_settings(DEBUG=True)
+def test_with_debug_a_component_that_a_template_names_logs_the_same_warning(caplog):
+    # Templates name components, not the URLconf: no check sees them, the first render does.
+    component_class("tests.test_shared_defaults.PickedComponent")
+    component_class("tests.test_shared_defaults.PickedComponent")  # once per class
+    [record] = [r for r in caplog.records if "PickedComponent" in r.getMessage()]
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == (
+        "live_views: PickedComponent.pick() changes self.picked in place (.append()), but "
+        "picked is a list on the class: every page of every visitor shares that one object, "
+        "so what one page puts in it, all pages show. Assign a new value instead "
+        "(self.picked = [*self.picked, item]): the page then has its own, and the class's "
+        "stays as it was."
+    )

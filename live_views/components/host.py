@@ -14,12 +14,14 @@ component only; the others hand their blocks to the page's render as they were.
 from __future__ import annotations
 
 import collections
+import logging
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.template import Context, TemplateSyntaxError
@@ -53,8 +55,11 @@ from live_views.render.pruning import render_liveblocks
 from live_views.render.stream import STREAMS_KEY
 from live_views.render.targets import blocks_on_the_way
 from live_views.runtime import PageToken, StateStore, StateStores
+from live_views.shared_defaults import shared_default_problems
 from live_views.streams import PageStreams
 from live_views.views import LiveViewMixin
+
+logger = logging.getLogger("live_views")
 
 HOST_KEY = "live_views.components.host"
 # While a component's socket mounts it: the host that mounts (see socket/component_mount.py).
@@ -74,6 +79,9 @@ def component_class(path: str) -> type[LiveComponent]:
             f"{{% live_component {path!r} %}} names {cls!r}, not a subclass of "
             "live_views.LiveComponent."
         )
+    if settings.DEBUG:  # once per class (cached): W026, which sees only routed views
+        for message, hint in shared_default_problems(cls):
+            logger.warning("live_views: %s %s", message, hint)
     return cls
 
 
