@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from live_views.socket.origins import origin_allowed
+from live_views.socket.origins import origin_allowed, origin_refusal
 
 
 def scope(origin: str | None = None, host: str | None = "testserver", **extra: str) -> dict:
@@ -96,3 +96,41 @@ def test_with_debug_and_no_allowed_hosts_localhost_works_as_in_django():
 @override_settings(DEBUG=False, ALLOWED_HOSTS=[])
 def test_without_debug_no_allowed_hosts_allows_nothing():
     assert not origin_allowed(scope("http://localhost", host="localhost"))
+
+
+# -- why: the server's log line of a refusal ---------------------------------------------------
+
+
+def test_a_port_forward_that_rewrites_host_is_told_how_to_let_its_origin_in():
+    # A dev proxy or port forward (a codespace, a Vite server) that sends the server its own Host.
+    reason = origin_refusal(scope("https://app.example.dev", host="localhost:8000"))
+    assert reason is not None
+    assert reason.startswith("the page is https but the socket reached the server as http")
+    reason = origin_refusal(scope("http://app.example.dev", host="localhost:8000"))
+    assert reason is not None
+    assert "the server received the Host 'localhost:8000', not the origin's" in reason
+    assert "USE_X_FORWARDED_HOST = True" in reason
+    assert "LIVE_VIEWS['ALLOWED_ORIGINS']" in reason
+
+
+def test_a_tls_proxy_without_secure_proxy_ssl_header_is_named():
+    reason = origin_refusal(scope("https://testserver"))
+    assert reason is not None
+    assert "set SECURE_PROXY_SSL_HEADER" in reason
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "reason"),
+    [
+        (None, "testserver", "it sent no Origin header (a browser always does)"),
+        ("file://testserver", "testserver", "it is not an http(s) origin"),
+        ("http://testserver", None, "the request has no Host header"),
+        ("http://evil.example", "evil.example", "its host 'evil.example' is not in ALLOWED_HOSTS"),
+    ],
+)
+def test_each_refusal_says_why(origin, host, reason):
+    assert origin_refusal(scope(origin, host=host)) == reason
+
+
+def test_an_allowed_origin_has_no_refusal():
+    assert origin_refusal(scope("http://testserver")) is None

@@ -275,6 +275,22 @@ def test_foreign_origin_is_refused_4403(origin):
         client.close()
 
 
+def test_a_refused_origin_is_logged_with_why_and_what_would_let_it_in(caplog):
+    # A port forward of the developer's own (a codespace) looks the same as an attack: the log
+    # names the Host the server received and the settings, the page learns nothing more.
+    client = TrackingLiveClient(origin="http://app.example.dev")
+    try:
+        with pytest.raises(LiveRefused):
+            client.live("/counter/")
+    finally:
+        client.close()
+    assert (
+        "refused a socket from origin 'http://app.example.dev': the server received the Host "
+        "'testserver', not the origin's; a proxy or port forward of yours should pass the "
+        "browser's Host on"
+    ) in caplog.text
+
+
 def test_missing_origin_is_refused_4403(client):
     page_html = client.get("/counter/").content.decode()
     assert (

@@ -22,7 +22,7 @@ from live_views.socket.changed_rows import ChangedRows
 from live_views.socket.fairness import run_fairly
 from live_views.socket.jobs import JobRunner
 from live_views.socket.mount import Refused
-from live_views.socket.origins import origin_allowed
+from live_views.socket.origins import origin_refusal
 from live_views.socket.own_broadcasts import shows_already
 from live_views.socket.page import LivePage
 from live_views.socket.pipeline import run_event
@@ -68,11 +68,14 @@ class LiveConsumer(
         # Accept, then close with a 4xxx code when refusing: a refused handshake reaches the
         # browser as 1006, which htmx would retry forever.
         await self.accept()
-        if not origin_allowed(self.scope):
-            logger.warning("live_views: refused a socket from origin %r", _origin(self.scope))
-            await self.close(
-                code=wire.CLOSE_FORBIDDEN, reason="the socket is for the page's origin"
+        refusal = origin_refusal(self.scope)
+        if refusal is not None:
+            logger.warning(
+                "live_views: refused a socket from origin %r: %s.", _origin(self.scope), refusal
             )
+            # The browser's is shorter: how the server is set up is the log's to say.
+            reason = "the socket is for the page's origin"
+            await self.close(code=wire.CLOSE_FORBIDDEN, reason=reason)
             return
         token = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("t", [""])[0]
         if not token:

@@ -33,30 +33,49 @@ def origin_allowed(scope: Mapping[str, Any]) -> bool:
     Browsers always send Origin on websockets; a missing one is a non-browser client that we
     refuse, as a cross-site page could not forge it either way.
     """
+    return origin_refusal(scope) is None
+
+
+def origin_refusal(scope: Mapping[str, Any]) -> str | None:
+    """Why the socket's origin is refused (for the server's log), or None when it is allowed.
+    A refused origin is as often a proxy or a port forward of the project's own as an attack:
+    the reason says which setting would let a site of the project's own in."""
     origin = _header(scope, b"origin")
     if not origin:
-        return False
+        return "it sent no Origin header (a browser always does)"
     try:
         parts = urlsplit(origin)
     except ValueError:
         # "http://[::1" and the like: no browser sends one, and no site's Origin is one.
-        return False
+        return "it is no URL"
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return False
+        return "it is not an http(s) origin"
     normalized = f"{parts.scheme}://{parts.netloc}".lower()
     if normalized in (o.rstrip("/").lower() for o in conf.ALLOWED_ORIGINS):
-        return True
+        return None
     host = _request_host(scope)
     if host is None:
-        return False
+        return "the request has no Host header"
     scheme = request_scheme(scope)
     # An https page's origin is not an http page's: a script on http://host:port (no TLS, so
     # anyone on the path can inject one) must not drive the https site's sockets, nor the other
     # way round.
-    if parts.scheme != scheme or _site(scheme, parts.netloc) != _site(scheme, host):
-        return False
+    if parts.scheme != scheme:
+        return (
+            f"the page is {parts.scheme} but the socket reached the server as {scheme}; behind "
+            "a proxy that ends TLS, set SECURE_PROXY_SSL_HEADER to the header it sets"
+        )
+    if _site(scheme, parts.netloc) != _site(scheme, host):
+        return (
+            f"the server received the Host {host!r}, not the origin's; a proxy or port forward "
+            "of yours should pass the browser's Host on (or X-Forwarded-Host, with "
+            "USE_X_FORWARDED_HOST = True), or, if that origin is a site of yours, list it in "
+            "LIVE_VIEWS['ALLOWED_ORIGINS']"
+        )
     domain, _port = split_domain_port(host)
-    return bool(domain) and validate_host(domain, _allowed_hosts())
+    if not domain or not validate_host(domain, _allowed_hosts()):
+        return f"its host {domain or host!r} is not in ALLOWED_HOSTS"
+    return None
 
 
 def request_scheme(scope: Mapping[str, Any]) -> str:
