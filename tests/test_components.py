@@ -633,6 +633,16 @@ def test_update_gives_a_component_the_row_its_page_read_again(client, two_tasks)
     assert "<b>two, renamed</b>" in line(page, second)
 
 
+def test_a_component_placed_with_a_pk_is_found_by_that_pk(client, two_tasks):
+    # {% live_component ... id=task.pk %} makes the id "7": page.component(task.pk) found no
+    # component "with id 7" on a page that showed it.
+    first, _ = two_tasks
+    page = client.live("/task-lines/")
+    assert page.component(first).address == page.component(str(first)).address
+    page.component(first).send("star")
+    assert "★" in line(page, first)
+
+
 def test_without_update_a_component_keeps_what_it_was_mounted_with(client, two_tasks):
     first, _ = two_tasks
     page = client.live("/stale-task-lines/")

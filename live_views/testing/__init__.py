@@ -442,8 +442,8 @@ class LivePage(uploads.Uploading, ScreenMirror):
     def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         return self._loop.run(self._page.send(event, **args))
 
-    def component(self, ident: str) -> Component:
-        """The live component placed with ``id=ident`` on this page."""
+    def component(self, ident: object) -> Component:
+        """The live component placed with ``id=ident`` on this page (``task.pk`` or ``"7"``)."""
         return Component(self, self._page.component(ident))
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:

@@ -59,10 +59,11 @@ class PageComponents:
 
     html: str
 
-    def component(self, ident: str) -> AsyncComponent:
-        """The live component placed with ``id=ident`` on this page."""
+    def component(self, ident: object) -> AsyncComponent:
+        """The live component placed with ``id=ident`` on this page. The tag makes its id a
+        string (``id=task.pk`` is ``"7"``); so does this, so ``task.pk`` finds it too."""
         page: Any = self
-        return AsyncComponent(page, component_address(self.html, ident))
+        return AsyncComponent(page, component_address(self.html, str(ident)))
 
 
 class AsyncComponent:
