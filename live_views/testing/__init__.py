@@ -27,6 +27,7 @@ from channels.routing import get_default_application
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 from django.http import HttpResponse
 from django.test import AsyncClient, Client
 from django.utils.http import urlencode
@@ -149,6 +150,25 @@ def _raise_or_log(failure: failures.Failure, raise_it: bool) -> None:
     logger.error("%s", message, exc_info=(type(exc), exc, traceback))
 
 
+def _refuse_unsendable(event: str, values: Mapping[str, Any]) -> None:
+    # json.dumps() would say only "Object of type Task is not JSON serializable"; a browser
+    # sends a row as its key, which a handler argument typed with the model is looked up from.
+    for name, value in values.items():
+        try:
+            json.dumps(value, cls=DjangoJSONEncoder)
+        except TypeError:
+            kind = type(value).__name__
+            if isinstance(value, Model):
+                fix = f"pass its key ({name}={name}.pk): a handler argument typed {kind} is "
+                fix += "looked up from it"
+            else:
+                fix = "pass what a browser can send: a key, a string, a number, a date, a list"
+            raise TypeError(
+                f"event {event!r}: the argument {name!r} is a {kind}, which no browser can "
+                f"send. {fix[0].upper()}{fix[1:]}."
+            ) from None
+
+
 def _socket_url(page_html: str, path: str) -> str:
     match = _CONNECT_RE.search(page_html)
     if match is None:
@@ -218,6 +238,8 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
 
     async def ask(self, frame: dict[str, Any], *, until_reload: bool = False) -> dict[str, Any]:
         """Send ``frame`` with a fresh ref and wait for its reply (or a reload)."""
+        for values in (frame.get("args"), frame.get("form")):
+            _refuse_unsendable(str(frame.get("event")), values or {})
         ref = frame["ref"] = next(self._refs)
         await self.send_frame(frame)
         return await self._until(
