@@ -4,7 +4,9 @@
 own. ``notes = []`` reads the same, but ``self.notes.append(x)`` changes the class's one list, which
 every page of every visitor in the process shows, a leak between users that nothing reports. The
 check reads the source of the view's own methods for such changes (``.append()``, ``[k] = v``,
-``+=``, ...) of an attribute whose class value is a list, dict or set.
+``+=``, ...) of an attribute whose class value is a list, dict or set, unless the page is
+given its own first: assigned in the method itself, or in one that runs for every page before
+any event (``__init__``, ``setup``, ``dispatch``, ``get``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ _MUTATORS = frozenset(
     )
 )
 _LIBRARIES = ("django", "live_views", "builtins")
+# Run for each page before its first event (the mount is a GET through dispatch): what they
+# assign to self is the page's own from then on.
+_PER_PAGE = ("__init__", "setup", "dispatch", "get")
 _HINTS: dict[type, str] = {
     list: "self.{name} = [*self.{name}, item]",
     dict: "self.{name} = {{**self.{name}, key: value}}",
@@ -81,6 +86,12 @@ def shared_changes(view_class: type) -> Iterator[tuple[str, type, str, str]]:
                 shared[name] = next(kind for kind in _MUTABLE if isinstance(value, kind))
             else:
                 shared.pop(name, None)  # a subclass replaced it
+    for klass in own:
+        for method_name in _PER_PAGE:
+            function = vars(klass).get(method_name)
+            if inspect.isfunction(function):
+                for name in _assigned(function):
+                    shared.pop(name, None)
     if not shared:
         return
     resolved: set[str] = set()  # a subclass's method shadows the one it overrides
@@ -98,26 +109,43 @@ def shared_changes(view_class: type) -> Iterator[tuple[str, type, str, str]]:
                     yield name, shared[name], method_name, how
 
 
-def _changes_in_place(function: Any, names: dict[str, type]) -> Iterator[tuple[str, str]]:
+def _method_tree(function: Any) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, str] | None:
+    """The method's definition and the name of its ``self``, when its source can be read."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError):
-        return  # no source to read (a REPL, a compiled module): nothing to say
+        return None  # no source to read (a REPL, a compiled module): nothing to say
     definition = tree.body[0]
     if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
-        return
+        return None
     arguments = definition.args.posonlyargs + definition.args.args
     if not arguments:
-        return
-    self_name = arguments[0].arg
-    # A method that gives the page its own value first (self.notes = [...]) is not a leak.
-    assigned = {
+        return None
+    return definition, arguments[0].arg
+
+
+def _assigned(function: Any) -> set[str]:
+    """The attributes the method gives ``self`` a value of its own (``self.notes = [...]``)."""
+    found = _method_tree(function)
+    if found is None:
+        return set()
+    definition, self_name = found
+    return {
         name
         for node in ast.walk(definition)
         if isinstance(node, ast.Assign)
         for target in node.targets
         if (name := _self_attribute(target, self_name)) is not None
     }
+
+
+def _changes_in_place(function: Any, names: dict[str, type]) -> Iterator[tuple[str, str]]:
+    found = _method_tree(function)
+    if found is None:
+        return
+    definition, self_name = found
+    # A method that gives the page its own value first (self.notes = [...]) is not a leak.
+    assigned = _assigned(function)
     for node in ast.walk(definition):
         name, how = _change(node, self_name)
         if name is not None and name in names and name not in assigned:

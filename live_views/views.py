@@ -40,6 +40,7 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
     """Make a Django class-based view live. Mix in before the generic view."""
 
     live_events: ClassVar[dict[str, EventSpec]] = {}
+    live_http_clashes: ClassVar[frozenset[str]] = frozenset()  # events named as HTTP methods
     live_subscriptions: Sequence[Subscription] = ()
     # Attribute names that are page state: kept server-side across reconnects and restarts.
     live_state: Sequence[str] = ()
@@ -58,6 +59,11 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
                     "otherwise, keeping the event's name with "
                     f'@live_event(name="{spec.attribute}").'
                 )
+        # A live event named delete (or put, patch, ...) is no answer to that HTTP method:
+        # View.dispatch would call it with the request as its first argument.
+        cls.live_http_clashes = frozenset(
+            spec.attribute for spec in cls.live_events.values()
+        ) & frozenset(getattr(cls, "http_method_names", ()))  # a mixin, before View, has none
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not apps.is_installed("live_views"):
@@ -90,12 +96,15 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
             self.live_runtime.page_id = mount.page_id
             if mount.state is not None:
                 mount.state.restore(self)  # after setup() and the access checks, before get()
-        method = (request.method or "").lower()
-        if any(spec.attribute == method for spec in self.live_events.values()):
-            # A live event named delete (or put, patch, ...) is no answer to that HTTP method:
-            # View.dispatch would call it with the request as its first argument.
+        if (request.method or "").lower() in self.live_http_clashes:
             return self.http_method_not_allowed(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def _allowed_methods(self) -> list[str]:
+        # Django's Allow header (a 405's, OPTIONS') lists each method the view has an attribute
+        # for: a live event's name is none.
+        allowed: list[str] = super()._allowed_methods()  # type: ignore[misc]
+        return [m for m in allowed if m.lower() not in self.live_http_clashes]
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         if self.live_runtime.connected:

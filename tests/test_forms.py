@@ -413,6 +413,8 @@ def test_an_http_delete_of_a_page_with_a_delete_event_is_405_and_deletes_nothing
     board = Board.objects.create(name="Keep")
     response = client.http.delete("/forms/boards/")
     assert response.status_code == 405
+    assert "DELETE" not in response["Allow"]
+    assert "DELETE" not in client.http.options("/forms/boards/")["Allow"]
     assert list(Board.objects.all()) == [board]
     page = client.live("/forms/boards/")  # the event itself still runs
     page.send("delete", board=board.pk)

@@ -42,6 +42,19 @@ class FreshNotesView(LiveTemplateView):
         self.notes.append(text)  # appends to the list it just gave the page
 
 
+class SetUpNotesView(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []  # documents the attribute; setup() gives each page its own
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.notes = []
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+
+
 def warnings_of(*view_classes: type[Any]) -> list[tuple[str, str]]:
     return [(w.msg, w.hint) for w in check_shared_defaults(list(view_classes))]
 
@@ -58,6 +71,11 @@ def test_a_list_of_the_class_appended_to_is_w026_naming_the_method_and_the_fix()
 
 def test_assigning_a_new_value_and_immutable_defaults_pass():
     assert warnings_of(FreshNotesView) == []
+
+
+def test_a_value_each_page_gets_in_setup_passes():
+    # setup() runs for every page before its first event: the append changes the page's own.
+    assert warnings_of(SetUpNotesView) == []
 
 
 class Changes(LiveTemplateView):
