@@ -168,6 +168,16 @@ def test_failed_work_on_a_french_page_says_so_in_french(client):
         assert f"Le serveur n{APOSTROPHE}a pas pu afficher «{NBSP}report{NBSP}»." in shown
 
 
+def test_progress_on_a_french_page_is_a_number_the_browser_reads(client):
+    # <progress value="0,33"> is no value to a browser: the template writes it unlocalized
+    # (floatformat:'2u'), as the streams guide does.
+    with client.live("/fr/jobs/report/") as page:
+        page.send("start", count=3)
+        assert 'value="0.33"' in report(page, 'value="0')
+        async_views.RELEASE.set()
+        report(page, "6")
+
+
 def test_failed_work_on_an_english_page_says_so_in_english(client):
     with client.live("/en/jobs/report/") as page:
         page.send("start_failing")
