@@ -19,30 +19,11 @@ _TOKEN_RE = re.compile(r'hx-ws:connect="/live/ws/\?t=([^"]+)"')
 
 
 class TrackingLiveClient(LiveClient):
-    """A LiveClient that closes every socket it opened when it is closed."""
+    """A LiveClient whose open pages a test can read (``client.pages``)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pages: list[LivePage] = []
-
-    def open_socket(
-        self, url: str, page_html: str = "", *, headers: list[tuple[bytes, bytes]] | None = None
-    ) -> LivePage:
-        page = super().open_socket(url, page_html, headers=headers)
-        self.pages.append(page)
-        return page
-
-    def close(self) -> None:
-        for page in self.pages:
-            if page.close_code is not None:
-                # LivePage.close() on a page the server closed waits for the whole client timeout
-                # (the consumer never hears the client's disconnect; see
-                # test_closing_a_refused_page_is_prompt). Say goodbye for it.
-                disconnect = {"type": "websocket.disconnect", "code": page.close_code}
-                page._loop.run(page._page._communicator.send_input(disconnect))
-            page.close()
-        self.pages.clear()
-        super().close()
+    @property
+    def pages(self) -> list[LivePage]:
+        return self._pages
 
 
 def count(page: LivePage) -> int:

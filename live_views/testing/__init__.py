@@ -454,6 +454,7 @@ class LivePage(uploads.Uploading, ScreenMirror):
         self._page = page
         self._loop = loop
         self.http = http  # the client that loaded the page: uploads use it
+        self._closed = False
 
     def back(self) -> dict[str, Any]:
         return self._loop.run(self._page.back())
@@ -491,7 +492,9 @@ class LivePage(uploads.Uploading, ScreenMirror):
         self._loop.run(self._page.reconnect(join=join))
 
     def close(self) -> None:
-        self._loop.run(self._page.close())
+        if not self._closed:
+            self._closed = True
+            self._loop.run(self._page.close())
 
     def __enter__(self) -> LivePage:
         return self
@@ -519,6 +522,7 @@ class LiveClient:
         self.origin = origin
         self.timeout = timeout
         self._loop: _Loop | None = None
+        self._pages: list[LivePage] = []  # closed by close(), if the test did not
 
     def force_login(self, user: Any, backend: str | None = None) -> None:
         self.http.force_login(user, backend)
@@ -552,7 +556,9 @@ class LiveClient:
         opener.http.defaults = self.http.defaults  # type: ignore[assignment]
         page = self._run(opener.open_socket(url, page_html, headers=headers))
         assert self._loop is not None
-        return LivePage(page, self._loop, self.http)
+        opened = LivePage(page, self._loop, self.http)
+        self._pages = [*(p for p in self._pages if not p._closed), opened]
+        return opened
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         if self._loop is None:
@@ -560,6 +566,11 @@ class LiveClient:
         return self._loop.run(coroutine)
 
     def close(self) -> None:
+        """Close every page still open, as the browser's tab closing would (its server side
+        ends: pending uploads go, and no task is left behind), then the client's event loop."""
+        pages, self._pages = self._pages, []
+        for page in pages:
+            page.close()
         if self._loop is not None:
             self._loop.stop()
             self._loop = None
