@@ -5,6 +5,9 @@ reporters hear the same failures through Django's got_request_exception."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import time
 import traceback
 from typing import Any
 
@@ -15,7 +18,7 @@ from django.test import Client
 from django.urls import path
 
 from live_views import broadcast, live_event
-from live_views.testing import LiveClient
+from live_views.testing import AsyncLiveClient, LiveClient
 from tests.live_helpers import count
 from tests.testapp.views import CounterView
 from tests.todoapp.async_views import ReportView
@@ -186,3 +189,36 @@ def test_a_failure_the_test_never_heard_of_is_logged_when_its_page_closes(client
         page.close()  # before the frame that tells of it was read
     assert "FlakyCounterView.explode raised while handling event 'explode'" in caplog.text
     assert "secret internal detail" in caplog.text
+
+
+def _until_reported(page: Any) -> None:
+    # The test reads no frame (that would raise it): it waits for the server to hand it over.
+    deadline = time.monotonic() + 5
+    while not page._communicator.raised and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+# The client stops its loop with the page's socket still open, whose task Python then reports.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_failure_of_a_page_left_open_is_logged_when_its_client_closes(live_db, caplog):
+    # page = client.live(...) with no with block, as many tests do; the client's fixture
+    # closes the client. Neither the server nor the test client logged what it never raised.
+    client = LiveClient()
+    with caplog.at_level("ERROR", logger="live_views"):
+        page = client.live("/flaky/")
+        page.send_frame({"event": "explode", "args": {}, "form": {}, "ref": 1})
+        _until_reported(page._page)
+        client.close()
+    assert "FlakyCounterView.explode raised while handling event 'explode'" in caplog.text
+    assert "secret internal detail" in caplog.text
+
+
+async def test_a_failure_of_an_async_page_never_closed_is_logged_when_it_goes(live_db, caplog):
+    with caplog.at_level("ERROR", logger="live_views"):
+        page = await AsyncLiveClient().live("/flaky/")
+        await page.send_frame({"event": "explode", "args": {}, "form": {}, "ref": 1})
+        while not page._communicator.raised:
+            await asyncio.sleep(0.01)
+        del page
+        gc.collect()
+    assert "FlakyCounterView.explode raised while handling event 'explode'" in caplog.text

@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import threading
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
@@ -148,6 +149,12 @@ def _raise_or_log(failure: failures.Failure, raise_it: bool) -> None:
         raise exc.with_traceback(traceback)
     # A client told not to raise (or a page closed before it heard of it): the log has it.
     logger.error("%s", message, exc_info=(type(exc), exc, traceback))
+
+
+def _log_left(raised: failures.Raised) -> None:
+    """Log the failures the test never read the frame of: the server left them to the test."""
+    while raised:
+        _raise_or_log(raised.pop(0), raise_it=False)
 
 
 def _refuse_unsendable(event: str, values: Mapping[str, Any]) -> None:
@@ -302,11 +309,7 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
             # The server closed it: tell the consumer the socket is gone, as a server would.
             await self._communicator.send_input({"type": "websocket.disconnect", "code": 1000})
             await self._communicator.wait(self.timeout)  # type: ignore[no-untyped-call]
-        # Failures the test never read the frame of: the server left them to the test, so the
-        # log gets them now.
-        raised = self._communicator.raised
-        while raised:
-            _raise_or_log(raised.pop(0), raise_it=False)
+        _log_left(self._communicator.raised)
 
     async def reconnect(self, *, join: bool = True) -> None:
         """Close the socket and open a new one for the same page load, as the browser does after
@@ -389,6 +392,9 @@ class AsyncLiveClient:
             if communicator.raised:  # the view's mount raised
                 _raise_or_log(communicator.raised[-1], self.http.raise_request_exception)
             raise LiveRefused(code or 1006)
+        # A page the test never closes (a test that failed, or one that keeps the page it
+        # opened) logs what it left when it goes: else no one would, not even the server.
+        weakref.finalize(communicator, _log_left, communicator.raised)
         return communicator
 
 
