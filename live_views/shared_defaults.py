@@ -6,7 +6,8 @@ every page of every visitor in the process shows, a leak between users that noth
 check reads the source of the view's own methods for such changes (``.append()``, ``[k] = v``,
 ``+=``, ...) of an attribute whose class value is a list, dict or set, unless the page is
 given its own first: assigned in the method itself, or in one that runs for every page before
-any event (``__init__``, ``setup``, ``dispatch``, ``get``).
+any event (``__init__``, ``setup``, ``dispatch``, ``get``, ``get_context_data``; a component's
+``mount``).
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ _MUTATORS = frozenset(
     )
 )
 _LIBRARIES = ("django", "live_views", "builtins")
-# Run for each page before its first event (the mount is a GET through dispatch): what they
-# assign to self is the page's own from then on.
-_PER_PAGE = ("__init__", "setup", "dispatch", "get")
+# Run for each page before its first event (the mount is a GET through dispatch, whose get()
+# renders with get_context_data(); a component's mount() runs before its first render): what
+# they assign to self is the page's own from then on.
+_PER_PAGE = ("__init__", "setup", "dispatch", "get", "get_context_data")
+_PER_COMPONENT = ("__init__", "mount")
 _HINTS: dict[type, str] = {
     list: "self.{name} = [*self.{name}, item]",
     dict: "self.{name} = {{**self.{name}, key: value}}",
@@ -60,11 +63,11 @@ def check_shared_defaults(view_classes: list[type[Any]]) -> list[CheckMessage]:
     ]
 
 
-def shared_default_problems(cls: type) -> Iterator[tuple[str, str]]:
+def shared_default_problems(cls: type, *, component: bool = False) -> Iterator[tuple[str, str]]:
     """(message, hint) for each in-place change of a mutable class value: W026 for routed
     views; the log, with DEBUG on, for a live component (templates name those, not the
     URLconf, so no check sees them)."""
-    for name, kind, method, how in shared_changes(cls):
+    for name, kind, method, how in shared_changes(cls, _PER_COMPONENT if component else _PER_PAGE):
         example = _HINTS[kind].format(name=name)
         yield (
             f"{cls.__qualname__}.{method}() changes self.{name} in place ({how}), but {name} is "
@@ -75,9 +78,12 @@ def shared_default_problems(cls: type) -> Iterator[tuple[str, str]]:
         )
 
 
-def shared_changes(view_class: type) -> Iterator[tuple[str, type, str, str]]:
+def shared_changes(
+    view_class: type, per_page: tuple[str, ...] = _PER_PAGE
+) -> Iterator[tuple[str, type, str, str]]:
     """(attribute, its class value's type, method, how) for each in-place change, by the
-    methods of the project's own classes, of a mutable value the class holds."""
+    methods of the project's own classes, of a mutable value the class holds that the
+    ``per_page`` methods do not replace."""
     own = [k for k in view_class.__mro__ if k.__module__.split(".")[0] not in _LIBRARIES]
     shared: dict[str, type] = {}
     for klass in reversed(own):
@@ -87,7 +93,7 @@ def shared_changes(view_class: type) -> Iterator[tuple[str, type, str, str]]:
             else:
                 shared.pop(name, None)  # a subclass replaced it
     for klass in own:
-        for method_name in _PER_PAGE:
+        for method_name in per_page:
             function = vars(klass).get(method_name)
             if inspect.isfunction(function):
                 for name in _assigned(function):
@@ -115,7 +121,8 @@ def _method_tree(function: Any) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef,
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError):
         return None  # no source to read (a REPL, a compiled module): nothing to say
-    definition = tree.body[0]
+    # The file may hold something else by now (edited since the import): only a def is read.
+    definition = tree.body[0] if tree.body else None
     if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
         return None
     arguments = definition.args.posonlyargs + definition.args.args

@@ -3,6 +3,7 @@ its methods change in place, so that every page of every visitor shares what one
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
@@ -172,3 +173,65 @@ def test_with_debug_a_component_that_a_template_names_logs_the_same_warning(capl
         "(self.picked = [*self.picked, item]): the page then has its own, and the class's "
         "stays as it was."
     )
+
+
+class MountedComponent(LiveComponent):
+    template_name = "x.html"
+    picked: list[str] = []  # documents the attribute; mount() gives each instance its own
+
+    def mount(self) -> None:
+        self.picked = []
+
+    @live_event
+    def pick(self, item: str) -> None:
+        self.picked.append(item)
+
+
+@override_settings(DEBUG=True)
+def test_a_component_that_gets_its_own_value_in_mount_logs_nothing(caplog):
+    # mount() runs for every component before its first event, as setup() does for a view.
+    component_class("tests.test_shared_defaults.MountedComponent")
+    assert [r for r in caplog.records if "MountedComponent" in r.getMessage()] == []
+
+
+class ContextNotesView(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.notes = list(self.request.session.get("notes", []))  # each render's own
+        return super().get_context_data(**kwargs)
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+
+
+def test_a_value_each_page_gets_in_get_context_data_passes():
+    # get() renders with get_context_data() for every page before its first event.
+    assert warnings_of(ContextNotesView) == []
+
+
+class OddMethods(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+    made = eval("lambda self: self.notes.append(1)")  # noqa: S307 (source that is no def)
+    exec("def execd(self):\n    self.notes.append(1)\n")  # noqa: S102
+    add = functools.partialmethod(lambda self, text: self.notes.append(text))
+    length = len  # a builtin
+
+
+def test_methods_without_readable_source_are_skipped_without_error():
+    assert warnings_of(OddMethods) == []
+
+
+def test_a_method_whose_file_no_longer_holds_it_is_skipped_without_error(tmp_path):
+    # Its file changed since the import (an edit under runserver): inspect reads what is
+    # there now, here a comment, where no def parses.
+    source = tmp_path / "edited.py"
+    source.write_text("# edited since\n")
+    namespace: dict[str, Any] = {}
+    code = compile("def add(self, text):\n    self.notes.append(text)\n", str(source), "exec")
+    exec(code, namespace)  # noqa: S102
+    edited = type("EditedView", (NotesView,), {"add": namespace["add"], "__module__": "app"})
+    assert warnings_of(edited) == []

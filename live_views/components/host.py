@@ -80,7 +80,7 @@ def component_class(path: str) -> type[LiveComponent]:
             "live_views.LiveComponent."
         )
     if settings.DEBUG:  # once per class (cached): W026, which sees only routed views
-        for message, hint in shared_default_problems(cls):
+        for message, hint in shared_default_problems(cls, component=True):
             logger.warning("live_views: %s %s", message, hint)
     return cls
 
