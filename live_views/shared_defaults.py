@@ -137,13 +137,25 @@ def _assigned(function: Any) -> set[str]:
     if found is None:
         return set()
     definition, self_name = found
-    return {
-        name
-        for node in ast.walk(definition)
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if (name := _self_attribute(target, self_name)) is not None
-    }
+    targets: list[ast.expr] = []
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Assign):
+            targets.extend(node.targets)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets.append(node.target)  # self.notes: list[str] = []
+    return {name for target in targets for name in _self_attributes(target, self_name)}
+
+
+def _self_attributes(target: ast.expr, self_name: str) -> Iterator[str]:
+    """The ``self`` attributes an assignment's target binds, unpacking included
+    (``self.a, (self.b, *rest) = ...``)."""
+    if isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            yield from _self_attributes(element, self_name)
+    elif isinstance(target, ast.Starred):
+        yield from _self_attributes(target.value, self_name)
+    elif (name := _self_attribute(target, self_name)) is not None:
+        yield name
 
 
 def _changes_in_place(function: Any, names: dict[str, type]) -> Iterator[tuple[str, str]]:

@@ -235,3 +235,25 @@ def test_a_method_whose_file_no_longer_holds_it_is_skipped_without_error(tmp_pat
     exec(code, namespace)  # noqa: S102
     edited = type("EditedView", (NotesView,), {"add": namespace["add"], "__module__": "app"})
     assert warnings_of(edited) == []
+
+
+class AnnotatedSetUpView(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    tags: set[str] = set()
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.notes: list[str] = []  # an annotated assignment gives the page its own too
+        self.seen, (self.tags, *_) = {}, (set(), None)  # and so does unpacking
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+        self.seen[text] = 1
+        self.tags.add(text)
+
+
+def test_a_value_each_page_gets_by_an_annotated_or_unpacking_assignment_passes():
+    assert warnings_of(AnnotatedSetUpView) == []
