@@ -13,6 +13,7 @@ any event (``__init__``, ``setup``, ``dispatch``, ``get``, ``get_context_data``;
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import textwrap
 from collections.abc import Iterator
@@ -131,19 +132,32 @@ def _method_tree(function: Any) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef,
     return definition, arguments[0].arg
 
 
-def _assigned(function: Any) -> set[str]:
-    """The attributes the method gives ``self`` a value of its own (``self.notes = [...]``)."""
+@functools.cache  # per function: a base class's methods are read once, not once per view
+def _read(function: Any) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """What the method does to ``self``: the attributes it gives a value of its own
+    (``self.notes = [...]``), and the in-place changes (attribute, how) of the others."""
     found = _method_tree(function)
     if found is None:
-        return set()
+        return frozenset(), ()
     definition, self_name = found
     targets: list[ast.expr] = []
+    changes: list[tuple[str, str]] = []
     for node in ast.walk(definition):
         if isinstance(node, ast.Assign):
             targets.extend(node.targets)
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             targets.append(node.target)  # self.notes: list[str] = []
-    return {name for target in targets for name in _self_attributes(target, self_name)}
+        name, how = _change(node, self_name)
+        if name is not None:
+            changes.append((name, how))
+    assigned = frozenset(name for target in targets for name in _self_attributes(target, self_name))
+    # A method that gives the page its own value first (self.notes = [...]) is not a leak.
+    return assigned, tuple(change for change in changes if change[0] not in assigned)
+
+
+def _assigned(function: Any) -> frozenset[str]:
+    """The attributes the method gives ``self`` a value of its own (``self.notes = [...]``)."""
+    return _read(function)[0]
 
 
 def _self_attributes(target: ast.expr, self_name: str) -> Iterator[str]:
@@ -159,15 +173,8 @@ def _self_attributes(target: ast.expr, self_name: str) -> Iterator[str]:
 
 
 def _changes_in_place(function: Any, names: dict[str, type]) -> Iterator[tuple[str, str]]:
-    found = _method_tree(function)
-    if found is None:
-        return
-    definition, self_name = found
-    # A method that gives the page its own value first (self.notes = [...]) is not a leak.
-    assigned = _assigned(function)
-    for node in ast.walk(definition):
-        name, how = _change(node, self_name)
-        if name is not None and name in names and name not in assigned:
+    for name, how in _read(function)[1]:
+        if name in names:
             yield name, how
 
 

@@ -4,6 +4,8 @@ its methods change in place, so that every page of every visitor shares what one
 from __future__ import annotations
 
 import functools
+import importlib.util
+import time
 from typing import Any
 
 import pytest
@@ -257,3 +259,30 @@ class AnnotatedSetUpView(LiveTemplateView):
 
 def test_a_value_each_page_gets_by_an_annotated_or_unpacking_assignment_passes():
     assert warnings_of(AnnotatedSetUpView) == []
+
+
+def test_a_base_shared_by_many_views_is_read_once(tmp_path):
+    # A project's own base view, with a dict on the class, under 300 routed views: each of its
+    # methods was read and parsed again for every view, 6 s of every manage.py command's start
+    # (runserver's too, at each reload).
+    lines = [
+        "from live_views import LiveTemplateView, live_event",
+        "",
+        "class Base(LiveTemplateView):",
+    ]
+    lines += ["    template_name = 'x.html'", "    extra: dict = {}"]
+    for i in range(20):
+        lines += ["    @live_event", f"    def event{i}(self, a: int = 0) -> None:"]
+        lines += [f"        x{j} = a + {j}" for j in range(15)]
+        lines += ["        self.extra = {**self.extra, 'a': a}"]
+    source = tmp_path / "big_project_base.py"
+    source.write_text("\n".join(lines) + "\n")
+    spec = importlib.util.spec_from_file_location("big_project_base", source)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    views = [type(f"View{i}", (module.Base,), {"__module__": "app"}) for i in range(300)]
+    started = time.perf_counter()
+    assert check_shared_defaults(views) == []
+    assert time.perf_counter() - started < 1.0  # 6 s before, 0.03 s since
