@@ -15,7 +15,9 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import re
 import textwrap
+import typing
 from collections.abc import Iterator
 from typing import Any
 
@@ -48,6 +50,9 @@ _LIBRARIES = ("django", "live_views", "builtins")
 # they assign to self is the page's own from then on.
 _PER_PAGE = ("__init__", "setup", "dispatch", "get", "get_context_data")
 _PER_COMPONENT = ("__init__", "mount")
+_EMPTY: dict[type, str] = {list: "[]", dict: "{}", set: "set()", bytearray: "bytearray()"}
+# typing.ClassVar, as the annotation's text (from __future__ import annotations) or its object.
+_CLASSVAR = re.compile(r"(?:typing\.|t\.)?ClassVar\b")
 _HINTS: dict[type, str] = {
     list: "self.{name} = [*self.{name}, item]",
     dict: "self.{name} = {{**self.{name}, key: value}}",
@@ -75,7 +80,8 @@ def shared_default_problems(cls: type, *, component: bool = False) -> Iterator[t
             f"a {kind.__name__} on the class: every page of every visitor shares that one "
             "object, so what one page puts in it, all pages show.",
             f"Assign a new value instead ({example}): the page then has its own, and the "
-            "class's stays as it was.",
+            "class's stays as it was. If every page is meant to share it (a cache), annotate "
+            f"it ClassVar ({name}: ClassVar[{kind.__name__}[...]] = {_EMPTY[kind]}).",
         )
 
 
@@ -88,8 +94,13 @@ def shared_changes(
     own = [k for k in view_class.__mro__ if k.__module__.split(".")[0] not in _LIBRARIES]
     shared: dict[str, type] = {}
     for klass in reversed(own):
+        shared_on_purpose = _class_variables(klass)
         for name, value in vars(klass).items():
-            if isinstance(value, _MUTABLE) and not name.startswith("__"):
+            if (
+                isinstance(value, _MUTABLE)
+                and not name.startswith("__")
+                and name not in shared_on_purpose
+            ):
                 shared[name] = next(kind for kind in _MUTABLE if isinstance(value, kind))
             else:
                 shared.pop(name, None)  # a subclass replaced it
@@ -114,6 +125,25 @@ def shared_changes(
                 if name not in reported:
                     reported.add(name)
                     yield name, shared[name], method_name, how
+
+
+def _class_variables(klass: type) -> set[str]:
+    """The names the class annotates ``ClassVar``: values every instance shares on purpose."""
+    try:
+        annotations = inspect.get_annotations(klass)
+    except Exception:  # an annotation object that refuses to be read: none to honour
+        return set()
+    return {
+        name
+        for name, annotation in annotations.items()
+        if (
+            _CLASSVAR.match(annotation) if isinstance(annotation, str) else _is_classvar(annotation)
+        )
+    }
+
+
+def _is_classvar(annotation: object) -> bool:
+    return any(form is typing.ClassVar for form in (annotation, typing.get_origin(annotation)))
 
 
 def _method_tree(function: Any) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, str] | None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import time
-from typing import Any
+import typing
+from typing import Any, ClassVar
 
 import pytest
 from django.core.management import call_command
@@ -173,7 +174,8 @@ def test_with_debug_a_component_that_a_template_names_logs_the_same_warning(capl
         "picked is a list on the class: every page of every visitor shares that one object, "
         "so what one page puts in it, all pages show. Assign a new value instead "
         "(self.picked = [*self.picked, item]): the page then has its own, and the class's "
-        "stays as it was."
+        "stays as it was. If every page is meant to share it (a cache), annotate it ClassVar "
+        "(picked: ClassVar[list[...]] = [])."
     )
 
 
@@ -286,3 +288,24 @@ def test_a_base_shared_by_many_views_is_read_once(tmp_path):
     started = time.perf_counter()
     assert check_shared_defaults(views) == []
     assert time.perf_counter() - started < 1.0  # 6 s before, 0.03 s since
+
+
+class CachingView(LiveTemplateView):
+    template_name = "x.html"
+    # Meant for every page: a process-wide cache, which ClassVar says is the class's own.
+    labels: ClassVar[dict[int, str]] = {}
+    seen: typing.ClassVar[set[int]] = set()
+
+    @live_event
+    def show(self, pk: int) -> None:
+        self.labels.setdefault(pk, str(pk))
+        self.seen.add(pk)
+
+
+def test_a_value_annotated_classvar_is_shared_on_purpose_and_passes():
+    assert warnings_of(CachingView) == []
+
+
+def test_the_hint_says_how_to_share_a_value_on_purpose():
+    [(_, hint)] = warnings_of(NotesView)
+    assert "annotate it ClassVar (notes: ClassVar[list[...]] = [])" in hint
