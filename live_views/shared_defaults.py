@@ -17,6 +17,7 @@ import functools
 import inspect
 import re
 import textwrap
+import tokenize
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -150,8 +151,10 @@ def _method_tree(function: Any) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef,
     """The method's definition and the name of its ``self``, when its source can be read."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
-        return None  # no source to read (a REPL, a compiled module): nothing to say
+    except (OSError, TypeError, SyntaxError, tokenize.TokenError):
+        # No source to read (a REPL, a compiled module), or not this method's any more (its
+        # file edited since the import): nothing to say.
+        return None
     # The file may hold something else by now (edited since the import): only a def is read.
     definition = tree.body[0] if tree.body else None
     if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
