@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
+from django.core.handlers.asgi import ASGIHandler
 from django.db.backends.utils import CursorWrapper
 from django.test import AsyncClient, Client, override_settings
 
@@ -215,6 +217,81 @@ async def test_a_refresh_after_an_event_answered_over_asgi_waits_for_nothing_mor
         while '<p id="stock">9</p>' not in page.blocks["stock"]:
             assert time.monotonic() - started < WAIT, page.blocks
             for frame in poll(page, wait="0"):  # at once: under ASGI the stream is SSE
+                page.blocks.update(BLOCK_RE.findall(frame.get("content", "")))
+            time.sleep(0.05)
+        assert page.shows() == ("apple", [])
+        return time.monotonic() - started
+
+    assert await sync_to_async(shop, thread_sensitive=False)() < 3.0
+
+
+class AsgiServerAnswer:
+    """What a browser reads of an answer: its status, headers and body."""
+
+    def __init__(self, start: dict[str, Any], body: bytes) -> None:
+        self.status_code = start["status"]
+        self.headers = {k.decode().title(): v.decode() for k, v in start["headers"]}
+        self.content = body
+
+
+class AsgiServerBrowser:
+    """A browser whose frames reach Django's ASGIHandler as uvicorn, daphne or hypercorn send
+    them: that handler runs the view in a task of its own, and closes the answer (sending
+    ``request_finished``) from the request's, whose context never saw the view's changes.
+    Its page loads and polls go through ``browser``, whose cookies it sends."""
+
+    def __init__(self, browser: Client) -> None:
+        self.browser = browser
+        self.get = browser.get
+        self.handler = ASGIHandler()
+
+    def post(self, path: str, body: str, content_type: str, headers: dict[str, str]) -> Any:
+        return async_to_sync(self._post)(path, body.encode(), content_type, headers)
+
+    async def _post(
+        self, path: str, body: bytes, content_type: str, headers: dict[str, str]
+    ) -> AsgiServerAnswer:
+        cookies = "; ".join(f"{c.key}={c.value}" for c in self.browser.cookies.values())
+        sent = {**headers, "Host": "testserver", "Content-Type": content_type, "Cookie": cookies}
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": path,
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(k.lower().encode(), v.encode()) for k, v in sent.items()]
+            + [(b"content-length", str(len(body)).encode())],
+            "server": ("testserver", 80),
+            "client": ("127.0.0.1", 50000),
+        }
+        server = ApplicationCommunicator(self.handler, scope)
+        await server.send_input({"type": "http.request", "body": body, "more_body": False})
+        start = await server.receive_output(WAIT)
+        answer = AsgiServerAnswer(start, (await server.receive_output(WAIT))["body"])
+        await server.wait(WAIT)  # the handler closes the answer, and returns
+        return answer
+
+
+async def test_a_refresh_after_an_event_answered_by_an_asgi_server_waits_for_nothing_more(
+    shopper, monkeypatch
+):
+    # As under Django's AsyncClient (above), but through the handler real ASGI servers run: it
+    # closes the answer in the context of its request's own task, not the view's task. The end
+    # of the request went unheard there, and the refresh waited REQUEST_OVER_WAIT for it.
+    monkeypatch.setattr(frame_session, "REQUEST_OVER_WAIT", 30.0)
+
+    def shop() -> float:
+        page = ShopPage(AsgiServerBrowser(shopper))
+        page.event("add", item="apple")
+        shop_views.STOCK["count"] = 9
+        started = time.monotonic()
+        broadcast("stock")
+        while '<p id="stock">9</p>' not in page.blocks["stock"]:
+            assert time.monotonic() - started < WAIT, page.blocks
+            for frame in poll(page, wait="0"):
                 page.blocks.update(BLOCK_RE.findall(frame.get("content", "")))
             time.sleep(0.05)
         assert page.shows() == ("apple", [])

@@ -17,11 +17,9 @@ next frames send.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from asgiref.local import Local
 from django.conf import settings
-from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 from live_views.connect import sessionless
@@ -78,7 +76,7 @@ def give_back(page: LivePage, request: HttpRequest) -> None:
     if page.frame_session is not None:
         # Its SessionMiddleware saves the session after this: the page's work reads it again
         # only once the request is over (socket/frame_session.py).
-        _waiting(page.frame_session.end())
+        _when_over(request, page.frame_session.end())
     secret = page.request.META.get("CSRF_COOKIE")
     if secret is None or secret == request.META.get("CSRF_COOKIE"):
         return
@@ -87,36 +85,24 @@ def give_back(page: LivePage, request: HttpRequest) -> None:
     request.META[RENEWED_TOKEN] = page.csrf.value(page.request)
 
 
-# The frames this request answered whose request is not over yet. The request's handler sends
-# ``request_finished`` once its answer is sent: every middleware has run by then, whatever answer
-# it gave. WSGI servers and Django's ASGI handler send it from the thread that ran the view;
-# Django's AsyncClient from another (it closes the answer in a sync_to_async() thread of its
-# own), where a threading.local held nothing, and the page's next work waited REQUEST_OVER_WAIT
-# (2 s) for an end it never heard of. asgiref's Local follows a request across asgiref's hops,
-# as Django's own request-local state (its URLconf, its active language) does.
-_answered = Local()
+def _when_over(request: HttpRequest, over: Callable[[], None]) -> None:
+    """Call ``over`` once ``request`` is over: its answer sent, every middleware having run,
+    whatever answer it gave. Django's handler puts the request's ``close()`` among the closers
+    of the answer it sends (a middleware's too, when one replaced the view's), and the server
+    closes that answer once it is sent, from whichever thread or context: WSGI servers from the
+    view's thread, Django's ASGI handler (uvicorn, daphne) from its request's task, whose
+    context never held the view's changes, its AsyncClient from another thread. A
+    threading.local missed the last, a context-local the one before, and the page's next work
+    waited REQUEST_OVER_WAIT (2 s) for an end it never heard of."""
+    close = request.close
 
+    def closed() -> None:
+        try:
+            close()
+        finally:
+            over()
 
-def _waiting(over: Callable[[], None]) -> None:
-    waiting = getattr(_answered, "waiting", None)
-    if waiting is None:
-        _answered.waiting = waiting = []
-    waiting.append(over)
-
-
-def _request_over(**kwargs: Any) -> None:
-    waiting = getattr(_answered, "waiting", None)
-    if not waiting:
-        return
-    # Emptied in place: the context this runs in may be a copy of the request's, whose list it
-    # shares.
-    overs = list(waiting)
-    waiting.clear()
-    for over in overs:
-        over()
-
-
-request_finished.connect(_request_over, dispatch_uid="live_views.http.frame_request")
+    request.close = closed  # type: ignore[method-assign]
 
 
 def _first_session(session: SessionBase, request: HttpRequest) -> bool:

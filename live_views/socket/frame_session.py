@@ -62,8 +62,8 @@ class FrameSession:
     def settle(self) -> None:
         """Before the page's own work between frames (in its turn): once the last frame's
         request is over, its session is the page's own, as a socket page's is, to read again
-        and to save (a bounded wait: a request that never says it is over, its answer replaced
-        by a middleware's, has long saved the session)."""
+        and to save (a bounded wait: a request that never says it is over, one whose answer
+        the server never closes, has long saved the session)."""
         session = self.session
         if session is None:
             return
