@@ -134,3 +134,11 @@ def test_each_refusal_says_why(origin, host, reason):
 
 def test_an_allowed_origin_has_no_refusal():
     assert origin_refusal(scope("http://testserver")) is None
+
+
+def test_a_huge_host_header_is_cut_in_the_reason():
+    # The reason goes to the server's log once per refused socket: a client's 16 KB Host
+    # header made a 16 KB warning line.
+    reason = origin_refusal(scope("http://testserver", host="h" * 16_000))
+    assert reason is not None
+    assert len(reason) < 600

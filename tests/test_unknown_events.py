@@ -68,6 +68,13 @@ def test_with_debug_a_static_or_class_method_is_named_too(name):
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.parametrize("name", ["dispatch", "setup", "get", "head", "render_to_response"])
+def test_django_and_library_methods_and_http_handlers_are_never_methods_to_decorate(name):
+    # A probe, not a missing decorator; and a live event named get is a TypeError.
+    assert "exists" not in unknown_event_message(CounterView, name)
+
+
+@override_settings(DEBUG=True)
 def test_a_private_name_is_never_called_a_method_to_decorate():
     assert "exists" not in unknown_event_message(CounterView, "_private_helper")
 

@@ -56,6 +56,7 @@ def origin_refusal(scope: Mapping[str, Any]) -> str | None:
     host = _request_host(scope)
     if host is None:
         return "the request has no Host header"
+    shown = host[:200]  # in the log: a client's header, whatever its size
     scheme = request_scheme(scope)
     # An https page's origin is not an http page's: a script on http://host:port (no TLS, so
     # anyone on the path can inject one) must not drive the https site's sockets, nor the other
@@ -67,14 +68,14 @@ def origin_refusal(scope: Mapping[str, Any]) -> str | None:
         )
     if _site(scheme, parts.netloc) != _site(scheme, host):
         return (
-            f"the server received the Host {host!r}, not the origin's; a proxy or port forward "
+            f"the server received the Host {shown!r}, not the origin's; a proxy or port forward "
             "of yours should pass the browser's Host on (or X-Forwarded-Host, with "
             "USE_X_FORWARDED_HOST = True), or, if that origin is a site of yours, list it in "
             "LIVE_VIEWS['ALLOWED_ORIGINS']"
         )
     domain, _port = split_domain_port(host)
     if not domain or not validate_host(domain, _allowed_hosts()):
-        return f"its host {domain or host!r} is not in ALLOWED_HOSTS"
+        return f"its host {domain[:200] or shown!r} is not in ALLOWED_HOSTS"
     return None
 
 

@@ -27,9 +27,20 @@ def unknown_event_message(view_class: type, name: str, *, developer: bool | None
     method = inspect.getattr_static(view_class, name, None) if developer else None
     if isinstance(method, staticmethod | classmethod):
         method = method.__func__
-    if not name.startswith("_") and inspect.isfunction(method):
+    if _could_be_an_event(name, method, view_class):
         return f"{message} {view_class.__name__}.{name}() exists: decorate it with @live_event."
     close = difflib.get_close_matches(name, list(events), n=1, cutoff=0.6)
     if close:
         return f"{message} Did you mean {close[0]!r}?"
     return message
+
+
+def _could_be_an_event(name: str, method: object, view_class: type) -> bool:
+    """Whether ``method`` is one of the project's own that ``@live_event`` would take: not
+    private, not Django's nor this library's (a probe for ``dispatch`` is no missing
+    decorator), and not named as an HTTP method (``get`` renders the page)."""
+    if name.startswith("_") or not inspect.isfunction(method):
+        return False
+    if method.__module__.split(".")[0] in ("django", "live_views"):
+        return False
+    return name not in getattr(view_class, "http_method_names", ())
