@@ -4,6 +4,8 @@ client is a WSGI request: the hub runs on the background loop), and who may read
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,7 +15,7 @@ from django.contrib.auth.models import User
 from django.test import AsyncClient, Client, RequestFactory
 from django.urls import include, path
 
-from live_views.http import endpoint, pages
+from live_views.http import endpoint, pages, pushes
 from live_views.http.pages import open_pages
 from tests.test_http_endpoint import Page, in_thread
 from tests.todoapp import broadcast_views
@@ -235,3 +237,20 @@ async def test_under_asgi_the_push_stream_is_an_asynchronous_one(http_browser):
     parts = aiter(response)
     assert await anext(parts) == b": live\n\n"
     await parts.aclose()
+
+
+REQUEST_MARK: contextvars.ContextVar[str] = contextvars.ContextVar("request_mark", default="")
+
+
+def test_what_a_page_starts_on_the_hubs_loop_keeps_nothing_of_the_request():
+    # The hub's reader and the page's refreshes outlive the request that subscribed the page;
+    # started in its context, they kept its context variables (under Django's ASGI handler, its
+    # thread-sensitive context, whose worker thread then served every HTTP page's refresh).
+    async def mark() -> str:
+        await asyncio.sleep(0)
+        return REQUEST_MARK.get()
+
+    loop = pushes.hosting_loop()
+    REQUEST_MARK.set("the request's")
+    assert pushes.run_on(loop, mark()) == ""
+    assert pushes.start_on(loop, mark()).result(2) == ""

@@ -11,6 +11,8 @@ The refresh itself runs in a worker thread, inside the page's turn, like an even
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import logging
 from collections.abc import Callable, Coroutine
 from functools import partial
@@ -53,7 +55,17 @@ def hosting_loop() -> asyncio.AbstractEventLoop:
 
 def run_on(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T]) -> T:
     """Run ``coroutine`` on ``loop`` from a thread that is not the loop's, and wait for it."""
-    return asyncio.run_coroutine_threadsafe(coroutine, loop).result(SUBSCRIBE_TIMEOUT)
+    return start_on(loop, coroutine).result(SUBSCRIBE_TIMEOUT)
+
+
+def start_on(
+    loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, T]
+) -> concurrent.futures.Future[T]:
+    """Start ``coroutine`` on ``loop`` in a context of its own, not the calling request's: the
+    hub's reader and the pages' refreshes it starts outlive the request, and in its context
+    they would keep what it set (Django's ASGI handler's thread-sensitive context, whose worker
+    thread then served every HTTP page's refresh, and was never shut down)."""
+    return contextvars.Context().run(asyncio.run_coroutine_threadsafe, coroutine, loop)
 
 
 class PushSubscriber:
@@ -89,7 +101,7 @@ class PushSubscriber:
         if left:
             self.groups = [group for group in self.groups if group not in left]
             if not self.loop.is_closed():
-                asyncio.run_coroutine_threadsafe(self._unsubscribe(left), self.loop)
+                start_on(self.loop, self._unsubscribe(left))
 
     def leave(self) -> None:
         """Stop following every group (from any thread; does not wait)."""
@@ -97,7 +109,7 @@ class PushSubscriber:
         if self.refreshing is not None:
             self.loop.call_soon_threadsafe(self.refreshing.cancel)
         if groups and not self.loop.is_closed():
-            asyncio.run_coroutine_threadsafe(self._unsubscribe(groups), self.loop)
+            start_on(self.loop, self._unsubscribe(groups))
 
     async def _unsubscribe(self, groups: list[str]) -> None:
         topics = hub()
@@ -115,7 +127,7 @@ class PushSubscriber:
         """Broadcasts held for the page's event, whose render did not show them (called from
         the request's thread): heard now."""
         if not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self._heard, messages)
+            self.loop.call_soon_threadsafe(self._heard, messages, context=contextvars.Context())
 
     def _heard(self, messages: list[dict[str, Any]]) -> None:
         for message in messages:
