@@ -1,6 +1,6 @@
 """A stream on a page that fell back to the HTTP transport, in real Chromium (sample_site's
-server log, /log/, on an ASGI server without the websocket route): the page tries its socket
-again now and then, and joins again over HTTP each time it fails."""
+server log, /log/, on an ASGI server without the websocket route): a page that joins again over
+HTTP (its server answers again after it did not) keeps the stream's lines."""
 
 from __future__ import annotations
 
@@ -19,8 +19,17 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server():
     # Overrides browser_fixtures' server: the socket cannot open, the page goes on over HTTP.
-    with LiveServer(env={"DEMO_NO_WEBSOCKET": "1"}) as running:
+    # Its push stream ends each second and is asked for again: a blocked one shows at once.
+    with LiveServer(env={"DEMO_NO_WEBSOCKET": "1", "DEMO_STREAM_LIFETIME": "1"}) as running:
         yield running
+
+
+PUSHES = "**/live/http/push/**"
+
+
+def blocked(request):
+    # Not a stream that ended (Chromium says ERR_ABORTED of those): one the route refused.
+    return "/live/http/push/" in request.url and request.failure == "net::ERR_FAILED"
 
 
 def joins_answered(page):
@@ -38,8 +47,10 @@ def joins_answered(page):
 
 
 def test_a_page_on_http_keeps_its_streams_lines_when_it_joins_again(page, page_log):
-    # Each failed retry of the socket made the page join again, and the server sent the stream
-    # whole from a page that no longer holds its lines: 100 lines became none.
+    # The page joined again (then after each socket it tried in vain; now once its server
+    # answers again), and the server sent the stream whole from a page that no longer holds its
+    # lines: 100 lines became none. Here its push requests fail for a while (a proxy dropped
+    # them): the server does not answer it, then does.
     joins = joins_answered(page)
     open_log(page)
     page.wait_for_selector('body[data-live-transport="http"]')
@@ -48,7 +59,10 @@ def test_a_page_on_http_keeps_its_streams_lines_when_it_joins_again(page, page_l
     page.evaluate("window.scrollTo(0, 0)")  # the sentinel out of view: nothing loads by itself
     seen = len(joins)
 
-    for _ in range(200):  # the socket is tried again 2 s after the fallback, then less often
+    with page.expect_event("requestfailed", blocked):
+        page.route(PUSHES, lambda route: route.abort())
+    page.unroute(PUSHES)
+    for _ in range(200):
         if len(joins) > seen:
             break
         page.wait_for_timeout(50)

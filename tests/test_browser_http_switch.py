@@ -1,6 +1,7 @@
 """A page whose socket is blocked, then let through (Playwright routes the page's websocket):
-it works over HTTP meanwhile, goes back to the socket with its state, runs no event twice, and
-tells the server it left HTTP."""
+it works over HTTP meanwhile, goes on there without joining again after each socket it tried in
+vain, goes back to the socket with its state, runs no event twice, and tells the server it left
+HTTP."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import CONNECTED
+from tests.test_browser import add_todo, todo_row, unique_title
+from tests.test_browser_http import ON_HTTP, is_join
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +25,11 @@ class Gate:
     def __init__(self, page, close_code):
         self.open = False
         self.close_code = close_code
+        self.tries = 0
         page.route_web_socket(SOCKET, self.route)
 
     def route(self, ws):
+        self.tries += 1
         if self.open:
             ws.connect_to_server()
         else:
@@ -52,3 +57,122 @@ def test_blocked_socket_then_back_to_the_socket_without_losing_or_repeating(page
     expect(page.locator("#count")).to_have_text("3")
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("5")
+
+
+@pytest.mark.parametrize("close_code", [1011, 1000])
+def test_a_socket_tried_in_vain_leaves_the_page_on_http_without_joining_again(page, close_code):
+    # A review: each socket tried again in vain (every 2 s doubling to once a minute, for as
+    # long as the page is open) made the page join again over HTTP, and the server render all
+    # of its blocks, though nothing had changed: its push stream read on meanwhile.
+    # 1011: hx-ws keeps its connection and retries it; 1000: it gives it up (http.js's own).
+    gate = Gate(page, close_code)
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/market/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    page.click("#next")
+    expect(page).to_have_url(re.compile(r"/market/\?page=2$"))
+
+    for _ in range(240):  # tried again 2 s after the fallback, then 4 s after that
+        if gate.tries >= 3:
+            break
+        page.wait_for_timeout(50)
+    assert gate.tries >= 3, "the socket was not tried again twice within 12 s"
+    page.wait_for_timeout(500)  # the second try closed, and the page went on over HTTP
+
+    assert len(joins) == 1  # the page's first, when it went on HTTP
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+    # Still live over HTTP: its events, and Back (a params frame the glue itself sends).
+    page.go_back()
+    expect(page.locator("#page-number")).to_have_text("Page 1 of 5")
+    page.click("#next")
+    page.click("#next")
+    expect(page).to_have_url(re.compile(r"/market/\?page=3$"))
+    expect(page.locator("#page-number")).to_have_text("Page 3 of 5")
+    assert len(joins) == 1
+
+
+# The page's sockets, as a proxy that blocks them: each fails (1006) as it opens, or, once the
+# test holds them (window.holdSockets), stays connecting until window.failSockets().
+HELD_SOCKETS = """
+window.heldSockets = [];
+window.holdSockets = false;
+window.WebSocket = class extends EventTarget {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSING = 2;
+  static CLOSED = 3;
+  constructor(url) {
+    super();
+    this.url = url;
+    this.readyState = 0;
+    if (window.holdSockets) heldSockets.push(this);
+    else setTimeout(() => this.close());
+  }
+  send() {}
+  close() {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    setTimeout(() => this.dispatchEvent(new CloseEvent("close", { code: 1006 })));
+  }
+};
+window.failSockets = () => heldSockets.splice(0).forEach((socket) => socket.close());
+"""
+
+
+def test_back_while_the_socket_was_tried_is_rendered_once_the_try_failed(page):
+    # Back sends its params frame on the open connection; while a socket is being tried there
+    # is none, and the query it went to is rendered by the next connection's join. A socket
+    # tried in vain leaves the page on HTTP without joining again, except then.
+    page.add_init_script(HELD_SOCKETS)
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/market/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    page.click("#next")
+    expect(page.locator("#page-number")).to_have_text("Page 2 of 5")
+    page.evaluate("window.holdSockets = true")
+    page.wait_for_function("heldSockets.length === 1", timeout=12_000)  # tried again
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/market/$"))
+    page.wait_for_timeout(300)
+    expect(page.locator("#page-number")).to_have_text("Page 2 of 5")  # nothing sent it yet
+    page.evaluate("failSockets()")
+
+    expect(page.locator("#page-number")).to_have_text("Page 1 of 5")
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
+    assert len(joins) == 2
+
+
+def test_a_server_restarted_while_the_socket_was_tried_has_the_page_join_again(
+    page, new_context, server
+):
+    # The restarted server mounts the page afresh from its token: it does not know what the
+    # page shows, which the page's join tells it, as after any time its server was away.
+    page.add_init_script(HELD_SOCKETS)
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/todos/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    page.evaluate("window.holdSockets = true")
+    page.wait_for_function("heldSockets.length === 1", timeout=12_000)  # tried again
+
+    server.stop()  # the page's push stream loses it
+    server.start()
+    page.wait_for_event("request", lambda r: "/live/http/push/" in r.url, timeout=15_000)
+    page.evaluate("failSockets()")
+    page.wait_for_event("requestfinished", is_join)
+    assert len(joins) == 2
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
+
+    writer = new_context().new_page()
+    writer.goto("/todos/")
+    writer.wait_for_selector(CONNECTED)
+    title = unique_title("after a restart")
+    add_todo(writer, title)
+    expect(todo_row(page, title)).to_have_count(1, timeout=3_000)

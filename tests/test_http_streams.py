@@ -1,5 +1,5 @@
-"""Streams on the HTTP transport (live_views/http/pages.py): a page joins again over HTTP each
-time its socket fails or the server was away, on the same page this process holds, whose
+"""Streams on the HTTP transport (live_views/http/pages.py): a page joins again over HTTP once
+the server answers after it was away, on the same page this process holds, whose
 streams no longer hold their items. Found by a walk-through of the streams guide: on a page
 that had fallen back to HTTP, scrolling a feed to 100 rows left 30 a few seconds later."""
 
@@ -32,7 +32,7 @@ def test_a_page_that_joins_again_keeps_the_stream_its_browser_shows(http_browser
     versions = dict(re.findall(r'id="(lv-[a-z-]+)" data-lv-v="([^"]+)"', shown(first)))
     assert items(page.event("add", id=4, text="four")) == ["4"]  # the browser has 4 items
 
-    # Its socket failed again: the glue joins again, the stream's version cleared by the insert.
+    # Its server was away: the glue joins again, the stream's version cleared by the insert.
     shows = {**versions, "lv-s-messages": ""}
     again = page.send({"join": {"version": "", "blocks": shows}})
 

@@ -33,6 +33,11 @@ function transport(root) {
   // a socket that dropped, and joins again once the server answers (rejoin()).
   let away = false;
   let trying = false; // the socket is being tried again from a page live on HTTP
+  // A socket tried in vain leaves the page as it was: it goes on over HTTP without joining
+  // again, unless what it shows may have changed meanwhile (the htmx:ws:close listener).
+  let triedAt = null; // the address bar's query as the try began
+  let missed = false; // the push stream lost the server during the try (restarted?)
+  let announced = null; // the connection the glue was last told of
 
   function pushUrl() {
     return `${root.dataset.liveHttp}push/?token=${encodeURIComponent(token())}`;
@@ -136,6 +141,7 @@ function transport(root) {
   // "disconnected" (the glue tells the hooks, once) after the frames on their way settled: each
   // as no_reply, its own answer, not as what a close settles ("connection lost").
   function unreachable() {
+    if (!stand && trying) missed = true; // the page's push stream, while the socket is tried
     if (away || !stand) return;
     away = true;
     clearTimeout(socketTry); // a socket is tried again once the server answers
@@ -253,15 +259,15 @@ function transport(root) {
     return (queue = queue.then(() => deliver(frame, false)).catch(console.warn));
   }
 
-  // Put the page on HTTP: the stand-in socket, the join (sent by the glue), what hx-ws queued
-  // while no socket was open, and the push stream.
-  function takeOver(waited = false) {
+  // Put the page on HTTP: the stand-in socket, the join (sent by the glue; not after a socket
+  // tried in vain, `resumed`), what hx-ws queued while no socket was open, and the push stream.
+  function takeOver(waited = false, resumed = false) {
     let conn = connection();
     if (!root || stand || conn?.socket?.readyState === OPEN) return;
     if (root.dataset.liveState === "refused") return; // the server said no: HTTP would too
     if (conn?.socket?.readyState === CONNECTING && !waited) {
       // A slow server, or a proxy that holds the handshake: the socket gets 5 s more.
-      return setTimeout(takeOver, HANDSHAKE_GRACE, true);
+      return setTimeout(takeOver, HANDSHAKE_GRACE, true, resumed);
     }
     if (!conn) {
       // hx-ws gave its connection up (a close it does not retry): the page gets one of its own,
@@ -280,7 +286,12 @@ function transport(root) {
     // The glue joins, over HTTP; on a page that shows the server away (its socket dropped), once
     // the server answers (rejoin()).
     away = root.dataset.liveState === "disconnected";
-    if (!away) announce("htmx:ws:after:connection", { connection: conn });
+    // A page that goes on after a socket tried in vain does not join again: its server page
+    // is as it was (no socket joined, its push stream read on), and so is the page.
+    if (!away && !resumed) announce("htmx:ws:after:connection", { connection: conn });
+    // hx-ws made a new connection for the try: the glue's own frames (hooks' pushEvent,
+    // live_every ticks, back/forward) go on the one it was told of.
+    else if (resumed && announced && announced !== conn) announced.socket = stand;
     while (conn.queue.length) post(conn.queue.shift().message.data);
     readPushes();
     if (!forced && !away) scheduleSocketTry();
@@ -304,6 +315,8 @@ function transport(root) {
       const conn = connection();
       if (away || !stand || !conn || conn.socket !== stand) return;
       trying = true; // first: the push stream reads on while the socket is tried
+      triedAt = location.search;
+      missed = false;
       dropStand(true);
       if (conn.own) {
         // Let hx-ws connect the root again, as it did when the page loaded.
@@ -317,7 +330,9 @@ function transport(root) {
   }
 
   document.addEventListener("htmx:ws:after:connection", (evt) => {
-    if (evt.target !== root || evt.detail.connection.socket === stand) return;
+    if (evt.target !== root) return;
+    announced = evt.detail.connection;
+    if (announced.socket === stand) return;
     // A real socket opened: the page is on it again, and hears its pushes there.
     root.dataset.liveTransport = "websocket";
     retry = 2000;
@@ -364,7 +379,12 @@ function transport(root) {
       trying = false;
       if (closeKind(evt.detail.code) !== "disconnected") return;
       if (tried) evt.stopImmediatePropagation();
-      setTimeout(takeOver); // after hx-ws scheduled its reconnect, which takeOver() cancels
+      // After hx-ws scheduled its reconnect, which takeOver() cancels. The page joins again if
+      // the server may not hold what it shows: its push stream lost the server meanwhile (a
+      // restart mounts the page afresh), or Back or Forward went to another query (whose
+      // params frame waits for the next connection's join: navigation.js).
+      const resumed = tried && !missed && location.search === triedAt;
+      setTimeout(takeOver, 0, false, resumed);
     },
     true,
   );

@@ -127,8 +127,8 @@ htmx.on("htmx:ws:after:connection", (evt) => {
   const mismatch = versionMismatch(root.dataset.liveVersion);
   if (mismatch) console.warn(mismatch);
   joined();
-  // Once per connection the page shows: the HTTP transport joins again after each socket it
-  // tried in vain, and the page was connected all along.
+  // Once per connection the page shows: the HTTP transport joins again after a socket it
+  // tried in vain when the page may have changed meanwhile, and it was connected all along.
   if (root.dataset.liveState === "connected") return;
   root.dataset.liveState = "connected";
   emit(root, "live:connected");
