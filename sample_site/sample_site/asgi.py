@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
@@ -15,11 +16,17 @@ if os.environ.get("DEMO_RENAMED_STATIC") != "1":  # hashed names: urls.py serves
 
 from live_views.routing import websocket_urlpatterns  # noqa: E402
 
+
+async def refuse_websockets(scope: dict, receive: Any, send: Any) -> None:
+    # A server whose sockets never open, as behind a proxy that blocks them (pages fall back
+    # to the HTTP transport): the handshake is refused (403), with no traceback in the log.
+    await receive()
+    await send({"type": "websocket.close"})
+
+
 routes = {"http": django_asgi_app, "websocket": URLRouter(websocket_urlpatterns)}
 if os.environ.get("DEMO_NO_WEBSOCKET") == "1":
-    # A server whose sockets never open (as behind a proxy that blocks them): pages fall back
-    # to the HTTP transport.
-    del routes["websocket"]
+    routes["websocket"] = refuse_websockets
 application = ProtocolTypeRouter(routes)
 
 if os.environ.get("DEMO_STREAM_LIFETIME"):
