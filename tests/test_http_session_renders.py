@@ -208,20 +208,23 @@ async def test_a_refresh_after_an_event_answered_over_asgi_waits_for_nothing_mor
     monkeypatch.setattr(frame_session, "REQUEST_OVER_WAIT", 30.0)
 
     def shop() -> float:
-        # In a thread of the test's loop, which the AsyncClient's requests run on, and which
-        # stays up for the page's pushes.
-        page = ShopPage(AsgiBrowser(shopper))
-        page.event("add", item="apple")
-        shop_views.STOCK["count"] = 9
-        started = time.monotonic()
-        broadcast("stock")
-        while '<p id="stock">9</p>' not in page.blocks["stock"]:
-            assert time.monotonic() - started < WAIT, page.blocks
-            for frame in poll(page, wait="0"):  # at once: under ASGI the stream is SSE
-                page.blocks.update(BLOCK_RE.findall(frame.get("content", "")))
-            time.sleep(0.05)
-        assert page.shows() == ("apple", [])
-        return time.monotonic() - started
+        # In a thread of the test's loop, which the AsyncClient's requests run on (their views
+        # too), and which stays up for the page's pushes.
+        try:
+            page = ShopPage(AsgiBrowser(shopper))
+            page.event("add", item="apple")
+            shop_views.STOCK["count"] = 9
+            started = time.monotonic()
+            broadcast("stock")
+            while '<p id="stock">9</p>' not in page.blocks["stock"]:
+                assert time.monotonic() - started < WAIT, page.blocks
+                for frame in poll(page, wait="0"):  # at once: under ASGI the stream is SSE
+                    page.blocks.update(BLOCK_RE.findall(frame.get("content", "")))
+                time.sleep(0.05)
+            assert page.shows() == ("apple", [])
+            return time.monotonic() - started
+        finally:
+            close_thread_db_connections()  # its requests', in this thread (PostgreSQL's stayed)
 
     assert await sync_to_async(shop, thread_sensitive=False)() < 3.0
 
