@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -199,6 +200,26 @@ class AsgiBrowser:
         self.post = async_to_sync(client.post)
 
 
+def seconds_until_the_refresh_shows(browser: Any) -> float:
+    """Add to the cart through ``browser``, then broadcast a stock change: how long until the
+    page shows it (its session, which the event changed, read without waiting)."""
+    try:
+        page = ShopPage(browser)
+        page.event("add", item="apple")
+        shop_views.STOCK["count"] = 9
+        started = time.monotonic()
+        broadcast("stock")
+        while '<p id="stock">9</p>' not in page.blocks["stock"]:
+            assert time.monotonic() - started < WAIT, page.blocks
+            for frame in poll(page, wait="0"):  # at once: under ASGI the stream is SSE
+                page.blocks.update(BLOCK_RE.findall(frame.get("content", "")))
+            time.sleep(0.05)
+        assert page.shows() == ("apple", [])
+        return time.monotonic() - started
+    finally:
+        close_thread_db_connections()  # its requests', in this thread
+
+
 async def test_a_refresh_after_an_event_answered_over_asgi_waits_for_nothing_more(
     shopper, monkeypatch
 ):
@@ -206,26 +227,9 @@ async def test_a_refresh_after_an_event_answered_over_asgi_waits_for_nothing_mor
     # session its middleware saved, at once: it waited REQUEST_OVER_WAIT (2 s) for the end of
     # a request that the view's thread never heard of.
     monkeypatch.setattr(frame_session, "REQUEST_OVER_WAIT", 30.0)
-
-    def shop() -> float:
-        # In a thread of the test's loop, which the AsyncClient's requests run on (their views
-        # too), and which stays up for the page's pushes.
-        try:
-            page = ShopPage(AsgiBrowser(shopper))
-            page.event("add", item="apple")
-            shop_views.STOCK["count"] = 9
-            started = time.monotonic()
-            broadcast("stock")
-            while '<p id="stock">9</p>' not in page.blocks["stock"]:
-                assert time.monotonic() - started < WAIT, page.blocks
-                for frame in poll(page, wait="0"):  # at once: under ASGI the stream is SSE
-                    page.blocks.update(BLOCK_RE.findall(frame.get("content", "")))
-                time.sleep(0.05)
-            assert page.shows() == ("apple", [])
-            return time.monotonic() - started
-        finally:
-            close_thread_db_connections()  # its requests', in this thread (PostgreSQL's stayed)
-
+    # In a thread of the test's loop, which the requests' views run on, and which stays up for
+    # the page's pushes.
+    shop = partial(seconds_until_the_refresh_shows, AsgiBrowser(shopper))
     assert await sync_to_async(shop, thread_sensitive=False)() < 3.0
 
 
@@ -305,22 +309,5 @@ async def test_a_refresh_after_an_event_answered_by_an_asgi_server_waits_for_not
     # closes the answer in the context of its request's own task, not the view's task. The end
     # of the request went unheard there, and the refresh waited REQUEST_OVER_WAIT for it.
     monkeypatch.setattr(frame_session, "REQUEST_OVER_WAIT", 30.0)
-
-    def shop() -> float:
-        try:
-            page = ShopPage(AsgiServerBrowser(shopper))
-            page.event("add", item="apple")
-            shop_views.STOCK["count"] = 9
-            started = time.monotonic()
-            broadcast("stock")
-            while '<p id="stock">9</p>' not in page.blocks["stock"]:
-                assert time.monotonic() - started < WAIT, page.blocks
-                for frame in poll(page, wait="0"):
-                    page.blocks.update(BLOCK_RE.findall(frame.get("content", "")))
-                time.sleep(0.05)
-            assert page.shows() == ("apple", [])
-            return time.monotonic() - started
-        finally:
-            close_thread_db_connections()  # the page loads' and polls', in this thread
-
+    shop = partial(seconds_until_the_refresh_shows, AsgiServerBrowser(shopper))
     assert await sync_to_async(shop, thread_sensitive=False)() < 3.0
