@@ -18,6 +18,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from live_views.every import Every
 from live_views.http.pages import close_all, open_pages
 from live_views.socket.limits import open_connections
 from live_views.socket.refusal_log import BURST, EVERY
@@ -342,7 +343,7 @@ def test_an_idle_page_is_dropped_and_mounted_again_when_it_comes_back(http_brows
     page.join()
     assert open_pages() == 1
     monkeypatch.setattr(pages, "IDLE_AFTER", 0.0)
-    monkeypatch.setattr(pages, "SWEEP_EVERY", 0.0)
+    monkeypatch.setattr(pages, "_sweeps", Every(0.0))
     Page(http_browser, "/counter/").join()  # another page's request sweeps the idle one
     assert open_pages() == 1
     assert open_connections("address:127.0.0.1") == 1  # its place under the cap is free

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
+from live_views.every import Every
 from live_views.testing.uploads import page_token, upload_headers
 from live_views.uploads import endpoint
 from live_views.uploads.endpoint import receive_upload
@@ -229,7 +230,7 @@ def test_upload_requests_sweep_old_uploads_at_most_once_a_minute(
     client, media, settings, monkeypatch
 ):
     settings.LIVE_VIEWS = {"UPLOAD_MAX_AGE": 60}
-    monkeypatch.setattr(endpoint, "_swept", [float("-inf")])  # as in a process just started
+    monkeypatch.setattr(endpoint, "_sweeps", Every(endpoint.SWEEP_EVERY))  # a process just started
     old, older = PageUploads("old-page"), PageUploads("older-page")
     past = time.time() - 120
     for uploads in (old, older):
@@ -244,7 +245,7 @@ def test_upload_requests_sweep_old_uploads_at_most_once_a_minute(
     assert post(client.http, page_html, "file", "b.txt", b"b").status_code == 200
     assert older.directory.exists()  # swept a moment ago: not again before a minute has passed
 
-    monkeypatch.setattr(endpoint, "_swept", [time.monotonic() - endpoint.SWEEP_EVERY])
+    monkeypatch.setattr(endpoint._sweeps, "_last", time.monotonic() - endpoint.SWEEP_EVERY)
     assert post(client.http, page_html, "file", "c.txt", b"c").status_code == 200
     assert not older.directory.exists()
 

@@ -27,6 +27,7 @@ from live_views.connect.csp import adopt_nonce
 from live_views.connect.owners import connection_owner
 from live_views.connect.sessionless import read_page_token
 from live_views.connect.tokens import ConnectTarget
+from live_views.every import Every
 from live_views.http.frame_request import give_back, take_frame_request
 from live_views.http.idle import IdleWatch
 from live_views.http.jobs import HttpJobs
@@ -337,16 +338,13 @@ MAX_TOKEN = 4096
 NONCE_HEADER = "X-Live-Nonce"
 
 
-SWEEP_EVERY = 10.0  # seconds: a request looks for idle pages at most this often
-_swept = [0.0]
+_sweeps = Every(10.0)  # seconds: a request looks for idle pages at most this often
 
 
 def _sweep() -> None:
-    now = time.monotonic()
+    if not _sweeps.due():
+        return
     with _lock:
-        if now - _swept[0] < SWEEP_EVERY:
-            return
-        _swept[0] = now
         idle = [page for page in _pages.values() if page.idle]
     for page in idle:
         page.close()

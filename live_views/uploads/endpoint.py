@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,6 +23,7 @@ from live_views.conf import conf
 from live_views.connect import wire
 from live_views.connect.sessionless import read_page_token
 from live_views.connect.tokens import ConnectTarget, TokenError
+from live_views.every import Every
 from live_views.uploads.handler import CappedUploadHandler
 from live_views.uploads.language import in_page_language
 from live_views.uploads.page_form import PageRefused, StandaloneMount, page_form
@@ -64,20 +63,16 @@ class UploadRefused(Exception):
         self.message = message
 
 
-SWEEP_EVERY = 60.0  # seconds: the sweeps scan the disk, so a request runs them at most this often
-_sweep_lock = threading.Lock()
-_swept = [float("-inf")]
+# The sweeps scan the disk, so a request runs them at most once a minute. Minutes matter, not
+# seconds: what is swept has waited UPLOAD_MAX_AGE (an hour by default).
+SWEEP_EVERY = 60.0
+_sweeps = Every(SWEEP_EVERY)
 
 
 def _sweep_now_and_then() -> None:
-    # Minutes matter, not seconds: what is swept has waited UPLOAD_MAX_AGE (an hour by default).
-    now = time.monotonic()
-    with _sweep_lock:
-        if now - _swept[0] < SWEEP_EVERY:
-            return
-        _swept[0] = now
-    sweep()
-    sweep_ledgers()
+    if _sweeps.due():
+        sweep()
+        sweep_ledgers()
 
 
 @csrf_exempt  # checked below, once our upload handler is installed (Django's documented way)
