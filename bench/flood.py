@@ -30,14 +30,11 @@ import os
 import random
 import re
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from ports import free_port
+from sample_server import SampleServer
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -56,61 +53,6 @@ def cpu_seconds(pid: int) -> float:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-class Server:
-    def __init__(self, source: Path, rows: int) -> None:
-        self.source = source
-        self.site = source / "sample_site"
-        self.tmp = tempfile.TemporaryDirectory(prefix="flood-")
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "DEMO_DB": f"{self.tmp.name}/db.sqlite3",
-            "DEMO_CACHE_DIR": f"{self.tmp.name}/cache",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "bench-flood-only",  # the sample site refuses to start without one
-            "DJANGO_SETTINGS_MODULE": "sample_site.settings",
-            "PYTHONPATH": os.pathsep.join([str(source), str(self.site)]),
-        }
-        self.env.pop("REDIS_URL", None)
-        self.rows = rows
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        run = {"cwd": self.site, "env": self.env, "check": True}
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], **run)  # type: ignore[call-overload]
-        fill = (
-            "import django; django.setup(); from demo.models import Todo; "
-            f"Todo.objects.bulk_create(Todo(title=f'todo {{n}}') for n in range({self.rows}))"
-        )
-        subprocess.run([sys.executable, "-c", fill], **run)  # type: ignore[call-overload]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "sample_site.asgi:application", "--host",
-             "127.0.0.1", "--port", str(self.port), "--ws-max-size", "65536",
-             "--log-level", "warning", "--no-access-log"],
-            cwd=self.site, env=self.env,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, _, _ = get(self.port, "/counter/", HONEST_ADDRESS)
-                if status == 200:
-                    return self
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.tmp.cleanup()
 
 
 def get(port: int, path: str, address: str) -> tuple[int, str, str]:
@@ -255,7 +197,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=150, help="events each attacker sends")
     parser.add_argument("--rows", type=int, default=1000)
     args = parser.parse_args()
-    with Server(args.source.resolve(), args.rows) as server:
+    fill = (
+        "from demo.models import Todo\n"
+        f"Todo.objects.bulk_create(Todo(title=f'todo {{n}}') for n in range({args.rows}))"
+    )
+    site = SampleServer(args.source.resolve(), setup=fill, uvicorn=("--ws-max-size", "65536"))
+    with site as server:
         assert server.process is not None
         before = cpu_seconds(server.process.pid)
         figures = asyncio.run(measure(server.port, args.sockets, args.events))

@@ -27,11 +27,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from http.client import HTTPConnection
@@ -39,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ports import free_port
+from sample_server import SampleServer
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
@@ -51,7 +48,6 @@ LIVE_VIEWS = {**LIVE_VIEWS, "EVENT_RATE": 100000, "EVENT_BURST": 100000,  # noqa
               "MAX_CONNECTIONS_PER_SESSION": 1000}
 """
 SETUP = """
-import django; django.setup()
 from django.contrib.auth.models import User
 from demo.models import Contact
 User.objects.create_user("ann", password="ann-password-1")
@@ -87,64 +83,6 @@ counts = {"frames": 0, "refused": 0, "accepted": 0}
 def found(text: str) -> None:
     findings.append(text)
     print("FOUND:", text[:300], flush=True)
-
-
-class Server:
-    def __init__(self, source: Path) -> None:
-        self.tmp = tempfile.TemporaryDirectory(prefix="fuzz-")
-        self.port = free_port()
-        self.log = Path(self.tmp.name) / "server.log"
-        Path(self.tmp.name, "fuzz_settings.py").write_text(SETTINGS)
-        site = source / "sample_site"
-        self.env = {
-            **os.environ,
-            "DEMO_DB": f"{self.tmp.name}/db.sqlite3",
-            "DEMO_CACHE_DIR": f"{self.tmp.name}/cache",
-            "DEMO_MEDIA_ROOT": f"{self.tmp.name}/media",
-            "DEMO_CSP": "1",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "bench-fuzz-only",
-            "DJANGO_SETTINGS_MODULE": "fuzz_settings",
-            "PYTHONPATH": os.pathsep.join([self.tmp.name, str(source), str(site)]),
-        }
-        self.env.pop("REDIS_URL", None)
-        self.site = site
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        run: dict[str, Any] = {"cwd": self.site, "env": self.env, "check": True}
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], **run)
-        subprocess.run([sys.executable, "-c", SETUP], **run)
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "sample_site.asgi:application", "--host",
-                 "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-                 "--no-access-log", "--timeout-graceful-shutdown", "2"],
-                cwd=self.site, env=self.env, stderr=log,
-            )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if Browser(self.port).get("/counter/").status == 200:
-                    return self
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.tmp.cleanup()
-
-    def tracebacks(self) -> list[str]:
-        lines = self.log.read_text(errors="replace").splitlines()
-        return [line for line in lines if line.startswith(("Traceback", "ERROR"))]
 
 
 class Answer:
@@ -232,13 +170,14 @@ class Socket:
         self.page = page
         self.close_code: int | None = None
         headers = {"Cookie": page.browser.cookie_header()} if page.browser.cookies else {}
+        # Entered by hand, as `with` would: a Socket lives across calls, and close() ends it.
         self.ws: ClientConnection = connect(
             f"ws://127.0.0.1:{page.browser.port}/live/ws/?t={token or page.tokens[0]}",
             origin=page.browser.origin if origin == "" else origin,  # type: ignore[arg-type]
             additional_headers=headers,
             max_size=None,
             open_timeout=10,
-        )
+        ).__enter__()
 
     def exchange(self, text: str | bytes, timeout: float = 5) -> dict[str, Any] | None:
         """The server's answer; None once it closed the socket (``close_code``)."""
@@ -616,7 +555,10 @@ def main() -> None:
     if unknown := [name for name in chosen if name not in PARTS]:
         parser.error(f"no part named {', '.join(unknown)}; the parts: {', '.join(PARTS)}")
     started = time.monotonic()
-    with Server(args.source.resolve()) as server:
+    site = SampleServer(
+        args.source.resolve(), setup=SETUP, settings=SETTINGS, env={"DEMO_CSP": "1"}
+    )
+    with site as server:
         browser = Browser(server.port)
         for name in chosen:
             print(f"{name}:", flush=True)
