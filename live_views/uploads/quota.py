@@ -34,6 +34,14 @@ from live_views.uploads.store import (
 )
 
 CLAIM = ".claim"  # in a ledger: the size of an upload under way
+# What a file costs at least: a block on disk (and an inode). Counted as its size, empty files
+# would cost nothing, and a script could make them until the disk has no inode left.
+FILE_FLOOR = 4096
+
+
+def cost(size: int) -> int:
+    """What a file of ``size`` bytes counts against the visitor's room."""
+    return max(size, FILE_FLOOR)
 
 
 class VisitorUploads:
@@ -58,12 +66,12 @@ class VisitorUploads:
     @staticmethod
     def limit() -> int:
         # Never below one file: a visitor can always send the largest file a form takes.
-        return max(conf.MAX_UPLOAD_BYTES_PER_VISITOR, conf.MAX_UPLOAD_BYTES)
+        return max(conf.MAX_UPLOAD_BYTES_PER_VISITOR, cost(conf.MAX_UPLOAD_BYTES))
 
     def held(self, *, leaving: Path | None = None, own: Path | None = None) -> int:
-        """Bytes of the visitor's pending uploads and of its claims for uploads under way, but
-        the files under ``leaving`` (a field whose files the coming upload replaces) and the
-        claim ``own``."""
+        """What the visitor's pending uploads and its claims for uploads under way count (their
+        ``cost``), but the files under ``leaving`` (a field whose files the coming upload
+        replaces) and the claim ``own``."""
         if self.ledger is None:
             return 0
         try:
@@ -88,7 +96,7 @@ class VisitorUploads:
                     continue
                 for data in page.rglob(f"*{DATA_SUFFIX}"):
                     if leaving is None or leaving not in data.parents:
-                        total += data.stat().st_size
+                        total += cost(data.stat().st_size)
         return total
 
     def refusal(
@@ -98,7 +106,7 @@ class VisitorUploads:
         it has)."""
         limit = self.limit()
         held = self.held(leaving=leaving, own=own)
-        if held + size <= limit:
+        if held + cost(size) <= limit:
             return []
         message = gettext(
             "%(name)s does not fit: your files waiting to be sent take %(held)s, and together "
@@ -116,7 +124,7 @@ class VisitorUploads:
         if self.ledger is None:
             return Claim(None, [])
         path = self.ledger / f"{secrets.token_hex(8)}{CLAIM}"
-        self._write(path, str(size))
+        self._write(path, str(cost(size)))
         errors = self.refusal(name, size, leaving=leaving, own=path)
         if errors:
             path.unlink(missing_ok=True)
