@@ -5,50 +5,30 @@ own. ``notes = []`` reads the same, but ``self.notes.append(x)`` changes the cla
 every page of every visitor in the process shows, a leak between users that nothing reports. The
 check reads the source of the view's own methods for such changes (``.append()``, ``[k] = v``,
 ``+=``, ...) of an attribute whose class value is a list, dict or set, unless the page is
-given its own first: assigned in the method itself, or in one that runs for every page before
-any event (``__init__``, ``setup``, ``dispatch``, ``get``, ``get_context_data``; a component's
-``mount``).
+given its own first: assigned earlier in the method itself, or in one that runs for every page
+before any event (``__init__``, ``setup``, ``dispatch``, ``get``, ``get_context_data``; a
+component's ``mount``) or a method of the project's that one calls on ``self``. Reading a method's
+source is self_writes.py's.
 """
 
 from __future__ import annotations
 
-import ast
-import functools
 import inspect
 import re
-import textwrap
-import tokenize
 import typing
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.checks import CheckMessage, Warning
 
+from live_views.self_writes import self_writes
+
 _MUTABLE = (list, dict, set, bytearray)
-_MUTATORS = frozenset(
-    (
-        "append",
-        "extend",
-        "insert",
-        "remove",
-        "pop",
-        "clear",
-        "sort",
-        "reverse",
-        "add",
-        "discard",
-        "update",
-        "setdefault",
-        "popitem",
-        "difference_update",
-        "intersection_update",
-        "symmetric_difference_update",
-    )
-)
 _LIBRARIES = ("django", "live_views", "builtins")
 # Run for each page before its first event (the mount is a GET through dispatch, whose get()
 # renders with get_context_data(); a component's mount() runs before its first render): what
-# they assign to self is the page's own from then on.
+# they, and the project's methods they call on self, assign to self is the page's own from then
+# on.
 _PER_PAGE = ("__init__", "setup", "dispatch", "get", "get_context_data")
 _PER_COMPONENT = ("__init__", "mount")
 _EMPTY: dict[type, str] = {list: "[]", dict: "{}", set: "set()", bytearray: "bytearray()"}
@@ -105,12 +85,8 @@ def shared_changes(
                 shared[name] = next(kind for kind in _MUTABLE if isinstance(value, kind))
             else:
                 shared.pop(name, None)  # a subclass replaced it
-    for klass in own:
-        for method_name in per_page:
-            function = vars(klass).get(method_name)
-            if inspect.isfunction(function):
-                for name in _assigned(function):
-                    shared.pop(name, None)
+    for name in _given_per_page(view_class, own, per_page):
+        shared.pop(name, None)
     if not shared:
         return
     resolved: set[str] = set()  # a subclass's method shadows the one it overrides
@@ -122,8 +98,8 @@ def shared_changes(
             if klass not in own or not inspect.isfunction(function):
                 continue
             reported: set[str] = set()
-            for name, how in _changes_in_place(function, shared):
-                if name not in reported:
+            for name, how in self_writes(function).changes:
+                if name in shared and name not in reported:
                     reported.add(name)
                     yield name, shared[name], method_name, how
 
@@ -147,107 +123,43 @@ def _is_classvar(annotation: object) -> bool:
     return any(form is typing.ClassVar for form in (annotation, typing.get_origin(annotation)))
 
 
-def _method_tree(function: Any) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, str] | None:
-    """The method's definition and the name of its ``self``, when its source can be read."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError, tokenize.TokenError):
-        # No source to read (a REPL, a compiled module), or not this method's any more (its
-        # file edited since the import): nothing to say.
-        return None
-    # The file may hold something else by now (edited since the import): only a def is read.
-    definition = tree.body[0] if tree.body else None
-    if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
-        return None
-    arguments = definition.args.posonlyargs + definition.args.args
-    if not arguments:
-        return None
-    return definition, arguments[0].arg
+def _given_per_page(view_class: type, own: list[type], per_page: tuple[str, ...]) -> set[str]:
+    """The attributes each page gives itself before its first event: what the ``per_page``
+    methods of the project's classes assign to self, and what the project's methods they call
+    on self (or on super()), and those call in turn, assign."""
+    pending = [
+        (klass, function)
+        for klass in own
+        for method_name in per_page
+        if inspect.isfunction(function := vars(klass).get(method_name))
+    ]
+    read: set[Any] = set()  # a method calling itself, or two calling each other: read once
+    given: set[str] = set()
+    while pending:
+        klass, function = pending.pop()
+        if function in read:
+            continue
+        read.add(function)
+        writes = self_writes(function)
+        given |= writes.assigned
+        for calls, after in ((writes.calls, None), (writes.super_calls, klass)):
+            for method_name in calls:
+                found = _project_method(view_class, own, method_name, after)
+                if found is not None:
+                    pending.append(found)
+    return given
 
 
-@functools.cache  # per function: a base class's methods are read once, not once per view
-def _read(function: Any) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
-    """What the method does to ``self``: the attributes it gives a value of its own
-    (``self.notes = [...]``), and the in-place changes (attribute, how) of the others."""
-    found = _method_tree(function)
-    if found is None:
-        return frozenset(), ()
-    definition, self_name = found
-    targets: list[ast.expr] = []
-    changes: list[tuple[str, str]] = []
-    for node in ast.walk(definition):
-        if isinstance(node, ast.Assign):
-            targets.extend(node.targets)
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets.append(node.target)  # self.notes: list[str] = []
-        name, how = _change(node, self_name)
-        if name is not None:
-            changes.append((name, how))
-    assigned = frozenset(name for target in targets for name in _self_attributes(target, self_name))
-    # A method that gives the page its own value first (self.notes = [...]) is not a leak.
-    return assigned, tuple(change for change in changes if change[0] not in assigned)
-
-
-def _assigned(function: Any) -> frozenset[str]:
-    """The attributes the method gives ``self`` a value of its own (``self.notes = [...]``)."""
-    return _read(function)[0]
-
-
-def _self_attributes(target: ast.expr, self_name: str) -> Iterator[str]:
-    """The ``self`` attributes an assignment's target binds, unpacking included
-    (``self.a, (self.b, *rest) = ...``)."""
-    if isinstance(target, ast.Tuple | ast.List):
-        for element in target.elts:
-            yield from _self_attributes(element, self_name)
-    elif isinstance(target, ast.Starred):
-        yield from _self_attributes(target.value, self_name)
-    elif (name := _self_attribute(target, self_name)) is not None:
-        yield name
-
-
-def _changes_in_place(function: Any, names: dict[str, type]) -> Iterator[tuple[str, str]]:
-    for name, how in _read(function)[1]:
-        if name in names:
-            yield name, how
-
-
-def _change(node: ast.AST, self_name: str) -> tuple[str | None, str]:
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _MUTATORS
-    ):
-        return _self_attribute(node.func.value, self_name), f".{node.func.attr}()"
-    if isinstance(node, ast.AugAssign):
-        # list += and set |= change the object in place, then store it on the instance.
-        return _self_attribute(node.target, self_name), f"{_OPERATORS.get(type(node.op), '')}="
-    targets: list[ast.expr] = []
-    if isinstance(node, ast.Assign | ast.Delete):
-        targets = node.targets
-    for target in targets:
-        if isinstance(target, ast.Subscript):
-            name = _self_attribute(target.value, self_name)
-            if name is not None:
-                return name, "del [...]" if isinstance(node, ast.Delete) else "[...] ="
-    return None, ""
-
-
-def _self_attribute(node: ast.expr, self_name: str) -> str | None:
-    """``name`` when ``node`` is ``self.name``."""
-    if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == self_name
-    ):
-        return node.attr
+def _project_method(
+    view_class: type, own: list[type], name: str, after: type | None
+) -> tuple[type, Any] | None:
+    """(class, function) that ``self.name`` (or, from a method of ``after``, ``super().name``)
+    calls on an instance of the view class, when the project defines it: Django's and ours are
+    not read."""
+    mro = view_class.__mro__
+    start = mro.index(after) + 1 if after in mro else 0
+    for klass in mro[start:]:
+        if name in vars(klass):
+            function = vars(klass)[name]
+            return (klass, function) if klass in own and inspect.isfunction(function) else None
     return None
-
-
-_OPERATORS: dict[type[ast.operator], str] = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.BitOr: "|",
-    ast.BitAnd: "&",
-    ast.BitXor: "^",
-    ast.Mult: "*",
-}

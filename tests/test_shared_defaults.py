@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 import time
 import typing
 from typing import Any, ClassVar
@@ -191,6 +192,27 @@ class MountedComponent(LiveComponent):
         self.picked.append(item)
 
 
+class ResetComponent(LiveComponent):
+    template_name = "x.html"
+    picked: list[str] = []
+
+    def mount(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.picked = []
+
+    @live_event
+    def pick(self, item: str) -> None:
+        self.picked.append(item)
+
+
+@override_settings(DEBUG=True)
+def test_a_component_that_gets_its_own_value_in_a_method_mount_calls_logs_nothing(caplog):
+    component_class("tests.test_shared_defaults.ResetComponent")
+    assert [r for r in caplog.records if "ResetComponent" in r.getMessage()] == []
+
+
 @override_settings(DEBUG=True)
 def test_a_component_that_gets_its_own_value_in_mount_logs_nothing(caplog):
     # mount() runs for every component before its first event, as setup() does for a view.
@@ -268,17 +290,26 @@ def test_a_value_each_page_gets_by_an_annotated_or_unpacking_assignment_passes()
 def test_a_base_shared_by_many_views_is_read_once(tmp_path):
     # A project's own base view, with a dict on the class, under 300 routed views: each of its
     # methods was read and parsed again for every view, 6 s of every manage.py command's start
-    # (runserver's too, at each reload).
+    # (runserver's too, at each reload). Its events change the dict, its setup() replaces it.
     lines = [
         "from live_views import LiveTemplateView, live_event",
         "",
         "class Base(LiveTemplateView):",
     ]
     lines += ["    template_name = 'x.html'", "    extra: dict = {}"]
+    # setup() gives each page its own through a chain of helpers that call back to the first.
+    lines += ["    def setup(self, request, *args, **kwargs):", "        self.helper0()"]
+    for i in range(10):
+        lines += [
+            f"    def helper{i}(self):",
+            f"        self.helper{i + 1}()",
+            "        self.helper0()",
+        ]
+    lines += ["    def helper10(self):", "        self.extra = {}"]
     for i in range(20):
         lines += ["    @live_event", f"    def event{i}(self, a: int = 0) -> None:"]
         lines += [f"        x{j} = a + {j}" for j in range(15)]
-        lines += ["        self.extra = {**self.extra, 'a': a}"]
+        lines += ["        self.extra['a'] = a"]
     source = tmp_path / "big_project_base.py"
     source.write_text("\n".join(lines) + "\n")
     spec = importlib.util.spec_from_file_location("big_project_base", source)
@@ -311,3 +342,271 @@ def test_a_value_annotated_classvar_is_shared_on_purpose_and_passes():
 def test_the_hint_says_how_to_share_a_value_on_purpose():
     [(_, hint)] = warnings_of(NotesView)
     assert "annotate it ClassVar (notes: ClassVar[list[...]] = [])" in hint
+
+
+class HelperResetView(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    tags: set[str] = set()
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.reset()
+
+    def reset(self) -> None:
+        self.notes = []
+        self._forget()
+
+    def _forget(self) -> None:
+        self.seen = {}
+        if self.notes:
+            self.reset()  # a cycle: each method is read once
+        setattr(self, "tags", set())  # noqa: B010 (the name spelled out, as a project may)
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+        self.seen[text] = 1
+        self.tags.add(text)
+
+
+def test_a_value_each_page_gets_in_a_method_that_setup_calls_passes():
+    # setup() -> reset() -> _forget(), which calls reset() again: every page has its own.
+    assert warnings_of(HelperResetView) == []
+
+
+class ProjectBase(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.load()
+        return super().get_context_data(**kwargs)
+
+    def load(self) -> None:
+        pass
+
+
+class LoadingNotes(ProjectBase):
+    def load(self) -> None:
+        super().load()
+        self.notes = list(self.request.session.get("notes", []))
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+
+
+class NotLoadingNotes(LoadingNotes):
+    def load(self) -> None:
+        pass  # overrides the load() that gave the page its own list
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+
+
+def test_the_method_a_base_calls_is_the_subclass_s_override():
+    assert warnings_of(LoadingNotes) == []
+    [(message, _)] = warnings_of(NotLoadingNotes)
+    assert message.startswith("NotLoadingNotes.add() changes self.notes in place (.append())")
+
+
+class SuperLoadingNotes(LoadingNotes):
+    def load(self) -> None:
+        super().load()  # LoadingNotes.load(), which assigns
+
+    @live_event
+    def more(self, text: str) -> None:
+        self.notes.extend([text, text])
+
+
+def test_a_helper_s_super_call_is_followed():
+    assert warnings_of(SuperLoadingNotes) == []
+
+
+class SetattrNotes(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        setattr(self, "notes", [])  # noqa: B010 (the name spelled out, as a project may)
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+
+
+def test_setattr_with_the_name_spelled_out_in_setup_passes():
+    assert warnings_of(SetattrNotes) == []
+
+
+class EventHelperNotes(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+
+    def maybe_reset(self) -> None:
+        if len(self.notes) > 10:
+            self.notes = []
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.maybe_reset()  # an event runs it: the first pages' appends go to the class's list
+        self.notes.append(text)
+
+
+def test_a_helper_that_only_an_event_calls_gives_no_page_its_own():
+    [(message, _)] = warnings_of(EventHelperNotes)
+    assert message.startswith("EventHelperNotes.add() changes self.notes in place")
+
+
+class DynamicSetattrNotes(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    tags: set[str] = set()
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        for name in ("notes",):
+            setattr(self, name, [])  # which name: the check does not guess
+        self.__dict__["seen"] = {}  # nor read writes to the instance's dict
+        vars(self)["tags"] = set()
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+        self.seen[text] = 1
+        self.tags.add(text)
+
+
+def test_setattr_with_a_computed_name_and_writes_to_the_instance_dict_still_warn():
+    # Documented: the check reads names, it does not run code; self.notes = [] says it plainly.
+    assert changes_of(DynamicSetattrNotes) == [
+        "add() self.notes .append()",
+        "add() self.seen [...] =",
+        "add() self.tags .add()",
+    ]
+
+
+class CopiedNotes(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = ["welcome"]  # each page starts from a copy of it
+    seen: dict[str, int] = {}
+    tags: set[str] = set()
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.notes = list(self.notes)
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+        self.seen = self.seen | {text: 1}  # new values, not the class's changed
+        self.tags = self.tags | {text}
+
+    @live_event
+    def more(self, text: str) -> None:
+        self.notes = self.notes + [text]  # noqa: RUF005 (a spelling projects use)
+        self.seen = dict(self.seen)
+        self.seen[text] = 2  # after the method gave the page its own
+
+
+def test_copies_and_new_values_pass():
+    assert warnings_of(CopiedNotes) == []
+
+
+class TrimmedNotes(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)  # changes the class's list on each page's first add
+        self.notes = self.notes[-10:]
+
+
+def test_a_change_before_the_method_assigns_the_attribute_is_w026():
+    [(message, _)] = warnings_of(TrimmedNotes)
+    assert message.startswith("TrimmedNotes.add() changes self.notes in place (.append())")
+
+
+class NestedChanges(LiveTemplateView):
+    template_name = "x.html"
+    votes: dict[str, int] = {"yes": 0, "no": 0}
+    groups: dict[str, list[str]] = {"all": []}
+    grid: list[list[int]] = [[0, 0], [0, 0]]
+    tree: dict[str, dict[str, int]] = {"a": {}}
+    seen: dict[str, int] = {}
+    tags: set[str] = set()
+
+    @live_event
+    def vote(self, choice: str) -> None:
+        self.votes[choice] += 1
+
+    @live_event
+    def join(self, name: str) -> None:
+        self.groups["all"].append(name)
+
+    @live_event
+    def mark(self, x: int) -> None:
+        self.grid[0][x] = 1
+
+    @live_event
+    def prune(self, key: str) -> None:
+        del self.tree["a"][key]
+
+    @live_event
+    def remember(self, key: str) -> None:
+        self.seen.update({key: 1})
+
+    @live_event
+    def tag(self, tag: str) -> None:
+        self.tags.add(tag)
+
+
+def changes_of(view_class: type[Any]) -> list[str]:
+    """'Method() self.name how' for each warning."""
+    found = (
+        re.fullmatch(r"\w+\.(\w+\(\)) changes (self\.\w+) in place \((.+?)\), but .*", message)
+        for message, _ in warnings_of(view_class)
+    )
+    return sorted(" ".join(match.groups()) for match in found if match is not None)
+
+
+def test_changes_to_what_a_class_value_holds_are_w026():
+    # An item of the class's dict or list is shared too, and so is storing into the dict.
+    assert changes_of(NestedChanges) == [
+        "join() self.groups [...].append()",
+        "mark() self.grid [...] =",
+        "prune() self.tree del [...]",
+        "remember() self.seen .update()",
+        "tag() self.tags .add()",
+        "vote() self.votes [...] +=",
+    ]
+
+
+class OddCalls(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+    helper = staticmethod(lambda: None)
+    exec("def execd(self):\n    self.notes = []\n")  # noqa: S102 (no source to read)
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super(OddCalls, self).setup(request, *args, **kwargs)  # noqa: UP008
+        self.helper()  # not a function on the class
+        self.execd()  # no source
+        self.notes.copy()  # a method of the value, not of the view
+        self.missing()  # type: ignore[attr-defined]  # on no class
+        getattr(self, "add")(self)  # noqa: B009
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+
+
+def test_calls_that_name_no_readable_method_are_skipped_without_error():
+    [(message, _)] = warnings_of(OddCalls)
+    assert message.startswith("OddCalls.add() changes self.notes in place")
