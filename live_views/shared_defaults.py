@@ -7,8 +7,8 @@ check reads the source of the view's own methods for such changes (``.append()``
 ``+=``, ...) of an attribute whose class value is a list, dict or set, unless the page is
 given its own first: assigned earlier in the method itself, or in one that runs for every page
 before any event (``__init__``, ``setup``, ``dispatch``, ``get``, ``get_context_data``; a
-component's ``mount``) or a method of the project's that one calls on ``self``. Reading a method's
-source is self_writes.py's.
+component's ``mount``) or a method that one calls on ``self`` (Django's ``get()`` calls
+``get_queryset()``, ...). Reading a method's source is self_writes.py's.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ _MUTABLE = (list, dict, set, bytearray)
 _LIBRARIES = ("django", "live_views", "builtins")
 # Run for each page before its first event (the mount is a GET through dispatch, whose get()
 # renders with get_context_data(); a component's mount() runs before its first render): what
-# they, and the project's methods they call on self, assign to self is the page's own from then
-# on.
+# they, and the methods they call on self, assign to self is the page's own from then on.
 _PER_PAGE = ("__init__", "setup", "dispatch", "get", "get_context_data")
 _PER_COMPONENT = ("__init__", "mount")
 _EMPTY: dict[type, str] = {list: "[]", dict: "{}", set: "set()", bytearray: "bytearray()"}
@@ -85,8 +84,9 @@ def shared_changes(
                 shared[name] = next(kind for kind in _MUTABLE if isinstance(value, kind))
             else:
                 shared.pop(name, None)  # a subclass replaced it
-    for name in _given_per_page(view_class, own, per_page):
-        shared.pop(name, None)
+    if shared:  # most views hold none: the methods run per page are not even looked up
+        for name in _given_per_page(view_class, own, per_page):
+            shared.pop(name, None)
     if not shared:
         return
     resolved: set[str] = set()  # a subclass's method shadows the one it overrides
@@ -125,13 +125,16 @@ def _is_classvar(annotation: object) -> bool:
 
 def _given_per_page(view_class: type, own: list[type], per_page: tuple[str, ...]) -> set[str]:
     """The attributes each page gives itself before its first event: what the ``per_page``
-    methods of the project's classes assign to self, and what the project's methods they call
-    on self (or on super()), and those call in turn, assign."""
-    pending = [
+    methods assign to self, and what the methods they call on self (or on super()), and those
+    call in turn, assign. Django's methods are followed too: its ListView's get() calls the
+    project's get_queryset(), a FormView's get_context_data() its get_form_kwargs()."""
+    pending = [found for name in per_page if (found := _method_run(view_class, name))]
+    # A project's setup() that does not call its base's: the base's is read as well.
+    pending += [
         (klass, function)
         for klass in own
-        for method_name in per_page
-        if inspect.isfunction(function := vars(klass).get(method_name))
+        for name in per_page
+        if inspect.isfunction(function := vars(klass).get(name))
     ]
     read: set[Any] = set()  # a method calling itself, or two calling each other: read once
     given: set[str] = set()
@@ -143,23 +146,19 @@ def _given_per_page(view_class: type, own: list[type], per_page: tuple[str, ...]
         writes = self_writes(function)
         given |= writes.assigned
         for calls, after in ((writes.calls, None), (writes.super_calls, klass)):
-            for method_name in calls:
-                found = _project_method(view_class, own, method_name, after)
+            for name in calls:
+                found = _method_run(view_class, name, after)
                 if found is not None:
                     pending.append(found)
     return given
 
 
-def _project_method(
-    view_class: type, own: list[type], name: str, after: type | None
-) -> tuple[type, Any] | None:
-    """(class, function) that ``self.name`` (or, from a method of ``after``, ``super().name``)
-    calls on an instance of the view class, when the project defines it: Django's and ours are
-    not read."""
+def _method_run(view_class: type, name: str, after: type | None = None) -> tuple[type, Any] | None:
+    """(class, function) that ``self.name()`` (or, in a method of ``after``, ``super().name()``)
+    runs on an instance of the view class, when it is a plain function."""
     mro = view_class.__mro__
-    start = mro.index(after) + 1 if after in mro else 0
-    for klass in mro[start:]:
+    for klass in mro[mro.index(after) + 1 :] if after in mro else mro:
         if name in vars(klass):
             function = vars(klass)[name]
-            return (klass, function) if klass in own and inspect.isfunction(function) else None
+            return (klass, function) if inspect.isfunction(function) else None
     return None

@@ -11,12 +11,20 @@ import typing
 from typing import Any, ClassVar
 
 import pytest
+from django import forms
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from django.urls import path
 
-from live_views import LiveComponent, LiveTemplateView, live_event
+from live_views import (
+    LiveComponent,
+    LiveFormView,
+    LiveListView,
+    LiveTemplateView,
+    LiveUpdateView,
+    live_event,
+)
 from live_views.checks import check_class_defaults
 from live_views.components.host import component_class
 from live_views.shared_defaults import check_shared_defaults
@@ -610,3 +618,67 @@ class OddCalls(LiveTemplateView):
 def test_calls_that_name_no_readable_method_are_skipped_without_error():
     [(message, _)] = warnings_of(OddCalls)
     assert message.startswith("OddCalls.add() changes self.notes in place")
+
+
+class FilteredList(LiveListView):  # type: ignore[type-arg]
+    template_name = "x.html"
+    filters: dict[str, str] = {}
+
+    def get_queryset(self) -> Any:
+        self.filters = dict(self.request.GET.items())
+        return super().get_queryset()
+
+    @live_event
+    def narrow(self, key: str, value: str) -> None:
+        self.filters[key] = value
+
+
+class EditWithHistory(LiveUpdateView):  # type: ignore[type-arg]
+    template_name = "x.html"
+    fields = ["name"]
+    history: list[str] = []
+
+    def get_object(self, queryset: Any = None) -> Any:
+        self.history = []
+        return super().get_object(queryset)
+
+    @live_event
+    def remember(self, text: str) -> None:
+        self.history.append(text)
+
+
+class DraftForm(LiveFormView):
+    template_name = "x.html"
+    form_class = forms.Form
+    drafts: list[str] = []
+
+    def get_initial(self) -> dict[str, Any]:
+        self.drafts = []
+        return super().get_initial()
+
+    @live_event
+    def keep(self, text: str) -> None:
+        self.drafts.append(text)
+
+
+def test_a_value_each_page_gets_in_a_hook_django_s_get_calls_passes():
+    # ListView's get() calls get_queryset(), UpdateView's get_object(), a FormView's
+    # get_context_data() get_form(), which calls get_form_kwargs(), which calls get_initial().
+    assert warnings_of(FilteredList, EditWithHistory, DraftForm) == []
+
+
+class UnusedHook(LiveTemplateView):
+    template_name = "x.html"
+    notes: list[str] = []
+
+    def get_queryset(self) -> list[str]:
+        self.notes = []  # TemplateView's get() never calls it
+        return self.notes
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.notes.append(text)
+
+
+def test_a_hook_django_does_not_call_for_this_kind_of_view_gives_no_page_its_own():
+    assert changes_of(UnusedHook) == ["add() self.notes .append()"]
