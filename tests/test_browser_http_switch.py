@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser_fixtures import CONNECTED
 from tests.test_browser import add_todo, todo_row, unique_title
+from tests.test_browser_hooks import set_visibility
 from tests.test_browser_http import ON_HTTP, is_join
 
 pytestmark = pytest.mark.browser
@@ -91,6 +92,42 @@ def test_a_socket_tried_in_vain_leaves_the_page_on_http_without_joining_again(pa
     page.click("#next")
     expect(page).to_have_url(re.compile(r"/market/\?page=3$"))
     expect(page.locator("#page-number")).to_have_text("Page 3 of 5")
+    assert len(joins) == 1
+
+
+def test_a_socket_tried_in_vain_as_the_tab_shows_again_leaves_the_page_as_it_was(page):
+    # hx-ws closes a hidden tab's socket (here the stand-in socket) and opens a real one as the
+    # tab shows again: that try failing showed the page "disconnected" and joined it again.
+    gate = Gate(page, 1011)
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/counter/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        """window.states = [];
+        new MutationObserver(() => states.push(document.body.dataset.liveState))
+          .observe(document.body, { attributeFilter: ["data-live-state"] });"""
+    )
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
+
+    set_visibility(page, "hidden")
+    page.wait_for_timeout(300)
+    tries = gate.tries
+    set_visibility(page, "visible")
+    for _ in range(100):
+        if gate.tries > tries:
+            break
+        page.wait_for_timeout(50)
+    assert gate.tries > tries, "the socket was not tried as the tab showed again"
+    page.wait_for_timeout(500)  # the try closed, and the page went on over HTTP
+
+    assert page.evaluate("states") == []
+    assert len(joins) == 1
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+    page.click("#plus-one")
+    expect(page.locator("#count")).to_have_text("3")
     assert len(joins) == 1
 
 

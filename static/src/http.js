@@ -278,7 +278,7 @@ function transport(root) {
     clearTimeout(conn.timer); // hx-ws's own reconnect: ours is scheduleSocketTry()
     if (conn.socket?.readyState === CONNECTING) conn.socket.close();
     // hx-ws closes it when the tab is hidden, and opens a real socket when the tab shows again.
-    stand = { readyState: OPEN, send: post, close: dropStand };
+    stand = { readyState: OPEN, send: post, close: closeStand };
     wasOnHttp = true;
     trying = false;
     conn.socket = stand;
@@ -308,16 +308,28 @@ function transport(root) {
     if (!keepPushes) streamAbort?.abort();
   }
 
+  function beginTry() {
+    trying = true; // first: the push stream reads on while the socket is tried
+    triedAt = location.search;
+    missed = false;
+    dropStand(true);
+  }
+
+  // Closed by hx-ws as the tab is hidden: the real socket it opens as the tab shows again is a
+  // try like scheduleSocketTry()'s, and the push stream reads on meanwhile. Unmarked, that
+  // try's failure showed the page "disconnected" and made it join again.
+  function closeStand() {
+    if (document.hidden) beginTry();
+    else dropStand();
+  }
+
   function scheduleSocketTry() {
     clearTimeout(socketTry);
     socketTry = setTimeout(async () => {
       while (inFlight) await queue;
       const conn = connection();
       if (away || !stand || !conn || conn.socket !== stand) return;
-      trying = true; // first: the push stream reads on while the socket is tried
-      triedAt = location.search;
-      missed = false;
-      dropStand(true);
+      beginTry();
       if (conn.own) {
         // Let hx-ws connect the root again, as it did when the page loaded.
         delete root._htmx.ws.connection;
