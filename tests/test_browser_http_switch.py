@@ -131,8 +131,9 @@ def test_a_socket_tried_in_vain_as_the_tab_shows_again_leaves_the_page_as_it_was
     assert len(joins) == 1
 
 
-# The page's sockets, as a proxy that blocks them: each fails (1006) as it opens, or, once the
-# test holds them (window.holdSockets), stays connecting until window.failSockets().
+# The page's sockets, as a proxy that blocks them: each fails (1006, or window.socketCloseCode)
+# as it opens, or, once the test holds them (window.holdSockets), stays connecting until
+# window.failSockets().
 HELD_SOCKETS = """
 window.heldSockets = [];
 window.holdSockets = false;
@@ -152,7 +153,8 @@ window.WebSocket = class extends EventTarget {
   close() {
     if (this.readyState === 3) return;
     this.readyState = 3;
-    setTimeout(() => this.dispatchEvent(new CloseEvent("close", { code: 1006 })));
+    const code = window.socketCloseCode ?? 1006;
+    setTimeout(() => this.dispatchEvent(new CloseEvent("close", { code })));
   }
 };
 window.failSockets = () => heldSockets.splice(0).forEach((socket) => socket.close());
@@ -213,3 +215,31 @@ def test_a_server_restarted_while_the_socket_was_tried_has_the_page_join_again(
     title = unique_title("after a restart")
     add_todo(writer, title)
     expect(todo_row(page, title)).to_have_count(1, timeout=3_000)
+
+
+@pytest.mark.parametrize("close_code", [1006, 1000])
+def test_a_click_while_the_socket_is_tried_reaches_the_server_once_the_try_failed(page, close_code):
+    # A click while the socket is tried waits in hx-ws's queue for it. 1006: hx-ws keeps its
+    # connection, and the page sends the queue over HTTP; 1000: it gives the connection up,
+    # and emptied the queue with it: the click was lost.
+    page.add_init_script(f"window.socketCloseCode = {close_code};")
+    page.add_init_script(HELD_SOCKETS)
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/counter/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    page.evaluate("window.holdSockets = true")
+    page.wait_for_function("heldSockets.length === 1", timeout=12_000)  # tried again
+
+    page.click("#plus-two")
+    page.wait_for_timeout(300)
+    expect(page.locator("#count")).to_have_text("0")  # it waits for the socket
+    page.evaluate("failSockets()")
+
+    expect(page.locator("#count")).to_have_text("2")
+    page.wait_for_timeout(500)  # a second delivery would have landed
+    expect(page.locator("#count")).to_have_text("2")
+    page.click("#plus-one")
+    expect(page.locator("#count")).to_have_text("3")
+    assert len(joins) == 1

@@ -260,14 +260,15 @@ function transport(root) {
   }
 
   // Put the page on HTTP: the stand-in socket, the join (sent by the glue; not after a socket
-  // tried in vain, `resumed`), what hx-ws queued while no socket was open, and the push stream.
-  function takeOver(waited = false, resumed = false) {
+  // tried in vain, `resumed`), what hx-ws queued while no socket was open (`waiting`: the queue
+  // of a connection it gave up), and the push stream.
+  function takeOver(waited = false, resumed = false, waiting = []) {
     let conn = connection();
     if (!root || stand || conn?.socket?.readyState === OPEN) return;
     if (root.dataset.liveState === "refused") return; // the server said no: HTTP would too
     if (conn?.socket?.readyState === CONNECTING && !waited) {
       // A slow server, or a proxy that holds the handshake: the socket gets 5 s more.
-      return setTimeout(takeOver, HANDSHAKE_GRACE, true, resumed);
+      return setTimeout(takeOver, HANDSHAKE_GRACE, true, resumed, waiting);
     }
     if (!conn) {
       // hx-ws gave its connection up (a close it does not retry): the page gets one of its own,
@@ -292,6 +293,7 @@ function transport(root) {
     // hx-ws made a new connection for the try: the glue's own frames (hooks' pushEvent,
     // live_every ticks, back/forward) go on the one it was told of.
     else if (resumed && announced && announced !== conn) announced.socket = stand;
+    conn.queue.unshift(...waiting);
     while (conn.queue.length) post(conn.queue.shift().message.data);
     readPushes();
     if (!forced && !away) scheduleSocketTry();
@@ -396,7 +398,11 @@ function transport(root) {
       // restart mounts the page afresh), or Back or Forward went to another query (whose
       // params frame waits for the next connection's join: navigation.js).
       const resumed = tried && !missed && location.search === triedAt;
-      setTimeout(takeOver, 0, false, resumed);
+      // hx-ws empties the queue of a connection it gives up (a close it does not retry, 1000)
+      // once this event is over: what the page sent during the try (a click) goes on HTTP all
+      // the same. Else the glue heard the close, and settled those frames as not sent.
+      const waiting = (tried && evt.detail.connection?.queue.splice(0)) || [];
+      setTimeout(takeOver, 0, false, resumed, waiting);
     },
     true,
   );
