@@ -294,7 +294,7 @@ function transport(root) {
     // live_every ticks, back/forward) go on the one it was told of.
     else if (resumed && announced && announced !== conn) announced.socket = stand;
     conn.queue.unshift(...waiting);
-    while (conn.queue.length) post(conn.queue.shift().message.data);
+    while (conn.queue.length) sendQueued(conn.queue.shift());
     readPushes();
     if (!forced && !away) scheduleSocketTry();
   }
@@ -378,10 +378,17 @@ function transport(root) {
     const { connection: conn, message } = evt.detail;
     if (!conn?.own || conn !== connection() || evt.defaultPrevented) return;
     evt.preventDefault();
-    if (conn.socket !== stand) return conn.queue.push({ message }); // until takeOver() runs
-    post(message.data);
-    evt.target.dispatchEvent(new CustomEvent("htmx:ws:after:message:outgoing", { bubbles: true, detail: { message } }));
+    const queued = { element: evt.target, message };
+    if (conn.socket !== stand) return conn.queue.push(queued); // until takeOver() runs
+    sendQueued(queued);
   });
+
+  // A frame as hx-ws sends one on a socket: its sender then hears it went, which is when the
+  // glue empties a data-live-reset form (one that waited for a socket tried in vain kept its text).
+  function sendQueued({ element, message }) {
+    post(message.data);
+    element.dispatchEvent(new CustomEvent("htmx:ws:after:message:outgoing", { bubbles: true, detail: { message } }));
+  }
 
   // Captured, before the glue hears it: a socket tried again from a page live on HTTP that did
   // not open changes nothing the page shows (its state, its hooks). It stays on HTTP.
