@@ -957,3 +957,19 @@ def test_page_still_works_after_a_render_failure(client):
     assert "error" in reply
     assert "error" not in page.send("shout")
     assert page.block("echo").startswith('<p id="echo-text">BEFORE</p>')
+
+
+def test_a_proxy_that_sends_no_forwarded_proto_is_named_in_the_log(settings, caplog):
+    # SECURE_PROXY_SSL_HEADER is set, but the proxy's location forwards no X-Forwarded-Proto
+    # (a sub-path's own nginx block, say): the log must point at the proxy, not at the setting
+    # the project already has.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert origin_code("https://testserver", "ws") == 4403
+    assert (
+        "the page is https but the socket reached the server as http: SECURE_PROXY_SSL_HEADER "
+        "reads X-Forwarded-Proto, which the request did not carry; make the proxy set it "
+        "(nginx: proxy_set_header X-Forwarded-Proto $scheme;)"
+    ) in caplog.text
+    caplog.clear()
+    assert origin_code("https://testserver", "ws", **{"x-forwarded-proto": "http"}) == 4403
+    assert "X-Forwarded-Proto, which said 'http'" in caplog.text

@@ -62,9 +62,8 @@ def origin_refusal(scope: Mapping[str, Any]) -> str | None:
     # anyone on the path can inject one) must not drive the https site's sockets, nor the other
     # way round.
     if parts.scheme != scheme:
-        return (
-            f"the page is {parts.scheme} but the socket reached the server as {scheme}; behind "
-            "a proxy that ends TLS, set SECURE_PROXY_SSL_HEADER to the header it sets"
+        return f"the page is {parts.scheme} but the socket reached the server as {scheme}" + (
+            _scheme_hint(scope)
         )
     if _site(scheme, parts.netloc) != _site(scheme, host):
         return (
@@ -91,6 +90,22 @@ def request_scheme(scope: Mapping[str, Any]) -> str:
             if value is not None:
                 return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
     return "https" if scope.get("scheme") in ("wss", "https") else "http"
+
+
+def _scheme_hint(scope: Mapping[str, Any]) -> str:
+    """What would make the socket's scheme the page's: the setting, or, when the project has it,
+    the proxy's header it reads (a proxy block that forwards none is the usual cause)."""
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if not proxy_header or not proxy_header[0].startswith("HTTP_"):
+        return "; behind a proxy that ends TLS, set SECURE_PROXY_SSL_HEADER to the header it sets"
+    name = "-".join(part.capitalize() for part in proxy_header[0][5:].split("_"))
+    value = _header(scope, name.lower().encode("latin-1"))
+    if value is None:
+        return (
+            f": SECURE_PROXY_SSL_HEADER reads {name}, which the request did not carry; make the "
+            f"proxy set it (nginx: proxy_set_header {name} $scheme;)"
+        )
+    return f": SECURE_PROXY_SSL_HEADER reads {name}, which said {value[:50]!r}"
 
 
 def _site(scheme: str, netloc: str) -> tuple[str, str]:
