@@ -644,4 +644,25 @@ def check_deployment(**kwargs: Any) -> list[CheckMessage]:
                 id="live_views.W051",
             )
         )
-    return messages
+    return messages + _check_fallback_route()
+
+
+def _check_fallback_route() -> list[CheckMessage]:
+    # Only a production concern: in development the page says so in the console (DEBUG); with
+    # DEBUG off, a page whose socket a proxy blocks sits "disconnected" and nothing says why.
+    if conf.TRANSPORT != "websocket":
+        return []  # "http": E007 asks for the route already
+    try:
+        reverse("live_views:http")
+    except NoReverseMatch:
+        return [
+            Warning(
+                "The URLconf does not include live_views.urls: a browser whose websocket cannot "
+                "open (a proxy or firewall that blocks websockets, a proxy of yours that drops "
+                "the upgrade) has no HTTP transport to fall back on, and its pages are not live.",
+                hint='Add path("", include("live_views.urls")) to your ROOT_URLCONF '
+                "(docs/howto/deployment.md).",
+                id="live_views.W052",
+            )
+        ]
+    return []

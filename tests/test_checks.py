@@ -406,6 +406,30 @@ def test_w050_the_in_memory_layer_in_production():
     assert "RedisChannelLayer" in warning.hint
 
 
+@override_settings(CHANNEL_LAYERS=REDIS_LAYER, ROOT_URLCONF="tests.plain_view_urls")
+def test_w052_no_http_fallback_in_production(client):
+    from live_views.checks import check_deployment
+
+    (warning,) = check_deployment()
+    assert warning.id == "live_views.W052"
+    assert "cannot open" in warning.msg
+    assert warning.hint.startswith('Add path("", include("live_views.urls"))')
+    # What it warns of: the page has no HTTP transport to go to.
+    assert "data-live-http" not in client.get("/live/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("transport", "urlconf"), [("websocket", "tests.urls"), ("http", "tests.plain_view_urls")]
+)
+def test_w052_is_quiet_with_the_routes_or_on_http_only(transport, urlconf):
+    from live_views.checks import check_deployment
+
+    with override_settings(
+        LIVE_VIEWS={"TRANSPORT": transport}, ROOT_URLCONF=urlconf, CHANNEL_LAYERS=REDIS_LAYER
+    ):
+        assert "live_views.W052" not in [m.id for m in check_deployment()]
+
+
 @pytest.mark.parametrize(
     ("engine", "caches", "expected"),
     [
