@@ -26,7 +26,8 @@ NO_UPGRADE = (
     "pages cannot open their sockets, and fall back to the HTTP transport where they can. "
     "Behind a proxy, forward the upgrade (nginx: proxy_http_version 1.1; proxy_set_header "
     'Upgrade $http_upgrade; proxy_set_header Connection "upgrade";); and serve the site with an '
-    "ASGI server that speaks websockets (uvicorn from 'uvicorn[standard]', daphne)."
+    "ASGI server that speaks websockets (uvicorn from 'uvicorn[standard]', daphne), or, on a "
+    "WSGI server, set LIVE_VIEWS['TRANSPORT'] = 'http' so that pages never try a socket."
 )
 
 
