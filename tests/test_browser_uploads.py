@@ -230,6 +230,38 @@ def test_a_file_that_will_not_upload_is_an_error_on_its_field_not_a_lost_file(pa
     assert page.url.endswith("/attachments/")
 
 
+NGINX_413 = "<html><head><title>413 Request Entity Too Large</title></head></html>"
+
+
+def test_a_file_a_proxy_refuses_as_too_large_says_so_on_its_field(page):
+    # nginx's client_max_body_size (1 MB unless set) below MAX_UPLOAD_BYTES: the route accepted
+    # the file's size, the proxy answered its body 413 with its own page. The field said "check
+    # your connection", a retry on submit failed the same, and the server's log said nothing.
+    open_attachments(page)
+    sends = []
+
+    def proxy(route):
+        if route.request.headers.get("x-live-upload-step") != "send":
+            return route.continue_()
+        sends.append(route.request.headers.get("x-live-upload-name"))
+        return route.fulfill(status=413, body=NGINX_413, content_type="text/html")
+
+    page.route("**/live/upload/", proxy)
+    page.fill("#id_subject", "Big")
+
+    page.set_input_files(INPUT, [file("big.txt", b"b" * 3000)])
+    errors = page.locator("#lv-field-attachments .errorlist")
+    expect(errors).to_contain_text("This file is larger than the server accepts.")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "refused")
+    page.click("button[type=submit]")
+
+    expect(errors).to_contain_text("larger than the server accepts")
+    expect(errors).not_to_contain_text(UNSENT)
+    page.wait_for_timeout(300)  # time for a retry or a redirect, had either come
+    assert sends == ["big.txt"]  # no retry: the same body would meet the same limit
+    assert page.url.endswith("/attachments/")
+
+
 def test_a_file_chosen_when_the_upload_script_cannot_load_is_an_error_on_its_field(page):
     page.route("**/live_views.uploads.min.js", lambda route: route.fulfill(status=404))
     page.goto("/attachments/")

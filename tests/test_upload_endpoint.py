@@ -413,3 +413,25 @@ def test_the_js_upload_headers_are_the_routes():
         "APPEND": endpoint.APPEND_HEADER,
         "COMPONENT": endpoint.COMPONENT_HEADER,
     }
+
+
+def test_a_proxys_413_is_the_fields_error_and_the_operators_warning(
+    client, media, caplog, monkeypatch
+):
+    # The browser tells the route when a proxy refused the body (tests/test_browser_uploads.py
+    # drives that): the field keeps why, and the log names the limit to raise.
+    monkeypatch.setattr(endpoint, "_proxy_warnings", Every(600.0))
+    page_html = loaded(client.http)
+    headers = upload_headers(page_html, "file", "big.pdf", 3_000_000, "too_large", False, None)
+
+    response = client.http.post(URL, headers=headers)
+
+    assert response.status_code == 422
+    assert response.json() == {"errors": ["This file is larger than the server accepts."]}
+    assert (
+        "a proxy in front of the server refused an upload of 3000000 bytes (HTTP 413), under "
+        "LIVE_VIEWS['MAX_UPLOAD_BYTES'] (10485760): raise the proxy's body limit above it "
+        "(nginx: client_max_body_size"
+    ) in caplog.text
+    assert client.http.post(URL, headers=headers).status_code == 422
+    assert caplog.text.count("refused an upload of") == 1  # now and then, not per file

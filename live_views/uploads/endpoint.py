@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -43,7 +43,8 @@ TOKEN_HEADER = "X-Live-Token"  # noqa: S105 - a header name
 FIELD_HEADER = "X-Live-Upload-Field"
 NAME_HEADER = "X-Live-Upload-Name"  # percent-encoded UTF-8 (encodeURIComponent)
 SIZE_HEADER = "X-Live-Upload-Size"
-STEP_HEADER = "X-Live-Upload-Step"  # "check", "send", or "clear" (the input was emptied)
+STEP_HEADER = "X-Live-Upload-Step"  # "check", "send", "clear" (the input was emptied), or
+# "too_large": a proxy in front answered the send 413, so the file never reached this route
 APPEND_HEADER = "X-Live-Upload-Append"  # "1": a further file of one multiple selection
 # The address of the live component whose form has the field (absent: the page's own form).
 COMPONENT_HEADER = "X-Live-Upload-Component"
@@ -117,8 +118,10 @@ def _receive_for(
     limit = conf.MAX_UPLOAD_BYTES
     if headers.append and not rule.multiple:
         raise UploadRefused(400, f"{headers.field!r} takes one file.")
-    if headers.step in ("check", "clear"):
+    if headers.step in ("check", "clear", "too_large"):
         _check_csrf(request)  # no body to read: checked before anything is recorded
+    if headers.step == "too_large":
+        return _refused_by_the_proxy(uploads, rule.html_name, headers.size, limit)
     if headers.append and uploads.count(rule.html_name) >= MAX_FILES_PER_FIELD:
         # Refused like a file the field refuses: kept for validate, so the form shows why and
         # cannot submit the first files of a selection as if they were all of it.
@@ -158,6 +161,29 @@ def _receive_for(
         return response
     finally:
         claim.release()
+
+
+_proxy_warnings = Every(600.0)  # each refused file says it; the log, now and then
+
+
+def _refused_by_the_proxy(
+    uploads: PageUploads, html_name: str, size: int, limit: int
+) -> HttpResponse:
+    """A proxy in front refused the file's body (HTTP 413) after this route had accepted its
+    size: the field says why, rather than "check your connection" (a retry fails the same), and
+    the operator reads in the log which limit to raise. Only the page's own file is refused, as
+    the browser could have refused it by not sending it."""
+    if size <= limit and _proxy_warnings.due():
+        logger.warning(
+            "live_views: a proxy in front of the server refused an upload of %d bytes (HTTP "
+            "413), under LIVE_VIEWS['MAX_UPLOAD_BYTES'] (%d): raise the proxy's body limit "
+            "above it (nginx: client_max_body_size, 1 MB by default).",
+            size,
+            limit,
+        )
+    errors = [gettext("This file is larger than the server accepts.")]
+    uploads.reject(html_name, errors)
+    return JsonResponse({"errors": errors}, status=422)
 
 
 def _store(
@@ -259,8 +285,10 @@ class _Headers:
             raise UploadRefused(403, f"An upload needs the page's token ({TOKEN_HEADER}).")
         if not self.field or len(self.field) > MAX_FIELD:
             raise UploadRefused(400, f"An upload names its field ({FIELD_HEADER}).")
-        if self.step not in ("check", "send", "clear"):
-            raise UploadRefused(400, f"{STEP_HEADER} must be 'check', 'send' or 'clear'.")
+        if self.step not in ("check", "send", "clear", "too_large"):
+            raise UploadRefused(
+                400, f"{STEP_HEADER} must be 'check', 'send', 'clear' or 'too_large'."
+            )
         if self.component is not None and not ADDRESS_RE.fullmatch(self.component):
             raise UploadRefused(
                 400,

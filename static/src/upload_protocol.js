@@ -22,7 +22,8 @@ export function tokenOf(connectUrl) {
   }
 }
 
-// `step` is "check" (name and size only: the server may refuse before a byte is sent) or "send".
+// `step` is "check" (name and size only: the server may refuse before a byte is sent), "send",
+// or "too_large" (a proxy refused the send's body: the server records it as the field's error).
 // `component`: the address of the live component whose form has the input (absent: the page's).
 export function uploadHeaders({ token, field, file, step, append, csrf, component }) {
   const headers = {
@@ -59,7 +60,14 @@ export function readAnswer(status, text) {
   if (status === 200 && body?.ok === true) return { ok: true };
   const errors = Array.isArray(body?.errors) ? body.errors.map(String) : [];
   const refused = errors.length > 0;
-  return { ok: false, errors: refused ? errors : [`The upload failed (HTTP ${status}).`], refused };
+  // A 413 that is not the route's JSON is a proxy's body limit: retrying fails the same way.
+  const tooLarge = !refused && status === 413;
+  return {
+    ok: false,
+    errors: refused ? errors : [`The upload failed (HTTP ${status}).`],
+    refused,
+    tooLarge,
+  };
 }
 
 // withoutFiles lives with the frames it cleans (protocol.js); re-exported for the tests.

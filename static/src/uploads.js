@@ -87,6 +87,13 @@ async function uploadFiles(root, input, signal) {
       show(input, "uploading", (index + detail.loaded / Math.max(1, detail.total)) / files.length);
       emit(input, "live:upload-progress", detail);
     }, signal);
+    if (answer.tooLarge) {
+      // A proxy's limit, not the network: the field says so (kept by the server for validate).
+      const told = await check(url, uploadHeaders({ ...base, step: "too_large" }), signal).catch(
+        () => null,
+      );
+      if (told?.refused) answer = told;
+    }
     if (!answer.ok) break;
   }
   if (answer.aborted) return; // a newer choice replaced this one

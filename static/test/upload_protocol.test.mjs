@@ -68,7 +68,21 @@ describe("progressDetail", () => {
 describe("readAnswer", () => {
   test("ok only for a 200 that says so", () => {
     assert.deepEqual(readAnswer(200, '{"ok": true, "name": "a"}'), { ok: true });
-    assert.deepEqual(readAnswer(422, '{"errors": ["too big"]}'), { ok: false, errors: ["too big"], refused: true });
+    assert.deepEqual(readAnswer(422, '{"errors": ["too big"]}'), {
+      ok: false,
+      errors: ["too big"],
+      refused: true,
+      tooLarge: false,
+    });
+  });
+
+  test("a proxy's 413 (not the route's JSON) is a body limit, which no retry gets past", () => {
+    const answer = readAnswer(413, "<html><center>413 Request Entity Too Large</center></html>");
+    assert.equal(answer.refused, false);
+    assert.equal(answer.tooLarge, true);
+    // The route's own 413 says why in JSON: a refusal, recorded for the field already.
+    assert.equal(readAnswer(413, '{"errors": ["The request is 9 bytes"]}').tooLarge, false);
+    assert.equal(readAnswer(502, "<html>Bad gateway</html>").tooLarge, false);
   });
 
   test("a proxy's HTML error page, or no answer, is a failure with a message, not a refusal", () => {
