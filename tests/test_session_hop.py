@@ -256,6 +256,31 @@ def test_over_the_http_transport(live_db, ann):
         close_all()
 
 
+# -- a visitor's first session ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("event", ["remember", "remember_later"])
+def test_a_visitor_without_a_session_keeps_what_a_handler_wrote_in_it(clients, event):
+    # A time-zone or language choice, a cart: the first write of a visitor who holds no session
+    # cookie. Saved by the socket alone, it went into a session the browser never learned of,
+    # and the next page load had lost it.
+    client = clients()
+    page = client.live("/sign-in/", {"page": "3"})
+    response = client.get(ticket_url(page.send(event, value="Europe/Paris")))
+    assert response["Location"] == "/sign-in/?page=3"  # back to the page, the cookie set
+    assert cookie(client) is not None
+    assert who(client) == "anonymous Europe/Paris"
+
+
+def test_the_visitors_other_pages_go_on_in_their_first_session(clients):
+    client = clients()
+    page, other = client.live("/sign-in/"), client.live("/sign-in/")
+    client.get(ticket_url(page.send("remember", value="x")))
+    other.reconnect()  # its token was made for no session: the browser now sends one
+    assert "redirect" not in other.send("remember", value="y")  # the cookie's own session
+    assert who(client) == "anonymous y"
+
+
 # -- what changes nothing ----------------------------------------------------------------------
 
 

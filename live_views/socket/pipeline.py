@@ -174,8 +174,10 @@ class EventRun:
         fresh = page.view.live_runtime.context is None  # the handler did not render itself
         patch = navigation.take_patch(page.view, page.request)
         redirects = isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400
-        if session_hop.moved(page.request, self.session_key) or (
-            redirects and session_hop.gives_session_for_messages(page.request)
+        if (
+            session_hop.moved(page.request, self.session_key)
+            or (redirects and session_hop.gives_session_for_messages(page.request))
+            or session_hop.gives_first_session(page, self.session_key)
         ):
             return self.hop(result["Location"] if redirects else None, patch)
         if redirects:

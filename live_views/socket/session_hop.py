@@ -5,6 +5,7 @@ cannot set, then goes on to the handler's redirect, or back to the page."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
 
@@ -14,12 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from live_views.connect import session_ticket
+from live_views.connect import session_ticket, sessionless
 from live_views.runtime import Patch
 from live_views.socket import messages
 
 if TYPE_CHECKING:
     from live_views.socket.page import LivePage
+
+logger = logging.getLogger("live_views")
 
 
 def key_of(request: HttpRequest) -> str | None:
@@ -46,7 +49,42 @@ def gives_session_for_messages(request: HttpRequest) -> bool:
     response would over HTTP. Without the route, or with sessions in cookies, they are dropped."""
     if not messages.wait_without_session(request):
         return False
-    if isinstance(request.session, SignedCookieStore):
+    return _route_can_give(request)
+
+
+def gives_first_session(page: LivePage, before: str | None) -> bool:
+    """A visitor who holds no session cookie, whose handler wrote into the session (a time zone,
+    a cart): saved by the socket alone, it got a key the browser never learned, and the next
+    page load had lost what the handler wrote. The session route gives the browser that
+    session, as the HTTP transport's answer does (there its own SessionMiddleware sets the
+    cookie: no hop). Without the route, or with sessions in cookies, it is lost, and the log
+    says so."""
+    session: Any = getattr(page.request, "session", None)
+    if (
+        before
+        or page.frame_session is not None
+        or session is None
+        or session.session_key
+        or not session.modified
+        or session.is_empty()
+    ):
+        return False
+    if _route_can_give(page.request):
+        sessionless.mark(session)  # the pages it opened before go on in it, as over HTTP
+        return True
+    logger.warning(
+        "live_views: a live event of %s wrote into the session of a visitor who has no session "
+        "cookie; a socket cannot set one, so the next page load will not find what it wrote. "
+        "Add path('', include('live_views.urls')) to the URLconf (its session route gives the "
+        "browser its session), with a SESSION_ENGINE that stores sessions on the server.",
+        page.request.path,
+    )
+    return False
+
+
+def _route_can_give(request: HttpRequest) -> bool:
+    # The session route sets a session cookie for a session stored on the server.
+    if isinstance(getattr(request, "session", None), SignedCookieStore):
         return False
     try:
         reverse("live_views:session")
