@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 from django.template import engines
-from django.urls import path
+from django.urls import include, path
 
 from live_views import LiveTemplateView
 from tests.test_docs import EXAMPLES, readme_site
+from tests.test_docs_socket import LOGIN_TEMPLATE
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = sorted([*DOCS.glob("howto/*.md"), *DOCS.glob("migrating/*.md")])
@@ -110,11 +111,20 @@ def howto_site(tmp_path):
             "counter.html": EXAMPLES["counter/templates/counter.html"],
             "report.html": "{% load live_views %}<html><head>{% live_scripts %}</head>"
             "<body {% live_connect %}>{% liveblock r %}Report{% endliveblock %}</body></html>",
+            "login.html": LOGIN_TEMPLATE,
         },
-        modules={"howto_counter_views": EXAMPLES["counter/views.py"]},
+        modules={
+            "howto_counter_views": EXAMPLES["counter/views.py"],
+            # The README's LiveLoginView, going on to the report once logged in.
+            "howto_login": EXAMPLES["live_login.py"].replace(
+                'next_page = "/"', 'next_page = "/report/"'
+            ),
+        },
         routes=lambda m: [
             path("counter/", m["howto_counter_views"].CounterView.as_view()),
             path("report/", LoginReportView.as_view()),
+            path("login/", m["howto_login"].LiveLoginView.as_view()),
+            path("", include("live_views.urls")),
         ],
     ):
         yield
@@ -125,6 +135,11 @@ def test_the_first_test_and_the_login_test_pass(howto_site, django_user_model):
     tests = howto_tests()
     tests["test_increment"]()
     tests["test_the_report_needs_a_login"](django_user_model)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_live_login_test_passes(howto_site, django_user_model):
+    howto_tests()["test_the_live_login_form_logs_in"](django_user_model)
 
 
 @pytest.mark.django_db(transaction=True)
