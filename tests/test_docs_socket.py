@@ -3,6 +3,8 @@ every request and adds a header only over HTTP (request.live_socket), and a live
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
@@ -79,6 +81,21 @@ def readme_login_site(tmp_path, live_db):
         ],
     ):
         yield
+
+
+def test_the_live_login_view_checks_the_password_on_submit_only(readme_login_site):
+    # AuthenticationForm.clean() calls authenticate(): validated at each pause in typing, every
+    # partial password was hashed (a third of a second of CPU with Django's hasher, which spent
+    # the socket's event budget, so the submit after it was refused "Too many events") and
+    # counted as a failed login (user_login_failed, lockouts). The browser sends no validate.
+    client = LiveClient()
+    try:
+        with client.live("/login/") as page:
+            fields = re.findall(r"<input [^>]*>", page.html)
+            assert [f for f in fields if 'name="password"' in f]
+            assert not [f for f in fields if 'data-live-event="validate"' in f], fields
+    finally:
+        client.close()
 
 
 def test_the_live_login_view_leaves_the_browser_logged_in(readme_login_site, django_user_model):
