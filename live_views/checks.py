@@ -502,6 +502,37 @@ def check_events_on_plain_views(**kwargs: Any) -> list[CheckMessage]:
     return errors
 
 
+def check_login_forms(**kwargs: Any) -> list[CheckMessage]:
+    """A live login form that validates while the user types: each pause runs authenticate()."""
+    from django.contrib.auth.forms import AuthenticationForm
+
+    from live_views.forms import LiveFormMixin
+
+    warnings: list[CheckMessage] = []
+    for view_class in _routed_live_views():
+        form_class = getattr(view_class, "form_class", None)
+        if not (
+            issubclass(view_class, LiveFormMixin)
+            and isinstance(form_class, type)
+            and issubclass(form_class, AuthenticationForm)
+            and view_class.live_validate_trigger
+        ):
+            continue
+        warnings.append(
+            Warning(
+                f"{view_class.__qualname__} validates its {form_class.__name__} while the user "
+                "types: every pause runs its clean(), whose authenticate() hashes the partial "
+                "password (spending the page's event budget, so the submit after it may be "
+                "refused) and reports a failed login.",
+                hint='Set live_validate_trigger = "" on the view: the password is then checked '
+                "on submit only.",
+                obj=view_class,
+                id="live_views.W032",
+            )
+        )
+    return warnings
+
+
 # -- messages on the socket --------------------------------------------------------------------
 
 

@@ -376,6 +376,26 @@ def test_e023_is_quiet_on_the_test_urlconf():
     assert "live_views.E023" not in ids(checks.run_checks(tags=[checks.Tags.urls]))
 
 
+# -- W032: a live login form that validates while the user types ---------------------------------
+# Found by a walk-through in Chromium with Django's default hasher: each pause in typing ran
+# authenticate(), and the submit after it was refused "Too many events".
+
+
+@override_settings(ROOT_URLCONF="tests.testapp.login_views")
+def test_w032_names_a_live_login_view_that_validates_while_typing(monkeypatch):
+    from tests.testapp.login_views import LiveLoginView
+
+    monkeypatch.setattr(LiveLoginView, "live_validate_trigger", "blur")
+    (warning,) = [
+        m for m in checks.run_checks(tags=[checks.Tags.urls]) if m.id == "live_views.W032"
+    ]
+    assert warning.obj is LiveLoginView
+    assert warning.msg.startswith("LiveLoginView validates its AuthenticationForm while the user")
+    assert warning.hint.startswith('Set live_validate_trigger = ""')
+    monkeypatch.setattr(LiveLoginView, "live_validate_trigger", "")
+    assert "live_views.W032" not in ids(checks.run_checks(tags=[checks.Tags.urls]))
+
+
 # -- deployment: manage.py check --deploy ------------------------------------------------------
 # Found by a walk-through of the deployment guide, whose checklist says check --deploy passes
 # "including the live_views checks": with the in-memory layer and four workers, a save reached
