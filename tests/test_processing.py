@@ -170,6 +170,18 @@ def test_a_language_kept_in_the_session_stays_after_events_and_broadcasts(client
     page.close()
 
 
+@override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.SessionLanguageMiddleware"])
+def test_an_async_handler_after_a_choice_stored_in_the_session_runs_under_it(client):
+    # A language or time zone a sync handler stores where the middleware reads it: the async
+    # handler after it ran under what the middleware had activated before the choice.
+    client.http.session.save()  # a visitor with a session cookie
+    page = client.live("/world/")
+    page.send("choose_language", language="fr")
+    page.send("increment_later")
+    assert shown(page, "handler").startswith("fr ")
+    page.close()
+
+
 def test_an_i18n_patterns_url_connects_and_renders_in_its_language(client):
     page = client.live("/fr/intl/world/")  # refused with 4404 before the middleware ran
     page.send("increment")

@@ -303,6 +303,7 @@ class LivePage:
         session = getattr(self.request, "session", None)
         if session is None or not session.modified:
             return
+        self.processing.session_saved = True
         frame = self.frame_session
         if frame is not None and frame.saves(session):
             # Over HTTP: a frame's SessionMiddleware saves it (and sets its cookie, a new key's

@@ -346,10 +346,13 @@ async def run_event(page: LivePage, event: Event, hop: Hop[Any]) -> dict[str, An
     try:
         if not page.over_http:  # over HTTP the frame's own request read it just now
             await sessions.areread(page.request, hop)
-        in_a_hop = run.needs_database or not processing.remember_activation
+        in_a_hop = (
+            run.needs_database or not processing.remember_activation or processing.session_saved
+        )
         if in_a_hop:
             # A component's async handler on a page with none of its own: nothing remembered
-            # what the middleware activates yet, so this once prepare runs inside it.
+            # what the middleware activates yet, so this once prepare runs inside it. So after
+            # the page saved its session, where the middleware may read a language or zone.
             processing.remember_activation = True
             await hop(lambda: processing.run(run.prepare))
         else:

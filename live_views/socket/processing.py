@@ -225,7 +225,15 @@ class RequestProcessing:
     """One page's request processing: ``run(work)`` runs ``work`` inside the middleware."""
 
     # One per open page: slots keep an idle page small (docs/benchmarks.md, memory).
-    __slots__ = ("language", "path", "remember_activation", "request", "script_prefix", "timezone")
+    __slots__ = (
+        "language",
+        "path",
+        "remember_activation",
+        "request",
+        "script_prefix",
+        "session_saved",
+        "timezone",
+    )
 
     def __init__(self, request: HttpRequest, path: str) -> None:
         self.request = request
@@ -236,6 +244,9 @@ class RequestProcessing:
         self.remember_activation = False
         self.language: str | None = None
         self.timezone: tzinfo | None = None
+        # The page saved its session since the middleware last ran: what it activated may be
+        # out of date (a language or time zone a handler stored there).
+        self.session_saved = False
 
     def resolve(self, urlconf: Any) -> ResolverMatch:
         language = getattr(self.request, "LANGUAGE_CODE", None)
@@ -248,6 +259,7 @@ class RequestProcessing:
         request_vars = vars(request)
         owned = {name: request_vars[name] for name in PAGE_OWNED if name in request_vars}
         unit = Unit(work, self.path, self.resolve, owned, self.remember_activation)
+        self.session_saved = False  # the middleware reads it afresh now
         set_script_prefix(self.script_prefix)  # worker threads are pooled
         try:
             # In a copy of the context: the language and time zone the middleware or the work

@@ -46,6 +46,10 @@ class WorldView(LiveTemplateView):
         self.handler_saw = _activated()
 
     @live_event
+    def choose_language(self, language: str) -> None:
+        self.request.session["language"] = language  # read by SessionLanguageMiddleware
+
+    @live_event
     def start_work(self) -> None:
         self.live_async("work", _activated)
 
