@@ -173,6 +173,21 @@ def test_contacts_crud_from_the_generic_live_views(new_context, page_log):
     assert_no_errors(page_log)
 
 
+def test_what_a_visitor_without_a_session_keeps_in_it_outlives_a_reload(page, page_log):
+    # The note is the visitor's first write into the session. Saved by the socket alone, it
+    # went under a key the browser never got: a reload showed no note, and nothing said why.
+    page.goto("/live-login/")
+    page.wait_for_selector(CONNECTED)
+    assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    page.fill("#note-form input[name=note]", "my first session")
+    page.click("#note-form button")
+    expect(page.locator("#note")).to_have_text("Note in your session: my first session")
+    page.wait_for_selector(CONNECTED)
+    page.reload()
+    expect(page.locator("#note")).to_have_text("Note in your session: my first session")
+    assert_no_errors(page_log)
+
+
 def test_a_live_login_form_leaves_the_browser_logged_in_with_its_session(page, page_log):
     # login() on the websocket: the browser passes through /live/session/, which sets the new
     # session cookie, and comes back to the page logged in; the note kept before survives.
