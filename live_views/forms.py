@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS as NON_FIELD
 from django.forms.utils import ErrorDict, ErrorList
-from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.views.generic import CreateView, FormView, UpdateView
 
 from live_views.events import live_event
@@ -108,6 +108,22 @@ class LiveFormState(HoldsLiveRuntime):
                 runtime.address, uploads.discard if uploads is not None else None
             )
 
+    def _focus_first_error(self, form: forms.BaseForm) -> None:
+        """After a submit over the socket that failed validation, focus the first field with
+        an error: its label, "invalid" and its message are read out, where a page load (or a
+        focus left on the submit button) says nothing. A focus the view asked for wins."""
+        runtime = self.live_runtime
+        if not runtime.connected or runtime.effects.focus is not None:
+            return
+        for field in form.visible_fields():
+            if field.errors and not field.field.disabled:
+                # A radio group's or checkbox list's id_for_label is empty: its first input.
+                ident = field.id_for_label
+                attribute, value = ("id", ident) if ident else ("name", field.html_name)
+                quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+                runtime.effects.focus = f'[{attribute}="{quoted}"]'
+                return
+
     @live_event
     def validate(self, data: QueryDict, field: str = "") -> None:
         """The user paused typing in ``field`` or left it: re-validate what they typed.
@@ -166,6 +182,11 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
         if not self.live_runtime.connected:
             # Serving an HTTP POST (JS off), post() goes on: the form renders empty all the same.
             self.live_runtime.form_reset = True
+
+    def form_invalid(self, form: forms.BaseForm) -> HttpResponse:
+        self._focus_first_error(form)
+        response: HttpResponse = super().form_invalid(form)
+        return response
 
     @live_event
     def submit(self, data: QueryDict) -> HttpResponseBase:
@@ -324,10 +345,13 @@ def show_touched_errors(form: forms.BaseForm, touched: Iterable[str]) -> None:
             if _shown(index, own_end, clean_end, field_ok, clean_deps_touched, every_field, name)
         ]
         if shown:
+            # field_id: Django renders the list's id, which the field's aria-describedby
+            # names; without it a screen reader hears "invalid" but never the message.
             visible[name] = ErrorList(
                 shown,
                 error_class="nonfield" if name == NON_FIELD else None,
                 renderer=form.renderer,
+                field_id=items.field_id,  # type: ignore[attr-defined]  # Django 5.2+, unstubbed
             )
     form._errors = visible  # type: ignore[attr-defined]
     # Instance attribute: is_valid() keeps judging the whole form, not what is on display.

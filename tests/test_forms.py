@@ -516,3 +516,22 @@ def test_the_live_attributes_belong_to_the_views_form_not_to_the_form_class(clie
     client.get("/forms/signup/")
 
     assert "data-live-event" not in str(SignupForm())
+
+
+def test_a_live_error_keeps_the_id_its_fields_aria_describedby_names(client):
+    page = client.live("/forms/signup/")
+
+    page.validate("email", username="", email="nope", password="", password2="")
+
+    block = page.block("field", "email")
+    assert 'aria-describedby="id_email_error"' in block
+    assert 'id="id_email_error"' in block
+
+
+def test_an_invalid_submit_asks_the_browser_to_focus_the_first_field_in_error(client):
+    page = client.live("/forms/signup/")
+
+    reply = page.submit("submit", **{**GOOD, "email": "", "password2": "other"})
+    assert reply["focus"] == '[id="id_email"]'
+
+    assert "focus" not in page.validate("email", **{**GOOD, "email": ""})

@@ -61,6 +61,7 @@ class LiveFormComponent(LiveFormState, LiveComponent):
         with submitted.uploads_as_files(self.request, uploads):
             form = self.get_form()
             if not form.is_valid():
+                self._focus_first_error(form)
                 return self.form_invalid(form)  # the uploads wait for the next submit
             response = self.form_valid(form)
         if uploads is not None:
