@@ -45,3 +45,19 @@ def test_a_submit_that_fails_validation_takes_focus_to_the_first_field_in_error(
     email = page.locator("#id_email")
     expect(email).to_be_focused()
     expect(email).to_have_accessible_description("This field is required.")
+
+
+def test_a_live_navigation_is_announced_and_leaves_focus_where_a_page_load_would(page):
+    page.goto("/hooks/")
+    page.wait_for_selector(CONNECTED)
+
+    page.focus("#to-counter")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/counter/")
+    expect(page).to_have_title("Counter")
+    expect(page.locator("[aria-live=assertive]")).to_have_text("Counter")
+    # Not stranded on the removed link: the next Tab starts at the top, as after a load.
+    expect(page.locator("body")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("a.brand")).to_be_focused()

@@ -46,6 +46,20 @@ async function visit(href, { push = true } = {}) {
   glue().pageMoved();
   swapDocument(doc);
   scrollToFragment(final.hash);
+  if (document.title) announce(document.title);
+}
+
+// A screen reader reads a loaded page's title; a swapped body is silent, and the link the user
+// followed is gone. Focus is back on <body>, where a load leaves it (the next Tab goes to the
+// page's first link), and a live region, in the new body before its text, says the title.
+function announce(title) {
+  const region = document.createElement("div");
+  region.setAttribute("aria-live", "assertive");
+  region.setAttribute("aria-atomic", "true");
+  region.dataset.liveAnnouncer = "";
+  region.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)";
+  document.body.append(region);
+  setTimeout(() => (region.textContent = title), 100);
 }
 
 // As a page load does: to the element the fragment names (its id, or an <a name>), else the top.
