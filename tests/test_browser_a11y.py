@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_fixtures import CONNECTED
+from tests.tcp_proxy import TcpProxy
 
 try:
     from playwright.sync_api import expect
@@ -61,3 +62,93 @@ def test_a_live_navigation_is_announced_and_leaves_focus_where_a_page_load_would
     expect(page.locator("body")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("a.brand")).to_be_focused()
+
+
+# -- the connection banner -----------------------------------------------------------------------
+
+BANNER = ".live-banner"
+
+
+@pytest.fixture
+def proxy(server):
+    with TcpProxy(server.port) as tcp:
+        yield tcp
+
+
+def live_regions(cdp):
+    """The DOM nodes of the live regions in the accessibility tree now."""
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    return {
+        node["backendDOMNodeId"]
+        for node in nodes
+        if not node.get("ignored")
+        and any(
+            prop["name"] == "live" and prop["value"].get("value") in ("polite", "assertive")
+            for prop in node.get("properties", [])
+        )
+    }
+
+
+def assert_announced_from(cdp, page, selector, regions_before):
+    """`selector`'s text is in a live region that was in the accessibility tree before it
+    showed: a region is announced when what it holds changes, while one that appears with its
+    text (display: none until now, or inserted by a swap) is often not."""
+    found = cdp.send(
+        "Runtime.evaluate",
+        {
+            "expression": f"""document.querySelector({selector!r})
+              .closest('[aria-live], [role=status], [role=alert], [role=log], output')"""
+        },
+    )["result"]
+    assert "objectId" in found, f"{selector} is in no live region"
+    node = cdp.send("DOM.describeNode", {"objectId": found["objectId"]})["node"]
+    assert node["backendNodeId"] in regions_before, f"{selector}'s live region is new"
+
+
+def test_a_lost_connection_is_announced_from_a_region_that_was_there_before(proxy, page):
+    page.goto(proxy.url("/counter/"))
+    page.wait_for_selector(CONNECTED)
+    cdp = page.context.new_cdp_session(page)
+    before = live_regions(cdp)
+
+    proxy.drop()
+    expect(page.locator(BANNER)).to_be_visible()
+
+    assert_announced_from(cdp, page, BANNER, before)
+    proxy.restore()
+
+
+def test_a_blip_the_socket_recovers_from_at_once_shows_no_banner(proxy, page):
+    page.goto(proxy.url("/counter/"))
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        """(selector) => {
+          window.__bannerShown = false;
+          const watch = () => {
+            const banner = document.querySelector(selector);
+            if (banner.checkVisibility({ visibilityProperty: true })) window.__bannerShown = true;
+            requestAnimationFrame(watch);
+          };
+          watch();
+        }""",
+        BANNER,
+    )
+
+    proxy.drop()
+    page.wait_for_selector('body[data-live-state="disconnected"]')
+    proxy.restore()
+
+    expect(page.locator(CONNECTED)).to_have_count(1, timeout=10_000)
+    assert page.evaluate("window.__bannerShown") is False
+
+
+def test_a_flash_message_is_announced_from_a_region_that_was_there_before(page):
+    page.goto("/market/")
+    page.wait_for_selector(CONNECTED)
+    cdp = page.context.new_cdp_session(page)
+    before = live_regions(cdp)
+
+    page.locator("ul.produce li", has_text="apricot").locator(".buy").click()
+
+    expect(page.locator(".flash")).to_have_text("Added apricot to your basket.")
+    assert_announced_from(cdp, page, ".flash", before)
