@@ -26,6 +26,8 @@ function showBusy(element) {
   if (!element.hasAttribute("data-live-disable")) return;
   for (const control of controlsOf(element)) {
     if (control.disabled) continue; // disabled by the page itself: not ours to re-enable
+    // Disabled, it loses focus to <body>: a keyboard user gets it back when it is enabled.
+    control.lvFocused = control === document.activeElement;
     control.disabled = true;
     control.setAttribute(DISABLED_HERE, "");
   }
@@ -40,6 +42,7 @@ function clearBusy(element) {
     if (!control.hasAttribute(DISABLED_HERE)) continue;
     control.disabled = false;
     control.removeAttribute(DISABLED_HERE);
+    if (control.lvFocused && document.activeElement === document.body) control.focus();
   }
 }
 
