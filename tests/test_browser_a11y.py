@@ -64,7 +64,6 @@ def test_a_live_navigation_is_announced_and_leaves_focus_where_a_page_load_would
     expect(page.locator("a.brand")).to_be_focused()
 
 
-
 def test_a_button_disabled_while_its_event_waits_has_focus_again_after(page):
     page.goto("/todos/")
     page.wait_for_selector(CONNECTED)

@@ -32,6 +32,10 @@ PAGES = {
         '<button {% live_on "go" %}>go</button></body></html>'
     ),
     "not_live.html": "<html><body>plain</body></html>",
+    "clickable_div.html": (
+        "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
+        '{% liveblock a %}<div {% live_on "open" %}>Open</div>{% endliveblock %}</body></html>'
+    ),
     "no_blocks.html": (
         "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
         '<p>{{ view.count }}</p><button {% live_on "increment" %}>+1</button></body></html>'
@@ -209,3 +213,27 @@ def test_a_page_with_live_events_and_no_liveblock_says_nothing_will_re_render(pa
         + " (only liveblocks do). Wrap what they change in {% liveblock name %}…"
         "{% endliveblock %}."
     ]
+
+
+def test_a_live_on_clicked_on_an_element_a_keyboard_cannot_press_is_named():
+    from live_views.render.debug_hints import keyboardless_events
+
+    html = (
+        '<div class="card" hx-ws:send data-live-event="open" data-live-args="{}">'
+        '<button hx-ws:send data-live-event="save">'
+        '<a href="?page=2" hx-ws:send data-live-event="goto">'
+        '<a hx-ws:send data-live-event="more">'
+        '<p hx-trigger="intersect" hx-ws:send data-live-event="load_more">'
+        '<li tabindex="0" role="button" hx-trigger="click, keyup[key==\'Enter\']" '
+        'hx-ws:send data-live-event="pick">'
+        '<form hx-ws:send data-live-event="add"><input hx-ws:send data-live-event="filter">'
+    )
+    assert keyboardless_events(html) == ['<div> ("open")', '<a> ("more")']
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_clickable_div_says_to_use_a_button(client, pages, caplog):
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        html = client.get("/clickable_div/").content.decode()
+    assert '{% live_on %} on <div> ("open")' in caplog.text
+    assert 'Use a <button type=\\"button\\">' in html[html.rindex("<script>") :]

@@ -1,6 +1,7 @@
 """With ``DEBUG`` on, a page that cannot go live says why, in the browser console and the log
 (a missing tag, a WSGI server with no HTTP transport to fall back on); so does a live form
-marked ``data-live-reset``, which the browser ignores on a live form.
+marked ``data-live-reset``, which the browser ignores on a live form, and a ``{% live_on %}``
+clicked on an element a keyboard cannot press (a ``<div>``, a ``<span>``).
 
 These mistakes are otherwise silent: the page renders, sits at ``connecting`` and never updates;
 the form keeps what the user typed after a valid submit.
@@ -28,6 +29,12 @@ _LIVE_MARKS = ('data-lv-v="', "data-live-event=")
 _ROOT_MARK = "data-live-root"
 _SCRIPT_MARK = "live_views/live_views.min."
 _FORM_TAG_RE = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
+_EVENT_TAG_RE = re.compile(
+    r'<([a-z][a-z0-9]*)\b[^>]*\bdata-live-event="([^"]*)"[^>]*>', re.IGNORECASE
+)
+_TRIGGER_RE = re.compile(r'\bhx-trigger="([^"]*)"', re.IGNORECASE)
+# What a keyboard reaches and presses (Enter, Space) by itself, or what sends on submit/change.
+_KEYBOARD_TAGS = {"a", "button", "input", "select", "textarea", "form", "summary", "option"}
 STATIC_FILES_FIX = (
     "An ASGI server (uvicorn, daphne, gunicorn) serves no static files by itself: serve them "
     "with ServeStatic or WhiteNoise, or run collectstatic and let your proxy serve STATIC_ROOT "
@@ -89,6 +96,23 @@ def reset_live_forms(html: str) -> int:
     return sum(1 for tag in tags if "data-live-form" in tag and "data-live-reset" in tag)
 
 
+def keyboardless_events(html: str) -> list[str]:
+    """The ``{% live_on %}`` events sent on a click of an element that Tab does not reach and
+    Enter does not press (``<div>``, ``<li>``): a keyboard or screen-reader user cannot send
+    them. An element with a trigger of its own that is no click (``intersect``) or that names
+    a key is the page's choice; so is a custom element."""
+    events = []
+    for match in _EVENT_TAG_RE.finditer(html):
+        tag, name = match.group(1).lower(), match.group(2)
+        trigger = _TRIGGER_RE.search(match.group(0))
+        clicked = trigger is None or ("click" in trigger[1] and "key" not in trigger[1])
+        # An <a> without href is no link: Tab passes it by.
+        linkless = tag == "a" and not re.search(r"\bhref=", match.group(0), re.IGNORECASE)
+        if (tag not in _KEYBOARD_TAGS or linkless) and clicked:
+            events.append(f'<{tag}> ("{name}")')
+    return events
+
+
 def report_mistakes(response: Any, view_name: str, request: HttpRequest) -> None:
     """Log what the rendered page gets wrong and append a console message saying the same."""
     from live_views.connect.csp import page_nonce
@@ -124,6 +148,18 @@ def report_mistakes(response: Any, view_name: str, request: HttpRequest) -> None
                 "marked data-live-reset, which a live form ignores: its submit is validated "
                 "first, and an invalid one keeps what the user typed and chose. To empty the "
                 "form after a valid submit, call self.reset_form() in form_valid().",
+                "warn",
+            )
+        )
+    keyboardless = keyboardless_events(html)
+    if keyboardless:
+        said.append(
+            (
+                f"live_views: the page {request.path} ({view_name}) has {{% live_on %}} on "
+                f"{', '.join(keyboardless[:3])}, sent on a click that a keyboard cannot make: "
+                "Tab does not reach the element and Enter does not press it. Use a <button "
+                'type="button"> (style it as you like), or give the element tabindex="0", a '
+                "role and a key in its trigger (hx-trigger=\"click, keyup[key=='Enter']\").",
                 "warn",
             )
         )
