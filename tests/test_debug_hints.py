@@ -227,6 +227,7 @@ def test_a_live_on_clicked_on_an_element_a_keyboard_cannot_press_is_named():
         '<li tabindex="0" role="button" hx-trigger="click, keyup[key==\'Enter\']" '
         'hx-ws:send data-live-event="pick">'
         '<form hx-ws:send data-live-event="add"><input hx-ws:send data-live-event="filter">'
+        '<date-picker hx-ws:send data-live-event="pick_date">'
     )
     assert keyboardless_events(html) == ['<div> ("open")', '<a> ("more")']
 

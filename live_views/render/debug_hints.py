@@ -30,7 +30,7 @@ _ROOT_MARK = "data-live-root"
 _SCRIPT_MARK = "live_views/live_views.min."
 _FORM_TAG_RE = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
 _EVENT_TAG_RE = re.compile(
-    r'<([a-z][a-z0-9]*)\b[^>]*\bdata-live-event="([^"]*)"[^>]*>', re.IGNORECASE
+    r'<([a-z][a-z0-9-]*)\b[^>]*\bdata-live-event="([^"]*)"[^>]*>', re.IGNORECASE
 )
 _TRIGGER_RE = re.compile(r'\bhx-trigger="([^"]*)"', re.IGNORECASE)
 # What a keyboard reaches and presses (Enter, Space) by itself, or what sends on submit/change.
@@ -108,7 +108,7 @@ def keyboardless_events(html: str) -> list[str]:
         clicked = trigger is None or ("click" in trigger[1] and "key" not in trigger[1])
         # An <a> without href is no link: Tab passes it by.
         linkless = tag == "a" and not re.search(r"\bhref=", match.group(0), re.IGNORECASE)
-        if (tag not in _KEYBOARD_TAGS or linkless) and clicked:
+        if (tag not in _KEYBOARD_TAGS or linkless) and clicked and "-" not in tag:
             events.append(f'<{tag}> ("{name}")')
     return events
 
