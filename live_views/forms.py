@@ -121,7 +121,9 @@ class LiveFormState(HoldsLiveRuntime):
                 ident = field.id_for_label
                 attribute, value = ("id", ident) if ident else ("name", field.html_name)
                 quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-                runtime.effects.focus = f'[{attribute}="{quoted}"]'
+                # A component's own field: another on the page may render the same form.
+                own = f'[data-live-component="{runtime.address}"] ' if runtime.address else ""
+                runtime.effects.focus = f'{own}[{attribute}="{quoted}"]'
                 return
 
     @live_event
