@@ -233,6 +233,13 @@ def add_validate_triggers(form: forms.BaseForm, trigger: str) -> None:
                 # It is data-live-ignore: without an id, htmx's morph pairs it by tag and
                 # place, and it can take the place of a new input of its kind.
                 widget.attrs["id"] = f"lv-upload-{form.add_prefix(name)}"
+            elif form.auto_id and "aria-describedby" not in widget.attrs:
+                # data-live-ignore keeps the input as loaded, so Django's aria-describedby
+                # never follows its errors: name the error list's id from the start (an id
+                # not on the page describes nothing), and a refused file is read out.
+                ident = form[name].auto_id
+                helptext = f"{ident}_helptext " if field.help_text else ""
+                widget.attrs["aria-describedby"] = f"{helptext}{ident}_error"
             continue
         if widget.is_hidden or isinstance(widget, forms.FileInput):
             continue

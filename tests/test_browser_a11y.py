@@ -4,10 +4,13 @@ announced, live regions present before they change."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser_fixtures import CONNECTED
 from tests.tcp_proxy import TcpProxy
+from tests.test_browser_uploads import file
 
 try:
     from playwright.sync_api import expect
@@ -17,7 +20,7 @@ except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
 pytestmark = pytest.mark.browser
 
 
-def test_a_live_error_is_read_as_its_fields_description_and_goes_with_it(page):
+def test_a_live_error_is_its_fields_description_and_a_failed_submit_focuses_it(page):
     page.goto("/signup/")
     page.wait_for_selector(CONNECTED)
     email = page.locator("#id_email")
@@ -33,19 +36,29 @@ def test_a_live_error_is_read_as_its_fields_description_and_goes_with_it(page):
     expect(email).not_to_have_attribute("aria-invalid", "true")
     expect(email).to_have_accessible_description("")
 
-
-def test_a_submit_that_fails_validation_takes_focus_to_the_first_field_in_error(page):
-    page.goto("/signup/")
-    page.wait_for_selector(CONNECTED)
+    # A submit with errors: the username is fine, the empty password is the first to fix.
     page.fill("#id_username", "someone")
-
     page.focus("button[type=submit]")
     page.keyboard.press("Enter")
 
-    # The username is fine: the email, next, is the first field a user has to fix.
-    email = page.locator("#id_email")
-    expect(email).to_be_focused()
-    expect(email).to_have_accessible_description("This field is required.")
+    password = page.locator("#id_password")
+    expect(password).to_be_focused()
+    expect(password).to_have_accessible_description("This field is required.")
+
+
+def test_a_refused_upload_is_its_inputs_description(page):
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    attachments = page.locator("#id_attachments")  # data-live-ignore: kept as loaded
+    help_text = "PDF, PNG, JPEG or text; up to 10 MB each."
+
+    attachments.set_input_files([file("run.exe", b"MZ", "application/octet-stream")])
+
+    expect(attachments).to_have_accessible_description(
+        re.compile(re.escape(help_text) + r" File extension .exe. is not allowed")
+    )
+    attachments.set_input_files([file("notes.txt", b"hello")])
+    expect(attachments).to_have_accessible_description(help_text)
 
 
 def test_a_live_navigation_is_announced_and_leaves_focus_where_a_page_load_would(page):
