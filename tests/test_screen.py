@@ -136,7 +136,16 @@ def test_the_sync_page_shows_what_its_async_page_shows(client):
     page.send("increment", amount=2)
     page.send("no_such_event")
     inner = page._page
-    for name in ("html", "errors", "frames", "redirect_url", "close_code", "url", "history"):
+    for name in (
+        "html",
+        "errors",
+        "frames",
+        "redirect_url",
+        "session_ticket_url",
+        "close_code",
+        "url",
+        "history",
+    ):
         assert getattr(page, name) == getattr(inner, name), name
     assert page.block("counter") == inner.block("counter")
     assert '<p id="count">2</p>' in page.block("counter")

@@ -44,7 +44,7 @@ from live_views.testing.components import (
     PageComponents,
     standalone_socket_url,
 )
-from live_views.testing.screen import PageScreen, ScreenMirror
+from live_views.testing.screen import SAME_ORIGIN, PageScreen, ScreenMirror
 from live_views.version import __version__
 
 __all__ = [
@@ -198,7 +198,8 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
         self._reopen = reopen
         self._refs = itertools.count(1)
         self.timeout = timeout
-        self.http: Any = None  # the AsyncClient that loaded the page: uploads use it
+        # The AsyncClient that loaded the page: uploads and session tickets go through it.
+        self.http: Any = None
         # As Django's test client: what the page's code raised is raised in the test.
         self.raise_request_exception = True
 
@@ -286,6 +287,9 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
         self.apply(frame)
         if _server_error(frame):
             _raise_what_failed(self)
+        if self.ticket_due is not None and self.http is not None:
+            # As the browser: the session route sets the cookie the socket could not.
+            self.took_ticket(await self.http.get(self.ticket_due, headers=SAME_ORIGIN))
         return frame
 
     async def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
@@ -342,11 +346,14 @@ class AsyncLiveClient:
         application: Any = None,
         origin: str = "http://testserver",
         timeout: float = DEFAULT_TIMEOUT,
+        redeem_tickets: bool = True,
     ) -> None:
         self.http = client or AsyncClient()
         self.application = application
         self.origin = origin
         self.timeout = timeout
+        # False: a page leaves the session route's ticket to the test (tests of that route).
+        self.redeem_tickets = redeem_tickets
 
     async def get(self, path: str, data: Any = None) -> HttpResponse:
         response: Any = await self.http.get(path, data)
@@ -359,7 +366,6 @@ class AsyncLiveClient:
         live ``component`` (the id given to ``{% live_component %}``)."""
         url, page_html = _live_page(await self.get(path, data), path, component)
         page = await self.open_socket(url, page_html)
-        page.http = self.http
         page.history.append(_page_url(path, data))
         if join:
             await page.join_or_close()
@@ -375,6 +381,8 @@ class AsyncLiveClient:
 
         page = AsyncLivePage(await connect(), page_html, self.timeout, reopen=connect)
         page.raise_request_exception = self.http.raise_request_exception
+        page.http = self.http
+        page.redeems_tickets = self.redeem_tickets
         return page
 
     async def _connect(
@@ -463,13 +471,13 @@ class LivePage(uploads.Uploading, ScreenMirror):
         self._closed = False
 
     def back(self) -> dict[str, Any]:
-        return self._loop.run(self._page.back())
+        return self.run(self._page.back())
 
     def forward(self) -> dict[str, Any]:
-        return self._loop.run(self._page.forward())
+        return self.run(self._page.forward())
 
     def send(self, event: str, /, **args: Any) -> dict[str, Any]:
-        return self._loop.run(self._page.send(event, **args))
+        return self.run(self._page.send(event, **args))
 
     def component(self, ident: object) -> Component:
         """The live component placed with ``id=ident`` on this page (``task.pk`` or ``"7"``)."""
@@ -477,25 +485,30 @@ class LivePage(uploads.Uploading, ScreenMirror):
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run a coroutine of this page's async twin on its loop."""
-        return self._loop.run(coroutine)
+        result = self._loop.run(coroutine)
+        if self._page.ticket_due is not None and self.http is not None:
+            # As the browser: the session route sets the cookie the socket could not. Through
+            # the test's own client, in its thread, as its other requests.
+            self._page.took_ticket(self.http.get(self._page.ticket_due, headers=SAME_ORIGIN))
+        return result
 
     def submit(self, event: str, /, **form: Any) -> dict[str, Any]:
-        return self._loop.run(self._page.submit(event, **form))
+        return self.run(self._page.submit(event, **form))
 
     def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
-        return self._loop.run(self._page.validate(field, **form))
+        return self.run(self._page.validate(field, **form))
 
     def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
-        self._loop.run(self._page.send_frame(frame))
+        self.run(self._page.send_frame(frame))
 
     def receive(self, timeout: float | None = None) -> dict[str, Any] | None:
-        return self._loop.run(self._page.receive(timeout))
+        return self.run(self._page.receive(timeout))
 
     def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
-        return self._loop.run(self._page.wait_for_update(timeout))
+        return self.run(self._page.wait_for_update(timeout))
 
     def reconnect(self, *, join: bool = True) -> None:
-        self._loop.run(self._page.reconnect(join=join))
+        self.run(self._page.reconnect(join=join))
 
     def close(self) -> None:
         if not self._closed:
@@ -522,11 +535,14 @@ class LiveClient:
         application: Any = None,
         origin: str = "http://testserver",
         timeout: float = DEFAULT_TIMEOUT,
+        redeem_tickets: bool = True,
     ) -> None:
         self.http = client or Client()
         self.application = application
         self.origin = origin
         self.timeout = timeout
+        # False: a page leaves the session route's ticket to the test (tests of that route).
+        self.redeem_tickets = redeem_tickets
         self._loop: _Loop | None = None
         self._pages: list[LivePage] = []  # closed by close(), if the test did not
 
@@ -546,14 +562,17 @@ class LiveClient:
         page = self.open_socket(url, page_html)
         page._page.history.append(_page_url(path, data))
         if join:
-            self._run(page._page.join_or_close())
+            page.run(page._page.join_or_close())
         return page
 
     def open_socket(
         self, url: str, page_html: str = "", *, headers: list[tuple[bytes, bytes]] | None = None
     ) -> LivePage:
         opener = AsyncLiveClient(
-            application=self.application, origin=self.origin, timeout=self.timeout
+            application=self.application,
+            origin=self.origin,
+            timeout=self.timeout,
+            redeem_tickets=self.redeem_tickets,
         )
         opener.http.cookies = self.http.cookies
         opener.http.raise_request_exception = self.http.raise_request_exception
@@ -561,6 +580,7 @@ class LiveClient:
         # defaults as an ASGI scope, the sync client's as a dict of headers.
         opener.http.defaults = self.http.defaults  # type: ignore[assignment]
         page = self._run(opener.open_socket(url, page_html, headers=headers))
+        page.http = None  # the sync page's requests go through self.http, in the test's thread
         assert self._loop is not None
         opened = LivePage(page, self._loop, self.http)
         self._pages = [*(p for p in self._pages if not p._closed), opened]

@@ -4,9 +4,29 @@ redirected and its history entries, updated by each frame the server sends."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+
+from live_views.http.session_hop import redeem_ticket
 from live_views.render.collector import block_id
 from live_views.testing.dom import apply_swaps, inner_html
+
+# What the browser sends when the page's own JS navigates to the session route.
+SAME_ORIGIN = {"sec-fetch-site": "same-origin"}
+
+
+def _is_session_ticket(url: str) -> bool:
+    """Whether ``url`` is the session route of ``live_views.urls`` with a ticket: where a
+    handler that gave the session a new key (``login()``) sends the browser."""
+    parts = urlsplit(url)
+    if parts.netloc or "ticket" not in parse_qs(parts.query):
+        return False
+    try:
+        return resolve(parts.path).func is redeem_ticket
+    except Resolver404:
+        return False
 
 
 class PageScreen:
@@ -15,6 +35,12 @@ class PageScreen:
         self.frames: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
         self.redirect_url: str | None = None
+        # The session route's URL, with its ticket, that the last redirect sent the browser to
+        # (``login()`` in a handler); the page's client redeems it, as the browser does, unless
+        # told not to, and ``redirect_url`` is then where the route sent the browser on.
+        self.session_ticket_url: str | None = None
+        self.redeems_tickets = True
+        self.ticket_due: str | None = None
         self.close_code: int | None = None
         self.close_reason = ""  # the server's sentence for close_code, if it gave one
         # The page's history entries, as the browser's address bar would show them: the page
@@ -39,6 +65,18 @@ class PageScreen:
         self.at += step
         return self.history[self.at]
 
+    def took_ticket(self, response: HttpResponse) -> None:
+        """The session route answered the ticket due: the browser goes on where it redirects
+        (the handler's redirect, or the page's own URL, which it loads anew)."""
+        url, self.ticket_due = self.ticket_due, None
+        if response.status_code != 302:
+            text = response.content.decode(errors="replace")
+            raise AssertionError(
+                f"GET {url} (the session route, which gives the browser the session a live "
+                f"handler's login() made) answered {response.status_code}: {text}"
+            )
+        self.redirect_url = response["Location"]
+
     def apply(self, frame: dict[str, Any]) -> None:
         self.frames.append(frame)
         if "content" in frame:
@@ -47,6 +85,10 @@ class PageScreen:
             self.errors.append(frame["error"])
         if "redirect" in frame:
             self.redirect_url = frame["redirect"]
+            ticket = _is_session_ticket(frame["redirect"])
+            self.session_ticket_url = frame["redirect"] if ticket else None
+            if ticket and self.redeems_tickets:
+                self.ticket_due = frame["redirect"]
         if isinstance(frame.get("patch"), dict) and self.history:
             url = self.history[self.at].partition("?")[0] + frame["patch"]["search"]
             if frame["patch"].get("replace"):
@@ -77,6 +119,10 @@ class ScreenMirror:
     @property
     def redirect_url(self) -> str | None:
         return self._page.redirect_url
+
+    @property
+    def session_ticket_url(self) -> str | None:
+        return self._page.session_ticket_url
 
     @property
     def close_code(self) -> int | None:
