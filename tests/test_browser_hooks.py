@@ -397,6 +397,30 @@ def test_a_hook_in_a_component_on_a_page_that_is_not_live_pushes_to_the_componen
     assert_no_glue_errors(log)
 
 
+@pytest.fixture(scope="module")
+def csp_server_without_request_processor():
+    with LiveServer(env={"DEMO_CSP": "1", "DEMO_NO_REQUEST_PROCESSOR": "1"}) as running:
+        yield running
+
+
+def test_without_the_request_context_processor_a_plain_pages_component_works(
+    browser, csp_server_without_request_processor
+):
+    # Its bundle's <script> took the CSP nonce from the `request` template variable only: the
+    # browser refused it, and the component sat there, never connected, with no error.
+    context = browser.new_context(base_url=csp_server_without_request_processor.base_url)
+    try:
+        page = context.new_page()
+        page.goto("/hooks/plain/")
+        expect(page.locator("#plain-panel [data-live-root]")).to_have_attribute(
+            "data-live-state", "connected"
+        )
+        page.click("#panel-bump")
+        expect(page.locator("#panel")).to_contain_text("1 bump")
+    finally:
+        context.close()
+
+
 def test_a_components_socket_that_closes_is_heard_only_by_the_hooks_inside_it(page, page_log):
     # On a page that is not live each live component has a socket of its own: one of them
     # closing (and hx-ws reconnecting it) concerns the hooks inside that component only. Every

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import re
 import zlib
 from collections.abc import Iterator
@@ -165,3 +166,28 @@ def test_an_http_page_mounted_again_ignores_a_nonce_its_token_does_not_vouch_for
         {"event": "goto", "args": {"page": 2}, "ref": 1}, headers={NONCE_HEADER: "x" + nonce}
     )
     assert set(_SCRIPT_NONCE_RE.findall(shown(reply))) == {""}
+
+
+@pytest.fixture
+def no_request_processor(settings):
+    # Django's own default TEMPLATES (startproject) have it; a project may not.
+    templates = copy.deepcopy(settings.TEMPLATES)
+    processors = templates[0]["OPTIONS"]["context_processors"]
+    processors.remove("django.template.context_processors.request")
+    settings.TEMPLATES = templates
+
+
+@pytest.mark.parametrize("path", ["/catalog/", "/plain-steppers/"])
+def test_without_the_request_context_processor_the_scripts_carry_the_nonce(
+    client, csp, no_request_processor, path
+):
+    # Without it, the bundle's <script> had no nonce: under the page's CSP the browser refused
+    # it, and the page (or a plain page's live components) never connected, with no error.
+    response = client.get(path)
+    nonce = re.search(r"script-src 'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+    scripts = re.findall(r"<script [^>]*live_views[^>]*>", response.content.decode())
+    assert scripts
+    assert all(f'nonce="{nonce}"' in script for script in scripts), scripts
+    roots = re.findall(r"<[^>]* data-live-root[^>]*>", response.content.decode())
+    assert roots
+    assert all(f'nonce="{nonce}"' in root for root in roots), roots

@@ -209,8 +209,8 @@ class ComponentHost:
             if request is None:
                 raise ImproperlyConfigured(
                     f"{{% live_component {path!r} %}} on a page that is not live needs the "
-                    "request in its context: render the page with a RequestContext (render(), "
-                    "TemplateResponse) and keep django.template.context_processors.request."
+                    "request in its context: render the page with its request (render(), "
+                    "TemplateResponse, a class-based view, render_to_string(..., request=...))."
                 )
             attrs = root_attributes(request, page_nonce(context), self.address(key))
             html = f"<div {attrs}>{html}</div>"

@@ -26,7 +26,9 @@ def page_nonce(context: Any) -> str | None:
     context processor), else ``request.csp_nonce`` (django-csp), else ``request._csp_nonce``
     (Django 6's middleware without the context processor)."""
     nonce = context.get("csp_nonce")
-    request = context.get("request")
+    # The ``request`` context processor's variable, else the request a RequestContext holds
+    # (render(), TemplateResponse) whether or not that processor is installed.
+    request = context.get("request") or getattr(context, "request", None)
     for fallback in ("csp_nonce", "_csp_nonce"):
         if nonce is None:
             nonce = getattr(request, fallback, None)

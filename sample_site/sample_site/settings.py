@@ -141,6 +141,13 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 if os.environ.get("DEMO_CSP") == "1":
     MIDDLEWARE.append("demo.csp.NonceCSPMiddleware")
 
+# DEMO_NO_REQUEST_PROCESSOR=1: without the `request` context processor, which live_views does
+# not need (tests/test_browser_hooks.py).
+if os.environ.get("DEMO_NO_REQUEST_PROCESSOR") == "1":
+    TEMPLATES[0]["OPTIONS"]["context_processors"].remove(
+        "django.template.context_processors.request"
+    )
+
 # DEMO_NO_WEBSOCKET=1 (asgi.py): the route is left out on purpose, to show the HTTP fallback.
 if os.environ.get("DEMO_NO_WEBSOCKET") == "1":
     SILENCED_SYSTEM_CHECKS = ["live_views.E005"]
