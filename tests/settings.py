@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "tests.todoapp",
     "tests.formapp",
     "tests.uploadapp",
+    "tests.kanbanapp",
 ]
 
 MIDDLEWARE = [

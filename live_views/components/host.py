@@ -52,7 +52,7 @@ from live_views.render.collector import (
 )
 from live_views.render.markup import root_attributes
 from live_views.render.pruning import render_liveblocks
-from live_views.render.stream import STREAMS_KEY
+from live_views.render.stream import STREAM_ITEM_KEY, STREAMS_KEY
 from live_views.render.targets import blocks_on_the_way
 from live_views.runtime import PageToken, StateStore, StateStores
 from live_views.shared_defaults import shared_default_problems
@@ -196,6 +196,7 @@ class ComponentHost:
         component = self.mounted.get(key)
         request = getattr(context, "request", None)
         if component is None:
+            refuse_in_stream_item(context, key)
             component = self.mount(key, args(), request)
         elif self.reusable(key) or self.render_targets(key, component, collector):
             return self.reuse(key, context, collector)
@@ -432,6 +433,23 @@ class ComponentHost:
         # Its address too: a page whose components come and go (rows of a feed) keeps
         # nothing of those it no longer shows.
         del self.address_of[key]
+
+
+def refuse_in_stream_item(context: Context, key: Key) -> None:
+    """A stream's items are rendered once and forgotten (render/stream.py): the page's later
+    renders never reach a component in one, so its events would render nothing and it would be
+    dropped as no longer shown. Said when it would mount, rather than failing silently."""
+    stream = context.get(STREAM_ITEM_KEY)
+    if stream is None:
+        return
+    raise TemplateSyntaxError(
+        f"{{% live_component {key[0]!r} id={key[1]!r} %}} is in an item of "
+        f"{{% live_stream {stream} %}}: a stream's items are rendered once and forgotten, so "
+        "the page could never render the component again (its events would show nothing). "
+        "Show such components in a {% liveblock %} loop instead (one keyed block per row: "
+        "{% liveblock row key=row.pk %}), or give the stream's items events of the page "
+        '({% live_on "event" pk=item.pk %}).'
+    )
 
 
 def forget_dropped(component: LiveComponent, store: StateStore | None) -> None:

@@ -32,6 +32,9 @@ _resets = itertools.count(1)
 # In a live component's render context: (what to call it, its streams), the streams its
 # template's {% live_stream %} tags show (components/host.py) rather than the page's.
 STREAMS_KEY = "live_views.streams"
+# In the context of a stream item's render: the stream's name (components/host.py refuses to
+# mount a component there).
+STREAM_ITEM_KEY = "live_views.stream_item"
 
 
 def stream_id(name: str, scope: str = "") -> str:
@@ -112,7 +115,7 @@ class LiveStreamNode(LiveBlockNode):
     def render_item(
         self, context: Context, stream: Stream, item: Any, scope: str, extra: str = ""
     ) -> str:
-        with context.push({self.var: item}):
+        with context.push({self.var: item, STREAM_ITEM_KEY: self.name}):
             inner = self.nodelist.render(context)
         ident = item_id(self.name, stream.key_of(item), scope)
         return f'<{self.item_tag} id="{ident}"{extra}>{inner}</{self.item_tag}>'

@@ -1,0 +1,102 @@
+"""A small kanban board built from the features together: a liveblock per column, a keyed block
+and a live form component per card (its title, an attachment, a star only its viewer sees), an
+activity stream, saves broadcast to every viewer (tests/test_kanban.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import include, path
+
+from live_views import LiveFormComponent, LiveTemplateView, live_event
+from tests.todoapp.models import Board, Task
+
+CARD = "tests.kanbanapp.views.Card"
+COLUMNS = {"todo": False, "done": True}
+
+
+class CardForm(forms.Form):
+    title = forms.CharField(min_length=3)
+    attachment = forms.FileField(required=False)
+
+
+class Card(LiveFormComponent):
+    """One task: its title edited in a live form, an attachment, a star only its viewer sees."""
+
+    template_name = "kanbanapp/card.html"
+    root_tag = "div"
+    form_class = CardForm
+    starred = False
+    attached = ""
+
+    def mount(self, task: Task) -> None:
+        self.task = task
+
+    def update(self, task: Task) -> None:
+        self.task = task
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"title": self.task.title}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            task=self.task, starred=self.starred, attached=self.attached, **kwargs
+        )
+
+    def form_valid(self, form: Any) -> None:
+        self.task.title = form.cleaned_data["title"]
+        self.task.save()
+        upload = form.cleaned_data.get("attachment")
+        if upload is not None:
+            self.attached = upload.name
+        self.reset_form()
+
+    @live_event
+    def star(self) -> None:
+        self.starred = True
+
+    @live_event
+    def move(self, done: bool) -> None:
+        """What the drag-and-drop hook pushes."""
+        self.task.done = done
+        self.task.save()
+
+
+class BoardView(LiveTemplateView):
+    """A liveblock per column, a keyed block and a Card per task; the activity is a stream."""
+
+    template_name = "kanbanapp/board.html"
+    live_subscriptions = (Task,)
+
+    def get_queryset(self) -> Any:
+        return Task.objects.filter(board_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.live_stream("activity", [], key="id", limit=-20)
+        tasks = self.get_queryset()
+        columns = {column: tasks.filter(done=done) for column, done in COLUMNS.items()}
+        board = Board.objects.get(pk=self.kwargs["pk"])
+        return super().get_context_data(board=board, **columns, **kwargs)
+
+    @live_event
+    def add(self, title: str) -> None:
+        task = Task.objects.create(board_id=self.kwargs["pk"], title=title)
+        self.live_stream_insert("activity", {"id": task.pk, "text": f"added {title}"})
+
+
+class StreamedBoardView(BoardView):
+    """Cards as components in the items of a stream: refused, with what to do instead."""
+
+    template_name = "kanbanapp/streamed_board.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.live_stream("cards", self.get_queryset())
+        return super().get_context_data(**kwargs)
+
+
+urlpatterns = [
+    path("kanban/<int:pk>/", BoardView.as_view()),
+    path("kanban/<int:pk>/streamed/", StreamedBoardView.as_view()),
+    path("", include("live_views.urls")),
+]

@@ -1,0 +1,66 @@
+"""A kanban board that uses the features together (tests/kanbanapp): a liveblock per column, a
+live form component per card, an activity stream, broadcasts between viewers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.template import TemplateSyntaxError
+
+from tests.kanbanapp.views import CARD
+from tests.live_helpers import TrackingLiveClient
+from tests.todoapp.models import Board, Task
+
+pytestmark = pytest.mark.urls("tests.kanbanapp.views")
+
+
+@pytest.fixture
+def board(live_db: None) -> Board:
+    board = Board.objects.create(name="Sprint")
+    for title in ("one", "two", "three"):
+        Task.objects.create(board=board, title=title)
+    return board
+
+
+@pytest.fixture
+def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+    live = TrackingLiveClient()
+    yield live
+    live.close()
+
+
+def test_a_component_in_a_stream_item_is_a_clear_error(client, board):
+    # Its page would never render it again: its events showed nothing, then it was dropped.
+    with pytest.raises(TemplateSyntaxError) as caught:
+        client.get(f"/kanban/{board.pk}/streamed/")
+    assert str(caught.value).startswith(
+        f"{{% live_component '{CARD}' id='{board.tasks.first().pk}' %}} is in an item of "
+        "{% live_stream cards %}: a stream's items are rendered once and forgotten"
+    )
+
+
+def test_a_card_keeps_its_state_through_the_pages_renders_and_broadcasts(client, board):
+    one, two = board.tasks.all()[:2]
+    mine, theirs = client.live(f"/kanban/{board.pk}/"), client.live(f"/kanban/{board.pk}/")
+    mine.component(str(one.pk)).send("star")
+    mine.send("add", title="four")  # the page renders again, and a broadcast arrives
+    theirs.component(str(two.pk)).send("move", done=True)
+    mine.wait_for_update()
+    assert "two" in mine.block("done")
+    assert "★" in mine.component(str(one.pk)).block("shown")
+    assert "★" not in theirs.component(str(one.pk)).block("shown")
+    assert "added four" in mine.html
+    assert mine.errors == theirs.errors == []
+
+
+def test_a_broadcast_keeps_what_a_viewer_half_typed_in_a_card(client, board):
+    one = board.tasks.first()
+    mine, theirs = client.live(f"/kanban/{board.pk}/"), client.live(f"/kanban/{board.pk}/")
+    mine.component(str(one.pk)).validate("title", title="half typ")
+    theirs.component(str(one.pk)).submit("submit", title="renamed")
+    mine.wait_for_update()
+    card = mine.component(str(one.pk))
+    assert "<b>renamed</b>" in card.block("shown")
+    assert 'value="half typ"' in card.block("title")
