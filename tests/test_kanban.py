@@ -64,3 +64,26 @@ def test_a_broadcast_keeps_what_a_viewer_half_typed_in_a_card(client, board):
     card = mine.component(str(one.pk))
     assert "<b>renamed</b>" in card.block("shown")
     assert 'value="half typ"' in card.block("title")
+
+
+def test_a_shared_render_keeps_each_viewers_cards_as_they_left_them(client, board):
+    one, two = board.tasks.all()[:2]
+    public = f"/kanban/{board.pk}/public/"
+    mine, theirs = client.live(public), client.live(public)
+    mine.component(str(one.pk)).send("star")
+    mine.component(str(two.pk)).validate("title", title="half typ")
+    theirs.component(str(two.pk)).submit("submit", title="renamed")
+    mine.wait_for_update()
+    assert "<b>renamed</b>" in mine.component(str(two.pk)).block("shown")
+    assert 'value="half typ"' in mine.component(str(two.pk)).block("title")
+    assert "★" in mine.component(str(one.pk)).block("shown")
+
+
+def test_after_a_shared_render_a_cards_own_event_shows_the_fresh_row(client, board):
+    two = board.tasks.all()[1]
+    public = f"/kanban/{board.pk}/public/"
+    mine, theirs = client.live(public), client.live(public)
+    theirs.component(str(two.pk)).submit("submit", title="renamed")
+    mine.wait_for_update()
+    mine.component(str(two.pk)).send("star")
+    assert mine.component(str(two.pk)).block("shown") == "<b>renamed</b> ★"

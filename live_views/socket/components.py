@@ -214,6 +214,13 @@ def has_streams(view: Any) -> bool:
     return next(_declared_streams(view), None) is not None
 
 
+def has_components(view: Any) -> bool:
+    """Whether the page shows live components: their state is the page's own (what its
+    user's events set, a half-typed form), which a render made for no one cannot show."""
+    host = host_of(view)
+    return host is not None and bool(host.mounted)
+
+
 def stream_models(view: Any) -> frozenset[str]:
     """The labels of the models whose broadcast rows the streams of the page and of its
     components insert."""

@@ -337,8 +337,15 @@ def say_if_blockless(view: LiveViewMixin) -> None:
 def refreshed_shared(view: LiveViewMixin) -> bool:
     """Whether the page's broadcast refreshes are the batch's one render (socket/shared.py),
     which refuses a user who lost access with a reload, not a close. A page with streams (its
-    own or its components') renders the changed rows for itself (live_views.streams)."""
-    return shared.is_shared(view) and not components.has_streams(view)
+    own or its components') renders the changed rows for itself (live_views.streams), and one
+    with live components renders for itself too: the batch's render mounted components of its
+    own, so each page's showed their fresh state (a star its user set, a half-typed form gone),
+    and the page's own components, never updated, showed stale rows again at their next event."""
+    return (
+        shared.is_shared(view)
+        and not components.has_streams(view)
+        and not components.has_components(view)
+    )
 
 
 def qualname(view: object) -> str:

@@ -68,12 +68,14 @@ class BoardView(LiveTemplateView):
 
     template_name = "kanbanapp/board.html"
     live_subscriptions = (Task,)
+    activity = True
 
     def get_queryset(self) -> Any:
         return Task.objects.filter(board_id=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        self.live_stream("activity", [], key="id", limit=-20)
+        if self.activity:
+            self.live_stream("activity", [], key="id", limit=-20)
         tasks = self.get_queryset()
         columns = {column: tasks.filter(done=done) for column, done in COLUMNS.items()}
         board = Board.objects.get(pk=self.kwargs["pk"])
@@ -83,6 +85,13 @@ class BoardView(LiveTemplateView):
     def add(self, title: str) -> None:
         task = Task.objects.create(board_id=self.kwargs["pk"], title=title)
         self.live_stream_insert("activity", {"id": task.pk, "text": f"added {title}"})
+
+
+class PublicBoardView(BoardView):
+    """The board as anyone sees it: a broadcast renders it once for all its viewers."""
+
+    live_shared_render = True
+    activity = False  # a page with a stream renders its rows for itself
 
 
 class StreamedBoardView(BoardView):
@@ -97,6 +106,7 @@ class StreamedBoardView(BoardView):
 
 urlpatterns = [
     path("kanban/<int:pk>/", BoardView.as_view()),
+    path("kanban/<int:pk>/public/", PublicBoardView.as_view()),
     path("kanban/<int:pk>/streamed/", StreamedBoardView.as_view()),
     path("", include("live_views.urls")),
 ]
