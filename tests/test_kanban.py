@@ -3,6 +3,7 @@ live form component per card, an activity stream, broadcasts between viewers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,3 +88,13 @@ def test_after_a_shared_render_a_cards_own_event_shows_the_fresh_row(client, boa
     mine.wait_for_update()
     mine.component(str(two.pk)).send("star")
     assert mine.component(str(two.pk)).block("shown") == "<b>renamed</b> ★"
+
+
+def test_each_card_s_form_has_ids_of_its_own(client, board):
+    # Two cards both wrote id="id_title": a label named the first card's input, and a broadcast
+    # that re-rendered the column morphed one card's input into another's, losing what the user
+    # was typing (tests/test_browser_kanban.py).
+    page = client.live(f"/kanban/{board.pk}/")
+    ids = re.findall(r'<input type="text" name="title"[^>]* id="([^"]+)"', page.html)
+    assert len(ids) == 3
+    assert len(set(ids)) == 3

@@ -28,6 +28,13 @@ class LiveFormComponent(LiveFormState, LiveComponent):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"initial": self.get_initial(), "prefix": self.prefix}
+        address = self.live_runtime.address
+        if self.prefix is None and address:
+            # Ids of this component's own: several instances of a form component on a page (a
+            # card per task) all wrote id_title, so a label named the first one's input, and a
+            # broadcast's morph of the column paired one card's input with another's, losing
+            # what the user was typing there. A prefix makes distinct ids already.
+            kwargs["auto_id"] = f"id_{address}_%s"
         if self.live_form_data is not None:
             kwargs["data"] = self.live_form_data
             kwargs["files"] = self._live_files(self.request)

@@ -1,15 +1,18 @@
 """A small kanban board built from the features together: a liveblock per column, a keyed block
 and a live form component per card (its title, an attachment, a star only its viewer sees), an
-activity stream, saves broadcast to every viewer (tests/test_kanban.py)."""
+activity stream, saves broadcast to every viewer, a board list to navigate from, a hook on each
+card, background work a card starts (tests/test_kanban.py, tests/test_browser_kanban.py)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
-from live_views import LiveFormComponent, LiveTemplateView, live_event
+from live_views import LiveFormComponent, LiveTemplateView, live_event, report_progress
 from tests.todoapp.models import Board, Task
 
 CARD = "tests.kanbanapp.views.Card"
@@ -19,6 +22,14 @@ COLUMNS = {"todo": False, "done": True}
 class CardForm(forms.Form):
     title = forms.CharField(min_length=3)
     attachment = forms.FileField(required=False)
+
+
+def summarize(pk: int, steps: int = 3) -> str:
+    """Slow work a card starts: it reports its steps as it goes."""
+    for step in range(1, steps + 1):
+        time.sleep(0.05)
+        report_progress(f"{step}/{steps}")
+    return f"{Task.objects.get(pk=pk).title}: summarized"
 
 
 class Card(LiveFormComponent):
@@ -35,6 +46,9 @@ class Card(LiveFormComponent):
 
     def update(self, task: Task) -> None:
         self.task = task
+
+    def get_live_subscriptions(self) -> list[Any]:
+        return [self.task]  # its own row: another viewer's save of it re-renders this card
 
     def get_initial(self) -> dict[str, Any]:
         return {"title": self.task.title}
@@ -57,10 +71,22 @@ class Card(LiveFormComponent):
         self.starred = True
 
     @live_event
+    def summarize(self) -> None:
+        """Background work is the page's: the card starts it there, the page shows it."""
+        self.parent.live_async("summary", summarize, self.task.pk)
+
+    @live_event
     def move(self, done: bool) -> None:
         """What the drag-and-drop hook pushes."""
         self.task.done = done
         self.task.save()
+
+
+class BoardListView(LiveTemplateView):
+    template_name = "kanbanapp/boards.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(boards=Board.objects.order_by("pk"), **kwargs)
 
 
 class BoardView(LiveTemplateView):
@@ -69,9 +95,13 @@ class BoardView(LiveTemplateView):
     template_name = "kanbanapp/board.html"
     live_subscriptions = (Task,)
     activity = True
+    summary = None
 
     def get_queryset(self) -> Any:
-        return Task.objects.filter(board_id=self.kwargs["pk"])
+        tasks = Task.objects.filter(board_id=self.kwargs["pk"])
+        if title := self.request.GET.get("filter"):
+            tasks = tasks.filter(title__icontains=title)
+        return tasks
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         if self.activity:
@@ -85,6 +115,10 @@ class BoardView(LiveTemplateView):
     def add(self, title: str) -> None:
         task = Task.objects.create(board_id=self.kwargs["pk"], title=title)
         self.live_stream_insert("activity", {"id": task.pk, "text": f"added {title}"})
+
+    @live_event
+    def show(self, filter: str = "") -> None:
+        self.live_patch({"filter": filter or None})
 
 
 class PublicBoardView(BoardView):
@@ -105,8 +139,10 @@ class StreamedBoardView(BoardView):
 
 
 urlpatterns = [
+    path("kanban/", BoardListView.as_view()),
     path("kanban/<int:pk>/", BoardView.as_view()),
     path("kanban/<int:pk>/public/", PublicBoardView.as_view()),
     path("kanban/<int:pk>/streamed/", StreamedBoardView.as_view()),
+    path("logout/", LogoutView.as_view(next_page="/kanban/")),
     path("", include("live_views.urls")),
 ]
