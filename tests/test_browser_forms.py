@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -173,18 +174,41 @@ def test_contacts_crud_from_the_generic_live_views(new_context, page_log):
     assert_no_errors(page_log)
 
 
-def test_what_a_visitor_without_a_session_keeps_in_it_outlives_a_reload(page, page_log):
+def cookie(page, name):
+    return next((c["value"] for c in page.context.cookies() if c["name"] == name), None)
+
+
+def test_a_visitors_first_session_is_taken_without_reloading_the_page(page, page_log):
     # The note is the visitor's first write into the session. Saved by the socket alone, it
     # went under a key the browser never got: a reload showed no note, and nothing said why.
+    # Then the browser took it by loading the page anew through the session route, which lost
+    # what the visitor had typed elsewhere on the page: the page now fetches it and stays.
     page.goto("/live-login/")
     page.wait_for_selector(CONNECTED)
-    assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    assert cookie(page, "sessionid") is None
+    csrf = cookie(page, "csrftoken")
+    documents_before = list(page_log.documents)
+    page.evaluate("window.sameDocument = true")
+    page.fill("#id_username", "half typed")
     page.fill("#note-form input[name=note]", "my first session")
     page.click("#note-form button")
     expect(page.locator("#note")).to_have_text("Note in your session: my first session")
-    page.wait_for_selector(CONNECTED)
+    deadline = time.monotonic() + 5
+    while cookie(page, "sessionid") is None and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert cookie(page, "sessionid") is not None
+    page.wait_for_load_state()  # a page load through the route would have ended by now
+    assert page.evaluate("window.sameDocument") is True
+    expect(page.locator("#id_username")).to_have_value("half typed")
+    assert page_log.documents == documents_before, "a page was loaded"
+    assert cookie(page, "csrftoken") == csrf  # the page's forms keep their token
+    assert page.locator("[data-live-root]").first.get_attribute("data-live-state") != "disconnected"
+    # The page goes on, live, in the session its socket holds, which is the cookie's too.
+    page.fill("#note-form input[name=note]", "second")
+    page.click("#note-form button")
+    expect(page.locator("#note")).to_have_text("Note in your session: second")
     page.reload()
-    expect(page.locator("#note")).to_have_text("Note in your session: my first session")
+    expect(page.locator("#note")).to_have_text("Note in your session: second")
     assert_no_errors(page_log)
 
 

@@ -261,6 +261,21 @@ def test_over_the_http_transport(live_db, ann):
 # -- a visitor's first session ---------------------------------------------------------------
 
 
+FETCHED = {
+    "Sec-Fetch-Site": "same-origin",
+    "Sec-Fetch-Mode": "cors",
+    "Sec-Fetch-Dest": "empty",
+    "X-Live-Session": "1",
+}
+
+
+def first_session_url(reply: dict[str, Any]) -> str:
+    assert "redirect" not in reply, reply  # the page stays
+    url = reply["session"]
+    assert url.startswith("/live/session/?ticket="), reply
+    return url
+
+
 @pytest.mark.parametrize("event", ["remember", "remember_later"])
 def test_a_visitor_without_a_session_keeps_what_a_handler_wrote_in_it(clients, event):
     # A time-zone or language choice, a cart: the first write of a visitor who holds no session
@@ -268,19 +283,143 @@ def test_a_visitor_without_a_session_keeps_what_a_handler_wrote_in_it(clients, e
     # and the next page load had lost it.
     client = clients()
     page = client.live("/sign-in/", {"page": "3"})
-    response = client.get(ticket_url(page.send(event, value="Europe/Paris")))
-    assert response["Location"] == "/sign-in/?page=3"  # back to the page, the cookie set
+    response = client.http.get(
+        first_session_url(page.send(event, value="Europe/Paris")), headers=FETCHED
+    )
+    assert response.status_code == 204  # the page's fetch: nowhere to go, the page stays
+    assert response["Cache-Control"] == "no-store"
     assert cookie(client) is not None
     assert who(client) == "anonymous Europe/Paris"
+
+
+def test_the_page_renders_what_the_handler_changed_and_goes_on_in_the_session(live_db):
+    # As in the browser: the page's client fetches the ticket itself, and the page stays live.
+    client = TrackingLiveClient()
+    try:
+        client.get("/sign-in/")
+        csrf = client.http.cookies[settings.CSRF_COOKIE_NAME].value
+        page = client.live("/sign-in/")
+        reply = page.send("remember_and_show", value="Europe/Paris")
+        assert page.redirect_url is None
+        assert "Europe/Paris" in page.block("recalled")
+        key = cookie(client)
+        assert key is not None
+        # No login, no rotation: the page's forms and uploads keep their CSRF token.
+        assert client.http.cookies[settings.CSRF_COOKIE_NAME].value == csrf
+        assert "session" not in page.send("remember_and_show", value="Asia/Tokyo")
+        assert cookie(client) == key
+        assert who(client) == "anonymous Asia/Tokyo"
+        assert "session" in reply
+    finally:
+        client.close()
+
+
+def test_with_a_redirect_the_browser_goes_through_the_route(clients):
+    # It loads another page anyway: the route sets the cookie on the way, as for a login.
+    client = clients()
+    page = client.live("/sign-in/")
+    response = client.get(ticket_url(page.send("remember_and_go", value="x")))
+    assert response["Location"] == "/who/"
+    assert who(client) == "anonymous x"
 
 
 def test_the_visitors_other_pages_go_on_in_their_first_session(clients):
     client = clients()
     page, other = client.live("/sign-in/"), client.live("/sign-in/")
-    client.get(ticket_url(page.send("remember", value="x")))
+    client.http.get(first_session_url(page.send("remember", value="x")), headers=FETCHED)
     other.reconnect()  # its token was made for no session: the browser now sends one
-    assert "redirect" not in other.send("remember", value="y")  # the cookie's own session
+    assert "session" not in other.send("remember", value="y")  # the cookie's own session
     assert who(client) == "anonymous y"
+
+
+@pytest.fixture
+def first_ticket(clients) -> tuple[TrackingLiveClient, str]:
+    """A browser with no session cookie whose handler wrote its first session, and the URL of
+    the ticket its page fetches."""
+    client = clients()
+    page = client.live("/sign-in/")
+    return client, first_session_url(page.send("remember", value="mine"))
+
+
+ASKED_OTHERWISE = {
+    "a link of this site": {
+        "Sec-Fetch-Site": "same-origin",
+        "Sec-Fetch-Mode": "navigate",
+        "Sec-Fetch-Dest": "document",
+    },
+    "an image of this site": {
+        "Sec-Fetch-Site": "same-origin",
+        "Sec-Fetch-Mode": "no-cors",
+        "Sec-Fetch-Dest": "image",
+    },
+    "a browser that says nothing": {},
+    "a navigation with the header": {
+        **FETCHED,
+        "Sec-Fetch-Mode": "navigate",
+        "Sec-Fetch-Dest": "document",
+    },
+    "a prefetch": {**FETCHED, "Sec-Fetch-Mode": "no-cors"},
+    "another site's fetch": {**FETCHED, "Sec-Fetch-Site": "cross-site"},
+    "a sibling site's fetch": {**FETCHED, "Sec-Fetch-Site": "same-site"},
+}
+
+
+@pytest.mark.parametrize("asked", ASKED_OTHERWISE)
+def test_another_browser_is_not_made_to_share_a_first_session(first_ticket, clients, asked):
+    # Session fixation: the ticket fits any browser without a session cookie. Whoever made it
+    # (reading their own page's frames) and got another browser to open it, by a link or an
+    # image on this site or from another, would share that browser's session: see its cart,
+    # its address typed at checkout. Only the page's own script's fetch takes it.
+    maker, url = first_ticket
+    victim = clients()
+    response = victim.http.get(url, headers=ASKED_OTHERWISE[asked])
+    assert response.status_code == 403
+    assert not response.cookies
+    assert cookie(victim) is None
+    assert who(victim) == "anonymous -"
+    # Its maker's page still takes it.
+    assert maker.http.get(url, headers=FETCHED).status_code == 204
+    assert who(maker) == "anonymous mine"
+
+
+def test_a_first_session_ticket_is_taken_once(first_ticket, clients):
+    client, url = first_ticket
+    assert client.http.get(url, headers=FETCHED).status_code == 204
+    other = clients()  # another browser without a cookie, with the URL, too late
+    response = other.http.get(url, headers=FETCHED)
+    assert response.status_code == 403
+    assert "used already" in response.content.decode()
+    assert cookie(other) is None
+
+
+def test_a_login_ticket_is_not_taken_in_the_background(ticket):
+    # The page would stay showing the user who was, its CSRF token not rotated.
+    client, url = ticket
+    held = cookie(client)
+    response = client.http.get(url, headers=FETCHED)
+    assert response.status_code == 403
+    assert not response.cookies
+    assert cookie(client) == held
+    assert client.get(url).status_code == 302  # the browser's own navigation takes it
+    assert who(client) == "ann -"
+
+
+def test_a_ticket_of_an_unknown_kind_is_refused(first_ticket):
+    client, url = first_ticket
+    ticket = parse_qs(urlsplit(url).query)["ticket"][0]
+    signer = signing.TimestampSigner(salt=session_ticket.SALT)
+    payload = signer.unsign_object(ticket)
+    for kind in ("login", "", None, ["first"]):
+        other = signer.sign_object({**payload, "t": kind})
+        response = client.http.get(f"/live/session/?ticket={other}", headers=FETCHED)
+        assert response.status_code == 400
+        assert "not valid" in response.content.decode()
+    assert cookie(client) is None
+    # Without a kind, a ticket is one made for the browser to go through (as before kinds were).
+    hop = signer.sign_object({key: value for key, value in payload.items() if key != "t"})
+    response = client.http.get(f"/live/session/?ticket={hop}", headers=FETCHED)
+    assert response.status_code == 403
+    assert client.get(f"/live/session/?ticket={hop}").status_code == 302
 
 
 # -- what changes nothing ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""A live handler's login() or a first session write sends the browser through the
-session route with a ticket (live_views/socket/session_hop.py); the test client redeems it as the
-browser does: its HTTP client gets the session cookie, and ``page.redirect_url`` is where the
-route sends the browser on. ``page.session_ticket_url`` keeps the ticket's URL."""
+"""A live handler's login() or a first session write sends the browser through the session
+route with a ticket (live_views/socket/session_hop.py); the test client redeems it as the browser
+does (a first session's in the background, as the page's fetch): its HTTP client gets the
+session cookie, and ``page.redirect_url`` is where the route sends the browser on.
+``page.session_ticket_url`` keeps the ticket's URL."""
 
 from __future__ import annotations
 
@@ -50,11 +51,24 @@ def test_a_login_that_stays_on_the_page_sends_the_browser_back_to_it(client, ann
 
 def test_a_visitors_first_session_is_kept(client):
     page = client.live("/sign-in/")
-    page.send("remember", value="Europe/Paris")
-    assert page.session_ticket_url is not None
+    reply = page.send("remember", value="Europe/Paris")
+    assert page.session_ticket_url == reply["session"]  # fetched in the background
     assert settings.SESSION_COOKIE_NAME in client.http.cookies
-    assert page.redirect_url == "/sign-in/"
+    assert page.redirect_url is None  # the page stays
     assert client.get("/who/").content == b"anonymous Europe/Paris"
+
+
+def test_a_first_session_ticket_left_to_the_test(live_db):
+    client = LiveClient(redeem_tickets=False)
+    try:
+        page = client.live("/sign-in/")
+        page.send("remember", value="x")
+        assert client.get("/who/").content == b"anonymous -"
+        headers = {"X-Live-Session": "1", "Sec-Fetch-Site": "same-origin"}
+        assert client.http.get(page.session_ticket_url, headers=headers).status_code == 204
+        assert client.get("/who/").content == b"anonymous x"
+    finally:
+        client.close()
 
 
 def test_a_redirect_without_a_ticket_has_no_ticket_url(client, ann):

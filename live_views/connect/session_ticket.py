@@ -15,6 +15,12 @@ holds:
 - ``o``: keyed hashes of the session cookie the browser held when the handler ran: only that
   browser may redeem it.
 - ``u``: the URL to go on to.
+- ``t``: its kind. ``"first"``: the first session of a browser that held none, fetched by the
+  page's JS in the background (no privilege changes hands, so the route keeps the CSRF token and
+  answers 204). Absent: a hop the browser navigates through (``login()``, a redirect), which
+  rotates the CSRF token as ``login()`` does, then redirects; tickets made before kinds were
+  are of this kind, as what they were made for. Signed with the rest: a ticket cannot change
+  kind, and an unknown kind is not valid.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ _KEYSTREAM_SALT = f"{SALT}.keystream"
 _COOKIE_SALT = f"{SALT}.cookie"
 _MAX_TICKET = 4096  # characters; a ticket is a few hundred
 
+# Kinds of ticket (``t``).
+HOP = "hop"
+FIRST = "first"
+
 
 class TicketError(Exception):
     """A ticket that cannot be redeemed; the message says why, for the visitor (translated)."""
@@ -48,6 +58,7 @@ class SessionTicket:
     nonce: str
     cookie_digests: tuple[str, ...]
     next_url: str
+    kind: str = HOP
 
     def issued_to(self, cookie: str) -> bool:
         """Whether a browser whose session cookie is ``cookie`` ("": none) may redeem it."""
@@ -63,8 +74,10 @@ def cookie_digest(cookie: str) -> str:
     return salted_hmac(_COOKIE_SALT, cookie, algorithm="sha256").hexdigest()
 
 
-def issue(session_key: str, nonce: str, cookies: Iterable[str], next_url: str) -> str:
-    """A ticket for the browser holding one of ``cookies`` to take ``session_key``."""
+def issue(
+    session_key: str, nonce: str, cookies: Iterable[str], next_url: str, kind: str = HOP
+) -> str:
+    """A ticket of ``kind`` for the browser holding one of ``cookies`` to take ``session_key``."""
     sealed = _xor(session_key.encode(), _keystream(nonce, len(session_key.encode())))
     payload = {
         "k": base64.urlsafe_b64encode(sealed).decode(),
@@ -72,6 +85,8 @@ def issue(session_key: str, nonce: str, cookies: Iterable[str], next_url: str) -
         "o": sorted({cookie_digest(cookie) for cookie in cookies}),
         "u": next_url,
     }
+    if kind != HOP:
+        payload["t"] = kind
     return signing.TimestampSigner(salt=SALT).sign_object(payload)
 
 
@@ -92,14 +107,17 @@ def read(ticket: str) -> SessionTicket:
         raise TicketError(gettext("This session ticket is not valid.")) from None
     try:
         nonce, digests, next_url = payload["n"], payload["o"], payload["u"]
+        kind = payload.get("t", HOP)
         sealed = base64.urlsafe_b64decode(payload["k"])
         session_key = _xor(sealed, _keystream(nonce, len(sealed))).decode()
     except (KeyError, TypeError, ValueError):
         # Signed by us, so only a ticket of another version of this library.
         raise TicketError(gettext("This session ticket is not valid.")) from None
-    if not all(isinstance(value, str) for value in (nonce, next_url, *digests)):
+    if kind not in (HOP, FIRST) or not all(
+        isinstance(value, str) for value in (nonce, next_url, *digests)
+    ):
         raise TicketError(gettext("This session ticket is not valid."))
-    return SessionTicket(session_key, nonce, tuple(digests), next_url)
+    return SessionTicket(session_key, nonce, tuple(digests), next_url, kind)
 
 
 def _keystream(nonce: str, length: int) -> bytes:

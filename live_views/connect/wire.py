@@ -63,6 +63,10 @@ COMPONENT_ADDRESS_PATTERN: Final = "[0-9a-f]{16}"
 # got (their upload failed, or its script did not load): a submit shows why, rather than going
 # on without them (live_views/uploads/submitted.py).
 UNSENT: Final = "unsent"
+# Server → browser, with an event's frame: the session route's URL, with a ticket, that gives a
+# browser that held no session cookie the first session its event wrote
+# (live_views/socket/session_hop.py). The page fetches it in the background and stays as it is.
+SESSION: Final = "session"
 
 FRAME_KEYS: Final = {
     "JOIN": JOIN,
@@ -85,6 +89,7 @@ FRAME_KEYS: Final = {
     "EVERY": EVERY,
     "COMPONENT": COMPONENT,
     "UNSENT": UNSENT,
+    "SESSION": SESSION,
 }
 
 # Channel-layer message types a page's consumer answers (LiveConsumer.live_broadcast, …).

@@ -10,6 +10,17 @@ without it), and that it goes on to this site. Then it makes the new session the
 ``SessionMiddleware`` sets its cookie exactly as after a login over HTTP (name, domain, path,
 flags and expiry), rotates the CSRF token as ``login()`` does, and redirects. Anything else is
 refused and changes nothing.
+
+A ticket for the first session of a browser that held none (``session_ticket.FIRST``: a live
+event wrote into the session of a visitor without a cookie) is fetched by the page's JS in the
+background, the page staying as it is: the route answers 204, and keeps the CSRF token (the
+page's forms and uploads hold it; no privilege changes hands). Such a ticket fits any browser
+without a session cookie, and its session is its maker's: opened in another browser, it would
+have that browser share its maker's session (session fixation: what the one adds to a cart,
+the other sees). So it is taken only from a fetch that sends ``X-Live-Session``, which no page
+of another site can send without the browser first asking this site (CORS), and which a link,
+an image or a form of this site's own pages cannot send at all; where the browser says what
+asked (``Sec-Fetch-Mode``, ``Sec-Fetch-Dest``), that must be a script's fetch too.
 """
 
 from __future__ import annotations
@@ -63,6 +74,17 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         ticket = session_ticket.read(request.GET.get("ticket", ""))
     except TicketError as exc:
         return _refused(HttpResponseBadRequest, str(exc))
+    if ticket.kind == session_ticket.FIRST and not _fetched_by_the_page(request):
+        return _refused(
+            HttpResponseForbidden,
+            "This session ticket is taken by the page's own script, not by a link or a form.",
+        )
+    if ticket.kind != session_ticket.FIRST and "X-Live-Session" in request.headers:
+        # A login's ticket taken in the background would leave the page showing the user who
+        # was: the browser loads the page anew through it.
+        return _refused(
+            HttpResponseForbidden, "This session ticket is for the browser to go through."
+        )
     if not url_has_allowed_host_and_scheme(
         ticket.next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -94,8 +116,21 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         # Modified, so SessionMiddleware saves it and sets its cookie; the old session is gone.
         del session[session_ticket.NONCE_KEY]
         request.session = session
+    if ticket.kind == session_ticket.FIRST:
+        # Nobody logged in: the page's CSRF tokens go on. The page stays; nothing to go on to.
+        return no_store(HttpResponse(status=204))
     rotate_token(request)  # as login() does: CsrfViewMiddleware sets the new CSRF cookie
     return no_store(HttpResponseRedirect(ticket.next_url))
+
+
+def _fetched_by_the_page(request: HttpRequest) -> bool:
+    """Whether a script of this site's pages asked, with ``fetch()`` (see the module's doc)."""
+    headers = request.headers
+    return (
+        headers.get("X-Live-Session") == "1"
+        and headers.get("Sec-Fetch-Mode", "cors") in ("cors", "same-origin")
+        and headers.get("Sec-Fetch-Dest", "empty") == "empty"
+    )
 
 
 def _claim(nonce: str) -> bool:

@@ -174,12 +174,14 @@ class EventRun:
         fresh = page.view.live_runtime.context is None  # the handler did not render itself
         patch = navigation.take_patch(page.view, page.request)
         redirects = isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400
-        if (
-            session_hop.moved(page.request, self.session_key)
-            or (redirects and session_hop.gives_session_for_messages(page.request))
-            or session_hop.gives_first_session(page, self.session_key)
+        if session_hop.moved(page.request, self.session_key) or (
+            redirects and session_hop.gives_session_for_messages(page.request)
         ):
             return self.hop(result["Location"] if redirects else None, patch)
+        # Without a redirect, the page takes its first session in the background and stays.
+        first = session_hop.gives_first_session(page, self.session_key)
+        if first and redirects:
+            return self.hop(result["Location"], patch)
         if redirects:
             self.leave()  # unshown messages wait for the next page
             return {wire.REDIRECT: result["Location"], wire.REF: self.ref}
@@ -224,7 +226,10 @@ class EventRun:
         except Exception as exc:
             navigation.set_query(page.request, query)
             return self.failed(exc)
-        page.save_session()
+        if first:
+            frame[wire.SESSION] = session_hop.first_session_url(page)  # saves it
+        else:
+            page.save_session()
         if page.state is not None:
             page.state.save(state)
         if save_component is not None:

@@ -123,10 +123,32 @@ def hop_url(page: LivePage, before: str | None, location: str | None, patch: Pat
     if not session.session_key:
         session.save()  # after flush(): the key the messages below are kept under
     messages.finish_render(request)  # unshown messages wait for the next page
+    return _ticketed(page, route, nonce, before, next_url, session_ticket.HOP)
+
+
+def first_session_url(page: LivePage) -> str:
+    """Save the first session ``gives_first_session()`` found, with a ticket's nonce in it, and
+    answer the session route's URL with a ticket the page's JS redeems in the background, the
+    page staying as it is: it renders what the handler changed, and its socket holds the
+    session already (``http/session_hop.py`` says why it asks nothing more)."""
+    request = page.request
+    nonce = session_ticket.new_nonce()
+    request.session[session_ticket.NONCE_KEY] = nonce
+    route = reverse("live_views:session")  # gives_first_session() found it
+    # The page, as a patch left it: the route checks it is on this site, and goes nowhere.
+    page_url = request.get_full_path()
+    return _ticketed(page, route, nonce, None, page_url, session_ticket.FIRST)
+
+
+def _ticketed(
+    page: LivePage, route: str, nonce: str, before: str | None, next_url: str, kind: str
+) -> str:
+    request = page.request
     page.save_session()
     # What the browser's cookie holds: what it sent when the page connected, or the key the
     # session had (the HTTP transport's first answer may have set it since).
     held = {request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), before or ""}
     page.session_watch.follow(request)
-    ticket = session_ticket.issue(session.session_key, nonce, held, next_url)
+    session: Any = request.session
+    ticket = session_ticket.issue(session.session_key, nonce, held, next_url, kind)
     return f"{route}?{urlencode({'ticket': ticket})}"

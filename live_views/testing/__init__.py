@@ -44,7 +44,7 @@ from live_views.testing.components import (
     PageComponents,
     standalone_socket_url,
 )
-from live_views.testing.screen import SAME_ORIGIN, PageScreen, ScreenMirror
+from live_views.testing.screen import PageScreen, ScreenMirror
 from live_views.version import __version__
 
 __all__ = [
@@ -289,7 +289,7 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
             _raise_what_failed(self)
         if self.ticket_due is not None and self.http is not None:
             # As the browser: the session route sets the cookie the socket could not.
-            self.took_ticket(await self.http.get(self.ticket_due, headers=SAME_ORIGIN))
+            self.took_ticket(await self.http.get(self.ticket_due, headers=self.ticket_headers))
         return frame
 
     async def wait_for_update(self, timeout: float | None = None) -> dict[str, Any]:
@@ -489,7 +489,8 @@ class LivePage(uploads.Uploading, ScreenMirror):
         if self._page.ticket_due is not None and self.http is not None:
             # As the browser: the session route sets the cookie the socket could not. Through
             # the test's own client, in its thread, as its other requests.
-            self._page.took_ticket(self.http.get(self._page.ticket_due, headers=SAME_ORIGIN))
+            page = self._page
+            page.took_ticket(self.http.get(page.ticket_due, headers=page.ticket_headers))
         return result
 
     def submit(self, event: str, /, **form: Any) -> dict[str, Any]:

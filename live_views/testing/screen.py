@@ -15,6 +15,13 @@ from live_views.testing.dom import apply_swaps, inner_html
 
 # What the browser sends when the page's own JS navigates to the session route.
 SAME_ORIGIN = {"sec-fetch-site": "same-origin"}
+# What it sends when the page's JS fetches it in the background (a visitor's first session).
+FETCHED = {
+    **SAME_ORIGIN,
+    "sec-fetch-mode": "cors",
+    "sec-fetch-dest": "empty",
+    "x-live-session": "1",
+}
 
 
 def _is_session_ticket(url: str) -> bool:
@@ -36,11 +43,13 @@ class PageScreen:
         self.errors: list[dict[str, Any]] = []
         self.redirect_url: str | None = None
         # The session route's URL, with its ticket, that the last redirect sent the browser to
-        # (``login()`` in a handler); the page's client redeems it, as the browser does, unless
-        # told not to, and ``redirect_url`` is then where the route sent the browser on.
+        # (``login()`` in a handler), or that the page fetched (a visitor's first session); the
+        # page's client redeems it, as the browser does, unless told not to, and after a
+        # redirect ``redirect_url`` is then where the route sent the browser on.
         self.session_ticket_url: str | None = None
         self.redeems_tickets = True
         self.ticket_due: str | None = None
+        self.ticket_headers = SAME_ORIGIN
         self.close_code: int | None = None
         self.close_reason = ""  # the server's sentence for close_code, if it gave one
         # The page's history entries, as the browser's address bar would show them: the page
@@ -67,15 +76,18 @@ class PageScreen:
 
     def took_ticket(self, response: HttpResponse) -> None:
         """The session route answered the ticket due: the browser goes on where it redirects
-        (the handler's redirect, or the page's own URL, which it loads anew)."""
+        (the handler's redirect, or the page's own URL, which it loads anew); a first session's
+        ticket, fetched in the background, leaves the page where it is."""
         url, self.ticket_due = self.ticket_due, None
-        if response.status_code != 302:
+        fetched, self.ticket_headers = self.ticket_headers is FETCHED, SAME_ORIGIN
+        if response.status_code != (204 if fetched else 302):
             text = response.content.decode(errors="replace")
             raise AssertionError(
                 f"GET {url} (the session route, which gives the browser the session a live "
                 f"handler's login() made) answered {response.status_code}: {text}"
             )
-        self.redirect_url = response["Location"]
+        if not fetched:
+            self.redirect_url = response["Location"]
 
     def apply(self, frame: dict[str, Any]) -> None:
         self.frames.append(frame)
@@ -89,6 +101,10 @@ class PageScreen:
             self.session_ticket_url = frame["redirect"] if ticket else None
             if ticket and self.redeems_tickets:
                 self.ticket_due = frame["redirect"]
+        if isinstance(frame.get("session"), str):  # fetched in the background: the page stays
+            self.session_ticket_url = frame["session"]
+            if self.redeems_tickets:
+                self.ticket_due, self.ticket_headers = frame["session"], FETCHED
         if isinstance(frame.get("patch"), dict) and self.history:
             url = self.history[self.at].partition("?")[0] + frame["patch"]["search"]
             if frame["patch"].get("replace"):

@@ -204,6 +204,11 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   // After the update: hooks follow the swapped blocks, pushEvent() promises settle, and what
   // the server asked for besides HTML (push events, title, focus, scroll, navigate) applies.
   if (!body || typeof body !== "object") return;
+  // A visitor's first session, which this event wrote: the socket cannot set its cookie, the
+  // session route's answer to this fetch does (same-origin, so the cookie is sent and stored),
+  // and the page stays as it is. The header is one a page of another site cannot send.
+  const session = body[FRAME.SESSION];
+  if (typeof session === "string") fetch(session, { headers: { "X-Live-Session": "1" } });
   if (body[FRAME.JOINED] === true) {
     hooks.pageJoined(root);
     everJoined = true;

@@ -37,6 +37,7 @@ export const FRAME = /* @__PURE__ */ Object.freeze({
   EVERY: "every",
   COMPONENT: "component",
   UNSENT: "unsent",
+  SESSION: "session",
 });
 
 // `blocks` maps each liveblock id to its data-lv-v hash. `search` is location.search (after a

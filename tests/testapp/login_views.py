@@ -61,6 +61,16 @@ class SignInView(LiveTemplateView):
         self.request.session["remembered"] = value
 
     @live_event
+    def remember_and_show(self, value: str) -> None:
+        self.request.session["remembered"] = value
+        self.recalled = value
+
+    @live_event
+    def remember_and_go(self, value: str) -> HttpResponse:
+        self.request.session["remembered"] = value
+        return redirect("who")
+
+    @live_event
     def keep_key(self) -> None:
         self.request.session.save()  # the same key: nothing for the browser to take
 
