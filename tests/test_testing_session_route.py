@@ -124,6 +124,17 @@ async def test_the_async_client_redeems_it_too(async_client, ann):
         await page.close()
 
 
+async def test_the_async_client_takes_a_first_session_in_the_background(async_client):
+    page = await async_client.live("/sign-in/")
+    try:
+        reply = await page.send("remember_later", value="x")
+        assert page.session_ticket_url == reply["session"]
+        assert page.redirect_url is None
+        assert (await async_client.get("/who/")).content == b"anonymous x"
+    finally:
+        await page.close()
+
+
 async def test_the_async_client_can_leave_it_to_the_test(live_db, ann):
     client = AsyncLiveClient(redeem_tickets=False)
     page = await client.live("/sign-in/")
