@@ -36,6 +36,11 @@ PAGES = {
         "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
         '{% liveblock a %}<div {% live_on "open" %}>Open</div>{% endliveblock %}</body></html>'
     ),
+    "shared_ids.html": (
+        "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
+        '{% liveblock a %}<input id="id_title"><input id="id_title">{% endliveblock %}'
+        '<template><p id="tip"></p></template><p id="tip"></p></body></html>'
+    ),
     "no_blocks.html": (
         "{% load live_views %}<html><head>{% live_scripts %}</head><body {% live_connect %}>"
         '<p>{{ view.count }}</p><button {% live_on "increment" %}>+1</button></body></html>'
@@ -238,3 +243,23 @@ def test_a_page_with_a_clickable_div_says_to_use_a_button(client, pages, caplog)
         html = client.get("/clickable_div/").content.decode()
     assert '{% live_on %} on <div> ("open")' in caplog.text
     assert 'Use a <button type=\\"button\\">' in html[html.rindex("<script>") :]
+
+
+def test_ids_several_elements_share_are_named_once_each():
+    from live_views.render.debug_hints import shared_ids
+
+    html = (
+        '<input id="id_title"><input id=\'id_title\'><label for="id_title">'
+        '<p data-id="x"><p id="x"><template><p id="x"></template><script>"<b id="x">"</script>'
+        '<p ID="id_title">'
+    )
+    assert shared_ids(html) == [("id_title", 3)]
+
+
+@pytest.mark.django_db
+def test_a_page_with_ids_several_elements_share_says_to_make_them_unique(client, pages, caplog):
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        html = client.get("/shared_ids/").content.decode()
+    assert 'ids that several elements share: "id_title" (2 elements).' in caplog.text
+    assert '"tip"' not in caplog.text  # the one in a <template> is no element of the page
+    assert "Make each id unique" in html[html.rindex("<script>") :]

@@ -1,7 +1,8 @@
 """With ``DEBUG`` on, a page that cannot go live says why, in the browser console and the log
 (a missing tag, a WSGI server with no HTTP transport to fall back on); so does a live form
-marked ``data-live-reset``, which the browser ignores on a live form, and a ``{% live_on %}``
-clicked on an element a keyboard cannot press (a ``<div>``, a ``<span>``).
+marked ``data-live-reset``, which the browser ignores on a live form, a ``{% live_on %}``
+clicked on an element a keyboard cannot press (a ``<div>``, a ``<span>``), and ids that several
+elements share (the morph pairs elements by id).
 
 These mistakes are otherwise silent: the page renders, sits at ``connecting`` and never updates;
 the form keeps what the user typed after a valid submit.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from typing import Any
 
 from django.core.handlers.wsgi import WSGIRequest
@@ -34,6 +36,9 @@ _EVENT_TAG_RE = re.compile(
 )
 _TRIGGER_RE = re.compile(r'\bhx-trigger="([^"]*)"', re.IGNORECASE)
 # What a keyboard reaches and presses (Enter, Space) by itself, or what sends on submit/change.
+_ID_RE = re.compile(r"""\sid=["']([^"']+)["']""", re.IGNORECASE)
+# What the browser never shows as elements of the page: a template's or a script's text.
+_INERT_RE = re.compile(r"<(template|script)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _KEYBOARD_TAGS = {"a", "button", "input", "select", "textarea", "form", "summary", "option"}
 STATIC_FILES_FIX = (
     "An ASGI server (uvicorn, daphne, gunicorn) serves no static files by itself: serve them "
@@ -113,6 +118,12 @@ def keyboardless_events(html: str) -> list[str]:
     return events
 
 
+def shared_ids(html: str) -> list[tuple[str, int]]:
+    """The ids more than one element of the page has, with how many have each."""
+    counts = Counter(_ID_RE.findall(_INERT_RE.sub("", html)))
+    return [(ident, count) for ident, count in counts.items() if count > 1]
+
+
 def report_mistakes(response: Any, view_name: str, request: HttpRequest) -> None:
     """Log what the rendered page gets wrong and append a console message saying the same."""
     from live_views.connect.csp import page_nonce
@@ -160,6 +171,19 @@ def report_mistakes(response: Any, view_name: str, request: HttpRequest) -> None
                 "Tab does not reach the element and Enter does not press it. Use a <button "
                 'type="button"> (style it as you like), or give the element tabindex="0", a '
                 "role and a key in its trigger (hx-trigger=\"click, keyup[key=='Enter']\").",
+                "warn",
+            )
+        )
+    shared = shared_ids(html)
+    if shared:
+        named = ", ".join(f'"{ident}" ({count} elements)' for ident, count in shared[:3])
+        said.append(
+            (
+                f"live_views: the page {request.path} ({view_name}) has ids that several "
+                f"elements share: {named}. An update's morph pairs elements by id, so it can "
+                "give one element another's typed text, focus or state, and a label names only "
+                "the first. Make each id unique: a form shown several times needs a prefix "
+                "of its own (a LiveFormComponent without one makes its ids from its address).",
                 "warn",
             )
         )
