@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
-import textwrap
 import tokenize
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -107,14 +106,22 @@ def self_writes(function: Any) -> SelfWrites:
 def _method_tree(function: Any) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, str] | None:
     """The method's definition and the name of its ``self``, when its source can be read."""
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+        source = inspect.getsource(function)
+        # A method's def is indented. Not dedent(): a line less indented than the def (a
+        # multi-line string's text, a comment an editor put at column 0) leaves it as it is,
+        # and the def did not parse. In a block of its own, it parses as written.
+        nested = source[:1].isspace()
+        tree = ast.parse(f"if True:\n{source}" if nested else source)
     except (OSError, TypeError, SyntaxError, ValueError, tokenize.TokenError):
         # No source to read (a REPL, a compiled module), or not this method's any more (its
         # file edited since the import; a NUL byte there is a ValueError on some Pythons):
         # nothing to say.
         return None
+    body = tree.body
+    if nested and body and isinstance(body[0], ast.If):
+        body = body[0].body
     # The file may hold something else by now (edited since the import): only a def is read.
-    definition = tree.body[0] if tree.body else None
+    definition = body[0] if body else None
     if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
         return None
     arguments = definition.args.posonlyargs + definition.args.args

@@ -682,3 +682,35 @@ class UnusedHook(LiveTemplateView):
 
 def test_a_hook_django_does_not_call_for_this_kind_of_view_gives_no_page_its_own():
     assert changes_of(UnusedHook) == ["add() self.notes .append()"]
+
+
+class ColumnZeroTextView(LiveTemplateView):
+    # A line less indented than its method (a multi-line string's text; a comment an editor put
+    # at column 0) left the method's def indented after dedent(), which then did not parse: what
+    # get_context_data() assigns went unseen (W026 for nothing), and so did add_shared()'s change.
+    template_name = "x.html"
+    rows: list[str] = []
+    shared: list[str] = []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.rows = []
+        query = """
+SELECT 1
+"""
+        return super().get_context_data(query=query, **kwargs)
+
+    @live_event
+    def add(self, text: str) -> None:
+        self.rows.append(text)
+
+    @live_event
+    def add_shared(self, text: str) -> None:
+        note = """
+shared
+"""
+        self.shared.append(text + note)
+
+
+def test_a_method_with_a_line_less_indented_than_itself_is_read():
+    [(message, _)] = warnings_of(ColumnZeroTextView)
+    assert message.startswith("ColumnZeroTextView.add_shared() changes self.shared in place")
