@@ -237,6 +237,19 @@ def test_a_live_on_clicked_on_an_element_a_keyboard_cannot_press_is_named():
     assert keyboardless_events(html) == ['<div> ("open")', '<a> ("more")']
 
 
+def test_a_key_in_a_single_quoted_trigger_is_the_pages_choice():
+    # Single quotes hold a trigger whose filter quotes a key with double ones: it was not read,
+    # and the element was named as if it had no trigger of its own.
+    from live_views.render.debug_hints import keyboardless_events
+
+    html = (
+        '<li tabindex="0" role="button" hx-trigger=\'click, keyup[key=="Enter"]\' '
+        'hx-ws:send data-live-event="pick">'
+        "<p hx-trigger='intersect once' hx-ws:send data-live-event=\"more\">"
+    )
+    assert keyboardless_events(html) == []
+
+
 @pytest.mark.django_db
 def test_a_page_with_a_clickable_div_says_to_use_a_button(client, pages, caplog):
     with caplog.at_level(logging.WARNING, logger="live_views"):

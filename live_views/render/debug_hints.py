@@ -34,7 +34,8 @@ _FORM_TAG_RE = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
 _EVENT_TAG_RE = re.compile(
     r'<([a-z][a-z0-9-]*)\b[^>]*\bdata-live-event="([^"]*)"[^>]*>', re.IGNORECASE
 )
-_TRIGGER_RE = re.compile(r'\bhx-trigger="([^"]*)"', re.IGNORECASE)
+# Either quotes: a trigger whose filter quotes a key in double ones is written in single ones.
+_TRIGGER_RE = re.compile(r"""\bhx-trigger=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 # What a keyboard reaches and presses (Enter, Space) by itself, or what sends on submit/change.
 _ID_RE = re.compile(r"""\sid=["']([^"']+)["']""", re.IGNORECASE)
 # What the browser never shows as elements of the page: a template's or a script's text.
@@ -109,8 +110,10 @@ def keyboardless_events(html: str) -> list[str]:
     events = []
     for match in _EVENT_TAG_RE.finditer(html):
         tag, name = match.group(1).lower(), match.group(2)
-        trigger = _TRIGGER_RE.search(match.group(0))
-        clicked = trigger is None or ("click" in trigger[1] and "key" not in trigger[1])
+        trigger = None
+        if found := _TRIGGER_RE.search(match.group(0)):
+            trigger = found[1] if found[1] is not None else found[2]
+        clicked = trigger is None or ("click" in trigger and "key" not in trigger)
         # An <a> without href is no link: Tab passes it by.
         linkless = tag == "a" and not re.search(r"\bhref=", match.group(0), re.IGNORECASE)
         if (tag not in _KEYBOARD_TAGS or linkless) and clicked and "-" not in tag:
