@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
+from django.test import Client, override_settings
 
 from live_views.checks import check_sessions
 from live_views.connect import session_ticket
@@ -321,6 +321,26 @@ def test_with_a_redirect_the_browser_goes_through_the_route(clients):
     response = client.get(ticket_url(page.send("remember_and_go", value="x")))
     assert response["Location"] == "/who/"
     assert who(client) == "anonymous x"
+
+
+@override_settings(CSRF_USE_SESSIONS=True)
+def test_with_the_csrf_secret_kept_in_the_session_a_first_visit_goes_live(clients):
+    # CsrfViewMiddleware keeps the secret in the session as the page's response leaves, after
+    # the page's token was bound to no session: the browser came back with a session cookie its
+    # token was not made for, and the socket refused the page (4403 "another session").
+    client = clients()
+    page = client.live("/sign-in/")
+    assert "redirect" not in page.send("remember", value="x")  # the browser holds its session
+    assert who(client) == "anonymous x"
+    close_all()
+    try:
+        # Over HTTP, the frames' CSRF token is checked against the secret kept in that session.
+        http = Client(enforce_csrf_checks=True)
+        http_page = Page(http, "/sign-in/")
+        assert http_page.join().status_code == 200
+        assert http_page.event("remember", value="y").status_code == 200
+    finally:
+        close_all()
 
 
 def test_the_visitors_other_pages_go_on_in_their_first_session(clients):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest
+from django.middleware.csrf import CSRF_SESSION_KEY, get_token
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from live_views.conf import conf
@@ -70,6 +71,13 @@ def _ensure_session_key(request: HttpRequest) -> str | None:
     session = getattr(request, "session", None)
     if session is None:
         return None
+    if session.session_key is None and settings.CSRF_USE_SESSIONS:
+        # CsrfViewMiddleware keeps the page's CSRF secret (the HTTP transport's, a form's) in
+        # the session as the response leaves, after this token: the session it creates then
+        # has a key the token is not bound to, and the socket refused the page. Kept now.
+        get_token(request)  # the page's secret, made now if it has none yet
+        if session.get(CSRF_SESSION_KEY) != request.META["CSRF_COOKIE"]:
+            session[CSRF_SESSION_KEY] = request.META["CSRF_COOKIE"]
     if session.session_key is None and session.modified:
         # A session created by this very response has no key until the middleware saves it;
         # save it now so the token can be bound to the key the browser will send back.
