@@ -442,6 +442,39 @@ def test_a_ticket_of_an_unknown_kind_is_refused(first_ticket):
     assert client.get(f"/live/session/?ticket={hop}").status_code == 302
 
 
+def test_a_second_tab_that_writes_after_the_first_got_a_session_goes_on_in_it(clients):
+    # Two tabs opened without a session cookie; the first one's write gave the browser its
+    # session. The second, still on its socket opened without one, wrote after: its ticket is
+    # for a browser without a cookie, and the route refused it. The browser keeps the session
+    # it holds (the second write is not merged into it).
+    client = clients()
+    page, other = client.live("/sign-in/"), client.live("/sign-in/")
+    first = first_session_url(page.send("remember", value="x"))
+    assert client.http.get(first, headers=FETCHED).status_code == 204
+    response = client.http.get(
+        first_session_url(other.send("remember", value="y")), headers=FETCHED
+    )
+    assert response.status_code == 204, response.content
+    assert who(client) == "anonymous x"
+
+
+def test_a_first_session_leaves_the_csrf_token_of_the_visitors_other_tabs_valid(clients):
+    # Only a login rotates the CSRF token. A first session written before a redirect, which
+    # the browser goes through the route for, rotated it, and a form another tab had rendered
+    # before was then refused (403) on submit.
+    client = clients(Client(enforce_csrf_checks=True))
+    form = client.get("/log-in/").content.decode()  # another tab's form, with its token
+    token = form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    page = client.live("/sign-in/")
+    assert (
+        client.get(ticket_url(page.send("remember_and_go", value="Europe/Paris"))).status_code
+        == 302
+    )
+    response = client.http.post("/log-in/", {"csrfmiddlewaretoken": token, "username": "x"})
+    assert response.status_code == 200  # the form, with its errors: not refused
+    assert who(client) == "anonymous Europe/Paris"
+
+
 # -- what changes nothing ----------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ already (its nonce is still in the new session, and this request is the first to
 ``STATE_CACHE``: two requests at once both find the nonce before either has saved the session
 without it), and that it goes on to this site. Then it makes the new session the request's, so
 ``SessionMiddleware`` sets its cookie exactly as after a login over HTTP (name, domain, path,
-flags and expiry), rotates the CSRF token as ``login()`` does, and redirects. Anything else is
+flags and expiry), rotates the CSRF token as ``login()`` does (for a logged-in
+session: an anonymous first session keeps it), and redirects. Anything else is
 refused and changes nothing.
 
 A ticket for the first session of a browser that held none (``session_ticket.FIRST``: a live
@@ -30,6 +31,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import caches
 from django.http import (
     HttpRequest,
@@ -99,12 +101,17 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         # redeeming it at this very moment finds it used.
         _claim(ticket.nonce)
         request.session.pop(session_ticket.NONCE_KEY, None)
-    elif not ticket.issued_to(cookie):
-        return _refused(
-            HttpResponseForbidden, gettext("This session ticket is for another browser.")
-        )
     else:
         session = import_module(settings.SESSION_ENGINE).SessionStore(ticket.session_key)
+        if not ticket.issued_to(cookie):
+            if cookie and ticket.issued_to("") and not _logged_in(session):
+                # An anonymous first session (a time zone, a cart) written by a page opened
+                # before the browser had a session, which another of its pages gave it since:
+                # the browser keeps the one it holds, and goes back to the page.
+                return _gone_on(ticket)
+            return _refused(
+                HttpResponseForbidden, gettext("This session ticket is for another browser.")
+            )
         held = session.get(session_ticket.NONCE_KEY, "")
         if not constant_time_compare(held, ticket.nonce) or not _claim(ticket.nonce):
             return _refused(
@@ -116,11 +123,21 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         # Modified, so SessionMiddleware saves it and sets its cookie; the old session is gone.
         del session[session_ticket.NONCE_KEY]
         request.session = session
+    if _logged_in(request.session):
+        # As login() does: CsrfViewMiddleware sets the new CSRF cookie. Not for an anonymous
+        # session: the forms the visitor's other tabs show would be refused.
+        rotate_token(request)
+    return _gone_on(ticket)
+
+
+def _gone_on(ticket: session_ticket.SessionTicket) -> HttpResponse:
     if ticket.kind == session_ticket.FIRST:
-        # Nobody logged in: the page's CSRF tokens go on. The page stays; nothing to go on to.
-        return no_store(HttpResponse(status=204))
-    rotate_token(request)  # as login() does: CsrfViewMiddleware sets the new CSRF cookie
+        return no_store(HttpResponse(status=204))  # fetched by the page, which stays
     return no_store(HttpResponseRedirect(ticket.next_url))
+
+
+def _logged_in(session: Any) -> bool:
+    return session.get(SESSION_KEY) is not None
 
 
 def _fetched_by_the_page(request: HttpRequest) -> bool:
