@@ -20,14 +20,18 @@ from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
+from django.urls import path
 
 from live_views.checks import check_sessions
 from live_views.connect import session_ticket
+from live_views.every import Every
 from live_views.http.pages import close_all
+from live_views.socket import session_hop as socket_session_hop
 from live_views.testing import close_thread_db_connections
 from tests import counted_sessions, gated_sessions
 from tests.live_helpers import TrackingLiveClient
 from tests.test_http_endpoint import Page
+from tests.testapp.login_views import SignInView
 
 pytestmark = pytest.mark.urls("tests.testapp.login_views")
 
@@ -473,6 +477,25 @@ def test_a_first_session_leaves_the_csrf_token_of_the_visitors_other_tabs_valid(
     response = client.http.post("/log-in/", {"csrfmiddlewaretoken": token, "username": "x"})
     assert response.status_code == 200  # the form, with its errors: not refused
     assert who(client) == "anonymous Europe/Paris"
+
+
+urlpatterns = [path("sign-in/", SignInView.as_view())]  # no live_views.urls: no session route
+
+
+@pytest.mark.urls(__name__)
+def test_without_the_route_the_log_says_a_first_session_write_is_lost_now_and_then(
+    clients, caplog, monkeypatch
+):
+    monkeypatch.setattr(
+        socket_session_hop, "_lost_warnings", Every(600.0)
+    )  # a process just started
+    # Each visitor's page says it once: a busy site missing the route filled its log with it.
+    client = clients()
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        for _ in range(2):
+            reply = client.live("/sign-in/").send("remember", value="x")
+            assert "redirect" not in reply  # the page goes on; what it wrote is lost
+    assert caplog.text.count("will not find what it wrote") == 1
 
 
 # -- what changes nothing ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from live_views.connect import session_ticket, sessionless
+from live_views.every import Every
 from live_views.runtime import Patch
 from live_views.socket import messages
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from live_views.socket.page import LivePage
 
 logger = logging.getLogger("live_views")
+
+# Each visitor's page would say it once: on a busy site without the route, now and then is enough.
+_lost_warnings = Every(600.0)
 
 
 def key_of(request: HttpRequest) -> str | None:
@@ -58,7 +62,7 @@ def gives_first_session(page: LivePage, before: str | None) -> bool:
     page load had lost what the handler wrote. The session route gives the browser that
     session, as the HTTP transport's answer does (there its own SessionMiddleware sets the
     cookie: no hop). Without the route, or with sessions in cookies, it is lost, and the log
-    says so."""
+    says so (now and then)."""
     session: Any = getattr(page.request, "session", None)
     if (
         before
@@ -72,13 +76,15 @@ def gives_first_session(page: LivePage, before: str | None) -> bool:
     if _route_can_give(page.request):
         sessionless.mark(session)  # the pages it opened before go on in it, as over HTTP
         return True
-    logger.warning(
-        "live_views: a live event of %s wrote into the session of a visitor who has no session "
-        "cookie; a socket cannot set one, so the next page load will not find what it wrote. "
-        "Add path('', include('live_views.urls')) to the URLconf (its session route gives the "
-        "browser its session), with a SESSION_ENGINE that stores sessions on the server.",
-        page.request.path,
-    )
+    if _lost_warnings.due():
+        logger.warning(
+            "live_views: a live event of %s wrote into the session of a visitor who has no "
+            "session cookie; a socket cannot set one, so the next page load will not find what "
+            "it wrote. Add path('', include('live_views.urls')) to the URLconf (its session "
+            "route gives the browser its session), with a SESSION_ENGINE that stores sessions on "
+            "the server.",
+            page.request.path,
+        )
     return False
 
 
