@@ -347,6 +347,20 @@ def test_with_the_csrf_secret_kept_in_the_session_a_first_visit_goes_live(client
         close_all()
 
 
+def test_a_first_session_then_a_redirect_to_another_site_goes_there(clients, caplog, monkeypatch):
+    # The handler's own redirect (a payment provider's page after an anonymous checkout kept
+    # its order in the session): it hopped through the session route, which goes on to this
+    # site only, and the visitor got a 400 "not on this site" instead of the payment page.
+    monkeypatch.setattr(socket_session_hop, "_lost_warnings", Every(600.0))
+    client = clients()
+    page = client.live("/sign-in/")
+    with caplog.at_level(logging.WARNING, logger="live_views"):
+        reply = page.send("remember_then_pay", value="order 7")
+    assert reply["redirect"] == "https://pay.example.com/checkout"  # as before the hop existed
+    assert cookie(client) is None  # what it wrote is lost, and the log says why
+    assert "then redirected to another site" in caplog.text
+
+
 def test_the_visitors_other_pages_go_on_in_their_first_session(clients):
     client = clients()
     page, other = client.live("/sign-in/"), client.live("/sign-in/")

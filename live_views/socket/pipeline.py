@@ -174,14 +174,15 @@ class EventRun:
         fresh = page.view.live_runtime.context is None  # the handler did not render itself
         patch = navigation.take_patch(page.view, page.request)
         redirects = isinstance(result, HttpResponseBase) and 300 <= result.status_code < 400
+        location = result["Location"] if redirects else None
         if session_hop.moved(page.request, self.session_key) or (
             redirects and session_hop.gives_session_for_messages(page.request)
         ):
-            return self.hop(result["Location"] if redirects else None, patch)
+            return self.hop(location, patch)
         # Without a redirect, the page takes its first session in the background and stays.
-        first = session_hop.gives_first_session(page, self.session_key)
+        first = session_hop.gives_first_session(page, self.session_key, location)
         if first and redirects:
-            return self.hop(result["Location"], patch)
+            return self.hop(location, patch)
         if redirects:
             self.leave()  # unshown messages wait for the next page
             return {wire.REDIRECT: result["Location"], wire.REF: self.ref}

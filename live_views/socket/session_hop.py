@@ -11,9 +11,10 @@ from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieStore
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from live_views.connect import session_ticket, sessionless
 from live_views.every import Every
@@ -56,13 +57,14 @@ def gives_session_for_messages(request: HttpRequest) -> bool:
     return _route_can_give(request)
 
 
-def gives_first_session(page: LivePage, before: str | None) -> bool:
+def gives_first_session(page: LivePage, before: str | None, location: str | None) -> bool:
     """A visitor who holds no session cookie, whose handler wrote into the session (a time zone,
     a cart): saved by the socket alone, it got a key the browser never learned, and the next
     page load had lost what the handler wrote. The session route gives the browser that
     session, as the HTTP transport's answer does (there its own SessionMiddleware sets the
-    cookie: no hop). Without the route, or with sessions in cookies, it is lost, and the log
-    says so (now and then)."""
+    cookie: no hop), then goes on to the handler's redirect (``location``). Without the route,
+    with sessions in cookies, or when that redirect leaves the site (the route goes on to this
+    site only), it is lost, and the log says so (now and then)."""
     session: Any = getattr(page.request, "session", None)
     if (
         before
@@ -72,6 +74,18 @@ def gives_first_session(page: LivePage, before: str | None) -> bool:
         or not session.modified
         or session.is_empty()
     ):
+        return False
+    if location is not None and not _on_this_site(page.request, location):
+        # A payment provider's page after an anonymous checkout: the route would refuse to go
+        # on to it (400), so the handler's redirect goes as it did before this hop existed.
+        if _lost_warnings.due():
+            logger.warning(
+                "live_views: a live event of %s wrote into the session of a visitor who has no "
+                "session cookie, then redirected to another site; a socket cannot set the "
+                "cookie, so what it wrote is lost. Write it before the visitor leaves the site "
+                "(an event that does not redirect, or over HTTP: a form POST).",
+                page.request.path,
+            )
         return False
     if _route_can_give(page.request):
         sessionless.mark(session)  # the pages it opened before go on in it, as over HTTP
@@ -86,6 +100,17 @@ def gives_first_session(page: LivePage, before: str | None) -> bool:
             page.request.path,
         )
     return False
+
+
+def _on_this_site(request: HttpRequest, location: str) -> bool:
+    # As the session route checks where its ticket goes on to (http/session_hop.py).
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return False
+    return url_has_allowed_host_and_scheme(
+        urljoin(request.path, location), allowed_hosts={host}, require_https=request.is_secure()
+    )
 
 
 def _route_can_give(request: HttpRequest) -> bool:

@@ -71,6 +71,12 @@ class SignInView(LiveTemplateView):
         return redirect("who")
 
     @live_event
+    def remember_then_pay(self, value: str) -> HttpResponse:
+        # An anonymous checkout: the order kept in the session, then the payment provider's page.
+        self.request.session["remembered"] = value
+        return redirect("https://pay.example.com/checkout")
+
+    @live_event
     def keep_key(self) -> None:
         self.request.session.save()  # the same key: nothing for the browser to take
 
