@@ -8,9 +8,10 @@ already (its nonce is still in the new session, and this request is the first to
 ``STATE_CACHE``: two requests at once both find the nonce before either has saved the session
 without it), and that it goes on to this site. Then it makes the new session the request's, so
 ``SessionMiddleware`` sets its cookie exactly as after a login over HTTP (name, domain, path,
-flags and expiry), rotates the CSRF token as ``login()`` does (for a logged-in
-session: an anonymous first session keeps it), and redirects. Anything else is
-refused and changes nothing.
+flags and expiry), rotates the CSRF token as ``login()`` does (for a logged-in session: an
+anonymous one keeps it), and redirects. An anonymous first session's ticket met with a session
+cookie of the browser's own (another of its pages gave it one since) goes on in that session.
+Anything else is refused and changes nothing.
 
 A ticket for the first session of a browser that held none (``session_ticket.FIRST``: a live
 event wrote into the session of a visitor without a cookie) is fetched by the page's JS in the
