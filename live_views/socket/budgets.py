@@ -68,9 +68,13 @@ class SocketBudget:
     def charge(self, seconds: float, *, into_debt: bool = True) -> None:
         """The server time a frame's work (or a broadcast refresh: not ``into_debt``) used."""
         now = fairness.clock()
+        # Work within one token's time charges the buckets nothing: most broadcast refreshes
+        # (socket/batch.py), where reading each page's bucket cost more than the charge.
+        over = seconds > limits.SERVER_TIME_PER_EVENT
         for budget in self.budgets():
             budget.usage.add(seconds, now)
-            budget.bucket.charge(seconds, into_debt=into_debt)
+            if over:
+                budget.bucket.charge(seconds, into_debt=into_debt)
 
 
 _lock = threading.Lock()
