@@ -181,8 +181,7 @@ class SharedRenders:
         page of the batch (a view rendered per user too)."""
         key = page.session_watch.session_key
         if key is None:
-            page.confirm_session()
-            return
+            return  # no session: nothing to read (SessionWatch.confirm), for most viewers
         if key not in self.sessions:
             try:
                 page.confirm_session()
