@@ -172,7 +172,8 @@ class Batcher:
             # done measured slower (one wake-up and GIL hand-off per page) for the last page.
             pacer = Pacer()
             for job in done:
-                await pacer.turn()
+                if pacer.due():
+                    await pacer.turn()
                 job.charge(job.seconds)
                 result, error = job.result, job.error
                 job.result = job.error = None  # a socket's job is kept: not its last frame

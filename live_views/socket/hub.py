@@ -215,7 +215,8 @@ class TopicHub:
         batch = [*_refreshes(messages), *(m for m in messages if m.get("row") is not None)]
         pacer = Pacer()
         for subscriber in list(self.members.get(group, ())):
-            await pacer.turn()
+            if pacer.due():
+                await pacer.turn()
             try:
                 for message in batch:
                     # Only schedules a refresh: cheap enough to call for every page in turn.

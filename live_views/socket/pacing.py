@@ -16,14 +16,19 @@ EVERY = 0.002
 
 
 class Pacer:
-    __slots__ = ("due", "time")
+    __slots__ = ("next", "time")
 
     def __init__(self) -> None:
         self.time = asyncio.get_running_loop().time
-        self.due = self.time() + EVERY
+        self.next = self.time() + EVERY
+
+    def due(self) -> bool:
+        """Whether the last turn was ``EVERY`` seconds ago. Asked before ``turn()`` by a loop
+        that would await it once per page: most pages are due none, and a coroutine made and
+        awaited only to say so cost more than the question."""
+        return self.time() >= self.next
 
     async def turn(self) -> None:
-        """Let the loop run what is ready, if the last turn was ``EVERY`` seconds ago."""
-        if self.time() >= self.due:
-            await asyncio.sleep(0)
-            self.due = self.time() + EVERY
+        """Let the loop run what is ready."""
+        await asyncio.sleep(0)
+        self.next = self.time() + EVERY
