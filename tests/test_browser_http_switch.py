@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import CONNECTED
-from tests.test_browser import add_todo, todo_row, unique_title
+from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_hooks import set_visibility
-from tests.test_browser_http import ON_HTTP, is_join
+from tests.test_browser_http import ON_HTTP, is_join, join_without_a_tab
 
 pytestmark = pytest.mark.browser
 
@@ -129,6 +129,51 @@ def test_a_socket_tried_in_vain_as_the_tab_shows_again_leaves_the_page_as_it_was
     page.click("#plus-one")
     expect(page.locator("#count")).to_have_text("3")
     assert len(joins) == 1
+
+
+def test_a_tab_hidden_long_lets_go_of_its_server_page_and_joins_again_as_it_shows(page):
+    # A hidden tab on HTTP kept its push stream, and its server page (a place under
+    # MAX_CONNECTIONS_PER_SESSION, a render on every broadcast), for as long as it stayed
+    # hidden; hx-ws closes a hidden tab's socket. Past liveViews.hiddenHold (90 s; here 0.5 s)
+    # it lets go; shown again, the socket try fails and the page joins again, unflashed.
+    log_in(page)  # its pages count against the user, not the address other tests share
+    gate = Gate(page, 1011)
+    page.add_init_script("window.liveViews = { hiddenHold: 500 };")
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/counter/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        """window.states = [];
+        new MutationObserver(() => states.push(document.body.dataset.liveState))
+          .observe(document.body, { attributeFilter: ["data-live-state"] });"""
+    )
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
+
+    set_visibility(page, "hidden")
+    page.wait_for_timeout(1500)  # past the hold; a push stream read on would hold the page
+    leaves = []
+    try:
+        while (leave := join_without_a_tab(page.context, "/counter/")) is not None:
+            leaves.append(leave)
+            assert len(leaves) <= 20
+        assert len(leaves) == 20  # the demo's MAX_CONNECTIONS_PER_SESSION: none held
+    finally:
+        for leave in leaves:
+            assert leave().status == 204
+
+    tries = gate.tries
+    set_visibility(page, "visible")
+    page.wait_for_event("requestfinished", is_join)
+    assert gate.tries > tries  # the socket was tried first, in vain
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+    page.click("#plus-one")
+    expect(page.locator("#count")).to_have_text("3")  # its live_state, mounted again
+    assert len(joins) == 2
+    assert "disconnected" not in page.evaluate("states")
 
 
 # The page's sockets, as a proxy that blocks them: each fails (1006, or window.socketCloseCode)

@@ -18,6 +18,9 @@ const HANDSHAKE_GRACE = 5000;
 const CLOSED = 3;
 const GONE = 1006; // a socket's close when its server went away without a word
 const PROBE_TIMEOUT = 10_000;
+// A tab hidden this long lets go of its server page (liveViews.hiddenHold overrides it): as long
+// as the server keeps a page whose tab went quiet (IDLE_AFTER), so no hidden tab holds more.
+const HIDDEN_HOLD = 90_000;
 
 // One live root's transport: its stand-in socket, its frames in order, its push stream.
 function transport(root) {
@@ -321,8 +324,22 @@ function transport(root) {
   // try like scheduleSocketTry()'s, and the push stream reads on meanwhile. Unmarked, that
   // try's failure showed the page "disconnected" and made it join again.
   function closeStand() {
-    if (document.hidden) beginTry();
-    else dropStand();
+    if (!document.hidden) return dropStand();
+    beginTry();
+    clearTimeout(hiding);
+    hiding = setTimeout(letGo, window.liveViews?.hiddenHold ?? HIDDEN_HOLD);
+  }
+
+  // Still hidden, as the try it began waits: its place under MAX_CONNECTIONS_PER_SESSION and
+  // its renders of each broadcast are given back, as hx-ws's closed socket gives them at once.
+  // Shown again, the page joins (`missed`: the server no longer holds what it shows), unless
+  // its socket opens.
+  let hiding = null;
+  function letGo() {
+    if (!document.hidden || stand || !trying || !wasOnHttp) return;
+    missed = true;
+    streamAbort?.abort(); // first: a push stream read on would mount the page again
+    leave();
   }
 
   function scheduleSocketTry() {
