@@ -276,3 +276,16 @@ def test_a_page_with_ids_several_elements_share_says_to_make_them_unique(client,
     assert 'ids that several elements share: "id_title" (2 elements).' in caplog.text
     assert '"tip"' not in caplog.text  # the one in a <template> is no element of the page
     assert "Make each id unique" in html[html.rindex("<script>") :]
+
+
+def test_a_large_inline_script_is_read_in_one_pass():
+    # Each "<" of a script's "a<b" was scanned on to the page's end in search of the tag's
+    # data-live-event: 220 KB of such a script made every DEBUG page load take two minutes.
+    import time
+
+    from live_views.render.debug_hints import keyboardless_events
+
+    html = "<script>" + "a<b;" * 20000 + '</script><div hx-ws:send data-live-event="x">'
+    started = time.perf_counter()
+    assert keyboardless_events(html) == ['<div> ("x")']
+    assert time.perf_counter() - started < 2  # 16 s before

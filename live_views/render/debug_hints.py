@@ -31,8 +31,10 @@ _LIVE_MARKS = ('data-lv-v="', "data-live-event=")
 _ROOT_MARK = "data-live-root"
 _SCRIPT_MARK = "live_views/live_views.min."
 _FORM_TAG_RE = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
+# [^<>]: a tag ends before the next one begins, so each "<" of a script's "a<b" is scanned up to
+# the next "<", not on to the page's end (quadratic in a large inline script).
 _EVENT_TAG_RE = re.compile(
-    r'<([a-z][a-z0-9-]*)\b[^>]*\bdata-live-event="([^"]*)"[^>]*>', re.IGNORECASE
+    r'<([a-z][a-z0-9-]*)\b[^<>]*\bdata-live-event="([^"]*)"[^<>]*>', re.IGNORECASE
 )
 # Either quotes: a trigger whose filter quotes a key in double ones is written in single ones.
 _TRIGGER_RE = re.compile(r"""\bhx-trigger=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
