@@ -5,6 +5,7 @@ browser on each."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -34,7 +35,8 @@ def servers(redis_server, tmp_path_factory):
         KanbanServer(db_path=db, env=env) as socket,
         KanbanServer(db_path=db, env={**env, "DEMO_NO_WEBSOCKET": "1"}) as http,
     ):
-        with sqlite3.connect(db) as connection:
+        # closing(): a connection's own `with` commits but leaves it open (a ResourceWarning).
+        with closing(sqlite3.connect(db)) as connection, connection:
             connection.execute("INSERT INTO todoapp_board (id, name) VALUES (1, 'Sprint')")
             connection.executemany(
                 "INSERT INTO todoapp_task (id, board_id, title, done) VALUES (?, 1, ?, 0)",
