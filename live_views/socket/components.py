@@ -211,13 +211,9 @@ def page_streams(view: Any) -> list[PageStreams]:
 def has_streams(view: Any) -> bool:
     """``page_streams(view)`` is not empty: asked of every page of a shared fan-out, so it stops
     at the first one found, and makes no list (nor generator: most pages show no component)."""
-    runtime = view.live_runtime
-    if runtime.streams.streams:
+    if view.live_runtime.streams.streams:
         return True
-    host = runtime.components
-    if not isinstance(host, ComponentHost) or not host.mounted:
-        return False
-    return next(_declared_streams(view), None) is not None
+    return has_components(view) and next(_declared_streams(view), None) is not None
 
 
 def has_components(view: Any) -> bool:
