@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -20,6 +20,7 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.views.generic import CreateView, FormView, UpdateView
 
+from live_views.connect import effects
 from live_views.events import live_event
 from live_views.runtime import HoldsLiveRuntime
 from live_views.uploads import submitted
@@ -121,9 +122,12 @@ class LiveFormState(HoldsLiveRuntime):
                 ident = field.id_for_label
                 attribute, value = ("id", ident) if ident else ("name", field.html_name)
                 quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-                # A component's own field: another on the page may render the same form.
-                own = f'[data-live-component="{runtime.address}"] ' if runtime.address else ""
-                runtime.effects.focus = f'{own}[{attribute}="{quoted}"]'
+                target = f'[{attribute}="{quoted}"]'
+                if runtime.address:  # a component's own field: another may render the same form
+                    target = f"{effects.component_root(runtime.address)} {target}"
+                # A name longer than a frame's selector may be: the focus stays where it is.
+                with suppress(ValueError):
+                    runtime.effects.focus = effects.selector("The first field in error", target)
                 return
 
     @live_event

@@ -535,3 +535,13 @@ def test_an_invalid_submit_asks_the_browser_to_focus_the_first_field_in_error(cl
     assert reply["focus"] == '[id="id_email"]'
 
     assert "focus" not in page.validate("email", **{**GOOD, "email": ""})
+
+
+def test_a_first_field_in_error_whose_id_is_too_long_for_a_selector_is_not_focused(client):
+    page = client.live("/forms/long-prefixed/")
+    prefix = "signup" * 100
+
+    reply = page.submit("submit", **{f"{prefix}-{k}": v for k, v in {**GOOD, "email": ""}.items()})
+
+    assert "focus" not in reply
+    assert "This field is required." in page.block("field", "email")

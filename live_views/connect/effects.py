@@ -125,12 +125,17 @@ class BrowserEffects:
         return self.reset is not None and live_form_selector(address) in self.reset.split(",")
 
 
+def component_root(address: str) -> str:
+    """The root element of the component at ``address`` (components/host.py renders it)."""
+    return f'[data-live-component="{address}"]'
+
+
 def live_form_selector(address: str | None) -> str:
     """The live form of the component at ``address`` (not one of a component inside it), or
     with ``None`` the page's own (not one of its components)."""
     if address is None:
         return "[data-live-form]:not([data-live-component] *)"
-    own = f'[data-live-component="{address}"]'
+    own = component_root(address)
     return f"{own} [data-live-form]:not({own} [data-live-component] *)"
 
 

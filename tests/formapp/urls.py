@@ -10,6 +10,7 @@ urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("thanks-in-place/", views.ThanksInPlaceView.as_view(), name="thanks_in_place"),
     path("prefixed/", views.PrefixedSignupView.as_view(), name="prefixed"),
+    path("long-prefixed/", views.LongPrefixedSignupView.as_view(), name="long_prefixed"),
     path("event/", views.EventView.as_view(), name="event"),
     path("email/", views.EmailChangeView.as_view(), name="email"),
     path("welcome/", views.welcome, name="welcome"),

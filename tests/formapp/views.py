@@ -50,6 +50,10 @@ class PrefixedSignupView(SignupView):
     prefix = "signup"
 
 
+class LongPrefixedSignupView(SignupView):
+    prefix = "signup" * 100  # its fields' ids are longer than a frame's CSS selector may be
+
+
 def welcome(request: Any) -> HttpResponse:
     return HttpResponse("Welcome aboard")
 
