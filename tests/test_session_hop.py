@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 
 from live_views.checks import check_sessions
@@ -28,6 +28,7 @@ from live_views.every import Every
 from live_views.http.pages import close_all
 from live_views.socket import session_hop as socket_session_hop
 from live_views.testing import close_thread_db_connections
+from live_views.testing.screen import FETCHED
 from tests import counted_sessions, gated_sessions
 from tests.live_helpers import TrackingLiveClient
 from tests.test_http_endpoint import Page
@@ -263,14 +264,6 @@ def test_over_the_http_transport(live_db, ann):
 
 
 # -- a visitor's first session ---------------------------------------------------------------
-
-
-FETCHED = {
-    "Sec-Fetch-Site": "same-origin",
-    "Sec-Fetch-Mode": "cors",
-    "Sec-Fetch-Dest": "empty",
-    "X-Live-Session": "1",
-}
 
 
 def first_session_url(reply: dict[str, Any]) -> str:
@@ -794,3 +787,28 @@ def test_an_async_handlers_write_keeps_what_another_request_saved_in_the_session
     page.send("remember_later", value="y")  # what it saved before is its own from then on
     stored = client.http.session
     assert (stored.get("cart"), stored.get("remembered")) == ([1, 2], "y")
+
+
+@pytest.mark.parametrize(
+    ("url", "secure", "here"),
+    [
+        ("/cart/", False, True),
+        ("http://testserver/cart/?step=2", False, True),
+        ("https://testserver/cart/", True, True),
+        ("http://testserver/cart/", True, False),  # from HTTPS down to HTTP
+        ("https://pay.example.com/checkout", False, False),
+        ("//pay.example.com/checkout", False, False),
+        ("/\\pay.example.com/", False, False),
+        ("javascript:alert(1)", False, False),
+        ("", False, False),
+    ],
+)
+def test_a_ticket_goes_on_to_pages_of_this_site_only(url, secure, here):
+    # One verdict for the route (which refuses the ticket) and the socket (which makes none).
+    request = RequestFactory().get("/sign-in/", secure=secure)
+    assert session_ticket.goes_on_here(request, url) is here
+
+
+def test_a_ticket_does_not_go_on_from_a_host_not_allowed():
+    request = RequestFactory().get("/sign-in/", HTTP_HOST="evil.example")
+    assert not session_ticket.goes_on_here(request, "/cart/")

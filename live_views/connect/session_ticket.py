@@ -31,7 +31,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core import signing
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 
 SALT = "live_views.session_ticket"
@@ -130,3 +133,16 @@ def _keystream(nonce: str, length: int) -> bytes:
 
 def _xor(data: bytes, keystream: bytes) -> bytes:
     return bytes(a ^ b for a, b in zip(data, keystream, strict=True))
+
+
+def goes_on_here(request: HttpRequest, url: str) -> bool:
+    """Whether a ticket may go on to ``url``: a page of the site ``request`` came to, over
+    HTTPS when it did. The route refuses a ticket that goes elsewhere, so the socket asks the
+    same before it makes one (``socket/session_hop.py``)."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return False
+    return url_has_allowed_host_and_scheme(
+        url, allowed_hosts={host}, require_https=request.is_secure()
+    )

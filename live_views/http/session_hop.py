@@ -43,7 +43,6 @@ from django.http import (
 )
 from django.middleware.csrf import rotate_token
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
@@ -88,9 +87,7 @@ def redeem_ticket(request: HttpRequest) -> HttpResponse:
         return _refused(
             HttpResponseForbidden, "This session ticket is for the browser to go through."
         )
-    if not url_has_allowed_host_and_scheme(
-        ticket.next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if not session_ticket.goes_on_here(request, ticket.next_url):
         return _refused(
             HttpResponseBadRequest,
             f"This session ticket goes on to {ticket.next_url!r}, which is not on this site.",

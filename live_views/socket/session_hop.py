@@ -11,10 +11,9 @@ from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieStore
-from django.core.exceptions import DisallowedHost, ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from live_views.connect import session_ticket, sessionless
 from live_views.every import Every
@@ -103,14 +102,8 @@ def gives_first_session(page: LivePage, before: str | None, location: str | None
 
 
 def _on_this_site(request: HttpRequest, location: str) -> bool:
-    # As the session route checks where its ticket goes on to (http/session_hop.py).
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return False
-    return url_has_allowed_host_and_scheme(
-        urljoin(request.path, location), allowed_hosts={host}, require_https=request.is_secure()
-    )
+    # Where hop_url() would send the ticket: the route refuses it anywhere else.
+    return session_ticket.goes_on_here(request, urljoin(request.get_full_path(), location))
 
 
 def _route_can_give(request: HttpRequest) -> bool:
