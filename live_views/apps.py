@@ -19,6 +19,7 @@ class LiveViewsConfig(AppConfig):
         checks.register(live_checks.check_page_state)
         checks.register(live_checks.check_events_on_plain_views, checks.Tags.urls)
         checks.register(live_checks.check_http_route, checks.Tags.urls)
+        checks.register(live_checks.check_origins_over_http, checks.Tags.urls)
         checks.register(live_checks.check_login_forms, checks.Tags.urls)
         checks.register(live_checks.check_messages)
         checks.register(live_checks.check_sessions)

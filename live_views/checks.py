@@ -479,6 +479,34 @@ def check_http_route(**kwargs: Any) -> list[CheckMessage]:
     return []
 
 
+def check_origins_over_http(**kwargs: Any) -> list[CheckMessage]:
+    """An ``ALLOWED_ORIGINS`` entry that ``CSRF_TRUSTED_ORIGINS`` does not cover: its pages open
+    sockets, but Django's CSRF check refuses their events over the HTTP transport."""
+    from live_views.socket.origins import csrf_covers
+
+    origins = getattr(settings, "LIVE_VIEWS", {}) or {}
+    origins = origins.get("ALLOWED_ORIGINS", []) if isinstance(origins, dict) else []
+    if not isinstance(origins, list | tuple) or not all(_is_origin(o) for o in origins):
+        return []  # live_views.E013
+    uncovered = [origin for origin in origins if not csrf_covers(origin)]
+    if not uncovered:
+        return []
+    try:
+        reverse("live_views:http")
+    except NoReverseMatch:
+        return []  # no HTTP transport: the socket alone reads ALLOWED_ORIGINS
+    return [
+        Warning(
+            f"LIVE_VIEWS['ALLOWED_ORIGINS'] lists {', '.join(map(repr, uncovered))}, which "
+            "CSRF_TRUSTED_ORIGINS does not: pages of that origin open sockets, but where a "
+            "socket cannot open, Django's CSRF check refuses their events over HTTP (403).",
+            hint="List them in CSRF_TRUSTED_ORIGINS instead: live pages trust it as Django's "
+            "forms do, over both transports, and ALLOWED_ORIGINS is then not needed.",
+            id="live_views.W013",
+        )
+    ]
+
+
 def check_events_on_plain_views(**kwargs: Any) -> list[CheckMessage]:
     from live_views.views import LiveViewMixin
 

@@ -464,3 +464,55 @@ def test_w051_sessions_in_a_per_process_cache(engine, caches, expected):
 
     with override_settings(SESSION_ENGINE=engine, CACHES=caches, CHANNEL_LAYERS=REDIS_LAYER):
         assert [m.id for m in check_deployment()] == expected
+
+
+# -- W013: an origin the socket trusts and Django's CSRF check does not ------------------------
+# tests/test_origins_trusted.py shows what it warns of: such an origin's events over HTTP are
+# refused by CsrfViewMiddleware (403).
+
+
+@pytest.mark.parametrize(
+    ("allowed", "csrf_trusted"),
+    [
+        (["https://app.example.com"], []),
+        (["https://app.example.com"], ["http://app.example.com"]),
+        (["https://app.example.com"], ["https://app.example.com:8443"]),
+        (["https://*.example.com"], ["https://app.example.com"]),
+        (["https://*.example.com"], ["https://*.app.example.com"]),
+    ],
+)
+def test_w013_names_the_allowed_origins_that_csrf_trusted_origins_does_not_cover(
+    allowed, csrf_trusted
+):
+    with override_settings(
+        LIVE_VIEWS={"ALLOWED_ORIGINS": allowed}, CSRF_TRUSTED_ORIGINS=csrf_trusted
+    ):
+        (warning,) = live_checks.check_origins_over_http()
+    assert warning.id == "live_views.W013"
+    assert f"lists {allowed[0]!r}, which CSRF_TRUSTED_ORIGINS does not" in warning.msg
+    assert warning.hint.startswith("List them in CSRF_TRUSTED_ORIGINS instead")
+
+
+@pytest.mark.parametrize(
+    ("allowed", "csrf_trusted"),
+    [
+        (["https://App.example.com/"], ["https://app.example.com"]),
+        (["https://app.example.com"], ["https://*.example.com"]),
+        (["https://*.a.example.com"], ["https://*.example.com"]),
+        (["https://*.example.com"], ["https://*.example.com"]),
+        ("https://app.example.com", []),  # not a list: that is E013's to say
+    ],
+)
+def test_w013_is_quiet_when_csrf_trusted_origins_covers_them(allowed, csrf_trusted):
+    with override_settings(
+        LIVE_VIEWS={"ALLOWED_ORIGINS": allowed}, CSRF_TRUSTED_ORIGINS=csrf_trusted
+    ):
+        assert live_checks.check_origins_over_http() == []
+
+
+def test_w013_is_quiet_without_the_http_transport():
+    with override_settings(
+        LIVE_VIEWS={"ALLOWED_ORIGINS": ["https://app.example.com"]},
+        ROOT_URLCONF="tests.plain_view_urls",
+    ):
+        assert live_checks.check_origins_over_http() == []

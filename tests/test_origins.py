@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from live_views.socket.origins import origin_allowed, origin_refusal
+from live_views.socket.origins import origin_allowed, origin_refusal, trusted_by
 
 
 def scope(origin: str | None = None, host: str | None = "testserver", **extra: str) -> dict:
@@ -69,6 +69,19 @@ def test_allowed_origins_are_compared_normalized():
     assert not origin_allowed(scope("http://other:82"))
 
 
+@override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": ["https://*.Example.com", "http://*.dev:8000"]})
+def test_allowed_origins_take_wildcard_subdomains_as_csrf_trusted_origins_does():
+    assert origin_allowed(scope("https://example.com"))
+    assert origin_allowed(scope("https://admin.example.com"))
+    assert origin_allowed(scope("https://a.b.example.com"))
+    assert origin_allowed(scope("http://app.dev:8000"))
+    assert not origin_allowed(scope("http://admin.example.com"))
+    assert not origin_allowed(scope("https://admin.example.com:8443"))
+    assert not origin_allowed(scope("https://evil-example.com"))
+    assert not origin_allowed(scope("https://example.com.evil.org"))
+    assert not origin_allowed(scope("http://app.dev"))
+
+
 @override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": ["https://app.example"]})
 def test_allowed_origins_still_need_an_http_scheme():
     assert not origin_allowed(scope("ws://app.example"))
@@ -106,11 +119,15 @@ def test_a_port_forward_that_rewrites_host_is_told_how_to_let_its_origin_in():
     reason = origin_refusal(scope("https://app.example.dev", host="localhost:8000"))
     assert reason is not None
     assert reason.startswith("the page is https but the socket reached the server as http")
+    # A codespace's https tunnel to an http server: the fix is the list, not a TLS proxy header.
+    assert "the server received the Host 'localhost:8000'" in reason
+    assert "list it in CSRF_TRUSTED_ORIGINS" in reason
+    assert "SECURE_PROXY_SSL_HEADER" not in reason
     reason = origin_refusal(scope("http://app.example.dev", host="localhost:8000"))
     assert reason is not None
     assert "the server received the Host 'localhost:8000', not the origin's" in reason
     assert "USE_X_FORWARDED_HOST = True" in reason
-    assert "LIVE_VIEWS['ALLOWED_ORIGINS']" in reason
+    assert "list it in CSRF_TRUSTED_ORIGINS" in reason
 
 
 def test_a_tls_proxy_without_secure_proxy_ssl_header_is_named():
@@ -123,7 +140,12 @@ def test_a_tls_proxy_without_secure_proxy_ssl_header_is_named():
     ("origin", "host", "reason"),
     [
         (None, "testserver", "it sent no Origin header (a browser always does)"),
-        ("file://testserver", "testserver", "it is not an http(s) origin"),
+        (
+            "file://testserver",
+            "testserver",
+            "it is not an http(s) origin, and no setting lets one in",
+        ),
+        ("null", "testserver", "it is not an http(s) origin, and no setting lets one in"),
         ("http://testserver", None, "the request has no Host header"),
         ("http://evil.example", "evil.example", "its host 'evil.example' is not in ALLOWED_HOSTS"),
     ],
@@ -142,3 +164,26 @@ def test_a_huge_host_header_is_cut_in_the_reason():
     reason = origin_refusal(scope("http://testserver", host="h" * 16_000))
     assert reason is not None
     assert len(reason) < 600
+
+
+# -- CSRF_TRUSTED_ORIGINS: read as CsrfViewMiddleware reads it ---------------------------------
+
+
+@override_settings(
+    CSRF_TRUSTED_ORIGINS=["https://admin.example.com", "https://*.example.org"],
+    LIVE_VIEWS={"ALLOWED_ORIGINS": ["https://app.example.net"]},
+)
+def test_trusted_by_names_the_setting_that_lists_the_origin():
+    assert trusted_by("https://admin.example.com") == "CSRF_TRUSTED_ORIGINS"
+    assert trusted_by("https://shop.example.org") == "CSRF_TRUSTED_ORIGINS"
+    assert trusted_by("https://app.example.net") == "LIVE_VIEWS['ALLOWED_ORIGINS']"
+    assert trusted_by("https://evil.example") is None
+    assert trusted_by("http://[::1") is None  # no URL (urlsplit() raises): no error either
+
+
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://Admin.example.com", "https://example.com/"])
+def test_an_exact_csrf_trusted_origin_is_compared_as_django_compares_it():
+    # Django compares the Origin header with an exact entry as strings: an entry that names its
+    # host in capitals, or ends in a slash, lets no browser's origin in, there or here.
+    assert not origin_allowed(scope("https://admin.example.com"))
+    assert not origin_allowed(scope("https://example.com"))

@@ -35,7 +35,7 @@ from live_views.http.reply import frame_response, no_store, refusal_response
 from live_views.http.scope import scope_of
 from live_views.socket import failures, limits, protocol
 from live_views.socket.mount import Refused
-from live_views.socket.origins import origin_allowed
+from live_views.socket.origins import origin_refusal
 from live_views.socket.protocol import FrameError, Join
 
 logger = logging.getLogger("live_views")
@@ -112,6 +112,21 @@ def leave_http(request: HttpRequest) -> HttpResponse:
     return no_store(HttpResponse(status=204))
 
 
+def _foreign(request: HttpRequest) -> HttpResponse | None:
+    """The refusal of a push stream another site's page asked for, as the socket refuses one
+    (socket/origins.py): an origin that is not the page's own nor trusted. A cross-site request
+    that names no origin (a link, an image) is no page's stream."""
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin:
+        why = origin_refusal(scope_of(request))
+        if why is None:
+            return None  # an origin of CSRF_TRUSTED_ORIGINS is cross-site, and trusted
+        logger.warning("live_views: refused a push stream from origin %r: %s.", origin[:200], why)
+    elif request.META.get("HTTP_SEC_FETCH_SITE") != "cross-site":
+        return None
+    return refusal_response(wire.CLOSE_FORBIDDEN, "the push stream is for the page's origin")
+
+
 def _refused(exc: TokenError | Refused) -> HttpResponse:
     """What a socket with this token (or page) would close with, as an HTTP answer."""
     code = exc.close_code if isinstance(exc, TokenError) else exc.code
@@ -137,10 +152,9 @@ def _answer(
 
 @require_GET
 def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    scope = scope_of(request)
-    cross_site = request.META.get("HTTP_SEC_FETCH_SITE") == "cross-site"
-    if cross_site or (request.META.get("HTTP_ORIGIN") and not origin_allowed(scope)):
-        return refusal_response(wire.CLOSE_FORBIDDEN, "the push stream is for the page's origin")
+    refusal = _foreign(request)
+    if refusal is not None:
+        return refusal
     try:
         page = page_for(request, request.GET.get("token", ""))
     except (TokenError, Refused) as exc:

@@ -18,6 +18,13 @@ def scope_of(request: HttpRequest) -> dict[str, Any]:
         name = key[5:].lower().replace("_", "-")
         headers.append((name.encode("latin-1"), str(value).encode("latin-1", "replace")))
     port = request.META.get("SERVER_PORT") or ("443" if request.is_secure() else "80")
+    if "HTTP_HOST" not in request.META:
+        # As Django reads the host of a request without the header (HTTP/1.0, a test client):
+        # the server's name and port, which the socket's origin check then compares.
+        host = str(request.META.get("SERVER_NAME", ""))
+        if str(port) != ("443" if request.is_secure() else "80"):
+            host = f"{host}:{port}"
+        headers.append((b"host", host.encode("latin-1", "replace")))
     scope: dict[str, Any] = {
         "type": "websocket",
         "scheme": "wss" if request.is_secure() else "ws",

@@ -1,4 +1,6 @@
-"""Cross-site websocket hijacking defence: a page's socket must come from the page's own origin."""
+"""Cross-site websocket hijacking defence: a page's socket must come from the page's own origin,
+or from one the project trusts: ``LIVE_VIEWS["ALLOWED_ORIGINS"]`` or Django's own
+``CSRF_TRUSTED_ORIGINS``, read exactly as ``CsrfViewMiddleware`` reads it (docs/security.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+from django.utils.http import is_same_domain
 
 from live_views.conf import conf
 
@@ -24,6 +27,14 @@ def _allowed_hosts() -> list[str]:
     if settings.DEBUG and not hosts:
         hosts = [".localhost", "127.0.0.1", "[::1]"]  # Django's own DEBUG default
     return hosts
+
+
+# A refusal's log names CSRF_TRUSTED_ORIGINS, not ALLOWED_ORIGINS: the HTTP transport's events
+# are CSRF-checked by Django, so an origin listed only in ours would open sockets and no more.
+_LIST_IT = (
+    "; if that origin is a site of yours, list it in CSRF_TRUSTED_ORIGINS (live pages trust "
+    "it as Django's forms do)"
+)
 
 
 def origin_allowed(scope: Mapping[str, Any]) -> bool:
@@ -49,9 +60,10 @@ def origin_refusal(scope: Mapping[str, Any]) -> str | None:
         # "http://[::1" and the like: no browser sends one, and no site's Origin is one.
         return "it is no URL"
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "it is not an http(s) origin"
-    normalized = f"{parts.scheme}://{parts.netloc}".lower()
-    if normalized in (o.rstrip("/").lower() for o in conf.ALLOWED_ORIGINS):
+        # "null": a sandboxed iframe, a file: page, a redirect across sites. No setting lets
+        # one in: any such page may send it.
+        return "it is not an http(s) origin, and no setting lets one in"
+    if trusted_by(origin) is not None:
         return None
     host = _request_host(scope)
     if host is None:
@@ -62,20 +74,84 @@ def origin_refusal(scope: Mapping[str, Any]) -> str | None:
     # anyone on the path can inject one) must not drive the https site's sockets, nor the other
     # way round.
     if parts.scheme != scheme:
-        return f"the page is {parts.scheme} but the socket reached the server as {scheme}" + (
-            _scheme_hint(scope)
-        )
+        reason = f"the page is {parts.scheme} but the socket reached the server as {scheme}"
+        if _site(scheme, parts.netloc)[0] != _site(scheme, host)[0]:
+            # Another host too: a TLS tunnel to a development server (a codespace's port).
+            return f"{reason}, and the server received the Host {shown!r}{_LIST_IT}"
+        return reason + _scheme_hint(scope)
     if _site(scheme, parts.netloc) != _site(scheme, host):
         return (
             f"the server received the Host {shown!r}, not the origin's; a proxy or port forward "
             "of yours should pass the browser's Host on (or X-Forwarded-Host, with "
-            "USE_X_FORWARDED_HOST = True), or, if that origin is a site of yours, list it in "
-            "LIVE_VIEWS['ALLOWED_ORIGINS']"
+            f"USE_X_FORWARDED_HOST = True){_LIST_IT}"
         )
     domain, _port = split_domain_port(host)
     if not domain or not validate_host(domain, _allowed_hosts()):
         return f"its host {domain[:200] or shown!r} is not in ALLOWED_HOSTS"
     return None
+
+
+def trusted_by(origin: str) -> str | None:
+    """The setting that trusts ``origin`` as a site of the project's own, or None.
+
+    ``CSRF_TRUSTED_ORIGINS`` is read as ``CsrfViewMiddleware`` reads it, so a page of an origin
+    it trusts posts forms, sends events over HTTP (that route is CSRF-checked) and opens
+    sockets alike: the origin as it came, or a ``scheme://*.domain[:port]`` entry that takes the
+    domain and every subdomain of it, on that scheme and port only. ``ALLOWED_ORIGINS`` is read
+    the same way, its exact entries compared as origins are (any case, a trailing slash)."""
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return None
+    if any(_matches(origin, parts.scheme, parts.netloc, o) for o in conf.ALLOWED_ORIGINS):
+        return "LIVE_VIEWS['ALLOWED_ORIGINS']"
+    if _csrf_trusts(origin, parts.scheme, parts.netloc):
+        return "CSRF_TRUSTED_ORIGINS"
+    return None
+
+
+def csrf_covers(allowed: str) -> bool:
+    """Whether every origin an ``ALLOWED_ORIGINS`` entry lets in is in ``CSRF_TRUSTED_ORIGINS``
+    too, so that Django's CSRF check takes its pages' events over HTTP."""
+    try:
+        parts = urlsplit(allowed.rstrip("/").lower())
+    except ValueError:
+        return False
+    domain = parts.netloc.lstrip("*")
+    if "*" not in parts.netloc or not domain.startswith("."):
+        return _csrf_trusts(f"{parts.scheme}://{domain}", parts.scheme, domain)
+    # A wildcard is covered by one of the same domain or a parent's: it takes all theirs.
+    return any(_wildcard_matches(parts.scheme, domain[1:], o) for o in _csrf_trusted() if "*" in o)
+
+
+def _csrf_trusted() -> list[str]:
+    return list(getattr(settings, "CSRF_TRUSTED_ORIGINS", []))
+
+
+def _csrf_trusts(origin: str, scheme: str, netloc: str) -> bool:
+    # CsrfViewMiddleware._origin_verified(), past the request's own host: an exact entry is the
+    # Origin header as it came, string for string.
+    trusted = _csrf_trusted()
+    return origin in (o for o in trusted if "*" not in o) or any(
+        _wildcard_matches(scheme, netloc, o) for o in trusted if "*" in o
+    )
+
+
+def _matches(origin: str, scheme: str, netloc: str, allowed: str) -> bool:
+    if "*" in allowed:
+        return _wildcard_matches(scheme.lower(), netloc.lower(), allowed.lower())
+    return origin.lower() == allowed.rstrip("/").lower()
+
+
+def _wildcard_matches(scheme: str, netloc: str, pattern: str) -> bool:
+    # CsrfViewMiddleware.allowed_origin_subdomains: "https://*.example.com" is the pattern
+    # ".example.com" for https, which is_same_domain() matches against the origin's host and
+    # port as they came.
+    try:
+        allowed = urlsplit(pattern)
+    except ValueError:
+        return False
+    return allowed.scheme == scheme and is_same_domain(netloc, allowed.netloc.lstrip("*"))
 
 
 def request_scheme(scope: Mapping[str, Any]) -> str:
