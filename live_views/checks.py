@@ -425,7 +425,7 @@ def _check_state_backend(stateful: list[type]) -> list[CheckMessage]:
         Warning(
             f"The page state of {names} is kept in the {backend} cache {alias!r}, {lost}.",
             hint="Fine for development. In production point LIVE_VIEWS['STATE_CACHE'] at a "
-            "shared cache (Redis, Memcached, database or file based).",
+            "shared cache (Redis, Memcached or the database cache).",
             id="live_views.W022",
         )
     ]
@@ -703,7 +703,7 @@ def check_deployment(**kwargs: Any) -> list[CheckMessage]:
                 id="live_views.W051",
             )
         )
-    return messages + _check_fallback_route()
+    return messages + _check_fallback_route() + _check_ticket_claims()
 
 
 def _check_fallback_route() -> list[CheckMessage]:
@@ -725,3 +725,33 @@ def _check_fallback_route() -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def _check_ticket_claims() -> list[CheckMessage]:
+    """A session ticket (live_views/http/session_hop.py) is single-use because redeeming it
+    claims its nonce with ``add()`` on STATE_CACHE, which must be atomic across the workers."""
+    from django.core.cache.backends.dummy import DummyCache
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    try:
+        reverse("live_views:session")
+        cache = caches[conf.STATE_CACHE]
+    except Exception:
+        return []  # no session route; or an unknown alias, which is live_views.E020
+    if isinstance(cache, FileBasedCache):
+        why = "whose add() is not atomic (it looks for the key, then writes it)"
+    elif isinstance(cache, DummyCache):
+        why = "which keeps nothing: its add() succeeds every time"
+    else:
+        return []
+    return [
+        Warning(
+            f"LIVE_VIEWS['STATE_CACHE'] is the {type(cache).__name__} {conf.STATE_CACHE!r}, "
+            f"{why}: two requests that redeem one session ticket (after a login() in a live "
+            "event) at the same moment both claim it, so a ticket meant for one use can be "
+            "used twice.",
+            hint="Point STATE_CACHE at a cache whose add() is atomic: Redis, Memcached or the "
+            "database cache (docs/howto/deployment.md).",
+            id="live_views.W053",
+        )
+    ]

@@ -516,3 +516,49 @@ def test_w013_is_quiet_without_the_http_transport():
         ROOT_URLCONF="tests.plain_view_urls",
     ):
         assert live_checks.check_origins_over_http() == []
+
+
+# -- W053: a session ticket is single-use only on a cache whose add() is atomic ----------------
+
+FILE_BASED = "django.core.cache.backends.filebased.FileBasedCache"
+DUMMY = "django.core.cache.backends.dummy.DummyCache"
+
+
+@pytest.mark.parametrize(
+    ("cache", "expected"),
+    [
+        ({"BACKEND": FILE_BASED}, ["live_views.W053"]),
+        ({"BACKEND": DUMMY}, ["live_views.W053"]),
+        (LOCMEM, []),
+        ({**REDIS_CACHE, "LOCATION": "redis://127.0.0.1:6379"}, []),
+        ({"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}, []),
+    ],
+)
+def test_w053_a_state_cache_whose_add_claims_no_ticket_once(cache, expected, tmp_path):
+    from live_views.checks import check_deployment
+
+    cache = {"LOCATION": str(tmp_path), **cache}
+    with override_settings(
+        CACHES={"default": LOCMEM, "state": cache},
+        LIVE_VIEWS={"STATE_CACHE": "state"},
+        CHANNEL_LAYERS=REDIS_LAYER,
+    ):
+        messages = check_deployment()
+    assert [m.id for m in messages] == expected
+    if expected:
+        assert "LIVE_VIEWS['STATE_CACHE'] is the " in messages[0].msg
+        assert "'state'" in messages[0].msg
+        assert "used twice" in messages[0].msg
+        assert "Redis, Memcached or the database cache" in messages[0].hint
+
+
+def test_w053_is_quiet_without_the_session_route(tmp_path):
+    from live_views.checks import check_deployment
+
+    with override_settings(
+        CACHES={"default": {"BACKEND": FILE_BASED, "LOCATION": str(tmp_path)}},
+        CHANNEL_LAYERS=REDIS_LAYER,
+        ROOT_URLCONF="tests.plain_view_urls",
+        LIVE_VIEWS={"TRANSPORT": "http"},  # W052 asks for the routes otherwise
+    ):
+        assert "live_views.W053" not in [m.id for m in check_deployment()]
