@@ -423,3 +423,68 @@ def test_a_refused_type_is_a_live_error_of_its_component_only(page):
     expect(box(page, "receipts").locator(".errorlist")).to_contain_text("“exe” is not allowed")
     expect(page.locator("#id_receipts-file")).to_have_attribute("data-live-upload-state", "refused")
     expect(box(page, "invoices").locator(".errorlist")).to_have_count(0)
+
+
+def drag_files(page, event, names, target="#dropzone"):
+    """Dispatch a drag event carrying files named ``names`` on ``target``, as the browser does
+    for files dragged from the desktop; returns whether the page took it (preventDefault)."""
+    return page.evaluate(
+        """([event, names, target]) => {
+        const files = new DataTransfer();
+        for (const name of names) {
+          files.items.add(new File([`${name} body`], name, { type: "text/plain" }));
+        }
+        return !document.querySelector(target).dispatchEvent(new DragEvent(event,
+          { bubbles: true, cancelable: true, dataTransfer: files }));
+        }""",
+        [event, names, target],
+    )
+
+
+def wait_for_drop_target(page):
+    """Until the upload script has run (it loads once the page shows a live file input), a drag
+    over the zone is the browser's."""
+    page.wait_for_function(
+        """() => { const zone = document.querySelector("#dropzone");
+        const files = new DataTransfer();
+        files.items.add(new File(["x"], "probe.txt"));
+        const taken = !zone.dispatchEvent(new DragEvent("dragover",
+          { bubbles: true, cancelable: true, dataTransfer: files }));
+        zone.classList.remove("live-drop-active");
+        return taken; }"""
+    )
+
+
+def test_files_dropped_on_a_drop_target_upload_as_if_chosen(page, page_log):
+    open_attachments(page)
+    zone = page.locator("#dropzone")
+    wait_for_drop_target(page)
+
+    assert drag_files(page, "dragenter", ["a.txt"])
+    expect(zone).to_have_class(re.compile(r"\blive-drop-active\b"))
+    assert drag_files(page, "dragover", ["a.txt"])
+    assert drag_files(page, "drop", ["dropped.txt", "second.txt"])
+
+    expect(zone).not_to_have_class(re.compile(r"\blive-drop-active\b"))
+    pending = page.locator("#lv-pending li")
+    expect(pending).to_have_count(2)
+    expect(pending.first).to_contain_text("dropped.txt")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+
+    page.fill("#id_subject", "Dropped")
+    page.click("button[type=submit]")
+    expect_sent(page, "dropped")
+    assert_no_errors(page_log)
+
+
+def test_a_drag_that_leaves_the_drop_target_unmarks_it_and_other_drops_are_the_browsers(page):
+    open_attachments(page)
+    zone = page.locator("#dropzone")
+    wait_for_drop_target(page)
+
+    drag_files(page, "dragenter", ["a.txt"])
+    drag_files(page, "dragleave", ["a.txt"])
+    expect(zone).not_to_have_class(re.compile(r"\blive-drop-active\b"))
+    # Outside a drop target the page leaves the drop to the browser.
+    assert not drag_files(page, "drop", ["elsewhere.txt"], target="h1")
+    expect(page.locator("#lv-pending li")).to_have_count(0)

@@ -163,3 +163,51 @@ document.addEventListener("reset", (evt) => {
     input.style.removeProperty(PROGRESS);
   }
 });
+
+// A drop zone (Phoenix's phx-drop-target): files dropped on an element with
+// data-live-drop-target="<the input's id>" are chosen in that live file input, as if picked in
+// its dialog, so they go up as any choice does. While files are dragged over it the zone has the
+// class live-drop-active. Outside zones the browser does what it always does with a drop.
+const ZONE = "[data-live-drop-target]";
+const ACTIVE = "live-drop-active";
+
+function zoneOf(evt) {
+  const zone = evt.target.closest?.(ZONE);
+  return zone && evt.dataTransfer?.types.includes("Files") ? zone : null;
+}
+
+function inputOf(zone) {
+  const input = document.getElementById(zone.getAttribute("data-live-drop-target"));
+  if (input?.matches(INPUT)) return input;
+  console.warn("live_views: data-live-drop-target names no live file input:", zone);
+  return null;
+}
+
+for (const name of ["dragenter", "dragover"]) {
+  document.addEventListener(name, (evt) => {
+    const zone = zoneOf(evt);
+    if (!zone) return;
+    evt.preventDefault(); // the browser's own: open the file in place of the page
+    zone.classList.add(ACTIVE);
+  });
+}
+
+document.addEventListener("dragleave", (evt) => {
+  const zone = zoneOf(evt);
+  if (zone && !zone.contains(evt.relatedTarget)) zone.classList.remove(ACTIVE);
+});
+
+document.addEventListener("drop", (evt) => {
+  const zone = zoneOf(evt);
+  if (!zone) return;
+  evt.preventDefault();
+  zone.classList.remove(ACTIVE);
+  const input = inputOf(zone);
+  if (!input || input.disabled) return;
+  // An input without `multiple` takes one file, as its dialog would.
+  const chosen = new DataTransfer();
+  for (const file of [...evt.dataTransfer.files].slice(0, input.multiple ? undefined : 1)) chosen.items.add(file);
+  input.files = chosen.files;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+  input.dispatchEvent(new Event("change", { bubbles: true }));
+});
