@@ -536,6 +536,35 @@ def test_a_link_to_a_page_that_is_not_live_loads_it(page, page_log):
     assert page.evaluate("window.__marker") is None  # an ordinary page load
 
 
+def test_a_visit_marks_the_page_loading_from_the_click_until_the_new_page_is_in(page, page_log):
+    open_page(page)
+    page.evaluate(
+        """() => { window.loadingSeen = [];
+        for (const kind of ["start", "stop"]) {
+          window.addEventListener(`live:page-loading-${kind}`, (e) => window.loadingSeen.push([
+            kind, new URL(e.detail.to).pathname, document.querySelector("h1").textContent,
+            document.documentElement.classList.contains("live-page-loading")]));
+        } }"""
+    )
+    page.click("#to-counter")
+    expect(page.locator("h1")).to_have_text("Counter")
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\blive-page-loading\b"))
+    # Started before the fetch, with the hooks page still shown; stopped once the counter is in.
+    assert page.evaluate("window.loadingSeen") == [
+        ["start", "/counter/", "Hooks and browser effects", True],
+        ["stop", "/counter/", "Counter", False],
+    ]
+    page.go_back()  # Back between live pages is a visit too
+    expect(page.locator("h1")).to_have_text("Hooks and browser effects")
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\blive-page-loading\b"))
+    assert [seen[:2] for seen in page.evaluate("window.loadingSeen")][2:] == [
+        ["start", "/hooks/"],
+        ["stop", "/hooks/"],
+    ]
+    assert_same_document(page)
+    assert_no_errors(page_log)
+
+
 def test_a_visit_keeps_the_fragment_and_scrolls_to_it(page, page_log):
     open_page(page)
     page.click("#to-counter")

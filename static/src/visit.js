@@ -18,12 +18,23 @@ export function visitable(url, root = rootOf()) {
 
 let visits = 0; // a later click wins over a fetch still under way
 
+// For a progress bar (Phoenix's phx:page-loading-start/stop): <html>, which a visit keeps, has
+// the class live-page-loading from the click until the new page is in, and the document hears
+// live:page-loading-start and live:page-loading-stop, with the URL. A visit that ends in an
+// ordinary load leaves the class on: that load replaces the document.
+function pageLoading(loading, url) {
+  document.documentElement.classList.toggle("live-page-loading", loading);
+  const name = `live:page-loading-${loading ? "start" : "stop"}`;
+  document.dispatchEvent(new CustomEvent(name, { bubbles: true, detail: { to: url.href } }));
+}
+
 const glue = () => window.liveViewsGlue;
 
 async function visit(href, { push = true } = {}) {
   const url = new URL(href, location.href);
   if (!visitable(url)) return location.assign(url);
   const visitNumber = ++visits;
+  pageLoading(true, url);
   let response, doc;
   try {
     response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
@@ -47,6 +58,7 @@ async function visit(href, { push = true } = {}) {
   swapDocument(doc);
   scrollToFragment(final.hash);
   if (document.title) announce(document.title);
+  pageLoading(false, final);
 }
 
 // A screen reader reads a loaded page's title; a swapped body is silent, and the link the user
