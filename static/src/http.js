@@ -327,7 +327,11 @@ function transport(root) {
     if (!document.hidden) return dropStand();
     beginTry();
     clearTimeout(hiding);
-    hiding = setTimeout(letGo, window.liveViews?.hiddenHold ?? HIDDEN_HOLD);
+    hiding = setTimeout(letGo, hiddenHold());
+  }
+
+  function hiddenHold() {
+    return window.liveViews?.hiddenHold ?? HIDDEN_HOLD;
   }
 
   // Still hidden, as the try it began waits: its place under MAX_CONNECTIONS_PER_SESSION and
@@ -341,6 +345,22 @@ function transport(root) {
     streamAbort?.abort(); // first: a push stream read on would mount the page again
     leave();
   }
+
+  // On TRANSPORT = "http" nothing closes the stand-in socket as the tab is hidden: past the same
+  // hold the page lets go of its server page all the same, after the frames on their way. Shown
+  // again, takeOver() joins again (the glue's join says what the page shows, as a reconnect's)
+  // and then sends what the page queued meanwhile; the page stayed "connected" throughout.
+  function hiddenChanged() {
+    clearTimeout(hiding);
+    if (!document.hidden) return takeOver(); // nothing to do while it has its stand
+    if (stand) hiding = setTimeout(() => inTurn(release), hiddenHold());
+  }
+  function release() {
+    if (!document.hidden || !stand) return;
+    dropStand(); // its push stream too
+    leave();
+  }
+  if (forced) document.addEventListener("visibilitychange", hiddenChanged);
 
   function scheduleSocketTry() {
     clearTimeout(socketTry);
