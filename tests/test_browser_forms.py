@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -168,6 +169,20 @@ def test_contacts_crud_from_the_generic_live_views(new_context, page_log):
     expect(row).to_contain_text("555-0100")
 
     editor.wait_for_selector(CONNECTED)
+    delete = editor.locator("tr", has_text=name).locator("button.delete")
+    questions = []
+    editor.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    delete.click()  # hx-confirm asks first: Cancel sends nothing
+    for _ in range(50):
+        if questions:
+            break
+        editor.wait_for_timeout(100)
+    assert questions == [f"Delete {name}?"]
+    expect(delete).not_to_have_class(re.compile("live-loading"))
+    editor.reload()  # what the server has, not what the page kept
+    editor.wait_for_selector(CONNECTED)
+    expect(editor.locator("tr", has_text=name)).to_have_count(1)
+    editor.once("dialog", lambda dialog: dialog.accept())
     editor.locator("tr", has_text=name).locator("button.delete").click()
     expect(row).to_have_count(0)
     expect(editor.locator("tr", has_text=name)).to_have_count(0)

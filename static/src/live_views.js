@@ -138,6 +138,10 @@ htmx.on("htmx:ws:before:message:outgoing", (evt) => {
   if (heldBack(evt.target)) return evt.preventDefault();
   const dataset = evt.target.dataset;
   if (dataset?.liveEvent === undefined) return;
+  // htmx asks an element's hx-confirm before its requests, hx-ws never before its sends: a
+  // delete button with one deleted unasked. Asked first, so a "Cancel" leaves no trace.
+  const question = evt.target.getAttribute("hx-confirm");
+  if (question && !confirm(question)) return evt.preventDefault();
   const { message } = evt.detail;
   try {
     const component = evt.target.closest("[data-live-component]")?.dataset.liveComponent;
