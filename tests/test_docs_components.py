@@ -48,3 +48,44 @@ def test_readme_components_keep_their_own_state(readme_components_site):
         assert 'id="lv-total"' in reply["content"]
         assert page.errors == []
     client.close()
+
+
+ADD_NOTE_PAGE = """{% load live_views %}<!doctype html>
+<html><head>{% live_scripts %}</head><body {% live_connect %}>
+{% live_component "readme_add_note.AddNote" id="add" %}
+</body></html>"""
+
+
+@pytest.fixture
+def readme_add_note_site(tmp_path):
+    from live_views import LiveTemplateView
+
+    with readme_site(
+        tmp_path,
+        templates={
+            "add_note.html": EXAMPLES["components/templates/add_note.html"],
+            "notes.html": ADD_NOTE_PAGE,
+        },
+        modules={"readme_add_note": EXAMPLES["components/add_note.py"]},
+        routes=lambda m: [path("notes/", LiveTemplateView.as_view(template_name="notes.html"))],
+        context_processors=["django.template.context_processors.request"],
+    ):
+        yield
+
+
+def test_readme_form_component_adds_resets_and_shows_errors(readme_add_note_site):
+    # A component's form_valid() returns nothing: a port that copied the page's
+    # `return self.render_to_response(...)` failed each valid submit with an AttributeError.
+    from live_views.testing import LiveClient
+
+    client = LiveClient()
+    with client.live("/notes/") as page:
+        add = page.component("add")
+        add.submit("submit", text="")
+        assert "This field is required." in add.block("errors")
+        add.submit("submit", text="Buy milk")
+        assert "<li>Buy milk</li>" in add.block("added")
+        assert "This field is required." not in add.block("errors")
+        assert 'value="Buy milk"' not in add.html  # the form renders empty again
+        assert page.errors == []
+    client.close()
