@@ -237,6 +237,16 @@ def test_a_live_on_clicked_on_an_element_a_keyboard_cannot_press_is_named():
     assert keyboardless_events(html) == ['<div> ("open")', '<a> ("more")']
 
 
+def test_an_element_each_row_repeats_is_named_once():
+    # A todo list's twenty rows each had a <span> ("edit"): the console named it three times
+    # and stopped there, never reaching the <div> after them.
+    from live_views.render.debug_hints import keyboardless_events
+
+    row = '<span hx-trigger="dblclick" hx-ws:send data-live-event="edit">'
+    html = row * 20 + '<div hx-ws:send data-live-event="open">'
+    assert keyboardless_events(html) == ['<span> ("edit")', '<div> ("open")']
+
+
 def test_a_key_in_a_single_quoted_trigger_is_the_pages_choice():
     # Single quotes hold a trigger whose filter quotes a key with double ones: it was not read,
     # and the element was named as if it had no trigger of its own.

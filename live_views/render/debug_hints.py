@@ -118,8 +118,12 @@ def keyboardless_events(html: str) -> list[str]:
         clicked = trigger is None or ("click" in trigger and "key" not in trigger)
         # An <a> without href is no link: Tab passes it by.
         linkless = tag == "a" and not re.search(r"\bhref=", match.group(0), re.IGNORECASE)
-        if (tag not in _KEYBOARD_TAGS or linkless) and clicked and "-" not in tag:
-            events.append(f'<{tag}> ("{name}")')
+        named = f'<{tag}> ("{name}")'
+        # Once each: a list's rows repeat one element, and the message names only three, so
+        # twenty rows' <span> ("edit") hid the <div> ("open") after them.
+        keyboardless = (tag not in _KEYBOARD_TAGS or linkless) and clicked and "-" not in tag
+        if keyboardless and named not in events:
+            events.append(named)
     return events
 
 
