@@ -113,6 +113,12 @@ class LiveComponent(HoldsLiveRuntime, LiveStreamsMixin):
     def get_live_subscriptions(self) -> list[Subscription]:
         return list(self.live_subscriptions)
 
+    def live_render_page(self) -> None:
+        """Render the page's liveblocks after this event too, as a handler that used
+        ``self.parent`` does: for a change the page shows that the component cannot name there
+        (a row it saved, which the page lists). A page that is not live has none to render."""
+        self.live_runtime.parent_used = True
+
     def live_target(self, name: str, key: object | None = None) -> None:
         """Say that this event changed only the component's liveblock ``name`` (with ``key``);
         call once per block. The component's next render then runs only the loop iterations
