@@ -279,6 +279,18 @@ def test_after_a_restart_a_patched_page_on_http_keeps_its_query(page, server):
     expect(page.locator("#page-number")).to_have_text("Page 4 of 5")
 
 
+def test_a_patch_link_on_http_shows_its_query_and_back_returns(page):
+    on_http(page, "/market/?page=3")
+    page.evaluate("window.__marker = 1")
+    page.click("#first")
+    expect(page).to_have_url(re.compile(r"/market/\?page=1$"))
+    expect(page.locator("#page-number")).to_have_text("Page 1 of 5")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/market/\?page=3$"))
+    expect(page.locator("#page-number")).to_have_text("Page 3 of 5")
+    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+
+
 def test_pages_left_one_after_another_give_back_their_places(new_context):
     # Each page on HTTP takes one of the session's MAX_CONNECTIONS_PER_SESSION places (20 in the
     # demo). A page that is left (closed, reloaded, followed by a link) used to keep it until it

@@ -127,6 +127,22 @@ document.addEventListener("click", (evt) => {
   visit(link.href);
 });
 
+// A plain left click on <a data-live-patch href="?filter=done">: this page at another query,
+// as live_patch() would show it, with no handler of the page's. A new history entry, then the
+// same popstate Back would fire: navigation.js asks the server to render that query, on the
+// page's socket. A link to another path is no patch: it loads as links do.
+document.addEventListener("click", (evt) => {
+  const link = evt.target.closest?.("a[data-live-patch][href]");
+  if (!link || evt.defaultPrevented || evt.button !== 0) return;
+  if (evt.metaKey || evt.ctrlKey || evt.shiftKey || evt.altKey || link.target || link.hasAttribute("download")) return;
+  const url = new URL(link.href);
+  if (url.origin !== location.origin || url.pathname !== glue().pagePathNow() || !rootOf()) return;
+  evt.preventDefault();
+  if (url.search === location.search) return;
+  history.pushState(null, "", url);
+  dispatchEvent(new PopStateEvent("popstate"));
+});
+
 // Back and Forward between live pages of this document (which loaded this script to get there).
 window.addEventListener("popstate", () => {
   if (location.pathname === glue().pagePathNow() || !rootOf()) return; // navigation.js follows the query

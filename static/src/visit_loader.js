@@ -9,4 +9,5 @@ export function visit(href) {
   return load().then(() => window.liveViewsNavigate.visit(href), () => location.assign(href));
 }
 
-export const loadNavigationIfLinked = () => loadIfShown("a[data-live-navigate]", "live_views.navigate.min.js");
+export const loadNavigationIfLinked = () =>
+  loadIfShown("a[data-live-navigate],a[data-live-patch]", "live_views.navigate.min.js");
