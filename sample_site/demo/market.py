@@ -51,7 +51,6 @@ class MarketView(LiveListView):
             kind=self.request.GET.get("kind", ""),
             counts_json=json.dumps({kind: counts[kind] for kind in KINDS}),
             csp_checked=self.csp_checked,
-            first_query=self._query_for(1),
             previous_query=self._query_for(page.number - 1),
             next_query=self._query_for(page.number + 1),
         )
