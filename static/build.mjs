@@ -57,6 +57,8 @@ const uploads = await build("src/uploads.js");
 const hooks = await build("src/hooks.js");
 // Navigation between live pages: loaded on the first visit.
 const navigate = await build("src/visit.js");
+// Streams: loaded by the glue only on pages that show a stream.
+const streams = await build("src/streams_script.js");
 // live_every's ticks: loaded for a page whose join asks for them.
 const polling = await build("src/polling.js");
 // The HTTP transport: loaded for a page whose socket cannot open, or a project on HTTP only.
@@ -80,6 +82,8 @@ const hooksBundle = withoutSourceMap(hooks.outputFiles[0].text) + "\n";
 writeFileSync(new URL("live_views.hooks.min.js", outDir), hooksBundle);
 const navigateBundle = withoutSourceMap(navigate.outputFiles[0].text) + "\n";
 writeFileSync(new URL("live_views.navigate.min.js", outDir), navigateBundle);
+const streamsBundle = withoutSourceMap(streams.outputFiles[0].text) + "\n";
+writeFileSync(new URL("live_views.streams.min.js", outDir), streamsBundle);
 const pollingBundle = withoutSourceMap(polling.outputFiles[0].text) + "\n";
 writeFileSync(new URL("live_views.polling.min.js", outDir), pollingBundle);
 writeFileSync(new URL("live_views.dev.min.js", outDir), devBundle);
@@ -100,6 +104,7 @@ console.log(`live_views.min.js: ${size(bundle)} (glue alone: ${size(glue.outputF
 console.log(`live_views.uploads.min.js (pages with a live file input): ${size(uploadsBundle)}`);
 console.log(`live_views.hooks.min.js (pages with a data-live-hook): ${size(hooksBundle)}`);
 console.log(`live_views.navigate.min.js (on the first live navigation): ${size(navigateBundle)}`);
+console.log(`live_views.streams.min.js (pages with a stream): ${size(streamsBundle)}`);
 console.log(`live_views.polling.min.js (pages with live_every): ${size(pollingBundle)}`);
 console.log(`live_views.http.min.js (pages on the HTTP transport): ${size(httpBundle)}`);
 console.log(`live_views.dev.min.js (DEBUG only): ${size(devBundle)}`);

@@ -76,6 +76,28 @@ def test_starring_updates_the_line_in_place_and_hiding_removes_it(page, page_log
     assert_no_errors(page_log)
 
 
+def test_frames_wait_for_the_streams_script_and_update_a_shown_line_in_place(page, page_log):
+    # The streams' code is a script of its own (live_views.streams.min.js). Swapped before it
+    # ran, the star's insert of a line the page shows would add it again, not update it.
+    held = []  # its request, answered once the star's reply has come
+    page.route("**/live_views.streams.min.js", lambda route: held.append(route))
+    page.goto("/log/", wait_until="domcontentloaded")  # "load" waits for that script
+    page.wait_for_selector(CONNECTED)
+    while not held:
+        page.wait_for_timeout(20)
+    line = page.locator("#lv-s-lines-3")
+    page.evaluate("window.__line = document.getElementById('lv-s-lines-3')")
+    line.get_by_title("star").click()
+    page.wait_for_timeout(500)
+    assert line.get_by_title("star").inner_text() != "★"  # its reply waits
+    held[0].continue_()
+    expect(line.get_by_title("star")).to_have_text("★")
+    assert page.evaluate("document.getElementById('lv-s-lines-3') === window.__line")
+    assert page.locator(f"{LINES}:nth-child(4)").get_attribute("id") == "lv-s-lines-3"
+    expect(page.locator(LINES)).to_have_count(50)
+    assert_no_errors(page_log)
+
+
 def test_a_line_deleted_and_inserted_at_the_top_in_one_event_moves_there(page, page_log):
     # One frame deletes line 7 and inserts it at the start: the line moves, it does not vanish
     # (an insert of a key the page shows updates it in place, but this one was just deleted).

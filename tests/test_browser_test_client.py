@@ -1,7 +1,7 @@
 """The test client's model of a page (live_views/testing/dom.py) against Chromium: each frame
-applied by htmx 4 and our glue (the built bundle) in a page with no server, and by
-``apply_swaps()``, shows the same HTML. Frames that do not apply in turn, mostly: htmx finds
-every swap's target before the frame's first swap runs."""
+applied by htmx 4 and our glue (the built bundle, and its streams script) in a page with no
+server, and by ``apply_swaps()``, shows the same HTML. Frames that do not apply in turn,
+mostly: htmx finds every swap's target before the frame's first swap runs."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from live_views.testing.dom import apply_swaps
 pytestmark = pytest.mark.browser
 
 BUNDLE = Path(live_views.__file__).parent / "static" / "live_views" / "live_views.min.js"
+# Loaded by the glue for a page that shows a stream; a bare htmx.swap() waits for nothing.
+STREAMS = BUNDLE.with_name("live_views.streams.min.js")
 PAGE = (
     '<div id="lv-chat" data-lv-v="00000001"><h1>Chat</h1>'
     '<ul id="lv-s-m" data-lv-v="00000002" data-live-stream>'
@@ -103,6 +105,7 @@ def shown_in_chromium(blank, page: str, frame: str, script: str = "") -> str:
     """What Chromium shows after ``frame``, with ``script`` run on the page first."""
     blank.set_content(f"<html><head></head><body data-live-root>{page}</body></html>")
     blank.add_script_tag(content=BUNDLE.read_text())
+    blank.add_script_tag(content=STREAMS.read_text())
     if script:
         blank.evaluate(script)
     blank.evaluate(

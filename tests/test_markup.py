@@ -251,7 +251,7 @@ def test_live_scripts_names_the_parts_a_storage_renames():
     parts = json.loads(html.unescape(re.search(r'data-live-parts="([^"]+)"', markup)[1]))
     assert parts == {
         f"live_views.{part}.min.js": f"/static/live_views/live_views.{part}.min.5eed.js"
-        for part in ("uploads", "hooks", "navigate", "polling", "http")
+        for part in ("uploads", "hooks", "navigate", "streams", "polling", "http")
     }
     assert markup.startswith('<script src="/static/live_views/live_views.min.5eed.js" defer ')
     assert markup.endswith(' nonce="n0nce"></script>')

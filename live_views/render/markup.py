@@ -33,7 +33,8 @@ DEV_SCRIPT = "live_views/live_views.dev.min.js"
 
 # The parts of the glue that load on first use, beside the main script (static/src/lazy_script.js).
 PARTS = tuple(
-    f"live_views.{part}.min.js" for part in ("uploads", "hooks", "navigate", "polling", "http")
+    f"live_views.{part}.min.js"
+    for part in ("uploads", "hooks", "navigate", "streams", "polling", "http")
 )
 
 

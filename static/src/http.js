@@ -22,6 +22,10 @@ const PROBE_TIMEOUT = 10_000;
 // as the server keeps a page whose tab went quiet (IDLE_AFTER), so no hidden tab holds more.
 const HIDDEN_HOLD = 90_000;
 
+// A page that shows a stream swaps a frame once the streams' script has run, as the glue has a
+// socket's frame wait for it (streams_loader.js).
+const streamsLoaded = () => window.liveViewsGlue.streamsLoaded();
+
 // One live root's transport: its stand-in socket, its frames in order, its push stream.
 function transport(root) {
   const forced = root.dataset.liveTransport === "http";
@@ -63,6 +67,7 @@ function transport(root) {
   // A frame as if the socket had delivered it: hx-ws swaps `content` first, then tells the glue.
   async function deliver(frame, swapped) {
     if (!swapped && typeof frame[FRAME.CONTENT] === "string") {
+      await streamsLoaded();
       let swap = root.getAttribute("hx-swap") || htmx.config.defaultSwap;
       await htmx.swap({ sourceElement: root, target: root, swap: `${swap} swapEmpty:false`, text: frame[FRAME.CONTENT], transition: false });
     }
@@ -92,6 +97,7 @@ function transport(root) {
   // The frame as an htmx request (Django's CSRF check applies: X-CSRFToken); its reply's blocks
   // are swapped out of band by htmx, and the rest of its frame is delivered as a socket message.
   async function exchange(data) {
+    await streamsLoaded(); // its reply's blocks are swapped as it comes
     let body = null;
     let status = 0;
     let failed = false;

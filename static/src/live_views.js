@@ -23,7 +23,8 @@ import { loadNavigationIfLinked, visit } from "./visit_loader.js";
 import { applyPatch, followHistory, joined, pageMoved, pagePathNow } from "./navigation.js";
 import { connectionClosed, eventSent, eventStarted, frameArrived, heldBack } from "./loading.js";
 import { clientVersion, versionMismatch } from "./version.js";
-import { STREAM, afterStreamSwaps, prepareStreamTasks, streamExtension } from "./streams.js";
+import { STREAM } from "./streams.js";
+import { afterStreamSwaps, prepareStreamTasks, streamsLoaded, waitForStreams } from "./streams_loader.js";
 
 const RELOADED_AT = "live_views:reloaded_at";
 let ref = 0;
@@ -45,7 +46,14 @@ function sendEvent(name, args = {}, el, to) {
 }
 setSender(sendEvent);
 // What the scripts loaded later (visit.js, hooks.js) use of this glue's own state.
-window.liveViewsGlue = { destroyAll: hooks.destroyAll, hasJoined: hooks.hasJoined, pageMoved, pagePathNow, push };
+window.liveViewsGlue = {
+  destroyAll: hooks.destroyAll,
+  hasJoined: hooks.hasJoined,
+  pageMoved,
+  pagePathNow,
+  push,
+  streamsLoaded,
+};
 window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: visit });
 window.liveViews.hooks ??= {};
 
@@ -54,7 +62,6 @@ window.liveViews.hooks ??= {};
 htmx.config.morphSkip = [htmx.config.morphSkip, "[data-live-ignore]"].filter(Boolean).join(",");
 // A stream's items live in the browser only: a morph of the block around it keeps them.
 htmx.config.morphSkipChildren = [htmx.config.morphSkipChildren, STREAM].filter(Boolean).join(",");
-htmx.registerExtension("live-streams", streamExtension);
 
 // hx-ws fires connection, message and close events on the element with hx-ws:connect, which
 // {% live_connect %} marks with data-live-root. Other sockets on the page are not ours.
@@ -179,6 +186,9 @@ htmx.on("htmx:before:swap", (evt) => {
   hooks.watchHooked(swapWatcher);
 });
 
+// A frame for a page that shows a stream is swapped once the streams' script has run.
+htmx.on("htmx:ws:before:message:incoming", (evt) => rootOf(evt) && waitForStreams(evt));
+
 // Fires after hx-ws has swapped the frame's `content`, if any.
 htmx.on("htmx:ws:after:message:incoming", (evt) => {
   const root = rootOf(evt);
@@ -249,6 +259,7 @@ function loadWhatThePageUses() {
   loadUploadsIfShown();
   hooks.loadHooksIfShown();
   loadNavigationIfLinked();
+  streamsLoaded();
 }
 loadWhatThePageUses();
 // After a live navigation the body is another page's; an update may show new parts.
