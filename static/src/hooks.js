@@ -5,11 +5,14 @@
 // Shipped as live_views.hooks.min.js, loaded for a page that shows a hook (hooks_loader.js):
 // it shares no module state with the glue, which hands it `push` and `hasJoined` in
 // window.liveViewsGlue and calls it through window.liveViewsHooks.
+import { sendEvent } from "./script_events.js";
+
 const hooked = new Map(); // element -> hook instance
 const handlersOf = new WeakMap(); // hook -> its handleEvent callbacks
 const nameOf = new WeakMap(); // hook -> the data-live-hook it was mounted for
 const unknown = new Set(); // data-live-hook names with no definition, warned of once
 const glue = () => window.liveViewsGlue;
+glue().setSender(sendEvent);
 
 function definitions() {
   return window.liveViews?.hooks ?? {};

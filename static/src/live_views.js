@@ -9,7 +9,6 @@ import {
   parseFrame,
   readFrame,
   reloadAllowed,
-  scriptEventFrame,
   swappedIds,
 } from "./protocol.js";
 import { hideNonces } from "./csp.js";
@@ -31,27 +30,17 @@ let ref = 0;
 let connection = null; // hx-ws's connection of the live root, for frames the page sends itself
 let everJoined = false; // a page that never joined on its socket goes to HTTP
 
-// Events sent by scripts (hooks, polling) go straight on the open socket; the ref is returned.
-// A hook (`el`) in a live component on a page that is not live has no page's view to send to:
-// its event goes to that component, on the component's own socket (its root's connection).
-function sendEvent(name, args = {}, el, to) {
-  const standalone = el?.closest("[data-live-standalone] [data-live-component]");
-  // pushEventTo: the component around `el`, else the page, as Phoenix's goes to what owns it.
-  const component = (to ? el.closest("[data-live-component]") : standalone)?.dataset.liveComponent;
-  const socket = (standalone ? el.closest("[data-live-root]")._htmx?.ws?.connection : connection)?.socket;
-  if (socket?.readyState !== WebSocket.OPEN) throw new Error(`live_views: not connected`);
-  const sent = ++ref;
-  socket.send(scriptEventFrame(name, args, sent, component));
-  return sent;
-}
-setSender(sendEvent);
-// What the scripts loaded later (visit.js, hooks.js) use of this glue's own state.
+// What the scripts loaded later (visit.js, hooks.js, polling.js, http.js) use of this glue's
+// own state. Events from scripts take their refs from the same count as the page's own.
 window.liveViewsGlue = {
+  connection: () => connection,
   destroyAll: hooks.destroyAll,
   hasJoined: hooks.hasJoined,
+  nextRef: () => ++ref,
   pageMoved,
   pagePathNow,
   push,
+  setSender,
   streamsLoaded,
 };
 window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: visit });

@@ -5,6 +5,9 @@
 // hidden tab, and opens it again when the tab is shown); back in view and joined, an overdue
 // tick is sent at once.
 import { dueOnReturn, pollingPlan } from "./effects.js";
+import { sendEvent } from "./script_events.js";
+
+window.liveViewsGlue.setSender(sendEvent); // for the glue's push(), which sends its ticks
 
 let plan = [];
 let timers = [];

@@ -2,14 +2,14 @@
 // their replies. In the glue itself, not in the hooks' script: polling uses them too, and a
 // reply (or a lost connection) must find its promise whenever that script arrived.
 const replies = new Map(); // ref -> {resolve, reject, el}: promises waiting for the server
-let sendEvent; // set by live_views.js as it loads, before any script can send
+let sendEvent; // set by the script that sends (script_events.js), as it loads
 
-// live_views.js gives the function that sends an event frame and returns its ref.
+// The function that sends an event frame and returns its ref.
 export function setSender(send) {
   sendEvent = send;
 }
 
-// `el` tells where it goes (live_views.js, sendEvent); none: to the page. `to`: pushEventTo's.
+// `el` tells where it goes (script_events.js); none: to the page. `to`: pushEventTo's.
 export const push = (name, args, el, to) =>
   new Promise((resolve, reject) => {
     replies.set(sendEvent(name, args, el, to), { resolve, reject, el });
