@@ -108,6 +108,21 @@ function reloadOnce() {
   location.reload();
 }
 
+// A visitor's first session, which an event wrote: the socket cannot set its cookie, the
+// session route's answer to this fetch does (same-origin, so the cookie is sent and stored),
+// and the page stays as it is. The header is one a page of another site cannot send. A fetch
+// that fails (a network blip, a server restarting) is tried once more; the write is then said
+// to be lost, since nothing on the page shows it (a reload would show the cart empty).
+function takeSession(url, again = 1) {
+  fetch(url, { headers: { "X-Live-Session": "1" } })
+    .then((response) => response.ok || Promise.reject(response.status))
+    .catch((why) =>
+      again
+        ? setTimeout(takeSession, 1e3, url, 0)
+        : console.warn(`live_views: this event's write into the session (a cart, say) is lost (${why}): reload and do it again`),
+    );
+}
+
 // Fires before hx-ws flushes the messages queued while the socket was closed: join goes first.
 htmx.on("htmx:ws:after:connection", (evt) => {
   const root = rootOf(evt);
@@ -207,11 +222,8 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
   // After the update: hooks follow the swapped blocks, pushEvent() promises settle, and what
   // the server asked for besides HTML (push events, title, focus, scroll, navigate) applies.
   if (!body || typeof body !== "object") return;
-  // A visitor's first session, which this event wrote: the socket cannot set its cookie, the
-  // session route's answer to this fetch does (same-origin, so the cookie is sent and stored),
-  // and the page stays as it is. The header is one a page of another site cannot send.
   const session = body[FRAME.SESSION];
-  if (typeof session === "string") fetch(session, { headers: { "X-Live-Session": "1" } });
+  if (typeof session === "string") takeSession(session);
   if (body[FRAME.JOINED] === true) {
     hooks.pageJoined(root);
     everJoined = true;
