@@ -488,3 +488,38 @@ def test_a_drag_that_leaves_the_drop_target_unmarks_it_and_other_drops_are_the_b
     # Outside a drop target the page leaves the drop to the browser.
     assert not drag_files(page, "drop", ["elsewhere.txt"], target="h1")
     expect(page.locator("#lv-pending li")).to_have_count(0)
+
+
+def test_a_drop_target_feeds_its_own_components_input_when_two_render_the_same_id(page):
+    # A component rendered twice whose form has no prefix renders the same field ids twice
+    # (live_views/forms.py scopes its first-error focus for that reason). The boxes here have
+    # prefixes; each gets the id an unprefixed form would render, and a drop target naming it.
+    page.goto("/dropboxes/")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        """() => { for (const ident of ["invoices", "receipts"]) {
+          const box = document.querySelector(`[data-live-id="${ident}"]`);
+          box.querySelector("input[type=file]").id = "id_file";
+          const zone = document.createElement("div");
+          zone.id = `zone-${ident}`;
+          zone.setAttribute("data-live-drop-target", "id_file");
+          box.append(zone);
+        } }"""
+    )
+    page.wait_for_function(
+        """() => { const files = new DataTransfer();
+        files.items.add(new File(["x"], "probe.txt"));
+        const zone = document.querySelector("#zone-receipts");
+        const taken = !zone.dispatchEvent(new DragEvent("dragover",
+          { bubbles: true, cancelable: true, dataTransfer: files }));
+        zone.classList.remove("live-drop-active");
+        return taken; }"""
+    )
+    posts = component_posts(page)
+    receipts = box(page, "receipts")
+
+    assert drag_files(page, "drop", ["april.txt"], target="#zone-receipts")
+
+    expect(receipts.locator("ul").first).to_contain_text("Ready to send: april.txt")
+    expect(box(page, "invoices").locator("li")).to_have_count(0)  # not the other box's
+    assert {address for _step, address in posts} == {receipts.get_attribute("data-live-component")}

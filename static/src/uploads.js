@@ -176,10 +176,15 @@ function zoneOf(evt) {
   return zone && evt.dataTransfer?.types.includes("Files") ? zone : null;
 }
 
+// The input of the zone's own component (or, outside components, of the page): a component
+// rendered twice renders its ids twice, and the first of them is another component's input.
 function inputOf(zone) {
-  const input = document.getElementById(zone.getAttribute("data-live-drop-target"));
-  if (input?.matches(INPUT)) return input;
-  console.warn("live_views: data-live-drop-target names no live file input:", zone);
+  const id = zone.getAttribute("data-live-drop-target");
+  const owner = zone.closest("[data-live-component]");
+  for (const input of (owner ?? document).querySelectorAll(INPUT)) {
+    if (input.id === id && input.closest("[data-live-component]") === owner) return input;
+  }
+  console.warn("live_views: data-live-drop-target names no live file input of its component:", zone);
   return null;
 }
 
