@@ -103,3 +103,28 @@ def test_a_tab_on_http_only_shown_again_within_the_hold_goes_on_without_joining(
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
     assert len(joins) == 1
+
+
+def test_a_tab_on_http_only_opened_in_the_background_lets_go_once_past_the_hold(page):
+    # A link opened in a background tab (a middle-click) loads hidden: no visibilitychange comes
+    # until it shows, and ten such tabs held ten places under MAX_CONNECTIONS_PER_SESSION.
+    log_in(page)
+    page.add_init_script(
+        """window.liveViews = { hiddenHold: 500 };
+        Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+        Object.defineProperty(document, "hidden", { value: true, configurable: true });"""
+    )
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    with page.expect_event("requestfinished", lambda r: r.url.endswith("/leave/"), timeout=5000):
+        page.goto("/counter/")  # and past the hold, it leaves
+        page.wait_for_selector(ON_HTTP)
+        page.wait_for_selector(CONNECTED)
+    assert free_places(page.context) == 20  # the server let go of the page
+
+    with page.expect_request(is_push):
+        set_visibility(page, "visible")
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
+    assert len(joins) == 2
+    assert free_places(page.context) == 19

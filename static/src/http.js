@@ -306,6 +306,8 @@ function transport(root) {
     while (conn.queue.length) sendQueued(conn.queue.shift());
     readPushes();
     if (!forced && !away) scheduleSocketTry();
+    // A tab opened in the background (a middle-click) hears no visibilitychange until it shows.
+    else if (forced && document.hidden) hiddenChanged();
   }
 
   // Back to the socket when it opens again. Only between frames, so no frame is sent on both
