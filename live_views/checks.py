@@ -134,7 +134,10 @@ def _is_limit(value: Any) -> bool:
 def _is_origin(value: Any) -> bool:
     if not isinstance(value, str):
         return False
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[::1": no URL, and E013 says so rather than a traceback
+        return False
     return (
         parts.scheme in ("http", "https")
         and bool(parts.netloc)

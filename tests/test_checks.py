@@ -287,6 +287,14 @@ def test_e013_fires_on_an_origin_with_a_path():
         assert ids(check_settings()) == ["live_views.E013"]
 
 
+def test_e013_fires_on_an_origin_that_is_no_url_and_w013_leaves_it_to_e013():
+    # urlsplit() raises on an unclosed IPv6 bracket: the checks crashed `manage.py check`
+    # (a traceback) instead of saying which setting is wrong.
+    with override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": ["http://[::1"]}):
+        assert ids(check_settings()) == ["live_views.E013"]
+        assert live_checks.check_origins_over_http() == []
+
+
 # -- the ids themselves ------------------------------------------------------------------------
 
 
