@@ -1,17 +1,19 @@
-"""A hidden tab on TRANSPORT = "http" (no socket ever tried): past liveViews.hiddenHold it stops
-its push stream and leaves its server page, as hx-ws closes a hidden tab's socket; shown again,
-it joins again without showing "disconnected", and what was clicked meanwhile goes then."""
+"""A hidden tab on TRANSPORT = "http" (no socket ever tried), or on HTTP after its socket closed
+with 1000 (hx-ws gave that connection up): past liveViews.hiddenHold it stops its push stream and
+leaves its server page, as hx-ws closes a hidden tab's socket; shown again, it joins again without
+showing "disconnected", and what was clicked meanwhile goes then."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED, http_server
+from tests.browser_fixtures import CONNECTED, TIMEOUT_MS, PageLog, http_server
 from tests.live_server import LiveServer
 from tests.test_browser import log_in
 from tests.test_browser_hooks import set_visibility
 from tests.test_browser_http import ON_HTTP, is_join, join_without_a_tab
+from tests.test_browser_http_switch import Gate
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +27,23 @@ def server(request):
         running = http_server(request.param)
     with running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def socket_server():
+    with LiveServer() as running:
+        yield running
+
+
+@pytest.fixture
+def socket_page(browser, socket_server):
+    """A page on a server with its websocket route (TRANSPORT = "auto"), which the test blocks."""
+    log = PageLog(socket_server)
+    context = browser.new_context(base_url=socket_server.base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield log.watch(context.new_page())
+    context.close()
+    print(log.report())  # pytest shows it only when the test fails
 
 
 def is_push(request):
@@ -127,4 +146,80 @@ def test_a_tab_on_http_only_opened_in_the_background_lets_go_once_past_the_hold(
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
     assert len(joins) == 2
+
+
+def test_a_hidden_tab_on_http_after_a_socket_closed_with_1000_lets_go_and_joins_again(socket_page):
+    # hx-ws gives up a connection whose socket closed with 1000: the page went on over HTTP on a
+    # connection of http.js's own, which no hx-ws visibility handler closes as the tab hides. It
+    # kept its push stream and its server page while hidden, until a socket try happened to
+    # attach a new hx-ws connection.
+    page = socket_page
+    log_in(page)
+    gate = Gate(page, 1000)
+    page.add_init_script("window.liveViews = { hiddenHold: 500 };")
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/counter/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    assert gate.tries >= 1
+    watch_states(page)
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
+    assert free_places(page.context) == 19
+
+    ended = []
+    page.on("requestfailed", lambda request: is_push(request) and ended.append(request))
+    page.on("requestfinished", lambda request: is_push(request) and ended.append(request))
+    set_visibility(page, "hidden")
+    page.wait_for_timeout(1500)  # past the hold
+    assert ended, "the push stream was still open"
+    page.click("#plus-one")  # waits, as on a closed socket
+    page.wait_for_timeout(300)
+    assert free_places(page.context) == 20  # the server let go of the page
+    expect(page.locator("#count")).to_have_text("2")
+    assert len(joins) == 1
+
+    set_visibility(page, "visible")
+    expect(page.locator("#count")).to_have_text("3")  # joined again, then the click
+    assert len(joins) == 2
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("5")
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+    assert "disconnected" not in page.evaluate("states")
+    assert free_places(page.context) == 19
+
+
+def test_a_hidden_tab_whose_socket_was_tried_while_hidden_lets_go_and_tries_it_as_it_shows(
+    socket_page,
+):
+    # The try 2 s after the fallback, in the hidden tab, closes with 1000 too; hx-ws keeps a
+    # hidden tab's connection and opens its socket as the tab shows: once the page let go, that
+    # socket tried in vain joins it again, unflashed.
+    page = socket_page
+    log_in(page)
+    gate = Gate(page, 1000)
+    page.add_init_script("window.liveViews = { hiddenHold: 4000 };")
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/counter/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    watch_states(page)
+    tries = gate.tries
+    set_visibility(page, "hidden")
+    page.wait_for_timeout(4500)  # the try, then past the hold
+    assert gate.tries > tries, "the socket was not tried while the tab was hidden"
+    assert free_places(page.context) == 20  # the server let go of the page
+    page.click("#plus-one")
+    page.wait_for_timeout(300)
+    assert len(joins) == 1
+
+    tries = gate.tries
+    set_visibility(page, "visible")
+    expect(page.locator("#count")).to_have_text("1")  # joined again, then the click
+    assert gate.tries > tries  # the socket first, in vain
+    assert len(joins) == 2
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+    assert "disconnected" not in page.evaluate("states")
     assert free_places(page.context) == 19

@@ -307,7 +307,7 @@ function transport(root) {
     readPushes();
     if (!forced && !away) scheduleSocketTry();
     // A tab opened in the background (a middle-click) hears no visibilitychange until it shows.
-    else if (forced && document.hidden) hiddenChanged();
+    if (document.hidden) hiddenChanged();
   }
 
   // Back to the socket when it opens again. Only between frames, so no frame is sent on both
@@ -342,33 +342,30 @@ function transport(root) {
     return window.liveViews?.hiddenHold ?? HIDDEN_HOLD;
   }
 
-  // Still hidden, as the try it began waits: its place under MAX_CONNECTIONS_PER_SESSION and
-  // its renders of each broadcast are given back, as hx-ws's closed socket gives them at once.
-  // Shown again, the page joins (`missed`: the server no longer holds what it shows), unless
-  // its socket opens.
+  // Still hidden: its place under MAX_CONNECTIONS_PER_SESSION and its renders of each broadcast
+  // are given back, as hx-ws's closed socket gives them at once. Shown again, the page joins
+  // (`missed`: the server no longer holds what it shows): on an hx-ws connection through the
+  // socket hx-ws opens then, a try (`trying`: unflashed), unless that socket opens; on one of
+  // our own through takeOver() (hiddenChanged()), which then sends what the page queued.
   let hiding = null;
   function letGo() {
-    if (!document.hidden || stand || !trying || !wasOnHttp) return;
+    if (!document.hidden || !wasOnHttp || !(stand || trying)) return;
     missed = true;
-    streamAbort?.abort(); // first: a push stream read on would mount the page again
+    trying = !connection()?.own;
+    dropStand(); // its push stream too: one read on would mount the page again
     leave();
   }
 
-  // On TRANSPORT = "http" nothing closes the stand-in socket as the tab is hidden: past the same
-  // hold the page lets go of its server page all the same, after the frames on their way. Shown
-  // again, takeOver() joins again (the glue's join says what the page shows, as a reconnect's)
-  // and then sends what the page queued meanwhile; the page stayed "connected" throughout.
+  // On a connection of our own (TRANSPORT = "http", or one hx-ws gave up: a socket closed with
+  // 1000) nothing closes the stand-in socket as the tab is hidden: past the same hold the page
+  // lets go all the same, after the frames on their way, and stays "connected" throughout.
   function hiddenChanged() {
+    if (!connection()?.own) return; // hx-ws's: closeStand()
     clearTimeout(hiding);
     if (!document.hidden) return takeOver(); // nothing to do while it has its stand
-    if (stand) hiding = setTimeout(() => inTurn(release), hiddenHold());
+    if (stand) hiding = setTimeout(() => inTurn(letGo), hiddenHold());
   }
-  function release() {
-    if (!document.hidden || !stand) return;
-    dropStand(); // its push stream too
-    leave();
-  }
-  if (forced) document.addEventListener("visibilitychange", hiddenChanged);
+  document.addEventListener("visibilitychange", hiddenChanged);
 
   function scheduleSocketTry() {
     clearTimeout(socketTry);
