@@ -12,6 +12,7 @@ import {
   swappedIds,
 } from "./protocol.js";
 import { hideNonces } from "./csp.js";
+import { keyListed } from "./keys.js";
 import { loadUploadsIfShown, unsentFiles } from "./lazy_uploads.js";
 import { applyEffects, readEffects } from "./effects.js";
 import * as hooks from "./hooks_loader.js";
@@ -145,15 +146,28 @@ htmx.on("htmx:ws:after:connection", (evt) => {
   emit(root, "live:connected");
 });
 
+// The key of the last keydown or keyup, heard before any listener of the page: what sends a
+// data-live-key element's event (keys.js). hx-ws does not hand the event on, and asks for the
+// frame within the same task as the key's listeners (one queued behind a frame that waits, as
+// under the latency simulator, may see a later key).
+let pressed;
+for (const type of ["keydown", "keyup"]) addEventListener(type, (evt) => (pressed = evt.key), true);
+
 htmx.on("htmx:ws:before:message:outgoing", (evt) => {
   if (heldBack(evt.target)) return evt.preventDefault();
   const dataset = evt.target.dataset;
   if (dataset?.liveEvent === undefined) return;
+  const { message } = evt.detail;
+  if (dataset.liveKey !== undefined) {
+    // Another key is no event; the key sent goes with the form's values, so a handler that
+    // has no `key` parameter ignores it, and an explicit `key=` argument of the tag wins.
+    if (!keyListed(dataset.liveKey, pressed)) return evt.preventDefault();
+    message.values.key = pressed;
+  }
   // htmx asks an element's hx-confirm before its requests, hx-ws never before its sends: a
   // delete button with one deleted unasked. Asked first, so a "Cancel" leaves no trace.
   const question = evt.target.getAttribute("hx-confirm");
   if (question && !confirm(question)) return evt.preventDefault();
-  const { message } = evt.detail;
   try {
     const component = evt.target.closest("[data-live-component]")?.dataset.liveComponent;
     message.data = eventFrame(dataset, message.values, ++ref, component, unsentFiles(evt.target));

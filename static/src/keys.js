@@ -1,0 +1,6 @@
+// data-live-key="Escape Enter" on a {% live_on %} element sent on a key event: only those keys
+// send it (Phoenix's phx-key), compared as Phoenix does, without regard to case. htmx's own
+// filter, `keydown[key=='Escape']`, is JavaScript it compiles, which a strict CSP refuses.
+export function keyListed(names, key) {
+  return !!key && names.toLowerCase().split(/\s+/).includes(key.toLowerCase());
+}
