@@ -26,6 +26,8 @@ class HooksView(LiveTemplateView):
     show_panel = False
     pin_count = 0  # how many pins were ever added: the next one's key
     hook_name = ""  # #switching's data-live-hook; none at first
+    help_open = False
+    help_closed_with = ""  # the key that closed the help panel last
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         self.live_stream("pins", [], key="key")
@@ -35,6 +37,8 @@ class HooksView(LiveTemplateView):
             show_panel=self.show_panel,
             pin_count=self.pin_count,
             hook_name=self.hook_name,
+            help_open=self.help_open,
+            help_closed_with=self.help_closed_with,
             **kwargs,
         )
 
@@ -56,6 +60,16 @@ class HooksView(LiveTemplateView):
     @live_event
     def clear_pins(self) -> None:
         self.live_stream_reset("pins", [])
+
+    @live_event
+    def open_help(self) -> None:
+        self.help_open = True
+
+    @live_event
+    def close_help(self, key: str = "") -> None:
+        # Sent by Escape only (data-live-key in the template), with the key pressed.
+        self.help_open = False
+        self.help_closed_with = key
 
     @live_event
     def toggle_panel(self) -> None:

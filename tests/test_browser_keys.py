@@ -1,0 +1,115 @@
+"""data-live-key (Phoenix's phx-key) in real Chromium: a {% live_on %} element sent on a key
+event sends only for the keys it names, and its handler gets the key; under sample_site's
+strict Content-Security-Policy (no 'unsafe-eval') and on the HTTP transport too."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_plus
+
+import pytest
+
+from tests.browser_fixtures import CONNECTED, PageLog
+from tests.live_server import LiveServer
+from tests.test_browser import assert_no_errors
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def csp_server():
+    with LiveServer(env={"DEMO_CSP": "1"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def http_server():
+    with LiveServer(env={"DEMO_NO_WEBSOCKET": "1"}) as running:
+        yield running
+
+
+@pytest.fixture
+def page_on(browser):
+    """A page of the given server, what it logged, and the event frames it sent."""
+    made = []
+
+    def make(server):
+        log = PageLog(server)
+        context = browser.new_context(base_url=server.base_url)
+        made.append((context, log))
+        page = log.watch(context.new_page())
+        sent = []
+        page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+        # The HTTP transport posts each frame form-encoded.
+        page.on("request", lambda r: r.method == "POST" and sent.append(unquote_plus(r.post_data)))
+        return page, log, sent
+
+    yield make
+    for context, log in made:
+        context.close()
+        print(log.report())  # pytest shows it only when the test fails
+
+
+def open_help(page):
+    page.goto("/hooks/")
+    page.wait_for_selector(CONNECTED)
+    page.click("#open-help")
+    expect(page.locator("#help")).to_be_visible()
+
+
+def closing_frames(sent):
+    return [frame for frame in sent if '"close_help"' in frame]
+
+
+def test_under_a_strict_csp_only_escape_closes_and_the_handler_gets_the_key(page_on, csp_server):
+    page, log, sent = page_on(csp_server)
+    open_help(page)
+    page.locator("body").click(position={"x": 5, "y": 5})  # the keys go to the body
+    for key in ["a", "Enter", "Shift+A", "Tab"]:
+        page.keyboard.press(key)
+    page.fill("#name", "Esc")  # typed in an input: its keys bubble to the body, and are not Escape
+    page.click("#focus")  # a round trip: had any of those keys sent the event, it would be in
+    expect(page.locator("#name")).to_be_focused()
+    expect(page.locator("#help")).to_be_visible()
+    assert closing_frames(sent) == []
+
+    page.keyboard.press("Escape")
+    expect(page.locator("#help")).to_have_count(0)
+    expect(page.locator("#help-closed-with")).to_have_text("closed with Escape")
+    assert len(closing_frames(sent)) == 1
+    assert '"key":"Escape"' in closing_frames(sent)[0]
+    assert_no_errors(log)  # a [key=='Escape'] filter would have been refused by the CSP here
+
+
+def test_on_the_http_transport_a_key_up_on_the_window_sends_only_the_named_keys(
+    page_on, http_server
+):
+    page, log, sent = page_on(http_server)
+    open_help(page)
+    # The same event on another trigger htmx reads: keyup from:window, two keys, any case.
+    page.evaluate(
+        """() => {
+          const help = document.getElementById("help");
+          help.setAttribute("hx-trigger", "keyup from:window");
+          help.setAttribute("data-live-key", "q enter");
+          htmx.process(help, true);
+        }"""
+    )
+    page.keyboard.press("Escape")
+    page.keyboard.press("x")
+    page.click("#focus")
+    expect(page.locator("#name")).to_be_focused()
+    expect(page.locator("#help")).to_be_visible()
+    assert closing_frames(sent) == []
+
+    page.keyboard.press("Enter")
+    expect(page.locator("#help")).to_have_count(0)
+    expect(page.locator("#help-closed-with")).to_have_text("closed with Enter")
+    assert len(closing_frames(sent)) == 1
+    assert '"key":"Enter"' in closing_frames(sent)[0]
+    # The refused socket of a server without the route is the browser's own error, not ours.
+    assert [e for e in log.errors if "WebSocket" not in e and "htmx:ws:error" not in e] == []
