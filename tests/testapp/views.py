@@ -144,6 +144,11 @@ class EchoView(LiveTemplateView):
         self.text = self.text.upper()
 
     @live_event
+    def press(self, key: str = "") -> None:
+        # Sent by an element with data-live-key: the browser adds the key pressed.
+        self.text = f"pressed {key}"
+
+    @live_event
     def pick(self, number: int | None) -> None:
         self.text = repr(number)
 
