@@ -1,6 +1,7 @@
-// Hooks (hooks.js) ship as live_views.hooks.min.js: a page loads it once it shows an element
-// with data-live-hook. Until it has run there is no hook to tell anything, so these calls do
-// nothing; what it needs to know of the time before (which sockets have joined) is kept here.
+// Hooks (hooks.js) ship as live_views.hooks.min.js, with the JS commands (commands.js): a page
+// loads it once it shows an element with data-live-hook or data-live-js. Until it has run there
+// is no hook to tell anything, so these calls do nothing; what it needs to know of the time
+// before (which sockets have joined) is kept here.
 import { loadIfShown } from "./lazy_script.js";
 import { rejectReplies } from "./replies.js";
 
@@ -8,7 +9,7 @@ const hooks = () => window.liveViewsHooks; // set by hooks.js as it runs
 const joined = new WeakMap(); // root -> true once joined, false once its socket closed after
 let anyJoined = false;
 
-export const loadHooksIfShown = () => loadIfShown("[data-live-hook]", "live_views.hooks.min.js");
+export const loadHooksIfShown = () => loadIfShown("[data-live-hook],[data-live-js]", "live_views.hooks.min.js");
 export const hasJoined = () => anyJoined;
 export const watchHooked = (observer) => hooks()?.watchHooked(observer);
 export const syncHooks = (changes) => hooks()?.syncHooks(changes);

@@ -1,0 +1,29 @@
+"""The JS commands demo: a menu, a panel and a notice that open, change and close in the browser
+(data-live-js), inside a liveblock the server re-renders without undoing them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from live_views import LiveTemplateView, live_event
+
+
+class MenusView(LiveTemplateView):
+    """The menu's state is the browser's (a click on "Menu" sends nothing); the count is the
+    server's. A count that changes re-renders the block around the menu, which stays open. The
+    server can still decide: "Open from the server" renders the menu open."""
+
+    template_name = "demo/menus.html"
+    count = 0
+    opened = False  # rendered open by the server (it changed its mind): the browser follows
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(count=self.count, opened=self.opened, **kwargs)
+
+    @live_event
+    def increment(self) -> None:
+        self.count += 1
+
+    @live_event
+    def open_menu(self) -> None:
+        self.opened = True

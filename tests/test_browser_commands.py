@@ -1,0 +1,130 @@
+"""JS commands (data-live-js) in real Chromium against sample_site's /menus/ (demo/menus.py):
+they change the page with no frame sent, keep their state through the server's re-renders of
+the block around them, set aria-expanded, and run under a strict script CSP."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_fixtures import CONNECTED
+from tests.live_server import LiveServer
+from tests.test_browser import assert_no_errors
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def csp_server():
+    with LiveServer(env={"DEMO_CSP": "1"}) as running:
+        yield running
+
+
+def open_menus(page):
+    """The page, joined, with its commands' script run; returns the frames it sends from now."""
+    sent = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+    page.goto("/menus/")
+    page.wait_for_selector(CONNECTED)
+    # The script that runs the commands loads after the page: wait (a while) for it to have run.
+    # Polled from here: wait_for_function's string is an eval, which the strict CSP refuses.
+    for _ in range(60):
+        if page.evaluate("() => Boolean(window.liveViewsHooks)"):
+            break
+        page.wait_for_timeout(50)
+    sent.clear()  # the join
+    return sent
+
+
+def add_one(page, count):
+    page.click("#plus-one")
+    expect(page.locator("#count")).to_have_text(str(count))
+
+
+def test_a_click_toggles_the_menu_with_no_frame_sent(page, page_log):
+    sent = open_menus(page)
+    menu, button = page.locator("#menu"), page.locator("#menu-button")
+    expect(menu).to_be_hidden()
+    button.click()
+    expect(menu).to_be_visible()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    button.click()
+    expect(menu).to_be_hidden()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    page.click("#highlight")
+    expect(page.locator("#panel")).to_have_class("panel highlighted")
+    page.click("#dismiss")
+    expect(page.locator("#notice")).to_be_hidden()
+    assert sent == []
+    assert_no_errors(page_log)
+
+
+def test_what_the_commands_changed_survives_a_re_render_of_the_block(page, page_log):
+    open_menus(page)
+    page.click("#menu-button")
+    page.click("#highlight")
+    add_one(page, 1)
+    # The block was morphed (the menu has the new count) and stays as the user left it.
+    expect(page.locator("#menu li").first).to_have_text("First item (1)")
+    expect(page.locator("#menu")).to_be_visible()
+    expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#panel")).to_have_class("panel highlighted")
+
+    page.click("#menu-button")  # closed again: the next re-render keeps it closed too
+    page.click("#highlight")
+    add_one(page, 2)
+    expect(page.locator("#menu")).to_be_hidden()
+    expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#panel")).to_have_class("panel")
+    assert_no_errors(page_log)
+
+
+def test_a_server_that_renders_something_else_wins(page, page_log):
+    open_menus(page)
+    page.click("#menu-button")
+    page.click("#menu-button")  # the user closed it: the server still renders it closed
+    page.click("#server-open")  # now the server renders it open: it changed its mind
+    expect(page.locator("#menu")).to_be_visible()
+    expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "true")
+    page.click("#menu-button")  # and the user's close stays through the server's open renders
+    add_one(page, 1)
+    expect(page.locator("#menu")).to_be_hidden()
+    expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "false")
+    assert_no_errors(page_log)
+
+
+def test_a_mistyped_command_warns_and_changes_nothing(page, page_log):
+    open_menus(page)
+    page.evaluate(
+        "document.querySelector('#highlight').dataset.liveJs ="
+        " 'toggle-class highlighted to #panel; flip to #menu'"
+    )
+    with page.expect_console_message(lambda m: "data-live-js" in m.text) as message:
+        page.click("#highlight")
+    assert message.value.type == "warning"
+    assert 'unknown command "flip"; use one of: show, hide, toggle' in message.value.text
+    expect(page.locator("#panel")).to_have_class("panel")
+
+
+def test_commands_run_under_a_strict_csp(browser, csp_server):
+    context = browser.new_context(base_url=csp_server.base_url)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        sent = open_menus(page)
+        page.click("#menu-button")
+        expect(page.locator("#menu")).to_be_visible()
+        page.click("#dismiss")
+        expect(page.locator("#notice")).to_be_hidden()
+        assert sent == []
+        add_one(page, 1)
+        expect(page.locator("#menu")).to_be_visible()
+        assert errors == []
+    finally:
+        context.close()
