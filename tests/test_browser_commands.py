@@ -30,14 +30,18 @@ def open_menus(page):
     page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
     page.goto("/menus/")
     page.wait_for_selector(CONNECTED)
+    wait_for_commands(page)
+    sent.clear()  # the join
+    return sent
+
+
+def wait_for_commands(page):
     # The script that runs the commands loads after the page: wait (a while) for it to have run.
     # Polled from here: wait_for_function's string is an eval, which the strict CSP refuses.
     for _ in range(60):
         if page.evaluate("() => Boolean(window.liveViewsHooks)"):
             break
         page.wait_for_timeout(50)
-    sent.clear()  # the join
-    return sent
 
 
 def add_one(page, count):
@@ -125,6 +129,24 @@ def test_commands_run_under_a_strict_csp(browser, csp_server):
         assert sent == []
         add_one(page, 1)
         expect(page.locator("#menu")).to_be_visible()
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_commands_run_on_a_page_that_is_not_live_under_a_strict_csp(browser, csp_server):
+    # No live root to take the nonce from: the commands' script loads with the main script's.
+    context = browser.new_context(base_url=csp_server.base_url)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto("/signup/done/")
+        wait_for_commands(page)
+        page.click("#why")
+        expect(page.locator("#why-text")).to_be_visible()
+        expect(page.locator("#why")).to_have_attribute("aria-expanded", "true")
         assert errors == []
     finally:
         context.close()

@@ -14,8 +14,9 @@ export function loadScript(name) {
       new Promise((resolve, reject) => {
         const script = document.createElement("script");
         script.src = parts[name] ?? new URL(name, here);
-        // Under a CSP the page's nonce lets it run (the live root keeps it, hidden from the DOM).
-        script.nonce = document.querySelector("[data-live-root]")?.nonce ?? "";
+        // Under a CSP the page's nonce lets it run: ours carries it ({% live_scripts %}), hidden from
+        // the DOM but kept in the property, on a page that is not live (no live root) too.
+        script.nonce = current?.nonce ?? "";
         script.onload = resolve;
         // The caller falls back (an ordinary load) or warns: with the address, not an Event.
         script.onerror = () => reject(new Error(`live_views: ${script.src} did not load`));
