@@ -1,6 +1,7 @@
 """JS commands (data-live-js) in real Chromium against sample_site's /menus/ (demo/menus.py):
 they change the page with no frame sent, keep their state through the server's re-renders of
-the block around them, set aria-expanded, and run under a strict script CSP."""
+the block around them (on the socket and over HTTP), set aria-expanded, and run under a strict
+script CSP."""
 
 from __future__ import annotations
 
@@ -148,5 +149,25 @@ def test_commands_run_on_a_page_that_is_not_live_under_a_strict_csp(browser, csp
         expect(page.locator("#why-text")).to_be_visible()
         expect(page.locator("#why")).to_have_attribute("aria-expanded", "true")
         assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def http_server():
+    with LiveServer(env={"DEMO_TRANSPORT": "http"}) as running:
+        yield running
+
+
+def test_what_the_commands_changed_survives_a_re_render_over_http(browser, http_server):
+    context = browser.new_context(base_url=http_server.base_url)
+    try:
+        page = context.new_page()
+        open_menus(page)
+        page.click("#menu-button")
+        add_one(page, 1)
+        expect(page.locator("#menu li").first).to_have_text("First item (1)")
+        expect(page.locator("#menu")).to_be_visible()
+        expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "true")
     finally:
         context.close()
