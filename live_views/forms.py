@@ -122,9 +122,9 @@ class LiveFormState(HoldsLiveRuntime):
                 ident = field.id_for_label
                 attribute, value = ("id", ident) if ident else ("name", field.html_name)
                 quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-                target = f'[{attribute}="{quoted}"]'
-                if runtime.address:  # a component's own field: another may render the same form
-                    target = f"{effects.component_root(runtime.address)} {target}"
+                # In the submitted form only: a component before it (or inside it) may show a
+                # field of that id or name, which the browser would find first.
+                target = effects.live_form_field(runtime.address, f'[{attribute}="{quoted}"]')
                 # A name longer than a frame's selector may be: the focus stays where it is.
                 with suppress(ValueError):
                     runtime.effects.focus = effects.selector("The first field in error", target)

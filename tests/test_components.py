@@ -678,7 +678,10 @@ def test_a_form_component_validates_what_the_user_typed_and_submits(client):
     note.submit("submit", title="", body="x")
     assert "This field is required" in note.block("title")  # a submit shows every error
     # ... and the browser focuses the field, that component's own (its ids are its own too).
-    focus = f'[data-live-component="{note.address}"] [id="id_{note.address}_title"]'
+    own = f'[data-live-component="{note.address}"]'
+    focus = (
+        f'{own} [data-live-form] [id="id_{note.address}_title"]:not({own} [data-live-component] *)'
+    )
     assert page.frames[-1]["focus"] == focus
     assert "reset" not in page.frames[-1]  # the user's values stay, to be corrected
     assert components.NOTES == []

@@ -139,6 +139,16 @@ def live_form_selector(address: str | None) -> str:
     return f"{own} [data-live-form]:not({own} [data-live-component] *)"
 
 
+def live_form_field(address: str | None, field: str) -> str:
+    """``field`` (an attribute selector) in the live form of the component at ``address``, or
+    with ``None`` in the page's own: not a field of that id or name that another component
+    shows, nor one of a component inside the form (its form holds a component's fields too)."""
+    if address is None:
+        return f"[data-live-form] {field}:not([data-live-component] *)"
+    own = component_root(address)
+    return f"{own} [data-live-form] {field}:not({own} [data-live-component] *)"
+
+
 def encoded_payload(what: str, payload: Any) -> str:
     """``payload`` as JSON, or a clear error naming the limit when it is too big."""
     try:
