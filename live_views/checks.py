@@ -54,19 +54,30 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                     id="live_views.E012",
                 )
             )
-    origins = value.get("ALLOWED_ORIGINS", [])
-    if not isinstance(origins, list | tuple) or not all(_is_origin(o) for o in origins):
-        errors.append(
-            Error(
-                f"LIVE_VIEWS['ALLOWED_ORIGINS'] must be a list of origins, not {origins!r}.",
-                hint='e.g. ["https://app.example.com"] (scheme and host, no path).',
-                id="live_views.E013",
-            )
-        )
+    errors.extend(_check_allowed_origins(value.get("ALLOWED_ORIGINS", [])))
     errors.extend(_check_broadcast_models(value.get("BROADCAST_MODELS", [])))
     errors.extend(_check_limits(value))
     errors.extend(_check_state_cache(value))
     return errors
+
+
+def _check_allowed_origins(origins: Any) -> list[CheckMessage]:
+    if not isinstance(origins, list | tuple):
+        problem = f"must be a list of origins, not {origins!r}"
+    else:
+        # Each wrong entry by name: in a long list the whole list hid which one it was.
+        wrong = [origin for origin in origins if not _is_origin(origin)]
+        if not wrong:
+            return []
+        verb = "is" if len(wrong) == 1 else "are"
+        problem = f"lists {', '.join(map(repr, wrong))}, which {verb} not origins"
+    return [
+        Error(
+            f"LIVE_VIEWS['ALLOWED_ORIGINS'] {problem}.",
+            hint='e.g. ["https://app.example.com"] (scheme and host, no path).',
+            id="live_views.E013",
+        )
+    ]
 
 
 def _check_limits(value: dict[str, Any]) -> list[CheckMessage]:

@@ -295,6 +295,20 @@ def test_e013_fires_on_an_origin_that_is_no_url_and_w013_leaves_it_to_e013():
         assert live_checks.check_origins_over_http() == []
 
 
+def test_e013_names_the_entries_that_are_not_origins():
+    # A long list with one bad entry was repeated whole ("must be a list of origins, not
+    # [...]"), leaving the reader to find which entry was wrong.
+    origins = ["https://app.example.com", "app.example.com", "https://admin.example.com/x"]
+    with override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": origins}):
+        (error,) = check_settings()
+    assert error.id == "live_views.E013"
+    assert error.msg == (
+        "LIVE_VIEWS['ALLOWED_ORIGINS'] lists 'app.example.com', 'https://admin.example.com/x', "
+        "which are not origins."
+    )
+    assert 'e.g. ["https://app.example.com"]' in error.hint
+
+
 # -- the ids themselves ------------------------------------------------------------------------
 
 
