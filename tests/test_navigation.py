@@ -188,6 +188,44 @@ def test_going_back_to_a_page_that_no_longer_exists_reloads(client):
     assert page.send("goto", page=2)["patch"] == {"search": "?page=2", "replace": False}
 
 
+# -- data-live-patch links: the test client follows one as the browser does ---------------------
+
+
+def test_a_patch_link_adds_a_history_entry_and_renders_its_query(client):
+    page = client.live("/catalog/?page=2")
+
+    reply = page.follow_patch("?q=an")  # <a href="?q=an" data-live-patch>
+
+    assert "patch" not in reply  # the browser shows the URL already
+    assert page.history == ["/catalog/?page=2", "/catalog/?q=an"]
+    assert shown(page) == (["banana", "mango", "orange"], "page 1 of 1", "q=an")
+    page.back()
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+    assert page.errors == []
+
+
+def test_a_patch_link_to_the_query_shown_does_nothing(client):
+    page = client.live("/catalog/?page=2")
+    frames = len(page.frames)
+    assert page.follow_patch("/catalog/?page=2") == {}
+    assert page.history == ["/catalog/?page=2"]
+    assert len(page.frames) == frames
+
+
+def test_a_patch_link_to_a_query_the_view_refuses_reloads_it(client):
+    page = client.live("/catalog/")
+    assert page.follow_patch("?secret=1")["reload"] is True
+    # The browser loads that URL over HTTP, and shows what the view answers (a 403).
+    assert page.url == "/catalog/?secret=1"
+
+
+def test_a_patch_link_to_another_path_is_a_page_load_the_test_client_does_not_follow(client):
+    page = client.live("/catalog/")
+    with pytest.raises(AssertionError, match=r"'/other/\?q=an' is not a query of /catalog/"):
+        page.follow_patch("/other/?q=an")
+    assert page.history == ["/catalog/"]
+
+
 def test_the_same_query_again_changes_nothing(client):
     page = client.live("/catalog/?page=2")
     assert send_raw(page, {"params": "?page=2", "ref": 9}) == {"ref": 9}

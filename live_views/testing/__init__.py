@@ -44,6 +44,7 @@ from live_views.testing.components import (
     PageComponents,
     standalone_socket_url,
 )
+from live_views.testing.history import AsyncHistory, History, search_of
 from live_views.testing.screen import PageScreen, ScreenMirror
 from live_views.version import __version__
 
@@ -109,11 +110,6 @@ def _page_url(path: str, data: Any) -> str:
     if not data:
         return path
     return f"{path.partition('?')[0]}?{urlencode(data, doseq=True)}"
-
-
-def _search(url: str) -> str:
-    query = url.partition("?")[2]
-    return f"?{query}" if query else ""
 
 
 def _server_error(frame: dict[str, Any]) -> bool:
@@ -183,7 +179,7 @@ def _socket_url(page_html: str, path: str) -> str:
     return html_lib.unescape(match.group(1))
 
 
-class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
+class AsyncLivePage(uploads.AsyncUploading, AsyncHistory, PageComponents, PageScreen):
     """One open live page. Every method is a coroutine; see ``LivePage`` for the sync twin."""
 
     def __init__(
@@ -209,7 +205,7 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
             "blocks": dict(_VERSION_RE.findall(self.html)),
         }
         if self.url is not None:  # as the bundled JS sends location.search
-            join["search"] = _search(self.url)
+            join["search"] = search_of(self.url)
         nonce = _ROOT_NONCE_RE.search(self.html)
         if nonce is not None:
             join["nonce"] = html_lib.unescape(nonce.group(1))
@@ -235,14 +231,6 @@ class AsyncLivePage(uploads.AsyncUploading, PageComponents, PageScreen):
     async def validate(self, field: str, /, **form: Any) -> dict[str, Any]:
         """A live form's ``field`` was typed in or left, with ``form`` as its values."""
         return await self.ask({"event": "validate", "args": {"field": field}, "form": form})
-
-    async def back(self) -> dict[str, Any]:
-        """Go back one history entry (the browser's Back button) and wait for the reply."""
-        return await self.ask({"params": _search(self.step_history(-1))}, until_reload=True)
-
-    async def forward(self) -> dict[str, Any]:
-        """Go forward one history entry and wait for the reply."""
-        return await self.ask({"params": _search(self.step_history(1))}, until_reload=True)
 
     async def ask(self, frame: dict[str, Any], *, until_reload: bool = False) -> dict[str, Any]:
         """Send ``frame`` with a fresh ref and wait for its reply (or a reload)."""
@@ -459,7 +447,7 @@ class _Loop:
         self.loop.close()
 
 
-class LivePage(uploads.Uploading, ScreenMirror):
+class LivePage(uploads.Uploading, History, ScreenMirror):
     """One open live page, for sync tests. Use it as a context manager, or call ``close()``."""
 
     _page: AsyncLivePage
@@ -469,12 +457,6 @@ class LivePage(uploads.Uploading, ScreenMirror):
         self._loop = loop
         self.http = http  # the client that loaded the page: uploads use it
         self._closed = False
-
-    def back(self) -> dict[str, Any]:
-        return self.run(self._page.back())
-
-    def forward(self) -> dict[str, Any]:
-        return self.run(self._page.forward())
 
     def send(self, event: str, /, **args: Any) -> dict[str, Any]:
         return self.run(self._page.send(event, **args))

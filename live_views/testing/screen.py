@@ -4,7 +4,7 @@ redirected and its history entries, updated by each frame the server sends."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -73,6 +73,27 @@ class PageScreen:
             raise AssertionError(f"no history entry {where} {self.url!r}")
         self.at += step
         return self.history[self.at]
+
+    def patch_entry(self, href: str) -> str | None:
+        """A ``data-live-patch`` link to ``href`` was clicked: the history entry it adds, or None
+        for the query shown now (the browser then does nothing)."""
+        if self.url is None:
+            raise AssertionError("a socket opened by hand has no URL for a link to patch")
+        shown = urlsplit(self.url)
+        target = urlsplit(urljoin(self.url, href))
+        if target.scheme or target.netloc or target.path != shown.path:
+            # The browser loads such a link as any other: a page the test opens by itself.
+            raise AssertionError(
+                f"{href!r} is not a query of {shown.path}: the browser loads it as a link "
+                "(open it with client.live())"
+            )
+        if target.query == shown.query:
+            return None
+        url = shown.path + (f"?{target.query}" if target.query else "")
+        del self.history[self.at + 1 :]
+        self.history.append(url)
+        self.at += 1
+        return url
 
     def took_ticket(self, response: HttpResponse) -> None:
         """The session route answered the ticket due: the browser goes on where it redirects
