@@ -69,8 +69,8 @@ def _check_allowed_origins(origins: Any) -> list[CheckMessage]:
         wrong = [origin for origin in origins if not _is_origin(origin)]
         if not wrong:
             return []
-        verb = "is" if len(wrong) == 1 else "are"
-        problem = f"lists {', '.join(map(repr, wrong))}, which {verb} not origins"
+        what = "is not an origin" if len(wrong) == 1 else "are not origins"
+        problem = f"lists {', '.join(map(repr, wrong))}, which {what}"
     return [
         Error(
             f"LIVE_VIEWS['ALLOWED_ORIGINS'] {problem}.",

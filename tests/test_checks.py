@@ -307,6 +307,9 @@ def test_e013_names_the_entries_that_are_not_origins():
         "which are not origins."
     )
     assert 'e.g. ["https://app.example.com"]' in error.hint
+    with override_settings(LIVE_VIEWS={"ALLOWED_ORIGINS": origins[:2]}):
+        (error,) = check_settings()
+    assert error.msg.endswith("lists 'app.example.com', which is not an origin.")
 
 
 # -- the ids themselves ------------------------------------------------------------------------
