@@ -113,3 +113,33 @@ def test_on_the_http_transport_a_key_up_on_the_window_sends_only_the_named_keys(
     assert '"key":"Enter"' in closing_frames(sent)[0]
     # The refused socket of a server without the route is the browser's own error, not ours.
     assert [e for e in log.errors if "WebSocket" not in e and "htmx:ws:error" not in e] == []
+
+
+def test_on_a_click_trigger_data_live_key_neither_filters_nor_sends_an_earlier_key(
+    page_on, server
+):
+    # A newcomer's data-live-key on a button sent on a click: the click sent the last key
+    # pressed anywhere on the page (Escape, as if the user had pressed it on the button), or
+    # nothing at all when that key was not listed. As Phoenix's phx-key on a phx-click: ignored.
+    page, log, sent = page_on(server)
+    open_help(page)
+    page.evaluate(
+        """() => {
+          const help = document.getElementById("help");
+          help.setAttribute("hx-trigger", "click");
+          htmx.process(help, true);
+        }"""
+    )
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")  # no key event sends it now
+    page.keyboard.press("a")
+    page.click("#focus")  # a round trip
+    expect(page.locator("#name")).to_be_focused()
+    expect(page.locator("#help")).to_be_visible()
+
+    page.click("#help")
+    expect(page.locator("#help")).to_have_count(0)
+    assert len(closing_frames(sent)) == 1
+    assert '"key"' not in closing_frames(sent)[0]
+    expect(page.locator("#help-closed-with")).to_have_text("")
+    assert_no_errors(log)

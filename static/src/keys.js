@@ -4,3 +4,7 @@
 export function keyListed(names, key) {
   return !!key && names.toLowerCase().split(/\s+/).includes(key.toLowerCase());
 }
+
+// Whether the element is sent on a key event (`keydown from:body`, `keyup, click`): data-live-key
+// filters those only.
+export const keyTrigger = (el) => /\bkey(down|up|press)\b/.test(el.getAttribute("hx-trigger"));

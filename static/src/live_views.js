@@ -12,7 +12,7 @@ import {
   swappedIds,
 } from "./protocol.js";
 import { hideNonces } from "./csp.js";
-import { keyListed } from "./keys.js";
+import { keyListed, keyTrigger } from "./keys.js";
 import { loadUploadsIfShown, unsentFiles } from "./lazy_uploads.js";
 import { applyEffects, readEffects } from "./effects.js";
 import * as hooks from "./hooks_loader.js";
@@ -158,7 +158,9 @@ htmx.on("htmx:ws:before:message:outgoing", (evt) => {
   const dataset = evt.target.dataset;
   if (dataset?.liveEvent === undefined) return;
   const { message } = evt.detail;
-  if (dataset.liveKey !== undefined) {
+  // Only on a key event's trigger: on a click's, `pressed` is whatever key the page last
+  // heard (the click sent Escape, or nothing), and Phoenix's phx-key ignores a phx-click too.
+  if (dataset.liveKey !== undefined && keyTrigger(evt.target)) {
     // Another key is no event; the key sent goes with the form's values, so a handler that
     // has no `key` parameter ignores it, and an explicit `key=` argument of the tag wins.
     if (!keyListed(dataset.liveKey, pressed)) return evt.preventDefault();
