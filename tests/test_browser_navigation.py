@@ -157,6 +157,33 @@ def test_a_patch_link_shows_its_query_with_no_handler_and_back_returns(page, pag
     assert_no_errors(page_log)
 
 
+def test_a_patch_link_on_a_page_that_is_not_live_loads_as_a_link_does(page, page_log):
+    # A page with live components only (each in a root of its own) has no page to render
+    # another query: the link changed the address bar and nothing else, not even a load.
+    page.goto("/hooks/plain/")
+    page.wait_for_selector(CONNECTED.replace("body", "[data-live-standalone]"))
+    page.evaluate(
+        """() => {
+          const link = Object.assign(document.createElement("a"), { id: "patch", href: "?page=2" });
+          link.dataset.livePatch = "";
+          link.textContent = "Page 2";
+          document.body.append(link);
+          document.body.dispatchEvent(new CustomEvent("live:update", { bubbles: true }));
+        }"""
+    )
+    for _ in range(60):  # the navigation script loads for the new link
+        if page.evaluate("() => Boolean(window.liveViewsNavigate)"):
+            break
+        page.wait_for_timeout(50)
+    with page.expect_navigation():
+        page.click("#patch")
+    expect(page).to_have_url(re.compile(r"/hooks/plain/\?page=2$"))
+    assert page.evaluate("() => performance.getEntriesByType('navigation')[0].name").endswith(
+        "?page=2"
+    )
+    assert_no_errors(page_log)
+
+
 def test_typing_a_search_filters_live_and_the_url_can_be_reloaded(page, page_log):
     open_market(page)
     page.click("#q")

@@ -130,13 +130,15 @@ document.addEventListener("click", (evt) => {
 // A plain left click on <a data-live-patch href="?filter=done">: this page at another query,
 // as live_patch() would show it, with no handler of the page's. A new history entry, then the
 // same popstate Back would fire: navigation.js asks the server to render that query, on the
-// page's socket. A link to another path is no patch: it loads as links do.
+// page's socket. A link to another path is no patch: it loads as links do, as on a page that
+// is not live (live components in roots of their own: no page renders the query).
 document.addEventListener("click", (evt) => {
   const link = evt.target.closest?.("a[data-live-patch][href]");
   if (!link || evt.defaultPrevented || evt.button !== 0) return;
   if (evt.metaKey || evt.ctrlKey || evt.shiftKey || evt.altKey || link.target || link.hasAttribute("download")) return;
   const url = new URL(link.href);
-  if (url.origin !== location.origin || url.pathname !== glue().pagePathNow() || !rootOf()) return;
+  const live = document.querySelector("[data-live-root]:not([data-live-standalone])");
+  if (url.origin !== location.origin || url.pathname !== glue().pagePathNow() || !live) return;
   evt.preventDefault();
   if (url.search === location.search) return;
   history.pushState(null, "", url);
