@@ -171,3 +171,27 @@ def test_what_the_commands_changed_survives_a_re_render_over_http(browser, http_
         expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "true")
     finally:
         context.close()
+
+
+def test_a_declined_hx_confirm_runs_neither_the_event_nor_the_commands(page, page_log):
+    # <button hx-confirm="Discard?" data-live-js="hide to #editor" {% live_on "discard" %}>:
+    # Cancel kept the draft on the server and hid its editor all the same.
+    sent = open_menus(page)
+    page.evaluate(
+        """() => { const button = document.getElementById("plus-one");
+        button.setAttribute("hx-confirm", "Add one and hide the panel?");
+        button.dataset.liveJs = "hide to #panel"; }"""
+    )
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("#plus-one")
+    assert questions == ["Add one and hide the panel?"]
+    expect(page.locator("#panel")).to_be_visible()
+    page.click("#highlight")  # the next click's commands run
+    expect(page.locator("#panel")).to_have_class("panel highlighted")
+    assert sent == []
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    add_one(page, 1)
+    expect(page.locator("#panel")).to_be_hidden()
+    assert_no_errors(page_log)

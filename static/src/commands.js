@@ -99,7 +99,11 @@ function keepCommandsState(oldNode, { newNode }) {
 }
 
 htmx.registerExtension("live-js", { htmx_before_morph_node: keepCommandsState });
+// A click whose event the user declined (hx-confirm's Cancel; the glue asks first, as the
+// element's own listener sends) changes nothing either: Phoenix's data-confirm stops the click.
 document.addEventListener("click", (evt) => {
   const trigger = evt.target.closest?.("[data-live-js]");
-  if (trigger) run(trigger);
+  const asked = evt.target.closest?.("[hx-confirm]");
+  if (asked?.lvDeclined) asked.lvDeclined = false;
+  else if (trigger) run(trigger);
 });

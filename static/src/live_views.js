@@ -167,9 +167,10 @@ htmx.on("htmx:ws:before:message:outgoing", (evt) => {
     message.values.key = pressed;
   }
   // htmx asks an element's hx-confirm before its requests, hx-ws never before its sends: a
-  // delete button with one deleted unasked. Asked first, so a "Cancel" leaves no trace.
+  // delete button with one deleted unasked. Asked first, so a "Cancel" leaves no trace: its
+  // click's JS commands, which run after this, skip it too (commands.js).
   const question = evt.target.getAttribute("hx-confirm");
-  if (question && !confirm(question)) return evt.preventDefault();
+  if ((evt.target.lvDeclined = !!question && !confirm(question))) return evt.preventDefault();
   try {
     const component = evt.target.closest("[data-live-component]")?.dataset.liveComponent;
     message.data = eventFrame(dataset, message.values, ++ref, component, unsentFiles(evt.target));
