@@ -143,3 +143,26 @@ def test_on_a_click_trigger_data_live_key_neither_filters_nor_sends_an_earlier_k
     assert '"key"' not in closing_frames(sent)[0]
     expect(page.locator("#help-closed-with")).to_have_text("")
     assert_no_errors(log)
+
+
+def test_a_field_named_key_keeps_what_the_user_typed(page_on, server):
+    # A key-value editor's <input name="key"> sent on Enter: the server got "Enter" in place of
+    # the key the user typed.
+    page, log, sent = page_on(server)
+    open_help(page)
+    page.evaluate(
+        """() => {
+          const input = Object.assign(document.createElement("input"), { id: "key-field", name: "key" });
+          Object.assign(input.dataset, { liveEvent: "close_help", liveKey: "Enter" });
+          input.setAttribute("hx-ws:send", "");
+          input.setAttribute("hx-trigger", "keydown");
+          document.getElementById("help").before(input);
+          htmx.process(input);
+        }"""
+    )
+    page.fill("#key-field", "colour")
+    page.press("#key-field", "Enter")
+    expect(page.locator("#help")).to_have_count(0)
+    expect(page.locator("#help-closed-with")).to_have_text("closed with colour")
+    assert len(closing_frames(sent)) == 1
+    assert_no_errors(log)

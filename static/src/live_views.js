@@ -162,9 +162,10 @@ htmx.on("htmx:ws:before:message:outgoing", (evt) => {
   // heard (the click sent Escape, or nothing), and Phoenix's phx-key ignores a phx-click too.
   if (dataset.liveKey !== undefined && keyTrigger(evt.target)) {
     // Another key is no event; the key sent goes with the form's values, so a handler that
-    // has no `key` parameter ignores it, and an explicit `key=` argument of the tag wins.
+    // has no `key` parameter ignores it, and an explicit `key=` argument of the tag wins, as
+    // does a field named `key` (what the user typed there, not "Enter").
     if (!keyListed(dataset.liveKey, pressed)) return evt.preventDefault();
-    message.values.key = pressed;
+    message.values.key ??= pressed;
   }
   // htmx asks an element's hx-confirm before its requests, hx-ws never before its sends: a
   // delete button with one deleted unasked. Asked first, so a "Cancel" leaves no trace: its
