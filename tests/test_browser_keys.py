@@ -115,9 +115,7 @@ def test_on_the_http_transport_a_key_up_on_the_window_sends_only_the_named_keys(
     assert [e for e in log.errors if "WebSocket" not in e and "htmx:ws:error" not in e] == []
 
 
-def test_on_a_click_trigger_data_live_key_neither_filters_nor_sends_an_earlier_key(
-    page_on, server
-):
+def test_on_a_click_trigger_data_live_key_neither_filters_nor_sends_an_earlier_key(page_on, server):
     # A newcomer's data-live-key on a button sent on a click: the click sent the last key
     # pressed anywhere on the page (Escape, as if the user had pressed it on the button), or
     # nothing at all when that key was not listed. As Phoenix's phx-key on a phx-click: ignored.
@@ -152,7 +150,8 @@ def test_a_field_named_key_keeps_what_the_user_typed(page_on, server):
     open_help(page)
     page.evaluate(
         """() => {
-          const input = Object.assign(document.createElement("input"), { id: "key-field", name: "key" });
+          const input = document.createElement("input");
+          Object.assign(input, { id: "key-field", name: "key" });
           Object.assign(input.dataset, { liveEvent: "close_help", liveKey: "Enter" });
           input.setAttribute("hx-ws:send", "");
           input.setAttribute("hx-trigger", "keydown");
