@@ -157,6 +157,25 @@ def test_a_patch_link_shows_its_query_with_no_handler_and_back_returns(page, pag
     assert_no_errors(page_log)
 
 
+def test_a_patch_link_to_the_query_shown_goes_to_its_fragment(page, page_log):
+    # A paginator's links end in #results, the current page's too: with the query unchanged the
+    # click was swallowed, and the page never went to #results.
+    open_market(page, "/market/?page=3")
+    page.evaluate(
+        """() => {
+          const link = document.createElement("a");
+          Object.assign(link, { id: "here", href: "?page=3#first" });
+          link.dataset.livePatch = "";
+          link.textContent = "This page";
+          document.body.append(link);
+        }"""
+    )
+    page.click("#here")
+    expect(page).to_have_url(re.compile(r"/market/\?page=3#first$"))
+    assert_same_document(page)
+    assert_no_errors(page_log)
+
+
 def test_a_patch_link_on_a_page_that_is_not_live_loads_as_a_link_does(page, page_log):
     # A page with live components only (each in a root of its own) has no page to render
     # another query: the link changed the address bar and nothing else, not even a load.

@@ -139,6 +139,9 @@ document.addEventListener("click", (evt) => {
   const url = new URL(link.href);
   const live = document.querySelector("[data-live-root]:not([data-live-standalone])");
   if (url.origin !== location.origin || url.pathname !== glue().pagePathNow() || !live) return;
+  // The query shown: nothing to render. To a #fragment the browser goes, as for any link,
+  // without a load; without one, a link to the page itself would reload it.
+  if (url.search === location.search && url.hash) return;
   evt.preventDefault();
   if (url.search === location.search) return;
   history.pushState(null, "", url);
