@@ -71,6 +71,34 @@ def free_places(context):
             assert leave().status == 204
 
 
+def let_go_while_hidden(page, joins):
+    """Hidden past the hold (500 ms): the push stream ends, the server frees the page's place,
+    and a click meanwhile waits."""
+    ended = []
+    page.on("requestfailed", lambda request: is_push(request) and ended.append(request))
+    page.on("requestfinished", lambda request: is_push(request) and ended.append(request))
+    set_visibility(page, "hidden")
+    page.wait_for_timeout(1500)  # past the hold
+    assert ended, "the push stream was still open"
+    page.click("#plus-one")  # waits, as on a closed socket
+    page.wait_for_timeout(300)
+    assert free_places(page.context) == 20  # the server let go of the page
+    expect(page.locator("#count")).to_have_text("2")
+    assert len(joins) == 1
+
+
+def joined_again_as_shown(page, joins):
+    """Shown again: the page joined with its live_state, then sent the waiting click, still on
+    HTTP, and never showed "disconnected"."""
+    expect(page.locator("#count")).to_have_text("3")
+    assert len(joins) == 2
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("5")
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+    assert "disconnected" not in page.evaluate("states")
+    assert free_places(page.context) == 19
+
+
 def test_a_hidden_tab_on_http_only_lets_go_of_its_server_page_and_joins_again_as_it_shows(page):
     # Its push stream read on, and the server held its page (a place under
     # MAX_CONNECTIONS_PER_SESSION, a render on every broadcast), for as long as it stayed hidden.
@@ -86,27 +114,12 @@ def test_a_hidden_tab_on_http_only_lets_go_of_its_server_page_and_joins_again_as
     expect(page.locator("#count")).to_have_text("2")
     assert free_places(page.context) == 19  # the tab's page holds one
 
-    ended = []
-    page.on("requestfailed", lambda request: is_push(request) and ended.append(request))
-    page.on("requestfinished", lambda request: is_push(request) and ended.append(request))
-    set_visibility(page, "hidden")
-    page.wait_for_timeout(1500)  # past the hold
-    assert ended, "the push stream was still open"
-    page.click("#plus-one")  # waits, as on a closed socket
-    page.wait_for_timeout(300)
-    assert free_places(page.context) == 20  # the server let go of the page
-    expect(page.locator("#count")).to_have_text("2")
-    assert len(joins) == 1
+    let_go_while_hidden(page, joins)
 
     with page.expect_request(is_push):  # its push stream again
         set_visibility(page, "visible")
-    expect(page.locator("#count")).to_have_text("3")  # its live_state, then the click
-    assert len(joins) == 2
-    page.click("#plus-two")
-    expect(page.locator("#count")).to_have_text("5")
-    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
-    assert page.evaluate("states") == []  # connected all along: no "disconnected"
-    assert free_places(page.context) == 19
+    joined_again_as_shown(page, joins)
+    assert page.evaluate("states") == []  # connected all along, on HTTP from the start
 
 
 def test_a_tab_on_http_only_shown_again_within_the_hold_goes_on_without_joining(page):
@@ -168,26 +181,10 @@ def test_a_hidden_tab_on_http_after_a_socket_closed_with_1000_lets_go_and_joins_
     expect(page.locator("#count")).to_have_text("2")
     assert free_places(page.context) == 19
 
-    ended = []
-    page.on("requestfailed", lambda request: is_push(request) and ended.append(request))
-    page.on("requestfinished", lambda request: is_push(request) and ended.append(request))
-    set_visibility(page, "hidden")
-    page.wait_for_timeout(1500)  # past the hold
-    assert ended, "the push stream was still open"
-    page.click("#plus-one")  # waits, as on a closed socket
-    page.wait_for_timeout(300)
-    assert free_places(page.context) == 20  # the server let go of the page
-    expect(page.locator("#count")).to_have_text("2")
-    assert len(joins) == 1
+    let_go_while_hidden(page, joins)
 
     set_visibility(page, "visible")
-    expect(page.locator("#count")).to_have_text("3")  # joined again, then the click
-    assert len(joins) == 2
-    page.click("#plus-two")
-    expect(page.locator("#count")).to_have_text("5")
-    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
-    assert "disconnected" not in page.evaluate("states")
-    assert free_places(page.context) == 19
+    joined_again_as_shown(page, joins)
 
 
 def test_a_hidden_tab_whose_socket_was_tried_while_hidden_lets_go_and_tries_it_as_it_shows(
