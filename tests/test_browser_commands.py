@@ -195,3 +195,79 @@ def test_a_declined_hx_confirm_runs_neither_the_event_nor_the_commands(page, pag
     add_one(page, 1)
     expect(page.locator("#panel")).to_be_hidden()
     assert_no_errors(page_log)
+
+
+# What an ordinary htmx request (not a live event) brings in: a button and the text it opens.
+MORE = (
+    '<button id="more" type="button" aria-expanded="false" data-live-js="toggle to #more-text">'
+    'More</button><p id="more-text" hidden>The rest.</p>'
+)
+
+
+def test_commands_swapped_in_by_htmx_on_a_page_that_is_not_live_run(page, page_log):
+    # The home page is not live and shows no data-live-js: the commands' script is not loaded
+    # until htmx swaps one in, here over the button that asked for it (outerHTML).
+    page.route("**/more/", lambda route: route.fulfill(body=MORE, content_type="text/html"))
+    page.goto("/")
+    page.evaluate(
+        """() => { const button = document.createElement("button");
+        button.id = "load"; button.textContent = "Load";
+        button.setAttribute("hx-get", "/more/"); button.setAttribute("hx-swap", "outerHTML");
+        document.body.append(button); htmx.process(button); }"""
+    )
+    assert page.evaluate("() => window.liveViewsHooks") is None
+    page.click("#load")
+    expect(page.locator("#more")).to_be_visible()
+    wait_for_commands(page)
+    page.click("#more")
+    expect(page.locator("#more-text")).to_be_visible()
+    expect(page.locator("#more")).to_have_attribute("aria-expanded", "true")
+    assert_no_errors(page_log)
+
+
+def test_hx_confirm_on_an_element_with_only_commands_asks_first(page, page_log):
+    # <button hx-confirm="…" data-live-js="…">, no {% live_on %}: Phoenix's data-confirm.
+    sent = open_menus(page)
+    page.evaluate(
+        "document.getElementById('dismiss').setAttribute('hx-confirm', 'Hide the notice?')"
+    )
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("#dismiss")
+    assert questions == ["Hide the notice?"]
+    expect(page.locator("#notice")).to_be_visible()
+
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.click("#dismiss")
+    expect(page.locator("#notice")).to_be_hidden()
+    assert questions == ["Hide the notice?", "Hide the notice?"]
+    assert sent == []
+    assert_no_errors(page_log)
+
+
+def test_a_quoted_semicolon_in_a_selector_is_part_of_it(page, page_log):
+    open_menus(page)
+    page.evaluate(
+        """() => { document.getElementById("panel").dataset.note = "a; b  to c";
+        document.getElementById("highlight").dataset.liveJs =
+          'toggle-class highlighted to [data-note="a; b  to c"]; hide to #notice'; }"""
+    )
+    page.click("#highlight")
+    expect(page.locator("#panel")).to_have_class("panel highlighted")
+    expect(page.locator("#notice")).to_be_hidden()
+    assert_no_errors(page_log)
+
+
+def test_a_selector_cut_by_a_semicolon_warns_saying_how_to_write_it(page, page_log):
+    open_menus(page)
+    page.evaluate(
+        "document.getElementById('highlight').dataset.liveJs = 'hide to #notice, a[title=x;y]'"
+    )
+    with page.expect_console_message(lambda m: "data-live-js" in m.text) as message:
+        page.click("#highlight")
+    assert message.value.type == "warning"
+    text = message.value.text
+    assert 'data-live-js="hide to #notice, a[title=x;y]"' in text
+    assert 'unknown command "y]"; use one of: show, hide' in text
+    assert 'a ";" outside quotes ends a command, so quote an attribute value that has one' in text
+    expect(page.locator("#notice")).to_be_visible()

@@ -15,35 +15,36 @@ const NAMES = ["show", "hide", "toggle", "add-class", "remove-class", "toggle-cl
 const FORCE = { "add-class": true, "remove-class": false }; // toggle-class: neither
 const kept = new WeakMap(); // element -> Map("hidden" | "aria-expanded" | ".class" -> the server's)
 
-// One command of the attribute: `NAME [CLASS…] [to SELECTOR]`; no `to`: the element itself.
-function parse(part) {
-  const words = part.trim().split(/\s+/);
-  const name = words.shift();
-  const to = words.indexOf("to");
-  const classes = to < 0 ? words : words.slice(0, to);
-  const selector = to < 0 ? "" : words.slice(to + 1).join(" ");
-  if (!NAMES.includes(name)) throw new Error(`unknown command "${name}"; use one of: ${NAMES.join(", ")}`);
-  if (to >= 0 && !selector) throw new Error(`"${name}": nothing after "to"; write a CSS selector there`);
+// A `;` meant for a selector ends the command there: what follows it is no command.
+const SEMICOLON = 'a ";" outside quotes ends a command, so quote an attribute value that has one: [title="a;b"]';
+
+// One command of the attribute, with its elements: `NAME [CLASS…] [to SELECTOR]`; no `to`: the
+// element itself. The first word `to` starts the selector, which is kept as written (a quoted
+// attribute value's spaces, a later ` to ` in it).
+
+function parse(part, index, trigger) {
+  const at = part.search(/\sto(\s|$)/);
+  const [name, ...classes] = (at < 0 ? part : part.slice(0, at)).trim().split(/\s+/);
+  const selector = at < 0 ? "" : part.slice(at + 3).trim();
+  if (!NAMES.includes(name)) {
+    throw new Error(`unknown command "${name}"; use one of: ${NAMES.join(", ")}${index ? `; ${SEMICOLON}` : ""}`);
+  }
+  if (at >= 0 && !selector) throw new Error(`"${name}": nothing after "to"; write a CSS selector there`);
   if (name.endsWith("class") !== classes.length > 0) {
     const example = name.endsWith("class") ? `needs a class: "${name} open to #menu"` : `takes no class: "${name} to #menu"`;
     throw new Error(`"${name}" ${example}`);
   }
-  return { name, classes, selector };
+  return { name, classes, targets: selector ? [...document.querySelectorAll(selector)] : [trigger] };
 }
 
-// The commands of `trigger`'s attribute, each with its elements, or null (warned) if any is
-// wrong: a mistyped command changes nothing rather than half of what was asked.
+// The commands of `trigger`'s attribute, or null (warned) if any is wrong: a mistyped command
+// changes nothing rather than half of what was asked. `;` separates them, except in quotes.
 export function commandsOf(trigger) {
   const value = trigger.dataset.liveJs;
   try {
-    return value
-      .split(";")
+    return (value.match(/(?:"[^"]*"|'[^']*'|[^;])+/g) ?? [])
       .filter((part) => part.trim())
-      .map(parse)
-      .map((command) => ({
-        ...command,
-        targets: command.selector ? [...document.querySelectorAll(command.selector)] : [trigger],
-      }));
+      .map((part, index) => parse(part, index, trigger));
   } catch (error) {
     console.warn(`live_views: data-live-js="${value}": ${error.message}`);
     return null;
@@ -101,9 +102,13 @@ function keepCommandsState(oldNode, { newNode }) {
 htmx.registerExtension("live-js", { htmx_before_morph_node: keepCommandsState });
 // A click whose event the user declined (hx-confirm's Cancel; the glue asks first, as the
 // element's own listener sends) changes nothing either: Phoenix's data-confirm stops the click.
+// An element that sends nothing (no {% live_on %}; htmx marks one with a request of its own,
+// whose hx-confirm it asks itself) is asked here, as the glue asks: its own hx-confirm only.
+const SENDS = "[data-live-event],[data-htmx-powered]";
 document.addEventListener("click", (evt) => {
   const trigger = evt.target.closest?.("[data-live-js]");
   const asked = evt.target.closest?.("[hx-confirm]");
   if (asked?.lvDeclined) asked.lvDeclined = false;
-  else if (trigger) run(trigger);
+  else if (!trigger) return;
+  else if (trigger.matches(`${SENDS},:not([hx-confirm])`) || confirm(trigger.getAttribute("hx-confirm"))) run(trigger);
 });

@@ -281,5 +281,6 @@ function loadWhatThePageUses() {
   streamsLoaded();
 }
 loadWhatThePageUses();
-// After a live navigation the body is another page's; an update may show new parts.
-for (const name of ["live:connected", "live:update"]) htmx.on(name, loadWhatThePageUses);
+// After a live navigation the body is another page's; an update may show new parts, and so may
+// an ordinary htmx request's swap (hx-get), on a page that is not live too.
+for (const name of ["live:connected", "live:update", "htmx:after:swap"]) htmx.on(name, loadWhatThePageUses);
