@@ -277,6 +277,55 @@ def test_data_live_disable_holds_back_a_form_that_cannot_be_disabled(page, page_
     assert_no_errors(page_log)
 
 
+def test_data_live_disable_with_a_text_shows_it_until_the_reply(page, page_log):
+    # Phoenix's phx-disable-with: the demo's form says data-live-disable="Adding…". Its button
+    # is outside the liveblocks the reply re-renders: its own content comes back.
+    page.goto("/todos/")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        "document.querySelector('#add-form button[type=submit]').innerHTML = '<b>+</b> Add'"
+    )
+    page.evaluate("liveViews.enableLatencySim(800)")
+    title = f"with a text {time.time_ns()}"
+    submit = page.locator("#add-form button[type=submit]")
+
+    page.fill("#new-title", title)
+    page.keyboard.press("Enter")
+    expect(submit).to_be_disabled()
+    expect(submit).to_have_text("Adding…")
+
+    expect(page.locator("li[id^='lv-todo-']", has_text=title)).to_have_count(1)
+    expect(submit).to_be_enabled()
+    assert submit.inner_html() == "<b>+</b> Add"  # what it showed, markup and all
+    assert_no_errors(page_log)
+
+
+def test_data_live_disable_with_a_text_leaves_the_text_the_reply_renders(page, page_log):
+    # The like button's reply re-renders it with another label: the server's label stays, not
+    # the one the button had before its event.
+    page.goto("/likes/")
+    page.wait_for_selector(CONNECTED)
+    like = page.locator("button.like").first
+    expect(like).to_have_text("♡ Like")
+    like.evaluate("(button) => button.setAttribute('data-live-disable', 'Saving…')")
+    page.evaluate("liveViews.enableLatencySim(800)")
+
+    like.click()
+    expect(like).to_be_disabled()
+    expect(like).to_have_text("Saving…")
+    expect(like).to_have_text("♥ Liked")
+    expect(like).to_be_enabled()
+
+    like.evaluate("(button) => button.setAttribute('data-live-disable', 'Saving…')")
+    like.click()  # the server's markup has no data-live-disable: given it again
+    expect(like).to_have_text("Saving…")
+    expect(like).to_have_text("♡ Like")
+    expect(like).to_be_enabled()
+    page.wait_for_timeout(300)
+    expect(like).to_have_text("♡ Like")
+    assert_no_errors(page_log)
+
+
 def test_the_latency_simulator_lasts_for_the_tab_and_says_so(page, page_log):
     open_counter(page)
     page.evaluate("liveViews.enableLatencySim(300)")

@@ -23,13 +23,17 @@ export function eventStarted(evt, ref) {
 function showBusy(element) {
   element.classList.add(LOADING);
   element.setAttribute("aria-busy", "true");
-  if (!element.hasAttribute("data-live-disable")) return;
+  const text = element.getAttribute("data-live-disable");
+  if (text == null) return;
   for (const control of controlsOf(element)) {
     if (control.disabled) continue; // disabled by the page itself: not ours to re-enable
     // Disabled, it loses focus to <body>: a keyboard user gets it back when it is enabled.
     control.lvFocused = control === document.activeElement;
     control.disabled = true;
     control.setAttribute(DISABLED_HERE, "");
+    // data-live-disable="Saving…": the control says so meanwhile. What it said (an icon too)
+    // is kept for clearBusy.
+    if (text) (control.lvShown = [...control.childNodes]), (control.textContent = text);
   }
 }
 
@@ -42,6 +46,7 @@ function clearBusy(element) {
     if (!control.hasAttribute(DISABLED_HERE)) continue;
     control.disabled = false;
     control.removeAttribute(DISABLED_HERE);
+    control.lvShown &&= control.replaceChildren(...control.lvShown); // (and forgets them)
     if (control.lvFocused && document.activeElement === document.body) control.focus();
   }
 }
