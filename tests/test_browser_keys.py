@@ -115,6 +115,26 @@ def test_on_the_http_transport_a_key_up_on_the_window_sends_only_the_named_keys(
     assert [e for e in log.errors if "WebSocket" not in e and "htmx:ws:error" not in e] == []
 
 
+def test_space_names_the_space_bar(page_on, server):
+    # A key list is split on spaces, so the space bar's key, " ", could not be listed: "Space".
+    page, log, sent = page_on(server)
+    open_help(page)
+    page.evaluate("document.getElementById('help').dataset.liveKey = 'Escape Space'")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("s")
+    page.click("#focus")  # a round trip: had "s" sent the event, it would be in
+    expect(page.locator("#name")).to_be_focused()
+    expect(page.locator("#help")).to_be_visible()
+    assert closing_frames(sent) == []
+
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Space")
+    expect(page.locator("#help")).to_have_count(0)
+    assert len(closing_frames(sent)) == 1
+    assert '"key":" "' in closing_frames(sent)[0]  # the key itself, as Phoenix sends it
+    assert_no_errors(log)
+
+
 def test_on_a_click_trigger_data_live_key_neither_filters_nor_sends_an_earlier_key(page_on, server):
     # A newcomer's data-live-key on a button sent on a click: the click sent the last key
     # pressed anywhere on the page (Escape, as if the user had pressed it on the button), or

@@ -22,3 +22,10 @@ test("spaces and new lines separate the names; no key sends nothing", () => {
   assert.equal(keyListed("Escape", undefined), false, "a keydown with no key (Chrome's autofill)");
   assert.equal(keyListed(" ", " "), false);
 });
+
+test("the space bar, whose key is a space, is named Space", () => {
+  assert.equal(keyListed("Escape Space", " "), true);
+  assert.equal(keyListed("space", " "), true);
+  assert.equal(keyListed("Escape", " "), false);
+  assert.equal(keyListed("Space", "s"), false);
+});
