@@ -271,3 +271,154 @@ def test_a_selector_cut_by_a_semicolon_warns_saying_how_to_write_it(page, page_l
     assert 'unknown command "y]"; use one of: show, hide' in text
     assert 'a ";" outside quotes ends a command, so quote an attribute value that has one' in text
     expect(page.locator("#notice")).to_be_visible()
+
+
+def add_button(page, html):
+    """Appends `html` (one element) to the live root, outside the block the server re-renders,
+    processed by htmx as a rendered one is."""
+    page.evaluate(
+        """(html) => { const root = document.querySelector("[data-live-root]");
+        root.insertAdjacentHTML("beforeend", html); htmx.process(root.lastElementChild); }""",
+        html,
+    )
+
+
+def test_a_declined_hx_confirm_stops_an_htmx_request_and_its_commands(page, page_log):
+    # <button hx-get hx-confirm data-live-js>: htmx asked after the click, and the commands ran
+    # whatever the answer. Now asked once, first: Cancel runs neither, OK both.
+    open_menus(page)
+    requests = []
+
+    def answer(route):
+        requests.append(route.request.url)
+        route.fulfill(body="<p id='more-text'>The rest.</p>", content_type="text/html")
+
+    page.route("**/more/", answer)
+    add_button(
+        page,
+        '<button id="more" type="button" hx-get="/more/" hx-target="#notice" hx-swap="afterend"'
+        ' hx-confirm="Hide the notice and load more?" data-live-js="hide to #notice">More</button>',
+    )
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("#more")
+    page.wait_for_timeout(200)
+    assert questions == ["Hide the notice and load more?"]
+    expect(page.locator("#notice")).to_be_visible()
+    assert requests == []
+
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.click("#more")
+    expect(page.locator("#more-text")).to_have_text("The rest.")
+    expect(page.locator("#notice")).to_be_hidden()
+    assert len(requests) == 1
+    assert questions == ["Hide the notice and load more?"] * 2  # asked once for both
+    assert_no_errors(page_log)
+
+
+def test_a_declined_hx_confirm_stops_a_delayed_event_and_its_commands(page, page_log):
+    # hx-trigger="click delay:…" sends after the click: the commands ran before the glue asked.
+    sent = open_menus(page)
+    add_button(
+        page,
+        '<button id="later" hx-ws:send data-live-event="increment" hx-trigger="click delay:50ms"'
+        ' hx-confirm="Add one and hide the panel?" data-live-js="hide to #panel">Later</button>',
+    )
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("#later")
+    page.wait_for_timeout(300)
+    assert questions == ["Add one and hide the panel?"]
+    expect(page.locator("#panel")).to_be_visible()
+    assert sent == []
+
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.click("#later")
+    expect(page.locator("#count")).to_have_text("1")
+    expect(page.locator("#panel")).to_be_hidden()
+    assert questions == ["Add one and hide the panel?"] * 2
+    assert_no_errors(page_log)
+
+
+def test_a_click_before_the_commands_script_ran_runs_its_commands_once_it_has(page, page_log):
+    # The hooks script (with the commands) is held back: the user clicks "Menu" meanwhile.
+    held = []
+    page.route("**/live_views.hooks.min.js*", lambda route: held.append(route))
+    page.goto("/menus/", wait_until="domcontentloaded")  # "load" waits for the held script
+    page.wait_for_selector(CONNECTED)
+    page.click("#menu-button")
+    assert len(held) == 1
+    assert page.evaluate("() => window.liveViewsHooks") is None
+    held[0].continue_()
+    wait_for_commands(page)
+    expect(page.locator("#menu")).to_be_visible()
+    expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "true")
+    page.click("#menu-button")  # once only: the next click closes it
+    expect(page.locator("#menu")).to_be_hidden()
+    assert_no_errors(page_log)
+
+
+def test_dispatch_sends_a_bubbling_event_from_the_targets(page, page_log):
+    sent = open_menus(page)
+    page.evaluate(
+        """() => { window.heard = [];
+        document.addEventListener("menu:opened", (evt) => window.heard.push(
+          [evt.target.id, evt.detail.dispatcher.id, evt.bubbles]));
+        document.getElementById("highlight").dataset.liveJs =
+          "dispatch menu:opened to #menu, #notice; dispatch menu:opened"; }"""
+    )
+    page.click("#highlight")
+    heard = page.evaluate("() => window.heard")
+    assert heard == [
+        ["notice", "highlight", True],
+        ["menu", "highlight", True],
+        ["highlight", "highlight", True],
+    ]
+    assert sent == []
+    assert_no_errors(page_log)
+
+
+def test_focus_and_focus_first_move_the_focus(page, page_log):
+    open_menus(page)
+    add_button(
+        page,
+        '<div id="dialog"><p tabindex="-1">Title</p><button disabled>Off</button>'
+        '<input id="hidden-field" hidden><input id="name"><input id="other"></div>',
+    )
+    page.evaluate("document.getElementById('highlight').dataset.liveJs = 'focus-first to #dialog'")
+    page.click("#highlight")
+    expect(page.locator("#name")).to_be_focused()
+    page.evaluate("document.getElementById('highlight').dataset.liveJs = 'focus to #other'")
+    page.click("#highlight")
+    expect(page.locator("#other")).to_be_focused()
+    assert_no_errors(page_log)
+
+
+def test_push_sends_a_live_event_from_the_element(page, page_log):
+    sent = open_menus(page)
+    page.evaluate(
+        "document.getElementById('highlight').dataset.liveJs ="
+        " 'push increment; toggle-class highlighted to #panel'"
+    )
+    page.click("#highlight")
+    expect(page.locator("#count")).to_have_text("1")
+    expect(page.locator("#panel")).to_have_class("panel highlighted")
+    assert len(sent) == 1
+    assert '"increment"' in sent[0]
+    assert_no_errors(page_log)
+
+
+def test_a_push_with_no_page_to_send_to_warns(page, page_log):
+    # A page that is not live (no live root) has no view to send to: the warning says so.
+    page.goto("/signup/done/")
+    wait_for_commands(page)
+    page.evaluate(
+        "document.getElementById('why').dataset.liveJs = 'push opened; toggle to #why-text'"
+    )
+    with page.expect_console_message(lambda m: "data-live-js" in m.text) as message:
+        page.click("#why")
+    assert message.value.type == "warning"
+    text = message.value.text
+    attribute = 'data-live-js="push opened; toggle to #why-text"'
+    assert f"{attribute}: push opened: live_views: not connected" in text
+    expect(page.locator("#why-text")).to_be_visible()  # the other commands run

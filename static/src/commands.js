@@ -1,5 +1,5 @@
-// JS commands (docs/reference/javascript.md "JS commands"), as Phoenix's JS.show/hide/toggle and
-// JS.add_class/remove_class/toggle_class: a click on an element with
+// JS commands (docs/reference/javascript.md "JS commands"), as Phoenix's JS.show/hide/toggle,
+// JS.add_class/remove_class/toggle_class, JS.dispatch, JS.focus/focus_first and JS.push: a click on an element with
 // data-live-js="toggle to #menu; add-class open to #nav" changes the page in the browser, with
 // no server round trip and no inline script, so a strict CSP allows it.
 //
@@ -11,40 +11,22 @@
 //
 // Shipped inside live_views.hooks.min.js (build.mjs), loaded for a page that shows an element
 // with data-live-hook or data-live-js (hooks_loader.js): the main bundle only tests for one.
-const NAMES = ["show", "hide", "toggle", "add-class", "remove-class", "toggle-class"];
+import { parseCommands } from "./command_syntax.js";
+
 const FORCE = { "add-class": true, "remove-class": false }; // toggle-class: neither
 const kept = new WeakMap(); // element -> Map("hidden" | "aria-expanded" | ".class" -> the server's)
 
-// A `;` meant for a selector ends the command there: what follows it is no command.
-const SEMICOLON = 'a ";" outside quotes ends a command, so quote an attribute value that has one: [title="a;b"]';
-
-// One command of the attribute, with its elements: `NAME [CLASS…] [to SELECTOR]`; no `to`: the
-// element itself. The first word `to` starts the selector, which is kept as written (a quoted
-// attribute value's spaces, a later ` to ` in it).
-
-function parse(part, index, trigger) {
-  const at = part.search(/\sto(\s|$)/);
-  const [name, ...classes] = (at < 0 ? part : part.slice(0, at)).trim().split(/\s+/);
-  const selector = at < 0 ? "" : part.slice(at + 3).trim();
-  if (!NAMES.includes(name)) {
-    throw new Error(`unknown command "${name}"; use one of: ${NAMES.join(", ")}${index ? `; ${SEMICOLON}` : ""}`);
-  }
-  if (at >= 0 && !selector) throw new Error(`"${name}": nothing after "to"; write a CSS selector there`);
-  if (name.endsWith("class") !== classes.length > 0) {
-    const example = name.endsWith("class") ? `needs a class: "${name} open to #menu"` : `takes no class: "${name} to #menu"`;
-    throw new Error(`"${name}" ${example}`);
-  }
-  return { name, classes, targets: selector ? [...document.querySelectorAll(selector)] : [trigger] };
-}
-
-// The commands of `trigger`'s attribute, or null (warned) if any is wrong: a mistyped command
-// changes nothing rather than half of what was asked. `;` separates them, except in quotes.
+// The commands of `trigger`'s attribute with their elements (no `to`: the element itself), or
+// null (warned) if any is wrong: a mistyped command changes nothing rather than half of what
+// was asked.
 export function commandsOf(trigger) {
   const value = trigger.dataset.liveJs;
   try {
-    return (value.match(/(?:"[^"]*"|'[^']*'|[^;])+/g) ?? [])
-      .filter((part) => part.trim())
-      .map((part, index) => parse(part, index, trigger));
+    return parseCommands(value).map(({ name, words, selector }) => ({
+      name,
+      words,
+      targets: selector ? [...document.querySelectorAll(selector)] : [trigger],
+    }));
   } catch (error) {
     console.warn(`live_views: data-live-js="${value}": ${error.message}`);
     return null;
@@ -67,17 +49,39 @@ function setClass(el, name, on) {
   el.classList.toggle(name, on);
 }
 
+// What can take the focus (as Phoenix's focus_first looks for): the first of them that does,
+// which a disabled or hidden one does not.
+const FOCUSABLE = 'a[href],area[href],button,input,select,textarea,iframe,summary,[contenteditable],[tabindex]:not([tabindex="-1"])';
+const focused = (el) => (el.focus(), document.activeElement === el);
+
+// push: the live event `name`, as the element's own data-live-event would send it (its
+// data-live-args, to the live component around it, else the page), through the hooks' sender.
+function push(trigger, name) {
+  const warn = (error) => console.warn(`live_views: data-live-js="${trigger.dataset.liveJs}": push ${name}: ${error.message}`);
+  try {
+    // The server's refusal (an unknown event) the glue warns of already, with its code.
+    window.liveViewsGlue.push(name, JSON.parse(trigger.dataset.liveArgs ?? "{}"), trigger, 1).catch((error) => error.code || warn(error));
+  } catch (error) {
+    warn(error); // data-live-args that is no JSON
+  }
+}
+
 export function run(trigger) {
-  for (const { name, classes, targets } of commandsOf(trigger) ?? []) {
+  for (const { name, words, targets } of commandsOf(trigger) ?? []) {
     for (const el of targets) {
       if (name === "show" || name === "hide") setHidden(el, name === "hide");
       else if (name === "toggle") setHidden(el, !el.hidden);
-      else for (const c of classes) setClass(el, c, FORCE[name]);
+      else if (name.endsWith("class")) for (const c of words) setClass(el, c, FORCE[name]);
+      // As JS.dispatch: bubbling, with the clicked element as `detail.dispatcher`.
+      else if (name === "dispatch") el.dispatchEvent(new CustomEvent(words[0], { bubbles: true, detail: { dispatcher: trigger } }));
     }
+    if (name === "focus") targets.find(focused);
+    else if (name === "focus-first") targets.find((el) => [...el.querySelectorAll(FOCUSABLE)].find(focused));
+    else if (name === "push") push(trigger, words[0]);
     // A disclosure button says whether what it controls is open (WAI-ARIA): one that names it
     // (aria-controls), or already says so (aria-expanded), follows the first element it changed.
     const expands = trigger.hasAttribute("aria-controls") || trigger.hasAttribute("aria-expanded");
-    if (expands && !name.endsWith("class") && targets[0]) {
+    if (expands && ["show", "hide", "toggle"].includes(name) && targets[0]) {
       remember(trigger, "aria-expanded", trigger.getAttribute("aria-expanded"));
       trigger.setAttribute("aria-expanded", String(!targets[0].hidden));
     }
@@ -100,15 +104,46 @@ function keepCommandsState(oldNode, { newNode }) {
 }
 
 htmx.registerExtension("live-js", { htmx_before_morph_node: keepCommandsState });
-// A click whose event the user declined (hx-confirm's Cancel; the glue asks first, as the
-// element's own listener sends) changes nothing either: Phoenix's data-confirm stops the click.
-// An element that sends nothing (no {% live_on %}; htmx marks one with a request of its own,
-// whose hx-confirm it asks itself) is asked here, as the glue asks: its own hx-confirm only.
+
+// hx-confirm on an element with commands is asked here, first, as Phoenix's data-confirm is
+// (phoenix_html asks in the click's capture phase): Cancel stops the click, so neither the
+// commands nor what the element sends on it (its {% live_on %} event, its htmx request) hear
+// it. After an OK, whoever sends it asks no more (`lvAsked`: the glue, htmx:confirm below).
+// Only an element that sends on the click itself is spared a second question: one that sends
+// on something else (hx-trigger="change") asks again then, for that.
 const SENDS = "[data-live-event],[data-htmx-powered]";
+const sendsOnClick = (el) =>
+  el.matches(SENDS) && !el.matches("form,input:not([type=button],[type=submit]),select,textarea") && /^\s*(click\b|$)/.test(el.getAttribute("hx-trigger") ?? "");
+document.addEventListener(
+  "click",
+  (evt) => {
+    const trigger = evt.target.closest?.("[data-live-js]");
+    const question = trigger?.getAttribute("hx-confirm");
+    if (!question) return;
+    if (confirm(question)) trigger.lvAsked = sendsOnClick(trigger);
+    else {
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+    }
+  },
+  true,
+);
+htmx.on("htmx:confirm", (evt) => {
+  const { ctx, issueRequest } = evt.detail;
+  if (!ctx.sourceElement.lvAsked) return;
+  ctx.sourceElement.lvAsked = false;
+  evt.preventDefault();
+  issueRequest();
+});
+// After the element's own listeners: the commands run after its event is sent, as Phoenix's
+// JS commands run as part of the event.
 document.addEventListener("click", (evt) => {
   const trigger = evt.target.closest?.("[data-live-js]");
-  const asked = evt.target.closest?.("[hx-confirm]");
-  if (asked?.lvDeclined) asked.lvDeclined = false;
-  else if (!trigger) return;
-  else if (trigger.matches(`${SENDS},:not([hx-confirm])`) || confirm(trigger.getAttribute("hx-confirm"))) run(trigger);
+  if (trigger) run(trigger);
 });
+
+// A click before this script ran did nothing (hooks_loader.js kept what was clicked last): its
+// commands run now. Not one that asked a question: the glue or htmx asked it, and the answer
+// is theirs.
+const early = window.liveViewsGlue.clicked?.closest?.("[data-live-js]");
+if (early?.isConnected && !early.hasAttribute("hx-confirm")) run(early);

@@ -9,6 +9,9 @@ const hooks = () => window.liveViewsHooks; // set by hooks.js as it runs
 const joined = new WeakMap(); // root -> true once joined, false once its socket closed after
 let anyJoined = false;
 
+// What the last click before that script ran was on: commands.js runs its commands once it has.
+addEventListener("click", (evt) => hooks() || (window.liveViewsGlue.clicked = evt.target));
+
 export const loadHooksIfShown = () => loadIfShown("[data-live-hook],[data-live-js]", "live_views.hooks.min.js");
 export const hasJoined = () => anyJoined;
 export const watchHooked = (observer) => hooks()?.watchHooked(observer);

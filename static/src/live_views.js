@@ -168,10 +168,11 @@ htmx.on("htmx:ws:before:message:outgoing", (evt) => {
     message.values.key ??= pressed;
   }
   // htmx asks an element's hx-confirm before its requests, hx-ws never before its sends: a
-  // delete button with one deleted unasked. Asked first, so a "Cancel" leaves no trace: its
-  // click's JS commands, which run after this, skip it too (commands.js).
-  const question = evt.target.getAttribute("hx-confirm");
-  if ((evt.target.lvDeclined = !!question && !confirm(question))) return evt.preventDefault();
+  // delete button with one deleted unasked. Asked first, so a "Cancel" leaves no trace. One
+  // with JS commands was asked on its click (commands.js: `lvAsked`), for both.
+  const question = !evt.target.lvAsked && evt.target.getAttribute("hx-confirm");
+  evt.target.lvAsked = 0;
+  if (question && !confirm(question)) return evt.preventDefault();
   try {
     const component = evt.target.closest("[data-live-component]")?.dataset.liveComponent;
     message.data = eventFrame(dataset, message.values, ++ref, component, unsentFiles(evt.target));
