@@ -422,3 +422,22 @@ def test_a_push_with_no_page_to_send_to_warns(page, page_log):
     attribute = 'data-live-js="push opened; toggle to #why-text"'
     assert f"{attribute}: push opened: live_views: not connected" in text
     expect(page.locator("#why-text")).to_be_visible()  # the other commands run
+
+
+def test_push_inside_a_live_component_goes_to_that_component(page, page_log):
+    # As the component's own {% live_on "toggle" %} does: the page's view has no "toggle".
+    page.goto("/likes/")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        """(html) => document.querySelector("#post-channels [data-live-component]")
+          .insertAdjacentHTML("beforeend", html)""",
+        '<button id="push-like" type="button" data-live-js="push toggle">+</button>',
+    )
+    page.click("#post-phoenix button.like")  # its update loads the commands' script
+    expect(page.locator("#liked")).to_have_text("You like 1 of 3 posts.")
+    wait_for_commands(page)
+    page.click("#push-like")
+    expect(page.locator("#post-channels button.like")).to_have_text("♥ Liked")
+    expect(page.locator("#post-channels .likes")).to_have_text("8")
+    expect(page.locator("#liked")).to_have_text("You like 2 of 3 posts.")
+    assert_no_errors(page_log)
