@@ -109,6 +109,17 @@ class LiveFormState(HoldsLiveRuntime):
                 runtime.address, uploads.discard if uploads is not None else None
             )
 
+    def cancel_upload(self, field: str, ref: str) -> bool:
+        """Forget one file this form uploaded and has not submitted (Phoenix's
+        ``cancel_upload``): ``field`` is the file input's name (``form.attachments.html_name``),
+        ``ref`` the file's (``{% for f in form.attachments|live_uploads %}{{ f.ref }}``). Its
+        file is deleted, the form's next render validates without it, and a later submit does
+        not attach it. False, and nothing changes, when the form holds no such upload: the ref
+        came from the browser, and may be stale, another page's, or made up. The browser's input
+        still lists the file: a ``data-live-upload-cancel`` button removes it there too."""
+        uploads = self.live_uploads
+        return uploads is not None and uploads.remove(field, ref)
+
     def _focus_first_error(self, form: forms.BaseForm) -> None:
         """After a submit over the socket that failed validation, focus the first field with
         an error: its label, "invalid" and its message are read out, where a page load (or a

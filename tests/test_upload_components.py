@@ -67,7 +67,13 @@ def test_a_file_uploaded_to_a_component_is_saved_by_its_form_valid(client, media
     first = page.component("first")
 
     answer = first.upload("file", "notes.txt", b"hello")
-    assert answer == {"status": 200, "ok": True, "name": "notes.txt", "size": 5}
+    assert answer == {
+        "status": 200,
+        "ok": True,
+        "name": "notes.txt",
+        "size": 5,
+        "ref": answer["ref"],
+    }
     first.validate("file", title="Report")
     assert field_errors(first, "file") == ""
     assert "Ready to submit" in first.block("status")

@@ -412,6 +412,7 @@ def test_the_js_upload_headers_are_the_routes():
         "STEP": endpoint.STEP_HEADER,
         "APPEND": endpoint.APPEND_HEADER,
         "COMPONENT": endpoint.COMPONENT_HEADER,
+        "REF": endpoint.REF_HEADER,
     }
 
 

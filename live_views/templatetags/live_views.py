@@ -20,6 +20,7 @@ from live_views.render.markup import (
     script_tags,
 )
 from live_views.render.stream import LiveStreamNode
+from live_views.uploads.store import StoredUpload
 
 register = template.Library()
 _DOTTED_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
@@ -38,6 +39,19 @@ def live_connect(context: template.Context) -> SafeString:
 @register.simple_tag(takes_context=True)
 def live_form(context: template.Context, form: Any = None) -> SafeString:
     return form_attributes(form if form is not None else context.get("form"))
+
+
+@register.filter
+def live_uploads(field: Any) -> list[StoredUpload]:
+    """``{% for f in form.attachments|live_uploads %}``: the files the form's file field has
+    uploaded and not submitted, in the order they came, each with ``name``, ``size`` and the
+    ``ref`` a ``data-live-upload-cancel`` button sends (docs/howto/uploads.md). Empty over HTTP
+    and before the field's first upload validates."""
+    name = getattr(field, "html_name", None)
+    getlist = getattr(getattr(getattr(field, "form", None), "files", None), "getlist", None)
+    if name is None or getlist is None:
+        return []
+    return [f for f in getlist(name) if isinstance(f, StoredUpload)]
 
 
 class LiveOnNode(template.Node):

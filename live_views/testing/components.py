@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from live_views.connect import wire
 from live_views.render.collector import block_id, component_block_id, component_scope
 from live_views.testing.dom import inner_html
-from live_views.testing.uploads import upload_async, upload_sync
+from live_views.testing.uploads import answer, cancel_steps, upload_async, upload_sync
 
 if TYPE_CHECKING:
     from live_views.testing import AsyncLivePage, LivePage
@@ -106,6 +106,12 @@ class AsyncComponent:
             self.page, field, name, content, content_type, append, (self.address, self.html)
         )
 
+    async def cancel_upload(self, field: str, ref: str) -> dict[str, Any]:
+        """Remove the file ``ref`` from this component's ``field``, as a
+        ``data-live-upload-cancel`` button does (see ``AsyncLivePage.cancel_upload``)."""
+        url, headers = cancel_steps(self.page, field, ref, (self.address, self.html))
+        return answer(await self.page.http.post(url, headers=headers))
+
     def _frame(self, event: str, args: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
         return {"event": event, "args": args, "form": form, wire.COMPONENT: self.address}
 
@@ -150,3 +156,8 @@ class Component:
         return upload_sync(
             self._page, field, name, content, content_type, append, (self.address, self.html)
         )
+
+    def cancel_upload(self, field: str, ref: str) -> dict[str, Any]:
+        """See ``AsyncComponent.cancel_upload``."""
+        url, headers = cancel_steps(self._page, field, ref, (self.address, self.html))
+        return answer(self._page.http.post(url, headers=headers))

@@ -154,6 +154,21 @@ def upload_sync(
     return answer(page.http.post(url, part, headers=send))
 
 
+def cancel_steps(
+    page: Any, field: str, ref: str, component: tuple[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
+    """The route's URL and the headers of a ``cancel`` of the page's upload ``ref`` (or, with
+    ``component``, as for ``upload_steps``, of that live component's)."""
+    if page.http is None:
+        raise RuntimeError("only a page opened by a live client can cancel an upload")
+    address, inputs_html = component if component is not None else (None, page.html)
+    url = upload_url(inputs_html, field)
+    csrf = csrf_cookie(page.http.cookies)
+    headers = upload_headers(page.html, field, "", 0, "cancel", False, csrf, address)
+    headers["X-Live-Upload-Ref"] = ref
+    return url, headers
+
+
 class AsyncUploading:
     """``upload()`` for ``AsyncLivePage``."""
 
@@ -175,6 +190,13 @@ class AsyncUploading:
         field as the page would."""
         return await upload_async(self, field, name, content, content_type, append)
 
+    async def cancel_upload(self, field: str, ref: str) -> dict[str, Any]:
+        """Remove the file ``ref`` (``upload()``'s answer has it) from ``field``'s selection,
+        as a ``data-live-upload-cancel`` button does; the route's answer, with its
+        ``status``. Then ``validate(field, ...)`` shows the field without it."""
+        url, headers = cancel_steps(self, field, ref)
+        return answer(await self.http.post(url, headers=headers))
+
 
 class Uploading:
     """``upload()`` for the sync ``LivePage``, through its ``django.test.Client``."""
@@ -193,3 +215,8 @@ class Uploading:
     ) -> dict[str, Any]:
         """See ``AsyncLivePage.upload``."""
         return upload_sync(self, field, name, content, content_type, append)
+
+    def cancel_upload(self, field: str, ref: str) -> dict[str, Any]:
+        """See ``AsyncLivePage.cancel_upload``."""
+        url, headers = cancel_steps(self, field, ref)
+        return answer(self.http.post(url, headers=headers))

@@ -34,7 +34,7 @@ from live_views.uploads.rules import (
     check_received,
     file_field_rule,
 )
-from live_views.uploads.store import MAX_FILES_PER_FIELD, PageUploads, sweep
+from live_views.uploads.store import MAX_FILES_PER_FIELD, REF_RE, PageUploads, sweep
 
 logger = logging.getLogger("live_views")
 
@@ -43,8 +43,12 @@ TOKEN_HEADER = "X-Live-Token"  # noqa: S105 - a header name
 FIELD_HEADER = "X-Live-Upload-Field"
 NAME_HEADER = "X-Live-Upload-Name"  # percent-encoded UTF-8 (encodeURIComponent)
 SIZE_HEADER = "X-Live-Upload-Size"
-STEP_HEADER = "X-Live-Upload-Step"  # "check", "send", "clear" (the input was emptied), or
-# "too_large": a proxy in front answered the send 413, so the file never reached this route
+STEP_HEADER = "X-Live-Upload-Step"  # "check", "send", "clear" (the input was emptied),
+# "cancel" (the user removed one file, by its ref), or "too_large": a proxy in front answered
+# the send 413, so the file never reached this route
+STEPS = ("check", "send", "clear", "cancel", "too_large")
+# Names one chosen file: the bundled JS picks it, so it can cancel a file still going up.
+REF_HEADER = "X-Live-Upload-Ref"
 APPEND_HEADER = "X-Live-Upload-Append"  # "1": a further file of one multiple selection
 # The address of the live component whose form has the field (absent: the page's own form).
 COMPONENT_HEADER = "X-Live-Upload-Component"
@@ -118,8 +122,10 @@ def _receive_for(
     limit = conf.MAX_UPLOAD_BYTES
     if headers.append and not rule.multiple:
         raise UploadRefused(400, f"{headers.field!r} takes one file.")
-    if headers.step in ("check", "clear", "too_large"):
+    if headers.step != "send":
         _check_csrf(request)  # no body to read: checked before anything is recorded
+    if headers.step == "cancel":
+        return _cancel(uploads, rule.html_name, headers.ref)
     if headers.step == "too_large":
         return _refused_by_the_proxy(uploads, rule.html_name, headers.size, limit)
     if headers.append and uploads.count(rule.html_name) >= MAX_FILES_PER_FIELD:
@@ -228,7 +234,7 @@ def _store(
         if errors:
             uploads.reject(rule.html_name, errors)
             return JsonResponse({"errors": errors}, status=422)
-        uploads.add(rule.html_name, uploaded, replace=not headers.append)
+        ref = uploads.add(rule.html_name, uploaded, replace=not headers.append, ref=headers.ref)
     finally:
         for files in request.FILES.lists():
             for file in files[1]:
@@ -236,7 +242,19 @@ def _store(
                 if image is not None:
                     image.close()
                 file.close()  # a file not kept is deleted here (Django's temporary files)
-    return JsonResponse({"ok": True, "name": uploaded.name, "size": uploaded.size})
+    return JsonResponse({"ok": True, "name": uploaded.name, "size": uploaded.size, "ref": ref})
+
+
+def _cancel(uploads: PageUploads, html_name: str, ref: str) -> HttpResponse:
+    """The user removed one file of the field's selection: its upload is forgotten. A ref this
+    form does not hold (another page's, a made-up one) changes nothing."""
+    if not uploads.remove(html_name, ref):
+        raise UploadRefused(
+            404,
+            f"{html_name!r} has no pending upload {ref!r} on this page: it was submitted, "
+            "removed, or never finished uploading.",
+        )
+    return JsonResponse({"ok": True})
 
 
 def _check_csrf(request: HttpRequest) -> None:
@@ -285,16 +303,19 @@ class _Headers:
             raise UploadRefused(403, f"An upload needs the page's token ({TOKEN_HEADER}).")
         if not self.field or len(self.field) > MAX_FIELD:
             raise UploadRefused(400, f"An upload names its field ({FIELD_HEADER}).")
-        if self.step not in ("check", "send", "clear", "too_large"):
+        if self.step not in STEPS:
+            raise UploadRefused(400, f"{STEP_HEADER} must be one of {', '.join(STEPS)}.")
+        self.ref = get(REF_HEADER) or ""
+        if (self.ref or self.step == "cancel") and not REF_RE.fullmatch(self.ref):
             raise UploadRefused(
-                400, f"{STEP_HEADER} must be 'check', 'send', 'clear' or 'too_large'."
+                400, f"{REF_HEADER} must be 1 to 64 letters, digits, '-' or '_', not {self.ref!r}."
             )
         if self.component is not None and not ADDRESS_RE.fullmatch(self.component):
             raise UploadRefused(
                 400,
                 f"{COMPONENT_HEADER} must be a live component's address, not {self.component!r}.",
             )
-        if self.step == "clear":
+        if self.step in ("clear", "cancel"):
             self.name, self.size = "", 0
             return
         try:

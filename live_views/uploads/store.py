@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -31,6 +32,9 @@ from django.utils.datastructures import MultiValueDict
 from live_views.conf import conf
 
 MAX_FILES_PER_FIELD = 20  # a multiple file input's selection; more is refused
+# A pending upload's ref: the bundled JS picks one per chosen file (so it can cancel a file still
+# going up), the route one for a client that sends none. Only ever compared, never a path.
+REF_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DATA_SUFFIX = ".data"
 _RECORD = ".json"
 _REJECTED = "rejected.json"
@@ -62,6 +66,8 @@ class StoredUpload(UploadedFile):  # type: ignore[type-arg]
 
     def __init__(self, path: Path, record: dict[str, Any]) -> None:
         self.path = path
+        # What a remove button sends back (data-live-upload-cancel, cancel_upload()).
+        self.ref = str(record.get("ref") or "")
         self._handle: IO[bytes] | None = None
         super().__init__(
             None,
@@ -144,8 +150,9 @@ class PageUploads:
     def count(self, field: str) -> int:
         return len([p for p in self._entries(self.field_directory(field)) if p.name != _REJECTED])
 
-    def add(self, field: str, uploaded: UploadedFile[Any], *, replace: bool) -> None:
-        """Keep ``uploaded`` (a file Django streamed to disk) for ``field``: moved, not copied."""
+    def add(self, field: str, uploaded: UploadedFile[Any], *, replace: bool, ref: str = "") -> str:
+        """Keep ``uploaded`` (a file Django streamed to disk) for ``field``: moved, not copied.
+        Its ref (``ref``, or a new one) is returned: ``remove()`` takes it."""
         if replace:
             self.discard_field(field)
         field_dir = self.field_directory(field)
@@ -160,8 +167,10 @@ class PageUploads:
             with data.open("wb") as out:
                 for chunk in uploaded.chunks():
                     out.write(chunk)
+        ref = ref if REF_RE.fullmatch(ref) else secrets.token_urlsafe(9)
         record = {
             "field": field,
+            "ref": ref,
             "name": uploaded.name,
             "content_type": uploaded.content_type,
             "charset": uploaded.charset,
@@ -169,6 +178,25 @@ class PageUploads:
         }
         _write_json(field_dir / f"{stem}{_RECORD}", record)
         self._touch()
+        return ref
+
+    def remove(self, field: str, ref: str) -> bool:
+        """Forget ``field``'s pending upload ``ref`` (its file is deleted): the user removed it
+        from the selection. False, and nothing changes, when this form has no such upload for
+        that field (the ref comes from the browser: another page's, or made up)."""
+        if not REF_RE.fullmatch(ref):
+            return False
+        removed = False
+        for path in self._entries(self.field_directory(field)):
+            record = _read_json(path) if path.name != _REJECTED else None
+            if record is None or record.get("ref") != ref or record["field"] != field:
+                continue
+            path.with_name(path.name.removesuffix(_RECORD) + DATA_SUFFIX).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+            removed = True
+        if removed and not any(self.directory.rglob(f"*{DATA_SUFFIX}")):
+            _leave_ledger(self.directory)
+        return removed
 
     def reject(self, field: str, messages: list[str]) -> None:
         """``field``'s last file was refused: its earlier files go, the messages are kept for

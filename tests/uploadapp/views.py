@@ -64,6 +64,7 @@ class OutboxView(LiveFormView):
     form_class = ContactForm
     template_name = "uploadapp/outbox.html"
     sent: tuple[str, ...] = ()
+    removed: bool | None = None  # what the last remove() answered
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         uploads = self.live_uploads
@@ -85,6 +86,11 @@ class OutboxView(LiveFormView):
     def clear(self) -> None:
         """A "Clear" button: the form starts over, the files chosen so far included."""
         self.reset_form()
+
+    @live_event
+    def remove(self, ref: str) -> None:
+        """A remove button wired to an event of the view's own: ``cancel_upload()``."""
+        self.removed = self.cancel_upload("attachments", ref)
 
     @live_event
     def clear_then_fail(self) -> None:

@@ -1,0 +1,130 @@
+"""Removing one file of a live form's selection (Phoenix's cancel_upload), through the real ASGI
+app and the upload route: by its ref, from the browser (the route's "cancel" step) or from a
+handler (``cancel_upload()``). A ref is the browser's word: one this page does not hold changes
+nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.live_helpers import TrackingLiveClient
+from tests.upload_fixtures import leftovers
+from tests.uploadapp import views
+
+
+@pytest.fixture
+def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+    live = TrackingLiveClient()
+    yield live
+    live.close()
+
+
+def chosen(page) -> list[tuple[str, str]]:
+    """What ``{% for f in form.attachments|live_uploads %}`` lists: (ref, name)."""
+    return re.findall(r'<li data-ref="([^"]+)">([^ <]+) ', page.block("chosen"))
+
+
+def data_files(media: Path) -> list[str]:
+    return [p for p in leftovers(media) if p.endswith(".data")]
+
+
+def test_a_removed_file_is_forgotten_and_a_submit_does_not_attach_it(client, media):
+    views.RECEIVED.clear()
+    page = client.live("/uploads/contact/")
+    first = page.upload("attachments", "a.txt", b"alpha")
+    second = page.upload("attachments", "b.txt", b"beta", append=True)
+    assert first["ref"] != second["ref"]
+    assert len(data_files(media)) == 2
+
+    answer = page.cancel_upload("attachments", first["ref"])
+
+    assert answer == {"status": 200, "ok": True}
+    assert len(data_files(media)) == 1  # its file is deleted at once
+    assert page.submit("submit", subject="Hello")["redirect"] == "/uploads/done/"
+    assert views.RECEIVED[0]["files"] == {"b.txt": b"beta"}
+    assert views.RECEIVED[0]["request_files"] == ["b.txt"]
+
+
+def test_the_template_lists_the_fields_files_with_the_refs_a_remove_button_sends(client):
+    page = client.live("/uploads/outbox/")
+    first = page.upload("attachments", "a.txt", b"alpha")
+    second = page.upload("attachments", "b.txt", b"beta", append=True)
+    page.validate("attachments", subject="Hi")
+    assert chosen(page) == [(first["ref"], "a.txt"), (second["ref"], "b.txt")]
+
+    page.cancel_upload("attachments", second["ref"])
+    page.validate("attachments", subject="Hi")
+
+    assert chosen(page) == [(first["ref"], "a.txt")]
+
+
+def test_a_ref_this_page_does_not_hold_is_a_clear_error_and_changes_nothing(client, media):
+    views.RECEIVED.clear()
+    other = client.live("/uploads/contact/")
+    theirs = other.upload("attachments", "theirs.txt", b"other page")["ref"]
+    page = client.live("/uploads/contact/")
+    page.upload("attachments", "mine.txt", b"mine")
+
+    for ref in (theirs, "made-up-ref"):
+        answer = page.cancel_upload("attachments", ref)
+        assert answer["status"] == 404
+        assert answer["errors"] == [
+            f"'attachments' has no pending upload {ref!r} on this page: it was submitted, "
+            "removed, or never finished uploading."
+        ]
+    assert len(data_files(media)) == 2  # both pages keep their files
+    assert page.submit("submit", subject="Mine")["redirect"] == "/uploads/done/"
+    assert other.submit("submit", subject="Theirs")["redirect"] == "/uploads/done/"
+    assert [r["files"] for r in views.RECEIVED] == [
+        {"mine.txt": b"mine"},
+        {"theirs.txt": b"other page"},
+    ]
+
+
+@pytest.mark.parametrize("ref", ["../../etc", "a" * 65, "a b", ""])
+def test_a_ref_that_is_no_ref_is_refused_before_anything_is_read(client, media, ref):
+    page = client.live("/uploads/contact/")
+    page.upload("attachments", "a.txt", b"alpha")
+
+    answer = page.cancel_upload("attachments", ref)
+
+    assert answer["status"] == 400
+    assert "X-Live-Upload-Ref must be 1 to 64 letters, digits" in answer["errors"][0]
+    assert len(data_files(media)) == 1
+
+
+def test_a_handler_removes_a_file_with_cancel_upload(client, media):
+    views.RECEIVED.clear()
+    page = client.live("/uploads/outbox/")
+    kept = page.upload("attachments", "a.txt", b"alpha")["ref"]
+    gone = page.upload("attachments", "b.txt", b"beta", append=True)["ref"]
+
+    page.send("remove", ref="not-a-ref-of-this-page")
+    assert page.block("removed").strip() == "False"
+    assert len(data_files(media)) == 2
+    page.send("remove", ref=gone)
+    assert page.block("removed").strip() == "True"
+
+    page.submit("submit", subject="Hi")
+    assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha"}}]
+    assert kept != gone
+
+
+def test_a_components_file_is_removed_by_its_own_ref_only(client, media):
+    page = client.live("/uploads/components/")
+    first, second = page.component("first"), page.component("second")
+    mine = first.upload("file", "one.txt", b"one")["ref"]
+    second.upload("file", "two.txt", b"two")
+
+    # Another form's ref, same page and field name: not this form's file.
+    assert second.cancel_upload("file", mine)["status"] == 404
+    assert len(data_files(media)) == 2
+    assert first.cancel_upload("file", mine) == {"status": 200, "ok": True}
+
+    first.validate("file", title="First")
+    assert "required" in first.block("field", "file")
+    assert len(data_files(media)) == 1  # the second's stays
