@@ -69,7 +69,10 @@ def test_chosen_files_upload_with_progress_and_reach_form_valid(page, page_log):
         "name": "notes.txt",
         "loaded": 300_000,
         "total": 300_000,
+        "ref": last["ref"],  # what a remove button names it by (test_browser_upload_cancel.py)
     }
+    first = page.evaluate("window.progress.find(d => d.name === 'notes.txt')")
+    assert first == {**last, "loaded": 0}  # from the start, before a byte is sent
     progress = page.eval_on_selector(
         INPUT, "el => el.style.getPropertyValue('--live-upload-progress')"
     )

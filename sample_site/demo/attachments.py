@@ -53,10 +53,7 @@ class AttachmentsView(LiveFormView):
     sent: tuple[str, ...] = ()  # this page's messages sent with "Send, then write another"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # What this page has uploaded and not yet sent: the server knows, the page shows it.
-        uploads = self.live_uploads
-        pending = uploads.files().getlist("attachments") if uploads is not None else []
-        return super().get_context_data(pending=pending, sent=self.sent, **kwargs)
+        return super().get_context_data(sent=self.sent, **kwargs)
 
     def form_valid(self, form: MessageForm) -> HttpResponse:
         # Saved through the storage (which picks a safe, free name), as over HTTP.

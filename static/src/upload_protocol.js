@@ -11,6 +11,7 @@ export const UPLOAD_HEADERS = Object.freeze({
   STEP: "X-Live-Upload-Step",
   APPEND: "X-Live-Upload-Append",
   COMPONENT: "X-Live-Upload-Component",
+  REF: "X-Live-Upload-Ref",
 });
 
 // The page's signed connect token, from the root's hx-ws:connect URL ("/live/ws/?t=…").
@@ -23,9 +24,11 @@ export function tokenOf(connectUrl) {
 }
 
 // `step` is "check" (name and size only: the server may refuse before a byte is sent), "send",
-// or "too_large" (a proxy refused the send's body: the server records it as the field's error).
+// "cancel" (forget the file `ref`), "clear" (the input was emptied) or "too_large" (a proxy
+// refused the send's body: the server records it as the field's error).
 // `component`: the address of the live component whose form has the input (absent: the page's).
-export function uploadHeaders({ token, field, file, step, append, csrf, component }) {
+// `ref`: the browser's name for one chosen file, so it can remove that file (even mid-upload).
+export function uploadHeaders({ token, field, file, step, append, csrf, component, ref }) {
   const headers = {
     [UPLOAD_HEADERS.TOKEN]: token,
     [UPLOAD_HEADERS.FIELD]: field,
@@ -34,6 +37,7 @@ export function uploadHeaders({ token, field, file, step, append, csrf, componen
     [UPLOAD_HEADERS.STEP]: step,
   };
   if (append) headers[UPLOAD_HEADERS.APPEND] = "1";
+  if (ref) headers[UPLOAD_HEADERS.REF] = ref;
   if (component) headers[UPLOAD_HEADERS.COMPONENT] = component;
   if (csrf) headers["X-CSRFToken"] = csrf;
   return headers;
@@ -41,11 +45,15 @@ export function uploadHeaders({ token, field, file, step, append, csrf, componen
 
 // The detail of a live:upload-progress event. XHR counts the multipart envelope too: scale it to
 // the file's own bytes, so `loaded` reaches `total` exactly when the file is sent.
-export function progressDetail(field, file, loaded, sent) {
+export function progressDetail(field, file, loaded, sent, ref) {
   const total = file.size;
   const share = sent > 0 ? Math.min(1, loaded / sent) : 0;
-  return { field, name: file.name, loaded: Math.round(share * total), total };
+  return { field, name: file.name, loaded: Math.round(share * total), total, ref };
 }
+
+// A new ref for a chosen file: unique on the page, not a secret (the page's token authorizes).
+let counter = 0;
+export const newRef = () => `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 // What the upload route answered: { ok: true } or { ok: false, errors: [...], refused }.
 // `refused`: the route said why (and records it for the field); otherwise the upload failed

@@ -2,7 +2,7 @@
 // data-live-upload="<route>") uploads each chosen file as soon as it is chosen: a check of its
 // name and size, then the file by XHR, with progress. Then the input fires live:uploaded, its
 // hx-trigger, and sends `validate`, so the field's errors show live. A submit waits for them.
-import { progressDetail, readAnswer, tokenOf, uploadHeaders } from "./upload_protocol.js";
+import { newRef, progressDetail, readAnswer, tokenOf, uploadHeaders } from "./upload_protocol.js";
 
 const INPUT = "input[type=file][data-live-upload]";
 const STATE = "data-live-upload-state"; // uploading | done | refused | failed
@@ -13,6 +13,9 @@ const DEFAULT_LOOK =
   "linear-gradient(to right, rgba(37, 99, 235, 0.25) calc(var(--live-upload-progress, 0) * 100%), transparent 0)";
 
 const running = new Map(); // input -> { abort(), done: Promise }
+// input -> its chosen files, in order: [{ file, ref, stored, cancelled, abort() }]. The ref names
+// the file to the server; a data-live-upload-cancel="<ref>" button removes it.
+const chosen = new WeakMap();
 
 function emit(target, name, detail) {
   target.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
@@ -40,53 +43,79 @@ function check(url, headers, signal) {
 function send(url, headers, file, onProgress, signal) {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
+    let sent = false; // the whole body left: stopped now, the server may keep the file all the same
     xhr.open("POST", url);
     xhr.withCredentials = true;
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.addEventListener("progress", (e) => onProgress(e.loaded, e.total));
+    xhr.upload.addEventListener("load", () => (sent = true));
     xhr.addEventListener("load", () => resolve(readAnswer(xhr.status, xhr.responseText)));
     xhr.addEventListener("error", () => resolve(readAnswer(0, "")));
-    xhr.addEventListener("abort", () => resolve({ ok: false, aborted: true, errors: [] }));
-    signal.addEventListener("abort", () => xhr.abort());
+    const aborted = () => resolve({ ok: false, aborted: true, sent, errors: [] });
+    xhr.addEventListener("abort", aborted);
+    // Resolved here too: an XHR not under way yet fires no abort event.
+    signal.addEventListener("abort", () => (xhr.abort(), aborted()));
     const body = new FormData();
     body.append("file", file);
     xhr.send(body);
   });
 }
 
-async function uploadFiles(root, input, signal) {
-  const url = input.getAttribute("data-live-upload");
-  const field = input.name;
-  const token = tokenOf(root.getAttribute("hx-ws:connect"));
-  // As for its events: the files of a live component's form are that component's.
-  const component = input.closest("[data-live-component]")?.dataset.liveComponent;
-  const csrf = csrfOf(input);
-  const files = [...input.files];
+// Where an input's files go, and who they are from: the same for each of its requests.
+function addressOf(input) {
+  const root = input.closest("[data-live-root]");
+  return {
+    url: input.getAttribute("data-live-upload"),
+    field: input.name,
+    token: tokenOf(root?.getAttribute("hx-ws:connect")),
+    // As for its events: the files of a live component's form are that component's.
+    component: input.closest("[data-live-component]")?.dataset.liveComponent,
+    csrf: csrfOf(input),
+  };
+}
+
+// A step with no file: "clear" (forget the field's files) or "cancel" (forget the file `ref`).
+function tell(input, step, ref, signal) {
+  const { url, ...base } = addressOf(input);
+  const headers = uploadHeaders({ ...base, file: { name: "", size: 0 }, step, ref });
+  return check(url, headers, signal).catch(() => null);
+}
+
+async function uploadFiles(input, entries, signal) {
+  const { url, field, ...address } = addressOf(input);
   let answer = { ok: true };
-  if (!files.length) {
+  if (!entries.length) {
     // The user emptied the input: the server forgets the field's files (and any refusal).
-    const empty = { name: "", size: 0 };
-    const headers = uploadHeaders({ token, field, file: empty, step: "clear", csrf, component });
-    await check(url, headers, signal).catch(() => null);
+    await tell(input, "clear", undefined, signal);
     input.removeAttribute(STATE);
     input.style.removeProperty(PROGRESS);
     emit(input, "live:uploaded", { field, ok: true, errors: [] });
     return;
   }
   show(input, "uploading", 0);
-  for (const [index, file] of files.entries()) {
-    const base = { token, field, file, append: index > 0, csrf, component };
+  let stored = false; // the first file kept replaces the field's earlier ones; the rest append
+  for (const [index, entry] of entries.entries()) {
+    if (entry.cancelled) continue;
+    const { file, ref } = entry;
+    // Its own signal: a remove button stops this file only, a new choice all of them.
+    const own = new AbortController();
+    entry.abort = () => own.abort();
+    signal.addEventListener("abort", () => own.abort());
+    const base = { ...address, field, file, append: stored, ref };
+    // Its ref from the start: a page's own remove button may stop it before a byte is sent.
+    emit(input, "live:upload-progress", progressDetail(field, file, 0, 0, ref));
     try {
-      answer = await check(url, uploadHeaders({ ...base, step: "check" }), signal);
+      answer = await check(url, uploadHeaders({ ...base, step: "check" }), own.signal);
     } catch {
-      answer = signal.aborted ? { ok: false, aborted: true } : readAnswer(0, "");
+      answer = own.signal.aborted ? { ok: false, aborted: true } : readAnswer(0, "");
     }
-    if (!answer.ok) break;
-    answer = await send(url, uploadHeaders({ ...base, step: "send" }), file, (loaded, sent) => {
-      const detail = progressDetail(field, file, loaded, sent);
-      show(input, "uploading", (index + detail.loaded / Math.max(1, detail.total)) / files.length);
-      emit(input, "live:upload-progress", detail);
-    }, signal);
+    if (answer.ok) {
+      answer = await send(url, uploadHeaders({ ...base, step: "send" }), file, (loaded, sent) => {
+        const detail = progressDetail(field, file, loaded, sent, ref);
+        show(input, "uploading", (index + detail.loaded / Math.max(1, detail.total)) / entries.length);
+        emit(input, "live:upload-progress", detail);
+      }, own.signal);
+    }
     if (answer.tooLarge) {
       // A proxy's limit, not the network: the field says so (kept by the server for validate).
       const told = await check(url, uploadHeaders({ ...base, step: "too_large" }), signal).catch(
@@ -94,9 +123,20 @@ async function uploadFiles(root, input, signal) {
       );
       if (told?.refused) answer = told;
     }
+    if (entry.cancelled && !signal.aborted) {
+      // Removed while it went up: stopped, and forgotten should the server have kept it anyway.
+      if (answer.ok || answer.sent) await tell(input, "cancel", ref, signal);
+      answer = { ok: true };
+      continue;
+    }
+    entry.stored = answer.ok;
+    stored ||= answer.ok;
     if (!answer.ok) break;
   }
-  if (answer.aborted) return; // a newer choice replaced this one
+  await Promise.all(entries.map((e) => e.told)); // removes meanwhile: the server has them
+  if (signal.aborted) return; // a newer choice replaced this one
+  // Every file was removed before the server kept one: it forgets the earlier choice too.
+  if (answer.ok && !entries.some((e) => e.stored)) await tell(input, "clear", undefined, signal);
   const state = answer.ok ? "done" : answer.refused ? "refused" : "failed";
   if (!answer.ok) console.warn(`live_views: upload ${state}:`, ...answer.errors);
   show(input, state, answer.ok ? 1 : 0);
@@ -104,12 +144,14 @@ async function uploadFiles(root, input, signal) {
   emit(input, "live:uploaded", { field, ok: answer.ok, errors: answer.errors ?? [] });
 }
 
-function start(input) {
-  const root = input.closest("[data-live-root]");
-  if (!root) return;
+// `files`: the input's selection, or (after a remove) what is left of it, with the refs it had.
+function start(input, files = [...input.files].map((file) => ({ file, ref: newRef() }))) {
+  if (!input.closest("[data-live-root]")) return;
   running.get(input)?.abort();
   const controller = new AbortController();
-  const done = uploadFiles(root, input, controller.signal).finally(() => {
+  const entries = files.map(({ file, ref }) => ({ file, ref }));
+  chosen.set(input, entries);
+  const done = uploadFiles(input, entries, controller.signal).finally(() => {
     if (running.get(input)?.done === done) running.delete(input);
   });
   running.set(input, { abort: () => controller.abort(), done });
@@ -136,7 +178,7 @@ document.addEventListener(
     if (!form.matches?.("[data-live-form]")) return;
     if (!resubmitting.delete(form)) {
       for (const input of form.querySelectorAll(INPUT)) {
-        if (input.files.length && input.getAttribute(STATE) === "failed") start(input);
+        if (input.files.length && input.getAttribute(STATE) === "failed") start(input, chosen.get(input));
       }
     }
     const waiting = [...running].filter(([input]) => input.form === form).map(([, r]) => r.done);
@@ -152,6 +194,63 @@ document.addEventListener(
   true,
 );
 
+// A remove button (Phoenix's cancel_upload): data-live-upload-cancel="<ref>", the ref of a file
+// of a live file input, as {% for f in form.field|live_uploads %}{{ f.ref }} renders it (or as
+// live:upload-progress tells it). The file leaves the input's selection: stopped if it is still
+// going up, forgotten by the server if it was kept, and the field validates again without it.
+async function cancel(ref) {
+  let input, entry;
+  for (const candidate of document.querySelectorAll(INPUT)) {
+    entry = chosen.get(candidate)?.find((e) => e.ref === ref && !e.cancelled);
+    if (entry) {
+      input = candidate;
+      break;
+    }
+  }
+  if (!entry) {
+    console.warn(`live_views: data-live-upload-cancel names no file chosen on this page: ${ref}`);
+    return;
+  }
+  entry.cancelled = true;
+  const entries = chosen.get(input).filter((e) => !e.cancelled);
+  chosen.set(input, entries);
+  const kept = new DataTransfer();
+  for (const e of entries) kept.items.add(e.file);
+  input.files = kept.files; // no change event: nothing else goes up
+  if (running.has(input)) {
+    // Kept already: the server forgets it (the loop waits for that before validating). Not
+    // yet: stopped, or skipped, and the loop tells the server and goes on with the next file.
+    if (entry.stored) entry.told = tell(input, "cancel", ref);
+    else entry.abort?.();
+    return;
+  }
+  const state = input.getAttribute(STATE);
+  if (state !== "done") {
+    // A refused or failed selection: the server kept none of it. Try again without this file.
+    start(input, entries); // the same refs as the page's buttons show
+    return;
+  }
+  const told = await tell(input, "cancel", ref);
+  if (!told?.ok && !told?.refused) {
+    // No answer (the network): what is left goes up again in place of all the field's files,
+    // so the server holds what the input shows; failing, the submit retries it.
+    start(input, entries);
+    return;
+  }
+  if (!entries.length) {
+    input.removeAttribute(STATE);
+    input.style.removeProperty(PROGRESS);
+  }
+  emit(input, "live:uploaded", { field: input.name, ok: true, errors: [] });
+}
+
+document.addEventListener("click", (evt) => {
+  const button = evt.target.closest?.("[data-live-upload-cancel]");
+  if (!button) return;
+  evt.preventDefault(); // a submit button's or a link's own action
+  cancel(button.getAttribute("data-live-upload-cancel"));
+});
+
 // A reset live form (reset_form() on the server) empties its file inputs: their upload state
 // and progress go too, and an upload still under way stops. Nothing is sent: the server has
 // used up or dropped the form's files.
@@ -159,6 +258,7 @@ document.addEventListener("reset", (evt) => {
   for (const input of evt.target.querySelectorAll?.(INPUT) ?? []) {
     running.get(input)?.abort();
     running.delete(input);
+    chosen.delete(input);
     input.removeAttribute(STATE);
     input.style.removeProperty(PROGRESS);
   }

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 
 import { eventFrame } from "../src/protocol.js";
 import {
+  newRef,
   progressDetail,
   readAnswer,
   tokenOf,
@@ -49,16 +50,32 @@ describe("uploadHeaders", () => {
     const headers = uploadHeaders({ token: "T", field: "f", file, step: "check", component });
     assert.equal(headers["X-Live-Upload-Component"], component);
   });
+
+  test("a chosen file's ref names it, so the browser can remove it", () => {
+    const file = { name: "", size: 0 };
+    const headers = uploadHeaders({ token: "T", field: "f", file, step: "cancel", ref: "r1" });
+    assert.equal(headers["X-Live-Upload-Ref"], "r1");
+    assert.equal(headers["X-Live-Upload-Step"], "cancel");
+  });
+});
+
+describe("newRef", () => {
+  test("is new each time, and what the server takes as a ref", () => {
+    const refs = new Set(Array.from({ length: 100 }, newRef));
+    assert.equal(refs.size, 100);
+    for (const ref of refs) assert.match(ref, /^[A-Za-z0-9_-]{1,64}$/);
+  });
 });
 
 describe("progressDetail", () => {
   test("scales the request's bytes to the file's", () => {
     const file = { name: "a.bin", size: 1000 };
-    assert.deepEqual(progressDetail("f", file, 550, 1100), {
+    assert.deepEqual(progressDetail("f", file, 550, 1100, "r1"), {
       field: "f",
       name: "a.bin",
       loaded: 500,
       total: 1000,
+      ref: "r1",
     });
     assert.equal(progressDetail("f", file, 1100, 1100).loaded, 1000);
     assert.equal(progressDetail("f", file, 5, 0).loaded, 0);

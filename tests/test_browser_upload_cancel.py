@@ -1,0 +1,122 @@
+"""Removing one file of a multiple selection in real Chromium, on sample_site's attachments
+page: its Remove button (data-live-upload-cancel) takes it out of the input, the server forgets
+it, and the submit sends only the rest; a file still going up stops."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_fixtures import CONNECTED
+from tests.test_browser import assert_no_errors
+from tests.test_browser_uploads import INPUT, expect_sent, file, upload_posts
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_removed_file_leaves_the_selection_and_never_reaches_the_view(page, page_log):
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    posts = upload_posts(page)
+    page.set_input_files(INPUT, [file("keep.txt", b"kept"), file("drop.txt", b"dropped")])
+    pending = page.locator("#lv-pending li")
+    expect(pending).to_have_count(2)
+
+    pending.filter(has_text="drop.txt").get_by_role("button", name="Remove drop.txt").click()
+
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text("keep.txt")
+    assert page.eval_on_selector(INPUT, "el => [...el.files].map((f) => f.name)") == ["keep.txt"]
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    assert ("cancel", "") in posts
+    page.fill("#id_subject", "Only one")
+    page.click("button[type=submit]")
+
+    expect_sent(page, "keep")
+    expect(page.locator("#sent li")).to_have_count(1)
+    expect(page.locator("#sent")).not_to_contain_text("drop")
+    assert_no_errors(page_log)
+
+
+def test_removing_a_file_still_going_up_stops_it_and_the_others_go_on(page, page_log):
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    # A slow network: each file's XHR waits before it goes, and one aborted meanwhile never goes.
+    page.evaluate(
+        """() => { window.aborted = 0;
+        const { send, abort } = XMLHttpRequest.prototype;
+        XMLHttpRequest.prototype.abort = function () {
+          window.aborted++; this.aborted = true; abort.call(this); };
+        XMLHttpRequest.prototype.send = function (body) {
+          window.sending = true;
+          setTimeout(() => { if (!this.aborted) send.call(this, body); }, 1500); }; }"""
+    )
+    posts = upload_posts(page)
+    page.evaluate(
+        """() => { window.refs = {};
+        document.addEventListener('live:upload-progress',
+                                  (e) => { window.refs[e.detail.name] = e.detail.ref; }); }"""
+    )
+    # A page's own remove button for a file still going up, from live:upload-progress's ref.
+    page.set_input_files(INPUT, [file("slow.txt", b"s" * 200_000), file("next.txt", b"next")])
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "uploading")
+    page.wait_for_function("() => window.sending")  # checked, its bytes about to go
+    page.evaluate(
+        """() => { const button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.liveUploadCancel = window.refs['slow.txt'];
+        document.body.append(button);
+        button.click(); }"""
+    )
+
+    pending = page.locator("#lv-pending li")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    assert page.evaluate("window.aborted") == 1
+    assert ("check", "slow.txt") in posts
+    assert ("send", "slow.txt") not in posts
+    assert ("send", "next.txt") in posts
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text("next.txt")
+    page.fill("#id_subject", "Without the slow one")
+    page.click("button[type=submit]")
+
+    expect_sent(page, "next")
+    expect(page.locator("#sent li")).to_have_count(1)
+    assert_no_errors(page_log)
+
+
+def test_removing_the_refused_file_sends_the_rest_without_it(page, page_log):
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        """() => { window.refs = {};
+        document.addEventListener('live:upload-progress',
+                                  (e) => { window.refs[e.detail.name] = e.detail.ref; }); }"""
+    )
+    page.set_input_files(
+        INPUT, [file("ok.txt", b"fine"), file("tool.exe", b"MZ", "application/octet-stream")]
+    )
+    errors = page.locator("#lv-field-attachments .errorlist")
+    expect(errors).to_contain_text("“exe” is not allowed")
+    expect(page.locator("#lv-pending li")).to_have_count(0)  # a refusal keeps none of them
+
+    # The page's own row for the refused file, with its ref from live:upload-progress.
+    page.evaluate(
+        """() => { const button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.liveUploadCancel = window.refs['tool.exe'];
+        document.body.append(button);
+        button.click(); }"""
+    )
+
+    expect(errors).to_have_count(0)
+    expect(page.locator("#lv-pending li")).to_have_count(1)
+    expect(page.locator("#lv-pending li")).to_contain_text("ok.txt")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    page.fill("#id_subject", "Without the tool")
+    page.click("button[type=submit]")
+    expect_sent(page, "ok")
