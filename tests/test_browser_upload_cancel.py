@@ -120,3 +120,45 @@ def test_removing_the_refused_file_sends_the_rest_without_it(page, page_log):
     page.fill("#id_subject", "Without the tool")
     page.click("button[type=submit]")
     expect_sent(page, "ok")
+
+
+def test_a_file_removed_once_its_bytes_are_sent_is_forgotten_when_the_server_answers(
+    page, page_log
+):
+    # Stopped then, the server could still keep it after being told to forget it: the browser
+    # waits for its answer instead, then has the server forget it.
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    posts = upload_posts(page)
+    page.evaluate(
+        """() => { window.aborted = 0; window.refs = {};
+        document.addEventListener('live:upload-progress',
+                                  (e) => { window.refs[e.detail.name] ??= e.detail.ref; });
+        const { send, abort } = XMLHttpRequest.prototype;
+        XMLHttpRequest.prototype.abort = function () { window.aborted++; abort.call(this); };
+        XMLHttpRequest.prototype.send = function (body) {
+          // After the glue's own listener: the body has left, the answer has not come.
+          this.upload.addEventListener('load', () => {
+            if (body.get('file').name !== 'sent.txt') return;
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.dataset.liveUploadCancel = window.refs['sent.txt'];
+            document.body.append(button);
+            button.click();
+          });
+          send.call(this, body); }; }"""
+    )
+
+    page.set_input_files(INPUT, [file("sent.txt", b"s" * 100_000), file("other.txt", b"o")])
+
+    pending = page.locator("#lv-pending li")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text("other.txt")
+    assert page.evaluate("window.aborted") == 0
+    assert posts[:3] == [("check", "sent.txt"), ("send", "sent.txt"), ("cancel", "")]
+    page.fill("#id_subject", "Only the other")
+    page.click("button[type=submit]")
+    expect_sent(page, "other")
+    expect(page.locator("#sent li")).to_have_count(1)
+    assert_no_errors(page_log)

@@ -40,7 +40,8 @@ function check(url, headers, signal) {
   );
 }
 
-function send(url, headers, file, onProgress, signal) {
+// `onSent`: the whole body has left. Stopped before that, the server cannot keep the file.
+function send(url, headers, file, onProgress, signal, onSent) {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     let sent = false; // the whole body left: stopped now, the server may keep the file all the same
@@ -48,7 +49,7 @@ function send(url, headers, file, onProgress, signal) {
     xhr.withCredentials = true;
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.addEventListener("progress", (e) => onProgress(e.loaded, e.total));
-    xhr.upload.addEventListener("load", () => (sent = true));
+    xhr.upload.addEventListener("load", () => onSent((sent = true)));
     xhr.addEventListener("load", () => resolve(readAnswer(xhr.status, xhr.responseText)));
     xhr.addEventListener("error", () => resolve(readAnswer(0, "")));
     const aborted = () => resolve({ ok: false, aborted: true, sent, errors: [] });
@@ -114,7 +115,7 @@ async function uploadFiles(input, entries, signal) {
         const detail = progressDetail(field, file, loaded, sent, ref);
         show(input, "uploading", (index + detail.loaded / Math.max(1, detail.total)) / entries.length);
         emit(input, "live:upload-progress", detail);
-      }, own.signal);
+      }, own.signal, () => (entry.bodySent = true));
     }
     if (answer.tooLarge) {
       // A proxy's limit, not the network: the field says so (kept by the server for validate).
@@ -218,10 +219,12 @@ async function cancel(ref) {
   for (const e of entries) kept.items.add(e.file);
   input.files = kept.files; // no change event: nothing else goes up
   if (running.has(input)) {
-    // Kept already: the server forgets it (the loop waits for that before validating). Not
-    // yet: stopped, or skipped, and the loop tells the server and goes on with the next file.
+    // Kept already: the server forgets it (the loop waits for that before validating). Its
+    // bytes all sent: the loop waits for the server's answer, then has it forget the file
+    // (stopped now, it could keep the file after our word to forget it). Otherwise: stopped,
+    // or skipped, and the loop goes on with the next file.
     if (entry.stored) entry.told = tell(input, "cancel", ref);
-    else entry.abort?.();
+    else if (!entry.bodySent) entry.abort?.();
     return;
   }
   const state = input.getAttribute(STATE);
