@@ -308,7 +308,8 @@ class _Headers:
         self.ref = get(REF_HEADER) or ""
         if (self.ref or self.step == "cancel") and not REF_RE.fullmatch(self.ref):
             raise UploadRefused(
-                400, f"{REF_HEADER} must be 1 to 64 letters, digits, '-' or '_', not {self.ref!r}."
+                400,
+                f"{REF_HEADER} must be 1 to 64 letters, digits, '-' or '_', not {self.ref[:80]!r}.",
             )
         if self.component is not None and not ADDRESS_RE.fullmatch(self.component):
             raise UploadRefused(
