@@ -157,6 +157,77 @@ def test_a_patch_link_shows_its_query_with_no_handler_and_back_returns(page, pag
     assert_no_errors(page_log)
 
 
+def test_a_patch_link_to_a_query_the_view_refuses_stays_on_the_page(page, page_log):
+    # ?page=99 is the list view's 404. The page reloaded at that URL, and the visitor lost the
+    # page for Django's 404; a live_patch() to it fails its event instead (patch_refused).
+    open_market(page, "/market/?page=3")
+    refused_patch_link_keeps_the_page(page)
+    assert_no_errors(page_log)
+
+
+def test_on_http_a_patch_link_to_a_query_the_view_refuses_stays_on_the_page(
+    open_on, csp_http_server
+):
+    page, log, _ = open_on(csp_http_server, "/market/?page=3")
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+    page.evaluate("window.__marker = 1")
+    refused_patch_link_keeps_the_page(page)
+    assert log.errors == []
+
+
+def refused_patch_link_keeps_the_page(page):
+    """A link to ?page=99 (a 404): live:error says patch_refused, the page and its address stay;
+    then a link the view accepts renders and adds its entry."""
+    page.evaluate(
+        """() => {
+          window.__errors = [];
+          document.addEventListener("live:error", (evt) => window.__errors.push(evt.detail.code));
+          const link = Object.assign(document.createElement("a"), { id: "far", href: "?page=99" });
+          link.dataset.livePatch = "";
+          link.textContent = "Page 99";
+          document.body.append(link);
+        }"""
+    )
+    entries = page.evaluate("history.length")
+    page.click("#far")
+    page.wait_for_function("() => window.__errors.length > 0")
+    assert page.evaluate("window.__errors") == ["patch_refused"]
+    expect(page).to_have_url(re.compile(r"/market/\?page=3$"))
+    assert page.evaluate("history.length") == entries  # no entry added
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 3 of 5")
+    assert_same_document(page)
+
+    page.click("#first")  # the page goes on: its links render, and Back returns
+    expect(page).to_have_url(re.compile(r"/market/\?page=1$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 1 of 5")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/market/\?page=3$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 3 of 5")
+    assert_same_document(page)
+
+
+def test_a_patch_link_with_a_fragment_keeps_it_in_the_address_bar(page, page_log):
+    # The history entry comes with the server's patch, which names the query only.
+    open_market(page, "/market/?page=3")
+    page.evaluate(
+        """() => {
+          const link = document.createElement("a");
+          Object.assign(link, { id: "two", href: "?page=2#page-number" });
+          link.dataset.livePatch = "";
+          link.textContent = "Page 2";
+          document.body.append(link);
+        }"""
+    )
+    page.click("#two")
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
+    expect(page).to_have_url(re.compile(r"/market/\?page=2#page-number$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/market/\?page=3$"))
+    expect(page.locator(PAGE_NUMBER)).to_have_text("Page 3 of 5")
+    assert_same_document(page)
+    assert_no_errors(page_log)
+
+
 def test_a_patch_link_to_the_query_shown_goes_to_its_fragment(page, page_log):
     # A paginator's links end in #results, the current page's too: with the query unchanged the
     # click was swallowed, and the page never went to #results.

@@ -390,6 +390,18 @@ def test_live_patch_rides_the_frame_and_back_forward_is_a_frame_too(http_browser
     assert frame_of(back)["ref"] == 99
 
 
+def test_a_patch_links_frame_is_answered_as_a_live_patch_over_http(http_browser):
+    page = Page(http_browser, "/catalog/")
+    page.join()
+    link = frame_of(page.send({"params": "?page=2", "patch": True, "ref": 5}))
+    assert link["patch"] == {"search": "?page=2", "replace": False}
+    assert link["ref"] == 5
+    refused = frame_of(page.send({"params": "?secret=1", "patch": True, "ref": 6}))
+    assert refused["error"]["code"] == "patch_refused"
+    assert "patch" not in refused
+    assert "reload" not in refused
+
+
 def test_a_redirect_is_htmxs_own_redirect_and_messages_wait_for_the_next_page(http_browser):
     User.objects.create_user("ann", password="pw")
     http_browser.login(username="ann", password="pw")  # messages live in the session

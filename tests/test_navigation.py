@@ -196,7 +196,8 @@ def test_a_patch_link_adds_a_history_entry_and_renders_its_query(client):
 
     reply = page.follow_patch("?q=an")  # <a href="?q=an" data-live-patch>
 
-    assert "patch" not in reply  # the browser shows the URL already
+    # As a live_patch() answers: the entry is added once the blocks are in.
+    assert reply["patch"] == {"search": "?q=an", "replace": False}
     assert page.history == ["/catalog/?page=2", "/catalog/?q=an"]
     assert shown(page) == (["banana", "mango", "orange"], "page 1 of 1", "q=an")
     page.back()
@@ -212,11 +213,64 @@ def test_a_patch_link_to_the_query_shown_does_nothing(client):
     assert len(page.frames) == frames
 
 
-def test_a_patch_link_to_a_query_the_view_refuses_reloads_it(client):
+@pytest.mark.parametrize(
+    ("href", "why"),
+    [("?secret=1", "permission denied"), ("?page=99", "not found")],
+)
+def test_a_patch_link_to_a_query_the_view_refuses_fails_and_changes_nothing(
+    client, caplog, href, why
+):
+    # It reloaded the page at that URL: the visitor lost the page for Django's 403 or 404
+    # page, where a live_patch() to the same query fails its event and keeps the page.
+    page = client.live("/catalog/?page=2")
+    before = page.html
+
+    with override_settings(DEBUG=True), caplog.at_level(logging.WARNING, logger="live_views"):
+        reply = page.follow_patch(href)
+
+    assert reply["error"]["code"] == "patch_refused"
+    assert reply["error"]["message"].startswith(
+        "The view refused the query of this data-live-patch link."
+    )
+    assert reply["error"]["message"].endswith(why)  # DEBUG on: what the view answered
+    assert "patch" not in reply
+    assert "reload" not in reply
+    assert page.history == ["/catalog/?page=2"]  # no entry: the address bar is unchanged
+    assert page.html == before
+    assert (
+        f"CatalogView refused the query of a data-live-patch link (patch_refused): {why}"
+        in caplog.text
+    )
+    # The page goes on at its own query: the next link and event render as before.
+    page.send("save")
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+    page.follow_patch("?page=3")
+    assert page.history == ["/catalog/?page=2", "/catalog/?page=3"]
+
+
+def test_a_refused_patch_link_says_no_more_than_its_code_without_debug(client):
     page = client.live("/catalog/")
-    assert page.follow_patch("?secret=1")["reload"] is True
-    # The browser loads that URL over HTTP, and shows what the view answers (a 403).
-    assert page.url == "/catalog/?secret=1"
+    reply = page.follow_patch("?secret=1")
+    assert reply["error"] == {
+        "code": "patch_refused",
+        "message": "The view refused the query of this data-live-patch link.",
+    }
+
+
+def test_back_to_a_query_the_view_refuses_still_reloads_it(client):
+    # Back shows that URL in the address bar already: only a load can show what is there.
+    page = client.live("/catalog/")
+    page.send("goto", page=2)
+    assert send_raw(page, {"params": "?secret=1", "ref": 5}) == {"reload": True, "ref": 5}
+
+
+@pytest.mark.parametrize("flag", ["yes", 1, None, {}])
+def test_a_params_frame_whose_patch_is_not_a_boolean_is_refused(client, flag):
+    page = client.live("/catalog/?page=2")
+    reply = send_raw(page, {"params": "?page=3", "patch": flag, "ref": 4})
+    assert reply["error"]["code"] == "bad_frame"
+    assert reply["ref"] == 4
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
 
 
 def test_a_patch_link_to_another_path_is_a_page_load_the_test_client_does_not_follow(client):

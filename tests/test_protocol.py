@@ -109,6 +109,16 @@ def test_params_is_a_query_string_with_a_ref():
     assert parse({"params": ""}) == Params(query="", ref=None)
 
 
+def test_params_with_patch_is_a_data_live_patch_links_click():
+    assert parse({"params": "?page=2", "patch": True, "ref": 8}) == Params(
+        query="page=2", ref=8, link=True
+    )
+    assert parse({"params": "?page=2", "patch": False}).link is False
+    error = refusal({"params": "?page=2", "patch": "true", "ref": 3})
+    assert (error.code, error.ref) == ("bad_frame", 3)
+    assert error.message == "'patch' in a 'params' frame must be true or false"
+
+
 @pytest.mark.parametrize(
     "value",
     [

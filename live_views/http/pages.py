@@ -133,7 +133,7 @@ class HttpPage:
         if page.session_watch.due():
             page.confirm_session()  # Refused once the session ended
         if isinstance(frame, Params):
-            return page.navigate(frame.query, frame.ref)
+            return page.navigate(frame.query, frame.ref, frame.link)
         run = EventRun(page, frame)  # an unknown event or a bad argument: FrameError, here
         if not run.spec.is_async:
             return run.run_sync()

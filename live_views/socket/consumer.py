@@ -270,7 +270,7 @@ class LiveConsumer(
     async def _event(self, page: LivePage, event: Event | Params) -> dict[str, Any]:
         if isinstance(event, Params):
             navigated: dict[str, Any] = await self._hop(
-                lambda: page.navigate(event.query, event.ref)
+                lambda: page.navigate(event.query, event.ref, event.link)
             )
             return navigated
         return await run_event(page, event, self._hop)

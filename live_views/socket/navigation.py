@@ -8,18 +8,22 @@ URL would be; the browser may send any query a user could type in the address ba
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 
 from live_views.connect import wire
 from live_views.pubsub.topics import topics_of
 from live_views.runtime import Patch
-from live_views.socket import components
+from live_views.socket import components, failures, protocol
 from live_views.socket.mount import Refused, dispatch_mount
 from live_views.socket.page_topics import Following, follow_view
 from live_views.views import LiveViewMixin
+
+logger = logging.getLogger("live_views")
 
 
 class QueryRefused(PermissionDenied):
@@ -32,6 +36,8 @@ class NavigablePage(Following, Protocol):
     path: str
 
     def confirm_session(self) -> None: ...
+
+    def render_frame(self, *, refresh: bool) -> dict[str, Any]: ...
 
 
 def patch_frame(patch: Patch) -> dict[str, Any]:
@@ -75,6 +81,33 @@ def follow_browser(page: NavigablePage, query: str) -> dict[str, Any] | None:
     except PermissionDenied:
         return {wire.RELOAD: True}
     return None
+
+
+def follow_link(page: NavigablePage, query: str, ref: int | None) -> dict[str, Any]:
+    """A ``data-live-patch`` link asks for ``query``: answered as a handler's ``live_patch()``
+    to it is. Rendered, with a ``patch`` that gives the browser its history entry once the
+    blocks are in; refused (a 403, a 404, a redirect), the ``patch_refused`` error: the page
+    keeps its query and the browser its address, and the page's JS hears why (``live:error``).
+    Back to a refused query reloads it instead (``follow_browser``): the address bar shows
+    that URL already, and only a load can show what is there."""
+    shown = current_query(page.request)
+    try:
+        _run_for_query(page, query, confirm_session=True)
+    except PermissionDenied as exc:
+        detail = str(exc)
+        logger.warning(
+            "live_views: %s refused the query of a data-live-patch link (patch_refused)%s",
+            type(page.view).__qualname__,
+            f": {detail}" if detail else "",
+        )
+        message = "The view refused the query of this data-live-patch link."
+        if settings.DEBUG and detail:
+            message += failures.debug_detail(exc, detail)
+        return protocol.error_frame("patch_refused", message, ref)
+    frame = page.render_frame(refresh=False)
+    if query == shown:
+        return frame  # the browser shows that URL already: no entry to add
+    return {**frame, **patch_frame(Patch(query=query, replace=False))}
 
 
 def _run_for_query(page: NavigablePage, query: str, *, confirm_session: bool) -> None:

@@ -179,14 +179,18 @@ class LivePage:
             # A live component's check_access() refused this user as it mounted.
             raise Refused(wire.CLOSE_FORBIDDEN, "a live component refused the user") from None
 
-    def navigate(self, query: str, ref: int | None) -> dict[str, Any]:
-        """The browser went back or forward to another query of this page."""
+    def navigate(self, query: str, ref: int | None, link: bool = False) -> dict[str, Any]:
+        """The browser went back or forward to another query of this page, or a
+        ``data-live-patch`` link asks for one (``link``)."""
         if not self.over_http:  # over HTTP the frame's own request read it just now
             sessions.reread(self.request)
-        return self.processing.run(lambda: self._navigate(query, ref))
+        return self.processing.run(lambda: self._navigate(query, ref, link))
 
-    def _navigate(self, query: str, ref: int | None) -> dict[str, Any]:
-        frame = navigation.follow_browser(self, query) or self.render_frame(refresh=False)
+    def _navigate(self, query: str, ref: int | None, link: bool) -> dict[str, Any]:
+        if link:
+            frame = navigation.follow_link(self, query, ref)
+        else:
+            frame = navigation.follow_browser(self, query) or self.render_frame(refresh=False)
         self.save_session()
         return {**frame, wire.REF: ref} if ref is not None else frame
 

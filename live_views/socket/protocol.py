@@ -44,10 +44,12 @@ class Join:
 
 @dataclass(frozen=True)
 class Params:
-    """The browser went back or forward to another query of the page (popstate)."""
+    """The browser went back or forward to another query of the page (popstate), or a
+    ``data-live-patch`` link asks for one (``link``: answered as a ``live_patch()`` is)."""
 
     query: str  # without its "?"
     ref: int | None
+    link: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,11 @@ def _parse_params(data: dict[str, Any]) -> Params:
             f"{MAX_QUERY} characters and {MAX_VALUES} fields",
             ref,
         )
-    return Params(query=query, ref=ref)
+    link = data.get(wire.PATCH, False)
+    if not isinstance(link, bool):
+        message = f"'{wire.PATCH}' in a 'params' frame must be true or false"
+        raise FrameError("bad_frame", message, ref)
+    return Params(query=query, ref=ref, link=link)
 
 
 def _ref(data: dict[str, Any]) -> int | None:

@@ -1,6 +1,7 @@
 """A live page's history in the test client, as the browser moves through it: Back, Forward, and
 a click on a ``data-live-patch`` link. The entries are the page's screen's (``screen.py``); the
-query an entry shows goes to the server as the bundled JS sends it, in a ``params`` frame."""
+query an entry shows, or a link asks for, goes to the server as the bundled JS sends it, in a
+``params`` frame."""
 
 from __future__ import annotations
 
@@ -27,11 +28,16 @@ class AsyncHistory:
         return await _show(page, page.step_history(1))
 
     async def follow_patch(self, href: str) -> dict[str, Any]:
-        """Click ``<a href="…" data-live-patch>``: a new history entry, then the page renders
-        its query as after Back, and the reply (``{}`` for the query shown: nothing is sent)."""
+        """Click ``<a href="…" data-live-patch>`` and wait for the reply: the page renders its
+        query, and its ``patch`` adds the history entry, as a handler's ``live_patch()`` does;
+        a query the view refuses is the ``patch_refused`` error, the page as it was. ``{}``
+        for the query shown: nothing is sent."""
         page: Any = self
-        url = page.patch_entry(href)
-        return {} if url is None else await _show(page, url)
+        search = page.patch_search(href)
+        if search is None:
+            return {}
+        reply: dict[str, Any] = await page.ask({"params": search, "patch": True})
+        return reply
 
 
 async def _show(page: Any, url: str) -> dict[str, Any]:

@@ -74,9 +74,10 @@ class PageScreen:
         self.at += step
         return self.history[self.at]
 
-    def patch_entry(self, href: str) -> str | None:
-        """A ``data-live-patch`` link to ``href`` was clicked: the history entry it adds, or None
-        for the query shown now (the browser then does nothing)."""
+    def patch_search(self, href: str) -> str | None:
+        """A ``data-live-patch`` link to ``href`` was clicked: the query it asks for (its
+        ``location.search``), or None for the query shown now (the browser then does nothing).
+        The history entry comes with the server's ``patch``, as after a ``live_patch()``."""
         if self.url is None:
             raise AssertionError("a socket opened by hand has no URL for a link to patch")
         shown = urlsplit(self.url)
@@ -89,11 +90,7 @@ class PageScreen:
             )
         if target.query == shown.query:
             return None
-        url = shown.path + (f"?{target.query}" if target.query else "")
-        del self.history[self.at + 1 :]
-        self.history.append(url)
-        self.at += 1
-        return url
+        return f"?{target.query}" if target.query else ""
 
     def took_ticket(self, response: HttpResponse) -> None:
         """The session route answered the ticket due: the browser goes on where it redirects

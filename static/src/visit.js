@@ -7,6 +7,8 @@
 // live links or a first live_navigate(); it uses the glue's own hooks and history, which the
 // glue hands over in window.liveViewsGlue: this script shares no module state with it.
 
+import { FRAME } from "./protocol.js";
+
 const rootOf = () => document.querySelector("[data-live-root]");
 
 // Whether `url` may be visited in place: same origin, a live page now, no CSP nonce (the new
@@ -128,10 +130,17 @@ document.addEventListener("click", (evt) => {
 });
 
 // A plain left click on <a data-live-patch href="?filter=done">: this page at another query,
-// as live_patch() would show it, with no handler of the page's. A new history entry, then the
-// same popstate Back would fire: navigation.js asks the server to render that query, on the
-// page's socket. A link to another path is no patch: it loads as links do, as on a page that
-// is not live (live components in roots of their own: no page renders the query).
+// as live_patch() would show it, with no handler of the page's. The server renders that query
+// on the page's socket (or the HTTP transport's stand-in) and answers as for a live_patch():
+// the glue adds the history entry once the blocks are in (navigation.js, applyPatch), and a
+// query the view refuses (?page=99, a 404) is its patch_refused error (live:error), the page
+// and its address as they were. With no open socket, a new history entry and the popstate Back
+// would fire: the next join renders the address bar's query. A link to another path is no
+// patch: it loads as links do, as on a page that is not live (live components in roots of
+// their own: no page renders the query).
+// docs/protocol.md, "params": with `patch`, the reply is a live_patch()'s.
+const patchLinkFrame = (search, ref) => JSON.stringify({ [FRAME.PARAMS]: search, [FRAME.PATCH]: true, [FRAME.REF]: ref });
+
 document.addEventListener("click", (evt) => {
   const link = evt.target.closest?.("a[data-live-patch][href]");
   if (!link || evt.defaultPrevented || evt.button !== 0) return;
@@ -144,8 +153,32 @@ document.addEventListener("click", (evt) => {
   if (url.search === location.search && url.hash) return;
   evt.preventDefault();
   if (url.search === location.search) return;
+  const socket = glue().connection()?.socket;
+  if (socket?.readyState === WebSocket.OPEN) {
+    linked = { ref: glue().nextRef(), search: url.search, hash: url.hash };
+    return socket.send(patchLinkFrame(url.search, linked.ref));
+  }
   history.pushState(null, "", url);
   dispatchEvent(new PopStateEvent("popstate"));
+});
+
+// The server's patch gives the entry the link's query only: its #fragment (a paginator's
+// #results) goes in once the glue has added it (its listener ran first), and the page goes
+// there, as a link to it does.
+let linked; // the last link's ref, query and fragment, until its reply
+htmx.on("htmx:ws:after:message:incoming", (evt) => {
+  let ref;
+  try {
+    ref = JSON.parse(evt.detail.message.data)[FRAME.REF];
+  } catch {
+    return;
+  }
+  if (!linked || ref !== linked.ref) return;
+  const { search, hash } = linked;
+  linked = null;
+  if (!hash || location.search !== search || location.pathname !== glue().pagePathNow()) return;
+  history.replaceState(history.state, "", hash);
+  scrollToFragment(hash);
 });
 
 // Back and Forward between live pages of this document (which loaded this script to get there).
