@@ -220,3 +220,37 @@ def test_a_hidden_tab_whose_socket_was_tried_while_hidden_lets_go_and_tries_it_a
     expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
     assert "disconnected" not in page.evaluate("states")
     assert free_places(page.context) == 19
+
+
+def test_shown_again_after_a_socket_closed_with_1000_it_joins_over_http_then_tries_the_socket(
+    socket_page,
+):
+    # docs/howto/http-transport.md: a page on a connection of its own joins again over HTTP at
+    # once as it shows, and tries the socket later, on its schedule. Not the socket first: the
+    # last one closed with 1000 (a proxy's answer), and the page shows what it held when it let
+    # go until it joins.
+    page = socket_page
+    log_in(page)
+    order = []
+
+    class OrderedGate(Gate):
+        def route(self, ws):
+            order.append("socket")
+            super().route(ws)
+
+    gate = OrderedGate(page, 1000)
+    page.add_init_script("window.liveViews = { hiddenHold: 100 };")
+    page.on("request", lambda request: is_join(request) and order.append("join"))
+    page.goto("/counter/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    set_visibility(page, "hidden")  # let go before the first try of the socket, 2 s after
+    page.wait_for_timeout(2500)
+    assert order == ["socket", "join"]  # the load's: no try while let go
+
+    gate.open = True
+    set_visibility(page, "visible")
+    page.wait_for_selector('body[data-live-transport="websocket"]', timeout=20_000)
+    assert order[2:] == ["join", "socket"]
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
