@@ -54,8 +54,8 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                     id="live_views.E012",
                 )
             )
-    errors.extend(_check_allowed_origins(value.get("ALLOWED_ORIGINS", [])))
-    errors.extend(_check_broadcast_models(value.get("BROADCAST_MODELS", [])))
+    errors.extend(_check_allowed_origins(conf.raw("ALLOWED_ORIGINS")))
+    errors.extend(_check_broadcast_models(conf.raw("BROADCAST_MODELS")))
     errors.extend(_check_limits(value))
     errors.extend(_check_state_cache(value))
     return errors
@@ -498,8 +498,7 @@ def check_origins_over_http(**kwargs: Any) -> list[CheckMessage]:
     sockets, but Django's CSRF check refuses their events over the HTTP transport."""
     from live_views.socket.origins import csrf_covers
 
-    origins = getattr(settings, "LIVE_VIEWS", {}) or {}
-    origins = origins.get("ALLOWED_ORIGINS", []) if isinstance(origins, dict) else []
+    origins = conf.raw("ALLOWED_ORIGINS")
     if not isinstance(origins, list | tuple) or not all(_is_origin(o) for o in origins):
         return []  # live_views.E013
     uncovered = [origin for origin in origins if not csrf_covers(origin)]

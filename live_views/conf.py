@@ -48,7 +48,7 @@ class _Int:
         self.name = name
 
     def __get__(self, settings: Settings, owner: type | None = None) -> int:
-        return int(settings._get(self.name))
+        return int(settings.raw(self.name))
 
 
 class Settings:
@@ -57,7 +57,9 @@ class Settings:
         value = getattr(django_settings, "LIVE_VIEWS", None)
         return value if isinstance(value, dict) else {}
 
-    def _get(self, name: str) -> Any:
+    def raw(self, name: str) -> Any:
+        """The project's LIVE_VIEWS[name] as set, unchecked (the system checks judge it), or its
+        default; the properties below turn it into what the code uses."""
         return self._values.get(name, DEFAULTS[name])
 
     TOKEN_MAX_AGE = _Int()
@@ -69,11 +71,11 @@ class Settings:
 
     @property
     def ALLOWED_ORIGINS(self) -> list[str]:
-        return list(self._get("ALLOWED_ORIGINS"))
+        return list(self.raw("ALLOWED_ORIGINS"))
 
     @property
     def BROADCAST_MODELS(self) -> str | list[str]:
-        value = self._get("BROADCAST_MODELS")
+        value = self.raw("BROADCAST_MODELS")
         # A wrong value (live_views.E014) must never break saves: treat it as off.
         if value == "__all__":
             return "__all__"
@@ -83,28 +85,28 @@ class Settings:
 
     @property
     def EVENT_RATE(self) -> int | None:
-        return _optional_int(self._get("EVENT_RATE"))
+        return _optional_int(self.raw("EVENT_RATE"))
 
     @property
     def EVENT_BURST(self) -> int | None:
-        return _optional_int(self._get("EVENT_BURST"))
+        return _optional_int(self.raw("EVENT_BURST"))
 
     @property
     def MAX_CONNECTIONS_PER_SESSION(self) -> int | None:
-        return _optional_int(self._get("MAX_CONNECTIONS_PER_SESSION"))
+        return _optional_int(self.raw("MAX_CONNECTIONS_PER_SESSION"))
 
     @property
     def JOIN_TIMEOUT(self) -> float | None:
-        value = self._get("JOIN_TIMEOUT")
+        value = self.raw("JOIN_TIMEOUT")
         return None if value is None else float(value)
 
     @property
     def STATE_CACHE(self) -> str:
-        return str(self._get("STATE_CACHE"))
+        return str(self.raw("STATE_CACHE"))
 
     @property
     def TRANSPORT(self) -> str:
-        value = self._get("TRANSPORT")
+        value = self.raw("TRANSPORT")
         # A wrong value (live_views.E019) falls back to the default, which still works over HTTP.
         return value if value in TRANSPORTS else "websocket"
 
