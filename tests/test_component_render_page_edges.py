@@ -7,11 +7,14 @@ from __future__ import annotations
 import pytest
 from django.urls import path
 
+from tests.test_component_render_page import VIEWS as NOTES_VIEWS
 from tests.test_docs import readme_site
 
+# Loaded after NOTES_VIEWS (as notes_views), whose NotesView lists the notes.
 VIEWS = """
 from django import forms
-from live_views import LiveComponent, LiveFormComponent, LiveListView, LiveTemplateView, live_event
+from live_views import LiveComponent, LiveFormComponent, live_event
+from notes_views import NotesView as ListedNotesView
 from tests.todoapp.models import Note
 
 RENDERS = []
@@ -59,10 +62,7 @@ class FormAdd(LiveFormComponent):
         self.live_render_page()
 
 
-class NotesView(LiveListView):
-    model = Note
-    template_name = "notes.html"
-
+class NotesView(ListedNotesView):
     def get_context_data(self, **kwargs):
         RENDERS.append(1)
         return super().get_context_data(**kwargs)
@@ -93,7 +93,7 @@ def site(tmp_path):
             "async_add.html": '{% load live_views %}<button {% live_on "add" %}>+</button>',
             "form_add.html": "{% load live_views %}<form {% live_form %}>{{ form.as_div }}</form>",
         },
-        modules={"edge_views": VIEWS},
+        modules={"notes_views": NOTES_VIEWS, "edge_views": VIEWS},
         routes=lambda m: [
             path("notes/", m["edge_views"].NotesView.as_view()),
             path("shared/", m["edge_views"].SharedNotesView.as_view()),
