@@ -48,6 +48,14 @@ def server():
         yield server
 
 
+@pytest.fixture(scope="module")
+def csp_server():
+    """sample_site under a strict script CSP (only scripts with the response's nonce run:
+    sample_site/demo/csp.py); one per module that asks for it, as ``server``."""
+    with LiveServer(env={"DEMO_CSP": "1"}) as running:
+        yield running
+
+
 class PageLog:
     """What the browser and the server said during one test."""
 

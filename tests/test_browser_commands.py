@@ -19,12 +19,6 @@ except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def csp_server():
-    with LiveServer(env={"DEMO_CSP": "1"}) as running:
-        yield running
-
-
 def open_menus(page):
     """The page, joined, with its commands' script run; returns the frames it sends from now."""
     sent = []

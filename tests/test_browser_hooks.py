@@ -21,12 +21,6 @@ pytestmark = pytest.mark.browser
 LOG = "#hook-log li"
 
 
-@pytest.fixture(scope="module")
-def csp_server():
-    with LiveServer(env={"DEMO_CSP": "1"}) as running:
-        yield running
-
-
 def open_page(page, path="/hooks/", wait_until="load"):
     page.goto(path, wait_until=wait_until)
     page.wait_for_selector(CONNECTED)

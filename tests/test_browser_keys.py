@@ -21,12 +21,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def csp_server():
-    with LiveServer(env={"DEMO_CSP": "1"}) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def http_server():
     with LiveServer(env={"DEMO_NO_WEBSOCKET": "1"}) as running:
         yield running

@@ -27,12 +27,6 @@ PAGE_NUMBER = "#page-number"
 
 
 @pytest.fixture(scope="module")
-def csp_server():
-    with LiveServer(env={"DEMO_CSP": "1"}) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def csp_http_server():
     with LiveServer(env={"DEMO_CSP": "1", "DEMO_TRANSPORT": "http"}) as running:
         yield running
