@@ -13,7 +13,7 @@ from tests.live_server import LiveServer
 from tests.test_browser import log_in
 from tests.test_browser_hooks import set_visibility
 from tests.test_browser_http import ON_HTTP, is_join, join_without_a_tab
-from tests.test_browser_http_switch import Gate
+from tests.test_browser_http_switch import open_gated_counter
 
 pytestmark = pytest.mark.browser
 
@@ -167,14 +167,7 @@ def test_a_hidden_tab_on_http_after_a_socket_closed_with_1000_lets_go_and_joins_
     # kept its push stream and its server page while hidden, until a socket try happened to
     # attach a new hx-ws connection.
     page = socket_page
-    log_in(page)
-    gate = Gate(page, 1000)
-    page.add_init_script("window.liveViews = { hiddenHold: 500 };")
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/counter/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    gate, joins = open_gated_counter(page, 1000, hidden_hold=500)
     assert gate.tries >= 1
     watch_states(page)
     page.click("#plus-two")
@@ -194,14 +187,7 @@ def test_a_hidden_tab_whose_socket_was_tried_while_hidden_lets_go_and_tries_it_a
     # hidden tab's connection and opens its socket as the tab shows: once the page let go, that
     # socket tried in vain joins it again, unflashed.
     page = socket_page
-    log_in(page)
-    gate = Gate(page, 1000)
-    page.add_init_script("window.liveViews = { hiddenHold: 4000 };")
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/counter/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    gate, joins = open_gated_counter(page, 1000, hidden_hold=4000)
     watch_states(page)
     tries = gate.tries
     set_visibility(page, "hidden")

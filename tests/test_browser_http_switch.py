@@ -37,6 +37,22 @@ class Gate:
             ws.close(code=self.close_code)
 
 
+def open_gated_counter(page, close_code, hidden_hold):
+    """/counter/ for a logged-in user (its pages count against the user, not the address other
+    tests share), its socket refused with ``close_code`` and liveViews.hiddenHold at
+    ``hidden_hold`` ms: the page once it went on over HTTP and connected. Returns the Gate and
+    the page's joins (each request that joins, as it is made)."""
+    log_in(page)
+    gate = Gate(page, close_code)
+    page.add_init_script(f"window.liveViews = {{ hiddenHold: {hidden_hold} }};")
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    page.goto("/counter/")
+    page.wait_for_selector(ON_HTTP)
+    page.wait_for_selector(CONNECTED)
+    return gate, joins
+
+
 @pytest.mark.parametrize("close_code", [1011, 1000])
 def test_blocked_socket_then_back_to_the_socket_without_losing_or_repeating(page, close_code):
     gate = Gate(page, close_code)
@@ -136,14 +152,7 @@ def test_a_tab_hidden_long_lets_go_of_its_server_page_and_joins_again_as_it_show
     # MAX_CONNECTIONS_PER_SESSION, a render on every broadcast), for as long as it stayed
     # hidden; hx-ws closes a hidden tab's socket. Past liveViews.hiddenHold (90 s; here 0.5 s)
     # it lets go; shown again, the socket try fails and the page joins again, unflashed.
-    log_in(page)  # its pages count against the user, not the address other tests share
-    gate = Gate(page, 1011)
-    page.add_init_script("window.liveViews = { hiddenHold: 500 };")
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/counter/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    gate, joins = open_gated_counter(page, 1011, hidden_hold=500)
     page.evaluate(
         """window.states = [];
         new MutationObserver(() => states.push(document.body.dataset.liveState))
