@@ -354,6 +354,13 @@ def is_join(request):
     return "join" in json.loads(parse_qs(request.post_data or "")["frame"][0])
 
 
+def watch_joins(page):
+    """The requests by which the page joins over HTTP from now on, in a list that grows."""
+    joins = []
+    page.on("request", lambda request: is_join(request) and joins.append(request))
+    return joins
+
+
 def test_a_page_on_http_shows_the_server_away_and_back_and_tells_its_hooks(page, server):
     hooked_on_http(page)
     page.evaluate(
@@ -383,8 +390,7 @@ def test_a_page_on_http_shows_the_server_away_and_back_and_tells_its_hooks(page,
     if not isinstance(server, WsgiServer | RunserverServer):
         # Its socket is tried again (it cannot open here): the page goes on over HTTP, without
         # joining again, and shows and tells nothing of it.
-        joins = []
-        page.on("request", lambda request: is_join(request) and joins.append(request))
+        joins = watch_joins(page)
         page.wait_for_event("websocket", timeout=20_000)
         page.wait_for_timeout(500)  # the socket was refused, and the page went on over HTTP
         assert joins == []

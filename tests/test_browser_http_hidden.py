@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED, TIMEOUT_MS, PageLog, http_server
+from tests.browser_fixtures import TIMEOUT_MS, PageLog, http_server
 from tests.live_server import LiveServer
 from tests.test_browser import log_in
 from tests.test_browser_hooks import set_visibility
-from tests.test_browser_http import ON_HTTP, is_join, join_without_a_tab
-from tests.test_browser_http_switch import open_gated_counter
+from tests.test_browser_http import join_without_a_tab, on_http, watch_joins
+from tests.test_browser_http_switch import open_gated_counter, watch_states
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +48,6 @@ def socket_page(browser, socket_server):
 
 def is_push(request):
     return "/live/http/push/" in request.url
-
-
-def watch_states(page):
-    page.evaluate(
-        """window.states = [];
-        new MutationObserver(() => states.push(document.body.dataset.liveState))
-          .observe(document.body, { attributeFilter: ["data-live-state"] });"""
-    )
 
 
 def free_places(context):
@@ -104,11 +96,8 @@ def test_a_hidden_tab_on_http_only_lets_go_of_its_server_page_and_joins_again_as
     # MAX_CONNECTIONS_PER_SESSION, a render on every broadcast), for as long as it stayed hidden.
     log_in(page)  # its pages count against the user, not the address other tests share
     page.add_init_script("window.liveViews = { hiddenHold: 500 };")
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/counter/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    joins = watch_joins(page)
+    on_http(page, "/counter/")
     watch_states(page)
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
@@ -124,11 +113,8 @@ def test_a_hidden_tab_on_http_only_lets_go_of_its_server_page_and_joins_again_as
 
 def test_a_tab_on_http_only_shown_again_within_the_hold_goes_on_without_joining(page):
     page.add_init_script("window.liveViews = { hiddenHold: 5000 };")
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/counter/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    joins = watch_joins(page)
+    on_http(page, "/counter/")
     set_visibility(page, "hidden")
     page.wait_for_timeout(500)
     set_visibility(page, "visible")
@@ -146,12 +132,9 @@ def test_a_tab_on_http_only_opened_in_the_background_lets_go_once_past_the_hold(
         Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
         Object.defineProperty(document, "hidden", { value: true, configurable: true });"""
     )
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
+    joins = watch_joins(page)
     with page.expect_event("requestfinished", lambda r: r.url.endswith("/leave/"), timeout=5000):
-        page.goto("/counter/")  # and past the hold, it leaves
-        page.wait_for_selector(ON_HTTP)
-        page.wait_for_selector(CONNECTED)
+        on_http(page, "/counter/")  # and past the hold, it leaves
     assert free_places(page.context) == 20  # the server let go of the page
 
     with page.expect_request(is_push):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.browser_fixtures import CONNECTED
 from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_hooks import set_visibility
-from tests.test_browser_http import ON_HTTP, is_join, join_without_a_tab
+from tests.test_browser_http import is_join, join_without_a_tab, on_http, watch_joins
 
 pytestmark = pytest.mark.browser
 
@@ -45,20 +45,24 @@ def open_gated_counter(page, close_code, hidden_hold):
     log_in(page)
     gate = Gate(page, close_code)
     page.add_init_script(f"window.liveViews = {{ hiddenHold: {hidden_hold} }};")
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/counter/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    joins = watch_joins(page)
+    on_http(page, "/counter/")
     return gate, joins
+
+
+def watch_states(page):
+    """Keeps each data-live-state the page shows from now, in order, in window.states."""
+    page.evaluate(
+        """window.states = [];
+        new MutationObserver(() => states.push(document.body.dataset.liveState))
+          .observe(document.body, { attributeFilter: ["data-live-state"] });"""
+    )
 
 
 @pytest.mark.parametrize("close_code", [1011, 1000])
 def test_blocked_socket_then_back_to_the_socket_without_losing_or_repeating(page, close_code):
     gate = Gate(page, close_code)
-    page.goto("/counter/")
-    page.wait_for_selector('body[data-live-transport="http"]')
-    page.wait_for_selector(CONNECTED)
+    on_http(page, "/counter/")
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
     page.click("#plus-one")
@@ -83,11 +87,8 @@ def test_a_socket_tried_in_vain_leaves_the_page_on_http_without_joining_again(pa
     # of its blocks, though nothing had changed: its push stream read on meanwhile.
     # 1011: hx-ws keeps its connection and retries it; 1000: it gives it up (http.js's own).
     gate = Gate(page, close_code)
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/market/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    joins = watch_joins(page)
+    on_http(page, "/market/")
     page.click("#next")
     expect(page).to_have_url(re.compile(r"/market/\?page=2$"))
 
@@ -115,16 +116,9 @@ def test_a_socket_tried_in_vain_as_the_tab_shows_again_leaves_the_page_as_it_was
     # hx-ws closes a hidden tab's socket (here the stand-in socket) and opens a real one as the
     # tab shows again: that try failing showed the page "disconnected" and joined it again.
     gate = Gate(page, 1011)
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/counter/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
-    page.evaluate(
-        """window.states = [];
-        new MutationObserver(() => states.push(document.body.dataset.liveState))
-          .observe(document.body, { attributeFilter: ["data-live-state"] });"""
-    )
+    joins = watch_joins(page)
+    on_http(page, "/counter/")
+    watch_states(page)
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
 
@@ -153,11 +147,7 @@ def test_a_tab_hidden_long_lets_go_of_its_server_page_and_joins_again_as_it_show
     # hidden; hx-ws closes a hidden tab's socket. Past liveViews.hiddenHold (90 s; here 0.5 s)
     # it lets go; shown again, the socket try fails and the page joins again, unflashed.
     gate, joins = open_gated_counter(page, 1011, hidden_hold=500)
-    page.evaluate(
-        """window.states = [];
-        new MutationObserver(() => states.push(document.body.dataset.liveState))
-          .observe(document.body, { attributeFilter: ["data-live-state"] });"""
-    )
+    watch_states(page)
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
 
@@ -220,11 +210,8 @@ def test_back_while_the_socket_was_tried_is_rendered_once_the_try_failed(page):
     # is none, and the query it went to is rendered by the next connection's join. A socket
     # tried in vain leaves the page on HTTP without joining again, except then.
     page.add_init_script(HELD_SOCKETS)
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/market/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    joins = watch_joins(page)
+    on_http(page, "/market/")
     page.click("#next")
     expect(page.locator("#page-number")).to_have_text("Page 2 of 5")
     page.evaluate("window.holdSockets = true")
@@ -247,11 +234,8 @@ def test_a_server_restarted_while_the_socket_was_tried_has_the_page_join_again(
     # The restarted server mounts the page afresh from its token: it does not know what the
     # page shows, which the page's join tells it, as after any time its server was away.
     page.add_init_script(HELD_SOCKETS)
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/todos/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    joins = watch_joins(page)
+    on_http(page, "/todos/")
     page.evaluate("window.holdSockets = true")
     page.wait_for_function("heldSockets.length === 1", timeout=12_000)  # tried again
 
@@ -280,11 +264,8 @@ def test_an_event_sent_while_the_socket_is_tried_reaches_the_server_once_the_try
     # and emptied the queue with it: the todo was lost. Sent over HTTP, its form kept its text.
     page.add_init_script(f"window.socketCloseCode = {close_code};")
     page.add_init_script(HELD_SOCKETS)
-    joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
-    page.goto("/todos/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    joins = watch_joins(page)
+    on_http(page, "/todos/")
     page.evaluate("window.holdSockets = true")
     page.wait_for_function("heldSockets.length === 1", timeout=12_000)  # tried again
 
