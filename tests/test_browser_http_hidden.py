@@ -12,8 +12,8 @@ from tests.browser_fixtures import TIMEOUT_MS, PageLog, http_server
 from tests.live_server import LiveServer
 from tests.test_browser import log_in
 from tests.test_browser_hooks import set_visibility
-from tests.test_browser_http import join_without_a_tab, on_http, watch_joins
-from tests.test_browser_http_switch import open_gated_counter, watch_states
+from tests.test_browser_http import is_join, join_without_a_tab, on_http, watch_joins
+from tests.test_browser_http_switch import Gate, open_gated_counter, watch_states
 
 pytestmark = pytest.mark.browser
 
@@ -210,9 +210,7 @@ def test_shown_again_after_a_socket_closed_with_1000_it_joins_over_http_then_tri
     gate = OrderedGate(page, 1000)
     page.add_init_script("window.liveViews = { hiddenHold: 100 };")
     page.on("request", lambda request: is_join(request) and order.append("join"))
-    page.goto("/counter/")
-    page.wait_for_selector(ON_HTTP)
-    page.wait_for_selector(CONNECTED)
+    on_http(page, "/counter/")
     set_visibility(page, "hidden")  # let go before the first try of the socket, 2 s after
     page.wait_for_timeout(2500)
     assert order == ["socket", "join"]  # the load's: no try while let go
