@@ -169,6 +169,18 @@ def test_on_http_a_patch_link_to_a_query_the_view_refuses_stays_on_the_page(
     assert log.errors == []
 
 
+def add_patch_link(page, link_id, href, text):
+    """Appends <a id=link_id href=href data-live-patch>text</a> to the page's body."""
+    page.evaluate(
+        """([id, href, text]) => {
+          const link = Object.assign(document.createElement("a"), { id, href, textContent: text });
+          link.dataset.livePatch = "";
+          document.body.append(link);
+        }""",
+        [link_id, href, text],
+    )
+
+
 def refused_patch_link_keeps_the_page(page):
     """A link to ?page=99 (a 404): live:error says patch_refused, the page and its address stay;
     then a link the view accepts renders and adds its entry."""
@@ -176,12 +188,9 @@ def refused_patch_link_keeps_the_page(page):
         """() => {
           window.__errors = [];
           document.addEventListener("live:error", (evt) => window.__errors.push(evt.detail.code));
-          const link = Object.assign(document.createElement("a"), { id: "far", href: "?page=99" });
-          link.dataset.livePatch = "";
-          link.textContent = "Page 99";
-          document.body.append(link);
         }"""
     )
+    add_patch_link(page, "far", "?page=99", "Page 99")
     entries = page.evaluate("history.length")
     page.click("#far")
     page.wait_for_function("() => window.__errors.length > 0")
@@ -203,15 +212,7 @@ def refused_patch_link_keeps_the_page(page):
 def test_a_patch_link_with_a_fragment_keeps_it_in_the_address_bar(page, page_log):
     # The history entry comes with the server's patch, which names the query only.
     open_market(page, "/market/?page=3")
-    page.evaluate(
-        """() => {
-          const link = document.createElement("a");
-          Object.assign(link, { id: "two", href: "?page=2#page-number" });
-          link.dataset.livePatch = "";
-          link.textContent = "Page 2";
-          document.body.append(link);
-        }"""
-    )
+    add_patch_link(page, "two", "?page=2#page-number", "Page 2")
     page.click("#two")
     expect(page.locator(PAGE_NUMBER)).to_have_text("Page 2 of 5")
     expect(page).to_have_url(re.compile(r"/market/\?page=2#page-number$"))
@@ -226,15 +227,7 @@ def test_a_patch_link_to_the_query_shown_goes_to_its_fragment(page, page_log):
     # A paginator's links end in #results, the current page's too: with the query unchanged the
     # click was swallowed, and the page never went to #results.
     open_market(page, "/market/?page=3")
-    page.evaluate(
-        """() => {
-          const link = document.createElement("a");
-          Object.assign(link, { id: "here", href: "?page=3#first" });
-          link.dataset.livePatch = "";
-          link.textContent = "This page";
-          document.body.append(link);
-        }"""
-    )
+    add_patch_link(page, "here", "?page=3#first", "This page")
     page.click("#here")
     expect(page).to_have_url(re.compile(r"/market/\?page=3#first$"))
     assert_same_document(page)
@@ -246,14 +239,9 @@ def test_a_patch_link_on_a_page_that_is_not_live_loads_as_a_link_does(page, page
     # another query: the link changed the address bar and nothing else, not even a load.
     page.goto("/hooks/plain/")
     page.wait_for_selector(CONNECTED.replace("body", "[data-live-standalone]"))
+    add_patch_link(page, "patch", "?page=2", "Page 2")
     page.evaluate(
-        """() => {
-          const link = Object.assign(document.createElement("a"), { id: "patch", href: "?page=2" });
-          link.dataset.livePatch = "";
-          link.textContent = "Page 2";
-          document.body.append(link);
-          document.body.dispatchEvent(new CustomEvent("live:update", { bubbles: true }));
-        }"""
+        """() => document.body.dispatchEvent(new CustomEvent("live:update", { bubbles: true }))"""
     )
     for _ in range(60):  # the navigation script loads for the new link
         if page.evaluate("() => Boolean(window.liveViewsNavigate)"):
