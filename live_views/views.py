@@ -162,6 +162,28 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
         runtime = self.live_runtime
         runtime.targets = (runtime.targets or frozenset()) | {block_id(name, key)}
 
+    def live_send_update(self, component: type | str, id: object, /, **arguments: Any) -> None:
+        """Tell one live component of this page something (Phoenix's ``send_update``): its
+        ``update()`` is called with ``arguments`` (coerced by its hints) at the page's next
+        render, which renders it again. After a handler that changed nothing else of the page
+        (no attribute set, no ``live_target()``), that render is the component's only. Raises
+        ``LookupError`` when the page shows no such component, ``TypeError`` for arguments its
+        ``update()`` does not take."""
+        if not self.live_runtime.connected:
+            raise RuntimeError(
+                f"{type(self).__qualname__}.live_send_update() was called while serving an "
+                "HTTP request; it updates a component of a live page from an event handler. "
+                "Over HTTP, pass the component what it should show through its tag's arguments."
+            )
+        host = self.live_runtime.components  # live_views.components.host.ComponentHost
+        if host is None:
+            name = component if isinstance(component, str) else getattr(component, "__name__", "")
+            raise LookupError(
+                f"live_send_update(): the page shows no {name} with id {str(id)!r}; it shows "
+                "no live component."
+            )
+        host.sent.send(component, str(id), arguments)
+
     def get_live_queryset(self, model: type[models.Model]) -> models.QuerySet[Any]:
         """The rows a model-typed event argument may name: by default ``get_queryset()``."""
         return default_queryset(self, model)

@@ -140,6 +140,23 @@ def update_arguments(cls: type[LiveComponent], args: Mapping[str, Any]) -> dict[
     return _arguments(cls, "update", args, only_named=True)
 
 
+def sent_update_arguments(cls: type[LiveComponent], args: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``live_send_update()`` sends ``cls.update()``: coerced as the tag's arguments are,
+    but every one must be an argument of ``update()``, and its required ones must be there."""
+    where = f"{cls.__module__}.{cls.__qualname__}.update()"
+    if not takes_updates(cls):
+        raise TypeError(
+            f"live_send_update(): {where} takes no arguments: define update() on the component "
+            f"with the arguments it is sent ({', '.join(args) or 'none'})."
+        )
+    bound = _arguments(cls, "update", args)
+    try:
+        inspect.signature(cls.update).bind(None, **bound)
+    except TypeError as exc:
+        raise TypeError(f"live_send_update(): {where}: {exc}.") from None
+    return bound
+
+
 def takes_updates(cls: type[LiveComponent]) -> bool:
     return cls.update is not LiveComponent.update
 

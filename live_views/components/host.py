@@ -37,6 +37,7 @@ from live_views.components.base import (
     update_arguments,
 )
 from live_views.components.csrf import page_csrf_token
+from live_views.components.updates import SentUpdates
 from live_views.connect.csp import page_nonce
 from live_views.forms import LiveFormState
 from live_views.render.blocks import render_block
@@ -145,6 +146,8 @@ class ComponentHost:
         # The page id of the socket's token (keys the components' pending uploads); None
         # over HTTP.
         self.page_id: str | None = parent.live_runtime.page_id if parent is not None else None
+        # What the page's handlers sent with live_send_update(), for the next render.
+        self.sent = SentUpdates(self.mounted)
 
     def find(self, address: str) -> tuple[Key, LiveComponent] | None:
         """The component the browser calls ``address``, if this page holds it."""
@@ -164,7 +167,7 @@ class ComponentHost:
         component around it (the page's loop paths lead to that one)."""
         while (last := self.last.get(key)) is not None and last.within is not None:
             key = last.within
-        self.dropping = self.family(key)
+        self.dropping.extend(self.family(key))
         return component_block_id(self.address(key))
 
     def render(
@@ -195,15 +198,20 @@ class ComponentHost:
             self.last[self.rendering[-1]].children.add(key)
         component = self.mounted.get(key)
         request = getattr(context, "request", None)
+        sent = self.sent.take(key)
         if component is None:
             refuse_in_stream_item(context, key)
             component = self.mount(key, args(), request)
-        elif self.reusable(key) or self.render_targets(key, component, collector):
+        elif not sent and (self.reusable(key) or self.render_targets(key, component, collector)):
             return self.reuse(key, context, collector)
         elif self.rerender is None and takes_updates(type(component)):
             # The page's template placed it again (not its own event): what changed of its
             # tag's arguments (a row the page re-read after a broadcast).
             component.update(**update_arguments(type(component), args()))
+        if sent:
+            component.live_runtime.targets = None  # what was sent may change any of it
+            for arguments in sent:  # after the tag's, in the order sent, as Phoenix does
+                component.update(**arguments)
         html = self.render_component(key, component, context, collector)
         if self.parent is None and self.only is None and not self.rendering:
             # A page that is not live: the component connects a socket of its own.
@@ -249,8 +257,8 @@ class ComponentHost:
         if self.rerender is None or key not in self.last:
             return False
         if not self.last[key].children:
-            return key not in self.rerender
-        return not any(k in self.rerender for k in self.family(key))
+            return key not in self.rerender and key not in self.sent
+        return not any(k in self.rerender or k in self.sent for k in self.family(key))
 
     def family(self, key: Key) -> list[Key]:
         """``key`` and every component nested in it, as its last render found them."""
@@ -402,6 +410,7 @@ class ComponentHost:
     def end_render(self, collector: BlockCollector | None) -> None:
         """After a render of the whole page: drop the components it no longer showed."""
         self.rerender = None
+        self.sent.clear()  # sent to a component this render did not reach: it is gone
         dropping, self.dropping = self.dropping, []
         if collector is None:
             return
@@ -425,6 +434,7 @@ class ComponentHost:
         """Let go of a mounted component: a render that shows it mounts it again. Unless
         ``forget`` is False (its state is kept elsewhere), what it kept is forgotten."""
         component, store = self.mounted.pop(key), self.states.pop(key, None)
+        self.sent.discard(key)
         if forget:
             forget_dropped(component, store)
         self.dropped_components.append(key)

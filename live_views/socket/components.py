@@ -47,6 +47,36 @@ def rerender_only(view: Any, key: Key, *, page_changed: bool) -> None:
     runtime.targets = (runtime.targets or frozenset()) | {host.target_root(key)}
 
 
+def render_sent_updates(view: Any, *, page_changed: bool) -> None:
+    """After a handler that called ``live_send_update()``: when it changed nothing else of the
+    page (no attribute of the view set, no block named, no stream changed), the render is of
+    the updated components only, as Phoenix renders a component after ``send_update`` without
+    its parent; otherwise they render with what the handler changed (``sent_targets``)."""
+    host = host_of(view)
+    if host is None or not host.sent:
+        return
+    runtime = view.live_runtime
+    if not page_changed and runtime.targets is None and not runtime.streams.pending:
+        runtime.targets = frozenset()  # the components' roots join in sent_targets()
+        host.rerender = (host.rerender or frozenset()) | frozenset(host.sent)
+
+
+def sent_targets(view: Any, targets: frozenset[str] | None) -> frozenset[str] | None:
+    """A targeted render also renders the components sent an update: their roots (or those of
+    the components they are in) join the blocks it renders."""
+    host = host_of(view)
+    if targets is None or host is None or not host.sent:
+        return targets
+    return targets | {host.target_root(key) for key in host.sent}
+
+
+def forget_sent_updates(view: Any) -> None:
+    """The handler failed: what it sent goes with what else it did."""
+    host = host_of(view)
+    if host is not None:
+        host.sent.clear()
+
+
 def share_csrf_token(view: Any, token: PageToken) -> None:
     """The page's components write the token its liveblocks write (socket/csrf.py)."""
     view.live_runtime.csrf = token

@@ -268,7 +268,7 @@ class LivePage:
         assert context is not None
         if "csrf_token" not in context:
             context["csrf_token"] = self.csrf.context_value(self.request)
-        targets, runtime.targets = runtime.targets, None
+        targets, runtime.targets = components.sent_targets(view, runtime.targets), None
         if runtime.streams.pending:
             targets = None  # a stream's container may sit in any block: render them all
         if self.csrf.renewed(self.request):

@@ -38,6 +38,8 @@ from live_views.socket import (
 )
 from live_views.socket.components import (
     event_component,
+    forget_sent_updates,
+    render_sent_updates,
     rerender_only,
     state_saver,
     stream_models,
@@ -84,6 +86,7 @@ class Snapshot:
             obj.__dict__.clear()
             obj.__dict__.update(attributes)
             obj.live_runtime.forget_event(streams)
+        forget_sent_updates(self.page.view)
         messages.discard_new(self.page.request)
         # As a request that fails with a 500, whose session SessionMiddleware does not save:
         # what the handler wrote goes (left changed, the next event saved it).
@@ -215,6 +218,8 @@ class EventRun:
                 navigation.apply_patch(page, patch)
             elif self.component is not None:
                 rerender_only(page.view, self.component[0], page_changed=self.page_changed())
+            if patch is None:
+                render_sent_updates(page.view, page_changed=self.page_changed())
             # Whether the render below reads the data afresh and renders every block and every
             # component: then it shows what the handler published (socket/own_broadcasts.py).
             whole = (

@@ -23,6 +23,13 @@ class LikeButton(LiveComponent):
     def mount(self, likes: int = 0) -> None:
         self.likes = likes
 
+    def update(self, liked: bool | None = None) -> None:
+        # From the page's live_send_update() ("Unlike all"); the tag passes no ``liked``, so
+        # the page's own renders leave the button as it is.
+        if liked is not None and liked != self.liked:
+            self.liked = liked
+            self.likes += 1 if liked else -1
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(liked=self.liked, likes=self.likes, **kwargs)
 
