@@ -168,3 +168,34 @@ def test_from_a_broadcast_refresh(client):
 
     # The refresh renders the page as usual; a's update() got the tag's arguments, then add=1.
     assert values(page) == ("2", "2", "3")
+
+
+def test_a_component_event_that_names_a_page_block_renders_it_and_the_told_sibling(page):
+    reply = page.component("a").send("tell_and_count", to="c", value=8)
+
+    assert values(page) == ("1", "2", "8")
+    assert page.block("total") == '<p id="total">1</p>'
+    assert sorted(sent_update_views.renders) == ["a", "c"]
+    assert sorted(swapped(reply)) == sorted(["lv-total", root(page, "c")])
+
+
+def test_serving_an_http_request_it_says_it_is_for_a_live_page(rf):
+    view = sent_update_views.SentUpdatesView()
+    view.setup(rf.get("/sent-updates/"))
+    with pytest.raises(
+        RuntimeError, match=r"live_send_update\(\) was called while serving an HTTP"
+    ):
+        view.live_send_update(sent_update_views.Counter, "a", value=1)
+
+
+def test_a_component_in_another_renders_with_the_one_around_it_only(client):
+    page = client.live("/sent-updates/nested/")
+    sent_update_views.renders.clear()
+
+    reply = page.send("set", to="inner", value=40)
+
+    assert value(page, "inner") == "40"
+    assert value(page, "a") == "1"
+    assert sent_update_views.renders == ["inner"]  # a's template did not run
+    assert '<p id="total">0</p>' in page.html
+    assert all(block.startswith("lv-c") for block in swapped(reply))

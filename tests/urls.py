@@ -41,6 +41,7 @@ urlpatterns = [
     path("report/", session_views.ReportView.as_view()),
     path("steppers/", component_views.SteppersView.as_view()),
     path("sent-updates/", sent_update_views.SentUpdatesView.as_view()),
+    path("sent-updates/nested/", sent_update_views.NestedSentView.as_view()),
     path("sent-updates/refresh/", sent_update_views.RefreshSentView.as_view()),
     path("csrf-renew/", component_views.CsrfRenewView.as_view()),
     path("plain-steppers/", component_views.PlainSteppersView.as_view()),

@@ -83,7 +83,9 @@ class LiveComponent(HoldsLiveRuntime, LiveStreamsMixin):
         ``mount()`` ran once, with the first ones; by default nothing more is taken, so the
         component's own state stands. Arguments it does not name are not passed (``mount()``
         checked them); those it names are coerced by its hints, as ``mount()``'s are. Not
-        called for the component's own events, which do not render the page's template."""
+        called for the component's own events, which do not render the page's template. The
+        page's ``live_send_update()`` calls it too, with what it sends (after the tag's
+        arguments when the page renders the component in the same reply)."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("component", self)

@@ -35,6 +35,12 @@ class Counter(LiveComponent):
         """A sibling told through the page."""
         self.parent.live_send_update(Counter, to, value=value)
 
+    @live_event
+    def tell_and_count(self, to: str, value: int) -> None:
+        self.parent.live_send_update(Counter, to, value=value)
+        self.parent.total += 1
+        self.parent.live_target("total")
+
 
 class SentUpdatesView(LiveTemplateView):
     template_name = "testapp/sent_updates.html"
@@ -110,3 +116,13 @@ class RefreshSentView(SentUpdatesView):
             with contextlib.suppress(LookupError):
                 self.live_send_update(Counter, "a", add=1)
         return super().get_context_data(**kwargs)
+
+
+class CounterBox(LiveComponent):
+    """Holds a Counter: a live_send_update() to it renders the box around it too."""
+
+    template_name = "testapp/sent_counter_box.html"
+
+
+class NestedSentView(SentUpdatesView):
+    template_name = "testapp/sent_updates_nested.html"
