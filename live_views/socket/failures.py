@@ -43,6 +43,12 @@ def debug_detail(exc: BaseException, text: str) -> str:
     return f" {type(exc).__name__}: {text.translate(_DEBUG_ESCAPES)}"
 
 
+def debug_reason(text: str) -> str:
+    """Why the view refused, for the page with ``DEBUG`` on, where the exception is the
+    library's own (a refused query): its class name would mean nothing to the developer."""
+    return f" Why: {text.translate(_DEBUG_ESCAPES)}."
+
+
 def server_error(message: str, exc: BaseException, ref: int | None = None) -> dict[str, Any]:
     """The error frame for a failure the log already holds."""
     if settings.DEBUG:

@@ -102,7 +102,7 @@ def follow_link(page: NavigablePage, query: str, ref: int | None) -> dict[str, A
         )
         message = "The view refused the query of this data-live-patch link."
         if settings.DEBUG and detail:
-            message += failures.debug_detail(exc, detail)
+            message += failures.debug_reason(detail)
         return protocol.error_frame("patch_refused", message, ref)
     frame = page.render_frame(refresh=False)
     if query == shown:

@@ -343,7 +343,10 @@ class EventRun:
             f": {detail}" if detail else "",
         )
         if settings.DEBUG and detail:
-            message += failures.debug_detail(exc, detail)
+            if code == "patch_refused":
+                message += failures.debug_reason(detail)
+            else:
+                message += failures.debug_detail(exc, detail)
         return protocol.error_frame(code, message, self.ref)
 
 
