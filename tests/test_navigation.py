@@ -210,6 +210,15 @@ def test_a_patch_link_adds_a_history_entry_and_renders_its_query(client):
     assert page.errors == []
 
 
+def test_a_patch_to_a_query_the_view_redirects_fails_the_event_for_an_anonymous_visitor(client):
+    # The redirect closed the socket as a login would (4401) and the browser reloaded.
+    page = client.live("/catalog/?page=2")
+    reply = page.send("patch_to", query="old=1")
+    assert reply["error"]["code"] == "patch_refused"
+    assert page.close_code is None
+    assert page.url == "/catalog/?page=2"
+
+
 def test_a_patch_link_to_the_query_shown_does_nothing(client):
     page = client.live("/catalog/?page=2")
     frames = len(page.frames)
@@ -220,7 +229,13 @@ def test_a_patch_link_to_the_query_shown_does_nothing(client):
 
 @pytest.mark.parametrize(
     ("href", "why"),
-    [("?secret=1", "permission denied"), ("?page=99", "not found")],
+    [
+        ("?secret=1", "permission denied"),
+        ("?page=99", "not found"),
+        # An anonymous visitor's redirect closed the socket as a login would (4401), and the
+        # browser reloaded the page, where the docs promise patch_refused.
+        ("?old=1", "the view redirected to '/catalog/?page=1'"),
+    ],
 )
 def test_a_patch_link_to_a_query_the_view_refuses_fails_and_changes_nothing(
     client, caplog, href, why

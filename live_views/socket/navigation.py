@@ -114,9 +114,11 @@ def _run_for_query(page: NavigablePage, query: str, *, confirm_session: bool) ->
     request = page.request
     previous = current_query(request)
     set_query(request, query)
+    checking_session = True  # a 4401 from here is the session's end: the socket closes
     try:
         if confirm_session:
             page.confirm_session()
+        checking_session = False
         dispatch_mount(request, page.path, page=page.view)
         # The view shows another query: it may follow other rows now (a board picked by
         # ?board=), and must stop hearing those it no longer shows.
@@ -125,7 +127,11 @@ def _run_for_query(page: NavigablePage, query: str, *, confirm_session: bool) ->
     except BaseException as exc:
         set_query(request, previous)
         page.view.live_runtime.context = None  # rebuilt for the previous query at the next render
-        if isinstance(exc, Refused) and exc.code != wire.CLOSE_LOGIN_REQUIRED:
-            # A view that refuses this query (a 403, a 404, a redirect) leaves the page as it was.
+        if isinstance(exc, Refused) and not (
+            checking_session and exc.code == wire.CLOSE_LOGIN_REQUIRED
+        ):
+            # A view that refuses this query (a 403, a 404, a redirect) leaves the page as it
+            # was; an anonymous visitor's redirect is a 4401 too (refused_by), but not the
+            # session's end: the page stays, where closing the socket reloaded it.
             raise QueryRefused(str(exc)) from None
         raise  # the session ended (4401: the socket closes), or the view failed

@@ -19,7 +19,8 @@ FRUITS = [
 
 
 class CatalogView(LiveListView):
-    """``?q=`` filters, ``?page=`` pages (Django's own pagination); ``?secret=1`` is refused."""
+    """``?q=`` filters, ``?page=`` pages (Django's own pagination); ``?secret=1`` is refused,
+    and ``?old=1`` redirects (an old address sent to its new one)."""
 
     template_name = "testapp/catalog.html"
     paginate_by = 4
@@ -28,6 +29,8 @@ class CatalogView(LiveListView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.GET.get("secret"):
             raise PermissionDenied
+        if request.GET.get("old"):
+            return redirect("/catalog/?page=1")
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> list[str]:
