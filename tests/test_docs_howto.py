@@ -44,6 +44,7 @@ from tests.todoapp.models import Board as Project, Task, Task as Article, Task a
 from tests.todoapp.models import Board, Task as Message
 from tests.formapp.forms import SignupForm
 from tests.uploadapp.models import Document
+from tests.uploadapp.forms import ContactForm as MessageForm
 from django.views.generic import TemplateView as InboxView
 """
 
