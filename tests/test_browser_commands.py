@@ -414,7 +414,11 @@ def test_a_push_with_no_page_to_send_to_warns(page, page_log):
     assert message.value.type == "warning"
     text = message.value.text
     attribute = 'data-live-js="push opened; toggle to #why-text"'
-    assert f"{attribute}: push opened: live_views: not connected" in text
+    # It said "live_views: not connected", which told a page that is not live nothing to do.
+    assert (
+        f"{attribute}: push opened: not sent, no live socket is open: on a page that is not"
+        " live put the element in a live component"
+    ) in text
     expect(page.locator("#why-text")).to_be_visible()  # the other commands run
 
 

@@ -56,8 +56,12 @@ const focused = (el) => (el.focus(), document.activeElement === el);
 
 // push: the live event `name`, as the element's own data-live-event would send it (its
 // data-live-args, to the live component around it, else the page), through the hooks' sender.
+// sendEvent's "not connected" said neither why nor what to do: a page without {% live_connect %}
+// sends only from inside a live component (its own socket), and a live page's socket may be down.
+const NOT_SENT = "not sent, no live socket is open: on a page that is not live put the element in a live component";
 function push(trigger, name) {
-  const warn = (error) => console.warn(`live_views: data-live-js="${trigger.dataset.liveJs}": push ${name}: ${error.message}`);
+  const warn = (error) =>
+    console.warn(`live_views: data-live-js="${trigger.dataset.liveJs}": push ${name}: ${error.message.endsWith("not connected") ? NOT_SENT : error.message}`);
   try {
     // The server's refusal (an unknown event) the glue warns of already, with its code.
     window.liveViewsGlue.push(name, JSON.parse(trigger.dataset.liveArgs ?? "{}"), trigger, 1).catch((error) => error.code || warn(error));
