@@ -45,8 +45,9 @@ def live_form(context: template.Context, form: Any = None) -> SafeString:
 def live_uploads(field: Any) -> list[StoredUpload]:
     """``{% for f in form.attachments|live_uploads %}``: the files the form's file field has
     uploaded and not submitted, in the order they came, each with ``name``, ``size`` and the
-    ``ref`` a ``data-live-upload-cancel`` button sends (docs/howto/uploads.md). Empty over HTTP
-    and before the field's first upload validates."""
+    ``ref`` a ``data-live-upload-cancel`` button sends (docs/howto/uploads.md). Empty over HTTP,
+    before the field's first upload validates, and after a refused file (the server forgets
+    its selection's other files with it)."""
     name = getattr(field, "html_name", None)
     getlist = getattr(getattr(getattr(field, "form", None), "files", None), "getlist", None)
     if name is None or getlist is None:
