@@ -129,6 +129,34 @@ def test_space_names_the_space_bar(page_on, server):
     assert_no_errors(log)
 
 
+def test_the_documented_target_modifier_leaves_fields_out_under_a_strict_csp(page_on, csp_server):
+    # From the body, a space typed into a text box sent the event; the reference's trigger,
+    # a CSS selector and no compiled JavaScript, hears the space bar only outside the fields.
+    page, log, sent = page_on(csp_server)
+    open_help(page)
+    page.evaluate(
+        """() => {
+          const help = document.getElementById("help");
+          help.setAttribute(
+            "hx-trigger", "keydown from:body target:*:not(input):not(textarea):not(select)");
+          help.dataset.liveKey = "Space";
+          htmx.process(help, true);
+        }"""
+    )
+    page.locator("#name").press_sequentially("Ada Lovelace")
+    page.click("#focus")  # a round trip: had the typed space sent the event, it would be in
+    expect(page.locator("#name")).to_be_focused()
+    expect(page.locator("#name")).to_have_value("Ada Lovelace")
+    expect(page.locator("#help")).to_be_visible()
+    assert closing_frames(sent) == []
+
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Space")
+    expect(page.locator("#help")).to_have_count(0)
+    assert len(closing_frames(sent)) == 1
+    assert_no_errors(log)
+
+
 def test_on_a_click_trigger_data_live_key_neither_filters_nor_sends_an_earlier_key(page_on, server):
     # A newcomer's data-live-key on a button sent on a click: the click sent the last key
     # pressed anywhere on the page (Escape, as if the user had pressed it on the button), or
