@@ -1,11 +1,20 @@
 """The JS commands demo: a menu, a panel and a notice that open, change and close in the browser
-(data-live-js), inside a liveblock the server re-renders without undoing them."""
+(data-live-js), inside a liveblock the server re-renders without undoing them; and a list whose
+deleted rows fade out (data-live-remove)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from live_views import LiveTemplateView, live_event
+
+# The list's rows: their ids (note-milk) and what they say.
+NOTES = {
+    "milk": "Buy milk",
+    "call": "Call Ann",
+    "plants": "Water the plants",
+    "tickets": "Book tickets",
+}
 
 
 class MenusView(LiveTemplateView):
@@ -16,9 +25,11 @@ class MenusView(LiveTemplateView):
     template_name = "demo/menus.html"
     count = 0
     opened = False  # rendered open by the server (it changed its mind): the browser follows
+    notes: tuple[str, ...] = tuple(NOTES)  # the keys of the rows still listed, in order
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(count=self.count, opened=self.opened, **kwargs)
+        notes = [(key, NOTES[key]) for key in self.notes]
+        return super().get_context_data(count=self.count, opened=self.opened, notes=notes, **kwargs)
 
     @live_event
     def increment(self) -> None:
@@ -27,3 +38,11 @@ class MenusView(LiveTemplateView):
     @live_event
     def open_menu(self) -> None:
         self.opened = True
+
+    @live_event
+    def delete_note(self, key: str) -> None:
+        self.notes = tuple(note for note in self.notes if note != key)
+
+    @live_event
+    def restore_notes(self) -> None:
+        self.notes = tuple(NOTES)

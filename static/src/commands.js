@@ -12,6 +12,7 @@
 // Shipped inside live_views.hooks.min.js (build.mjs), loaded for a page that shows an element
 // with data-live-hook or data-live-js (hooks_loader.js): the main bundle only tests for one.
 import { parseCommands } from "./command_syntax.js";
+import "./removal.js";
 
 const FORCE = { "add-class": true, "remove-class": false }; // toggle-class: neither
 const kept = new WeakMap(); // element -> Map("hidden" | "aria-expanded" | ".class" -> the server's)

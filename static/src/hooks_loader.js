@@ -1,5 +1,6 @@
-// Hooks (hooks.js) ship as live_views.hooks.min.js, with the JS commands (commands.js): a page
-// loads it once it shows an element with data-live-hook or data-live-js. Until it has run there
+// Hooks (hooks.js) ship as live_views.hooks.min.js, with the JS commands (commands.js) and the
+// removal transitions (removal.js): a page loads it once it shows an element with
+// data-live-hook, data-live-js or data-live-remove. Until it has run there
 // is no hook to tell anything, so these calls do nothing; what it needs to know of the time
 // before (which sockets have joined) is kept here.
 import { loadIfShown } from "./lazy_script.js";
@@ -12,7 +13,7 @@ let anyJoined = false;
 // What the last click before that script ran was on: commands.js runs its commands once it has.
 addEventListener("click", (evt) => hooks() || (window.liveViewsGlue.clicked = evt.target));
 
-export const loadHooksIfShown = () => loadIfShown("[data-live-hook],[data-live-js]", "live_views.hooks.min.js");
+export const loadHooksIfShown = () => loadIfShown("[data-live-hook],[data-live-js],[data-live-remove]", "live_views.hooks.min.js");
 export const hasJoined = () => anyJoined;
 export const watchHooked = (observer) => hooks()?.watchHooked(observer);
 export const syncHooks = (changes) => hooks()?.syncHooks(changes);

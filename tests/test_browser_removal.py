@@ -1,0 +1,158 @@
+"""Removal transitions (data-live-remove) in real Chromium against sample_site's /menus/
+(demo/menus.py): a row the server's update removes stays for its time with its class, inert,
+then goes; the rest of the list follows the server, a second delete during the transition works,
+and under prefers-reduced-motion the row goes at once."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.browser_fixtures import CONNECTED
+from tests.live_server import LiveServer
+from tests.test_browser import add_todo, assert_no_errors, open_todos, todo_row
+from tests.test_browser_commands import wait_for_commands
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+FADING = re.compile(r"\bfade-out\b")
+ALL = ["note-milk", "note-call", "note-plants", "note-tickets"]
+
+# Records, frame by frame, whether the row `id` is shown, fading (its class) or gone, from now
+# until it has been gone for a frame: what the user saw, in `window.seen`, with the times.
+WATCH = """id => {
+  const seen = (window.seen = []);
+  const tick = () => {
+    const el = document.getElementById(id);
+    const state = !el ? "gone" : el.classList.contains("fade-out") ? "fading" : "shown";
+    if (seen.at(-1)?.[0] !== state) seen.push([state, performance.now()]);
+    if (state !== "gone") requestAnimationFrame(tick);
+  };
+  tick();
+}"""
+
+
+def open_notes(page):
+    page.goto("/menus/")
+    page.wait_for_selector(CONNECTED)
+    wait_for_commands(page)
+    page.click("#restore-notes")  # the page's state is the server's, per tab: a fresh list
+    expect(page.locator(".notes li")).to_have_count(4)
+
+
+def row_ids(page):
+    return page.locator(".notes li").evaluate_all("rows => rows.map(row => row.id)")
+
+
+def delete(page, key):
+    page.click(f"#note-{key} .delete")
+
+
+def test_a_deleted_row_fades_for_its_time_then_goes(page, page_log):
+    open_notes(page)
+    page.evaluate(WATCH, "note-call")
+    delete(page, "call")
+    row = page.locator("#note-call")
+    expect(row).to_have_class(FADING)
+    assert row.evaluate("row => row.inert")  # no click on its Delete button while it fades
+    assert row_ids(page) == ALL  # in its place
+    expect(row).to_have_count(0)
+    assert row_ids(page) == ["note-milk", "note-plants", "note-tickets"]
+    states = page.evaluate("window.seen")
+    # Shown, then fading (never gone for a frame in between), then gone after its 300 ms.
+    assert [state for state, _ in states] == ["shown", "fading", "gone"], states
+    assert states[2][1] - states[1][1] >= 250, states
+    assert_no_errors(page_log)
+
+
+def test_a_second_delete_during_the_transition(page, page_log):
+    open_notes(page)
+    delete(page, "call")
+    expect(page.locator("#note-call")).to_have_class(FADING)
+    delete(page, "plants")  # the server's update now lacks both; the first still fades
+    expect(page.locator("#note-plants")).to_have_class(FADING)
+    assert row_ids(page) == ALL  # each once, in place: the ghost did not disturb the morph
+    expect(page.locator("#note-milk")).not_to_have_class(FADING)
+    expect(page.locator(".notes li")).to_have_count(2)
+    assert row_ids(page) == ["note-milk", "note-tickets"]
+    delete(page, "tickets")  # the list's morph still pairs the rows left by their ids
+    expect(page.locator(".notes li")).to_have_count(1)
+    assert row_ids(page) == ["note-milk"]
+    assert_no_errors(page_log)
+
+
+def test_a_row_the_server_renders_again_while_it_fades_is_the_servers(page, page_log):
+    open_notes(page)
+    delete(page, "call")
+    expect(page.locator("#note-call")).to_have_class(FADING)
+    page.click("#restore-notes")
+    expect(page.locator("#note-call")).not_to_have_class(FADING)
+    page.wait_for_timeout(500)  # past the fade's time: nothing removes the server's row
+    assert row_ids(page) == ALL
+    assert not page.locator("#note-call").evaluate("row => row.inert")
+    delete(page, "call")  # and it fades out again
+    expect(page.locator("#note-call")).to_have_class(FADING)
+    expect(page.locator("#note-call")).to_have_count(0)
+    assert_no_errors(page_log)
+
+
+def test_reduced_motion_removes_the_row_at_once(new_context, page_log):
+    page = new_context(reduced_motion="reduce").new_page()
+    open_notes(page)
+    page.evaluate(WATCH, "note-call")
+    delete(page, "call")
+    expect(page.locator("#note-call")).to_have_count(0)
+    assert [state for state, _ in page.evaluate("window.seen")] == ["shown", "gone"]
+    assert row_ids(page) == ["note-milk", "note-plants", "note-tickets"]
+    assert_no_errors(page_log)
+
+
+@pytest.fixture(scope="module")
+def http_server():
+    with LiveServer(env={"DEMO_TRANSPORT": "http"}) as running:
+        yield running
+
+
+def test_a_deleted_row_fades_over_http(browser, http_server):
+    context = browser.new_context(base_url=http_server.base_url)
+    try:
+        page = context.new_page()
+        open_notes(page)
+        delete(page, "plants")
+        expect(page.locator("#note-plants")).to_have_class(FADING)
+        assert row_ids(page) == ALL
+        expect(page.locator("#note-plants")).to_have_count(0)
+        assert row_ids(page) == ["note-milk", "note-call", "note-tickets"]
+    finally:
+        context.close()
+
+
+def test_a_stream_item_deleted_fades_on_a_page_with_no_other_script(new_context, page_log):
+    # /todos/feed/ shows the shared todos as a stream: a todo deleted on /todos/ is deleted from
+    # it item by item (an out-of-band delete, not a morph). Its items are the browser's, so the
+    # attribute set here stays; the page has no hook and no command: the attribute alone loads
+    # the script that runs it.
+    feed = new_context().new_page()
+    feed.goto("/todos/feed/")
+    feed.wait_for_selector(CONNECTED)
+    # An element with the attribute, alone: the script loads with the next update.
+    feed.evaluate("document.body.insertAdjacentHTML('beforeend', '<i data-live-remove></i>')")
+    todos = open_todos(new_context().new_page())
+    title = f"Fade me {time.monotonic_ns()}"
+    add_todo(todos, title)
+    item = feed.locator(".feed li", has_text=title)
+    expect(item).to_have_count(1)
+    wait_for_commands(feed)
+    item.evaluate("li => (li.dataset.liveRemove = 'fade-out 400ms')")
+    todo_row(todos, title).locator(".delete").click()
+    expect(item).to_have_class(FADING)
+    assert item.evaluate("li => li.inert")
+    expect(item).to_have_count(0)
+    assert_no_errors(page_log)
