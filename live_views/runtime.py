@@ -42,6 +42,9 @@ class LiveRuntime:
     patch: Patch | None = None  # live_patch() since the handler started
     effects: BrowserEffects = field(default_factory=BrowserEffects)  # for the next frame
     page_id: str | None = None  # from the page's connect token: keys its pending uploads
+    # On a socket: the page was rendered with other static files than this server's
+    # (live_views.connect.static_version); for the socket's life, as the page runs them.
+    static_changed: bool = False
     # A live component's: what the browser calls it (components/host.py); None for a page.
     address: str | None = None
     streams: PageStreams = field(default_factory=PageStreams)  # live_views.streams
@@ -105,6 +108,7 @@ class Mount:
     # checks each user once, then shows them the one render).
     check_only: bool = False
     page_id: str | None = None
+    static_changed: bool = False  # the token's static version is not this server's
 
 
 mounting: ContextVar[Mount | None] = ContextVar("live_views_mounting", default=None)
@@ -145,3 +149,10 @@ class HoldsLiveRuntime:
     def live_connected(self) -> bool:
         """True when this instance serves a socket rather than an HTTP request."""
         return self.live_runtime.connected
+
+    @property
+    def live_static_changed(self) -> bool:
+        """True on a socket whose page was rendered with other static files (CSS, JS) than the
+        server's, as after a deploy: the page should be reloaded to run the new ones. False
+        over HTTP and when either side's version is unknown (docs/howto/deployment.md)."""
+        return self.live_runtime.static_changed

@@ -94,6 +94,7 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
             vars(self).pop("head", None)
             self.live_runtime.connected = True
             self.live_runtime.page_id = mount.page_id
+            self.live_runtime.static_changed = mount.static_changed
             if mount.state is not None:
                 mount.state.restore(self)  # after setup() and the access checks, before get()
         if (request.method or "").lower() in self.live_http_clashes:

@@ -70,6 +70,15 @@ class LiveComponent(HoldsLiveRuntime, LiveStreamsMixin):
         self.live_runtime.parent_used = True
         return self._parent
 
+    @property
+    def live_static_changed(self) -> bool:
+        """The page's: True on a socket whose page was rendered with other static files than
+        the server's (``LiveViewMixin.live_static_changed``), on a live page or not."""
+        parent = self._parent  # not self.parent: reading it would render the page's blocks
+        if parent is not None:
+            return bool(parent.live_static_changed)
+        return self.live_runtime.static_changed
+
     def check_access(self, request: HttpRequest) -> None:
         """Raise ``PermissionDenied`` to refuse this component to ``request``'s user. Runs
         before ``mount()``, over HTTP and on every socket that mounts the component."""

@@ -16,6 +16,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from live_views.conf import conf
 from live_views.connect import wire
 from live_views.connect.csp import nonce_digest
+from live_views.connect.static_version import current_static_version
 
 # 2: the token carries the page id (``i``) that keys the page's saved state.
 # 3: its query (``q``) is the text the page's ``request.GET`` was parsed from, the same under WSGI
@@ -60,6 +61,9 @@ class ConnectTarget:
     nonce_digest: str | None = None
     # The address of the live component this socket serves, on a page that is not live.
     component: str | None = None
+    # The static files' version the page was rendered with (connect/static_version.py); None
+    # for a token made before tokens carried it, or by a server whose storage keeps no manifest.
+    static_version: str | None = None
 
 
 def session_binding(session_key: str | None, user_pk: Any) -> str:
@@ -130,6 +134,11 @@ def make_connect_token(
         payload["n"] = nonce_digest(nonce)
     if component:
         payload["c"] = component
+    static_version = current_static_version()
+    if static_version:
+        # Optional, as ``n`` and ``c`` are: a token without it (from an older server) still
+        # mounts, and an older server reading this one ignores it.
+        payload["s"] = static_version
     return signing.dumps(payload, salt=_SALT, compress=True)
 
 
@@ -158,6 +167,7 @@ def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> 
         raise TokenForeign("connect token belongs to another session")
     digest = payload.get("n")
     component = payload.get("c")
+    static_version = payload.get("s")
     if payload["v"] == _LEGACY_VERSION:
         # Its query is META's: a WSGI page's (a WSGI string) decodes exactly; an ASGI page's
         # was text already. ASCII, as browsers send a query, is the same either way, and a raw
@@ -170,4 +180,5 @@ def read_connect_token(token: str, *, session_key: str | None, user_pk: Any) -> 
         page_id=page_id,
         nonce_digest=digest if isinstance(digest, str) else None,
         component=component if isinstance(component, str) else None,
+        static_version=static_version if isinstance(static_version, str) else None,
     )

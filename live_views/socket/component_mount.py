@@ -19,6 +19,7 @@ from django.views.generic import View
 from live_views.components import LiveComponent
 from live_views.components.host import ComponentHost, Key, serving
 from live_views.connect import wire
+from live_views.connect.static_version import static_changed
 from live_views.connect.tokens import ConnectTarget
 from live_views.pubsub.topics import Subscription
 from live_views.socket.components import ComponentStates
@@ -73,6 +74,9 @@ def open_component(request: HttpRequest, target: ConnectTarget, state: PageState
     assert found is not None
     found[1].live_runtime.connected = True
     view = ComponentSocketView(request, host, found[0])
+    # The component is the page's live part: it says whether the page runs stale static files.
+    stale = static_changed(target.static_version)
+    found[1].live_runtime.static_changed = view.live_runtime.static_changed = stale
     found[1].live_runtime.effects = view.live_runtime.effects  # sent with the socket's frames
     # Keys the component's pending uploads, which go when this socket closes.
     view.live_runtime.page_id = target.page_id

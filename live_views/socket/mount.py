@@ -14,6 +14,7 @@ from django.urls import Resolver404, ResolverMatch, get_resolver
 
 from live_views.connect import wire
 from live_views.connect.sessionless import read_page_token
+from live_views.connect.static_version import static_changed
 from live_views.connect.tokens import ConnectTarget, TokenError
 from live_views.runtime import Mount, mounting
 from live_views.socket.limits import ConnectionSlot, take_connection_slot
@@ -60,8 +61,11 @@ def mount(scope: Mapping[str, Any], token: str, open_component: OpenView | None 
         state = PageState(target.page_id)
         if target.component is None:
             page_id = target.page_id
+            stale = static_changed(target.static_version)
             view = processing.run(
-                lambda: dispatch_mount(request, target.path, state=state, page_id=page_id)
+                lambda: dispatch_mount(
+                    request, target.path, state=state, page_id=page_id, static_changed=stale
+                )
             )
         elif open_component is not None:
             opener = open_component
@@ -105,15 +109,18 @@ def dispatch_mount(
     state: PageState | None = None,
     page_id: str | None = None,
     match: ResolverMatch | None = None,
+    static_changed: bool = False,
 ) -> LiveViewMixin:
     """Run the URL callable of ``path`` for ``request``; the live view it dispatches to (or
     ``page``, re-checked) is returned with the context its ``get()`` built. Called inside the
     page's request processing (``RequestProcessing.run``): the middleware has run. ``match``
-    is ``path``'s, when the caller has resolved it already."""
+    is ``path``'s, when the caller has resolved it already; ``static_changed``: the page's
+    token names other static files than this server's (a new mount only)."""
     match = resolve_live_view(path, request) if match is None else live_view_match(match, path)
     if page is not None:
         page.live_runtime.context = None
-    view = _run(request, match, Mount(page=page, state=state, page_id=page_id))
+    how = Mount(page=page, state=state, page_id=page_id, static_changed=static_changed)
+    view = _run(request, match, how)
     if view.live_runtime.context is None:
         raise Refused(wire.CLOSE_FORBIDDEN, "the view did not render")
     return view

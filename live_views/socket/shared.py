@@ -82,7 +82,7 @@ _PER_SOCKET_HEADERS = frozenset({"HTTP_COOKIE", "HTTP_SEC_WEBSOCKET_KEY"})
 # for the process, not one per page, and equal visitors' keys then compare by identity.
 _shared_headers: Interned[tuple[tuple[str, str], ...]] = Interned()
 
-RenderKey = tuple[type, str, str, str, str, str, str, str, Any]
+RenderKey = tuple[type, str, str, str, bool, str, str, str, str, Any]
 VisitorKey = tuple[str, str, Any, tuple[tuple[str, str], ...]]
 # What a visitor's pages meet: the language and time zone its middleware activated, or a refusal.
 Outcome = tuple[str, str] | BaseException
@@ -273,7 +273,9 @@ def render_key(page: LivePage, activated: tuple[str, str]) -> RenderKey:
         meta.get("HTTP_X_FORWARDED_HOST", ""),
         getattr(page.request, "urlconf", None),
     )
-    return (type(view), page.path, query, state, *activated, *site)
+    # A page that runs stale static files may show a "reload" banner the others do not.
+    stale = view.live_runtime.static_changed
+    return (type(view), page.path, query, state, stale, *activated, *site)
 
 
 def anonymous_request(request: HttpRequest) -> HttpRequest:
@@ -303,6 +305,7 @@ def render_anonymously(page: LivePage) -> BlockCollector:
     view = view_class(**getattr(match.func, "view_initkwargs", {}))
     view.setup(request, *match.args, **match.kwargs)
     view.live_runtime.connected = True
+    view.live_runtime.static_changed = page.view.live_runtime.static_changed
     for name in state_names(page.view):
         if name in page.view.__dict__:
             setattr(view, name, copy.deepcopy(page.view.__dict__[name]))
