@@ -76,11 +76,13 @@ def test_a_page_open_across_a_deploy_learns_it_on_reconnect(build, client):
     assert "app." in page.html  # the hashed name: the manifest storage serves the page
     assert BANNER not in page.html  # the HTTP render: nothing changed
     assert BANNER not in page.block("banner")  # its own socket: the same build
+    assert '<p id="at-get">False</p>' in page.block("counter")
 
     build.deploy("body { color: navy; }\n")
     page.reconnect()  # the new server
 
     assert BANNER in page.block("banner")
+    assert '<p id="at-get">True</p>' in page.block("counter")  # get_context_data() saw it
     # For as long as the socket is open: the page still runs the old files.
     page.send("increment")
     assert '<p id="count">1</p>' in page.block("counter")

@@ -15,6 +15,8 @@ class StaleBannerView(LiveTemplateView):
     count = 0
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Set before get() runs: the context can depend on it too.
+        kwargs.setdefault("stale_at_get", self.live_static_changed)
         return super().get_context_data(count=self.count, **kwargs)
 
     @live_event
