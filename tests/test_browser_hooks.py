@@ -581,6 +581,35 @@ def test_a_visit_to_a_page_that_is_not_live_keeps_the_fragment(page, page_log):
     assert page.evaluate("window.__marker") is None  # an ordinary page load
 
 
+def test_a_live_page_whose_head_names_other_files_loads_as_a_page_does(page, page_log):
+    # After a deploy, the hashed stylesheet and script names in the next page's <head> are not
+    # the ones this document loaded: swapping only its body kept the old CSS and never ran the
+    # new script. The visit loads it instead, as Phoenix reloads on a phx-track-static change.
+    def deployed(new_head):
+        def answer(route):
+            html = route.fetch().text().replace("</head>", new_head + "</head>", 1)
+            route.fulfill(body=html, content_type="text/html")
+
+        return answer
+
+    for new_head in [
+        '<link rel="stylesheet" href="/static/demo/demo.0123abcd.css">',
+        '<script src="/static/demo/new.0123abcd.js"></script>',
+    ]:
+        open_page(page)
+        page.route("**/counter/", deployed(new_head))
+        page.click("#to-counter")
+        expect(page.locator("h1")).to_have_text("Counter")
+        page.wait_for_selector(CONNECTED)
+        assert page.evaluate("window.__marker") is None  # an ordinary page load
+        page.unroute("**/counter/")
+
+    open_page(page)  # the same head: the body is swapped, the document stays
+    page.click("#to-counter")
+    expect(page.locator("h1")).to_have_text("Counter")
+    assert_same_document(page)
+
+
 def test_the_next_pages_access_checks_run(page, page_log):
     open_page(page)
     page.click("#to-private")  # LoginRequiredMixin redirects to the login page, not live

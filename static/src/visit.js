@@ -54,6 +54,10 @@ async function visit(href, { push = true } = {}) {
   if (final.origin !== location.origin || !doc.querySelector("[data-live-root]:not([data-live-standalone])")) {
     return location.assign(final); // not a live page: an ordinary load
   }
+  // Only the new page's <title> is taken from its <head>: one that asks for other styles or
+  // scripts (another base template; a deploy, whose hashed file names changed) loads as a page
+  // does, as Phoenix reloads when a phx-track-static asset changed.
+  if (!sameHead(doc, final)) return location.assign(final);
   if (push) history.pushState({ live: true }, "", final);
   else if (final.href !== location.href) history.replaceState({ live: true }, "", final);
   glue().pageMoved();
@@ -87,6 +91,20 @@ function scrollToFragment(hash) {
   const target = name && (document.getElementById(name) ?? document.getElementsByName(name)[0]);
   if (target) target.scrollIntoView();
   else window.scrollTo(0, 0);
+}
+
+// The new page's stylesheets are this one's, and it has no head script this document did not
+// run (the lazy scripts the glue appended here are in no page as served). Relative addresses
+// are read against each page's own URL.
+function sameHead(doc, url) {
+  const urls = (head, base, selector, attribute) =>
+    [...head.querySelectorAll(selector)].map((el) => new URL(el.getAttribute(attribute), base).href);
+  const styles = (head, base) => urls(head, base, "link[rel~=stylesheet][href]", "href").join(" ");
+  const ran = new Set(urls(document.head, document.baseURI, "script[src]", "src"));
+  return (
+    styles(doc.head, url) === styles(document.head, document.baseURI) &&
+    urls(doc.head, url, "script[src]", "src").every((src) => ran.has(src))
+  );
 }
 
 function swapDocument(doc) {
