@@ -162,3 +162,44 @@ def test_a_file_removed_once_its_bytes_are_sent_is_forgotten_when_the_server_ans
     expect_sent(page, "other")
     expect(page.locator("#sent li")).to_have_count(1)
     assert_no_errors(page_log)
+
+
+def test_removing_a_file_the_server_refuses_meanwhile_keeps_the_files_before_it(page, page_log):
+    # The server refuses tool.exe (and so forgets keep.txt, sent before it in the selection)
+    # while the user removes it: its answer has not come yet. keep.txt must still be sent.
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    page.evaluate(
+        """() => { window.refs = {};
+        document.addEventListener('live:upload-progress',
+                                  (e) => { window.refs[e.detail.name] ??= e.detail.ref; });
+        const real = window.fetch;
+        window.fetch = async (url, options = {}) => {
+          const headers = options.headers ?? {};
+          const response = await real(url, options);
+          const step = headers['X-Live-Upload-Step'], name = headers['X-Live-Upload-Name'];
+          if (step !== 'check' || name !== 'tool.exe') return response;
+          // The server has answered (and recorded the refusal); the answer is still on its way.
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.dataset.liveUploadCancel = window.refs['tool.exe'];
+          document.body.append(button);
+          button.click();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          if (options.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+          return response;
+        }; }"""
+    )
+
+    page.set_input_files(
+        INPUT, [file("keep.txt", b"kept"), file("tool.exe", b"MZ", "application/octet-stream")]
+    )
+
+    pending = page.locator("#lv-pending li")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text("keep.txt")
+    expect(page.locator("#lv-field-attachments .errorlist")).to_have_count(0)
+    page.fill("#id_subject", "Keep the first")
+    page.click("button[type=submit]")
+    expect_sent(page, "keep")

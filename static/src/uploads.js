@@ -106,11 +106,13 @@ async function uploadFiles(input, entries, signal) {
     // Its ref from the start: a page's own remove button may stop it before a byte is sent.
     emit(input, "live:upload-progress", progressDetail(field, file, 0, 0, ref));
     try {
-      answer = await check(url, uploadHeaders({ ...base, step: "check" }), own.signal);
+      // Not stopped by a remove button (`signal`, not `own.signal`): the server may have
+      // refused the file already, and so forgotten the selection's earlier files (below).
+      answer = await check(url, uploadHeaders({ ...base, step: "check" }), signal);
     } catch {
-      answer = own.signal.aborted ? { ok: false, aborted: true } : readAnswer(0, "");
+      answer = signal.aborted ? { ok: false, aborted: true } : readAnswer(0, "");
     }
-    if (answer.ok) {
+    if (answer.ok && !entry.cancelled) {
       answer = await send(url, uploadHeaders({ ...base, step: "send" }), file, (loaded, sent) => {
         const detail = progressDetail(field, file, loaded, sent, ref);
         show(input, "uploading", (index + detail.loaded / Math.max(1, detail.total)) / entries.length);
@@ -125,8 +127,11 @@ async function uploadFiles(input, entries, signal) {
       if (told?.refused) answer = told;
     }
     if (entry.cancelled && !signal.aborted) {
+      // Refused meanwhile, the server forgot the files kept before it: what is left goes up
+      // again, in place of them all.
+      if (answer.refused && stored) return start(input, chosen.get(input));
       // Removed while it went up: stopped, and forgotten should the server have kept it anyway.
-      if (answer.ok || answer.sent) await tell(input, "cancel", ref, signal);
+      if ((answer.ok && entry.bodySent) || answer.sent) await tell(input, "cancel", ref, signal);
       answer = { ok: true };
       continue;
     }
