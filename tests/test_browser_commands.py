@@ -439,3 +439,27 @@ def test_push_inside_a_live_component_goes_to_that_component(page, page_log):
     expect(page.locator("#post-channels .likes")).to_have_text("8")
     expect(page.locator("#liked")).to_have_text("You like 2 of 3 posts.")
     assert_no_errors(page_log)
+
+
+def test_a_click_long_before_commands_were_shown_runs_none_of_them(page, page_log):
+    # The page had no commands when the user clicked +1; a later render gives the buttons'
+    # container some (as a server's may), which loads the commands' script: the old click on
+    # a button inside it is not a click on the commands, and runs none of them.
+    page.goto("/counter/")
+    page.wait_for_selector(CONNECTED)
+    page.click("#plus-one")
+    expect(page.locator("#count")).to_have_text("1")
+    assert page.evaluate("() => window.liveViewsHooks") is None
+    page.evaluate(
+        """() => {
+        document.querySelector('.counter-buttons').dataset.liveJs = 'add-class replayed';
+        document.body.dispatchEvent(new CustomEvent('live:update', { bubbles: true })); }"""
+    )
+    wait_for_commands(page)
+    assert page.evaluate("() => Boolean(window.liveViewsHooks)")
+    page.wait_for_timeout(200)
+    expect(page.locator(".counter-buttons")).not_to_have_class("counter-buttons replayed")
+    assert page.evaluate("() => document.querySelector('.counter-buttons').className") == (
+        "counter-buttons"
+    )
+    assert_no_errors(page_log)

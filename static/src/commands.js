@@ -147,7 +147,8 @@ document.addEventListener("click", (evt) => {
   if (trigger) run(trigger);
 });
 
-// A click before this script ran did nothing (hooks_loader.js kept what was clicked last): its
+// A click before this script ran did nothing (hooks_loader.js kept the element with commands
+// that the last click was on; none for a click elsewhere): its
 // commands run now. Not one that asked a question: the glue or htmx asked it, and the answer
 // is theirs.
 const early = window.liveViewsGlue.clicked?.closest?.("[data-live-js]");

@@ -10,8 +10,10 @@ const hooks = () => window.liveViewsHooks; // set by hooks.js as it runs
 const joined = new WeakMap(); // root -> true once joined, false once its socket closed after
 let anyJoined = false;
 
-// What the last click before that script ran was on: commands.js runs its commands once it has.
-addEventListener("click", (evt) => hooks() || (window.liveViewsGlue.clicked = evt.target));
+// The element with commands the last click before that script ran was on (none: a click
+// elsewhere): commands.js runs its commands once it has. Not what was clicked: a later render
+// may give it, or an element around it, commands the click was never on.
+addEventListener("click", (evt) => hooks() || (window.liveViewsGlue.clicked = evt.target.closest?.("[data-live-js]")));
 
 export const loadHooksIfShown = () => loadIfShown("[data-live-hook],[data-live-js],[data-live-remove]", "live_views.hooks.min.js");
 export const hasJoined = () => anyJoined;
