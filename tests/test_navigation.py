@@ -269,6 +269,22 @@ def test_a_patch_link_to_a_query_the_view_refuses_fails_and_changes_nothing(
     assert page.history == ["/catalog/?page=2", "/catalog/?page=3"]
 
 
+def test_a_patch_link_whose_render_fails_leaves_the_page_at_its_query(client):
+    # The view took the query, its template then failed: the browser keeps its address (no
+    # patch), so the page must keep its query too, not render the failing one from now on.
+    page = client.live("/catalog/?page=2")
+    with pytest.raises(RuntimeError, match="failed for"):
+        page.follow_patch("?broken=1")
+    assert page.errors[-1]["code"] == "server_error"
+    assert page.history == ["/catalog/?page=2"]
+
+    page.send("save")
+
+    assert shown(page)[1:] == ("page 2 of 5", "page=2")
+    page.follow_patch("?page=3")
+    assert page.history == ["/catalog/?page=2", "/catalog/?page=3"]
+
+
 def test_a_refused_patch_link_says_no_more_than_its_code_without_debug(client):
     page = client.live("/catalog/")
     reply = page.follow_patch("?secret=1")

@@ -104,7 +104,14 @@ def follow_link(page: NavigablePage, query: str, ref: int | None) -> dict[str, A
         if settings.DEBUG and detail:
             message += failures.debug_reason(detail)
         return protocol.error_frame("patch_refused", message, ref)
-    frame = page.render_frame(refresh=False)
+    try:
+        frame = page.render_frame(refresh=False)
+    except BaseException:
+        # No patch goes out, so the address bar keeps the query it shows: the page does too
+        # (as after a handler's live_patch() whose render failed), rather than render the
+        # failing one from now on.
+        set_query(page.request, shown)
+        raise
     if query == shown:
         return frame  # the browser shows that URL already: no entry to add
     return {**frame, **patch_frame(Patch(query=query, replace=False))}

@@ -33,6 +33,11 @@ class CatalogView(LiveListView):
             return redirect("/catalog/?page=1")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # ?broken=1 mounts, but its template fails to render (a bug the query reaches).
+        broken = _Broken() if self.request.GET.get("broken") else None
+        return super().get_context_data(broken=broken, **kwargs)
+
     def get_queryset(self) -> list[str]:
         type(self).gets += 1  # how often get() ran, across instances
         query = self.request.GET.get("q", "")
@@ -74,6 +79,12 @@ class CatalogView(LiveListView):
     def save_then_fail(self) -> None:
         messages.success(self.request, "never shown: the handler failed")
         raise RuntimeError("failed after adding a message")
+
+
+class _Broken:
+    @property
+    def part(self) -> str:
+        raise RuntimeError("the template failed for ?broken=1")
 
 
 class QuietView(LiveTemplateView):
