@@ -203,3 +203,47 @@ def test_removing_a_file_the_server_refuses_meanwhile_keeps_the_files_before_it(
     page.fill("#id_subject", "Keep the first")
     page.click("button[type=submit]")
     expect_sent(page, "keep")
+
+
+def test_a_remove_the_server_never_heard_while_others_go_up_is_not_submitted(page, page_log):
+    # keep.txt is up, slow.txt still going up, when the user removes keep.txt: the network
+    # loses that word. The server must not go on holding (and the submit send) keep.txt.
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    posts = upload_posts(page)
+    page.evaluate(
+        """() => { window.refs = {};
+        document.addEventListener('live:upload-progress',
+                                  (e) => { window.refs[e.detail.name] ??= e.detail.ref; });
+        const real = window.fetch;
+        window.lost = 0;
+        window.fetch = (url, options = {}) => {
+          if (options.headers?.['X-Live-Upload-Step'] === 'cancel' && !window.lost++)
+            return Promise.reject(new TypeError('Failed to fetch'));
+          return real(url, options);
+        };
+        const { send } = XMLHttpRequest.prototype;
+        XMLHttpRequest.prototype.send = function (body) {
+          if (body.get('file').name !== 'slow.txt' || window.slowSent) return send.call(this, body);
+          window.slowSent = true;
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.dataset.liveUploadCancel = window.refs['keep.txt'];
+          document.body.append(button);
+          button.click();
+          setTimeout(() => send.call(this, body), 500); }; }"""
+    )
+
+    page.set_input_files(INPUT, [file("keep.txt", b"kept"), file("slow.txt", b"slow")])
+
+    pending = page.locator("#lv-pending li")
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    assert page.evaluate("window.lost") == 1
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text("slow.txt")
+    assert page.eval_on_selector(INPUT, "el => [...el.files].map((f) => f.name)") == ["slow.txt"]
+    assert posts.count(("send", "slow.txt")) == 2  # then again, alone, in place of both
+    page.fill("#id_subject", "Only the slow one")
+    page.click("button[type=submit]")
+    expect_sent(page, "slow")
+    expect(page.locator("#sent li")).to_have_count(1)

@@ -131,7 +131,7 @@ async function uploadFiles(input, entries, signal) {
       // again, in place of them all.
       if (answer.refused && stored) return start(input, chosen.get(input));
       // Removed while it went up: stopped, and forgotten should the server have kept it anyway.
-      if ((answer.ok && entry.bodySent) || answer.sent) await tell(input, "cancel", ref, signal);
+      if ((answer.ok && entry.bodySent) || answer.sent) await (entry.told = tell(input, "cancel", ref, signal));
       answer = { ok: true };
       continue;
     }
@@ -139,8 +139,11 @@ async function uploadFiles(input, entries, signal) {
     stored ||= answer.ok;
     if (!answer.ok) break;
   }
-  await Promise.all(entries.map((e) => e.told)); // removes meanwhile: the server has them
+  const told = await Promise.all(entries.map((e) => e.told)); // removes meanwhile: the server has them
   if (signal.aborted) return; // a newer choice replaced this one
+  // A remove the server never heard (the network): it still holds that file. What is left goes
+  // up again in place of all the field's files, as after a remove when nothing is going up.
+  if (told.includes(null)) return start(input, chosen.get(input));
   // Every file was removed before the server kept one: it forgets the earlier choice too.
   if (answer.ok && !entries.some((e) => e.stored)) await tell(input, "clear", undefined, signal);
   const state = answer.ok ? "done" : answer.refused ? "refused" : "failed";
