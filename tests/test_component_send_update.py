@@ -117,6 +117,19 @@ def test_a_handler_that_fails_sends_nothing(page):
     assert sent_update_views.renders == ["a"]
 
 
+def test_an_event_whose_render_fails_undoes_the_updates_it_sent(page):
+    # a's update() ran in the render, then b's failed: the event failed, the page's total is
+    # as it was, and so must a be, not show the 50 of an event that never happened.
+    with pytest.raises(RuntimeError, match="update\\(\\) failed"):
+        page.send("set_both_then_fail")
+    assert page.errors[-1]["code"] == "server_error"
+
+    page.component("a").send("tell", to="c", value=7)  # renders a again
+
+    assert values(page) == ("1", "2", "7")
+    assert page.html.count('<p id="total">0</p>') == 1
+
+
 def test_an_unknown_id_is_an_error_naming_the_components_shown(page):
     with pytest.raises(
         LookupError,
@@ -140,7 +153,8 @@ def test_a_component_the_page_no_longer_shows_is_an_error_that_may_be_caught(pag
 
 
 def test_an_argument_update_does_not_take_is_an_error_naming_those_it_takes(page):
-    with pytest.raises(TypeError, match=r"takes no argument 'valeu'; it takes value, add, saved\."):
+    it_takes = r"takes no argument 'valeu'; it takes value, add, saved, fail\."
+    with pytest.raises(TypeError, match=it_takes):
         page.send("send_unknown_argument")
     assert values(page) == ("1", "2", "3")
 

@@ -198,7 +198,7 @@ class ComponentHost:
             self.last[self.rendering[-1]].children.add(key)
         component = self.mounted.get(key)
         request = getattr(context, "request", None)
-        sent = self.sent.take(key)
+        sent = key in self.sent
         if component is None:
             refuse_in_stream_item(context, key)
             component = self.mount(key, args(), request)
@@ -210,8 +210,7 @@ class ComponentHost:
             component.update(**update_arguments(type(component), args()))
         if sent:
             component.live_runtime.targets = None  # what was sent may change any of it
-            for arguments in sent:  # after the tag's, in the order sent, as Phoenix does
-                component.update(**arguments)
+            self.sent.apply(key, component)  # after the tag's, in the order sent, as Phoenix
         html = self.render_component(key, component, context, collector)
         if self.parent is None and self.only is None and not self.rendering:
             # A page that is not live: the component connects a socket of its own.

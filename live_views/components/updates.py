@@ -20,11 +20,15 @@ class SentUpdates:
     """The updates sent to a page's components since its last render, by component, in the
     order they were sent. ``mounted`` is the host's own dict of the components it shows."""
 
-    __slots__ = ("mounted", "pending")
+    __slots__ = ("applied", "mounted", "pending")
 
     def __init__(self, mounted: Mapping[Key, LiveComponent]) -> None:
         self.mounted = mounted
         self.pending: dict[Key, list[dict[str, Any]]] = {}
+        # The components whose update() the event under way called with what was sent, with
+        # their attributes before it: a failed event puts them back (``undo()``), as it does
+        # its own view's and component's.
+        self.applied: dict[Key, dict[str, Any]] = {}
 
     def send(
         self, component: type[LiveComponent] | str, ident: str, args: Mapping[str, Any]
@@ -55,8 +59,29 @@ class SentUpdates:
             "page has not rendered yet, has no update() to call.)"
         )
 
-    def take(self, key: Key) -> list[dict[str, Any]]:
-        return self.pending.pop(key, [])
+    def apply(self, key: Key, component: LiveComponent) -> bool:
+        """Call ``component.update()`` with what was sent to it, in the order sent; whether
+        anything was. What it was before is kept for ``undo()``."""
+        sent = self.pending.pop(key, [])
+        if sent:
+            self.applied.setdefault(key, dict(component.__dict__))
+            for arguments in sent:
+                component.update(**arguments)
+        return bool(sent)
+
+    def event_started(self) -> None:
+        self.applied.clear()  # what an earlier event (or refresh) applied stands
+
+    def undo(self) -> None:
+        """The event failed: what it sent goes, and the components it updated are as they
+        were before (shallow, as the event's own view is)."""
+        self.pending.clear()
+        for key, attributes in self.applied.items():
+            component = self.mounted.get(key)
+            if component is not None:
+                component.__dict__.clear()
+                component.__dict__.update(attributes)
+        self.applied.clear()
 
     def discard(self, key: Key) -> None:
         self.pending.pop(key, None)

@@ -70,11 +70,19 @@ def sent_targets(view: Any, targets: frozenset[str] | None) -> frozenset[str] | 
     return targets | {host.target_root(key) for key in host.sent}
 
 
-def forget_sent_updates(view: Any) -> None:
-    """The handler failed: what it sent goes with what else it did."""
+def sent_updates_start(view: Any) -> None:
+    """An event starts: the updates applied before it stand, whatever becomes of it."""
     host = host_of(view)
     if host is not None:
-        host.sent.clear()
+        host.sent.event_started()
+
+
+def forget_sent_updates(view: Any) -> None:
+    """The handler, or the render after it, failed: what it sent goes with what else it did,
+    and the components whose ``update()`` it reached are as they were."""
+    host = host_of(view)
+    if host is not None:
+        host.sent.undo()
 
 
 def share_csrf_token(view: Any, token: PageToken) -> None:

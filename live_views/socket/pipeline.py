@@ -41,6 +41,7 @@ from live_views.socket.components import (
     forget_sent_updates,
     render_sent_updates,
     rerender_only,
+    sent_updates_start,
     state_saver,
     stream_models,
 )
@@ -64,6 +65,7 @@ class Snapshot:
         self.page = page
         self.objects = [page.view] if component is None else [page.view, component]
         self.attributes = [dict(obj.__dict__) for obj in self.objects]
+        sent_updates_start(page.view)
         # The runtime is one object in place: a reset the handler makes is undone from this.
         self.streams = [obj.live_runtime.streams.before_event() for obj in self.objects]
         session = getattr(page.request, "session", None)
@@ -80,13 +82,15 @@ class Snapshot:
         return any(now.get(name, missing) is not value for name, value in before.items())
 
     def restore(self) -> None:
+        # First: the event's own component may be one it sent an update to, and is restored
+        # to what it was before the handler, not before that update() (after the handler).
+        forget_sent_updates(self.page.view)
         for obj, attributes, streams in zip(
             self.objects, self.attributes, self.streams, strict=True
         ):
             obj.__dict__.clear()
             obj.__dict__.update(attributes)
             obj.live_runtime.forget_event(streams)
-        forget_sent_updates(self.page.view)
         messages.discard_new(self.page.request)
         # As a request that fails with a 500, whose session SessionMiddleware does not save:
         # what the handler wrote goes (left changed, the next event saved it).

@@ -19,12 +19,16 @@ class Counter(LiveComponent):
     def mount(self, start: int = 0, label: str = "") -> None:
         self.value, self.label = start, label
 
-    def update(self, value: int | None = None, add: int = 0, saved: bool = False) -> None:
+    def update(
+        self, value: int | None = None, add: int = 0, saved: bool = False, fail: bool = False
+    ) -> None:
         if value is not None:
             self.value = value
         self.value += add
         if saved:
             self.label = "saved"
+        if fail:
+            raise RuntimeError("update() failed")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         renders.append(self.component_id)
@@ -82,6 +86,13 @@ class SentUpdatesView(LiveTemplateView):
     def set_then_fail(self, to: str) -> None:
         self.live_send_update(Counter, to, value=99)
         raise RuntimeError("after sending")
+
+    @live_event
+    def set_both_then_fail(self) -> None:
+        """a's update() runs, then b's fails: the event fails, and a is as it was."""
+        self.live_send_update(Counter, "a", value=50)
+        self.live_send_update(Counter, "b", value=60, fail=True)
+        self.total += 1
 
     @live_event
     def set_if_shown(self, to: str, value: int) -> None:
