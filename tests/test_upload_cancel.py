@@ -10,8 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import User
+from django.test import Client
 
+from live_views.testing.uploads import upload_headers
 from tests.live_helpers import TrackingLiveClient
+from tests.test_upload_endpoint import URL, loaded, post
 from tests.upload_fixtures import leftovers
 from tests.uploadapp import views
 
@@ -128,3 +133,32 @@ def test_a_components_file_is_removed_by_its_own_ref_only(client, media):
     first.validate("file", title="First")
     assert "required" in first.block("field", "file")
     assert len(data_files(media)) == 1  # the second's stays
+
+
+def test_a_cancel_needs_the_csrf_token_and_the_pages_session(live_db, media):
+    # A state-changing request: without Django's CSRF token, or from another visitor's session
+    # with this page's token, it is refused and the file stays.
+    http = Client(enforce_csrf_checks=True)
+    http.force_login(User.objects.create_user("ann", password="pw-for-ann"))
+    page_html = loaded(http, "/uploads/contact/")
+    csrf = http.cookies[django_settings.CSRF_COOKIE_NAME].value
+    sent = post(http, page_html, "attachments", "a.txt", b"a", headers={"X-CSRFToken": csrf})
+    assert sent.status_code == 200, sent.content
+
+    def cancel(client: Client, token: str | None):
+        headers = upload_headers(page_html, "attachments", "", 0, "cancel", False, token)
+        return client.post(URL, headers={**headers, "X-Live-Upload-Ref": sent.json()["ref"]})
+
+    no_token = cancel(http, None)
+    stranger = Client(enforce_csrf_checks=True)
+    loaded(stranger, "/uploads/contact/")  # a session and a CSRF token of its own
+    theirs = stranger.cookies[django_settings.CSRF_COOKIE_NAME].value
+    other_session = cancel(stranger, theirs)
+
+    assert no_token.status_code == 403
+    assert "CSRF" in no_token.json()["errors"][0]
+    assert other_session.status_code == 403
+    assert "token was refused" in other_session.json()["errors"][0]
+    assert len(data_files(media)) == 1
+    assert cancel(http, csrf).status_code == 200
+    assert data_files(media) == []
