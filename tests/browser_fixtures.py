@@ -9,6 +9,7 @@ the server's log for that test are printed.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -158,17 +159,49 @@ def each_server(request):
         yield running
 
 
+@contextmanager
+def logged_page(browser, running):
+    """(page, log): a page in a fresh browser context on the server ``running``, and what it
+    logged (``log.errors``: console errors and uncaught page errors, a script or an ``eval`` a
+    CSP refuses among them). The context is closed after; the log is shown if the test fails."""
+    log = PageLog(running)
+    context = browser.new_context(base_url=running.base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield log.watch(context.new_page()), log
+    finally:
+        context.close()
+        print(log.report())  # pytest shows it only when the test fails
+
+
 @pytest.fixture
 def each_page(browser, each_server):
     """A page on ``each_server``, and what it logged (the refused socket of an ASGI server
     without the websocket route is the browser's own console error, not ours)."""
-    log = PageLog(each_server)
-    context = browser.new_context(base_url=each_server.base_url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = log.watch(context.new_page())
-    yield page, log
-    context.close()
-    print(log.report())  # pytest shows it only when the test fails
+    with logged_page(browser, each_server) as opened:
+        yield opened
+
+
+@pytest.fixture
+def csp_page(browser, csp_server):
+    """A page on ``csp_server`` (a strict script CSP), and what it logged."""
+    with logged_page(browser, csp_server) as opened:
+        yield opened
+
+
+# -- a live page, and whether the browser ever loaded another document -------------------------
+
+
+def open_live(page, path, wait_until="load"):
+    """Goes to the live page at ``path`` and waits for it to connect; marks the document, for
+    assert_same_document."""
+    page.goto(path, wait_until=wait_until)
+    page.wait_for_selector(CONNECTED)
+    page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
+
+
+def assert_same_document(page):
+    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
 
 
 def mount_probe(page, click: str = "#hook-push") -> None:

@@ -109,42 +109,28 @@ def test_a_mistyped_command_warns_and_changes_nothing(page, page_log):
     expect(page.locator("#panel")).to_have_class("panel")
 
 
-def test_commands_run_under_a_strict_csp(browser, csp_server):
-    context = browser.new_context(base_url=csp_server.base_url)
-    try:
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        sent = open_menus(page)
-        page.click("#menu-button")
-        expect(page.locator("#menu")).to_be_visible()
-        page.click("#dismiss")
-        expect(page.locator("#notice")).to_be_hidden()
-        assert sent == []
-        add_one(page, 1)
-        expect(page.locator("#menu")).to_be_visible()
-        assert errors == []
-    finally:
-        context.close()
+def test_commands_run_under_a_strict_csp(csp_page):
+    page, log = csp_page
+    sent = open_menus(page)
+    page.click("#menu-button")
+    expect(page.locator("#menu")).to_be_visible()
+    page.click("#dismiss")
+    expect(page.locator("#notice")).to_be_hidden()
+    assert sent == []
+    add_one(page, 1)
+    expect(page.locator("#menu")).to_be_visible()
+    assert_no_errors(log)
 
 
-def test_commands_run_on_a_page_that_is_not_live_under_a_strict_csp(browser, csp_server):
+def test_commands_run_on_a_page_that_is_not_live_under_a_strict_csp(csp_page):
     # No live root to take the nonce from: the commands' script loads with the main script's.
-    context = browser.new_context(base_url=csp_server.base_url)
-    try:
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.goto("/signup/done/")
-        wait_for_commands(page)
-        page.click("#why")
-        expect(page.locator("#why-text")).to_be_visible()
-        expect(page.locator("#why")).to_have_attribute("aria-expanded", "true")
-        assert errors == []
-    finally:
-        context.close()
+    page, log = csp_page
+    page.goto("/signup/done/")
+    wait_for_commands(page)
+    page.click("#why")
+    expect(page.locator("#why-text")).to_be_visible()
+    expect(page.locator("#why")).to_have_attribute("aria-expanded", "true")
+    assert_no_errors(log)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED, mount_probe
+from tests.browser_fixtures import CONNECTED, assert_same_document, mount_probe, open_live
 from tests.live_server import LiveServer
 from tests.test_browser import assert_no_errors
 
@@ -22,17 +22,11 @@ LOG = "#hook-log li"
 
 
 def open_page(page, path="/hooks/", wait_until="load"):
-    page.goto(path, wait_until=wait_until)
-    page.wait_for_selector(CONNECTED)
+    open_live(page, path, wait_until)
     if path == "/hooks/":
         # The hooks mount with the join's reply, a moment after the page shows "connected": a
         # test that counts log lines from here must not count those.
         expect(page.locator(LOG).first).to_have_text("mounted outside")
-    page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
-
-
-def assert_same_document(page):
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
 
 
 def hook_log(page):
@@ -301,27 +295,19 @@ def test_a_rejoin_that_takes_an_elements_hook_away_destroys_it_without_reconnect
     assert_same_document(page)
 
 
-def test_hooks_work_under_a_strict_csp(browser, csp_server):
-    context = browser.new_context(base_url=csp_server.base_url)
-    try:
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        open_page(page)
-        expect(page.locator(LOG)).to_have_text(
-            ["mounted outside", "mounted widget", "mounted tally"]
-        )
-        page.click("#hook-push")
-        expect(page.locator("#reply")).to_have_text("reply: 2")
-        expect(page.locator(LOG, has_text="heard clicked 2")).to_have_count(3)
-        page.click("#retitle")
-        expect(page).to_have_title("Hooks (2 clicks)")
-        open_page(page, "/chart/")  # the demo's chart bundle and hook carry the nonce too
-        expect(page.locator("#chart .uplot")).to_have_count(1)
-        expect(page.locator("#chart")).to_have_attribute("data-points", re.compile(r"^[1-9]"))
-        assert errors == []
-    finally:
-        context.close()
+def test_hooks_work_under_a_strict_csp(csp_page):
+    page, log = csp_page
+    open_page(page)
+    expect(page.locator(LOG)).to_have_text(["mounted outside", "mounted widget", "mounted tally"])
+    page.click("#hook-push")
+    expect(page.locator("#reply")).to_have_text("reply: 2")
+    expect(page.locator(LOG, has_text="heard clicked 2")).to_have_count(3)
+    page.click("#retitle")
+    expect(page).to_have_title("Hooks (2 clicks)")
+    open_page(page, "/chart/")  # the demo's chart bundle and hook carry the nonce too
+    expect(page.locator("#chart .uplot")).to_have_count(1)
+    expect(page.locator("#chart")).to_have_attribute("data-points", re.compile(r"^[1-9]"))
+    assert_no_errors(log)
 
 
 # -- 2. hooks on every server: the socket (uvicorn) and the HTTP transport ----------------------
@@ -617,19 +603,15 @@ def test_the_next_pages_access_checks_run(page, page_log):
     assert page.evaluate("window.__marker") is None
 
 
-def test_under_a_csp_nonce_navigation_is_an_ordinary_load(browser, csp_server):
-    context = browser.new_context(base_url=csp_server.base_url)
-    try:
-        page = context.new_page()
-        open_page(page)
-        page.click("#to-counter")
-        expect(page).to_have_url(re.compile(r"/counter/$"))
-        page.wait_for_selector(CONNECTED)
-        assert page.evaluate("window.__marker") is None
-        page.click("#plus-two")
-        expect(page.locator("#count")).to_have_text("2")
-    finally:
-        context.close()
+def test_under_a_csp_nonce_navigation_is_an_ordinary_load(csp_page):
+    page, _ = csp_page
+    open_page(page)
+    page.click("#to-counter")
+    expect(page).to_have_url(re.compile(r"/counter/$"))
+    page.wait_for_selector(CONNECTED)
+    assert page.evaluate("window.__marker") is None
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
 
 
 # -- 5. polling, and 6. the chart demo ----------------------------------------------------------

@@ -11,7 +11,13 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED, TIMEOUT_MS, PageLog
+from tests.browser_fixtures import (
+    CONNECTED,
+    TIMEOUT_MS,
+    PageLog,
+    assert_same_document,
+    open_live,
+)
 from tests.live_server import LiveServer
 from tests.test_browser import assert_no_errors
 
@@ -71,13 +77,7 @@ def open_on(browser):
 
 
 def open_market(page, path="/market/"):
-    page.goto(path)
-    page.wait_for_selector(CONNECTED)
-    page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
-
-
-def assert_same_document(page):
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+    open_live(page, path)
 
 
 def names(page):
