@@ -1,9 +1,11 @@
 """JS commands (data-live-js) in real Chromium against sample_site's /menus/ (demo/menus.py):
 they change the page with no frame sent, keep their state through the server's re-renders of
 the block around them (on the socket and over HTTP), set aria-expanded, and run under a strict
-script CSP."""
+script CSP; the demo's search (focus-first, focus, push) and Copy button (dispatch)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -119,6 +121,8 @@ def test_commands_run_under_a_strict_csp(csp_page):
     assert sent == []
     add_one(page, 1)
     expect(page.locator("#menu")).to_be_visible()
+    page.click("#copy-url")  # the page's script, which hears the dispatched event, has the nonce
+    expect(page.locator("#copied")).not_to_be_empty()
     assert_no_errors(log)
 
 
@@ -448,4 +452,40 @@ def test_a_click_long_before_commands_were_shown_runs_none_of_them(page, page_lo
     assert page.evaluate("() => document.querySelector('.counter-buttons').className") == (
         "counter-buttons"
     )
+    assert_no_errors(page_log)
+
+
+# -- the demo's search (show, focus-first, push, focus) and Copy button (dispatch) ---------------
+
+
+def test_search_opens_with_the_focus_in_its_field_and_the_view_counts_it(page, page_log):
+    sent = open_menus(page)
+    searches = page.locator("#searches")
+    expect(searches).to_have_text("0")
+    page.click("#search-button")  # show to #search-panel; focus-first to it; push search_opened
+    expect(page.locator("#search-panel")).to_be_visible()
+    expect(page.locator("#search-field")).to_be_focused()
+    expect(searches).to_have_text("1")
+    assert len([frame for frame in sent if '"search_opened"' in frame]) == 1
+    page.keyboard.type("ti")  # the view shows the notes with "ti" only
+    expect(page.locator(".notes li")).to_have_text([re.compile(r"^Book tickets")])
+
+    page.click("#search-close")  # hide to #search-panel; focus to #search-button
+    expect(page.locator("#search-panel")).to_be_hidden()
+    expect(page.locator("#search-button")).to_be_focused()
+    page.keyboard.press("Enter")  # open again from the keyboard: the field keeps its text
+    expect(page.locator("#search-field")).to_be_focused()
+    expect(page.locator("#search-field")).to_have_value("ti")
+    expect(searches).to_have_text("2")
+    assert_no_errors(page_log)
+
+
+def test_copy_dispatches_an_event_that_the_pages_script_hears(new_context, page_log):
+    # dispatch demo:copy to #share-url: sample_site/demo/static/demo/menus.js copies the field.
+    page = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
+    sent = open_menus(page)
+    page.click("#copy-url")
+    expect(page.locator("#copied")).to_have_text("Copied.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == page.url
+    assert sent == []
     assert_no_errors(page_log)

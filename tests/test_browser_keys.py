@@ -207,3 +207,30 @@ def test_a_field_named_key_keeps_what_the_user_typed(page_on, server):
     expect(page.locator("#help-closed-with")).to_have_text("closed with colour")
     assert len(closing_frames(sent)) == 1
     assert_no_errors(log)
+
+
+def test_the_counter_demo_counts_on_the_space_bar_outside_its_field_and_buttons(page_on, server):
+    # counter.html: {% live_on "increment" %} hx-trigger="keydown from:body target:body"
+    # data-live-key="Space ArrowUp": a key pressed with no field or button focused.
+    page, log, sent = page_on(server)
+    page.goto("/counter/")
+    page.wait_for_selector(CONNECTED)
+    count = page.locator("#count")
+    page.keyboard.press("Space")
+    expect(count).to_have_text("1")
+    page.keyboard.press("ArrowUp")
+    expect(count).to_have_text("2")
+    page.keyboard.press("x")
+    page.click("#note")
+    page.keyboard.type("a b")  # a space typed into the note counts nothing
+    page.focus("#plus-two")
+    page.keyboard.press("Space")  # the focused button's own click: +2, and nothing more
+    expect(count).to_have_text("4")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Space")
+    expect(count).to_have_text("5")
+    expect(page.locator("#note")).to_have_value("a b")
+    increments = [frame for frame in sent if '"increment"' in frame]
+    assert len(increments) == 4  # Space, ArrowUp, the +2 button, Space
+    assert '"key":" "' in increments[0]
+    assert_no_errors(log)

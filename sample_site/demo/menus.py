@@ -1,6 +1,8 @@
 """The JS commands demo: a menu, a panel and a notice that open, change and close in the browser
-(data-live-js), inside a liveblock the server re-renders without undoing them; and a list whose
-deleted rows fade out (data-live-remove)."""
+(data-live-js), inside a liveblock the server re-renders without undoing them; a search panel
+that opens with the focus in its field and tells the view (focus-first, focus, push); a Copy
+button whose event the page's script hears (dispatch); and a list whose deleted rows fade out
+(data-live-remove)."""
 
 from __future__ import annotations
 
@@ -26,10 +28,20 @@ class MenusView(LiveTemplateView):
     count = 0
     opened = False  # rendered open by the server (it changed its mind): the browser follows
     notes: tuple[str, ...] = tuple(NOTES)  # the keys of the rows still listed, in order
+    query = ""  # the list shows the notes with it only: the search panel's field
+    searches = 0  # how often "Search the list" was clicked: its `push search_opened`
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        notes = [(key, NOTES[key]) for key in self.notes]
-        return super().get_context_data(count=self.count, opened=self.opened, notes=notes, **kwargs)
+        query = self.query.casefold()
+        notes = [(key, NOTES[key]) for key in self.notes if query in NOTES[key].casefold()]
+        return super().get_context_data(
+            count=self.count,
+            opened=self.opened,
+            notes=notes,
+            query=self.query,
+            searches=self.searches,
+            **kwargs,
+        )
 
     @live_event
     def increment(self) -> None:
@@ -46,3 +58,13 @@ class MenusView(LiveTemplateView):
     @live_event
     def restore_notes(self) -> None:
         self.notes = tuple(NOTES)
+
+    @live_event
+    def search(self, q: str = "") -> None:
+        self.query = q.strip()[:100]
+
+    @live_event
+    def search_opened(self) -> None:
+        # Sent by the button's JS commands (push), which also show the panel and focus its
+        # field in the browser: the server learns of it without handling either.
+        self.searches += 1
