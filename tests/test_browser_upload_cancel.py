@@ -18,6 +18,23 @@ except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
 pytestmark = pytest.mark.browser
 
 
+def watch_refs(page):
+    """Keeps each chosen file's ref, from its first live:upload-progress, for removeFile(name):
+    the page's own remove button for that file (data-live-upload-cancel), clicked."""
+    page.evaluate(
+        """() => { window.refs = {};
+        document.addEventListener('live:upload-progress',
+                                  (e) => { window.refs[e.detail.name] ??= e.detail.ref; });
+        window.removeFile = (name) => {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.dataset.liveUploadCancel = window.refs[name];
+          document.body.append(button);
+          button.click();
+        }; }"""
+    )
+
+
 def test_a_removed_file_leaves_the_selection_and_never_reaches_the_view(page, page_log):
     page.goto("/attachments/")
     page.wait_for_selector(CONNECTED)
@@ -56,22 +73,12 @@ def test_removing_a_file_still_going_up_stops_it_and_the_others_go_on(page, page
           setTimeout(() => { if (!this.aborted) send.call(this, body); }, 1500); }; }"""
     )
     posts = upload_posts(page)
-    page.evaluate(
-        """() => { window.refs = {};
-        document.addEventListener('live:upload-progress',
-                                  (e) => { window.refs[e.detail.name] = e.detail.ref; }); }"""
-    )
+    watch_refs(page)
     # A page's own remove button for a file still going up, from live:upload-progress's ref.
     page.set_input_files(INPUT, [file("slow.txt", b"s" * 200_000), file("next.txt", b"next")])
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "uploading")
     page.wait_for_function("() => window.sending")  # checked, its bytes about to go
-    page.evaluate(
-        """() => { const button = document.createElement('button');
-        button.type = 'button';
-        button.dataset.liveUploadCancel = window.refs['slow.txt'];
-        document.body.append(button);
-        button.click(); }"""
-    )
+    page.evaluate("removeFile('slow.txt')")
 
     pending = page.locator("#lv-pending li")
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
@@ -92,11 +99,7 @@ def test_removing_a_file_still_going_up_stops_it_and_the_others_go_on(page, page
 def test_removing_the_refused_file_sends_the_rest_without_it(page, page_log):
     page.goto("/attachments/")
     page.wait_for_selector(CONNECTED)
-    page.evaluate(
-        """() => { window.refs = {};
-        document.addEventListener('live:upload-progress',
-                                  (e) => { window.refs[e.detail.name] = e.detail.ref; }); }"""
-    )
+    watch_refs(page)
     page.set_input_files(
         INPUT, [file("ok.txt", b"fine"), file("tool.exe", b"MZ", "application/octet-stream")]
     )
@@ -105,13 +108,7 @@ def test_removing_the_refused_file_sends_the_rest_without_it(page, page_log):
     expect(page.locator("#lv-pending li")).to_have_count(0)  # a refusal keeps none of them
 
     # The page's own row for the refused file, with its ref from live:upload-progress.
-    page.evaluate(
-        """() => { const button = document.createElement('button');
-        button.type = 'button';
-        button.dataset.liveUploadCancel = window.refs['tool.exe'];
-        document.body.append(button);
-        button.click(); }"""
-    )
+    page.evaluate("removeFile('tool.exe')")
 
     expect(errors).to_have_count(0)
     expect(page.locator("#lv-pending li")).to_have_count(1)
@@ -130,21 +127,16 @@ def test_a_file_removed_once_its_bytes_are_sent_is_forgotten_when_the_server_ans
     page.goto("/attachments/")
     page.wait_for_selector(CONNECTED)
     posts = upload_posts(page)
+    watch_refs(page)
     page.evaluate(
-        """() => { window.aborted = 0; window.refs = {};
-        document.addEventListener('live:upload-progress',
-                                  (e) => { window.refs[e.detail.name] ??= e.detail.ref; });
+        """() => { window.aborted = 0;
         const { send, abort } = XMLHttpRequest.prototype;
         XMLHttpRequest.prototype.abort = function () { window.aborted++; abort.call(this); };
         XMLHttpRequest.prototype.send = function (body) {
           // After the glue's own listener: the body has left, the answer has not come.
           this.upload.addEventListener('load', () => {
             if (body.get('file').name !== 'sent.txt') return;
-            const button = document.createElement('button');
-            button.type = 'button';
-            button.dataset.liveUploadCancel = window.refs['sent.txt'];
-            document.body.append(button);
-            button.click();
+            removeFile('sent.txt');
           });
           send.call(this, body); }; }"""
     )
@@ -169,10 +161,9 @@ def test_removing_a_file_the_server_refuses_meanwhile_keeps_the_files_before_it(
     # while the user removes it: its answer has not come yet. keep.txt must still be sent.
     page.goto("/attachments/")
     page.wait_for_selector(CONNECTED)
+    watch_refs(page)
     page.evaluate(
-        """() => { window.refs = {};
-        document.addEventListener('live:upload-progress',
-                                  (e) => { window.refs[e.detail.name] ??= e.detail.ref; });
+        """() => {
         const real = window.fetch;
         window.fetch = async (url, options = {}) => {
           const headers = options.headers ?? {};
@@ -180,11 +171,7 @@ def test_removing_a_file_the_server_refuses_meanwhile_keeps_the_files_before_it(
           const step = headers['X-Live-Upload-Step'], name = headers['X-Live-Upload-Name'];
           if (step !== 'check' || name !== 'tool.exe') return response;
           // The server has answered (and recorded the refusal); the answer is still on its way.
-          const button = document.createElement('button');
-          button.type = 'button';
-          button.dataset.liveUploadCancel = window.refs['tool.exe'];
-          document.body.append(button);
-          button.click();
+          removeFile('tool.exe');
           await new Promise((resolve) => setTimeout(resolve, 200));
           if (options.signal?.aborted) throw new DOMException('aborted', 'AbortError');
           return response;
@@ -211,10 +198,9 @@ def test_a_remove_the_server_never_heard_while_others_go_up_is_not_submitted(pag
     page.goto("/attachments/")
     page.wait_for_selector(CONNECTED)
     posts = upload_posts(page)
+    watch_refs(page)
     page.evaluate(
-        """() => { window.refs = {};
-        document.addEventListener('live:upload-progress',
-                                  (e) => { window.refs[e.detail.name] ??= e.detail.ref; });
+        """() => {
         const real = window.fetch;
         window.lost = 0;
         window.fetch = (url, options = {}) => {
@@ -226,11 +212,7 @@ def test_a_remove_the_server_never_heard_while_others_go_up_is_not_submitted(pag
         XMLHttpRequest.prototype.send = function (body) {
           if (body.get('file').name !== 'slow.txt' || window.slowSent) return send.call(this, body);
           window.slowSent = true;
-          const button = document.createElement('button');
-          button.type = 'button';
-          button.dataset.liveUploadCancel = window.refs['keep.txt'];
-          document.body.append(button);
-          button.click();
+          removeFile('keep.txt');
           setTimeout(() => send.call(this, body), 500); }; }"""
     )
 
