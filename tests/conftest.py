@@ -11,6 +11,7 @@ from django.db import connections
 from live_views.http.pages import close_all
 from live_views.socket.budgets import forget_owners
 from live_views.testing import close_socket_db_connections
+from tests.live_helpers import TrackingLiveClient
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -67,6 +68,17 @@ def _socket_thread_left_no_db_connection() -> Iterator[None]:
 
 def _open_connections() -> list[str]:
     return [c.alias for c in connections.all(initialized_only=True) if c.connection is not None]
+
+
+@pytest.fixture
+def client() -> Iterator[TrackingLiveClient]:
+    """A live test client that closes the pages it opened (``client.pages`` lists them).
+    It replaces pytest-django's ``client``: a module that wants Django's own test client
+    defines its own (test_checks.py, test_debug_hints.py, test_no_upgrade.py); one whose pages
+    use the database defines one taking ``live_db``."""
+    live_client = TrackingLiveClient()
+    yield live_client
+    live_client.close()
 
 
 @pytest.fixture

@@ -4,22 +4,13 @@ ASGI application: EffectsView and PollingView in tests/testapp/effects_views.py.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from django.test import RequestFactory, override_settings
 
 from live_views import abroadcast
 from live_views.testing import AsyncLiveClient
-from tests.live_helpers import TrackingLiveClient
 from tests.testapp.effects_views import EffectsView
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 def test_a_push_reaches_the_page_with_the_handlers_reply(client):

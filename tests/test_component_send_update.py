@@ -4,21 +4,12 @@ component something; the reply renders that component, and not the page's others
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from tests.live_helpers import TrackingLiveClient
 from tests.testapp import sent_update_views
 
 SWAPPED_RE = re.compile(r'\sid="(lv-[^"]+)"[^>]*? hx-swap-oob=')
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from django.template import TemplateSyntaxError
 
 from live_views.components.host import component_address
-from live_views.testing import AsyncLiveClient, LiveClient, LivePage
+from live_views.testing import AsyncLiveClient, LivePage
 from tests.todoapp.component_stream_views import CHAT
 from tests.todoapp.models import Board, Task
 
@@ -27,13 +27,6 @@ def shown(page: LivePage, ident: str | None) -> list[tuple[int, str]]:
     """The messages of the component ``ident`` (None: of the page), in order."""
     want = "" if ident is None else scope(ident)
     return [(int(key), text) for at, key, text in ITEM_RE.findall(page.html) if at == want]
-
-
-@pytest.fixture
-def client():
-    client = LiveClient()
-    yield client
-    client.close()
 
 
 def test_each_component_and_the_page_render_a_stream_of_one_name_under_ids_of_their_own(client):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 
 import pytest
 from channels.layers import get_channel_layer
@@ -13,18 +12,10 @@ from live_views.components.host import ComponentHost
 from live_views.pubsub.topics import group_name
 from live_views.testing import LiveRefused
 from live_views.testing.components import standalone_socket_url
-from tests.live_helpers import TrackingLiveClient
 from tests.testapp import components
 
 SWAPPED_RE = re.compile(r'\sid="(lv-[^"]+)"[^>]*? hx-swap-oob=')
 STEPPER = "tests.testapp.components.Stepper"
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 def swapped(reply) -> list[str]:

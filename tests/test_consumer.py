@@ -7,7 +7,6 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
@@ -26,13 +25,6 @@ from tests.live_helpers import (
 
 BLOCK_ID_RE = re.compile(r'\sid="(lv-[^"]+)"')
 OOB = 'hx-swap-oob="outerMorph"'
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 def block_ids(content: str) -> list[str]:

@@ -6,7 +6,6 @@ import base64
 import copy
 import re
 import zlib
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -15,20 +14,13 @@ from django.test import RequestFactory, override_settings
 from live_views.connect.csp import page_nonce
 from live_views.http import endpoint
 from live_views.http.pages import NONCE_HEADER, close_all
-from tests.live_helpers import TrackingLiveClient, token_of
+from tests.live_helpers import token_of
 from tests.test_http_endpoint import Page, shown
 
 CSP_MIDDLEWARE = [*settings.MIDDLEWARE, "tests.testapp.navigation_views.NonceMiddleware"]
 _SCRIPT_NONCE_RE = re.compile(r'<script nonce="([^"]*)">')
 _ROOT_NONCE_RE = re.compile(r'<body [^>]*data-live-root[^>]* nonce="([^"]+)"')
 PUSH = "/live/http/push/"
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 @pytest.fixture

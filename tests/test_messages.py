@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,13 +19,6 @@ _MESSAGE_RE = re.compile(r'<p class="message[^"]*">([^<]*)</p>')
 pytestmark = pytest.mark.django_db(transaction=True)
 
 urlpatterns = [path("catalog/", CatalogView.as_view())]
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 @pytest.fixture

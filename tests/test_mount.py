@@ -3,7 +3,6 @@ as a GET would run it), or a refusal with the close code that says why (docs/pro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from live_views.runtime import mounting
 from live_views.socket.limits import open_connections
 from live_views.socket.mount import Refused, dispatch_mount, mount
 from live_views.testing import LiveClient, LiveRefused
-from tests.live_helpers import SOCKET, TrackingLiveClient, mint_token, refusal_code, token_of
+from tests.live_helpers import SOCKET, mint_token, refusal_code, token_of
 from tests.testapp.views import CounterView
 from tests.todoapp.models import Board
 
@@ -81,13 +80,6 @@ def refusal(path: str, query: str = "") -> Refused:
     with pytest.raises(Refused) as caught:
         mount(scope(), mint_token(path, query))
     return caught.value
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 # -- mount() ------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.http import QueryDict
@@ -16,17 +15,10 @@ from django.test import RequestFactory, override_settings
 
 from live_views.runtime import query_string
 from live_views.socket.protocol import MAX_QUERY
-from tests.live_helpers import TrackingLiveClient, send_raw
+from tests.live_helpers import send_raw
 from tests.testapp.navigation_views import CatalogView
 
 _ITEM_RE = re.compile(r"<li>(\w+)</li>")
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 def shown(page) -> tuple[list[str], str, str]:

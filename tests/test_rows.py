@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from live_views.testing import LiveClient
 from tests.todoapp.models import Board, Task
 
 pytestmark = [pytest.mark.urls("tests.todoapp.row_views")]
@@ -23,13 +22,6 @@ def tasks(live_db, django_user_model):
         "mine": Task.objects.create(board=public, title="public task"),
         "bobs": Task.objects.create(board=private, title="bob's secret"),
     }
-
-
-@pytest.fixture
-def client():
-    live = LiveClient()
-    yield live
-    live.close()
 
 
 def test_a_row_of_the_views_queryset_reaches_the_handler(client, tasks):

@@ -3,14 +3,11 @@ would: its HTML, errors, redirect and history entries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from live_views.render.collector import block_id
 from live_views.testing import LivePage
 from live_views.testing.screen import PageScreen, ScreenMirror
-from tests.live_helpers import TrackingLiveClient
 
 PAGE = (
     '<body><div id="lv-counter" data-lv-v="00000001"><p>0</p></div>'
@@ -120,13 +117,6 @@ def test_a_patch_on_a_page_without_history_is_ignored():
 
 
 # -- the sync page mirrors its async page -------------------------------------------------------
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 def test_the_sync_page_shows_what_its_async_page_shows(client):

@@ -7,7 +7,6 @@ import json
 import logging
 import time
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,13 +29,6 @@ from tests.live_helpers import (
 )
 
 TOKEN_SALT = "live_views.connect"
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 @pytest.fixture

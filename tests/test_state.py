@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
 from unittest import mock
 
 import pytest
@@ -30,13 +29,6 @@ from tests.testapp.views import CounterView
 pytestmark = pytest.mark.urls("tests.state_urls")
 
 PAGE = "/state/counter/"
-
-
-@pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    live_client = TrackingLiveClient()
-    yield live_client
-    live_client.close()
 
 
 def notes(page) -> str:

@@ -25,13 +25,6 @@ def shown(page: LivePage) -> list[tuple[int, str]]:
     return [(int(key), text) for key, text in ITEM_RE.findall(page.html)]
 
 
-@pytest.fixture
-def client():
-    client = LiveClient()
-    yield client
-    client.close()
-
-
 def open_messages(client: LiveClient, query: str = "") -> LivePage:
     return client.live(f"/messages/{query}")
 

@@ -59,13 +59,6 @@ def _working() -> None:
     FAILING.update(render=False, socket=False)
 
 
-@pytest.fixture
-def client():
-    live = LiveClient()
-    yield live
-    live.close()
-
-
 def test_a_handlers_exception_is_raised_in_the_test_with_its_traceback(client):
     with client.live("/flaky/") as page:
         page.send("increment", amount=2)
