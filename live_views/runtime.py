@@ -11,7 +11,7 @@ callable runs (decorators and all), and the first live view it dispatches to is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -135,6 +135,18 @@ def query_string(query: Mapping[str, Any] | str) -> str:
         values = value if isinstance(value, list | tuple) else [value]
         encoded.setlist(str(key), [str(v) for v in values if v is not None])
     return encoded.urlencode()
+
+
+def no_such_component(component: object, ident: str, shown: Sequence[str] = ()) -> str:
+    """The error ``live_send_update()`` raises when the page shows no ``component`` (a class or
+    its dotted path) with id ``ident``. ``shown`` names the components it does show ("Counter
+    'a'", ...): none on a page without live components (the view finds no component host)."""
+    name = component if isinstance(component, str) else getattr(component, "__qualname__", "")
+    return (
+        f"live_send_update(): the page shows no {name} with id {ident!r}; it shows "
+        f"{', '.join(shown) or 'no live component'}. (A component an {{% if %}} hides, or that "
+        "the page has not rendered yet, has no update() to call.)"
+    )
 
 
 class HoldsLiveRuntime:

@@ -25,7 +25,13 @@ from live_views.events import EventSpec, collect_events
 from live_views.pubsub.topics import Subscription
 from live_views.render.collector import block_id
 from live_views.rows import default_queryset
-from live_views.runtime import HoldsLiveRuntime, Patch, mounting, query_string
+from live_views.runtime import (
+    HoldsLiveRuntime,
+    Patch,
+    mounting,
+    no_such_component,
+    query_string,
+)
 from live_views.streams import LiveStreamsMixin
 
 if TYPE_CHECKING:
@@ -178,11 +184,7 @@ class LiveViewMixin(HoldsLiveRuntime, LiveCommandsMixin, LiveStreamsMixin, LiveA
             )
         host = self.live_runtime.components  # live_views.components.host.ComponentHost
         if host is None:
-            name = component if isinstance(component, str) else getattr(component, "__name__", "")
-            raise LookupError(
-                f"live_send_update(): the page shows no {name} with id {str(id)!r}; it shows "
-                "no live component."
-            )
+            raise LookupError(no_such_component(component, str(id)))
         host.sent.send(component, str(id), arguments)
 
     def get_live_queryset(self, model: type[models.Model]) -> models.QuerySet[Any]:

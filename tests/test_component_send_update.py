@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from live_views import LiveTemplateView
 from tests.testapp import sent_update_views
 
 SWAPPED_RE = re.compile(r'\sid="(lv-[^"]+)"[^>]*? hx-swap-oob=')
@@ -204,3 +205,15 @@ def test_a_component_in_another_renders_with_the_one_around_it_only(client):
     assert sent_update_views.renders == ["inner"]  # a's template did not run
     assert '<p id="total">0</p>' in page.html
     assert all(block.startswith("lv-c") for block in swapped(reply))
+
+
+def test_a_page_without_live_components_says_it_shows_none():
+    # No component host: the view's own error, worded as the host's (live_views.runtime).
+    view = LiveTemplateView()
+    view.live_runtime.connected = True
+    with pytest.raises(
+        LookupError,
+        match=r"^live_send_update\(\): the page shows no Counter with id 'a'; it shows no live "
+        r"component\. \(A component an \{% if %\} hides",
+    ):
+        view.live_send_update(sent_update_views.Counter, "a", value=1)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from live_views.components.base import LiveComponent, sent_update_arguments
+from live_views.runtime import no_such_component
 
 Key = tuple[str, str]  # (class path, id), as components/host.py keys them
 
@@ -49,15 +50,8 @@ class SentUpdates:
                 key[0] == component if isinstance(component, str) else type(instance) is component
             ):
                 return key
-        name = component if isinstance(component, str) else component.__qualname__
-        shown = ", ".join(
-            f"{type(c).__qualname__} {k[1]!r}" for k, c in sorted(self.mounted.items())
-        )
-        raise LookupError(
-            f"live_send_update(): the page shows no {name} with id {ident!r}; it shows "
-            f"{shown or 'no live component'}. (A component an {{% if %}} hides, or that the "
-            "page has not rendered yet, has no update() to call.)"
-        )
+        shown = [f"{type(c).__qualname__} {k[1]!r}" for k, c in sorted(self.mounted.items())]
+        raise LookupError(no_such_component(component, ident, shown))
 
     def apply(self, key: Key, component: LiveComponent) -> bool:
         """Call ``component.update()`` with what was sent to it, in the order sent; whether
