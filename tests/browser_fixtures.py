@@ -197,6 +197,11 @@ def open_live(page, path, wait_until="load"):
     assert_same_document."""
     page.goto(path, wait_until=wait_until)
     page.wait_for_selector(CONNECTED)
+    mark_document(page)
+
+
+def mark_document(page):
+    """Marks the document, for assert_same_document."""
     page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
 
 

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED, REFUSED
+from tests.browser_fixtures import CONNECTED, REFUSED, assert_same_document, mark_document
 
 try:
     from playwright.sync_api import expect
@@ -57,16 +57,14 @@ def assert_no_errors(page_log):
 
 def click_plus_two_without_page_load(page, page_log):
     open_counter(page)
-    page.evaluate("window.__marker = 1")
+    mark_document(page)
     documents_before = list(page_log.documents)
 
     page.click("#plus-two")
 
     expect(page.locator("#count")).to_have_text("2")
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
-    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    assert_same_document_at(page, "/counter/")
     assert page_log.documents == documents_before, "a document was requested"
-    assert page.url.endswith("/counter/")
 
 
 def typing_survives_a_morph(page):
@@ -307,12 +305,9 @@ def add_todo(page, title):
     page.keyboard.press("Enter")
 
 
-def mark_document(page):
-    page.evaluate("window.__marker = 1")
-
-
-def assert_same_document(page, path="/todos/"):
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+def assert_same_document_at(page, path="/todos/"):
+    """The document mark_document() marked, never navigated away from, still at ``path``."""
+    assert_same_document(page)
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
     assert page.url.endswith(path)
 
@@ -340,8 +335,8 @@ def test_todo_added_in_one_tab_appears_in_the_other_without_a_reload(new_context
     expect(second.locator("li.empty")).to_have_count(0)
     expect_rows_and_count(first, before + 1)
     expect_rows_and_count(second, before + 1)
-    assert_same_document(first)
-    assert_same_document(second)
+    assert_same_document_at(first)
+    assert_same_document_at(second)
     assert page_log.documents == documents_before, "a document was requested"
     assert_no_errors(page_log)
 
@@ -378,8 +373,8 @@ def test_toggle_and_delete_are_seen_by_the_other_tab(new_context, page_log):
     expect(todo_row(first, title)).to_have_count(0)
     expect_rows_and_count(first, count - 1)
     expect_rows_and_count(second, count - 1)
-    assert_same_document(first)
-    assert_same_document(second)
+    assert_same_document_at(first)
+    assert_same_document_at(second)
     assert_no_errors(page_log)
 
 

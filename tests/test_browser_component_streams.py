@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import assert_same_document, open_live
 
 try:
     from playwright.sync_api import expect
@@ -27,9 +27,7 @@ def post(page, room, text):
 
 def test_each_room_inserts_and_deletes_in_its_own_stream(each_page):
     page, log = each_page
-    page.goto("/rooms/")
-    page.wait_for_selector(CONNECTED)
-    page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
+    open_live(page, "/rooms/")
     post(page, "general", "hello")
     expect(messages(page, "general")).to_have_text(["Welcome to #general", "hello"])
     post(page, "general", "again")
@@ -41,6 +39,6 @@ def test_each_room_inserts_and_deletes_in_its_own_stream(each_page):
     page.locator("#room-general ul.messages > li").nth(1).get_by_title("delete").click()
     expect(messages(page, "general")).to_have_text(["Welcome to #general", "again"])
     expect(messages(page, "random")).to_have_text(["Welcome to #random", "elsewhere"])
-    assert page.evaluate("window.__marker") == 1
+    assert_same_document(page)
     errors = [e for e in log.errors if "WebSocket" not in e and "htmx:ws:error" not in e]
     assert errors == [], "errors in the browser:\n" + "\n".join(errors)

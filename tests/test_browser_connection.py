@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, assert_same_document, mark_document
 from tests.live_server import LiveServer
 from tests.tcp_proxy import TcpProxy
 from tests.test_browser import open_counter
@@ -51,14 +51,6 @@ for (const name of ["live:connected", "live:disconnected", "live:error"]) {
 
 def events(page, name):
     return [detail for event, detail in page.evaluate("window.__events") if event == name]
-
-
-def mark_document(page):
-    page.evaluate("window.__marker = 1")
-
-
-def assert_same_document(page):
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
 
 
 def click(page, selector, times=1):
