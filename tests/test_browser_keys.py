@@ -59,6 +59,23 @@ def closing_frames(sent):
     return [frame for frame in sent if '"close_help"' in frame]
 
 
+def assert_nothing_sent(page, sent):
+    """A round trip (a click on #focus, which the server answers by focusing #name): had
+    anything sent close_help before it, it would be in; the help is still open."""
+    page.click("#focus")
+    expect(page.locator("#name")).to_be_focused()
+    expect(page.locator("#help")).to_be_visible()
+    assert closing_frames(sent) == []
+
+
+def closed_once(page, sent):
+    """The help has closed, and one close_help frame was sent: that frame."""
+    expect(page.locator("#help")).to_have_count(0)
+    frames = closing_frames(sent)
+    assert len(frames) == 1
+    return frames[0]
+
+
 def test_under_a_strict_csp_only_escape_closes_and_the_handler_gets_the_key(page_on, csp_server):
     page, log, sent = page_on(csp_server)
     open_help(page)
@@ -66,16 +83,11 @@ def test_under_a_strict_csp_only_escape_closes_and_the_handler_gets_the_key(page
     for key in ["a", "Enter", "Shift+A", "Tab"]:
         page.keyboard.press(key)
     page.fill("#name", "Esc")  # typed in an input: its keys bubble to the body, and are not Escape
-    page.click("#focus")  # a round trip: had any of those keys sent the event, it would be in
-    expect(page.locator("#name")).to_be_focused()
-    expect(page.locator("#help")).to_be_visible()
-    assert closing_frames(sent) == []
+    assert_nothing_sent(page, sent)  # had any of those keys sent the event, it would be in
 
     page.keyboard.press("Escape")
-    expect(page.locator("#help")).to_have_count(0)
+    assert '"key":"Escape"' in closed_once(page, sent)
     expect(page.locator("#help-closed-with")).to_have_text("closed with Escape")
-    assert len(closing_frames(sent)) == 1
-    assert '"key":"Escape"' in closing_frames(sent)[0]
     assert_no_errors(log)  # a [key=='Escape'] filter would have been refused by the CSP here
 
 
@@ -95,16 +107,11 @@ def test_on_the_http_transport_a_key_up_on_the_window_sends_only_the_named_keys(
     )
     page.keyboard.press("Escape")
     page.keyboard.press("x")
-    page.click("#focus")
-    expect(page.locator("#name")).to_be_focused()
-    expect(page.locator("#help")).to_be_visible()
-    assert closing_frames(sent) == []
+    assert_nothing_sent(page, sent)
 
     page.keyboard.press("Enter")
-    expect(page.locator("#help")).to_have_count(0)
+    assert '"key":"Enter"' in closed_once(page, sent)
     expect(page.locator("#help-closed-with")).to_have_text("closed with Enter")
-    assert len(closing_frames(sent)) == 1
-    assert '"key":"Enter"' in closing_frames(sent)[0]
     # The refused socket of a server without the route is the browser's own error, not ours.
     assert [e for e in log.errors if "WebSocket" not in e and "htmx:ws:error" not in e] == []
 
@@ -116,16 +123,11 @@ def test_space_names_the_space_bar(page_on, server):
     page.evaluate("document.getElementById('help').dataset.liveKey = 'Escape Space'")
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("s")
-    page.click("#focus")  # a round trip: had "s" sent the event, it would be in
-    expect(page.locator("#name")).to_be_focused()
-    expect(page.locator("#help")).to_be_visible()
-    assert closing_frames(sent) == []
+    assert_nothing_sent(page, sent)  # had "s" sent the event, it would be in
 
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("Space")
-    expect(page.locator("#help")).to_have_count(0)
-    assert len(closing_frames(sent)) == 1
-    assert '"key":" "' in closing_frames(sent)[0]  # the key itself, as Phoenix sends it
+    assert '"key":" "' in closed_once(page, sent)  # the key itself, as Phoenix sends it
     assert_no_errors(log)
 
 
@@ -144,16 +146,12 @@ def test_the_documented_target_modifier_leaves_fields_out_under_a_strict_csp(pag
         }"""
     )
     page.locator("#name").press_sequentially("Ada Lovelace")
-    page.click("#focus")  # a round trip: had the typed space sent the event, it would be in
-    expect(page.locator("#name")).to_be_focused()
+    assert_nothing_sent(page, sent)  # had the typed space sent the event, it would be in
     expect(page.locator("#name")).to_have_value("Ada Lovelace")
-    expect(page.locator("#help")).to_be_visible()
-    assert closing_frames(sent) == []
 
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("Space")
-    expect(page.locator("#help")).to_have_count(0)
-    assert len(closing_frames(sent)) == 1
+    closed_once(page, sent)
     assert_no_errors(log)
 
 
@@ -178,9 +176,7 @@ def test_on_a_click_trigger_data_live_key_neither_filters_nor_sends_an_earlier_k
     expect(page.locator("#help")).to_be_visible()
 
     page.click("#help")
-    expect(page.locator("#help")).to_have_count(0)
-    assert len(closing_frames(sent)) == 1
-    assert '"key"' not in closing_frames(sent)[0]
+    assert '"key"' not in closed_once(page, sent)
     expect(page.locator("#help-closed-with")).to_have_text("")
     assert_no_errors(log)
 
@@ -203,9 +199,8 @@ def test_a_field_named_key_keeps_what_the_user_typed(page_on, server):
     )
     page.fill("#key-field", "colour")
     page.press("#key-field", "Enter")
-    expect(page.locator("#help")).to_have_count(0)
+    closed_once(page, sent)
     expect(page.locator("#help-closed-with")).to_have_text("closed with colour")
-    assert len(closing_frames(sent)) == 1
     assert_no_errors(log)
 
 
