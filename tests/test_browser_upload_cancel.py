@@ -18,6 +18,26 @@ except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
 pytestmark = pytest.mark.browser
 
 
+def open_attachments(page):
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+
+
+def expect_pending(page, name):
+    """The page lists one file still to be submitted: ``name``."""
+    pending = page.locator("#lv-pending li")
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text(name)
+
+
+def submit_only(page, subject, name):
+    """Submits the form: the view was sent one file, ``name``."""
+    page.fill("#id_subject", subject)
+    page.click("button[type=submit]")
+    expect_sent(page, name)
+    expect(page.locator("#sent li")).to_have_count(1)
+
+
 def watch_refs(page):
     """Keeps each chosen file's ref, from its first live:upload-progress, for removeFile(name):
     the page's own remove button for that file (data-live-upload-cancel), clicked."""
@@ -36,8 +56,7 @@ def watch_refs(page):
 
 
 def test_a_removed_file_leaves_the_selection_and_never_reaches_the_view(page, page_log):
-    page.goto("/attachments/")
-    page.wait_for_selector(CONNECTED)
+    open_attachments(page)
     posts = upload_posts(page)
     page.set_input_files(INPUT, [file("keep.txt", b"kept"), file("drop.txt", b"dropped")])
     pending = page.locator("#lv-pending li")
@@ -45,23 +64,17 @@ def test_a_removed_file_leaves_the_selection_and_never_reaches_the_view(page, pa
 
     pending.filter(has_text="drop.txt").get_by_role("button", name="Remove drop.txt").click()
 
-    expect(pending).to_have_count(1)
-    expect(pending).to_contain_text("keep.txt")
+    expect_pending(page, "keep.txt")
     assert page.eval_on_selector(INPUT, "el => [...el.files].map((f) => f.name)") == ["keep.txt"]
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
     assert ("cancel", "") in posts
-    page.fill("#id_subject", "Only one")
-    page.click("button[type=submit]")
-
-    expect_sent(page, "keep")
-    expect(page.locator("#sent li")).to_have_count(1)
+    submit_only(page, "Only one", "keep")
     expect(page.locator("#sent")).not_to_contain_text("drop")
     assert_no_errors(page_log)
 
 
 def test_removing_a_file_still_going_up_stops_it_and_the_others_go_on(page, page_log):
-    page.goto("/attachments/")
-    page.wait_for_selector(CONNECTED)
+    open_attachments(page)
     # A slow network: each file's XHR waits before it goes, and one aborted meanwhile never goes.
     page.evaluate(
         """() => { window.aborted = 0;
@@ -80,25 +93,18 @@ def test_removing_a_file_still_going_up_stops_it_and_the_others_go_on(page, page
     page.wait_for_function("() => window.sending")  # checked, its bytes about to go
     page.evaluate("removeFile('slow.txt')")
 
-    pending = page.locator("#lv-pending li")
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
     assert page.evaluate("window.aborted") == 1
     assert ("check", "slow.txt") in posts
     assert ("send", "slow.txt") not in posts
     assert ("send", "next.txt") in posts
-    expect(pending).to_have_count(1)
-    expect(pending).to_contain_text("next.txt")
-    page.fill("#id_subject", "Without the slow one")
-    page.click("button[type=submit]")
-
-    expect_sent(page, "next")
-    expect(page.locator("#sent li")).to_have_count(1)
+    expect_pending(page, "next.txt")
+    submit_only(page, "Without the slow one", "next")
     assert_no_errors(page_log)
 
 
 def test_removing_the_refused_file_sends_the_rest_without_it(page, page_log):
-    page.goto("/attachments/")
-    page.wait_for_selector(CONNECTED)
+    open_attachments(page)
     watch_refs(page)
     page.set_input_files(
         INPUT, [file("ok.txt", b"fine"), file("tool.exe", b"MZ", "application/octet-stream")]
@@ -111,8 +117,7 @@ def test_removing_the_refused_file_sends_the_rest_without_it(page, page_log):
     page.evaluate("removeFile('tool.exe')")
 
     expect(errors).to_have_count(0)
-    expect(page.locator("#lv-pending li")).to_have_count(1)
-    expect(page.locator("#lv-pending li")).to_contain_text("ok.txt")
+    expect_pending(page, "ok.txt")
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
     page.fill("#id_subject", "Without the tool")
     page.click("button[type=submit]")
@@ -124,8 +129,7 @@ def test_a_file_removed_once_its_bytes_are_sent_is_forgotten_when_the_server_ans
 ):
     # Stopped then, the server could still keep it after being told to forget it: the browser
     # waits for its answer instead, then has the server forget it.
-    page.goto("/attachments/")
-    page.wait_for_selector(CONNECTED)
+    open_attachments(page)
     posts = upload_posts(page)
     watch_refs(page)
     page.evaluate(
@@ -143,24 +147,18 @@ def test_a_file_removed_once_its_bytes_are_sent_is_forgotten_when_the_server_ans
 
     page.set_input_files(INPUT, [file("sent.txt", b"s" * 100_000), file("other.txt", b"o")])
 
-    pending = page.locator("#lv-pending li")
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
-    expect(pending).to_have_count(1)
-    expect(pending).to_contain_text("other.txt")
+    expect_pending(page, "other.txt")
     assert page.evaluate("window.aborted") == 0
     assert posts[:3] == [("check", "sent.txt"), ("send", "sent.txt"), ("cancel", "")]
-    page.fill("#id_subject", "Only the other")
-    page.click("button[type=submit]")
-    expect_sent(page, "other")
-    expect(page.locator("#sent li")).to_have_count(1)
+    submit_only(page, "Only the other", "other")
     assert_no_errors(page_log)
 
 
 def test_removing_a_file_the_server_refuses_meanwhile_keeps_the_files_before_it(page, page_log):
     # The server refuses tool.exe (and so forgets keep.txt, sent before it in the selection)
     # while the user removes it: its answer has not come yet. keep.txt must still be sent.
-    page.goto("/attachments/")
-    page.wait_for_selector(CONNECTED)
+    open_attachments(page)
     watch_refs(page)
     page.evaluate(
         """() => {
@@ -182,10 +180,8 @@ def test_removing_a_file_the_server_refuses_meanwhile_keeps_the_files_before_it(
         INPUT, [file("keep.txt", b"kept"), file("tool.exe", b"MZ", "application/octet-stream")]
     )
 
-    pending = page.locator("#lv-pending li")
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
-    expect(pending).to_have_count(1)
-    expect(pending).to_contain_text("keep.txt")
+    expect_pending(page, "keep.txt")
     expect(page.locator("#lv-field-attachments .errorlist")).to_have_count(0)
     page.fill("#id_subject", "Keep the first")
     page.click("button[type=submit]")
@@ -195,8 +191,7 @@ def test_removing_a_file_the_server_refuses_meanwhile_keeps_the_files_before_it(
 def test_a_remove_the_server_never_heard_while_others_go_up_is_not_submitted(page, page_log):
     # keep.txt is up, slow.txt still going up, when the user removes keep.txt: the network
     # loses that word. The server must not go on holding (and the submit send) keep.txt.
-    page.goto("/attachments/")
-    page.wait_for_selector(CONNECTED)
+    open_attachments(page)
     posts = upload_posts(page)
     watch_refs(page)
     page.evaluate(
@@ -218,14 +213,9 @@ def test_a_remove_the_server_never_heard_while_others_go_up_is_not_submitted(pag
 
     page.set_input_files(INPUT, [file("keep.txt", b"kept"), file("slow.txt", b"slow")])
 
-    pending = page.locator("#lv-pending li")
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
     assert page.evaluate("window.lost") == 1
-    expect(pending).to_have_count(1)
-    expect(pending).to_contain_text("slow.txt")
+    expect_pending(page, "slow.txt")
     assert page.eval_on_selector(INPUT, "el => [...el.files].map((f) => f.name)") == ["slow.txt"]
     assert posts.count(("send", "slow.txt")) == 2  # then again, alone, in place of both
-    page.fill("#id_subject", "Only the slow one")
-    page.click("button[type=submit]")
-    expect_sent(page, "slow")
-    expect(page.locator("#sent li")).to_have_count(1)
+    submit_only(page, "Only the slow one", "slow")
