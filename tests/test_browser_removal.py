@@ -66,6 +66,13 @@ def delete(page, key):
     page.click(f"#note-{key} .delete")
 
 
+def delete_slowly(page, key):
+    """Deletes the row ``key`` with a 3 s fade (slow_fade), once it has started fading."""
+    slow_fade(page)
+    delete(page, key)
+    expect(page.locator(f"#note-{key}")).to_have_class(FADING)
+
+
 def test_a_deleted_row_fades_for_its_time_then_goes(page, page_log):
     open_notes(page)
     page.evaluate(WATCH, "note-call")
@@ -85,12 +92,8 @@ def test_a_deleted_row_fades_for_its_time_then_goes(page, page_log):
 
 def test_a_second_delete_during_the_transition(page, page_log):
     open_notes(page)
-    slow_fade(page)
-    delete(page, "call")
-    expect(page.locator("#note-call")).to_have_class(FADING)
-    slow_fade(page)
-    delete(page, "plants")  # the server's update now lacks both; the first still fades
-    expect(page.locator("#note-plants")).to_have_class(FADING)
+    delete_slowly(page, "call")
+    delete_slowly(page, "plants")  # the server's update now lacks both; the first still fades
     assert row_ids(page) == ALL  # each once, in place: the ghost did not disturb the morph
     expect(page.locator("#note-milk")).not_to_have_class(FADING)
     expect(page.locator(".notes li")).to_have_count(2)
@@ -103,17 +106,13 @@ def test_a_second_delete_during_the_transition(page, page_log):
 
 def test_a_row_the_server_renders_again_while_it_fades_is_the_servers(page, page_log):
     open_notes(page)
-    slow_fade(page)
-    delete(page, "call")
-    expect(page.locator("#note-call")).to_have_class(FADING)
+    delete_slowly(page, "call")
     page.click("#restore-notes")
     expect(page.locator("#note-call")).not_to_have_class(FADING)
     page.wait_for_timeout(3500)  # past the fade's time: nothing removes the server's row
     assert row_ids(page) == ALL
     assert not page.locator("#note-call").evaluate("row => row.inert")
-    slow_fade(page)
-    delete(page, "call")  # and it fades out again
-    expect(page.locator("#note-call")).to_have_class(FADING)
+    delete_slowly(page, "call")  # and it fades out again
     expect(page.locator("#note-call")).to_have_count(0)
     assert_no_errors(page_log)
 
@@ -140,9 +139,7 @@ def test_a_deleted_row_fades_over_http(browser, http_server):
     try:
         page = context.new_page()
         open_notes(page)
-        slow_fade(page)
-        delete(page, "plants")
-        expect(page.locator("#note-plants")).to_have_class(FADING)
+        delete_slowly(page, "plants")
         assert row_ids(page) == ALL
         expect(page.locator("#note-plants")).to_have_count(0)
         assert row_ids(page) == ["note-milk", "note-call", "note-tickets"]
