@@ -157,6 +157,22 @@ def test_what_the_commands_changed_survives_a_re_render_over_http(browser, http_
         context.close()
 
 
+def confirms(page):
+    """The messages of the dialogs the page opens from now on: the first answered Cancel, the
+    others OK."""
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        if len(questions) == 1:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    page.on("dialog", answer)
+    return questions
+
+
 def test_a_declined_hx_confirm_runs_neither_the_event_nor_the_commands(page, page_log):
     # <button hx-confirm="Discard?" data-live-js="hide to #editor" {% live_on "discard" %}>:
     # Cancel kept the draft on the server and hid its editor all the same.
@@ -166,8 +182,7 @@ def test_a_declined_hx_confirm_runs_neither_the_event_nor_the_commands(page, pag
         button.setAttribute("hx-confirm", "Add one and hide the panel?");
         button.dataset.liveJs = "hide to #panel"; }"""
     )
-    questions = []
-    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    questions = confirms(page)
     page.click("#plus-one")
     assert questions == ["Add one and hide the panel?"]
     expect(page.locator("#panel")).to_be_visible()
@@ -175,8 +190,7 @@ def test_a_declined_hx_confirm_runs_neither_the_event_nor_the_commands(page, pag
     expect(page.locator("#panel")).to_have_class("panel highlighted")
     assert sent == []
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    add_one(page, 1)
+    add_one(page, 1)  # asked again, answered OK
     expect(page.locator("#panel")).to_be_hidden()
     assert_no_errors(page_log)
 
@@ -215,14 +229,12 @@ def test_hx_confirm_on_an_element_with_only_commands_asks_first(page, page_log):
     page.evaluate(
         "document.getElementById('dismiss').setAttribute('hx-confirm', 'Hide the notice?')"
     )
-    questions = []
-    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    questions = confirms(page)
     page.click("#dismiss")
     assert questions == ["Hide the notice?"]
     expect(page.locator("#notice")).to_be_visible()
 
-    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
-    page.click("#dismiss")
+    page.click("#dismiss")  # answered OK
     expect(page.locator("#notice")).to_be_hidden()
     assert questions == ["Hide the notice?", "Hide the notice?"]
     assert sent == []
@@ -283,16 +295,14 @@ def test_a_declined_hx_confirm_stops_an_htmx_request_and_its_commands(page, page
         '<button id="more" type="button" hx-get="/more/" hx-target="#notice" hx-swap="afterend"'
         ' hx-confirm="Hide the notice and load more?" data-live-js="hide to #notice">More</button>',
     )
-    questions = []
-    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    questions = confirms(page)
     page.click("#more")
     page.wait_for_timeout(200)
     assert questions == ["Hide the notice and load more?"]
     expect(page.locator("#notice")).to_be_visible()
     assert requests == []
 
-    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
-    page.click("#more")
+    page.click("#more")  # answered OK
     expect(page.locator("#more-text")).to_have_text("The rest.")
     expect(page.locator("#notice")).to_be_hidden()
     assert len(requests) == 1
@@ -308,16 +318,14 @@ def test_a_declined_hx_confirm_stops_a_delayed_event_and_its_commands(page, page
         '<button id="later" hx-ws:send data-live-event="increment" hx-trigger="click delay:50ms"'
         ' hx-confirm="Add one and hide the panel?" data-live-js="hide to #panel">Later</button>',
     )
-    questions = []
-    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    questions = confirms(page)
     page.click("#later")
     page.wait_for_timeout(300)
     assert questions == ["Add one and hide the panel?"]
     expect(page.locator("#panel")).to_be_visible()
     assert sent == []
 
-    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
-    page.click("#later")
+    page.click("#later")  # answered OK
     expect(page.locator("#count")).to_have_text("1")
     expect(page.locator("#panel")).to_be_hidden()
     assert questions == ["Add one and hide the panel?"] * 2
