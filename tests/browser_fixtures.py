@@ -135,6 +135,21 @@ def page(context):
     return context.new_page()
 
 
+@pytest.fixture(scope="module")
+def http_transport_server():
+    """sample_site under uvicorn with its pages on the HTTP transport (DEMO_TRANSPORT=http)."""
+    with LiveServer(env={"DEMO_TRANSPORT": "http"}) as running:
+        yield running
+
+
+@pytest.fixture
+def http_transport_page(browser, http_transport_server):
+    """A page of http_transport_server, in a context of its own (closed after the test)."""
+    context = browser.new_context(base_url=http_transport_server.base_url)
+    yield context.new_page()
+    context.close()
+
+
 # -- every server: the socket (uvicorn) and the three that serve the HTTP transport --------------
 
 HTTP_SERVERS = ["asgi-without-socket", "gunicorn", "runserver"]

@@ -93,8 +93,9 @@ def live_db(transactional_db: None):
 
 
 # The browser tests' fixtures (browser, server, page_log, new_context, context, page; each_server
-# and each_page, on every server; csp_server and csp_page, under a strict CSP), for every module
-# that drives Chromium. Imported last: they use require() above.
+# and each_page, on every server; csp_server and csp_page, under a strict CSP;
+# http_transport_server and http_transport_page, on the HTTP transport), for every module that
+# drives Chromium. Imported last: they use require() above.
 # Async live pages a test opens, closed after it (pages), for test_hub.py and test_topic_*.py.
 from tests.async_page_fixtures import pages  # noqa: E402, F401
 from tests.browser_fixtures import (  # noqa: E402, F401
@@ -104,6 +105,8 @@ from tests.browser_fixtures import (  # noqa: E402, F401
     csp_server,
     each_page,
     each_server,
+    http_transport_page,
+    http_transport_server,
     new_context,
     page,
     page_log,

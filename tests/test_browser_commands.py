@@ -10,7 +10,6 @@ import re
 import pytest
 
 from tests.browser_fixtures import CONNECTED
-from tests.live_server import LiveServer
 from tests.test_browser import assert_no_errors
 
 try:
@@ -137,24 +136,14 @@ def test_commands_run_on_a_page_that_is_not_live_under_a_strict_csp(csp_page):
     assert_no_errors(log)
 
 
-@pytest.fixture(scope="module")
-def http_server():
-    with LiveServer(env={"DEMO_TRANSPORT": "http"}) as running:
-        yield running
-
-
-def test_what_the_commands_changed_survives_a_re_render_over_http(browser, http_server):
-    context = browser.new_context(base_url=http_server.base_url)
-    try:
-        page = context.new_page()
-        open_menus(page)
-        page.click("#menu-button")
-        add_one(page, 1)
-        expect(page.locator("#menu li").first).to_have_text("First item (1)")
-        expect(page.locator("#menu")).to_be_visible()
-        expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "true")
-    finally:
-        context.close()
+def test_what_the_commands_changed_survives_a_re_render_over_http(http_transport_page):
+    page = http_transport_page
+    open_menus(page)
+    page.click("#menu-button")
+    add_one(page, 1)
+    expect(page.locator("#menu li").first).to_have_text("First item (1)")
+    expect(page.locator("#menu")).to_be_visible()
+    expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "true")
 
 
 def confirms(page):

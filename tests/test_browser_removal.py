@@ -11,7 +11,6 @@ import time
 import pytest
 
 from tests.browser_fixtures import CONNECTED
-from tests.live_server import LiveServer
 from tests.test_browser import add_todo, assert_no_errors, open_todos, todo_row
 from tests.test_browser_commands import wait_for_commands
 
@@ -128,23 +127,13 @@ def test_reduced_motion_removes_the_row_at_once(new_context, page_log):
     assert_no_errors(page_log)
 
 
-@pytest.fixture(scope="module")
-def http_server():
-    with LiveServer(env={"DEMO_TRANSPORT": "http"}) as running:
-        yield running
-
-
-def test_a_deleted_row_fades_over_http(browser, http_server):
-    context = browser.new_context(base_url=http_server.base_url)
-    try:
-        page = context.new_page()
-        open_notes(page)
-        delete_slowly(page, "plants")
-        assert row_ids(page) == ALL
-        expect(page.locator("#note-plants")).to_have_count(0)
-        assert row_ids(page) == ["note-milk", "note-call", "note-tickets"]
-    finally:
-        context.close()
+def test_a_deleted_row_fades_over_http(http_transport_page):
+    page = http_transport_page
+    open_notes(page)
+    delete_slowly(page, "plants")
+    assert row_ids(page) == ALL
+    expect(page.locator("#note-plants")).to_have_count(0)
+    assert row_ids(page) == ["note-milk", "note-call", "note-tickets"]
 
 
 def test_a_stream_item_deleted_fades_on_a_page_with_no_other_script(new_context, page_log):
