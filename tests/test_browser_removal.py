@@ -13,6 +13,8 @@ import pytest
 from tests.browser_fixtures import CONNECTED
 from tests.test_browser import add_todo, assert_no_errors, open_todos, todo_row
 from tests.test_browser_commands import wait_for_commands
+from tests.test_browser_hooks import LOG, hook_log, log_after
+from tests.test_browser_hooks import open_page as open_hooks
 
 try:
     from playwright.sync_api import expect
@@ -124,6 +126,26 @@ def test_reduced_motion_removes_the_row_at_once(new_context, page_log):
     expect(page.locator("#note-call")).to_have_count(0)
     assert [state[0] for state in page.evaluate("window.seen")] == ["shown", "gone"]
     assert row_ids(page) == ["note-milk", "note-plants", "note-tickets"]
+    assert_no_errors(page_log)
+
+
+def test_a_hook_in_a_fading_element_is_destroyed_when_it_goes(page, page_log):
+    # As Phoenix: `destroyed` once the element leaves the page, not at the swap that starts
+    # its transition (it is still shown), and once.
+    open_hooks(page)
+    assert log_after(page, lambda: page.click("#toggle-panel")) == ["mounted panel"]
+    # The live component's element around the hooked <p id="panel"> fades when removed.
+    component = page.locator("[data-live-component]:has(> #panel)")
+    component.evaluate("el => (el.dataset.liveRemove = 'fade-out 3s')")
+    assert log_after(page, lambda: page.click("#toggle-panel")) == []
+    expect(component).to_have_class(FADING)
+    # Another update while it fades takes it off the page for its swap, and puts it back.
+    assert log_after(page, lambda: page.click("#toggle")) == ["destroyed widget"]
+    expect(component).to_have_class(FADING)
+    expect(page.locator("#panel")).to_have_count(0)
+    expect(page.locator(LOG).last).to_have_text("destroyed panel")
+    assert log_after(page, lambda: page.click("#toggle")) == ["mounted widget"]
+    assert hook_log(page).count("destroyed panel") == 1
     assert_no_errors(page_log)
 
 

@@ -65,12 +65,18 @@ function watchHooked(observer) {
   for (const el of hooked.keys()) observer.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
 }
 
+function destroy(el, hook) {
+  hooked.delete(el);
+  call(hook, "destroyed");
+}
+
+// An element out of the page that a removal transition may put back (removal.js, in this
+// script's bundle) is not destroyed yet: it is, once, when that script says it is gone.
+const held = (el) => window.liveViewsRemoval?.holds(el);
+
 function syncHooks(changes) {
   for (const [el, hook] of hooked) {
-    if (!el.isConnected || el.dataset.liveHook !== nameOf.get(hook)) {
-      hooked.delete(el);
-      call(hook, "destroyed");
-    }
+    if (el.isConnected ? el.dataset.liveHook !== nameOf.get(hook) : !held(el)) destroy(el, hook);
   }
   for (const el of document.querySelectorAll("[data-live-hook]")) {
     const existing = hooked.get(el);
@@ -107,10 +113,12 @@ function tell(root, what) {
 }
 
 function destroyAll() {
-  for (const [el, hook] of hooked) {
-    hooked.delete(el);
-    call(hook, "destroyed");
-  }
+  for (const [el, hook] of hooked) destroy(el, hook);
+}
+
+// An element removal.js took off the page for good: the hooks in it.
+function gone(removed) {
+  for (const [el, hook] of hooked) if (!el.isConnected && removed.contains(el)) destroy(el, hook);
 }
 
 // A server push: to every handleEvent for `name`.
@@ -127,6 +135,6 @@ function deliver(name, payload) {
   }
 }
 
-window.liveViewsHooks = { watchHooked, syncHooks, tell, deliver, destroyAll };
+window.liveViewsHooks = { watchHooked, syncHooks, tell, deliver, destroyAll, gone };
 // A page that joined before this script arrived has its hooks mounted now.
 if (glue().hasJoined()) syncHooks([]);

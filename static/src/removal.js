@@ -12,16 +12,27 @@
 //
 // Shipped with the JS commands in live_views.hooks.min.js (commands.js imports it).
 const ghosts = new Map(); // element -> its timeout
-const places = new WeakMap(); // live root -> what its swap under way may remove, and where
+const places = new Map(); // live root -> what its swap under way may remove, and where
 const reduced = matchMedia("(prefers-reduced-motion: reduce)");
 const rootOf = (evt) => (evt.target.matches?.("[data-live-root]") ? evt.target : null);
 const TIME = /^\d+(\.\d+)?m?s$/;
+
+// A hook in an element that leaves for good hears `destroyed` now (hooks.js), not when the swap
+// took the element out for a moment: it was still shown, as Phoenix destroys on removal.
+const gone = (el) => window.liveViewsHooks?.gone(el);
 
 function forget(el) {
   clearTimeout(ghosts.get(el));
   ghosts.delete(el);
   el.remove();
+  gone(el);
 }
+
+// Whether `el`, out of the page, is in an element this script may put back (hooks.js asks, as
+// it syncs after a swap): its hooks wait for gone().
+window.liveViewsRemoval = {
+  holds: (el) => [...ghosts.keys(), ...[...places.values()].flat().map((place) => place.el)].some((held) => held.contains(el)),
+};
 
 // Before the swap: each marked element's parent and its siblings then, in order (one list per
 // parent, so a 1,000-row list costs one pass). The ghosts then leave. In the capture phase, so
@@ -43,8 +54,9 @@ addEventListener(
   true,
 );
 
-// After the frame's swap (and the glue's handling of it: a hook in a removed element was told
-// `destroyed`): what was removed comes back, before the first later sibling still there.
+// After the frame's swap (and the glue's handling of it: hooks in a removed element wait for
+// gone()): what was removed comes back, before the first later sibling still there; what does
+// not is gone.
 htmx.on("htmx:ws:after:message:incoming", (evt) => {
   const root = rootOf(evt);
   const marked = root && places.get(root);
@@ -57,6 +69,7 @@ htmx.on("htmx:ws:after:message:incoming", (evt) => {
     if (el.isConnected || wasGhost !== ghost) continue;
     if (!parent.isConnected || (el.id && document.getElementById(el.id)) || (!ghost && reduced.matches)) {
       if (ghost) forget(el);
+      else gone(el);
       continue;
     }
     const after = [...siblings].slice(siblings.get(el) + 1);
@@ -84,6 +97,6 @@ function fade(el) {
   const ms = time
     ? parseFloat(time) * (time.endsWith("ms") ? 1 : 1e3)
     : Math.min(2e3, Math.max(0, ...ends(style.transitionDuration, style.transitionDelay), ...ends(style.animationDuration, style.animationDelay)));
-  if (!ms) return el.remove();
+  if (!ms) return el.remove(), gone(el);
   ghosts.set(el, setTimeout(forget, ms, el));
 }
