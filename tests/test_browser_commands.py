@@ -321,6 +321,78 @@ def test_a_declined_hx_confirm_stops_a_delayed_event_and_its_commands(page, page
     assert_no_errors(page_log)
 
 
+def test_an_ok_to_a_click_that_sent_nothing_answers_no_later_send(page, page_log):
+    # <button hx-get hx-trigger="click[shiftKey], keyup[key=='m'] from:body" hx-confirm
+    # data-live-js>: each click is asked; OK to a plain click (its commands run, the filter
+    # sends nothing) left its mark, and the request "m" sent later went unasked.
+    open_menus(page)
+    requests = []
+
+    def answer(route):
+        requests.append(route.request.url)
+        route.fulfill(body="<p class='more-text'>The rest.</p>", content_type="text/html")
+
+    page.route("**/more/", answer)
+    add_button(
+        page,
+        '<button id="more" type="button" hx-get="/more/" hx-target="#notice" hx-swap="afterend"'
+        ' hx-trigger="click[shiftKey], keyup[key==\'m\'] from:body" hx-confirm="Load more?"'
+        ' data-live-js="toggle-class highlighted to #panel">More</button>',
+    )
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    more = page.locator(".more-text")
+    page.click("#more", modifiers=["Shift"])
+    expect(more).to_have_count(1)
+    page.click("#more", modifiers=["Shift"])
+    expect(more).to_have_count(2)
+    assert questions == ["Load more?"] * 2  # each click asked, and once
+    page.click("#more")
+    expect(page.locator("#panel")).to_have_class("panel highlighted")
+    assert questions == ["Load more?"] * 3
+    page.keyboard.press("m")
+    expect(more).to_have_count(3)
+    assert questions == ["Load more?"] * 4
+    assert len(requests) == 3
+    assert_no_errors(page_log)
+
+
+# hx-confirm="js:…": a question of the page's own, whose promise the test settles.
+ASK_LATER = """() => { window.asked = [];
+  window.ask = (el) => new Promise((resolve) => {
+    window.asked.push(el.id);
+    window.decide = resolve;
+  }); }"""
+
+
+def test_a_js_hx_confirm_is_run_as_htmx_runs_it(page, page_log):
+    # It was shown to the user as the question "js:window.ask(this)".
+    sent = open_menus(page)
+    add_button(
+        page,
+        '<button id="sure" hx-ws:send data-live-event="increment" hx-confirm="js:window.ask(this)"'
+        ' data-live-js="hide to #panel">Add one</button>',
+    )
+    page.evaluate(ASK_LATER)
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("#sure")
+    assert page.evaluate("window.asked") == ["sure"]  # with the element as `this`
+    page.evaluate("window.decide(false)")
+    page.wait_for_timeout(300)
+    expect(page.locator("#panel")).to_be_visible()
+    assert sent == []
+
+    page.click("#sure")
+    page.evaluate("window.decide(true)")  # the event and the commands, asked once
+    expect(page.locator("#count")).to_have_text("1")
+    expect(page.locator("#panel")).to_be_hidden()
+    assert page.evaluate("window.asked") == ["sure", "sure"]
+    assert questions == []
+    assert len(sent) == 1
+    assert_no_errors(page_log)
+
+
 def test_a_click_before_the_commands_script_ran_runs_its_commands_once_it_has(page, page_log):
     # The hooks script (with the commands) is held back: the user clicks "Menu" meanwhile.
     held = []

@@ -108,24 +108,42 @@ function keepCommandsState(oldNode, { newNode }) {
   }
 }
 
-htmx.registerExtension("live-js", { htmx_before_morph_node: keepCommandsState });
+htmx.registerExtension("live-js", { init: (api) => (evaluate = api.executeJavaScript), htmx_before_morph_node: keepCommandsState });
 
 // hx-confirm on an element with commands is asked here, first, as Phoenix's data-confirm is
 // (phoenix_html asks in the click's capture phase): Cancel stops the click, so neither the
 // commands nor what the element sends on it (its {% live_on %} event, its htmx request) hear
-// it. After an OK, whoever sends it asks no more (`lvAsked`: the glue, htmx:confirm below).
-// Only an element that sends on the click itself is spared a second question: one that sends
-// on something else (hx-trigger="change") asks again then, for that.
+// it. After an OK, whoever sends it asks no more (`lvAsked`, the click: the glue, htmx:confirm
+// below). Only an element that sends on the click itself is spared a second question: one that
+// sends on something else (hx-trigger="change") asks again then, for that.
 const SENDS = "[data-live-event],[data-htmx-powered]";
 const sendsOnClick = (el) =>
   el.matches(SENDS) && !el.matches("form,input:not([type=button],[type=submit]),select,textarea") && /^\s*(click\b|$)/.test(el.getAttribute("hx-trigger") ?? "");
+// hx-confirm="js:…" (or "javascript:…"), as htmx 4 reads it: an expression, run as htmx runs
+// it (`this` the element, htmx's API in scope, its safeEval if the page set one), whose value
+// (awaited: a dialog of the page's own) is the answer. The click waits for it, and a yes
+// clicks again, as the user did; that click is not asked.
+let evaluate; // htmx's executeJavaScript, from its extension API (below)
+let again; // the click a yes replays
+const JS = /^(?:js|javascript):(.*)$/s;
+async function askScript(trigger, question, code, click) {
+  try {
+    if (!(await evaluate(trigger, {}, code, true)) || !click.target.isConnected) return;
+  } catch (error) {
+    return console.warn(`live_views: hx-confirm="${question}":`, error);
+  }
+  again = new MouseEvent("click", click);
+  click.target.dispatchEvent(again);
+}
 document.addEventListener(
   "click",
   (evt) => {
     const trigger = evt.target.closest?.("[data-live-js]");
     const question = trigger?.getAttribute("hx-confirm");
     if (!question) return;
-    if (confirm(question)) trigger.lvAsked = sendsOnClick(trigger);
+    const code = evt !== again && question.match(JS)?.[1];
+    if (code) askScript(trigger, question, code, evt);
+    if (evt === again || (!code && confirm(question))) trigger.lvAsked = sendsOnClick(trigger) && evt;
     else {
       evt.preventDefault();
       evt.stopImmediatePropagation();
@@ -133,10 +151,12 @@ document.addEventListener(
   },
   true,
 );
+// Only the request of the click that was asked: the mark of a click that sent nothing (a filter,
+// `click[shiftKey]`, refused it) would spare the question of a later send on another trigger.
 htmx.on("htmx:confirm", (evt) => {
   const { ctx, issueRequest } = evt.detail;
-  if (!ctx.sourceElement.lvAsked) return;
-  ctx.sourceElement.lvAsked = false;
+  if (!ctx.sourceElement.lvAsked || ctx.sourceElement.lvAsked !== ctx.sourceEvent) return;
+  ctx.sourceElement.lvAsked = 0;
   evt.preventDefault();
   issueRequest();
 });
