@@ -81,6 +81,17 @@ def test_a_class_from_the_context_is_escaped():
     assert 'class="a&quot; onclick=&quot;x"' in page
 
 
+def test_remove_gives_the_wrapper_its_removal_transition_escaped():
+    page, _ = render(
+        '{% liveblock row tag="tr" remove="fade-out 300ms" %}x{% endliveblock %}'
+        "{% liveblock b remove=how %}x{% endliveblock %}",
+        how='a" onclick="x',
+    )
+    assert '<tr id="lv-row" data-lv-v="' in page
+    assert ' data-live-remove="fade-out 300ms">x</tr>' in page
+    assert 'data-live-remove="a&quot; onclick=&quot;x"' in page
+
+
 # -- duplicate ids ------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ import pytest
 from tests.browser_fixtures import CONNECTED
 from tests.test_browser import add_todo, assert_no_errors, open_todos, todo_row
 from tests.test_browser_commands import wait_for_commands
+from tests.test_browser_forms import unique
 from tests.test_browser_hooks import LOG, hook_log, log_after
 from tests.test_browser_hooks import open_page as open_hooks
 
@@ -147,6 +148,49 @@ def test_a_hook_in_a_fading_element_is_destroyed_when_it_goes(page, page_log):
     assert log_after(page, lambda: page.click("#toggle")) == ["mounted widget"]
     assert hook_log(page).count("destroyed panel") == 1
     assert_no_errors(page_log)
+
+
+def test_a_row_block_removed_by_its_tables_render_fades(new_context, page_log):
+    # /contacts/: each row is a {% liveblock contact key=… tag="tr" remove="fade-out 300ms" %},
+    # which no element of the page's own can hold in a table. A delete re-renders the table's
+    # block without the row: in this tab and in another one, it fades out.
+    context = new_context()
+    editor, watcher = context.new_page(), context.new_page()
+    name = unique("Fade")
+    editor.goto("/contacts/new/")
+    editor.wait_for_selector(CONNECTED)
+    editor.fill("#id_name", name)
+    editor.fill("#id_email", f"{name}@example.com")
+    editor.click("button[type=submit]")
+    expect(editor).to_have_url("/contacts/")
+    editor.wait_for_selector(CONNECTED)
+    watcher.goto("/contacts/")
+    watcher.wait_for_selector(CONNECTED)
+    wait_for_commands(watcher)
+    watcher.evaluate(WATCH_ROW, name)
+    editor.once("dialog", lambda dialog: dialog.accept())
+    editor.locator("tr", has_text=name).locator("button.delete").click()
+    expect(watcher.locator("tr", has_text=name)).to_have_count(0)
+    states = watcher.evaluate("window.seen")
+    assert [state[0] for state in states] == ["shown", "fading", "gone"], states
+    assert states[2][1] - states[1][1] >= 250, states
+    assert states[1][2]  # inert
+    expect(editor.locator("tr", has_text=name)).to_have_count(0)
+    assert_no_errors(page_log)
+
+
+# WATCH, for the table row that shows `name`.
+WATCH_ROW = """name => {
+  const seen = (window.seen = []);
+  const tick = () => {
+    const rows = [...document.querySelectorAll(".contacts tr")];
+    const el = rows.find((tr) => tr.textContent.includes(name));
+    const state = !el ? "gone" : el.classList.contains("fade-out") ? "fading" : "shown";
+    if (seen.at(-1)?.[0] !== state) seen.push([state, performance.now(), el?.inert]);
+    if (state !== "gone") requestAnimationFrame(tick);
+  };
+  tick();
+}"""
 
 
 def test_a_deleted_row_fades_over_http(http_transport_page):

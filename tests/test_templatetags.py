@@ -57,7 +57,7 @@ def test_liveblock_defaults_to_a_div_without_key_or_class():
 def test_liveblock_needs_a_name_and_shows_the_usage(tag):
     message = syntax_error(f"{tag}x{{% endliveblock %}}")
     assert "{% liveblock %} needs a name" in message
-    assert '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] %}' in message
+    assert '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] [remove="..."] %}' in message
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_liveblock_says_what_is_wrong_with_its_name(name, example):
     message = syntax_error(f"{{% liveblock {name} %}}x{{% endliveblock %}}")
     assert message.startswith(f"{{% liveblock {name} %}}: a liveblock's name is a bare word")
     assert f"e.g. {example}." in message
-    assert '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] %}' in message
+    assert '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] [remove="..."] %}' in message
 
 
 def test_liveblock_names_the_unknown_option():

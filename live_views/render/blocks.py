@@ -40,12 +40,14 @@ class LiveBlockNode(Node):
         key: FilterExpression | None,
         tag: str,
         css_class: FilterExpression | None,
+        remove: FilterExpression | None = None,
     ) -> None:
         self.name = name
         self.nodelist = nodelist
         self.key = key
         self.tag = tag
         self.css_class = css_class
+        self.remove = remove  # its data-live-remove: a removal transition (removal.js)
 
     def __repr__(self) -> str:
         return f"<LiveBlockNode {self.name!r}>"
@@ -56,6 +58,8 @@ class LiveBlockNode(Node):
         ident = block_id(self.name, key, collector.scope)
         css_class = self.css_class.resolve(context) if self.css_class is not None else None
         attrs = f' class="{conditional_escape(css_class)}"' if css_class is not None else ""
+        if self.remove is not None:
+            attrs += f' data-live-remove="{conditional_escape(self.remove.resolve(context))}"'
         return render_block(
             context,
             ident,

@@ -143,7 +143,7 @@ def do_live_component(parser: Parser, token: Token) -> LiveComponentNode:
 @register.tag("liveblock")
 def do_liveblock(parser: Parser, token: Token) -> LiveBlockNode:
     bits = token.split_contents()
-    usage = '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] %}'
+    usage = '{% liveblock NAME [key=EXPR] [tag="div"] [class="..."] [remove="..."] %}'
     if len(bits) < 2 or "=" in bits[1]:
         raise template.TemplateSyntaxError(f"{{% liveblock %}} needs a name: {usage}")
     if not EVENT_NAME_RE.fullmatch(bits[1]):
@@ -156,7 +156,7 @@ def do_liveblock(parser: Parser, token: Token) -> LiveBlockNode:
         )
     name = bits[1]
     options = _keyword_args(parser, bits[2:], "liveblock")
-    unknown = sorted(set(options) - {"key", "tag", "class"})
+    unknown = sorted(set(options) - {"key", "tag", "class", "remove"})
     if unknown:
         raise template.TemplateSyntaxError(
             f"{{% liveblock {name} %}}: unknown option {unknown[0]!r}; usage: {usage}"
@@ -178,7 +178,9 @@ def do_liveblock(parser: Parser, token: Token) -> LiveBlockNode:
         tag = tag_value
     nodelist = parser.parse(("endliveblock",))
     parser.delete_first_token()
-    return LiveBlockNode(name, nodelist, options.get("key"), tag, options.get("class"))
+    return LiveBlockNode(
+        name, nodelist, options.get("key"), tag, options.get("class"), options.get("remove")
+    )
 
 
 @register.tag("live_stream")
