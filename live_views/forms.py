@@ -114,11 +114,17 @@ class LiveFormState(HoldsLiveRuntime):
         ``cancel_upload``): ``field`` is the file input's name (``form.attachments.html_name``),
         ``ref`` the file's (``{% for f in form.attachments|live_uploads %}{{ f.ref }}``). Its
         file is deleted, the form's next render validates without it, and a later submit does
-        not attach it. False, and nothing changes, when the form holds no such upload: the ref
-        came from the browser, and may be stale, another page's, or made up. The browser's input
-        still lists the file: a ``data-live-upload-cancel`` button removes it there too."""
+        not attach it; after the handler's update the browser drops it from the file input, as
+        a ``data-live-upload-cancel`` button does. False, and nothing changes, when the form
+        holds no such upload: the ref came from the browser, and may be stale, another page's,
+        or made up."""
         uploads = self.live_uploads
-        return uploads is not None and uploads.remove(field, ref)
+        if uploads is None or not uploads.remove(field, ref):
+            return False
+        runtime = self.live_runtime
+        if runtime.connected:
+            runtime.effects.upload_cancelled(runtime.address, field, ref)
+        return True
 
     def _focus_first_error(self, form: forms.BaseForm) -> None:
         """After a submit over the socket that failed validation, focus the first field with

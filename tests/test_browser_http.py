@@ -189,6 +189,18 @@ def test_a_live_form_resets_only_once_the_server_says_so_over_http(page):
     expect(page.locator("#lv-pending li")).to_have_count(0)
 
 
+def test_a_handlers_cancel_upload_empties_the_file_input_over_http(page):
+    # The push that tells the uploads script comes as any push does over HTTP.
+    on_http(page, "/attachments/")
+    page.set_input_files(INPUT, [file("a.txt", b"alpha"), file("b.txt", b"beta")])
+    expect(page.locator("#lv-pending li")).to_have_count(2)
+
+    page.get_by_role("button", name="Remove all").click()
+
+    expect(page.locator("#lv-pending li")).to_have_count(0)
+    page.wait_for_function(f"() => !document.querySelector('{INPUT}').files.length")
+
+
 def test_a_page_whose_pushes_are_refused_stops_asking(page):
     # The push route answers 403 as the server does when the page's view now refuses it (its
     # user lost a permission, and the worker asked does not hold the page). Only that answer is

@@ -219,3 +219,39 @@ def test_a_remove_the_server_never_heard_while_others_go_up_is_not_submitted(pag
     assert page.eval_on_selector(INPUT, "el => [...el.files].map((f) => f.name)") == ["slow.txt"]
     assert posts.count(("send", "slow.txt")) == 2  # then again, alone, in place of both
     submit_only(page, "Only the slow one", "slow")
+
+
+def selected(page) -> list[str]:
+    return page.eval_on_selector(INPUT, "el => [...el.files].map((f) => f.name)")
+
+
+def test_a_handlers_cancel_upload_drops_the_files_from_the_input_too(page, page_log):
+    # "Remove all" is the view's own event, which calls cancel_upload() per file: after its
+    # update the input no longer holds them, so nothing sends or shows them again.
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    posts = upload_posts(page)
+    page.set_input_files(INPUT, [file("a.txt", b"alpha"), file("b.txt", b"beta")])
+    pending = page.locator("#lv-pending li")
+    expect(pending).to_have_count(2)
+
+    page.get_by_role("button", name="Remove all").click()
+
+    expect(pending).to_have_count(0)
+    expect(page.get_by_role("button", name="Remove all")).to_have_count(0)
+    page.wait_for_function(f"() => !document.querySelector('{INPUT}').files.length")
+    expect(page.locator(INPUT)).not_to_have_attribute("data-live-upload-state", "done")
+    assert ("cancel", "") not in posts  # the server has forgotten them already
+    page.fill("#id_subject", "No files")
+    page.click("button[type=submit]")
+    expect(page.locator("#lv-field-attachments .errorlist")).to_contain_text("required")
+    assert [p for p in posts if p[0] == "send"] == [("send", "a.txt"), ("send", "b.txt")]
+
+    # A later choice goes up alone, as if the input had been emptied by hand.
+    page.set_input_files(INPUT, [file("c.txt", b"gamma")])
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text("c.txt")
+    page.click("button[type=submit]")
+    expect_sent(page, "c")
+    expect(page.locator("#sent li")).to_have_count(1)
+    assert_no_errors(page_log)

@@ -14,6 +14,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from live_views.connect import wire
 from live_views.testing.uploads import upload_headers
 from tests.live_helpers import TrackingLiveClient
 from tests.test_upload_endpoint import URL, loaded, post
@@ -108,11 +109,14 @@ def test_a_handler_removes_a_file_with_cancel_upload(client, media):
     kept = page.upload("attachments", "a.txt", b"alpha")["ref"]
     gone = page.upload("attachments", "b.txt", b"beta", append=True)["ref"]
 
-    page.send("remove", ref="not-a-ref-of-this-page")
+    assert "push" not in page.send("remove", ref="not-a-ref-of-this-page")
     assert page.block("removed").strip() == "False"
     assert len(data_files(media)) == 2
-    page.send("remove", ref=gone)
+    frame = page.send("remove", ref=gone)
     assert page.block("removed").strip() == "True"
+    # The browser drops it from the page's own file input too (uploads.js hears the push).
+    target = '[data-live-form] input[type=file][name="attachments"]:not([data-live-component] *)'
+    assert frame["push"] == [[wire.UPLOAD_CANCELLED, {"input": target, "ref": gone}]]
 
     page.submit("submit", subject="Hi")
     assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha"}}]
@@ -133,6 +137,23 @@ def test_a_components_file_is_removed_by_its_own_ref_only(client, media):
     first.validate("file", title="First")
     assert "required" in first.block("field", "file")
     assert len(data_files(media)) == 1  # the second's stays
+
+
+def test_a_components_handler_has_the_browser_drop_the_file_from_its_own_input(client, media):
+    page = client.live("/uploads/components/")
+    contact = page.component("contact")
+    ref = contact.upload("attachments", "a.txt", b"alpha")["ref"]
+
+    frame = contact.send("remove", ref=ref)
+
+    assert data_files(media) == []
+    # Its own form's input, not a field of that name in the page's form or another component's.
+    own = f'[data-live-component="{contact.address}"]'
+    target = (
+        f'{own} [data-live-form] input[type=file][name="attachments"]'
+        f":not({own} [data-live-component] *)"
+    )
+    assert frame["push"] == [[wire.UPLOAD_CANCELLED, {"input": target, "ref": ref}]]
 
 
 def test_a_cancel_needs_the_csrf_token_and_the_pages_session(live_db, media):

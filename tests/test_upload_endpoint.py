@@ -384,6 +384,7 @@ def test_the_js_upload_headers_are_the_routes():
     import shutil
     import subprocess
 
+    from live_views.connect import wire
     from live_views.uploads import endpoint
 
     node = shutil.which("node")
@@ -393,7 +394,7 @@ def test_the_js_upload_headers_are_the_routes():
         pytest.skip("node is not installed: cannot read static/src/upload_protocol.js")
     script = (
         "const p = await import('./src/upload_protocol.js');"
-        "console.log(JSON.stringify(p.UPLOAD_HEADERS));"
+        "console.log(JSON.stringify({...p.UPLOAD_HEADERS, CANCELLED: p.UPLOAD_CANCELLED}));"
     )
     static = Path(__file__).resolve().parent.parent / "static"
     out = subprocess.run(
@@ -413,6 +414,7 @@ def test_the_js_upload_headers_are_the_routes():
         "APPEND": endpoint.APPEND_HEADER,
         "COMPONENT": endpoint.COMPONENT_HEADER,
         "REF": endpoint.REF_HEADER,
+        "CANCELLED": wire.UPLOAD_CANCELLED,  # the push of a handler's cancel_upload()
     }
 
 

@@ -120,6 +120,15 @@ class BrowserEffects:
         if forget is not None:
             self.forget = [*(self.forget or ()), forget]
 
+    def upload_cancelled(self, address: str | None, field: str, ref: str) -> None:
+        """After the swap, the browser drops the file ``ref`` from the file input ``field`` of
+        that live form, as its remove button would: a handler's ``cancel_upload()`` has forgotten
+        it on the server, and the input would still send it (a retry, a later selection's
+        progress). The uploads script hears this push; the page shows the input, so it has."""
+        quoted = field.replace("\\", "\\\\").replace('"', '\\"')
+        target = live_form_field(address, f'input[type=file][name="{quoted}"]')
+        self.push(wire.UPLOAD_CANCELLED, {"input": target, "ref": ref})
+
     def resets(self, address: str | None) -> bool:
         """Whether the next frame resets that live form (``reset_form``)."""
         return self.reset is not None and live_form_selector(address) in self.reset.split(",")

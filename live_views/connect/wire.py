@@ -53,6 +53,9 @@ SCROLL: Final = "scroll"
 NAVIGATE: Final = "navigate"
 RESET: Final = "reset"
 REPLY: Final = "reply"
+# A push of the library's own, for the uploads script: a handler's cancel_upload() forgot a file,
+# which the browser drops from its input (static/src/upload_protocol.js has the same name).
+UPLOAD_CANCELLED: Final = "live:upload-cancel"
 EVERY: Final = "every"
 # An event frame's address of the live component it is for (absent: the page's view).
 COMPONENT: Final = "component"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
-from live_views import LiveFormView
+from live_views import LiveFormView, live_event
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -54,6 +54,13 @@ class AttachmentsView(LiveFormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(sent=self.sent, **kwargs)
+
+    @live_event
+    def remove_all(self) -> None:
+        """The "Remove all" button: the server forgets the files, and the browser drops them
+        from the input after this update, as it does for each file's own Remove button."""
+        for file in self.get_form().files.getlist("attachments"):
+            self.cancel_upload("attachments", file.ref)
 
     def form_valid(self, form: MessageForm) -> HttpResponse:
         # Saved through the storage (which picks a safe, free name), as over HTTP.

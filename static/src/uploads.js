@@ -2,7 +2,14 @@
 // data-live-upload="<route>") uploads each chosen file as soon as it is chosen: a check of its
 // name and size, then the file by XHR, with progress. Then the input fires live:uploaded, its
 // hx-trigger, and sends `validate`, so the field's errors show live. A submit waits for them.
-import { newRef, progressDetail, readAnswer, tokenOf, uploadHeaders } from "./upload_protocol.js";
+import {
+  UPLOAD_CANCELLED,
+  newRef,
+  progressDetail,
+  readAnswer,
+  tokenOf,
+  uploadHeaders,
+} from "./upload_protocol.js";
 
 const INPUT = "input[type=file][data-live-upload]";
 const STATE = "data-live-upload-state"; // uploading | done | refused | failed
@@ -26,6 +33,19 @@ function csrfOf(input) {
   if (field?.value) return field.value;
   const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
   return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
+}
+
+// The input's selection becomes `entries` (no change event: nothing else goes up).
+function select(input, entries) {
+  chosen.set(input, entries);
+  const kept = new DataTransfer();
+  for (const e of entries) kept.items.add(e.file);
+  input.files = kept.files;
+}
+
+function unset(input) {
+  input.removeAttribute(STATE);
+  input.style.removeProperty(PROGRESS);
 }
 
 function show(input, state, share) {
@@ -88,8 +108,7 @@ async function uploadFiles(input, entries, signal) {
   if (!entries.length) {
     // The user emptied the input: the server forgets the field's files (and any refusal).
     await tell(input, "clear", undefined, signal);
-    input.removeAttribute(STATE);
-    input.style.removeProperty(PROGRESS);
+    unset(input);
     emit(input, "live:uploaded", { field, ok: true, errors: [] });
     return;
   }
@@ -222,10 +241,7 @@ async function cancel(ref) {
   }
   entry.cancelled = true;
   const entries = chosen.get(input).filter((e) => !e.cancelled);
-  chosen.set(input, entries);
-  const kept = new DataTransfer();
-  for (const e of entries) kept.items.add(e.file);
-  input.files = kept.files; // no change event: nothing else goes up
+  select(input, entries);
   if (running.has(input)) {
     // Kept already: the server forgets it (the loop waits for that before validating). Its
     // bytes all sent: the loop waits for the server's answer, then has it forget the file
@@ -248,12 +264,30 @@ async function cancel(ref) {
     start(input, entries);
     return;
   }
-  if (!entries.length) {
-    input.removeAttribute(STATE);
-    input.style.removeProperty(PROGRESS);
-  }
+  if (!chosen.get(input).length) unset(input);
   emit(input, "live:uploaded", { field: input.name, ok: true, errors: [] });
 }
+
+// A handler's cancel_upload() (a "Remove all" button's event): the server has forgotten the
+// file; after its update the input drops it too, as for its own remove button, so a retry or a
+// submit never sends it again. Nothing is sent: the server's render already shows the field
+// without it. A file still going up is not among them (the server did not hold it yet).
+document.addEventListener("live:push", (evt) => {
+  const { name, payload } = evt.detail ?? {};
+  if (name !== UPLOAD_CANCELLED || typeof payload?.input !== "string") return;
+  let inputs = [];
+  try {
+    inputs = evt.target.querySelectorAll(payload.input);
+  } catch {} // not a selector: nothing of ours
+  for (const input of inputs) {
+    const entry = chosen.get(input)?.find((e) => e.ref === payload.ref && !e.cancelled);
+    if (!entry) continue;
+    entry.cancelled = true;
+    entry.stored = false;
+    select(input, chosen.get(input).filter((e) => !e.cancelled));
+    if (!running.has(input) && !input.files.length) unset(input);
+  }
+});
 
 document.addEventListener("click", (evt) => {
   const button = evt.target.closest?.("[data-live-upload-cancel]");
@@ -270,8 +304,7 @@ document.addEventListener("reset", (evt) => {
     running.get(input)?.abort();
     running.delete(input);
     chosen.delete(input);
-    input.removeAttribute(STATE);
-    input.style.removeProperty(PROGRESS);
+    unset(input);
   }
 });
 

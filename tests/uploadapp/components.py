@@ -69,6 +69,11 @@ class ContactComponent(LiveFormComponent):
         self.reset_form()
 
     @live_event
+    def remove(self, ref: str) -> None:
+        """A remove button wired to the component's own event: ``cancel_upload()``."""
+        self.cancel_upload("attachments", ref)
+
+    @live_event
     def clear_then_fail(self) -> None:
         self.reset_form()
         raise RuntimeError("the handler failed after reset_form()")
