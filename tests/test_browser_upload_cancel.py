@@ -255,3 +255,76 @@ def test_a_handlers_cancel_upload_drops_the_files_from_the_input_too(page, page_
     expect_sent(page, "c")
     expect(page.locator("#sent li")).to_have_count(1)
     assert_no_errors(page_log)
+
+
+def test_a_remove_the_route_refuses_keeps_the_file_and_says_why(page, page_log):
+    # A stale CSRF token: the route answers 403 and forgets nothing. The file stays chosen and
+    # listed, and the page hears why (live:error; the demo shows it in its status line).
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    page.set_input_files(INPUT, [file("keep.txt", b"kept"), file("drop.txt", b"dropped")])
+    pending = page.locator("#lv-pending li")
+    expect(pending).to_have_count(2)
+    csrf = page.eval_on_selector("[name=csrfmiddlewaretoken]", "el => el.value")
+    page.eval_on_selector("[name=csrfmiddlewaretoken]", "el => { el.value = 'x'.repeat(64); }")
+    remove = pending.filter(has_text="drop.txt").get_by_role("button", name="Remove drop.txt")
+
+    with page.expect_response(lambda r: r.url.endswith("/live/upload/") and r.status == 403):
+        remove.click()
+
+    status = page.locator("#upload-status")
+    expect(status).to_contain_text("drop.txt was not removed: CSRF verification failed")
+    assert selected(page) == ["keep.txt", "drop.txt"]
+    expect(pending).to_have_count(2)
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+
+    # The same button works once the token is right again.
+    page.eval_on_selector("[name=csrfmiddlewaretoken]", f"el => {{ el.value = '{csrf}'; }}")
+    remove.click()
+    expect(pending).to_have_count(1)
+    assert selected(page) == ["keep.txt"]
+    page.fill("#id_subject", "Only one")
+    page.click("button[type=submit]")
+    expect_sent(page, "keep")
+    expect(page.locator("#sent li")).to_have_count(1)
+    assert_only_the_refusal(page_log)
+
+
+def assert_only_the_refusal(page_log):
+    """The browser logs the route's 403 as a failed resource; nothing else went wrong."""
+    assert page_log.errors == [
+        "console.error: Failed to load resource: the server responded with a status of 403 "
+        "(Forbidden)"
+    ]
+
+
+def test_a_remove_refused_while_others_go_up_keeps_the_file(page, page_log):
+    # keep.txt is up and slow.txt still going up when the user removes keep.txt with a stale
+    # CSRF token: the server keeps keep.txt, so the selection does too, and both are sent.
+    page.goto("/attachments/")
+    page.wait_for_selector(CONNECTED)
+    watch_refs(page)
+    page.evaluate(
+        """() => {
+        const { send } = XMLHttpRequest.prototype;
+        XMLHttpRequest.prototype.send = function (body) {
+          if (body.get('file').name !== 'slow.txt') return send.call(this, body);
+          const csrf = document.querySelector('[name=csrfmiddlewaretoken]');
+          const good = csrf.value;
+          csrf.value = 'x'.repeat(64);
+          removeFile('keep.txt');
+          setTimeout(() => { csrf.value = good; send.call(this, body); }, 500); }; }"""
+    )
+
+    page.set_input_files(INPUT, [file("keep.txt", b"kept"), file("slow.txt", b"slow")])
+
+    expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
+    assert selected(page) == ["keep.txt", "slow.txt"]
+    expect(page.locator("#upload-status")).to_contain_text("keep.txt was not removed")
+    pending = page.locator("#lv-pending li")
+    expect(pending).to_have_count(2)
+    page.fill("#id_subject", "Both")
+    page.click("button[type=submit]")
+    expect_sent(page, "keep")
+    expect(page.locator("#sent li")).to_have_count(2)
+    assert_only_the_refusal(page_log)

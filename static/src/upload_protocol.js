@@ -59,9 +59,10 @@ export function progressDetail(field, file, loaded, sent, ref) {
 let counter = 0;
 export const newRef = () => `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-// What the upload route answered: { ok: true } or { ok: false, errors: [...], refused }.
+// What the upload route answered: { ok: true } or { ok: false, errors: [...], refused, gone }.
 // `refused`: the route said why (and records it for the field); otherwise the upload failed
-// (no answer, a proxy's error page), and trying again may work.
+// (no answer, a proxy's error page), and trying again may work. `gone`: its 404, which for a
+// remove says the form holds no such file (any other refusal of a remove leaves it held).
 export function readAnswer(status, text) {
   let body;
   try {
@@ -79,6 +80,7 @@ export function readAnswer(status, text) {
     errors: refused ? errors : [`The upload failed (HTTP ${status}).`],
     refused,
     tooLarge,
+    gone: refused && status === 404,
   };
 }
 

@@ -20,9 +20,12 @@ const DEFAULT_LOOK =
   "linear-gradient(to right, rgba(37, 99, 235, 0.25) calc(var(--live-upload-progress, 0) * 100%), transparent 0)";
 
 const running = new Map(); // input -> { abort(), done: Promise }
-// input -> its chosen files, in order: [{ file, ref, stored, cancelled, abort() }]. The ref names
-// the file to the server; a data-live-upload-cancel="<ref>" button removes it.
+// input -> its chosen files, in order: [{ file, ref, index, stored, cancelled, abort() }]. The
+// ref names the file to the server; a data-live-upload-cancel="<ref>" button removes it.
 const chosen = new WeakMap();
+// input -> the selection its `chosen` entries came from (`start`): a file put back after a
+// refused remove goes back only into the selection it left, never into a newer choice.
+const selections = new WeakMap();
 
 function emit(target, name, detail) {
   target.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
@@ -46,6 +49,25 @@ function select(input, entries) {
 function unset(input) {
   input.removeAttribute(STATE);
   input.style.removeProperty(PROGRESS);
+}
+
+// A remove the route refused for a reason other than "no such file" (a stale CSRF token, the
+// page's token refused): the server still holds the file and would submit it. It goes back
+// into the selection, where it was; `notRemoved` then tells the page why.
+function putBack(input, entry, told) {
+  if (!told?.refused || told.gone || selections.get(input) !== entry.selection) return false;
+  entry.cancelled = false;
+  entry.stored = true;
+  select(input, [...chosen.get(input), entry].sort((a, b) => a.index - b.index));
+  return true;
+}
+
+// As for a refused event: live:error on the root, after the input's own live:uploaded.
+function notRemoved(input, entry, told) {
+  const message = `${entry.file.name} was not removed: ${told.errors.join(" ")}`;
+  console.warn(`live_views: ${message}`);
+  const detail = { code: "upload_cancel_refused", message, field: input.name, ref: entry.ref };
+  emit(input.closest("[data-live-root]") ?? input, "live:error", detail);
 }
 
 function show(input, state, share) {
@@ -160,6 +182,7 @@ async function uploadFiles(input, entries, signal) {
   }
   const told = await Promise.all(entries.map((e) => e.told)); // removes meanwhile: the server has them
   if (signal.aborted) return; // a newer choice replaced this one
+  const kept = entries.map((e, i) => [e, told[i]]).filter(([e, answer]) => putBack(input, e, answer));
   // A remove the server never heard (the network): it still holds that file. What is left goes
   // up again in place of all the field's files, as after a remove when nothing is going up.
   if (told.includes(null)) return start(input, chosen.get(input));
@@ -170,6 +193,7 @@ async function uploadFiles(input, entries, signal) {
   show(input, state, answer.ok ? 1 : 0);
   // The server has recorded why a file was refused: validate shows it as the field's error.
   emit(input, "live:uploaded", { field, ok: answer.ok, errors: answer.errors ?? [] });
+  for (const [entry, told] of kept) notRemoved(input, entry, told);
 }
 
 // `files`: the input's selection, or (after a remove) what is left of it, with the refs it had.
@@ -177,8 +201,10 @@ function start(input, files = [...input.files].map((file) => ({ file, ref: newRe
   if (!input.closest("[data-live-root]")) return;
   running.get(input)?.abort();
   const controller = new AbortController();
-  const entries = files.map(({ file, ref }) => ({ file, ref }));
+  const selection = {};
+  const entries = files.map(({ file, ref }, index) => ({ file, ref, index, selection }));
   chosen.set(input, entries);
+  selections.set(input, selection);
   const done = uploadFiles(input, entries, controller.signal).finally(() => {
     if (running.get(input)?.done === done) running.delete(input);
   });
@@ -258,6 +284,7 @@ async function cancel(ref) {
     return;
   }
   const told = await tell(input, "cancel", ref);
+  if (putBack(input, entry, told)) return notRemoved(input, entry, told);
   if (!told?.ok && !told?.refused) {
     // No answer (the network): what is left goes up again in place of all the field's files,
     // so the server holds what the input shows; failing, the submit retries it.

@@ -90,7 +90,14 @@ describe("readAnswer", () => {
       errors: ["too big"],
       refused: true,
       tooLarge: false,
+      gone: false,
     });
+  });
+
+  test("gone: the route's own 404, which for a remove says it holds no such file", () => {
+    assert.equal(readAnswer(404, '{"errors": ["\'a\' has no pending upload"]}').gone, true);
+    assert.equal(readAnswer(403, '{"errors": ["CSRF verification failed"]}').gone, false);
+    assert.equal(readAnswer(404, "<html>Not found</html>").gone, false); // a proxy's: no answer
   });
 
   test("a proxy's 413 (not the route's JSON) is a body limit, which no retry gets past", () => {
