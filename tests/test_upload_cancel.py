@@ -116,7 +116,7 @@ def test_a_handler_removes_a_file_with_cancel_upload(client, media):
     assert page.block("removed").strip() == "True"
     # The browser drops it from the page's own file input too (uploads.js hears the push).
     target = '[data-live-form] input[type=file][name="attachments"]:not([data-live-component] *)'
-    assert frame["push"] == [[wire.UPLOAD_CANCELLED, {"input": target, "ref": gone}]]
+    assert frame["push"] == [[wire.UPLOAD_CANCELLED, {"input": target, "refs": [gone]}]]
 
     page.submit("submit", subject="Hi")
     assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha"}}]
@@ -139,6 +139,23 @@ def test_a_components_file_is_removed_by_its_own_ref_only(client, media):
     assert len(data_files(media)) == 1  # the second's stays
 
 
+def test_remove_all_forgets_every_file_and_tells_the_browser_in_one_push(client, media):
+    page = client.live("/uploads/outbox/")
+    refs = [
+        page.upload("attachments", name, b"x", append=bool(i))["ref"]
+        for i, name in enumerate(["a.txt", "b.txt", "c.txt"])
+    ]
+    page.validate("attachments", subject="Hi")  # the form is bound to its files
+
+    frame = page.send("remove_all")
+
+    assert data_files(media) == []
+    [(name, payload)] = frame["push"]  # one per input, not one per file
+    assert (name, payload["refs"]) == (wire.UPLOAD_CANCELLED, refs)
+    page.validate("attachments", subject="Hi")
+    assert chosen(page) == []
+
+
 def test_a_components_handler_has_the_browser_drop_the_file_from_its_own_input(client, media):
     page = client.live("/uploads/components/")
     contact = page.component("contact")
@@ -153,7 +170,7 @@ def test_a_components_handler_has_the_browser_drop_the_file_from_its_own_input(c
         f'{own} [data-live-form] input[type=file][name="attachments"]'
         f":not({own} [data-live-component] *)"
     )
-    assert frame["push"] == [[wire.UPLOAD_CANCELLED, {"input": target, "ref": ref}]]
+    assert frame["push"] == [[wire.UPLOAD_CANCELLED, {"input": target, "refs": [ref]}]]
 
 
 def test_a_cancel_needs_the_csrf_token_and_the_pages_session(live_db, media):

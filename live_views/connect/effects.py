@@ -124,10 +124,15 @@ class BrowserEffects:
         """After the swap, the browser drops the file ``ref`` from the file input ``field`` of
         that live form, as its remove button would: a handler's ``cancel_upload()`` has forgotten
         it on the server, and the input would still send it (a retry, a later selection's
-        progress). The uploads script hears this push; the page shows the input, so it has."""
+        progress). The uploads script hears this push; the page shows the input, so it has.
+        One push per input, however many files: a "Remove all" stays far below MAX_PUSHES."""
         quoted = field.replace("\\", "\\\\").replace('"', '\\"')
         target = live_form_field(address, f'input[type=file][name="{quoted}"]')
-        self.push(wire.UPLOAD_CANCELLED, {"input": target, "ref": ref})
+        for name, payload in self.pushes or ():
+            if name == wire.UPLOAD_CANCELLED and payload["input"] == target:
+                payload["refs"].append(ref)
+                return
+        self.push(wire.UPLOAD_CANCELLED, {"input": target, "refs": [ref]})
 
     def resets(self, address: str | None) -> bool:
         """Whether the next frame resets that live form (``reset_form``)."""

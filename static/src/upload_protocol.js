@@ -15,7 +15,7 @@ export const UPLOAD_HEADERS = Object.freeze({
 });
 
 // The push a handler's cancel_upload() sends (live_views/connect/wire.py, UPLOAD_CANCELLED):
-// payload { input: a CSS selector, ref }.
+// payload { input: a CSS selector, refs: [ref, …] }.
 export const UPLOAD_CANCELLED = "live:upload-cancel";
 
 // The page's signed connect token, from the root's hx-ws:connect URL ("/live/ws/?t=…").

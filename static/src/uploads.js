@@ -307,11 +307,14 @@ document.addEventListener("live:push", (evt) => {
     inputs = evt.target.querySelectorAll(payload.input);
   } catch {} // not a selector: nothing of ours
   for (const input of inputs) {
-    const entry = chosen.get(input)?.find((e) => e.ref === payload.ref && !e.cancelled);
-    if (!entry) continue;
-    entry.cancelled = true;
-    entry.stored = false;
-    select(input, chosen.get(input).filter((e) => !e.cancelled));
+    const entries = chosen.get(input) ?? [];
+    const gone = entries.filter((e) => payload.refs?.includes?.(e.ref) && !e.cancelled);
+    if (!gone.length) continue;
+    for (const e of gone) {
+      e.cancelled = true;
+      e.stored = false;
+    }
+    select(input, entries.filter((e) => !e.cancelled));
     if (!running.has(input) && !input.files.length) unset(input);
   }
 });

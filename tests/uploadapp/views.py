@@ -93,6 +93,12 @@ class OutboxView(LiveFormView):
         self.removed = self.cancel_upload("attachments", ref)
 
     @live_event
+    def remove_all(self) -> None:
+        """docs/howto/uploads.md's "Remove all": what ``|live_uploads`` lists, by its refs."""
+        for file in self.get_form().files.getlist("attachments"):
+            self.cancel_upload("attachments", file.ref)
+
+    @live_event
     def clear_then_fail(self) -> None:
         self.reset_form()
         raise RuntimeError("the handler failed after reset_form()")
