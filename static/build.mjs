@@ -62,9 +62,9 @@ const glue = (
 ).code;
 // Live uploads: loaded by the glue only on pages that show a live form's file input.
 const uploads = await build("src/uploads.js");
-// Hooks, JS commands and removal transitions: loaded by the glue only on pages that show an
-// element with data-live-hook, data-live-js or data-live-remove (one test for all three keeps
-// the main bundle small).
+// Hooks, JS commands, removal transitions and the focus wrap: loaded by the glue only on pages
+// that show an element with data-live-hook, data-live-js, data-live-remove or
+// data-live-focus-wrap (one test for all four keeps the main bundle small).
 const hooks = await build("src/hooks.js");
 const commands = await build("src/commands.js");
 // Navigation between live pages: loaded on the first visit.
@@ -114,7 +114,7 @@ writeFileSync(new URL("VERSIONS.json", outDir), JSON.stringify(versions, null, 2
 const size = (text) => `${Buffer.byteLength(text)} B raw, ${gzipSync(text, { level: 9 }).length} B gzip`;
 console.log(`live_views.min.js: ${size(bundle)} (glue alone: ${size(glue)})`);
 console.log(`live_views.uploads.min.js (pages with a live file input): ${size(uploadsBundle)}`);
-console.log(`live_views.hooks.min.js (pages with a data-live-hook, -js or -remove): ${size(hooksBundle)}`);
+console.log(`live_views.hooks.min.js (pages with a data-live-hook, -js, -remove or -focus-wrap): ${size(hooksBundle)}`);
 console.log(`live_views.navigate.min.js (on the first live navigation): ${size(navigateBundle)}`);
 console.log(`live_views.streams.min.js (pages with a stream): ${size(streamsBundle)}`);
 console.log(`live_views.polling.min.js (pages with live_every): ${size(pollingBundle)}`);

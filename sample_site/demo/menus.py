@@ -1,8 +1,9 @@
 """The JS commands demo: a menu, a panel and a notice that open, change and close in the browser
 (data-live-js), inside a liveblock the server re-renders without undoing them; a search panel
 that opens with the focus in its field and tells the view (focus-first, focus, push); a Copy
-button whose event the page's script hears (dispatch); and a list whose deleted rows fade out
-(data-live-remove)."""
+button whose event the page's script hears (dispatch); a list whose deleted rows fade out
+(data-live-remove); and a dialog the server renders to ask before clearing it, which Tab and
+the search panel's keep the focus in (data-live-focus-wrap)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class MenusView(LiveTemplateView):
     notes: tuple[str, ...] = tuple(NOTES)  # the keys of the rows still listed, in order
     query = ""  # the list shows the notes with it only: the search panel's field
     searches = 0  # how often "Search the list" was clicked: its `push search_opened`
+    confirming = False  # "Clear the list" was clicked: its dialog asks
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         query = self.query.casefold()
@@ -40,6 +42,7 @@ class MenusView(LiveTemplateView):
             notes=notes,
             query=self.query,
             searches=self.searches,
+            confirming=self.confirming,
             **kwargs,
         )
 
@@ -58,6 +61,25 @@ class MenusView(LiveTemplateView):
     @live_event
     def restore_notes(self) -> None:
         self.notes = tuple(NOTES)
+
+    @live_event
+    def ask_clear(self) -> None:
+        self.confirming = True
+        # A dialog takes the focus as it opens: a keyboard user is in it, and Tab keeps them there.
+        self.live_focus("#clear-no")
+
+    @live_event
+    def clear_notes(self) -> None:
+        self.notes = ()
+        self._answered()
+
+    @live_event
+    def keep_notes(self) -> None:
+        self._answered()
+
+    def _answered(self) -> None:
+        self.confirming = False
+        self.live_focus("#clear-notes")  # back to the button that asked, as the dialog goes
 
     @live_event
     def search(self, q: str = "") -> None:

@@ -9,9 +9,12 @@
 // `aria-expanded`); a re-render that still has that keeps the browser's state, one that
 // renders something else wins (the server closed the menu on purpose).
 //
-// Shipped inside live_views.hooks.min.js (build.mjs), loaded for a page that shows an element
-// with data-live-hook or data-live-js (hooks_loader.js): the main bundle only tests for one.
+// Shipped inside live_views.hooks.min.js (build.mjs), with the removal transitions and the focus
+// wrap, loaded for a page that shows an element with data-live-hook, data-live-js,
+// data-live-remove or data-live-focus-wrap (hooks_loader.js): the main bundle only tests for one.
 import { parseCommands } from "./command_syntax.js";
+import "./focus_wrap.js";
+import { focusables, focused } from "./focusable.js";
 import "./removal.js";
 
 const FORCE = { "add-class": true, "remove-class": false }; // toggle-class: neither
@@ -50,11 +53,6 @@ function setClass(el, name, on) {
   el.classList.toggle(name, on);
 }
 
-// What can take the focus (as Phoenix's focus_first looks for): the first of them that does,
-// which a disabled or hidden one does not.
-const FOCUSABLE = 'a[href],area[href],button,input,select,textarea,iframe,summary,[contenteditable],[tabindex]:not([tabindex="-1"])';
-const focused = (el) => (el.focus(), document.activeElement === el);
-
 // push: the live event `name`, as the element's own data-live-event would send it (its
 // data-live-args, to the live component around it, else the page), through the hooks' sender.
 // sendEvent's "not connected" said neither why nor what to do: a page without {% live_connect %}
@@ -81,7 +79,7 @@ export function run(trigger) {
       else if (name === "dispatch") el.dispatchEvent(new CustomEvent(words[0], { bubbles: true, detail: { dispatcher: trigger } }));
     }
     if (name === "focus") targets.find(focused);
-    else if (name === "focus-first") targets.find((el) => [...el.querySelectorAll(FOCUSABLE)].find(focused));
+    else if (name === "focus-first") targets.find((el) => focusables(el).find(focused));
     else if (name === "push") push(trigger, words[0]);
     // A disclosure button says whether what it controls is open (WAI-ARIA): one that names it
     // (aria-controls), or already says so (aria-expanded), follows the first element it changed.

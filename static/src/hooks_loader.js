@@ -1,6 +1,7 @@
 // Hooks (hooks.js) ship as live_views.hooks.min.js, with the JS commands (commands.js) and the
-// removal transitions (removal.js): a page loads it once it shows an element with
-// data-live-hook, data-live-js or data-live-remove. Until it has run there
+// removal transitions (removal.js) and the focus wrap (focus_wrap.js): a page loads it once it
+// shows an element with data-live-hook, data-live-js, data-live-remove or data-live-focus-wrap
+// (hidden, too: a dialog the page will show). Until it has run there
 // is no hook to tell anything, so these calls do nothing; what it needs to know of the time
 // before (which sockets have joined) is kept here.
 import { loadIfShown } from "./lazy_script.js";
@@ -15,7 +16,7 @@ let anyJoined = false;
 // may give it, or an element around it, commands the click was never on.
 addEventListener("click", (evt) => hooks() || (window.liveViewsGlue.clicked = evt.target.closest?.("[data-live-js]")));
 
-export const loadHooksIfShown = () => loadIfShown("[data-live-hook],[data-live-js],[data-live-remove]", "live_views.hooks.min.js");
+export const loadHooksIfShown = () => loadIfShown("[data-live-hook],[data-live-js],[data-live-remove],[data-live-focus-wrap]", "live_views.hooks.min.js");
 export const hasJoined = () => anyJoined;
 export const watchHooked = (observer) => hooks()?.watchHooked(observer);
 export const syncHooks = (changes) => hooks()?.syncHooks(changes);
