@@ -12,6 +12,7 @@ import copy
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -63,7 +64,9 @@ class LiveFormState(HoldsLiveRuntime):
             # After reset_form() they are gone for this form, though they stay on disk until
             # the frame is sent: the submitted form holds them until then (form.save()).
             return None
-        return PageUploads(runtime.page_id, form=runtime.address or "")
+        # Those cancel_upload() took out stay on disk until the frame is sent, too.
+        hidden = runtime.effects.cancelled_uploads(runtime.address)
+        return PageUploads(runtime.page_id, form=runtime.address or "", hidden=hidden)
 
     def _live_files(self, request: HttpRequest | None) -> Any:
         """The ``files`` of the bound form: during a submit, ``request.FILES`` holds the
@@ -112,18 +115,26 @@ class LiveFormState(HoldsLiveRuntime):
     def cancel_upload(self, field: str, ref: str) -> bool:
         """Forget one file this form uploaded and has not submitted (Phoenix's
         ``cancel_upload``): ``field`` is the file input's name (``form.attachments.html_name``),
-        ``ref`` the file's (``{% for f in form.attachments|live_uploads %}{{ f.ref }}``). Its
-        file is deleted, the form's next render validates without it, and a later submit does
-        not attach it; after the handler's update the browser drops it from the file input, as
-        a ``data-live-upload-cancel`` button does. False, and nothing changes, when the form
-        holds no such upload: the ref came from the browser, and may be stale, another page's,
-        or made up."""
+        ``ref`` the file's (``{% for f in form.attachments|live_uploads %}{{ f.ref }}``). The
+        form no longer holds it: the rest of the handler and its render validate without it,
+        and a later submit does not attach it; after the handler's update the browser drops it
+        from the file input, as a ``data-live-upload-cancel`` button does. Its file is deleted
+        once the handler succeeded, with that update: a handler that then fails (or whose
+        render does) keeps it, in the form and in the browser's input. False, and nothing
+        changes, when the form holds no such upload: the ref came from the browser, and may be
+        stale, another page's, or made up."""
         uploads = self.live_uploads
-        if uploads is None or not uploads.remove(field, ref):
+        if uploads is None or not uploads.holds(field, ref):
             return False
         runtime = self.live_runtime
         if runtime.connected:
-            runtime.effects.upload_cancelled(runtime.address, field, ref)
+            # As reset_form(): the server forgets the file with the frame that has the browser
+            # drop it, so a failed handler, whose frame is never sent, leaves both holding it.
+            runtime.effects.upload_cancelled(
+                runtime.address, field, ref, partial(uploads.remove, field, ref)
+            )
+        else:
+            uploads.remove(field, ref)
         return True
 
     def _focus_first_error(self, form: forms.BaseForm) -> None:

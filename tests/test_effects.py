@@ -125,3 +125,39 @@ def test_leaving_the_page_forgets_the_reset_forms_state_and_sends_nothing_later(
     assert forgotten == ["a"]
     assert asked.take() == {}  # the next frame the page sends (if it is still open)
     assert forgotten == ["a"]
+
+
+def test_a_cancelled_upload_is_hidden_until_its_frame_is_taken_then_forgotten():
+    forgotten: list[str] = []
+    asked = BrowserEffects()
+    asked.upload_cancelled("a", "files", "r1", lambda: forgotten.append("r1"))
+    asked.upload_cancelled("a", "files", "r2", lambda: forgotten.append("r2"))
+    assert asked.cancelled_uploads("a") == {("files", "r1"), ("files", "r2")}
+    assert asked.cancelled_uploads(None) == frozenset()  # the page's own form holds its own
+    assert forgotten == []
+    [[name, payload]] = asked.take()[wire.PUSH]
+    assert (name, payload["refs"]) == (wire.UPLOAD_CANCELLED, ["r1", "r2"])
+    assert forgotten == ["r1", "r2"]
+    assert asked.cancelled_uploads("a") == frozenset()
+
+
+def test_a_failed_handler_drops_the_cancelled_upload_with_its_push():
+    forgotten: list[str] = []
+    asked = BrowserEffects()
+    asked.upload_cancelled(None, "files", "r1", lambda: forgotten.append("r1"))
+    asked.clear()
+    assert asked.cancelled_uploads(None) == frozenset()
+    assert asked.take() == {}
+    assert forgotten == []
+
+
+def test_a_cancel_with_no_room_for_its_push_takes_nothing_out():
+    forgotten: list[str] = []
+    asked = BrowserEffects()
+    for n in range(effects.MAX_PUSHES):
+        asked.push("n", n)
+    with pytest.raises(ValueError, match="send one event with a list"):
+        asked.upload_cancelled(None, "files", "r1", lambda: forgotten.append("r1"))
+    assert asked.cancelled_uploads(None) == frozenset()  # the form still holds it
+    asked.take()
+    assert forgotten == []

@@ -19,7 +19,7 @@ from live_views.testing.uploads import upload_headers
 from tests.live_helpers import TrackingLiveClient
 from tests.test_upload_endpoint import URL, loaded, post
 from tests.upload_fixtures import leftovers
-from tests.uploadapp import views
+from tests.uploadapp import components, views
 
 
 @pytest.fixture
@@ -121,6 +121,62 @@ def test_a_handler_removes_a_file_with_cancel_upload(client, media):
     page.submit("submit", subject="Hi")
     assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha"}}]
     assert kept != gone
+
+
+def test_the_handlers_own_render_lists_the_file_no_more(client, media):
+    page = client.live("/uploads/outbox/")
+    kept = page.upload("attachments", "a.txt", b"alpha")["ref"]
+    gone = page.upload("attachments", "b.txt", b"beta", append=True)["ref"]
+    page.validate("attachments", subject="Hi")  # the form is bound to its files
+
+    frame = page.send("remove_twice", ref=gone)
+
+    assert page.block("removed").strip() == "False"  # the second call found it gone
+    assert frame["push"][0][1]["refs"] == [gone]
+    assert chosen(page) == [(kept, "a.txt")]
+    assert "b.txt" not in page.block("pending")  # live_uploads.files() leaves it out too
+    assert len(data_files(media)) == 1  # deleted with the update that told the browser
+
+
+@pytest.mark.parametrize(
+    ("event", "failure"),
+    [("remove_then_fail", "handler failed"), ("remove_then_break_render", "render failed")],
+)
+def test_a_handler_that_fails_after_cancel_upload_keeps_the_file(client, media, event, failure):
+    # The browser is never told to drop the file (the failed event's push goes with it), so
+    # the server keeps it too: listed, and attached by the submit, as its input still holds it.
+    views.RECEIVED.clear()
+    page = client.live("/uploads/outbox/")
+    kept = page.upload("attachments", "a.txt", b"alpha")["ref"]
+    cancelled = page.upload("attachments", "b.txt", b"beta", append=True)["ref"]
+    page.validate("attachments", subject="Hi")
+
+    with pytest.raises(RuntimeError, match=f"{failure} after cancel_upload"):
+        page.send(event, ref=cancelled)
+
+    assert [e["code"] for e in page.errors] == ["server_error"]
+    assert "push" not in page.frames[-1]
+    assert len(data_files(media)) == 2
+    page.validate("attachments", subject="Hi")
+    assert chosen(page) == [(kept, "a.txt"), (cancelled, "b.txt")]
+    page.submit("submit", subject="Hi")
+    assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha", "b.txt": b"beta"}}]
+
+
+def test_a_components_handler_that_fails_after_cancel_upload_keeps_the_file(client, media):
+    components.RECEIVED.clear()
+    page = client.live("/uploads/components/")
+    contact = page.component("contact")
+    ref = contact.upload("attachments", "a.txt", b"alpha")["ref"]
+
+    with pytest.raises(RuntimeError, match="handler failed after cancel_upload"):
+        contact.send("remove_then_fail", ref=ref)
+
+    assert [e["code"] for e in page.errors] == ["server_error"]
+    assert "push" not in page.frames[-1]
+    assert len(data_files(media)) == 1
+    contact.submit("submit", subject="Hi")
+    assert components.RECEIVED[0]["files"] == {"a.txt": b"alpha"}
 
 
 def test_a_components_file_is_removed_by_its_own_ref_only(client, media):

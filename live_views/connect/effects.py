@@ -1,7 +1,8 @@
 """What a view asks the browser to do once its update is swapped in: events for the page's JS
 (``live_push_event``), focus, the document's title, scrolling, going to another live page,
-resetting a live form (``reset_form``, a page's or a live component's), and with a reset, the
-server-side work that goes with it (forgetting that form's pending uploads).
+resetting a live form (``reset_form``, a page's or a live component's) or dropping a file from its
+file input (``cancel_upload``), and with those, the server-side work that goes with them
+(forgetting that form's pending uploads, or that file).
 
 A view collects them on ``view.live_runtime.effects`` (its live components share it) while a
 handler, a mount or a refresh runs; the next frame the page sends carries them
@@ -42,9 +43,13 @@ class BrowserEffects:
     navigate: str | None = None
     # CSS selector (a list) of the forms the browser resets after the swap.
     reset: str | None = None
-    # What the server forgets of those forms (their pending uploads) when the frame is sent:
-    # not before (form_valid() may still save the files), and not if the handler fails.
-    forget: list[Callable[[], None]] | None = None
+    # What the server forgets of those forms (their pending uploads) and of the cancelled files
+    # when the frame is sent: not before (form_valid() may still save the files), and not if
+    # the handler fails, whose frame never tells the browser to let them go.
+    forget: list[Callable[[], object]] | None = None
+    # The files cancel_upload() took out of a form until then, as (form address, field, ref):
+    # its form no longer lists them, though they are still on disk.
+    cancelled: set[tuple[str | None, str, str]] | None = None
 
     def push(self, name: str, payload: Any) -> None:
         if not isinstance(name, str) or not _PUSH_NAME_RE.fullmatch(name):
@@ -70,8 +75,9 @@ class BrowserEffects:
 
     def take(self) -> dict[str, Any]:
         """The frame keys for what was asked since the last take, and forget it. The reset
-        forms' server-side state goes now, with the frame that resets them in the browser."""
-        self._forget_reset_forms()
+        forms' server-side state and the cancelled files go now, with the frame that resets or
+        drops them in the browser."""
+        self._forget_let_go()
         frame: dict[str, Any] = {}
         if self.pushes:
             frame[wire.PUSH] = self.pushes
@@ -89,13 +95,13 @@ class BrowserEffects:
 
     def leave(self) -> None:
         """The handler succeeded and sent the browser to another page (a redirect): the reset
-        forms' server-side state goes now, and what it asked of this page's browser is dropped,
-        so no later frame (a browser that stayed: a download, a declined "Leave page?") applies
-        it to what the user does next."""
-        self._forget_reset_forms()
+        forms' server-side state and the cancelled files go now, and what it asked of this
+        page's browser is dropped, so no later frame (a browser that stayed: a download, a
+        declined "Leave page?") applies it to what the user does next."""
+        self._forget_let_go()
         self.clear()
 
-    def _forget_reset_forms(self) -> None:
+    def _forget_let_go(self) -> None:
         for forget in self.forget or ():
             forget()
 
@@ -103,6 +109,7 @@ class BrowserEffects:
         self.pushes = None
         self.focus = self.title = self.scroll = self.navigate = self.reset = None
         self.forget = None
+        self.cancelled = None
 
     def reset_form(self, address: str | None, forget: Callable[[], None] | None = None) -> None:
         """After the swap, the browser resets the live form of the component at ``address``
@@ -120,19 +127,37 @@ class BrowserEffects:
         if forget is not None:
             self.forget = [*(self.forget or ()), forget]
 
-    def upload_cancelled(self, address: str | None, field: str, ref: str) -> None:
+    def upload_cancelled(
+        self, address: str | None, field: str, ref: str, forget: Callable[[], object]
+    ) -> None:
         """After the swap, the browser drops the file ``ref`` from the file input ``field`` of
-        that live form, as its remove button would: a handler's ``cancel_upload()`` has forgotten
-        it on the server, and the input would still send it (a retry, a later selection's
+        that live form, as its remove button would: a handler's ``cancel_upload()`` took it out
+        of the form, and the input would still send it (a retry, a later selection's
         progress). The uploads script hears this push; the page shows the input, so it has.
-        One push per input, however many files: a "Remove all" stays far below MAX_PUSHES."""
+        One push per input, however many files: a "Remove all" stays far below MAX_PUSHES.
+        Until the frame is taken the form no longer lists the file (``cancelled_uploads``);
+        ``forget`` then deletes it. A handler that fails drops both: the file stays on the
+        server and in the input."""
         quoted = field.replace("\\", "\\\\").replace('"', '\\"')
         target = live_form_field(address, f'input[type=file][name="{quoted}"]')
         for name, payload in self.pushes or ():
             if name == wire.UPLOAD_CANCELLED and payload["input"] == target:
                 payload["refs"].append(ref)
-                return
-        self.push(wire.UPLOAD_CANCELLED, {"input": target, "refs": [ref]})
+                break
+        else:
+            # First, as it may raise (MAX_PUSHES): then the file is not taken out either.
+            self.push(wire.UPLOAD_CANCELLED, {"input": target, "refs": [ref]})
+        if self.cancelled is None:
+            self.cancelled = set()
+        self.cancelled.add((address, field, ref))
+        if self.forget is None:
+            self.forget = []
+        self.forget.append(forget)
+
+    def cancelled_uploads(self, address: str | None) -> frozenset[tuple[str, str]]:
+        """The (field, ref) of the files ``upload_cancelled`` took out of that live form since
+        the last frame."""
+        return frozenset((f, r) for a, f, r in self.cancelled or () if a == address)
 
     def resets(self, address: str | None) -> bool:
         """Whether the next frame resets that live form (``reset_form``)."""

@@ -132,11 +132,16 @@ class PageUploads:
     """The pending uploads of one form of one page (by the page id of its connect token): the
     page's own form, or with ``form`` the address of the live component whose form it is.
     Components' fields may share names with each other and with the page's: each form has a
-    directory of its own."""
+    directory of its own. ``hidden`` names, as (field, ref), files still on disk that the form
+    no longer holds: a handler's ``cancel_upload()`` took them out, and they are deleted when
+    its update is sent."""
 
-    def __init__(self, page_id: str, form: str = "") -> None:
+    def __init__(
+        self, page_id: str, form: str = "", hidden: frozenset[tuple[str, str]] = frozenset()
+    ) -> None:
         self.directory = uploads_root() / _digest("page", page_id)[:40]
         self.form_directory = self.directory / _digest("form", form)[:24]
+        self.hidden = hidden
 
     def field_directory(self, field: str) -> Path:
         return self.form_directory / _digest("field", field)[:24]
@@ -157,7 +162,7 @@ class PageUploads:
             self.discard_field(field)
         field_dir = self.field_directory(field)
         field_dir.mkdir(parents=True, exist_ok=True)
-        self._forget_rejection(field_dir)
+        (field_dir / _REJECTED).unlink(missing_ok=True)
         stem = f"{time.time_ns():020d}-{secrets.token_hex(4)}"  # sorts in arrival order
         data = field_dir / f"{stem}{DATA_SUFFIX}"
         path = getattr(uploaded, "temporary_file_path", None)
@@ -180,17 +185,19 @@ class PageUploads:
         self._touch()
         return ref
 
+    def holds(self, field: str, ref: str) -> bool:
+        """Whether this form holds ``field``'s pending upload ``ref`` (one it hides it does not)."""
+        return (field, ref) not in self.hidden and bool(
+            _records_of(self._entries(self.field_directory(field)), field, ref)
+        )
+
     def remove(self, field: str, ref: str) -> bool:
-        """Forget ``field``'s pending upload ``ref`` (its file is deleted): the user removed it
-        from the selection. False, and nothing changes, when this form has no such upload for
-        that field (the ref comes from the browser: another page's, or made up)."""
-        if not REF_RE.fullmatch(ref):
-            return False
+        """Forget ``field``'s pending upload ``ref`` (its file is deleted, hidden or not): the
+        user removed it from the selection. False, and nothing changes, when this form has no
+        such upload for that field (the ref comes from the browser: another page's, or made
+        up)."""
         removed = False
-        for path in self._entries(self.field_directory(field)):
-            record = _read_json(path) if path.name != _REJECTED else None
-            if record is None or record.get("ref") != ref or record["field"] != field:
-                continue
+        for path in _records_of(self._entries(self.field_directory(field)), field, ref):
             path.with_name(path.name.removesuffix(_RECORD) + DATA_SUFFIX).unlink(missing_ok=True)
             path.unlink(missing_ok=True)
             removed = True
@@ -210,10 +217,6 @@ class PageUploads:
     def _touch(self) -> None:
         # The page directory's age is its last upload's, whichever form it was for (sweep()).
         os.utime(self.directory)
-
-    def _forget_rejection(self, field_dir: Path) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            (field_dir / _REJECTED).unlink()
 
     def files(self) -> MultiValueDict[str, UploadedFile[Any]]:
         """Every pending upload, by field name, in arrival order: what ``request.FILES`` holds."""
@@ -246,7 +249,7 @@ class PageUploads:
                 if path.name == _REJECTED:
                     continue
                 record = _read_json(path)
-                if record is not None:
+                if record is not None and (record["field"], record.get("ref")) not in self.hidden:
                     yield str(record["field"]), path, record
 
     def discard_field(self, field: str) -> None:
@@ -263,6 +266,20 @@ class PageUploads:
         """The page closed: nothing of any of its forms stays on disk."""
         _leave_ledger(self.directory)
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _records_of(entries: list[Path], field: str, ref: str) -> list[Path]:
+    """The records among a field directory's ``entries`` of ``field``'s upload ``ref``."""
+    if not REF_RE.fullmatch(ref):
+        return []
+    return [
+        path
+        for path in entries
+        if path.name != _REJECTED
+        and (record := _read_json(path)) is not None
+        and record.get("ref") == ref
+        and record["field"] == field
+    ]
 
 
 def _leave_ledger(directory: Path) -> None:

@@ -74,6 +74,11 @@ class ContactComponent(LiveFormComponent):
         self.cancel_upload("attachments", ref)
 
     @live_event
+    def remove_then_fail(self, ref: str) -> None:
+        self.cancel_upload("attachments", ref)
+        raise RuntimeError("the handler failed after cancel_upload()")
+
+    @live_event
     def clear_then_fail(self) -> None:
         self.reset_form()
         raise RuntimeError("the handler failed after reset_form()")

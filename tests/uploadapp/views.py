@@ -65,8 +65,11 @@ class OutboxView(LiveFormView):
     template_name = "uploadapp/outbox.html"
     sent: tuple[str, ...] = ()
     removed: bool | None = None  # what the last remove() answered
+    broken = False  # remove_then_break_render() sets it: get_context_data() raises
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if self.broken:
+            raise RuntimeError("the render failed after cancel_upload()")
         uploads = self.live_uploads
         pending = uploads.files().getlist("attachments") if uploads is not None else []
         return super().get_context_data(sent=self.sent, pending=[f.name for f in pending], **kwargs)
@@ -102,6 +105,21 @@ class OutboxView(LiveFormView):
     def clear_then_fail(self) -> None:
         self.reset_form()
         raise RuntimeError("the handler failed after reset_form()")
+
+    @live_event
+    def remove_twice(self, ref: str) -> None:
+        self.cancel_upload("attachments", ref)
+        self.removed = self.cancel_upload("attachments", ref)  # gone from the form already
+
+    @live_event
+    def remove_then_fail(self, ref: str) -> None:
+        self.cancel_upload("attachments", ref)
+        raise RuntimeError("the handler failed after cancel_upload()")
+
+    @live_event
+    def remove_then_break_render(self, ref: str) -> None:
+        self.cancel_upload("attachments", ref)
+        self.broken = True
 
     @live_event
     def discard(self) -> HttpResponse:
