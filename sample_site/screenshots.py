@@ -50,13 +50,9 @@ def todos(page: Page) -> None:
 
 
 def contacts(page: Page) -> None:
-    for name, email in (("Ada Lovelace", "ada@example.com"), ("Alan Turing", "alan@example.com")):
-        page.goto("/contacts/new/")
-        page.wait_for_selector(CONNECTED)
-        page.fill("#id_name", name)
-        page.fill("#id_email", email)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/contacts/")
+    # The demo's migrations seed its contacts (Ada Lovelace, Alan Turing, ...): adding them
+    # again was refused (their emails are unique), and the run stopped here.
+    page.goto("/contacts/")
     page.wait_for_selector(CONNECTED)
 
 
