@@ -261,3 +261,34 @@ def test_shown_again_after_a_socket_closed_with_1000_it_joins_over_http_then_tri
     assert order[2:] == ["join", "socket"]
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
+
+
+def test_a_tab_going_away_after_it_joined_again_gives_its_place_back(page, new_context):
+    # Its pagehide's leave released its server page, which ended its push stream: a tab closing,
+    # not gone yet, read that stream again (or took over again on its visibilitychange), which
+    # mounted the page again, its place held until it idled out (90 s). Playwright closing the
+    # context showed it now and then, after the page let go and joined again; here the tab
+    # lives on after its pagehide, as a closing one does for a moment.
+    log_in(page)
+    page.add_init_script("window.liveViews = { hiddenHold: 500 };")
+    joins = watch_joins(page)
+    on_http(page, "/counter/")
+    with page.expect_event("requestfinished", is_leave_of("/counter/"), timeout=10_000):
+        set_visibility(page, "hidden")
+    with page.expect_request(is_push):
+        set_visibility(page, "visible")
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
+    assert len(joins) >= 2  # it joined again
+    same_user = new_context(storage_state=page.context.storage_state())
+    assert free_places(same_user) == 19
+
+    with page.expect_event("requestfinished", is_leave_of("/counter/")):
+        page.evaluate(
+            """() => {
+              dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false }));
+              document.dispatchEvent(new Event("visibilitychange"));
+            }"""
+        )
+    page.wait_for_timeout(1000)  # a push stream read again mounts the page well within that
+    assert free_places(same_user) == 20

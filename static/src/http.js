@@ -273,7 +273,7 @@ function transport(root) {
   // of a connection it gave up), and the push stream.
   function takeOver(waited = false, resumed = false, waiting = []) {
     let conn = connection();
-    if (!root || stand || conn?.socket?.readyState === OPEN) return;
+    if (!root || pageGone || stand || conn?.socket?.readyState === OPEN) return;
     if (root.dataset.liveState === "refused") return; // the server said no: HTTP would too
     if (conn?.socket?.readyState === CONNECTING && !waited) {
       // A slow server, or a proxy that holds the handshake: the socket gets 5 s more.
@@ -411,8 +411,16 @@ function transport(root) {
   // A page closed, reloaded or left gives its place under MAX_CONNECTIONS_PER_SESSION back now:
   // held until it idled out (90 s), a visitor going through more live pages than that allows
   // had the next ones refused. One kept in the back/forward cache may come back: it idles out.
+  // Nothing reads or joins after that: the server ends the push stream as it lets the page go,
+  // and a tab closing, not gone yet, read it again (or took over again on its visibilitychange),
+  // which mounted the page again, held until it idled out.
+  let pageGone = false;
   addEventListener("pagehide", (evt) => {
-    if (wasOnHttp && !evt.persisted) leave();
+    if (evt.persisted) return;
+    pageGone = true;
+    trying = false;
+    dropStand();
+    if (wasOnHttp) leave();
   });
 
   // Elements' frames on a connection hx-ws does not know: the glue has written the frame.
