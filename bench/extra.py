@@ -554,6 +554,14 @@ class Context:
         self.port = BASE_PORT
         self.server_cpu: dict[int, float] = {}
 
+    def measured_target(self, name: str) -> dict:
+        """The targets.json entry ``name``, for a script that measures that one target, with
+        this process pinned to the client's CPU, as the harness pins its client."""
+        if self.run_bench.pinning_ok():
+            os.sched_setaffinity(0, {self.run_bench.CLIENT_CPU})
+        targets = json.loads((self.work / "targets.json").read_text())["targets"]
+        return next(t for t in targets if t["name"] == name)
+
     def server(self, target, env=None):
         ctx = self
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import sys
@@ -40,10 +39,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=15)
     args = ap.parse_args()
     ctx = extra.Context(args.work.resolve())
-    if ctx.run_bench.pinning_ok():
-        os.sched_setaffinity(0, {ctx.run_bench.CLIENT_CPU})
-    targets = json.loads((ctx.work / "targets.json").read_text())["targets"]
-    target = next(t for t in targets if t["name"] == TARGET)
+    target = ctx.measured_target(TARGET)
     client = ctx.client
     adapter = client.load_adapter(target["adapter"])
     sources = {"this": BENCH.parent.resolve(), "other": args.source.resolve()}

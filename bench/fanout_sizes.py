@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -55,10 +53,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=20)
     args = ap.parse_args()
     ctx = extra.Context(args.work.resolve())
-    if ctx.run_bench.pinning_ok():
-        os.sched_setaffinity(0, {ctx.run_bench.CLIENT_CPU})
-    targets = json.loads((ctx.work / "targets.json").read_text())["targets"]
-    target = next(t for t in targets if t["name"] == TARGET)
+    target = ctx.measured_target(TARGET)
     client = ctx.client
     adapter = client.load_adapter(target["adapter"])
     rows = []

@@ -12,7 +12,6 @@ With ``bench/gc_hook`` on the path the server also writes its garbage-collector 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -27,13 +26,7 @@ SECONDS = 8  # of sustained load
 
 def main() -> None:
     ctx = extra.Context(BENCH / ".work")
-    if ctx.run_bench.pinning_ok():
-        os.sched_setaffinity(0, {ctx.run_bench.CLIENT_CPU})
-    target = next(
-        t
-        for t in json.loads((ctx.work / "targets.json").read_text())["targets"]
-        if t["name"] == "live_views-uvicorn"
-    )
+    target = ctx.measured_target("live_views-uvicorn")
     sizes = dict(extra.FULL["under_load"], seconds=SECONDS, warmup=2)
     out = under_load.phase_under_load(ctx, target, sizes)
     single, sustained = out["single_fanout"], out["sustained"]
