@@ -171,6 +171,8 @@ def test_a_row_block_removed_by_its_tables_render_fades(new_context, page_log):
     editor.once("dialog", lambda dialog: dialog.accept())
     editor.locator("tr", has_text=name).locator("button.delete").click()
     expect(watcher.locator("tr", has_text=name)).to_have_count(0)
+    # Its watch records "gone" on the next animation frame after the row left.
+    watcher.wait_for_function("window.seen.at(-1)?.[0] === 'gone'")
     states = watcher.evaluate("window.seen")
     assert [state[0] for state in states] == ["shown", "fading", "gone"], states
     assert states[2][1] - states[1][1] >= 250, states
