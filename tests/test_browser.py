@@ -42,13 +42,16 @@ def open_counter(page, path="/counter/"):
 
 
 def log_in(page):
-    """Anonymous GET /private/ goes to the login form; demo/demo brings the user back."""
+    """Anonymous GET /private/ goes to the login form; demo/demo brings the user back, to a live
+    page: connected, so it joins (over HTTP, on that transport) before whatever the test opens
+    next, not as it loads."""
     page.goto("/private/")
     expect(page).to_have_url("/login/?next=/private/")
     page.fill("#id_username", "demo")
     page.fill("#id_password", "demo")
     page.click("button[type=submit]")
     expect(page).to_have_url("/private/")
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
 
 
 def assert_no_errors(page_log):

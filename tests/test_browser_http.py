@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 import re
 import time
+import zlib
 from urllib.parse import parse_qs, unquote
 
 import pytest
+from django.core.signing import b64_decode
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import CONNECTED, HTTP_SERVERS, http_server, mount_probe
@@ -366,10 +368,25 @@ def is_join(request):
     return "join" in json.loads(parse_qs(request.post_data or "")["frame"][0])
 
 
-def watch_joins(page):
-    """The requests by which the page joins over HTTP from now on, in a list that grows."""
+def page_named(request):
+    """The path of the page an HTTP transport request is for, read from the token it sends (not
+    verified: only which page it names)."""
+    payload = parse_qs(request.post_data or "").get("token", [""])[0].split(":")[0]
+    data = b64_decode(payload.lstrip(".").encode())
+    return json.loads(zlib.decompress(data) if payload.startswith(".") else data)["p"]
+
+
+def watch_joins(page, path=None):
+    """The requests by which the page joins over HTTP from now on, in a list that grows; with
+    ``path``, only that page's. A page the test has left may join late: log_in()'s /private/,
+    on a loaded machine, joined as /counter/ began to load, and counted as a second join."""
     joins = []
-    page.on("request", lambda request: is_join(request) and joins.append(request))
+
+    def watched(request):
+        if is_join(request) and (path is None or page_named(request) == path):
+            joins.append(request)
+
+    page.on("request", watched)
     return joins
 
 

@@ -5,38 +5,31 @@ showing "disconnected", and what was clicked meanwhile goes then."""
 
 from __future__ import annotations
 
-import json
 import time
-import zlib
-from urllib.parse import parse_qs
 
 import pytest
-from django.core.signing import b64_decode
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import TIMEOUT_MS, PageLog, http_server
 from tests.live_server import LiveServer
 from tests.test_browser import log_in
 from tests.test_browser_hooks import set_visibility
-from tests.test_browser_http import is_join, join_without_a_tab, on_http, watch_joins
+from tests.test_browser_http import (
+    is_join,
+    join_without_a_tab,
+    on_http,
+    page_named,
+    watch_joins,
+)
 from tests.test_browser_http_switch import Gate, open_gated_counter, watch_states
 
 pytestmark = pytest.mark.browser
 
 
 def is_leave_of(path):
-    """Matches the leave request of the page at ``path``, read from the token it sends (not
-    verified: only which page it names). log_in() ends on /private/, a live page whose own
-    leave, as the next page loads, is not the one a test waits for."""
-
-    def match(request):
-        if not request.url.endswith("/leave/"):
-            return False
-        payload = parse_qs(request.post_data or "").get("token", [""])[0].split(":")[0]
-        data = b64_decode(payload.lstrip(".").encode())
-        return json.loads(zlib.decompress(data) if payload.startswith(".") else data)["p"] == path
-
-    return match
+    """Matches the leave request of the page at ``path``. log_in() ends on /private/, a live
+    page whose own leave, as the next page loads, is not the one a test waits for."""
+    return lambda request: request.url.endswith("/leave/") and page_named(request) == path
 
 
 @pytest.fixture(scope="module", params=["asgi", "gunicorn"])
@@ -132,7 +125,7 @@ def test_a_hidden_tab_on_http_only_lets_go_of_its_server_page_and_joins_again_as
     # MAX_CONNECTIONS_PER_SESSION, a render on every broadcast), for as long as it stayed hidden.
     log_in(page)  # its pages count against the user, not the address other tests share
     page.add_init_script("window.liveViews = { hiddenHold: 500 };")
-    joins = watch_joins(page)
+    joins = watch_joins(page, "/counter/")
     on_http(page, "/counter/")
     watch_states(page)
     page.click("#plus-two")
@@ -169,7 +162,7 @@ def test_a_tab_on_http_only_opened_in_the_background_lets_go_once_past_the_hold(
         Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
         Object.defineProperty(document, "hidden", { value: true, configurable: true });"""
     )
-    joins = watch_joins(page)
+    joins = watch_joins(page, "/counter/")
     with page.expect_event("requestfinished", is_leave_of("/counter/"), timeout=5000):
         on_http(page, "/counter/")  # and past the hold, it leaves
     assert free_places(page.context) == 20  # the server let go of the page
@@ -271,7 +264,7 @@ def test_a_tab_going_away_after_it_joined_again_gives_its_place_back(page, new_c
     # lives on after its pagehide, as a closing one does for a moment.
     log_in(page)
     page.add_init_script("window.liveViews = { hiddenHold: 500 };")
-    joins = watch_joins(page)
+    joins = watch_joins(page, "/counter/")
     on_http(page, "/counter/")
     with page.expect_event("requestfinished", is_leave_of("/counter/"), timeout=10_000):
         set_visibility(page, "hidden")

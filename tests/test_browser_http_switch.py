@@ -45,7 +45,7 @@ def open_gated_counter(page, close_code, hidden_hold):
     log_in(page)
     gate = Gate(page, close_code)
     page.add_init_script(f"window.liveViews = {{ hiddenHold: {hidden_hold} }};")
-    joins = watch_joins(page)
+    joins = watch_joins(page, "/counter/")
     on_http(page, "/counter/")
     return gate, joins
 
