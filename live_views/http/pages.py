@@ -316,8 +316,10 @@ def page_for(request: HttpRequest, token: str) -> HttpPage:
     opened = HttpPage(page, target.page_id, owner)
     with _lock:
         found = _pages.setdefault(target.page_id, opened)
-    if found is not opened:  # two first requests of one page raced: keep the first
-        opened.close()
+    if found is not opened:
+        # Two first requests of one page raced: keep the first. This copy lets go of its slot
+        # and its subscriber, not of the page's pending uploads: the page it kept holds them.
+        opened.close(keep_uploads=True)
         return found
     opened.subscriber.follow(page.groups)
     opened.idle_watch.start()
