@@ -60,9 +60,10 @@ class LiveFormState(HoldsLiveRuntime):
         a live component's (keyed by its address, so each component's form has its own).
         None over HTTP, and once ``reset_form()`` has let them go."""
         runtime = self.live_runtime
-        if runtime.page_id is None or runtime.effects.resets(runtime.address):
-            # After reset_form() they are gone for this form, though they stay on disk until
-            # the frame is sent: the submitted form holds them until then (form.save()).
+        if runtime.page_id is None or runtime.effects.lets_go(runtime.address):
+            # After reset_form() (or a submit that used them up) they are gone for this form,
+            # though they stay on disk until the frame is sent: the submitted form holds them
+            # until then (form.save()), and a handler that fails keeps them.
             return None
         # Those cancel_upload() took out stay on disk until the frame is sent, too.
         hidden = runtime.effects.cancelled_uploads(runtime.address)
@@ -136,6 +137,17 @@ class LiveFormState(HoldsLiveRuntime):
         else:
             uploads.remove(field, ref)
         return True
+
+    def _use_up(self, uploads: PageUploads | None) -> None:
+        """A valid submit used the form's pending uploads up: they go with the handler's
+        update (or its redirect), not before, so a handler or render that fails keeps them."""
+        runtime = self.live_runtime
+        if uploads is None:
+            return
+        if runtime.connected:
+            runtime.effects.uploads_used(runtime.address, uploads.discard)
+        else:
+            uploads.discard()
 
     def _focus_first_error(self, form: forms.BaseForm) -> None:
         """After a submit over the socket that failed validation, focus the first field with

@@ -170,6 +170,33 @@ def test_a_handler_that_fails_after_reset_form_keeps_the_uploads(client, caplog)
     assert components.RECEIVED[0]["files"] == {"a.txt": b"alpha"}
 
 
+@pytest.mark.parametrize(
+    ("subject", "failure"),
+    [
+        (components.FAIL_HANDLER, "form_valid\\(\\) failed"),
+        (components.BREAK_RENDER, "render failed after a valid submit"),
+    ],
+)
+def test_a_submit_that_fails_keeps_the_components_uploads(client, media, subject, failure):
+    # The failed event is undone and its frame never sent: the browser's input still holds
+    # the file, so the server does too, and the user's next submit attaches it.
+    components.RECEIVED.clear()
+    page = client.live(PAGE)
+    contact = page.component("contact")
+    assert contact.upload("attachments", "a.txt", b"alpha")["status"] == 200
+
+    with pytest.raises(RuntimeError, match=failure):
+        contact.submit("submit", subject=subject)
+
+    assert [e["code"] for e in page.errors] == ["server_error"]
+    components.RECEIVED.clear()
+    contact.submit("submit", subject="Hi")
+    assert components.RECEIVED == [
+        {"subject": "Hi", "files": {"a.txt": b"alpha"}, "request_files": ["a.txt"]}
+    ]
+    assert leftovers(media) == []
+
+
 def test_reset_form_before_form_save_in_form_valid_still_saves_the_files(client, media):
     page = client.live(PAGE)
     component = page.component("reset-first")

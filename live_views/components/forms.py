@@ -71,6 +71,5 @@ class LiveFormComponent(LiveFormState, LiveComponent):
                 self._focus_first_error(form)
                 return self.form_invalid(form)  # the uploads wait for the next submit
             response = self.form_valid(form)
-        if uploads is not None:
-            uploads.discard()  # used up
+        self._use_up(uploads)
         return response

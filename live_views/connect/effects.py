@@ -50,6 +50,9 @@ class BrowserEffects:
     # The files cancel_upload() took out of a form until then, as (form address, field, ref):
     # its form no longer lists them, though they are still on disk.
     cancelled: set[tuple[str | None, str, str]] | None = None
+    # The live forms (by address; None: the page's own) whose valid submit used their pending
+    # uploads up: the forms no longer hold them, though they are on disk until ``forget``.
+    used_up: set[str | None] | None = None
 
     def push(self, name: str, payload: Any) -> None:
         if not isinstance(name, str) or not _PUSH_NAME_RE.fullmatch(name):
@@ -110,6 +113,7 @@ class BrowserEffects:
         self.focus = self.title = self.scroll = self.navigate = self.reset = None
         self.forget = None
         self.cancelled = None
+        self.used_up = None
 
     def reset_form(self, address: str | None, forget: Callable[[], None] | None = None) -> None:
         """After the swap, the browser resets the live form of the component at ``address``
@@ -153,6 +157,24 @@ class BrowserEffects:
         if self.forget is None:
             self.forget = []
         self.forget.append(forget)
+
+    def uploads_used(self, address: str | None, forget: Callable[[], object]) -> None:
+        """A valid submit of that live form used its pending uploads up: the form holds them
+        no more (the rest of the handler and its render), and ``forget`` deletes them when the
+        frame is taken, or the browser leaves. A handler that fails, or whose render does,
+        drops both: its frame never tells the browser, whose file inputs still hold the
+        files, so the server keeps them for the user's next submit."""
+        if self.used_up is None:
+            self.used_up = set()
+        elif address in self.used_up:
+            return
+        self.used_up.add(address)
+        self.forget = [*(self.forget or ()), forget]
+
+    def lets_go(self, address: str | None) -> bool:
+        """Whether that live form's pending uploads go with the next frame: ``reset_form``,
+        or a submit used them up (``uploads_used``)."""
+        return self.resets(address) or (self.used_up is not None and address in self.used_up)
 
     def cancelled_uploads(self, address: str | None) -> frozenset[tuple[str, str]]:
         """The (field, ref) of the files ``upload_cancelled`` took out of that live form since

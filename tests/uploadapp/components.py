@@ -12,6 +12,9 @@ from tests.uploadapp.forms import ContactForm, DocumentForm
 
 # What the contact component received, for the tests to read.
 RECEIVED: list[dict[str, Any]] = []
+# Subjects that make the contact component's valid submit fail: in form_valid(), or after it,
+# in the render of what it changed.
+FAIL_HANDLER, BREAK_RENDER = "Fail the handler", "Break the render"
 
 
 class DocumentComponent(LiveFormComponent):
@@ -52,8 +55,17 @@ class ContactComponent(LiveFormComponent):
 
     template_name = "uploadapp/component_form.html"
     form_class = ContactForm
+    broken = False  # a submit of BREAK_RENDER sets it: get_context_data() raises
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if self.broken:
+            raise RuntimeError("the render failed after a valid submit")
+        return super().get_context_data(**kwargs)
 
     def form_valid(self, form: Any) -> None:
+        if form.cleaned_data["subject"] == FAIL_HANDLER:
+            raise RuntimeError("form_valid() failed")
+        self.broken = form.cleaned_data["subject"] == BREAK_RENDER
         RECEIVED.append(
             {
                 "subject": form.cleaned_data["subject"],
