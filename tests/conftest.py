@@ -71,11 +71,11 @@ def _open_connections() -> list[str]:
 
 
 @pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
-    """A live test client that closes the pages it opened (``client.pages`` lists them).
-    It replaces pytest-django's ``client``: a module that wants Django's own test client
-    defines its own (test_checks.py, test_debug_hints.py, test_no_upgrade.py); one whose pages
-    use the database defines one taking ``live_db``."""
+def live_client() -> Iterator[TrackingLiveClient]:
+    """A live test client that closes the pages it opened (``live_client.pages`` lists them).
+    Not named ``client``, which stays pytest-django's ``django.test.Client``
+    (test_checks.py, test_debug_hints.py, test_no_upgrade.py use that one); a module whose
+    pages use the database defines its own ``live_client`` taking ``live_db``."""
     live_client = TrackingLiveClient()
     yield live_client
     live_client.close()

@@ -9,19 +9,13 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils.module_loading import import_string
 
 from live_views import checks as live_checks
 from live_views.checks import check_settings, check_wiring
 
 APPS_WITHOUT_SERVER = [app for app in settings.INSTALLED_APPS if app not in ("daphne", "channels")]
-
-
-@pytest.fixture
-def client() -> Client:
-    """Django's test client (conftest.py's ``client`` is a live one)."""
-    return Client()
 
 
 def ids(messages: list[checks.CheckMessage]) -> list[str]:

@@ -13,8 +13,8 @@ from live_views.testing import AsyncLiveClient
 from tests.testapp.effects_views import EffectsView
 
 
-def test_a_push_reaches_the_page_with_the_handlers_reply(client):
-    page = client.live("/effects/")
+def test_a_push_reaches_the_page_with_the_handlers_reply(live_client):
+    page = live_client.live("/effects/")
     frame = page.send("add", amount=2)
     # The event's own push first, then the one get_context_data() made for the render.
     assert frame["push"] == [["chart:data", [1, 2.5, None, "x"]], ["count", {"count": 2}]]
@@ -22,24 +22,24 @@ def test_a_push_reaches_the_page_with_the_handlers_reply(client):
     assert '<p id="count">2</p>' in page.block("counter")
 
 
-def test_a_push_made_while_mounting_rides_the_join_reply(client):
-    page = client.live("/effects/")
+def test_a_push_made_while_mounting_rides_the_join_reply(live_client):
+    page = live_client.live("/effects/")
     assert page.frames[0]["push"] == [["count", {"count": 0}]]
 
 
-def test_title_focus_and_scroll_ride_the_frame(client):
-    frame = client.live("/effects/").send("retitle", title="Three <new> things")
+def test_title_focus_and_scroll_ride_the_frame(live_client):
+    frame = live_client.live("/effects/").send("retitle", title="Three <new> things")
     assert frame["title"] == "Three <new> things"
     assert frame["focus"] == "#name"
     assert frame["scroll"] == "#bottom"
 
 
-def test_live_navigate_sends_the_path(client):
-    assert client.live("/effects/").send("go")["navigate"] == "/counter/"
+def test_live_navigate_sends_the_path(live_client):
+    assert live_client.live("/effects/").send("go")["navigate"] == "/counter/"
 
 
-def test_effects_are_sent_once(client):
-    page = client.live("/effects/")
+def test_effects_are_sent_once(live_client):
+    page = live_client.live("/effects/")
     page.send("retitle", title="once")
     frame = page.send("add")
     assert "title" not in frame
@@ -47,9 +47,9 @@ def test_effects_are_sent_once(client):
     assert "scroll" not in frame
 
 
-def test_an_oversized_push_fails_the_event_and_names_the_limit(client, settings):
+def test_an_oversized_push_fails_the_event_and_names_the_limit(live_client, settings):
     settings.DEBUG = True
-    page = client.live("/effects/")
+    page = live_client.live("/effects/")
     with pytest.raises(ValueError, match="MAX_PUSH_BYTES"):
         page.send("huge")
     frame = page.frames[-1]
@@ -60,23 +60,23 @@ def test_an_oversized_push_fails_the_event_and_names_the_limit(client, settings)
     assert page.send("add")["reply"] == {"count": 1}
 
 
-def test_the_limit_is_a_setting(client):
+def test_the_limit_is_a_setting(live_client):
     with override_settings(LIVE_VIEWS={"MAX_PUSH_BYTES": 400_000}):
-        frame = client.live("/effects/").send("huge")
+        frame = live_client.live("/effects/").send("huge")
     assert frame["push"][0][0] == "big"
 
 
-def test_a_payload_json_cannot_hold_fails_the_event(client, settings):
+def test_a_payload_json_cannot_hold_fails_the_event(live_client, settings):
     settings.DEBUG = True
-    page = client.live("/effects/")
+    page = live_client.live("/effects/")
     with pytest.raises(TypeError, match="must be JSON"):
         page.send("unserializable")
     assert "must be JSON" in page.errors[-1]["message"]
 
 
-def test_a_reply_json_cannot_hold_fails_the_event(client, settings):
+def test_a_reply_json_cannot_hold_fails_the_event(live_client, settings):
     settings.DEBUG = True
-    page = client.live("/effects/")
+    page = live_client.live("/effects/")
     with pytest.raises(TypeError, match="the payload must be JSON"):
         page.send("bad_reply")
     assert "The reply of 'bad_reply': the payload must be JSON" in page.errors[-1]["message"]
@@ -131,5 +131,5 @@ async def test_the_join_reply_says_what_to_poll_and_ticks_run_the_event():
     await page.close()
 
 
-def test_a_page_without_live_every_polls_nothing(client):
-    assert "every" not in client.live("/effects/").frames[0]
+def test_a_page_without_live_every_polls_nothing(live_client):
+    assert "every" not in live_client.live("/effects/").frames[0]

@@ -14,8 +14,8 @@ SWAPPED_RE = re.compile(r'\sid="(lv-[^"]+)"[^>]*? hx-swap-oob=')
 
 
 @pytest.fixture
-def page(client):
-    page = client.live("/sent-updates/")
+def page(live_client):
+    page = live_client.live("/sent-updates/")
     sent_update_views.renders.clear()
     return page
 
@@ -163,10 +163,10 @@ def test_the_browser_cannot_call_it(page):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_from_a_broadcast_refresh(client):
+def test_from_a_broadcast_refresh(live_client):
     from live_views import broadcast
 
-    page = client.live("/sent-updates/refresh/")
+    page = live_client.live("/sent-updates/refresh/")
     assert values(page) == ("1", "2", "3")
 
     broadcast("sent-updates")
@@ -194,8 +194,8 @@ def test_serving_an_http_request_it_says_it_is_for_a_live_page(rf):
         view.live_send_update(sent_update_views.Counter, "a", value=1)
 
 
-def test_a_component_in_another_renders_with_the_one_around_it_only(client):
-    page = client.live("/sent-updates/nested/")
+def test_a_component_in_another_renders_with_the_one_around_it_only(live_client):
+    page = live_client.live("/sent-updates/nested/")
     sent_update_views.renders.clear()
 
     reply = page.send("set", to="inner", value=40)

@@ -29,21 +29,23 @@ def shown(page: LivePage, ident: str | None) -> list[tuple[int, str]]:
     return [(int(key), text) for at, key, text in ITEM_RE.findall(page.html) if at == want]
 
 
-def test_each_component_and_the_page_render_a_stream_of_one_name_under_ids_of_their_own(client):
-    html = client.get("/chats/").content.decode()
+def test_each_component_and_the_page_render_a_stream_of_one_name_under_ids_of_their_own(
+    live_client,
+):
+    html = live_client.get("/chats/").content.decode()
     a, b = scope("a"), scope("b")
     assert '<ul id="lv-s-messages" data-lv-v="' in html
     assert f'<ul id="lv-{a}s-messages" data-lv-v="' in html
     assert f'<li id="lv-{b}s-messages-3"><span>b 3</span></li>' in html
-    with client.live("/chats/") as page:
+    with live_client.live("/chats/") as page:
         assert [f for f in page.frames if "content" in f] == []  # shown as loaded
         assert shown(page, None) == [(1, "page 1")]
         assert shown(page, "a") == [(1, "a 1"), (2, "a 2")]
         assert shown(page, "b") == [(1, "b 1"), (2, "b 2"), (3, "b 3")]
 
 
-def test_a_component_insert_sends_only_that_item_into_its_own_stream(client):
-    with client.live("/chats/") as page:
+def test_a_component_insert_sends_only_that_item_into_its_own_stream(live_client):
+    with live_client.live("/chats/") as page:
         reply = page.component("a").send("add", id=9, text="hello")
         a = scope("a")
         assert reply["content"] == (
@@ -55,8 +57,8 @@ def test_a_component_insert_sends_only_that_item_into_its_own_stream(client):
         assert shown(page, None) == [(1, "page 1")]
 
 
-def test_a_component_delete_update_and_reset_touch_its_own_items_only(client):
-    with client.live("/chats/") as page:
+def test_a_component_delete_update_and_reset_touch_its_own_items_only(live_client):
+    with live_client.live("/chats/") as page:
         b = page.component("b")
         b.send("remove", id=1)  # "a" and the page show an item keyed 1 too
         b.send("add", id=3, text="edited", at=0)  # shown: updated in place
@@ -68,8 +70,8 @@ def test_a_component_delete_update_and_reset_touch_its_own_items_only(client):
         assert page.errors == []
 
 
-def test_the_page_stream_and_the_component_streams_work_side_by_side(client):
-    with client.live("/chats/") as page:
+def test_the_page_stream_and_the_component_streams_work_side_by_side(live_client):
+    with live_client.live("/chats/") as page:
         page.send("add", id=7, text="page 7")
         page.component("a").send("add", id=7, text="a 7")
         assert shown(page, None) == [(1, "page 1"), (7, "page 7")]
@@ -77,8 +79,8 @@ def test_the_page_stream_and_the_component_streams_work_side_by_side(client):
         assert len(shown(page, "b")) == 3
 
 
-def test_a_re_render_of_the_component_around_its_stream_keeps_its_items(client):
-    with client.live("/chats/") as page:
+def test_a_re_render_of_the_component_around_its_stream_keeps_its_items(live_client):
+    with live_client.live("/chats/") as page:
         a = page.component("a")
         a.send("add", id=9, text="hello")
         a.send("rename", title="Renamed")
@@ -86,16 +88,16 @@ def test_a_re_render_of_the_component_around_its_stream_keeps_its_items(client):
         assert shown(page, "a") == [(1, "a 1"), (2, "a 2"), (9, "hello")]
 
 
-def test_an_insert_is_sent_when_the_handler_named_another_block_with_live_target(client):
-    with client.live("/chats/") as page:
+def test_an_insert_is_sent_when_the_handler_named_another_block_with_live_target(live_client):
+    with live_client.live("/chats/") as page:
         a = page.component("a")
         a.send("add_targeted", id=9, text="hello")
         assert "<h2>Targeted</h2>" in a.html
         assert shown(page, "a")[-1] == (9, "hello")
 
 
-def test_a_targeted_render_of_the_block_around_the_stream_keeps_its_items(client):
-    with client.live("/chats/") as page:
+def test_a_targeted_render_of_the_block_around_the_stream_keeps_its_items(live_client):
+    with live_client.live("/chats/") as page:
         a = page.component("a")
         a.send("add", id=9, text="hello")
         a.send("annotate", note="noted")
@@ -103,8 +105,8 @@ def test_a_targeted_render_of_the_block_around_the_stream_keeps_its_items(client
         assert shown(page, "a") == [(1, "a 1"), (2, "a 2"), (9, "hello")]
 
 
-def test_a_failed_component_handler_sends_none_of_its_inserts(client):
-    with client.live("/chats/") as page:
+def test_a_failed_component_handler_sends_none_of_its_inserts(live_client):
+    with live_client.live("/chats/") as page:
         a = page.component("a")
         with pytest.raises(RuntimeError, match="failed after its insert"):
             a.send("add_then_fail", id=9)
@@ -113,8 +115,8 @@ def test_a_failed_component_handler_sends_none_of_its_inserts(client):
         assert shown(page, "a") == [(1, "a 1"), (2, "a 2"), (10, "ten")]
 
 
-def test_a_reconnect_resends_only_the_component_streams_that_changed(client):
-    with client.live("/chats/") as page:
+def test_a_reconnect_resends_only_the_component_streams_that_changed(live_client):
+    with live_client.live("/chats/") as page:
         page.reconnect()
         assert [f for f in page.frames if "content" in f] == []
         page.component("a").send("add", id=9, text="hello")
@@ -127,8 +129,8 @@ def test_a_reconnect_resends_only_the_component_streams_that_changed(client):
         assert len(shown(page, "b")) == 3
 
 
-def test_a_component_stream_hidden_and_shown_again_shows_its_items(client):
-    with client.live("/chats/") as page:
+def test_a_component_stream_hidden_and_shown_again_shows_its_items(live_client):
+    with live_client.live("/chats/") as page:
         a = page.component("a")
         a.send("toggle")
         assert shown(page, "a") == []
@@ -139,8 +141,8 @@ def test_a_component_stream_hidden_and_shown_again_shows_its_items(client):
         assert shown(page, "a")[-1] == (9, "shown")
 
 
-def test_a_component_on_a_page_that_is_not_live_streams_on_its_own_socket(client):
-    with client.live("/plain/", component="b") as page:
+def test_a_component_on_a_page_that_is_not_live_streams_on_its_own_socket(live_client):
+    with live_client.live("/plain/", component="b") as page:
         assert [f for f in page.frames if "content" in f] == []
         b = page.component("b")
         b.send("add", id=9, text="hello")
@@ -149,9 +151,9 @@ def test_a_component_on_a_page_that_is_not_live_streams_on_its_own_socket(client
         assert shown(page, "a") == [(1, "a 1"), (2, "a 2")]
 
 
-def test_a_component_showing_a_stream_only_its_page_declared_is_a_clear_error(client):
+def test_a_component_showing_a_stream_only_its_page_declared_is_a_clear_error(live_client):
     with pytest.raises(TemplateSyntaxError) as caught:
-        client.get("/borrowing/")
+        live_client.get("/borrowing/")
     assert str(caught.value) == (
         "{% live_stream messages %} in the template of {% live_component "
         "'tests.todoapp.component_stream_views.PageStreamInComponent' id='x' %}: the component "

@@ -33,8 +33,8 @@ def total(page) -> str:
     return re.sub(r"<[^>]+>", "", page.block("total"))
 
 
-def test_two_instances_keep_separate_state(client):
-    page = client.live("/steppers/")
+def test_two_instances_keep_separate_state(live_client):
+    page = live_client.live("/steppers/")
     a, b = page.component("a"), page.component("b")
     assert (value(a), value(b)) == ("5", "0")
 
@@ -46,8 +46,8 @@ def test_two_instances_keep_separate_state(client):
     assert page.errors == []
 
 
-def test_an_event_re_renders_that_component_and_the_page_blocks_it_changed(client):
-    page = client.live("/steppers/")
+def test_an_event_re_renders_that_component_and_the_page_blocks_it_changed(live_client):
+    page = live_client.live("/steppers/")
     a = page.component("a")
     components.renders.clear()
 
@@ -86,8 +86,10 @@ def many_steppers(client, count: int):
     return page
 
 
-def test_an_event_that_leaves_the_page_alone_renders_that_component_only(client, rendered_tags):
-    page = many_steppers(client, 50)
+def test_an_event_that_leaves_the_page_alone_renders_that_component_only(
+    live_client, rendered_tags
+):
+    page = many_steppers(live_client, 50)
     a, s7 = page.component("a"), page.component("s7")
     components.renders.clear()
     rendered_tags.clear()
@@ -106,8 +108,8 @@ def test_an_event_that_leaves_the_page_alone_renders_that_component_only(client,
     assert (value(page.component("a")), value(page.component("s7"))) == ("7", "1")
 
 
-def test_a_page_block_the_handler_names_on_the_parent_travels_alone(client, rendered_tags):
-    page = many_steppers(client, 50)
+def test_a_page_block_the_handler_names_on_the_parent_travels_alone(live_client, rendered_tags):
+    page = many_steppers(live_client, 50)
     s3 = page.component("s3")
     rendered_tags.clear()
 
@@ -118,8 +120,10 @@ def test_a_page_block_the_handler_names_on_the_parent_travels_alone(client, rend
     assert (total(page), value(s3)) == ("4", "4")
 
 
-def test_a_handler_that_changes_the_parent_re_renders_no_other_component(client, rendered_tags):
-    page = many_steppers(client, 50)
+def test_a_handler_that_changes_the_parent_re_renders_no_other_component(
+    live_client, rendered_tags
+):
+    page = many_steppers(live_client, 50)
     a = page.component("a")
     components.renders.clear()
     rendered_tags.clear()
@@ -134,25 +138,25 @@ def test_a_handler_that_changes_the_parent_re_renders_no_other_component(client,
     assert total(page) == "3"
 
 
-def test_a_page_changed_through_a_kept_reference_is_rendered_too(client):
+def test_a_page_changed_through_a_kept_reference_is_rendered_too(live_client):
     # The handler never reads self.parent, but the view's attributes changed: the page's
     # liveblocks render as when it had.
-    page = many_steppers(client, 3)
+    page = many_steppers(live_client, 3)
     reply = page.component("a").send("inc_through_reference", by=2)
     assert swapped(reply) == ["lv-total", f"lv-c{page.component('a').address}"]
     assert total(page) == "2"
 
 
-def test_a_component_block_alone_travels_when_only_it_changed(client):
-    page = client.live("/steppers/")
+def test_a_component_block_alone_travels_when_only_it_changed(live_client):
+    page = live_client.live("/steppers/")
     b = page.component("b")
     reply = b.send("inc", by=0)
     assert "content" not in reply  # nothing changed, nothing sent
     assert b.block("shown") == "<b>0</b>"
 
 
-def test_a_page_event_re_renders_every_component(client):
-    page = client.live("/steppers/")
+def test_a_page_event_re_renders_every_component(live_client):
+    page = live_client.live("/steppers/")
     components.renders.clear()
     reply = page.send("bump")
     assert swapped(reply) == ["lv-total"]
@@ -160,16 +164,16 @@ def test_a_page_event_re_renders_every_component(client):
     assert total(page) == "100"
 
 
-def test_components_survive_page_events_with_their_state(client):
-    page = client.live("/steppers/")
+def test_components_survive_page_events_with_their_state(live_client):
+    page = live_client.live("/steppers/")
     page.component("a").send("inc", by=10)
     page.send("bump")
     assert value(page.component("a")) == "15"
     assert total(page) == "110"
 
 
-def test_a_component_dropped_by_a_re_render_is_gone_and_a_new_one_mounts(client):
-    page = client.live("/steppers/")
+def test_a_component_dropped_by_a_re_render_is_gone_and_a_new_one_mounts(live_client):
+    page = live_client.live("/steppers/")
     b = page.component("b")
     b.send("inc", by=4)
     address = b.address
@@ -189,8 +193,8 @@ def test_a_component_dropped_by_a_re_render_is_gone_and_a_new_one_mounts(client)
     assert value(page.component("b")) == "0"
 
 
-def test_a_component_a_targeted_page_render_no_longer_shows_is_gone(client):
-    page = client.live("/steppers/")
+def test_a_component_a_targeted_page_render_no_longer_shows_is_gone(live_client):
+    page = live_client.live("/steppers/")
     b = page.component("b")
     b.send("inc", by=4)
     address = b.address
@@ -209,8 +213,8 @@ def test_a_component_a_targeted_page_render_no_longer_shows_is_gone(client):
     assert value(page.component("b")) == "0"
 
 
-def test_nested_components(client):
-    page = client.live("/steppers/")
+def test_nested_components(live_client):
+    page = live_client.live("/steppers/")
     page.send("box", show=True)
     inner = page.component("inner")
     assert value(inner) == "7"
@@ -223,8 +227,8 @@ def test_nested_components(client):
     assert value(page.component("inner")) == "7"
 
 
-def test_a_nested_event_re_renders_the_nested_component(client):
-    page = client.live("/steppers/")
+def test_a_nested_event_re_renders_the_nested_component(live_client):
+    page = live_client.live("/steppers/")
     page.send("box", show=True)
     components.renders.clear()
     page.component("inner").send("inc", by=2)
@@ -232,8 +236,8 @@ def test_a_nested_event_re_renders_the_nested_component(client):
     assert value(page.component("inner")) == "9"
 
 
-def test_a_nested_component_handed_over_with_its_outer_one_renders_whole_later(client):
-    page = client.live("/steppers/")
+def test_a_nested_component_handed_over_with_its_outer_one_renders_whole_later(live_client):
+    page = live_client.live("/steppers/")
     page.send("box", show=True)
     page.component("inner").send("inc", by=2)
     page.component("a").send("inc")  # the page renders: the box is handed over, inner with it
@@ -245,8 +249,8 @@ def test_a_nested_component_handed_over_with_its_outer_one_renders_whole_later(c
     assert page.errors == []
 
 
-def test_a_failing_handler_is_rolled_back(client, caplog):
-    page = client.live("/steppers/")
+def test_a_failing_handler_is_rolled_back(live_client, caplog):
+    page = live_client.live("/steppers/")
     a = page.component("a")
     with pytest.raises(RuntimeError, match="secret internal detail"):
         a.send("explode")
@@ -273,8 +277,8 @@ def test_a_failing_handler_is_rolled_back(client, caplog):
         {"path": STEPPER},
     ],
 )
-def test_a_component_address_the_page_does_not_hold_is_refused(client, address):
-    page = client.live("/steppers/")
+def test_a_component_address_the_page_does_not_hold_is_refused(live_client, address):
+    page = live_client.live("/steppers/")
     page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 7})
     reply = page.receive()
     assert reply["error"]["code"] == "unknown_component"
@@ -282,18 +286,18 @@ def test_a_component_address_the_page_does_not_hold_is_refused(client, address):
     assert value(page.component("a")) == "5"
 
 
-def test_the_address_of_another_page_is_refused(client):
-    other = client.live("/steppers/")
+def test_the_address_of_another_page_is_refused(live_client):
+    other = live_client.live("/steppers/")
     other.send("set_ids", ids=["x"])
     address = other.component("x").address
-    page = client.live("/steppers/")
+    page = live_client.live("/steppers/")
     page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 3})
     assert page.receive()["error"]["code"] == "unknown_component"
 
 
 @pytest.mark.parametrize("event", ["not_an_event", "mount", "check_access", "__init__", "bump"])
-def test_only_the_components_own_live_events_are_callable(client, event):
-    page = client.live("/steppers/")
+def test_only_the_components_own_live_events_are_callable(live_client, event):
+    page = live_client.live("/steppers/")
     a = page.component("a")
     reply = a.send(event)
     assert reply["error"]["code"] == "unknown_event"
@@ -301,16 +305,16 @@ def test_only_the_components_own_live_events_are_callable(client, event):
     assert total(page) == "0"  # "bump" is the page's event, not the component's
 
 
-def test_bad_arguments_are_refused(client):
-    page = client.live("/steppers/")
+def test_bad_arguments_are_refused(live_client):
+    page = live_client.live("/steppers/")
     reply = page.component("a").send("inc", by="many")
     assert reply["error"]["code"] == "bad_arguments"
     reply = page.component("a").send("inc", value=1)
     assert reply["error"]["code"] == "bad_arguments"
 
 
-def test_the_page_event_does_not_reach_a_component_event(client):
-    page = client.live("/steppers/")
+def test_the_page_event_does_not_reach_a_component_event(live_client):
+    page = live_client.live("/steppers/")
     reply = page.send("inc")
     assert reply["error"]["code"] == "unknown_event"
 
@@ -318,8 +322,8 @@ def test_the_page_event_does_not_reach_a_component_event(client):
 # -- JS off -----------------------------------------------------------------------------------
 
 
-def test_the_component_renders_as_part_of_the_page_over_http(client):
-    html = client.get("/steppers/").content.decode()
+def test_the_component_renders_as_part_of_the_page_over_http(live_client):
+    html = live_client.get("/steppers/").content.decode()
     assert '<span class="value">5</span>' in html
     assert '<span class="value">0</span>' in html
     assert STEPPER not in html  # the class path never reaches the browser
@@ -329,29 +333,29 @@ def test_the_component_renders_as_part_of_the_page_over_http(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_components_check_access_refuses_the_page_over_http_and_on_the_socket(client):
+def test_a_components_check_access_refuses_the_page_over_http_and_on_the_socket(live_client):
     from django.contrib.auth.models import User
 
     user = User.objects.create_user("visitor", password="x")
-    client.force_login(user)
-    assert client.get("/secret/").status_code == 403
+    live_client.force_login(user)
+    assert live_client.get("/secret/").status_code == 403
 
     # A page that let the component in over HTTP, opened on a socket after the user lost it.
     User.objects.filter(pk=user.pk).update(is_staff=True)
-    url, page_html = _socket_of(client.get("/secret/"))
+    url, page_html = _socket_of(live_client.get("/secret/"))
     User.objects.filter(pk=user.pk).update(is_staff=False)
-    page = client.open_socket(url, page_html)
+    page = live_client.open_socket(url, page_html)
     with pytest.raises(LiveRefused) as refused:
         page._loop.run(page._page.join_or_close())
     assert refused.value.code == 4403
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_component_lets_in_whom_its_check_access_allows(client):
+def test_a_component_lets_in_whom_its_check_access_allows(live_client):
     from django.contrib.auth.models import User
 
-    client.force_login(User.objects.create_user("staff", password="x", is_staff=True))
-    page = client.live("/secret/")
+    live_client.force_login(User.objects.create_user("staff", password="x", is_staff=True))
+    page = live_client.live("/secret/")
     assert page.errors == []
     assert '<span class="value">' in page.component("s").html
 
@@ -365,13 +369,13 @@ def _socket_of(response):
 # -- on a page that is not live ---------------------------------------------------------------
 
 
-def test_on_a_plain_page_each_component_connects_on_its_own(client):
-    html_page = client.get("/plain-steppers/").content.decode()
+def test_on_a_plain_page_each_component_connects_on_its_own(live_client):
+    html_page = live_client.get("/plain-steppers/").content.decode()
     assert "data-live-root data-live-standalone" in html_page
     assert html_page.count("hx-ws:connect=") == 2
 
-    a = client.live("/plain-steppers/", component="a")
-    b = client.live("/plain-steppers/", component="b")
+    a = live_client.live("/plain-steppers/", component="a")
+    b = live_client.live("/plain-steppers/", component="b")
     assert a.errors == []
     assert b.errors == []
     assert a.frames == [{"joined": True}]  # the socket's render is the page's: nothing to send
@@ -384,23 +388,23 @@ def test_on_a_plain_page_each_component_connects_on_its_own(client):
     assert components.renders == ["a", "b"]
 
 
-def test_a_plain_page_with_two_components_of_one_id_is_refused_by_name(client):
+def test_a_plain_page_with_two_components_of_one_id_is_refused_by_name(live_client):
     # Ids are unique per class only: the test client opened the first one's socket, whichever
     # the test meant.
-    html_page = client.get("/plain-steppers/").content.decode()
+    html_page = live_client.get("/plain-steppers/").content.decode()
     both_a = html_page.replace('data-live-id="b"', 'data-live-id="a"')
     with pytest.raises(AssertionError, match="2 live components have the id 'a'"):
         standalone_socket_url(both_a, "a")
 
 
-def test_on_a_plain_page_self_parent_is_none(client):
-    page = client.live("/plain-steppers/", component="a")
+def test_on_a_plain_page_self_parent_is_none(live_client):
+    page = live_client.live("/plain-steppers/", component="a")
     reply = page.component("a").send("inc")  # would fail on self.parent.total otherwise
     assert "error" not in reply
 
 
-def test_a_plain_pages_socket_serves_its_component_only(client):
-    page = client.live("/plain-steppers/", component="a")
+def test_a_plain_pages_socket_serves_its_component_only(live_client):
+    page = live_client.live("/plain-steppers/", component="a")
     reply = page.send("inc")  # no component address: the stand-in page has no events
     assert reply["error"]["code"] == "unknown_event"
     # Said in the words of the page, not of the library's stand-in view (ComponentSocketView).
@@ -409,37 +413,37 @@ def test_a_plain_pages_socket_serves_its_component_only(client):
         "component's events run here, sent to the component (in a test: "
         "page.component(id).send(...))."
     )
-    other = client.live("/plain-steppers/", component="b")
+    other = live_client.live("/plain-steppers/", component="b")
     address = other.component("b").address
     page.send_frame({"event": "inc", "args": {}, "component": address, "ref": 5})
     assert page.receive()["error"]["code"] == "unknown_component"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_plain_pages_component_socket_runs_the_pages_access_checks(client):
+def test_a_plain_pages_component_socket_runs_the_pages_access_checks(live_client):
     from django.contrib.auth.models import User
 
     user = User.objects.create_user("member", password="x")
-    client.force_login(user)
-    url = _socket_of_component(client.get("/private-steppers/"), "a")
-    client.http.logout()
-    client.force_login(User.objects.create_user("other", password="x"))
-    assert _closed_with(client, url) == 4403  # the token is bound to the first user's session
+    live_client.force_login(user)
+    url = _socket_of_component(live_client.get("/private-steppers/"), "a")
+    live_client.http.logout()
+    live_client.force_login(User.objects.create_user("other", password="x"))
+    assert _closed_with(live_client, url) == 4403  # the token is bound to the first user's session
 
     # A fresh load by a user the page's login_required lets in works; a logout ends it.
-    page = client.live("/private-steppers/", component="a")
+    page = live_client.live("/private-steppers/", component="a")
     assert page.component("a").send("inc")["ref"] == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_plain_pages_component_is_refused_when_the_page_now_refuses(client):
+def test_a_plain_pages_component_is_refused_when_the_page_now_refuses(live_client):
     from django.contrib.auth.models import User
 
     user = User.objects.create_user("staffer", password="x", is_staff=True)
-    client.force_login(user)
-    url = _socket_of_component(client.get("/plain-secret/"), "s")
+    live_client.force_login(user)
+    url = _socket_of_component(live_client.get("/plain-secret/"), "s")
     User.objects.filter(pk=user.pk).update(is_staff=False)
-    assert _closed_with(client, url) == 4403  # check_access() refuses as the page renders
+    assert _closed_with(live_client, url) == 4403  # check_access() refuses as the page renders
 
 
 def _socket_of_component(response, ident):
@@ -460,8 +464,8 @@ def _closed_with(client, url):
 
 
 @pytest.mark.parametrize(("path", "standalone"), [("/kept/", None), ("/plain-kept/", "k")])
-def test_a_components_live_state_is_kept_across_a_reconnect(client, path, standalone):
-    page = client.live(path, component=standalone)
+def test_a_components_live_state_is_kept_across_a_reconnect(live_client, path, standalone):
+    page = live_client.live(path, component=standalone)
     page.component("k").send("inc", by=4)
     page.reconnect()
     assert value(page.component("k")) == "5"
@@ -469,14 +473,14 @@ def test_a_components_live_state_is_kept_across_a_reconnect(client, path, standa
     assert value(page.component("k")) == "6"
     assert page.errors == []
 
-    fresh = client.live(path, component=standalone)  # a new page load starts over
+    fresh = live_client.live(path, component=standalone)  # a new page load starts over
     assert value(fresh.component("k")) == "1"
 
 
 # The page keeps whether it shows the modal (live_state): routed apart, see state_urls.
 @pytest.mark.urls("tests.state_urls")
-def test_a_component_its_page_hid_mounts_fresh_when_shown_again(client):
-    page = client.live("/hidable-kept/")
+def test_a_component_its_page_hid_mounts_fresh_when_shown_again(live_client):
+    page = live_client.live("/hidable-kept/")
     page.component("k").send("inc", by=4)
     assert value(page.component("k")) == "5"
 
@@ -492,8 +496,8 @@ def test_a_component_its_page_hid_mounts_fresh_when_shown_again(client):
 
 @pytest.mark.urls("tests.state_urls")
 @pytest.mark.parametrize("path", ["/hidable-kept/", "/open-modal/"])
-def test_a_component_that_hides_itself_mounts_fresh_when_shown_again(client, path):
-    page = client.live(path)
+def test_a_component_that_hides_itself_mounts_fresh_when_shown_again(live_client, path):
+    page = live_client.live(path)
     page.component("k").send("inc_and_close", by=4)  # changes its state, then its page hides it
     assert 'class="value"' not in page.html
     if path == "/open-modal/":
@@ -505,8 +509,8 @@ def test_a_component_that_hides_itself_mounts_fresh_when_shown_again(client, pat
 
 
 @pytest.mark.urls("tests.state_urls")
-def test_a_hidden_component_stays_dropped_across_a_reconnect(client):
-    page = client.live("/hidable-kept/")
+def test_a_hidden_component_stays_dropped_across_a_reconnect(live_client):
+    page = live_client.live("/hidable-kept/")
     page.component("k").send("inc", by=4)
     page.send("hide")
     page.reconnect()  # the page's live_state keeps it hidden
@@ -516,16 +520,16 @@ def test_a_hidden_component_stays_dropped_across_a_reconnect(client):
 
 
 @pytest.mark.urls("tests.state_urls")
-def test_a_hidden_component_a_reconnect_shows_again_mounts_fresh(client):
-    page = client.live("/open-modal/")
+def test_a_hidden_component_a_reconnect_shows_again_mounts_fresh(live_client):
+    page = live_client.live("/open-modal/")
     page.component("k").send("inc", by=4)
     page.send("hide")
     page.reconnect()  # the page starts open again: the component is shown, as a new one
     assert value(page.component("k")) == "1"
 
 
-def test_a_component_a_reconnect_no_longer_shows_mounts_fresh_when_shown_again(client):
-    page = client.live("/closed-modal/")
+def test_a_component_a_reconnect_no_longer_shows_mounts_fresh_when_shown_again(live_client):
+    page = live_client.live("/closed-modal/")
     page.send("show")
     page.component("k").send("inc", by=4)
     page.reconnect()  # the page starts closed again: the component is not on it
@@ -538,8 +542,8 @@ def test_a_component_a_reconnect_no_longer_shows_mounts_fresh_when_shown_again(c
 
 
 @pytest.mark.urls("tests.state_urls")
-def test_a_shown_component_keeps_its_state_across_page_events_and_a_reconnect(client):
-    page = client.live("/hidable-kept/")
+def test_a_shown_component_keeps_its_state_across_page_events_and_a_reconnect(live_client):
+    page = live_client.live("/hidable-kept/")
     page.component("k").send("inc", by=4)
     page.send("show")  # shown already: the page re-renders and still shows it
     page.reconnect()
@@ -557,10 +561,10 @@ def test_a_shown_component_keeps_its_state_across_page_events_and_a_reconnect(cl
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("path", "standalone"), [("/news/", None), ("/plain-news/", "news")])
-def test_a_components_subscriptions_re_render_it_on_a_broadcast(client, path, standalone):
+def test_a_components_subscriptions_re_render_it_on_a_broadcast(live_client, path, standalone):
     from live_views import broadcast
 
-    page = client.live(path, component=standalone)
+    page = live_client.live(path, component=standalone)
     assert "nothing yet" in page.component("news").html
     components.HEADLINES.append("components are live")
     try:
@@ -577,9 +581,9 @@ def following_news() -> int:
     return len(layer.groups.get(group_name("news"), {}))
 
 
-def test_a_page_stops_following_what_a_component_it_no_longer_shows_followed(client):
-    page = client.live("/hidable-news/")
-    other = client.live("/hidable-news/")
+def test_a_page_stops_following_what_a_component_it_no_longer_shows_followed(live_client):
+    page = live_client.live("/hidable-news/")
+    other = live_client.live("/hidable-news/")
     assert following_news() == 1
 
     page.send("hide")
@@ -608,9 +612,9 @@ def line(page, pk) -> str:
     return html.unescape(page.component(str(pk)).html)
 
 
-def test_update_gives_a_component_the_row_its_page_read_again(client, two_tasks):
+def test_update_gives_a_component_the_row_its_page_read_again(live_client, two_tasks):
     first, second = two_tasks
-    page = client.live("/task-lines/")
+    page = live_client.live("/task-lines/")
     assert "<b>one</b>" in line(page, first)
 
     page.send("rename", pk=first, title="one, renamed")
@@ -624,19 +628,19 @@ def test_update_gives_a_component_the_row_its_page_read_again(client, two_tasks)
     assert "<b>two, renamed</b>" in line(page, second)
 
 
-def test_a_component_placed_with_a_pk_is_found_by_that_pk(client, two_tasks):
+def test_a_component_placed_with_a_pk_is_found_by_that_pk(live_client, two_tasks):
     # {% live_component ... id=task.pk %} makes the id "7": page.component(task.pk) found no
     # component "with id 7" on a page that showed it.
     first, _ = two_tasks
-    page = client.live("/task-lines/")
+    page = live_client.live("/task-lines/")
     assert page.component(first).address == page.component(str(first)).address
     page.component(first).send("star")
     assert "★" in line(page, first)
 
 
-def test_without_update_a_component_keeps_what_it_was_mounted_with(client, two_tasks):
+def test_without_update_a_component_keeps_what_it_was_mounted_with(live_client, two_tasks):
     first, _ = two_tasks
-    page = client.live("/stale-task-lines/")
+    page = live_client.live("/stale-task-lines/")
     page.send("rename", pk=first, title="one, renamed")
     assert "<b>one</b>" in line(page, first)
 
@@ -655,8 +659,8 @@ def test_an_event_named_update_is_refused_where_it_would_be_called_on_each_rende
 # -- forms ------------------------------------------------------------------------------------
 
 
-def test_a_form_component_validates_what_the_user_typed_and_submits(client):
-    page = client.live("/steppers/")
+def test_a_form_component_validates_what_the_user_typed_and_submits(live_client):
+    page = live_client.live("/steppers/")
     note = page.component("note")
     assert 'data-live-event="validate"' in note.html
 
@@ -691,14 +695,14 @@ def test_a_form_component_validates_what_the_user_typed_and_submits(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_model_typed_arguments_are_looked_up_in_the_components_own_queryset(client):
+def test_model_typed_arguments_are_looked_up_in_the_components_own_queryset(live_client):
     from tests.todoapp.models import Board, Task
 
     mine, other = Board.objects.create(name="mine"), Board.objects.create(name="other")
     task = Task.objects.create(board=mine, title="write docs")
     foreign = Task.objects.create(board=other, title="not yours")
 
-    page = client.live(f"/board/{mine.pk}/")
+    page = live_client.live(f"/board/{mine.pk}/")
     tasks = page.component("tasks")
     assert "write docs" in tasks.html
     assert tasks.send("finish", task=task.pk).get("error") is None
@@ -714,8 +718,8 @@ def test_model_typed_arguments_are_looked_up_in_the_components_own_queryset(clie
 # -- live_target ------------------------------------------------------------------------------
 
 
-def test_live_target_renders_only_the_named_block_of_the_component(client):
-    page = client.live("/row-list/")
+def test_live_target_renders_only_the_named_block_of_the_component(live_client):
+    page = live_client.live("/row-list/")
     rows = page.component("rows")
     components.label_reads.clear()
 
@@ -733,8 +737,8 @@ def test_live_target_renders_only_the_named_block_of_the_component(client):
     assert rows.block("row", 7) == "seven"  # the targeted change was kept
 
 
-def test_live_target_after_a_page_event_still_finds_its_block(client):
-    page = client.live("/row-list/")
+def test_live_target_after_a_page_event_still_finds_its_block(live_client):
+    page = live_client.live("/row-list/")
     rows = page.component("rows")
     rows.send("rename", id=1, name="one")
     page.reconnect()  # a new socket: the component mounts afresh and renders whole first
@@ -743,8 +747,8 @@ def test_live_target_after_a_page_event_still_finds_its_block(client):
     assert page.component("rows").block("row", 1) == "row 1"
 
 
-def test_live_target_of_a_block_with_a_csrf_token_keeps_the_pages_token(client):
-    page = client.live("/form-row-list/")
+def test_live_target_of_a_block_with_a_csrf_token_keeps_the_pages_token(live_client):
+    page = live_client.live("/form-row-list/")
     rows = page.component("rows")
 
     reply = rows.send("rename", id=1, name="one")
@@ -765,8 +769,8 @@ def csrf_token(block: str) -> str:
     return match.group(1)
 
 
-def test_an_async_handler_of_a_component_runs_the_same_way(client):
-    page = client.live("/steppers/")
+def test_an_async_handler_of_a_component_runs_the_same_way(live_client):
+    page = live_client.live("/steppers/")
     a = page.component("a")
     components.renders.clear()
     reply = a.send("inc_async", by=2)
@@ -784,8 +788,10 @@ def test_an_async_handler_of_a_component_runs_the_same_way(client):
         ("/plain-stepper-rows/", "rows", "rename"),
     ],
 )
-def test_live_target_of_a_row_keeps_the_components_in_the_rows(client, path, standalone, event):
-    page = client.live(path, component=standalone)
+def test_live_target_of_a_row_keeps_the_components_in_the_rows(
+    live_client, path, standalone, event
+):
+    page = live_client.live(path, component=standalone)
     page.component("x1").send("inc", by=3)
     rows = page.component("rows")
 
@@ -807,8 +813,8 @@ def test_live_target_of_a_row_keeps_the_components_in_the_rows(client, path, sta
     assert page.errors == []
 
 
-def test_a_targeted_row_that_is_gone_renders_the_component_whole(client):
-    page = client.live("/stepper-rows/")
+def test_a_targeted_row_that_is_gone_renders_the_component_whole(live_client):
+    page = live_client.live("/stepper-rows/")
     page.component("x2").send("inc", by=2)
     x1 = page.component("x1")
     rows = page.component("rows")
@@ -824,8 +830,8 @@ def test_a_targeted_row_that_is_gone_renders_the_component_whole(client):
     assert page.receive()["error"]["code"] == "unknown_component"  # x1 was dropped
 
 
-def test_live_target_of_a_row_that_now_holds_other_blocks_renders_them(client):
-    page = client.live("/open-rows/")
+def test_live_target_of_a_row_that_now_holds_other_blocks_renders_them(live_client):
+    page = live_client.live("/open-rows/")
     rows = page.component("rows")
 
     reply = rows.send("open", row="r1")  # the row now holds a liveblock and a component

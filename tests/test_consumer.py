@@ -34,15 +34,15 @@ def block_ids(content: str) -> list[str]:
 # -- counter ----------------------------------------------------------------------------------
 
 
-def test_join_is_answered_with_joined(client):
-    page = client.live("/counter/")
+def test_join_is_answered_with_joined(live_client):
+    page = live_client.live("/counter/")
     assert page.frames == [{"joined": True}]
     assert page.errors == []
     assert count(page) == 0
 
 
-def test_increment_sends_only_the_counter_block(client):
-    page = client.live("/counter/")
+def test_increment_sends_only_the_counter_block(live_client):
+    page = live_client.live("/counter/")
     reply = page.send("increment", amount=2)
 
     assert reply["ref"] == 1
@@ -56,16 +56,16 @@ def test_increment_sends_only_the_counter_block(client):
     assert '<p id="static">0 rendered once</p>' in page.html
 
 
-def test_event_that_changes_nothing_gets_a_bare_ack(client):
-    page = client.live("/counter/")
+def test_event_that_changes_nothing_gets_a_bare_ack(live_client):
+    page = live_client.live("/counter/")
     page.send("increment", amount=3)
     reply = page.send("increment", amount=0)
     assert reply == {"ref": 2}
     assert count(page) == 3
 
 
-def test_static_text_outside_blocks_is_never_resent(client):
-    page = client.live("/counter/")
+def test_static_text_outside_blocks_is_never_resent(live_client):
+    page = live_client.live("/counter/")
     for _ in range(3):
         page.send("increment")
     assert count(page) == 3
@@ -73,17 +73,17 @@ def test_static_text_outside_blocks_is_never_resent(client):
     assert '<p id="static">0 rendered once</p>' in page.html
 
 
-def test_button_arguments_survive_the_rerender(client):
-    page = client.live("/counter/")
+def test_button_arguments_survive_the_rerender(live_client):
+    page = live_client.live("/counter/")
     page.send("increment", amount=2)
     assert 'data-live-event="increment"' in page.block("counter")
     assert 'data-live-args="{&quot;amount&quot;:2}"' in page.block("counter")
 
 
-def test_stale_page_gets_its_changed_blocks_on_join(client):
-    response = client.get("/counter/")
+def test_stale_page_gets_its_changed_blocks_on_join(live_client):
+    response = live_client.get("/counter/")
     page_html = response.content.decode()
-    page = client.open_socket(f"{SOCKET}?t={token_of(page_html)}", page_html)
+    page = live_client.open_socket(f"{SOCKET}?t={token_of(page_html)}", page_html)
 
     reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {"lv-counter": "00000000"}}})
     assert reply is not None
@@ -94,17 +94,17 @@ def test_stale_page_gets_its_changed_blocks_on_join(client):
     assert_count_continues(page, 0)
 
 
-def test_up_to_date_page_gets_no_content_on_join(client):
-    page = client.live("/counter/", join=False)
+def test_up_to_date_page_gets_no_content_on_join(live_client):
+    page = live_client.live("/counter/", join=False)
     versions = dict(re.findall(r'id="(lv-[^"]+)" data-lv-v="([0-9a-f]+)"', page.html))
     reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": versions}})
     assert reply == {"joined": True}
 
 
-def test_join_from_an_older_script_still_joins_and_warns(client, caplog):
-    response = client.get("/counter/")
+def test_join_from_an_older_script_still_joins_and_warns(live_client, caplog):
+    response = live_client.get("/counter/")
     page_html = response.content.decode()
-    page = client.open_socket(f"{SOCKET}?t={token_of(page_html)}", page_html)
+    page = live_client.open_socket(f"{SOCKET}?t={token_of(page_html)}", page_html)
     with caplog.at_level("WARNING", logger="live_views"):
         reply = send_raw(page, {"join": {"version": "0.0.1", "blocks": {}}})
     assert reply is not None
@@ -113,8 +113,8 @@ def test_join_from_an_older_script_still_joins_and_warns(client, caplog):
     assert "0.0.1" in caplog.text
 
 
-def test_events_run_one_at_a_time_in_arrival_order(client):
-    page = client.live("/counter/")
+def test_events_run_one_at_a_time_in_arrival_order(live_client):
+    page = live_client.live("/counter/")
     for ref, amount in enumerate([1, 10, 100], start=1):
         page.send_frame({"event": "increment", "args": {"amount": amount}, "ref": ref})
     replies = [page.receive(timeout=5) for _ in range(3)]
@@ -124,25 +124,25 @@ def test_events_run_one_at_a_time_in_arrival_order(client):
     assert count(page) == 111
 
 
-def test_each_page_has_its_own_state(client):
-    first = client.live("/counter/")
-    second = client.live("/counter/")
+def test_each_page_has_its_own_state(live_client):
+    first = live_client.live("/counter/")
+    second = live_client.live("/counter/")
     first.send("increment", amount=5)
     second.send("increment", amount=1)
     assert count(first) == 5
     assert count(second) == 1
 
 
-def test_event_without_ref_still_updates_the_page(client):
-    page = client.live("/counter/")
+def test_event_without_ref_still_updates_the_page(live_client):
+    page = live_client.live("/counter/")
     reply = send_raw(page, {"event": "increment", "args": {"amount": 4}})
     assert reply is not None
     assert "ref" not in reply
     assert count(page) == 4
 
 
-def test_form_values_fill_arguments_and_never_collide_with_reserved_keys(client):
-    page = client.live("/counter/")
+def test_form_values_fill_arguments_and_never_collide_with_reserved_keys(live_client):
+    page = live_client.live("/counter/")
     # Form fields named like the frame's own keys stay form fields.
     reply = page.submit("increment", amount="3", event="explode", ref="99", join="x", typing="hi")
     assert reply["ref"] == 1
@@ -153,8 +153,8 @@ def test_form_values_fill_arguments_and_never_collide_with_reserved_keys(client)
 # -- handler errors -----------------------------------------------------------------------------
 
 
-def test_failing_handler_is_rolled_back_and_reported(client):
-    page = client.live("/counter/")
+def test_failing_handler_is_rolled_back_and_reported(live_client):
+    page = live_client.live("/counter/")
     page.send("increment", amount=2)
     with pytest.raises(RuntimeError, match="secret internal detail"):
         page.send("explode")
@@ -169,8 +169,8 @@ def test_failing_handler_is_rolled_back_and_reported(client):
     assert_count_continues(page, 2)
 
 
-def test_failing_async_handler_is_rolled_back(client):
-    page = client.live("/echo/?text=kept")
+def test_failing_async_handler_is_rolled_back(live_client):
+    page = live_client.live("/echo/?text=kept")
     with pytest.raises(ValueError, match="boom"):
         page.send("fail_async", message="boom")
     assert page.errors[-1]["code"] == "server_error"
@@ -184,8 +184,8 @@ def test_failing_async_handler_is_rolled_back(client):
 # -- keyed and nested blocks -------------------------------------------------------------------
 
 
-def test_bumping_a_row_sends_exactly_that_row(client):
-    page = client.live("/rows/")
+def test_bumping_a_row_sends_exactly_that_row(live_client):
+    page = live_client.live("/rows/")
     reply = page.send("bump", row=2)
 
     assert block_ids(reply["content"]) == ["lv-row-2"]
@@ -197,23 +197,23 @@ def test_bumping_a_row_sends_exactly_that_row(client):
         assert '<td class="value">0</td>' in page.block("row", other)
 
 
-def test_renaming_sends_only_the_header(client):
-    page = client.live("/rows/")
+def test_renaming_sends_only_the_header(live_client):
+    page = live_client.live("/rows/")
     reply = page.send("rename", title="Scores")
     assert block_ids(reply["content"]) == ["lv-header"]
     assert page.block("header") == "<h1>Scores</h1>"
 
 
-def test_nested_row_bump_sends_only_the_row(client):
-    page = client.live("/nested/")
+def test_nested_row_bump_sends_only_the_row(live_client):
+    page = live_client.live("/nested/")
     reply = page.send("bump", row=2)
     assert block_ids(reply["content"]) == ["lv-row-2"]
     assert reply["content"].count(OOB) == 1
     assert page.block("row", 2) == "<td>Row 2</td><td>1</td>"
 
 
-def test_nested_add_sends_the_parent_with_its_rows(client):
-    page = client.live("/nested/")
+def test_nested_add_sends_the_parent_with_its_rows(live_client):
+    page = live_client.live("/nested/")
     page.send("bump", row=1)
     reply = page.send("add")
 
@@ -229,36 +229,36 @@ def test_nested_add_sends_the_parent_with_its_rows(client):
 # -- what reaches the live instance ---------------------------------------------------------------
 
 
-def test_url_kwargs_reach_the_live_instance(client):
-    page = client.live("/items/5/")
+def test_url_kwargs_reach_the_live_instance(live_client):
+    page = live_client.live("/items/5/")
     assert page.block("items") == "<i>5</i><i>6</i><i>7</i>"
     reply = page.send("more")
     assert block_ids(reply["content"]) == ["lv-items"]
     assert page.block("items") == "<i>5</i><i>6</i><i>7</i><i>8</i>"
 
 
-def test_query_string_reaches_the_live_instance(client):
-    response = client.get("/echo/", {"text": "from the query"})
+def test_query_string_reaches_the_live_instance(live_client):
+    response = live_client.get("/echo/", {"text": "from the query"})
     page_html = response.content.decode()
-    page = client.open_socket(f"{SOCKET}?t={token_of(page_html)}", page_html)
+    page = live_client.open_socket(f"{SOCKET}?t={token_of(page_html)}", page_html)
     # A join claiming no blocks makes the live instance render everything it shows.
     reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})
     assert reply is not None
     assert '<p id="echo-text">from the query</p>' in reply["content"]
 
 
-def test_query_string_on_the_socket_url_never_reaches_the_view(client):
-    response = client.get("/echo/", {"text": "signed"})
+def test_query_string_on_the_socket_url_never_reaches_the_view(live_client):
+    response = live_client.get("/echo/", {"text": "signed"})
     page_html = response.content.decode()
-    page = client.open_socket(f"{SOCKET}?t={token_of(page_html)}&text=forged", page_html)
+    page = live_client.open_socket(f"{SOCKET}?t={token_of(page_html)}&text=forged", page_html)
     reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})
     assert reply is not None
     assert '<p id="echo-text">signed</p>' in reply["content"]
     assert "forged" not in reply["content"]
 
 
-def test_guarded_view_with_the_right_query_works(client):
-    page = client.live("/guarded/?key=open")
+def test_guarded_view_with_the_right_query_works(live_client):
+    page = live_client.live("/guarded/?key=open")
     page.send("increment", amount=2)
     assert count(page) == 2
 
@@ -266,8 +266,8 @@ def test_guarded_view_with_the_right_query_works(client):
 # -- async handlers and both clients --------------------------------------------------------------
 
 
-def test_async_handler_from_the_sync_client(client):
-    page = client.live("/async/")
+def test_async_handler_from_the_sync_client(live_client):
+    page = live_client.live("/async/")
     page.send("add_async", amount=3)
     page.send("increment", amount=2)
     assert count(page) == 5
@@ -319,8 +319,8 @@ def seen(page) -> dict[str, str]:
     return dict(re.findall(r"<p>(\w+)=(.*?)</p>", text))
 
 
-def test_form_strings_are_coerced_by_type_hints(client):
-    page = client.live("/typed/")
+def test_form_strings_are_coerced_by_type_hints(live_client):
+    page = live_client.live("/typed/")
     ident = uuid.UUID("12345678-1234-5678-1234-567812345678")
     reply = page.submit(
         "typed",
@@ -350,8 +350,8 @@ def test_form_strings_are_coerced_by_type_hints(client):
     }
 
 
-def test_multi_value_field_becomes_a_list_and_missing_optional_is_none(client):
-    page = client.live("/typed/")
+def test_multi_value_field_becomes_a_list_and_missing_optional_is_none(live_client):
+    page = live_client.live("/typed/")
     page.submit(
         "typed",
         n=" 6 ",
@@ -371,16 +371,16 @@ def test_multi_value_field_becomes_a_list_and_missing_optional_is_none(client):
     assert values["note"] == "NoneType:None"
 
 
-def test_optional_int_from_an_empty_field_is_none(client):
-    page = client.live("/echo/")
+def test_optional_int_from_an_empty_field_is_none(live_client):
+    page = live_client.live("/echo/")
     page.submit("pick", number="")
     assert page.block("echo").startswith('<p id="echo-text">None</p>')
     page.submit("pick", number="12")
     assert page.block("echo").startswith('<p id="echo-text">12</p>')
 
 
-def test_explicit_args_take_json_types(client):
-    page = client.live("/typed/")
+def test_explicit_args_take_json_types(live_client):
+    page = live_client.live("/typed/")
     reply = page.send(
         "typed",
         n=5,
@@ -401,8 +401,8 @@ def test_explicit_args_take_json_types(client):
     assert values["note"] == "NoneType:None"
 
 
-def test_a_value_that_does_not_coerce_names_the_argument(client):
-    page = client.live("/typed/")
+def test_a_value_that_does_not_coerce_names_the_argument(live_client):
+    page = live_client.live("/typed/")
     reply = page.submit(
         "typed",
         n="5",
@@ -430,18 +430,18 @@ def user(live_db, django_user_model):
 
 
 @pytest.mark.parametrize("path", ["/private/", "/decorated/"])
-def test_logged_in_user_can_use_a_login_required_page(client, user, path):
-    client.force_login(user)
-    page = client.live(path)
+def test_logged_in_user_can_use_a_login_required_page(live_client, user, path):
+    live_client.force_login(user)
+    page = live_client.live(path)
     page.send("increment", amount=4)
     assert count(page) == 4
 
 
 @pytest.mark.usefixtures("live_db")
 @pytest.mark.parametrize("path", ["/private/", "/decorated/"])
-def test_anonymous_visitor_must_log_in(client, path):
+def test_anonymous_visitor_must_log_in(live_client, path):
     # The token matches this anonymous visitor; the view's own login check refuses at mount.
-    assert refusal_code(client, f"{SOCKET}?t={mint_token(path)}") == 4401
+    assert refusal_code(live_client, f"{SOCKET}?t={mint_token(path)}") == 4401
 
 
 def test_allowed_origin_setting_lets_another_origin_connect(settings):

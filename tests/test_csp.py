@@ -39,8 +39,8 @@ def token_payload(token: str) -> bytes:
     return zlib.decompress(raw) if body.startswith(".") else raw
 
 
-def test_scripts_in_swapped_blocks_carry_the_page_nonce(client, csp):
-    page = client.live("/catalog/")
+def test_scripts_in_swapped_blocks_carry_the_page_nonce(live_client, csp):
+    page = live_client.live("/catalog/")
     nonce = root_nonce(page)
     assert _SCRIPT_NONCE_RE.findall(page.block("widget")) == [nonce]
     reply = page.send("goto", page=2)
@@ -48,16 +48,16 @@ def test_scripts_in_swapped_blocks_carry_the_page_nonce(client, csp):
     assert "window.page = 2;" in page.block("widget")
 
 
-def test_the_token_holds_a_digest_of_the_nonce_not_the_nonce(client, csp):
-    page = client.live("/catalog/")
+def test_the_token_holds_a_digest_of_the_nonce_not_the_nonce(live_client, csp):
+    page = live_client.live("/catalog/")
     payload = token_payload(token_of(page.html))
     assert b'"n":' in payload
     assert root_nonce(page).encode() not in payload
 
 
 @pytest.mark.parametrize("claimed", ["not-the-nonce", None])
-def test_a_join_without_the_page_nonce_renders_without_one(client, csp, claimed):
-    page = client.live("/catalog/", join=False)
+def test_a_join_without_the_page_nonce_renders_without_one(live_client, csp, claimed):
+    page = live_client.live("/catalog/", join=False)
     join = {"version": "0.1.0", "blocks": {}}
     if claimed is not None:
         join["nonce"] = claimed
@@ -67,9 +67,9 @@ def test_a_join_without_the_page_nonce_renders_without_one(client, csp, claimed)
     assert _SCRIPT_NONCE_RE.findall(reply["content"]) == [""]
 
 
-def test_a_join_whose_nonce_is_no_text_joins_without_one(client, csp, caplog):
+def test_a_join_whose_nonce_is_no_text_joins_without_one(live_client, csp, caplog):
     # A lone surrogate: JSON can spell it, UTF-8 (and so the nonce's HMAC) cannot.
-    page = client.live("/catalog/", join=False)
+    page = live_client.live("/catalog/", join=False)
     page.send_frame({"join": {"version": "0.1.0", "blocks": {}, "nonce": "\ud800"}})
     assert page.receive()["joined"] is True
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
@@ -77,17 +77,17 @@ def test_a_join_whose_nonce_is_no_text_joins_without_one(client, csp, caplog):
     assert _SCRIPT_NONCE_RE.findall(reply["content"]) == [""]
 
 
-def test_a_nonce_from_another_page_load_is_not_adopted(client, csp):
-    other = root_nonce(client.live("/catalog/"))
-    page = client.live("/catalog/", join=False)
+def test_a_nonce_from_another_page_load_is_not_adopted(live_client, csp):
+    other = root_nonce(live_client.live("/catalog/"))
+    page = live_client.live("/catalog/", join=False)
     page.send_frame({"join": {"version": "0.1.0", "blocks": {}, "nonce": other}})
     page.receive()
     reply = page.send("goto", page=2)
     assert _SCRIPT_NONCE_RE.findall(reply["content"]) == [""]
 
 
-def test_without_a_csp_nothing_changes(client):
-    page = client.live("/catalog/")
+def test_without_a_csp_nothing_changes(live_client):
+    page = live_client.live("/catalog/")
     assert ' nonce="' not in page.html.split("<body", 1)[1].split(">", 1)[0]
     assert b'"n":' not in token_payload(token_of(page.html))
     reply = page.send("goto", page=2)
@@ -171,11 +171,11 @@ def no_request_processor(settings):
 
 @pytest.mark.parametrize("path", ["/catalog/", "/plain-steppers/"])
 def test_without_the_request_context_processor_the_scripts_carry_the_nonce(
-    client, csp, no_request_processor, path
+    live_client, csp, no_request_processor, path
 ):
     # Without it, the bundle's <script> had no nonce: under the page's CSP the browser refused
     # it, and the page (or a plain page's live components) never connected, with no error.
-    response = client.get(path)
+    response = live_client.get(path)
     nonce = re.search(r"script-src 'nonce-([^']+)'", response["Content-Security-Policy"])[1]
     scripts = re.findall(r"<script [^>]*live_views[^>]*>", response.content.decode())
     assert scripts

@@ -19,7 +19,7 @@ TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.fixture
-def client(live_db):
+def live_client(live_db):
     client = LiveClient(Client(enforce_csrf_checks=True))
     yield client
     client.close()
@@ -31,28 +31,28 @@ def token(page) -> str:
     return match.group(1)
 
 
-def test_a_token_rendered_on_the_socket_is_accepted_by_a_post_over_http(client):
-    page = client.live("/world/")
+def test_a_token_rendered_on_the_socket_is_accepted_by_a_post_over_http(live_client):
+    page = live_client.live("/world/")
     page.send("increment")
     page.reconnect()  # a fresh socket: a freshly masked token, the same secret
     socket_token = token(page)
     # The form in the block posts over HTTP with the browser's cookie, as a browser would.
-    response = client.http.post("/world/", {"csrfmiddlewaretoken": socket_token})
+    response = live_client.http.post("/world/", {"csrfmiddlewaretoken": socket_token})
     assert response.status_code == 200, response.content
     assert response.content == b"posted"
     page.close()
 
 
-def test_a_tampered_token_is_still_refused(client):
-    page = client.live("/world/")
+def test_a_tampered_token_is_still_refused(live_client):
+    page = live_client.live("/world/")
     forged = token(page)[:-4] + "AAAA"
-    response = client.http.post("/world/", {"csrfmiddlewaretoken": forged})
+    response = live_client.http.post("/world/", {"csrfmiddlewaretoken": forged})
     assert response.status_code == 403
     page.close()
 
 
-def test_the_block_with_the_token_is_not_sent_again_on_every_render(client):
-    page = client.live("/world/")
+def test_the_block_with_the_token_is_not_sent_again_on_every_render(live_client):
+    page = live_client.live("/world/")
     first = token(page)
     for _ in range(3):
         reply = page.send("increment")
@@ -62,17 +62,17 @@ def test_the_block_with_the_token_is_not_sent_again_on_every_render(client):
     page.close()
 
 
-def test_the_token_follows_a_new_secret(client, django_user_model):
+def test_the_token_follows_a_new_secret(live_client, django_user_model):
     # A login rotates the CSRF secret: the next page's socket renders a token for the new one.
-    page = client.live("/world/")
+    page = live_client.live("/world/")
     before = token(page)
     user = django_user_model.objects.create_user("ann", password="pw")
-    client.force_login(user)
+    live_client.force_login(user)
     page.close()
-    page = client.live("/world/")
+    page = live_client.live("/world/")
     page.send("increment")
     assert token(page) != before
-    response = client.http.post("/world/", {"csrfmiddlewaretoken": token(page)})
+    response = live_client.http.post("/world/", {"csrfmiddlewaretoken": token(page)})
     assert response.status_code == 200
     page.close()
 

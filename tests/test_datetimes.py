@@ -38,16 +38,16 @@ DST_REPEAT = "2026-11-01T01:30"  # and from 02:00 back to 01:00 that one
 
 
 @pytest.fixture
-def client(live_db):
+def live_client(live_db):
     client = LiveClient()
     yield client
     client.close()
 
 
 @pytest.fixture
-def new_yorker(client):
-    client.http.cookies["tz"] = "America/New_York"
-    return client
+def new_yorker(live_client):
+    live_client.http.cookies["tz"] = "America/New_York"
+    return live_client
 
 
 # -- on the socket: the page's events and its components' --------------------------------------
@@ -61,8 +61,8 @@ def test_a_local_time_is_in_the_time_zone_the_pages_middleware_activated(new_yor
     page.close()
 
 
-def test_without_a_zone_of_its_own_a_local_time_is_in_time_zone(client):
-    page = client.live("/world/")
+def test_without_a_zone_of_its_own_a_local_time_is_in_time_zone(live_client):
+    page = live_client.live("/world/")
     page.send("schedule", when="2026-12-04T10:30")
     assert shown(page, "meeting") == "2026-12-04 16:30 UTC (America/Chicago)"
     page.close()
@@ -148,14 +148,14 @@ def test_the_test_client_sends_a_datetime_as_the_page_would(new_yorker):
     ],
 )
 def test_a_time_beyond_what_a_datetime_holds_in_utc_or_the_pages_zone_is_refused(
-    client, event, sent
+    live_client, event, sent
 ):
     # Django converts an aware datetime to UTC to save it and to the current zone to show it:
     # an instant either cannot hold failed there, after the handler, as a server error.
-    client.http.cookies["tz"] = (
+    live_client.http.cookies["tz"] = (
         "America/New_York" if not sent.endswith("Z") else "Pacific/Kiritimati"
     )
-    page = client.live("/world/")
+    page = live_client.live("/world/")
     page.send(event, when="2026-12-04T10:30Z")
     reply = page.send(event, when=sent)
     assert reply["error"]["code"] == "bad_arguments", reply

@@ -48,7 +48,7 @@ def sessions_in_other(settings: Any) -> None:
 
 
 @pytest.fixture
-def client(live_db: None) -> Iterator[LiveClient]:
+def live_client(live_db: None) -> Iterator[LiveClient]:
     made = TrackingLiveClient(timeout=WAIT)
     yield made
     made.close()
@@ -101,10 +101,10 @@ def renders(page: LivePage) -> int:
 
 
 def test_a_logout_closes_the_pages_though_the_default_databases_transaction_rolls_back(
-    sessions_in_other, client, alice
+    sessions_in_other, live_client, alice
 ):
-    page = boards_page(client, alice)
-    request = her_request(client, alice)
+    page = boards_page(live_client, alice)
+    request = her_request(live_client, alice)
     assert Session.objects.using("other").filter(pk=request.session.session_key).exists()
 
     with transaction.atomic():  # the view's transaction (ATOMIC_REQUESTS), which then fails
@@ -117,10 +117,10 @@ def test_a_logout_closes_the_pages_though_the_default_databases_transaction_roll
 
 
 def test_a_logout_rolled_back_in_the_sessions_database_closes_nothing(
-    sessions_in_other, client, alice
+    sessions_in_other, live_client, alice
 ):
-    page = boards_page(client, alice)
-    request = her_request(client, alice)
+    page = boards_page(live_client, alice)
+    request = her_request(live_client, alice)
 
     with transaction.atomic(using="other"):
         logout(request)
@@ -131,11 +131,11 @@ def test_a_logout_rolled_back_in_the_sessions_database_closes_nothing(
 
 
 def test_a_logout_of_sessions_kept_out_of_the_database_waits_for_no_transaction(
-    settings, client, alice
+    settings, live_client, alice
 ):
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    page = boards_page(client, alice)
-    request = her_request(client, alice)
+    page = boards_page(live_client, alice)
+    request = her_request(live_client, alice)
 
     with transaction.atomic():
         logout(request)
@@ -147,8 +147,8 @@ def test_a_logout_of_sessions_kept_out_of_the_database_waits_for_no_transaction(
 # -- saves and broadcast(using=...) wait for the commit of their own database -------------------
 
 
-def test_a_save_in_another_database_is_told_when_that_database_commits(client, alice):
-    page = boards_page(client, alice)
+def test_a_save_in_another_database_is_told_when_that_database_commits(live_client, alice):
+    page = boards_page(live_client, alice)
     before = renders(page)
 
     with transaction.atomic(using="other"):
@@ -159,8 +159,8 @@ def test_a_save_in_another_database_is_told_when_that_database_commits(client, a
     assert renders(page) == before + 1
 
 
-def test_a_save_rolled_back_in_another_database_is_told_to_nobody(client, alice):
-    page = boards_page(client, alice)
+def test_a_save_rolled_back_in_another_database_is_told_to_nobody(live_client, alice):
+    page = boards_page(live_client, alice)
 
     with transaction.atomic(using="other"):
         Board.objects.using("other").create(name="never")
@@ -169,8 +169,8 @@ def test_a_save_rolled_back_in_another_database_is_told_to_nobody(client, alice)
     assert_not_told(page)
 
 
-def test_broadcast_using_another_database_waits_for_its_commit(client, news):
-    page = client.live("/todo/news/")
+def test_broadcast_using_another_database_waits_for_its_commit(live_client, news):
+    page = live_client.live("/todo/news/")
 
     with transaction.atomic(using="other"):
         broadcast("news", using="other")

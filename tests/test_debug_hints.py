@@ -7,7 +7,7 @@ import logging
 import pytest
 from asgiref.sync import async_to_sync
 from django.template import Context, Template
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import include, path
 
 from live_views import LiveTemplateView, live_event
@@ -87,12 +87,6 @@ TEMPLATES = [
         },
     }
 ]
-
-
-@pytest.fixture
-def client() -> Client:
-    """Django's test client (conftest.py's ``client`` is a live one)."""
-    return Client()
 
 
 @pytest.fixture

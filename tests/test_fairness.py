@@ -106,7 +106,7 @@ async def test_a_cancelled_waiter_does_not_stall_the_queue():
 
 
 @pytest.fixture
-def client(settings) -> Iterator[TrackingLiveClient]:
+def live_client(settings) -> Iterator[TrackingLiveClient]:
     settings.LIVE_VIEWS = {"EVENT_RATE": None}  # the order of turns, not the budget
     work_views.ran.clear()
     work_views.released.clear()
@@ -123,12 +123,12 @@ def wait_until(condition: Any, timeout: float = 5.0) -> None:
         time.sleep(0.005)
 
 
-def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(client):
+def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(live_client):
     # Three pages that have used a lot of server time lately, each with an event queued; then an
     # event of a page that has not. The worker thread is shared by every page of the process:
     # first come, first served, the light event would wait for all three heavy ones.
-    heavy = [client.live("/work/") for _ in range(3)]
-    light, holder = client.live("/work/"), client.live("/work/")
+    heavy = [live_client.live("/work/") for _ in range(3)]
+    light, holder = live_client.live("/work/"), live_client.live("/work/")
     for n, page in enumerate(heavy):
         page.send("burn", ms=40, label=f"warm{n}")
     holder.send_frame({"event": "hold", "ref": 1})

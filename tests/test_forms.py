@@ -26,7 +26,7 @@ GOOD = {
 
 
 @pytest.fixture
-def client(live_db: None) -> Iterator[TrackingLiveClient]:
+def live_client(live_db: None) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()  # closes every page it opened
     yield live
     live.close()
@@ -47,8 +47,8 @@ def block_ids(content: str) -> list[str]:
 # -- the page as first served ------------------------------------------------------------------
 
 
-def test_the_page_serves_an_unbound_form_whose_fields_validate_live(client):
-    response = client.get("/forms/signup/")
+def test_the_page_serves_an_unbound_form_whose_fields_validate_live(live_client):
+    response = live_client.get("/forms/signup/")
     body = response.content.decode()
 
     assert response.status_code == 200
@@ -68,8 +68,8 @@ def test_the_page_serves_an_unbound_form_whose_fields_validate_live(client):
 # -- validation while typing ---------------------------------------------------------------------
 
 
-def test_a_touched_field_shows_its_error_and_untouched_fields_do_not(client):
-    page = client.live("/forms/signup/")
+def test_a_touched_field_shows_its_error_and_untouched_fields_do_not(live_client):
+    page = live_client.live("/forms/signup/")
 
     reply = page.validate("username", username="", email="", password="", password2="")
 
@@ -79,8 +79,8 @@ def test_a_touched_field_shows_its_error_and_untouched_fields_do_not(client):
     assert block_ids(reply["content"]) == ["lv-field-username"]
 
 
-def test_fixing_a_field_clears_its_error(client):
-    page = client.live("/forms/signup/")
+def test_fixing_a_field_clears_its_error(live_client):
+    page = live_client.live("/forms/signup/")
     page.validate("email", username="", email="not-an-address", password="", password2="")
     assert "Enter a valid email address." in errors_in(page, "email")
 
@@ -90,8 +90,8 @@ def test_fixing_a_field_clears_its_error(client):
     assert 'value="dee@example.com"' in page.block("field", "email")
 
 
-def test_touched_fields_accumulate(client):
-    page = client.live("/forms/signup/")
+def test_touched_fields_accumulate(live_client):
+    page = live_client.live("/forms/signup/")
     page.validate("username", username="", email="x", password="", password2="")
     page.validate("email", username="", email="x", password="", password2="")
 
@@ -100,9 +100,9 @@ def test_touched_fields_accumulate(client):
     assert errors_in(page, "password") == ""
 
 
-def test_uniqueness_is_checked_against_the_database_while_typing(client):
+def test_uniqueness_is_checked_against_the_database_while_typing(live_client):
     User.objects.create_user("alice", password="pw")
-    page = client.live("/forms/signup/")
+    page = live_client.live("/forms/signup/")
 
     page.validate("username", **{**GOOD, "username": "Alice"})
     assert "That username is taken." in errors_in(page, "username")
@@ -114,8 +114,8 @@ def test_uniqueness_is_checked_against_the_database_while_typing(client):
     assert "lv-field-email" not in block_ids(reply["content"])
 
 
-def test_a_validation_round_trip_sends_only_what_changed(client):
-    page = client.live("/forms/signup/")
+def test_a_validation_round_trip_sends_only_what_changed(live_client):
+    page = live_client.live("/forms/signup/")
     page.validate("username", **{**GOOD, "username": ""})
 
     # Typing on in a field whose error stays the same sends no markup at all.
@@ -123,8 +123,8 @@ def test_a_validation_round_trip_sends_only_what_changed(client):
     assert "content" not in reply
 
 
-def test_cross_field_errors_wait_for_every_field_clean_reads(client):
-    page = client.live("/forms/signup/")
+def test_cross_field_errors_wait_for_every_field_clean_reads(live_client):
+    page = live_client.live("/forms/signup/")
     mismatch = {**GOOD, "password2": "something else"}
 
     page.validate("password", **mismatch)
@@ -137,8 +137,8 @@ def test_cross_field_errors_wait_for_every_field_clean_reads(client):
     assert "differ" not in text(page.block("form_errors"))
 
 
-def test_a_clean_error_on_a_field_waits_for_the_fields_it_compares(client):
-    page = client.live("/forms/event/")
+def test_a_clean_error_on_a_field_waits_for_the_fields_it_compares(live_client):
+    page = live_client.live("/forms/event/")
     backwards = {"title": "Launch", "starts": "2026-12-02", "ends": "2026-12-01"}
 
     page.validate("ends", **backwards)
@@ -148,8 +148,8 @@ def test_a_clean_error_on_a_field_waits_for_the_fields_it_compares(client):
     assert "The event ends before it starts." in errors_in(page, "ends")
 
 
-def test_the_template_still_sees_whether_the_whole_form_is_valid(client):
-    page = client.live("/forms/signup/")
+def test_the_template_still_sees_whether_the_whole_form_is_valid(live_client):
+    page = live_client.live("/forms/signup/")
 
     page.validate("username", **{**GOOD, "email": ""})
     assert errors_in(page, "email") == ""  # untouched: hidden
@@ -159,8 +159,8 @@ def test_the_template_still_sees_whether_the_whole_form_is_valid(client):
     assert "Ready to submit" in page.block("status")
 
 
-def test_a_prefixed_form_tracks_its_prefixed_names(client):
-    page = client.live("/forms/prefixed/")
+def test_a_prefixed_form_tracks_its_prefixed_names(live_client):
+    page = live_client.live("/forms/prefixed/")
     assert 'name="signup-username"' in page.html
 
     page.validate("signup-email", **{"signup-email": "nope", "signup-username": ""})
@@ -169,8 +169,8 @@ def test_a_prefixed_form_tracks_its_prefixed_names(client):
     assert errors_in(page, "username") == ""
 
 
-def test_a_field_whose_name_starts_another_fields_is_not_touched_by_it(client):
-    page = client.live("/forms/email/")
+def test_a_field_whose_name_starts_another_fields_is_not_touched_by_it(live_client):
+    page = live_client.live("/forms/email/")
 
     # The user starts with the second field: the first ("email", a prefix of its name) is
     # still untouched and keeps quiet.
@@ -192,8 +192,8 @@ def test_the_inputs_of_a_multiwidget_touch_their_field():
     assert list(form.errors) == ["when"]
 
 
-def test_a_broadcast_style_refresh_keeps_what_the_user_typed(client):
-    page = client.live("/forms/signup/")
+def test_a_broadcast_style_refresh_keeps_what_the_user_typed(live_client):
+    page = live_client.live("/forms/signup/")
     page.validate("email", **{**GOOD, "email": "half@"})
 
     # An event that re-renders from the view's state (another validate of another field)
@@ -213,8 +213,8 @@ TASKS = {
 }
 
 
-def test_a_formset_keeps_what_the_user_typed_after_an_invalid_submit(client):
-    page = client.live("/forms/boards/with-tasks/")
+def test_a_formset_keeps_what_the_user_typed_after_an_invalid_submit(live_client):
+    page = live_client.live("/forms/boards/with-tasks/")
     rows = {"tasks-0-title": "x" * 201, "tasks-1-title": "Second"}
 
     page.submit("submit", name="Mine", **TASKS, **rows)
@@ -227,8 +227,8 @@ def test_a_formset_keeps_what_the_user_typed_after_an_invalid_submit(client):
     assert not Board.objects.exists()
 
 
-def test_a_formset_is_saved_with_the_form(client):
-    page = client.live("/forms/boards/with-tasks/")
+def test_a_formset_is_saved_with_the_form(live_client):
+    page = live_client.live("/forms/boards/with-tasks/")
 
     reply = page.submit("submit", name="Mine", **TASKS, **{"tasks-0-title": "First"})
 
@@ -249,8 +249,8 @@ def test_a_formset_posts_over_http_without_js(live_db):
 # -- submit --------------------------------------------------------------------------------------
 
 
-def test_a_valid_submit_runs_form_valid_and_redirects_to_the_success_url(client):
-    page = client.live("/forms/signup/")
+def test_a_valid_submit_runs_form_valid_and_redirects_to_the_success_url(live_client):
+    page = live_client.live("/forms/signup/")
 
     reply = page.submit("submit", **GOOD)
 
@@ -259,10 +259,10 @@ def test_a_valid_submit_runs_form_valid_and_redirects_to_the_success_url(client)
     assert User.objects.get(username="carol").check_password("correct horse")
 
 
-def test_a_response_a_live_page_cannot_show_is_named_in_the_log(client, caplog):
+def test_a_response_a_live_page_cannot_show_is_named_in_the_log(live_client, caplog):
     # An HTTP-only form view's "thanks" page: the socket can go to a URL or render the view's
     # own liveblocks, not show another response. It was dropped without a word.
-    page = client.live("/forms/thanks-in-place/")
+    page = live_client.live("/forms/thanks-in-place/")
 
     with caplog.at_level("WARNING", logger="live_views"):
         reply = page.submit("submit", **GOOD)
@@ -274,9 +274,9 @@ def test_a_response_a_live_page_cannot_show_is_named_in_the_log(client, caplog):
     assert "redirect" in caplog.text  # the fix it names
 
 
-def test_an_invalid_submit_is_shown_and_not_named_in_the_log(client, caplog):
+def test_an_invalid_submit_is_shown_and_not_named_in_the_log(live_client, caplog):
     # form_invalid() answers with the page's own render: what the page shows, nothing dropped.
-    page = client.live("/forms/signup/")
+    page = live_client.live("/forms/signup/")
 
     with caplog.at_level("WARNING", logger="live_views"):
         page.submit("submit", **{**GOOD, "email": ""})
@@ -285,9 +285,9 @@ def test_an_invalid_submit_is_shown_and_not_named_in_the_log(client, caplog):
     assert caplog.text == ""
 
 
-def test_an_invalid_submit_shows_every_error_touched_or_not(client):
+def test_an_invalid_submit_shows_every_error_touched_or_not(live_client):
     User.objects.create_user("carol", password="pw")
-    page = client.live("/forms/signup/")
+    page = live_client.live("/forms/signup/")
 
     reply = page.submit("submit", **{**GOOD, "email": "", "password2": "other"})
 
@@ -299,8 +299,8 @@ def test_an_invalid_submit_shows_every_error_touched_or_not(client):
     assert 'value="carol"' in page.block("field", "username")
 
 
-def test_after_a_failed_submit_later_validation_keeps_showing_all_errors(client):
-    page = client.live("/forms/signup/")
+def test_after_a_failed_submit_later_validation_keeps_showing_all_errors(live_client):
+    page = live_client.live("/forms/signup/")
     page.submit("submit", username="", email="", password="", password2="")
 
     page.validate("username", username="dora", email="", password="", password2="")
@@ -312,8 +312,8 @@ def test_after_a_failed_submit_later_validation_keeps_showing_all_errors(client)
 # -- the generic model views ---------------------------------------------------------------------
 
 
-def test_create_view_saves_through_the_orm_on_submit(client):
-    page = client.live("/forms/boards/new/")
+def test_create_view_saves_through_the_orm_on_submit(live_client):
+    page = live_client.live("/forms/boards/new/")
     page.validate("name", name="")
     assert "required" in errors_in(page, "name")
 
@@ -330,9 +330,9 @@ def test_create_view_saves_through_the_orm_on_submit(client):
         ({}, "/forms/boards/"),
     ],
 )
-def test_post_sees_the_submitted_form_in_request_post_as_over_http(client, button, goes_to):
+def test_post_sees_the_submitted_form_in_request_post_as_over_http(live_client, button, goes_to):
     # Which submit button was pressed is read from request.POST, as in Django's admin.
-    page = client.live("/forms/boards/new/another/")
+    page = live_client.live("/forms/boards/new/another/")
 
     reply = page.submit("submit", name="Roadmap", **button)
 
@@ -343,8 +343,8 @@ def test_post_sees_the_submitted_form_in_request_post_as_over_http(client, butto
 
 
 @pytest.mark.parametrize("url", ["/forms/boards/new/in-place/", "/forms/boards/new/reset-first/"])
-def test_a_create_view_that_resets_shows_an_empty_form_for_the_next_row(client, url):
-    page = client.live(url)
+def test_a_create_view_that_resets_shows_an_empty_form_for_the_next_row(live_client, url):
+    page = live_client.live(url)
 
     reply = page.submit("submit", name="Roadmap")
 
@@ -364,9 +364,9 @@ def test_with_js_off_a_create_view_that_resets_answers_with_the_empty_create_for
     assert list(Board.objects.values_list("name", flat=True)) == ["Roadmap"]
 
 
-def test_update_view_edits_the_row_and_shows_its_current_values(client):
+def test_update_view_edits_the_row_and_shows_its_current_values(live_client):
     board = Board.objects.create(name="Old name")
-    page = client.live(f"/forms/boards/{board.pk}/")
+    page = live_client.live(f"/forms/boards/{board.pk}/")
     assert 'value="Old name"' in page.block("field", "name")
 
     reply = page.submit("submit", name="New name")
@@ -377,11 +377,11 @@ def test_update_view_edits_the_row_and_shows_its_current_values(client):
     assert Board.objects.count() == 1
 
 
-def test_what_the_user_typed_is_not_saved_until_they_submit_it(client, django_user_model):
+def test_what_the_user_typed_is_not_saved_until_they_submit_it(live_client, django_user_model):
     olga = django_user_model.objects.create_user("olga", password="pw")
     board = Board.objects.create(name="Old name")
-    client.force_login(olga)
-    page = client.live(f"/forms/boards/{board.pk}/")
+    live_client.force_login(olga)
+    page = live_client.live(f"/forms/boards/{board.pk}/")
     page.validate("name", name="Half typ")
 
     # Another event of the page saves its object: the name the user is typing stays unsaved.
@@ -395,10 +395,10 @@ def test_what_the_user_typed_is_not_saved_until_they_submit_it(client, django_us
     assert (board.owner, board.name) == (olga, "New name")
 
 
-def test_list_view_deletes_a_row_and_shows_the_list_without_it(client):
+def test_list_view_deletes_a_row_and_shows_the_list_without_it(live_client):
     keep = Board.objects.create(name="Keep")
     drop = Board.objects.create(name="Drop")
-    page = client.live("/forms/boards/")
+    page = live_client.live("/forms/boards/")
 
     page.send("delete", board=drop.pk)
 
@@ -407,16 +407,16 @@ def test_list_view_deletes_a_row_and_shows_the_list_without_it(client):
     assert list(Board.objects.all()) == [keep]
 
 
-def test_an_http_delete_of_a_page_with_a_delete_event_is_405_and_deletes_nothing(client):
+def test_an_http_delete_of_a_page_with_a_delete_event_is_405_and_deletes_nothing(live_client):
     # Django's View.dispatch takes a method named delete() as the page's DELETE handler: it
     # called the live event with the request as its board (a 500, or worse for a laxer one).
     board = Board.objects.create(name="Keep")
-    response = client.http.delete("/forms/boards/")
+    response = live_client.http.delete("/forms/boards/")
     assert response.status_code == 405
     assert "DELETE" not in response["Allow"]
-    assert "DELETE" not in client.http.options("/forms/boards/")["Allow"]
+    assert "DELETE" not in live_client.http.options("/forms/boards/")["Allow"]
     assert list(Board.objects.all()) == [board]
-    page = client.live("/forms/boards/")  # the event itself still runs
+    page = live_client.live("/forms/boards/")  # the event itself still runs
     page.send("delete", board=board.pk)
     assert not Board.objects.exists()
 
@@ -446,8 +446,8 @@ def test_without_js_the_form_posts_over_http_with_csrf_protection(live_db):
 # -- what a hostile client cannot do ------------------------------------------------------------
 
 
-def test_the_form_values_cannot_be_passed_as_an_explicit_argument(client):
-    page = client.live("/forms/signup/")
+def test_the_form_values_cannot_be_passed_as_an_explicit_argument(live_client):
+    page = live_client.live("/forms/signup/")
 
     page.send_frame({"event": "submit", "args": {"data": {"username": "x"}}, "ref": 9})
     reply = page.receive(timeout=5)
@@ -456,8 +456,8 @@ def test_the_form_values_cannot_be_passed_as_an_explicit_argument(client):
     assert not User.objects.exists()
 
 
-def test_a_huge_field_name_is_not_remembered_as_touched(client):
-    page = client.live("/forms/signup/")
+def test_a_huge_field_name_is_not_remembered_as_touched(live_client):
+    page = live_client.live("/forms/signup/")
 
     reply = page.validate("x" * 10_000, username="")
 
@@ -512,14 +512,14 @@ def test_fields_the_user_cannot_touch_do_not_hold_back_form_errors():
     assert form.non_field_errors() == ["Say more than +1 here."]
 
 
-def test_the_live_attributes_belong_to_the_views_form_not_to_the_form_class(client):
-    client.get("/forms/signup/")
+def test_the_live_attributes_belong_to_the_views_form_not_to_the_form_class(live_client):
+    live_client.get("/forms/signup/")
 
     assert "data-live-event" not in str(SignupForm())
 
 
-def test_a_live_error_keeps_the_id_its_fields_aria_describedby_names(client):
-    page = client.live("/forms/signup/")
+def test_a_live_error_keeps_the_id_its_fields_aria_describedby_names(live_client):
+    page = live_client.live("/forms/signup/")
 
     page.validate("email", username="", email="nope", password="", password2="")
 
@@ -528,8 +528,8 @@ def test_a_live_error_keeps_the_id_its_fields_aria_describedby_names(client):
     assert 'id="id_email_error"' in block
 
 
-def test_an_invalid_submit_asks_the_browser_to_focus_the_first_field_in_error(client):
-    page = client.live("/forms/signup/")
+def test_an_invalid_submit_asks_the_browser_to_focus_the_first_field_in_error(live_client):
+    page = live_client.live("/forms/signup/")
 
     reply = page.submit("submit", **{**GOOD, "email": "", "password2": "other"})
     assert reply["focus"] == '[data-live-form] [id="id_email"]:not([data-live-component] *)'
@@ -537,8 +537,8 @@ def test_an_invalid_submit_asks_the_browser_to_focus_the_first_field_in_error(cl
     assert "focus" not in page.validate("email", **{**GOOD, "email": ""})
 
 
-def test_a_first_field_in_error_whose_id_is_too_long_for_a_selector_is_not_focused(client):
-    page = client.live("/forms/long-prefixed/")
+def test_a_first_field_in_error_whose_id_is_too_long_for_a_selector_is_not_focused(live_client):
+    page = live_client.live("/forms/long-prefixed/")
     prefix = "signup" * 100
 
     reply = page.submit("submit", **{f"{prefix}-{k}": v for k, v in {**GOOD, "email": ""}.items()})

@@ -22,24 +22,24 @@ urlpatterns = [path("catalog/", CatalogView.as_view())]
 
 
 @pytest.fixture
-def logged_in(client) -> TrackingLiveClient:
-    client.force_login(User.objects.create_user("ada"))
-    return client
+def logged_in(live_client) -> TrackingLiveClient:
+    live_client.force_login(User.objects.create_user("ada"))
+    return live_client
 
 
 def messages_in(html: str) -> list[str]:
     return _MESSAGE_RE.findall(html)
 
 
-def test_a_message_added_by_an_event_shows_up_live(client):
-    page = client.live("/catalog/")
+def test_a_message_added_by_an_event_shows_up_live(live_client):
+    page = live_client.live("/catalog/")
     assert page.block("messages") == ""
     page.send("save", text="Saved <it>")
     assert page.block("messages") == '<p class="message success">Saved &lt;it&gt;</p>'
 
 
-def test_a_shown_message_goes_with_the_next_update(client):
-    page = client.live("/catalog/")
+def test_a_shown_message_goes_with_the_next_update(live_client):
+    page = live_client.live("/catalog/")
     page.send("save")
     page.send("goto", page=2)
     assert page.block("messages") == ""
@@ -85,29 +85,29 @@ def test_a_message_before_a_redirect_is_shown_where_the_browser_goes(logged_in):
     assert messages_in(logged_in.get("/catalog/").content.decode()) == []
 
 
-def test_a_visitor_without_a_session_sees_a_message_added_before_a_redirect(client):
-    page = client.live("/catalog/")
+def test_a_visitor_without_a_session_sees_a_message_added_before_a_redirect(live_client):
+    page = live_client.live("/catalog/")
     page.send("save_and_leave")
     # The browser passes through the session route, which sets the cookie a socket cannot;
     # so does the test client.
     assert page.session_ticket_url is not None
     assert page.redirect_url == "/plain/"
-    assert messages_in(client.get("/catalog/").content.decode()) == ["Saved, now elsewhere"]
-    assert messages_in(client.get("/catalog/").content.decode()) == []
+    assert messages_in(live_client.get("/catalog/").content.decode()) == ["Saved, now elsewhere"]
+    assert messages_in(live_client.get("/catalog/").content.decode()) == []
 
 
-def test_without_the_session_route_a_visitor_without_a_session_goes_straight_on(client):
+def test_without_the_session_route_a_visitor_without_a_session_goes_straight_on(live_client):
     with override_settings(ROOT_URLCONF=__name__):  # urlpatterns below: no live_views.urls
-        page = client.live("/catalog/")
+        page = live_client.live("/catalog/")
         assert page.send("save_and_leave")["redirect"] == "/plain/"
     assert Session.objects.count() == 0
 
 
-def test_a_visitor_without_a_session_gets_no_session_for_an_unshown_message(client):
-    page = client.live("/quiet/")
+def test_a_visitor_without_a_session_gets_no_session_for_an_unshown_message(live_client):
+    page = live_client.live("/quiet/")
     page.send("save")
     assert Session.objects.count() == 0
-    assert messages_in(client.get("/quiet/").content.decode()) == []
+    assert messages_in(live_client.get("/quiet/").content.decode()) == []
 
 
 def test_a_handler_that_fails_leaves_no_message(logged_in):
@@ -121,8 +121,8 @@ def test_a_handler_that_fails_leaves_no_message(logged_in):
     assert messages_in(logged_in.get("/catalog/").content.decode()) == []
 
 
-def test_each_event_shows_its_own_messages(client):
-    page = client.live("/catalog/")
+def test_each_event_shows_its_own_messages(live_client):
+    page = live_client.live("/catalog/")
     page.send("save", text="one")
     page.send("save", text="two")
     assert messages_in(page.block("messages")) == ["two"]

@@ -189,17 +189,17 @@ def test_a_recheck_that_the_view_now_refuses_is_refused():
 # -- through the socket -------------------------------------------------------------------------
 
 
-def test_a_redirect_closes_an_anonymous_page_4401_to_make_it_log_in(client):
+def test_a_redirect_closes_an_anonymous_page_4401_to_make_it_log_in(live_client):
     with pytest.raises(LiveRefused) as refused:
-        client.live("/socket-redirect/")
+        live_client.live("/socket-redirect/")
     assert refused.value.code == 4401
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_redirect_closes_a_logged_in_page_4403(client):
-    client.force_login(get_user_model().objects.create_user("ann", password="pw"))
+def test_a_redirect_closes_a_logged_in_page_4403(live_client):
+    live_client.force_login(get_user_model().objects.create_user("ann", password="pw"))
     with pytest.raises(LiveRefused) as refused:
-        client.live("/socket-redirect/")
+        live_client.live("/socket-redirect/")
     assert refused.value.code == 4403
     # Why, as the server says it in the close frame (a browser's developer tools show it too).
     assert refused.value.reason == "the view redirected to '/elsewhere/'"
@@ -207,18 +207,18 @@ def test_a_redirect_closes_a_logged_in_page_4403(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_whose_object_is_gone_before_the_socket_opens_is_refused_4404(client):
+def test_a_page_whose_object_is_gone_before_the_socket_opens_is_refused_4404(live_client):
     board = Board.objects.create(name="gone soon")
-    response = client.get(f"/todo/boards/{board.pk}/")
+    response = live_client.get(f"/todo/boards/{board.pk}/")
     assert response.status_code == 200
     board.delete()
     token = token_of(response.content.decode())
-    assert refusal_code(client, f"{SOCKET}?t={token}") == 4404
+    assert refusal_code(live_client, f"{SOCKET}?t={token}") == 4404
 
 
-def test_a_view_that_raises_on_mount_closes_1011(client):
+def test_a_view_that_raises_on_mount_closes_1011(live_client):
     with pytest.raises(RuntimeError, match="the view's own bug"):
-        client.live("/broken/")  # raised in the test, as Django's test client raises it
+        live_client.live("/broken/")  # raised in the test, as Django's test client raises it
     browser = LiveClient(Client(raise_request_exception=False))
     with pytest.raises(LiveRefused) as refused:
         browser.live("/broken/")
@@ -228,16 +228,16 @@ def test_a_view_that_raises_on_mount_closes_1011(client):
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(LIVE_VIEWS={"MAX_CONNECTIONS_PER_SESSION": 1})
-def test_refused_sockets_do_not_use_up_a_users_connections(client):
+def test_refused_sockets_do_not_use_up_a_users_connections(live_client):
     user = get_user_model().objects.create_user("ann", password="pw")
-    client.force_login(user)
+    live_client.force_login(user)
     for _ in range(3):
         with pytest.raises(LiveRefused):
-            client.live("/socket-redirect/")
-    page = client.live("/counter/")
+            live_client.live("/socket-redirect/")
+    page = live_client.live("/counter/")
     assert page.frames == [{"joined": True}]
     with pytest.raises(LiveRefused) as refused:
-        client.live("/counter/")
+        live_client.live("/counter/")
     assert refused.value.code == 4429
 
 

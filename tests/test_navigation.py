@@ -32,8 +32,8 @@ def shown(page) -> tuple[list[str], str, str]:
 # -- live_patch ---------------------------------------------------------------------------------
 
 
-def test_live_patch_pushes_the_new_query_and_renders_it(client):
-    page = client.live("/catalog/")
+def test_live_patch_pushes_the_new_query_and_renders_it(live_client):
+    page = live_client.live("/catalog/")
     assert shown(page) == (["apple", "apricot", "banana", "blackberry"], "page 1 of 5", "")
 
     reply = page.send("goto", page=2)
@@ -44,8 +44,8 @@ def test_live_patch_pushes_the_new_query_and_renders_it(client):
     assert page.url == "/catalog/?page=2"
 
 
-def test_a_filter_and_its_pages_travel_together(client):
-    page = client.live("/catalog/")
+def test_a_filter_and_its_pages_travel_together(live_client):
+    page = live_client.live("/catalog/")
     page.send("search", q="an")
     assert shown(page) == (["banana", "mango", "orange"], "page 1 of 1", "q=an")
     page.send("search", q="e")
@@ -56,23 +56,23 @@ def test_a_filter_and_its_pages_travel_together(client):
     assert page.url == "/catalog/"
 
 
-def test_replace_rewrites_the_current_entry(client):
-    page = client.live("/catalog/")
+def test_replace_rewrites_the_current_entry(live_client):
+    page = live_client.live("/catalog/")
     page.send("goto", page=2)
     reply = page.send("goto", page=3, replace=True)
     assert reply["patch"] == {"search": "?page=3", "replace": True}
     assert page.history == ["/catalog/", "/catalog/?page=3"]
 
 
-def test_a_patch_runs_get_once(client):
-    page = client.live("/catalog/")
+def test_a_patch_runs_get_once(live_client):
+    page = live_client.live("/catalog/")
     before = CatalogView.gets
     page.send("goto", page=2)
     assert CatalogView.gets == before + 1
 
 
-def test_a_patch_to_a_query_the_view_refuses_fails_the_event(client, caplog):
-    page = client.live("/catalog/?page=2")
+def test_a_patch_to_a_query_the_view_refuses_fails_the_event(live_client, caplog):
+    page = live_client.live("/catalog/?page=2")
     with caplog.at_level(logging.WARNING, logger="live_views"):
         reply = page.send("patch_to", query="secret=1&page=1")
     assert reply["error"]["code"] == "patch_refused"
@@ -92,8 +92,8 @@ def test_a_patch_to_a_query_the_view_refuses_fails_the_event(client, caplog):
     assert shown(page)[1:] == ("page 2 of 5", "page=2")
 
 
-def test_a_patch_to_another_path_is_refused_with_a_clear_error(client):
-    page = client.live("/catalog/")
+def test_a_patch_to_another_path_is_refused_with_a_clear_error(live_client):
+    page = live_client.live("/catalog/")
     with pytest.raises(ValueError, match=r"live_patch\(\) changes the page's query only") as raised:
         page.send("patch_to", query="/admin/?page=2")
     assert page.errors[-1]["code"] == "server_error"
@@ -101,8 +101,8 @@ def test_a_patch_to_another_path_is_refused_with_a_clear_error(client):
     assert page.url == "/catalog/"
 
 
-def test_a_handler_that_fails_after_live_patch_patches_nothing(client):
-    page = client.live("/catalog/")
+def test_a_handler_that_fails_after_live_patch_patches_nothing(live_client):
+    page = live_client.live("/catalog/")
     with pytest.raises(RuntimeError, match="failed after live_patch"):
         page.send("patch_then_fail")
     assert page.errors[-1]["code"] == "server_error"
@@ -111,8 +111,8 @@ def test_a_handler_that_fails_after_live_patch_patches_nothing(client):
     assert shown(page)[1:] == ("page 1 of 5", "")
 
 
-def test_a_patch_to_a_page_that_does_not_exist_fails_the_event(client):
-    page = client.live("/catalog/")
+def test_a_patch_to_a_page_that_does_not_exist_fails_the_event(live_client):
+    page = live_client.live("/catalog/")
     reply = page.send("goto", page=99)  # ListView answers 404
     assert reply["error"]["code"] == "patch_refused"
     assert page.url == "/catalog/"
@@ -152,8 +152,8 @@ def test_query_string_refuses_anything_but_a_query(bad):
 # -- back and forward ------------------------------------------------------------------------------
 
 
-def test_back_and_forward_render_the_earlier_queries(client):
-    page = client.live("/catalog/")
+def test_back_and_forward_render_the_earlier_queries(live_client):
+    page = live_client.live("/catalog/")
     page.send("goto", page=2)
     page.send("goto", page=3)
 
@@ -169,8 +169,8 @@ def test_back_and_forward_render_the_earlier_queries(client):
     assert page.history == ["/catalog/", "/catalog/?page=2", "/catalog/?page=4"]
 
 
-def test_going_back_to_a_query_the_view_refuses_reloads_and_keeps_the_old_one(client):
-    page = client.live("/catalog/?page=2")
+def test_going_back_to_a_query_the_view_refuses_reloads_and_keeps_the_old_one(live_client):
+    page = live_client.live("/catalog/?page=2")
     before = page.html
     reply = send_raw(page, {"params": "?secret=1", "ref": 5})
     assert reply == {"reload": True, "ref": 5}
@@ -179,8 +179,8 @@ def test_going_back_to_a_query_the_view_refuses_reloads_and_keeps_the_old_one(cl
     assert shown(page)[1:] == ("page 2 of 5", "page=2")
 
 
-def test_going_back_to_a_page_that_no_longer_exists_reloads(client):
-    page = client.live("/catalog/")
+def test_going_back_to_a_page_that_no_longer_exists_reloads(live_client):
+    page = live_client.live("/catalog/")
     assert send_raw(page, {"params": "?page=99", "ref": 1}) == {"reload": True, "ref": 1}
     assert page.send("goto", page=2)["patch"] == {"search": "?page=2", "replace": False}
 
@@ -188,8 +188,8 @@ def test_going_back_to_a_page_that_no_longer_exists_reloads(client):
 # -- data-live-patch links: the test client follows one as the browser does ---------------------
 
 
-def test_a_patch_link_adds_a_history_entry_and_renders_its_query(client):
-    page = client.live("/catalog/?page=2")
+def test_a_patch_link_adds_a_history_entry_and_renders_its_query(live_client):
+    page = live_client.live("/catalog/?page=2")
 
     reply = page.follow_patch("?q=an")  # <a href="?q=an" data-live-patch>
 
@@ -202,17 +202,19 @@ def test_a_patch_link_adds_a_history_entry_and_renders_its_query(client):
     assert page.errors == []
 
 
-def test_a_patch_to_a_query_the_view_redirects_fails_the_event_for_an_anonymous_visitor(client):
+def test_a_patch_to_a_query_the_view_redirects_fails_the_event_for_an_anonymous_visitor(
+    live_client,
+):
     # The redirect closed the socket as a login would (4401) and the browser reloaded.
-    page = client.live("/catalog/?page=2")
+    page = live_client.live("/catalog/?page=2")
     reply = page.send("patch_to", query="old=1")
     assert reply["error"]["code"] == "patch_refused"
     assert page.close_code is None
     assert page.url == "/catalog/?page=2"
 
 
-def test_a_patch_link_to_the_query_shown_does_nothing(client):
-    page = client.live("/catalog/?page=2")
+def test_a_patch_link_to_the_query_shown_does_nothing(live_client):
+    page = live_client.live("/catalog/?page=2")
     frames = len(page.frames)
     assert page.follow_patch("/catalog/?page=2") == {}
     assert page.history == ["/catalog/?page=2"]
@@ -230,11 +232,11 @@ def test_a_patch_link_to_the_query_shown_does_nothing(client):
     ],
 )
 def test_a_patch_link_to_a_query_the_view_refuses_fails_and_changes_nothing(
-    client, caplog, href, why
+    live_client, caplog, href, why
 ):
     # It reloaded the page at that URL: the visitor lost the page for Django's 403 or 404
     # page, where a live_patch() to the same query fails its event and keeps the page.
-    page = client.live("/catalog/?page=2")
+    page = live_client.live("/catalog/?page=2")
     before = page.html
 
     with override_settings(DEBUG=True), caplog.at_level(logging.WARNING, logger="live_views"):
@@ -261,10 +263,10 @@ def test_a_patch_link_to_a_query_the_view_refuses_fails_and_changes_nothing(
     assert page.history == ["/catalog/?page=2", "/catalog/?page=3"]
 
 
-def test_a_patch_link_whose_render_fails_leaves_the_page_at_its_query(client):
+def test_a_patch_link_whose_render_fails_leaves_the_page_at_its_query(live_client):
     # The view took the query, its template then failed: the browser keeps its address (no
     # patch), so the page must keep its query too, not render the failing one from now on.
-    page = client.live("/catalog/?page=2")
+    page = live_client.live("/catalog/?page=2")
     with pytest.raises(RuntimeError, match="failed for"):
         page.follow_patch("?broken=1")
     assert page.errors[-1]["code"] == "server_error"
@@ -277,8 +279,8 @@ def test_a_patch_link_whose_render_fails_leaves_the_page_at_its_query(client):
     assert page.history == ["/catalog/?page=2", "/catalog/?page=3"]
 
 
-def test_a_refused_patch_link_says_no_more_than_its_code_without_debug(client):
-    page = client.live("/catalog/")
+def test_a_refused_patch_link_says_no_more_than_its_code_without_debug(live_client):
+    page = live_client.live("/catalog/")
     reply = page.follow_patch("?secret=1")
     assert reply["error"] == {
         "code": "patch_refused",
@@ -287,33 +289,33 @@ def test_a_refused_patch_link_says_no_more_than_its_code_without_debug(client):
 
 
 @pytest.mark.parametrize("query", ["?secret=1", "?old=1"])
-def test_back_to_a_query_the_view_refuses_still_reloads_it(client, query):
+def test_back_to_a_query_the_view_refuses_still_reloads_it(live_client, query):
     # Back shows that URL in the address bar already: only a load can show what is there
     # (a redirect of the anonymous visitor too: the load follows it).
-    page = client.live("/catalog/")
+    page = live_client.live("/catalog/")
     page.send("goto", page=2)
     assert send_raw(page, {"params": query, "ref": 5}) == {"reload": True, "ref": 5}
     assert page.close_code is None
 
 
 @pytest.mark.parametrize("flag", ["yes", 1, None, {}])
-def test_a_params_frame_whose_patch_is_not_a_boolean_is_refused(client, flag):
-    page = client.live("/catalog/?page=2")
+def test_a_params_frame_whose_patch_is_not_a_boolean_is_refused(live_client, flag):
+    page = live_client.live("/catalog/?page=2")
     reply = send_raw(page, {"params": "?page=3", "patch": flag, "ref": 4})
     assert reply["error"]["code"] == "bad_frame"
     assert reply["ref"] == 4
     assert shown(page)[1:] == ("page 2 of 5", "page=2")
 
 
-def test_a_patch_link_to_another_path_is_a_page_load_the_test_client_does_not_follow(client):
-    page = client.live("/catalog/")
+def test_a_patch_link_to_another_path_is_a_page_load_the_test_client_does_not_follow(live_client):
+    page = live_client.live("/catalog/")
     with pytest.raises(AssertionError, match=r"'/other/\?q=an' is not a query of /catalog/"):
         page.follow_patch("/other/?q=an")
     assert page.history == ["/catalog/"]
 
 
-def test_the_same_query_again_changes_nothing(client):
-    page = client.live("/catalog/?page=2")
+def test_the_same_query_again_changes_nothing(live_client):
+    page = live_client.live("/catalog/?page=2")
     assert send_raw(page, {"params": "?page=2", "ref": 9}) == {"ref": 9}
 
 
@@ -331,8 +333,8 @@ def test_the_same_query_again_changes_nothing(client):
         "&".join(["a=1"] * 600),
     ],
 )
-def test_a_bad_params_frame_is_refused_and_changes_nothing(client, params):
-    page = client.live("/catalog/?page=2")
+def test_a_bad_params_frame_is_refused_and_changes_nothing(live_client, params):
+    page = live_client.live("/catalog/?page=2")
     before = page.html
     reply = send_raw(page, {"params": params, "ref": 3})
     assert reply["error"]["code"] == "bad_frame"
@@ -342,9 +344,9 @@ def test_a_bad_params_frame_is_refused_and_changes_nothing(client, params):
     assert shown(page)[1:] == ("page 2 of 5", "page=2")
 
 
-def test_params_frames_count_against_the_event_rate(client, clock):
+def test_params_frames_count_against_the_event_rate(live_client, clock):
     with override_settings(LIVE_VIEWS={"EVENT_RATE": 1, "EVENT_BURST": 3}):
-        page = client.live("/catalog/")  # the join takes one
+        page = live_client.live("/catalog/")  # the join takes one
         codes = [
             send_raw(page, {"params": f"?page={n}", "ref": n}).get("error", {}).get("code")
             for n in (2, 3, 4)
@@ -356,8 +358,8 @@ def test_params_frames_count_against_the_event_rate(client, clock):
 # -- reconnecting ---------------------------------------------------------------------------------
 
 
-def test_a_reconnect_renders_the_query_the_address_bar_shows(client):
-    page = client.live("/catalog/")
+def test_a_reconnect_renders_the_query_the_address_bar_shows(live_client):
+    page = live_client.live("/catalog/")
     page.send("search", q="e")
     page.send("goto", page=2)
     page.reconnect()  # the token still says "/catalog/"; the join says "?q=e&page=2"
@@ -366,22 +368,22 @@ def test_a_reconnect_renders_the_query_the_address_bar_shows(client):
     assert page.url == "/catalog/?q=e&page=3"
 
 
-def test_a_join_whose_query_the_view_refuses_reloads(client):
-    page = client.live("/catalog/?page=2", join=False)
+def test_a_join_whose_query_the_view_refuses_reloads(live_client):
+    page = live_client.live("/catalog/?page=2", join=False)
     page.send_frame({"join": {"version": "0.1.0", "blocks": {}, "search": "?secret=1"}})
     assert page.receive() == {"joined": True, "reload": True}
 
 
-def test_a_join_with_an_unusable_query_renders_the_token_query(client):
-    page = client.live("/catalog/?page=2", join=False)
+def test_a_join_with_an_unusable_query_renders_the_token_query(live_client):
+    page = live_client.live("/catalog/?page=2", join=False)
     page.send_frame({"join": {"blocks": {}, "search": "?" + "x" * (MAX_QUERY + 5)}})
     frame = page.receive()
     assert frame["joined"] is True
     assert shown(page)[1:] == ("page 2 of 5", "page=2")
 
 
-def test_a_patch_to_the_query_shown_adds_no_history_entry(client):
-    page = client.live("/catalog/?page=2")
+def test_a_patch_to_the_query_shown_adds_no_history_entry(live_client):
+    page = live_client.live("/catalog/?page=2")
     reply = page.send("goto", page=2)
     assert "patch" not in reply
     assert page.history == ["/catalog/?page=2"]
@@ -394,15 +396,15 @@ def test_a_patch_to_the_query_shown_adds_no_history_entry(client):
         "/catalog/?q=e&note=a+b",
     ],
 )
-def test_a_patch_to_the_query_shown_however_its_url_was_spelled_adds_no_entry(client, loaded):
-    page = client.live(loaded)
+def test_a_patch_to_the_query_shown_however_its_url_was_spelled_adds_no_entry(live_client, loaded):
+    page = live_client.live(loaded)
     reply = page.send("patch_to", query="q=e&note=a b")
     assert "patch" not in reply  # Back would seem to do nothing
     assert page.history == [loaded]
 
 
-def test_an_async_handler_patches_too(client):
-    page = client.live("/catalog/")
+def test_an_async_handler_patches_too(live_client):
+    page = live_client.live("/catalog/")
     reply = page.send("goto_later", page=3)
     assert reply["patch"] == {"search": "?page=3", "replace": False}
     assert shown(page)[1:] == ("page 3 of 5", "page=3")

@@ -10,12 +10,6 @@ from live_views.every import Every
 from live_views.http import no_upgrade
 
 
-@pytest.fixture
-def client() -> Client:
-    """Django's test client (conftest.py's ``client`` is a live one)."""
-    return Client()
-
-
 @pytest.fixture(autouse=True)
 def fresh_interval(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(no_upgrade, "_warnings", Every(600.0))

@@ -48,7 +48,7 @@ HTTP_ONLY = [
 
 
 @pytest.fixture
-def client(live_db):
+def live_client(live_db):
     client = LiveClient()
     yield client
     client.close()
@@ -57,9 +57,11 @@ def client(live_db):
 # -- 1. language: cookie, Accept-Language, i18n_patterns ----------------------------------------
 
 
-def test_a_page_chosen_in_french_by_cookie_stays_french_after_join_events_and_broadcasts(client):
-    client.http.cookies["django_language"] = "fr"
-    page = client.live("/world/")
+def test_a_page_chosen_in_french_by_cookie_stays_french_after_join_events_and_broadcasts(
+    live_client,
+):
+    live_client.http.cookies["django_language"] = "fr"
+    page = live_client.live("/world/")
     assert shown(page, "language") == "fr Oui mars"  # over HTTP, then the join re-rendered
     page.send("increment")
     assert shown(page, "count") == "1"
@@ -72,10 +74,10 @@ def test_a_page_chosen_in_french_by_cookie_stays_french_after_join_events_and_br
     page.close()
 
 
-def test_an_async_handler_runs_under_the_language_the_middleware_activated(client):
-    client.http.cookies["django_language"] = "fr"
-    client.http.cookies["tz"] = "Asia/Tokyo"
-    page = client.live("/world/")
+def test_an_async_handler_runs_under_the_language_the_middleware_activated(live_client):
+    live_client.http.cookies["django_language"] = "fr"
+    live_client.http.cookies["tz"] = "Asia/Tokyo"
+    page = live_client.live("/world/")
     page.send("increment_later")
     assert shown(page, "handler") == "fr Asia/Tokyo"
     assert shown(page, "count") == "1"
@@ -83,11 +85,11 @@ def test_an_async_handler_runs_under_the_language_the_middleware_activated(clien
 
 
 @pytest.mark.parametrize("event", ["look", "look_later"])
-def test_a_components_handlers_run_under_the_language_the_middleware_activated(client, event):
+def test_a_components_handlers_run_under_the_language_the_middleware_activated(live_client, event):
     # The page has no async handler of its own: only its component does.
-    client.http.cookies["django_language"] = "fr"
-    client.http.cookies["tz"] = "Asia/Tokyo"
-    page = client.live("/clock/")
+    live_client.http.cookies["django_language"] = "fr"
+    live_client.http.cookies["tz"] = "Asia/Tokyo"
+    page = live_client.live("/clock/")
     clock = page.component("clock")
     clock.send(event)
     assert text(clock.block("saw")) == "fr Asia/Tokyo"
@@ -95,10 +97,10 @@ def test_a_components_handlers_run_under_the_language_the_middleware_activated(c
 
 
 @pytest.mark.parametrize("event", ["start_work", "start_async_work"])
-def test_background_work_runs_and_renders_in_the_pages_language_and_time_zone(client, event):
-    client.http.cookies["django_language"] = "fr"
-    client.http.cookies["tz"] = "Asia/Tokyo"
-    page = client.live("/world/")
+def test_background_work_runs_and_renders_in_the_pages_language_and_time_zone(live_client, event):
+    live_client.http.cookies["django_language"] = "fr"
+    live_client.http.cookies["tz"] = "Asia/Tokyo"
+    page = live_client.live("/world/")
     page.send(event)
     while shown(page, "work") != "done":
         page.wait_for_update()  # the work's outcome, rendered as the page's own unit of work
@@ -108,9 +110,9 @@ def test_background_work_runs_and_renders_in_the_pages_language_and_time_zone(cl
     page.close()
 
 
-def test_lazy_translations_pushed_to_the_pages_js_are_sent_in_its_language(client):
-    client.http.cookies["django_language"] = "fr"
-    page = client.live("/world/")
+def test_lazy_translations_pushed_to_the_pages_js_are_sent_in_its_language(live_client):
+    live_client.http.cookies["django_language"] = "fr"
+    page = live_client.live("/world/")
     frame = page.send("say_yes")  # gettext_lazy("Yes") in a push event, the title and a reply
     assert frame[wire.PUSH] == [["toast", {"text": "Oui"}]]
     assert frame[wire.TITLE] == "Oui"
@@ -134,8 +136,8 @@ def join(page):
     return page.receive()
 
 
-def test_accept_language_chooses_the_language_on_the_socket_too(client):
-    page = open_page(client, "/world/", (b"accept-language", b"fr-FR,fr;q=0.9"))
+def test_accept_language_chooses_the_language_on_the_socket_too(live_client):
+    page = open_page(live_client, "/world/", (b"accept-language", b"fr-FR,fr;q=0.9"))
     join(page)
     assert shown(page, "language") == "fr Oui mars"
     page.send("increment")
@@ -155,11 +157,11 @@ def test_the_test_clients_default_headers_go_on_its_sockets_too(live_db):
 
 
 @override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.SessionLanguageMiddleware"])
-def test_a_language_kept_in_the_session_stays_after_events_and_broadcasts(client):
-    session = client.http.session
+def test_a_language_kept_in_the_session_stays_after_events_and_broadcasts(live_client):
+    session = live_client.http.session
     session["language"] = "fr"
     session.save()
-    page = client.live("/world/")
+    page = live_client.live("/world/")
     assert shown(page, "language") == "fr Oui mars"
     page.send("increment")
     assert shown(page, "language") == "fr Oui mars"
@@ -171,31 +173,31 @@ def test_a_language_kept_in_the_session_stays_after_events_and_broadcasts(client
 
 
 @override_settings(MIDDLEWARE=[*BASE, "tests.testapp.middleware.SessionLanguageMiddleware"])
-def test_an_async_handler_after_a_choice_stored_in_the_session_runs_under_it(client):
+def test_an_async_handler_after_a_choice_stored_in_the_session_runs_under_it(live_client):
     # A language or time zone a sync handler stores where the middleware reads it: the async
     # handler after it ran under what the middleware had activated before the choice.
-    client.http.session.save()  # a visitor with a session cookie
-    page = client.live("/world/")
+    live_client.http.session.save()  # a visitor with a session cookie
+    page = live_client.live("/world/")
     page.send("choose_language", language="fr")
     page.send("increment_later")
     assert shown(page, "handler").startswith("fr ")
     page.close()
 
 
-def test_an_i18n_patterns_url_connects_and_renders_in_its_language(client):
-    page = client.live("/fr/intl/world/")  # refused with 4404 before the middleware ran
+def test_an_i18n_patterns_url_connects_and_renders_in_its_language(live_client):
+    page = live_client.live("/fr/intl/world/")  # refused with 4404 before the middleware ran
     page.send("increment")
     assert shown(page, "language") == "fr Oui mars"
     assert shown(page, "url-name") == "intl-world"
-    english = client.live("/en/intl/world/")
+    english = live_client.live("/en/intl/world/")
     english.send("increment")
     assert shown(english, "language") == "en Yes March"
     english.close()
     page.close()
 
 
-def test_live_patch_keeps_the_language_prefix(client):
-    page = client.live("/fr/intl/world/")
+def test_live_patch_keeps_the_language_prefix(live_client):
+    page = live_client.live("/fr/intl/world/")
     reply = page.send("show_page", page=2)
     assert reply[wire.PATCH]["search"] == "?page=2"  # only the query changes
     assert page.url == "/fr/intl/world/?page=2"
@@ -211,10 +213,10 @@ def test_live_patch_keeps_the_language_prefix(client):
 # -- 2. time zone and custom middleware ---------------------------------------------------------
 
 
-def test_a_time_zone_middleware_and_a_tenant_middleware_apply_on_the_socket(client):
-    client.http.cookies["tz"] = "Asia/Tokyo"
-    client.http.cookies["tenant"] = "acme"
-    page = client.live("/world/")
+def test_a_time_zone_middleware_and_a_tenant_middleware_apply_on_the_socket(live_client):
+    live_client.http.cookies["tz"] = "Asia/Tokyo"
+    live_client.http.cookies["tenant"] = "acme"
+    page = live_client.live("/world/")
     calls = TenantMiddleware.socket_calls
     page.send("increment")
     assert TenantMiddleware.socket_calls == calls + 1  # it can tell the socket apart
@@ -224,13 +226,13 @@ def test_a_time_zone_middleware_and_a_tenant_middleware_apply_on_the_socket(clie
     page.close()
 
 
-def test_an_async_only_middleware_applies_on_the_socket(client):
+def test_an_async_only_middleware_applies_on_the_socket(live_client):
     with override_settings(
         MIDDLEWARE=[*DJANGO_MIDDLEWARE, "tests.testapp.middleware.AsyncTenantMiddleware"]
     ):
-        client.http.cookies["tz"] = "Asia/Tokyo"
-        client.http.cookies["tenant"] = "acme"
-        page = client.live("/world/")
+        live_client.http.cookies["tz"] = "Asia/Tokyo"
+        live_client.http.cookies["tenant"] = "acme"
+        page = live_client.live("/world/")
         assert shown(page, "tenant") == "acme"
         page.send("increment")
         assert shown(page, "count") == "1"
@@ -244,13 +246,13 @@ def test_an_async_only_middleware_applies_on_the_socket(client):
         page.close()
 
 
-def test_what_one_page_activates_never_reaches_another_pages_render(client):
-    client.http.cookies["tz"] = "Asia/Tokyo"
-    client.http.cookies["django_language"] = "fr"
+def test_what_one_page_activates_never_reaches_another_pages_render(live_client):
+    live_client.http.cookies["tz"] = "Asia/Tokyo"
+    live_client.http.cookies["django_language"] = "fr"
     other = LiveClient()
     try:
         plain = other.live("/world/")  # no cookies: the project's defaults
-        tokyo_page = client.live("/world/")
+        tokyo_page = live_client.live("/world/")
         NEWS["count"] += 1
         broadcast("world")  # both refresh, in one worker-thread hop
         tokyo_page.wait_for_update()
@@ -305,9 +307,9 @@ def test_the_view_sees_the_sockets_session_whatever_the_middleware_installs(rf_r
 
 
 @override_settings(MIDDLEWARE=HTTP_ONLY + BASE)
-def test_middleware_made_for_http_responses_does_not_break_the_socket(client):
-    client.http.cookies["django_language"] = "fr"
-    page = client.live("/world/")
+def test_middleware_made_for_http_responses_does_not_break_the_socket(live_client):
+    live_client.http.cookies["django_language"] = "fr"
+    page = live_client.live("/world/")
     page.send("increment")
     page.send("increment")
     assert shown(page, "count") == "2"
@@ -327,8 +329,8 @@ def gate():
 
 
 @pytest.mark.parametrize(("answer", "code"), [("403", 4403), ("login", 4401)])
-def test_a_middleware_that_refuses_an_event_closes_the_socket(client, gate, answer, code):
-    page = client.live("/world/")
+def test_a_middleware_that_refuses_an_event_closes_the_socket(live_client, gate, answer, code):
+    page = live_client.live("/world/")
     gate.closed = answer
     with pytest.raises(LiveRefused) as refused:
         page.send("increment")
@@ -336,11 +338,11 @@ def test_a_middleware_that_refuses_an_event_closes_the_socket(client, gate, answ
     page.close()
 
 
-def test_a_middleware_that_refuses_the_mount_refuses_the_socket(client, gate):
-    html = client.get("/world/").content.decode()
+def test_a_middleware_that_refuses_the_mount_refuses_the_socket(live_client, gate):
+    html = live_client.get("/world/").content.decode()
     gate.closed = "403"
     url = html_lib.unescape(re.search(r'hx-ws:connect="([^"]+)"', html).group(1))
-    page = client.open_socket(url, html)
+    page = live_client.open_socket(url, html)
     assert join(page) is None
     assert page.close_code == wire.CLOSE_FORBIDDEN
     page.close()
@@ -371,11 +373,11 @@ def test_process_exception_sees_what_escapes_a_unit_and_the_library_still_handle
 
 
 @override_settings(MIDDLEWARE=[*BASE, "django.contrib.auth.middleware.LoginRequiredMiddleware"])
-def test_process_view_hooks_run_with_the_pages_callable_and_user(client, django_user_model):
+def test_process_view_hooks_run_with_the_pages_callable_and_user(live_client, django_user_model):
     # Django's LoginRequiredMiddleware decides in process_view, from the view callable and
     # request.user: a logged-in page works, and the user it reads is the page's.
-    client.force_login(django_user_model.objects.create_user("ann", password="pw"))
-    page = client.live("/world/")
+    live_client.force_login(django_user_model.objects.create_user("ann", password="pw"))
+    page = live_client.live("/world/")
     page.send("increment")
     assert shown(page, "count") == "1"
     page.close()

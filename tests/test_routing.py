@@ -19,7 +19,7 @@ _CONNECT_RE = re.compile(r'hx-ws:connect="([^"?]+)\?')
 
 
 @pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
+def live_client() -> Iterator[TrackingLiveClient]:
     live_client = TrackingLiveClient()
     yield live_client
     live_client.close()
@@ -33,9 +33,9 @@ def served_under(prefix: str) -> None:
 
 
 @override_settings(FORCE_SCRIPT_NAME="/shop")
-def test_a_page_under_force_script_name_connects_and_patches(client):
+def test_a_page_under_force_script_name_connects_and_patches(live_client):
     served_under("/shop/")
-    page = client.live("/catalog/")
+    page = live_client.live("/catalog/")
     assert _CONNECT_RE.search(page.html).group(1) == "/shop/live/ws/"
     reply = page.send("goto", page=2)
     assert reply["patch"] == {"search": "?page=2", "replace": False}
@@ -43,9 +43,9 @@ def test_a_page_under_force_script_name_connects_and_patches(client):
 
 
 @override_settings(FORCE_SCRIPT_NAME="/shop/eu/")
-def test_a_nested_script_name_works_too(client):
+def test_a_nested_script_name_works_too(live_client):
     served_under("/shop/eu/")
-    page = client.live("/catalog/")
+    page = live_client.live("/catalog/")
     assert _CONNECT_RE.search(page.html).group(1) == "/shop/eu/live/ws/"
     assert "page 2 of 5" in (page.send("goto", page=2)["content"])
 

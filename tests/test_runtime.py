@@ -60,7 +60,7 @@ urlpatterns = [path("runtime/", RuntimeView.as_view()), path("", include("tests.
 
 
 @pytest.fixture
-def client() -> Iterator[TrackingLiveClient]:
+def live_client() -> Iterator[TrackingLiveClient]:
     SEEN.clear()
     live_client = TrackingLiveClient()
     yield live_client
@@ -70,16 +70,16 @@ def client() -> Iterator[TrackingLiveClient]:
 # -- on a live page -----------------------------------------------------------------------------
 
 
-def test_over_http_the_runtime_says_not_connected_and_nothing_else_is_added(client):
-    assert client.get("/runtime/").status_code == 200
+def test_over_http_the_runtime_says_not_connected_and_nothing_else_is_added(live_client):
+    assert live_client.get("/runtime/").status_code == 200
     assert SEEN == [
         {"when": "render", "keys": ["live_runtime"], "connected": False, "targets": None,
          "patch": None}
     ]  # fmt: skip
 
 
-def test_live_target_is_recorded_on_the_runtime_until_the_render_reads_it(client):
-    page = client.live("/runtime/")
+def test_live_target_is_recorded_on_the_runtime_until_the_render_reads_it(live_client):
+    page = live_client.live("/runtime/")
     SEEN.clear()
 
     reply = page.send("target")
@@ -92,8 +92,8 @@ def test_live_target_is_recorded_on_the_runtime_until_the_render_reads_it(client
     assert SEEN[-1]["targets"] is None  # read by the render, not carried to the next event
 
 
-def test_live_patch_is_recorded_on_the_runtime_and_sent_once(client):
-    page = client.live("/runtime/")
+def test_live_patch_is_recorded_on_the_runtime_and_sent_once(live_client):
+    page = live_client.live("/runtime/")
     SEEN.clear()
 
     reply = page.send("patch", page=3, replace=True)
@@ -105,8 +105,8 @@ def test_live_patch_is_recorded_on_the_runtime_and_sent_once(client):
     assert "patch" not in reply
 
 
-def test_events_leave_nothing_of_the_library_in_the_view_but_live_runtime(client):
-    page = client.live("/runtime/")
+def test_events_leave_nothing_of_the_library_in_the_view_but_live_runtime(live_client):
+    page = live_client.live("/runtime/")
     page.send("target")
     page.send("patch", page=2)
     page.send("noop")

@@ -119,8 +119,8 @@ def test_a_patch_on_a_page_without_history_is_ignored():
 # -- the sync page mirrors its async page -------------------------------------------------------
 
 
-def test_the_sync_page_shows_what_its_async_page_shows(client):
-    page = client.live("/counter/")
+def test_the_sync_page_shows_what_its_async_page_shows(live_client):
+    page = live_client.live("/counter/")
     assert isinstance(page, LivePage)
     assert isinstance(page, ScreenMirror)
     page.send("increment", amount=2)

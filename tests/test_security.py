@@ -32,9 +32,9 @@ TOKEN_SALT = "live_views.connect"
 
 
 @pytest.fixture
-def counter(client):
+def counter(live_client):
     """A counter page at 2, so an attack that resets or bumps the count shows."""
-    page = client.live("/counter/")
+    page = live_client.live("/counter/")
     page.send("increment", amount=2)
     assert count(page) == 2
     return page
@@ -72,11 +72,11 @@ def assert_error(reply: dict | None, code: str | set[str], *fragments: str) -> d
 # -- connect tokens ------------------------------------------------------------------------------
 
 
-def test_a_minted_token_mounts_the_page(client):
+def test_a_minted_token_mounts_the_page(live_client):
     # The helper mints tokens exactly as a page load does: the refusals below are not an
     # artefact of minting.
-    page_html = client.get("/counter/").content.decode()
-    page = client.open_socket(url(mint_token("/counter/")), page_html, headers=BROWSER_HEADERS)
+    page_html = live_client.get("/counter/").content.decode()
+    page = live_client.open_socket(url(mint_token("/counter/")), page_html, headers=BROWSER_HEADERS)
     reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})
     assert reply is not None
     assert reply["joined"] is True
@@ -84,8 +84,8 @@ def test_a_minted_token_mounts_the_page(client):
 
 
 @pytest.mark.parametrize("socket_url", [SOCKET, f"{SOCKET}?t=", f"{SOCKET}?x=1"])
-def test_missing_token_is_refused_4400(client, socket_url):
-    assert refusal_code(client, socket_url) == 4400
+def test_missing_token_is_refused_4400(live_client, socket_url):
+    assert refusal_code(live_client, socket_url) == 4400
 
 
 @pytest.mark.parametrize(
@@ -100,76 +100,76 @@ def test_missing_token_is_refused_4400(client, socket_url):
     ],
     ids=["garbage", "colons", "bytes", "long", "default-salt", "other-salt"],
 )
-def test_bad_token_is_refused_4400(client, token):
-    assert refusal_code(client, url(token)) == 4400
+def test_bad_token_is_refused_4400(live_client, token):
+    assert refusal_code(live_client, url(token)) == 4400
 
 
-def test_token_with_wrong_field_types_is_refused_4400(client):
+def test_token_with_wrong_field_types_is_refused_4400(live_client):
     payload = {"v": TOKEN_VERSION, "p": ["/counter/"], "q": "", "b": "", "i": "page"}
     token = signing.dumps(payload, salt=TOKEN_SALT)
-    assert refusal_code(client, url(token)) == 4400
+    assert refusal_code(live_client, url(token)) == 4400
 
 
-def test_tampered_signature_is_refused_4400(client):
+def test_tampered_signature_is_refused_4400(live_client):
     token = mint_token("/counter/")
     flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
-    assert refusal_code(client, url(flipped)) == 4400
+    assert refusal_code(live_client, url(flipped)) == 4400
 
 
-def test_token_for_one_query_cannot_be_replayed_for_another(client):
-    page = client.live("/guarded/?key=open")
+def test_token_for_one_query_cannot_be_replayed_for_another(live_client):
+    page = live_client.live("/guarded/?key=open")
     assert_count_continues(page, 0)
-    token = token_of(client.get("/guarded/?key=open").content.decode())
-    assert refusal_code(client, url(retoken(token, q="key=other"))) == 4400
-    assert refusal_code(client, url(retoken(token, p="/counter/"))) == 4400
+    token = token_of(live_client.get("/guarded/?key=open").content.decode())
+    assert refusal_code(live_client, url(retoken(token, q="key=other"))) == 4400
+    assert refusal_code(live_client, url(retoken(token, p="/counter/"))) == 4400
 
 
-def test_view_access_check_runs_again_at_mount(client):
+def test_view_access_check_runs_again_at_mount(live_client):
     # Even a genuinely signed token does not skip the view's own dispatch() check.
-    assert refusal_code(client, url(mint_token("/guarded/", "key=shut"))) == 4403
-    assert refusal_code(client, url(mint_token("/guarded/"))) == 4403
+    assert refusal_code(live_client, url(mint_token("/guarded/", "key=shut"))) == 4403
+    assert refusal_code(live_client, url(mint_token("/guarded/"))) == 4403
 
 
 @pytest.mark.parametrize("path", ["/plain/", "/nope/", "/items/abc/", "/live/ws/", ""])
-def test_token_for_a_path_that_is_no_live_view_is_refused_4404(client, path):
+def test_token_for_a_path_that_is_no_live_view_is_refused_4404(live_client, path):
     payload = {"v": TOKEN_VERSION, "p": path, "q": "", "b": _anonymous_binding(), "i": "page"}
     token = signing.dumps(payload, salt=TOKEN_SALT)
-    assert refusal_code(client, url(token)) == 4404
+    assert refusal_code(live_client, url(token)) == 4404
 
 
 @pytest.mark.parametrize("path", ["/plain/", "/nope/"])
-def test_made_token_for_a_path_that_is_no_live_view_is_refused_4404(client, path):
-    assert refusal_code(client, url(mint_token(path))) == 4404
+def test_made_token_for_a_path_that_is_no_live_view_is_refused_4404(live_client, path):
+    assert refusal_code(live_client, url(mint_token(path))) == 4404
 
 
 def _anonymous_binding() -> str:
     return session_binding(None, None)
 
 
-def test_expired_token_is_refused_4410(client):
+def test_expired_token_is_refused_4410(live_client):
     token = mint_token("/counter/", at=days_ago(2))
-    assert refusal_code(client, url(token)) == 4410
+    assert refusal_code(live_client, url(token)) == 4410
 
 
-def test_token_max_age_setting_is_honoured(client, settings):
+def test_token_max_age_setting_is_honoured(live_client, settings):
     token = mint_token("/counter/", at=time.time() - 120)
     settings.LIVE_VIEWS = {"TOKEN_MAX_AGE": 60}
-    assert refusal_code(client, url(token)) == 4410
+    assert refusal_code(live_client, url(token)) == 4410
     settings.LIVE_VIEWS = {"TOKEN_MAX_AGE": 600}
-    page = client.open_socket(url(token), client.get("/counter/").content.decode())
+    page = live_client.open_socket(url(token), live_client.get("/counter/").content.decode())
     assert send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})["joined"] is True
 
 
 @pytest.mark.parametrize("version", [0, 1, TOKEN_VERSION + 1, "2", None])
-def test_token_from_another_version_is_refused_4410(client, version):
+def test_token_from_another_version_is_refused_4410(live_client, version):
     payload = {"v": version, "p": "/counter/", "q": "", "b": _anonymous_binding()}
-    assert refusal_code(client, url(signing.dumps(payload, salt=TOKEN_SALT))) == 4410
+    assert refusal_code(live_client, url(signing.dumps(payload, salt=TOKEN_SALT))) == 4410
 
 
-def test_token_whose_payload_is_not_an_object_is_refused_4410(client):
+def test_token_whose_payload_is_not_an_object_is_refused_4410(live_client):
     # Only another version of live_views could have signed it: the page reloads for a new one.
     token = signing.dumps(["/counter/"], salt=TOKEN_SALT)
-    assert refusal_code(client, url(token)) == 4410
+    assert refusal_code(live_client, url(token)) == 4410
 
 
 # -- sessions and users --------------------------------------------------------------------------
@@ -207,33 +207,33 @@ def _code_with_cookies(client: LiveClient, socket_url: str) -> int | None:
 
 
 @pytest.mark.parametrize("path", ["/private/", "/decorated/"])
-def test_logged_in_token_on_an_anonymous_socket_is_refused_4401(client, users, path):
+def test_logged_in_token_on_an_anonymous_socket_is_refused_4401(live_client, users, path):
     # A stolen token, or the tab of a user who has since logged out: the token is bound to a
     # session this socket does not have, so it is refused before the view runs. 4401 (not 4403)
     # because the page was rendered for a logged-in user and this socket has none: the page
     # reloads and the view sends the visitor to log in. Nothing mounts either way.
     alice, _ = users
-    client.force_login(alice)
-    token = token_of(client.get(path).content.decode())
-    assert refusal_code(client, url(token)) == 4401  # no cookie at all
-    client.http.logout()
-    assert _code_with_cookies(client, url(token)) == 4401
+    live_client.force_login(alice)
+    token = token_of(live_client.get(path).content.decode())
+    assert refusal_code(live_client, url(token)) == 4401  # no cookie at all
+    live_client.http.logout()
+    assert _code_with_cookies(live_client, url(token)) == 4401
 
 
-def test_logged_in_token_on_another_users_socket_is_refused_4403(client, users):
+def test_logged_in_token_on_another_users_socket_is_refused_4403(live_client, users):
     alice, bob = users
-    client.force_login(alice)
-    token = token_of(client.get("/private/").content.decode())
-    client.force_login(bob)
-    assert _code_with_cookies(client, url(token)) == 4403
+    live_client.force_login(alice)
+    token = token_of(live_client.get("/private/").content.decode())
+    live_client.force_login(bob)
+    assert _code_with_cookies(live_client, url(token)) == 4403
 
 
-def test_anonymous_token_is_refused_after_logging_in(client, users):
+def test_anonymous_token_is_refused_after_logging_in(live_client, users):
     # Logging in rotates the session key, so a page loaded before is bound to the old one.
     alice, _ = users
-    token = token_of(client.get("/counter/").content.decode())
-    client.force_login(alice)
-    assert _code_with_cookies(client, url(token)) == 4403
+    token = token_of(live_client.get("/counter/").content.decode())
+    live_client.force_login(alice)
+    assert _code_with_cookies(live_client, url(token)) == 4403
 
 
 # -- origins -------------------------------------------------------------------------------------
@@ -283,32 +283,33 @@ def test_a_refused_origin_is_logged_with_why_and_what_would_let_it_in(caplog):
     ) in caplog.text
 
 
-def test_missing_origin_is_refused_4403(client):
-    page_html = client.get("/counter/").content.decode()
+def test_missing_origin_is_refused_4403(live_client):
+    page_html = live_client.get("/counter/").content.decode()
     assert (
-        refusal_code(client, url(token_of(page_html)), headers=[(b"host", b"testserver")]) == 4403
+        refusal_code(live_client, url(token_of(page_html)), headers=[(b"host", b"testserver")])
+        == 4403
     )
 
 
-def test_same_origin_with_a_port_is_admitted(client):
+def test_same_origin_with_a_port_is_admitted(live_client):
     headers = [(b"host", b"localhost:8000"), (b"origin", b"http://localhost:8000")]
-    page_html = client.get("/counter/").content.decode()
-    page = client.open_socket(url(mint_token("/counter/")), page_html, headers=headers)
+    page_html = live_client.get("/counter/").content.decode()
+    page = live_client.open_socket(url(mint_token("/counter/")), page_html, headers=headers)
     reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})
     assert reply is not None
     assert reply["joined"] is True
     assert_count_continues(page, 0)
 
 
-def test_forged_host_matching_a_foreign_origin_is_refused_4403(client):
-    page_html = client.get("/counter/").content.decode()
+def test_forged_host_matching_a_foreign_origin_is_refused_4403(live_client):
+    page_html = live_client.get("/counter/").content.decode()
     headers = [(b"host", b"evil.example"), (b"origin", b"http://evil.example")]
-    assert refusal_code(client, url(token_of(page_html)), headers=headers) == 4403
+    assert refusal_code(live_client, url(token_of(page_html)), headers=headers) == 4403
 
 
-def test_origin_check_comes_before_the_token(client):
+def test_origin_check_comes_before_the_token(live_client):
     headers = [(b"host", b"testserver"), (b"origin", b"https://evil.example")]
-    assert refusal_code(client, url("garbage"), headers=headers) == 4403
+    assert refusal_code(live_client, url("garbage"), headers=headers) == 4403
 
 
 def over(scheme: str) -> Any:
@@ -511,9 +512,9 @@ def test_non_finite_numbers_are_refused(counter, literal):
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "[NaN]"])
 @pytest.mark.parametrize("where", ["args", "form"])
-def test_non_finite_literals_never_reach_a_str_argument(client, literal, where):
+def test_non_finite_literals_never_reach_a_str_argument(live_client, literal, where):
     # Coerced to str, NaN used to become the text "nan" (a todo titled "nan").
-    page = client.live("/echo/?text=before")
+    page = live_client.live("/echo/?text=before")
     reply = send_raw(page, f'{{"event": "say", "{where}": {{"text": {literal}}}, "ref": 3}}')
     assert_error(reply, "bad_frame", "'text'", "finite")
     assert reply["ref"] == 3
@@ -522,8 +523,8 @@ def test_non_finite_literals_never_reach_a_str_argument(client, literal, where):
     assert page.block("echo").startswith('<p id="echo-text">BEFORE</p>')
 
 
-def test_non_finite_floats_are_refused_for_float_arguments(client):
-    page = client.live("/typed/")
+def test_non_finite_floats_are_refused_for_float_arguments(live_client):
+    page = live_client.live("/typed/")
     frame = (
         '{"event": "typed", "ref": 1, "args": {"n": 1, "x": NaN, "flag": true, "price": "1",'
         ' "day": "2024-01-01", "when": "2024-01-01T00:00:00", "tags": [],'
@@ -533,8 +534,8 @@ def test_non_finite_floats_are_refused_for_float_arguments(client):
     assert "<p>" not in page.block("seen")
 
 
-def test_integer_too_big_for_a_float_is_bad_arguments(client, caplog):
-    page = client.live("/typed/")
+def test_integer_too_big_for_a_float_is_bad_arguments(live_client, caplog):
+    page = live_client.live("/typed/")
     frame = (
         '{"event": "typed", "ref": 1, "args": {"n": 1, "x": 1%s, "flag": true, "price": "1",'
         ' "day": "2024-01-01", "when": "2024-01-01T00:00:00", "tags": [],'
@@ -595,8 +596,8 @@ def test_unknown_form_fields_are_ignored(counter):
     assert count(counter) == 7
 
 
-def test_missing_required_argument_is_refused(client):
-    page = client.live("/rows/")
+def test_missing_required_argument_is_refused(live_client):
+    page = live_client.live("/rows/")
     assert_error(page.send("bump"), "bad_arguments", "missing", "'row'")
     assert_error(page.send("bump", row="two"), "bad_arguments", "'row'")
     page.send("bump", row=2)
@@ -611,8 +612,8 @@ def test_too_many_values_is_a_bad_frame(counter):
     assert_count_continues(counter, 2)
 
 
-def test_too_long_a_list_is_refused(client):
-    page = client.live("/typed/")
+def test_too_long_a_list_is_refused(live_client):
+    page = live_client.live("/typed/")
     reply = page.submit(
         "typed",
         n="1",
@@ -627,8 +628,8 @@ def test_too_long_a_list_is_refused(client):
     assert_error(reply, "bad_arguments", "'tags'", "too many")
 
 
-def test_handler_failure_on_a_bad_value_rolls_back(client):
-    page = client.live("/rows/")
+def test_handler_failure_on_a_bad_value_rolls_back(live_client):
+    page = live_client.live("/rows/")
     page.send("bump", row=1)
     with pytest.raises(KeyError):
         page.send("bump", row=99)
@@ -667,12 +668,12 @@ def test_frame_that_is_not_an_object_is_a_bad_frame(counter, frame):
     ("size", "code"),
     [(100, 4400), (64 * 1024, 4400), (64 * 1024 + 1, 4413), (10 * 1024 * 1024, 4413)],
 )
-def test_a_binary_frame_closes_the_socket_and_other_pages_carry_on(client, size, code):
+def test_a_binary_frame_closes_the_socket_and_other_pages_carry_on(live_client, size, code):
     # Binary frames used to get a bad_frame reply and leave the socket open, whatever their size
     # (twenty 10 MiB frames on one socket grew the server by 50 MB).
-    bystander = client.live("/counter/")
+    bystander = live_client.live("/counter/")
     bystander.send("increment", amount=2)
-    attacker = client.live("/counter/")
+    attacker = live_client.live("/counter/")
     event = json.dumps({"event": "increment", "args": {"amount": 5}, "ref": 3}).encode()
     frame = event.ljust(size, b" ")
 
@@ -714,10 +715,10 @@ def test_deeply_nested_json_is_handled_under_a_larger_frame_limit(counter, setti
     ],
     ids=["deep", "ascii", "multibyte"],
 )
-def test_frame_over_the_size_limit_closes_4413_and_other_pages_carry_on(client, frame):
-    bystander = client.live("/counter/")
+def test_frame_over_the_size_limit_closes_4413_and_other_pages_carry_on(live_client, frame):
+    bystander = live_client.live("/counter/")
     bystander.send("increment", amount=2)
-    attacker = client.live("/counter/")
+    attacker = live_client.live("/counter/")
 
     assert send_raw(attacker, frame) is None
     assert attacker.close_code == 4413
@@ -782,8 +783,8 @@ def test_bad_join_is_a_bad_frame(counter, join):
     assert_count_continues(counter, 2)
 
 
-def test_join_ignores_junk_block_versions(client):
-    page = client.live("/counter/", join=False)
+def test_join_ignores_junk_block_versions(live_client):
+    page = live_client.live("/counter/", join=False)
     blocks = {"lv-counter": 123, "lv-nope": "x" * 1000, "<script>": "1", "lv-x": None}
     reply = send_raw(page, {"join": {"version": "<b>" * 50, "blocks": blocks}})
     assert reply is not None
@@ -814,9 +815,9 @@ def test_handler_exception_is_a_generic_server_error(counter, settings):
     assert_count_continues(counter, 2)
 
 
-def test_handler_exception_in_debug_shows_its_escaped_message(client, settings):
+def test_handler_exception_in_debug_shows_its_escaped_message(live_client, settings):
     settings.DEBUG = True
-    page = client.live("/echo/?text=before")
+    page = live_client.live("/echo/?text=before")
     with pytest.raises(ValueError, match="onerror"):
         page.send("fail", message='<img src=x onerror="alert(1)">&')
     error = assert_error(page.frames[-1], "server_error", "ValueError")
@@ -827,11 +828,11 @@ def test_handler_exception_in_debug_shows_its_escaped_message(client, settings):
     assert page.block("echo").startswith('<p id="echo-text">before</p>')
 
 
-def test_a_handler_that_raises_permission_denied_is_refused_by_name(client, settings, caplog):
+def test_a_handler_that_raises_permission_denied_is_refused_by_name(live_client, settings, caplog):
     # As a view's PermissionDenied is a 403, not a 500: a code the page (and a hook's
     # pushEvent) can tell apart, and a warning without a traceback for the operator.
     settings.DEBUG = False
-    page = client.live("/echo/?text=before")
+    page = live_client.live("/echo/?text=before")
     with caplog.at_level(logging.WARNING, logger="live_views"):
         reply = page.send("refuse", reason="not yours")
     error = assert_error(reply, "forbidden")
@@ -850,18 +851,18 @@ def test_a_handler_that_raises_permission_denied_is_refused_by_name(client, sett
     assert page.block("echo").startswith('<p id="echo-text">before</p>')
 
 
-def test_a_handler_whose_row_is_not_found_is_refused_by_name(client, settings, live_db):
+def test_a_handler_whose_row_is_not_found_is_refused_by_name(live_client, settings, live_db):
     # get_object_or_404() in a handler, as in a view: a 404, not a server error.
     settings.DEBUG = False
-    page = client.live("/echo/?text=before")
+    page = live_client.live("/echo/?text=before")
     error = assert_error(page.send("look_up", pk=987654), "not_found")
     assert error["message"] == "'look_up' was refused: not found."
     assert page.block("echo").startswith('<p id="echo-text">before</p>')
 
 
-def test_async_handler_exception_is_a_generic_server_error(client, settings):
+def test_async_handler_exception_is_a_generic_server_error(live_client, settings):
     settings.DEBUG = False
-    page = client.live("/echo/?text=before")
+    page = live_client.live("/echo/?text=before")
     with pytest.raises(ValueError, match="secret internal detail"):
         page.send("fail_async", message="secret internal detail")
     error = assert_error(page.frames[-1], "server_error")
@@ -885,8 +886,8 @@ PAYLOADS = [
 
 
 @pytest.mark.parametrize("text", PAYLOADS)
-def test_values_from_events_are_escaped(client, text):
-    page = client.live("/echo/")
+def test_values_from_events_are_escaped(live_client, text):
+    page = live_client.live("/echo/")
     reply = page.send("say", text=text)
     assert text not in reply["content"]
     block = page.block("echo")
@@ -900,31 +901,31 @@ def test_values_from_events_are_escaped(client, text):
     assert block == f'<p id="echo-text">{escaped}</p><input id="echo-input" value="{escaped}">'
 
 
-def test_values_from_the_query_string_are_escaped(client):
-    page = client.live("/echo/", {"text": "<script>alert(1)</script>"}, join=False)
+def test_values_from_the_query_string_are_escaped(live_client):
+    page = live_client.live("/echo/", {"text": "<script>alert(1)</script>"}, join=False)
     reply = send_raw(page, {"join": {"version": "0.1.0", "blocks": {}}})
     assert "<script>alert" not in reply["content"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in reply["content"]
 
 
-def test_escaped_value_in_a_keyed_page_header(client):
-    page = client.live("/rows/")
+def test_escaped_value_in_a_keyed_page_header(live_client):
+    page = live_client.live("/rows/")
     page.send("rename", title="<script>alert(1)</script>")
     assert page.block("header") == "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"
 
 
-def test_text_that_looks_like_a_block_placeholder_is_just_text(client):
+def test_text_that_looks_like_a_block_placeholder_is_just_text(live_client):
     # Not from an event: text arguments refuse NUL (below). Text from elsewhere may hold it.
-    page = client.live("/echo/?text=%00deadbeeflv-echo%00")
+    page = live_client.live("/echo/?text=%00deadbeeflv-echo%00")
     reply = page.send("shout")
     assert "error" not in reply
     assert "LV-ECHO\x00" in page.block("echo")
 
 
-def test_text_with_a_nul_is_refused_before_the_handler_runs(client):
+def test_text_with_a_nul_is_refused_before_the_handler_runs(live_client):
     # As Django's form fields refuse it: PostgreSQL cannot store it, so a handler saving it
     # failed with a server error and a traceback instead of the client's bad_arguments.
-    page = client.live("/echo/?text=before")
+    page = live_client.live("/echo/?text=before")
     reply = send_raw(page, '{"event": "say", "args": {"text": "a\\u0000b"}, "ref": 1}')
     assert_error(reply, "bad_arguments", "NUL")
     page.send("shout")
@@ -934,16 +935,16 @@ def test_text_with_a_nul_is_refused_before_the_handler_runs(client):
 # -- invalid Unicode ------------------------------------------------------------------------------
 
 
-def test_lone_surrogate_is_refused_before_the_handler_runs(client):
-    page = client.live("/echo/?text=before")
+def test_lone_surrogate_is_refused_before_the_handler_runs(live_client):
+    page = live_client.live("/echo/?text=before")
     reply = send_raw(page, '{"event": "say", "args": {"text": "a\\ud800b"}, "ref": 1}')
     assert_error(reply, {"bad_frame", "bad_arguments"})
     page.send("shout")
     assert page.block("echo").startswith('<p id="echo-text">BEFORE</p>')
 
 
-def test_page_still_works_after_a_render_failure(client):
-    page = client.live("/echo/?text=before")
+def test_page_still_works_after_a_render_failure(live_client):
+    page = live_client.live("/echo/?text=before")
     reply = send_raw(page, '{"event": "say", "args": {"text": "a\\ud800b"}, "ref": 1}')
     assert reply is not None
     assert "error" in reply

@@ -45,8 +45,8 @@ def server_count(page) -> int:
 # -- survives a reconnect ----------------------------------------------------------------------
 
 
-def test_declared_state_survives_a_reconnect(client):
-    page = client.live(PAGE)
+def test_declared_state_survives_a_reconnect(live_client):
+    page = live_client.live(PAGE)
     page.send("increment", amount=2)
     page.send("increment", amount=2)
     page.send("note", text="first")
@@ -63,10 +63,10 @@ def test_declared_state_survives_a_reconnect(client):
     assert notes(page) == "<li>first</li><li>second</li>"
 
 
-def test_the_join_after_a_reconnect_repairs_a_page_that_shows_something_else(client):
+def test_the_join_after_a_reconnect_repairs_a_page_that_shows_something_else(live_client):
     # The browser may show stale blocks (a reply lost with the old socket): the join answers
     # with the server's current state, restored before the first render.
-    page = client.live(PAGE)
+    page = live_client.live(PAGE)
     stale_html = page.html
     page.send("increment", amount=2)
     page._page.html = stale_html  # the page missed the reply
@@ -78,15 +78,15 @@ def test_the_join_after_a_reconnect_repairs_a_page_that_shows_something_else(cli
     assert count(page) == 2
 
 
-def test_without_live_state_a_reconnect_starts_over(client):
-    page = client.live("/counter/")
+def test_without_live_state_a_reconnect_starts_over(live_client):
+    page = live_client.live("/counter/")
     page.send("increment", amount=2)
     page.reconnect()
     assert count(page) == 0  # the join re-synced the page to a fresh instance
 
 
-def test_state_survives_many_reconnects_and_each_event_counts_once(client):
-    page = client.live(PAGE)
+def test_state_survives_many_reconnects_and_each_event_counts_once(live_client):
+    page = live_client.live(PAGE)
     for expected in range(1, 6):
         page.send("increment", amount=1)
         page.reconnect()
@@ -94,17 +94,17 @@ def test_state_survives_many_reconnects_and_each_event_counts_once(client):
     assert server_count(page) == 5
 
 
-def test_a_new_page_load_starts_with_fresh_state(client):
-    page = client.live(PAGE)
+def test_a_new_page_load_starts_with_fresh_state(live_client):
+    page = live_client.live(PAGE)
     page.send("increment", amount=2)
-    again = client.live(PAGE)  # a reload: a new page, a new page id
+    again = live_client.live(PAGE)  # a reload: a new page, a new page id
     assert count(again) == 0
     page.reconnect()
     assert count(page) == 2  # the first page's state is still its own
 
 
-def test_two_pages_of_one_session_keep_separate_state(client):
-    first, second = client.live(PAGE), client.live(PAGE)
+def test_two_pages_of_one_session_keep_separate_state(live_client):
+    first, second = live_client.live(PAGE), live_client.live(PAGE)
     first.send("increment", amount=2)
     second.send("note", text="only here")
     first.reconnect()
@@ -151,17 +151,17 @@ def test_another_sessions_token_cannot_load_the_state(users):
         bob_client.close()
 
 
-def test_a_token_edited_to_name_another_page_is_refused(client):
-    page = client.live(PAGE)
+def test_a_token_edited_to_name_another_page_is_refused(live_client):
+    page = live_client.live(PAGE)
     page.send("increment", amount=2)
-    token = token_of(client.get(PAGE).content.decode())
+    token = token_of(live_client.get(PAGE).content.decode())
     payload_b64, _, signature = token.partition(":")
     # Whatever is changed, the signature no longer matches.
-    assert refusal_code(client, f"{SOCKET}?t={payload_b64}x:{signature}") == 4400
+    assert refusal_code(live_client, f"{SOCKET}?t={payload_b64}x:{signature}") == 4400
 
 
-def test_frames_cannot_set_state(client):
-    page = client.live(PAGE)
+def test_frames_cannot_set_state(live_client):
+    page = live_client.live(PAGE)
     page.send("increment", amount=2)
     page.reconnect(join=False)  # a socket joins once: the hostile join is this socket's own
     reply = send_raw(
@@ -180,8 +180,8 @@ def test_frames_cannot_set_state(client):
 # -- what can be saved -------------------------------------------------------------------------
 
 
-def test_state_that_json_cannot_hold_fails_the_event_and_says_how_to_fix_it(client):
-    page = client.live("/state/unsavable/")
+def test_state_that_json_cannot_hold_fails_the_event_and_says_how_to_fix_it(live_client):
+    page = live_client.live("/state/unsavable/")
     page.send("increment", amount=2)
     with pytest.raises(PageStateError) as raised:
         page.send("stamp")
@@ -201,8 +201,8 @@ def test_state_that_json_cannot_hold_fails_the_event_and_says_how_to_fix_it(clie
     assert server_count(page) == 2
 
 
-def test_a_dict_with_int_keys_is_refused_rather_than_restored_with_str_keys(client):
-    page = client.live("/state/unsavable/")
+def test_a_dict_with_int_keys_is_refused_rather_than_restored_with_str_keys(live_client):
+    page = live_client.live("/state/unsavable/")
     int_key = r"self\.by_row has the int key 3 \(JSON keys are str\)"
     with pytest.raises(PageStateError, match=int_key):
         page.send("tally", row=3)
@@ -210,8 +210,8 @@ def test_a_dict_with_int_keys_is_refused_rather_than_restored_with_str_keys(clie
 
 
 @override_settings(DEBUG=True)
-def test_with_debug_the_page_hears_what_was_wrong(client):
-    page = client.live("/state/unsavable/")
+def test_with_debug_the_page_hears_what_was_wrong(live_client):
+    page = live_client.live("/state/unsavable/")
     with pytest.raises(PageStateError):
         page.send("stamp")
     assert "self.when is a datetime" in page.errors[-1]["message"]
@@ -310,13 +310,13 @@ def test_only_declared_names_are_restored_and_only_onto_the_same_view():
     assert type(view) is StatefulCounterView
 
 
-def test_a_broken_cache_does_not_stop_the_page(client, caplog):
+def test_a_broken_cache_does_not_stop_the_page(live_client, caplog):
     broken = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",
     }
     with override_settings(CACHES={"default": broken}), caplog.at_level(logging.ERROR):
-        page = client.live(PAGE)
+        page = live_client.live(PAGE)
         page.send("increment", amount=2)
         assert count(page) == 2
     assert "could not read the page state" in caplog.text

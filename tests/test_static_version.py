@@ -65,14 +65,14 @@ def build(tmp_path: Path) -> Iterator[Build]:
 
 
 @pytest.fixture
-def client(live_db: None) -> Iterator[LiveClient]:
+def live_client(live_db: None) -> Iterator[LiveClient]:
     live_client = LiveClient()
     yield live_client
     live_client.close()
 
 
-def test_a_page_open_across_a_deploy_learns_it_on_reconnect(build, client):
-    page = client.live(PAGE)
+def test_a_page_open_across_a_deploy_learns_it_on_reconnect(build, live_client):
+    page = live_client.live(PAGE)
     assert "app." in page.html  # the hashed name: the manifest storage serves the page
     assert BANNER not in page.html  # the HTTP render: nothing changed
     assert BANNER not in page.block("banner")  # its own socket: the same build
@@ -89,16 +89,16 @@ def test_a_page_open_across_a_deploy_learns_it_on_reconnect(build, client):
     assert BANNER in page.block("banner")
 
 
-def test_a_page_loaded_after_the_deploy_is_not_stale(build, client):
+def test_a_page_loaded_after_the_deploy_is_not_stale(build, live_client):
     build.deploy("body { color: navy; }\n")
-    page = client.live(PAGE)
+    page = live_client.live(PAGE)
     assert BANNER not in page.block("banner")
     page.reconnect()
     assert BANNER not in page.block("banner")
 
 
-def test_a_deploy_that_changes_no_static_file_is_no_change(build, client):
-    page = client.live(PAGE)
+def test_a_deploy_that_changes_no_static_file_is_no_change(build, live_client):
+    page = live_client.live(PAGE)
     build.deploy()  # the same sources: the same manifest
     page.reconnect()
     assert BANNER not in page.block("banner")
@@ -112,38 +112,38 @@ def _payload(token: str) -> tuple[dict, str]:
     return json.loads(zlib.decompress(raw) if compressed else raw), signature
 
 
-def test_a_token_from_before_versions_were_kept_is_not_stale(build, client):
-    html = client.get(PAGE).content.decode()
+def test_a_token_from_before_versions_were_kept_is_not_stale(build, live_client):
+    html = live_client.get(PAGE).content.decode()
     payload, _ = _payload(token_of(html))
     assert payload["s"] == current_static_version()
     del payload["s"]  # as a server before this change signed it
     old_token = signing.dumps(payload, salt="live_views.connect", compress=True)
 
     build.deploy("body { color: navy; }\n")
-    page = client.open_socket(f"{SOCKET}?t={old_token}", html)
+    page = live_client.open_socket(f"{SOCKET}?t={old_token}", html)
     page.reconnect()
     assert 'id="count"' in page.block("counter")  # it mounts, as before
     assert BANNER not in page.block("banner")  # unknown is not stale
 
 
-def test_a_token_edited_to_claim_another_version_is_refused(build, client):
-    payload, signature = _payload(token_of(client.get(PAGE).content.decode()))
+def test_a_token_edited_to_claim_another_version_is_refused(build, live_client):
+    payload, signature = _payload(token_of(live_client.get(PAGE).content.decode()))
     payload["s"] = "00000000"
     body = signing.b64_encode(zlib.compress(json.dumps(payload, separators=(",", ":")).encode()))
     forged = f".{body.decode()}:{signature}"
-    assert refusal_code(client, f"{SOCKET}?t={forged}") == 4400
+    assert refusal_code(live_client, f"{SOCKET}?t={forged}") == 4400
 
 
-def test_a_component_of_a_live_page_says_what_its_page_says(build, client):
-    page = client.live(PAGE)
+def test_a_component_of_a_live_page_says_what_its_page_says(build, live_client):
+    page = live_client.live(PAGE)
     assert 'class="new-version"' not in page.component("inner").html
     build.deploy("body { color: navy; }\n")
     page.reconnect()
     assert 'class="new-version"' in page.component("inner").html
 
 
-def test_a_live_component_on_a_page_that_is_not_live_learns_it_on_reconnect(build, client):
-    page = client.live("/plain-stale/", component="alone")
+def test_a_live_component_on_a_page_that_is_not_live_learns_it_on_reconnect(build, live_client):
+    page = live_client.live("/plain-stale/", component="alone")
     assert 'class="new-version"' not in page.component("alone").html
     build.deploy("body { color: navy; }\n")
     page.reconnect()
@@ -152,8 +152,8 @@ def test_a_live_component_on_a_page_that_is_not_live_learns_it_on_reconnect(buil
     assert 'class="new-version"' in page.component("alone").html
 
 
-def test_a_shared_render_keeps_each_pages_own_answer(build, client):
-    stale = client.live("/shared-stale/")
+def test_a_shared_render_keeps_each_pages_own_answer(build, live_client):
+    stale = live_client.live("/shared-stale/")
     build.deploy("body { color: navy; }\n")
     stale.reconnect()
     fresh = LiveClient()
@@ -187,12 +187,12 @@ def test_a_page_on_the_http_transport_mounted_again_after_a_deploy_learns_it(bui
     assert BANNER in shown(reply)
 
 
-def test_a_storage_without_a_manifest_has_no_version(client):
+def test_a_storage_without_a_manifest_has_no_version(live_client):
     with override_settings(
         STORAGES=storages("django.contrib.staticfiles.storage.StaticFilesStorage")
     ):
         assert current_static_version() is None
-        payload, _ = _payload(token_of(client.get(PAGE).content.decode()))
+        payload, _ = _payload(token_of(live_client.get(PAGE).content.decode()))
         assert "s" not in payload
 
 

@@ -29,20 +29,20 @@ def open_messages(client: LiveClient, query: str = "") -> LivePage:
     return client.live(f"/messages/{query}")
 
 
-def test_the_page_load_renders_the_items_keyed_in_their_container(client):
-    html = client.get("/messages/").content.decode()
+def test_the_page_load_renders_the_items_keyed_in_their_container(live_client):
+    html = live_client.get("/messages/").content.decode()
     assert '<ul id="lv-s-messages" data-lv-v="' in html
     assert 'data-live-stream><li id="lv-s-messages-1"><span>message 1</span></li>' in html
 
 
-def test_joining_sends_nothing_when_the_browser_shows_the_stream(client):
-    with open_messages(client) as page:
+def test_joining_sends_nothing_when_the_browser_shows_the_stream(live_client):
+    with open_messages(live_client) as page:
         assert [f for f in page.frames if "content" in f] == []
         assert shown(page) == [(1, "message 1"), (2, "message 2"), (3, "message 3")]
 
 
-def test_an_insert_sends_only_that_item_at_the_end(client):
-    with open_messages(client) as page:
+def test_an_insert_sends_only_that_item_at_the_end(live_client):
+    with open_messages(live_client) as page:
         reply = page.send("add", id=9, text="hello")
         assert reply["content"] == (
             '<template hx-swap-oob="beforeend:#lv-s-messages">'
@@ -52,40 +52,40 @@ def test_an_insert_sends_only_that_item_at_the_end(client):
         assert len(shown(page)) == 4
 
 
-def test_an_insert_at_the_start_and_after_an_item(client):
-    with open_messages(client) as page:
+def test_an_insert_at_the_start_and_after_an_item(live_client):
+    with open_messages(live_client) as page:
         page.send("add", id=0, text="first", at=0)
         page.send("add_after", id=5, text="after two", after=2)
         assert [key for key, _ in shown(page)] == [0, 1, 2, 5, 3]
 
 
-def test_the_bytes_of_an_insert_do_not_grow_with_the_stream(client):
+def test_the_bytes_of_an_insert_do_not_grow_with_the_stream(live_client):
     sizes = []
     for count in (10, 1000):
-        with open_messages(client, f"?n={count}") as page:
+        with open_messages(live_client, f"?n={count}") as page:
             sizes.append(len(page.send("add", id=count + 1, text="x" * 10)["content"]))
             assert len(shown(page)) == count + 1
     # The same item, keyed 11 and 1001: two digits apart.
     assert sizes[1] - sizes[0] == 2
 
 
-def test_a_delete_removes_only_that_item(client):
-    with open_messages(client) as page:
+def test_a_delete_removes_only_that_item(live_client):
+    with open_messages(live_client) as page:
         reply = page.send("remove", id=2)
         assert reply["content"] == '<template hx-swap-oob="delete:#lv-s-messages-2"></template>'
         assert [key for key, _ in shown(page)] == [1, 3]
 
 
-def test_inserting_a_shown_key_updates_it_in_place(client):
-    with open_messages(client) as page:
+def test_inserting_a_shown_key_updates_it_in_place(live_client):
+    with open_messages(live_client) as page:
         page.send("add", id=2, text="edited", at=0)
         assert shown(page) == [(1, "message 1"), (2, "edited"), (3, "message 3")]
 
 
-def test_an_item_inserted_twice_in_one_event_is_sent_once_as_it_ended(client):
+def test_an_item_inserted_twice_in_one_event_is_sent_once_as_it_ended(live_client):
     # The frame's swaps are applied in one go: two inserts of a key the page does not show yet
     # would both be inserted by the browser (and the test client), two items with one id.
-    with open_messages(client) as page:
+    with open_messages(live_client) as page:
         reply = page.send("send_and_confirm", id=9, text="hello")
         assert shown(page)[2:] == [(3, "message 3"), (9, "hello (sent)")]
         assert reply["content"] == (
@@ -94,10 +94,10 @@ def test_an_item_inserted_twice_in_one_event_is_sent_once_as_it_ended(client):
         )
 
 
-def test_an_item_inserted_then_deleted_in_one_event_is_not_shown(client):
+def test_an_item_inserted_then_deleted_in_one_event_is_not_shown(live_client):
     # htmx looks a delete's target up before the frame's insert has added it: sent both ways,
     # the new item would stay. An item the page showed is still deleted.
-    with open_messages(client) as page:
+    with open_messages(live_client) as page:
         reply = page.send("send_and_cancel", id=9)
         assert [key for key, _ in shown(page)] == [1, 2, 3]
         assert reply["content"] == '<template hx-swap-oob="delete:#lv-s-messages-9"></template>'
@@ -105,18 +105,18 @@ def test_an_item_inserted_then_deleted_in_one_event_is_not_shown(client):
         assert [key for key, _ in shown(page)] == [1, 3]
 
 
-def test_an_item_deleted_and_inserted_at_the_start_in_one_event_moves_there(client):
+def test_an_item_deleted_and_inserted_at_the_start_in_one_event_moves_there(live_client):
     # The browser finds every swap's target before the frame's first swap runs: the insert of
     # a shown key would morph the item the delete removes, unless the glue sees the delete.
-    with open_messages(client) as page:
+    with open_messages(live_client) as page:
         page.send("move_to_top", id=3, text="moved")
         assert shown(page) == [(3, "moved"), (1, "message 1"), (2, "message 2")]
 
 
-def test_an_item_without_a_key_is_a_clear_error_and_changes_nothing(client):
+def test_an_item_without_a_key_is_a_clear_error_and_changes_nothing(live_client):
     # Keyed None (an unsaved row), it would take the container's own id: later inserts would
     # go into it as well, and deleting it would delete the whole stream.
-    with open_messages(client) as page:
+    with open_messages(live_client) as page:
         with pytest.raises(ValueError, match="has no key"):
             page.send("add_unkeyed")
         assert "content" not in page.frames[-1]
@@ -125,49 +125,49 @@ def test_an_item_without_a_key_is_a_clear_error_and_changes_nothing(client):
         assert [key for key, _ in shown(page)] == [1, 2, 3, 4]
 
 
-def test_items_without_the_default_key_say_how_to_name_theirs(client):
+def test_items_without_the_default_key_say_how_to_name_theirs(live_client):
     # Dicts keyed by "id", declared without key=: the default "pk" is in none of them.
     with pytest.raises(ValueError, match=r"'messages': \{'id': 1, 'text': 'one'\} has no 'pk' key"):
-        client.get("/rows/")
+        live_client.get("/rows/")
     with pytest.raises(ValueError, match=r"live_stream\('messages', items, key=\.\.\.\)"):
-        client.get("/rows/")
+        live_client.get("/rows/")
 
 
-def test_an_insert_without_the_streams_key_is_a_clear_error_and_changes_nothing(client):
-    with open_messages(client) as page:
+def test_an_insert_without_the_streams_key_is_a_clear_error_and_changes_nothing(live_client):
+    with open_messages(live_client) as page:
         with pytest.raises(ValueError, match=r"\{'text': 'hi'\} has no 'id' key"):
             page.send("add_dict", text="hi")
         assert "content" not in page.frames[-1]
         assert len(shown(page)) == 3
 
 
-def test_a_reset_replaces_the_whole_stream(client):
-    with open_messages(client) as page:
+def test_a_reset_replaces_the_whole_stream(live_client):
+    with open_messages(live_client) as page:
         page.send("start_over", count=2)
         assert shown(page) == [(0, "new 0"), (1, "new 1")]
         page.send("add", id=7, text="then more")
         assert [key for key, _ in shown(page)] == [0, 1, 7]
 
 
-def test_a_negative_limit_keeps_the_last_items_in_the_browser(client):
-    with open_messages(client, "?n=3&limit=-3") as page:
+def test_a_negative_limit_keeps_the_last_items_in_the_browser(live_client):
+    with open_messages(live_client, "?n=3&limit=-3") as page:
         assert 'data-live-limit="-3"' in page.html
         page.send("add", id=4, text="four")
         page.send("add", id=5, text="five")
         assert [key for key, _ in shown(page)] == [3, 4, 5]
 
 
-def test_a_positive_limit_keeps_the_first_items(client):
-    with open_messages(client, "?n=3&limit=3") as page:
+def test_a_positive_limit_keeps_the_first_items(live_client):
+    with open_messages(live_client, "?n=3&limit=3") as page:
         page.send("add", id=0, text="zero", at=0)
         assert [key for key, _ in shown(page)] == [0, 1, 2]
 
 
-def test_a_limit_holds_from_the_page_load_not_only_once_items_arrive(client):
+def test_a_limit_holds_from_the_page_load_not_only_once_items_arrive(live_client):
     # The howto's chat: a whole room's history with limit=-200 shows the last 200 from the start.
-    loaded = client.get("/messages/?n=5&limit=-3").content.decode()
+    loaded = live_client.get("/messages/?n=5&limit=-3").content.decode()
     assert [int(key) for key, _ in ITEM_RE.findall(loaded)] == [3, 4, 5]
-    with open_messages(client, "?n=5&limit=3") as page:
+    with open_messages(live_client, "?n=5&limit=3") as page:
         assert [key for key, _ in shown(page)] == [1, 2, 3]
         page.reconnect()  # the remount renders what the page load did: nothing is resent
         assert [f for f in page.frames if "content" in f] == []
@@ -175,19 +175,21 @@ def test_a_limit_holds_from_the_page_load_not_only_once_items_arrive(client):
         assert [key for key, _ in shown(page)] == [1, 2, 3]
 
 
-def test_keys_with_dots_and_colons_are_deleted_and_followed_as_a_browser_reads_selectors(client):
+def test_keys_with_dots_and_colons_are_deleted_and_followed_as_a_browser_reads_selectors(
+    live_client,
+):
     # "#lv-s-messages-db1.example.com" is, to a browser, an id and two classes: it matches
     # nothing; and htmx splits "delete:#…-cache:6379" at its last colon, escaped or not.
     item = re.compile(r'<li id="lv-s-messages-[^"]+"><span>([^<]*)</span></li>')
-    with client.live("/hosts/") as page:
+    with live_client.live("/hosts/") as page:
         page.send("add_after", host="db3.example.com", after="db2.example.com")
         page.send("remove", host="db1.example.com")
         page.send("remove", host="cache:6379")
         assert item.findall(page.html) == ["db2.example.com", "db3.example.com"]
 
 
-def test_a_re_rendered_block_around_the_stream_keeps_its_items(client):
-    with open_messages(client) as page:
+def test_a_re_rendered_block_around_the_stream_keeps_its_items(live_client):
+    with open_messages(live_client) as page:
         page.send("add", id=4, text="four")
         reply = page.send("rename", title="Renamed")
         assert "<h1>Renamed</h1>" in page.html
@@ -196,16 +198,16 @@ def test_a_re_rendered_block_around_the_stream_keeps_its_items(client):
         assert [key for key, _ in shown(page)] == [1, 2, 3, 4]
 
 
-def test_a_failed_handler_sends_none_of_its_inserts(client):
-    with open_messages(client) as page:
+def test_a_failed_handler_sends_none_of_its_inserts(live_client):
+    with open_messages(live_client) as page:
         with pytest.raises(RuntimeError, match="failed after its insert"):
             page.send("add_then_fail", id=8)
         assert page.send("add", id=9, text="next")["content"].count("<li") == 1
         assert [key for key, _ in shown(page)] == [1, 2, 3, 9]
 
 
-def test_a_failed_handler_sends_none_of_its_reset(client):
-    with open_messages(client) as page:
+def test_a_failed_handler_sends_none_of_its_reset(live_client):
+    with open_messages(live_client) as page:
         with pytest.raises(RuntimeError, match="failed after its reset"):
             page.send("start_over_then_fail", count=2)
         reply = page.send("add", id=9, text="next")
@@ -215,14 +217,14 @@ def test_a_failed_handler_sends_none_of_its_reset(client):
         assert [key for key, _ in shown(page)] == [0, 1]
 
 
-def test_a_reconnect_sends_nothing_while_the_stream_is_as_loaded(client):
-    with open_messages(client) as page:
+def test_a_reconnect_sends_nothing_while_the_stream_is_as_loaded(live_client):
+    with open_messages(live_client) as page:
         page.reconnect()
         assert [f for f in page.frames if "content" in f] == []
 
 
-def test_a_reconnect_after_changes_sends_the_stream_whole(client):
-    with open_messages(client) as page:
+def test_a_reconnect_after_changes_sends_the_stream_whole(live_client):
+    with open_messages(live_client) as page:
         page.send("add", id=4, text="four")
         page.reconnect()
         # The remounted view's stream is what get() gives: three messages, sent whole.
@@ -230,18 +232,18 @@ def test_a_reconnect_after_changes_sends_the_stream_whole(client):
         assert [key for key, _ in shown(page)] == [1, 2, 3]
 
 
-def test_a_reconnect_after_changes_and_a_re_rendered_block_sends_the_stream_whole(client):
-    with open_messages(client) as page:
+def test_a_reconnect_after_changes_and_a_re_rendered_block_sends_the_stream_whole(live_client):
+    with open_messages(live_client) as page:
         page.send("add", id=4, text="four")
         page.send("rename", title="Renamed")  # the morph around the stream keeps its version
         page.reconnect()
         assert [key for key, _ in shown(page)] == [1, 2, 3]
 
 
-def test_a_stream_hidden_and_shown_again_shows_its_items(client):
+def test_a_stream_hidden_and_shown_again_shows_its_items(live_client):
     # The browser dropped the container with its items when another tab showed: shown again,
     # the stream is rendered whole from what get() declares, as after a reconnect.
-    with client.live("/tabs/") as page:
+    with live_client.live("/tabs/") as page:
         page.send("add", id=4, text="four")
         page.send("show", tab="settings")
         assert "lv-s-messages" not in page.html
@@ -419,7 +421,7 @@ def task_titles(page: LivePage) -> list[str]:
 
 
 def test_edits_before_the_first_render_read_only_the_rows_the_limit_shows(
-    client, long_board, rows_read
+    live_client, long_board, rows_read
 ):
     board, tasks, elsewhere = long_board
 
@@ -431,7 +433,7 @@ def test_edits_before_the_first_render_read_only_the_rows_the_limit_shows(
         page.send("pin", task=elsewhere[1])
         page.send("show", tab="tasks")
 
-    with client.live(f"/tasks/limited/hidden/?board={board}&limit=4") as page:
+    with live_client.live(f"/tasks/limited/hidden/?board={board}&limit=4") as page:
         assert "lv-s-tasks" not in page.html
         rows_read.clear()
         edit(page)
@@ -440,15 +442,15 @@ def test_edits_before_the_first_render_read_only_the_rows_the_limit_shows(
         assert task_titles(page) == ["elsewhere 1", "t2", "t3", "t4"]
         # The two rows the handlers read, then the first 4 and one per delete; not 200.
         assert len(rows_read) == 2 + 4 + 2, rows_read
-    with client.live(f"/tasks/limited/hidden/?board={board}") as unlimited:
+    with live_client.live(f"/tasks/limited/hidden/?board={board}") as unlimited:
         edit(unlimited)  # the same edits, shown whole
         assert task_titles(unlimited)[:4] == ["elsewhere 1", "t2", "t3", "t4"]
         assert task_titles(unlimited)[-1] == "elsewhere 0"
 
 
-def test_edits_after_a_reset_read_only_the_rows_the_limit_shows(client, long_board, rows_read):
+def test_edits_after_a_reset_read_only_the_rows_the_limit_shows(live_client, long_board, rows_read):
     board, tasks, elsewhere = long_board
-    with client.live(f"/tasks/limited/?board={board}&limit=4") as page:
+    with live_client.live(f"/tasks/limited/?board={board}&limit=4") as page:
         assert task_titles(page) == ["t0", "t1", "t2", "t3"]
         rows_read.clear()
         page.send("newest_first", remove=tasks[199], pin=elsewhere[1], add=elsewhere[0])
@@ -460,17 +462,17 @@ def test_edits_after_a_reset_read_only_the_rows_the_limit_shows(client, long_boa
 
 
 def test_a_negative_limit_reads_only_the_last_rows_of_an_ordered_queryset(
-    client, long_board, rows_read
+    live_client, long_board, rows_read
 ):
     board, _, _ = long_board
-    with client.live(f"/tasks/limited/?board={board}&limit=-3") as page:
+    with live_client.live(f"/tasks/limited/?board={board}&limit=-3") as page:
         assert task_titles(page) == ["t197", "t198", "t199"]
         assert len(rows_read) == 3 * 2, rows_read  # the page load's render, then the join's
 
 
-def test_a_failed_handler_drops_its_insert_into_content_not_rendered_yet(client, long_board):
+def test_a_failed_handler_drops_its_insert_into_content_not_rendered_yet(live_client, long_board):
     board, _, elsewhere = long_board
-    with client.live(f"/tasks/limited/hidden/?board={board}&limit=2") as page:
+    with live_client.live(f"/tasks/limited/hidden/?board={board}&limit=2") as page:
         page.send("pin", task=elsewhere[0])
         with pytest.raises(RuntimeError, match="failed after its insert"):
             page.send("pin_then_fail", task=elsewhere[1])

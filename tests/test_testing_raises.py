@@ -59,8 +59,8 @@ def _working() -> None:
     FAILING.update(render=False, socket=False)
 
 
-def test_a_handlers_exception_is_raised_in_the_test_with_its_traceback(client):
-    with client.live("/flaky/") as page:
+def test_a_handlers_exception_is_raised_in_the_test_with_its_traceback(live_client):
+    with live_client.live("/flaky/") as page:
         page.send("increment", amount=2)
         with pytest.raises(RuntimeError, match="secret internal detail") as caught:
             page.send("explode")
@@ -84,14 +84,14 @@ def test_a_client_told_not_to_raise_gets_the_error_frame(live_db):
     client.close()
 
 
-def test_a_refused_event_is_not_raised(client):
+def test_a_refused_event_is_not_raised(live_client):
     # PermissionDenied is the view refusing, as Django answers 403 without raising in a test.
-    with client.live("/flaky/") as page:
+    with live_client.live("/flaky/") as page:
         assert page.send("refuse")["error"]["code"] == "forbidden"
 
 
-def test_a_refresh_that_fails_is_raised_by_the_wait_for_its_update(client):
-    with client.live("/flaky/") as page:
+def test_a_refresh_that_fails_is_raised_by_the_wait_for_its_update(live_client):
+    with live_client.live("/flaky/") as page:
         FAILING["render"] = True
         broadcast("flaky")
         # At once: without it the test waited ten seconds for an update that cannot come.
@@ -103,16 +103,16 @@ def test_a_refresh_that_fails_is_raised_by_the_wait_for_its_update(client):
         assert count(page) == 1
 
 
-def test_a_mount_that_fails_is_raised_by_live(client):
+def test_a_mount_that_fails_is_raised_by_live(live_client):
     FAILING["socket"] = True
     with pytest.raises(ConnectionError, match="the socket's mount failed"):
-        client.live("/flaky/")
+        live_client.live("/flaky/")
 
 
-def test_one_pages_failure_is_raised_by_that_page_only(client):
+def test_one_pages_failure_is_raised_by_that_page_only(live_client):
     # A review: a broadcast's refresh runs in the context of the page that followed the topic
     # first, and the failure of another page's was noted for that first page.
-    with client.live("/steady/") as steady, client.live("/flaky/") as flaky:
+    with live_client.live("/steady/") as steady, live_client.live("/flaky/") as flaky:
         FAILING["render"] = True
         broadcast("flaky")
         with pytest.raises(LookupError):
@@ -123,10 +123,10 @@ def test_one_pages_failure_is_raised_by_that_page_only(client):
         assert count(steady) == 1
 
 
-def test_a_failure_the_page_shows_is_not_raised_then_or_later(client):
+def test_a_failure_the_page_shows_is_not_raised_then_or_later(live_client):
     # Background work whose result cannot render shows an error in its place: the page
     # handled it. It was kept, and raised when the server later closed the socket.
-    with client.live("/report/") as page:
+    with live_client.live("/report/") as page:
         page.send("start_unprintable")
         while "could not show" not in page.block("report"):
             page.wait_for_update()
@@ -135,7 +135,7 @@ def test_a_failure_the_page_shows_is_not_raised_then_or_later(client):
         assert page.close_code == 4413
 
 
-def test_a_pages_failure_never_reaches_djangos_got_request_exception(client, caplog):
+def test_a_pages_failure_never_reaches_djangos_got_request_exception(live_client, caplog):
     # Django's test client raises what that signal carries from whichever request it runs
     # then: a page's failure surfaced in an unrelated client.http.get(). Reporters read the log.
     heard: list[object] = []
@@ -145,17 +145,17 @@ def test_a_pages_failure_never_reaches_djangos_got_request_exception(client, cap
 
     got_request_exception.connect(receiver)
     try:
-        with client.live("/flaky/") as page, pytest.raises(RuntimeError):
+        with live_client.live("/flaky/") as page, pytest.raises(RuntimeError):
             page.send("explode")
     finally:
         got_request_exception.disconnect(receiver)
     assert heard == []
 
 
-def test_a_failure_raised_in_the_test_is_not_logged_too(client, caplog):
+def test_a_failure_raised_in_the_test_is_not_logged_too(live_client, caplog):
     # The test shows it, with its traceback: logged as well, each failure a passing test
     # expected printed a traceback in the run (manage.py test has no log capture).
-    with caplog.at_level("WARNING", logger="live_views"), client.live("/flaky/") as page:
+    with caplog.at_level("WARNING", logger="live_views"), live_client.live("/flaky/") as page:
         with pytest.raises(RuntimeError):
             page.send("explode")
         FAILING["render"] = True
@@ -175,9 +175,9 @@ def test_a_client_told_not_to_raise_logs_the_failure_with_its_traceback(live_db,
     client.close()
 
 
-def test_a_failure_the_test_never_heard_of_is_logged_when_its_page_closes(client, caplog):
+def test_a_failure_the_test_never_heard_of_is_logged_when_its_page_closes(live_client, caplog):
     with caplog.at_level("ERROR", logger="live_views"):
-        page = client.live("/flaky/")
+        page = live_client.live("/flaky/")
         page.send_frame({"event": "explode", "args": {}, "form": {}, "ref": 1})
         page.close()  # before the frame that tells of it was read
     assert "FlakyCounterView.explode raised while handling event 'explode'" in caplog.text

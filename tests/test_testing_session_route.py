@@ -26,36 +26,36 @@ def ann(live_db, django_user_model):
 
 
 @pytest.fixture
-def client(live_db) -> Iterator[LiveClient]:
+def live_client(live_db) -> Iterator[LiveClient]:
     live_client = LiveClient()
     yield live_client
     live_client.close()
 
 
-def test_a_login_leaves_the_test_client_logged_in(client, ann):
-    page = client.live("/sign-in/")
+def test_a_login_leaves_the_test_client_logged_in(live_client, ann):
+    page = live_client.live("/sign-in/")
     reply = page.send("sign_in", username="ann")
     assert reply["redirect"].startswith(TICKET)  # the frame is what the server sent
     assert page.session_ticket_url == reply["redirect"]
     assert page.redirect_url == "/who/"  # where the browser's address bar ends up
-    assert client.get("/who/").content == b"ann -"
+    assert live_client.get("/who/").content == b"ann -"
 
 
-def test_a_login_that_stays_on_the_page_sends_the_browser_back_to_it(client, ann):
-    page = client.live("/sign-in/", {"page": "3"})
+def test_a_login_that_stays_on_the_page_sends_the_browser_back_to_it(live_client, ann):
+    page = live_client.live("/sign-in/", {"page": "3"})
     page.send("sign_in_then_page", username="ann", page=4)
     # The browser loads the page anew, at the query the handler patched: logged in there.
     assert page.redirect_url == "/sign-in/?page=4"
-    assert '<p id="who">ann</p>' in client.live(page.redirect_url).html
+    assert '<p id="who">ann</p>' in live_client.live(page.redirect_url).html
 
 
-def test_a_visitors_first_session_is_kept(client):
-    page = client.live("/sign-in/")
+def test_a_visitors_first_session_is_kept(live_client):
+    page = live_client.live("/sign-in/")
     reply = page.send("remember", value="Europe/Paris")
     assert page.session_ticket_url == reply["session"]  # fetched in the background
-    assert settings.SESSION_COOKIE_NAME in client.http.cookies
+    assert settings.SESSION_COOKIE_NAME in live_client.http.cookies
     assert page.redirect_url is None  # the page stays
-    assert client.get("/who/").content == b"anonymous Europe/Paris"
+    assert live_client.get("/who/").content == b"anonymous Europe/Paris"
 
 
 def test_a_first_session_ticket_left_to_the_test(live_db):
@@ -71,24 +71,24 @@ def test_a_first_session_ticket_left_to_the_test(live_db):
         client.close()
 
 
-def test_a_redirect_without_a_ticket_has_no_ticket_url(client, ann):
-    client.force_login(ann)
-    page = client.live("/sign-in/")
+def test_a_redirect_without_a_ticket_has_no_ticket_url(live_client, ann):
+    live_client.force_login(ann)
+    page = live_client.live("/sign-in/")
     page.send("keep_key")
     assert (page.redirect_url, page.session_ticket_url) == (None, None)
 
 
-def test_a_reply_read_with_receive_redeems_it_too(client, ann):
-    page = client.live("/sign-in/")
+def test_a_reply_read_with_receive_redeems_it_too(live_client, ann):
+    page = live_client.live("/sign-in/")
     page.send_frame({"event": "sign_in", "args": {"username": "ann"}, "form": {}, "ref": 99})
     assert page.receive()["redirect"].startswith(TICKET)
     assert page.redirect_url == "/who/"
-    assert client.get("/who/").content == b"ann -"
+    assert live_client.get("/who/").content == b"ann -"
 
 
-def test_a_ticket_the_route_refuses_fails_the_test_with_its_reason(client, ann, monkeypatch):
+def test_a_ticket_the_route_refuses_fails_the_test_with_its_reason(live_client, ann, monkeypatch):
     monkeypatch.setattr(session_ticket, "MAX_AGE", -1)
-    page = client.live("/sign-in/")
+    page = live_client.live("/sign-in/")
     with pytest.raises(AssertionError, match=r"session route.* answered 400: .*expired"):
         page.send("sign_in", username="ann")
 

@@ -11,14 +11,14 @@ from tests.live_helpers import TrackingLiveClient
 
 
 @pytest.fixture
-def client(live_db):
+def live_client(live_db):
     live = TrackingLiveClient()
     yield live
     live.close()
 
 
-def test_receive_says_how_long_it_waited(client):
-    with client.live("/counter/") as page, pytest.raises(TimeoutError) as caught:
+def test_receive_says_how_long_it_waited(live_client):
+    with live_client.live("/counter/") as page, pytest.raises(TimeoutError) as caught:
         page.receive(timeout=0.2)
     assert str(caught.value) == "no frame from the server within 0.2 s"
 

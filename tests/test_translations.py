@@ -47,7 +47,7 @@ def french_and_english_site(settings, tmp_path: Path) -> Iterator[None]:
 
 
 @pytest.fixture
-def client(live_db: None) -> Iterator[TrackingLiveClient]:
+def live_client(live_db: None) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient(timeout=5)
     yield live
     live.close()
@@ -66,11 +66,11 @@ def report(page: LivePage, text: str) -> str:
 # -- uploads: why a file was refused, as the route answers and next to the input ----------------
 
 
-def test_a_file_too_large_for_a_french_page_is_refused_in_french(client, settings):
+def test_a_file_too_large_for_a_french_page_is_refused_in_french(live_client, settings):
     # /fr/ under i18n_patterns; the upload route's own URL has no prefix and the browser asks
     # for no language: the page's URL says French.
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
-    page = client.live("/fr/uploads/document/")
+    page = live_client.live("/fr/uploads/document/")
 
     answer = page.upload("file", "gros.txt", b"x" * 1001)
 
@@ -96,9 +96,9 @@ def test_a_french_page_takes_uploads_from_a_browser_that_asks_for_english(live_d
         client.close()
 
 
-def test_the_same_file_on_the_english_page_is_refused_in_english(client, settings):
+def test_the_same_file_on_the_english_page_is_refused_in_english(live_client, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
-    page = client.live("/en/uploads/document/")
+    page = live_client.live("/en/uploads/document/")
 
     answer = page.upload("file", "big.txt", b"x" * 1001)
 
@@ -108,10 +108,10 @@ def test_the_same_file_on_the_english_page_is_refused_in_english(client, setting
     assert said in field_errors(page, "file")
 
 
-def test_the_language_cookie_makes_an_unprefixed_page_french(client, settings):
+def test_the_language_cookie_makes_an_unprefixed_page_french(live_client, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
-    client.http.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    page = client.live("/plain/uploads/document/")
+    live_client.http.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = live_client.live("/plain/uploads/document/")
 
     answer = page.upload("file", "gros.txt", b"x" * 1001)
 
@@ -120,8 +120,8 @@ def test_the_language_cookie_makes_an_unprefixed_page_french(client, settings):
     assert "un fichier ne peut pas dépasser" in field_errors(page, "file")
 
 
-def test_djangos_own_validator_messages_come_in_the_pages_language_too(client):
-    page = client.live("/fr/uploads/document/")
+def test_djangos_own_validator_messages_come_in_the_pages_language_too(live_client):
+    page = live_client.live("/fr/uploads/document/")
 
     answer = page.upload("file", "virus.exe", b"MZ")
 
@@ -131,8 +131,8 @@ def test_djangos_own_validator_messages_come_in_the_pages_language_too(client):
     assert "L'extension de fichier «\xa0exe\xa0»" in field_errors(page, "file")
 
 
-def test_too_many_files_and_a_file_larger_than_it_said_are_refused_in_french(client, settings):
-    page = client.live("/fr/uploads/contact/")
+def test_too_many_files_and_a_file_larger_than_it_said_are_refused_in_french(live_client, settings):
+    page = live_client.live("/fr/uploads/contact/")
     for index in range(20):
         assert page.upload("attachments", f"{index}.txt", b"x", append=index > 0)["status"] == 200
     answer = page.upload("attachments", "de-trop.txt", b"x", append=True)
@@ -140,11 +140,11 @@ def test_too_many_files_and_a_file_larger_than_it_said_are_refused_in_french(cli
 
     # A browser that announced 10 bytes, then sent more than the limit.
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
-    page = client.live("/fr/uploads/document/")
+    page = live_client.live("/fr/uploads/document/")
     headers = upload_headers(
-        page.html, "file", "menteur.txt", 10, "send", False, csrf_cookie(client.http.cookies)
+        page.html, "file", "menteur.txt", 10, "send", False, csrf_cookie(live_client.http.cookies)
     )
-    response = client.http.post(
+    response = live_client.http.post(
         upload_url(page.html, "file"),
         file_part("menteur.txt", b"x" * 1500, "text/plain"),
         headers=headers,
@@ -158,8 +158,8 @@ def test_too_many_files_and_a_file_larger_than_it_said_are_refused_in_french(cli
 # -- live_async(): a failed result, on the socket and over HTTP -----------------------------------
 
 
-def test_failed_work_on_a_french_page_says_so_in_french(client):
-    with client.live("/fr/jobs/report/") as page:
+def test_failed_work_on_a_french_page_says_so_in_french(live_client):
+    with live_client.live("/fr/jobs/report/") as page:
         page.send("start_failing")
         shown = report(page, "serveur")
         assert f"Le serveur n{APOSTROPHE}a pas pu terminer «{NBSP}report{NBSP}»." in shown
@@ -168,18 +168,18 @@ def test_failed_work_on_a_french_page_says_so_in_french(client):
         assert f"Le serveur n{APOSTROPHE}a pas pu afficher «{NBSP}report{NBSP}»." in shown
 
 
-def test_progress_on_a_french_page_is_a_number_the_browser_reads(client):
+def test_progress_on_a_french_page_is_a_number_the_browser_reads(live_client):
     # <progress value="0,33"> is no value to a browser: the template writes it unlocalized
     # (floatformat:'2u'), as the streams guide does.
-    with client.live("/fr/jobs/report/") as page:
+    with live_client.live("/fr/jobs/report/") as page:
         page.send("start", count=3)
         assert 'value="0.33"' in report(page, 'value="0')
         async_views.RELEASE.set()
         report(page, "6")
 
 
-def test_failed_work_on_an_english_page_says_so_in_english(client):
-    with client.live("/en/jobs/report/") as page:
+def test_failed_work_on_an_english_page_says_so_in_english(live_client):
+    with live_client.live("/en/jobs/report/") as page:
         page.send("start_failing")
         assert "The server could not finish 'report'." in report(page, "could not")
 

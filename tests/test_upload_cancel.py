@@ -23,7 +23,7 @@ from tests.uploadapp import components, views
 
 
 @pytest.fixture
-def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+def live_client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()
     yield live
     live.close()
@@ -38,9 +38,9 @@ def data_files(media: Path) -> list[str]:
     return [p for p in leftovers(media) if p.endswith(".data")]
 
 
-def test_a_removed_file_is_forgotten_and_a_submit_does_not_attach_it(client, media):
+def test_a_removed_file_is_forgotten_and_a_submit_does_not_attach_it(live_client, media):
     views.RECEIVED.clear()
-    page = client.live("/uploads/contact/")
+    page = live_client.live("/uploads/contact/")
     first = page.upload("attachments", "a.txt", b"alpha")
     second = page.upload("attachments", "b.txt", b"beta", append=True)
     assert first["ref"] != second["ref"]
@@ -55,8 +55,8 @@ def test_a_removed_file_is_forgotten_and_a_submit_does_not_attach_it(client, med
     assert views.RECEIVED[0]["request_files"] == ["b.txt"]
 
 
-def test_the_template_lists_the_fields_files_with_the_refs_a_remove_button_sends(client):
-    page = client.live("/uploads/outbox/")
+def test_the_template_lists_the_fields_files_with_the_refs_a_remove_button_sends(live_client):
+    page = live_client.live("/uploads/outbox/")
     first = page.upload("attachments", "a.txt", b"alpha")
     second = page.upload("attachments", "b.txt", b"beta", append=True)
     page.validate("attachments", subject="Hi")
@@ -68,11 +68,11 @@ def test_the_template_lists_the_fields_files_with_the_refs_a_remove_button_sends
     assert chosen(page) == [(first["ref"], "a.txt")]
 
 
-def test_a_ref_this_page_does_not_hold_is_a_clear_error_and_changes_nothing(client, media):
+def test_a_ref_this_page_does_not_hold_is_a_clear_error_and_changes_nothing(live_client, media):
     views.RECEIVED.clear()
-    other = client.live("/uploads/contact/")
+    other = live_client.live("/uploads/contact/")
     theirs = other.upload("attachments", "theirs.txt", b"other page")["ref"]
-    page = client.live("/uploads/contact/")
+    page = live_client.live("/uploads/contact/")
     page.upload("attachments", "mine.txt", b"mine")
 
     for ref in (theirs, "made-up-ref"):
@@ -92,8 +92,8 @@ def test_a_ref_this_page_does_not_hold_is_a_clear_error_and_changes_nothing(clie
 
 
 @pytest.mark.parametrize("ref", ["../../etc", "a" * 65, "a b", ""])
-def test_a_ref_that_is_no_ref_is_refused_before_anything_is_read(client, media, ref):
-    page = client.live("/uploads/contact/")
+def test_a_ref_that_is_no_ref_is_refused_before_anything_is_read(live_client, media, ref):
+    page = live_client.live("/uploads/contact/")
     page.upload("attachments", "a.txt", b"alpha")
 
     answer = page.cancel_upload("attachments", ref)
@@ -103,9 +103,9 @@ def test_a_ref_that_is_no_ref_is_refused_before_anything_is_read(client, media, 
     assert len(data_files(media)) == 1
 
 
-def test_a_handler_removes_a_file_with_cancel_upload(client, media):
+def test_a_handler_removes_a_file_with_cancel_upload(live_client, media):
     views.RECEIVED.clear()
-    page = client.live("/uploads/outbox/")
+    page = live_client.live("/uploads/outbox/")
     kept = page.upload("attachments", "a.txt", b"alpha")["ref"]
     gone = page.upload("attachments", "b.txt", b"beta", append=True)["ref"]
 
@@ -123,8 +123,8 @@ def test_a_handler_removes_a_file_with_cancel_upload(client, media):
     assert kept != gone
 
 
-def test_the_handlers_own_render_lists_the_file_no_more(client, media):
-    page = client.live("/uploads/outbox/")
+def test_the_handlers_own_render_lists_the_file_no_more(live_client, media):
+    page = live_client.live("/uploads/outbox/")
     kept = page.upload("attachments", "a.txt", b"alpha")["ref"]
     gone = page.upload("attachments", "b.txt", b"beta", append=True)["ref"]
     page.validate("attachments", subject="Hi")  # the form is bound to its files
@@ -142,11 +142,13 @@ def test_the_handlers_own_render_lists_the_file_no_more(client, media):
     ("event", "failure"),
     [("remove_then_fail", "handler failed"), ("remove_then_break_render", "render failed")],
 )
-def test_a_handler_that_fails_after_cancel_upload_keeps_the_file(client, media, event, failure):
+def test_a_handler_that_fails_after_cancel_upload_keeps_the_file(
+    live_client, media, event, failure
+):
     # The browser is never told to drop the file (the failed event's push goes with it), so
     # the server keeps it too: listed, and attached by the submit, as its input still holds it.
     views.RECEIVED.clear()
-    page = client.live("/uploads/outbox/")
+    page = live_client.live("/uploads/outbox/")
     kept = page.upload("attachments", "a.txt", b"alpha")["ref"]
     cancelled = page.upload("attachments", "b.txt", b"beta", append=True)["ref"]
     page.validate("attachments", subject="Hi")
@@ -163,9 +165,9 @@ def test_a_handler_that_fails_after_cancel_upload_keeps_the_file(client, media, 
     assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha", "b.txt": b"beta"}}]
 
 
-def test_a_components_handler_that_fails_after_cancel_upload_keeps_the_file(client, media):
+def test_a_components_handler_that_fails_after_cancel_upload_keeps_the_file(live_client, media):
     components.RECEIVED.clear()
-    page = client.live("/uploads/components/")
+    page = live_client.live("/uploads/components/")
     contact = page.component("contact")
     ref = contact.upload("attachments", "a.txt", b"alpha")["ref"]
 
@@ -179,8 +181,8 @@ def test_a_components_handler_that_fails_after_cancel_upload_keeps_the_file(clie
     assert components.RECEIVED[0]["files"] == {"a.txt": b"alpha"}
 
 
-def test_a_components_file_is_removed_by_its_own_ref_only(client, media):
-    page = client.live("/uploads/components/")
+def test_a_components_file_is_removed_by_its_own_ref_only(live_client, media):
+    page = live_client.live("/uploads/components/")
     first, second = page.component("first"), page.component("second")
     mine = first.upload("file", "one.txt", b"one")["ref"]
     second.upload("file", "two.txt", b"two")
@@ -195,8 +197,8 @@ def test_a_components_file_is_removed_by_its_own_ref_only(client, media):
     assert len(data_files(media)) == 1  # the second's stays
 
 
-def test_remove_all_forgets_every_file_and_tells_the_browser_in_one_push(client, media):
-    page = client.live("/uploads/outbox/")
+def test_remove_all_forgets_every_file_and_tells_the_browser_in_one_push(live_client, media):
+    page = live_client.live("/uploads/outbox/")
     refs = [
         page.upload("attachments", name, b"x", append=bool(i))["ref"]
         for i, name in enumerate(["a.txt", "b.txt", "c.txt"])
@@ -212,8 +214,8 @@ def test_remove_all_forgets_every_file_and_tells_the_browser_in_one_push(client,
     assert chosen(page) == []
 
 
-def test_a_components_handler_has_the_browser_drop_the_file_from_its_own_input(client, media):
-    page = client.live("/uploads/components/")
+def test_a_components_handler_has_the_browser_drop_the_file_from_its_own_input(live_client, media):
+    page = live_client.live("/uploads/components/")
     contact = page.component("contact")
     ref = contact.upload("attachments", "a.txt", b"alpha")["ref"]
 

@@ -22,7 +22,7 @@ PAGE = "/uploads/components/"
 
 
 @pytest.fixture
-def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+def live_client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()
     yield live
     live.close()
@@ -48,8 +48,8 @@ def send_raw(http: Client, page_html: str, field: str, content: bytes, component
 # -- the markup ------------------------------------------------------------------------------
 
 
-def test_a_components_file_input_uploads_live_and_its_form_posts_multipart(client):
-    page = client.live(PAGE)
+def test_a_components_file_input_uploads_live_and_its_form_posts_multipart(live_client):
+    page = live_client.live(PAGE)
     first = page.component("first")
 
     form_tag = re.search(r"<form[^>]*>", first.html).group(0)
@@ -62,8 +62,8 @@ def test_a_components_file_input_uploads_live_and_its_form_posts_multipart(clien
 # -- upload, validate, submit ----------------------------------------------------------------
 
 
-def test_a_file_uploaded_to_a_component_is_saved_by_its_form_valid(client, media):
-    page = client.live(PAGE)
+def test_a_file_uploaded_to_a_component_is_saved_by_its_form_valid(live_client, media):
+    page = live_client.live(PAGE)
     first = page.component("first")
 
     answer = first.upload("file", "notes.txt", b"hello")
@@ -88,8 +88,8 @@ def test_a_file_uploaded_to_a_component_is_saved_by_its_form_valid(client, media
     assert page.errors == []
 
 
-def test_two_components_with_the_same_field_name_keep_their_files_apart(client, media):
-    page = client.live(PAGE)
+def test_two_components_with_the_same_field_name_keep_their_files_apart(live_client, media):
+    page = live_client.live(PAGE)
     first, second = page.component("first"), page.component("second")
 
     assert first.upload("file", "one.txt", b"one")["status"] == 200
@@ -107,9 +107,9 @@ def test_two_components_with_the_same_field_name_keep_their_files_apart(client, 
     assert leftovers(media) == []
 
 
-def test_several_files_reach_the_components_cleaned_data_and_request_files(client, media):
+def test_several_files_reach_the_components_cleaned_data_and_request_files(live_client, media):
     components.RECEIVED.clear()
-    contact = client.live(PAGE).component("contact")
+    contact = live_client.live(PAGE).component("contact")
 
     assert contact.upload("attachments", "a.txt", b"alpha")["status"] == 200
     assert contact.upload("attachments", "b.txt", b"beta", append=True)["status"] == 200
@@ -125,8 +125,8 @@ def test_several_files_reach_the_components_cleaned_data_and_request_files(clien
     assert leftovers(media) == []
 
 
-def test_an_invalid_submit_keeps_the_components_uploads_for_the_next(client):
-    first = client.live(PAGE).component("first")
+def test_an_invalid_submit_keeps_the_components_uploads_for_the_next(live_client):
+    first = live_client.live(PAGE).component("first")
     first.upload("file", "notes.txt", b"hello")
 
     first.submit("submit", title="")
@@ -136,9 +136,9 @@ def test_an_invalid_submit_keeps_the_components_uploads_for_the_next(client):
     assert Document.objects.get().file.name.startswith("documents/notes")
 
 
-def test_reset_form_from_another_event_forgets_the_components_uploads(client, media):
+def test_reset_form_from_another_event_forgets_the_components_uploads(live_client, media):
     components.RECEIVED.clear()
-    page = client.live(PAGE)
+    page = live_client.live(PAGE)
     contact, first = page.component("contact"), page.component("first")
     assert contact.upload("attachments", "old.txt", b"old")["status"] == 200
     assert first.upload("file", "kept.txt", b"kept")["status"] == 200
@@ -155,9 +155,9 @@ def test_reset_form_from_another_event_forgets_the_components_uploads(client, me
     assert page.errors == []
 
 
-def test_a_handler_that_fails_after_reset_form_keeps_the_uploads(client, caplog):
+def test_a_handler_that_fails_after_reset_form_keeps_the_uploads(live_client, caplog):
     components.RECEIVED.clear()
-    page = client.live(PAGE)
+    page = live_client.live(PAGE)
     contact = page.component("contact")
     assert contact.upload("attachments", "a.txt", b"alpha")["status"] == 200
 
@@ -177,11 +177,11 @@ def test_a_handler_that_fails_after_reset_form_keeps_the_uploads(client, caplog)
         (components.BREAK_RENDER, "render failed after a valid submit"),
     ],
 )
-def test_a_submit_that_fails_keeps_the_components_uploads(client, media, subject, failure):
+def test_a_submit_that_fails_keeps_the_components_uploads(live_client, media, subject, failure):
     # The failed event is undone and its frame never sent: the browser's input still holds
     # the file, so the server does too, and the user's next submit attaches it.
     components.RECEIVED.clear()
-    page = client.live(PAGE)
+    page = live_client.live(PAGE)
     contact = page.component("contact")
     assert contact.upload("attachments", "a.txt", b"alpha")["status"] == 200
 
@@ -197,8 +197,8 @@ def test_a_submit_that_fails_keeps_the_components_uploads(client, media, subject
     assert leftovers(media) == []
 
 
-def test_reset_form_before_form_save_in_form_valid_still_saves_the_files(client, media):
-    page = client.live(PAGE)
+def test_reset_form_before_form_save_in_form_valid_still_saves_the_files(live_client, media):
+    page = live_client.live(PAGE)
     component = page.component("reset-first")
     assert component.upload("file", "notes.txt", b"hello")["status"] == 200
 
@@ -213,8 +213,8 @@ def test_reset_form_before_form_save_in_form_valid_still_saves_the_files(client,
 # -- refusals: live field errors of the component, nothing saved -------------------------------
 
 
-def test_a_wrong_extension_is_a_live_error_of_that_component_only(client, media):
-    page = client.live(PAGE)
+def test_a_wrong_extension_is_a_live_error_of_that_component_only(live_client, media):
+    page = live_client.live(PAGE)
     first, second = page.component("first"), page.component("second")
 
     answer = first.upload("file", "evil.exe", b"MZ")
@@ -230,9 +230,9 @@ def test_a_wrong_extension_is_a_live_error_of_that_component_only(client, media)
     assert not any(p.endswith(".data") for p in leftovers(media))
 
 
-def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(client, settings):
+def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(live_client, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
-    first = client.live(PAGE).component("first")
+    first = live_client.live(PAGE).component("first")
 
     answer = first.upload("file", "big.txt", b"x" * 1001)
 
@@ -245,40 +245,40 @@ def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(client, sett
 # -- what a browser could forge --------------------------------------------------------------
 
 
-def test_an_upload_naming_a_component_the_page_does_not_show_is_refused(client, media):
-    page = client.live(PAGE)
+def test_an_upload_naming_a_component_the_page_does_not_show_is_refused(live_client, media):
+    page = live_client.live(PAGE)
 
-    answer = send_raw(client.http, page.html, "file", b"x", "0123456789abcdef")
+    answer = send_raw(live_client.http, page.html, "file", b"x", "0123456789abcdef")
 
     assert answer.status_code == 404
     assert "no live component '0123456789abcdef'" in answer.json()["errors"][0]
     assert leftovers(media) == []
 
 
-def test_an_upload_with_a_malformed_component_address_is_refused(client, media):
-    page = client.live(PAGE)
+def test_an_upload_with_a_malformed_component_address_is_refused(live_client, media):
+    page = live_client.live(PAGE)
 
-    answer = send_raw(client.http, page.html, "file", b"x", "../../etc")
+    answer = send_raw(live_client.http, page.html, "file", b"x", "../../etc")
 
     assert answer.status_code == 400
     assert "X-Live-Upload-Component" in answer.json()["errors"][0]
     assert leftovers(media) == []
 
 
-def test_a_components_field_without_its_address_is_not_the_pages(client, media):
-    page = client.live(PAGE)
+def test_a_components_field_without_its_address_is_not_the_pages(live_client, media):
+    page = live_client.live(PAGE)
 
-    answer = send_raw(client.http, page.html, "file", b"x", None)
+    answer = send_raw(live_client.http, page.html, "file", b"x", None)
 
     assert answer.status_code == 400
     assert leftovers(media) == []
 
 
-def test_an_upload_to_a_component_that_now_refuses_the_user_is_refused(client, media):
-    session = client.http.session
+def test_an_upload_to_a_component_that_now_refuses_the_user_is_refused(live_client, media):
+    session = live_client.http.session
     session["uploads_closed"] = False
     session.save()  # the page's token is bound to this session
-    page = client.live(PAGE)
+    page = live_client.live(PAGE)
     gated = page.component("gated")
     assert gated.upload("file", "a.txt", b"a")["status"] == 200
     session["uploads_closed"] = True
@@ -294,21 +294,21 @@ def test_an_upload_to_a_component_that_now_refuses_the_user_is_refused(client, m
 # -- the page's life ---------------------------------------------------------------------------
 
 
-def test_closing_the_page_deletes_its_components_pending_uploads(client, media):
-    page = client.live(PAGE)
+def test_closing_the_page_deletes_its_components_pending_uploads(live_client, media):
+    page = live_client.live(PAGE)
     page.component("first").upload("file", "notes.txt", b"hello")
     page.component("contact").upload("attachments", "a.txt", b"alpha")
     assert any(p.endswith(".data") for p in leftovers(media))
 
     page.close()
-    client.pages.remove(page)
+    live_client.pages.remove(page)
 
     assert leftovers(media) == []
     assert not any(uploads_root().iterdir())
 
 
-def test_a_component_its_page_hid_loses_its_pending_uploads(client, media):
-    page = client.live("/uploads/hidable-component/")
+def test_a_component_its_page_hid_loses_its_pending_uploads(live_client, media):
+    page = live_client.live("/uploads/hidable-component/")
     page.component("first").upload("file", "notes.txt", b"hello")
     assert any(p.endswith(".data") for p in leftovers(media))
 
@@ -325,8 +325,8 @@ def test_a_component_its_page_hid_loses_its_pending_uploads(client, media):
 # -- a live component on a page that is not live ---------------------------------------------
 
 
-def test_a_component_on_a_page_that_is_not_live_uploads_through_its_own_socket(client, media):
-    page = client.live("/uploads/plain-component/", component="plain")
+def test_a_component_on_a_page_that_is_not_live_uploads_through_its_own_socket(live_client, media):
+    page = live_client.live("/uploads/plain-component/", component="plain")
     plain = page.component("plain")
 
     assert plain.upload("file", "notes.txt", b"hello")["status"] == 200
@@ -338,28 +338,28 @@ def test_a_component_on_a_page_that_is_not_live_uploads_through_its_own_socket(c
     assert leftovers(media) == []
 
 
-def test_a_plain_pages_component_socket_takes_no_files_for_another_component(client, media):
+def test_a_plain_pages_component_socket_takes_no_files_for_another_component(live_client, media):
     from live_views.testing.uploads import component_token
 
-    page = client.live("/uploads/plain-component/", component="plain")
+    page = live_client.live("/uploads/plain-component/", component="plain")
     plain, other = page.component("plain"), page.component("other")
     # The token of plain's own socket, naming the other component of the page.
     headers = upload_headers(page.html, "file", "a.txt", 1, "check", False, None, other.address)
     headers["X-Live-Token"] = component_token(page.html, plain.address)
 
-    answer = client.http.post("/live/upload/", headers=headers)
+    answer = live_client.http.post("/live/upload/", headers=headers)
 
     assert answer.status_code == 404
     assert "no live component" in answer.json()["errors"][0]
 
 
-def test_a_plain_page_that_now_sends_its_visitor_to_log_in_refuses_the_upload_with_403(client):
+def test_a_plain_page_that_now_sends_its_visitor_to_log_in_refuses_the_upload_with_403(live_client):
     # Its socket would close with 4401 (log in), which the HTTP transport answers with 401 and
     # a reload; the upload route answers a 403, as it does for a live page that redirects.
-    session = client.http.session
+    session = live_client.http.session
     session["plain_closed"] = False
     session.save()  # the page's token is bound to this session
-    page = client.live("/uploads/closable-plain-component/", component="plain")
+    page = live_client.live("/uploads/closable-plain-component/", component="plain")
     plain = page.component("plain")
     assert plain.upload("file", "a.txt", b"a")["status"] == 200
     session["plain_closed"] = True
@@ -371,13 +371,13 @@ def test_a_plain_page_that_now_sends_its_visitor_to_log_in_refuses_the_upload_wi
     assert "redirected to '/accounts/login/'" in answer["errors"][0]
 
 
-def test_closing_a_components_own_socket_deletes_its_pending_uploads(client, media):
-    page = client.live("/uploads/plain-component/", component="plain")
+def test_closing_a_components_own_socket_deletes_its_pending_uploads(live_client, media):
+    page = live_client.live("/uploads/plain-component/", component="plain")
     page.component("plain").upload("file", "notes.txt", b"hello")
     assert any(p.endswith(".data") for p in leftovers(media))
 
     page.close()
-    client.pages.remove(page)
+    live_client.pages.remove(page)
 
     assert leftovers(media) == []
 

@@ -32,7 +32,7 @@ URL = "/live/upload/"
 
 
 @pytest.fixture
-def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+def live_client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()
     yield live
     live.close()
@@ -53,23 +53,23 @@ def loaded(http: Client, path: str = "/uploads/document/") -> str:
 # -- who may upload -----------------------------------------------------------------------------
 
 
-def test_an_upload_without_the_pages_token_is_refused(client, media):
-    page_html = loaded(client.http)
+def test_an_upload_without_the_pages_token_is_refused(live_client, media):
+    page_html = loaded(live_client.http)
     headers = upload_headers(page_html, "file", "a.txt", 1, "send", False, None)
     del headers["X-Live-Token"]
 
-    response = client.http.post(URL, {"file": io.BytesIO(b"a")}, headers=headers)
+    response = live_client.http.post(URL, {"file": io.BytesIO(b"a")}, headers=headers)
 
     assert response.status_code == 403
     assert leftovers(media) == []
 
 
-def test_a_tampered_token_is_refused(client, media):
-    page_html = loaded(client.http)
+def test_a_tampered_token_is_refused(live_client, media):
+    page_html = loaded(live_client.http)
     token = page_token(page_html)
 
     response = post(
-        client.http,
+        live_client.http,
         page_html,
         "file",
         "a.txt",
@@ -81,9 +81,9 @@ def test_a_tampered_token_is_refused(client, media):
     assert "token" in response.json()["errors"][0]
 
 
-def test_another_sessions_upload_with_a_stolen_token_is_refused(client, media):
-    client.http.force_login(User.objects.create_user("victim"))
-    victim = loaded(client.http)  # the victim's page; its token is bound to their session
+def test_another_sessions_upload_with_a_stolen_token_is_refused(live_client, media):
+    live_client.http.force_login(User.objects.create_user("victim"))
+    victim = loaded(live_client.http)  # the victim's page; its token is bound to their session
     attacker = Client()
     attacker.force_login(User.objects.create_user("attacker"))
     loaded(attacker)
@@ -94,11 +94,11 @@ def test_another_sessions_upload_with_a_stolen_token_is_refused(client, media):
     assert leftovers(media) == []
 
 
-def test_only_the_forms_own_file_fields_take_files(client, media):
-    page_html = loaded(client.http)
+def test_only_the_forms_own_file_fields_take_files(live_client, media):
+    page_html = loaded(live_client.http)
 
-    not_a_file = post(client.http, page_html, "title", "a.txt", b"a")
-    unknown = post(client.http, page_html, "avatar", "a.txt", b"a")
+    not_a_file = post(live_client.http, page_html, "title", "a.txt", b"a")
+    unknown = post(live_client.http, page_html, "avatar", "a.txt", b"a")
 
     assert not_a_file.status_code == 400
     assert "not a file field" in not_a_file.json()["errors"][0]
@@ -106,10 +106,10 @@ def test_only_the_forms_own_file_fields_take_files(client, media):
     assert leftovers(media) == []
 
 
-def test_a_page_without_a_form_takes_no_files(client, media):
-    page_html = loaded(client.http, "/counter/")
+def test_a_page_without_a_form_takes_no_files(live_client, media):
+    page_html = loaded(live_client.http, "/counter/")
 
-    response = post(client.http, page_html, "file", "a.txt", b"a")
+    response = post(live_client.http, page_html, "file", "a.txt", b"a")
 
     assert response.status_code == 400
     assert "has no form" in response.json()["errors"][0]
@@ -128,13 +128,13 @@ def test_the_csrf_check_applies(live_db, media):
     assert allowed.status_code == 200, allowed.content
 
 
-def test_a_get_is_not_an_upload(client):
-    assert client.http.get(URL).status_code == 405
+def test_a_get_is_not_an_upload(live_client):
+    assert live_client.http.get(URL).status_code == 405
 
 
-def test_one_page_cannot_submit_another_pages_uploads(client, media):
-    first = client.live("/uploads/document/")
-    second = client.live("/uploads/document/")  # same session, another page load
+def test_one_page_cannot_submit_another_pages_uploads(live_client, media):
+    first = live_client.live("/uploads/document/")
+    second = live_client.live("/uploads/document/")  # same session, another page load
 
     assert first.upload("file", "mine.txt", b"mine")["status"] == 200
     reply = second.submit("submit", title="Other")
@@ -144,8 +144,8 @@ def test_one_page_cannot_submit_another_pages_uploads(client, media):
     assert "required" in second.block("field", "file")
 
 
-def test_file_names_are_sanitized_before_they_are_stored(client, media):
-    page = client.live("/uploads/document/")
+def test_file_names_are_sanitized_before_they_are_stored(live_client, media):
+    page = live_client.live("/uploads/document/")
 
     assert page.upload("file", "../../../etc/notes.txt", b"x")["status"] == 200
     assert "redirect" in page.submit("submit", title="T")
@@ -160,11 +160,11 @@ def test_file_names_are_sanitized_before_they_are_stored(client, media):
 
 
 def test_a_body_larger_than_the_limit_is_refused_from_its_content_length_unread(
-    client, media, settings
+    live_client, media, settings
 ):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
-    page_html = loaded(client.http)
-    request = _raw_request(client.http, page_html, length=10_000_000, stream=_Unreadable())
+    page_html = loaded(live_client.http)
+    request = _raw_request(live_client.http, page_html, length=10_000_000, stream=_Unreadable())
 
     response = receive_upload(request)
 
@@ -172,25 +172,25 @@ def test_a_body_larger_than_the_limit_is_refused_from_its_content_length_unread(
     assert leftovers(media) == [] or all("rejected" in p for p in leftovers(media))
 
 
-def test_a_file_larger_than_it_claimed_is_cut_off_while_streaming(client, media, settings):
+def test_a_file_larger_than_it_claimed_is_cut_off_while_streaming(live_client, media, settings):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
-    page_html = loaded(client.http)
+    page_html = loaded(live_client.http)
     headers = upload_headers(page_html, "file", "a.txt", 10, "send", False, None)
 
-    response = client.http.post(URL, {"file": io.BytesIO(b"x" * 5000)}, headers=headers)
+    response = live_client.http.post(URL, {"file": io.BytesIO(b"x" * 5000)}, headers=headers)
 
     assert response.status_code == 413
     assert not any(p.endswith((".data", ".upload")) for p in leftovers(media))
 
 
-def test_an_interrupted_upload_leaves_no_file(client, media):
-    page_html = loaded(client.http)
+def test_an_interrupted_upload_leaves_no_file(live_client, media):
+    page_html = loaded(live_client.http)
     body = (
         b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
         b"Content-Type: text/plain\r\n\r\n" + b"x" * 200_000
     )
     request = _raw_request(
-        client.http, page_html, length=len(body) + 1000, stream=_Breaks(body), boundary="B"
+        live_client.http, page_html, length=len(body) + 1000, stream=_Breaks(body), boundary="B"
     )
 
     response = receive_upload(request)
@@ -200,8 +200,8 @@ def test_an_interrupted_upload_leaves_no_file(client, media):
     assert leftovers(media) == []
 
 
-def test_a_single_file_field_takes_no_second_file(client, media):
-    page = client.live("/uploads/document/")
+def test_a_single_file_field_takes_no_second_file(live_client, media):
+    page = live_client.live("/uploads/document/")
 
     answer = page.upload("file", "b.txt", b"b", append=True)
 
@@ -227,7 +227,7 @@ def test_uploads_older_than_upload_max_age_are_swept(media, settings, db):
 
 
 def test_upload_requests_sweep_old_uploads_at_most_once_a_minute(
-    client, media, settings, monkeypatch
+    live_client, media, settings, monkeypatch
 ):
     settings.LIVE_VIEWS = {"UPLOAD_MAX_AGE": 60}
     monkeypatch.setattr(endpoint, "_sweeps", Every(endpoint.SWEEP_EVERY))  # a process just started
@@ -236,17 +236,17 @@ def test_upload_requests_sweep_old_uploads_at_most_once_a_minute(
     for uploads in (old, older):
         uploads.reject("file", ["x"])
     os.utime(old.directory, (past, past))
-    page_html = loaded(client.http)
+    page_html = loaded(live_client.http)
 
-    assert post(client.http, page_html, "file", "a.txt", b"a").status_code == 200
+    assert post(live_client.http, page_html, "file", "a.txt", b"a").status_code == 200
     assert not old.directory.exists()
 
     os.utime(older.directory, (past, past))
-    assert post(client.http, page_html, "file", "b.txt", b"b").status_code == 200
+    assert post(live_client.http, page_html, "file", "b.txt", b"b").status_code == 200
     assert older.directory.exists()  # swept a moment ago: not again before a minute has passed
 
     monkeypatch.setattr(endpoint._sweeps, "_last", time.monotonic() - endpoint.SWEEP_EVERY)
-    assert post(client.http, page_html, "file", "c.txt", b"c").status_code == 200
+    assert post(live_client.http, page_html, "file", "c.txt", b"c").status_code == 200
     assert not older.directory.exists()
 
 
@@ -296,12 +296,12 @@ def _raw_request(http: Client, page_html: str, *, length: int, stream, boundary:
     return request
 
 
-def test_names_are_percent_decoded(client, media):
-    page_html = loaded(client.http)
+def test_names_are_percent_decoded(live_client, media):
+    page_html = loaded(live_client.http)
     headers = upload_headers(page_html, "file", "naïve.exe", 1, "check", False, None)
     assert headers["X-Live-Upload-Name"] == quote("naïve.exe", safe="")
 
-    response = client.http.post(URL, headers=headers)
+    response = live_client.http.post(URL, headers=headers)
 
     assert response.status_code == 422
     assert "exe" in response.json()["errors"][0]
@@ -419,15 +419,15 @@ def test_the_js_upload_headers_are_the_routes():
 
 
 def test_a_proxys_413_is_the_fields_error_and_the_operators_warning(
-    client, media, caplog, monkeypatch
+    live_client, media, caplog, monkeypatch
 ):
     # The browser tells the route when a proxy refused the body (tests/test_browser_uploads.py
     # drives that): the field keeps why, and the log names the limit to raise.
     monkeypatch.setattr(endpoint, "_proxy_warnings", Every(600.0))
-    page_html = loaded(client.http)
+    page_html = loaded(live_client.http)
     headers = upload_headers(page_html, "file", "big.pdf", 3_000_000, "too_large", False, None)
 
-    response = client.http.post(URL, headers=headers)
+    response = live_client.http.post(URL, headers=headers)
 
     assert response.status_code == 422
     assert response.json() == {"errors": ["This file is larger than the server accepts."]}
@@ -436,5 +436,5 @@ def test_a_proxys_413_is_the_fields_error_and_the_operators_warning(
         "LIVE_VIEWS['MAX_UPLOAD_BYTES'] (10485760): raise the proxy's body limit above it "
         "(nginx: client_max_body_size"
     ) in caplog.text
-    assert client.http.post(URL, headers=headers).status_code == 422
+    assert live_client.http.post(URL, headers=headers).status_code == 422
     assert caplog.text.count("refused an upload of") == 1  # now and then, not per file

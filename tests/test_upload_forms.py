@@ -29,7 +29,7 @@ def png(width: int = 2, height: int = 2) -> bytes:
 
 
 @pytest.fixture
-def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+def live_client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()
     yield live
     live.close()
@@ -46,8 +46,8 @@ def field_errors(page, name: str) -> str:
 # -- the markup ------------------------------------------------------------------------------
 
 
-def test_a_form_with_file_fields_posts_multipart_and_its_file_inputs_upload_live(client):
-    body = client.get("/uploads/profile/").content.decode()
+def test_a_form_with_file_fields_posts_multipart_and_its_file_inputs_upload_live(live_client):
+    body = live_client.get("/uploads/profile/").content.decode()
 
     form_tag = re.search(r"<form[^>]*>", body).group(0)
     assert 'enctype="multipart/form-data"' in form_tag
@@ -76,8 +76,8 @@ def test_a_live_file_input_has_an_id_whatever_the_forms_auto_id(auto_id, expecte
     assert f'id="{expected}"' in rendered
 
 
-def test_a_form_without_file_fields_keeps_the_default_enctype(client):
-    body = client.get("/forms/signup/").content.decode()
+def test_a_form_without_file_fields_keeps_the_default_enctype(live_client):
+    body = live_client.get("/forms/signup/").content.decode()
 
     assert "multipart/form-data" not in re.search(r"<form[^>]*>", body).group(0)
 
@@ -85,8 +85,8 @@ def test_a_form_without_file_fields_keeps_the_default_enctype(client):
 # -- 1. a live create view stores the file through the model's storage --------------------------
 
 
-def test_an_image_uploaded_live_is_saved_by_the_views_own_post(client, media):
-    page = client.live("/uploads/profile/")
+def test_an_image_uploaded_live_is_saved_by_the_views_own_post(live_client, media):
+    page = live_client.live("/uploads/profile/")
     image = png()
 
     answer = page.upload("avatar", "me.png", image, content_type="image/png")
@@ -103,9 +103,9 @@ def test_an_image_uploaded_live_is_saved_by_the_views_own_post(client, media):
     assert leftovers(media) == []  # moved into MEDIA_ROOT, the pending record gone
 
 
-def test_a_live_update_view_replaces_the_file(client, media):
+def test_a_live_update_view_replaces_the_file(live_client, media):
     profile = Profile.objects.create(name="Ada")
-    page = client.live(f"/uploads/profile/{profile.pk}/")
+    page = live_client.live(f"/uploads/profile/{profile.pk}/")
 
     assert page.upload("avatar", "new.png", png(3, 3))["status"] == 200
     reply = page.submit("submit", name="Ada")
@@ -115,8 +115,8 @@ def test_a_live_update_view_replaces_the_file(client, media):
     assert profile.avatar.name.startswith("avatars/new")
 
 
-def test_choosing_again_replaces_the_earlier_file(client, media):
-    page = client.live("/uploads/profile/")
+def test_choosing_again_replaces_the_earlier_file(live_client, media):
+    page = live_client.live("/uploads/profile/")
 
     page.upload("avatar", "first.png", png())
     page.upload("avatar", "second.png", png())
@@ -125,9 +125,9 @@ def test_choosing_again_replaces_the_earlier_file(client, media):
     assert Profile.objects.get().avatar.name.startswith("avatars/second")
 
 
-def test_several_files_of_a_multiple_input_reach_form_valid_and_request_files(client, media):
+def test_several_files_of_a_multiple_input_reach_form_valid_and_request_files(live_client, media):
     views.RECEIVED.clear()
-    page = client.live("/uploads/contact/")
+    page = live_client.live("/uploads/contact/")
 
     assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
     assert page.upload("attachments", "b.txt", b"beta", append=True)["status"] == 200
@@ -144,8 +144,8 @@ def test_several_files_of_a_multiple_input_reach_form_valid_and_request_files(cl
     assert leftovers(media) == []
 
 
-def test_an_invalid_submit_keeps_the_uploads_for_the_next_submit(client):
-    page = client.live("/uploads/profile/")
+def test_an_invalid_submit_keeps_the_uploads_for_the_next_submit(live_client):
+    page = live_client.live("/uploads/profile/")
     page.upload("avatar", "me.png", png())
 
     first = page.submit("submit", name="")
@@ -160,9 +160,11 @@ def test_an_invalid_submit_keeps_the_uploads_for_the_next_submit(client):
 # -- 3. limits and validators: live field errors, nothing saved ---------------------------------
 
 
-def test_a_selection_over_the_file_count_is_a_live_field_error_and_saves_nothing(client, media):
+def test_a_selection_over_the_file_count_is_a_live_field_error_and_saves_nothing(
+    live_client, media
+):
     views.RECEIVED.clear()
-    page = client.live("/uploads/contact/")
+    page = live_client.live("/uploads/contact/")
     for index in range(MAX_FILES_PER_FIELD):
         answer = page.upload("attachments", f"{index}.txt", b"x", append=index > 0)
         assert answer["status"] == 200
@@ -179,9 +181,9 @@ def test_a_selection_over_the_file_count_is_a_live_field_error_and_saves_nothing
     assert not any(p.endswith(".data") for p in leftovers(media))
 
 
-def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(client, settings, media):
+def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(live_client, settings, media):
     settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_UPLOAD_BYTES": 1000}
-    page = client.live("/uploads/document/")
+    page = live_client.live("/uploads/document/")
 
     answer = page.upload("file", "big.txt", b"x" * 1001)
 
@@ -194,8 +196,8 @@ def test_a_file_over_the_limit_is_refused_before_its_bytes_are_sent(client, sett
     assert Document.objects.count() == 0
 
 
-def test_a_wrong_extension_is_a_live_field_error_and_nothing_is_saved(client, media):
-    page = client.live("/uploads/document/")
+def test_a_wrong_extension_is_a_live_field_error_and_nothing_is_saved(live_client, media):
+    page = live_client.live("/uploads/document/")
 
     answer = page.upload("file", "evil.exe", b"MZ")
 
@@ -209,8 +211,8 @@ def test_a_wrong_extension_is_a_live_field_error_and_nothing_is_saved(client, me
     assert not any(p.endswith((".data", ".upload.exe")) for p in leftovers(media))
 
 
-def test_a_file_that_is_not_an_image_is_refused_by_the_image_field(client, media):
-    page = client.live("/uploads/profile/")
+def test_a_file_that_is_not_an_image_is_refused_by_the_image_field(live_client, media):
+    page = live_client.live("/uploads/profile/")
 
     answer = page.upload("avatar", "fake.png", b"not an image at all")
 
@@ -221,8 +223,8 @@ def test_a_file_that_is_not_an_image_is_refused_by_the_image_field(client, media
     assert not any(p.endswith(".data") for p in leftovers(media))
 
 
-def test_a_good_file_after_a_refused_one_clears_the_error(client):
-    page = client.live("/uploads/document/")
+def test_a_good_file_after_a_refused_one_clears_the_error(live_client):
+    page = live_client.live("/uploads/document/")
     page.upload("file", "evil.exe", b"MZ")
     page.validate("file", title="Report")
     assert field_errors(page, "file")
@@ -244,9 +246,11 @@ OUTBOX = "/uploads/outbox/"
 PAGE_FORM = "[data-live-form]:not([data-live-component] *)"
 
 
-def test_reset_form_after_a_valid_submit_empties_the_form_and_forgets_its_uploads(client, media):
+def test_reset_form_after_a_valid_submit_empties_the_form_and_forgets_its_uploads(
+    live_client, media
+):
     views.RECEIVED.clear()
-    page = client.live(OUTBOX)
+    page = live_client.live(OUTBOX)
     assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
     page.validate("subject", subject="Hello")
     assert "Pending: a.txt" in page.block("pending")
@@ -269,9 +273,9 @@ def test_reset_form_after_a_valid_submit_empties_the_form_and_forgets_its_upload
     assert page.errors == []
 
 
-def test_an_invalid_submit_keeps_what_the_user_typed_and_chose(client, media, caplog):
+def test_an_invalid_submit_keeps_what_the_user_typed_and_chose(live_client, media, caplog):
     views.RECEIVED.clear()
-    page = client.live(OUTBOX)
+    page = live_client.live(OUTBOX)
     assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
 
     with caplog.at_level("WARNING", logger="live_views"):
@@ -287,8 +291,8 @@ def test_an_invalid_submit_keeps_what_the_user_typed_and_chose(client, media, ca
     assert leftovers(media) == []
 
 
-def test_after_a_reset_the_form_validates_what_the_user_types_next(client):
-    page = client.live(OUTBOX)
+def test_after_a_reset_the_form_validates_what_the_user_types_next(live_client):
+    page = live_client.live(OUTBOX)
     page.submit("submit", subject="Hello")
 
     page.validate("subject", subject="y" * 51)
@@ -297,10 +301,12 @@ def test_after_a_reset_the_form_validates_what_the_user_types_next(client):
     assert f'value="{"y" * 51}"' in page.block("field", "subject")
 
 
-def test_reset_form_from_another_event_forgets_the_pages_uploads_not_a_components(client, media):
+def test_reset_form_from_another_event_forgets_the_pages_uploads_not_a_components(
+    live_client, media
+):
     views.RECEIVED.clear()
     components.RECEIVED.clear()
-    page = client.live(OUTBOX)
+    page = live_client.live(OUTBOX)
     contact = page.component("contact")
     assert page.upload("attachments", "old.txt", b"old")["status"] == 200
     assert contact.upload("attachments", "kept.txt", b"kept")["status"] == 200
@@ -318,9 +324,9 @@ def test_reset_form_from_another_event_forgets_the_pages_uploads_not_a_component
     assert page.errors == []
 
 
-def test_a_handler_that_fails_after_the_pages_reset_form_keeps_the_uploads(client):
+def test_a_handler_that_fails_after_the_pages_reset_form_keeps_the_uploads(live_client):
     views.RECEIVED.clear()
-    page = client.live(OUTBOX)
+    page = live_client.live(OUTBOX)
     assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
 
     with pytest.raises(RuntimeError, match="after reset_form"):
@@ -332,9 +338,11 @@ def test_a_handler_that_fails_after_the_pages_reset_form_keeps_the_uploads(clien
     assert views.RECEIVED == [{"subject": "Hi", "files": {"a.txt": b"alpha"}}]
 
 
-def test_a_handler_that_resets_then_redirects_forgets_the_uploads_and_sends_no_reset(client, media):
+def test_a_handler_that_resets_then_redirects_forgets_the_uploads_and_sends_no_reset(
+    live_client, media
+):
     views.RECEIVED.clear()
-    page = client.live(OUTBOX)
+    page = live_client.live(OUTBOX)
     assert page.upload("attachments", "old.txt", b"old")["status"] == 200
     page.validate("subject", subject="Draft")
 
@@ -354,8 +362,8 @@ def test_a_handler_that_resets_then_redirects_forgets_the_uploads_and_sends_no_r
     assert page.errors == []
 
 
-def test_a_create_view_takes_one_document_after_another(client, media):
-    page = client.live("/uploads/documents/")
+def test_a_create_view_takes_one_document_after_another(live_client, media):
+    page = live_client.live("/uploads/documents/")
     assert page.upload("file", "one.txt", b"one")["status"] == 200
 
     reply = page.submit("submit", title="One")
@@ -372,7 +380,7 @@ def test_a_create_view_takes_one_document_after_another(client, media):
     assert leftovers(media) == []
 
 
-def test_with_js_off_reset_form_renders_the_form_empty_after_the_post(client, media):
+def test_with_js_off_reset_form_renders_the_form_empty_after_the_post(live_client, media):
     views.RECEIVED.clear()
     http = Client()
     http.get(OUTBOX)
@@ -405,9 +413,9 @@ def validate_unsent(page, field, unsent, **form):
     return page.run(page._page.ask(frame))
 
 
-def test_a_submit_whose_chosen_files_never_went_up_says_so_instead_of_going_on(client):
+def test_a_submit_whose_chosen_files_never_went_up_says_so_instead_of_going_on(live_client):
     views.RECEIVED.clear()
-    page = client.live("/uploads/contact/")  # attachments are optional
+    page = live_client.live("/uploads/contact/")  # attachments are optional
 
     reply = submit_unsent(page, ["attachments"], subject="Hello")
 
@@ -422,9 +430,9 @@ def test_a_submit_whose_chosen_files_never_went_up_says_so_instead_of_going_on(c
     assert views.RECEIVED[0]["files"] == {"a.txt": b"alpha"}
 
 
-def test_an_older_upload_is_not_submitted_for_a_newer_choice_that_never_went_up(client):
+def test_an_older_upload_is_not_submitted_for_a_newer_choice_that_never_went_up(live_client):
     views.RECEIVED.clear()
-    page = client.live("/uploads/contact/")
+    page = live_client.live("/uploads/contact/")
     assert page.upload("attachments", "old.txt", b"old")["status"] == 200
 
     reply = submit_unsent(page, ["attachments"], subject="Hello")
@@ -434,8 +442,8 @@ def test_an_older_upload_is_not_submitted_for_a_newer_choice_that_never_went_up(
     assert UNSENT in field_errors(page, "attachments")
 
 
-def test_an_upload_that_failed_shows_on_its_field_once_touched(client):
-    page = client.live("/uploads/contact/")
+def test_an_upload_that_failed_shows_on_its_field_once_touched(live_client):
+    page = live_client.live("/uploads/contact/")
 
     validate_unsent(page, "subject", ["attachments"], subject="Hi")
     assert field_errors(page, "attachments") == ""  # the user has not been there yet
@@ -447,9 +455,9 @@ def test_an_upload_that_failed_shows_on_its_field_once_touched(client):
     assert field_errors(page, "attachments") == ""
 
 
-def test_a_refused_file_keeps_its_own_reason_and_other_names_are_ignored(client):
+def test_a_refused_file_keeps_its_own_reason_and_other_names_are_ignored(live_client):
     views.RECEIVED.clear()
-    page = client.live("/uploads/contact/")
+    page = live_client.live("/uploads/contact/")
     for index in range(MAX_FILES_PER_FIELD + 1):
         page.upload("attachments", f"{index}.txt", b"x", append=index > 0)
 
@@ -463,9 +471,9 @@ def test_a_refused_file_keeps_its_own_reason_and_other_names_are_ignored(client)
     assert page.errors == []
 
 
-def test_a_components_submit_whose_files_never_went_up_says_so(client):
+def test_a_components_submit_whose_files_never_went_up_says_so(live_client):
     components.RECEIVED.clear()
-    page = client.live(OUTBOX)
+    page = live_client.live(OUTBOX)
     contact = page.component("contact")
     frame = {"event": "submit", "args": {}, "form": {"subject": "Hi"}, "unsent": ["attachments"]}
     frame["component"] = contact.address
@@ -480,7 +488,7 @@ def test_a_components_submit_whose_files_never_went_up_says_so(client):
 # -- 5. JS off: the same form posts multipart over HTTP --------------------------------------------
 
 
-def test_with_js_off_the_form_posts_its_file_over_http(client, media):
+def test_with_js_off_the_form_posts_its_file_over_http(live_client, media):
     http = Client()
     http.get("/uploads/document/")
     response = http.post(
@@ -493,28 +501,28 @@ def test_with_js_off_the_form_posts_its_file_over_http(client, media):
     document.file.close()
 
 
-def test_closing_the_page_deletes_its_pending_uploads(client, media):
-    page = client.live("/uploads/document/")
+def test_closing_the_page_deletes_its_pending_uploads(live_client, media):
+    page = live_client.live("/uploads/document/")
     page.upload("file", "notes.txt", b"hello")
     assert any(p.endswith(".data") for p in leftovers(media))
 
     page.close()
-    client.pages.remove(page)
+    live_client.pages.remove(page)
 
     assert leftovers(media) == []
     assert not any(uploads_root().iterdir())
 
 
-def test_emptying_the_input_forgets_the_fields_files_and_refusal(client, media):
+def test_emptying_the_input_forgets_the_fields_files_and_refusal(live_client, media):
     from live_views.testing.uploads import upload_headers
 
-    page = client.live("/uploads/profile/")
+    page = live_client.live("/uploads/profile/")
     page.upload("avatar", "fake.png", b"not an image")
     page.validate("avatar", name="Ada")
     assert "image" in field_errors(page, "avatar")
 
     headers = upload_headers(page.html, "avatar", "", 0, "clear", False, None)
-    cleared = client.http.post("/live/upload/", headers=headers)
+    cleared = live_client.http.post("/live/upload/", headers=headers)
     page.validate("avatar", name="Ada")
 
     assert cleared.status_code == 200

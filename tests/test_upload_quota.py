@@ -36,7 +36,7 @@ def limits(settings) -> None:
 
 
 @pytest.fixture
-def client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
+def live_client(live_db: None, media: Path) -> Iterator[TrackingLiveClient]:
     live = TrackingLiveClient()
     yield live
     live.close()
@@ -59,11 +59,11 @@ def held_on_disk(media: Path) -> int:
     return sum(p.stat().st_size for p in (media / "tmp").rglob("*.data"))
 
 
-def test_a_visitor_that_never_submits_fills_its_room_and_no_more(client, media):
+def test_a_visitor_that_never_submits_fills_its_room_and_no_more(live_client, media):
     # Each upload to a page loaded anew, as the script did: one file each.
-    assert send(client.http, loaded(client.http)).status_code == 200
-    assert send(client.http, loaded(client.http)).status_code == 200
-    refused = send(client.http, loaded(client.http), name="third.txt")
+    assert send(live_client.http, loaded(live_client.http)).status_code == 200
+    assert send(live_client.http, loaded(live_client.http)).status_code == 200
+    refused = send(live_client.http, loaded(live_client.http), name="third.txt")
 
     assert refused.status_code == 422
     [error] = refused.json()["errors"]
@@ -74,37 +74,37 @@ def test_a_visitor_that_never_submits_fills_its_room_and_no_more(client, media):
     assert held_on_disk(media) == 10000
 
 
-def test_the_check_before_sending_refuses_without_a_byte_sent(client, media):
+def test_the_check_before_sending_refuses_without_a_byte_sent(live_client, media):
     for _ in range(2):
-        send(client.http, loaded(client.http))
-    answer = send(client.http, loaded(client.http), step="check")
+        send(live_client.http, loaded(live_client.http))
+    answer = send(live_client.http, loaded(live_client.http), step="check")
     assert answer.status_code == 422
     assert "does not fit" in answer.json()["errors"][0]
 
 
-def test_another_visitor_has_room_of_its_own(client, media):
+def test_another_visitor_has_room_of_its_own(live_client, media):
     for _ in range(2):
-        send(client.http, loaded(client.http))
+        send(live_client.http, loaded(live_client.http))
     other = Client()
     other.force_login(User.objects.create_user("bea"))
     assert send(other, loaded(other)).status_code == 200
     assert held_on_disk(media) == 15000
 
 
-def test_choosing_another_file_for_a_field_counts_the_new_one_only(client, media):
-    send(client.http, loaded(client.http))
-    page_html = loaded(client.http)
-    send(client.http, page_html)
+def test_choosing_another_file_for_a_field_counts_the_new_one_only(live_client, media):
+    send(live_client.http, loaded(live_client.http))
+    page_html = loaded(live_client.http)
+    send(live_client.http, page_html)
     # The field's file is replaced: 10,000 bytes held before, 10,000 after.
-    assert send(client.http, page_html, name="again.txt").status_code == 200
+    assert send(live_client.http, page_html, name="again.txt").status_code == 200
     assert held_on_disk(media) == 10000
 
 
-def test_a_page_that_closes_gives_its_room_back(client, media):
-    page = client.live(PAGE)
+def test_a_page_that_closes_gives_its_room_back(live_client, media):
+    page = live_client.live(PAGE)
     assert page.upload("file", "a.txt", FILE)["status"] == 200
-    send(client.http, loaded(client.http))
-    assert send(client.http, loaded(client.http)).status_code == 422
+    send(live_client.http, loaded(live_client.http))
+    assert send(live_client.http, loaded(live_client.http)).status_code == 422
     [ledger] = ledgers_root().iterdir()
     assert len(list(ledger.iterdir())) == 2  # the two pages holding the visitor's files
 
@@ -114,7 +114,7 @@ def test_a_page_that_closes_gives_its_room_back(client, media):
     while len(list(ledger.iterdir())) > 1 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert len(list(ledger.iterdir())) == 1
-    assert send(client.http, loaded(client.http)).status_code == 200
+    assert send(live_client.http, loaded(live_client.http)).status_code == 200
 
 
 def age(path: Path, seconds: float) -> None:
@@ -122,8 +122,8 @@ def age(path: Path, seconds: float) -> None:
     os.utime(path, (then, then))
 
 
-def test_the_sweep_forgets_ledgers_of_visitors_whose_pages_are_gone(client, media):
-    send(client.http, loaded(client.http))
+def test_the_sweep_forgets_ledgers_of_visitors_whose_pages_are_gone(live_client, media):
+    send(live_client.http, loaded(live_client.http))
     [ledger] = ledgers_root().iterdir()
     for page in uploads_root().iterdir():
         age(page, 3601)
@@ -133,26 +133,26 @@ def test_the_sweep_forgets_ledgers_of_visitors_whose_pages_are_gone(client, medi
     assert list(ledgers_root().iterdir()) == []
 
 
-def test_a_ledger_of_pages_kept_alive_still_counts(client, media):
+def test_a_ledger_of_pages_kept_alive_still_counts(live_client, media):
     # A review: refused uploads touch a page, which the sweep then keeps; the ledger, swept by
     # its own age, had forgotten the page's files, and the visitor had its room back.
     for _ in range(2):
-        send(client.http, loaded(client.http))
+        send(live_client.http, loaded(live_client.http))
     [ledger] = ledgers_root().iterdir()
     age(ledger, 3601)
     sweep_ledgers()
-    assert send(client.http, loaded(client.http)).status_code == 422
+    assert send(live_client.http, loaded(live_client.http)).status_code == 422
 
 
-def test_uploads_at_once_never_take_more_than_the_room(client, media):
+def test_uploads_at_once_never_take_more_than_the_room(live_client, media):
     # A review: the room was counted, then the file kept; twelve threads all got in.
-    pages = [loaded(client.http) for _ in range(12)]
+    pages = [loaded(live_client.http) for _ in range(12)]
     barrier = threading.Barrier(12)
     statuses: list[int] = []
 
     def upload(page_html: str) -> None:
         http = Client()
-        http.cookies = client.http.cookies
+        http.cookies = live_client.http.cookies
         barrier.wait()
         statuses.append(send(http, page_html).status_code)
         close_thread_db_connections()
@@ -169,11 +169,13 @@ def test_uploads_at_once_never_take_more_than_the_room(client, media):
     assert not list(ledgers_root().glob("*/*.claim"))  # every claim released
 
 
-def test_tiny_files_count_as_the_disk_block_each_takes(client, media, settings):
+def test_tiny_files_count_as_the_disk_block_each_takes(live_client, media, settings):
     # Counted by their size, one-byte files would cost next to nothing: a script that loaded
     # the page and sent one, again and again, would run the disk out of inodes, not bytes.
     settings.LIVE_VIEWS = {"MAX_UPLOAD_BYTES": 5000, "MAX_UPLOAD_BYTES_PER_VISITOR": 3 * 4096}
-    answers = [send(client.http, loaded(client.http), content=b"x").status_code for _ in range(4)]
+    answers = [
+        send(live_client.http, loaded(live_client.http), content=b"x").status_code for _ in range(4)
+    ]
     assert answers == [200, 200, 200, 422]
     assert len(list((media / "tmp").rglob("*.data"))) == 3
 
