@@ -357,6 +357,32 @@ def test_an_ok_to_a_click_that_sent_nothing_answers_no_later_send(page, page_log
     assert_no_errors(page_log)
 
 
+def test_an_ok_to_a_click_that_sent_nothing_answers_no_later_live_event(page, page_log):
+    # The same with {% live_on %} (hx-ws:send): OK to a plain click left its mark, and the
+    # event "m" sent later went unasked.
+    sent = open_menus(page)
+    add_button(
+        page,
+        '<button id="more" type="button" hx-ws:send data-live-event="increment"'
+        ' hx-trigger="click[shiftKey], keyup[key==\'m\'] from:body" hx-confirm="Add one?"'
+        ' data-live-js="toggle-class highlighted to #panel">More</button>',
+    )
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.click("#more", modifiers=["Shift"])
+    expect(page.locator("#count")).to_have_text("1")
+    expect(page.locator("#panel")).to_have_class("panel highlighted")
+    assert questions == ["Add one?"]  # asked once
+    page.click("#more")
+    expect(page.locator("#panel")).to_have_class("panel")  # its commands ran: toggled back
+    assert questions == ["Add one?"] * 2
+    page.keyboard.press("m")
+    expect(page.locator("#count")).to_have_text("2")
+    assert questions == ["Add one?"] * 3
+    assert len(sent) == 2
+    assert_no_errors(page_log)
+
+
 # hx-confirm="js:…": a question of the page's own, whose promise the test settles.
 ASK_LATER = """() => { window.asked = [];
   window.ask = (el) => new Promise((resolve) => {

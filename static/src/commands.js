@@ -106,7 +106,16 @@ function keepCommandsState(oldNode, { newNode }) {
   }
 }
 
-htmx.registerExtension("live-js", { init: (api) => (evaluate = api.executeJavaScript), htmx_before_morph_node: keepCommandsState });
+// hx-ws's outgoing event does not name the event a send is for, but each send first builds a
+// context from it through this API (the one object all extensions share): a context for another
+// event than the asked click ends that click's mark, so the glue asks for that send. Else an OK
+// to a click that sent nothing (`click[shiftKey]`) spared a later send on `keyup` its question.
+function init(api) {
+  const create = api.createRequestContext;
+  evaluate = api.executeJavaScript;
+  api.createRequestContext = (el, evt) => (el.lvAsked !== evt && (el.lvAsked = 0), create(el, evt));
+}
+htmx.registerExtension("live-js", { init, htmx_before_morph_node: keepCommandsState });
 
 // hx-confirm on an element with commands is asked here, first, as Phoenix's data-confirm is
 // (phoenix_html asks in the click's capture phase): Cancel stops the click, so neither the
