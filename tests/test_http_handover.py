@@ -17,7 +17,7 @@ from django.test import Client
 from live_views.http import endpoint
 from live_views.http.pages import open_pages
 from live_views.testing import LiveClient
-from tests.test_http_endpoint import HTMX, Page, in_thread, shown
+from tests.test_http_endpoint import HTMX, Page, frame_of, in_thread, shown
 
 LEAVE = "/live/http/leave/"
 
@@ -98,4 +98,50 @@ def test_leaving_is_refused_without_csrf_or_for_another_token(live):
     sent = {**HTMX, "X-CSRFToken": page.csrf}
     assert page.http.post(LEAVE, {"token": page.token + "x"}, headers=sent).status_code == 400
     assert page.http.post(LEAVE, {"token": page.token}).status_code == 403  # no CSRF token
+    assert open_pages() == 1
+
+
+def test_a_request_sent_before_the_page_left_does_not_mount_it_again(live, settings):
+    # A push stream's renewal, or a closing tab's last frame, answered after the browser's leave
+    # mounted the page again: its place under MAX_CONNECTIONS_PER_SESSION stayed held, and it
+    # rendered every broadcast, until it idled out (90 s).
+    settings.LIVE_VIEWS = {**settings.LIVE_VIEWS, "MAX_CONNECTIONS_PER_SESSION": 1}
+    live.force_login(User.objects.create_user("ann"))
+    page = Page(live.http, "/counter/")
+    first = {"X-Live-Join": "1"}
+    assert page.send({"join": {"version": "", "blocks": {}}}, headers=first).status_code == 200
+    assert leave(page, **first).status_code == 204
+
+    push = page.http.get("/live/http/push/", {"token": page.token, "wait": "0"}, headers=first)
+    assert push.status_code == 409
+    event = page.send({"event": "increment", "args": {"amount": 2}, "ref": 1}, headers=first)
+    assert event.status_code == 409
+    assert frame_of(event)["error"]["code"] == "page_left"
+    assert open_pages() == 0
+    assert Page(live.http, "/private/").join().status_code == 200  # ann's one place is free
+
+
+def test_a_page_that_left_joins_again_on_its_next_join(live):
+    # Hidden past the hold it left; shown again it joins, and its requests from then on are
+    # its page's, pushes included, whichever comes first.
+    page = Page(live.http, "/counter/")
+    joined = page.send({"join": {"version": "", "blocks": {}}}, headers={"X-Live-Join": "1"})
+    assert joined.status_code == 200
+    assert leave(page, **{"X-Live-Join": "1"}).status_code == 204
+    again = {"X-Live-Join": "2"}
+    push = page.http.get("/live/http/push/", {"token": page.token, "wait": "0"}, headers=again)
+    assert push.status_code == 200
+    assert open_pages() == 1
+    joined = page.send({"join": {"version": "", "blocks": {}}}, headers=again)
+    assert joined.status_code == 200
+    event = page.send({"event": "increment", "args": {"amount": 2}, "ref": 1}, headers=again)
+    assert '<p id="count">2</p>' in shown(event)
+    assert open_pages() == 1
+
+
+def test_a_client_that_does_not_count_its_joins_is_mounted_as_before(live):
+    page = Page(live.http, "/counter/")
+    page.join()
+    leave(page)
+    assert page.http.get("/live/http/push/", {"token": page.token, "wait": "0"}).status_code == 200
     assert open_pages() == 1

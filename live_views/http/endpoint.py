@@ -30,7 +30,15 @@ from live_views.conf import conf
 from live_views.connect import wire
 from live_views.connect.tokens import TokenError
 from live_views.http.frame_request import with_token
-from live_views.http.pages import MAX_TOKEN, HttpPage, check_token, page_for, release
+from live_views.http.pages import (
+    MAX_TOKEN,
+    HttpPage,
+    PageLeft,
+    check_token,
+    joins_of,
+    page_for,
+    release,
+)
 from live_views.http.reply import frame_response, no_store, refusal_response
 from live_views.http.scope import scope_of
 from live_views.socket import failures, limits, protocol
@@ -51,6 +59,9 @@ STREAM_LIFETIME = 30.0
 # htmx posts the frame form-encoded: a byte of its UTF-8 that is not a letter, digit or one of
 # "-._~" (JSON's quotes and braces, any non-ASCII text) is three characters ("%D0") of the body.
 FORM_ENCODED_GROWTH = 3
+# A request the page sent before its leave, answered after it: not 410, which reloads a page
+# (http_protocol.js), nor a refusal that stops it. Nothing of the page is live to read it.
+LEFT = 409
 
 
 def htmx_of(request: HttpRequest) -> HtmxDetails:
@@ -78,6 +89,7 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
         frame = protocol.parse_frame(text)
     except FrameError as exc:
         return frame_response(protocol.error_frame(exc.code, exc.message, exc.ref), 400)
+    ref = None if isinstance(frame, Join) else frame.ref
     try:
         page = page_for(request, token)
     except TokenError as exc:
@@ -85,7 +97,8 @@ def receive_frame(request: HttpRequest) -> HttpResponse:
     except Refused as exc:
         logger.info("live_views: refused an HTTP page (%s): %s", exc.code, exc)
         return _refused(exc)
-    ref = None if isinstance(frame, Join) else frame.ref
+    except PageLeft as exc:
+        return frame_response(protocol.error_frame("page_left", str(exc), ref), LEFT)
     wait = page.budget.admit()
     if wait is None:
         # As on the socket: every frame pays; this one waits until the rate has refilled.
@@ -108,7 +121,7 @@ def leave_http(request: HttpRequest) -> HttpResponse:
         target = check_token(request, request.POST.get("token", ""))
     except (TokenError, Refused) as exc:
         return _refused(exc)
-    release(target.page_id)
+    release(target.page_id, joins_of(request))
     return no_store(HttpResponse(status=204))
 
 
@@ -159,6 +172,9 @@ def push_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         page = page_for(request, request.GET.get("token", ""))
     except (TokenError, Refused) as exc:
         return _refused(exc)
+    except PageLeft:
+        # Its browser stopped reading it as it left; the page is no one's to stream.
+        return no_store(HttpResponse(status=LEFT))
     if request.GET.get("wait") == "0":
         # The browser asks whether the server is back (it had stopped answering): at once, with
         # what waits, before the page joins again. It holds nothing, so it is no stream.

@@ -292,6 +292,15 @@ async def _hop(work: Any) -> Any:
 
 _lock = threading.Lock()
 _pages: dict[str, HttpPage] = {}
+# The pages whose browser said it left (``release(page_id, joins)``), with the count of joins it
+# had made over HTTP then and when. A request of that page sent before the leave and answered
+# after it (a push stream's renewal, a closing tab's last frame) mounted the page again, held
+# (a place under MAX_CONNECTIONS_PER_SESSION, a render on each broadcast) until it idled out.
+_left: dict[str, tuple[int, float]] = {}
+
+
+class PageLeft(Exception):
+    """A request of a page from before its browser's leave: the page is not mounted for it."""
 
 
 def page_for(request: HttpRequest, token: str) -> HttpPage:
@@ -304,6 +313,8 @@ def page_for(request: HttpRequest, token: str) -> HttpPage:
     if found is not None and not found.closed:
         found.seen = time.monotonic()
         return found
+    if _sent_before_leaving(target.page_id, request):
+        raise PageLeft(f"the page left this server after {joins_of(request)} join(s)")
     scope = scope_of(request)
     page = LivePage.open(scope, token)  # the token again, the slot, the middleware, the view
     # The page's CSP nonce reached the process that answered its join; one that mounts the page
@@ -334,7 +345,23 @@ def check_token(request: HttpRequest, token: str) -> ConnectTarget:
     return read_page_token(token, session=session, user_pk=getattr(user, "pk", None))
 
 
+def joins_of(request: HttpRequest) -> int | None:
+    """The count of joins the page had made over HTTP as it sent ``request`` (http.js sends it
+    on each request); None from a client that does not say."""
+    value = request.headers.get(JOINS_HEADER, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _sent_before_leaving(page_id: str, request: HttpRequest) -> bool:
+    joins = joins_of(request)
+    with _lock:
+        left = _left.get(page_id)
+    return joins is not None and left is not None and joins <= left[0]
+
+
 MAX_TOKEN = 4096
+# The count of the page's joins over HTTP, on each of its requests (static/src/http.js).
+JOINS_HEADER = "X-Live-Join"
 # The page's CSP nonce (the live root's nonce property), on each of its HTTP requests
 # (static/src/http.js); used only when it matches the digest in the page's token.
 NONCE_HEADER = "X-Live-Nonce"
@@ -346,17 +373,24 @@ _sweeps = Every(10.0)  # seconds: a request looks for idle pages at most this of
 def _sweep() -> None:
     if not _sweeps.due():
         return
+    now = time.monotonic()
     with _lock:
         idle = [page for page in _pages.values() if page.idle]
+        # By then no request of the page's earlier join can still be on its way.
+        for page_id in [key for key, (_, when) in _left.items() if now - when > IDLE_AFTER]:
+            del _left[page_id]
     for page in idle:
         page.close()
 
 
-def release(page_id: str) -> None:
-    """The page left the HTTP transport (its socket joined, or the browser said so): let go of
-    its HTTP page in this process, if any, at once rather than when it idles out."""
+def release(page_id: str, joins: int | None = None) -> None:
+    """The page left the HTTP transport (its socket joined, or the browser said so, after
+    ``joins`` joins over HTTP): let go of its HTTP page in this process, if any, at once rather
+    than when it idles out; and mount it again only for a request of a later join."""
     with _lock:
         found = _pages.get(page_id)
+        if joins is not None:
+            _left[page_id] = (joins, time.monotonic())
     if found is not None:
         found.close(keep_uploads=True)  # the socket's page takes its pending uploads on
 
@@ -373,8 +407,18 @@ def close_all() -> None:
     """Drop every HTTP page of this process (tests start from none)."""
     with _lock:
         pages = list(_pages.values())
+        _left.clear()
     for page in pages:
         page.close()
 
 
-__all__ = ["HttpPage", "check_token", "close_all", "open_pages", "page_for", "release"]
+__all__ = [
+    "HttpPage",
+    "PageLeft",
+    "check_token",
+    "close_all",
+    "joins_of",
+    "open_pages",
+    "page_for",
+    "release",
+]

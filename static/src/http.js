@@ -45,6 +45,10 @@ function transport(root) {
   let triedAt = null; // the address bar's query as the try began
   let missed = false; // the push stream lost the server during the try (restarted?)
   let announced = null; // the connection the glue was last told of
+  // The page's joins over HTTP so far, on each of its requests: the server mounts the page again
+  // for none sent before its last leave (a push stream's renewal, a closing tab's last frame,
+  // answered after it), which held its place until it idled out.
+  let joins = 0;
 
   function pushUrl() {
     return `${root.dataset.liveHttp}push/?token=${encodeURIComponent(token())}`;
@@ -57,6 +61,7 @@ function transport(root) {
   // The page's CSP nonce, for a server process that mounts the page again (its join carried it
   // to the one before): the scripts in its blocks need it to run. Checked against the token.
   function headers(more) {
+    more = { ...more, "X-Live-Join": joins };
     return root.nonce ? { ...more, "X-Live-Nonce": root.nonce } : more;
   }
 
@@ -192,6 +197,7 @@ function transport(root) {
     if (!forced) scheduleSocketTry();
     const sent = [];
     socket.send = (data) => sent.push(data);
+    joins++;
     announce("htmx:ws:after:connection", { connection: connection() });
     socket.send = post;
     for (const data of sent) await exchange(data);
@@ -298,7 +304,7 @@ function transport(root) {
     away = root.dataset.liveState === "disconnected";
     // A page that goes on after a socket tried in vain does not join again: its server page
     // is as it was (no socket joined, its push stream read on), and so is the page.
-    if (!away && !resumed) announce("htmx:ws:after:connection", { connection: conn });
+    if (!away && !resumed) joins++, announce("htmx:ws:after:connection", { connection: conn });
     // hx-ws made a new connection for the try: the glue's own frames (hooks' pushEvent,
     // live_every ticks, back/forward) go on the one it was told of.
     else if (resumed && announced && announced !== conn) announced.socket = stand;
@@ -402,9 +408,8 @@ function transport(root) {
   // outlives a page that is going away.
   function leave() {
     wasOnHttp = false;
-    const headers = { "HX-Request": "true", "X-CSRFToken": root.dataset.liveCsrf };
     const body = new URLSearchParams({ token: token() });
-    const request = { method: "POST", headers, body, keepalive: true };
+    const request = { method: "POST", headers: headers({ "HX-Request": "true", "X-CSRFToken": root.dataset.liveCsrf }), body, keepalive: true };
     fetch(`${root.dataset.liveHttp}leave/`, request).catch(() => {});
   }
 
