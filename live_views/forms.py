@@ -241,10 +241,13 @@ class LiveFormMixin(LiveFormState, LiveViewMixin, _Base):
         self.live_touched = None
         post: Callable[..., HttpResponseBase] = self.post  # type: ignore[attr-defined]
         request: HttpRequest = self.request
-        with posted(request, data):
-            return submitted.submit_with_uploads(
-                request, self.live_uploads, lambda: post(request, *self.args, **self.kwargs)
-            )
+        uploads = self.live_uploads
+        # The form's uploads are request.FILES while post() runs, as an HTTP POST has them.
+        with posted(request, data), submitted.uploads_as_files(request, uploads):
+            response = post(request, *self.args, **self.kwargs)
+        if 300 <= response.status_code < 400:
+            self._use_up(uploads)  # the form was valid; otherwise they wait for the next submit
+        return response
 
 
 @contextmanager

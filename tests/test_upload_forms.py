@@ -144,6 +144,26 @@ def test_several_files_of_a_multiple_input_reach_form_valid_and_request_files(li
     assert leftovers(media) == []
 
 
+def test_a_submit_that_fails_after_post_redirected_keeps_the_uploads(live_client, media):
+    # The failed event is undone and its redirect never sent: the browser stays on the page,
+    # its input still holding the file, so the server does too, for the user's next submit.
+    views.RECEIVED.clear()
+    page = live_client.live("/uploads/contact/notifying/")
+    assert page.upload("attachments", "a.txt", b"alpha")["status"] == 200
+
+    with pytest.raises(RuntimeError, match="after post\\(\\) redirected"):
+        page.submit("submit", subject=views.FAIL_AFTER_POST)
+
+    assert [e["code"] for e in page.errors] == ["server_error"]
+    views.RECEIVED.clear()
+    reply = page.submit("submit", subject="Hi")
+    assert reply["redirect"] == "/uploads/done/"
+    assert views.RECEIVED == [
+        {"subject": "Hi", "files": {"a.txt": b"alpha"}, "request_files": ["a.txt"]}
+    ]
+    assert leftovers(media) == []  # the submit that redirected used them up
+
+
 def test_an_invalid_submit_keeps_the_uploads_for_the_next_submit(live_client):
     page = live_client.live("/uploads/profile/")
     page.upload("avatar", "me.png", png())

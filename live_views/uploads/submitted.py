@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django import forms
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -67,17 +67,3 @@ def uploads_as_files(request: HttpRequest | None, uploads: PageUploads | None) -
                 close = getattr(item, "close", None)
                 if close is not None:
                     close()
-
-
-def submit_with_uploads(
-    request: HttpRequest,
-    uploads: PageUploads | None,
-    post: Callable[[], HttpResponseBase],
-) -> HttpResponseBase:
-    """Run ``post()`` with the page's pending uploads as ``request.FILES``. A submit that
-    redirects (the form was valid) uses them up; otherwise they wait for the next submit."""
-    with uploads_as_files(request, uploads):
-        response = post()
-    if uploads is not None and 300 <= response.status_code < 400:
-        uploads.discard()
-    return response

@@ -12,6 +12,7 @@ urlpatterns = [
     path("profile/<int:pk>/", views.ProfileUpdateView.as_view(), name="profile_edit"),
     path("document/", views.DocumentCreateView.as_view(), name="document"),
     path("contact/", views.ContactView.as_view(), name="contact"),
+    path("contact/notifying/", views.NotifyingContactView.as_view()),
     path("outbox/", views.OutboxView.as_view(), name="outbox"),
     path("documents/", views.DocumentBatchView.as_view(), name="documents"),
     path("components/", views.ComponentsView.as_view(), name="components"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 
@@ -55,6 +55,21 @@ class ContactView(LiveFormView):
             }
         )
         return super().form_valid(form)
+
+
+# A subject that makes NotifyingContactView's submit fail after post() redirected.
+FAIL_AFTER_POST = "Fail after post()"
+
+
+class NotifyingContactView(ContactView):
+    """Its submit goes on after post(): it tells the team, which fails on FAIL_AFTER_POST."""
+
+    @live_event
+    def submit(self, data: QueryDict) -> HttpResponseBase:
+        response = super().submit(data)
+        if data.get("subject") == FAIL_AFTER_POST:
+            raise RuntimeError("telling the team failed after post() redirected")
+        return response
 
 
 class OutboxView(LiveFormView):
