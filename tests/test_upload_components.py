@@ -322,6 +322,22 @@ def test_a_component_its_page_hid_loses_its_pending_uploads(live_client, media):
     assert not Document.objects.exists()
 
 
+def test_a_render_that_fails_after_hiding_a_component_keeps_its_uploads(live_client, media):
+    # The failed event is undone and its frame never sent: the browser still shows the form,
+    # its input holding the file, so the server keeps it for the form shown again.
+    page = live_client.live("/uploads/hidable-component/")
+    page.component("first").upload("file", "notes.txt", b"hello")
+
+    with pytest.raises(TypeError, match="Cannot subscribe to None"):
+        page.send("preview")  # the form's place goes to a preview whose render fails
+
+    assert [e["code"] for e in page.errors] == ["server_error"]
+    page.send("show")  # the page's next render shows the form again
+    page.component("first").submit("submit", title="Report")
+    assert Path(Document.objects.get().file.path).read_bytes() == b"hello"
+    assert leftovers(media) == []
+
+
 # -- a live component on a page that is not live ---------------------------------------------
 
 

@@ -435,7 +435,7 @@ class ComponentHost:
         component, store = self.mounted.pop(key), self.states.pop(key, None)
         self.sent.discard(key)
         if forget:
-            forget_dropped(component, store)
+            forget_dropped(component, store, self.mounted, key)
         self.dropped_components.append(key)
         self.last.pop(key, None)
         self.addresses.pop(self.address(key), None)
@@ -461,16 +461,35 @@ def refuse_in_stream_item(context: Context, key: Key) -> None:
     )
 
 
-def forget_dropped(component: LiveComponent, store: StateStore | None) -> None:
+def forget_dropped(
+    component: LiveComponent,
+    store: StateStore | None,
+    mounted: Mapping[Key, LiveComponent],
+    key: Key,
+) -> None:
     """A component the page no longer shows is gone: shown again, it mounts afresh (as in
     Phoenix), so nothing it kept on the server may come back. Only its socket's reconnect, or
-    a restart, while the page shows it restores its live_state."""
-    if store is not None:
-        store.forget()
-    if isinstance(component, LiveFormState):
-        uploads = component.live_uploads
+    a restart, while the page shows it restores its live_state.
+
+    On a socket, what it kept goes with the frame of the render that dropped it: a render
+    that fails after the drop (its event undone, its frame never sent) leaves the browser
+    showing the component, its file inputs holding its uploads, and the page's next render
+    shows it again with them."""
+    uploads = component.live_uploads if isinstance(component, LiveFormState) else None
+
+    def forget() -> None:
+        if key in mounted:
+            return  # a render since showed it again (after a refresh that failed): its own
+        if store is not None:
+            store.forget()
         if uploads is not None:
             uploads.discard()
+
+    runtime = component.live_runtime
+    if runtime.connected:
+        runtime.effects.forget_with_frame(forget)
+    else:
+        forget()
 
 
 class HostCsrfToken:

@@ -2,7 +2,7 @@
 (``live_push_event``), focus, the document's title, scrolling, going to another live page,
 resetting a live form (``reset_form``, a page's or a live component's) or dropping a file from its
 file input (``cancel_upload``), and with those, the server-side work that goes with them
-(forgetting that form's pending uploads, or that file).
+(forgetting that form's pending uploads, or that file, or what a component no longer shown kept).
 
 A view collects them on ``view.live_runtime.effects`` (its live components share it) while a
 handler, a mount or a refresh runs; the next frame the page sends carries them
@@ -169,6 +169,13 @@ class BrowserEffects:
         elif address in self.used_up:
             return
         self.used_up.add(address)
+        self.forget = [*(self.forget or ()), forget]
+
+    def forget_with_frame(self, forget: Callable[[], object]) -> None:
+        """Server-side work that goes when the frame is taken, or the browser leaves: what a
+        live component the render no longer shows kept (its pending uploads, its saved state).
+        A handler that fails, or whose render does, drops it: its frame never tells the
+        browser, which still shows the component."""
         self.forget = [*(self.forget or ()), forget]
 
     def lets_go(self, address: str | None) -> bool:

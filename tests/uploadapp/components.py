@@ -7,8 +7,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from live_views import LiveFormComponent, live_event
+from live_views import LiveComponent, LiveFormComponent, live_event
 from tests.uploadapp.forms import ContactForm, DocumentForm
+from tests.uploadapp.models import Document
 
 # What the contact component received, for the tests to read.
 RECEIVED: list[dict[str, Any]] = []
@@ -94,3 +95,17 @@ class ContactComponent(LiveFormComponent):
     def clear_then_fail(self) -> None:
         self.reset_form()
         raise RuntimeError("the handler failed after reset_form()")
+
+
+class DocumentPreview(LiveComponent):
+    """Follows the document it shows, and its page gives it none: the render that mounts it
+    fails, after the page's render dropped the components it no longer shows."""
+
+    template_name = "uploadapp/document_preview.html"
+    document: Document | None = None
+
+    def mount(self, document: Document | None = None) -> None:
+        self.document = document
+
+    def get_live_subscriptions(self) -> list[Any]:
+        return [self.document]  # None: "Cannot subscribe to None"

@@ -170,10 +170,16 @@ class HidableComponentView(LiveTemplateView):
 
     template_name = "uploadapp/hidable_component.html"
     shown = True
+    previewing = False
 
     @live_event
     def hide(self) -> None:
         self.shown = False
+
+    @live_event
+    def preview(self) -> None:
+        """Shows a DocumentPreview in the form's place: its render fails."""
+        self.shown, self.previewing = False, True
 
     @live_event
     def show(self) -> None:
