@@ -129,7 +129,7 @@ class BrowserEffects:
         else:
             return  # asked already, forget included
         if forget is not None:
-            self.forget = [*(self.forget or ()), forget]
+            self.forget_with_frame(forget)
 
     def upload_cancelled(
         self, address: str | None, field: str, ref: str, forget: Callable[[], object]
@@ -154,9 +154,7 @@ class BrowserEffects:
         if self.cancelled is None:
             self.cancelled = set()
         self.cancelled.add((address, field, ref))
-        if self.forget is None:
-            self.forget = []
-        self.forget.append(forget)
+        self.forget_with_frame(forget)
 
     def uploads_used(self, address: str | None, forget: Callable[[], object]) -> None:
         """A valid submit of that live form used its pending uploads up: the form holds them
@@ -169,13 +167,13 @@ class BrowserEffects:
         elif address in self.used_up:
             return
         self.used_up.add(address)
-        self.forget = [*(self.forget or ()), forget]
+        self.forget_with_frame(forget)
 
     def forget_with_frame(self, forget: Callable[[], object]) -> None:
         """Server-side work that goes when the frame is taken, or the browser leaves: what a
-        live component the render no longer shows kept (its pending uploads, its saved state).
-        A handler that fails, or whose render does, drops it: its frame never tells the
-        browser, which still shows the component."""
+        reset or submitted form, a cancelled file, or a live component the render no longer
+        shows kept (pending uploads, saved state). A handler that fails, or whose render does,
+        drops it: its frame never tells the browser, which still shows what it showed."""
         self.forget = [*(self.forget or ()), forget]
 
     def lets_go(self, address: str | None) -> bool:
