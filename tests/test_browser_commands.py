@@ -146,17 +146,17 @@ def test_what_the_commands_changed_survives_a_re_render_over_http(http_transport
     expect(page.locator("#menu-button")).to_have_attribute("aria-expanded", "true")
 
 
-def confirms(page):
-    """The messages of the dialogs the page opens from now on: the first answered Cancel, the
-    others OK."""
+def confirms(page, *, first=False, rest=True):
+    """The messages of the dialogs the page opens from now on: the first answered OK if
+    ``first``, else Cancel (by default); the others OK if ``rest`` (by default), else Cancel."""
     questions = []
 
     def answer(dialog):
         questions.append(dialog.message)
-        if len(questions) == 1:
-            dialog.dismiss()
-        else:
+        if first if len(questions) == 1 else rest:
             dialog.accept()
+        else:
+            dialog.dismiss()
 
     page.on("dialog", answer)
     return questions
@@ -339,8 +339,7 @@ def test_an_ok_to_a_click_that_sent_nothing_answers_no_later_send(page, page_log
         ' hx-trigger="click[shiftKey], keyup[key==\'m\'] from:body" hx-confirm="Load more?"'
         ' data-live-js="toggle-class highlighted to #panel">More</button>',
     )
-    questions = []
-    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    questions = confirms(page, first=True)
     more = page.locator(".more-text")
     page.click("#more", modifiers=["Shift"])
     expect(more).to_have_count(1)
@@ -367,8 +366,7 @@ def test_an_ok_to_a_click_that_sent_nothing_answers_no_later_live_event(page, pa
         ' hx-trigger="click[shiftKey], keyup[key==\'m\'] from:body" hx-confirm="Add one?"'
         ' data-live-js="toggle-class highlighted to #panel">More</button>',
     )
-    questions = []
-    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    questions = confirms(page, first=True)
     page.click("#more", modifiers=["Shift"])
     expect(page.locator("#count")).to_have_text("1")
     expect(page.locator("#panel")).to_have_class("panel highlighted")
@@ -400,8 +398,7 @@ def test_a_js_hx_confirm_is_run_as_htmx_runs_it(page, page_log):
         ' data-live-js="hide to #panel">Add one</button>',
     )
     page.evaluate(ASK_LATER)
-    questions = []
-    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    questions = confirms(page, rest=False)
     page.click("#sure")
     assert page.evaluate("window.asked") == ["sure"]  # with the element as `this`
     page.evaluate("window.decide(false)")
