@@ -77,8 +77,8 @@ def over_in(seconds: float, over: Callable[[], None]) -> None:
 def test_the_pages_work_waits_for_the_frames_request_then_the_session_is_its_own():
     session = stored_session()
     frame = FrameSession()
+    started = time.monotonic()  # before the timer starts: its 0.2 s count from then
     over_in(0.2, frame_answered(frame, session))
-    started = time.monotonic()
     frame.settle()
     assert time.monotonic() - started >= 0.2
     # Its middleware saved it as it is: read again and saved by the page from now on.
