@@ -120,7 +120,9 @@ def test_a_page_whose_socket_is_refused_goes_on_http_without_a_word_of_it(browse
         page.goto("/counter/")
         page.wait_for_selector(ON_HTTP)
         page.wait_for_selector(CONNECTED)
-        time.sleep(4.5)  # the socket was tried again (at 2 s) and refused
+        for _ in range(2):  # the socket is tried again (0.4 s, then 0.8 s later) and refused
+            page.wait_for_event("websocket")
+        page.wait_for_timeout(300)
         page.click("#plus-two")
         expect(page.locator("#count")).to_have_text("2")
         seen = page.evaluate("window.seen")
@@ -218,7 +220,7 @@ def test_a_page_whose_pushes_are_refused_stops_asking(page):
     page.goto("/counter/")
     page.wait_for_selector(ON_HTTP)
     expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
-    page.wait_for_timeout(3_000)  # retries were 0.5, 1 and 2 s apart
+    page.wait_for_timeout(1_000)  # retries would be 0.1, 0.2 and 0.4 s apart (QUICK_TIMINGS)
     assert len(asked) == 1, asked
 
 

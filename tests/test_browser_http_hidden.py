@@ -124,7 +124,7 @@ def test_a_hidden_tab_on_http_only_lets_go_of_its_server_page_and_joins_again_as
     # Its push stream read on, and the server held its page (a place under
     # MAX_CONNECTIONS_PER_SESSION, a render on every broadcast), for as long as it stayed hidden.
     log_in(page)  # its pages count against the user, not the address other tests share
-    page.add_init_script("window.liveViews = { hiddenHold: 500 };")
+    page.add_init_script("Object.assign((window.liveViews ??= {}), { hiddenHold: 500 });")
     joins = watch_joins(page, "/counter/")
     on_http(page, "/counter/")
     watch_states(page)
@@ -142,7 +142,7 @@ def test_a_hidden_tab_on_http_only_lets_go_of_its_server_page_and_joins_again_as
 
 
 def test_a_tab_on_http_only_shown_again_within_the_hold_goes_on_without_joining(page):
-    page.add_init_script("window.liveViews = { hiddenHold: 5000 };")
+    page.add_init_script("Object.assign((window.liveViews ??= {}), { hiddenHold: 5000 });")
     joins = watch_joins(page)
     on_http(page, "/counter/")
     set_visibility(page, "hidden")
@@ -158,7 +158,7 @@ def test_a_tab_on_http_only_opened_in_the_background_lets_go_once_past_the_hold(
     # until it shows, and ten such tabs held ten places under MAX_CONNECTIONS_PER_SESSION.
     log_in(page)
     page.add_init_script(
-        """window.liveViews = { hiddenHold: 500 };
+        """Object.assign((window.liveViews ??= {}), { hiddenHold: 500 });
         Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
         Object.defineProperty(document, "hidden", { value: true, configurable: true });"""
     )
@@ -241,11 +241,12 @@ def test_shown_again_after_a_socket_closed_with_1000_it_joins_over_http_then_tri
             super().route(ws)
 
     gate = OrderedGate(page, 1000)
-    page.add_init_script("window.liveViews = { hiddenHold: 100 };")
+    timings = "{ hiddenHold: 100, socketRetry: 1000 }"
+    page.add_init_script(f"Object.assign((window.liveViews ??= {{}}), {timings});")
     page.on("request", lambda request: is_join(request) and order.append("join"))
     on_http(page, "/counter/")
-    set_visibility(page, "hidden")  # let go before the first try of the socket, 2 s after
-    page.wait_for_timeout(2500)
+    set_visibility(page, "hidden")  # let go before the first try of the socket, 1 s after
+    page.wait_for_timeout(1500)
     assert order == ["socket", "join"]  # the load's: no try while let go
 
     gate.open = True
@@ -263,7 +264,7 @@ def test_a_tab_going_away_after_it_joined_again_gives_its_place_back(page, new_c
     # context showed it now and then, after the page let go and joined again; here the tab
     # lives on after its pagehide, as a closing one does for a moment.
     log_in(page)
-    page.add_init_script("window.liveViews = { hiddenHold: 500 };")
+    page.add_init_script("Object.assign((window.liveViews ??= {}), { hiddenHold: 500 });")
     joins = watch_joins(page, "/counter/")
     on_http(page, "/counter/")
     with page.expect_event("requestfinished", is_leave_of("/counter/"), timeout=10_000):

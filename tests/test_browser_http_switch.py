@@ -44,7 +44,8 @@ def open_gated_counter(page, close_code, hidden_hold):
     the page's joins (each request that joins, as it is made)."""
     log_in(page)
     gate = Gate(page, close_code)
-    page.add_init_script(f"window.liveViews = {{ hiddenHold: {hidden_hold} }};")
+    hold = f"Object.assign((window.liveViews ??= {{}}), {{ hiddenHold: {hidden_hold} }});"
+    page.add_init_script(hold)
     joins = watch_joins(page, "/counter/")
     on_http(page, "/counter/")
     return gate, joins

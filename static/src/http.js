@@ -18,9 +18,15 @@ const HANDSHAKE_GRACE = 5000;
 const CLOSED = 3;
 const GONE = 1006; // a socket's close when its server went away without a word
 const PROBE_TIMEOUT = 10_000;
-// A tab hidden this long lets go of its server page (liveViews.hiddenHold overrides it): as long
-// as the server keeps a page whose tab went quiet (IDLE_AFTER), so no hidden tab holds more.
+// A tab hidden this long lets go of its server page: as long as the server keeps a page whose
+// tab went quiet (IDLE_AFTER), so no hidden tab holds more.
 const HIDDEN_HOLD = 90_000;
+const SOCKET_RETRY = 2000; // ms before the socket is tried again (doubles to a minute)
+const SERVER_RETRY = 500; // ms before a server that did not answer is asked again (doubles to 10 s)
+
+// The times above, as a script of the page may set them (liveViews.hiddenHold, socketRetry,
+// serverRetry: docs/howto/http-transport.md); read as each is used.
+const timing = (name, fallback) => window.liveViews?.[name] ?? fallback;
 
 // A page that shows a stream swaps a frame once the streams' script has run, as the glue has a
 // socket's frame wait for it (streams_loader.js).
@@ -33,7 +39,7 @@ function transport(root) {
   let stand = null; // the stand-in socket while the page is on HTTP
   let queue = Promise.resolve(); // one frame at a time, in order: the page is one actor
   let inFlight = 0; // frames in the queue, until they settled
-  let retry = 2000; // ms before trying the socket again (doubles to a minute)
+  let retry = timing("socketRetry", SOCKET_RETRY);
   let streamAbort = null;
   let wasOnHttp = false; // the server holds an HTTP page for this root
   // The server did not answer (a frame, the push stream): the page shows "disconnected", as for
@@ -193,7 +199,7 @@ function transport(root) {
     if (!socket) return false;
     for (const frame of frames) await deliver(frame, false);
     away = false;
-    retry = 2000;
+    retry = timing("socketRetry", SOCKET_RETRY);
     if (!forced) scheduleSocketTry();
     const sent = [];
     socket.send = (data) => sent.push(data);
@@ -211,7 +217,7 @@ function transport(root) {
   async function readPushes() {
     if (streamAbort && !streamAbort.signal.aborted) return; // still reading
     const abort = (streamAbort = new AbortController());
-    let pause = 500;
+    let pause = timing("serverRetry", SERVER_RETRY);
     while ((stand || trying) && !abort.signal.aborted) {
       let gone = false; // no answer, or a 5xx: the server is away
       try {
@@ -231,7 +237,7 @@ function transport(root) {
           const { frames } = await response.json();
           for (const frame of frames) await pushed(frame);
         }
-        pause = 500;
+        pause = timing("serverRetry", SERVER_RETRY);
         continue;
       } catch {
         if (abort.signal.aborted) return;
@@ -341,11 +347,7 @@ function transport(root) {
     if (!document.hidden) return dropStand();
     beginTry();
     clearTimeout(hiding);
-    hiding = setTimeout(letGo, hiddenHold());
-  }
-
-  function hiddenHold() {
-    return window.liveViews?.hiddenHold ?? HIDDEN_HOLD;
+    hiding = setTimeout(letGo, timing("hiddenHold", HIDDEN_HOLD));
   }
 
   // Still hidden: its place under MAX_CONNECTIONS_PER_SESSION and its renders of each broadcast
@@ -369,7 +371,7 @@ function transport(root) {
     if (!connection()?.own) return; // hx-ws's: closeStand()
     clearTimeout(hiding);
     if (!document.hidden) return takeOver(); // nothing to do while it has its stand
-    if (stand) hiding = setTimeout(() => inTurn(letGo), hiddenHold());
+    if (stand) hiding = setTimeout(() => inTurn(letGo), timing("hiddenHold", HIDDEN_HOLD));
   }
   document.addEventListener("visibilitychange", hiddenChanged);
 
@@ -397,7 +399,7 @@ function transport(root) {
     if (announced.socket === stand) return;
     // A real socket opened: the page is on it again, and hears its pushes there.
     root.dataset.liveTransport = "websocket";
-    retry = 2000;
+    retry = timing("socketRetry", SOCKET_RETRY);
     trying = false;
     streamAbort?.abort();
     if (wasOnHttp) leave();
