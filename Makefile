@@ -35,13 +35,17 @@ demo: $(DEMO_STAMP)
 # (CI=true makes a missing PostgreSQL, Redis or Chromium a failure instead of a skip). The second
 # pass runs as tox does: Python's development mode (asyncio's debug mode, in which a callback
 # scheduled from the wrong thread raises) and ResourceWarnings as errors, so CI catches those too.
+# The first runs on WORKERS pytest-xdist workers, each taking whole modules (a module's servers
+# and browser start once): the browser tests mostly wait (for servers, Chromium, the page's
+# timers), so two at once take half the time on two cores. WORKERS=0 runs it in one process.
+WORKERS ?= 2
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory docs
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile
 	LIVE_VIEWS_TEST_DB=postgres PYTHONDEVMODE=1 $(BIN)/python -W error::ResourceWarning \
 		-m pytest -m "not browser and not redis" -q
 
