@@ -8,6 +8,7 @@ the server's log for that test are printed.
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 
@@ -33,33 +34,36 @@ REFUSED = 'body[data-live-state="refused"]'
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(request):
     require(sync_playwright is not None, "Playwright for Python (the `playwright` package)")
     require(os.path.exists(CHROMIUM), f"Debian chromium at {CHROMIUM}")
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield QuickBrowser(browser)
+        timings = {**QUICK_TIMINGS, **getattr(request.module, "LIVE_TIMINGS", {})}
+        yield QuickBrowser(browser, timings)
         browser.close()
 
 
-# A page on the HTTP transport tries its socket again 2 s after it fell back, and asks a server
-# that did not answer again after 0.5 s, each doubling: times a test would sit out. Its pages set
-# them shorter (docs/howto/http-transport.md), unless the test's own script set them first.
-QUICK_TIMINGS = (
-    "window.liveViews = Object.assign({ socketRetry: 400, serverRetry: 100 }, window.liveViews);"
-)
+# A page on the HTTP transport asks a server that did not answer again after 0.5 s, doubling: a
+# time the tests would sit out. Their pages set it shorter (docs/howto/http-transport.md), and a
+# module's LIVE_TIMINGS sets more: the first try of the socket again (socketRetry, 2 s), in the
+# modules about those tries. Not everywhere: a hook's pushEvent() during a try fails ("not
+# connected"), which tries every 0.4 s would have other modules' tests meet.
+QUICK_TIMINGS = {"serverRetry": 100}
 
 
 class QuickBrowser:
-    """The browser, whose contexts' pages run with QUICK_TIMINGS."""
+    """The browser, whose contexts' pages run with ``timings`` (unless a test's own script set
+    one first)."""
 
-    def __init__(self, browser):
+    def __init__(self, browser, timings):
         self._browser = browser
+        self._script = f"window.liveViews = Object.assign({json.dumps(timings)}, window.liveViews);"
 
     def new_context(self, **options):
         context = self._browser.new_context(**options)
-        context.add_init_script(QUICK_TIMINGS)
+        context.add_init_script(self._script)
         return context
 
     def __getattr__(self, name):

@@ -98,6 +98,9 @@ def test_push_streams_renew_and_a_stopping_server_is_not_held_by_them(browser):
             context.close()
 
 
+# The socket is tried again 0.4 s after the fallback, not 2 s (tests/browser_fixtures.py).
+QUICK_SOCKET_RETRY = "Object.assign((window.liveViews ??= {}), { socketRetry: 400 });"
+
 RECORD_STATES = """
 window.seen = [];
 new MutationObserver((records) => {
@@ -116,6 +119,7 @@ def test_a_page_whose_socket_is_refused_goes_on_http_without_a_word_of_it(browse
     with LiveServer(env={"DEMO_NO_WEBSOCKET": "1"}) as server:
         context = browser.new_context(base_url=server.base_url)
         context.add_init_script(RECORD_STATES)
+        context.add_init_script(QUICK_SOCKET_RETRY)
         page = context.new_page()
         page.goto("/counter/")
         page.wait_for_selector(ON_HTTP)
@@ -393,6 +397,7 @@ def watch_joins(page, path=None):
 
 
 def test_a_page_on_http_shows_the_server_away_and_back_and_tells_its_hooks(page, server):
+    page.add_init_script(QUICK_SOCKET_RETRY)
     hooked_on_http(page)
     page.evaluate(
         """() => {

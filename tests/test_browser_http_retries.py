@@ -12,6 +12,9 @@ from tests.browser_fixtures import CONNECTED
 from tests.live_server import RunserverServer
 from tests.test_browser import add_todo, todo_row, unique_title
 
+# The socket is tried again 0.4 s after the fallback, not 2 s (tests/browser_fixtures.py).
+LIVE_TIMINGS = {"socketRetry": 400}
+
 pytestmark = pytest.mark.browser
 
 

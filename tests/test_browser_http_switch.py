@@ -15,6 +15,9 @@ from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_hooks import set_visibility
 from tests.test_browser_http import is_join, join_without_a_tab, on_http, watch_joins
 
+# The socket is tried again 0.4 s after the fallback, not 2 s (tests/browser_fixtures.py).
+LIVE_TIMINGS = {"socketRetry": 400}
+
 pytestmark = pytest.mark.browser
 
 SOCKET = re.compile(r"/live/ws/")

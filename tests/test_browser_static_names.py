@@ -48,6 +48,16 @@ def parts(loaded):
     return {m[1][1:] for url, _ in loaded if (m := HASHED.search(url)) and m[1]}
 
 
+def wait_for_parts(page, loaded, wanted):
+    """Until ``loaded`` lists ``wanted``: a response's event reaches the test a moment after the
+    page ran the script (on a loaded machine, after what the script did showed)."""
+    for _ in range(100):
+        if wanted <= parts(loaded):
+            return
+        page.wait_for_timeout(50)
+    assert wanted <= parts(loaded)
+
+
 def test_the_upload_part_loads_by_its_hashed_name_and_files_go_up(page, page_log):
     loaded = scripts_loaded(page)
     page.goto("/attachments/")
@@ -56,7 +66,7 @@ def test_the_upload_part_loads_by_its_hashed_name_and_files_go_up(page, page_log
     page.set_input_files(INPUT, [file("hashed.txt", b"h" * 100)])
 
     expect(page.locator(INPUT)).to_have_attribute("data-live-upload-state", "done")
-    assert "uploads" in parts(loaded)
+    wait_for_parts(page, loaded, {"uploads"})
     assert_all_hashed(loaded)
 
 
@@ -67,5 +77,5 @@ def test_the_hook_and_polling_parts_load_by_their_hashed_names(page, page_log):
 
     expect(page.locator("#chart .uplot")).to_have_count(1)  # its hook mounted
     expect(page.locator("#chart")).not_to_have_attribute("data-points", "0")  # it polls
-    assert {"hooks", "polling"} <= parts(loaded)
+    wait_for_parts(page, loaded, {"hooks", "polling"})
     assert_all_hashed(loaded)
