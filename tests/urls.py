@@ -48,6 +48,7 @@ urlpatterns = [
     path("secret/", component_views.SecretView.as_view()),
     path("kept/", component_views.KeptView.as_view()),
     path("closed-modal/", component_views.ClosedModalView.as_view()),
+    path("failing-drops/", component_views.FailingDropsView.as_view()),
     path("open-modal/", component_views.OpenModalView.as_view()),
     path("row-list/", component_views.RowListView.as_view()),
     path("form-row-list/", component_views.FormRowListView.as_view()),

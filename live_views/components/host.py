@@ -9,6 +9,10 @@ hold names nothing.
 
 Each component's last render is kept. A render after one component's event re-renders that
 component only; the others hand their blocks to the page's render as they were.
+
+A render that fails (its frame never sent: the browser shows what it showed) changes nothing of
+this: the host undoes what it mounted and dropped (components/journal.py), and the components
+it rendered render whole next time rather than hand over what that render made of them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import collections
 import logging
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -37,6 +40,8 @@ from live_views.components.base import (
     update_arguments,
 )
 from live_views.components.csrf import page_csrf_token
+from live_views.components.journal import Dropped, RenderJournal
+from live_views.components.renders import Key, LastRender
 from live_views.components.updates import SentUpdates
 from live_views.connect.csp import page_nonce
 from live_views.forms import LiveFormState
@@ -44,8 +49,6 @@ from live_views.render.blocks import render_block
 from live_views.render.collector import (
     COLLECTOR_KEY,
     BlockCollector,
-    LoopPath,
-    RenderedBlock,
     component_block_id,
     component_scope,
     get_collector,
@@ -65,7 +68,6 @@ logger = logging.getLogger("live_views")
 HOST_KEY = "live_views.components.host"
 # While a component's socket mounts it: the host that mounts (see socket/component_mount.py).
 serving: ContextVar[ComponentHost | None] = ContextVar("live_views_serving", default=None)
-Key = tuple[str, str]  # (class path, id)
 
 
 @cache
@@ -92,22 +94,6 @@ def component_address(path: str, ident: str) -> str:
     # default (SHA-1), which changes in Django 2028.
     digest = salted_hmac("live_views.components", f"{path}\x00{ident}", algorithm="sha256")
     return digest.hexdigest()[:16]
-
-
-@dataclass
-class LastRender:
-    """A component's blocks from its last render, and the components nested in it."""
-
-    blocks: list[RenderedBlock]
-    nonce: str
-    children: set[Key] = field(default_factory=set)
-    # Where each of its blocks sits in the loops of its own template (for live_target).
-    paths: dict[str, LoopPath] = field(default_factory=dict)
-    # The component whose template holds it; None for one in the page's own template.
-    within: Key | None = None
-    # The block its element sits in (a page's liveblock, or a block of the component it is
-    # in); None at the top of the page. A render of that block that does not show it drops it.
-    enclosing: str | None = None
 
 
 class ComponentHost:
@@ -148,6 +134,11 @@ class ComponentHost:
         self.page_id: str | None = parent.live_runtime.page_id if parent is not None else None
         # What the page's handlers sent with live_send_update(), for the next render.
         self.sent = SentUpdates(self.mounted)
+        # What the render under way mounted, dropped and rendered (a new host: the render
+        # that made it), and the components whose last render is one of a render that failed:
+        # they render whole, and none hands over its blocks.
+        self.journal = RenderJournal()
+        self.stale: set[Key] = set()
 
     def find(self, address: str) -> tuple[Key, LiveComponent] | None:
         """The component the browser calls ``address``, if this page holds it."""
@@ -250,14 +241,17 @@ class ComponentHost:
         self.mounted[key] = component
         self.new_components.append((key, component))
         self.addresses[self.address(key)] = key
+        self.journal.mounted.append((key, component))
         return component
 
     def reusable(self, key: Key) -> bool:
         if self.rerender is None or key not in self.last:
             return False
         if not self.last[key].children:
-            return key not in self.rerender and key not in self.sent
-        return not any(k in self.rerender or k in self.sent for k in self.family(key))
+            return key not in self.rerender and key not in self.sent and key not in self.stale
+        return not any(
+            k in self.rerender or k in self.sent or k in self.stale for k in self.family(key)
+        )
 
     def family(self, key: Key) -> list[Key]:
         """``key`` and every component nested in it, as its last render found them."""
@@ -304,6 +298,8 @@ class ComponentHost:
         # Its streams' operations are sent by the render of their containers, wherever they are.
         if not named or last is None or runtime.streams.pending:
             return False
+        if self.stale and any(k in self.stale for k in self.family(key)):
+            return False  # what it would keep of its last render is a failed render's
         scope = component_scope(self.address(key))
         targets = frozenset(f"lv-{scope}{ident[3:]}" for ident in named)
         if not targets <= last.paths.keys():
@@ -336,6 +332,7 @@ class ComponentHost:
             # liveblock or component an {% if %} shows or hides): render the component whole.
             self.seen = seen  # the whole render that follows shows its components again
             return False
+        self.journal.rendered.add(key)  # its last blocks change in place
         for index, block in enumerate(last.blocks):
             fresh = rendered.blocks.get(block.id)
             if fresh is not None:
@@ -358,6 +355,8 @@ class ComponentHost:
         within = self.rendering[-1] if self.rendering else None
         enclosing = collector.stack[-1] if collector.stack else None
         self.last[key] = LastRender([], collector.nonce, within=within, enclosing=enclosing)
+        self.journal.rendered.add(key)
+        self.stale.discard(key)
 
         def inner() -> str:
             scope, collector.scope = collector.scope, component_scope(address)
@@ -437,11 +436,14 @@ class ComponentHost:
         if forget:
             forget_dropped(component, store, self.mounted, key)
         self.dropped_components.append(key)
-        self.last.pop(key, None)
-        self.addresses.pop(self.address(key), None)
+        last = self.last.pop(key, None)
+        self.stale.discard(key)
+        address = self.address(key)
+        self.addresses.pop(address, None)
         # Its address too: a page whose components come and go (rows of a feed) keeps
         # nothing of those it no longer shows.
         del self.address_of[key]
+        self.journal.dropped[key] = Dropped(component, store, last, address)
 
 
 def refuse_in_stream_item(context: Context, key: Key) -> None:

@@ -17,7 +17,8 @@ from django.urls import Resolver404, resolve
 from django.views.generic import View
 
 from live_views.components import LiveComponent
-from live_views.components.host import ComponentHost, Key, serving
+from live_views.components.host import ComponentHost, serving
+from live_views.components.renders import Key
 from live_views.connect import wire
 from live_views.connect.static_version import static_changed
 from live_views.connect.tokens import ConnectTarget

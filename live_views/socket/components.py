@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
-from live_views.components import LiveComponent
-from live_views.components.host import ComponentHost, Key
+from live_views.components import LiveComponent, journal
+from live_views.components.host import ComponentHost
+from live_views.components.renders import Key
 from live_views.pubsub.topics import topics_of
 from live_views.render.collector import BlockCollector
 from live_views.runtime import PageToken
@@ -194,6 +195,13 @@ def changed_topics(view: Any) -> tuple[set[str], set[str]]:
     host = host_of(view)
     if host is None or not (host.new_components or host.dropped_components):
         return set(), set()
+    # Read before anything changes: subscriptions that raise fail the render, which is undone
+    # (components/journal.py) with the host as it was.
+    follows = [
+        (key, frozenset(topics_of(component.get_live_subscriptions())))
+        for key, component in host.new_components
+        if host.mounted.get(key) is component  # (not dropped again since)
+    ]
     fresh, host.new_components = host.new_components, []
     gone, host.dropped_components = host.dropped_components, []
     counts = host.topic_counts  # how many of the shown components follow each topic
@@ -209,11 +217,10 @@ def changed_topics(view: Any) -> tuple[set[str], set[str]]:
 
     for key in gone:
         unfollow(key)
-    for key, component in fresh:
+    for key, _ in fresh:
         unfollow(key)  # (mounted anew: what it followed before no longer counts)
-        if host.mounted.get(key) is not component:
-            continue  # dropped again since
-        topics = host.followed[key] = frozenset(topics_of(component.get_live_subscriptions()))
+    for key, topics in follows:
+        host.followed[key] = topics
         for topic in topics:
             if not counts[topic]:
                 started.add(topic)
@@ -265,6 +272,22 @@ def stream_models(view: Any) -> frozenset[str]:
     """The labels of the models whose broadcast rows the streams of the page and of its
     components insert."""
     return frozenset().union(*(streams.source_models() for streams in page_streams(view)))
+
+
+def begin_render(view: Any) -> None:
+    """A render of the page starts (see ``render_over``)."""
+    host = host_of(view)
+    if host is not None:
+        journal.begin_render(host)
+
+
+def render_over(view: Any, *, failed: bool) -> None:
+    """The page's render is over; one that failed, its frame never sent, is undone: the
+    components it dropped are the page's again, those it mounted are gone
+    (components/journal.py)."""
+    host = host_of(view)
+    if host is not None:
+        journal.render_over(host, failed=failed)
 
 
 def end_render(view: Any, collector: BlockCollector | None) -> None:

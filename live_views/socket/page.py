@@ -289,8 +289,16 @@ class LivePage:
                 follow_components(self, started, stopped)
 
     def render_frame(self, *, refresh: bool) -> dict[str, Any]:
-        collector = self.render_blocks(refresh=refresh)
-        messages.finish_render(self.request)
+        # Until its content is taken, a render that fails leaves the page's components as they
+        # were: the browser never hears of it, and still shows the ones it dropped.
+        components.begin_render(self.view)
+        try:
+            collector = self.render_blocks(refresh=refresh)
+            messages.finish_render(self.request)
+        except BaseException:
+            components.render_over(self.view, failed=True)
+            raise
+        components.render_over(self.view, failed=False)
         content = self.diff.take_changes(collector)
         frame = {wire.CONTENT: content} if content else {}
         return {**frame, **self.view.live_runtime.effects.take()}

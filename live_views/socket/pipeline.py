@@ -20,7 +20,7 @@ from django.http import Http404, HttpResponseBase
 
 from live_views.arguments import ArgumentError
 from live_views.components import LiveComponent
-from live_views.components.host import Key
+from live_views.components.renders import Key
 from live_views.connect import wire
 from live_views.datetimes import place_datetimes
 from live_views.events import EventSpec

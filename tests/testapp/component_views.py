@@ -99,6 +99,25 @@ class ClosedModalView(HidableKeptView):
     shown = False
 
 
+class FailingDropsView(LiveTemplateView):
+    """A Stepper (and a Headline, which follows "news") the page can hide, and a Shelf holding
+    a Stepper, whose renders can fail after dropping them (``how``): what shows in their place
+    cannot subscribe, or the template raises further on."""
+
+    template_name = "testapp/failing_drops.html"
+    total = 0  # the steppers add to it through self.parent
+    shown = True
+    failing = broken = False
+
+    def break_render(self) -> str:
+        raise RuntimeError("the page's template failed")
+
+    @live_event
+    def hide(self, how: str = "") -> None:
+        self.shown = False
+        self.failing, self.broken = how == "subscriptions", how == "template"
+
+
 class NewsView(LiveTemplateView):
     """Follows nothing itself: its Headline component follows "news"."""
 

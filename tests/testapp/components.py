@@ -296,3 +296,36 @@ class OpenRows(LiveComponent):
     def close(self, row: str) -> None:
         self.opened = [name for name in self.opened if name != row]
         self.live_target("row", row)
+
+
+class Unfollowable(LiveComponent):
+    """Follows a topic it has not got: a render that mounts it fails, once the page's render
+    dropped the components it no longer shows (socket/components.py reads subscriptions
+    then)."""
+
+    template_name = "testapp/unfollowable.html"
+
+    def get_live_subscriptions(self) -> list[Any]:
+        return [None]  # "Cannot subscribe to None"
+
+
+class Shelf(LiveComponent):
+    """Holds a Stepper until closed; closing it fails in one of two ways (``how``): what shows
+    in the stepper's place cannot subscribe, or its template raises after the stepper's place."""
+
+    template_name = "testapp/shelf.html"
+    opened = True
+    failing = broken = False
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            opened=self.opened, failing=self.failing, broken=self.broken, **kwargs
+        )
+
+    def break_render(self) -> str:
+        raise RuntimeError("the shelf's template failed")
+
+    @live_event
+    def close(self, how: str = "") -> None:
+        self.opened = False
+        self.failing, self.broken = how == "subscriptions", how == "template"
