@@ -35,9 +35,10 @@ demo: $(DEMO_STAMP)
 # (CI=true makes a missing PostgreSQL, Redis or Chromium a failure instead of a skip). The second
 # pass runs as tox does: Python's development mode (asyncio's debug mode, in which a callback
 # scheduled from the wrong thread raises) and ResourceWarnings as errors, so CI catches those too.
-# The first runs on WORKERS pytest-xdist workers, each taking whole modules (a module's servers
-# and browser start once): the browser tests mostly wait (for servers, Chromium, the page's
-# timers), so two at once take half the time on two cores. WORKERS=0 runs it in one process.
+# The first runs its browser tests on WORKERS pytest-xdist workers, each taking whole modules (a
+# module's servers and browser start once): they mostly wait (for servers, Chromium, the page's
+# timers), so two at once take half the time on two cores. WORKERS=0 runs them in one process.
+# The other tests run alone: they are quick, and some wait on timings a busy machine stretches.
 WORKERS ?= 2
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,7 +46,8 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory docs
-	$(BIN)/pytest -n $(WORKERS) --dist loadfile
+	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m browser -n $(WORKERS) --dist loadfile
 	LIVE_VIEWS_TEST_DB=postgres PYTHONDEVMODE=1 $(BIN)/python -W error::ResourceWarning \
 		-m pytest -m "not browser and not redis" -q
 
