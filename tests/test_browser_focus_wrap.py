@@ -3,9 +3,13 @@
 (rendered by the server's update) is shown, Tab from its last tab stop goes to its first and
 Shift+Tab from its first to its last, a Tab from outside goes in, and once it is hidden or the
 update removes it, Tab moves through the page as usual. A page whose only wrap comes later
-loads the script that keeps it with the update that shows it."""
+loads the script that keeps it with the update that shows it. As a wrap comes to be shown the
+focus goes into it, and as it goes with the focus in it the focus goes back where it came from
+("Rename" and "Clear the list" open dialogs the server renders)."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -160,4 +164,182 @@ def test_a_pages_first_wrap_loads_the_script_that_keeps_it(page, page_log):
     page.focus("#plus-two")
     page.keyboard.press("Tab")
     focused(page, "#late")
+    assert_no_errors(page_log)
+
+
+# Moving the focus in and back (WAI-ARIA's dialog pattern; Phoenix's show_modal focuses the first
+# element of the modal's content): a wrap the page comes to show takes the focus, on its
+# [autofocus], else its first element that takes it, else itself; hidden or removed with the
+# focus in it, it gives the focus back to where it was before.
+
+# A panel of the page's own script, hidden until the test shows it: a field after an element that
+# takes no focus, then a button.
+OWN_PANEL = """() => document.body.insertAdjacentHTML("beforeend",
+  '<div id="own-panel" hidden data-live-focus-wrap><p>Your name?</p><button disabled>Off</button>'
+  + '<input id="own-name" aria-label="Your name"><button id="own-ok">OK</button></div>')"""
+
+
+def set_hidden(page, selector, hidden):
+    page.evaluate(
+        "([selector, hidden]) => (document.querySelector(selector).hidden = hidden)",
+        [selector, hidden],
+    )
+
+
+def body_focused(page):
+    return page.evaluate("() => document.activeElement === document.body")
+
+
+def open_rename(page):
+    open_menus(page)
+    page.focus("#rename-list")
+    page.keyboard.press("Enter")  # ask_rename renders the dialog; the view moves no focus
+    expect(page.locator("#rename-dialog")).to_be_visible()
+
+
+def test_a_dialog_an_update_shows_takes_the_focus_on_its_first_field(page, page_log):
+    open_rename(page)
+    focused(page, "#rename-field")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Groceries")
+    page.keyboard.press(
+        "Enter"
+    )  # rename: the update removes the dialog with the focus in its field
+    expect(page.locator("#list-name")).to_have_text("Groceries")
+    expect(page.locator("#rename-dialog")).to_have_count(0)
+    focused(page, "#rename-list")  # back to the button that opened it
+    assert_no_errors(page_log)
+
+
+def test_cancelling_the_dialog_gives_the_focus_back_to_the_button_that_opened_it(page, page_log):
+    open_rename(page)
+    page.keyboard.press("Shift+Tab")  # round to its last: Cancel
+    focused(page, "#rename-cancel")
+    page.keyboard.press("Enter")
+    expect(page.locator("#rename-dialog")).to_have_count(0)
+    expect(page.locator("#list-name")).to_have_text("My notes")
+    focused(page, "#rename-list")
+    assert_no_errors(page_log)
+
+
+def test_a_dialog_an_update_shows_takes_the_focus_on_its_autofocus(page, page_log):
+    open_menus(page)
+    page.focus("#clear-notes")
+    page.keyboard.press("Enter")  # ask_clear renders the dialog; the view moves no focus
+    expect(page.locator("#clear-dialog")).to_be_visible()
+    focused(page, "#clear-no")  # "Keep them" (autofocus), not "Delete them", the first
+    assert_no_errors(page_log)
+
+
+def test_closing_the_dialog_gives_the_focus_back_to_the_button_that_opened_it(page, page_log):
+    ask_to_clear(page)
+    page.keyboard.press("Enter")  # "Keep them": the update removes the dialog with the focus in it
+    expect(page.locator("#clear-dialog")).to_have_count(0)
+    focused(page, "#clear-notes")
+    page.click("#clear-notes")  # and again, answered the other way
+    focused(page, "#clear-no")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # "Delete them"
+    expect(page.locator(".notes li")).to_have_text(["Nothing left."])
+    focused(page, "#clear-notes")
+    assert_no_errors(page_log)
+
+
+def test_a_wrap_a_script_shows_takes_the_focus_on_its_first_field_and_gives_it_back(page, page_log):
+    open_menus(page)
+    page.evaluate(OWN_PANEL)
+    page.focus("#copy-url")
+    set_hidden(page, "#own-panel", False)
+    focused(page, "#own-name")  # the first that takes the focus (the disabled button does not)
+    page.keyboard.press("Tab")
+    focused(page, "#own-ok")
+    set_hidden(page, "#own-panel", True)
+    focused(page, "#copy-url")
+    assert_no_errors(page_log)
+
+
+def test_a_wrap_with_nothing_to_focus_takes_the_focus_itself(page, page_log):
+    open_menus(page)
+    page.evaluate("""() => document.body.insertAdjacentHTML("beforeend",
+      '<div id="saved" hidden data-live-focus-wrap><p>Saved.</p></div>'
+      + '<div id="saved-too" tabindex="0" hidden data-live-focus-wrap><p>Saved too.</p></div>')""")
+    set_hidden(page, "#saved", False)
+    focused(page, "#saved")
+    expect(page.locator("#saved")).to_have_attribute("tabindex", "-1")  # out of the Tab order
+    set_hidden(page, "#saved-too", False)
+    focused(page, "#saved-too")
+    expect(page.locator("#saved-too")).to_have_attribute("tabindex", "0")  # its own kept
+    assert_no_errors(page_log)
+
+
+def test_a_wrap_shown_with_the_focus_already_in_it_keeps_it_there(page, page_log):
+    open_menus(page)
+    page.evaluate(OWN_PANEL)
+    page.evaluate("""() => {
+      document.getElementById("own-panel").hidden = false;
+      document.getElementById("own-ok").focus();
+    }""")
+    page.wait_for_timeout(100)
+    focused(page, "#own-ok")  # not its first field
+    assert_no_errors(page_log)
+
+
+def test_a_wrap_hidden_with_the_focus_elsewhere_leaves_it_there(page, page_log):
+    open_search(page)
+    page.focus("#copy-url")  # a panel, not a modal: a click may leave it
+    set_hidden(page, "#search-panel", True)
+    page.wait_for_timeout(100)
+    focused(page, "#copy-url")
+    page.click("#search-button")
+    focused(page, "#search-field")
+    page.evaluate("() => document.activeElement.blur()")  # a click on the page's background
+    set_hidden(page, "#search-panel", True)
+    page.wait_for_timeout(100)
+    assert body_focused(page)
+    assert_no_errors(page_log)
+
+
+def test_the_focus_goes_back_only_to_an_element_that_takes_it(page, page_log):
+    open_menus(page)
+    page.evaluate(OWN_PANEL)
+    page.focus("#restore-notes")
+    set_hidden(page, "#own-panel", False)
+    focused(page, "#own-name")
+    page.evaluate('() => (document.getElementById("restore-notes").disabled = true)')
+    set_hidden(page, "#own-panel", True)
+    page.wait_for_timeout(100)
+    assert body_focused(page)
+    assert_no_errors(page_log)
+
+
+# The search panel shown at load, as if served so: once the page is parsed, before its scripts run.
+SHOWN_AT_LOAD = """(attributes) => document.addEventListener("readystatechange", () => {
+  if (document.readyState !== "interactive") return;
+  const panel = document.getElementById("search-panel");
+  panel.hidden = false;
+  for (const [name, value] of Object.entries(attributes)) panel.setAttribute(name, value);
+})"""
+
+
+def show_the_search_panel_at_load(page, attributes):
+    page.add_init_script(f"({SHOWN_AT_LOAD})({json.dumps(attributes)})")
+
+
+def test_a_panel_shown_at_page_load_takes_no_focus(page, page_log):
+    show_the_search_panel_at_load(page, {})
+    open_menus(page)
+    expect(page.locator("#search-panel")).to_be_visible()
+    page.wait_for_timeout(100)
+    assert body_focused(page)  # where a load leaves it
+    page.keyboard.press("Tab")  # the wrap keeps Tab in it all the same
+    focused(page, "#search-field")
+    assert_no_errors(page_log)
+
+
+def test_a_modal_dialog_shown_at_page_load_takes_the_focus(page, page_log):
+    show_the_search_panel_at_load(
+        page, {"role": "dialog", "aria-modal": "true", "aria-label": "Search"}
+    )
+    open_menus(page)
+    focused(page, "#search-field")
     assert_no_errors(page_log)

@@ -2,8 +2,9 @@
 (data-live-js), inside a liveblock the server re-renders without undoing them; a search panel
 that opens with the focus in its field and tells the view (focus-first, focus, push); a Copy
 button whose event the page's script hears (dispatch); a list whose deleted rows fade out
-(data-live-remove); and a dialog the server renders to ask before clearing it, which Tab and
-the search panel's keep the focus in (data-live-focus-wrap)."""
+(data-live-remove); and dialogs the server renders, to rename the list and to ask before clearing
+it, which take the focus as they open, keep it in (as the search panel does) and give it back as
+they go (data-live-focus-wrap)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ class MenusView(LiveTemplateView):
     query = ""  # the list shows the notes with it only: the search panel's field
     searches = 0  # how often "Search the list" was clicked: its `push search_opened`
     confirming = False  # "Clear the list" was clicked: its dialog asks
+    list_name = "My notes"
+    renaming = False  # "Rename" was clicked: its dialog asks for the new name
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         query = self.query.casefold()
@@ -43,6 +46,8 @@ class MenusView(LiveTemplateView):
             query=self.query,
             searches=self.searches,
             confirming=self.confirming,
+            list_name=self.list_name,
+            renaming=self.renaming,
             **kwargs,
         )
 
@@ -64,9 +69,9 @@ class MenusView(LiveTemplateView):
 
     @live_event
     def ask_clear(self) -> None:
+        # The dialog takes the focus as it opens (data-live-focus-wrap: its autofocus button), so a
+        # keyboard user is in it, and Tab keeps them there; it gives the focus back as it goes.
         self.confirming = True
-        # A dialog takes the focus as it opens: a keyboard user is in it, and Tab keeps them there.
-        self.live_focus("#clear-no")
 
     @live_event
     def clear_notes(self) -> None:
@@ -79,7 +84,21 @@ class MenusView(LiveTemplateView):
 
     def _answered(self) -> None:
         self.confirming = False
-        self.live_focus("#clear-notes")  # back to the button that asked, as the dialog goes
+
+    @live_event
+    def ask_rename(self) -> None:
+        # As the dialog opens, the focus goes to its field, the first thing in it that takes it
+        # (data-live-focus-wrap); as it goes, back to "Rename".
+        self.renaming = True
+
+    @live_event
+    def rename(self, name: str = "") -> None:
+        self.list_name = name.strip()[:40] or self.list_name
+        self.renaming = False
+
+    @live_event
+    def cancel_rename(self) -> None:
+        self.renaming = False
 
     @live_event
     def search(self, q: str = "") -> None:
