@@ -46,6 +46,16 @@ function transport(root) {
   // a socket that dropped, and joins again once the server answers (rejoin()).
   let away = false;
   let trying = false; // the socket is being tried again from a page live on HTTP
+  // While it is, the page shows "connected" and its connection's socket is the one opening:
+  // what a script sends meanwhile (a hook's pushEvent, a live_every tick) waits for root.lvTry,
+  // settled once the try is over, and goes on the socket that joined or on HTTP again
+  // (script_events.js). Sent on the opening socket, it failed "not connected".
+  let tryOver = null;
+  function endTry() {
+    root.lvTry = null;
+    tryOver?.();
+    tryOver = null;
+  }
   // A socket tried in vain leaves the page as it was: it goes on over HTTP without joining
   // again, unless what it shows may have changed meanwhile (the htmx:ws:close listener).
   let triedAt = null; // the address bar's query as the try began
@@ -253,6 +263,7 @@ function transport(root) {
   // login, a fresh token) or stops, as a socket closed with the same code does. Asking again
   // every 10 s would mount the view on each request, for an answer that does not change.
   function refuse(code) {
+    endTry();
     if (closeKind(code) === "reload") return location.reload();
     clearTimeout(socketTry);
     dropStand();
@@ -285,8 +296,9 @@ function transport(root) {
   // of a connection it gave up), and the push stream.
   function takeOver(waited = false, resumed = false, waiting = []) {
     let conn = connection();
-    if (!root || pageGone || stand || conn?.socket?.readyState === OPEN) return;
-    if (root.dataset.liveState === "refused") return; // the server said no: HTTP would too
+    if (pageGone || stand || conn?.socket?.readyState === OPEN || root.dataset.liveState === "refused") {
+      return endTry(); // the server said no (refused): HTTP would too
+    }
     if (conn?.socket?.readyState === CONNECTING && !waited) {
       // A slow server, or a proxy that holds the handshake: the socket gets 5 s more.
       return setTimeout(takeOver, HANDSHAKE_GRACE, true, resumed, waiting);
@@ -317,6 +329,7 @@ function transport(root) {
     conn.queue.unshift(...waiting);
     while (conn.queue.length) sendQueued(conn.queue.shift());
     readPushes();
+    endTry(); // after the join and what hx-ws queued: what scripts sent meanwhile goes next
     if (!forced && !away) scheduleSocketTry();
     // A tab opened in the background (a middle-click) hears no visibilitychange until it shows.
     if (document.hidden) hiddenChanged();
@@ -335,6 +348,7 @@ function transport(root) {
 
   function beginTry() {
     trying = true; // first: the push stream reads on while the socket is tried
+    root.lvTry ??= new Promise((resolve) => (tryOver = resolve));
     triedAt = location.search;
     missed = false;
     dropStand(true);
@@ -360,6 +374,7 @@ function transport(root) {
     if (!document.hidden || !wasOnHttp || !(stand || trying)) return;
     missed = true;
     trying = !connection()?.own;
+    endTry(); // let go: what scripts sent meanwhile fails "not connected", as on a closed socket
     dropStand(); // its push stream too: one read on would mount the page again
     leave();
   }
@@ -401,6 +416,7 @@ function transport(root) {
     root.dataset.liveTransport = "websocket";
     retry = timing("socketRetry", SOCKET_RETRY);
     trying = false;
+    endTry(); // after the glue's join (its listener came first)
     streamAbort?.abort();
     if (wasOnHttp) leave();
   });
@@ -426,6 +442,7 @@ function transport(root) {
     if (evt.persisted) return;
     pageGone = true;
     trying = false;
+    endTry();
     dropStand();
     if (wasOnHttp) leave();
   });
@@ -455,7 +472,7 @@ function transport(root) {
       if (evt.target !== root || stand) return;
       const tried = trying;
       trying = false;
-      if (closeKind(evt.detail.code) !== "disconnected") return;
+      if (closeKind(evt.detail.code) !== "disconnected") return endTry(); // refused, say
       if (tried) evt.stopImmediatePropagation();
       // After hx-ws scheduled its reconnect, which takeOver() cancels. The page joins again if
       // the server may not hold what it shows: its push stream lost the server meanwhile (a

@@ -42,6 +42,7 @@ window.liveViewsGlue = {
   pagePathNow,
   push,
   setSender,
+  settle: settleReply,
   streamsLoaded,
 };
 window.liveViews = Object.assign(window.liveViews ?? {}, { navigate: visit });

@@ -12,9 +12,16 @@ export function sendEvent(name, args = {}, el, to) {
   const standalone = el?.closest("[data-live-standalone] [data-live-component]");
   // pushEventTo: the component around `el`, else the page, as Phoenix's goes to what owns it.
   const component = (to ? el.closest("[data-live-component]") : standalone)?.dataset.liveComponent;
-  const socket = (standalone ? el.closest("[data-live-root]")._htmx?.ws?.connection : glue().connection())?.socket;
-  if (socket?.readyState !== WebSocket.OPEN) throw new Error(`live_views: not connected`);
+  const root = standalone ? el.closest("[data-live-root]") : document.querySelector("[data-live-root]:not([data-live-standalone])");
+  const socket = () => (standalone ? root._htmx?.ws?.connection : glue().connection())?.socket;
+  const open = () => socket()?.readyState === WebSocket.OPEN;
+  const trying = root?.lvTry; // a page live over HTTP is trying its socket again (http.js)
+  if (!trying && !open()) throw new Error(`live_views: not connected`);
   const sent = glue().nextRef();
-  socket.send(scriptEventFrame(name, args, sent, component));
+  const frame = scriptEventFrame(name, args, sent, component);
+  if (!trying) socket().send(frame);
+  // Once the try is over: on the socket that joined, or on HTTP again; else (the tab let go of
+  // its server page meanwhile) as on a closed socket.
+  else trying.then(() => (open() ? socket().send(frame) : glue().settle(sent, { message: "live_views: not connected" })));
   return sent;
 }
