@@ -405,12 +405,26 @@ def test_a_components_socket_that_closes_is_heard_only_by_the_hooks_inside_it(pa
     # On a page that is not live each live component has a socket of its own: one of them
     # closing (and hx-ws reconnecting it) concerns the hooks inside that component only. Every
     # hook on the page heard of any component's loss before.
+    answered = []  # the sockets that got a frame: their join's reply, at least
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: answered.append(ws.url)))
     page.goto("/hooks/plain/")
     for panel in ("#plain-panel", "#other-panel"):
         expect(page.locator(f"{panel} [data-live-root]")).to_have_attribute(
             "data-live-state", "connected"
         )
     expect(page.locator(LOG)).to_have_count(3)
+    # Its hook mounts as the first component joins (the hooks' script runs then), and hears of
+    # its socket only once its own join was answered: on a loaded machine, not yet here.
+    other = page.eval_on_selector(
+        "#other-panel [data-live-root]", "(root) => root.getAttribute('hx-ws:connect')"
+    )
+    token = other.partition("t=")[2]
+    for _ in range(200):
+        if any(token in url for url in answered):
+            break
+        page.wait_for_timeout(50)
+    else:
+        raise AssertionError(f"the other component's join was not answered: {answered}")
     page.evaluate(
         """() => document.querySelector("#other-panel [data-live-root]")
           ._htmx.ws.connection.socket.close()"""  # no code: 1005, which hx-ws reconnects
