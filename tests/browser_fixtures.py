@@ -48,8 +48,8 @@ def browser(request):
 # A page on the HTTP transport asks a server that did not answer again after 0.5 s, doubling: a
 # time the tests would sit out. Their pages set it shorter (docs/howto/http-transport.md), and a
 # module's LIVE_TIMINGS sets more: the first try of the socket again (socketRetry, 2 s), in the
-# modules about those tries. Not everywhere: a hook's pushEvent() during a try fails ("not
-# connected"), which tries every 0.4 s would have other modules' tests meet.
+# modules about those tries. Not everywhere: a try every 0.4 s is a socket opening beside what
+# another module's test does (one such test found a hook's pushEvent() lost during a try).
 QUICK_TIMINGS = {"serverRetry": 100}
 
 
