@@ -16,12 +16,11 @@ from tests.test_browser import log_in
 from tests.test_browser_hooks import set_visibility
 from tests.test_browser_http import (
     is_join,
-    join_without_a_tab,
     on_http,
     page_named,
     watch_joins,
 )
-from tests.test_browser_http_switch import Gate, open_gated_counter, watch_states
+from tests.test_browser_http_switch import Gate, free_places, open_gated_counter, watch_states
 
 # The socket is tried again 0.4 s after the fallback, not 2 s (tests/browser_fixtures.py).
 LIVE_TIMINGS = {"socketRetry": 400}
@@ -65,19 +64,6 @@ def socket_page(browser, socket_server):
 
 def is_push(request):
     return "/live/http/push/" in request.url
-
-
-def free_places(context):
-    """The user's places under MAX_CONNECTIONS_PER_SESSION (20 in the demo) no page holds."""
-    leaves = []
-    try:
-        while (leave := join_without_a_tab(context, "/counter/")) is not None:
-            leaves.append(leave)
-            assert len(leaves) <= 20
-        return len(leaves)
-    finally:
-        for leave in leaves:
-            assert leave().status == 204
 
 
 def let_go_while_hidden(page, joins):
