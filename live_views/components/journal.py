@@ -37,6 +37,13 @@ class RenderJournal:
     # Their last render is this render's (or in part: its targeted render of their blocks).
     rendered: set[Key] = field(default_factory=set)
 
+    def clear(self) -> None:
+        """Emptied in place: every render of the page starts and ends one, and a page's
+        broadcast refresh allocates nothing for it."""
+        self.mounted.clear()
+        self.dropped.clear()
+        self.rendered.clear()
+
 
 class Journaled(Protocol):
     """What of a ``ComponentHost`` (components/host.py) a render changes, and the journal."""
@@ -55,14 +62,20 @@ class Journaled(Protocol):
 
 def begin_render(host: Journaled) -> None:
     """A render of the page starts: what it changes is journaled afresh."""
-    host.journal = RenderJournal()
+    host.journal.clear()
 
 
 def render_over(host: Journaled, *, failed: bool) -> None:
-    """The page's render is over; one that failed is undone."""
-    journal, host.journal = host.journal, RenderJournal()
-    if not failed:
-        return
+    """The page's render is over; one that failed is undone. The journal is emptied either
+    way: it would keep the components the render dropped alive until the next."""
+    journal = host.journal
+    if failed:
+        undo(host, journal)
+    journal.clear()
+
+
+def undo(host: Journaled, journal: RenderJournal) -> None:
+    """What ``journal`` says a failed render changed, as it was before that render."""
     for key, component in reversed(journal.mounted):
         if host.mounted.get(key) is component:
             unmount(host, key, component)
