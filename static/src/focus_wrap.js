@@ -23,10 +23,13 @@ let moving = null; // while a Tab that the browser moves is under way: { wrap, b
 // The wrap that holds the focus (the innermost), else the last of the outermost ones the page
 // shows: a dialog an update rendered while the focus is on the button that asked for it.
 function trap() {
-  const wraps = [...document.querySelectorAll(WRAP)].filter(shown);
+  const wraps = shownWraps();
   const active = document.activeElement;
-  return wraps.findLast((wrap) => wrap.contains(active)) ?? wraps.findLast((wrap) => !wraps.some((outer) => outer !== wrap && outer.contains(wrap)));
+  return wraps.findLast((wrap) => wrap.contains(active)) ?? lastOutermost(wraps);
 }
+
+const shownWraps = () => [...document.querySelectorAll(WRAP)].filter(shown);
+const lastOutermost = (wraps) => wraps.findLast((wrap) => !wraps.some((outer) => outer !== wrap && outer.contains(wrap)));
 
 // Focuses the first tab stop of `wrap` that takes the focus (`back`: the last).
 const enter = (wrap, back) => {
@@ -97,7 +100,7 @@ function focusIn(wrap) {
 // `atLoad`: the page's own wraps as it loads (or a live navigation swaps it in): the focus is
 // where the browser left it, except that a modal dialog takes it, as a page that opens with one.
 function look(atLoad) {
-  const now = [...document.querySelectorAll(WRAP)].filter(shown);
+  const now = shownWraps();
   for (const wrap of known) {
     if (now.includes(wrap)) continue;
     const back = origins.get(wrap);
@@ -111,8 +114,7 @@ function look(atLoad) {
   }
   const opened = now.filter((wrap) => !known.includes(wrap) && (!atLoad || wrap.matches("[aria-modal=true]")));
   known = now;
-  // Several at once: the last of the outermost, as trap() picks.
-  const wrap = opened.findLast((wrap) => !opened.some((outer) => outer !== wrap && outer.contains(wrap)));
+  const wrap = lastOutermost(opened); // several at once: as trap() picks
   if (wrap && !wrap.contains(document.activeElement)) focusIn(wrap);
 }
 
