@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -232,6 +233,15 @@ def csp_page(browser, csp_server):
 
 
 # -- a live page, and whether the browser ever loaded another document -------------------------
+
+
+def wait_until(page, condition, *, timeout_ms=TIMEOUT_MS, message="timed out"):
+    """Until ``condition()`` holds: what Playwright tells the test (routes' callbacks, network
+    events) arrives while the test waits on it, a moment after the page did it."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        assert time.monotonic() < deadline, message
+        page.wait_for_timeout(20)
 
 
 def open_live(page, path, wait_until="load"):

@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED, assert_same_document, mount_probe, open_live
+from tests.browser_fixtures import (
+    CONNECTED,
+    assert_same_document,
+    mount_probe,
+    open_live,
+    wait_until,
+)
 from tests.live_server import LiveServer
 from tests.test_browser import assert_no_errors
 
@@ -419,12 +425,11 @@ def test_a_components_socket_that_closes_is_heard_only_by_the_hooks_inside_it(pa
         "#other-panel [data-live-root]", "(root) => root.getAttribute('hx-ws:connect')"
     )
     token = other.partition("t=")[2]
-    for _ in range(200):
-        if any(token in url for url in answered):
-            break
-        page.wait_for_timeout(50)
-    else:
-        raise AssertionError(f"the other component's join was not answered: {answered}")
+    wait_until(
+        page,
+        lambda: any(token in url for url in answered),
+        message="the other component's join was not answered",
+    )
     page.evaluate(
         """() => document.querySelector("#other-panel [data-live-root]")
           ._htmx.ws.connection.socket.close()"""  # no code: 1005, which hx-ws reconnects

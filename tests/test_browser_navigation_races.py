@@ -9,12 +9,11 @@ has not heard of it yet.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED, TIMEOUT_MS
+from tests.browser_fixtures import CONNECTED, wait_until
 from tests.test_browser import assert_no_errors
 
 pytestmark = pytest.mark.browser
@@ -62,13 +61,6 @@ class HeldReplies:
         delivered, self.waiting = self.waiting[:count], self.waiting[count:]
         for ws, message in delivered:
             ws.send(message)
-
-
-def wait_until(page, condition):
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        page.wait_for_timeout(20)  # lets Playwright deliver the routes' callbacks
 
 
 def history_length(page):

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, wait_until
 from tests.live_server import LiveServer
 from tests.test_browser_uploads import INPUT, file
 
@@ -51,11 +51,9 @@ def parts(loaded):
 def wait_for_parts(page, loaded, wanted):
     """Until ``loaded`` lists ``wanted``: a response's event reaches the test a moment after the
     page ran the script (on a loaded machine, after what the script did showed)."""
-    for _ in range(100):
-        if wanted <= parts(loaded):
-            return
-        page.wait_for_timeout(50)
-    assert wanted <= parts(loaded)
+    wait_until(
+        page, lambda: wanted <= parts(loaded), timeout_ms=5000, message=f"{wanted} not loaded"
+    )
 
 
 def test_the_upload_part_loads_by_its_hashed_name_and_files_go_up(page, page_log):
