@@ -411,25 +411,10 @@ def test_a_components_socket_that_closes_is_heard_only_by_the_hooks_inside_it(pa
     # On a page that is not live each live component has a socket of its own: one of them
     # closing (and hx-ws reconnecting it) concerns the hooks inside that component only. Every
     # hook on the page heard of any component's loss before.
-    answered = []  # the sockets that got a frame: their join's reply, at least
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: answered.append(ws.url)))
     page.goto("/hooks/plain/")
-    for panel in ("#plain-panel", "#other-panel"):
-        expect(page.locator(f"{panel} [data-live-root]")).to_have_attribute(
-            "data-live-state", "connected"
-        )
+    # Each component's hook mounts once that component's own join is answered, in either order.
     expect(page.locator(LOG)).to_have_count(3)
-    # Its hook mounts as the first component joins (the hooks' script runs then), and hears of
-    # its socket only once its own join was answered: on a loaded machine, not yet here.
-    other = page.eval_on_selector(
-        "#other-panel [data-live-root]", "(root) => root.getAttribute('hx-ws:connect')"
-    )
-    token = other.partition("t=")[2]
-    wait_until(
-        page,
-        lambda: any(token in url for url in answered),
-        message="the other component's join was not answered",
-    )
+    assert sorted(hook_log(page)) == ["mounted other", "mounted outside", "mounted panel"]
     page.evaluate(
         """() => document.querySelector("#other-panel [data-live-root]")
           ._htmx.ws.connection.socket.close()"""  # no code: 1005, which hx-ws reconnects
@@ -447,6 +432,78 @@ def test_a_components_socket_that_closes_is_heard_only_by_the_hooks_inside_it(pa
         "updated panel",
         "updated other",
     ]
+    assert_no_glue_errors(page_log)
+
+
+class HeldJoins:
+    """The page's websockets through Playwright, each with the server's frames (its join's reply
+    first) held back until the test lets its component through (``let_through(token)``: the
+    token in its root's hx-ws:connect). A socket the page closed has its held frames dropped."""
+
+    def __init__(self, page):
+        self.through: set[str] = set()
+        self.waiting: list[tuple[object, str | bytes]] = []  # in the order the server sent them
+        self.opened: list[str] = []  # each socket's URL
+        page.route_web_socket(re.compile(r"/live/ws/"), self.route)
+
+    def route(self, ws):
+        # hx-ws reconnects only once the socket before was closed: its held frames go nowhere.
+        self.waiting = [(held, frame) for held, frame in self.waiting if held.url != ws.url]
+        self.opened.append(ws.url)
+        server = ws.connect_to_server()
+        server.on_message(lambda frame: self.to_page(ws, frame))
+
+    def to_page(self, ws, frame):
+        if any(token in ws.url for token in self.through):
+            ws.send(frame)
+        else:
+            self.waiting.append((ws, frame))
+
+    def let_through(self, token):
+        self.through.add(token)
+        waiting, self.waiting = self.waiting, []
+        for ws, frame in waiting:
+            self.to_page(ws, frame)
+
+
+def component_token(page, panel):
+    connect = page.eval_on_selector(
+        f"{panel} [data-live-root]", "(root) => root.getAttribute('hx-ws:connect')"
+    )
+    return connect.partition("t=")[2]
+
+
+def test_a_hook_in_a_component_mounts_once_that_components_own_join_is_answered(page, page_log):
+    # On a page that is not live each live component joins on its own socket. A hook mounted
+    # as soon as any of them had joined: one in a component whose join was still on its way
+    # mounted early, and, that socket closing before it joined, heard no `disconnected()`,
+    # nor `reconnected()` once it joined after all.
+    held = HeldJoins(page)
+    page.goto("/hooks/plain/")
+    held.let_through(component_token(page, "#plain-panel"))
+    expect(page.locator(LOG).nth(1)).to_have_text("mounted panel")
+    # One sync of the page's hooks mounted these: the other component has not joined.
+    assert hook_log(page) == ["mounted outside", "mounted panel"]
+
+    other_root = page.locator("#other-panel [data-live-root]")
+    expect(other_root).to_have_attribute("data-live-state", "connected")  # open, not joined
+    # Its socket closes before it joined: its hook, not mounted, has nothing to hear.
+    other = component_token(page, "#other-panel")
+    page.evaluate(
+        """() => document.querySelector("#other-panel [data-live-root]")
+          ._htmx.ws.connection.socket.close()"""  # no code: 1005, which hx-ws reconnects
+    )
+    wait_until(
+        page,
+        lambda: sum(other in url for url in held.opened) == 2,
+        message="the other component's socket did not open again",
+    )
+    held.let_through(other)  # its second socket's join is answered
+    expect(page.locator(LOG).last).to_have_text("mounted other")
+    page.click("#other-bump")
+    expect(page.locator("#other")).to_contain_text("1 bumps")
+    expect(page.locator(LOG).last).to_have_text("updated other")
+    assert hook_log(page) == ["mounted outside", "mounted panel", "mounted other", "updated other"]
     assert_no_glue_errors(page_log)
 
 

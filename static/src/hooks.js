@@ -1,10 +1,11 @@
 // Hooks (README "JavaScript hooks, events both ways"): an element with data-live-hook="Chart"
 // gets the callbacks of liveViews.hooks.Chart, defined by the page's own script, with `this.el`,
 // `this.pushEvent(name, args)` and `this.handleEvent(name, callback)`, as Phoenix's phx-hook.
-// Hooks mount once the page has joined its socket; the lifecycle follows what the page shows.
-// Shipped as live_views.hooks.min.js, loaded for a page that shows a hook (hooks_loader.js):
-// it shares no module state with the glue, which hands it `push` and `hasJoined` in
-// window.liveViewsGlue and calls it through window.liveViewsHooks.
+// A hook mounts once its root (the page's, or a live component's with a socket of its own) has
+// joined its socket, as Phoenix's once its LiveView has; the lifecycle follows what the page
+// shows. Shipped as live_views.hooks.min.js, loaded for a page that shows a hook
+// (hooks_loader.js): it shares no module state with the glue, which hands it `push` and
+// `hasJoined` in window.liveViewsGlue and calls it through window.liveViewsHooks.
 import { sendEvent } from "./script_events.js";
 
 const hooked = new Map(); // element -> hook instance
@@ -84,6 +85,9 @@ function syncHooks(changes) {
       if (changes.some((change) => el.contains(change.target))) call(existing, "updated");
       continue;
     }
+    // Every root's frame syncs the whole page: one whose root has not joined yet waits for it
+    // (else it would hear nothing of a socket that closes before it joined).
+    if (!glue().hasJoined(el.closest("[data-live-root]") ?? document)) continue;
     const name = el.dataset.liveHook;
     const definition = definitions()[name];
     if (!definition) {
@@ -136,5 +140,5 @@ function deliver(name, payload) {
 }
 
 window.liveViewsHooks = { watchHooked, syncHooks, tell, deliver, destroyAll, gone };
-// A page that joined before this script arrived has its hooks mounted now.
-if (glue().hasJoined()) syncHooks([]);
+// The hooks of roots that joined before this script arrived mount now.
+syncHooks([]);

@@ -3,13 +3,13 @@
 // shows an element with data-live-hook, data-live-js, data-live-remove or data-live-focus-wrap
 // (hidden, too: a dialog the page will show). Until it has run there
 // is no hook to tell anything, so these calls do nothing; what it needs to know of the time
-// before (which sockets have joined) is kept here.
+// before (which sockets have joined) is kept here: hooks.js mounts a hook once its root has
+// joined (`document`: any root, for a hook outside every root).
 import { loadIfShown } from "./lazy_script.js";
 import { rejectReplies } from "./replies.js";
 
 const hooks = () => window.liveViewsHooks; // set by hooks.js as it runs
-const joined = new WeakMap(); // root -> true once joined, false once its socket closed after
-let anyJoined = false;
+let joined = new WeakMap(); // root -> true once joined, false once its socket closed after
 
 // The element with commands the last click before that script ran was on (none: a click
 // elsewhere): commands.js runs its commands once it has. Not what was clicked: a later render
@@ -17,14 +17,14 @@ let anyJoined = false;
 addEventListener("click", (evt) => hooks() || (window.liveViewsGlue.clicked = evt.target.closest?.("[data-live-js]")));
 
 export const loadHooksIfShown = () => loadIfShown("[data-live-hook],[data-live-js],[data-live-remove],[data-live-focus-wrap]", "live_views.hooks.min.js");
-export const hasJoined = () => anyJoined;
+export const hasJoined = (root) => joined.get(root);
 export const watchHooked = (observer) => hooks()?.watchHooked(observer);
 export const syncHooks = (changes) => hooks()?.syncHooks(changes);
 export const deliver = (name, payload) => hooks()?.deliver(name, payload);
 
 // visit.js swaps in another live page: its hooks wait for its own join.
 export function destroyAll() {
-  anyJoined = false;
+  joined = new WeakMap();
   hooks()?.destroyAll();
 }
 
@@ -41,6 +41,5 @@ export function connectionLost(root) {
 // is destroyed, not told.
 export function pageJoined(root) {
   if (joined.get(root) === false) hooks()?.tell(root, "reconnected");
-  joined.set(root, true);
-  anyJoined = true;
+  joined.set(root, true).set(document, true);
 }
