@@ -343,3 +343,20 @@ def test_a_modal_dialog_shown_at_page_load_takes_the_focus(page, page_log):
     open_menus(page)
     focused(page, "#search-field")
     assert_no_errors(page_log)
+
+
+def test_a_wrap_that_took_the_focus_itself_keeps_it_through_a_re_render(page, page_log):
+    open_menus(page)
+    page.focus("#count-button")
+    page.keyboard.press("Enter")  # toggle to #count-panel: nothing in it takes the focus
+    focused(page, "#count-panel")
+    # An update while the focus is in it, as a broadcast would render: a click of no user's, which
+    # moves no focus. The morph copies the server's attributes, which have no tabindex.
+    page.evaluate('() => document.getElementById("plus-one").click()')
+    expect(page.locator("#count-panel")).to_have_text("The count is 1.")
+    focused(page, "#count-panel")
+    expect(page.locator("#count-panel")).to_have_attribute("tabindex", "-1")
+    set_hidden(page, "#count-panel", True)  # closed with the focus in it: back to the button
+    focused(page, "#count-button")
+    assert_no_errors(page_log)
+

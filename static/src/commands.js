@@ -4,10 +4,8 @@
 // no server round trip and no inline script, so a strict CSP allows it.
 //
 // What a command changed stays through the server's re-renders, as Phoenix's "sticky"
-// operations do: htmx's morph would reset the menu to what the server rendered. Each element
-// remembers what the server had rendered of what a command changed (a class, `hidden`,
-// `aria-expanded`); a re-render that still has that keeps the browser's state, one that
-// renders something else wins (the server closed the menu on purpose).
+// operations do (sticky.js): a re-render that still has what the server rendered before keeps
+// the browser's state, one that renders something else wins (the server closed the menu on purpose).
 //
 // Shipped inside live_views.hooks.min.js (build.mjs), with the removal transitions and the focus
 // wrap, loaded for a page that shows an element with data-live-hook, data-live-js,
@@ -16,9 +14,9 @@ import { parseCommands } from "./command_syntax.js";
 import "./focus_wrap.js";
 import { focusables, focused } from "./focusable.js";
 import "./removal.js";
+import { keepBrowserState, remember } from "./sticky.js";
 
 const FORCE = { "add-class": true, "remove-class": false }; // toggle-class: neither
-const kept = new WeakMap(); // element -> Map("hidden" | "aria-expanded" | ".class" -> the server's)
 
 // The commands of `trigger`'s attribute with their elements (no `to`: the element itself), or
 // null (warned) if any is wrong: a mistyped command changes nothing rather than half of what
@@ -35,12 +33,6 @@ export function commandsOf(trigger) {
     console.warn(`live_views: data-live-js="${value}": ${error.message}`);
     return null;
   }
-}
-
-function remember(el, key, server) {
-  if (!kept.has(el)) kept.set(el, new Map());
-  const state = kept.get(el);
-  if (!state.has(key)) state.set(key, server);
 }
 
 function setHidden(el, hidden) {
@@ -91,21 +83,6 @@ export function run(trigger) {
   }
 }
 
-// Before htmx's morph copies the server's attributes onto an element a command changed: where
-// the server renders what it rendered before, the new element takes the browser's state.
-function keepCommandsState(oldNode, { newNode }) {
-  const state = kept.get(oldNode);
-  if (!state || newNode.nodeType !== Node.ELEMENT_NODE) return;
-  for (const [key, server] of state) {
-    const isClass = key[0] === ".";
-    const rendered = isClass ? newNode.classList.contains(key.slice(1)) : newNode.getAttribute(key);
-    if (rendered !== server) state.set(key, rendered); // the server changed it: it wins
-    else if (isClass) newNode.classList.toggle(key.slice(1), oldNode.classList.contains(key.slice(1)));
-    else if (oldNode.hasAttribute(key)) newNode.setAttribute(key, oldNode.getAttribute(key));
-    else newNode.removeAttribute(key);
-  }
-}
-
 // hx-ws's outgoing event does not name the event a send is for, but each send first builds a
 // context from it through this API (the one object all extensions share): a context for another
 // event than the asked click ends that click's mark, so the glue asks for that send. Else an OK
@@ -115,7 +92,7 @@ function init(api) {
   evaluate = api.executeJavaScript;
   api.createRequestContext = (el, evt) => (el.lvAsked !== evt && (el.lvAsked = 0), create(el, evt));
 }
-htmx.registerExtension("live-js", { init, htmx_before_morph_node: keepCommandsState });
+htmx.registerExtension("live-js", { init, htmx_before_morph_node: keepBrowserState });
 
 // hx-confirm on an element with commands is asked here, first, as Phoenix's data-confirm is
 // (phoenix_html asks in the click's capture phase): Cancel stops the click, so neither the

@@ -13,6 +13,7 @@
 // Shipped with the JS commands in live_views.hooks.min.js (commands.js imports it), loaded for a
 // page that shows an element with data-live-focus-wrap (hooks_loader.js).
 import { focusables, focused, tabStop } from "./focusable.js";
+import { remember } from "./sticky.js";
 
 // Shown: laid out and visible (not `hidden`, nor in a hidden or display:none element), and not
 // inert (a removal transition's ghost).
@@ -93,7 +94,12 @@ document.addEventListener("focusout", (evt) => {
 // command), else the wrap itself, out of the Tab order unless it has a tabindex of its own.
 function focusIn(wrap) {
   if ([...wrap.querySelectorAll("[autofocus]"), ...focusables(wrap)].find(focused)) return;
-  if (!wrap.hasAttribute("tabindex")) wrap.tabIndex = -1;
+  if (!wrap.hasAttribute("tabindex")) {
+    // Kept through the updates that render the wrap again without one (sticky.js): else their
+    // morph takes it off, and the browser the focus with it (to <body>).
+    remember(wrap, "tabindex", null);
+    wrap.tabIndex = -1;
+  }
   wrap.focus();
 }
 
