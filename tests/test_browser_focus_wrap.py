@@ -360,3 +360,36 @@ def test_a_wrap_that_took_the_focus_itself_keeps_it_through_a_re_render(page, pa
     focused(page, "#count-button")
     assert_no_errors(page_log)
 
+
+# Wraps that the page's CSS shows on a click, with no change to its elements or attributes: a
+# popover, the link's :target, a checkbox's :checked. `#opener` shows `#css-wrap`.
+CSS_SHOWN = {
+    "popover": (
+        '<button id="opener" popovertarget="css-wrap">Open</button>'
+        '<div id="css-wrap" popover data-live-focus-wrap><button id="css-in">In</button></div>',
+        "",
+    ),
+    "target": (
+        '<a id="opener" href="#css-wrap">Open</a>'
+        '<div id="css-wrap" data-live-focus-wrap><button id="css-in">In</button></div>',
+        "#css-wrap:not(:target) { display: none }",
+    ),
+    "checked": (
+        '<input id="opener" type="checkbox" aria-label="Open">'
+        '<div id="css-wrap" data-live-focus-wrap><button id="css-in">In</button></div>',
+        "#opener:not(:checked) + #css-wrap { display: none }",
+    ),
+}
+
+
+@pytest.mark.parametrize("shown_by", CSS_SHOWN)
+def test_a_wrap_the_pages_css_shows_takes_the_focus(page, page_log, shown_by):
+    html, css = CSS_SHOWN[shown_by]
+    open_menus(page)
+    if css:
+        page.add_style_tag(content=css)
+    page.evaluate('(html) => document.body.insertAdjacentHTML("beforeend", html)', html)
+    expect(page.locator("#css-wrap")).to_be_hidden()
+    page.click("#opener")
+    focused(page, "#css-in")
+    assert_no_errors(page_log)

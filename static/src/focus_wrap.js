@@ -72,7 +72,8 @@ document.addEventListener("focusin", (evt) => {
 // focuses the first element of the modal's content): a keyboard or screen reader user is put in
 // the wrap the page comes to show, and back where they were once it goes.
 // Every change to the page is looked at (a server's update, a JS command, a script of the page's
-// own): the wraps shown now, against those shown at the last look.
+// own, and what its CSS shows on an event: see the observer below): the wraps shown now, against
+// those shown at the last look. What CSS alone shows (:hover, a media query) is not seen.
 const origins = new WeakMap(); // wrap -> where the focus came from as it first went in (null: none)
 let lost = null; // the element that last lost the focus to none as it went (removed, hidden, inert)
 let known = []; // the wraps shown at the last look
@@ -125,6 +126,9 @@ function look(atLoad) {
 }
 
 new MutationObserver(() => look()).observe(document, { subtree: true, childList: true, attributes: true });
+// What shows or hides one with no change to the page's elements: a popover (`toggle`, which does
+// not bubble: captured), `:target` (`hashchange`), a checkbox's `:checked` (`change`).
+for (const type of ["toggle", "hashchange", "change"]) addEventListener(type, () => look(), true);
 // This script runs before the load event if the page showed a wrap (or a hook, a command) as it
 // loaded: the glue adds it then, which holds that event back. After it, an update showed the
 // first. Looked at again at load: styles that arrived since may show or hide one.
