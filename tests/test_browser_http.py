@@ -15,7 +15,7 @@ import pytest
 from django.core.signing import b64_decode
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED, HTTP_SERVERS, http_server, mount_probe
+from tests.browser_fixtures import CONNECTED, HTTP_SERVERS, http_server, mount_probe, wait_until
 from tests.live_server import LiveServer, RunserverServer, WsgiServer
 from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_forms import field_errors
@@ -439,8 +439,8 @@ def test_a_page_on_http_shows_the_server_away_and_back_and_tells_its_hooks(page,
 def test_a_page_on_http_works_again_once_the_server_answers(page, server):
     # A frame the server did not answer used to end the page on TRANSPORT = "http" (gunicorn,
     # runserver): the socket was tried, which never dials there, and nothing went to HTTP again.
-    # Its join answered first: a page that never joined does not show the server away (a
-    # socket refused before the first join is the fallback to HTTP), which a loaded machine met.
+    # Its join answered first: a page whose first join got no answer is the test below (a
+    # loaded machine stopped the server before it, and the page stayed "connected" then).
     with page.expect_response(lambda response: is_join(response.request)):
         on_http(page, "/counter/")
     server.stop()
@@ -455,6 +455,44 @@ def test_a_page_on_http_works_again_once_the_server_answers(page, server):
     expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("4")
+
+
+HTTP_BUNDLE = re.compile(r"live_views\.http\.min\.js")
+
+
+def test_a_page_whose_server_is_gone_before_it_joined_shows_it_and_joins_once_it_is_back(
+    page, server
+):
+    # The server stops as the page is about to join over HTTP (its socket refused, or none on
+    # TRANSPORT = "http"). The HTTP transport's script comes as a CDN or the browser's cache
+    # would serve it, not from the stopped server. The page stayed "connected": its join that
+    # got no answer was taken for a socket a proxy refuses, which falls back to HTTP unsaid.
+    page.add_init_script(RECORD_STATES)
+    held = []
+    page.route(HTTP_BUNDLE, lambda route: held.append(route))
+    page.goto("/counter/", wait_until="domcontentloaded")  # "load" waits for the held script
+    wait_until(page, lambda: held, message="the HTTP transport's script was not asked for")
+    bundle = page.request.get(held[0].request.url).body()
+    body = page.locator("body")
+    server.stop()
+    try:
+        held[0].fulfill(body=bundle, content_type="text/javascript")
+        expect(body).to_have_attribute("data-live-state", "disconnected")
+        # It asks again and again whether the server is back; its scripts are told once.
+        for _ in range(2):
+            page.wait_for_event(
+                "requestfailed", lambda request: "/live/http/push/" in request.url, timeout=20_000
+            )
+        expect(body).to_have_attribute("data-live-state", "disconnected")
+        assert page.evaluate("window.seen").count("live:disconnected") == 1
+    finally:
+        server.start()
+    expect(body).to_have_attribute("data-live-state", "connected", timeout=20_000)
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
+    seen = page.evaluate("window.seen")
+    assert seen.count("live:disconnected") == 1, seen
+    assert "live:connected" in seen[seen.index("live:disconnected") :], seen  # told it is back
 
 
 def is_event(name):

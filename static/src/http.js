@@ -182,7 +182,14 @@ function transport(root) {
   async function showAway() {
     const shown = stand;
     while (inFlight) await queue;
-    if (away && stand === shown) announce("htmx:ws:close", { code: GONE });
+    if (!away || stand !== shown) return;
+    announce("htmx:ws:close", { code: GONE });
+    // A page that never joined: the glue took the close for a socket refused before the first
+    // join (the fallback to HTTP, said to no one) and left it "connected". It is not: its join
+    // over HTTP got no answer either (the server is down, not a proxy that blocks websockets).
+    if (root.dataset.liveState !== "connected") return;
+    root.dataset.liveState = "disconnected";
+    announce("live:disconnected", { code: GONE });
   }
 
   // In the page's turn, while the server is away: is it back? The push route answers at once

@@ -264,7 +264,8 @@ htmx.on("htmx:ws:close", (evt) => {
   const kind = closeKind(code);
   // A socket refused before the page ever joined, with the HTTP transport to fall back on (a
   // proxy that blocks websockets): the page is still connecting, over HTTP now. Marked
-  // disconnected, every load flashed "connection lost" and told its scripts so.
+  // disconnected, every load flashed "connection lost" and told its scripts so. (If its join
+  // over HTTP gets no answer either, the server is down: http.js marks it then, showAway().)
   const fallback = !everJoined && kind === "disconnected" && root.hasAttribute("data-live-http");
   if (fallback) root.dataset.liveSocketClosed = ""; // http.js takes over at once
   else {
