@@ -136,6 +136,29 @@ def test_a_page_whose_socket_is_refused_goes_on_http_without_a_word_of_it(browse
         context.close()
 
 
+def test_a_transport_script_that_did_not_load_is_fetched_again_at_the_next_refusal(browser):
+    # The server was away for a moment (a deploy) as the page asked for live_views.http.min.js:
+    # the failed load was kept, and the page, its socket refused again and again, stayed
+    # "connecting" for good.
+    with LiveServer(env={"DEMO_NO_WEBSOCKET": "1"}) as server:
+        context = browser.new_context(base_url=server.base_url)
+        page = context.new_page()
+        asked: list[str] = []
+
+        def away_once(route):
+            asked.append(route.request.url)
+            route.abort() if len(asked) == 1 else route.continue_()
+
+        page.route(re.compile(r"live_views\.http\.min\.js"), away_once)
+        page.goto("/counter/")
+        page.wait_for_selector(ON_HTTP, timeout=15_000)
+        page.wait_for_selector(CONNECTED)
+        assert len(asked) == 2, asked
+        page.click("#plus-two")
+        expect(page.locator("#count")).to_have_text("2")
+        context.close()
+
+
 def test_background_work_reports_to_a_page_on_http(page):
     # live_async() on the demo's log page: progress, then the counts, by the push route.
     on_http(page, "/log/")

@@ -19,7 +19,13 @@ export function loadScript(name) {
         script.nonce = current?.nonce ?? "";
         script.onload = resolve;
         // The caller falls back (an ordinary load) or warns: with the address, not an Event.
-        script.onerror = () => reject(new Error(`live_views: ${script.src} did not load`));
+        // Forgotten, so the next use fetches it again: a server away for a moment (a deploy)
+        // left a page without its HTTP transport for good.
+        script.onerror = () => {
+          loading.delete(name);
+          script.remove();
+          reject(new Error(`live_views: ${script.src} did not load`));
+        };
         document.head.append(script);
       }),
     );
