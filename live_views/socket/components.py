@@ -48,7 +48,7 @@ def rerender_only(view: Any, key: Key, *, page_changed: bool) -> None:
     runtime.targets = (runtime.targets or frozenset()) | {host.target_root(key)}
 
 
-def render_sent_updates(view: Any, *, page_changed: bool) -> None:
+def render_sent_updates(view: Any, *, page_changed: Callable[[], bool]) -> None:
     """After a handler that called ``live_send_update()``: when it changed nothing else of the
     page (no attribute of the view set, no block named, no stream changed), the render is of
     the updated components only, as Phoenix renders a component after ``send_update`` without
@@ -57,7 +57,8 @@ def render_sent_updates(view: Any, *, page_changed: bool) -> None:
     if host is None or not host.sent:
         return
     runtime = view.live_runtime
-    if not page_changed and runtime.targets is None and not runtime.streams.pending:
+    # Asked last: comparing the view's attributes is the costly part, and most events send none.
+    if runtime.targets is None and not runtime.streams.pending and not page_changed():
         runtime.targets = frozenset()  # the components' roots join in sent_targets()
         host.rerender = (host.rerender or frozenset()) | frozenset(host.sent)
 

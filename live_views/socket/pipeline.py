@@ -223,7 +223,7 @@ class EventRun:
             elif self.component is not None:
                 rerender_only(page.view, self.component[0], page_changed=self.page_changed())
             if patch is None:
-                render_sent_updates(page.view, page_changed=self.page_changed())
+                render_sent_updates(page.view, page_changed=self.page_changed)
             # Whether the render below reads the data afresh and renders every block and every
             # component: then it shows what the handler published (socket/own_broadcasts.py).
             whole = (
