@@ -54,7 +54,9 @@ class LiveServer:
     def __init__(
         self,
         *,
-        startup_timeout: float = 20.0,
+        # Generous: only a server that fails waits it out, and a restarted uvicorn took over 20 s
+        # to answer once on a machine loaded far past its two cores (xdist workers, Chromium).
+        startup_timeout: float = 60.0,
         stop_timeout: float = 5.0,
         env=None,
         db_path: str | os.PathLike[str] | None = None,
