@@ -29,6 +29,7 @@ from django.db import transaction
 from django.test import AsyncClient, RequestFactory, override_settings
 
 from live_views import LiveListView, __version__, abroadcast, broadcast
+from live_views.http import endpoint
 from live_views.pubsub.topics import group_name, topic_of, topics_of
 from live_views.testing import (
     AsyncLiveClient,
@@ -36,6 +37,7 @@ from live_views.testing import (
     LiveClient,
     close_thread_db_connections,
 )
+from tests.test_http_endpoint import Page as HttpTransportPage
 from tests.todoapp import views as todo_views
 from tests.todoapp.broadcast_views import MixedSubscriptionsView
 from tests.todoapp.models import Board, Note, Tag, Task
@@ -388,6 +390,33 @@ def test_a_save_made_elsewhere_while_the_test_waits_reaches_its_pages(live_db):
         page.close()
     finally:
         client.close()
+
+
+@pytest.mark.urls("tests.urls")  # with the HTTP transport's route
+def test_a_sync_tests_save_reaches_its_pages_while_the_process_hosts_an_http_page(
+    live_db, no_http_pages, http_browser, monkeypatch
+):
+    # An HTTP page follows its topics on the background loop. While one was open in the
+    # process, every save from the test's thread was sent from that loop, to the test
+    # client's pages too: debug mode refused the wake-up of their loop and they never heard
+    # of it (without debug mode they heard of it late, or when the wait for it had ended).
+    monkeypatch.setenv("PYTHONASYNCIODEBUG", "1")
+    monkeypatch.setattr(endpoint, "LONG_POLL", WAIT)
+    board = Board.objects.create(name="home")
+    http_page = HttpTransportPage(http_browser, "/todo/tasks/")
+    assert http_page.join().status_code == 200
+    client = LiveClient(timeout=WAIT)
+    try:
+        page = client.live("/todo/tasks/")
+        Task.objects.create(board=board, title="saved by the test")
+        page.wait_for_update()
+        assert "saved by the test" in text(page.block("tasks"))
+        page.close()
+    finally:
+        client.close()
+    # The HTTP page heard of it as well, through its long poll.
+    pushed = http_browser.get("/live/http/push/", {"token": http_page.token}).json()["frames"]
+    assert any("saved by the test" in frame.get("content", "") for frame in pushed)
 
 
 # -- 2. messages leave after commit, for broadcast models, or by hand ---------------------------

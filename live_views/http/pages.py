@@ -410,6 +410,8 @@ def close_all() -> None:
         _left.clear()
     for page in pages:
         page.close()
+    # Also when none was open: a test that asked for the hosting loop alone left it set.
+    sender.hosts_pages = False
 
 
 __all__ = [

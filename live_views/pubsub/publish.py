@@ -66,16 +66,20 @@ def publish(topics: Iterable[str], message: dict[str, Any] = MESSAGE) -> None:
     kind = _KINDS.get(message["type"], message["type"])
     what = f"{kind} to the pages that follow {', '.join(topics)} (they will not hear of it)"
     layer = get_channel_layer()
-    if isinstance(layer, InMemoryChannelLayer) and not sender.hosts_pages:
+    if isinstance(layer, InMemoryChannelLayer):
         here = server_loop()
+        # The loop the background sender would send from: the server's, or the background
+        # one while HTTP pages follow their topics there (a WSGI server's, a test's).
+        sending = here or (sender.loop if sender.hosts_pages else None)
         # Outside the server's worker thread (a test, a script) the in-memory layer is sent
         # to from here, each channel on the loop that reads it (pubsub/readers.py). It never
-        # hangs, so waiting for it costs nothing. From a worker thread, where a page's handler
-        # broadcasts, too when another loop reads a channel (another sync test client's
-        # page): sent from this loop, the put would not wake that one; then it is not waited
-        # for, as a save on the server's own loop is not.
+        # hangs, so waiting for it costs nothing. So it is too when a loop other than the
+        # sender's reads a channel (a sync test client's page): in a worker thread, where a
+        # page's handler broadcasts, or while HTTP pages are hosted, a put from the sender's
+        # loop would not wake that one. A worker thread does not wait for it, as a save on the
+        # server's own loop does not.
         by_loop = _by_reader(layer, topics)
-        if here is None or any(loop not in (None, here) for loop in by_loop):
+        if sending is None or any(loop not in (None, sending) for loop in by_loop):
             try:
                 _send_in_memory(layer, by_loop, topics, message, what, wait=here is None)
             except Exception:
