@@ -48,8 +48,8 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory docs
 	$(BIN)/pytest -m "not browser"
 	$(BIN)/pytest -m browser -n $(WORKERS) --dist loadfile
-	LIVE_VIEWS_TEST_DB=postgres PYTHONDEVMODE=1 $(BIN)/python -W error::ResourceWarning \
-		-m pytest -m "not browser and not redis" -q
+	LIVE_VIEWS_TEST_DB=postgres PYTHONDEVMODE=1 PYTHONWARNINGS=error::ResourceWarning \
+		$(BIN)/python -m pytest -m "not browser and not redis" -q
 
 # The release: an sdist and a wheel in dist/, checked by twine (CI runs it).
 dist: $(STAMP)

@@ -26,8 +26,8 @@ def close_asgi_thread_connections() -> None:
     """Under ASGI (AsyncClient, Django's ASGIHandler) the pages' topics are followed from a
     task made in a request's context, whose thread-sensitive work then runs in a thread of
     asgiref's for that context, never shut down: its SQLite connection, left open, is a
-    ResourceWarning on Python 3.13 (an error under tox's -W error::ResourceWarning). Call it
-    while the test's loop still runs: the thread goes with the loop's tasks."""
+    ResourceWarning on Python 3.13 (an error: pyproject.toml's filterwarnings). Call it while
+    the test's loop still runs: the thread goes with the loop's tasks."""
     for executor in list(SyncToAsync.context_to_thread_executor.values()):
         with contextlib.suppress(RuntimeError):  # one shut down meanwhile
             executor.submit(close_thread_db_connections).result()
