@@ -218,7 +218,10 @@ def test_only_the_first_session_an_event_gives_a_browser_is_marked_as_such(live_
 
 
 @pytest.fixture
-def work(monkeypatch):
+def work(monkeypatch, sqlite_waits_for_locks):
+    # The work saves the session in a thread of its own while the test's push request reads
+    # it: on SQLite's shared cache that read was refused ("database table is locked", seen
+    # once on two xdist workers) where a database file or PostgreSQL waits.
     monkeypatch.setattr(endpoint, "LONG_POLL", 5.0)
     login_views.WORK_RELEASE.clear()
     yield
