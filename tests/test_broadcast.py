@@ -309,13 +309,8 @@ async def test_a_save_in_a_thread_of_the_projects_own_reaches_the_pages(tabs):
     await asyncio.to_thread(thread.join, WAIT)
 
 
-def test_a_sync_tests_own_save_reaches_its_pages_in_asyncio_debug_mode(live_db, monkeypatch):
-    # tox runs the suite with PYTHONDEVMODE, which puts every new loop in asyncio's debug mode.
-    # The test's save used to put onto the page's in-memory queue from the test's thread:
-    # debug mode refused that wake-up from a thread not the loop's, and the page never heard
-    # of the save. asyncio reads this variable when a loop is made.
-    monkeypatch.setenv("PYTHONASYNCIODEBUG", "1")
-    board = Board.objects.create(name="home")
+def assert_a_saved_task_reaches_a_live_client_page(board: Board) -> None:
+    """A task the test saves, from its own thread, shows on a sync LiveClient's page."""
     client = LiveClient(timeout=WAIT)
     try:
         page = client.live("/todo/tasks/")
@@ -325,6 +320,16 @@ def test_a_sync_tests_own_save_reaches_its_pages_in_asyncio_debug_mode(live_db, 
         page.close()
     finally:
         client.close()
+
+
+def test_a_sync_tests_own_save_reaches_its_pages_in_asyncio_debug_mode(live_db, monkeypatch):
+    # tox runs the suite with PYTHONDEVMODE, which puts every new loop in asyncio's debug mode.
+    # The test's save used to put onto the page's in-memory queue from the test's thread:
+    # debug mode refused that wake-up from a thread not the loop's, and the page never heard
+    # of the save. asyncio reads this variable when a loop is made.
+    monkeypatch.setenv("PYTHONASYNCIODEBUG", "1")
+    board = Board.objects.create(name="home")
+    assert_a_saved_task_reaches_a_live_client_page(board)
 
 
 def test_a_sync_tests_save_reaches_its_pages_when_the_test_next_talks_to_them(live_db, caplog):
@@ -405,15 +410,7 @@ def test_a_sync_tests_save_reaches_its_pages_while_the_process_hosts_an_http_pag
     board = Board.objects.create(name="home")
     http_page = HttpTransportPage(http_browser, "/todo/tasks/")
     assert http_page.join().status_code == 200
-    client = LiveClient(timeout=WAIT)
-    try:
-        page = client.live("/todo/tasks/")
-        Task.objects.create(board=board, title="saved by the test")
-        page.wait_for_update()
-        assert "saved by the test" in text(page.block("tasks"))
-        page.close()
-    finally:
-        client.close()
+    assert_a_saved_task_reaches_a_live_client_page(board)
     # The HTTP page heard of it as well, through its long poll.
     pushed = http_browser.get("/live/http/push/", {"token": http_page.token}).json()["frames"]
     assert any("saved by the test" in frame.get("content", "") for frame in pushed)
