@@ -338,8 +338,9 @@ function transport(root) {
     readPushes();
     endTry(); // after the join and what hx-ws queued: what scripts sent meanwhile goes next
     if (!forced && !away) scheduleSocketTry();
-    // A tab opened in the background (a middle-click) hears no visibilitychange until it shows.
-    if (document.hidden) hiddenChanged();
+    // A tab opened in the background (a middle-click) hears no visibilitychange until it shows,
+    // and hx-ws closes no socket still opening as the tab hides (a try's): the hold starts now.
+    if (document.hidden) hold(() => inTurn(letGo));
   }
 
   // Back to the socket when it opens again. Only between frames, so no frame is sent on both
@@ -367,8 +368,7 @@ function transport(root) {
   function closeStand() {
     if (!document.hidden) return dropStand();
     beginTry();
-    clearTimeout(hiding);
-    hiding = setTimeout(letGo, timing("hiddenHold", HIDDEN_HOLD));
+    hold(letGo);
   }
 
   // Still hidden: its place under MAX_CONNECTIONS_PER_SESSION and its renders of each broadcast
@@ -377,6 +377,10 @@ function transport(root) {
   // socket hx-ws opens then, a try (`trying`: unflashed), unless that socket opens; on one of
   // our own through takeOver() (hiddenChanged()), which then sends what the page queued.
   let hiding = null;
+  function hold(then) {
+    clearTimeout(hiding);
+    hiding = setTimeout(then, timing("hiddenHold", HIDDEN_HOLD));
+  }
   function letGo() {
     if (!document.hidden || !wasOnHttp || !(stand || trying)) return;
     missed = true;
@@ -393,7 +397,7 @@ function transport(root) {
     if (!connection()?.own) return; // hx-ws's: closeStand()
     clearTimeout(hiding);
     if (!document.hidden) return takeOver(); // nothing to do while it has its stand
-    if (stand) hiding = setTimeout(() => inTurn(letGo), timing("hiddenHold", HIDDEN_HOLD));
+    if (stand) hold(() => inTurn(letGo));
   }
   document.addEventListener("visibilitychange", hiddenChanged);
 
