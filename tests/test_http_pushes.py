@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -59,15 +60,45 @@ def test_a_long_poll_with_nothing_to_say_answers_empty_after_its_wait(http_brows
 
 def test_a_page_is_not_idle_while_its_long_poll_waits(http_browser, monkeypatch):
     monkeypatch.setattr(pages, "IDLE_AFTER", 0.2)
-    monkeypatch.setattr(endpoint, "LONG_POLL", 1.0)
-    page = Page(http_browser, "/counter/")
+    # When the page's idle watch looked (http/idle.py): the test waits for its checks rather
+    # than for a time that a slow machine may not have reached them in.
+    checked: list[float] = []
+    idle_in = pages.HttpPage.idle_in
+
+    def watched(self: pages.HttpPage) -> float | None:
+        checked.append(time.monotonic())
+        return idle_in(self)
+
+    monkeypatch.setattr(pages.HttpPage, "idle_in", watched)
+    board = Board.objects.create(name="b")
+    page = Page(http_browser, "/todo/tasks/")
     page.join()
     waiting = in_thread(ThreadPoolExecutor(1), poll, page)
-    time.sleep(0.6)
+    # The page as the poll found it (mounted again if it idled out before the poll came).
+    until(lambda: open_streams() == 1, "the long-poll waits")
+    idle_from = time.monotonic() + pages.IDLE_AFTER  # had the poll not held it
+    # Two checks past that (or a poll that ended: the page was dropped under it).
+    until(lambda: sum(at > idle_from for at in checked) >= 2 or waiting.done(), "two checks")
+    assert not waiting.done()
     assert open_pages() == 1
-    assert waiting.result(5) == []
-    time.sleep(0.6)  # no request since the long-poll's end: idle now
-    assert open_pages() == 0
+    Task.objects.create(board=board, title="still live")  # the page still hears its topics
+    frames = waiting.result(5)
+    assert any("still live" in frame.get("content", "") for frame in frames)
+    # No request since the long-poll's end: idle IDLE_AFTER later, dropped though none comes.
+    until(lambda: open_pages() == 0, "the page idled out")
+
+
+def open_streams() -> int:
+    """The push streams (long-polls) open now, of every HTTP page this process holds."""
+    with pages._lock:
+        return sum(held.streams for held in pages._pages.values())
+
+
+def until(condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting: {what}"
+        time.sleep(0.01)
 
 
 def test_logging_out_tells_the_page_to_reload(http_browser):
