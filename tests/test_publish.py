@@ -102,10 +102,10 @@ def test_a_reading_loop_that_runs_nothing_holds_the_caller_for_a_bound_only(monk
     # hold the save for good.
     monkeypatch.setattr(publish_module, "IN_MEMORY_WAIT", 0.2)
     # Sent from here, as in a test with no server: not through the background sender, which
-    # an HTTP page or a worker-thread loop an earlier test left in this process would pick
-    # (seen once in CI, on a loaded machine: the save then waited for nothing and said nothing).
+    # a worker-thread loop an earlier test left in this process would pick (seen once in CI,
+    # on a loaded machine: the save then waited for nothing and said nothing). HTTP pages
+    # hosted in the process change nothing: a loop other than the sender's reads the channel.
     monkeypatch.setattr(publish_module, "server_loop", lambda: None)
-    monkeypatch.setattr(publish_module.sender, "hosts_pages", False)
     loop, stuck = asyncio.new_event_loop(), threading.Event()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
