@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, wait_until
 from tests.test_browser import assert_no_errors
 
 try:
@@ -32,12 +32,13 @@ def open_menus(page):
 
 
 def wait_for_commands(page):
-    # The script that runs the commands loads after the page: wait (a while) for it to have run.
-    # Polled from here: wait_for_function's string is an eval, which the strict CSP refuses.
-    for _ in range(60):
-        if page.evaluate("() => Boolean(window.liveViewsHooks)"):
-            break
-        page.wait_for_timeout(50)
+    # The script that runs the commands loads after the page: wait for it to have run. Polled
+    # from here: wait_for_function's string is an eval, which the strict CSP refuses.
+    wait_until(
+        page,
+        lambda: page.evaluate("() => Boolean(window.liveViewsHooks)"),
+        message="the commands' script did not run",
+    )
 
 
 def add_one(page, count):
