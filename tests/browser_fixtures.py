@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from contextlib import contextmanager
 
@@ -29,6 +30,7 @@ TIMEOUT_MS = 10_000
 
 CONNECTED = 'body[data-live-state="connected"]'
 REFUSED = 'body[data-live-state="refused"]'
+LIVE_SOCKET = re.compile(r"/live/ws/")
 
 
 # -- fixtures ----------------------------------------------------------------------------------
@@ -242,6 +244,71 @@ def wait_until(page, condition, *, timeout_ms=TIMEOUT_MS, message="timed out"):
     while not condition():
         assert time.monotonic() < deadline, message
         page.wait_for_timeout(20)
+
+
+class HeldSockets:
+    """The page's live sockets through Playwright, the server's frames to some of them held
+    back, as a slow server's would be, until the test lets them through, in the order the
+    server sent them. ``hold()`` holds the frames to the sockets open now (one the page opens
+    later, another page's, is not held) until ``release()``. ``HeldSockets(page, every=True)``
+    holds every socket's from the first, its join's reply included, but the frames to the
+    sockets ``let_through(token)`` named."""
+
+    def __init__(self, page, *, every=False):
+        self.page = page
+        self.every = every
+        self.sockets = []  # each socket's route, in the order the page opened them
+        self.held: set[int] = set()  # indexes into self.sockets
+        self.through: set[str] = set()  # connect tokens
+        self.waiting: list[tuple[int, str | bytes]] = []  # in the order the server sent them
+        page.route_web_socket(LIVE_SOCKET, self.route)
+
+    @property
+    def opened(self):
+        """Each socket's URL, in the order the page opened them."""
+        return [ws.url for ws in self.sockets]
+
+    def route(self, ws):
+        # hx-ws reconnects only once the socket before was closed: its held frames go nowhere.
+        self.waiting = [(n, frame) for n, frame in self.waiting if self.sockets[n].url != ws.url]
+        number = len(self.sockets)
+        self.sockets.append(ws)
+        server = ws.connect_to_server()
+        server.on_message(lambda frame: self.to_page(number, frame))
+
+    def holds(self, number):
+        if any(token in self.sockets[number].url for token in self.through):
+            return False
+        return self.every or number in self.held
+
+    def to_page(self, number, frame):
+        if self.holds(number):
+            self.waiting.append((number, frame))
+        else:
+            self.sockets[number].send(frame)
+
+    def hold(self):
+        self.held = set(range(len(self.sockets)))
+
+    def wait_for(self, text):
+        """Until a held frame contains ``text`` (the server has answered)."""
+        wait_until(self.page, lambda: any(text in str(frame) for _, frame in self.waiting))
+
+    def release(self, count=None):
+        """Deliver the first ``count`` held frames (all of them, and stop holding, by default)."""
+        if count is None:
+            count, self.held, self.every = len(self.waiting), set(), False
+        delivered, self.waiting = self.waiting[:count], self.waiting[count:]
+        for number, frame in delivered:
+            self.sockets[number].send(frame)
+
+    def let_through(self, token):
+        """Deliver the frames to the sockets whose URL has ``token`` (the connect token in a
+        live root's hx-ws:connect), held and to come."""
+        self.through.add(token)
+        waiting, self.waiting = self.waiting, []
+        for number, frame in waiting:
+            self.to_page(number, frame)
 
 
 def open_live(page, path, wait_until="load"):

@@ -3,11 +3,9 @@ sample_site's newsletter demo (sample_site/demo/newsletter.py)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, HeldSockets
 from tests.test_browser import assert_no_errors
 
 try:
@@ -17,42 +15,9 @@ except ImportError:  # test_browser's fixtures skip (fail in CI) saying why
 
 pytestmark = pytest.mark.browser
 
-SOCKET = re.compile(r"/live/ws/")
-
-
-class SlowReplies:
-    """The page's socket, with the server's frames held back while ``held``: the replies to
-    validations arrive only after the user has gone on to the next input."""
-
-    def __init__(self, page):
-        self.held = False
-        self.waiting = []
-        self.page_side = None
-        page.route_web_socket(SOCKET, self.route)
-
-    def route(self, ws):
-        self.page_side = ws
-        server = ws.connect_to_server()
-        server.on_message(self.from_server)
-
-    def from_server(self, message):
-        if self.held:
-            self.waiting.append(message)
-        else:
-            self.page_side.send(message)
-
-    def hold(self):
-        self.held = True
-
-    def release(self):
-        self.held = False
-        for message in self.waiting:
-            self.page_side.send(message)
-        self.waiting.clear()
-
 
 def open_newsletter(page):
-    replies = SlowReplies(page)
+    replies = HeldSockets(page)
     page.goto("/newsletter/")
     page.wait_for_selector(CONNECTED)
     return replies

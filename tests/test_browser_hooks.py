@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser_fixtures import (
     CONNECTED,
+    HeldSockets,
     assert_same_document,
     mount_probe,
     open_live,
@@ -437,37 +438,6 @@ def test_a_components_socket_that_closes_is_heard_only_by_the_hooks_inside_it(pa
     assert_no_glue_errors(page_log)
 
 
-class HeldJoins:
-    """The page's websockets through Playwright, each with the server's frames (its join's reply
-    first) held back until the test lets its component through (``let_through(token)``: the
-    token in its root's hx-ws:connect). A socket the page closed has its held frames dropped."""
-
-    def __init__(self, page):
-        self.through: set[str] = set()
-        self.waiting: list[tuple[object, str | bytes]] = []  # in the order the server sent them
-        self.opened: list[str] = []  # each socket's URL
-        page.route_web_socket(re.compile(r"/live/ws/"), self.route)
-
-    def route(self, ws):
-        # hx-ws reconnects only once the socket before was closed: its held frames go nowhere.
-        self.waiting = [(held, frame) for held, frame in self.waiting if held.url != ws.url]
-        self.opened.append(ws.url)
-        server = ws.connect_to_server()
-        server.on_message(lambda frame: self.to_page(ws, frame))
-
-    def to_page(self, ws, frame):
-        if any(token in ws.url for token in self.through):
-            ws.send(frame)
-        else:
-            self.waiting.append((ws, frame))
-
-    def let_through(self, token):
-        self.through.add(token)
-        waiting, self.waiting = self.waiting, []
-        for ws, frame in waiting:
-            self.to_page(ws, frame)
-
-
 def component_token(page, panel):
     connect = page.eval_on_selector(
         f"{panel} [data-live-root]", "(root) => root.getAttribute('hx-ws:connect')"
@@ -480,7 +450,7 @@ def test_a_hook_in_a_component_mounts_once_that_components_own_join_is_answered(
     # as soon as any of them had joined: one in a component whose join was still on its way
     # mounted early, and, that socket closing before it joined, heard no `disconnected()`,
     # nor `reconnected()` once it joined after all.
-    held = HeldJoins(page)
+    held = HeldSockets(page, every=True)  # each join's reply waits for let_through()
     page.goto("/hooks/plain/")
     held.let_through(component_token(page, "#plain-panel"))
     expect(page.locator(LOG).nth(1)).to_have_text("mounted panel")

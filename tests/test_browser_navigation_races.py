@@ -13,54 +13,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED, wait_until
+from tests.browser_fixtures import CONNECTED, HeldSockets, wait_until
 from tests.test_browser import assert_no_errors
 
 pytestmark = pytest.mark.browser
 
-SOCKET = re.compile(r"/live/ws/")
 PAGE_NUMBER = "#page-number"
-
-
-class HeldReplies:
-    """The page's websockets through Playwright; ``hold()`` makes the server's frames on the
-    sockets open now wait, in order, as a slow handler's reply would; ``release()`` delivers
-    them. A socket opened later (another page's) is not held."""
-
-    def __init__(self, page):
-        self.page = page
-        self.sockets: list[object] = []
-        self.held: set[int] = set()  # indexes into self.sockets
-        self.waiting: list[tuple[object, str | bytes]] = []
-        page.route_web_socket(SOCKET, self.route)
-
-    def route(self, ws):
-        server = ws.connect_to_server()
-        number = len(self.sockets)
-        self.sockets.append(ws)
-
-        def to_page(message):
-            if number in self.held:
-                self.waiting.append((ws, message))
-            else:
-                ws.send(message)
-
-        server.on_message(to_page)
-
-    def hold(self):
-        self.held = set(range(len(self.sockets)))
-
-    def wait_for(self, text):
-        """Until a held frame contains ``text`` (the server has answered)."""
-        wait_until(self.page, lambda: any(text in str(message) for _, message in self.waiting))
-
-    def release(self, count=None):
-        """Deliver the first ``count`` held frames (all of them, and stop holding, by default)."""
-        if count is None:
-            count, self.held = len(self.waiting), set()
-        delivered, self.waiting = self.waiting[:count], self.waiting[count:]
-        for ws, message in delivered:
-            ws.send(message)
 
 
 def history_length(page):
@@ -68,7 +26,7 @@ def history_length(page):
 
 
 def open_market(page, path="/market/"):
-    replies = HeldReplies(page)
+    replies = HeldSockets(page)
     page.goto(path)
     page.wait_for_selector(CONNECTED)
     page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, HeldSockets, wait_until
 from tests.test_browser import assert_no_errors
-from tests.test_browser_navigation_races import HeldReplies, wait_until
 
 try:
     from playwright.sync_api import expect
@@ -56,7 +55,7 @@ def test_a_page_reached_by_live_navigation_starts_its_timers_afresh(page, page_l
 
 
 def test_a_tick_waits_for_the_reply_to_the_last_one(page, page_log):
-    replies = HeldReplies(page)
+    replies = HeldSockets(page)
     page.add_init_script(RECORD_SENT)
     page.goto("/chart/")
     expect(page.locator("#step")).not_to_have_text("0")
