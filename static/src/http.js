@@ -152,11 +152,18 @@ function transport(root) {
       failed = true;
     }
     const { blocks, frame } = body === null ? {} : splitReply(body);
+    // The server refused the page (a join over MAX_CONNECTIONS_PER_SESSION: refused_4429), as
+    // the socket's close with that code would; a frame's own error (rate_limited) does not.
+    const refused = frameRefusal(status, frame);
+    // A page's first join over HTTP: it is connected once the server answered it, not as it is
+    // sent (a server down as the page loaded flashed "connected"), unless refused meanwhile (its
+    // push stream). Before the answer is applied, as a socket's page is before its join's.
+    if (!failed && refused === null && root.dataset.liveState === "connecting") {
+      root.dataset.liveState = "connected";
+      announce("live:connected");
+    }
     if (frame && (status < 400 || Object.keys(frame).length)) {
       deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
-      // The server refused the page (a join over MAX_CONNECTIONS_PER_SESSION: refused_4429), as
-      // the socket's close with that code would; a frame's own error (rate_limited) does not.
-      const refused = frameRefusal(status, frame);
       if (refused !== null) refuse(refused);
     } else {
       // Not our route's answer (Django's CSRF failure page, a proxy's error), or none: said
@@ -185,9 +192,9 @@ function transport(root) {
     if (!away || stand !== shown) return;
     announce("htmx:ws:close", { code: GONE });
     // A page that never joined: the glue took the close for a socket refused before the first
-    // join (the fallback to HTTP, said to no one) and left it "connected". It is not: its join
-    // over HTTP got no answer either (the server is down, not a proxy that blocks websockets).
-    if (root.dataset.liveState !== "connected") return;
+    // join (the fallback to HTTP, said to no one) and left it as it was. Its join over HTTP got
+    // no answer either: the server is down, not a proxy that blocks websockets.
+    if (root.dataset.liveState === "disconnected") return;
     root.dataset.liveState = "disconnected";
     announce("live:disconnected", { code: GONE });
   }
@@ -329,10 +336,16 @@ function transport(root) {
     away = root.dataset.liveState === "disconnected";
     // A page that goes on after a socket tried in vain does not join again: its server page
     // is as it was (no socket joined, its push stream read on), and so is the page.
-    if (!away && !resumed) joins++, announce("htmx:ws:after:connection", { connection: conn });
-    // hx-ws made a new connection for the try: the glue's own frames (hooks' pushEvent,
-    // live_every ticks, back/forward) go on the one it was told of.
-    else if (resumed && announced && announced !== conn) announced.socket = stand;
+    if (!away && !resumed) {
+      joins++;
+      // The glue leaves a page it did not show connected to exchange() (its first join).
+      const unanswered = root.dataset.liveState === "connecting";
+      announce("htmx:ws:after:connection", { connection: conn, unanswered });
+    } else if (resumed && announced && announced !== conn) {
+      // hx-ws made a new connection for the try: the glue's own frames (hooks' pushEvent,
+      // live_every ticks, back/forward) go on the one it was told of.
+      announced.socket = stand;
+    }
     conn.queue.unshift(...waiting);
     while (conn.queue.length) sendQueued(conn.queue.shift());
     readPushes();

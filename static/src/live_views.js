@@ -142,7 +142,8 @@ htmx.on("htmx:ws:after:connection", (evt) => {
   joined();
   // Once per connection the page shows: the HTTP transport joins again after a socket it
   // tried in vain when the page may have changed meanwhile, and it was connected all along.
-  if (root.dataset.liveState === "connected") return;
+  // A first join over HTTP has reached no server yet: http.js marks the page once it is answered.
+  if (root.dataset.liveState === "connected" || evt.detail.unanswered) return;
   root.dataset.liveState = "connected";
   emit(root, "live:connected");
 });
