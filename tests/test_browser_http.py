@@ -169,6 +169,35 @@ def test_a_transport_script_that_did_not_load_is_fetched_again_at_the_next_refus
         context.close()
 
 
+def test_a_page_on_transport_http_loads_its_transport_script_again_until_it_comes(
+    http_transport_page,
+):
+    # The server was restarting as a page on TRANSPORT = "http" loaded: its first requests for
+    # live_views.http.min.js failed. No refused socket asks for it again there (none is
+    # dialled): the page asked once more 2.5 s in, as it still showed "connecting" (enough for a
+    # single failed load), then never again, and stayed "connecting" for good. It asks again
+    # after serverRetry (100 ms here, doubling), shows "disconnected" meanwhile, and joins once
+    # the script comes.
+    page = http_transport_page
+    page.add_init_script(RECORD_STATES)
+    asked: list[str] = []
+
+    def away_three_times(route):
+        asked.append(route.request.url)
+        route.abort() if len(asked) <= 3 else route.continue_()
+
+    page.route(HTTP_BUNDLE, away_three_times)
+    page.goto("/counter/")
+    page.wait_for_selector(CONNECTED)
+    assert len(asked) == 4, asked
+    assert shown_and_told(page) == (
+        ["disconnected", "connected"],
+        ["live:disconnected", "live:connected"],
+    )
+    page.click("#plus-two")
+    expect(page.locator("#count")).to_have_text("2")
+
+
 def test_background_work_reports_to_a_page_on_http(page):
     # live_async() on the demo's log page: progress, then the counts, by the push route.
     on_http(page, "/log/")

@@ -277,6 +277,22 @@ htmx.on("htmx:ws:close", (evt) => {
   everJoined || useHttp("[data-live-root]");
 });
 
+// A page on TRANSPORT = "http" loads the HTTP transport at once. No refused socket asks for it
+// again (none is dialled): a load that failed (its server restarting as it loaded) is tried
+// again as http.js asks a server that did not answer (serverRetry, doubling up to 10 s). The
+// page shows "disconnected" meanwhile, as one whose first join got no answer does (http.js),
+// and joins once the script came and the server answers.
+const startOnHttp = (wait) =>
+  useHttp("[data-live-transport=http]")?.then((loaded) => {
+    if (loaded) return;
+    for (const root of document.querySelectorAll("[data-live-transport=http][data-live-state=connecting]")) {
+      root.dataset.liveState = "disconnected";
+      emit(root, "live:disconnected", { code: 1006 });
+    }
+    setTimeout(startOnHttp, (wait ||= liveViews.serverRetry ?? 500), Math.min(wait * 2, 1e4));
+  });
+startOnHttp();
+
 // Parts only some pages use load when a page shows them (lazy_script.js).
 function loadWhatThePageUses() {
   loadUploadsIfShown();
