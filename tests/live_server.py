@@ -23,6 +23,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -30,6 +31,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
+from contextlib import closing
 from pathlib import Path
 
 SAMPLE_SITE = Path(__file__).resolve().parent.parent / "sample_site"
@@ -133,6 +136,22 @@ class LiveServer:
         )
         env.update(self.extra_env)
         return env
+
+    def new_user(self) -> str:
+        """A user of the server's database with demo's password ("demo"), for a test that counts
+        its user's places under MAX_CONNECTIONS_PER_SESSION: demo's count every page an earlier
+        test left, and one whose leave was lost as its browser context closed holds its place
+        until it idles out (90 s). Written beside the running server (SQLite waits for its lock)."""
+        username = f"user-{uuid.uuid4().hex[:12]}"
+        with closing(sqlite3.connect(self.db_path, timeout=30)) as db, db:
+            db.execute(
+                "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,"
+                " email, is_staff, is_active, date_joined)"
+                " SELECT password, 0, ?, '', '', '', 0, 1, date_joined FROM auth_user"
+                " WHERE username = 'demo'",
+                (username,),
+            )
+        return username
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -41,13 +41,13 @@ def open_counter(page, path="/counter/"):
     expect(page.locator("#count")).to_have_text("0")
 
 
-def log_in(page):
-    """Anonymous GET /private/ goes to the login form; demo/demo brings the user back, to a live
-    page: connected, so it joins (over HTTP, on that transport) before whatever the test opens
-    next, not as it loads."""
+def log_in(page, username="demo"):
+    """Anonymous GET /private/ goes to the login form; demo/demo (or ``username``, a
+    LiveServer.new_user()) brings the user back, to a live page: connected, so it joins (over
+    HTTP, on that transport) before whatever the test opens next, not as it loads."""
     page.goto("/private/")
     expect(page).to_have_url("/login/?next=/private/")
-    page.fill("#id_username", "demo")
+    page.fill("#id_username", username)
     page.fill("#id_password", "demo")
     page.click("button[type=submit]")
     expect(page).to_have_url("/private/")
