@@ -18,8 +18,11 @@ from live_views.streams import PageStreams
 
 
 def host_of(view: Any) -> ComponentHost | None:
-    host = view.live_runtime.components
-    return host if isinstance(host, ComponentHost) else None
+    # Only ever a ComponentHost (components/host.py, socket/component_mount.py) or None. The
+    # functions every event calls read it inline, as here: most pages have no host, and a call
+    # to learn so cost each of them as much as the rest of its work.
+    host: ComponentHost | None = view.live_runtime.components
+    return host
 
 
 def event_component(view: Any, address: str, ref: int | None) -> tuple[Key, LiveComponent]:
@@ -53,7 +56,7 @@ def render_sent_updates(view: Any, *, page_changed: Callable[[], bool]) -> None:
     page (no attribute of the view set, no block named, no stream changed), the render is of
     the updated components only, as Phoenix renders a component after ``send_update`` without
     its parent; otherwise they render with what the handler changed (``sent_targets``)."""
-    host = host_of(view)
+    host: ComponentHost | None = view.live_runtime.components
     if host is None or not host.sent:
         return
     runtime = view.live_runtime
@@ -66,7 +69,7 @@ def render_sent_updates(view: Any, *, page_changed: Callable[[], bool]) -> None:
 def sent_targets(view: Any, targets: frozenset[str] | None) -> frozenset[str] | None:
     """A targeted render also renders the components sent an update: their roots (or those of
     the components they are in) join the blocks it renders."""
-    host = host_of(view)
+    host: ComponentHost | None = view.live_runtime.components
     if targets is None or host is None or not host.sent:
         return targets
     return targets | {host.target_root(key) for key in host.sent}
@@ -74,7 +77,7 @@ def sent_targets(view: Any, targets: frozenset[str] | None) -> frozenset[str] | 
 
 def sent_updates_start(view: Any) -> None:
     """An event starts: the updates applied before it stand, whatever becomes of it."""
-    host = host_of(view)
+    host: ComponentHost | None = view.live_runtime.components
     if host is not None:
         host.sent.event_started()
 
@@ -193,7 +196,7 @@ def changed_topics(view: Any) -> tuple[set[str], set[str]]:
     (their live_subscriptions): those of the components mounted since, and those no component
     it still shows follows. A page whose components come and go (the rows of a feed) follows
     the rows it shows, not every row it ever showed."""
-    host = host_of(view)
+    host: ComponentHost | None = view.live_runtime.components
     if host is None or not (host.new_components or host.dropped_components):
         return set(), set()
     # Read before anything changes: subscriptions that raise fail the render, which is undone
@@ -277,7 +280,7 @@ def stream_models(view: Any) -> frozenset[str]:
 
 def begin_render(view: Any) -> None:
     """A render of the page starts (see ``render_over``)."""
-    host = host_of(view)
+    host: ComponentHost | None = view.live_runtime.components
     if host is not None:
         journal.begin_render(host)
 
@@ -286,14 +289,14 @@ def render_over(view: Any, *, failed: bool) -> None:
     """The page's render is over; one that failed, its frame never sent, is undone: the
     components it dropped are the page's again, those it mounted are gone
     (components/journal.py)."""
-    host = host_of(view)
+    host: ComponentHost | None = view.live_runtime.components
     if host is not None:
         journal.render_over(host, failed=failed)
 
 
 def end_render(view: Any, collector: BlockCollector | None) -> None:
     """A render of the page finished (or failed): forget components it no longer showed."""
-    host = host_of(view)
+    host: ComponentHost | None = view.live_runtime.components
     if host is not None:
         host.end_render(collector)
     states = view.live_runtime.component_states
