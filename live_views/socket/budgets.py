@@ -52,11 +52,17 @@ class SocketBudget:
         before it is handled when the server time of the frame before it left a budget in debt
         (``EventBucket.wait``), None when it is refused. A frame let in takes its tokens."""
         budgets = self.budgets()
-        waits = [budget.bucket.wait() for budget in budgets]
-        if None in waits:
+        rate = limits.configured_rate()
+        seconds, refused = 0.0, False
+        for budget in budgets:  # each refills, even when one refuses
+            wait = budget.bucket.wait(rate)
+            if wait is None:
+                refused = True
+            elif wait > seconds:
+                seconds = wait
+        if refused:
             self.own.bucket.refuse()
             return None
-        seconds = max(wait for wait in waits if wait is not None)
         for budget in budgets:
             budget.bucket.take(waited=seconds > 0)
         return seconds

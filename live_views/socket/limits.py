@@ -32,6 +32,16 @@ async_sleep = asyncio.sleep
 SERVER_TIME_PER_EVENT = 0.010
 
 
+# EVENT_RATE and EVENT_BURST, as ``configured_rate()`` reads them.
+Rate = tuple[int | None, int | None]
+
+
+def configured_rate() -> Rate:
+    """Read once per frame for all of its buckets (the socket's and its owner's): each read of
+    a setting is several calls, and each frame of every socket reads them."""
+    return conf.EVENT_RATE, conf.EVENT_BURST
+
+
 class EventBucket:
     """``EVENT_BURST`` events at once, refilled at ``EVENT_RATE`` a second (times ``scale``).
 
@@ -56,9 +66,10 @@ class EventBucket:
         self.waited = False
         self.owed = False
 
-    def ready(self) -> bool:
-        """Refill for the time that passed; True when a frame may be handled now."""
-        per_second, at_once = conf.EVENT_RATE, conf.EVENT_BURST
+    def ready(self, configured: Rate | None = None) -> bool:
+        """Refill for the time that passed; True when a frame may be handled now.
+        ``configured``: the settings as ``configured_rate()`` read them (by default, now)."""
+        per_second, at_once = configured or configured_rate()
         if per_second is None or at_once is None:
             return True
         rate, burst = per_second * self.scale, at_once * self.scale
@@ -69,16 +80,17 @@ class EventBucket:
         self.refused = max(0.0, self.refused - elapsed * rate)
         return self.tokens >= 1
 
-    def wait(self) -> float | None:
+    def wait(self, configured: Rate | None = None) -> float | None:
         """Refill; 0 when a frame may be handled now, the seconds it must wait first when the
         work of the frame before it left the bucket in debt (at most ``LONGEST_WAIT``), None
         when it is refused."""
-        if self.ready():
+        configured = configured or configured_rate()
+        if self.ready(configured):
             return 0.0
-        rate = conf.EVENT_RATE
-        if not self.owed or rate is None or self.tokens is None:
+        per_second = configured[0]
+        if not self.owed or per_second is None or self.tokens is None:
             return None
-        seconds = (1.0 - self.tokens) / (rate * self.scale)
+        seconds = (1.0 - self.tokens) / (per_second * self.scale)
         return seconds if seconds <= LONGEST_WAIT else None
 
     def take(self, *, waited: bool) -> None:
