@@ -144,12 +144,17 @@ def event_attributes(
     if not args:
         return _event_only(event)
     try:
-        # NaN would be written as JSON no browser parses: the click would be a bad frame.
-        encoded = json.dumps(args, cls=DjangoJSONEncoder, separators=(",", ":"), allow_nan=False)
+        encoded = _ARGS_ENCODER.encode(args)
     except (TypeError, ValueError) as exc:
         raise TypeError(_unsendable(event, args, sources or {})) from exc
-    html = f'{_event_only(event)} data-live-args="{html_escape(encoded)}"'
-    return mark_safe(html)  # noqa: S308 - every piece is escaped
+    # Every piece is escaped. SafeString, as mark_safe() makes of a str, without its lazy-text
+    # wrapper: each render writes it again for every {% live_on %} with arguments (every row).
+    return SafeString(f'{_event_only(event)} data-live-args="{html_escape(encoded)}"')
+
+
+# What json.dumps(cls=DjangoJSONEncoder, ...) made on each call, made once: it keeps no state.
+# NaN would be written as JSON no browser parses: the click would be a bad frame.
+_ARGS_ENCODER = DjangoJSONEncoder(separators=(",", ":"), allow_nan=False)
 
 
 @functools.lru_cache(maxsize=1024)
