@@ -51,16 +51,24 @@ class _Int:
         return int(settings.raw(self.name))
 
 
-class Settings:
-    @property
-    def _values(self) -> dict[str, Any]:
-        value = getattr(django_settings, "LIVE_VIEWS", None)
-        return value if isinstance(value, dict) else {}
+class _OptionalInt:
+    """An integer setting that None turns off, read as ``_Int`` is."""
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, settings: Settings, owner: type | None = None) -> int | None:
+        value = settings.raw(self.name)
+        return None if value is None else int(value)
+
+
+class Settings:
     def raw(self, name: str) -> Any:
         """The project's LIVE_VIEWS[name] as set, unchecked (the system checks judge it), or its
         default; the properties below turn it into what the code uses."""
-        return self._values.get(name, DEFAULTS[name])
+        # In one function: every frame reads a few settings (its size limit, the event rate).
+        values = getattr(django_settings, "LIVE_VIEWS", None)
+        return values.get(name, DEFAULTS[name]) if isinstance(values, dict) else DEFAULTS[name]
 
     TOKEN_MAX_AGE = _Int()
     MAX_FRAME_BYTES = _Int()
@@ -68,6 +76,9 @@ class Settings:
     MAX_UPLOAD_BYTES = _Int()
     UPLOAD_MAX_AGE = _Int()
     MAX_UPLOAD_BYTES_PER_VISITOR = _Int()
+    EVENT_RATE = _OptionalInt()
+    EVENT_BURST = _OptionalInt()
+    MAX_CONNECTIONS_PER_SESSION = _OptionalInt()
 
     @property
     def ALLOWED_ORIGINS(self) -> list[str]:
@@ -84,18 +95,6 @@ class Settings:
         return []
 
     @property
-    def EVENT_RATE(self) -> int | None:
-        return _optional_int(self.raw("EVENT_RATE"))
-
-    @property
-    def EVENT_BURST(self) -> int | None:
-        return _optional_int(self.raw("EVENT_BURST"))
-
-    @property
-    def MAX_CONNECTIONS_PER_SESSION(self) -> int | None:
-        return _optional_int(self.raw("MAX_CONNECTIONS_PER_SESSION"))
-
-    @property
     def JOIN_TIMEOUT(self) -> float | None:
         value = self.raw("JOIN_TIMEOUT")
         return None if value is None else float(value)
@@ -109,10 +108,6 @@ class Settings:
         value = self.raw("TRANSPORT")
         # A wrong value (live_views.E019) falls back to the default, which still works over HTTP.
         return value if value in TRANSPORTS else "websocket"
-
-
-def _optional_int(value: Any) -> int | None:
-    return None if value is None else int(value)
 
 
 conf = Settings()
