@@ -58,14 +58,20 @@ def live_uploads(field: Any) -> list[StoredUpload]:
 class LiveOnNode(template.Node):
     live_output_only = True  # writes attributes, assigns nothing: pruned from block-only renders
 
-    def __init__(self, event: FilterExpression, args: dict[str, FilterExpression]) -> None:
+    def __init__(
+        self, event: FilterExpression, args: dict[str, FilterExpression], literal: str | None
+    ) -> None:
         self.event = event
         self.args = args
+        # Once per template, not per render (a list writes the tag in every row): the name the
+        # tag wrote in quotes (checked by do_live_on), and each argument as written.
+        self.literal = literal
+        self.sources = {name: value.token for name, value in args.items()}
 
     def render(self, context: template.Context) -> str:
         args = {name: value.resolve(context) for name, value in self.args.items()}
-        sources = {name: value.token for name, value in self.args.items()}
-        return event_attributes(self._event_name(context), args, sources)
+        name = self.literal if self.literal is not None else self._event_name(context)
+        return event_attributes(name, args, self.sources)
 
     def _event_name(self, context: template.Context) -> str:
         # A name from a variable: {% live_on increment %} looks one up, and rendered
@@ -100,7 +106,7 @@ def do_live_on(parser: Parser, token: Token) -> LiveOnNode:
         raise template.TemplateSyntaxError(
             f"{{% live_on %}}: {literal!r} is not a valid event name."
         )
-    return LiveOnNode(event, _keyword_args(parser, bits[2:], "live_on"))
+    return LiveOnNode(event, _keyword_args(parser, bits[2:], "live_on"), literal)
 
 
 class LiveComponentNode(template.Node):
