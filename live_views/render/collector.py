@@ -8,8 +8,8 @@ Shared by the ``{% liveblock %}`` node (blocks.py), which fills it, and the targ
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ COLLECTOR_KEY = "live_views.render.blocks"
 # No ":" in an id: htmx 4 splits an out-of-band "style:selector" at its last colon, so a stream's
 # delete or after= of such an item would name no element, escaped or not (render/stream.py).
 _KEY_SAFE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
-# A nested block's placeholder: NUL, the render's nonce (secrets.token_hex(4)), the block id,
+# A nested block's placeholder: NUL, the render's nonce (_render_nonce()), the block id,
 # NUL. One pattern for every render: a pattern with the nonce in it was compiled on each one.
 _PLACEHOLDER_RE = re.compile("\x00([0-9a-f]{8})([^\x00]+)\x00")
 
@@ -72,13 +72,19 @@ class RenderedBlock:
     swap: str | None = None  # how it is sent when it changed, if not morphed (a stream: whole)
 
 
+def _render_nonce() -> str:
+    # What secrets.token_hex(4) returns, from the same source, in two calls instead of six:
+    # every render makes one, every page's of a broadcast's refresh too.
+    return os.urandom(4).hex()
+
+
 @dataclass
 class BlockCollector:
     """Every block of one render, by id, in document order."""
 
     blocks: dict[str, RenderedBlock] = field(default_factory=dict)
     stack: list[str] = field(default_factory=list)
-    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+    nonce: str = field(default_factory=_render_nonce)
     # A targeted render (see targets.py) renders only these blocks, found by their loop paths.
     targets: frozenset[str] | None = None
     paths: dict[str, LoopPath] = field(default_factory=dict)
