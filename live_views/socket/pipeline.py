@@ -120,7 +120,8 @@ class EventRun:
             self.kwargs = spec.signature.bind(event.args, event.form)
         except ArgumentError as exc:
             raise FrameError("bad_arguments", f"Event {event.name!r}: {exc}.", event.ref) from None
-        self.needs_database = has_rows(self.kwargs)
+        # Most events (a click) carry no arguments: nothing to look up or place, no call to say so.
+        self.needs_database = bool(self.kwargs) and has_rows(self.kwargs)
         self.target.live_runtime.unsent = event.unsent  # a live form's handler reads it
         self.snapshot: Snapshot | None = None
         # A handler that changes it (login()) sends the browser to take the new one.
@@ -134,7 +135,8 @@ class EventRun:
         a row the view does not hold is a bad argument, refused before the handler runs), then
         take the snapshot."""
         try:
-            self.kwargs = place_datetimes(self.kwargs)
+            if self.kwargs:
+                self.kwargs = place_datetimes(self.kwargs)
             if self.needs_database:
                 self.kwargs = resolve_rows(self.target, self.kwargs)
         except ArgumentError as exc:
