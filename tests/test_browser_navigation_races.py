@@ -13,7 +13,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED, HeldSockets, wait_until
+from tests.browser_fixtures import (
+    CONNECTED,
+    HeldSockets,
+    assert_same_document,
+    mark_document,
+    wait_until,
+)
 from tests.test_browser import assert_no_errors
 
 pytestmark = pytest.mark.browser
@@ -29,12 +35,8 @@ def open_market(page, path="/market/"):
     replies = HeldSockets(page)
     page.goto(path)
     page.wait_for_selector(CONNECTED)
-    page.evaluate("window.__marker = 1")  # gone if the document is ever reloaded
+    mark_document(page)
     return replies
-
-
-def assert_same_document(page):
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
 
 
 def test_back_while_a_patch_is_on_its_way_keeps_the_entry_gone_back_to(page, page_log):
