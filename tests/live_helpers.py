@@ -1,9 +1,10 @@
-"""Helpers shared by test_consumer.py and test_security.py."""
+"""Helpers shared by the non-browser tests (test_consumer.py, test_security.py and others)."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 from unittest import mock
 
@@ -74,3 +75,11 @@ def refusal_code(
     frame = page.receive(timeout=5)
     assert frame is None, f"the socket stayed open and sent {frame!r}"
     return page.close_code
+
+
+def until(condition: Callable[[], bool], what: str = "the condition", timeout: float = 5.0) -> None:
+    """Asks ``condition`` every 10 ms until it holds; fails naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting: {what}"
+        time.sleep(0.01)

@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
 from unittest import mock
 
 import pytest
@@ -18,7 +17,7 @@ from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 
 from live_views.socket.fairness import FairQueue, Usage
 from live_views.testing import AsyncLiveClient
-from tests.live_helpers import TrackingLiveClient, count
+from tests.live_helpers import TrackingLiveClient, count, until
 from tests.testapp import work_views
 
 
@@ -116,13 +115,6 @@ def live_client(settings) -> Iterator[TrackingLiveClient]:
     live_client.close()
 
 
-def wait_until(condition: Any, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
-
-
 def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(live_client):
     # Three pages that have used a lot of server time lately, each with an event queued; then an
     # event of a page that has not. The worker thread is shared by every page of the process:
@@ -132,7 +124,7 @@ def test_a_light_pages_event_goes_before_the_queued_events_of_heavy_pages(live_c
     for n, page in enumerate(heavy):
         page.send("burn", ms=40, label=f"warm{n}")
     holder.send_frame({"event": "hold", "ref": 1})
-    wait_until(lambda: "hold" in work_views.ran)
+    until(lambda: "hold" in work_views.ran, "the held event runs")
     for n, page in enumerate(heavy):
         page.send_frame({"event": "burn", "args": {"ms": 5, "label": f"heavy{n}"}, "ref": 2})
     time.sleep(0.2)  # the heavy events wait for the held thread

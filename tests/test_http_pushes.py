@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,6 +17,7 @@ from django.urls import include, path
 
 from live_views.http import endpoint, pages, pushes
 from live_views.http.pages import open_pages
+from tests.live_helpers import until
 from tests.test_http_endpoint import Page, in_thread
 from tests.todoapp import broadcast_views
 from tests.todoapp.models import Board, Task
@@ -92,13 +92,6 @@ def open_streams() -> int:
     """The push streams (long-polls) open now, of every HTTP page this process holds."""
     with pages._lock:
         return sum(held.streams for held in pages._pages.values())
-
-
-def until(condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting: {what}"
-        time.sleep(0.01)
 
 
 def test_logging_out_tells_the_page_to_reload(http_browser):
