@@ -5,8 +5,6 @@ showing "disconnected", and what was clicked meanwhile goes then."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
@@ -20,7 +18,13 @@ from tests.test_browser_http import (
     page_named,
     watch_joins,
 )
-from tests.test_browser_http_switch import Gate, free_places, open_gated_counter, watch_states
+from tests.test_browser_http_switch import (
+    Gate,
+    free_places,
+    free_places_until,
+    open_gated_counter,
+    watch_states,
+)
 
 # The socket is tried again 0.4 s after the fallback, not 2 s (tests/browser_fixtures.py).
 LIVE_TIMINGS = {"socketRetry": 400}
@@ -100,12 +104,8 @@ def goes_elsewhere(page):
     """The tab goes to another page: it gives its place back as it leaves (its pagehide), so the
     next test, as the same user, has all 20. Playwright closing the window at the end of a test
     lost that leave now and then, and the place was held until the page idled out (90 s)."""
-    context = page.context
     page.goto("about:blank")
-    free = [free_places(context)]
-    while free[-1] != 20 and len(free) < 20:  # the leave is on its way
-        time.sleep(0.25)
-        free.append(free_places(context))
+    free = free_places_until(page, 20, tries=25)  # the leave is on its way
     assert free[-1] == 20, free
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, LIVE_SOCKET
 from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_hooks import set_visibility
 from tests.test_browser_http import is_join, join_without_a_tab, on_http, watch_joins
@@ -20,8 +20,6 @@ LIVE_TIMINGS = {"socketRetry": 400}
 
 pytestmark = pytest.mark.browser
 
-SOCKET = re.compile(r"/live/ws/")
-
 
 class Gate:
     """The page's websocket: refused (as a proxy that drops it) until opened."""
@@ -30,7 +28,7 @@ class Gate:
         self.open = False
         self.close_code = close_code
         self.tries = 0
-        page.route_web_socket(SOCKET, self.route)
+        page.route_web_socket(LIVE_SOCKET, self.route)
 
     def route(self, ws):
         self.tries += 1
@@ -65,6 +63,16 @@ def free_places(context):
     finally:
         for leave in leaves:
             assert leave().status == 204
+
+
+def free_places_until(page, expected, tries=50):
+    """free_places() of the page's context, asked every 0.2 s until it is ``expected`` (a hold
+    not over yet, a leave on its way), at most ``tries`` times: the counts seen, the last last."""
+    seen = [free_places(page.context)]
+    while seen[-1] != expected and len(seen) < tries:
+        page.wait_for_timeout(200)
+        seen.append(free_places(page.context))
+    return seen
 
 
 def watch_states(page):
@@ -173,11 +181,8 @@ def test_a_tab_hidden_long_lets_go_of_its_server_page_and_joins_again_as_it_show
     set_visibility(page, "hidden")
     # Past the hold it lets go (a push stream read on would hold the page): asked until then,
     # as under tox's development mode on two busy workers 1.5 s was not always enough.
-    for _ in range(50):
-        page.wait_for_timeout(200)
-        if (free := free_places(page.context)) == 20:
-            break
-    assert free == 20  # the demo's MAX_CONNECTIONS_PER_SESSION: none held
+    free = free_places_until(page, 20)
+    assert free[-1] == 20, free  # the demo's MAX_CONNECTIONS_PER_SESSION: none held
 
     tries = gate.tries
     set_visibility(page, "visible")
@@ -242,11 +247,8 @@ def test_a_tab_hidden_while_its_socket_is_tried_lets_go_of_its_server_page_all_t
     set_visibility(page, "hidden")
     page.evaluate("holdSockets = false; failSockets()")  # the try fails while the tab is hidden
     expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
-    for _ in range(25):  # past the hold (0.5 s), asked until then, as in the test above
-        page.wait_for_timeout(200)
-        if (free := free_places(page.context)) == 20:
-            break
-    assert free == 20  # the demo's MAX_CONNECTIONS_PER_SESSION: none held
+    free = free_places_until(page, 20, tries=25)  # past the hold (0.5 s), as in the test above
+    assert free[-1] == 20, free  # the demo's MAX_CONNECTIONS_PER_SESSION: none held
 
     set_visibility(page, "visible")
     page.wait_for_event("requestfinished", is_join)  # the socket fails, the page joins again
