@@ -9,23 +9,22 @@
 //
 // Each live root has its own: the page's, or, on a page that is not live, each live component's
 // (a root marked data-live-standalone, whose token names the component).
-import { FRAME, closeKind } from "./protocol.js";
+import { FRAME, GONE, SERVER_RETRY, closeKind } from "./protocol.js";
 import { frameRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "./http_protocol.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
 const HANDSHAKE_GRACE = 5000;
 const CLOSED = 3;
-const GONE = 1006; // a socket's close when its server went away without a word
 const PROBE_TIMEOUT = 10_000;
 // A tab hidden this long lets go of its server page: as long as the server keeps a page whose
 // tab went quiet (IDLE_AFTER), so no hidden tab holds more.
 const HIDDEN_HOLD = 90_000;
 const SOCKET_RETRY = 2000; // ms before the socket is tried again (doubles to a minute)
-const SERVER_RETRY = 500; // ms before a server that did not answer is asked again (doubles to 10 s)
 
-// The times above, as a script of the page may set them (liveViews.hiddenHold, socketRetry,
-// serverRetry: docs/howto/http-transport.md); read as each is used.
+// The times above and SERVER_RETRY (protocol.js, which the glue reads too), as a script of the
+// page may set them (liveViews.hiddenHold, socketRetry, serverRetry:
+// docs/howto/http-transport.md); read as each is used.
 const timing = (name, fallback) => window.liveViews?.[name] ?? fallback;
 
 // A page that shows a stream swaps a frame once the streams' script has run, as the glue has a

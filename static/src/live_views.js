@@ -2,6 +2,8 @@
 // hx-ws owns the socket, reconnects and swaps `content`; this file only speaks our frames.
 import {
   FRAME,
+  GONE,
+  SERVER_RETRY,
   closeKind,
   eventFrame,
   joinFrame,
@@ -287,9 +289,9 @@ const startOnHttp = (wait) =>
     if (loaded) return;
     for (const root of document.querySelectorAll("[data-live-transport=http][data-live-state=connecting]")) {
       root.dataset.liveState = "disconnected";
-      emit(root, "live:disconnected", { code: 1006 });
+      emit(root, "live:disconnected", { code: GONE });
     }
-    setTimeout(startOnHttp, (wait ||= liveViews.serverRetry ?? 500), Math.min(wait * 2, 1e4));
+    setTimeout(startOnHttp, (wait ||= liveViews.serverRetry ?? SERVER_RETRY), Math.min(wait * 2, 1e4));
   });
 startOnHttp();
 

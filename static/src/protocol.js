@@ -2,6 +2,13 @@
 
 export const RELOAD_GUARD_MS = 10_000;
 
+// Not the protocol's but the browser's: a socket's close when its server went away without a
+// word, which the HTTP transport says too of a server that does not answer.
+export const GONE = 1006;
+// ms before a server that did not answer over HTTP is asked again (doubling to 10 s), unless a
+// script of the page sets liveViews.serverRetry (docs/howto/http-transport.md).
+export const SERVER_RETRY = 500;
+
 // The protocol's names and numbers. live_views/connect/wire.py is the source; a Python test
 // (tests/test_wire.py) fails when these disagree with it.
 // Pure: a bundle uses the values (build.mjs writes them in), not the tables.
