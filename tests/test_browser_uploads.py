@@ -3,11 +3,12 @@ set_input_files): upload on choice with progress, refusals shown live, submit, J
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, HeldSockets, wait_until
 from tests.test_browser import assert_no_errors
 
 try:
@@ -493,13 +494,52 @@ def test_a_drag_that_leaves_the_drop_target_unmarks_it_and_other_drops_are_the_b
     expect(page.locator("#lv-pending li")).to_have_count(0)
 
 
-def test_a_drop_target_feeds_its_own_components_input_when_two_render_the_same_id(page):
-    # A component rendered twice whose form has no prefix renders the same field ids twice
-    # (live_views/forms.py scopes its first-error focus for that reason). The boxes here have
-    # prefixes; each gets the id an unprefixed form would render, and a drop target naming it.
+def show_join_reply(page, held):
+    """Lets the join's reply, held by ``held``, through and waits until the page shows it: the
+    morph of what it re-renders (a form's CSRF token is new each render) puts the server's
+    markup back over whatever the page changed before."""
+    held.wait_for('"joined"')
+    reply = next(json.loads(frame) for _, frame in held.waiting if '"joined"' in frame)
+    held.release()
+    for ident, version in re.findall(r'id="([^"]+)" data-lv-v="([^"]+)"', reply.get("content", "")):
+        expect(page.locator(f'[id="{ident}"]')).to_have_attribute("data-lv-v", version)
+
+
+def test_a_file_going_up_when_the_joins_reply_morphs_its_box_still_reaches_the_box(page):
+    # Chosen as the page connects: the join's reply re-renders the box while the file goes up.
+    held = HeldSockets(page, every=True)
+    sends = []  # the file's send, held until the reply is shown
+
+    def hold_send(route):
+        if route.request.headers.get("x-live-upload-step") == "send":
+            sends.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/live/upload/", hold_send)
     page.goto("/dropboxes/")
     page.wait_for_selector(CONNECTED)
-    # The server's morph of a box puts its own ids back: given in the same task as the drop.
+    page.set_input_files("#id_receipts-file", [file("may.txt", b"may")])
+    wait_until(page, lambda: sends, message="the file was never sent")
+
+    show_join_reply(page, held)
+    sends[0].continue_()
+
+    expect(box(page, "receipts").locator("ul").first).to_contain_text("Ready to send: may.txt")
+    expect(page.locator("#id_receipts-file")).to_have_attribute("data-live-upload-state", "done")
+
+
+def test_a_drop_target_feeds_its_own_components_input_when_two_render_the_same_id(page):
+    # A component rendered twice renders its fixed ids twice (a widget's id attr, markup of its
+    # own). The boxes here have distinct ids; each gets the same one, and a drop target naming
+    # it, once the join's reply is shown: that reply's morph puts the server's ids back, so it
+    # cannot pair the renamed input and puts a new one in its place. Came after the drop (on a
+    # loaded machine), the upload's end fired on the input taken out, and no one heard it.
+    held = HeldSockets(page, every=True)
+    page.goto("/dropboxes/")
+    page.wait_for_selector(CONNECTED)
+    show_join_reply(page, held)
+    # Any later morph of a box puts its own ids back: given in the same task as the drop too.
     one_id = """for (const ident of ["invoices", "receipts"]) {
       const box = document.querySelector(`[data-live-id="${ident}"]`);
       box.querySelector("input[type=file]").id = "id_file";
