@@ -48,6 +48,29 @@ export function pushRefusal(status) {
   return [400, 401, 403, 404, 410, 413].includes(status) ? 4000 + status : null;
 }
 
+// The answer to a page's first join when it is not our route's (no live-frame in it): Django's
+// CSRF failure page (no CSRF cookie: cookies blocked; an Origin that CSRF_TRUSTED_ORIGINS does
+// not list, or an https page its TLS proxy forwards as http without SECURE_PROXY_SSL_HEADER), a
+// proxy's 403. The page never went live, and each of its events would get the same answer: it
+// is refused as a socket closed with the code pushRefusal() gives, with a word in the console
+// on why. null for our route's answer (frameRefusal's to read) and for one a retry may change.
+export function joinRefusal(status, body) {
+  const text = String(body ?? "");
+  const code = text.includes('id="live-frame"') ? null : pushRefusal(status);
+  if (code === null) return null;
+  if (!text.includes("CSRF verification failed")) {
+    return { code, message: `live_views: the server refused the page's join over HTTP (HTTP ${status}), so the page is not live` };
+  }
+  // Django's page gives its reason only with DEBUG on ("CSRF cookie not set.").
+  const reason = /Reason given for failure:<\/p>\s*<pre>\s*([^<]*?)\s*<\/pre>/.exec(text)?.[1];
+  const message =
+    `live_views: Django's CSRF check refused the page's join over HTTP (HTTP ${status}${reason ? `: ${reason}` : ""}), ` +
+    "so the page is not live. Either the browser sent no CSRF cookie (cookies blocked for this site?), or the " +
+    "page's origin failed the check: list it in CSRF_TRUSTED_ORIGINS, and behind a TLS proxy set " +
+    'SECURE_PROXY_SSL_HEADER (docs/howto/deployment.md, "Behind a TLS proxy")';
+  return { code, message };
+}
+
 // The close code a socket would have had for a frame's answer that refuses the page: our
 // route's refused_4xxx (a join over MAX_CONNECTIONS_PER_SESSION: 429, refused_4429), or null.
 // A frame's own error (rate_limited, bad_arguments) leaves the page live, as on the socket.

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { closeKind } from "../src/protocol.js";
-import { frameRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "../src/http_protocol.js";
+import { frameRefusal, joinRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "../src/http_protocol.js";
 
 test("a reply splits into its blocks and the rest of its frame", () => {
   const blocks = '<div id="lv-counter" hx-swap-oob="outerMorph">2</div>';
@@ -71,4 +71,41 @@ test("a frame's answer that refuses the page is the socket's close; a frame's ow
   assert.equal(frameRefusal(200, { error: { code: "refused_4403" } }), null); // not a refusing answer
   assert.equal(frameRefusal(403, {}), null); // another's answer (Django's CSRF page): http_403
   assert.equal(frameRefusal(403, { error: { code: "refused_4403x" } }), null);
+});
+
+// Django's own CSRF failure page (django/views/templates/csrf_403.html), as DEBUG = True renders it.
+const csrfPage = (debug) =>
+  '<h1>Forbidden <span>(403)</span></h1>\n  <p>CSRF verification failed. Request aborted.</p>' +
+  (debug ? "\n<div id=\"info\">\n    <p>Reason given for failure:</p>\n    <pre>\n    CSRF cookie not set.\n    </pre>" : "");
+
+test("a first join Django's CSRF check refused is the socket's close 4403, and says which settings fix it", () => {
+  const refused = joinRefusal(403, csrfPage(false));
+  assert.equal(refused.code, 4403);
+  assert.equal(closeKind(refused.code), "refused");
+  assert.match(refused.message, /^live_views: Django's CSRF check refused the page's join over HTTP \(HTTP 403\)/);
+  assert.match(refused.message, /CSRF cookie/);
+  assert.match(refused.message, /CSRF_TRUSTED_ORIGINS/);
+  assert.match(refused.message, /SECURE_PROXY_SSL_HEADER/);
+  assert.match(refused.message, /docs\/howto\/deployment\.md/);
+  // With DEBUG on, Django says which check failed.
+  assert.match(joinRefusal(403, csrfPage(true)).message, /\(HTTP 403: CSRF cookie not set\.\)/);
+});
+
+test("a first join another refused is refused with the status's code; one a retry may change is not", () => {
+  assert.deepEqual(joinRefusal(403, "Forbidden"), {
+    code: 4403,
+    message: "live_views: the server refused the page's join over HTTP (HTTP 403), so the page is not live",
+  });
+  assert.equal(joinRefusal(404, "<h1>Not Found</h1>").code, 4404);
+  assert.equal(closeKind(joinRefusal(401, "").code), "reload");
+  assert.equal(closeKind(joinRefusal(410, null).code), "reload");
+  for (const status of [0, 200, 204, 429, 500, 502]) assert.equal(joinRefusal(status, "Nope"), null);
+});
+
+test("a first join our route refused is frameRefusal's to read, not another's answer", () => {
+  const ours = '<script id="live-frame" type="application/json">{"error": {"code": "refused_4403"}}</script>';
+  assert.equal(joinRefusal(403, ours), null);
+  const rateLimited = '<script id="live-frame" type="application/json">{"error": {"code": "rate_limited"}}</script>';
+  assert.equal(joinRefusal(429, rateLimited), null);
+  assert.equal(joinRefusal(400, '<script id="live-frame" type="application/json">{}</script>'), null);
 });
