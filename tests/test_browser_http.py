@@ -333,6 +333,34 @@ def test_a_frame_refused_by_django_s_csrf_check_settles_its_push_event_and_loadi
     assert_loading_cleared(page, "http_403")
 
 
+def test_a_page_whose_first_join_django_s_csrf_check_refuses_shows_refused(page, page_log):
+    # The page's CSRF cookie is gone as it joins over HTTP (a browser that blocks cookies; an
+    # https page behind a TLS proxy without CSRF_TRUSTED_ORIGINS fails the same check on its
+    # Origin): Django's CsrfViewMiddleware answers the join with its own 403 page, not our
+    # route's. The page showed "connected" while each of its events got that 403 (http_403); it
+    # shows "refused" now, as for a socket closed with 4403, and the console says why.
+    page.add_init_script(RECORD_STATES)
+    held = []
+    page.route(HTTP_BUNDLE, lambda route: held.append(route))  # the join waits for it
+    page.goto("/counter/", wait_until="domcontentloaded")  # "load" waits for the script too
+    wait_until(page, lambda: held, message="the HTTP transport's script was never asked for")
+    page.context.clear_cookies(name="csrftoken")
+    with page.expect_response(lambda response: is_join(response.request)) as join:
+        held[0].continue_()
+    assert join.value.status == 403
+    assert "CSRF verification failed" in join.value.text()
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    assert shown_and_told(page) == (["refused"], ["live:disconnected"])
+
+    def said():
+        return [line for line in page_log.console if "CSRF check refused the page's join" in line]
+
+    wait_until(page, said, message="the console did not say why")
+    assert "CSRF_TRUSTED_ORIGINS" in said()[0]
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    assert len(said()) == 1, page_log.console  # said once
+
+
 def test_a_frame_the_server_never_answers_settles_its_push_event_and_loading(page, server):
     hooked_on_http(page)
     server.stop()

@@ -10,7 +10,7 @@
 // Each live root has its own: the page's, or, on a page that is not live, each live component's
 // (a root marked data-live-standalone, whose token names the component).
 import { FRAME, GONE, SERVER_RETRY, closeKind } from "./protocol.js";
-import { frameRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "./http_protocol.js";
+import { frameRefusal, joinRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "./http_protocol.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -150,6 +150,11 @@ function transport(root) {
     } catch (error) {
       failed = true;
     }
+    // The page's first join answered by another than our route (Django's CSRF check: no cookie,
+    // an untrusted origin) refuses the page: shown "connected", each of its events got that
+    // answer too (http_403).
+    const joinRefused = root.dataset.liveState === "connecting" ? joinRefusal(status, body) : null;
+    if (joinRefused) return console.warn(joinRefused.message), refuse(joinRefused.code);
     const { blocks, frame } = body === null ? {} : splitReply(body);
     // The server refused the page (a join over MAX_CONNECTIONS_PER_SESSION: refused_4429), as
     // the socket's close with that code would; a frame's own error (rate_limited) does not.
