@@ -357,8 +357,26 @@ def test_a_page_whose_first_join_django_s_csrf_check_refuses_shows_refused(page,
 
     wait_until(page, said, message="the console did not say why")
     assert "CSRF_TRUSTED_ORIGINS" in said()[0]
+    # A click sends nothing, and does not leave its button busy, waiting for a reply that will
+    # never come (it did: its frame waited in a queue nothing would send).
+    requests = []
+    page.on("request", lambda request: requests.append(request))
+    page.evaluate(WATCH_SENDS)
+    page.click("#plus-two")
+    page.wait_for_function("() => window.asked === 1")  # the click asked to send its event
+    expect(page.locator("#plus-two")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#plus-two")).not_to_have_class(re.compile("live-loading"))
+    expect(page.locator("#count")).to_have_text("0")
     expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    assert not [request.url for request in requests if is_event("increment")(request)]
     assert len(said()) == 1, page_log.console  # said once
+
+
+# Counts the events elements ask hx-ws to send, heard first (on window, as they are captured).
+WATCH_SENDS = """() => {
+  window.asked = 0;
+  addEventListener("htmx:ws:before:message:outgoing", () => window.asked++, true);
+}"""
 
 
 def test_a_frame_the_server_never_answers_settles_its_push_event_and_loading(page, server):

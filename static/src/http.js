@@ -485,6 +485,19 @@ function transport(root) {
     sendQueued(queued);
   });
 
+  // A refused page sends nothing, as one whose socket was refused (hx-ws drops that connection,
+  // and no element's event starts): the glue showed each click's element busy for good, its
+  // frame queued for a stand-in socket that never comes back. Captured, before the glue hears it.
+  document.addEventListener(
+    "htmx:ws:before:message:outgoing",
+    (evt) => {
+      if (root.dataset.liveState !== "refused" || evt.detail.connection !== connection()) return;
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+    },
+    true,
+  );
+
   // A frame as hx-ws sends one on a socket: its sender then hears it went, which is when the
   // glue empties a data-live-reset form (one that waited for a socket tried in vain kept its text).
   function sendQueued({ element, message }) {
