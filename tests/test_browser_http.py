@@ -372,6 +372,29 @@ def test_a_page_whose_first_join_django_s_csrf_check_refuses_shows_refused(page,
     assert len(said()) == 1, page_log.console  # said once
 
 
+def test_a_proxy_answering_every_join_401_reloads_the_page_once_not_in_a_loop(page):
+    # A proxy in front of the site (a single sign-on whose session ran out) answers the page's
+    # join 401, not our route. The page reloads, as for a socket closed with 4401 (its view would
+    # send a real visitor to log in), once: the reloaded page's 401 meets the glue's reload guard
+    # and it stays refused. It reloaded itself on every load, for as long as the tab was open.
+    loads = []
+    page.on("request", lambda request: request.resource_type == "document" and loads.append(1))
+
+    def unauthorized(route):
+        if is_join(route.request):
+            route.fulfill(status=401, content_type="text/html", body="Log in again")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/live/http/$"), unauthorized)
+    page.goto("/counter/")
+    wait_until(page, lambda: len(loads) == 2, message="the refused page did not reload")
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    page.wait_for_timeout(1_500)  # a loop reloaded within 0.2 s
+    assert len(loads) == 2, "one reload, then the page stays refused"
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+
+
 # Counts the events elements ask hx-ws to send, heard first (on window, as they are captured).
 WATCH_SENDS = """() => {
   window.asked = 0;

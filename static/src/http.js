@@ -280,9 +280,10 @@ function transport(root) {
   // The server refused the page (a push request's answer, a frame's refused_44xx): it reloads (a
   // login, a fresh token) or stops, as a socket closed with the same code does. Asking again
   // every 10 s would mount the view on each request, for an answer that does not change.
+  // A code that reloads (401, 410) is the glue's to reload: once, as for a socket (a proxy that
+  // answered every join 401 reloaded the page in a loop).
   function refuse(code) {
     endTry();
-    if (closeKind(code) === "reload") return location.reload();
     clearTimeout(socketTry);
     dropStand();
     announce("htmx:ws:close", { code }); // the glue marks the page refused, as for a socket
