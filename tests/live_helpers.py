@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from unittest import mock
 
 from django.test import RequestFactory
@@ -17,6 +17,7 @@ SOCKET = "/live/ws/"
 BROWSER_HEADERS = [(b"host", b"testserver"), (b"origin", b"http://testserver")]
 _COUNT_RE = re.compile(r'<p id="count">(-?\d+)</p>')
 _TOKEN_RE = re.compile(r'hx-ws:connect="/live/ws/\?t=([^"]+)"')
+T = TypeVar("T")
 
 
 class TrackingLiveClient(LiveClient):
@@ -77,9 +78,17 @@ def refusal_code(
     return page.close_code
 
 
-def until(condition: Callable[[], bool], what: str = "the condition", timeout: float = 5.0) -> None:
-    """Asks ``condition`` every 10 ms until it holds; fails naming ``what`` after ``timeout`` s."""
+def until(
+    condition: Callable[[], T],
+    what: str | Callable[[], str] = "the condition",
+    timeout: float = 5.0,
+) -> T:
+    """Asks ``condition`` every 10 ms until it returns something true, and returns that; fails
+    naming ``what`` after ``timeout`` s (a callable: asked then, to say what was seen)."""
     deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting: {what}"
+    while not (value := condition()):
+        assert time.monotonic() < deadline, (
+            f"timed out waiting: {what if isinstance(what, str) else what()}"
+        )
         time.sleep(0.01)
+    return value

@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from live_views.http import endpoint
 from live_views.http.pages import close_all
+from tests.live_helpers import until
 from tests.processing_fixtures import BASE
 from tests.test_http_endpoint import Page, shown
 from tests.todoapp import async_views
@@ -33,15 +34,15 @@ def no_pages(monkeypatch) -> Iterator[None]:
 
 def pushes_until(page: Page, text: str, within: float = 5.0) -> str:
     """What the push route delivered until a frame showed ``text``."""
-    deadline = time.monotonic() + within
-    seen = ""
-    while time.monotonic() < deadline:
+    seen: list[str] = []
+
+    def pushed() -> str:
         response = page.http.get(PUSH, {"token": page.token})
         assert response.status_code == 200, response.content
-        seen += "".join(frame.get("content", "") for frame in response.json()["frames"])
-        if text in seen:
-            return seen
-    raise AssertionError(f"no push showed {text!r}; pushed: {seen!r}")
+        seen.extend(frame.get("content", "") for frame in response.json()["frames"])
+        return "".join(seen) if text in "".join(seen) else ""
+
+    return until(pushed, lambda: f"a push showing {text!r}; pushed: {''.join(seen)!r}", within)
 
 
 def test_the_outcome_of_work_an_event_started_comes_on_the_push_route(http_browser):

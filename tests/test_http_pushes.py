@@ -169,10 +169,8 @@ def test_asked_with_wait_0_the_push_route_answers_at_once_with_what_waits(http_b
     assert poll(page, wait="0") == []
     assert time.monotonic() - started < 2.0
     Task.objects.create(board=board, title="waited for the page")
-    deadline = time.monotonic() + 2.0
-    frames: list[dict] = []
-    while not frames and time.monotonic() < deadline:  # the refresh renders in the hub's thread
-        frames = poll(page, wait="0")
+    # The refresh renders in the hub's thread.
+    frames = until(lambda: poll(page, wait="0"), "the refresh's frames", 2.0)
     assert any("waited for the page" in frame.get("content", "") for frame in frames)
     assert poll(page, wait="0") == []  # taken: the next stream does not repeat them
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import time
 
 import pytest
 from django.conf import settings
@@ -22,6 +21,7 @@ from live_views.http import endpoint
 from live_views.testing import LiveClient
 from tests.test_component_csrf import passes_csrf_check, token_in
 from tests.test_http_endpoint import Page, frame_of, shown
+from tests.test_http_jobs import pushes_until
 from tests.testapp import login_views
 
 pytestmark = pytest.mark.usefixtures("no_http_pages")
@@ -228,17 +228,6 @@ def work(monkeypatch, sqlite_waits_for_locks):
     login_views.WORK_RELEASE.set()
 
 
-def pushed_until(page: Page, text: str, within: float = 5.0) -> str:
-    deadline = time.monotonic() + within
-    seen = ""
-    while time.monotonic() < deadline and text not in seen:
-        response = page.http.get("/live/http/push/", {"token": page.token})
-        assert response.status_code == 200, response.content
-        seen += "".join(frame.get("content", "") for frame in response.json()["frames"])
-    assert text in seen, seen
-    return seen
-
-
 @pytest.mark.urls("tests.testapp.login_views")
 def test_work_shown_after_an_event_that_changed_the_session_keeps_what_another_request_saved(
     live_db, work
@@ -253,7 +242,7 @@ def test_work_shown_after_an_event_that_changed_the_session_keeps_what_another_r
     other_tab.save()
 
     login_views.WORK_RELEASE.set()
-    pushed_until(page, '<p id="work">done</p>')
+    pushes_until(page, '<p id="work">done</p>')
 
     assert browser.get("/who/").content == b"anonymous from the other tab"
 
@@ -265,7 +254,7 @@ def test_what_work_shown_after_such_an_event_changes_in_the_session_is_saved(liv
     page = joined(browser, "/session-work/")
     assert page.event("remember_then_tally", value="x").status_code == 200
     login_views.WORK_RELEASE.set()
-    pushed_until(page, '<p id="tally">tallied</p>')
+    pushes_until(page, '<p id="tally">tallied</p>')
     stored = browser.session
     assert (stored.get("remembered"), stored.get("tallied")) == ("x", "tallied")
 
