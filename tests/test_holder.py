@@ -6,7 +6,6 @@ for its live components (live_views/socket/holder.py)."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,9 +16,10 @@ from django.test import Client
 from live_views import broadcast
 from live_views.http import endpoint, pages
 from live_views.testing import LiveClient
+from tests.live_helpers import until
 from tests.test_http_endpoint import Page, frame_of, in_thread, shown
 from tests.test_http_handover import socket_of
-from tests.test_http_pushes import poll
+from tests.test_http_pushes import long_polls_begun, poll
 from tests.testapp import components
 
 pytestmark = [pytest.mark.usefixtures("no_http_pages"), pytest.mark.urls("tests.state_urls")]
@@ -164,7 +164,7 @@ def test_a_broadcast_renders_on_the_push_streams_worker_what_the_events_worker_s
     assert value_in(page.inc(2)) == 7  # its events reach worker B
     workers.to("A")
     waiting = in_thread(ThreadPoolExecutor(1), poll, page)
-    time.sleep(0.3)  # the long-poll waits on A
+    until(lambda: long_polls_begun() == 1, "the long-poll waits on A")
     monkeypatch.setattr(components, "HEADLINES", ["old news", "fresh news"])
     broadcast("news")
     pushed = "".join(frame.get("content", "") for frame in waiting.result(5))

@@ -17,7 +17,9 @@ from django.test import Client
 from live_views.http import endpoint
 from live_views.http.pages import open_pages
 from live_views.testing import LiveClient
+from tests.live_helpers import until
 from tests.test_http_endpoint import HTMX, Page, frame_of, in_thread, shown
+from tests.test_http_pushes import long_polls_begun
 
 LEAVE = "/live/http/leave/"
 
@@ -85,7 +87,7 @@ def test_a_waiting_long_poll_answers_at_once_when_its_page_is_released(live, mon
     polling = in_thread(
         ThreadPoolExecutor(1), page.http.get, "/live/http/push/", {"token": page.token}
     )
-    time.sleep(0.3)
+    until(lambda: long_polls_begun() == 1, "the long-poll waits")
     leave(page)
     assert polling.result(5).json() == {"frames": []}
     assert time.monotonic() - started < 2.0

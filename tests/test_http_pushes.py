@@ -94,13 +94,20 @@ def open_streams() -> int:
         return sum(held.streams for held in pages._pages.values())
 
 
+def long_polls_begun() -> int:
+    """The long-polls that began to wait, ended since or not, of every HTTP page this process
+    holds: each opens its page's next outbox reader as it begins, its token and page checked."""
+    with pages._lock:
+        return sum(held.outbox.reader for held in pages._pages.values())
+
+
 def test_logging_out_tells_the_page_to_reload(http_browser):
     User.objects.create_user("ann", password="pw")
     http_browser.login(username="ann", password="pw")
     page = Page(http_browser, "/private/")
     page.join()
     waiting = in_thread(ThreadPoolExecutor(1), poll, page)
-    time.sleep(0.3)  # the long-poll waits
+    until(lambda: long_polls_begun() == 1, "the long-poll waits")
     other_tab = Client()
     other_tab.cookies = http_browser.cookies
     other_tab.post("/logout/")
@@ -148,7 +155,7 @@ def test_a_newer_push_stream_ends_the_one_before_and_gets_its_frames(http_browse
     page.join()
     pool = ThreadPoolExecutor(2)
     orphaned = in_thread(pool, poll, page)
-    time.sleep(0.3)
+    until(lambda: long_polls_begun() == 1, "the first long-poll waits")
     started = time.monotonic()
     current = in_thread(pool, poll, page)
     assert orphaned.result(2) == []  # ended at once, leaving the frames
@@ -180,7 +187,7 @@ def test_asking_with_wait_0_holds_no_stream(http_browser):
     page.join()
     pool = ThreadPoolExecutor(2)
     waiting = [in_thread(pool, poll, page) for _ in range(2)]
-    time.sleep(0.3)
+    until(lambda: long_polls_begun() == 2, "both long-polls came to wait")
     assert poll(page, wait="0") == []  # beside the page's two streams
     assert [w.result(6) for w in waiting] == [[], []]
 
@@ -201,7 +208,7 @@ def test_a_page_whose_user_lost_access_is_told_to_reload(http_browser):
     page = Page(http_browser, f"/todo/guarded/{board.pk}/")
     page.join()
     waiting = in_thread(ThreadPoolExecutor(1), poll, page)
-    time.sleep(0.3)  # the long-poll waits
+    until(lambda: long_polls_begun() == 1, "the long-poll waits")
     board.owner = bob
     board.save()  # the refresh's access check (UserPassesTestMixin) refuses this visitor now
     assert waiting.result(5) == [{"reload": True}]
@@ -216,7 +223,7 @@ def test_a_page_whose_own_event_takes_its_access_away_is_told_to_reload(http_bro
     page = Page(http_browser, f"/todo/giving-guarded/{board.pk}/")
     page.join()
     waiting = in_thread(ThreadPoolExecutor(1), poll, page)
-    time.sleep(0.3)  # the long-poll waits
+    until(lambda: long_polls_begun() == 1, "the long-poll waits")
 
     reply = page.event("give_away", username="bob")
 
