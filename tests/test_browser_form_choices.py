@@ -3,9 +3,12 @@ sample_site's newsletter demo (sample_site/demo/newsletter.py)."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from tests.browser_fixtures import CONNECTED, HeldSockets
+from tests.browser_fixtures import CONNECTED, HeldSockets, wait_until
 from tests.test_browser import assert_no_errors
 
 try:
@@ -17,21 +20,40 @@ pytestmark = pytest.mark.browser
 
 
 def open_newsletter(page):
+    """The page, joined: the sockets whose replies the test holds, and the frames it sent."""
     replies = HeldSockets(page)
+    sent = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
     page.goto("/newsletter/")
     page.wait_for_selector(CONNECTED)
-    return replies
+    return replies, sent
+
+
+def answered_once_sent(page, sent, field, value):
+    """Until the page has sent an event whose form has ``value`` among ``field``'s values (a
+    validation that carries the user's last choice), and has had the replies to all it sent:
+    the page shows nothing loading."""
+
+    def carried():
+        for frame in sent:
+            values = json.loads(frame).get("form", {}).get(field, [])
+            if value in ([values] if isinstance(values, str) else values):
+                return True
+        return False
+
+    wait_until(page, carried, message=f"no event sent with {value!r} in {field!r}")
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\blive-loading\b"))
 
 
 def test_boxes_ticked_in_a_row_stay_ticked_while_their_validations_travel(page, page_log):
-    replies = open_newsletter(page)
+    replies, sent = open_newsletter(page)
     replies.hold()
     page.click("#id_topics_0")
     # Leaving the first box validates it at once: its reply, without the second box, comes
     # back only after the second box is ticked.
     page.click("#id_topics_2")
     replies.release()
-    page.wait_for_timeout(1000)  # the second box's own validation and its reply
+    answered_once_sent(page, sent, "topics", "python")  # the second box's own validation
 
     expect(page.locator("#id_topics_0")).to_be_checked()
     expect(page.locator("#id_topics_2")).to_be_checked()
@@ -39,12 +61,12 @@ def test_boxes_ticked_in_a_row_stay_ticked_while_their_validations_travel(page, 
 
 
 def test_a_radio_button_chosen_while_the_last_choice_validates_stays_chosen(page):
-    replies = open_newsletter(page)
+    replies, sent = open_newsletter(page)
     replies.hold()
     page.click("#id_frequency_0")
     page.click("#id_frequency_1")
     replies.release()
-    page.wait_for_timeout(1000)
+    answered_once_sent(page, sent, "frequency", "weekly")
 
     expect(page.locator("#id_frequency_1")).to_be_checked()
     expect(page.locator("#id_frequency_0")).not_to_be_checked()
