@@ -7,12 +7,12 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-import time
 
 import pytest
 from django.test import Client
 
 from live_views.http.pages import close_all, open_pages
+from tests.live_helpers import until
 from tests.test_components import following_news
 from tests.test_http_endpoint import HTMX, URL, Page, frame_of, shown
 
@@ -87,10 +87,7 @@ def test_a_page_on_http_stops_following_what_a_component_it_no_longer_shows_foll
 ):
     def following_soon(count: int) -> bool:
         # The page follows its topics on the loop its process keeps for HTTP pages.
-        deadline = time.monotonic() + 5
-        while following_news() != count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return following_news() == count
+        return until(lambda: following_news() == count, f'{count} channel(s) hearing "news"')
 
     page = Page(http_browser, "/hidable-news/")
     page.join()

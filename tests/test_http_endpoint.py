@@ -8,7 +8,6 @@ import html as html_lib
 import json
 import logging
 import re
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -24,6 +23,7 @@ from live_views.socket.limits import open_connections
 from live_views.socket.refusal_log import BURST, EVERY
 from live_views.testing import close_thread_db_connections
 from live_views.testing.uploads import page_token
+from tests.live_helpers import until
 
 URL = "/live/http/"
 HTMX = {"HX-Request": "true"}
@@ -366,10 +366,7 @@ def test_an_idle_page_is_dropped_though_no_other_request_comes(http_browser, mon
     assert open_pages() == 1
     # The tab closed, and nothing else reaches this process on HTTP (its other pages are on
     # their sockets): the page lets go of its place under the cap, its topics and its renders.
-    deadline = time.monotonic() + 5
-    while open_pages() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert open_pages() == 0
+    until(lambda: open_pages() == 0, "the page idled out")
     assert open_connections("address:127.0.0.1") == 0
 
 

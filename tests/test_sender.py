@@ -9,6 +9,7 @@ import time
 
 from live_views.pubsub import sender as sender_module
 from live_views.pubsub.sender import BackgroundSender
+from tests.live_helpers import until
 
 
 def test_submit_returns_at_once_while_the_send_waits(caplog):
@@ -26,10 +27,7 @@ def test_submit_returns_at_once_while_the_send_waits(caplog):
     assert started.wait(5)
     assert not sender.idle()
     finish.set()
-    deadline = time.monotonic() + 5
-    while not sender.idle():
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    until(sender.idle, "the sender idle")
 
 
 def test_a_failed_send_is_logged(caplog):
@@ -43,10 +41,7 @@ def test_a_failed_send_is_logged(caplog):
     with caplog.at_level(logging.WARNING, logger="live_views"):
         sender.submit(failing, "live.broadcast to ['news']")
         assert done.wait(5)
-        deadline = time.monotonic() + 5
-        while not sender.idle():
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        until(sender.idle, "the sender idle")
     assert "could not broadcast live.broadcast to ['news']" in caplog.text
 
 
@@ -123,10 +118,7 @@ def test_sends_left_on_a_stopped_loop_stop_counting_against_the_bound(monkeypatc
     assert sender.submit(hung, "first")
     assert sender.submit(hung, "second")
     assert not sender.submit(hung, "third")
-    deadline = time.monotonic() + 5
-    while len(sender.tasks) < 2:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    until(lambda: len(sender.tasks) >= 2, "both sends pending")
     left = set(sender.tasks)  # kept, so they are not garbage-collected while pending
     loop.call_soon_threadsafe(loop.stop)
     thread.join(5)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -30,7 +29,7 @@ from live_views.socket import session_hop as socket_session_hop
 from live_views.testing import close_thread_db_connections
 from live_views.testing.screen import FETCHED
 from tests import counted_sessions, gated_sessions
-from tests.live_helpers import TrackingLiveClient
+from tests.live_helpers import TrackingLiveClient, until
 from tests.test_http_endpoint import Page
 from tests.testapp.login_views import SignInView
 
@@ -532,9 +531,7 @@ def test_logging_out_in_a_handler_leaves_the_browser_anonymous(clients, ann):
         assert frame.get("redirect", "/who/") == "/who/"
     assert page.close_code == 4401  # the session's pages close, this one too, and reload
     # The close is sent as logout() announces it, before its flush() ends in the worker thread.
-    deadline = time.monotonic() + 5
-    while Session.objects.filter(session_key=key).exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
+    until(lambda: not Session.objects.filter(session_key=key).exists(), "the session deleted")
     assert who(client) == "anonymous -"
 
 

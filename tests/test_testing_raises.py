@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import time
 import traceback
 from typing import Any
 
@@ -19,7 +18,7 @@ from django.urls import path
 
 from live_views import broadcast, live_event
 from live_views.testing import AsyncLiveClient, LiveClient
-from tests.live_helpers import count
+from tests.live_helpers import count, until
 from tests.testapp.views import CounterView
 from tests.todoapp.async_views import ReportView
 
@@ -186,9 +185,7 @@ def test_a_failure_the_test_never_heard_of_is_logged_when_its_page_closes(live_c
 
 def _until_reported(page: Any) -> None:
     # The test reads no frame (that would raise it): it waits for the server to hand it over.
-    deadline = time.monotonic() + 5
-    while not page._communicator.raised and time.monotonic() < deadline:
-        time.sleep(0.01)
+    until(lambda: page._communicator.raised, "the server's exception handed over")
 
 
 # The client stops its loop with the page's socket still open, whose task Python then reports.

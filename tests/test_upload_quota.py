@@ -23,7 +23,7 @@ from live_views.testing import close_thread_db_connections
 from live_views.testing.uploads import upload_headers
 from live_views.uploads.quota import sweep_ledgers
 from live_views.uploads.store import ledgers_root, sweep, uploads_root
-from tests.live_helpers import TrackingLiveClient
+from tests.live_helpers import TrackingLiveClient, until
 
 URL = "/live/upload/"
 PAGE = "/uploads/document/"
@@ -110,10 +110,7 @@ def test_a_page_that_closes_gives_its_room_back(live_client, media):
 
     page.close()  # the socket's close deletes the page's pending uploads
 
-    deadline = time.monotonic() + 5
-    while len(list(ledger.iterdir())) > 1 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert len(list(ledger.iterdir())) == 1
+    until(lambda: len(list(ledger.iterdir())) == 1, "the closed page's ledger entry gone")
     assert send(live_client.http, loaded(live_client.http)).status_code == 200
 
 
