@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, wait_until
 from tests.test_browser import assert_no_errors
 
 try:
@@ -173,10 +172,7 @@ def test_contacts_crud_from_the_generic_live_views(new_context, page_log):
     questions = []
     editor.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
     delete.click()  # hx-confirm asks first: Cancel sends nothing
-    for _ in range(50):
-        if questions:
-            break
-        editor.wait_for_timeout(100)
+    wait_until(editor, lambda: questions, timeout_ms=5_000, message="hx-confirm asked nothing")
     assert questions == [f"Delete {name}?"]
     expect(delete).not_to_have_class(re.compile("live-loading"))
     editor.reload()  # what the server has, not what the page kept
@@ -208,10 +204,9 @@ def test_a_visitors_first_session_is_taken_without_reloading_the_page(page, page
     page.fill("#note-form input[name=note]", "my first session")
     page.click("#note-form button")
     expect(page.locator("#note")).to_have_text("Note in your session: my first session")
-    deadline = time.monotonic() + 5
-    while cookie(page, "sessionid") is None and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert cookie(page, "sessionid") is not None
+    wait_until(
+        page, lambda: cookie(page, "sessionid"), timeout_ms=5_000, message="no session cookie"
+    )
     page.wait_for_load_state()  # a page load through the route would have ended by now
     assert page.evaluate("window.sameDocument") is True
     expect(page.locator("#id_username")).to_have_value("half typed")
@@ -250,10 +245,7 @@ def test_a_first_session_whose_fetch_fails_once_is_taken_on_the_second_try(page,
 
     page.route("**/live/session/?*", fail_the_first)
     write_a_first_session_note(page)
-    deadline = time.monotonic() + 10
-    while cookie(page, "sessionid") is None and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert cookie(page, "sessionid") is not None
+    wait_until(page, lambda: cookie(page, "sessionid"), message="no session cookie")
     assert len(tries) == 2
     page.reload()
     expect(page.locator("#note")).to_have_text("Note in your session: my first session")

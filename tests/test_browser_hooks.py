@@ -701,8 +701,7 @@ def test_a_page_left_before_its_polling_script_loaded_sends_the_next_page_no_tic
     # Not till "load": a script held from before it (the page joins, then asks for the
     # polling script, while its chart's hook script may still be loading) holds that back.
     open_page(page, "/chart/", wait_until="domcontentloaded")
-    while not held:
-        page.wait_for_timeout(20)
+    wait_until(page, lambda: held, message="the polling script was not asked for")
     page.evaluate("liveViews.navigate('/counter/')")
     expect(page.locator("h1")).to_have_text("Counter")
     page.wait_for_selector(CONNECTED)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, wait_until
 from tests.live_server import LiveServer
 from tests.test_browser_streams import LINES, open_log
 
@@ -62,11 +62,7 @@ def test_a_page_on_http_keeps_its_streams_lines_when_it_joins_again(page, page_l
     with page.expect_event("requestfailed", blocked):
         page.route(PUSHES, lambda route: route.abort())
     page.unroute(PUSHES)
-    for _ in range(200):
-        if len(joins) > seen:
-            break
-        page.wait_for_timeout(50)
-    assert len(joins) > seen, "the page did not join again within 10 s"
+    wait_until(page, lambda: len(joins) > seen, message="the page did not join again within 10 s")
     page.wait_for_selector(CONNECTED)
 
     expect(page.locator(LINES)).to_have_count(100)

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import CONNECTED, LIVE_SOCKET
+from tests.browser_fixtures import CONNECTED, LIVE_SOCKET, wait_until
 from tests.test_browser import add_todo, log_in, todo_row, unique_title
 from tests.test_browser_hooks import set_visibility
 from tests.test_browser_http import is_join, join_without_a_tab, on_http, watch_joins
@@ -117,11 +117,9 @@ def test_a_socket_tried_in_vain_leaves_the_page_on_http_without_joining_again(pa
     page.click("#next")
     expect(page).to_have_url(re.compile(r"/market/\?page=2$"))
 
-    for _ in range(240):  # tried again 2 s after the fallback, then 4 s after that
-        if gate.tries >= 3:
-            break
-        page.wait_for_timeout(50)
-    assert gate.tries >= 3, "the socket was not tried again twice within 12 s"
+    # Tried again 2 s after the fallback, then 4 s after that.
+    message = "the socket was not tried again twice within 12 s"
+    wait_until(page, lambda: gate.tries >= 3, timeout_ms=12_000, message=message)
     page.wait_for_timeout(500)  # the second try closed, and the page went on over HTTP
 
     assert len(joins) == 1  # the page's first, when it went on HTTP
@@ -151,11 +149,8 @@ def test_a_socket_tried_in_vain_as_the_tab_shows_again_leaves_the_page_as_it_was
     page.wait_for_timeout(300)
     tries = gate.tries
     set_visibility(page, "visible")
-    for _ in range(100):
-        if gate.tries > tries:
-            break
-        page.wait_for_timeout(50)
-    assert gate.tries > tries, "the socket was not tried as the tab showed again"
+    message = "the socket was not tried as the tab showed again"
+    wait_until(page, lambda: gate.tries > tries, timeout_ms=5_000, message=message)
     page.wait_for_timeout(500)  # the try closed, and the page went on over HTTP
 
     assert page.evaluate("states") == []

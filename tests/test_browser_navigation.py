@@ -17,6 +17,7 @@ from tests.browser_fixtures import (
     PageLog,
     assert_same_document,
     open_live,
+    wait_until,
 )
 from tests.live_server import LiveServer
 from tests.test_browser import assert_no_errors
@@ -243,10 +244,8 @@ def test_a_patch_link_on_a_page_that_is_not_live_loads_as_a_link_does(page, page
     page.evaluate(
         """() => document.body.dispatchEvent(new CustomEvent("live:update", { bubbles: true }))"""
     )
-    for _ in range(60):  # the navigation script loads for the new link
-        if page.evaluate("() => Boolean(window.liveViewsNavigate)"):
-            break
-        page.wait_for_timeout(50)
+    # The navigation script loads for the new link.
+    wait_until(page, lambda: page.evaluate("() => Boolean(window.liveViewsNavigate)"))
     with page.expect_navigation():
         page.click("#patch")
     expect(page).to_have_url(re.compile(r"/hooks/plain/\?page=2$"))

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED
+from tests.browser_fixtures import CONNECTED, wait_until
 from tests.test_browser import assert_no_errors
 
 try:
@@ -83,8 +83,7 @@ def test_frames_wait_for_the_streams_script_and_update_a_shown_line_in_place(pag
     page.route("**/live_views.streams.min.js", lambda route: held.append(route))
     page.goto("/log/", wait_until="domcontentloaded")  # "load" waits for that script
     page.wait_for_selector(CONNECTED)
-    while not held:
-        page.wait_for_timeout(20)
+    wait_until(page, lambda: held, message="the streams script was not asked for")
     line = page.locator("#lv-s-lines-3")
     page.evaluate("window.__line = document.getElementById('lv-s-lines-3')")
     line.get_by_title("star").click()
@@ -180,12 +179,13 @@ def test_a_stream_sent_whole_on_a_reconnect_is_not_sent_again_on_the_next(page, 
 
 def join_reply(page, frames):
     """The reply to the join among the frames the page received, once it has arrived."""
-    for _ in range(200):
-        for frame in frames:
-            if '"joined"' in frame:
-                return frame
-        page.wait_for_timeout(50)  # lets Playwright deliver the frames on their way
-    raise AssertionError("no reply to the join within 10 s")
+
+    def replies():
+        return [frame for frame in frames if '"joined"' in frame]
+
+    # Playwright delivers the frames on their way while the test waits.
+    wait_until(page, replies, message="no reply to the join within 10 s")
+    return replies()[0]
 
 
 # -- broadcasts: the todo feed (/todos/feed/) streams the shared todo list ---------------------
