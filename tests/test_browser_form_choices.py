@@ -22,26 +22,33 @@ pytestmark = pytest.mark.browser
 def open_newsletter(page):
     """The page, joined: the sockets whose replies the test holds, and the frames it sent."""
     replies = HeldSockets(page)
-    sent = []
-    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+    sent = frames_sent(page)
     page.goto("/newsletter/")
     page.wait_for_selector(CONNECTED)
     return replies, sent
 
 
+def frames_sent(page):
+    """The frames the page's sockets send from now on, as Playwright sees them go."""
+    sent = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+    return sent
+
+
+def carries(sent, field, value):
+    """Whether the page has sent an event whose form has ``value`` among ``field``'s values."""
+    for frame in sent:
+        values = json.loads(frame).get("form", {}).get(field, [])
+        if value in ([values] if isinstance(values, str) else values):
+            return True
+    return False
+
+
 def answered_once_sent(page, sent, field, value):
-    """Until the page has sent an event whose form has ``value`` among ``field``'s values (a
-    validation that carries the user's last choice), and has had the replies to all it sent:
-    the page shows nothing loading."""
-
-    def carried():
-        for frame in sent:
-            values = json.loads(frame).get("form", {}).get(field, [])
-            if value in ([values] if isinstance(values, str) else values):
-                return True
-        return False
-
-    wait_until(page, carried, message=f"no event sent with {value!r} in {field!r}")
+    """Until the page has sent an event that carries ``value`` in ``field`` (a validation of
+    the user's last choice) and has had the replies to all it sent: it shows nothing loading."""
+    message = f"no event sent with {value!r} in {field!r}"
+    wait_until(page, lambda: carries(sent, field, value), message=message)
     expect(page.locator("body")).not_to_have_class(re.compile(r"\blive-loading\b"))
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser_fixtures import CONNECTED, wait_until
 from tests.test_browser import assert_no_errors
+from tests.test_browser_form_choices import answered_once_sent, carries, frames_sent
 
 try:
     from playwright.sync_api import expect
@@ -79,14 +80,15 @@ def test_mismatched_passwords_show_once_both_fields_were_touched(page):
 
 
 def test_what_the_user_types_is_never_overwritten_by_a_reply(page):
+    sent = frames_sent(page)
     open_signup(page)
     field = page.locator("#id_username")
     field.click()
     page.keyboard.type("de")
-    page.wait_for_timeout(600)  # the validation of "de" is on its way
+    wait_until(page, lambda: carries(sent, "username", "de"))  # its validation is on its way
     # Keep typing across the debounce: replies for older values arrive mid-word.
     page.keyboard.type("mo_and_more", delay=120)
-    page.wait_for_timeout(800)
+    answered_once_sent(page, sent, "username", "demo_and_more")
 
     assert field.input_value() == "demo_and_more"
     assert page.evaluate("document.activeElement.id") == "id_username"
