@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.browser_fixtures import CONNECTED, assert_same_document, mark_document
+from tests.browser_fixtures import CONNECTED, assert_same_document, mark_document, wait_until
 from tests.live_server import LiveServer
 from tests.tcp_proxy import TcpProxy
 from tests.test_browser import open_counter
@@ -168,15 +168,22 @@ def test_a_dropped_connection_shows_disconnected_then_recovers(proxy, page, page
 
 def test_an_event_lost_with_the_connection_is_reported_not_replayed(proxy, page, page_log):
     page.add_init_script(RECORD_EVENTS)
+    sent = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
     page.goto(proxy.url("/counter/"))
     page.wait_for_selector(CONNECTED)
     page.click("#plus-two")
     expect(page.locator("#count")).to_have_text("2")
 
     proxy.stall()  # the link goes dead: the click leaves the browser and never arrives
+    sent.clear()
     click(page, "#plus-one")
     expect(page.locator("#plus-one")).to_have_class("live-loading")
-    page.wait_for_timeout(300)
+    wait_until(
+        page,
+        lambda: any('"increment"' in frame for frame in sent),
+        message="the click's frame did not leave the browser",
+    )
     proxy.drop()
 
     expect(page.locator(DISCONNECTED)).to_have_count(1)
