@@ -290,6 +290,28 @@ def test_a_page_whose_pushes_are_refused_stops_asking(page):
     assert len(asked) == 1, asked
 
 
+def test_a_join_answered_after_the_page_was_refused_mounts_no_hook(page):
+    # The push stream is refused (403) while the page's join is on its way: the page shows
+    # "refused", as for a socket closed with 4403, which hears nothing after its close. The
+    # join's answer, applied all the same, mounted the page's hooks (and would have started its
+    # live_every ticks) on a page that is not live: each pushEvent() then failed "not connected".
+    page.route(re.compile(r"/live/http/push/"), lambda route: route.fulfill(status=403, body="no"))
+    held = []
+    page.route(
+        re.compile(r"/live/http/$"),
+        lambda route: held.append(route) if is_join(route.request) else route.continue_(),
+    )
+    page.goto("/hooks/")
+    wait_until(page, lambda: held, message="the page did not join")
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    with page.expect_response(lambda response: is_join(response.request)) as join:
+        held[0].continue_()
+    assert join.value.ok
+    page.wait_for_timeout(500)  # a hook mounted within a frame of the answer
+    assert page.locator("#hook-log li").all_inner_texts() == []
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+
+
 def hooked_on_http(page):
     """/hooks/ on HTTP, with a hook of the test's (window.probe) and the live:error events."""
     on_http(page, "/hooks/")
@@ -400,6 +422,44 @@ WATCH_SENDS = """() => {
   window.asked = 0;
   addEventListener("htmx:ws:before:message:outgoing", () => window.asked++, true);
 }"""
+
+
+def test_a_page_whose_pushes_are_refused_settles_its_hooks_push_events_as_a_refused_socket(page):
+    # The push stream is refused (403) while a hook's pushEvent() waits for its reply: the
+    # promise rejects as on a page whose socket closed with 4403 ("connection lost"), and one
+    # called afterwards rejects at once ("not connected"), as there. Neither waits for good.
+    streams = []
+
+    def held(route):
+        streams.append(route)
+        if len(streams) > 1:  # the page asks no more once refused; just in case
+            route.fulfill(status=403, content_type="text/html", body="Forbidden")
+
+    page.route(re.compile(r"/live/http/push/"), held)
+    hooked_on_http(page)
+    clicks = []
+    page.route(
+        re.compile(r"/live/http/$"),
+        lambda route: (
+            clicks.append(route) if is_event("click")(route.request) else route.continue_()
+        ),
+    )
+    page.evaluate(
+        """() => { window.waiting = window.probe.pushEvent("click", { by: 1 })
+          .then(() => "resolved", (e) => e.code ?? e.message); }"""
+    )
+    wait_until(page, lambda: clicks, message="the hook's event was not sent")
+    streams[0].fulfill(status=403, content_type="text/html", body="Forbidden")
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    outcome = page.evaluate(
+        """() => Promise.race([
+          window.waiting, new Promise((resolve) => setTimeout(resolve, 5000, "never settled")),
+        ])"""
+    )
+    assert outcome == "live_views: connection lost"
+    assert push_event_outcome(page) == "live_views: not connected"
+    clicks[0].continue_()  # its late answer changes nothing
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
 
 
 def test_a_frame_the_server_never_answers_settles_its_push_event_and_loading(page, server):

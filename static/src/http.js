@@ -80,6 +80,8 @@ function transport(root) {
     return root.nonce ? { ...more, "X-Live-Nonce": root.nonce } : more;
   }
 
+  const refused = () => root.dataset.liveState === "refused";
+
   function announce(name, detail) {
     root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
   }
@@ -106,7 +108,6 @@ function transport(root) {
   // waited on that close.
   function post(data) {
     inTurn(async () => {
-      const refused = () => root.dataset.liveState === "refused";
       if (refused()) return;
       if (!away || (await rejoin())) return exchange(data);
       const error = unansweredFrame(data, null);
@@ -150,6 +151,9 @@ function transport(root) {
     } catch (error) {
       failed = true;
     }
+    // Refused meanwhile (its push stream): a socket closed so hears nothing more. A join's
+    // answer mounted the hooks, and started the live_every ticks, of a page that is not live.
+    if (refused()) return;
     // The page's first join answered by another than our route (Django's CSRF check: no cookie,
     // an untrusted origin) refuses the page: shown "connected", each of its events got that
     // answer too (http_403).
@@ -158,17 +162,17 @@ function transport(root) {
     const { blocks, frame } = body === null ? {} : splitReply(body);
     // The server refused the page (a join over MAX_CONNECTIONS_PER_SESSION: refused_4429), as
     // the socket's close with that code would; a frame's own error (rate_limited) does not.
-    const refused = frameRefusal(status, frame);
+    const refusal = frameRefusal(status, frame);
     // A page's first join over HTTP: it is connected once the server answered it, not as it is
     // sent (a server down as the page loaded flashed "connected"), unless refused meanwhile (its
     // push stream). Before the answer is applied, as a socket's page is before its join's.
-    if (!failed && refused === null && root.dataset.liveState === "connecting") {
+    if (!failed && refusal === null && root.dataset.liveState === "connecting") {
       root.dataset.liveState = "connected";
       announce("live:connected");
     }
     if (frame && (status < 400 || Object.keys(frame).length)) {
       deliver(blocks ? { ...frame, [FRAME.CONTENT]: blocks } : frame, true);
-      if (refused !== null) refuse(refused);
+      if (refusal !== null) refuse(refusal);
     } else {
       // Not our route's answer (Django's CSRF failure page, a proxy's error), or none: said
       // as ours are, for the frame's ref, so its loading state and pushEvent() promise settle.
@@ -214,8 +218,8 @@ function transport(root) {
       // Answered at once when the server is there: a server that holds it is not back.
       const request = { headers: headers({ "HX-Request": "true" }), signal: AbortSignal.timeout(PROBE_TIMEOUT) };
       const response = await fetch(`${pushUrl()}&wait=0`, request);
-      const refused = pushRefusal(response.status);
-      if (refused !== null) return refuse(refused), false;
+      const refusal = pushRefusal(response.status);
+      if (refusal !== null) return refuse(refusal), false;
       if (response.status >= 500) return false;
       // Else it is back; a 429 (the session's pages are over MAX_CONNECTIONS_PER_SESSION) is
       // the join's to say, as a socket's close after it opened.
@@ -234,7 +238,7 @@ function transport(root) {
     joins++;
     announce("htmx:ws:after:connection", { connection: connection() });
     socket.send = post;
-    for (const data of sent) await exchange(data);
+    for (const data of sent) if (!refused()) await exchange(data);
     return !away && stand === socket; // not gone again, nor refused, as it joined
   }
 
@@ -253,8 +257,8 @@ function transport(root) {
         if (away && !(await inTurn(rejoin))) throw new Error("the server is away");
         gone = true;
         const response = await fetch(pushUrl(), { headers: headers({ "HX-Request": "true" }), signal: abort.signal });
-        const refused = pushRefusal(response.status);
-        if (refused !== null) return refuse(refused);
+        const refusal = pushRefusal(response.status);
+        if (refusal !== null) return refuse(refusal);
         // 429: the page's previous stream is still closing; the server is there.
         gone = response.status >= 500;
         if (!response.ok) throw new Error(`push stream answered ${response.status}`);
