@@ -198,6 +198,37 @@ def test_a_page_on_transport_http_loads_its_transport_script_again_until_it_come
     expect(page.locator("#count")).to_have_text("2")
 
 
+def test_a_page_whose_join_after_its_transport_script_failed_is_refused_shows_refused(
+    http_transport_page,
+):
+    # A page on TRANSPORT = "http" whose transport script failed to load at first (its server
+    # restarting) shows "disconnected" until it comes; then its first join, refused by Django's
+    # CSRF check (its cookie gone), is refused as any page's first join is. It showed
+    # "connected" (told live:connected as the join went) while each of its events got http_403.
+    page = http_transport_page
+    page.add_init_script(RECORD_STATES)
+    asked = []
+
+    def away_once(route):
+        asked.append(route)
+        if len(asked) == 1:
+            route.abort()
+
+    page.route(HTTP_BUNDLE, away_once)
+    page.goto("/counter/", wait_until="domcontentloaded")
+    wait_until(page, lambda: len(asked) == 2, message="the script was not asked for again")
+    expect(page.locator("body")).to_have_attribute("data-live-state", "disconnected")
+    page.context.clear_cookies(name="csrftoken")
+    with page.expect_response(lambda response: is_join(response.request)) as join:
+        asked[1].continue_()
+    assert join.value.status == 403
+    expect(page.locator("body")).to_have_attribute("data-live-state", "refused")
+    assert shown_and_told(page) == (
+        ["disconnected", "refused"],
+        ["live:disconnected", "live:disconnected"],
+    )
+
+
 def test_background_work_reports_to_a_page_on_http(page):
     # live_async() on the demo's log page: progress, then the counts, by the push route.
     on_http(page, "/log/")

@@ -81,6 +81,8 @@ function transport(root) {
   }
 
   const refused = () => root.dataset.liveState === "refused";
+  // No join of the page was answered yet, over HTTP or on a socket (the glue's hooks know).
+  const neverJoined = () => window.liveViewsGlue.hasJoined(root) === undefined;
 
   function announce(name, detail) {
     root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
@@ -156,17 +158,19 @@ function transport(root) {
     if (refused()) return;
     // The page's first join answered by another than our route (Django's CSRF check: no cookie,
     // an untrusted origin) refuses the page: shown "connected", each of its events got that
-    // answer too (http_403).
-    const joinRefused = root.dataset.liveState === "connecting" ? joinRefusal(status, body) : null;
+    // answer too (http_403). Its first, whether sent as it loaded or once the server came back
+    // (rejoin(): a transport script that failed to load at first, a server down as it joined).
+    const first = neverJoined();
+    const joinRefused = first ? joinRefusal(status, body) : null;
     if (joinRefused) return console.warn(joinRefused.message), refuse(joinRefused.code);
     const { blocks, frame } = body === null ? {} : splitReply(body);
     // The server refused the page (a join over MAX_CONNECTIONS_PER_SESSION: refused_4429), as
     // the socket's close with that code would; a frame's own error (rate_limited) does not.
     const refusal = frameRefusal(status, frame);
     // A page's first join over HTTP: it is connected once the server answered it, not as it is
-    // sent (a server down as the page loaded flashed "connected"), unless refused meanwhile (its
-    // push stream). Before the answer is applied, as a socket's page is before its join's.
-    if (!failed && refusal === null && root.dataset.liveState === "connecting") {
+    // sent (a server down as the page loaded flashed "connected"). Before the answer is applied,
+    // as a socket's page is before its join's.
+    if (!failed && refusal === null && first && root.dataset.liveState !== "connected") {
       root.dataset.liveState = "connected";
       announce("live:connected");
     }
@@ -236,7 +240,8 @@ function transport(root) {
     const sent = [];
     socket.send = (data) => sent.push(data);
     joins++;
-    announce("htmx:ws:after:connection", { connection: connection() });
+    // A page that never joined is marked connected by exchange(), once its join is answered.
+    announce("htmx:ws:after:connection", { connection: connection(), unanswered: neverJoined() });
     socket.send = post;
     for (const data of sent) if (!refused()) await exchange(data);
     return !away && stand === socket; // not gone again, nor refused, as it joined
