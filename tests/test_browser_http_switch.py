@@ -105,6 +105,36 @@ def test_blocked_socket_then_back_to_the_socket_without_losing_or_repeating(page
     expect(page.locator("#count")).to_have_text("5")
 
 
+# A click in the task that follows the close of a socket tried again, once the test sets
+# window.clickOnClose (heard before http.js's listener: the init script's came first).
+CLICK_AS_A_TRY_CLOSES = """
+document.addEventListener("htmx:ws:close", () => {
+  if (!window.clickOnClose) return;
+  window.clickOnClose = false;
+  setTimeout(() => document.getElementById("plus-two").click());
+}, true);
+"""
+
+
+@pytest.mark.parametrize("close_code", [1011, 1000])
+def test_a_click_just_as_a_socket_tried_in_vain_closes_goes_over_http(page, close_code):
+    # 1000: hx-ws gives its connection up as the try's socket closes, and the page's own took
+    # its place a task later. A click in between found no connection at all ("htmx:ws:error:
+    # Connection not open") and was lost. 1011: hx-ws keeps the connection, and queues it.
+    gate = Gate(page, close_code)
+    page.add_init_script(CLICK_AS_A_TRY_CLOSES)
+    on_http(page, "/counter/")
+    tries = gate.tries
+    page.evaluate("window.clickOnClose = true")
+    wait_until(
+        page,
+        lambda: gate.tries > tries and page.evaluate("window.clickOnClose") is False,
+        message="no socket was tried again and closed",
+    )
+    expect(page.locator("#count")).to_have_text("2")
+    expect(page.locator("body")).to_have_attribute("data-live-transport", "http")
+
+
 @pytest.mark.parametrize("close_code", [1011, 1000])
 def test_a_socket_tried_in_vain_leaves_the_page_on_http_without_joining_again(page, close_code):
     # A review: each socket tried again in vain (every 2 s doubling to once a minute, for as

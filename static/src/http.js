@@ -534,7 +534,9 @@ function transport(root) {
       // once this event is over: what the page sent during the try (a click) goes on HTTP all
       // the same. Else the glue heard the close, and settled those frames as not sent.
       const waiting = (tried && evt.detail.connection?.queue.splice(0)) || [];
-      setTimeout(takeOver, 0, false, resumed, waiting);
+      // Before any other task: between hx-ws giving its connection up and this, the page had
+      // none, and a click then was lost ("Connection not open").
+      queueMicrotask(() => takeOver(false, resumed, waiting));
     },
     true,
   );
