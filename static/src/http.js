@@ -10,7 +10,7 @@
 // Each live root has its own: the page's, or, on a page that is not live, each live component's
 // (a root marked data-live-standalone, whose token names the component).
 import { FRAME, GONE, SERVER_RETRY, closeKind } from "./protocol.js";
-import { frameRefusal, joinRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "./http_protocol.js";
+import { frameRefusal, fromOurRoute, joinRefusal, pushRefusal, readEvents, splitReply, unansweredFrame } from "./http_protocol.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -133,7 +133,7 @@ function transport(root) {
         if (csrf) root.dataset.liveCsrf = csrf;
         body = await response.clone().text();
         status = response.status;
-        failed = status >= 500 && !body.includes('id="live-frame"');
+        failed = status >= 500 && !fromOurRoute(body);
         return response;
       } catch (error) {
         failed = true;
@@ -501,7 +501,7 @@ function transport(root) {
   document.addEventListener(
     "htmx:ws:before:message:outgoing",
     (evt) => {
-      if (root.dataset.liveState !== "refused" || evt.detail.connection !== connection()) return;
+      if (!refused() || evt.detail.connection !== connection()) return;
       evt.preventDefault();
       evt.stopImmediatePropagation();
     },

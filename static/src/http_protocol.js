@@ -6,6 +6,11 @@ import { FRAME } from "./protocol.js";
 // frame as <script type="application/json" id="live-frame"> (Django's json_script: no "<" in it).
 const FRAME_RE = /<script id="live-frame" type="application\/json">([^<]*)<\/script>\s*$/;
 
+// Whether an answer is our route's, not another's (Django's CSRF failure page, a proxy's error).
+export function fromOurRoute(body) {
+  return String(body ?? "").includes('id="live-frame"');
+}
+
 export function splitReply(body) {
   const found = String(body).match(FRAME_RE);
   if (!found) return { blocks: String(body), frame: {} };
@@ -55,9 +60,9 @@ export function pushRefusal(status) {
 // is refused as a socket closed with the code pushRefusal() gives, with a word in the console
 // on why. null for our route's answer (frameRefusal's to read) and for one a retry may change.
 export function joinRefusal(status, body) {
-  const text = String(body ?? "");
-  const code = text.includes('id="live-frame"') ? null : pushRefusal(status);
+  const code = fromOurRoute(body) ? null : pushRefusal(status);
   if (code === null) return null;
+  const text = String(body ?? "");
   if (!text.includes("CSRF verification failed")) {
     return { code, message: `live_views: the server refused the page's join over HTTP (HTTP ${status}), so the page is not live` };
   }
